@@ -1,0 +1,17 @@
+"""evidence: PubMed records to tidy tables, syntheses, reports and claim checks.
+
+Public API (pandas-style)::
+
+    import evidence
+    tables = evidence.read_pubmed("pubmed.xml.gz")     # dict of DataFrames
+    tables = evidence.read_medline("export.nbib")
+    tables = evidence.load("data")                      # the store (+ embedded snapshot)
+"""
+
+from .errors import EvidenceError
+from .medline import read_medline
+from .parse import read_pubmed
+
+__version__ = "0.1.0"
+
+__all__ = ["EvidenceError", "read_medline", "read_pubmed", "__version__"]

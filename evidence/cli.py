@@ -1,0 +1,113 @@
+"""The ``evidence`` command: thin shells over library calls.
+
+Every library error (``EvidenceError``) becomes a one-line message on stderr and a non-zero
+exit code here, at this one boundary; nothing below prints or exits.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import EvidenceError
+
+DATA_DIR_HELP = "Data directory (default: $EVIDENCE_DATA_DIR, else ./data)."
+
+
+class EvidenceGroup(click.Group):
+    """A click group that turns library errors into one-line messages and exit codes."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except EvidenceError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing stored was changed by the unfinished step", err=True)
+            ctx.exit(130)
+
+
+def data_dir_option(func: Callable) -> Callable:
+    """The shared ``--data-dir`` option."""
+    return click.option(
+        "--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="EVIDENCE_DATA_DIR",
+        default=Path("data"), show_default=True, help=DATA_DIR_HELP,
+    )(func)
+
+
+def progress_bar(desc: str, unit: str) -> Callable[[Iterable], Iterable]:
+    """A tqdm wrapper for library calls that accept a ``progress`` callable."""
+    from tqdm import tqdm
+
+    return functools.partial(tqdm, desc=desc, unit=unit, file=sys.stderr, disable=None, leave=False)
+
+
+@click.group(cls=EvidenceGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="evidence")
+def cli() -> None:
+    """Research-evidence aggregator: PubMed records to tables, syntheses, reports and claim checks.
+
+    \b
+    Typical use:
+      evidence report                      # offline report from the embedded snapshot
+      evidence import export.nbib          # add a PubMed export to ./data
+      evidence fetch --email you@example.org   # pull the topic's records from NCBI
+      evidence status                      # what the store holds
+    """
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@data_dir_option
+def import_cmd(files: tuple[Path, ...], data_dir: Path) -> None:
+    """Import PubMed XML or PubMed-format (.nbib/MEDLINE) FILES into the store.
+
+    \b
+    Each file is kept unchanged under DATA_DIR/raw/ with its sha256 in raw/manifest.jsonl,
+    and the tables in DATA_DIR/tables/ are updated. The format is told by content, and
+    .gz files are read directly. Importing the same file again adds nothing; when a PMID
+    comes again, its latest version wins. A bad file stops the import before anything is
+    written.
+
+    \b
+    Example:
+      evidence import pubmed-acupunctur-set.nbib efetch.xml.gz --data-dir data
+    """
+    from .store import Store
+
+    result = Store(data_dir).import_files(files, progress=progress_bar("reading", "file"))
+    click.echo(
+        f"imported {len(result.files_added)} file(s) ({len(result.files_already_stored)} already stored), "
+        f"{result.records_read} records read, {result.new_pmids} new PMIDs; "
+        f"the store now holds {result.total_pmids} records in {data_dir}"
+    )
+
+
+@cli.command()
+@data_dir_option
+def rebuild(data_dir: Path) -> None:
+    """Derive the tables again from every raw file in DATA_DIR/raw/ (latest version wins)."""
+    from .store import Store
+
+    counts = Store(data_dir).rebuild_tables(progress=progress_bar("parsing", "file"))
+    click.echo("rebuilt: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@cli.command()
+@data_dir_option
+def status(data_dir: Path) -> None:
+    """Summarise the store: records, years, designs, and where the records came from."""
+    from .status import store_status
+
+    click.echo(store_status(data_dir).text())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="evidence")

@@ -1,0 +1,112 @@
+"""Every exception the package raises, in one place.
+
+The CLI turns each of these into a one-line message and a non-zero exit code at a single
+boundary (``evidence.cli``). Third-party errors (lxml, requests, pyarrow, ...) are mapped to
+these where they are caught, always with ``raise ... from exc`` so the cause is kept.
+
+::
+
+    EvidenceError                     base: "something the user can fix or should know"
+    ├── InputError                    bad input file or argument
+    │   ├── ParseError                a record file could not be read (carries source, pmid)
+    │   └── TopicError                a topic file is missing or malformed
+    ├── StoreError                    the data directory cannot be read or written
+    ├── SnapshotError                 the embedded snapshot fails its schema checks
+    ├── EutilsError                   talking to NCBI E-utilities failed
+    │   ├── NetworkUnavailableError   no route to the server at all
+    │   ├── RateLimitError            429s beyond the retry budget
+    │   ├── EutilsServerError         5xx beyond the retry budget
+    │   └── EutilsResponseError       a reply that is not what the protocol promises
+    │       └── QueryError            esearch refused the query (ErrorList)
+    ├── SynthesisError                a pooling or conversion request that cannot be met
+    └── ClaimError                    a claim that cannot be analysed
+"""
+
+from __future__ import annotations
+
+
+class EvidenceError(Exception):
+    """Base class. ``str(err)`` is a complete one-line message for the user."""
+
+    exit_code = 1
+
+
+class InputError(EvidenceError):
+    """The user gave a file or argument that cannot be used."""
+
+    exit_code = 2
+
+
+class ParseError(InputError):
+    """A PubMed XML or MEDLINE file could not be parsed.
+
+    Parameters
+    ----------
+    message:
+        What went wrong and what to do about it.
+    source:
+        The file (or stream name) being read.
+    pmid:
+        The last PMID read before the failure, if any.
+    """
+
+    def __init__(self, message: str, source: str | None = None, pmid: str | None = None):
+        self.source = source
+        self.pmid = pmid
+        where = f"{source}: " if source else ""
+        after = f" (after PMID {pmid})" if pmid else ""
+        super().__init__(f"{where}{message}{after}")
+
+
+class TopicError(InputError):
+    """A topic file is missing or malformed."""
+
+
+class StoreError(EvidenceError):
+    """The data directory cannot be read or written."""
+
+
+class SnapshotError(EvidenceError):
+    """The embedded snapshot fails its checks. ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        head = problems[0] if problems else "unknown problem"
+        more = f" (and {len(problems) - 1} more; run `evidence snapshot check`)" if len(problems) > 1 else ""
+        super().__init__(f"snapshot check failed: {head}{more}")
+
+
+class EutilsError(EvidenceError):
+    """Talking to NCBI E-utilities failed."""
+
+
+class NetworkUnavailableError(EutilsError):
+    """The E-utilities server cannot be reached at all."""
+
+
+class RateLimitError(EutilsError):
+    """NCBI kept answering 429 beyond the retry budget."""
+
+
+class EutilsServerError(EutilsError):
+    """NCBI kept answering 5xx beyond the retry budget."""
+
+
+class EutilsResponseError(EutilsError):
+    """A reply that does not follow the E-utilities protocol (malformed, truncated, missing fields)."""
+
+
+class QueryError(EutilsResponseError):
+    """esearch refused the query; ``errors`` holds NCBI's ErrorList entries."""
+
+    def __init__(self, message: str, errors: list[str] | None = None):
+        self.errors = list(errors or [])
+        super().__init__(message)
+
+
+class SynthesisError(EvidenceError):
+    """A pooling or effect-conversion request that cannot be met."""
+
+
+class ClaimError(EvidenceError):
+    """A claim that cannot be analysed."""

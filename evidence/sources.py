@@ -1,0 +1,88 @@
+"""Opening record sources: paths, gzip files and binary streams, and telling formats apart.
+
+Shared by the XML parser, the MEDLINE parser and the store, so every reader accepts the same
+kinds of input and fails with the same one-line errors.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO, Iterator, Union
+
+from .errors import InputError, ParseError
+
+Source = Union[str, Path, BinaryIO]
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def source_name(source: Source) -> str:
+    """A short name for messages: the file name, or the stream's name, or '<stream>'."""
+    if isinstance(source, (str, Path)):
+        return str(source)
+    return str(getattr(source, "name", "<stream>"))
+
+
+@contextmanager
+def open_binary(source: Source) -> Iterator[BinaryIO]:
+    """Yield a binary stream of the *decompressed* content of ``source``.
+
+    Paths are opened (and closed afterwards); streams are used as given and left open.
+    Gzip content is recognised by its magic bytes, not by the file name.
+    """
+    name = source_name(source)
+    owned: BinaryIO | None = None
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.exists():
+            raise InputError(f"{name}: no such file")
+        if path.is_dir():
+            raise InputError(f"{name}: is a folder, not a file")
+        try:
+            owned = open(path, "rb")
+        except OSError as exc:
+            raise InputError(f"{name}: cannot be read ({exc.strerror})") from exc
+        stream: BinaryIO = owned
+    else:
+        stream = source
+    try:
+        buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
+        head = buffered.peek(2)[:2]  # type: ignore[union-attr]
+        if head == GZIP_MAGIC:
+            yield gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[arg-type]
+        else:
+            yield buffered  # type: ignore[misc]
+    except (OSError, EOFError) as exc:
+        # gzip raises BadGzipFile/EOFError for damaged archives.
+        raise ParseError(f"damaged or truncated gzip data ({exc})", source=name) from exc
+    finally:
+        if owned is not None:
+            owned.close()
+
+
+def sniff_format(source: Source) -> str:
+    """Tell 'pubmed_xml' from 'medline' by content, not by file name.
+
+    Raises
+    ------
+    ParseError
+        The file is empty or is neither PubMed XML nor a MEDLINE/.nbib export.
+    """
+    name = source_name(source)
+    with open_binary(source) as fh:
+        head = fh.read(4096)
+    if not head.strip():
+        raise ParseError("the file is empty; give a PubMed XML file or a PubMed-format (.nbib/MEDLINE) export", source=name)
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"<"):
+        return "pubmed_xml"
+    if b"PMID-" in head:
+        return "medline"
+    raise ParseError(
+        "not a PubMed record file: expected PubMed XML (efetch, or 'Save as XML') or a "
+        "PubMed-format export (.nbib/MEDLINE text starting with 'PMID- ')",
+        source=name,
+    )
