@@ -26,7 +26,7 @@ class EvidenceGroup(click.Group):
         try:
             return super().invoke(ctx)
         except EvidenceError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo("error: " + " ".join(str(exc).split()), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted: nothing stored was changed by the unfinished step", err=True)

@@ -55,7 +55,8 @@ class ParseError(InputError):
         self.pmid = pmid
         where = f"{source}: " if source else ""
         after = f" (after PMID {pmid})" if pmid else ""
-        super().__init__(f"{where}{message}{after}")
+        # One line always: libxml2 messages can carry newlines.
+        super().__init__(" ".join(f"{where}{message}{after}".split()))
 
 
 class TopicError(InputError):

@@ -82,7 +82,8 @@ def read_medline(source: Source) -> dict[str, pd.DataFrame]:
 
 def _list(record: dict, tag: str) -> list[str]:
     value = record.get(tag, [])
-    return [value] if isinstance(value, str) else list(value)
+    values = [value] if isinstance(value, str) else list(value)
+    return [v for v in (_clean(x) for x in values) if v]
 
 
 def _clean(value: object) -> str | None:
@@ -136,10 +137,12 @@ def _record(record: dict, block: str, rows: Rows) -> None:
 
     for mh in _list(record, "MH"):
         descriptor, *quals = [p.strip() for p in mh.split("/")]
+        if not descriptor.lstrip("*"):
+            continue
         major = descriptor.startswith("*") or any(q.startswith("*") for q in quals)
         rows.add(
             "mesh", pmid=pmid, descriptor=descriptor.lstrip("*"), descriptor_ui=None, major=major,
-            qualifiers=[q.lstrip("*") for q in quals if q],
+            qualifiers=[q.lstrip("*") for q in quals if q.lstrip("*")],
         )
 
     _authors(block, pmid, rows)

@@ -70,6 +70,9 @@ def text_of(elem: etree._Element | None) -> str | None:
     return text or None
 
 
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+
+
 def _itertext(elem: etree._Element) -> Iterable[str]:
     # Own walk so that the element's own tail (text after it, outside it) is not included,
     # while tails of inline children (<i>word</i> tail) are.
@@ -77,7 +80,12 @@ def _itertext(elem: etree._Element) -> Iterable[str]:
         yield elem.text
     for child in elem:
         if isinstance(child.tag, str):
-            yield from _itertext(child)
+            if child.tag.startswith(MATHML):
+                # MathML is pretty-printed with indentation between tokens; the tokens themselves
+                # are the formula ("V.O2max"), so join them without the layout whitespace.
+                yield "".join(t.strip() for t in child.itertext())
+            else:
+                yield from _itertext(child)
         if child.tail:
             yield child.tail
 
@@ -112,6 +120,8 @@ def read_pubmed(source: Source) -> dict[str, pd.DataFrame]:
     rows = Rows()
     last_pmid: str | None = None
     with open_binary(source) as fh:
+        if not fh.peek(1):  # type: ignore[attr-defined]
+            raise ParseError("the file is empty; give PubMed efetch XML or a PubMed-format export", source=name)
         context = etree.iterparse(
             fh,
             events=("end",),

@@ -121,11 +121,6 @@ class Store:
                 raise StoreError(f"{self.manifest_path}: line {n} is damaged; restore it from a backup") from exc
         return entries
 
-    def _append_manifest(self, entry: dict) -> None:
-        # Rewrite the whole manifest atomically rather than append, so no torn lines appear.
-        lines = [json.dumps(e, sort_keys=True) for e in self.manifest()] + [json.dumps(entry, sort_keys=True)]
-        atomic_write_bytes(self.manifest_path, ("\n".join(lines) + "\n").encode("utf-8"))
-
     def stored_hashes(self) -> set[str]:
         return {e["sha256"] for e in self.manifest()}
 
@@ -134,19 +129,31 @@ class Store:
 
         Returns False (and writes nothing) when identical bytes are already registered.
         """
+        entry = self._archive(relpath, data, source=source, fmt=fmt, records=records)
+        if entry is None:
+            return False
+        self._register([entry])
+        return True
+
+    def _archive(self, relpath: str, data: bytes, *, source: str, fmt: str, records: int | None) -> dict | None:
+        """Write a raw file (not yet registered); None when identical bytes are registered already."""
         digest = sha256_bytes(data)
         if digest in self.stored_hashes():
-            return False
-        target = self.raw_dir / relpath
+            return None
         try:
-            atomic_write_bytes(target, data)
-            self._append_manifest({
-                "path": relpath, "source": source, "sha256": digest, "time": now_iso(),
-                "records": records, "format": fmt, "bytes": len(data),
-            })
+            atomic_write_bytes(self.raw_dir / relpath, data)
         except OSError as exc:
             raise StoreError(f"cannot write to {self.raw_dir}: {exc.strerror}") from exc
-        return True
+        return {"path": relpath, "source": source, "sha256": digest, "time": now_iso(),
+                "records": records, "format": fmt, "bytes": len(data)}
+
+    def _register(self, entries: list[dict]) -> None:
+        # Rewrite the whole manifest atomically rather than append, so no torn lines appear.
+        lines = [json.dumps(e, sort_keys=True) for e in self.manifest() + entries]
+        try:
+            atomic_write_bytes(self.manifest_path, ("\n".join(lines) + "\n").encode("utf-8"))
+        except OSError as exc:
+            raise StoreError(f"cannot write {self.manifest_path}: {exc.strerror}") from exc
 
     def write_json_atomic(self, relpath: str, obj: object) -> None:
         """Write JSON at ``DIR/<relpath>`` atomically."""
@@ -195,11 +202,18 @@ class Store:
             return result
         before = self.tables()
         merged = merge_tables(before, [t for *_, t in parsed])
+        # Order matters for crash safety: raw bytes first, then the tables, and the manifest
+        # last. A crash before the manifest line leaves the file unregistered, so importing it
+        # again redoes the work instead of skipping it as "already stored".
+        entries = []
         for path, digest, fmt, tables in parsed:
             relpath = f"imports/{digest[:12]}-{path.name}"
-            self.add_raw(relpath, path.read_bytes(), source=path.name, fmt=fmt, records=len(tables["articles"]))
+            entry = self._archive(relpath, path.read_bytes(), source=path.name, fmt=fmt, records=len(tables["articles"]))
+            if entry is not None:
+                entries.append(entry)
             result.files_added.append(str(path))
         self.write_tables(merged)
+        self._register(entries)
         old = set(before["articles"]["pmid"]) if "articles" in before else set()
         result.total_pmids = len(merged["articles"])
         result.new_pmids = len(set(merged["articles"]["pmid"]) - old)

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# ../shared/peer-data sits beside the repository on developer machines and in CI; a user's
+# fresh clone has no shared/ folder, so tests that read it skip.
+PEER_DATA = Path(__file__).resolve().parents[2] / "shared" / "peer-data"
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def peer_data() -> Path:
+    if not PEER_DATA.is_dir():
+        pytest.skip("../shared/peer-data is not present (only on developer and CI machines)")
+    return PEER_DATA

@@ -1,0 +1,80 @@
+"""The command line: thin commands, one-line errors, help everywhere."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from evidence.cli import cli
+
+from .conftest import FIXTURES
+
+
+def all_commands(group: click.Group, prefix=()):
+    for name, cmd in group.commands.items():
+        yield prefix + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from all_commands(cmd, prefix + (name,))
+
+
+def test_every_command_has_help_text():
+    runner = CliRunner()
+    for path, cmd in all_commands(cli):
+        result = runner.invoke(cli, [*path, "--help"], catch_exceptions=False)
+        assert result.exit_code == 0, path
+        assert cmd.help and len(cmd.help.strip()) > 20, f"{' '.join(path)} needs help text"
+
+
+def test_import_then_status(tmp_path):
+    runner = CliRunner()
+    data = tmp_path / "data"
+    result = runner.invoke(cli, ["import", str(FIXTURES / "pubmed_sample.xml"), str(FIXTURES / "sample.nbib"), "--data-dir", str(data)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "8 new PMIDs" in result.output
+    result = runner.invoke(cli, ["status", "--data-dir", str(data)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "8 records from 2 raw file(s)" in result.output
+    assert "retracted: 2" in result.output
+
+
+def test_data_dir_from_environment(tmp_path):
+    runner = CliRunner(env={"EVIDENCE_DATA_DIR": str(tmp_path / "env-data")})
+    result = runner.invoke(cli, ["import", str(FIXTURES / "sample.nbib")], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert (tmp_path / "env-data" / "raw" / "manifest.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not xml at all", b"<PubmedArticleSet><PubmedArticle>", b"<eSearchResult/>", b"\x00\x01\x02binary"],
+)
+def test_bad_input_is_one_line_and_changes_nothing(tmp_path, content):
+    runner = CliRunner()
+    data = tmp_path / "data"
+    runner.invoke(cli, ["import", str(FIXTURES / "pubmed_sample.xml"), "--data-dir", str(data)], catch_exceptions=False)
+    before = (data / "raw" / "manifest.jsonl").read_bytes()
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(content)
+    result = runner.invoke(cli, ["import", str(bad), "--data-dir", str(data)], catch_exceptions=False)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert (data / "raw" / "manifest.jsonl").read_bytes() == before
+
+
+def test_missing_and_unreadable_files(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["import", str(tmp_path / "nope.xml"), "--data-dir", str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == 2 and "no such file" in result.stderr
+    result = runner.invoke(cli, ["import", str(tmp_path), "--data-dir", str(tmp_path / "d")], catch_exceptions=False)
+    assert result.exit_code == 2 and "folder" in result.stderr
+
+
+def test_python_dash_m_runs_the_same_cli(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "evidence", "status", "--data-dir", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0
+    assert "empty store" in proc.stdout
