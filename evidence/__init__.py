@@ -8,10 +8,11 @@ Public API (pandas-style)::
     tables = evidence.load("data")                      # the store (+ embedded snapshot)
 """
 
-from .errors import EvidenceError
-from .medline import read_medline
-from .parse import read_pubmed
-
 __version__ = "0.1.0"
 
-__all__ = ["EvidenceError", "read_medline", "read_pubmed", "__version__"]
+from .dataset import load  # noqa: E402
+from .errors import EvidenceError  # noqa: E402
+from .medline import read_medline  # noqa: E402
+from .parse import read_pubmed  # noqa: E402
+
+__all__ = ["EvidenceError", "load", "read_medline", "read_pubmed", "__version__"]

@@ -108,6 +108,37 @@ def status(data_dir: Path) -> None:
     click.echo(store_status(data_dir).text())
 
 
+@cli.group()
+def snapshot() -> None:
+    """The embedded snapshot: curated, source-verified studies and findings (data/snapshot/)."""
+
+
+@snapshot.command("check")
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Snapshot folder to check (default: data/snapshot of this checkout, or $EVIDENCE_SNAPSHOT_DIR).")
+def snapshot_check(folder: Path | None) -> None:
+    """Check the snapshot: schema, unique PMIDs, source URLs, identifiers, years, CIs.
+
+    \b
+    Every problem is listed, one per line; the exit code is 1 when there is any.
+    Example:
+      evidence snapshot check
+    """
+    from .snapshot import check_snapshot, load_snapshot
+
+    problems = check_snapshot(folder)
+    if problems:
+        for p in problems:
+            click.echo(p, err=True)
+        raise SystemExit(1)
+    tables = load_snapshot(folder)
+    s, f = tables["studies"], tables["findings"]
+    click.echo(
+        f"snapshot ok: {len(s)} studies ({int(s['verified'].sum())} verified, {int(s['pmid'].notna().sum())} with a PMID), "
+        f"{len(f)} findings"
+    )
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="evidence")

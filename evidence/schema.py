@@ -154,6 +154,7 @@ DIRECTIONS = ("favours_acupuncture", "favours_comparator", "no_difference")
 STUDIES = _t(
     "studies",
     "One row per study (curated snapshot rows and automatic classification rows share this shape).",
+    ("study_id", "string", False, "The PMID when there is one, else 'doi:<doi>', else 'ref:<short-name>'"),
     ("pmid", "string", True, "PMID; NA only for a guideline or page without one (then doi or source_urls identify it)"),
     ("doi", "string", True, ""),
     ("pmcid", "string", True, ""),
@@ -183,13 +184,14 @@ STUDIES = _t(
     ("provenance", "string", False, "'curated' (snapshot) or 'auto' (classify/extract)"),
     ("rule", "string", True, "For auto rows: the rule or model that fired"),
     ("confidence", "Float64", True, "For auto rows: confidence of the design call"),
-    key=("pmid",),
+    key=("study_id",),
 )
 
 FINDINGS = _t(
     "findings",
     "One row per reported effect.",
-    ("pmid", "string", False, ""),
+    ("study_id", "string", False, "Links the finding to its row in studies"),
+    ("pmid", "string", True, ""),
     ("comparison", "string", True, "Label such as 'electroacupuncture vs epidural steroid injection'"),
     ("intervention", "string", True, "Acupuncture form"),
     ("comparator_class", "string", True, "One of COMPARATOR_CLASSES"),
@@ -220,7 +222,7 @@ FINDINGS = _t(
     ("provenance", "string", False, "'curated' or 'auto'"),
     ("rule", "string", True, "For auto rows: the rule that fired"),
     ("notes", "string", True, ""),
-    key=("pmid", "comparison", "outcome", "timepoint", "measure"),
+    key=("study_id", "comparison", "outcome", "timepoint", "measure"),
 )
 
 ALL_TABLES: dict[str, Table] = {**RECORD_TABLES, "studies": STUDIES, "findings": FINDINGS}

@@ -1,0 +1,62 @@
+"""``evidence.load``: the store and the embedded snapshot, as one set of tables.
+
+Record tables: the snapshot's studies with a PMID become minimal article rows (source =
+'snapshot'); records in the store (imported or fetched) replace them for the same PMID, so
+fetched bibliographic fields win. ``studies`` and ``findings``: curated snapshot rows win over
+automatic rows (from ``evidence classify``) for the same PMID; ``provenance`` says which is which.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .classify import merge_curated
+from .schema import FINDINGS, RECORD_TABLES, STUDIES, conform, empty_frame
+from .snapshot import load_snapshot, snapshot_records
+from .store import Store, merge_tables
+
+
+def load(data_dir: str | Path | None = None, *, snapshot: bool = True, snapshot_folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Load every table: record tables, ``studies`` and ``findings``.
+
+    Parameters
+    ----------
+    data_dir:
+        The store (``None``: ``$EVIDENCE_DATA_DIR`` or ./data). A missing folder is an empty store.
+    snapshot:
+        Include the embedded snapshot (curated facts). False gives the store alone.
+    snapshot_folder:
+        Another snapshot folder of the same shape (tests, other topics).
+
+    Raises
+    ------
+    SnapshotError
+        The snapshot fails its checks.
+    StoreError
+        The store's tables cannot be read.
+    """
+    stored = Store(data_dir).tables()
+    base: dict[str, pd.DataFrame] = {}
+    curated = {"studies": empty_frame(STUDIES), "findings": empty_frame(FINDINGS)}
+    if snapshot:
+        curated = load_snapshot(snapshot_folder)
+        base = snapshot_records(curated["studies"])
+    if stored.get("articles") is not None:
+        update = {name: stored.get(name, empty_frame(t)) for name, t in RECORD_TABLES.items()}
+        tables = merge_tables(base, [update])
+    else:
+        tables = {name: base.get(name, empty_frame(t)) for name, t in RECORD_TABLES.items()}
+    tables["studies"] = merge_curated(curated["studies"], _with_study_id(stored.get("studies"), STUDIES), STUDIES)
+    tables["findings"] = merge_curated(curated["findings"], _with_study_id(stored.get("findings"), FINDINGS), FINDINGS)
+    return tables
+
+
+def _with_study_id(df: pd.DataFrame | None, table) -> pd.DataFrame:
+    """Automatic rows are keyed by PMID; give them the study_id that curated rows carry."""
+    if df is None or df.empty:
+        return empty_frame(table)
+    df = conform(df, table)
+    df["study_id"] = df["study_id"].fillna(df["pmid"])
+    return df
