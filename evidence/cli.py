@@ -108,6 +108,62 @@ def status(data_dir: Path) -> None:
     click.echo(store_status(data_dir).text())
 
 
+def ncbi_options(func: Callable) -> Callable:
+    """The options every command that talks to NCBI shares."""
+    options = [
+        click.option("--email", envvar="NCBI_EMAIL", help="Your contact email; NCBI requires one ($NCBI_EMAIL)."),
+        click.option("--api-key", envvar="NCBI_API_KEY",
+                     help="NCBI API key: 10 requests/s instead of 3 ($NCBI_API_KEY). Never logged or stored."),
+        click.option("--eutils-url", envvar="EVIDENCE_EUTILS_URL",
+                     help="E-utilities base URL (default NCBI's; a mirror or test server can stand in) ($EVIDENCE_EUTILS_URL)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@click.option("--topic", help="A shipped topic name or a topic .toml file (default: acupuncture_sciatica).")
+@click.option("--query", help="A PubMed query to use instead of a topic's.")
+@ncbi_options
+@click.option("--since", metavar="YYYY/MM/DD", help="Only records with an Entrez date on or after this day.")
+@click.option("--max-records", type=click.IntRange(min=1), help="Fetch at most this many records (most recent first).")
+@click.option("--batch-size", type=click.IntRange(1, 10000), default=500, show_default=True, help="Records per efetch request.")
+@click.option("--workers", type=click.IntRange(1, 10), default=3, show_default=True,
+              help="Parallel requests; all share one rate limit.")
+@data_dir_option
+def fetch(topic: str | None, query: str | None, email: str | None, api_key: str | None, eutils_url: str | None,
+          since: str | None, max_records: int | None, batch_size: int, workers: int, data_dir: Path) -> None:
+    """Fetch a topic's PubMed records from NCBI E-utilities into the store.
+
+    \b
+    Records go to DATA_DIR/raw/ batch by batch as they arrive, then the tables are rebuilt.
+    An interrupted fetch resumes when the same command is run again, and a re-run fetches
+    only records added since the last one (by Entrez date; or give --since).
+
+    \b
+    NCBI requires a contact email (--email or NCBI_EMAIL). An API key (--api-key or
+    NCBI_API_KEY, from https://account.ncbi.nlm.nih.gov/settings/) allows 10 requests/s
+    instead of 3. Please run large jobs on weekends or between 9 pm and 5 am US Eastern time.
+    Data come from NCBI: see NCBI's disclaimer and copyright notice at
+    https://www.ncbi.nlm.nih.gov/home/about/policies/ ; abstracts may be under publishers'
+    copyright. Offline? Use `evidence report` (embedded snapshot) or `evidence import FILE`.
+
+    \b
+    Example:
+      evidence fetch --email you@example.org --since 2024/01/01
+    """
+    from .fetch import fetch as fetch_records
+
+    if topic and query:
+        raise click.UsageError("give --topic or --query, not both")
+    summary = fetch_records(query, topic=topic, email=email, api_key=api_key, since=since, max_records=max_records,
+                            data_dir=data_dir, eutils_url=eutils_url, batch_size=batch_size, workers=workers, progress=True)
+    for notice in summary.notices:
+        click.echo(notice, err=True)
+    click.echo(summary.line())
+
+
 @cli.group()
 def snapshot() -> None:
     """The embedded snapshot: curated, source-verified studies and findings (data/snapshot/)."""

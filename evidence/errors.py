@@ -17,7 +17,9 @@ these where they are caught, always with ``raise ... from exc`` so the cause is 
     │   ├── RateLimitError            429s beyond the retry budget
     │   ├── EutilsServerError         5xx beyond the retry budget
     │   └── EutilsResponseError       a reply that is not what the protocol promises
-    │       └── QueryError            esearch refused the query (ErrorList)
+    │       ├── QueryError            esearch refused the query (ErrorList)
+    │       ├── HistoryExpiredError   the History server forgot the WebEnv (retried with a new one)
+    │       └── IncompleteReplyError  a reply cut short or malformed (the batch is fetched again)
     ├── SynthesisError                a pooling or conversion request that cannot be met
     └── ClaimError                    a claim that cannot be analysed
 """
@@ -103,6 +105,14 @@ class QueryError(EutilsResponseError):
     def __init__(self, message: str, errors: list[str] | None = None):
         self.errors = list(errors or [])
         super().__init__(message)
+
+
+class HistoryExpiredError(EutilsResponseError):
+    """The History server no longer knows this WebEnv/query_key (they live some hours)."""
+
+
+class IncompleteReplyError(EutilsResponseError):
+    """A reply cut short or malformed (not well-formed XML, fewer records than asked for)."""
 
 
 class SynthesisError(EvidenceError):

@@ -1,0 +1,272 @@
+"""Fetch runs end to end against the local E-utilities server on 127.0.0.1, in real time.
+
+Most tests raise the server's and the client's rate so they stay short; the full-fetch test
+keeps NCBI's default of 3 requests per second and checks it from the server's log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import logging
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from evidence.errors import NetworkUnavailableError, QueryError
+from evidence.eutils import RetryPolicy
+from evidence.fetch import Window, fetch, parse_date, plan_batches
+from evidence.store import Store
+from tests.eutils_server import EutilsTestServer
+
+TERM = "needle AND leg pain"
+EMAIL = "tester@example.org"
+SECRET = "K3Y-do-not-show-0123456789abcdef"
+FAST = dict(rate=40, retry=RetryPolicy(attempts=5, backoff_base=0.05), timeout=(2.0, 0.5), workers=3)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def server():
+    with EutilsTestServer(rate_limit=50, rate_limit_with_key=50, max_requests=400) as srv:
+        yield srv
+
+
+def stored_pmids(data_dir: Path) -> Counter:
+    """How often each PMID occurs across every archived fetch batch."""
+    store = Store(data_dir)
+    counts: Counter = Counter()
+    for entry in store.manifest():
+        root = etree.fromstring(gzip.decompress((store.raw_dir / entry["path"]).read_bytes()))
+        counts.update(p.text for p in root.iterfind("PubmedArticle/MedlineCitation/PMID"))
+    return counts
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_full_fetch_in_fewest_requests_at_the_default_rate(tmp_path):
+    with EutilsTestServer(rate_limit=3) as srv:
+        pmids = srv.add_corpus(TERM, 2500)
+        summary = fetch(TERM, email=EMAIL, data_dir=tmp_path, eutils_url=srv.base_url, batch_size=500)
+        log = srv.log
+        assert srv.max_requests_in_window(1.0) <= 3
+    assert [r.endpoint for r in log] == ["esearch"] + ["efetch"] * math.ceil(2500 / 500)
+    assert all(r.status == 200 for r in log)
+    assert summary.requests == len(log) and summary.retries == 0 and summary.rate_limited == 0
+    assert stored_pmids(tmp_path) == Counter({p: 1 for p in pmids})
+    assert summary.tables["articles"] == 2500
+    assert Store(tmp_path).tables()["articles"]["pmid"].nunique() == 2500
+    manifest = json.loads(next(tmp_path.glob("raw/fetch-*/manifest.json")).read_text())
+    assert manifest["status"] == "complete" and manifest["count"] == 2500
+    assert manifest["query"] == TERM and manifest["query_translation"] == f"{TERM}[All Fields]"
+    assert len(manifest["batches_done"]) == 5 and manifest["tool_version"]
+    assert "2,500 records" in summary.line()
+
+
+def test_every_record_once_through_injected_faults(server, tmp_path, caplog):
+    pmids = server.add_corpus(TERM, 1200)
+    for kind in ("500", "503", "reset", "truncate", "cut", "short", "slow", "429"):
+        server.inject("efetch", kind, delay=1.0)
+    server.inject("esearch", "502")
+    summary = fetch(TERM, email=EMAIL, data_dir=tmp_path, eutils_url=server.base_url, batch_size=200, **FAST)
+    assert stored_pmids(tmp_path) == Counter({p: 1 for p in pmids})
+    faults = Counter(r.fault for r in server.log if r.fault)
+    assert faults == Counter({k: 1 for k in ("500", "503", "reset", "truncate", "cut", "short", "slow", "429", "502")})
+    assert summary.retries == 9 and summary.fetched == 1200
+
+
+def test_expired_history_gets_a_new_one(server, tmp_path):
+    pmids = server.add_corpus(TERM, 1000)
+    server.inject("efetch", "expire")
+    fetch(TERM, email=EMAIL, data_dir=tmp_path, eutils_url=server.base_url, batch_size=250, **{**FAST, "workers": 1})
+    assert [r.endpoint for r in server.log].count("epost") == 1
+    assert stored_pmids(tmp_path) == Counter({p: 1 for p in pmids})
+
+
+def test_more_than_10000_records_by_date_splitting(server, tmp_path):
+    pmids = server.add_corpus(TERM, 12_500)
+    summary = fetch(TERM, email=EMAIL, data_dir=tmp_path, eutils_url=server.base_url, batch_size=2500, **FAST)
+    assert stored_pmids(tmp_path) == Counter({p: 1 for p in pmids})
+    efetches = server.requests_to("efetch")
+    assert all(int(r.params["retstart"]) <= 9998 for r in efetches)
+    searches = server.requests_to("esearch")
+    assert all(r.params["datetype"] == "edat" for r in searches)
+    windows = json.loads(next(tmp_path.glob("raw/fetch-*/manifest.json")).read_text())["windows"]
+    assert len(windows) >= 2 and sum(len(w["ids"]) for w in windows) == 12_500
+    assert len(efetches) == sum(math.ceil(len(w["ids"]) / 2500) for w in windows)
+    assert summary.count == 12_500
+
+
+def test_empty_result_stores_nothing(server, tmp_path):
+    server.add_corpus(TERM, 0)
+    summary = fetch(TERM, email=EMAIL, data_dir=tmp_path / "data", eutils_url=server.base_url, **FAST)
+    assert summary.run_id is None and summary.count == 0 and "0 records" in summary.line()
+    assert not (tmp_path / "data").exists()
+
+
+def test_bad_query_and_unknown_phrase_are_query_errors(server, tmp_path):
+    with pytest.raises(QueryError, match="unbalanced"):
+        fetch("needle AND (leg", email=EMAIL, data_dir=tmp_path, eutils_url=server.base_url, **FAST)
+    with pytest.raises(QueryError, match="phrase not found: qqzzx"):
+        fetch("qqzzx", email=EMAIL, data_dir=tmp_path, eutils_url=server.base_url, **FAST)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_phrase_not_found_with_results_is_surfaced(server, tmp_path):
+    server.add_corpus(TERM, 30, phrase_not_found="lge pian")
+    summary = fetch(TERM, email=EMAIL, data_dir=tmp_path, eutils_url=server.base_url, **FAST)
+    assert summary.notices == ["PubMed: phrase not found: lge pian"]
+    assert summary.fetched == 30
+
+
+def test_no_network_changes_nothing_and_says_what_to_do(server, tmp_path):
+    server.add_corpus(TERM, 100)
+    fetch(TERM, email=EMAIL, data_dir=tmp_path, eutils_url=server.base_url, **FAST)
+    before = snapshot(tmp_path)
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/entrez/eutils/"
+    with pytest.raises(NetworkUnavailableError) as info:
+        fetch(TERM, email=EMAIL, api_key=SECRET, data_dir=tmp_path, eutils_url=dead, since="2020/01/01", **FAST)
+    message = str(info.value)
+    assert "\n" not in message and "evidence import" in message and SECRET not in message
+    assert snapshot(tmp_path) == before
+
+
+def test_api_key_is_sent_but_never_stored_or_logged(server, tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    server.add_corpus(TERM, 300)
+    server.inject("efetch", "503")
+    summary = fetch(TERM, email=EMAIL, api_key=SECRET, data_dir=tmp_path, eutils_url=server.base_url,
+                    batch_size=100, **FAST)
+    assert all(r.params.get("api_key") == SECRET for r in server.log)
+    assert caplog.text and SECRET not in caplog.text
+    assert SECRET not in summary.line() and SECRET not in repr(summary)
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert SECRET.encode() not in (gzip.decompress(data) if path.suffix == ".gz" else data), path
+
+
+def test_since_and_rerun_fetch_only_what_is_new(server, tmp_path):
+    old = server.add_corpus(TERM, 400, first=dt.date(2020, 1, 1), last=dt.date(2024, 12, 31))
+    recent = [p for p, d in zip(old, [server._state.edats[p] for p in old]) if d >= dt.date(2024, 7, 1)]
+    since = fetch(TERM, email=EMAIL, data_dir=tmp_path / "since", eutils_url=server.base_url, since="2024/07/01", **FAST)
+    assert set(stored_pmids(tmp_path / "since")) == set(recent) and since.fetched == len(recent)
+
+    first = fetch(TERM, email=EMAIL, data_dir=tmp_path / "data", eutils_url=server.base_url, **FAST)
+    assert first.fetched == 400
+    today = dt.datetime.now(dt.timezone.utc).date()
+    new = server.add_corpus(TERM, 25, first=today, last=today)  # PubMed grew since
+    again = fetch(TERM, email=EMAIL, data_dir=tmp_path / "data", eutils_url=server.base_url, **FAST)
+    assert again.fetched == 25 and parse_date(again.mindate) == today - dt.timedelta(days=1)
+    assert stored_pmids(tmp_path / "data") == Counter({p: 1 for p in old + new})
+    assert again.tables["articles"] == 425
+
+
+def test_resume_after_the_process_is_killed(tmp_path):
+    with EutilsTestServer(rate_limit=10) as srv:
+        pmids = srv.add_corpus(TERM, 1500)
+        env = {**os.environ, "EVIDENCE_EUTILS_URL": srv.base_url, "NCBI_EMAIL": EMAIL,
+               "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        command = [sys.executable, "-m", "evidence", "fetch", "--query", TERM, "--data-dir", str(tmp_path),
+                   "--batch-size", "100", "--workers", "1"]
+        child = subprocess.Popen(command, env=env, cwd=tmp_path,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 20
+            while len(list(tmp_path.glob("raw/fetch-*/batch-*.xml.gz"))) < 4:
+                assert child.poll() is None, child.stderr.read().decode()
+                assert time.monotonic() < deadline, "the child stored nothing in time"
+                time.sleep(0.05)
+            child.send_signal(signal.SIGKILL)
+        finally:
+            child.wait(timeout=10)
+            child.stderr.close()
+        stored = {p.name for p in tmp_path.glob("raw/fetch-*/batch-*.xml.gz")}
+        assert 4 <= len(stored) < 15
+        before = len(srv.log)
+        summary = fetch(TERM, email=EMAIL, data_dir=tmp_path, eutils_url=srv.base_url, batch_size=100, rate=10, workers=2)
+        after = srv.log[before:]
+    assert summary.resumed
+    assert {r.endpoint for r in after} == {"efetch"}  # no new search
+    assert len([r for r in after if r.status == 200]) == 15 - len(stored)
+    fetched_again = {f"batch-{int(r.params['retstart']) // 100:04d}.xml.gz" for r in after}
+    assert not fetched_again & stored
+    assert stored_pmids(tmp_path) == Counter({p: 1 for p in pmids})
+    runs = list(tmp_path.glob("raw/fetch-*"))
+    assert len(runs) == 1
+
+
+def test_plan_batches_respects_max_records():
+    windows = [Window("2024/01/01", "2024/12/31", [str(i) for i in range(250)]),
+               Window("2023/01/01", "2023/12/31", [str(i) for i in range(250, 400)])]
+    batches = plan_batches(windows, 100, max_records=320)
+    assert [(b.window, b.retstart, len(b.pmids)) for b in batches] == [
+        (0, 0, 100), (0, 100, 100), (0, 200, 50), (1, 0, 70)]
+    assert sum(len(b.pmids) for b in plan_batches(windows, 100)) == 400
+
+
+def test_max_records_run_is_not_a_base_for_reruns(server, tmp_path):
+    server.add_corpus(TERM, 300)
+    capped = fetch(TERM, email=EMAIL, data_dir=tmp_path, eutils_url=server.base_url, max_records=120, batch_size=50, **FAST)
+    assert capped.fetched == 120
+    full = fetch(TERM, email=EMAIL, data_dir=tmp_path, eutils_url=server.base_url, batch_size=100, **FAST)
+    assert full.fetched == 300 and full.mindate == "1800/01/01"
+
+
+def test_missing_email_is_an_input_error_before_any_request(server, tmp_path, monkeypatch):
+    from evidence.errors import InputError
+
+    monkeypatch.delenv("NCBI_EMAIL", raising=False)
+    with pytest.raises(InputError, match="NCBI_EMAIL"):
+        fetch(TERM, data_dir=tmp_path, eutils_url=server.base_url)
+    with pytest.raises(InputError, match="YYYY/MM/DD"):
+        fetch(TERM, email=EMAIL, since="last week", data_dir=tmp_path, eutils_url=server.base_url)
+    assert server.log == []
+
+
+
+def test_fetch_command_stores_every_record_once_through_faults(tmp_path):
+    """The issue's "done when": the CLI against the test server, with faults injected."""
+    from click.testing import CliRunner
+
+    from evidence.cli import cli
+
+    with EutilsTestServer(rate_limit=3) as srv:
+        pmids = srv.add_corpus(TERM, 1200)
+        srv.inject("efetch", "503")
+        srv.inject("efetch", "truncate")
+        env = {"EVIDENCE_EUTILS_URL": srv.base_url, "NCBI_EMAIL": EMAIL}
+        result = CliRunner(env=env).invoke(cli, ["fetch", "--query", TERM, "--data-dir", str(tmp_path)], catch_exceptions=False)
+        assert srv.max_requests_in_window(1.0) <= 3
+    assert result.exit_code == 0, result.output
+    assert "1,200 records" in result.output
+    assert stored_pmids(tmp_path) == Counter({p: 1 for p in pmids})
+
+
+def test_fetch_command_without_network_is_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from evidence.cli import cli
+
+    result = CliRunner(env={"NCBI_EMAIL": EMAIL}).invoke(
+        cli, ["fetch", "--query", TERM, "--data-dir", str(tmp_path), "--eutils-url", "http://127.0.0.1:9/entrez/eutils/"],
+        catch_exceptions=False)
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "evidence import" in lines[0]
+    assert not (tmp_path / "raw").exists()
