@@ -196,6 +196,7 @@ FINDINGS = _t(
     ("intervention", "string", True, "Acupuncture form"),
     ("comparator_class", "string", True, "One of COMPARATOR_CLASSES"),
     ("add_on", "boolean", True, "Acupuncture + X against X"),
+    ("package", "boolean", True, "Acupuncture, or the comparator, is one part of a package of treatments: never pooled with direct comparisons"),
     ("outcome", "string", True, "Outcome label: leg_pain_vas, back_pain_vas, odi, joa, rmdq, effective_rate, cure_rate, adverse_events, ..."),
     ("timepoint", "string", True, "As reported: 'end of treatment', '4 weeks', ..."),
     ("timepoint_weeks", "Float64", True, "Timepoint in weeks after randomisation, when stated"),

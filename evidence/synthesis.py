@@ -58,6 +58,7 @@ DESIGN_GROUPS = {
 POOLABLE_DESIGN_GROUPS = ("randomised_trial", "non_randomised_trial", "observational")
 
 DESIGN_KINDS = {True: "add_on", False: "head_to_head", None: "add_on_unknown"}
+PACKAGE = "package"  # acupuncture, or its comparator, is one part of a package of treatments
 
 ROW_COLUMNS = (
     "comparator_class", "design_kind", "comparison_label", "outcome", "measure", "reported_measure",
@@ -115,6 +116,8 @@ def comparison_label(comparator_class: str, design_kind: str | None) -> str:
         return f"acupuncture + {comparator} vs {comparator}"
     if design_kind == "add_on_unknown":
         return f"acupuncture vs {comparator} (add-on status not stated)"
+    if design_kind == PACKAGE:
+        return f"treatment package including acupuncture vs package including {comparator}"
     return f"acupuncture vs {comparator}"
 
 
@@ -191,7 +194,7 @@ def comparison_rows(studies: pd.DataFrame, findings: pd.DataFrame, level: float 
         study_classes = study.get("comparator_class") or []
         comparator_class = f["comparator_class"] or (study_classes[0] if len(study_classes) == 1 else "unclassified")
         add_on = f["add_on"] if f["add_on"] is not None else study.get("add_on")
-        design_kind = DESIGN_KINDS[None if add_on is None else bool(add_on)]
+        design_kind = PACKAGE if f["package"] else DESIGN_KINDS[None if add_on is None else bool(add_on)]
         design = study.get("design")
         effect, source, reported, note = _row_effect(f, level)
         yi = vi = low_a = high_a = None
@@ -334,6 +337,9 @@ def _pooling_refusal(key: dict, rows: pd.DataFrame, chosen: pd.DataFrame) -> str
         return "The design of these studies is not known (no row in the studies table), so they are not pooled."
     if design_group not in POOLABLE_DESIGN_GROUPS:
         return f"Studies of design family '{design_group}' are not comparative results that can be pooled."
+    if key["design_kind"] == PACKAGE:
+        return ("Acupuncture, or its comparator, is one part of a package of treatments here, so the "
+                "effect of acupuncture itself cannot be separated; such results are shown, never pooled.")
     if key["design_kind"] == "add_on_unknown":
         return "Whether acupuncture was added to the comparator is not stated, so these results are not pooled."
     if len(chosen) == 0:

@@ -231,3 +231,20 @@ def test_unsupported_measure_with_ci_says_arm_data_are_needed():
     row = comparison_rows(studies, findings).iloc[0]
     assert pd.isna(row["yi"])
     assert "arm data are needed" in row["row_note"]
+
+
+def test_package_comparisons_are_kept_apart_and_never_pooled():
+    studies, findings = tables(
+        [study("11"), study("12"), study("13"), study("14")],
+        [finding("11", comparator="nerve_block", package=True, **md(-1.5, -2.5, -0.5)),
+         finding("12", comparator="nerve_block", package=True, **md(-1.0, -2.0, 0.0)),
+         finding("13", comparator="nerve_block", **md(-0.5, -1.5, 0.5)),
+         finding("14", comparator="nerve_block", **md(-0.7, -1.6, 0.2))],
+    )
+    groups = {g.key["design_kind"]: g for g in synthesize(studies, findings).groups if g.key["comparator_class"] == "nerve_block"}
+    assert set(groups) == {"package", "head_to_head"}
+    assert groups["package"].pooled is None and "package" in groups["package"].reason
+    assert groups["package"].k == 2
+    assert groups["head_to_head"].pooled is not None and groups["head_to_head"].k == 2
+    summary = groups["package"].summary_frame().iloc[0]
+    assert summary["comparison_label"].startswith("treatment package including acupuncture")
