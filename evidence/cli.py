@@ -164,6 +164,27 @@ def fetch(topic: str | None, query: str | None, email: str | None, api_key: str 
     click.echo(summary.line())
 
 
+@cli.command()
+@click.option("--topic", help="A shipped topic name or a topic .toml file (default: acupuncture_sciatica).")
+@data_dir_option
+def classify(topic: str | None, data_dir: Path) -> None:
+    """Classify stored records (design, PICO, sample size) and extract their effect statements.
+
+    
+    Writes DATA_DIR/tables/studies.parquet and findings.parquet with provenance 'auto' and
+    the rule that fired; every finding keeps the character span of its sentence. Curated
+    snapshot rows win over these for the same PMID in reports and claim checks. Run it again
+    after each import or fetch.
+    Example:
+      evidence fetch --email you@example.org && evidence classify && evidence report
+    """
+    from .annotate import annotate_store
+
+    result = annotate_store(data_dir, topic)
+    designs = ", ".join(f"{k}: {v}" for k, v in result.by_design.items())
+    click.echo(f"classified {result.studies} of {result.records} records ({designs}); {result.findings} findings extracted")
+
+
 @cli.group()
 def snapshot() -> None:
     """The embedded snapshot: curated, source-verified studies and findings (data/snapshot/)."""

@@ -253,6 +253,16 @@ class Store:
                 out[name] = conform(out[name], table)
         return out
 
+    def add_tables(self, tables: dict[str, pd.DataFrame]) -> None:
+        """Write derived tables (``studies``, ``findings``) beside the record tables, atomically.
+
+        Importing or fetching later rewrites the record tables and drops derived ones, which
+        would be stale; run the step that made them again.
+        """
+        if not self.tables_dir.exists():
+            raise StoreError(f"{self.root} holds no records yet; run `evidence import` or `evidence fetch` first")
+        self.write_tables({**self.tables(), **tables})
+
     def write_tables(self, tables: dict[str, pd.DataFrame]) -> None:
         """Write all tables as a new generation and swap it in atomically."""
         gen_root = self.root / ".tables"

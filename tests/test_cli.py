@@ -78,3 +78,34 @@ def test_python_dash_m_runs_the_same_cli(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "evidence", "status", "--data-dir", str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0
     assert "empty store" in proc.stdout
+
+
+def test_classify_writes_auto_studies_and_findings_with_spans(tmp_path):
+    import evidence
+
+    runner = CliRunner()
+    data = tmp_path / "data"
+    runner.invoke(cli, ["import", str(FIXTURES / "pubmed_sample.xml"), "--data-dir", str(data)], catch_exceptions=False)
+    result = runner.invoke(cli, ["classify", "--data-dir", str(data)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "classified 6 of 6 records" in result.output
+    tables = evidence.load(data, snapshot=False)
+    studies = tables["studies"].set_index("pmid")
+    assert studies.loc["99000001", "design"] == "rct" and studies.loc["99000001", "provenance"] == "auto"
+    assert studies.loc["99000004", "design"] == "protocol"
+    findings = tables["findings"]
+    assert len(findings) >= 1
+    articles = tables["articles"].set_index("pmid")
+    from evidence.text import record_text
+
+    for _, f in findings.iterrows():
+        text = record_text(articles.loc[f["pmid"], "title"], articles.loc[f["pmid"], "abstract"])
+        assert text[f["span_start"]:f["span_end"]] == f["sentence"]
+    status = runner.invoke(cli, ["status", "--data-dir", str(data)], catch_exceptions=False)
+    assert "designs: " in status.output and "rct: 1" in status.output
+
+
+def test_classify_on_an_empty_store_says_what_to_do(tmp_path):
+    result = CliRunner().invoke(cli, ["classify", "--data-dir", str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "evidence import" in result.stderr

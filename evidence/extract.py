@@ -1,0 +1,807 @@
+"""PICO, sample size and effect statements from a record's title and abstract.
+
+Everything here is a pure function of one record's text and the topic's vocabularies
+(``[vocab]`` in the topic file), so other topics reuse the engine and the work maps over files.
+
+Matching works by *claiming*: vocabulary classes are tried in the order the topic file lists
+them, and a span matched by one class cannot be matched again by a later one. That is how
+"acupoint injection" (an acupuncture form) never becomes an injection comparator, how
+"minimal acupuncture" (a sham) never becomes the acupuncture arm, and how "leg pain VAS" is not
+also counted as a generic VAS.
+
+Findings come from single sentences and carry the sentence's span in
+``record_text(title, abstract)``: a number without a sentence to quote is never produced.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import pandas as pd
+
+from . import schema
+from .numbers import COUNT, parse_count
+from .text import NON_RESULT_SECTIONS, Sentence, record_text, split_sentences
+from .topic import Topic
+
+# --------------------------------------------------------------------------------------------
+# Vocabularies
+# --------------------------------------------------------------------------------------------
+
+
+# Vocabulary classes in priority order: (label, compiled patterns).
+Classes = tuple[tuple[str, tuple[re.Pattern, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A topic's ``[vocab]`` section, compiled. Build with :func:`vocabulary`."""
+
+    before_intervention: Classes
+    interventions: Classes
+    generic_intervention: tuple[re.Pattern, ...]
+    default_intervention: str | None
+    comparators: Classes
+    populations: Classes
+    outcomes: Classes
+    lower_is_better: dict[str, bool]
+    intervention_arm: tuple[re.Pattern, ...]
+    comparator_arm: tuple[re.Pattern, ...]
+
+
+_VOCAB_CACHE: dict[int, tuple[Topic, Vocabulary]] = {}
+
+
+def vocabulary(topic: Topic) -> Vocabulary:
+    """Compile a topic's vocabularies (cached per topic object)."""
+    cached = _VOCAB_CACHE.get(id(topic))
+    if cached and cached[0] is topic:
+        return cached[1]
+    v = topic.section("vocab")
+    early = set(v.get("claim_before_intervention", []))
+    comparators = _classes(v.get("comparator", {}))
+    outcome_table = v.get("outcome", {})
+    vocab = Vocabulary(
+        before_intervention=tuple(c for c in comparators if c[0] in early),
+        interventions=_classes(v.get("intervention", {})),
+        generic_intervention=_patterns(v.get("intervention_generic", [])),
+        default_intervention=v.get("intervention_default"),
+        comparators=tuple(c for c in comparators if c[0] not in early),
+        populations=_classes(v.get("population", {})),
+        outcomes=_classes({k: o.get("patterns", []) for k, o in outcome_table.items()}),
+        lower_is_better={k: bool(o.get("lower_is_better", True)) for k, o in outcome_table.items()},
+        intervention_arm=_patterns(v.get("intervention_arm", [])),
+        comparator_arm=_patterns(v.get("comparator_arm", [])),
+    )
+    _VOCAB_CACHE[id(topic)] = (topic, vocab)
+    return vocab
+
+
+def _patterns(items: Iterable[str]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in items)
+
+
+def _classes(table: dict[str, list[str]]) -> Classes:
+    return tuple((label, _patterns(patterns)) for label, patterns in table.items())
+
+
+# --------------------------------------------------------------------------------------------
+# Mentions
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A vocabulary match: ``kind`` is population, intervention, comparator or outcome."""
+
+    kind: str
+    label: str
+    start: int
+    end: int
+    text: str
+    negated: bool = False
+
+
+# "no sham control", "without radiculopathy", "neither nerve block nor ...".
+_NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|neither|nor|free of|absence of|never)\s+(?:\w+[\s-]+){0,2}$", re.IGNORECASE)
+# Exclusion criteria name conditions and treatments that are not the study's.
+_EXCLUSION = re.compile(r"\bexclu(?:de|ded|ding|sion)\b", re.IGNORECASE)
+# Treatment-history sentences name treatments patients had before, not comparators.
+_HISTORY = re.compile(
+    r"\b(?:previous(?:ly)?|prior|history of|had (?:already )?(?:received|undergone)|fail(?:ed|ing)|"
+    r"did not respond|refractory to|unresponsive to)\b",
+    re.IGNORECASE,
+)
+# "acupuncture and electroacupuncture": plain acupuncture listed beside a named form.
+_LISTED_WITH = re.compile(r"^\s*(?:,|and|or|,\s*and|versus|vs\.?|plus|/)\s*$", re.IGNORECASE)
+
+
+def _claim(text: str, kind: str, classes: Classes, taken: list[tuple[int, int]]) -> list[Mention]:
+    """Matches of ``classes`` in order, skipping spans already ``taken`` (which it extends)."""
+    found: list[Mention] = []
+    for label, patterns in classes:
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                if m.end() == m.start() or any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                negated = bool(_NEGATION_BEFORE.search(text, max(0, m.start() - 40), m.start()))
+                found.append(Mention(kind, label, m.start(), m.end(), m.group(0), negated))
+    return found
+
+
+def sentence_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
+    """All vocabulary mentions in one sentence, in text order.
+
+    Arms are claimed in a fixed order (early comparators such as sham, then acupuncture forms,
+    then generic acupuncture words, then the other comparators); populations and outcomes are
+    matched on their own.
+    """
+    taken: list[tuple[int, int]] = []
+    arms = _claim(text, "comparator", vocab.before_intervention, taken)
+    arms += _claim(text, "intervention", vocab.interventions, taken)
+    generic = _claim(text, "generic", (("generic", vocab.generic_intervention),), taken)
+    arms += _claim(text, "comparator", vocab.comparators, taken)
+    found = arms + generic
+    found += _claim(text, "population", vocab.populations, [])
+    found += _claim(text, "outcome", vocab.outcomes, [])
+    return sorted(found, key=lambda m: (m.start, m.kind))
+
+
+# --------------------------------------------------------------------------------------------
+# PICO
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pico:
+    """Study-level PICO labels, each list in order of first mention."""
+
+    population: list[str]
+    interventions: list[str]
+    comparators: list[str]
+    comparator_classes: list[str]
+    outcomes: list[str]
+    add_on: bool | None = None
+
+
+_BACKGROUND_SECTIONS = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE"})
+_ADD_ON = re.compile(r"\b(?:plus|combined with|in addition to|added to|together with|adjunct\w*)\b", re.IGNORECASE)
+_ALONE = re.compile(r"\b(?:alone|only)\b", re.IGNORECASE)
+
+
+def extract_pico(text: str, topic: Topic) -> Pico:
+    """Population flags, acupuncture forms, comparator classes and outcomes named in a record.
+
+    Parameters
+    ----------
+    text:
+        ``record_text(title, abstract)``.
+    topic:
+        Supplies the vocabularies.
+
+    Returns
+    -------
+    Pico
+        Mentions that are negated ("without radiculopathy") or in exclusion criteria are not
+        counted; nor are comparators named in treatment history ("had received epidural
+        injections") or in a BACKGROUND section. Generic "acupuncture" means the topic's default
+        form when no form is named, or when it is listed beside a named form ("acupuncture and
+        electroacupuncture").
+    """
+    vocab = vocabulary(topic)
+    kept: list[Mention] = []
+    add_on_cue = alone_cue = listed_generic = False
+    for sentence in split_sentences(text):
+        if _EXCLUSION.search(sentence.text):
+            continue
+        # Background and history sentences name treatments in use, not the ones compared.
+        not_compared = sentence.section in _BACKGROUND_SECTIONS or bool(_HISTORY.search(sentence.text))
+        mentions = [
+            m for m in sentence_mentions(sentence.text, vocab)
+            if not m.negated and not (not_compared and m.kind == "comparator")
+        ]
+        kept.extend(mentions)
+        listed_generic |= _generic_listed_with_form(sentence.text, mentions)
+        add_on_cue |= bool(_ADD_ON.search(sentence.text))
+        alone_cue |= bool(_ALONE.search(sentence.text))
+    interventions = _unique(m.label for m in kept if m.kind == "intervention")
+    generic = any(m.kind == "generic" for m in kept)
+    default = vocab.default_intervention
+    if default and default not in interventions and generic and (not interventions or listed_generic):
+        interventions.append(default)
+    comparators = [m for m in kept if m.kind == "comparator"]
+    return Pico(
+        population=_unique(m.label for m in kept if m.kind == "population"),
+        interventions=interventions,
+        comparators=_unique(m.text.strip().lower() for m in comparators),
+        comparator_classes=_unique(m.label for m in comparators),
+        outcomes=_unique(m.label for m in kept if m.kind == "outcome"),
+        # Only claimed when the abstract says so: "acupuncture plus X ... X alone".
+        add_on=True if add_on_cue and alone_cue and comparators else None,
+    )
+
+
+def _generic_listed_with_form(text: str, mentions: list[Mention]) -> bool:
+    arms = [m for m in mentions if m.kind in ("generic", "intervention")]
+    return any(
+        {a.kind, b.kind} == {"generic", "intervention"} and _LISTED_WITH.match(text[a.end : b.start])
+        for a, b in zip(arms, arms[1:])
+    )
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+# --------------------------------------------------------------------------------------------
+# Sample size, arms, follow-up
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SampleSize:
+    """Counts found in a record; each is ``None`` when not stated. ``rules`` name what fired."""
+
+    n_randomized: int | None = None
+    n_analysed: int | None = None
+    n_arms: int | None = None
+    n_studies: int | None = None
+    n_participants: int | None = None
+    follow_up: str | None = None
+    rules: dict[str, str] = field(default_factory=dict)
+
+
+# Words after a number that show it is not a head count.
+_NOT_PEOPLE = (
+    r"(?!\s*(?:%|percent|per\s?cent|mg|ml|mL|kg|g\b|mcg|µg|IU|U\b|mm|cm|°|degrees?|years?|months?|weeks?|days?|"
+    r"hours?|h\b|min\w*|sec\w*|times|sessions?|points?|groups|arms|centers|centres|sites|hospitals|clusters|"
+    r"practices|studies|trials|RCTs|articles|doses?|cycles|visits|items|questions|[-–]\s*\d))"
+)
+_PEOPLE = (
+    r"patients|participants|subjects|individuals|people|persons|adults|women|men|males|females|volunteers|"
+    r"children|infants|neonates|newborns|adolescents|students|smokers|outpatients|inpatients|mothers|athletes|"
+    r"workers|veterans|residents|cases|eyes|teeth"
+)
+_PEOPLE_GAP = r"(?:[A-Za-z(][\w'(),/-]*\s+){0,8}?"
+_RANDOMIZING = r"(?:randomi[sz]ed|randomly|allocated|assigned|divided|distributed)"
+_ENROLLING = r"(?:enrolled|recruited|included|entered|studied|treated|investigated|evaluated)"
+
+# (rule name, pattern with a group named n), most specific first.
+_RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (name, re.compile(p, re.IGNORECASE))
+    for name, p in (
+        ("randomized_n", rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|divided|assigned|allocated)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?!groups|arms)"),
+        ("of_n_randomized", rf"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<n>{COUNT})\s+(?:randomi[sz]ed|enrolled|recruited)\b"),
+        ("n_randomized_people", rf"(?P<n>{COUNT})\s+randomi[sz]ed\s+(?:{_PEOPLE})"),
+        ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|being)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
+        ("n_equals_randomized", rf"\(\s*n\s*=\s*(?P<n>\d+)\s*\)\s*(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
+        ("total_of_n", rf"\b(?:a total of|in total,?|overall,?)\s+(?P<n>{COUNT}){_NOT_PEOPLE}"),
+        ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
+        ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),
+        ("n_eligible", rf"(?P<n>{COUNT})\s+(?:eligible|consecutive)\s+(?:\w+\s+){{0,2}}?(?:patients|participants|subjects|cases)\b"),
+        ("participants_were_n", rf"\b(?:subjects|participants|patients|sample)\s+(?:were|was|comprised|consisted of|included)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})"),
+    )
+)
+# Last resort, after arm sizes: the first head count in the abstract ("in 3837 patients with
+# ..."), skipping "N of M" (part of a group). Its rule name tells users it is a weaker reading.
+_HEAD_COUNT_RULES: tuple[tuple[str, re.Pattern], ...] = (
+    ("first_head_count", re.compile(rf"(?P<n>{COUNT})(?!\s+of\s+\d){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\b", re.IGNORECASE)),
+)
+_ANALYSED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (name, re.compile(p, re.IGNORECASE))
+    for name, p in (
+        ("n_analysed", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was)\s+(?:\w+\s+){{0,2}}?(?:analy[sz]ed|included in the (?:final |primary )?analys[ie]s|evaluable)"),
+        ("n_completed", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:completed|finished)\s+(?:the\s+)?(?:study|trial|treatment|follow-?up|protocol)"),
+        ("analysed_n", rf"\b(?:data (?:from|of)|analy[sz]ed)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:patients|participants|subjects)"),
+    )
+)
+# Arm sizes: "(n = 30)", "group (30 cases)", "group, n = 30".
+_ARM_SIZE = re.compile(r"(?:[(\[][^()\[\]]{0,40}?\bn\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(\d+)(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
+_ARMS = re.compile(
+    r"\b(two|three|four|five|2|3|4|5)[- ](?:arm|armed|group|parallel[- ]group)\b"
+    r"|\b(?:into|to|in|among)\s+(?:one of\s+)?(?:the\s+)?(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b",
+    re.IGNORECASE,
+)
+_REVIEW_STUDIES = re.compile(
+    rf"(?P<n>{COUNT})\s+(?:eligible\s+|randomi[sz]ed\s+|controlled\s+|clinical\s+|published\s+)*(?:studies|trials|RCTs|articles)\b",
+    re.IGNORECASE,
+)
+_REVIEW_PARTICIPANTS = re.compile(
+    rf"\b(?:involving|including|with|totaling|totalling|comprising|of)\s+(?:a total of\s+)?(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
+    re.IGNORECASE,
+)
+_UNIT = r"(?:days?|weeks?|months?|years?)"
+_FOLLOW_UP = re.compile(
+    rf"\bfollow(?:ed)?[- ]?up\s+(?:period\s+)?(?:of|for|at|to|lasting|was|lasted)?\s*(?:\w+\s+){{0,2}}?(?P<a>(?:{COUNT})(?:\s*(?:-|to|–)\s*{COUNT})?[- ]{_UNIT})"
+    rf"|(?P<b>(?:{COUNT})[- ]{_UNIT})[- ](?:of\s+)?follow[- ]?up",
+    re.IGNORECASE,
+)
+_WEEKS_PER = {"day": 1 / 7, "week": 1.0, "month": 52.0 / 12, "year": 52.0}
+
+_MIN_PEOPLE, _MAX_PEOPLE = 2, 1_000_000
+
+
+def extract_sample_size(text: str) -> SampleSize:
+    """Participants randomized and analysed, arms, included studies (reviews) and follow-up.
+
+    Parameters
+    ----------
+    text:
+        ``record_text(title, abstract)``.
+
+    Returns
+    -------
+    SampleSize
+        When no total is stated but two or more arm sizes are ("(n = 30)"), ``n_randomized``
+        is their sum and ``rules["n_randomized"]`` says so.
+    """
+    rules: dict[str, str] = {}
+    n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized")
+    arm_sizes = _arm_sizes(text)
+    if n_randomized is None and len(arm_sizes) >= 2:
+        n_randomized = sum(arm_sizes)
+        rules["n_randomized"] = "sum_of_arm_sizes"
+    if n_randomized is None:
+        n_randomized = _first_count(text, _HEAD_COUNT_RULES, rules, "n_randomized")
+    n_analysed = _first_count(text, _ANALYSED_RULES, rules, "n_analysed")
+    n_arms = None
+    arms = _ARMS.search(text)
+    if arms:
+        n_arms = parse_count(arms.group(1) or arms.group(2))
+        rules["n_arms"] = "arms_named"
+    elif len(arm_sizes) >= 2:
+        n_arms = len(arm_sizes)
+        rules["n_arms"] = "arm_sizes_counted"
+    studies = _REVIEW_STUDIES.search(text)
+    participants = _REVIEW_PARTICIPANTS.search(text, studies.end()) if studies else None
+    follow = _longest_follow_up(text)
+    return SampleSize(
+        n_randomized=n_randomized,
+        n_analysed=n_analysed,
+        n_arms=n_arms,
+        n_studies=parse_count(studies.group("n")) if studies else None,
+        n_participants=parse_count(participants.group("n")) if participants else None,
+        follow_up=follow,
+        rules=rules,
+    )
+
+
+def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rules: dict[str, str],
+                 field_name: str) -> int | None:
+    """The first plausible head count by the first rule that finds one; records the rule."""
+    for name, pattern in rules_list:
+        for m in pattern.finditer(text):
+            n = parse_count(m.group("n"))
+            if n is not None and _MIN_PEOPLE <= n <= _MAX_PEOPLE and not _is_year(m.group("n")):
+                rules[field_name] = name
+                return n
+    return None
+
+
+def _is_year(token: str) -> bool:
+    return bool(re.fullmatch(r"(?:19|20)\d\d", token.strip()))
+
+
+def _arm_sizes(text: str) -> list[int]:
+    """Arm sizes listed in the first sentence that lists two or more."""
+    for sentence in split_sentences(text):
+        sizes = [int(m.group(1)) for m in _ARM_SIZE.finditer(sentence.text)]
+        if len(sizes) >= 2:
+            return sizes
+    return []
+
+
+def _longest_follow_up(text: str) -> str | None:
+    best: tuple[float, str] | None = None
+    for m in _FOLLOW_UP.finditer(text):
+        phrase = (m.group("a") or m.group("b")).replace("-", " ")
+        weeks = _phrase_weeks(phrase)
+        if weeks is not None and (best is None or weeks > best[0]):
+            best = (weeks, phrase)
+    return best[1] if best else None
+
+
+def _phrase_weeks(phrase: str) -> float | None:
+    """Weeks in '6 months', '12 weeks', 'three months' (the upper end of '3 to 6 months')."""
+    m = re.search(rf"(?P<n>{COUNT})\s*(?P<u>day|week|month|year)s?\s*$", phrase, re.IGNORECASE)
+    if not m:
+        return None
+    n = parse_count(m.group("n"))
+    return None if n is None else n * _WEEKS_PER[m.group("u").lower()]
+
+
+# --------------------------------------------------------------------------------------------
+# Effect statements
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One effect statement found in one sentence.
+
+    ``span_start``/``span_end`` index ``record_text(title, abstract)``; ``sentence`` is that slice.
+    """
+
+    pmid: str
+    outcome: str
+    span_start: int
+    span_end: int
+    sentence: str
+    rule: str
+    measure: str | None = None
+    estimate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: float | None = None
+    p_value_text: str | None = None
+    direction: str | None = None
+    lower_is_better: bool | None = None
+    timepoint: str | None = None
+    timepoint_weeks: float | None = None
+    intervention: str | None = None
+    comparator_class: str | None = None
+    add_on: bool | None = None
+
+    @property
+    def comparison(self) -> str | None:
+        """'<intervention> vs <comparator class>' when both are known."""
+        if self.intervention and self.comparator_class:
+            return f"{self.intervention} vs {self.comparator_class}"
+        return None
+
+
+_NUMBER = r"[-−–]?\s?\d+(?:\.\d+)?"
+_MEASURE_NAMES = {
+    "md": "MD", "wmd": "MD", "mean difference": "MD", "weighted mean difference": "MD", "difference": "MD",
+    "between-group difference": "MD", "smd": "SMD", "standardized mean difference": "SMD",
+    "standardised mean difference": "SMD", "rr": "RR", "risk ratio": "RR", "relative risk": "RR",
+    "or": "OR", "odds ratio": "OR", "hr": "HR", "hazard ratio": "HR", "rd": "RD", "risk difference": "RD",
+}
+# Abbreviations are case-sensitive ("OR", never "or"); spelled-out names are not.
+_ESTIMATE = re.compile(
+    r"(?P<measure>\b(?:WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|standardi[sz]ed mean difference|"
+    r"mean difference|between-group difference|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|difference)\b))"
+    r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
+    rf"(?P<est>{_NUMBER})(?:\s*(?:points?|mm|cm|%))?"
+    r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval)\s*[,:=]?\s*"
+    rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
+)
+_P_VALUE = re.compile(r"\b[Pp]\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
+_NO_DIFFERENCE = re.compile(
+    r"\bno (?:statistically )?significant (?:between-group )?(?:difference|change|effect|improvement)s?\b|\bnot (?:statistically )?significant(?:ly)?(?: different)?\b"
+    r"|\bdid not (?:significantly )?differ\b|\bno (?:between-group )?differences?\b|\b(?:were|was) (?:similar|comparable)\b"
+    r"|\bnon-?significant\b|\bnot superior\b|\bwas not better\b|\bno better than\b",
+    re.IGNORECASE,
+)
+_FAVOURS = re.compile(r"\bfavou?r(?:ed|ing|s)?\b", re.IGNORECASE)
+# Comparative words only: "decreased" alone describes change within one arm, not between arms.
+_BETTER = re.compile(r"\b(?:better|superior|more effective|greater (?:improvement|reduction|relief|decrease|benefit)s?|more (?:improvement|reduction|relief)|improved (?:significantly )?more|outperformed)\b", re.IGNORECASE)
+_WORSE = re.compile(r"\b(?:worse|inferior|less effective|smaller (?:improvement|reduction))\b", re.IGNORECASE)
+_LOWER = re.compile(r"\b(?:lower|less|fewer|smaller|(?:reduced|decreased|fell|declined) (?:significantly )?more)\b", re.IGNORECASE)
+_HIGHER = re.compile(r"\b(?:higher|greater|more|larger|(?:increased|rose) (?:significantly )?more)\b", re.IGNORECASE)
+_THAN = re.compile(r"\b(?:than|compared (?:with|to)|versus|vs\.?)\s+(?:in\s+|with\s+)?(?:the\s+|those\s+(?:in|of|receiving)\s+(?:the\s+)?)?", re.IGNORECASE)
+_TIMEPOINT = re.compile(
+    rf"\b(?:at|after|by|over|during|within)\s+(?:the\s+)?(?:(?P<n>{COUNT})[- ](?P<u>day|week|month|year)s?(?:\s+(?:of\s+)?(?:follow-?up|treatment|intervention))?)"
+    r"|(?P<eot>\b(?:at )?(?:the )?end of (?:the )?(?:treatment|intervention|therapy)|post-?treatment|after treatment\b)",
+    re.IGNORECASE,
+)
+_COMPARATIVES = ((_BETTER, True), (_WORSE, False), (_LOWER, None), (_HIGHER, None))
+_RATIO_MEASURES = frozenset({"RR", "OR", "HR"})
+_ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class _Stat:
+    start: int
+    end: int
+    measure: str | None = None
+    estimate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: float | None = None
+    p_value_text: str | None = None
+
+
+def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: Topic) -> list[Finding]:
+    """Effect statements in a record, each with the sentence it came from.
+
+    A finding needs an outcome named in the sentence and at least one of: an effect estimate,
+    a p-value, a statement of (no) difference, or, for adverse events, a report of them.
+    Sentences under aim or methods headings are skipped, so the outcomes a trial *plans* to
+    measure are not read as results.
+
+    Parameters
+    ----------
+    pmid:
+        The record's PMID.
+    title, abstract:
+        Record text; spans index ``record_text(title, abstract)``.
+    topic:
+        Supplies outcome, arm and comparator vocabularies.
+
+    Returns
+    -------
+    list of Finding
+        ``direction`` is ``no_difference`` whenever the sentence's own statistics are not
+        significant, whatever its wording; it is ``None`` when the favoured arm cannot be told.
+    """
+    vocab = vocabulary(topic)
+    text = record_text(title, abstract)
+    pico = extract_pico(text, topic)
+    findings: list[Finding] = []
+    for sentence in split_sentences(text):
+        if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS:
+            continue
+        findings.extend(_sentence_findings(pmid, sentence, vocab, pico))
+    return findings
+
+
+def _sentence_findings(pmid: str, sentence: Sentence, vocab: Vocabulary, pico: Pico) -> list[Finding]:
+    """Findings in one sentence; the study's first form and comparator label the comparison
+    unless the sentence names its own comparator."""
+    s = sentence.text
+    intervention = pico.interventions[0] if pico.interventions else None
+    study_comparator = pico.comparator_classes[0] if pico.comparator_classes else None
+    mentions = sentence_mentions(s, vocab)
+    # One finding per outcome and sentence: a repeated mention ("pain scores ... a pain score
+    # above 5") belongs to the first.
+    outcomes: list[Mention] = []
+    for m in mentions:
+        if m.kind == "outcome" and all(o.label != m.label for o in outcomes):
+            outcomes.append(m)
+    if not outcomes:
+        return []
+    stats = _stats(s)
+    comparator = next((m.label for m in mentions if m.kind == "comparator" and not m.negated), study_comparator)
+    timepoint, weeks = _timepoint(s)
+    arms = _arms(s, mentions, vocab)
+    out: list[Finding] = []
+    for i, outcome in enumerate(outcomes):
+        start, end = _clause(s, outcomes, i)
+        # Statistics belong to the outcome they follow (the first outcome also takes those
+        # before it); the clause before an outcome may still hold its verb.
+        own = [st for st in stats if (outcome.start if i else 0) <= st.start < end]
+        lower_is_better = vocab.lower_is_better.get(outcome.label)
+        direction = _direction(s, start, end, arms, lower_is_better, own)
+        # Which arm is favoured is only meaningful when acupuncture is one of them.
+        if direction != "no_difference" and not pico.interventions:
+            direction = None
+        narrative = bool(_NO_DIFFERENCE.search(s, start, end) or direction)
+        reported = outcome.label == "adverse_events" and re.search(r"\b(?:reported|occurred|observed|experienced|recorded)\b", s)
+        if not (own or narrative or reported):
+            continue
+        common = dict(
+            pmid=pmid, outcome=outcome.label, span_start=sentence.start, span_end=sentence.end,
+            sentence=s, direction=direction, lower_is_better=lower_is_better, timepoint=timepoint,
+            timepoint_weeks=weeks, intervention=intervention, comparator_class=comparator, add_on=pico.add_on,
+        )
+        estimates = [st for st in own if st.measure]
+        p_only = next((st for st in own if st.measure is None), None)
+        if estimates:
+            for st in estimates:
+                p = st if st.p_value_text else p_only
+                out.append(Finding(
+                    **common, rule="effect.estimate" + ("_ci" if st.ci_low is not None else ""),
+                    measure=st.measure, estimate=st.estimate, ci_low=st.ci_low, ci_high=st.ci_high,
+                    p_value=p.p_value if p else None, p_value_text=p.p_value_text if p else None,
+                ))
+        elif p_only:
+            out.append(Finding(**common, rule="effect.p_value", p_value=p_only.p_value, p_value_text=p_only.p_value_text))
+        else:
+            out.append(Finding(**common, rule="effect.statement" if narrative else "effect.adverse_events_reported"))
+    return out
+
+
+def _stats(s: str) -> list[_Stat]:
+    """Effect estimates (with the p-value right after them, if any) and lone p-values."""
+    stats: list[_Stat] = []
+    used: list[tuple[int, int]] = []
+    for m in _ESTIMATE.finditer(s):
+        measure = _MEASURE_NAMES[m.group("measure").lower()]
+        lo, hi = m.group("lo"), m.group("hi")
+        p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
+        stats.append(_Stat(m.start(), m.end(), measure, _float(m.group("est")),
+                           _float(lo) if lo else None, _float(hi) if hi else None,
+                           *(_p_fields(p) if p else (None, None))))
+        used.append((m.start(), p.end() if p else m.end()))
+    for p in _P_VALUE.finditer(s):
+        if not any(a <= p.start() < b for a, b in used):
+            stats.append(_Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p)))
+    return sorted(stats, key=lambda st: st.start)
+
+
+def _float(text: str) -> float:
+    return float(re.sub(r"\s", "", text).replace("−", "-").replace("–", "-"))
+
+
+def _p_fields(m: re.Match) -> tuple[float | None, str]:
+    if m.group("ns"):
+        return None, "NS"
+    op = {"≤": "<=", "≥": ">="}.get(m.group("op"), m.group("op"))
+    value = float(m.group("p"))
+    return (value if op == "=" else None), (f"{value:g}" if op == "=" else f"{op}{value:g}")
+
+
+def _clause(s: str, outcomes: list[Mention], i: int) -> tuple[int, int]:
+    """The part of a sentence that speaks about outcome ``i``.
+
+    It runs from the end of the previous outcome to the start of the next. An outcome listed
+    with the next one ("VAS and ODI were lower (P < .05)") shares the next one's clause.
+    """
+    start = outcomes[i - 1].end if i else 0
+    j = i
+    while j + 1 < len(outcomes) and _LISTED_OUTCOMES.fullmatch(s[outcomes[j].end : outcomes[j + 1].start]):
+        j += 1
+    end = outcomes[j + 1].start if j + 1 < len(outcomes) else len(s)
+    return start, end
+
+
+_LISTED_OUTCOMES = re.compile(r"[\s,]*(?:scores?|values?|index)?[\s,]*(?:and|or|as well as)?[\s,]*(?:the\s+)?", re.IGNORECASE)
+
+
+def _significance(stats: list[_Stat]) -> bool | None:
+    """True/False when the clause's statistics say (non-)significant, None when silent."""
+    for st in stats:
+        if st.ci_low is not None and st.ci_high is not None:
+            null = 1.0 if st.measure in _RATIO_MEASURES else 0.0
+            lo, hi = sorted((st.ci_low, st.ci_high))
+            return not (lo <= null <= hi)
+        if st.p_value_text == "NS":
+            return False
+        if st.p_value_text:
+            bound = float(st.p_value_text.lstrip("<>="))
+            if st.p_value_text.startswith(">"):
+                # "P > 0.01" does not say whether P is below 0.05.
+                return False if bound >= _ALPHA else None
+            return bound <= _ALPHA if st.p_value_text.startswith("<") else bound < _ALPHA
+    return None
+
+
+def _direction(s: str, start: int, end: int, arms: list[tuple[int, int, str]],
+               lower_is_better: bool | None, stats: list[_Stat]) -> str | None:
+    """Which arm the clause ``s[start:end]`` says did better, as the source reports it.
+
+    Statistics that are not significant, or words saying so, give ``no_difference`` whatever
+    else the clause says. Otherwise, in order: "favouring <arm>"; two arm values stated with a
+    significant test ("3.1 in the acupuncture group and 4.2 in the sham group"); a comparative
+    word said of an arm ("lower in the acupuncture group than in the control group").
+    """
+    significant = _significance(stats)
+    if significant is False or _NO_DIFFERENCE.search(s, start, end):
+        return "no_difference"
+    if not arms:
+        return None
+    favour = _FAVOURS.search(s, start, end)
+    if favour:
+        after = [a for a in arms if a[0] >= favour.end()]
+        return _favours(after[0][2]) if after else None
+    if significant and lower_is_better is not None:
+        values = _arm_values(s, start, end, arms)
+        if len({side for _, side in values}) == 2:
+            best = (min if lower_is_better else max)(values)
+            if sum(v == best[0] for v, _ in values) == 1:
+                return _favours(best[1])
+    words = [(m, good) for pattern, good in _COMPARATIVES for m in [pattern.search(s, start, end)] if m]
+    if not words:
+        return None
+    # The first comparative in the clause is the one said of this outcome.
+    word, good = min(words, key=lambda w: (w[0].start(), -len(w[0].group(0))))
+    if good is None:
+        if lower_is_better is None:
+            return None
+        good = word.re is _LOWER and lower_is_better or word.re is _HIGHER and not lower_is_better
+    subject = _subject_arm(s, start, end, word, arms)
+    if subject is None:
+        return None
+    return _favours(subject if good else _other(subject))
+
+
+def _other(side: str) -> str:
+    return "comparator" if side == "intervention" else "intervention"
+
+
+def _favours(side: str) -> str:
+    return "favours_acupuncture" if side == "intervention" else "favours_comparator"
+
+
+def _arms(s: str, mentions: list[Mention], vocab: Vocabulary) -> list[tuple[int, int, str]]:
+    """Arm mentions (start, end, side) in a sentence, from arm words and PICO mentions."""
+    # Named treatments first, so "acupoint injection group" is not read as an injection arm.
+    named = [m for m in mentions if m.kind in ("intervention", "comparator", "generic")]
+    arms = [(m.start, m.end, "comparator" if m.kind == "comparator" else "intervention") for m in named]
+    taken = [(m.start, m.end) for m in named]
+    for side, patterns in (("comparator", vocab.comparator_arm), ("intervention", vocab.intervention_arm)):
+        arms.extend((m.start, m.end, side) for m in _claim(s, side, ((side, patterns),), taken))
+    return sorted(arms)
+
+
+_ARM_VALUE = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s*(?:%|points?)?\s+(?:in|with|for)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _arm_values(s: str, start: int, end: int, arms: list[tuple[int, int, str]]) -> list[tuple[float, str]]:
+    """Values stated for named arms: '93.3% in the acupuncture group', '4.2 in the sham group'."""
+    values = []
+    for a_start, _, side in arms:
+        if start <= a_start < end:
+            m = _ARM_VALUE.search(s, max(start, a_start - 30), a_start)
+            if m:
+                values.append((float(m.group("v")), side))
+    return values
+
+
+def _subject_arm(s: str, start: int, end: int, word: re.Match, arms: list[tuple[int, int, str]]) -> str | None:
+    """The arm a comparative word is said of.
+
+    When the clause has "than <arm>", the subject is the other side (and unknown when the
+    sentence's own subject is on the same side, as in "warm needling ... than conventional
+    acupuncture"). Otherwise it is the nearest arm before the word, else the first after it.
+    """
+    than = _THAN.search(s, start, end)
+    obj = next((a for a in arms if than.end() - 1 <= a[0] < than.end() + 15), None) if than else None
+    before = [a for a in arms if a[1] <= word.start() and a != obj]
+    after = [a for a in arms if a[0] >= word.end() and a != obj]
+    if obj is None:
+        nearest = before[-1] if before else (after[0] if after else None)
+        return nearest[2] if nearest else None
+    # "higher with warm needling than with acupuncture": the subject may follow the word.
+    subject = before[-1] if before else next((a for a in after if a[0] < than.start()), None)
+    if subject is not None and subject[2] == obj[2]:
+        return None
+    return _other(obj[2])
+
+
+def _timepoint(s: str) -> tuple[str | None, float | None]:
+    m = _TIMEPOINT.search(s)
+    if not m:
+        return None, None
+    if m.group("eot"):
+        return "end of treatment", None
+    n = parse_count(m.group("n"))
+    unit = m.group("u").lower()
+    label = f"{n} {unit}{'s' if n != 1 else ''}"
+    return label, (None if n is None else n * _WEEKS_PER[unit])
+
+
+def extract_findings(tables: dict[str, pd.DataFrame], topic: Topic) -> pd.DataFrame:
+    """Effect statements for every article, as a ``findings`` table.
+
+    Parameters
+    ----------
+    tables:
+        Record tables; ``articles`` (pmid, title, abstract) is used.
+    topic:
+        Supplies the vocabularies.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Conforming to ``evidence.schema.FINDINGS`` with ``provenance="auto"``, the rule that
+        fired, and ``span_start``/``span_end``/``sentence`` on every row. Where two findings
+        share the table key, the one with more numbers is kept.
+    """
+    rows = []
+    for rec in tables["articles"][["pmid", "title", "abstract"]].to_dict("records"):
+        for f in extract_effects(rec["pmid"], rec["title"], rec["abstract"], topic):
+            rows.append(_finding_row(f))
+    if not rows:
+        return schema.empty_frame(schema.FINDINGS)
+    frame = schema.conform(pd.DataFrame(rows), schema.FINDINGS)
+    richness = frame[["estimate", "ci_low", "p_value_text"]].notna().sum(axis=1)
+    key = list(schema.FINDINGS.key)
+    order = frame.assign(_richness=-richness).sort_values(["pmid", "_richness"], kind="stable").index
+    kept = ~frame.loc[order].duplicated(subset=key)
+    return frame.loc[order[kept.to_numpy()]].sort_index().reset_index(drop=True)
+
+
+def _finding_row(f: Finding) -> dict:
+    return {
+        "study_id": f.pmid, "pmid": f.pmid, "comparison": f.comparison, "intervention": f.intervention,
+        "comparator_class": f.comparator_class, "add_on": f.add_on, "outcome": f.outcome, "timepoint": f.timepoint,
+        "timepoint_weeks": f.timepoint_weeks, "measure": f.measure, "estimate": f.estimate,
+        "ci_low": f.ci_low, "ci_high": f.ci_high, "p_value": f.p_value, "p_value_text": f.p_value_text,
+        "lower_is_better": f.lower_is_better, "direction": f.direction, "span_start": f.span_start,
+        "span_end": f.span_end, "sentence": f.sentence, "provenance": "auto", "rule": f.rule,
+    }

@@ -1,0 +1,252 @@
+"""PICO, sample size, effect statements and the findings table (evidence.extract, evidence.text)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from evidence import schema
+from evidence.extract import extract_effects, extract_findings, extract_pico, extract_sample_size
+from evidence.numbers import parse_count
+from evidence.text import record_text, split_sentences
+from evidence.topic import load_topic
+
+from .test_classify import tables_of
+
+LABELLED = Path(__file__).parent / "fixtures" / "labelled" / "abstracts.jsonl"
+
+
+@pytest.fixture(scope="module")
+def topic():
+    return load_topic()
+
+
+@pytest.fixture(scope="module")
+def labelled() -> list[dict]:
+    return [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------- sentences and numbers
+
+
+def test_sentences_keep_exact_spans_and_section_labels():
+    text = record_text(
+        "A trial of acupuncture vs. drugs",
+        "BACKGROUND: Pain is common, e.g. in sciatica. It costs 2.5 billion.\n\nRESULTS: VAS fell (MD -1.2, 95% CI -2.0 to -0.4). P = .01 was seen.",
+    )
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "A trial of acupuncture vs. drugs",
+        "Pain is common, e.g. in sciatica.",
+        "It costs 2.5 billion.",
+        "VAS fell (MD -1.2, 95% CI -2.0 to -0.4).",
+        "P = .01 was seen.",
+    ]
+    assert [s.section for s in sentences] == ["TITLE", "BACKGROUND", "BACKGROUND", "RESULTS", "RESULTS"]
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_record_text_treats_missing_parts_as_empty():
+    assert record_text(None, pd.NA) == "\n"
+    assert record_text("T", None) == "T\n"
+
+
+@pytest.mark.parametrize(("text", "value"), [("120", 120), ("1,204", 1204), ("Sixty", 60), ("sixty-four", 64),
+                                              ("One hundred and twenty", 120), ("forty two", 42), ("patients", None)])
+def test_parse_count(text, value):
+    assert parse_count(text) == value
+
+
+# ---------------------------------------------------------------- PICO
+
+
+def test_labelled_pico_agreement(labelled, topic):
+    """Population flags and acupuncture forms agree with the labels on at least 90% of records."""
+    pop = forms = 0
+    for r in labelled:
+        pico = extract_pico(record_text(r["title"], r["abstract"]), topic)
+        pop += sorted(pico.population) == r["expected"]["population"]
+        forms += sorted(pico.interventions) == r["expected"]["interventions"]
+    assert pop / len(labelled) >= 0.9
+    assert forms / len(labelled) >= 0.9
+
+
+def test_acupoint_injection_is_an_intervention_not_an_injection_comparator(topic):
+    pico = extract_pico(record_text(
+        "Acupoint injection versus nerve block for sciatica",
+        "Patients received vitamin B12 injected into the acupoints or a sciatic nerve block.",
+    ), topic)
+    assert pico.interventions == ["acupoint_injection"]
+    assert pico.comparator_classes == ["nerve_block"]
+
+
+def test_minimal_acupuncture_is_a_sham_not_an_acupuncture_arm(topic):
+    pico = extract_pico(record_text("Electroacupuncture versus minimal acupuncture", "Both groups had 10 sessions."), topic)
+    assert pico.interventions == ["electroacupuncture"]
+    assert pico.comparator_classes == ["sham"]
+
+
+def test_negated_excluded_and_historical_mentions_are_not_counted(topic):
+    pico = extract_pico(record_text(
+        "Acupuncture for sciatica without radiculopathy",
+        "There was no sham control. Patients with piriformis syndrome were excluded. "
+        "All had previously received epidural steroid injections. Acupuncture was compared with ibuprofen.",
+    ), topic)
+    assert pico.population == ["sciatica"]
+    assert pico.comparator_classes == ["drug"]
+
+
+def test_background_section_does_not_name_comparators(topic):
+    pico = extract_pico(record_text(
+        "Acupuncture for sciatica",
+        "BACKGROUND: Epidural steroid injections are widely used.\n\nMETHODS: Acupuncture was compared with usual care.",
+    ), topic)
+    assert pico.comparator_classes == ["usual_care"]
+
+
+def test_add_on_design_is_flagged_only_when_stated(topic):
+    add_on = extract_pico(record_text("Acupuncture plus celecoxib versus celecoxib alone", ""), topic)
+    plain = extract_pico(record_text("Acupuncture versus celecoxib", ""), topic)
+    assert add_on.add_on is True and plain.add_on is None
+
+
+# ---------------------------------------------------------------- sample size
+
+
+@pytest.mark.parametrize(
+    ("text", "n", "rule"),
+    [
+        ("We randomized 120 patients with sciatica.", 120, "randomized_n"),
+        ("Sixty patients were randomly divided into two groups.", 60, "n_were_randomized"),
+        ("A total of 1,204 adults took part.", 1204, "total_of_n"),
+        ("Patients were allocated to acupuncture (n = 34) or nerve block (n = 30).", 64, "sum_of_arm_sizes"),
+        ("Patients took part for 12 weeks at 3 sites.", None, None),
+    ],
+)
+def test_sample_size_rules(text, n, rule):
+    size = extract_sample_size(text)
+    assert size.n_randomized == n
+    assert size.rules.get("n_randomized") == rule
+
+
+def test_sample_size_analysed_arms_and_follow_up():
+    size = extract_sample_size(
+        "Ninety patients were randomized into three groups; 84 completed the study. Follow-up lasted 6 months, with a 12-week follow-up visit."
+    )
+    assert (size.n_randomized, size.n_analysed, size.n_arms) == (90, 84, 3)
+    assert size.follow_up == "6 months"
+
+
+def test_labelled_n_randomized(labelled):
+    expected = [r for r in labelled if r["expected"]["n_randomized"] is not None]
+    right = sum(extract_sample_size(record_text(r["title"], r["abstract"])).n_randomized == r["expected"]["n_randomized"] for r in expected)
+    assert right / len(expected) >= 0.9
+
+
+# ---------------------------------------------------------------- effects
+
+
+def test_effect_with_estimate_ci_p_and_direction(topic):
+    title = "Electroacupuncture versus epidural steroid injection"
+    abstract = "RESULTS: At 4 weeks, leg pain VAS was lower in the electroacupuncture group than in the injection group (MD -0.8, 95% CI -1.5 to -0.1; P = 0.03)."
+    (f,) = extract_effects("99000900", title, abstract, topic)
+    assert (f.outcome, f.measure, f.estimate, f.ci_low, f.ci_high, f.p_value, f.p_value_text) == (
+        "leg_pain_vas", "MD", -0.8, -1.5, -0.1, 0.03, "0.03")
+    assert f.direction == "favours_acupuncture"
+    assert f.timepoint == "4 weeks" and f.timepoint_weeks == 4.0
+    assert f.comparison == "electroacupuncture vs epidural_steroid_injection"
+    assert record_text(title, abstract)[f.span_start : f.span_end] == f.sentence
+
+
+def test_wording_never_outranks_non_significant_statistics(topic):
+    (f,) = extract_effects("99000901", "Acupuncture versus sham", "ODI was better with acupuncture than sham (MD -1.0, 95% CI -2.2 to 0.2).", topic)
+    assert f.direction == "no_difference"
+
+
+def test_comparative_said_of_the_comparator_favours_it(topic):
+    (f,) = extract_effects("99000902", "Acupuncture versus surgery", "ODI was lower in the surgery group than in the acupuncture group (P < 0.01).", topic)
+    assert f.direction == "favours_comparator"
+
+
+def test_two_outcomes_in_one_sentence_keep_their_own_numbers(topic):
+    found = extract_effects(
+        "99000903", "Acupuncture versus drugs",
+        "Acupuncture had a higher effective rate than drugs (RR 1.2, 95% CI 1.1 to 1.3) and lower VAS (MD -1.3, 95% CI -1.6 to -0.9).",
+        topic,
+    )
+    by_outcome = {f.outcome: f for f in found}
+    assert (by_outcome["effective_rate"].measure, by_outcome["effective_rate"].estimate) == ("RR", 1.2)
+    assert (by_outcome["pain_vas"].measure, by_outcome["pain_vas"].estimate) == ("MD", -1.3)
+    assert {f.direction for f in found} == {"favours_acupuncture"}
+
+
+def test_planned_outcomes_are_not_findings(topic, labelled):
+    for r in labelled:
+        if r["expected"]["design"] == "protocol":
+            assert extract_effects(r["pmid"], r["title"], r["abstract"], topic) == []
+
+
+def test_labelled_effects_are_found_with_their_numbers(labelled, topic):
+    expected = found = numbers_right = 0
+    for r in labelled:
+        got = extract_effects(r["pmid"], r["title"], r["abstract"], topic)
+        for e in r["expected"]["effects"]:
+            expected += 1
+            match = [f for f in got if f.outcome == e["outcome"]]
+            found += bool(match)
+            numbers_right += any(
+                (f.measure, f.estimate, f.ci_low, f.ci_high, f.p_value_text) ==
+                (e["measure"], e["estimate"], e["ci_low"], e["ci_high"], e["p_value_text"]) for f in match
+            )
+    assert expected >= 30
+    assert found / expected >= 0.9
+    assert numbers_right / expected >= 0.9
+
+
+def test_extract_findings_conforms_and_every_row_quotes_its_sentence(labelled, topic):
+    findings = extract_findings(tables_of(labelled), topic)
+    assert schema.validate(findings, schema.FINDINGS) == []
+    assert not findings.empty
+    assert (findings["provenance"] == "auto").all() and findings["rule"].notna().all()
+    assert findings[["span_start", "span_end", "sentence"]].notna().all().all()
+    text = {r["pmid"]: record_text(r["title"], r["abstract"]) for r in labelled}
+    for row in findings.itertuples():
+        assert text[row.pmid][row.span_start : row.span_end] == row.sentence
+    assert not findings.duplicated(subset=list(schema.FINDINGS.key)).any()
+
+
+def test_extract_findings_of_no_articles(topic):
+    empty = extract_findings({"articles": schema.empty_frame(schema.ARTICLES)}, topic)
+    assert empty.empty and list(empty.columns) == schema.FINDINGS.names
+
+
+@pytest.mark.slow
+def test_real_rct_abstracts_sample_size_and_spans(peer_data, topic):
+    """On 1,999 real RCT abstracts: a sample size for most, and every finding quotes its sentence."""
+    path = peer_data / "ebm-nlp" / "rct_abstracts.jsonl.gz"
+    records = [json.loads(line) for line in gzip.open(path, "rt", encoding="utf-8")]
+    texts = {r["pmid"]: " ".join(r["tokens"]) for r in records}
+    with_size = sum(extract_sample_size(t).n_randomized is not None for t in texts.values())
+    assert with_size / len(texts) >= 0.75
+    sample = dict(list(texts.items())[:400])
+    articles = schema.conform(pd.DataFrame([{"pmid": p, "abstract": t, "record_type": "article", "source": "ebm-nlp"}
+                                            for p, t in sample.items()]), schema.ARTICLES)
+    findings = extract_findings({"articles": articles}, topic)
+    assert not findings.empty
+    for row in findings.itertuples():
+        assert record_text(pd.NA, sample[row.pmid])[row.span_start : row.span_end] == row.sentence
+
+
+def test_a_p_value_bound_below_alpha_is_not_read_as_no_difference(topic):
+    (f,) = extract_effects("99000904", "Acupuncture versus sham", "ODI was lower with acupuncture than sham (P > 0.01).", topic)
+    assert f.p_value_text == ">0.01" and f.p_value is None
+    assert f.direction == "favours_acupuncture"
+
+
+def test_no_favoured_arm_without_an_acupuncture_arm(topic):
+    (f,) = extract_effects("99000905", "Pethidine versus tramadol", "VAS was lower with pethidine than with tramadol (P < 0.01).", topic)
+    assert f.direction is None
