@@ -34,9 +34,8 @@ from evidence import schema  # noqa: E402
 from evidence.classify import classify_articles, classify_design  # noqa: E402
 from evidence.extract import extract_findings, extract_sample_size  # noqa: E402
 from evidence.topic import load_topic  # noqa: E402
+from tests.labelled import HELDOUT, LABELLED, labelled_tables, load_labelled  # noqa: E402
 
-LABELLED = ROOT / "tests" / "fixtures" / "labelled" / "abstracts.jsonl"
-HELDOUT = ROOT / "tests" / "fixtures" / "labelled" / "heldout.jsonl"
 EBM_NLP = ROOT.parent / "shared" / "peer-data" / "ebm-nlp" / "rct_abstracts.jsonl.gz"
 # Design cues that need the abstract to state randomization in words.
 EXPLICIT_RCT_RULES = ("text.randomized", "text.randomly_assigned", "text.random_sequence", "text.randomly", "text.rct_abbreviation")
@@ -45,26 +44,6 @@ STATED_SIZE_RULES = frozenset(
     {"randomized_n", "of_n_randomized", "n_randomized_people", "n_were_randomized", "n_equals_randomized",
      "total_of_n", "n_were_enrolled", "enrolled_n", "n_eligible", "participants_were_n", "sum_of_arm_sizes"}
 )
-
-
-def load_labelled(path: Path = LABELLED) -> list[dict]:
-    """The labelled fixture records."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def labelled_tables(records: list[dict]) -> dict[str, pd.DataFrame]:
-    """Record tables (articles, mesh, publication_types) built from labelled records."""
-    articles = schema.conform(
-        pd.DataFrame(
-            [{"pmid": r["pmid"], "title": r["title"], "abstract": r["abstract"] or None,
-              "publication_types": r["publication_types"], "record_type": "article", "source": "labelled"}
-             for r in records]
-        ),
-        schema.ARTICLES,
-    )
-    mesh_rows = [{"pmid": r["pmid"], "descriptor": d} for r in records for d in r["mesh"]]
-    mesh = schema.conform(pd.DataFrame(mesh_rows), schema.MESH) if mesh_rows else schema.empty_frame(schema.MESH)
-    return {"articles": articles, "mesh": mesh}
 
 
 def _population_labels(population) -> list[str]:

@@ -20,3 +20,17 @@ def peer_data() -> Path:
     if not PEER_DATA.is_dir():
         pytest.skip("../shared/peer-data is not present (only on developer and CI machines)")
     return PEER_DATA
+
+
+@pytest.fixture(scope="module")
+def topic():
+    from evidence.topic import load_topic
+
+    return load_topic()
+
+
+@pytest.fixture(scope="module")
+def labelled() -> list[dict]:
+    from .labelled import load_labelled
+
+    return load_labelled()

@@ -11,38 +11,8 @@ import pytest
 
 from evidence import schema
 from evidence.classify import classify_articles, classify_design, merge_curated
-from evidence.topic import load_topic
 
-LABELLED = Path(__file__).parent / "fixtures" / "labelled" / "abstracts.jsonl"
-# Written and labelled after the rules were tuned on LABELLED, and never tuned on.
-HELDOUT = LABELLED.with_name("heldout.jsonl")
-
-
-@pytest.fixture(scope="module")
-def topic():
-    return load_topic()
-
-
-@pytest.fixture(scope="module")
-def labelled() -> list[dict]:
-    return [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def tables_of(records: list[dict]) -> dict[str, pd.DataFrame]:
-    articles = schema.conform(
-        pd.DataFrame(
-            [{"pmid": r["pmid"], "title": r["title"], "abstract": r["abstract"] or None,
-              "publication_types": r["publication_types"], "record_type": "article", "source": "test"}
-             for r in records]
-        ),
-        schema.ARTICLES,
-    )
-    mesh = schema.conform(
-        pd.DataFrame([{"pmid": r["pmid"], "descriptor": d} for r in records for d in r["mesh"]],
-                     columns=["pmid", "descriptor"]),
-        schema.MESH,
-    )
-    return {"articles": articles, "mesh": mesh}
+from .labelled import HELDOUT, LABELLED, labelled_tables as tables_of
 
 
 def test_labelled_set_covers_every_design_and_comparator_class(labelled):

@@ -15,20 +15,7 @@ from evidence.numbers import parse_count
 from evidence.text import record_text, split_sentences
 from evidence.topic import load_topic
 
-from .test_classify import tables_of
-
-LABELLED = Path(__file__).parent / "fixtures" / "labelled" / "abstracts.jsonl"
-
-
-@pytest.fixture(scope="module")
-def topic():
-    return load_topic()
-
-
-@pytest.fixture(scope="module")
-def labelled() -> list[dict]:
-    return [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
-
+from .labelled import labelled_tables as tables_of
 
 # ---------------------------------------------------------------- sentences and numbers
 

@@ -1,0 +1,119 @@
+"""Parser speed and memory, as ratios against baselines measured in the same run.
+
+    python benchmarks/bench_parse.py [--records 20000] [--memory-records 100000]
+
+Speed: records per second of ``evidence.read_pubmed`` against
+  (a) a bare lxml iterparse walk that only visits and clears each record (the practical ceiling),
+  (b) ``Bio.Entrez.read`` plus flattening into the same article/author/MeSH rows.
+Memory: peak RSS of a fresh process that parses N records, minus the process's RSS before
+parsing, compared with the in-memory size of the tables it returns.
+Targets: read_pubmed >= 0.5x (a) and >= 4x (b); memory above the tables < 1.5 GB at 100,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lxml import etree
+
+sys.path.insert(0, str(Path(__file__).parent))
+from synthetic_pubmed import write_file  # noqa: E402
+
+
+def bare_walk(path: Path) -> int:
+    n = 0
+    for _, elem in etree.iterparse(str(path), events=("end",), tag="PubmedArticle", resolve_entities=False, no_network=True, load_dtd=False):
+        n += 1
+        elem.clear(keep_tail=False)
+        while elem.getprevious() is not None:
+            del elem.getparent()[0]
+    return n
+
+
+def entrez_flatten(path: Path) -> int:
+    from Bio import Entrez
+    import pandas as pd
+
+    with open(path, "rb") as fh:
+        data = Entrez.read(fh, validate=False)
+    arts, authors, mesh = [], [], []
+    for rec in data["PubmedArticle"]:
+        mc = rec["MedlineCitation"]
+        pmid = str(mc["PMID"])
+        art = mc["Article"]
+        abstract = "\n".join(f"{t.attributes.get('Label', '')}: {t}" for t in art.get("Abstract", {}).get("AbstractText", []))
+        arts.append({"pmid": pmid, "title": str(art["ArticleTitle"]), "abstract": abstract,
+                     "journal": str(art["Journal"].get("Title", "")), "year": str(art["Journal"]["JournalIssue"]["PubDate"].get("Year", ""))})
+        for i, a in enumerate(art.get("AuthorList", []), 1):
+            authors.append({"pmid": pmid, "position": i, "last_name": str(a.get("LastName", "")),
+                            "affiliations": [str(x["Affiliation"]) for x in a.get("AffiliationInfo", [])]})
+        for h in mc.get("MeshHeadingList", []):
+            mesh.append({"pmid": pmid, "descriptor": str(h["DescriptorName"]),
+                         "qualifiers": [str(q) for q in h.get("QualifierName", [])]})
+    pd.DataFrame(arts), pd.DataFrame(authors), pd.DataFrame(mesh)
+    return len(arts)
+
+
+def read_pubmed(path: Path) -> int:
+    import evidence
+
+    return len(evidence.read_pubmed(path)["articles"])
+
+
+def rate(func, path: Path, repeat: int = 2) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        n = func(path)
+        best = min(best, time.perf_counter() - t0)
+    return n / best
+
+
+MEMORY_PROBE = r"""
+import json, resource, sys
+import evidence
+def rss_mb():
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+before = rss_mb()
+tables = evidence.read_pubmed(sys.argv[1])
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+size = sum(df.memory_usage(deep=True).sum() for df in tables.values()) / 2**20
+print(json.dumps({"before_mb": before, "peak_mb": peak, "tables_mb": size, "records": len(tables["articles"])}))
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--records", type=int, default=20000)
+    ap.add_argument("--memory-records", type=int, default=100000)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_file(Path(tmp) / "bench.xml", args.records)
+        size_kb = path.stat().st_size / args.records / 1024
+        print(f"file: {args.records} records, {size_kb:.1f} KB per record")
+        walk = rate(bare_walk, path)
+        ours = rate(read_pubmed, path)
+        bio = rate(entrez_flatten, path, repeat=1)
+        print(f"bare lxml walk      : {walk:9.0f} records/s  (ceiling)")
+        print(f"evidence.read_pubmed: {ours:9.0f} records/s  = {ours / walk:.2f}x the bare walk (target >= 0.5x)")
+        print(f"Bio.Entrez + flatten: {bio:9.0f} records/s  -> read_pubmed is {ours / bio:.1f}x faster (target >= 4x)")
+        if args.memory_records:
+            big = write_file(Path(tmp) / "big.xml", args.memory_records, seed=2)
+            out = subprocess.run([sys.executable, "-c", MEMORY_PROBE, str(big)], capture_output=True, text=True, check=True)
+            m = json.loads(out.stdout)
+            above = m["peak_mb"] - m["before_mb"] - m["tables_mb"]
+            print(f"memory, {m['records']} records ({big.stat().st_size / 2**20:.0f} MB file): peak {m['peak_mb']:.0f} MB, "
+                  f"tables {m['tables_mb']:.0f} MB, above tables {above:.0f} MB (target < 1536 MB)")
+
+
+if __name__ == "__main__":
+    main()
