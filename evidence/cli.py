@@ -185,6 +185,31 @@ def classify(topic: str | None, data_dir: Path) -> None:
     click.echo(f"classified {result.studies} of {result.records} records ({designs}); {result.findings} findings extracted")
 
 
+@cli.command()
+@data_dir_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
+              show_default=True, help="Folder for index.html, the notebook pages and the evidence tables.")
+@click.option("--no-snapshot", is_flag=True, help="Report on the store alone, without the embedded curated snapshot.")
+@click.option("--notebooks", "notebooks_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Folder of report notebooks run in name order (default: notebooks/ of this checkout).")
+def report(data_dir: Path, out_dir: Path, no_snapshot: bool, notebooks_dir: Path | None) -> None:
+    """Build the evidence report: acupuncture against nerve blocks and injections, as people read it.
+
+    
+    Runs the report notebooks on the store and the embedded snapshot, and writes
+    OUT/index.html (self-contained: headline table, forest plots, certainty, what the
+    evidence does not show), one HTML page per notebook, evidence_table.csv and
+    evidence_table.xlsx. Works offline: with an empty store it reports on the snapshot.
+    Example:
+      evidence report --out reports && xdg-open reports/index.html
+    """
+    from .report import build_report
+
+    result = build_report(data_dir, out_dir, snapshot=not no_snapshot, notebooks_dir=notebooks_dir,
+                          progress=progress_bar("notebooks", "notebook"))
+    click.echo(f"report written: {result.index}")
+
+
 @cli.group()
 def snapshot() -> None:
     """The embedded snapshot: curated, source-verified studies and findings (data/snapshot/)."""

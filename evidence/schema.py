@@ -193,7 +193,7 @@ FINDINGS = _t(
     ("study_id", "string", False, "Links the finding to its row in studies"),
     ("pmid", "string", True, ""),
     ("comparison", "string", True, "Label such as 'electroacupuncture vs epidural steroid injection'"),
-    ("intervention", "string", True, "Acupuncture form"),
+    ("intervention", "string", True, "Acupuncture form; 'none' for data on a comparator alone (e.g. injection safety series)"),
     ("comparator_class", "string", True, "One of COMPARATOR_CLASSES"),
     ("add_on", "boolean", True, "Acupuncture + X against X"),
     ("package", "boolean", True, "Acupuncture, or the comparator, is one part of a package of treatments: never pooled with direct comparisons"),

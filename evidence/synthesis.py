@@ -59,6 +59,7 @@ POOLABLE_DESIGN_GROUPS = ("randomised_trial", "non_randomised_trial", "observati
 
 DESIGN_KINDS = {True: "add_on", False: "head_to_head", None: "add_on_unknown"}
 PACKAGE = "package"  # acupuncture, or its comparator, is one part of a package of treatments
+SINGLE_ARM = "single_arm"  # one treatment described alone (safety series): no comparison at all
 
 ROW_COLUMNS = (
     "comparator_class", "design_kind", "comparison_label", "outcome", "measure", "reported_measure",
@@ -118,6 +119,8 @@ def comparison_label(comparator_class: str, design_kind: str | None) -> str:
         return f"acupuncture vs {comparator} (add-on status not stated)"
     if design_kind == PACKAGE:
         return f"treatment package including acupuncture vs package including {comparator}"
+    if design_kind == SINGLE_ARM:
+        return "acupuncture alone (single arm, no comparator)" if comparator_class == "none" else f"{comparator} alone (single arm, no acupuncture arm)"
     return f"acupuncture vs {comparator}"
 
 
@@ -194,7 +197,13 @@ def comparison_rows(studies: pd.DataFrame, findings: pd.DataFrame, level: float 
         study_classes = study.get("comparator_class") or []
         comparator_class = f["comparator_class"] or (study_classes[0] if len(study_classes) == 1 else "unclassified")
         add_on = f["add_on"] if f["add_on"] is not None else study.get("add_on")
-        design_kind = PACKAGE if f["package"] else DESIGN_KINDS[None if add_on is None else bool(add_on)]
+        if f["package"]:
+            design_kind = PACKAGE
+        elif comparator_class == "none" or f["intervention"] == "none":
+            # Safety series of one treatment (acupuncture, or an injection with no acupuncture arm).
+            design_kind = SINGLE_ARM
+        else:
+            design_kind = DESIGN_KINDS[None if add_on is None else bool(add_on)]
         design = study.get("design")
         effect, source, reported, note = _row_effect(f, level)
         yi = vi = low_a = high_a = None
@@ -337,6 +346,8 @@ def _pooling_refusal(key: dict, rows: pd.DataFrame, chosen: pd.DataFrame) -> str
         return "The design of these studies is not known (no row in the studies table), so they are not pooled."
     if design_group not in POOLABLE_DESIGN_GROUPS:
         return f"Studies of design family '{design_group}' are not comparative results that can be pooled."
+    if key["design_kind"] == SINGLE_ARM:
+        return "Single-arm data describe one treatment alone; there is no comparison to pool."
     if key["design_kind"] == PACKAGE:
         return ("Acupuncture, or its comparator, is one part of a package of treatments here, so the "
                 "effect of acupuncture itself cannot be separated; such results are shown, never pooled.")

@@ -248,3 +248,15 @@ def test_package_comparisons_are_kept_apart_and_never_pooled():
     assert groups["head_to_head"].pooled is not None and groups["head_to_head"].k == 2
     summary = groups["package"].summary_frame().iloc[0]
     assert summary["comparison_label"].startswith("treatment package including acupuncture")
+
+
+def test_single_arm_safety_data_are_not_comparisons():
+    studies, findings = tables(
+        [study("21", design="cohort"), study("22", design="cohort")],
+        [finding("21", comparator=ESI, add_on=None, intervention="none", outcome="vasovagal", measure="percent"),
+         finding("22", comparator="none", intervention="manual", outcome="adverse_events", measure="percent")],
+    )
+    labels = {g.summary_frame().iloc[0]["comparison_label"]: g for g in synthesize(studies, findings).groups if g.k}
+    assert set(labels) == {"epidural steroid injection alone (single arm, no acupuncture arm)",
+                           "acupuncture alone (single arm, no comparator)"}
+    assert all(g.pooled is None and "Single-arm" in g.reason for g in labels.values())

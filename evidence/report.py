@@ -1,0 +1,455 @@
+"""``evidence report``: execute the notebooks, convert them to HTML, and write an index page.
+
+Output folder (``out_dir``)::
+
+    index.html              self-contained: links, key figures (base64 PNG), headline table, gaps
+    NN_name.html            each notebook in notebooks/, executed, code hidden
+    evidence_table.csv      every finding comparing acupuncture with nerve blocks and injections
+    evidence_table.xlsx     the same, with the headline table and an "about" sheet
+
+The notebooks hold little code: they call the package and read their inputs from the
+environment (``EVIDENCE_DATA_DIR``, ``EVIDENCE_SNAPSHOT``, ``EVIDENCE_SNAPSHOT_DIR``), which this
+module sets for the kernel, so the same notebooks run on the snapshot or on any store. Figures a
+notebook marks as key (:func:`show_figure` with ``key=True``) are copied into ``index.html``.
+
+Every failure a user can meet becomes a one-line :class:`ReportError` naming the notebook and
+the cell; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .comparisons import evidence_table, headline_table
+from .dataset import load
+from .errors import EvidenceError
+from .gaps import evidence_gaps
+from .overview import corpus_flow, corpus_frame, data_source_text
+from .plots import Plot
+from .store import atomic_write_bytes
+from .synthesis import synthesize
+
+FIGURE_KEY = "evidence_figure"
+"""Output metadata key that marks a figure shown by :func:`show_figure`."""
+CELL_TIMEOUT = 600
+"""Seconds a notebook cell may run before the report gives up on it."""
+KERNEL_NAME = "evidence-python"
+NCBI_POLICIES = "https://www.ncbi.nlm.nih.gov/home/about/policies/"
+NOTICE = (
+    "E-utilities data are from NCBI (the U.S. National Center for Biotechnology Information); see NCBI's "
+    f'<a href="{NCBI_POLICIES}">disclaimer and copyright notice</a>. NCBI places no restriction on the use of '
+    "PubMed data, but abstracts may be under the copyright of their publishers: quote them only as copyright "
+    "allows. The curated snapshot holds facts (identifiers, numbers, short descriptions in our own words), "
+    "each with the source URL of the page where it was seen."
+)
+
+
+class ReportError(EvidenceError):
+    """A report could not be built: a notebook failed, or the output could not be written."""
+
+
+@dataclass
+class ReportResult:
+    """What :func:`build_report` wrote.
+
+    Attributes
+    ----------
+    out_dir:
+        The output folder.
+    index:
+        ``out_dir/index.html``.
+    notebooks:
+        The HTML page of each executed notebook, in name order.
+    tables:
+        ``evidence_table.csv`` and ``evidence_table.xlsx``.
+    figures:
+        Number of key figures embedded in ``index.html``.
+    data_source:
+        One sentence naming the store and whether the snapshot was used.
+    """
+
+    out_dir: Path
+    index: Path
+    notebooks: list[Path] = field(default_factory=list)
+    tables: list[Path] = field(default_factory=list)
+    figures: int = 0
+    data_source: str = ""
+
+
+def figure_png(figure, dpi: int = 110) -> bytes:
+    """A matplotlib figure as PNG bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def show_figure(plot: Plot, caption: str, *, key: bool = False) -> None:
+    """Display a figure in a notebook as a PNG, with a caption the report can reuse.
+
+    Parameters
+    ----------
+    plot:
+        From :mod:`evidence.plots` or :mod:`evidence.overview`.
+    caption:
+        One line saying what the figure shows.
+    key:
+        Copy the figure into the report's ``index.html``.
+    """
+    from IPython.display import display  # only inside a kernel: the package does not need IPython
+
+    png = base64.b64encode(figure_png(plot.figure)).decode("ascii")
+    display({"image/png": png, "text/plain": caption}, raw=True,
+            metadata={FIGURE_KEY: {"caption": caption, "key": key}})
+
+
+def configure_display() -> None:
+    """pandas display options for the report notebooks: show whole tables and whole sentences.
+
+    Truncated cells ("...") would hide the reasons and notes a reader needs.
+    """
+    pd.set_option("display.max_rows", None)
+    pd.set_option("display.max_columns", None)
+    pd.set_option("display.max_colwidth", None)
+
+
+def display_table(df: pd.DataFrame):
+    """A table for reading in a notebook or its HTML: no index, two decimals, "—" for missing,
+    text left-aligned, source URLs as short links.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    def link(url: object) -> str:
+        return "—" if pd.isna(url) else f'<a href="{html.escape(str(url))}">source</a>'
+
+    floats = [c for c in df.columns if str(df[c].dtype) in ("Float64", "float64")]
+    styler = df.style.hide(axis="index").format(precision=2, na_rep="—", escape="html", subset=floats or None)
+    others = [c for c in df.columns if c not in floats and c != "source_url"]
+    styler = styler.format(na_rep="—", escape="html", subset=others or None)
+    if "source_url" in df.columns:
+        styler = styler.format(link, subset=["source_url"])
+    return styler.set_properties(**{"text-align": "left", "vertical-align": "top"}).set_table_styles(
+        [{"selector": "th", "props": [("text-align", "left")]}])
+
+
+def default_notebooks_dir() -> Path:
+    """notebooks/ beside the package (a source checkout)."""
+    return Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def kernel_environment(data_dir: Path, snapshot: bool, snapshot_folder: Path | None) -> dict[str, str]:
+    """This process's environment plus the notebooks' inputs.
+
+    ``PYTHONPATH`` starts with the folder holding this ``evidence`` package, so the kernel
+    imports the same code as the caller even when it is not installed.
+    """
+    env = dict(os.environ)
+    env["EVIDENCE_DATA_DIR"] = str(data_dir)
+    env["EVIDENCE_SNAPSHOT"] = "1" if snapshot else "0"
+    if snapshot_folder is not None:
+        env["EVIDENCE_SNAPSHOT_DIR"] = str(snapshot_folder)
+    package_root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    return env
+
+
+def _kernel_manager_class():
+    """A kernel manager class that starts ipykernel on this very interpreter (never another python3).
+
+    Given as a class, not an instance, so nbclient owns the manager and shuts the kernel down.
+    """
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import KernelManager
+    from traitlets import default
+
+    class ThisInterpreterSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                              display_name=f"Python ({sys.executable})", language="python")
+
+    class ThisInterpreterKernelManager(KernelManager):
+        @default("kernel_spec_manager")
+        def _default_specs(self) -> KernelSpecManager:
+            return ThisInterpreterSpecs(parent=self)
+
+    return ThisInterpreterKernelManager
+
+
+def _failed_cell(nb, path: Path) -> str:
+    """'01_corpus_overview.ipynb, cell 3 (`tables = evidence.load(...)`)' for the cell that raised."""
+    for number, cell in enumerate(nb.cells, start=1):
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if errors:
+            first_line = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
+            return f"{path.name}, cell {number} (`{first_line[:60]}`)"
+    return f"{path.name} (cell unknown)"
+
+
+def execute_notebook(path: Path, env: dict[str, str], cwd: Path):
+    """Run a notebook top to bottom in a fresh kernel and return it with its outputs.
+
+    Raises
+    ------
+    ReportError
+        The notebook cannot be read, a cell raised, timed out, or the kernel died.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError) as exc:  # nbformat raises ValueError subclasses for bad JSON/schema
+        raise ReportError(f"{path}: cannot read the notebook ({exc})") from exc
+    client = NotebookClient(nb, kernel_manager_class=_kernel_manager_class(), kernel_name=KERNEL_NAME,
+                            timeout=CELL_TIMEOUT, allow_errors=False, resources={"metadata": {"path": str(cwd)}})
+    # The kernel's own stderr (start-up chatter, warnings) goes to a temporary file, not the
+    # user's terminal; its last line explains a kernel that would not start or died.
+    with tempfile.TemporaryFile(mode="w+") as kernel_log:
+        try:
+            client.execute(env=env, stderr=kernel_log)
+        except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as exc:
+            raise _execution_error(exc, nb, path, _last_line(kernel_log)) from exc
+    return nb
+
+
+def _last_line(log) -> str:
+    log.seek(0)
+    lines = [line.strip() for line in log.read().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def _execution_error(exc: Exception, nb, path: Path, kernel_said: str) -> ReportError:
+    """The one-line error for a notebook that could not run to the end."""
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    if isinstance(exc, CellExecutionError):
+        return ReportError(f"{_failed_cell(nb, path)} failed: {exc.ename}: {' '.join(str(exc.evalue).split())}")
+    if isinstance(exc, CellTimeoutError):
+        return ReportError(f"{path.name}: a cell ran longer than {CELL_TIMEOUT} s")
+    said = f" (kernel said: {kernel_said})" if kernel_said else ""
+    if isinstance(exc, DeadKernelError):
+        return ReportError(f"{path.name}: the kernel died while running the notebook{said}")
+    # RuntimeError: the kernel could not start (missing ipykernel, ...).
+    return ReportError(f"{path.name}: the notebook kernel could not run ({' '.join(str(exc).split())}){said}")
+
+
+def notebook_html(nb) -> str:
+    """HTML of an executed notebook: outputs only, no prompts, no code; figures carry their captions as alt text."""
+    from bs4 import BeautifulSoup  # installed with nbconvert, which parses its own output with it
+    from nbconvert import HTMLExporter
+
+    # nbconvert logs a warning for every image without alt text (its template cannot set one);
+    # the captions are added below, so that warning is noise for our users.
+    quiet = logging.getLogger(f"{__name__}.nbconvert")
+    quiet.setLevel(logging.ERROR)
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, log=quiet)
+    body, _ = exporter.from_notebook_node(nb)
+    captions = {png: caption for caption, png in notebook_figures(nb)}
+    soup = BeautifulSoup(body, features="html.parser")
+    for img in soup.select('img[src^="data:image/png;base64,"]'):
+        caption = captions.get(img["src"].removeprefix("data:image/png;base64,"))
+        if caption:
+            img["alt"] = caption
+    return str(soup)
+
+
+def notebook_figures(nb, *, key_only: bool = False) -> list[tuple[str, str]]:
+    """(caption, base64 PNG) of the figures shown with :func:`show_figure`, in order."""
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            mark = output.get("metadata", {}).get(FIGURE_KEY)
+            if mark and (mark.get("key") or not key_only) and "image/png" in output.get("data", {}):
+                found.append((mark["caption"], output["data"]["image/png"]))
+    return found
+
+
+def _excel_ready(df: pd.DataFrame) -> pd.DataFrame:
+    """Plain Python values (None for missing) so openpyxl writes empty cells, never 'NA' or errors."""
+    return df.astype(object).where(df.notna(), None)
+
+
+def write_tables(evidence: pd.DataFrame, headline: pd.DataFrame, out_dir: Path, about: list[str]) -> list[Path]:
+    """Write ``evidence_table.csv`` and ``evidence_table.xlsx`` (sheets: evidence, headline, about)."""
+    csv_path, xlsx_path = out_dir / "evidence_table.csv", out_dir / "evidence_table.xlsx"
+    # utf-8-sig: spreadsheet programs read the byte-order mark and show CJK titles and URLs correctly.
+    _write_bytes(csv_path, evidence.to_csv(index=False).encode("utf-8-sig"))
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        _excel_ready(evidence).to_excel(writer, sheet_name="evidence", index=False)
+        _excel_ready(headline).to_excel(writer, sheet_name="headline", index=False)
+        pd.DataFrame({"about": about}).to_excel(writer, sheet_name="about", index=False)
+    _write_bytes(xlsx_path, buffer.getvalue())
+    return [csv_path, xlsx_path]
+
+
+_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 72rem; margin: 2rem auto;
+       padding: 0 1rem; color: #1a1a1a; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.25rem; margin-top: 2rem;
+     border-bottom: 1px solid #ccc; } .meta { color: #555; }
+.notice { background: #fff8e1; border-left: 4px solid #e0a800; padding: .6rem 1rem; }
+table { border-collapse: collapse; font-size: .85rem; } th, td { border: 1px solid #ccc; padding: .3rem .5rem;
+     vertical-align: top; text-align: left; } th { background: #eef2f7; }
+figure { margin: 1.2rem 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
+figcaption { font-size: .9rem; color: #333; } .gap-list li { margin-bottom: .3rem; }
+"""
+
+HEADLINE_COLUMNS = {
+    "comparison": "Comparison", "studies": "Studies (n)", "randomised_trials": "Randomised trials",
+    "participants_in_trials": "Participants in the compared arms of trials", "outcomes": "Outcomes", "pooled_results": "Pooled results",
+    "certainty": "Certainty", "unverified_studies": "Unverified", "studies_without_pmid": "Without PMID",
+    "studies_listed": "Which studies",
+}
+
+
+def _headline_html(headline: pd.DataFrame) -> str:
+    shown = headline.rename(columns=HEADLINE_COLUMNS).astype(object).where(headline.notna().to_numpy(), "not stated")
+    return shown.to_html(index=False, escape=True, border=0)
+
+
+def _gaps_html(gaps: pd.DataFrame) -> str:
+    if gaps.empty:
+        return "<p>The checks found no gaps (read the certainty grades before relying on any result).</p>"
+    parts = []
+    for comparison, rows in gaps.groupby("comparison", sort=False):
+        items = "".join(f"<li>{html.escape(s)}</li>" for s in rows["statement"])
+        parts.append(f"<h3>{html.escape(comparison)}</h3><ul class='gap-list'>{items}</ul>")
+    return "".join(parts)
+
+
+def _flow_html(tables: dict[str, pd.DataFrame]) -> str:
+    flow = corpus_flow(corpus_frame(tables)).summary_frame()
+    return flow.to_html(index=False, escape=True, border=0)
+
+
+def index_html(*, title: str, built: str, source: str, pages: list[Path], figures: list[tuple[str, str]],
+               headline: pd.DataFrame, gaps: pd.DataFrame, flow: str, tables: list[Path]) -> str:
+    """The report's front page, one self-contained HTML document (figures inlined as base64 PNG)."""
+    links = "".join(f'<li><a href="{html.escape(p.name)}">{html.escape(p.stem.replace("_", " "))}</a></li>' for p in pages)
+    downloads = " and ".join(f'<a href="{html.escape(p.name)}">{html.escape(p.name)}</a>' for p in tables)
+    figure_html = "".join(
+        f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{png}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>" for caption, png in figures
+    ) or "<p>No figure with numbers to draw (see the notebooks for the 'No studies' panels).</p>"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>
+<h1>{html.escape(title)}</h1>
+<p class="meta">Built {html.escape(built)}. {html.escape(source)}</p>
+<p class="notice">{NOTICE}</p>
+<h2>Notebooks</h2><ul>{links}</ul>
+<p>Every finding with its PMID and source URL: {downloads}.</p>
+<h2>Headline: acupuncture compared with nerve blocks and injections</h2>
+<p>Head-to-head (acupuncture instead of the injection) and add-on (acupuncture added to the injection,
+against the injection alone) are different questions and are counted apart. Certainty is a GRADE-style
+grade computed from the tables; its reasons are in notebook 02.</p>
+{_headline_html(headline)}
+<h2>What the evidence does not show</h2>{_gaps_html(gaps)}
+<h2>Key figures</h2>{figure_html}
+<h2>From records to synthesis</h2>{flow}
+</body></html>
+"""
+
+
+def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: bool = True,
+                 notebooks_dir: str | Path | None = None, snapshot_folder: str | Path | None = None,
+                 progress: Callable[[Iterable], Iterable] | None = None) -> ReportResult:
+    """Execute every notebook, convert each to HTML, and write ``index.html`` and the evidence tables.
+
+    Parameters
+    ----------
+    data_dir:
+        The store (``None``: ``$EVIDENCE_DATA_DIR`` or ./data); a missing folder is an empty store.
+    out_dir:
+        Output folder (created; files in it are replaced).
+    snapshot:
+        Include the embedded, curated snapshot.
+    notebooks_dir:
+        Folder of ``*.ipynb`` run in name order (default: notebooks/ of the source checkout).
+    snapshot_folder:
+        Another snapshot folder of the same shape (tests, other topics).
+    progress:
+        Wraps the iterable of notebooks (a progress bar); called once.
+
+    Returns
+    -------
+    ReportResult
+
+    Raises
+    ------
+    ReportError
+        No notebooks, a notebook failed (the message names the cell), or output not writable.
+    SnapshotError, StoreError
+        The data cannot be loaded (raised before any notebook runs).
+    """
+    from .store import default_data_dir
+
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    data_dir, out_dir = data_dir.resolve(), Path(out_dir).resolve()
+    folder = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
+    notebooks = sorted(folder.glob("*.ipynb"))
+    if not notebooks:
+        raise ReportError(f"no notebooks (*.ipynb) in {folder}")
+    snapshot_folder = Path(snapshot_folder).resolve() if snapshot_folder else None
+    tables = load(data_dir, snapshot=snapshot, snapshot_folder=snapshot_folder)
+    synthesis = synthesize(tables["studies"], tables["findings"])
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot create the output folder {out_dir} ({exc.strerror})") from exc
+    env = kernel_environment(data_dir, snapshot, snapshot_folder)
+    source = data_source_text(tables, str(data_dir), snapshot)
+    result = ReportResult(out_dir=out_dir, index=out_dir / "index.html", data_source=source)
+    figures: list[tuple[str, str]] = []
+    for path in progress(notebooks) if progress else notebooks:
+        nb = execute_notebook(path, env, out_dir)
+        page = out_dir / f"{path.stem}.html"
+        _write_text(page, notebook_html(nb))
+        result.notebooks.append(page)
+        figures.extend(notebook_figures(nb, key_only=True))
+    built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    about = [f"Built {built}.", source, html.unescape(_strip_tags(NOTICE)),
+             "One row per finding; estimate and CI on the reporting scale (ratios as ratios).",
+             "p_value is as the source printed it; direction_reported is the source's own statement."]
+    headline = headline_table(synthesis)
+    result.tables = write_tables(evidence_table(synthesis, tables["findings"]), headline, out_dir, about)
+    result.figures = len(figures)
+    _write_text(result.index, index_html(
+        title="Acupuncture for sciatica compared with nerve blocks and injections: evidence report",
+        built=built, source=source, pages=result.notebooks, figures=figures, headline=headline,
+        gaps=evidence_gaps(synthesis), flow=_flow_html(tables), tables=result.tables,
+    ))
+    return result
+
+
+def _strip_tags(text: str) -> str:
+    """The notice as plain text for the spreadsheet: the link's address in brackets."""
+    return text.replace(f'<a href="{NCBI_POLICIES}">', "").replace("</a>", f" ({NCBI_POLICIES})")
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    try:
+        atomic_write_bytes(path, data)
+        path.chmod(0o644)  # a report is for sharing; the atomic writer's temporary file is private
+    except OSError as exc:
+        raise ReportError(f"cannot write {path} ({exc.strerror})") from exc
+
+
+def _write_text(path: Path, text: str) -> None:
+    _write_bytes(path, text.encode("utf-8"))

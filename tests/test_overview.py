@@ -1,0 +1,184 @@
+"""Corpus counts, the flow, the comparison tables and the gaps, on the invented fixture snapshot."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import evidence
+from evidence.comparisons import EVIDENCE_TABLE_COLUMNS, evidence_table, forest_sections, headline_table
+from evidence.effects import z_critical
+from evidence.gaps import evidence_gaps, gaps_markdown
+from evidence.overview import COUNT_DIMENSIONS, corpus_figure, corpus_flow, corpus_frame, counts_by, flow_figure
+from evidence.plots import NO_STUDIES
+from evidence.store import Store
+from evidence.synthesis import synthesize
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SNAPSHOT_SMALL = FIXTURES / "snapshot_small"
+ESI = "epidural_steroid_injection"
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> Path:
+    """A store holding the six records of pubmed_sample.xml (one retracted)."""
+    path = tmp_path_factory.mktemp("store")
+    Store(path).import_files([FIXTURES / "pubmed_sample.xml"])
+    return path
+
+
+@pytest.fixture(scope="module")
+def snapshot_only(tmp_path_factory) -> dict[str, pd.DataFrame]:
+    return evidence.load(tmp_path_factory.mktemp("empty"), snapshot_folder=SNAPSHOT_SMALL)
+
+
+@pytest.fixture(scope="module")
+def with_store(store_dir) -> dict[str, pd.DataFrame]:
+    return evidence.load(store_dir, snapshot_folder=SNAPSHOT_SMALL)
+
+
+@pytest.fixture(scope="module")
+def synthesis(snapshot_only):
+    return synthesize(snapshot_only["studies"], snapshot_only["findings"])
+
+
+def steps(flow) -> dict[str, int]:
+    return {s.step: s.records for s in flow.steps}
+
+
+def test_flow_on_the_snapshot_alone_says_there_were_no_query_hits(snapshot_only):
+    flow = corpus_flow(corpus_frame(snapshot_only))
+    counts = steps(flow)
+    assert list(counts.values()) == [6, 6, 6, 5, 4]
+    assert "No records from a PubMed query" in flow.steps[0].meaning
+    # The guideline has no findings, so it leaves before "included", with its design named.
+    assert flow.steps[3].excluded == (("no reported effect (guideline)", 1),)
+    assert flow.steps[4].excluded == (("other comparators only", 1),)
+
+
+def test_flow_with_a_store_counts_retracted_and_unscreened_records(with_store):
+    corpus = corpus_frame(with_store)
+    flow = corpus_flow(corpus)
+    assert steps(flow)["identified"] == 12  # 6 store records + 6 curated studies, none shared
+    assert "6 records in the store" in flow.steps[0].meaning
+    assert dict(flow.steps[1].excluded) == {
+        "retracted": 1, "not screened yet (no studies row; run `evidence classify`)": 5}
+    assert steps(flow)["screened"] == 6
+    summary = flow.summary_frame()
+    assert summary["records"].tolist() == [s.records for s in flow.steps]
+    assert flow_figure(flow).data.equals(summary)
+
+
+def test_flow_of_nothing(tmp_path):
+    flow = corpus_flow(corpus_frame(evidence.load(tmp_path, snapshot=False)))
+    assert set(steps(flow).values()) == {0}
+    assert "Nothing to count" in flow.steps[0].meaning
+
+
+def test_counts_add_up_and_missing_values_are_counted(with_store):
+    corpus = corpus_frame(with_store)
+    for dimension in ("year", "design", "country"):
+        assert counts_by(corpus, dimension)["records"].sum() == len(corpus)
+    design = counts_by(corpus, "design").set_index("design")["records"]
+    assert design["not classified"] == 6 and design["rct"] == 5 and design["guideline"] == 1
+    years = counts_by(corpus, "year")
+    assert years["year"].tolist() == sorted(years["year"]) and years["year"].iloc[0] == 1998
+    comparators = counts_by(corpus, "comparator_class").set_index("comparator_class")["records"]
+    assert comparators[ESI] == 2 and comparators["not stated"] == 7  # 6 store records + the guideline
+    # A curated study's own country wins over its journal's country of publication.
+    row = corpus.set_index("record_id").loc["99000102"]
+    assert (row["country"], row["country_source"]) == ("Exampleland", "study")
+    assert corpus.set_index("record_id").loc["99000005", "country_source"] == "journal"
+    with pytest.raises(ValueError, match="unknown dimension"):
+        counts_by(corpus, "colour")
+
+
+def test_corpus_figure_draws_the_counts(with_store):
+    corpus = corpus_frame(with_store)
+    data = corpus_figure(corpus).data
+    for dimension in COUNT_DIMENSIONS:
+        drawn = data[data["dimension"] == dimension]
+        assert drawn["records"].sum() == counts_by(corpus, dimension)["records"].sum()
+
+
+def test_evidence_table_keeps_every_injection_finding_with_its_source(snapshot_only, synthesis):
+    table = evidence_table(synthesis, snapshot_only["findings"])
+    assert tuple(table.columns) == EVIDENCE_TABLE_COLUMNS
+    assert set(table["comparator_class"]) == {ESI, "nerve_block", "other_injection"}
+    assert len(table) == 4
+    findings = snapshot_only["findings"].set_index("study_id")
+    for row in table.itertuples():
+        assert row.source_url == findings.loc[row.study_id, "source_url"]
+    by_id = table.set_index("study_id")
+    assert by_id.loc["99000101", "p_value"] == "= 0.05"
+    assert by_id.loc["99000103", "p_value"] == "<0.05"
+    assert pd.isna(by_id.loc["ref:invented-trial-e", "pmid"])
+    assert (by_id.loc["99000101", ["estimate", "ci_low", "ci_high"]].astype(float).tolist() == [-0.8, -1.6, 0.0])
+    with pytest.raises(ValueError, match="row counts differ"):
+        evidence_table(synthesis, snapshot_only["findings"].iloc[:2])
+
+
+def test_headline_table_shows_empty_comparisons(synthesis):
+    headline = headline_table(synthesis).set_index("comparison")
+    h2h = headline.loc["acupuncture vs epidural steroid injection"]
+    assert (h2h["studies"], h2h["randomised_trials"], h2h["participants_in_trials"], h2h["pooled_results"]) == (2, 2, 140, 1)
+    empty = headline.loc["acupuncture + epidural steroid injection vs epidural steroid injection"]
+    assert (empty["studies"], empty["certainty"], empty["studies_listed"]) == (0, "no evidence", "no studies")
+    assert headline.loc["acupuncture vs other injection", "studies_listed"] == "Zeta 2018 (no PMID)"
+
+
+def test_forest_plot_numbers_equal_the_findings(snapshot_only, synthesis):
+    section = next(s for s in forest_sections(synthesis) if s.comparator_class == ESI and s.design_kind == "head_to_head")
+    (figure,) = section.figures
+    drawn = figure.plot.data.set_index("label")
+    findings = snapshot_only["findings"].set_index("study_id")
+    reported = findings.loc["99000101"]
+    assert drawn.loc["Alpha 2019", ["estimate", "ci_low", "ci_high"]].tolist() == [
+        reported["estimate"], reported["ci_low"], reported["ci_high"]]
+    arms = findings.loc["99000102"]
+    md = arms["acu_mean"] - arms["comp_mean"]
+    se = math.sqrt(arms["acu_sd"] ** 2 / arms["n_acupuncture"] + arms["comp_sd"] ** 2 / arms["n_comparator"])
+    assert drawn.loc["Gamma 2021", ["estimate", "ci_low", "ci_high"]].tolist() == pytest.approx(
+        [md, md - z_critical(0.95) * se, md + z_critical(0.95) * se])
+    pooled = figure.plot.data[figure.plot.data["kind"] == "pooled"].iloc[0]
+    assert (pooled["estimate"], pooled["ci_low"], pooled["ci_high"]) == pytest.approx(figure.group.pooled.reported())
+    assert figure.has_numbers
+    assert figure.caption == ("acupuncture vs epidural steroid injection, leg_pain_vas (<=6 weeks): 2 studies, "
+                              "pooled (REML), certainty " + figure.group.certainty.grade.replace("_", " "))
+
+
+def test_an_empty_comparison_draws_no_studies(synthesis):
+    section = next(s for s in forest_sections(synthesis) if s.comparator_class == ESI and s.design_kind == "add_on")
+    (figure,) = section.figures
+    texts = [t.get_text() for t in figure.plot.figure.findobj(lambda a: hasattr(a, "get_text"))]
+    assert NO_STUDIES in texts
+    assert any("No study reports" in t for t in texts)
+    assert not figure.has_numbers and figure.plot.data.empty
+    assert figure.caption.endswith("no studies")
+
+
+def test_gaps_name_each_weakness(synthesis):
+    gaps = evidence_gaps(synthesis)
+    found = {(row.comparison, row.gap) for row in gaps.itertuples()}
+    assert ("acupuncture vs nerve block", "no_studies") in found
+    assert ("acupuncture + epidural steroid injection vs epidural steroid injection", "no_studies") in found
+    add_on_block = "acupuncture + nerve block vs nerve block"
+    assert {(add_on_block, g) for g in ("one_small_trial", "no_numbers", "unverified", "no_long_term")} <= found
+    other = "acupuncture vs other injection"
+    assert {(other, g) for g in ("one_small_trial", "effective_rate_only", "no_pmid", "unverified")} <= found
+    # Two pooled trials with numbers: neither "one small trial" nor "no numbers" nor "not pooled".
+    esi = {g for c, g in found if c == "acupuncture vs epidural steroid injection"}
+    assert esi == {"no_long_term"}
+    statement = gaps[(gaps["comparison"] == other) & (gaps["gap"] == "no_pmid")]["statement"].iloc[0]
+    assert "Zeta 2018 (no PMID)" in statement
+    markdown = gaps_markdown(gaps)
+    assert markdown.count("**") == 2 * gaps["comparison"].nunique()
+
+
+def test_gaps_of_an_empty_synthesis_list_every_comparison_as_missing(tmp_path):
+    tables = evidence.load(tmp_path, snapshot=False)
+    gaps = evidence_gaps(synthesize(tables["studies"], tables["findings"]))
+    assert set(gaps["gap"]) == {"no_studies"} and len(gaps) == 6

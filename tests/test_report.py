@@ -1,0 +1,165 @@
+"""``build_report`` executes every notebook on real data and writes a page a reader can trust.
+
+Each report is built once per module (a notebook run costs seconds): on a fixture store with the
+invented fixture snapshot, on the same store without any snapshot (nothing to compare), and on
+the shipped snapshot when data/snapshot/ is present.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pandas as pd
+import pytest
+
+import evidence
+from evidence.comparisons import EVIDENCE_TABLE_COLUMNS, evidence_table
+from evidence.errors import EvidenceError
+from evidence.report import NCBI_POLICIES, ReportError, build_report, default_notebooks_dir
+from evidence.store import Store
+from evidence.synthesis import synthesize
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SNAPSHOT_SMALL = FIXTURES / "snapshot_small"
+SHIPPED_SNAPSHOT = Path(__file__).resolve().parents[1] / "data" / "snapshot"
+NOTEBOOKS = sorted(default_notebooks_dir().glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("store")
+    Store(path).import_files([FIXTURES / "pubmed_sample.xml"])
+    return path
+
+
+@pytest.fixture(scope="module")
+def fixture_report(store_dir, tmp_path_factory):
+    seen = []
+
+    def progress(items):
+        seen.extend(items)
+        return seen
+
+    result = build_report(store_dir, tmp_path_factory.mktemp("report"), snapshot_folder=SNAPSHOT_SMALL,
+                          progress=progress)
+    return result, seen
+
+
+@pytest.fixture(scope="module")
+def store_only_report(store_dir, tmp_path_factory):
+    return build_report(store_dir, tmp_path_factory.mktemp("store-only"), snapshot=False)
+
+
+@pytest.fixture(scope="module")
+def snapshot_report(tmp_path_factory):
+    if not (SHIPPED_SNAPSHOT / "studies.jsonl").exists():
+        pytest.skip("data/snapshot/ is not in this checkout yet")
+    return build_report(tmp_path_factory.mktemp("empty-store"), tmp_path_factory.mktemp("snapshot-report"))
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, encoding="utf-8-sig", dtype={"pmid": str, "study_id": str})
+
+
+def test_every_notebook_runs_and_becomes_a_page(fixture_report):
+    result, seen = fixture_report
+    assert [p.name for p in seen] == [p.name for p in NOTEBOOKS]  # every notebook, in name order
+    assert [p.name for p in result.notebooks] == [f"{p.stem}.html" for p in NOTEBOOKS]
+    for page in result.notebooks:
+        text = page.read_text(encoding="utf-8")
+        assert "Traceback" not in text and "Error" not in text.split("</style>")[-1]
+        assert "In&nbsp;[" not in text and "In [" not in text  # no prompts
+        assert "import evidence" not in text  # code hidden
+        assert "Data source: store at" in text
+
+
+def test_notebooks_show_the_data_and_say_what_is_missing(fixture_report):
+    result, _ = fixture_report
+    comparison = result.notebooks[1].read_text(encoding="utf-8")
+    for expected in ("Alpha 2019", "PMID 99000101", "Zeta 2018 (no PMID)", "https://example.org/snapshot-small/99000101",
+                     "What the evidence does not show", "No study of any design makes this comparison.",
+                     "The trial evidence rests on one small trial: Delta 2022 (PMID 99000103), 40 participants.",
+                     "The trials report only 'effective rate' outcomes"):
+        assert expected in comparison, expected
+    overview = result.notebooks[0].read_text(encoding="utf-8")
+    assert "6 records in the store" in overview
+
+
+def test_index_is_self_contained_with_notice_figures_and_headline(fixture_report):
+    result, _ = fixture_report
+    index = result.index.read_text(encoding="utf-8")
+    assert NCBI_POLICIES in index and "copyright of their publishers" in index and "source URL" in index
+    assert re.search(r"Built \d{4}-\d\d-\d\d \d\d:\d\d UTC", index)
+    assert result.data_source in index and "curated snapshot: 6 studies, 5 findings" in index
+    for page in result.notebooks + result.tables:
+        assert f'href="{page.name}"' in index
+    assert index.count("data:image/png;base64,") == result.figures >= 3
+    assert not re.search(r'<(?:img|script|link)[^>]+(?:src|href)="https?://', index)  # nothing fetched
+    assert "acupuncture vs epidural steroid injection</td>" in index
+    assert "Alpha 2019 (PMID 99000101); Gamma 2021 (PMID 99000102)" in index
+
+
+def test_csv_and_xlsx_equal_the_evidence_table(fixture_report, store_dir):
+    result, _ = fixture_report
+    csv_path, xlsx_path = result.tables
+    tables = evidence.load(store_dir, snapshot_folder=SNAPSHOT_SMALL)
+    expected = evidence_table(synthesize(tables["studies"], tables["findings"]), tables["findings"])
+    written = read_csv(csv_path)
+    assert tuple(written.columns) == EVIDENCE_TABLE_COLUMNS and len(written) == len(expected) == 4
+    assert written["source_url"].tolist() == expected["source_url"].tolist()
+    assert written["estimate"].tolist() == pytest.approx(expected["estimate"].astype(float).tolist(), nan_ok=True)
+    book = openpyxl.load_workbook(xlsx_path, read_only=True)
+    assert book.sheetnames == ["evidence", "headline", "about"]
+    rows = list(book["evidence"].values)
+    assert rows[0] == EVIDENCE_TABLE_COLUMNS and len(rows) == 5
+    assert any(NCBI_POLICIES in (r[0] or "") for r in book["about"].values)
+    book.close()
+
+
+def test_store_without_snapshot_renders_no_studies(store_only_report):
+    result = store_only_report
+    comparison = result.notebooks[1].read_text(encoding="utf-8")
+    assert "No studies" in comparison  # the evidence-table message
+    assert comparison.count("No study of any design makes this comparison.") == 6
+    assert read_csv(result.tables[0]).empty
+    index = result.index.read_text(encoding="utf-8")
+    assert "snapshot not used" in index and "no studies" in index
+
+
+def test_the_shipped_snapshot(snapshot_report):
+    written = read_csv(snapshot_report.tables[0])
+    assert len(written) > 0 and written["source_url"].notna().all()
+    shipped = pd.read_json(SHIPPED_SNAPSHOT / "studies.jsonl", lines=True, dtype={"pmid": str})
+    assert set(written["pmid"].dropna()) <= set(shipped["pmid"].dropna())
+    assert snapshot_report.figures >= 1
+
+
+def failing_notebook(folder: Path) -> Path:
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# A notebook that fails"),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell("import evidence\nevidence.load(snapshot_folder='/no/such/snapshot')"),
+    ])
+    path = folder / "01_fails.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_failing_notebook_names_its_cell(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    failing_notebook(notebooks)
+    with pytest.raises(ReportError) as err:
+        build_report(tmp_path / "store", tmp_path / "out", snapshot=False, notebooks_dir=notebooks)
+    message = str(err.value)
+    assert isinstance(err.value, EvidenceError) and "\n" not in message
+    assert message.startswith("01_fails.ipynb, cell 3 (`import evidence`) failed: SnapshotError: snapshot check failed")
+    assert "Traceback" not in message
+
+
+def test_no_notebooks_is_an_error(tmp_path):
+    with pytest.raises(ReportError, match="no notebooks"):
+        build_report(tmp_path, tmp_path / "out", notebooks_dir=tmp_path)
