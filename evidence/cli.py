@@ -210,6 +210,58 @@ def report(data_dir: Path, out_dir: Path, no_snapshot: bool, notebooks_dir: Path
     click.echo(f"report written: {result.index}")
 
 
+@cli.command()
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--style", type=click.Choice(["ama", "vancouver", "apa"]), default="ama", show_default=True,
+              help="Citation style for --format text.")
+@click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "ris", "csljson", "nbib"]), default="text",
+              show_default=True, help="Formatted text, or an export for a reference manager.")
+@data_dir_option
+def cite(ids: tuple[str, ...], style: str, fmt: str, data_dir: Path) -> None:
+    """Cite articles by PMID (or a curated study id such as doi:... or ref:...).
+
+    
+    Formats AMA, Vancouver or APA text with CSL styles, or exports BibTeX, RIS, CSL-JSON or
+    PubMed (.nbib). Retracted or corrected articles are flagged in every format. Records
+    come from the store and the embedded snapshot.
+    Examples:
+      evidence cite 39401008 26425130 --style vancouver
+      evidence cite 39401008 --format ris > tu2024.ris
+    """
+    import evidence
+
+    from .cite import cite as format_citations
+
+    click.echo(format_citations(list(ids), evidence.load(data_dir), style=style, fmt=fmt), nl=False)
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--topic", help="A shipped topic name or a topic .toml file (default: acupuncture_sciatica).")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON (schema: evidence/claim_verdict.schema.json).")
+@click.option("--style", type=click.Choice(["ama", "vancouver", "apa"]), default="ama", show_default=True,
+              help="Citation style for the studies listed.")
+@data_dir_option
+def claim(text: str, topic: str | None, as_json: bool, style: str, data_dir: Path) -> None:
+    """Check a health claim against the evidence, without overstating it.
+
+    
+    Answers with a verdict (supported, partly supported, not supported, contradicted,
+    insufficient evidence), the certainty, the studies for and against with their key
+    numbers, PMIDs and citations, and the wording the evidence would support.
+    Examples:
+      evidence claim "Acupuncture outperforms epidural steroid injections for sciatica"
+      evidence claim "Acupuncture has fewer side effects than nerve blocks" --json
+    """
+    import evidence
+
+    from .claims import check_claim
+    from .topic import load_topic
+
+    verdict = check_claim(text, evidence.load(data_dir), load_topic(topic or "acupuncture_sciatica"), style=style)
+    click.echo(verdict.to_json() if as_json else verdict.to_text())
+
+
 @cli.group()
 def snapshot() -> None:
     """The embedded snapshot: curated, source-verified studies and findings (data/snapshot/)."""

@@ -109,3 +109,30 @@ def test_classify_on_an_empty_store_says_what_to_do(tmp_path):
     result = CliRunner().invoke(cli, ["classify", "--data-dir", str(tmp_path)], catch_exceptions=False)
     assert result.exit_code == 1
     assert "evidence import" in result.stderr
+
+
+def test_cite_command_formats_and_exports(tmp_path):
+    runner = CliRunner()
+    data = tmp_path / "data"
+    runner.invoke(cli, ["import", str(FIXTURES / "pubmed_sample.xml"), "--data-dir", str(data)], catch_exceptions=False)
+    result = runner.invoke(cli, ["cite", "99000003", "--style", "vancouver", "--data-dir", str(data)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "RETRACTED" in result.output and "O'Brien" in result.output
+    ris = runner.invoke(cli, ["cite", "99000001", "--format", "ris", "--data-dir", str(data)], catch_exceptions=False)
+    assert ris.exit_code == 0 and "TY  - JOUR" in ris.output and "Müller" in ris.output
+    missing = runner.invoke(cli, ["cite", "99999999", "--data-dir", str(data)], catch_exceptions=False)
+    assert missing.exit_code == 2 and "99999999" in missing.stderr and len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_claim_command_answers_in_text_and_json(tmp_path):
+    import json
+
+    runner = CliRunner()
+    text = runner.invoke(cli, ["claim", "Acupuncture outperforms nerve blocks for sciatica", "--data-dir", str(tmp_path)],
+                         catch_exceptions=False)
+    assert text.exit_code == 0, text.output
+    assert "Verdict: " in text.output
+    as_json = runner.invoke(cli, ["claim", "Acupuncture outperforms nerve blocks for sciatica", "--json", "--data-dir", str(tmp_path)],
+                            catch_exceptions=False)
+    verdict = json.loads(as_json.output)
+    assert verdict["verdict"] in {"not_supported", "insufficient_evidence", "contradicted"}
