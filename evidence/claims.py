@@ -60,7 +60,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import pandas as pd
 
@@ -322,7 +322,10 @@ class ClaimVerdict:
                 (("for", self.evidence_for), ("against", self.evidence_against),
                  ("neutral", self.evidence_neutral), ("context", self.context)) for item in items]
         rows += [{"role": "guideline", **asdict(g)} for g in self.guidelines]
-        return pd.DataFrame(rows)
+        # The same columns with no evidence at all, so callers can select them either way.
+        columns = ["role", *(f.name for f in fields(EvidenceItem)),
+                   *(f.name for f in fields(GuidelineItem) if f.name not in {f.name for f in fields(EvidenceItem)})]
+        return pd.DataFrame(rows, columns=columns)
 
     def to_text(self) -> str:
         """A plain-text report: verdict, certainty, reasons, wording, evidence with citations."""

@@ -34,3 +34,13 @@ def labelled() -> list[dict]:
     from .labelled import load_labelled
 
     return load_labelled()
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> Path:
+    """A store holding the six records of pubmed_sample.xml (one retracted)."""
+    from evidence.store import Store
+
+    path = tmp_path_factory.mktemp("store")
+    Store(path).import_files([FIXTURES / "pubmed_sample.xml"])
+    return path

@@ -183,3 +183,16 @@ def test_marketing_claims_on_the_real_snapshot(real, topic):
     assert effective.verdict in ("partly_supported", "insufficient_evidence", "not_supported")
     assert {"epidural_steroid_injection", "surgery"} <= {p.comparator_class for p in effective.parts
                                                          if p.verdict == "insufficient_evidence"}
+
+
+def test_summary_frame_keeps_its_columns_with_no_evidence(tmp_path):
+    import evidence
+    from evidence.claims import check_claim
+    from evidence.topic import load_topic
+
+    empty = evidence.load(tmp_path, snapshot=False)
+    verdict = check_claim("Acupuncture outperforms nerve blocks for sciatica", empty, load_topic())
+    frame = verdict.summary_frame()
+    assert frame.empty
+    assert {"role", "label", "pmid", "comparison", "outcome", "effect", "direction", "certainty", "verified"} <= set(frame.columns)
+    assert verdict.verdict == "insufficient_evidence"

@@ -14,20 +14,11 @@ from evidence.effects import z_critical
 from evidence.gaps import evidence_gaps, gaps_markdown
 from evidence.overview import COUNT_DIMENSIONS, corpus_figure, corpus_flow, corpus_frame, counts_by, flow_figure
 from evidence.plots import NO_STUDIES
-from evidence.store import Store
 from evidence.synthesis import synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SNAPSHOT_SMALL = FIXTURES / "snapshot_small"
 ESI = "epidural_steroid_injection"
-
-
-@pytest.fixture(scope="module")
-def store_dir(tmp_path_factory) -> Path:
-    """A store holding the six records of pubmed_sample.xml (one retracted)."""
-    path = tmp_path_factory.mktemp("store")
-    Store(path).import_files([FIXTURES / "pubmed_sample.xml"])
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -19,20 +19,12 @@ import evidence
 from evidence.comparisons import EVIDENCE_TABLE_COLUMNS, evidence_table
 from evidence.errors import EvidenceError
 from evidence.report import NCBI_POLICIES, ReportError, build_report, default_notebooks_dir
-from evidence.store import Store
 from evidence.synthesis import synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SNAPSHOT_SMALL = FIXTURES / "snapshot_small"
 SHIPPED_SNAPSHOT = Path(__file__).resolve().parents[1] / "data" / "snapshot"
 NOTEBOOKS = sorted(default_notebooks_dir().glob("*.ipynb"))
-
-
-@pytest.fixture(scope="module")
-def store_dir(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("store")
-    Store(path).import_files([FIXTURES / "pubmed_sample.xml"])
-    return path
 
 
 @pytest.fixture(scope="module")
