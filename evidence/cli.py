@@ -180,7 +180,7 @@ def classify(topic: str | None, data_dir: Path) -> None:
     """
     from .annotate import annotate_store
 
-    result = annotate_store(data_dir, topic)
+    result = annotate_store(data_dir, topic, progress=progress_bar("classifying", "chunk"))
     designs = ", ".join(f"{k}: {v}" for k, v in result.by_design.items())
     click.echo(f"classified {result.studies} of {result.records} records ({designs}); {result.findings} findings extracted")
 
