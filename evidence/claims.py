@@ -90,6 +90,7 @@ class Vocabulary:
     """The compiled ``[claims]`` section of a topic."""
 
     negation: tuple[re.Pattern, ...]
+    add_on: tuple[re.Pattern, ...]
     generic: tuple[re.Pattern, ...]
     forms: dict[str, tuple[re.Pattern, ...]]
     comparators: dict[str, tuple[tuple[re.Pattern, ...], tuple[str, ...]]]
@@ -114,6 +115,7 @@ class Vocabulary:
         try:
             return cls(
                 negation=_compile(claims.get("negation", [])),
+                add_on=_compile(claims.get("add_on", [])),
                 generic=_compile(claims["intervention_generic"]),
                 forms={k: _compile(v) for k, v in claims.get("intervention", {}).items()},
                 comparators={k: (_compile(v["patterns"]), tuple(v["classes"])) for k, v in claims["comparator"].items()},
@@ -166,6 +168,9 @@ class ParsedClaim:
         Outcome families named (or the default) and the outcome labels they cover.
     strength, kind:
         The strength label matched and the test it calls for (:data:`KINDS`).
+    add_on:
+        The claim is about acupuncture added to the comparator, against the comparator alone
+        ("acupuncture plus a nerve block works better than the block alone").
     matched:
         The words that decided each slot, so a reader can see how the claim was read.
     """
@@ -180,6 +185,7 @@ class ParsedClaim:
     strength: str
     kind: str
     matched: dict[str, list[str]] = field(default_factory=dict)
+    add_on: bool = False
 
 
 def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -> ParsedClaim:
@@ -225,6 +231,7 @@ def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -
         text=text.strip(), intervention=form_names[0] if len(form_names) == 1 else "acupuncture", forms=form_names,
         comparators=tuple(comparator_labels), comparator_classes=classes, outcome_families=tuple(families),
         outcomes=outcome_labels, strength=strength, kind=spec["kind"],
+        add_on=any(p.search(text) for p in vocab.add_on) and bool(comparators),
         matched={"intervention": [w for _, w in forms + generic], "strength": [w for _, w in strengths],
                  "comparator": [w for _, w in comparators], "outcome": [w for _, w in outcomes]},
     )
@@ -432,9 +439,12 @@ def _within_margin(row: dict, margins: dict) -> bool:
     return high < margin if lower_is_better else low > -margin
 
 
-def _context_reason(row: dict) -> str:
+def _context_reason(row: dict, add_on_claim: bool = False) -> str:
     comparator = row["comparator_class"].replace("_", " ")
     kind = row["design_kind"]
+    if add_on_claim and kind == "head_to_head":
+        return (f"Acupuncture was compared with {comparator} directly: this does not show what adding acupuncture "
+                f"to {comparator} does.")
     if row["comparator_class"] == "none":
         return "Single-arm data on acupuncture: no comparison group, so it cannot show fewer or more events than another treatment."
     if kind == "add_on":
@@ -512,12 +522,14 @@ def _study_role(directions: set[str], kind: str, within_margin: bool) -> str:
     return "neutral" if "no_difference" in directions else "unclear"
 
 
-def _judge_part(comparator_class: str, direct: list[dict], ev: _Evidence, kind: str) -> tuple[PartVerdict, dict[str, str]]:
+def _judge_part(comparator_class: str, direct: list[dict], ev: _Evidence, kind: str,
+                add_on: bool = False) -> tuple[PartVerdict, dict[str, str]]:
     """Verdict for one comparator class from its direct rows; also each study's role."""
     name = comparator_class.replace("_", " ")
+    design = f"added acupuncture to {name} and compared it with {name} alone" if add_on else f"compared acupuncture directly with {name}"
     if not direct:
         return PartVerdict(comparator_class, "insufficient_evidence", NO_EVIDENCE,
-                           f"No study compared acupuncture directly with {name} for this outcome."), {}
+                           f"No study {design} for this outcome."), {}
     by_study: dict[str, list[dict]] = {}
     for row in direct:
         by_study.setdefault(row["study_id"], []).append(row)
@@ -534,7 +546,7 @@ def _judge_part(comparator_class: str, direct: list[dict], ev: _Evidence, kind: 
     def part(verdict: str, certainty: str, reason: str) -> tuple[PartVerdict, dict[str, str]]:
         return PartVerdict(comparator_class, verdict, certainty, reason), roles
 
-    count = f"{len(by_study)} stud{'y' if len(by_study) == 1 else 'ies'} compared acupuncture directly with {name}"
+    count = f"{len(by_study)} stud{'y' if len(by_study) == 1 else 'ies'} {design}"
     if n_against and not n_for:
         if _RANK[best["against"]] >= _RANK["low"]:
             return part("contradicted", best["against"], f"{count}; the evidence ({_grade_words(best['against'])}) favours {name}.")
@@ -591,14 +603,14 @@ def _check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str
         if ev.retracted(row):
             context.append(ev.item(row, "Retracted: shown for completeness, never counted."))
             caveats.append(f"{row['label']} is retracted and was not counted.")
-        elif (row["design_kind"] == "head_to_head" and row["design_group"] in _DIRECT_DESIGNS
+        elif (row["design_kind"] == ("add_on" if parsed.add_on else "head_to_head") and row["design_group"] in _DIRECT_DESIGNS
               and row["comparator_class"] != "none"):
             direct.append(row)
         else:
-            context.append(ev.item(row, _context_reason(row)))
+            context.append(ev.item(row, _context_reason(row, parsed.add_on)))
     parts, roles = [], {}
     for cls in parsed.comparator_classes:
-        verdict, part_roles = _judge_part(cls, [r for r in direct if r["comparator_class"] == cls], ev, parsed.kind)
+        verdict, part_roles = _judge_part(cls, [r for r in direct if r["comparator_class"] == cls], ev, parsed.kind, parsed.add_on)
         parts.append(verdict)
         roles.update({(cls, sid): role for sid, role in part_roles.items()})
     buckets: dict[str, list[EvidenceItem]] = {"for": [], "against": [], "neutral": []}
@@ -620,8 +632,9 @@ def _check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str
     certainty, certainty_reasons = _overall_certainty(verdict, sides, ev)
     reasons = [f"{p.comparator_class.replace('_', ' ')}: {p.reason}" for p in parts]
     if context:
-        reasons.append(f"{len(context)} further result(s) are indirect (add-on designs, packages, single-arm or "
-                       "cross-study data) and are shown as context only.")
+        other = "direct comparisons, " if parsed.add_on else "add-on designs, "
+        reasons.append(f"{len(context)} further result(s) answer a different question for this claim ({other}packages, "
+                       "single-arm or cross-study data) and are shown as context only.")
     wording = _wording(parsed, verdict, parts, certainty)
     return ClaimVerdict(
         claim=parsed.text, parsed=parsed, verdict=verdict, certainty=certainty, certainty_reasons=certainty_reasons,
@@ -669,6 +682,9 @@ def _names(classes) -> str:
 
 def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certainty: str) -> str:
     subject = "Acupuncture" if parsed.intervention == "acupuncture" else parsed.intervention.replace("_", " ").capitalize()
+    if parsed.add_on:
+        # "Adding acupuncture to nerve block works better than nerve block (alone)".
+        subject = f"Adding {subject.lower()} to {_names(parsed.comparator_classes)}"
     phrase = _PHRASES[parsed.kind]
     outcome = " and ".join(f.replace("_", " ") for f in parsed.outcome_families)
     leaning = [p.comparator_class for p in parts if p.verdict in ("supported", "partly_supported")]

@@ -196,3 +196,22 @@ def test_summary_frame_keeps_its_columns_with_no_evidence(tmp_path):
     assert frame.empty
     assert {"role", "label", "pmid", "comparison", "outcome", "effect", "direction", "certainty", "verified"} <= set(frame.columns)
     assert verdict.verdict == "insufficient_evidence"
+
+
+def test_add_on_claims_are_judged_on_add_on_trials():
+    import evidence
+    from evidence.claims import check_claim, parse_claim
+    from evidence.topic import load_topic
+
+    topic = load_topic()
+    parsed = parse_claim("Acupuncture added to a nerve block relieves pain better than the block alone", topic)
+    assert parsed.add_on and parsed.comparator_classes == ("nerve_block",)
+    assert not parse_claim("Acupuncture relieves pain better than nerve blocks", topic).add_on
+    tables = evidence.load(snapshot=True)
+    add_on = check_claim("Acupuncture added to a nerve block relieves pain better than the block alone", tables, topic)
+    direct = {i.study_id for i in add_on.evidence_for + add_on.evidence_against + add_on.evidence_neutral}
+    head_to_head = check_claim("Acupuncture relieves pain better than nerve blocks", tables, topic)
+    direct_h2h = {i.study_id for i in head_to_head.evidence_for + head_to_head.evidence_against + head_to_head.evidence_neutral}
+    assert direct and direct_h2h and not direct & direct_h2h  # the two questions rest on different trials
+    assert "added acupuncture to nerve block" in add_on.reasons[0]
+    assert "adding acupuncture to nerve block" in add_on.supported_wording.lower()
