@@ -109,14 +109,20 @@ def _risk_of_bias(body, pooled) -> tuple[int, list[str]]:
 
 
 def _inconsistency(body, pooled) -> tuple[int, list[str]]:
+    directions = set(body["direction_from_numbers"].dropna())
+    conflicting = {"favours_acupuncture", "favours_comparator"} <= directions
     if pooled is not None:
+        # GRADE rates down twice only for very serious inconsistency: large heterogeneity with
+        # studies pointing in opposite directions. Large I² among studies that agree on the
+        # direction (they differ in how much) is rated down once.
+        if pooled.i2 > 75 and conflicting:
+            return 2, [f"Results vary a lot between studies (I² = {pooled.i2:.0f}%), and they point in opposite directions."]
         if pooled.i2 > 75:
-            return 2, [f"Results vary a lot between studies (I² = {pooled.i2:.0f}%)."]
+            return 1, [f"Results vary a lot in size between studies (I² = {pooled.i2:.0f}%), though they point the same way."]
         if pooled.i2 > 50:
             return 1, [f"Results vary between studies (I² = {pooled.i2:.0f}%)."]
         return 0, []
-    directions = set(body["direction_from_numbers"].dropna())
-    if {"favours_acupuncture", "favours_comparator"} <= directions:
+    if conflicting:
         return 1, ["Some studies favour acupuncture and others the comparator."]
     return 0, []
 

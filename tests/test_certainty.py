@@ -67,6 +67,13 @@ def test_heterogeneity_rates_down_by_i2():
     assert dict(some.certainty.downgrades)["inconsistency"] == 1
 
 
+def test_large_heterogeneity_in_one_direction_rates_down_once():
+    same_way = build(3, effects=[-4.0, -2.0, -0.8], ci_half_width=0.3)
+    assert same_way.pooled.i2 > 75
+    assert dict(same_way.certainty.downgrades)["inconsistency"] == 1
+    assert any("point the same way" in r for r in same_way.certainty.reasons)
+
+
 def test_ci_crossing_no_effect_is_imprecise():
     group = build(2, effects=[-0.2, 0.1])
     assert any("includes no effect" in r for r in group.certainty.reasons)
