@@ -48,7 +48,13 @@ for _name, _cols in COLUMNS.items():
 
 
 class Rows:
-    """Row buffers (lists of tuples in ``COLUMNS`` order) for every record table, plus deletions."""
+    """Row buffers (lists of tuples in ``COLUMNS`` order) for every record table, plus deletions.
+
+    Every ``FLUSH_EVERY`` records the buffered tuples become typed DataFrame chunks, which are
+    far smaller than the Python objects, so peak memory stays near the size of the tables.
+    """
+
+    FLUSH_EVERY = 10_000
 
     def __init__(self) -> None:
         self.rows: dict[str, list[tuple]] = {name: [] for name in COLUMNS}
@@ -60,26 +66,52 @@ class Rows:
         self.ids = self.rows["article_ids"]
         self.corrections = self.rows["corrections"]
         self.deleted: list[str] = []
-        self._seen: set[str] = set()
+        self._chunks: list[dict[str, pd.DataFrame]] = []
+        self._chunk_of: dict[str, int] = {}  # PMID -> chunk holding its rows (len(_chunks): unflushed)
+        self._stale: dict[int, set[str]] = {}  # chunk -> PMIDs whose later version replaces its rows
+        self._pending = 0
 
     def begin(self, pmid: str) -> None:
         """Start a record. A PMID met again in the same file replaces its earlier rows (latest wins)."""
-        if pmid in self._seen:
+        if self._pending >= self.FLUSH_EVERY:
+            self.flush()
+        current = len(self._chunks)
+        earlier = self._chunk_of.get(pmid)
+        if earlier == current:
             for rows in self.rows.values():
                 rows[:] = [r for r in rows if r[0] != pmid]
-        self._seen.add(pmid)
+        elif earlier is not None:
+            self._stale.setdefault(earlier, set()).add(pmid)
+        self._chunk_of[pmid] = current
+        self._pending += 1
 
     def add(self, table: str, **values: object) -> None:
         """Append one row given by column name (the convenient, slower path)."""
         self.rows[table].append(tuple(values.get(c) for c in COLUMNS[table]))
 
-    def frames(self, source: str) -> dict[str, pd.DataFrame]:
-        out = {}
+    def flush(self) -> None:
+        """Turn the buffered rows into one chunk of typed DataFrames."""
+        chunk = {}
         for name, cols in COLUMNS.items():
             # dtype=object stops pandas inferring types that conform() would only cast again.
-            frame = pd.DataFrame(self.rows[name], columns=list(cols), dtype=object)
+            chunk[name] = conform(pd.DataFrame(self.rows[name], columns=list(cols), dtype=object), RECORD_TABLES[name])
+            self.rows[name].clear()
+        self._chunks.append(chunk)
+        self._pending = 0
+
+    def frames(self, source: str) -> dict[str, pd.DataFrame]:
+        self.flush()
+        out = {}
+        for name in COLUMNS:
+            parts = []
+            for i, chunk in enumerate(self._chunks):
+                frame = chunk[name]
+                if i in self._stale:
+                    frame = frame[~frame["pmid"].isin(self._stale[i])]
+                parts.append(frame)
+            frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
             if name == "articles":
-                frame["source"] = source
+                frame = frame.assign(source=source)
             out[name] = conform(frame, RECORD_TABLES[name])
         out["deleted"] = pd.DataFrame({"pmid": pd.Series(self.deleted, dtype="string")})
         return out

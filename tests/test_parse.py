@@ -241,3 +241,27 @@ def test_real_pubmed_files_agree_with_bio_entrez(peer_data):
             dois += [str(e) for e in art.get("ELocationID", []) if e.attributes.get("EIdType") == "doi"]
             doi = articles.loc[pmid, "doi"]
             assert (pd.isna(doi) and not dois) or doi in dois, (path, pmid)
+
+
+def test_duplicates_across_flushed_chunks_keep_the_latest_version(tmp_path, monkeypatch):
+    from evidence.parse import Rows
+
+    monkeypatch.setattr(Rows, "FLUSH_EVERY", 2)  # so the records below span several chunks
+    raw = (FIXTURES / "pubmed_sample.xml").read_text(encoding="utf-8")
+    start, end = raw.index("<PubmedArticle>"), raw.index("</PubmedArticle>") + len("</PubmedArticle>")
+    newer = raw[start:end].replace("randomized trial with", "randomized trial (corrected) with")
+    path = tmp_path / "dup.xml"
+    path.write_text(raw.replace("</PubmedArticleSet>", newer + "</PubmedArticleSet>"), encoding="utf-8")
+    chunked = evidence.read_pubmed(path)
+    assert chunked["articles"]["pmid"].is_unique and len(chunked["articles"]) == 6
+    title = chunked["articles"].set_index("pmid").loc["99000001", "title"]
+    assert "(corrected)" in title
+    authors = chunked["authors"]
+    assert authors[authors["pmid"] == "99000001"]["position"].tolist() == [1, 2, 3, 4]
+    monkeypatch.undo()
+    whole = evidence.read_pubmed(path)
+    for name in whole:
+        key = [c for c in ("pmid", "position", "descriptor", "publication_type", "id_type", "value", "ref_type") if c in whole[name]]
+        a = whole[name].sort_values(key).reset_index(drop=True) if key else whole[name]
+        b = chunked[name].sort_values(key).reset_index(drop=True) if key else chunked[name]
+        pd.testing.assert_frame_equal(a, b, obj=name)
