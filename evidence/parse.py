@@ -103,16 +103,19 @@ class Rows:
         self.flush()
         out = {}
         for name in COLUMNS:
+            # Take each chunk's frame out as it is used, so the chunks and the result do not
+            # both stay in memory; the chunks are already conformed.
             parts = []
             for i, chunk in enumerate(self._chunks):
-                frame = chunk[name]
+                frame = chunk.pop(name)
                 if i in self._stale:
                     frame = frame[~frame["pmid"].isin(self._stale[i])]
                 parts.append(frame)
             frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+            del parts
             if name == "articles":
-                frame = frame.assign(source=source)
-            out[name] = conform(frame, RECORD_TABLES[name])
+                frame["source"] = pd.array([source] * len(frame), dtype="string")
+            out[name] = frame.reset_index(drop=True)
         out["deleted"] = pd.DataFrame({"pmid": pd.Series(self.deleted, dtype="string")})
         return out
 
