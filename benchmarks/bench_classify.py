@@ -154,7 +154,7 @@ def report_labelled(path: Path, topic) -> None:
     print(f"== labelled fixtures ({n} abstracts, {path.relative_to(ROOT)})")
     print(f"design accuracy            {correct / n:.3f}  ({correct}/{n})")
     per_design = Counter()
-    for (e, g), v in lab["confusion"].items():
+    for (e, _got), v in lab["confusion"].items():
         per_design[e] += v
     for design in schema.DESIGNS:
         if not per_design[design]:

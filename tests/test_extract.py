@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,7 +12,6 @@ from evidence import schema
 from evidence.extract import extract_effects, extract_findings, extract_pico, extract_sample_size
 from evidence.numbers import parse_count
 from evidence.text import record_text, split_sentences
-from evidence.topic import load_topic
 
 from .labelled import labelled_tables as tables_of
 
