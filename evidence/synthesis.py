@@ -59,7 +59,7 @@ POOLABLE_DESIGN_GROUPS = ("randomised_trial", "non_randomised_trial", "observati
 
 DESIGN_KINDS = {True: "add_on", False: "head_to_head", None: "add_on_unknown"}
 PACKAGE = "package"  # acupuncture, or its comparator, is one part of a package of treatments
-SINGLE_ARM = "single_arm"  # one treatment described alone (safety series): no comparison at all
+SINGLE_ARM = "single_arm"  # acupuncture alone, or the comparator without any acupuncture arm: no comparison
 
 ROW_COLUMNS = (
     "comparator_class", "design_kind", "comparison_label", "outcome", "measure", "reported_measure",
@@ -120,7 +120,7 @@ def comparison_label(comparator_class: str, design_kind: str | None) -> str:
     if design_kind == PACKAGE:
         return f"treatment package including acupuncture vs package including {comparator}"
     if design_kind == SINGLE_ARM:
-        return "acupuncture alone (single arm, no comparator)" if comparator_class == "none" else f"{comparator} alone (single arm, no acupuncture arm)"
+        return "acupuncture alone (single arm, no comparator)" if comparator_class == "none" else f"{comparator}: studies without an acupuncture arm"
     return f"acupuncture vs {comparator}"
 
 
@@ -347,7 +347,8 @@ def _pooling_refusal(key: dict, rows: pd.DataFrame, chosen: pd.DataFrame) -> str
     if design_group not in POOLABLE_DESIGN_GROUPS:
         return f"Studies of design family '{design_group}' are not comparative results that can be pooled."
     if key["design_kind"] == SINGLE_ARM:
-        return "Single-arm data describe one treatment alone; there is no comparison to pool."
+        return ("These data describe one treatment without a comparison with acupuncture (single-arm series, "
+                "or the comparator against placebo); there is nothing to pool for this question.")
     if key["design_kind"] == PACKAGE:
         return ("Acupuncture, or its comparator, is one part of a package of treatments here, so the "
                 "effect of acupuncture itself cannot be separated; such results are shown, never pooled.")

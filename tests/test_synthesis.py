@@ -257,6 +257,6 @@ def test_single_arm_safety_data_are_not_comparisons():
          finding("22", comparator="none", intervention="manual", outcome="adverse_events", measure="percent")],
     )
     labels = {g.summary_frame().iloc[0]["comparison_label"]: g for g in synthesize(studies, findings).groups if g.k}
-    assert set(labels) == {"epidural steroid injection alone (single arm, no acupuncture arm)",
+    assert set(labels) == {"epidural steroid injection: studies without an acupuncture arm",
                            "acupuncture alone (single arm, no comparator)"}
-    assert all(g.pooled is None and "Single-arm" in g.reason for g in labels.values())
+    assert all(g.pooled is None and "without a comparison with acupuncture" in g.reason for g in labels.values())
