@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 import sys
 
 import click
@@ -80,12 +81,19 @@ def test_python_dash_m_runs_the_same_cli(tmp_path):
     assert "empty store" in proc.stdout
 
 
+def imported(tmp_path) -> Path:
+    """A data dir holding pubmed_sample.xml, imported through the CLI."""
+    data = tmp_path / "data"
+    result = CliRunner().invoke(cli, ["import", str(FIXTURES / "pubmed_sample.xml"), "--data-dir", str(data)], catch_exceptions=False)
+    assert result.exit_code == 0
+    return data
+
+
 def test_classify_writes_auto_studies_and_findings_with_spans(tmp_path):
     import evidence
 
     runner = CliRunner()
-    data = tmp_path / "data"
-    runner.invoke(cli, ["import", str(FIXTURES / "pubmed_sample.xml"), "--data-dir", str(data)], catch_exceptions=False)
+    data = imported(tmp_path)
     result = runner.invoke(cli, ["classify", "--data-dir", str(data)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "classified 6 of 6 records" in result.output
@@ -113,8 +121,7 @@ def test_classify_on_an_empty_store_says_what_to_do(tmp_path):
 
 def test_cite_command_formats_and_exports(tmp_path):
     runner = CliRunner()
-    data = tmp_path / "data"
-    runner.invoke(cli, ["import", str(FIXTURES / "pubmed_sample.xml"), "--data-dir", str(data)], catch_exceptions=False)
+    data = imported(tmp_path)
     result = runner.invoke(cli, ["cite", "99000003", "--style", "vancouver", "--data-dir", str(data)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "RETRACTED" in result.output and "O'Brien" in result.output
