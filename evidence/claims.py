@@ -79,7 +79,7 @@ CERTAINTY_LEVELS = (NO_EVIDENCE, NOT_GRADED) + GRADES
 # and low: they can lean a claim's way, never support it.
 _RANK = {NO_EVIDENCE: 0, "very_low": 1, NOT_GRADED: 1.5, "low": 2, "moderate": 3, "high": 4}
 _DIRECT_DESIGNS = ("randomised_trial", "non_randomised_trial", "observational", "review")
-_STANCES = ("against", "first_line", "for", "not_seen")
+_STANCES = ("no_recommendation", "against", "first_line", "for", "not_seen")
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -758,7 +758,7 @@ def _check_recommendation(parsed: ParsedClaim, tables, vocab: Vocabulary, style:
     wanted = first if parsed.kind == "first_line" else favour
 
     def named(gs):
-        return "; ".join(f"{g.title} ({g.year})" for g in gs)
+        return "; ".join(f"{g.title} ({g.year or 'year not stated'})" for g in gs)
 
     reasons = []
     if against and wanted:
@@ -778,6 +778,9 @@ def _check_recommendation(parsed: ParsedClaim, tables, vocab: Vocabulary, style:
         reasons.append("No guideline in the tables states a recommendation on acupuncture for sciatica.")
     if general_for:
         reasons.append(f"Guidelines for low back pain in general (not sciatica) that recommend acupuncture, as context only: {named(general_for)}.")
+    silent = [g for g in scoped if g.stance == "no_recommendation"]
+    if silent:
+        reasons.append(f"Guidelines covering sciatica that make no recommendation on acupuncture: {named(silent)}.")
     unseen = [g for g in items if g.stance == "not_seen"]
     if unseen:
         reasons.append(f"{len(unseen)} guideline(s) whose acupuncture recommendation was not seen: {named(unseen)}.")

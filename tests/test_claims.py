@@ -215,3 +215,16 @@ def test_add_on_claims_are_judged_on_add_on_trials():
     assert direct and direct_h2h and not direct & direct_h2h  # the two questions rest on different trials
     assert "added acupuncture to nerve block" in add_on.reasons[0]
     assert "adding acupuncture to nerve block" in add_on.supported_wording.lower()
+
+
+def test_a_guideline_without_a_position_is_never_read_as_one():
+    from evidence.claims import Vocabulary, _acupuncture_statement
+    from evidence.topic import load_topic
+
+    vocab = Vocabulary.from_topic(load_topic())
+    silent = "ACUPUNCTURE: listed among treatments of unknown efficacy - no recommendation for or against. EPIDURAL: small benefit."
+    assert _acupuncture_statement(silent, vocab)[0] == "no_recommendation"
+    against = "ACUPUNCTURE: do not offer acupuncture for low back pain with or without sciatica. EPIDURAL: consider."
+    assert _acupuncture_statement(against, vocab)[0] == "against"
+    favour = "ACUPUNCTURE: may be offered as part of a package of care for radicular pain."
+    assert _acupuncture_statement(favour, vocab)[0] == "for"
