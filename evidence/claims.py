@@ -435,6 +435,10 @@ def _within_margin(row: dict, margins: dict) -> bool:
     margin = margins.get("SMD") if measure == "SMD" else margins.get("MD", {}).get(row["outcome"]) if measure == "MD" else None
     if margin is None:
         return False
+    if measure == "MD" and str(row["outcome"]).endswith("_vas") and max(abs(low), abs(high)) <= 10:
+        # VAS margins are on the 0-100 mm scale; a CI that fits within +/-10 may be on a 0-10 cm
+        # scale, so take the 0-10 margin. On a true 0-100 scale this can only withhold support.
+        margin = margin / 10
     # Effects run acupuncture minus comparator: harm is a higher score when lower is better.
     return high < margin if lower_is_better else low > -margin
 

@@ -228,3 +228,17 @@ def test_a_guideline_without_a_position_is_never_read_as_one():
     assert _acupuncture_statement(against, vocab)[0] == "against"
     favour = "ACUPUNCTURE: may be offered as part of a package of care for radicular pain."
     assert _acupuncture_statement(favour, vocab)[0] == "for"
+
+
+def test_vas_margin_never_treats_a_0_to_10_scale_as_0_to_100():
+    from evidence.claims import Vocabulary, _within_margin
+    from evidence.topic import load_topic
+
+    margins = Vocabulary.from_topic(load_topic()).margins
+    row = {"measure": "MD", "outcome": "leg_pain_vas", "lower_is_better": True}
+    # 0-10 cm VAS: a CI reaching 4 points of harm is far beyond any non-inferiority margin.
+    assert not _within_margin({**row, "ci_low": -2.0, "ci_high": 4.0}, margins)
+    assert _within_margin({**row, "ci_low": -2.0, "ci_high": 0.5}, margins)
+    # 0-100 mm VAS: harm up to 6 mm is inside the 10 mm margin.
+    assert _within_margin({**row, "ci_low": -20.0, "ci_high": 6.0}, margins)
+    assert not _within_margin({**row, "ci_low": -20.0, "ci_high": 14.0}, margins)
