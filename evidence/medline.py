@@ -199,6 +199,8 @@ def _authors(block: str, pmid: str, rows: Rows) -> None:
             continue
         tag, value = m.group(1), m.group(2).strip()
         last_tag = tag
+        if not value:
+            continue  # an empty field (e.g. a cut-off export) names no author
         if tag == "FAU":
             last, _, fore = value.partition(",")
             authors.append({"last_name": last.strip() or None, "fore_name": fore.strip() or None,
