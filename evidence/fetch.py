@@ -116,8 +116,12 @@ def plan_windows(client: EutilsClient, query: str, mindate: dt.date, maxdate: dt
                     "cannot list; narrow the query")
             middle = low + (high - low) // 2
             later = middle + dt.timedelta(days=1)
-            visit(later, high, client.esearch(query, mindate=edate(later), maxdate=edate(high)))
-            visit(low, middle, client.esearch(query, mindate=edate(low), maxdate=edate(middle)))
+            later_result = client.esearch(query, mindate=edate(later), maxdate=edate(high))
+            visit(later, high, later_result)
+            # The earlier half holds what the later half does not: when that is nothing (old,
+            # empty date ranges), skip its search. New records only ever get recent Entrez dates.
+            if later_result.count < result.count:
+                visit(low, middle, client.esearch(query, mindate=edate(low), maxdate=edate(middle)))
         elif result.ids:
             history = result.history
             windows.append(Window(edate(low), edate(high), list(result.ids),

@@ -181,6 +181,11 @@ class EutilsTestServer:
         return best
 
     # -- the protocol --------------------------------------------------------------------------
+    def count_between(self, term: str, mindate: str | None, maxdate: str | None) -> int:
+        """How many records of ``term`` have an Entrez date in [mindate, maxdate] (what esearch counts)."""
+        low, high = _date(mindate, False), _date(maxdate, True)
+        return sum(1 for r in self._state.corpora.get(term, ()) if low <= r.edat <= high)
+
     def _take_fault(self, endpoint: str) -> _Fault | None:
         for fault in self._state.faults:
             if fault.endpoint == endpoint and fault.remaining > 0:

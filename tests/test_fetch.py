@@ -102,6 +102,8 @@ def test_more_than_10000_records_by_date_splitting(server, tmp_path):
     assert all(int(r.params["retstart"]) <= 9998 for r in efetches)
     searches = server.requests_to("esearch")
     assert all(r.params["datetype"] == "edat" for r in searches)
+    # No search of a date range already known to be empty: every search finds records.
+    assert all(server.count_between(TERM, r.params["mindate"], r.params["maxdate"]) > 0 for r in searches)
     windows = json.loads(next(tmp_path.glob("raw/fetch-*/manifest.json")).read_text())["windows"]
     assert len(windows) >= 2 and sum(len(w["ids"]) for w in windows) == 12_500
     assert len(efetches) == sum(math.ceil(len(w["ids"]) / 2500) for w in windows)
