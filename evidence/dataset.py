@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .classify import merge_curated
-from .schema import FINDINGS, RECORD_TABLES, STUDIES, conform, empty_frame
+from .schema import FINDINGS, RECORD_TABLES, STUDIES, empty_frame
 from .snapshot import load_snapshot, snapshot_records
 from .store import Store, merge_tables
 
@@ -48,15 +48,8 @@ def load(data_dir: str | Path | None = None, *, snapshot: bool = True, snapshot_
         tables = merge_tables(base, [update])
     else:
         tables = {name: base.get(name, empty_frame(t)) for name, t in RECORD_TABLES.items()}
-    tables["studies"] = merge_curated(curated["studies"], _with_study_id(stored.get("studies"), STUDIES), STUDIES)
-    tables["findings"] = merge_curated(curated["findings"], _with_study_id(stored.get("findings"), FINDINGS), FINDINGS)
+    # Automatic rows come from `evidence classify`, which writes them with their study_id.
+    tables["studies"] = merge_curated(curated["studies"], stored.get("studies", empty_frame(STUDIES)), STUDIES)
+    tables["findings"] = merge_curated(curated["findings"], stored.get("findings", empty_frame(FINDINGS)), FINDINGS)
     return tables
 
-
-def _with_study_id(df: pd.DataFrame | None, table) -> pd.DataFrame:
-    """Automatic rows are keyed by PMID; give them the study_id that curated rows carry."""
-    if df is None or df.empty:
-        return empty_frame(table)
-    df = conform(df, table)
-    df["study_id"] = df["study_id"].fillna(df["pmid"])
-    return df

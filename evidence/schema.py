@@ -261,12 +261,15 @@ def conform(df: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 
 def _as_list(v: object) -> list:
+    """A list cell: lists as they are, arrays read back from Parquet as lists, missing as []."""
     if isinstance(v, list):
         return v
-    if v is None or (not hasattr(v, "__len__") and pd.isna(v)):
+    if hasattr(v, "tolist"):
+        return list(v.tolist())
+    if isinstance(v, (tuple, set)):
+        return list(v)
+    if v is None or pd.isna(v):
         return []
-    if isinstance(v, (tuple, set)) or hasattr(v, "tolist"):
-        return list(v.tolist() if hasattr(v, "tolist") else v)
     return [v]
 
 

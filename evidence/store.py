@@ -45,14 +45,6 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -108,17 +100,15 @@ class Store:
         if not self.manifest_path.exists():
             return []
         entries = []
+        # The manifest is only ever replaced whole (atomically), so a bad line is real damage.
         for n, line in enumerate(self.manifest_path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
             try:
                 entries.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                # A torn last line can only come from a crash mid-append; the file it names is
-                # re-registered by the next import of it, so skipping it loses nothing.
-                if n == len(self.manifest_path.read_text(encoding="utf-8").splitlines()):
-                    continue
-                raise StoreError(f"{self.manifest_path}: line {n} is damaged; restore it from a backup") from exc
+                raise StoreError(f"{self.manifest_path}: line {n} is damaged; restore it from a backup, "
+                                 "or delete it and import the raw files again") from exc
         return entries
 
     def stored_hashes(self) -> set[str]:
@@ -129,17 +119,14 @@ class Store:
 
         Returns False (and writes nothing) when identical bytes are already registered.
         """
-        entry = self._archive(relpath, data, source=source, fmt=fmt, records=records)
-        if entry is None:
-            return False
-        self._register([entry])
-        return True
-
-    def _archive(self, relpath: str, data: bytes, *, source: str, fmt: str, records: int | None) -> dict | None:
-        """Write a raw file (not yet registered); None when identical bytes are registered already."""
         digest = sha256_bytes(data)
         if digest in self.stored_hashes():
-            return None
+            return False
+        self._register([self._archive(relpath, data, digest, source=source, fmt=fmt, records=records)])
+        return True
+
+    def _archive(self, relpath: str, data: bytes, digest: str, *, source: str, fmt: str, records: int | None) -> dict:
+        """Write a raw file atomically and return its manifest entry (registered by the caller)."""
         try:
             atomic_write_bytes(self.raw_dir / relpath, data)
         except OSError as exc:
@@ -184,19 +171,20 @@ class Store:
 
         result = ImportResult()
         known = self.stored_hashes()
-        parsed: list[tuple[Path, str, str, dict[str, pd.DataFrame]]] = []
+        parsed: list[tuple[Path, bytes, str, str, dict[str, pd.DataFrame]]] = []
         paths = [Path(p) for p in paths]
         iterator = progress(paths) if progress else paths
         for path in iterator:
             tables, fmt = read_records(path)
             tables["articles"]["source"] = path.name
-            digest = sha256_file(path)
+            data = path.read_bytes()  # kept for the archive: the bytes hashed are the bytes stored
+            digest = sha256_bytes(data)
             result.records_read += len(tables["articles"])
             if digest in known:
                 result.files_already_stored.append(str(path))
                 continue
             known.add(digest)
-            parsed.append((path, digest, fmt, tables))
+            parsed.append((path, data, digest, fmt, tables))
         if not parsed:
             result.total_pmids = len(self.tables().get("articles", ()))
             return result
@@ -206,11 +194,9 @@ class Store:
         # last. A crash before the manifest line leaves the file unregistered, so importing it
         # again redoes the work instead of skipping it as "already stored".
         entries = []
-        for path, digest, fmt, tables in parsed:
+        for path, data, digest, fmt, tables in parsed:
             relpath = f"imports/{digest[:12]}-{path.name}"
-            entry = self._archive(relpath, path.read_bytes(), source=path.name, fmt=fmt, records=len(tables["articles"]))
-            if entry is not None:
-                entries.append(entry)
+            entries.append(self._archive(relpath, data, digest, source=path.name, fmt=fmt, records=len(tables["articles"])))
             result.files_added.append(str(path))
         self.write_tables(merged)
         self._register(entries)
