@@ -15,7 +15,8 @@ import pandas as pd
 from Bio import Medline
 
 from .errors import ParseError
-from .parse import Rows, _int_year, _orcid
+from .fields import int_year, orcid
+from .parse import Rows
 from .sources import Source, open_binary, source_name
 
 # MEDLINE comment/correction tags -> the XML RefType names, so both formats fill one vocabulary.
@@ -147,7 +148,7 @@ def _record(record: dict, block: str, rows: Rows) -> None:
 
     _authors(block, pmid, rows)
     dp = _clean(record.get("DP"))
-    year = _int_year(dp) or _int_year(_clean(record.get("DEP")))
+    year = int_year(dp) or int_year(_clean(record.get("DEP")))
     languages = _list(record, "LA")
     rows.add(
         "articles",
@@ -219,7 +220,7 @@ def _authors(block: str, pmid: str, rows: Rows) -> None:
         elif tag == "AD" and authors:
             authors[-1]["affiliations"].append(value)
         elif tag == "AUID" and authors and "ORCID" in value.upper():
-            authors[-1]["orcid"] = _orcid(value)
+            authors[-1]["orcid"] = orcid(value)
     for position, a in enumerate(authors, start=1):
         a.pop("au")
         a["affiliations"] = [_clean(x) for x in a["affiliations"] if _clean(x)]

@@ -17,8 +17,11 @@ dtype names used below:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -258,6 +261,48 @@ def conform(df: pd.DataFrame, table: Table) -> pd.DataFrame:
             s = s.astype(_PANDAS_DTYPE[c.dtype])
         out[c.name] = s
     return pd.DataFrame(out, index=df.index).reset_index(drop=True)
+
+
+def frame_from_rows(rows: Sequence[tuple], table: Table, names: Sequence[str]) -> pd.DataFrame:
+    """A frame in the table's contract from row tuples whose cells already hold the right Python
+    types: ``str``/``int``/``float`` or None, ``bool``, and ``list`` for list columns.
+
+    ``names`` gives the tuples' column order; table columns it lacks are filled as ``conform``
+    fills them. The result equals ``conform(pd.DataFrame(rows, columns=names), table)``, built
+    column by column through pyarrow, several times faster: the parsers' rows take this path.
+    """
+    n = len(rows)
+    columns = dict(zip(names, zip(*rows))) if n else {name: () for name in names}
+    out = {}
+    for c in table.columns:
+        values = columns.get(c.name)
+        if values is None:
+            out[c.name] = conform(pd.DataFrame(index=range(n)), Table(table.name, (c,)))[c.name]
+        elif c.dtype == "list":
+            cells = np.empty(n, dtype=object)
+            for i, v in enumerate(values):  # element by element: assigning a sequence of lists would broadcast
+                cells[i] = v
+            out[c.name] = cells
+        elif c.dtype == "boolean" and not c.nullable:
+            out[c.name] = pd.arrays.BooleanArray(np.array(values, dtype=bool), np.zeros(n, dtype=bool))
+        else:
+            out[c.name] = _typed_array(values, c.dtype)
+    return pd.DataFrame(out, copy=False)
+
+
+_ARROW_TYPE = {"Int64": pa.int64(), "Float64": pa.float64(), "boolean": pa.bool_()}
+
+
+def _typed_array(values: Sequence, dtype: str) -> pd.api.extensions.ExtensionArray:
+    if dtype == "string":
+        if pd.StringDtype().storage == "pyarrow":  # pandas >= 3 stores strings in arrow by default
+            return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()))
+        return pd.array(values, dtype="string")
+    arrow = pa.array(values, type=_ARROW_TYPE[dtype])
+    mask = arrow.is_null().to_numpy(zero_copy_only=False)
+    data = arrow.fill_null(False if dtype == "boolean" else 0).to_numpy(zero_copy_only=False)
+    kind = {"Int64": pd.arrays.IntegerArray, "Float64": pd.arrays.FloatingArray, "boolean": pd.arrays.BooleanArray}[dtype]
+    return kind(data, mask)
 
 
 def _as_list(v: object) -> list:

@@ -1,0 +1,142 @@
+"""The compiled record reader (evidence/_records.pyx) gives exactly the tables of the Python one.
+
+The Python reader in ``parse.py`` is the oracle: every file below is read both ways and every
+table must be equal, value for value and dtype for dtype. Generated records push text through
+every whitespace, markup, CDATA, entity and MathML case the two must agree on.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from evidence import parse
+from evidence.errors import ParseError
+
+from .conftest import FIXTURES, PEER_DATA as PEER
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from synthetic_pubmed import write_file  # noqa: E402
+
+pytestmark = pytest.mark.skipif(parse.native_article is None, reason="evidence._records is not compiled")
+
+
+def read_both(source) -> tuple[dict | str, dict | str]:
+    """The tables (or the error message) from each reader."""
+    out = []
+    for native in (False, True):
+        if isinstance(source, bytes):
+            src = io.BytesIO(source)
+        else:
+            src = source
+        try:
+            out.append(parse.read_pubmed(src, native=native))
+        except ParseError as exc:
+            out.append(f"ParseError: {exc}")
+    return out[0], out[1]
+
+
+def assert_same(source) -> dict | str:
+    python, native = read_both(source)
+    if isinstance(python, str) or isinstance(native, str):
+        assert python == native
+        return python
+    assert python.keys() == native.keys()
+    for name in python:
+        pd.testing.assert_frame_equal(python[name], native[name], obj=name)
+    return python
+
+
+def test_the_compiled_reader_is_built():
+    # CI builds it with `pip install -e .`; without it read_pubmed is about 2x slower.
+    assert parse.native_article is not None, "evidence._records is missing: run pip install -e . with a C compiler"
+
+
+@pytest.mark.parametrize("name", ["pubmed_sample.xml", "pubmed_update.xml", "xxe.xml"])
+def test_fixtures_read_the_same(name):
+    assert_same(FIXTURES / name)
+
+
+def test_real_ncbi_files_read_the_same():
+    files = sorted(PEER.glob("*/pubmed*.xml")) if PEER.exists() else []
+    if not files:
+        pytest.skip("../shared/peer-data is absent")
+    for path in files:
+        tables = assert_same(path)
+        assert not isinstance(tables, str), path
+
+
+def test_synthetic_records_read_the_same(tmp_path):
+    # 300 records carry every optional part the generator makes (MathML, MedlineDate, ValidYN="N", ...).
+    tables = assert_same(write_file(tmp_path / "synthetic.xml", 300, seed=7))
+    assert len(tables["articles"]) == 300
+
+
+def test_native_true_is_refused_when_not_built(monkeypatch):
+    monkeypatch.setattr(parse, "native_article", None)
+    with pytest.raises(RuntimeError, match="not compiled"):
+        parse.read_pubmed(FIXTURES / "pubmed_sample.xml", native=True)
+    assert len(parse.read_pubmed(FIXTURES / "pubmed_sample.xml")["articles"]) > 0  # the Python reader stands in
+
+
+# Text pieces chosen to stress what the two readers must agree on: every kind of whitespace that
+# str.split() knows (ASCII controls, no-break and ideographic spaces, line separators), non-ASCII
+# letters, character references, inline markup, CDATA, MathML and a declared entity left unresolved.
+PIECES = st.sampled_from([
+    "pain", "leg pain", "  two  spaces ", "\ttab\n", "x\x1cy", "no\u00a0break", "ideo\u3000graphic",
+    "line\u2028sep", "thin\u2009space", "\u0085nel", "Müller", "日本語", "&amp;", "&lt;5", "&#233;", "&#x2009;",
+    "<i>italic</i>", "<sup>2</sup>", "<b> bold </b>", "<i>a<sub>b</sub> c</i>", "<![CDATA[ raw <text> ]]>",
+    "<mml:math><mml:mi> V </mml:mi><mml:mo>.</mml:mo><mml:msub><mml:mi>O</mml:mi><mml:mn>2</mml:mn></mml:msub></mml:math>",
+    "&ent;", "", " ", "\n", "1998 Dec", "2019", "Spring", "Q1", "PMC123", "10.1000/x",
+])
+TEXT = st.lists(PIECES, max_size=6).map("".join)
+
+
+def label(text: str) -> str:
+    """Attribute-safe text: letters, digits and spaces only."""
+    return "".join(c for c in text if c.isalnum() or c == " ")[:12]
+
+
+def record_xml(pmid: int, t: list[str]) -> str:
+    return f"""<PubmedArticle><MedlineCitation Status="MEDLINE"><PMID>{pmid}</PMID>
+<Article><Journal><JournalIssue><Volume>{t[1]}</Volume><Issue>{t[2]}</Issue><PubDate><Year>{t[3]}</Year><Season>{t[4]}</Season><Day>{t[5]}</Day><MedlineDate>{t[6]}</MedlineDate></PubDate></JournalIssue>
+<Title>{t[7]}</Title><ISOAbbreviation>{t[8]}</ISOAbbreviation></Journal>
+<ArticleTitle>{t[9]}</ArticleTitle><Pagination><StartPage>{t[10]}</StartPage><EndPage>{t[11]}</EndPage><MedlinePgn>{t[12]}</MedlinePgn></Pagination>
+<ELocationID EIdType="doi" ValidYN="Y">{t[13]}</ELocationID>
+<Abstract><AbstractText Label="{label(t[14])}">{t[15]}</AbstractText><AbstractText>{t[16]}</AbstractText></Abstract>
+<AuthorList><Author ValidYN="Y"><LastName>{t[17]}</LastName><ForeName>{t[18]}</ForeName><Initials>{t[19]}</Initials>
+<Identifier Source="ORCID">{t[20]}</Identifier><AffiliationInfo><Affiliation>{t[21]}</Affiliation></AffiliationInfo></Author>
+<Author ValidYN="N"><LastName>{t[22]}</LastName></Author><Author><CollectiveName>{t[23]}</CollectiveName></Author></AuthorList>
+<Language>{t[24]}</Language><PublicationTypeList><PublicationType UI="D1">{t[25]}</PublicationType></PublicationTypeList>
+<VernacularTitle>{t[26]}</VernacularTitle><ArticleDate><Year>{t[27]}</Year></ArticleDate></Article>
+<MedlineJournalInfo><Country>{t[28]}</Country><MedlineTA>{t[29]}</MedlineTA></MedlineJournalInfo>
+<CommentsCorrectionsList><CommentsCorrections RefType="RetractionIn"><RefSource>{t[30]}</RefSource><PMID>{t[31]}</PMID></CommentsCorrections></CommentsCorrectionsList>
+<MeshHeadingList><MeshHeading><DescriptorName UI="D2" MajorTopicYN="N">{t[32]}</DescriptorName><QualifierName MajorTopicYN="Y">{t[33]}</QualifierName></MeshHeading></MeshHeadingList>
+</MedlineCitation><PubmedData><ArticleIdList><ArticleId IdType="pmc">{t[34]}</ArticleId><ArticleId IdType="doi">{t[35]}</ArticleId></ArticleIdList></PubmedData></PubmedArticle>"""
+
+
+HEAD = ('<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet [<!ENTITY ent "ENTITY TEXT">]>\n'
+        '<PubmedArticleSet xmlns:mml="http://www.w3.org/1998/Math/MathML">')
+
+
+@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(TEXT, min_size=36, max_size=36), min_size=1, max_size=3))
+def test_generated_records_read_the_same(records):
+    body = "".join(record_xml(99000000 + i, texts) for i, texts in enumerate(records))
+    assert_same((HEAD + body + "</PubmedArticleSet>").encode())
+
+
+def test_mutated_sample_reads_the_same():
+    # The fuzz test's kind of damage, at fixed places: both readers accept or refuse alike.
+    data = (FIXTURES / "pubmed_sample.xml").read_bytes()
+    for pos in range(0, len(data), max(1, len(data) // 60)):
+        for chunk in (b"<", b"x", b"</Author>", b"&ent;", b" "):
+            mutated = data[:pos] + chunk + data[pos + len(chunk):]
+            assert_same(mutated)
