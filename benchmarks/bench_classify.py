@@ -12,7 +12,9 @@ Prints:
    ``heldout.jsonl`` was written and labelled afterwards and never tuned on, so its figures are
    the honest estimate;
 2. on the 1,999 real RCT abstracts of EBM-NLP (read from ../shared/peer-data, never copied):
-   RCT recall from text alone and the share of abstracts where a sample size is found;
+   RCT recall from text alone, with the kind of cue that decided each RCT call (stated
+   randomization, or only blinding, allocation to arms or a comparison), and the share of
+   abstracts where a sample size is found;
 3. records per second for classification and for effect extraction.
 """
 
@@ -31,14 +33,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from evidence import schema  # noqa: E402
-from evidence.classify import classify_articles, classify_design  # noqa: E402
+from evidence.classify import RANDOMIZATION_STATED_RULES, classify_articles, classify_design  # noqa: E402
 from evidence.extract import extract_findings, extract_sample_size  # noqa: E402
 from evidence.topic import load_topic  # noqa: E402
 from tests.labelled import HELDOUT, LABELLED, labelled_tables, load_labelled  # noqa: E402
 
 EBM_NLP = ROOT.parent / "shared" / "peer-data" / "ebm-nlp" / "rct_abstracts.jsonl.gz"
-# Design cues that need the abstract to state randomization in words.
-EXPLICIT_RCT_RULES = ("text.randomized", "text.randomly_assigned", "text.random_sequence", "text.randomly", "text.rct_abbreviation")
+# The kinds of cue that can decide an RCT call, strongest first; the recall figure is only as
+# good as the share of calls that rest on stated randomization.
+RCT_CUE_KINDS = {
+    "stated randomization": RANDOMIZATION_STATED_RULES,
+    "blinding, placebo or crossover": frozenset({"text.double_blind", "text.single_blind", "text.placebo_controlled", "text.crossover"}),
+    "allocation to arms": frozenset({"text.allocated_to_arms"}),
+    "a comparison only": frozenset({"text.comparison_randomization_not_stated"}),
+}
 # Sample-size rules that read a statement about enrolment or randomization (not a bare head count).
 STATED_SIZE_RULES = frozenset(
     {"randomized_n", "of_n_randomized", "n_randomized_people", "n_were_randomized", "n_equals_randomized",
@@ -123,10 +131,12 @@ def score_ebm_nlp(path: Path = EBM_NLP) -> dict:
     sizes = [extract_sample_size(t) for t in texts]
     size_seconds = time.perf_counter() - start
     designs = Counter(c.design for c in calls)
-    explicit = sum(c.design == "rct" and any(e.startswith("abstract: ") for e in c.evidence) and c.rule in EXPLICIT_RCT_RULES for c in calls)
+    rct_calls = [c for c in calls if c.design == "rct"]
+    decided_by = Counter(next((kind for kind, rules in RCT_CUE_KINDS.items() if c.rule in rules), c.rule) for c in rct_calls)
     states_random = [("random" in t.lower()) for t in texts]
     return {
-        "n": len(texts), "designs": designs, "rct": designs["rct"], "explicit": explicit,
+        "n": len(texts), "designs": designs, "rct": designs["rct"], "decided_by": decided_by,
+        "with_registry_id": sum("text.trial_registration" in c.cues for c in rct_calls),
         "rct_or_protocol": designs["rct"] + designs["protocol"],
         "states_random": sum(states_random),
         "rct_when_stated": sum(c.design == "rct" for c, s in zip(calls, states_random) if s),
@@ -184,7 +194,9 @@ def report_ebm_nlp() -> None:
     m = ebm["n"]
     print(f"== EBM-NLP real RCT abstracts ({m}, text only: no MeSH, no publication types)")
     print(f"RCT recall from text       {ebm['rct'] / m:.3f}  ({ebm['rct']}/{m})")
-    print(f"  decided by a stated-randomization cue  {ebm['explicit'] / m:.3f}")
+    for kind, count in ebm["decided_by"].most_common():
+        print(f"  {'decided by ' + kind:42s}{count / m:.3f}  ({count})")
+    print(f"  {'also citing a trial registry id':42s}{ebm['with_registry_id'] / m:.3f}  ({ebm['with_registry_id']})")
     print(f"  rct or protocol (a planned RCT)        {ebm['rct_or_protocol'] / m:.3f}")
     print(f"  among abstracts containing 'random'    {ebm['rct_when_stated'] / ebm['states_random']:.3f}  ({ebm['rct_when_stated']}/{ebm['states_random']}; {m - ebm['states_random']} never say 'random')")
     print("  other calls: " + ", ".join(f"{d} {v}" for d, v in ebm["designs"].most_common() if d != "rct"))

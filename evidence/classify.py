@@ -3,12 +3,18 @@
 Design is called by weighted cues. Each cue is a piece of evidence for one design with a weight
 (the chance it is right when seen alone): a publication type, a MeSH heading, or a phrase in the
 title or abstract. A design's score combines its cues by noisy-or, so two independent hints count
-for more than one, but no pile of weak hints reaches certainty. The best score wins, after two
+for more than one, but no pile of weak hints reaches certainty. The best score wins, after
 precedence rules that mirror how abstracts are written:
 
 * a *protocol* describes a trial in the future tense, so its randomization words do not make it
   an RCT;
-* a *review* talks about the trials it includes, so its trial words do not make it a trial.
+* a *review* talks about the trials it includes, so its trial words do not make it a trial;
+* a trial that says its allocation was *not random* is not made an RCT by blinding, arms or a
+  comparison, which only stated randomization outweighs.
+
+RCT cues are graded by what they show: stated randomization ("were randomly assigned") weighs
+most; blinding, allocation to arms, a comparison and a trial registry id are features RCTs
+usually have, and weigh less, so a call resting on them shows it in its confidence and rule.
 
 Text cues are enough on their own, so records not yet indexed (no MeSH, no publication types)
 are still classified; indexing, when present, raises confidence.
@@ -42,12 +48,15 @@ class DesignCall:
         Human-readable cues that supported it, e.g. ``"publication type: Randomized Controlled Trial"``.
     rule:
         Name of the strongest cue, or of the precedence rule that decided.
+    cues:
+        Names of the cues behind ``evidence``, in the same order (e.g. ``"text.double_blind"``).
     """
 
     design: str
     confidence: float
     evidence: list[str] = field(default_factory=list)
     rule: str = ""
+    cues: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -97,22 +106,40 @@ _MESH_CUES: dict[str, _Cue] = {
 _NUM = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty[\w-]*|thirty[\w-]*|forty[\w-]*|fifty[\w-]*)"
 _NOT_FUTURE = r"(?<!will be )(?<!will )(?<!to be )"
 _NOT_NEGATED = r"(?<!non-)(?<!non )(?<!quasi-)(?<!quasi )(?<!not )(?<!pseudo-)"
+# How reviews describe the trials they include ("nine double-blind, placebo-controlled trials").
+_TRIAL_ADJECTIVES = r"(?:(?:double|single|triple)-blind(?:ed)?,?\s+|(?:placebo|sham)-controlled,?\s+|(?:parallel-group|crossover|multicent(?:er|re)|eligible),?\s+){0,3}"
 
 # (design, name, weight in the abstract, weight in the title, pattern). Weights are judgement
 # calls tuned on tests/fixtures/labelled; the benchmark reports how well they do.
 _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
-    ("rct", "randomized", 0.75, 0.8, _NOT_FUTURE + _NOT_NEGATED + r"\brandomi[sz](?:ed|ation|ing)\b"),
+    # Not where "were_randomized" reads the same word: one phrase is one piece of evidence.
+    ("rct", "randomized", 0.75, 0.8, _NOT_FUTURE + _NOT_NEGATED + r"(?<!were )(?<!was )(?<!been )(?<!we )\brandomi[sz](?:ed|ation|ing)\b"),
     ("rct", "randomly_assigned", 0.9, 0.9, _NOT_FUTURE + r"\b(?:randomly|at random)\s+(?:\w+\s+){0,2}(?:assigned|allocated|divided|subdivided|distributed|split|grouped|enrolled|treated|exposed|given|stratified|sequenced|studied|selected to (?:receive|consume|undergo))"
      r"|\b(?:assigned|allocated|divided|subdivided|distributed|treated|exposed|given)\s+(?:\w+\s+){0,3}?(?:randomly|at random)\b"),
+    # Randomization stated as done to the participants ("were randomized to", "we randomised 30
+    # subjects"): as plain as "randomly assigned", unlike the adjective in "a randomized trial".
+    ("rct", "were_randomized", 0.9, 0.9, r"\b(?:were|was|been|we)\s+(?:\w+ly\s+|then\s+)?randomi[sz]ed\b(?!\s+(?:controlled|clinical|trials?|studies)\b)"),
     ("rct", "random_sequence", 0.8, 0.8, _NOT_NEGATED + r"\brandom(?:ized|ised)?\s+(?:number|allocation|assignment|sequence|digit|(?:counterbalanced\s+)?order)"),
     ("rct", "randomly", 0.6, 0.6, _NOT_FUTURE + r"\b(?:randomly|at random)\b(?!\s+(?:selected|chosen|sampled|drawn)\b(?!\s+to))"),
     # Weakest RCT cue: treatments compared between groups, randomization not stated. Most such
     # abstracts report RCTs, but the low weight keeps the doubt visible in the confidence.
-    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)|comparison of|comparing|control groups?|(?:two|three|both|treatment|study) groups|trial)\b"),
+    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)|comparison of|comparing|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|received either|wait(?:ing)?[- ]?list|trial(?!\s+regist))\b"),
     ("rct", "rct_abbreviation", 0.6, 0.8, r"\bRCT\b"),
-    ("rct", "blinded", 0.5, 0.6, r"\b(?:double|single|triple)[- ]?(?:blind|mask)\w*"),
+    # Blinding both sides almost always comes with random allocation, but neither says it was
+    # random: lower than stated randomization. Blinding one side (or only the assessors) is also
+    # done in cohort and diagnostic studies, so it counts for less.
+    ("rct", "double_blind", 0.65, 0.7, _NOT_NEGATED + r"\b(?:double|triple|quadruple)[- ]?(?:blind|mask)\w*"),
+    ("rct", "single_blind", 0.5, 0.6, _NOT_NEGATED + r"\b(?:single|observer|assessor|evaluator)[- ]?(?:blind|mask)\w*"),
     ("rct", "placebo_controlled", 0.5, 0.6, r"\b(?:placebo|sham)[- ]controlled\b"),
     ("rct", "crossover", 0.4, 0.5, r"\bcross-?over\s+(?:trial|study|design)\b"),
+    # Participants allocated to arms, without saying how: a trial, most often randomized, but the
+    # allocation could be by any method, so it counts for little more than a comparison does.
+    # Treatment "assigned by the treating physician" is routine care, which a cohort describes.
+    ("rct", "allocated_to_arms", 0.5, 0.5, _NOT_FUTURE + r"\b(?:allocated|assigned)\s+(?:in)?to\s+(?:receive\b|either\b|one of\b|(?:the\s+)?(?:two|three|four|five|six|[2-6])\s+(?:\w+\s+){0,2}?(?:groups|arms|regimens|conditions)\b)"
+     r"(?![^.]*\bby\s+(?:the\s+|their\s+)?(?:treating\s+|attending\s+)?(?:clinicians?|physicians?|surgeons?|doctors?)\b)"),
+    # Registries take observational and single-arm studies too, so a trial id alone says little
+    # about the design: its weight is below _MIN_SCORE and only adds to other trial cues.
+    ("rct", "trial_registration", 0.3, 0.3, r"\b(?:NCT\s?\d{8}|ISRCTN\s?\d{6,}|ChiCTR[-\w]*\d{6,}|ACTRN\s?\d{10,}|EudraCT\s?(?:number\s?:?\s?)?\d{4}-\d{6}|IRCT\s?\d{6,}|UMIN\s?\d{6,}|DRKS\s?\d{6,}|CTRI/\d{4})"),
     ("protocol", "protocol_title", 0.6, 0.95, r"(?<!per-)(?<!per )\b(?:study|trial|research|review)\s+protocol\b|\bprotocol\s+(?:for|of)\s+an?\b"),
     ("protocol", "future_methods", 0.75, 0.75, r"\b(?:will|shall)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|measured|assessed|evaluated|analy[sz]ed|collected|followed|divided|searched)"),
     ("protocol", "future_trial", 0.6, 0.6, r"\b(?:this|the|our)\s+(?:study|trial|review)\s+will\b|\bwe will\s+(?:recruit|enrol|enroll|randomi[sz]e|conduct|search|assess|include|evaluate)"),
@@ -122,12 +149,12 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("systematic_review", "systematic_review", 0.85, 0.95, r"\bsystematic(?:al)?\s+(?:literature\s+)?review"),
     ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|search(?:es)? of|search(?:es)? in|retrieved from)\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
     ("systematic_review", "prisma", 0.8, 0.8, r"\bPRISMA\b"),
-    ("systematic_review", "included_studies", 0.6, 0.6, r"\b" + _NUM + r"\s+(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\b(?:\s+\w+){0,4}\s+(?:were|was|met|fulfilled|involving|including|with)\b"),
-    ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|\bGRADE\b"),
+    ("systematic_review", "included_studies", 0.6, 0.6, r"\b" + _NUM + r"\s+" + _TRIAL_ADJECTIVES + r"(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\b(?:\s+\w+){0,4}\s+(?:were|was|met|fulfilled|involving|including|with)\b"),
+    ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|(?-i:\bGRADE\b)"),  # the approach in capitals, not "grade 3 toxicity"
     ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))"),
     ("narrative_review", "we_review", 0.6, 0.6, r"\b(?:we|this article|this paper|this chapter)\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"),
     # A document naming itself ("this narrative review") outweighs the designs it mentions.
-    ("narrative_review", "self_described_review", 0.9, 0.9, r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b|\bnarrative review\b"),
+    ("narrative_review", "self_described_review", 0.9, 0.9, r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|notes|files))|\bnarrative review\b"),
     ("guideline", "guideline", 0.5, 0.9, r"(?<!CONSORT )(?<!STRICTA )(?<!PRISMA )(?<!SPIRIT )(?<!ethical )(?<!Helsinki )\bguidelines?\b(?!\s+(?:for reporting|of the Declaration))"),
     ("guideline", "recommendations", 0.6, 0.7, r"\b(?:strong|weak|conditional|grade [ABC])\s+recommendations?\b|\bconsensus\s+(?:statement|conference|panel)\b|\bDelphi\b|\brecommendations? (?:were|are) (?:made|issued|developed|formulated)\b"),
     ("other", "correspondence", 0.9, 0.9, r"\b(?:this|our) (?:letter|commentary|editorial|correspondence)\b|\bwe comment on\b|\b(?:erratum|corrigendum)\b"),
@@ -139,7 +166,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_report", "a_case_of", 0.6, 0.9, r"\b(?:a|one)\s+(?:rare\s+)?case\s+of\b"),
     ("case_report", "single_patient", 0.75, 0.85, r"\b\d{1,3}[- ]year[- ]old\s+(?:man|woman|male|female|patient|boy|girl|athlete|runner)\b"),
     ("case_series", "case_series", 0.85, 0.9, r"\bcase series\b|\bseries of\s+" + _NUM + r"?\s*(?:consecutive\s+)?(?:patients|cases)\b|\bwe (?:report|present|describe)\s+" + _NUM + r"\s+(?:cases|patients)\b"),
-    ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|before[- ]and[- ]after|pre-?post|consecutive patients)\b"),
+    # "before and after" names a design only as one: trials measure "before and after treatment" too.
+    ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive patients)\b"),
     ("case_series", "retrospective", 0.4, 0.4, r"\bretrospective(?:ly)?\b"),
     ("cohort", "cohort", 0.7, 0.9, r"\bcohort\b"),
     ("cohort", "observational", 0.55, 0.6, r"\b(?:prospective|observational|longitudinal)\s+(?:observational\s+)?(?:study|analysis|follow-up)\b|\bpropensity[- ]score|\bregistry\b"),
@@ -147,9 +175,10 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_control", "matched_controls", 0.5, 0.5, r"\b(?:age|sex)[- ]and[- ](?:age|sex)[- ]matched\b|\bmatched (?:healthy )?controls\b"),
     ("non_randomized_trial", "not_randomized", 0.9, 0.9, r"\b(?:non-?\s?randomi[sz]ed|quasi-?\s?randomi[sz]ed|quasi-?experimental|not randomi[sz]ed|without randomi[sz]ation|pseudo-?randomi[sz]ed)\b|\brandomi[sz]ation was not (?:performed|used|done)\b"),
     ("non_randomized_trial", "single_arm_trial", 0.8, 0.85, r"\bsingle[- ](?:arm|group)\b[^.]{0,30}\btrial\b"),
-    ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|divided)\b[^.]{0,60}\b(?:according to|based on|by)\s+(?:the\s+)?(?:order|sequence|date|time|patients'? (?:choice|preference|wish)|preference|admission|hospital number)"),
+    ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,60}\b(?:according to|based on|by)\s+(?:the\s+)?(?:order|sequence|date|time|patient(?:s|'s|s')?\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
     ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),
-    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, r"(?<!randomly )\b(?:divided|assigned|allocated)\s+(?:in)?to\s+(?:two|three|four|2|3|4)\s+groups\b"),
+    # Sorting people into groups, unlike allocating them to arms, is as often done by a trait.
+    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, r"(?<!randomly )\bdivided\s+(?:in)?to\s+(?:two|three|four|2|3|4)\s+groups\b"),
 )
 _COMPILED_TEXT_CUES = tuple((d, n, wa, wt, re.compile(p, re.IGNORECASE)) for d, n, wa, wt, p in _TEXT_CUES)
 
@@ -157,8 +186,15 @@ _PRIMARY_STUDY = frozenset(
     {"rct", "non_randomized_trial", "cohort", "case_control", "case_series", "case_report"}
 )
 _UNCONTROLLED = frozenset({"case_report", "case_series"})
+_CONTROLLED_PRIMARY = _PRIMARY_STUDY - _UNCONTROLLED
+# Cues that state randomization itself, as opposed to features RCTs usually have (blinding,
+# allocation to arms, a comparison, a registry id).
+RANDOMIZATION_STATED_RULES = frozenset(
+    {"pt.rct", "mesh.random_allocation", "text.randomized", "text.randomly_assigned", "text.were_randomized",
+     "text.random_sequence", "text.randomly", "text.rct_abbreviation"}
+)
 # Documents that summarise trials; a narrative review competes on score alone, since "case
-# report and literature review" is still a case report.
+# report and literature review" is still a case report (only "this review" outranks a trial).
 _REVIEWS = frozenset({"systematic_review", "meta_analysis", "guideline"})
 
 # Below this best score there is too little to go on.
@@ -167,6 +203,14 @@ _MIN_SCORE = 0.35
 _PROTOCOL_PRECEDENCE = 0.7
 _REVIEW_PRECEDENCE = 0.9
 _ANIMAL_PRECEDENCE = 0.85
+
+# A count of people studied ("twelve healthy volunteers", "30 patients"): animal or laboratory
+# words in such an abstract are background ("shown in rats") or materials, not the design.
+_HUMAN_SAMPLE = re.compile(
+    r"\b" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:patients|volunteers|participants|outpatients|inpatients|men|women|adults|children|infants|neonates)\b"
+    r"|\b(?:healthy|human)\s+(?:[\w-]+\s+)?(?:subjects|volunteers)\b",
+    re.IGNORECASE,
+)
 
 
 def classify_design(
@@ -209,8 +253,8 @@ def classify_design(
     if "animals" in mesh and "humans" not in mesh:
         add(_Cue("animal_or_lab", "mesh.animals_only", 0.9), 0.9, "MeSH: Animals (no Humans)")
 
-    title_text = record_text(title, "").rstrip("\n")
-    abstract_text = record_text("", abstract).lstrip("\n")
+    title_text = _rejoin_split_hyphens(record_text(title, "").rstrip("\n"))
+    abstract_text = _rejoin_split_hyphens(record_text("", abstract).lstrip("\n"))
     for design, name, w_abstract, w_title, pattern in _COMPILED_TEXT_CUES:
         hit = pattern.search(title_text)
         where, weight = "title", w_title
@@ -220,11 +264,23 @@ def classify_design(
             add(_Cue(design, f"text.{name}", weight), weight, f"{where}: '{hit.group(0)}'")
 
     scores = {design: _noisy_or(w for w, _, _ in cues) for design, cues in found.items()}
-    design, rule = _decide(scores)
+    fired = frozenset(name for cues in found.values() for _, name, _ in cues)
+    human_sample = bool(_HUMAN_SAMPLE.search(abstract_text) or _HUMAN_SAMPLE.search(title_text))
+    design, rule = _decide(scores, fired, human_sample)
     if design == "other" and design not in found:
         return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
     cues = sorted(found[design], reverse=True)
-    return DesignCall(design, round(scores[design], 3), [e for _, _, e in cues], rule or cues[0][1])
+    return DesignCall(design, round(scores[design], 3), [e for _, _, e in cues], rule or cues[0][1], [n for _, n, _ in cues])
+
+
+# Tokenized corpora (EBM-NLP) and some exports split hyphenated words into "double - blind" and
+# "non - randomized"; read as written, the first hides a cue and the second escapes its negation.
+_SPLIT_HYPHEN = re.compile(r"(?<=[A-Za-z]) - (?=[A-Za-z])")
+
+
+def _rejoin_split_hyphens(text: str) -> str:
+    """``"double - blind"`` as ``"double-blind"``, so cues and their negations read the same either way."""
+    return _SPLIT_HYPHEN.sub("-", text)
 
 
 def _noisy_or(weights: Iterable[float]) -> float:
@@ -234,27 +290,39 @@ def _noisy_or(weights: Iterable[float]) -> float:
     return 1.0 - miss
 
 
-def _decide(scores: dict[str, float]) -> tuple[str, str]:
-    """Pick the design; return it with the precedence rule's name when one decided."""
+def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: bool) -> tuple[str, str]:
+    """Pick the design; return it with the precedence rule's name when one decided.
+
+    ``fired`` names every cue seen; ``human_sample`` says the text counts people studied, so
+    animal words do not take precedence.
+    """
     if not scores or max(scores.values()) < _MIN_SCORE:
         return "other", "no_cue"
     best = max(scores, key=scores.__getitem__)
     protocol = scores.get("protocol", 0.0)
     if protocol >= _PROTOCOL_PRECEDENCE and best != "protocol":
         return "protocol", "precedence.protocol_over_reported_design"
+    rule = ""
+    # Blinding, arms and comparisons are features of RCTs, not proof of one: a text that says its
+    # allocation was not random is believed unless it also states randomization.
+    if best == "rct" and "text.not_randomized" in fired and not fired & RANDOMIZATION_STATED_RULES:
+        best, rule = "non_randomized_trial", "precedence.randomization_denied"
+    # A document naming itself a review reports other people's trials, whatever they did.
+    if best in _CONTROLLED_PRIMARY and "text.self_described_review" in fired:
+        return "narrative_review", "precedence.self_described_review"
     if best in _PRIMARY_STUDY:
         review = max(_REVIEWS, key=lambda d: scores.get(d, 0.0))
         if scores.get(review, 0.0) >= _REVIEW_PRECEDENCE:
-            best = review
+            best, rule = review, ""
         # Animal experiments randomize and compare groups too.
-        elif scores.get("animal_or_lab", 0.0) >= _ANIMAL_PRECEDENCE:
-            best = "animal_or_lab"
+        elif scores.get("animal_or_lab", 0.0) >= _ANIMAL_PRECEDENCE and not human_sample:
+            best, rule = "animal_or_lab", ""
     # A meta-analysis is a systematic review that pools: keep the more specific label.
     if best == "systematic_review" and scores.get("meta_analysis", 0.0) >= 0.75:
         return "meta_analysis", "precedence.pooled_review"
     if best == "meta_analysis" and scores.get("meta_analysis", 0.0) < 0.75:
         return "systematic_review", "precedence.unpooled_review"
-    return best, ""
+    return best, rule
 
 
 def classify_articles(tables: dict[str, pd.DataFrame], topic: Topic) -> pd.DataFrame:

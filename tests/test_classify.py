@@ -63,6 +63,93 @@ def test_design_hard_cases(title, abstract, design):
     assert call.rule
 
 
+@pytest.mark.parametrize(
+    ("abstract", "rule", "quoted"),
+    [
+        ("Sixty patients were randomised to acupuncture or sham acupuncture.", "text.were_randomized", "were randomised"),
+        ("We randomized 80 adults to electroacupuncture or celecoxib.", "text.were_randomized", "We randomized"),
+        ("In this double-blind study, 60 patients received acupuncture or sham acupuncture.", "text.double_blind", "double-blind"),
+        # Tokenized text splits hyphenated words; the cue reads them joined.
+        ("In this double - blind , placebo - controlled cross - over study , 24 adults took part .", "text.double_blind", "double-blind"),
+        ("Outcome assessors were unaware of allocation in this assessor-blinded comparison of acupuncture and drugs.", "text.single_blind", "assessor-blinded"),
+        ("Eighty patients were allocated to two groups: acupuncture or celecoxib.", "text.allocated_to_arms", "allocated to two groups"),
+    ],
+)
+def test_rct_cues_other_than_the_word_random_name_what_fired(abstract, rule, quoted):
+    call = classify_design("Acupuncture for sciatica", abstract)
+    assert call.design == "rct"
+    assert call.rule == rule and call.cues[0] == rule
+    assert f"abstract: '{quoted}'" in call.evidence
+
+
+def test_weaker_rct_cues_give_lower_confidence():
+    """Stated randomization > double blinding > allocation to arms > a comparison, each cue alone."""
+    texts = [
+        "Sixty patients were randomised to acupuncture or celecoxib.",
+        "In this double-blind study, sixty patients received acupuncture or celecoxib.",
+        "Sixty patients were allocated to receive acupuncture or celecoxib.",
+        "Acupuncture was compared with celecoxib in sixty patients.",
+    ]
+    confidences = [classify_design(None, t).confidence for t in texts]
+    assert all(classify_design(None, t).design == "rct" for t in texts)
+    assert confidences == sorted(confidences, reverse=True) and len(set(confidences)) == 4
+    assert confidences[0] >= 0.9 and confidences[1] <= 0.8
+
+
+def test_trial_registry_id_only_adds_to_other_trial_cues():
+    alone = classify_design("Acupuncture for sciatica", "Outcomes are reported. Trial registration: NCT01234567.")
+    compared = classify_design("Acupuncture versus celecoxib for sciatica", "Outcomes are reported.")
+    registered = classify_design("Acupuncture versus celecoxib for sciatica", "Outcomes are reported. Trial registration: NCT01234567.")
+    assert alone.design == "other"
+    assert compared.design == registered.design == "rct"
+    assert registered.confidence > compared.confidence
+    assert "abstract: 'NCT01234567'" in registered.evidence and "text.trial_registration" in registered.cues
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "design", "rule"),
+    [
+        # A protocol is double-blind and allocates in the future tense.
+        ("Acupuncture for sciatica: design of a double-blind trial", "This double-blind trial will allocate 140 patients to acupuncture or sham. Outcomes will be assessed at 4 weeks.",
+         "protocol", "precedence.protocol_over_reported_design"),
+        # Blinding and arms do not outweigh a stated absence of randomization.
+        ("A non-randomised double-blind comparison of electroacupuncture and sham", "Sixty patients were allocated to two groups by ward.",
+         "non_randomized_trial", "precedence.randomization_denied"),
+        ("Acupuncture for sciatica", "A non - randomized comparison : 40 patients chose acupuncture or drugs .", "non_randomized_trial", "text.not_randomized"),
+        # A review says how other trials randomized.
+        ("Acupuncture for sciatica: what the trials tell us", "This review summarises randomized controlled trials of acupuncture. In the largest, patients were randomized to acupuncture or usual care.",
+         "narrative_review", "precedence.self_described_review"),
+        ("Double-blind trials of acupuncture for sciatica", "We searched MEDLINE and CNKI. Nine double-blind placebo-controlled trials were included and pooled with a random-effects model.",
+         "meta_analysis", "precedence.pooled_review"),
+        # People studied, rats only in the background: the animal words do not take precedence.
+        ("Ginger and colonic eicosanoids", "Ginger lowered COX activity in rats and in vitro. We randomized 30 healthy volunteers to ginger or placebo for 28 days.",
+         "rct", "text.were_randomized"),
+        ("Electroacupuncture in rats with nerve root compression", "Thirty-six rats were randomized to electroacupuncture or sham; investigators were double-blinded.",
+         "animal_or_lab", "text.animals"),
+    ],
+)
+def test_rct_cue_traps(title, abstract, design, rule):
+    call = classify_design(title, abstract)
+    assert (call.design, call.rule) == (design, rule)
+
+
+@pytest.mark.parametrize(
+    ("abstract", "wrong_design"),
+    [
+        # Treatment chosen by clinicians is routine care, not allocation to trial arms.
+        ("Patients with sciatica were assigned to either acupuncture or an injection by their treating physician.", "rct"),
+        ("Eleven patients were not randomized and had surgery.", "rct"),
+        ("Patients will be randomized to acupuncture or sham.", "rct"),
+        # Toxicity grades are not the GRADE approach of a systematic review.
+        ("Grade 3 neutropenia occurred in two patients given acupuncture and drugs.", "systematic_review"),
+        # Trials measure before and after treatment too; only a before-and-after design is uncontrolled.
+        ("Pain was measured before and after treatment in both groups.", "case_series"),
+    ],
+)
+def test_look_alike_wording_does_not_make_the_design(abstract, wrong_design):
+    assert classify_design("Acupuncture for sciatica", abstract).design != wrong_design
+
+
 def test_publication_type_is_used_and_reported():
     call = classify_design("Acupuncture and sciatica", "Outcomes are described.", ["Randomized Controlled Trial"], [])
     assert call.design == "rct"
@@ -142,10 +229,14 @@ def test_merge_curated_works_for_findings():
 
 @pytest.mark.slow
 def test_rct_recall_from_text_on_real_rct_abstracts(peer_data):
-    """EBM-NLP abstracts are all RCT reports; measured recall 0.87 (0.975 where 'random' appears)."""
+    """EBM-NLP abstracts are all RCT reports; measured recall 0.884 (0.978 where 'random' appears).
+
+    Most of the rest state no design at all (titles without abstracts, secondary analyses,
+    experiments in volunteers) or describe a protocol: see benchmarks/bench_classify.py.
+    """
     path = peer_data / "ebm-nlp" / "rct_abstracts.jsonl.gz"
     texts = [" ".join(json.loads(line)["tokens"]) for line in gzip.open(path, "rt", encoding="utf-8")]
     calls = [classify_design(None, t) for t in texts]
-    assert sum(c.design == "rct" for c in calls) / len(texts) >= 0.85
+    assert sum(c.design == "rct" for c in calls) / len(texts) >= 0.88
     stated = [(c, t) for c, t in zip(calls, texts) if "random" in t.lower()]
     assert sum(c.design in ("rct", "protocol") for c, _ in stated) / len(stated) >= 0.97
