@@ -14,14 +14,22 @@ libxml2; the struct layout comes from the headers lxml ships (``lxml.get_include
 """
 
 from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.string cimport strcmp, strlen
+from libc.stdlib cimport free, malloc, realloc
+from libc.string cimport memcpy, strcmp, strlen
 
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport _Element
 from lxml.includes.tree cimport xmlAttr, xmlNode
 
 from .errors import ParseError
-from .fields import int_year, orcid
+from .fields import orcid
+
+cdef extern from "lxml-version.h":
+    const char* LXML_VERSION_STRING
+
+# The lxml whose headers this module was compiled against; parse.py uses the module only when
+# the lxml imported at run time is the same release (so the node structs are laid out alike).
+BUILT_WITH_LXML = LXML_VERSION_STRING.decode("ascii")
 
 cdef const char* MATHML = b"http://www.w3.org/1998/Math/MathML"
 
@@ -56,8 +64,8 @@ cdef inline str decode(const char* s):
 cdef inline bint is_tidy(const char* s) noexcept:
     """True when ``" ".join(s.split()) == s``: printable ASCII with single inner spaces only.
 
-    Anything else (non-ASCII, control characters, runs or edges of spaces) takes the exact
-    Python normalisation, so Unicode whitespace is treated as ``str.split`` treats it.
+    Anything else (empty, non-ASCII, control characters, runs or edges of spaces) is copied
+    through ``feed``, which treats Unicode whitespace as ``str.split`` does.
     """
     cdef size_t i = 0
     cdef unsigned char c, prev = 32
@@ -73,26 +81,101 @@ cdef inline bint is_tidy(const char* s) noexcept:
     return prev != 32
 
 
-cdef inline object tidy(str s):
-    s = " ".join(s.split())
-    return s if s else None
+cdef struct Text:
+    # Normalised text being built as UTF-8: runs of whitespace become one space, none at the
+    # ends, as " ".join(s.split()) makes them. It starts in a buffer on the C stack.
+    char* data
+    size_t length
+    size_t capacity
+    bint gap  # whitespace seen since the last character written
+    bint on_heap
 
 
-cdef void collect_text(xmlNode* node, list parts):
+cdef int put(Text* t, const char* s, size_t n) except -1:
+    """Append ``n`` bytes of non-whitespace, led by one space if whitespace came before them."""
+    cdef size_t need = t.length + n + 1
+    cdef char* grown
+    if need > t.capacity:
+        t.capacity = need * 2
+        if t.on_heap:
+            grown = <char*>realloc(t.data, t.capacity)
+        else:
+            grown = <char*>malloc(t.capacity)
+            if grown is not NULL:
+                memcpy(grown, t.data, t.length)
+        if grown is NULL:
+            raise MemoryError()
+        t.data = grown
+        t.on_heap = True
+    if t.gap and t.length:
+        t.data[t.length] = 32
+        t.length += 1
+    t.gap = False
+    memcpy(t.data + t.length, s, n)
+    t.length += n
+    return 0
+
+
+cdef inline size_t unicode_space(const unsigned char* s) noexcept:
+    """Byte length of the UTF-8 whitespace character at ``s`` (U+0085, U+00A0, U+1680,
+    U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000: the non-ASCII ones ``str.split``
+    splits on), else 0. Bytes are tested in order, so nothing past a NUL is read."""
+    if s[0] == 0xC2:
+        return 2 if s[1] == 0x85 or s[1] == 0xA0 else 0
+    if s[0] == 0xE1:
+        return 3 if s[1] == 0x9A and s[2] == 0x80 else 0
+    if s[0] == 0xE2:
+        if s[1] == 0x80:
+            return 3 if (0x80 <= s[2] <= 0x8A or s[2] == 0xA8 or s[2] == 0xA9 or s[2] == 0xAF) else 0
+        return 3 if s[1] == 0x81 and s[2] == 0x9F else 0
+    if s[0] == 0xE3:
+        return 3 if s[1] == 0x80 and s[2] == 0x80 else 0
+    return 0
+
+
+cdef int feed(Text* t, const unsigned char* s) except -1:
+    """Append one text node's content, normalising whitespace on the way."""
+    cdef size_t i = 0, run = 0, k
+    cdef unsigned char c
+    while s[i] != 0:
+        c = s[i]
+        if c == 32 or 9 <= c <= 13 or 28 <= c <= 31:
+            k = 1
+        elif c >= 0xC2:
+            k = unicode_space(s + i)
+        else:
+            k = 0
+        if k:
+            if i > run:
+                put(t, <const char*>s + run, i - run)
+            t.gap = True
+            i += k
+            run = i
+        else:
+            i += 1
+    if i > run:
+        put(t, <const char*>s + run, i - run)
+    return 0
+
+
+cdef int feed_node(Text* t, xmlNode* node) except -1:
     """Every text piece inside ``node`` in document order (``parse._itertext``): element children
     are walked, entity references, comments and processing instructions are skipped, and MathML
     keeps its tokens without the layout whitespace between them."""
     cdef xmlNode* c = node.children
+    cdef bytes tokens
     while c is not NULL:
         if is_text(c):
             if c.content is not NULL:
-                parts.append(decode(<const char*>c.content))
+                feed(t, c.content)
         elif c.type == tree.XML_ELEMENT_NODE:
             if c.ns is not NULL and c.ns.href is not NULL and strcmp(<const char*>c.ns.href, MATHML) == 0:
-                parts.append(mathml_tokens(c))
+                tokens = mathml_tokens(c).encode("utf-8")
+                feed(t, <const unsigned char*><const char*>tokens)
             else:
-                collect_text(c, parts)
+                feed_node(t, c)
         c = c.next
+    return 0
 
 
 cdef str mathml_tokens(xmlNode* node):
@@ -127,21 +210,27 @@ cdef void mathml_runs(xmlNode* node, list runs, list run):
 cdef object text_of(xmlNode* node):
     """``parse.text_of``: all text inside ``node``, whitespace normalised; None if empty."""
     cdef xmlNode* c
-    cdef list parts
+    cdef char stack[1024]
+    cdef Text t
     if node is NULL:
         return None
     c = node.children
     if c is NULL:
         return None
-    if c.next is NULL and is_text(c):  # a leaf with one text node: by far the most common case
-        if c.content is NULL or c.content[0] == 0:
-            return None
-        if is_tidy(<const char*>c.content):
-            return decode(<const char*>c.content)
-        return tidy(decode(<const char*>c.content))
-    parts = []
-    collect_text(node, parts)
-    return tidy("".join(parts))
+    # A leaf with one tidy text node, by far the most common case, needs no copying.
+    if c.next is NULL and is_text(c) and c.content is not NULL and is_tidy(<const char*>c.content):
+        return decode(<const char*>c.content)
+    t.data = stack
+    t.length = 0
+    t.capacity = sizeof(stack)
+    t.gap = False
+    t.on_heap = False
+    try:
+        feed_node(&t, node)
+        return PyUnicode_DecodeUTF8(t.data, t.length, NULL) if t.length else None
+    finally:
+        if t.on_heap:
+            free(t.data)
 
 
 cdef object attr(xmlNode* node, const char* name, object default=None):
@@ -162,6 +251,23 @@ cdef object attr(xmlNode* node, const char* name, object default=None):
             return "".join(parts)
         a = a.next
     return default
+
+
+cdef bint attr_is(xmlNode* node, const char* name, const char* value, bint if_absent):
+    """``elem.get(name) == value`` without making a string; ``if_absent`` when there is no such
+    attribute (``elem.get(name, default) == value`` with a default that does or does not match)."""
+    cdef xmlAttr* a = node.properties
+    cdef xmlNode* c
+    while a is not NULL:
+        if a.ns is NULL and strcmp(<const char*>a.name, name) == 0:
+            c = a.children
+            if c is NULL:
+                return value[0] == 0
+            if c.next is NULL and c.content is not NULL:
+                return strcmp(<const char*>c.content, value) == 0
+            return attr(node, name) == value.decode("utf-8")  # split by an entity reference: join first
+        a = a.next
+    return if_absent
 
 
 def article(_Element elem, rows):
@@ -223,7 +329,7 @@ def article(_Element elem, rows):
             elif is_named(child, b"ArticleTitle"):
                 title = text_of(child)
             elif is_named(child, b"ELocationID"):
-                if doi is None and attr(child, b"EIdType") == "doi" and attr(child, b"ValidYN", "Y") == "Y":
+                if doi is None and attr_is(child, b"EIdType", b"doi", False) and attr_is(child, b"ValidYN", b"Y", True):
                     doi = text_of(child)
             elif is_named(child, b"Pagination"):
                 pages = pagination(child)
@@ -239,7 +345,8 @@ def article(_Element elem, rows):
             elif is_named(child, b"VernacularTitle"):
                 vernacular = text_of(child)
             elif is_named(child, b"ArticleDate") and article_year is None:
-                article_year = int_year(text_of(first_child(child, b"Year")))  # rare: Python is fine
+                year_text = text_of(first_child(child, b"Year"))
+                article_year = first_year(year_text) if year_text is not None else None
             child = child.next
     rows.articles.append((
         pmid, title or vernacular, abstract, journal, journal_iso or medline_ta, volume, issue, pages,
@@ -396,7 +503,7 @@ cdef void authors(xmlNode* author_list, pmid, list out):
     cdef long position = 0
     while el is not NULL:
         # PubMed keeps misspelled names as ValidYN="N" next to the corrected ones.
-        if is_named(el, b"Author") and attr(el, b"ValidYN", "Y") == "Y":
+        if is_named(el, b"Author") and attr_is(el, b"ValidYN", b"Y", True):
             position += 1
             last = fore = initials = collective = found_orcid = None
             affiliations = []
@@ -435,12 +542,12 @@ cdef void mesh(xmlNode* mesh_list, pmid, list out):
             while c is not NULL:
                 if is_named(c, b"DescriptorName"):
                     desc = c
-                    major = major or attr(c, b"MajorTopicYN") == "Y"
+                    major = major or attr_is(c, b"MajorTopicYN", b"Y", False)
                 elif is_named(c, b"QualifierName"):
                     q = text_of(c)
                     if q:
                         quals.append(q)
-                    major = major or attr(c, b"MajorTopicYN") == "Y"
+                    major = major or attr_is(c, b"MajorTopicYN", b"Y", False)
                 c = c.next
             name = text_of(desc)
             if name:

@@ -47,10 +47,18 @@ COLUMNS = {
 for _name, _cols in COLUMNS.items():
     assert [c for c in RECORD_TABLES[_name].names if c != "source"] == list(_cols), _name
 
-try:  # the compiled twin of _article (evidence/_records.pyx); optional at build time
-    from ._records import article as native_article
-except ImportError:  # pragma: no cover - only where the extension could not be built
-    native_article = None
+def _compiled_article_reader() -> Callable | None:
+    """The compiled twin of ``_article`` (evidence/_records.pyx), or None where it cannot be used:
+    not built (no C compiler at install time), or built against another lxml release than the
+    one imported now, whose node structs it must not assume."""
+    try:
+        from . import _records
+    except ImportError:
+        return None
+    return _records.article if _records.BUILT_WITH_LXML == etree.__version__ else None
+
+
+native_article = _compiled_article_reader()
 
 
 class Rows:
@@ -246,7 +254,7 @@ def _article_reader(native: bool | None) -> Callable[[etree._Element, "Rows"], s
     if native is False or (native is None and native_article is None):
         return _article
     if native_article is None:
-        raise RuntimeError("evidence._records is not compiled: reinstall with a C compiler (pip install -e .)")
+        raise RuntimeError("evidence._records is not compiled for this lxml: reinstall with a C compiler (pip install -e .)")
     return native_article
 
 
