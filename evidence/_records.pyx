@@ -22,7 +22,6 @@ from lxml.includes.etreepublic cimport _Element
 from lxml.includes.tree cimport xmlAttr, xmlNode
 
 from .errors import ParseError
-from .fields import orcid
 
 cdef extern from "lxml-version.h":
     const char* LXML_VERSION_STRING
@@ -408,6 +407,40 @@ cdef tuple date_fields(xmlNode* date):
     return None, None
 
 
+cdef object orcid_of(str text):
+    """``fields.orcid``: the first ``\\d{4}-?\\d{4}-?\\d{4}-?\\d{3}[\\dX]`` in ``text`` (ASCII
+    digits, X in either case) as 0000-0000-0000-000X. Each optional hyphen is taken when present:
+    leaving it out could only help if a digit stood where the hyphen is, so no backtracking."""
+    cdef Py_ssize_t start, i, n
+    cdef int group, k
+    cdef Py_UCS4 ch
+    cdef Py_UCS4 digits[16]
+    if text is None:
+        return None
+    n = len(text)
+    for start in range(n):
+        i = start
+        k = 0
+        for group in range(4):
+            if group and i < n and text[i] == u"-":
+                i += 1
+            while k < 4 * (group + 1):
+                if i >= n:
+                    break
+                ch = text[i]
+                if u"0" <= ch <= u"9" or (k == 15 and (ch == u"X" or ch == u"x")):
+                    digits[k] = u"X" if ch == u"x" else ch
+                    k += 1
+                    i += 1
+                else:
+                    break
+            if k < 4 * (group + 1):
+                break
+        if k == 16:
+            return "-".join(["".join([digits[j] for j in range(g, g + 4)]) for g in range(0, 16, 4)])
+    return None
+
+
 cdef object first_year(str text):
     """``fields.int_year``: the first 1800-2099 year in ``text`` (regex ``(1[89]\\d\\d|20\\d\\d)``)."""
     cdef Py_ssize_t i, n = len(text)
@@ -522,7 +555,7 @@ cdef void authors(xmlNode* author_list, pmid, list out):
                     if aff:
                         affiliations.append(aff)
                 elif is_named(c, b"Identifier") and (attr(c, b"Source") or "").upper() == "ORCID":
-                    found_orcid = orcid(text_of(c))
+                    found_orcid = orcid_of(text_of(c))
                 c = c.next
             out.append((pmid, position, last, fore, initials, collective, affiliations, found_orcid))
         el = el.next

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 _YEAR = re.compile(r"(1[89]\d\d|20\d\d)", re.ASCII)  # ASCII digits only, as the native reader reads them
-_ORCID = re.compile(r"(\d{4}-?\d{4}-?\d{4}-?\d{3}[\dX])", re.I)
+_ORCID = re.compile(r"(\d{4}-?\d{4}-?\d{4}-?\d{3}[\dX])", re.I | re.ASCII)
 
 
 def int_year(text: str | None) -> int | None:

@@ -8,6 +8,7 @@ every whitespace, markup, CDATA, entity and MathML case the two must agree on.
 from __future__ import annotations
 
 import io
+import random
 import sys
 from pathlib import Path
 
@@ -100,6 +101,7 @@ PIECES = st.sampled_from([
     "<i>italic</i>", "<sup>2</sup>", "<b> bold </b>", "<i>a<sub>b</sub> c</i>", "<![CDATA[ raw <text> ]]>",
     "<mml:math><mml:mi> V </mml:mi><mml:mo>.</mml:mo><mml:msub><mml:mi>O</mml:mi><mml:mn>2</mml:mn></mml:msub></mml:math>",
     "&ent;", "", " ", "\n", "1998 Dec", "2019", "Spring", "Q1", "PMC123", "10.1000/x",
+    "0000-0002-1825-0097", "https://orcid.org/", "000000021825009x", "-", "1234", "X",
 ])
 TEXT = st.lists(PIECES, max_size=6).map("".join)
 
@@ -154,6 +156,22 @@ def test_entities_in_attributes_read_the_same():
     assert tables["articles"]["doi"].tolist() == ["10.1/b"]
     assert tables["authors"]["last_name"].tolist() == ["A"]
     assert tables["mesh"]["major"].tolist() == [True]
+
+
+@needs_native
+def test_orcid_forms_read_the_same():
+    # The compiled reader matches ORCID iDs without the regex: random strings of ORCID characters.
+    rng = random.Random(1)
+    texts = ["0000-0002-1825-0097", "https://orcid.org/0000-0002-1825-009X", "000000021825009x", "0000--0002-1825-0097"]
+    texts += ["".join(rng.choice("0123456789-Xx /:ab") for _ in range(rng.randint(0, 24))) for _ in range(1000)]
+    texts += ["".join(rng.choice("0123456789-X") for _ in range(rng.randint(14, 22))) for _ in range(1000)]
+    authors = "".join(
+        f'<Author><LastName>A{i}</LastName><Identifier Source="ORCID">{t}</Identifier></Author>' for i, t in enumerate(texts)
+    )
+    body = f"<PubmedArticle><MedlineCitation><PMID>99000001</PMID><Article><AuthorList>{authors}</AuthorList></Article></MedlineCitation></PubmedArticle>"
+    tables = assert_same((HEAD + body + "</PubmedArticleSet>").encode())
+    assert tables["authors"]["orcid"].iloc[:3].tolist() == ["0000-0002-1825-0097", "0000-0002-1825-009X", "0000-0002-1825-009X"]
+    assert tables["authors"]["orcid"].notna().sum() > 10
 
 
 @needs_native
