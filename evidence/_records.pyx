@@ -35,7 +35,8 @@ cdef const char* MATHML = b"http://www.w3.org/1998/Math/MathML"
 
 cdef inline bint is_named(xmlNode* node, const char* name) noexcept:
     """An element without a namespace whose name is ``name`` (what ``elem.tag == name`` tests)."""
-    return (node.type == tree.XML_ELEMENT_NODE and node.ns is NULL
+    # The first letters differ for most of the names tested against, so look at them first.
+    return (node.type == tree.XML_ELEMENT_NODE and node.ns is NULL and node.name[0] == name[0]
             and strcmp(<const char*>node.name, name) == 0)
 
 
@@ -414,7 +415,8 @@ cdef object orcid_of(str text):
     cdef Py_ssize_t start, i, n
     cdef int group, k
     cdef Py_UCS4 ch
-    cdef Py_UCS4 digits[16]
+    cdef char digits[16]
+    cdef char formatted[19]
     if text is None:
         return None
     n = len(text)
@@ -429,7 +431,7 @@ cdef object orcid_of(str text):
                     break
                 ch = text[i]
                 if u"0" <= ch <= u"9" or (k == 15 and (ch == u"X" or ch == u"x")):
-                    digits[k] = u"X" if ch == u"x" else ch
+                    digits[k] = b"X" if ch == u"x" else <char>ch
                     k += 1
                     i += 1
                 else:
@@ -437,7 +439,10 @@ cdef object orcid_of(str text):
             if k < 4 * (group + 1):
                 break
         if k == 16:
-            return "-".join(["".join([digits[j] for j in range(g, g + 4)]) for g in range(0, 16, 4)])
+            for k in range(16):
+                formatted[k + k // 4] = digits[k]
+            formatted[4] = formatted[9] = formatted[14] = b"-"
+            return PyUnicode_DecodeUTF8(formatted, 19, NULL)
     return None
 
 
