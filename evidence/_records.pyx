@@ -233,41 +233,47 @@ cdef object text_of(xmlNode* node):
             free(t.data)
 
 
-cdef object attr(xmlNode* node, const char* name, object default=None):
-    """``elem.get(name, default)`` for an attribute without a namespace."""
+cdef xmlAttr* find_attr(xmlNode* node, const char* name) noexcept:
+    """The attribute ``name`` without a namespace, or NULL (the one ``elem.get(name)`` reads)."""
     cdef xmlAttr* a = node.properties
-    cdef xmlNode* c
-    cdef list parts
     while a is not NULL:
         if a.ns is NULL and strcmp(<const char*>a.name, name) == 0:
-            c = a.children
-            if c is not NULL and c.next is NULL and c.content is not NULL:
-                return decode(<const char*>c.content)
-            parts = []
-            while c is not NULL:
-                if c.content is not NULL:
-                    parts.append(decode(<const char*>c.content))
-                c = c.next
-            return "".join(parts)
+            return a
         a = a.next
-    return default
+    return NULL
+
+
+cdef object attr(xmlNode* node, const char* name):
+    """``elem.get(name)``: the value, joined when an entity reference splits it; None if absent."""
+    cdef xmlAttr* a = find_attr(node, name)
+    cdef xmlNode* c
+    cdef list parts
+    if a is NULL:
+        return None
+    c = a.children
+    if c is not NULL and c.next is NULL and c.content is not NULL:
+        return decode(<const char*>c.content)
+    parts = []
+    while c is not NULL:
+        if c.content is not NULL:
+            parts.append(decode(<const char*>c.content))
+        c = c.next
+    return "".join(parts)
 
 
 cdef bint attr_is(xmlNode* node, const char* name, const char* value, bint if_absent):
     """``elem.get(name) == value`` without making a string; ``if_absent`` when there is no such
     attribute (``elem.get(name, default) == value`` with a default that does or does not match)."""
-    cdef xmlAttr* a = node.properties
+    cdef xmlAttr* a = find_attr(node, name)
     cdef xmlNode* c
-    while a is not NULL:
-        if a.ns is NULL and strcmp(<const char*>a.name, name) == 0:
-            c = a.children
-            if c is NULL:
-                return value[0] == 0
-            if c.next is NULL and c.content is not NULL:
-                return strcmp(<const char*>c.content, value) == 0
-            return attr(node, name) == value.decode("utf-8")  # split by an entity reference: join first
-        a = a.next
-    return if_absent
+    if a is NULL:
+        return if_absent
+    c = a.children
+    if c is NULL:
+        return value[0] == 0
+    if c.next is NULL and c.content is not NULL:
+        return strcmp(<const char*>c.content, value) == 0
+    return attr(node, name) == value.decode("utf-8")  # split by an entity reference: join first
 
 
 def article(_Element elem, rows):

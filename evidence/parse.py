@@ -5,10 +5,11 @@
 row lists and nothing else. Text is taken from every descendant, so inline markup (``<i>``,
 ``<sup>``, MathML) keeps its words: a trap that cuts titles short in several peer parsers.
 
-Speed: this is the hot path of every import and fetch. Each record's children are visited
-once with a dispatch on the tag (no repeated ``find`` with paths), leaf text is read directly,
-and rows are appended as tuples in schema column order (``COLUMNS``), turned into columns
-once at the end.
+Speed: this is the hot path of every import and fetch. Journal articles are read by the
+compiled twin of ``_article`` (``evidence/_records.pyx``) where it was built; the Python reader
+here is the fallback and the oracle the tests compare it with. Either way each record's
+children are visited once with a dispatch on the tag, rows are appended as tuples in schema
+column order (``COLUMNS``), and every ``Rows.FLUSH_EVERY`` records they become typed columns.
 
 Safety: entities are not resolved, no DTD is loaded, nothing is fetched over the network.
 """
@@ -46,6 +47,7 @@ COLUMNS = {
 }
 for _name, _cols in COLUMNS.items():
     assert [c for c in RECORD_TABLES[_name].names if c != "source"] == list(_cols), _name
+
 
 def _compiled_article_reader() -> Callable | None:
     """The compiled twin of ``_article`` (evidence/_records.pyx), or None where it cannot be used:
@@ -485,8 +487,6 @@ def _authors(author_list: etree._Element, pmid: str, rows: Rows) -> None:
         rows.authors.append((pmid, position, last, fore, initials, collective, affiliations, orcid_id))
 
 
-
-
 def _mesh(mesh_list: etree._Element, pmid: str, rows: Rows) -> None:
     for heading in mesh_list:
         if heading.tag != "MeshHeading":
@@ -527,4 +527,3 @@ def _pages(pagination: etree._Element) -> str | None:
 def _date(date: etree._Element) -> tuple[int | None, str | None]:
     """(year, printed date) from a PubDate: Year/Month/Day, Year/Season, or MedlineDate."""
     return pub_date({c.tag: text_of(c) for c in date})
-

@@ -245,14 +245,8 @@ def conform(df: pd.DataFrame, table: Table) -> pd.DataFrame:
     Missing columns are added (NA, or empty lists for list columns); extra columns are dropped.
     """
     out = {}
-    n = len(df)
     for c in table.columns:
-        if c.name in df.columns:
-            s = df[c.name]
-        elif c.dtype == "list":
-            s = pd.Series([[] for _ in range(n)], index=df.index, dtype="object")
-        else:
-            s = pd.Series([pd.NA] * n, index=df.index, dtype=_PANDAS_DTYPE[c.dtype])
+        s = df[c.name] if c.name in df.columns else _absent_column(c, df.index)
         if c.dtype == "list":
             s = s.map(_as_list).astype("object")
         elif c.dtype == "boolean" and not c.nullable:
@@ -277,7 +271,7 @@ def frame_from_rows(rows: Sequence[tuple], table: Table, names: Sequence[str]) -
     for c in table.columns:
         values = columns.get(c.name)
         if values is None:
-            out[c.name] = conform(pd.DataFrame(index=range(n)), Table(table.name, (c,)))[c.name]
+            out[c.name] = _absent_column(c, pd.RangeIndex(n))
         elif c.dtype == "list":
             cells = np.empty(n, dtype=object)
             for i, v in enumerate(values):  # element by element: assigning a sequence of lists would broadcast
@@ -290,18 +284,34 @@ def frame_from_rows(rows: Sequence[tuple], table: Table, names: Sequence[str]) -
     return pd.DataFrame(out, copy=False)
 
 
-_ARROW_TYPE = {"Int64": pa.int64(), "Float64": pa.float64(), "boolean": pa.bool_()}
+def _absent_column(c: Column, index: pd.Index) -> pd.Series:
+    """What a column the data lacks holds: empty lists for list columns, False for required
+    flags, else NA."""
+    if c.dtype == "list":
+        return pd.Series([[] for _ in range(len(index))], index=index, dtype="object")
+    if c.dtype == "boolean" and not c.nullable:
+        return pd.Series(False, index=index, dtype="boolean")
+    return pd.Series([pd.NA] * len(index), index=index, dtype=_PANDAS_DTYPE[c.dtype])
+
+
+# Nullable dtype -> (arrow type of the values, pandas array built from values + null mask).
+_MASKED = {
+    "Int64": (pa.int64(), pd.arrays.IntegerArray),
+    "Float64": (pa.float64(), pd.arrays.FloatingArray),
+    "boolean": (pa.bool_(), pd.arrays.BooleanArray),
+}
+_ARROW_STRINGS = pd.StringDtype().storage == "pyarrow"  # pandas >= 3 stores strings in arrow by default
 
 
 def _typed_array(values: Sequence, dtype: str) -> pd.api.extensions.ExtensionArray:
     if dtype == "string":
-        if pd.StringDtype().storage == "pyarrow":  # pandas >= 3 stores strings in arrow by default
+        if _ARROW_STRINGS:
             return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()))
         return pd.array(values, dtype="string")
-    arrow = pa.array(values, type=_ARROW_TYPE[dtype])
+    arrow_type, kind = _MASKED[dtype]
+    arrow = pa.array(values, type=arrow_type)
     mask = arrow.is_null().to_numpy(zero_copy_only=False)
     data = arrow.fill_null(False if dtype == "boolean" else 0).to_numpy(zero_copy_only=False)
-    kind = {"Int64": pd.arrays.IntegerArray, "Float64": pd.arrays.FloatingArray, "boolean": pd.arrays.BooleanArray}[dtype]
     return kind(data, mask)
 
 

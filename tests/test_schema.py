@@ -58,3 +58,12 @@ def test_floats_and_nullable_booleans():
     built = frame_from_rows(rows, STUDIES, names)
     expected = conform(pd.DataFrame(rows, columns=list(names), dtype=object), STUDIES)
     pd.testing.assert_frame_equal(built, expected)
+
+
+def test_absent_required_flags_are_false_as_conform_makes_them():
+    names = ("pmid", "title")
+    rows = [("1", "A"), ("2", None)]
+    table = RECORD_TABLES["articles"]
+    built = frame_from_rows(rows, table, names)
+    pd.testing.assert_frame_equal(built, conform(pd.DataFrame(rows, columns=list(names), dtype=object), table))
+    assert built["is_retracted"].tolist() == [False, False]
