@@ -14,7 +14,7 @@ import pandas as pd
 
 from .classify import merge_curated
 from .schema import FINDINGS, RECORD_TABLES, STUDIES, empty_frame
-from .snapshot import load_snapshot, snapshot_records
+from .snapshot import empty_review_grades, load_snapshot, snapshot_records
 from .store import Store, merge_tables
 
 
@@ -51,5 +51,7 @@ def load(data_dir: str | Path | None = None, *, snapshot: bool = True, snapshot_
     # Automatic rows come from `evidence classify`, which writes them with their study_id.
     tables["studies"] = merge_curated(curated["studies"], stored.get("studies", empty_frame(STUDIES)), STUDIES)
     tables["findings"] = merge_curated(curated["findings"], stored.get("findings", empty_frame(FINDINGS)), FINDINGS)
+    # Reviews' own GRADE certainty per comparison and outcome (curated only).
+    tables["review_grades"] = curated.get("review_grades", empty_review_grades())
     return tables
 

@@ -5,6 +5,8 @@ columns of ``evidence.schema`` without the automatic-extraction columns)::
 
     data/snapshot/studies.jsonl    one row per study, review or guideline
     data/snapshot/findings.jsonl   one row per reported effect, linked by study_id
+    data/snapshot/review_grades.jsonl   optional: a review's own GRADE certainty, one row per
+                                   review x comparison x outcome (keys: :data:`REVIEW_GRADE_KEYS`)
 
 ``check_snapshot`` lists every problem at once; ``load_snapshot`` refuses a snapshot with any.
 Set ``EVIDENCE_SNAPSHOT_DIR`` to use another folder of the same shape.
@@ -35,6 +37,12 @@ _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _PMCID = re.compile(r"PMC\d+")
 _URL = re.compile(r"https?://\S+")
 _STUDY_ID = re.compile(r"\d{1,8}|doi:10\.\d{4,9}/\S+|ref:[a-z0-9][a-z0-9_.-]*")
+REVIEW_GRADE_KEYS = ["study_id", "pmid", "outcome", "comparison", "grade", "source_url", "note"]
+"""Keys of a review_grades.jsonl row. ``comparison`` is written as the synthesis labels it
+("acupuncture vs drug", "acupuncture + nerve block vs nerve block"); ``outcome`` is a findings
+outcome label; ``grade`` one of very_low, low, moderate, high."""
+REVIEW_GRADES = ("very_low", "low", "moderate", "high")
+_REVIEW_COMPARISON = re.compile(r"acupuncture (?:\+ (?P<addon>[a-z ]+) )?vs (?P<comparator>[a-z ]+)")
 
 
 def snapshot_dir() -> Path:
@@ -93,6 +101,9 @@ def check_snapshot(folder: str | Path | None = None) -> list[str]:
     findings = _read_jsonl(folder / "findings.jsonl", problems)
     _check_keys(studies, STUDY_KEYS, "studies.jsonl", problems)
     _check_keys(findings, FINDING_KEYS, "findings.jsonl", problems)
+    grades_path = folder / "review_grades.jsonl"
+    grades = _read_jsonl(grades_path, problems) if grades_path.exists() else []
+    _check_keys(grades, REVIEW_GRADE_KEYS, "review_grades.jsonl", problems)
     if problems:
         return problems
     try:
@@ -148,7 +159,53 @@ def check_snapshot(folder: str | Path | None = None) -> list[str]:
             problems.append(f"{where}: estimate {est} lies outside its CI [{lo}, {hi}]")
         if not pd.isna(row["p_value"]) and not 0 <= row["p_value"] <= 1:
             problems.append(f"{where}: p_value {row['p_value']} is not a probability")
+    _check_review_grades(grades, s, problems)
     return problems
+
+
+def _check_review_grades(rows: list[dict], studies: pd.DataFrame, problems: list[str]) -> None:
+    """A grade belongs to a review in studies.jsonl, names a comparison the synthesis can label,
+    and carries the URL of the page where it was seen."""
+    designs = dict(zip(studies["study_id"], studies["design"]))
+    seen = set()
+    for row in rows:
+        where = f"review_grades.jsonl:{row['_line']}"
+        design = designs.get(row["study_id"])
+        if design is None:
+            problems.append(f"{where}: study_id {row['study_id']!r} has no row in studies.jsonl")
+        elif design not in ("systematic_review", "meta_analysis"):
+            problems.append(f"{where}: {row['study_id']} is a {design}, not a review: only a review's own grades go here")
+        if row["pmid"] is not None and row["pmid"] != row["study_id"]:
+            problems.append(f"{where}: pmid and study_id disagree")
+        if row["grade"] not in REVIEW_GRADES:
+            problems.append(f"{where}: grade {row['grade']!r} is not one of {', '.join(REVIEW_GRADES)}")
+        match = _REVIEW_COMPARISON.fullmatch(str(row["comparison"]))
+        if not match or (match["addon"] and match["addon"] != match["comparator"]) or \
+                match["comparator"].replace(" ", "_") not in COMPARATOR_CLASSES:
+            problems.append(f"{where}: comparison {row['comparison']!r} must read 'acupuncture vs <class>' or "
+                            "'acupuncture + <class> vs <class>' with a known comparator class")
+        if not isinstance(row["outcome"], str) or not row["outcome"]:
+            problems.append(f"{where}: outcome must name a findings outcome label")
+        if not isinstance(row["source_url"], str) or not _URL.fullmatch(row["source_url"]):
+            problems.append(f"{where}: needs a source_url (http/https), the page where the grade was seen")
+        key = (row["study_id"], row["comparison"], row["outcome"])
+        if key in seen:
+            problems.append(f"{where}: a second grade for {row['study_id']}, {row['comparison']}, {row['outcome']}")
+        seen.add(key)
+
+
+def empty_review_grades() -> pd.DataFrame:
+    """A review-grades table with no rows (a snapshot without review_grades.jsonl, or none at all)."""
+    return pd.DataFrame({k: pd.Series(dtype="string") for k in REVIEW_GRADE_KEYS})
+
+
+def _review_grades_frame(folder: Path) -> pd.DataFrame:
+    path = folder / "review_grades.jsonl"
+    rows = _read_jsonl(path, []) if path.exists() else []
+    if not rows:
+        return empty_review_grades()
+    frame = pd.DataFrame([{k: r[k] for k in REVIEW_GRADE_KEYS} for r in rows])
+    return frame.astype({k: "string" for k in REVIEW_GRADE_KEYS})
 
 
 def _check_ids(row: pd.Series, where: str, problems: list[str]) -> None:
@@ -163,7 +220,7 @@ def _check_ids(row: pd.Series, where: str, problems: list[str]) -> None:
 
 
 def load_snapshot(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """The snapshot as ``studies`` and ``findings`` tables (provenance='curated').
+    """The snapshot as ``studies``, ``findings`` (provenance='curated') and ``review_grades`` tables.
 
     Raises
     ------
@@ -178,7 +235,7 @@ def load_snapshot(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
     findings = _frame(_read_jsonl(folder / "findings.jsonl", []), FINDINGS)
     studies["provenance"] = pd.array(["curated"] * len(studies), dtype="string")
     findings["provenance"] = pd.array(["curated"] * len(findings), dtype="string")
-    return {"studies": studies, "findings": findings}
+    return {"studies": studies, "findings": findings, "review_grades": _review_grades_frame(folder)}
 
 
 def snapshot_records(studies: pd.DataFrame) -> dict[str, pd.DataFrame]:
