@@ -66,6 +66,7 @@ class Vocabulary:
     kind_studies: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
     long_term_weeks: float = 26.0
     cure_outcomes: tuple[str, ...] = ()
+    form_names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_topic(cls, topic: Topic) -> Vocabulary:
@@ -102,6 +103,7 @@ class Vocabulary:
                 kind_studies={k: _compile(v) for k, v in claims.get("kind_studies", {}).items()},
                 long_term_weeks=float(grammar.get("long_term_weeks", 26.0)),
                 cure_outcomes=tuple(grammar.get("cure_outcomes", [])),
+                form_names=dict(claims.get("form_names", {})),
             )
         except (KeyError, TypeError, ValueError, re.error) as exc:
             raise TopicError(f"topic {topic.name}: malformed [claims] section ({exc})") from exc
@@ -219,7 +221,7 @@ def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -
     if not forms and not generic:
         if comparators:
             raise ClaimError("the claim names no acupuncture (or form of it), only other treatments; this checker "
-                             "reads claims about acupuncture, e.g. 'acupuncture is better than " + comparators[0][1] + "'")
+                             "reads claims about acupuncture, e.g. 'acupuncture is better than " + comparators[0][1].lower() + "'")
         assumed = True
     bodies = tuple(k for k, ps in vocab.bodies.items() if any(p.search(text) for p in ps))
     spec, strength = _strength(strengths, kinds_found, comparators, bodies, vocab)

@@ -238,27 +238,44 @@ def cite(ids: tuple[str, ...], style: str, fmt: str, data_dir: Path) -> None:
 @cli.command()
 @click.argument("text")
 @click.option("--topic", help="A shipped topic name or a topic .toml file (default: acupuncture_sciatica).")
-@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON (schema: evidence/claim_verdict.schema.json).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the verdict as one JSON object (schema: evidence/claim_verdict.schema.json); "
+                   "an unreadable claim prints {\"claim\": ..., \"error\": ...} and exits 1.")
 @click.option("--style", type=click.Choice(["ama", "vancouver", "apa"]), default="ama", show_default=True,
               help="Citation style for the studies listed.")
 @data_dir_option
 def claim(text: str, topic: str | None, as_json: bool, style: str, data_dir: Path) -> None:
     """Check a health claim against the evidence, without overstating it.
 
-    
+    \b
     Answers with a verdict (supported, partly supported, not supported, contradicted,
     insufficient evidence), the certainty, the studies for and against with their key
-    numbers, PMIDs and citations, and the wording the evidence would support.
+    numbers, PMIDs, citations and the form of acupuncture studied, and the wording the
+    evidence would support. Claims are read in their direction ("yoga is better than
+    acupuncture" is judged for yoga), and "proven", "cures", cost, sessions, safety,
+    long-term and "NICE recommends" claims each get the answer their evidence allows.
+    The synthesis is cached under DATA_DIR/cache/claims, so checks after the first are fast.
     Examples:
       evidence claim "Acupuncture outperforms epidural steroid injections for sciatica"
+      evidence claim "Painkillers work better than acupuncture"
       evidence claim "Acupuncture has fewer side effects than nerve blocks" --json
     """
+    import json
+
     import evidence
 
-    from .claims import check_claim
+    from .claims import SynthesisCache, check_claim
     from .topic import load_topic
 
-    verdict = check_claim(text, evidence.load(data_dir), load_topic(topic or "acupuncture_sciatica"), style=style)
+    try:
+        verdict = check_claim(text, evidence.load(data_dir), load_topic(topic or "acupuncture_sciatica"), style=style,
+                              cache=SynthesisCache.for_data_dir(data_dir))
+    except EvidenceError as exc:
+        if not as_json:
+            raise
+        # --json promises one JSON object on stdout, errors included.
+        click.echo(json.dumps({"claim": text, "error": " ".join(str(exc).split())}, ensure_ascii=False))
+        raise SystemExit(exc.exit_code) from None
     click.echo(verdict.to_json() if as_json else verdict.to_text())
 
 
