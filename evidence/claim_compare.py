@@ -30,6 +30,7 @@ from .claim_result import (
 from .synthesis import GROUP_KEY, comparison_label
 
 _SUBCLASS_NAMES = {"nsaid": "NSAIDs", "opioid": "opioids", "gabapentinoid": "gabapentinoids", "steroid": "steroids"}
+_INDIRECT = {"supported": "partly_supported", "contradicted": "not_supported"}
 _DIRECT_DESIGNS = ("randomised_trial", "non_randomised_trial", "observational", "review")
 _FLIP = {"favours_acupuncture": "favours_comparator", "favours_comparator": "favours_acupuncture"}
 _PHRASES = {"superior": "works better than", "noninferior": "is at least as effective as", "safer": "has fewer side effects than"}
@@ -211,7 +212,7 @@ def judge_part(comparator_class: str, direct: list[dict], ev: Evidence) -> tuple
     """Verdict for one comparator class from its direct rows; also each study's role."""
     parsed = ev.parsed
     name = comparator_class.replace("_", " ")
-    acu = parsed.intervention.replace("_", " ")
+    acu = "acupuncture" if parsed.intervention == "acupuncture" else form_name(parsed.intervention, ev.vocab.form_names)
     forms = sorted({form_name(r.get("form"), ev.vocab.form_names) for r in direct})
     acu_studied = forms[0] if len(forms) == 1 else acu
     design = (f"added {acu_studied} to {name} and compared it with {name} alone" if parsed.add_on
@@ -241,7 +242,12 @@ def judge_part(comparator_class: str, direct: list[dict], ev: Evidence) -> tuple
         return PartVerdict(comparator_class, verdict, certainty, reason), roles
 
     count = f"{len(by_study)} stud{'y' if len(by_study) == 1 else 'ies'} {design}"
+    surrogate_note = " (only on an investigator-judged 'effective rate', which alone cannot decide a claim)"
     if n_against and not n_for:
+        graded_against = [s for s in ids["against"] if RANK[grade[s]] >= RANK["low"]]
+        if graded_against and all(surrogate_only[s] for s in graded_against):
+            return part("not_supported", best["against"],
+                        f"{count}; what there is favours {other_side}, at {grade_words(best['against'])}{surrogate_note}.")
         if RANK[best["against"]] >= RANK["low"]:
             return part("contradicted", best["against"], f"{count}; the evidence ({grade_words(best['against'])}) favours {other_side}.")
         return part("not_supported", best["against"], f"{count}; what there is favours {other_side}, at {grade_words(best['against'])}.")
@@ -255,8 +261,7 @@ def judge_part(comparator_class: str, direct: list[dict], ev: Evidence) -> tuple
             return part("supported", best["for"], f"{count}; the evidence ({grade_words(best['for'])}) agrees with the claim.")
         if level >= RANK[NOT_GRADED]:
             extra = f", while {len(ids['neutral'])} found no difference" if ids["neutral"] else ""
-            surrogate = (" (the better-graded results are on an investigator-judged 'effective rate', which alone cannot "
-                         "support a claim)") if level >= RANK["moderate"] and not ids["neutral"] else ""
+            surrogate = surrogate_note if level >= RANK["moderate"] and not ids["neutral"] else ""
             return part("partly_supported", best["for"],
                         f"{count}; {n_for} favoured {claim_side}{extra}, but only {grade_words(best['for'])}{surrogate}.")
         return part("insufficient_evidence", best["for"],
@@ -341,7 +346,12 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
     reasons += _evidence_notes(parsed, ev, direct, context)
     forms = _forms_in(direct, vocab)
     only = forms[0] if len(forms) == 1 and forms[0] != form_name(None, vocab.form_names) else None
-    wording = _wording(parsed, verdict, parts, certainty, only)
+    if ev.subclass_matched is False and verdict in _INDIRECT:
+        # The claim names a drug class no study here used: evidence on drugs in general is indirect.
+        reasons.insert(0, f"The verdict would be {verdict.replace('_', ' ')} for drugs in general; it is lowered because no "
+                          f"study here used {_SUBCLASS_NAMES.get(parsed.drug_subclass, parsed.drug_subclass)}.")
+        verdict = _INDIRECT[verdict]
+    wording = _wording(parsed, verdict, parts, certainty, only, vocab)
     return ClaimVerdict(
         claim=parsed.text, parsed=parsed, verdict=verdict, certainty=certainty, certainty_reasons=certainty_reasons,
         reasons=reasons, supported_wording=wording, caveats=list(dict.fromkeys(caveats)), parts=parts,
@@ -423,10 +433,13 @@ def names(classes) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
 
 
-def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certainty: str, only_form: str | None) -> str:
-    acu = parsed.intervention.replace("_", " ")
+def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certainty: str, only_form: str | None,
+             vocab: Vocabulary) -> str:
+    acu = "acupuncture" if parsed.intervention == "acupuncture" else form_name(parsed.intervention, vocab.form_names)
     phrase = _PHRASES[parsed.kind]
     outcome = " and ".join(f.replace("_", " ") for f in parsed.outcome_families)
+    if "durability" in parsed.claim_kinds:
+        outcome += f", after {vocab.long_term_weeks:g} weeks"
     leaning = [p.comparator_class for p in parts if p.verdict in ("supported", "partly_supported")]
     missing = [p.comparator_class for p in parts if p.verdict == "insufficient_evidence"]
     against = [p.comparator_class for p in parts if p.verdict in ("contradicted", "not_supported")]
