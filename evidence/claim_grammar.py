@@ -224,8 +224,15 @@ def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -
                              "reads claims about acupuncture, e.g. 'acupuncture is better than " + comparators[0][1].lower() + "'")
         assumed = True
     bodies = tuple(k for k, ps in vocab.bodies.items() if any(p.search(text) for p in ps))
-    spec, strength = _strength(strengths, kinds_found, comparators, bodies, vocab)
+    certainty_words = tuple(dict.fromkeys(_matches(text, vocab.certainty_words)))
+    spec, strength = _strength(strengths, kinds_found, comparators, bodies, vocab, bool(certainty_words))
     comparator_labels = list(dict.fromkeys(label for label, _, _ in comparators))
+    add_on = any(p.search(text) for p in vocab.add_on) and bool(comparators)
+    if add_on:
+        # "Added to epidural injections ... than the injection alone": the general word points
+        # back at the treatment named, so a label covering another one's classes is dropped.
+        sets = {label: set(vocab.comparators[label][1]) for label in comparator_labels}
+        comparator_labels = [a for a in comparator_labels if not any(sets[b] < sets[a] for b in comparator_labels)]
     if not comparator_labels and spec.get("comparator"):
         comparator_labels = [spec["comparator"]]
     families = list(dict.fromkeys(label for label, _, _ in outcomes))
@@ -245,19 +252,19 @@ def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -
         text=text, intervention=intervention, forms=form_names,
         comparators=tuple(comparator_labels), comparator_classes=classes, outcome_families=tuple(families),
         outcomes=outcome_labels, strength=strength, kind=spec["kind"],
-        add_on=any(p.search(text) for p in vocab.add_on) and bool(comparators) and not is_reversed,
+        add_on=add_on and not is_reversed,
         matched={"intervention": [w for _, w, _ in forms + generic], "strength": [w for _, w, _ in strengths],
                  "comparator": [w for _, w, _ in comparators], "outcome": [w for _, w, _ in outcomes],
                  **{f"kind:{k}": v for k, v in kinds_found.items()}, "negation": negated_words},
         subject=subject, reversed=is_reversed,
         claim_kinds=_claim_kinds(spec["kind"], kinds_found, bool(comparators)),
-        certainty_words=tuple(dict.fromkeys(_matches(text, vocab.certainty_words))),
-        drug_subclass=next((k for k, ps in vocab.drug_subclasses.items() if any(p.search(text) for p in ps)), None),
+        certainty_words=certainty_words,
+        drug_subclass=_drug_subclass(comparators, vocab),
         bodies=bodies, negated=bool(negated_words), assumed_intervention=assumed,
     )
 
 
-def _strength(strengths, kinds_found: dict, comparators, bodies, vocab: Vocabulary) -> tuple[dict, str]:
+def _strength(strengths, kinds_found: dict, comparators, bodies, vocab: Vocabulary, certain: bool) -> tuple[dict, str]:
     """The strength spec that decides the test, from the strength words and the claim kinds."""
     no_data = [k for k in NO_DATA_KINDS if k in kinds_found]
     if no_data:
@@ -274,12 +281,18 @@ def _strength(strengths, kinds_found: dict, comparators, bodies, vocab: Vocabula
         return {"kind": "safe", "comparator": None, "outcome": "adverse_events"}, "safe"
     if strengths:
         return vocab.strengths[strengths[0][0]], strengths[0][0]
-    if kinds_found.keys() & {"durability", "cure", "safety"}:
-        # "Acupuncture cures sciatica", "lasting relief": an efficacy claim with a stronger word.
+    if kinds_found.keys() & {"durability", "cure", "safety"} or certain:
+        # "Acupuncture cures sciatica", "lasting relief", "proven": an efficacy claim with a stronger word.
         fallback = "effective" if not comparators else "superior"
         return vocab.strengths[fallback], fallback
     raise ClaimError("the claim has no comparison, effect or recommendation word the checker knows "
                      "(e.g. 'better than', 'at least as effective as', 'relieves', 'fewer side effects', 'first choice')")
+
+
+def _drug_subclass(comparators, vocab: Vocabulary) -> str | None:
+    """The drug subclass named among the claim's drug comparators ("NSAIDs"), if any."""
+    drug_words = " ".join(words for label, words, _ in comparators if "drug" in vocab.comparators[label][1])
+    return next((k for k, ps in vocab.drug_subclasses.items() if any(p.search(drug_words) for p in ps)), None)
 
 
 def _reversed(text: str, acupuncture, comparators, strengths, spec: dict, vocab: Vocabulary) -> bool:
