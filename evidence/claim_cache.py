@@ -10,6 +10,8 @@ Entries live under the data directory, never in the package::
 
     DATA_DIR/cache/claims/<key>.parquet   synthesis rows (plus each row's acupuncture form)
     DATA_DIR/cache/claims/<key>.json      certainty grade and reasons per comparison group
+    DATA_DIR/cache/claims/refs-<key>.json reference text per study, for one citation style and
+                                          one state of the record tables
 
 They are written atomically and can be deleted at any time. A cache that cannot be read or
 written is skipped: the synthesis is computed again, and the claim check never fails for it.
@@ -27,6 +29,7 @@ import pandas as pd
 
 from . import __version__
 from .certainty import Certainty
+from .claim_result import citations
 from .store import atomic_write_bytes
 from .synthesis import GROUP_KEY, synthesize
 
@@ -97,7 +100,7 @@ class SynthesisCache:
 
     def __init__(self, folder: str | Path | None = None):
         self.folder = Path(folder) if folder else None
-        self._memory: dict[str, ClaimSynthesis] = {}
+        self._memory: dict[str, ClaimSynthesis | dict] = {}
 
     @classmethod
     def for_data_dir(cls, data_dir: str | Path) -> SynthesisCache:
@@ -115,6 +118,29 @@ class SynthesisCache:
             self._write(key, found)
         self._memory[key] = found
         return found
+
+    def citations(self, ids: list[str], tables: dict[str, pd.DataFrame], style: str) -> dict[str, str]:
+        """Reference text per identifier, formatting only those not stored for this state of the records."""
+        h = hashlib.sha256(f"{__version__} {style}".encode())
+        for name in ("studies", "articles", "authors", "article_ids", "corrections"):
+            if name in tables:
+                h.update(_frame_digest(tables[name]))
+        key = "refs-" + h.hexdigest()[:32]
+        stored = self._memory.setdefault(key, {})
+        if self.folder is not None and not stored:
+            try:
+                stored.update(json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                pass
+        missing = [i for i in ids if i not in stored]
+        if missing:
+            stored.update(citations(missing, tables, style))
+            if self.folder is not None:
+                try:
+                    atomic_write_bytes(self.folder / f"{key}.json", json.dumps(stored, ensure_ascii=False).encode("utf-8"))
+                except OSError:
+                    pass
+        return {i: stored[i] for i in ids if i in stored}
 
     def _read(self, key: str) -> ClaimSynthesis | None:
         if self.folder is None:
@@ -146,7 +172,9 @@ class SynthesisCache:
             return
 
     def _prune(self) -> None:
-        entries = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in entries[KEEP_ENTRIES:]:
-            old.unlink(missing_ok=True)
-            old.with_suffix(".parquet").unlink(missing_ok=True)
+        for refs in (True, False):
+            entries = sorted((p for p in self.folder.glob("*.json") if p.name.startswith("refs-") == refs),
+                             key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in entries[KEEP_ENTRIES:]:
+                old.unlink(missing_ok=True)
+                old.with_suffix(".parquet").unlink(missing_ok=True)

@@ -25,7 +25,7 @@ from .cite import correction_flags
 from .claim_cache import SynthesisCache
 from .claim_grammar import ParsedClaim, Vocabulary
 from .claim_result import (
-    MACHINE, RANK, ClaimVerdict, EvidenceItem, PartVerdict, citations, form_name, grade_words, records,
+    MACHINE, RANK, ClaimVerdict, EvidenceItem, PartVerdict, form_name, grade_words, records,
 )
 from .synthesis import GROUP_KEY, comparison_label
 
@@ -147,7 +147,7 @@ class Evidence:
         self.review_grades = _review_grades(tables.get("review_grades"))
         ids = list(dict.fromkeys(r["pmid"] or r["study_id"] for r in self.rows + self.other_forms))
         self.flags = correction_flags(ids, tables)
-        self.citations = citations(ids, tables, style)
+        self.citations = cache.citations(ids, tables, style)
         self.vocab = vocab
         self.parsed = parsed
 

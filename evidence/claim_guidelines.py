@@ -14,7 +14,8 @@ import re
 from .certainty import NOT_GRADED
 from .cite import correction_flags
 from .claim_grammar import ParsedClaim, Vocabulary
-from .claim_result import ClaimVerdict, GuidelineItem, citations, records
+from .claim_cache import SynthesisCache
+from .claim_result import ClaimVerdict, GuidelineItem, records
 
 _STANCES = ("no_recommendation", "against", "first_line", "for", "not_seen")
 
@@ -42,7 +43,7 @@ def acupuncture_statement(notes: str, vocab: Vocabulary) -> tuple[str, str]:
     return "not_seen", ""
 
 
-def check_recommendation(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str) -> ClaimVerdict:
+def check_recommendation(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cache: SynthesisCache) -> ClaimVerdict:
     """Verdict for a recommendation or first-line claim, from the guideline rows."""
     studies = tables["studies"]
     rows = records(studies[studies["design"] == "guideline"])
@@ -51,7 +52,7 @@ def check_recommendation(parsed: ParsedClaim, tables, vocab: Vocabulary, style: 
         if not rows:
             return _no_guideline_from(parsed)
     ids = [r["pmid"] or r["study_id"] for r in rows]
-    refs = citations(ids, tables, style)
+    refs = cache.citations(ids, tables, style)
     flags = correction_flags(ids, tables)
     items = []
     for r in rows:

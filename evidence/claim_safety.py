@@ -18,7 +18,7 @@ from .certainty import NO_EVIDENCE, NOT_GRADED
 from .claim_cache import SynthesisCache
 from .claim_compare import Evidence, row_direction
 from .claim_grammar import ParsedClaim, Vocabulary
-from .claim_result import ClaimVerdict, citations, form_name, records
+from .claim_result import ClaimVerdict, form_name, records
 
 _ZERO_RISK = "A claim of no risk at all is disproved by documented adverse events; no certainty grade is needed for that."
 
@@ -77,7 +77,7 @@ def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cac
     )
 
 
-def check_no_data(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str) -> ClaimVerdict:
+def check_no_data(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cache: SynthesisCache) -> ClaimVerdict:
     """*Insufficient evidence* for a claim kind the tables hold no data on (cost, sessions)."""
     kind = parsed.strength
     what = {"cost": "costs or cost-effectiveness", "dose": "how many sessions, how often or at what dose"}.get(kind, kind)
@@ -96,5 +96,5 @@ def check_no_data(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str) ->
         certainty_reasons=[f"No result on {what} in the tables."], reasons=reasons,
         supported_wording=f"There is no evidence here on {what}; the claim can be neither backed nor refuted.",
         caveats=[], parts=[], evidence_for=[], evidence_against=[], evidence_neutral=[], context=[], guidelines=[],
-        citations=citations(ids, tables, style),
+        citations=cache.citations(ids, tables, style),
     )

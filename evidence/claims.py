@@ -134,9 +134,9 @@ def check_claim(text: str, tables: dict[str, pd.DataFrame], topic: Topic, style:
     parsed = parse_claim(text, topic, vocab)
     cache = cache or _MEMORY_CACHE
     if parsed.kind == "no_data":
-        return check_no_data(parsed, tables, vocab, style)
+        return check_no_data(parsed, tables, vocab, style, cache)
     if parsed.kind in ("recommended", "first_line"):
-        result = check_recommendation(parsed, tables, vocab, style)
+        result = check_recommendation(parsed, tables, vocab, style, cache)
     elif parsed.kind == "safe":
         result = check_safety(parsed, tables, vocab, style, cache)
     else:
