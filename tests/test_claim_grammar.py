@@ -126,6 +126,7 @@ def test_a_claim_naming_no_treatment_is_read_as_acupuncture(topic):
     ("Epidural injections work better than drugs", "names no acupuncture"),
     ("Acupuncture and sciatica", "no comparison"),
     ("", "empty"),
+    ("   ", "empty"),
 ])
 def test_claims_out_of_scope_raise(topic, text, message):
     with pytest.raises(ClaimError, match=message):

@@ -10,7 +10,6 @@ import pytest
 
 import evidence
 from evidence.claims import VERDICTS, check_claim, parse_claim
-from evidence.errors import ClaimError
 from evidence.snapshot import check_snapshot, snapshot_dir
 from evidence.topic import load_topic
 
@@ -61,16 +60,6 @@ def test_parse_reads_forms_comparators_outcomes_and_strength(topic):
     assert "surgery" in safer.comparator_classes  # no comparator named: every active treatment
     assert parse_claim("Acupuncture should be the first treatment for sciatica", topic).kind == "first_line"
     assert parse_claim("Acupuncture is as effective as drugs", topic).kind == "noninferior"
-
-
-@pytest.mark.parametrize("text, message", [
-    ("Epidural injections work better than drugs", "names no acupuncture"),
-    ("Acupuncture and sciatica", "no comparison"),
-    ("   ", "empty"),
-])
-def test_unreadable_claims_raise(topic, text, message):
-    with pytest.raises(ClaimError, match=message):
-        parse_claim(text, topic)
 
 
 TRIAL_CASES = [
