@@ -367,7 +367,8 @@ def _forms_in(rows: list[dict], vocab: Vocabulary) -> list[str]:
 def _evidence_notes(parsed: ParsedClaim, ev: Evidence, direct: list[dict], context: list[EvidenceItem]) -> list[str]:
     notes = []
     if parsed.reversed:
-        notes.append(f"The claim says {parsed.subject} is the better or safer treatment, with acupuncture as the comparator; "
+        said = parsed.subject.lower()
+        notes.append(f"The claim says {said} {_agree('is', said)} the better or safer treatment, with acupuncture as the comparator; "
                      f"it is judged in that direction: results favouring acupuncture count against it.")
     subclass = _SUBCLASS_NAMES.get(parsed.drug_subclass, parsed.drug_subclass)
     if ev.subclass_matched is True:
@@ -427,6 +428,15 @@ def _overall_certainty(verdict: str, sides: dict[str, list[dict]], ev: Evidence)
     return best.grade, list(best.reasons)
 
 
+def _agree(verb: str, subject: str) -> str:
+    """'works' -> 'work' after a plural subject the claim wrote ("painkillers work better than")."""
+    if not subject.endswith("s") or subject.endswith("ss"):
+        return verb
+    first, _, rest = verb.partition(" ")
+    plural = {"works": "work", "is": "are", "has": "have"}.get(first, first)
+    return f"{plural} {rest}".strip()
+
+
 def names(classes) -> str:
     """'nerve block, drug or surgery'."""
     labels = [c.replace("_", " ") for c in classes]
@@ -447,7 +457,7 @@ def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certai
     def sentence(classes, verb) -> str:
         if parsed.reversed:
             said = parsed.subject.lower()
-            return f"{said}{'' if said == names(classes) else ' (' + names(classes) + ')'} {verb} {acu}"
+            return f"{said}{'' if said == names(classes) else ' (' + names(classes) + ')'} {_agree(verb, said)} {acu}"
         if parsed.add_on:
             return f"adding {acu} to {names(classes)} {verb} {names(classes)} alone"
         return f"{acu} {verb} {names(classes)}"
