@@ -227,6 +227,8 @@ def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -
     certainty_words = tuple(dict.fromkeys(_matches(text, vocab.certainty_words)))
     spec, strength = _strength(strengths, kinds_found, comparators, bodies, vocab, bool(certainty_words))
     comparator_labels = list(dict.fromkeys(label for label, _, _ in comparators))
+    if spec["kind"] == "safe":
+        comparator_labels = []  # "without drugs or side effects": no comparison is claimed
     add_on = any(p.search(text) for p in vocab.add_on) and bool(comparators)
     if add_on:
         # "Added to epidural injections ... than the injection alone": the general word points
@@ -273,6 +275,10 @@ def _strength(strengths, kinds_found: dict, comparators, bodies, vocab: Vocabula
     if strengths:
         label = strengths[0][0]
         spec = vocab.strengths[label]
+        # "Treats sciatica without side effects": a plain effect word does not outrank a claim of no risk.
+        plain_effect = spec["kind"] == "superior" and spec.get("comparator") == "sham"
+        if "absolute_safety" in kinds_found and plain_effect:
+            return {"kind": "safe", "comparator": None, "outcome": "adverse_events"}, "safe"
         if spec["kind"] == "recommended" or not bodies or spec["kind"] == "first_line":
             return spec, label
     if bodies:

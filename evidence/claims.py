@@ -158,7 +158,7 @@ def _cap_strong_words(result: ClaimVerdict, vocab: Vocabulary) -> ClaimVerdict:
     shows_cure = any(i.outcome in vocab.cure_outcomes for i in result.evidence_for)
     if result.certainty == "high" and (shows_cure or not cure):
         return result
-    words = ", ".join(f"'{w}'" for w in parsed.certainty_words) or "'cures'"
+    words = ", ".join(f"'{w}'" for w in parsed.certainty_words or parsed.matched.get("kind:cure", ["cures"]))
     needs = "high-certainty evidence" + (" that people recover (a cure or recovery outcome)" if cure else "")
     why = (f"The claim says {words}: that needs {needs}; the best here is {grade_words(result.certainty)}"
            + ("" if shows_cure or not cure else ", and no result measured a cure") + ".")

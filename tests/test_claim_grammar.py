@@ -59,6 +59,8 @@ def test_the_direction_of_a_claim(topic, claim, is_reversed, subject, classes):
     ("Six to ten sessions are needed", "no_data", ("dose",)),
     ("Acupuncture twice a week works best", "no_data", ("dose",)),
     ("Acupuncture is cheaper than injections", "no_data", ("cost",)),
+    ("Chronic sciatica usually needs eight to twelve acupuncture treatments", "no_data", ("dose",)),
+    ("Acupuncture treats sciatica without drugs or side effects", "safe", ("safety",)),
     ("Acupuncture is cost-effective", "no_data", ("cost",)),
     ("NICE recommends acupuncture for sciatica", "recommended", ("recommendation",)),
     ("Acupuncture should be the first treatment for sciatica", "first_line", ("recommendation",)),

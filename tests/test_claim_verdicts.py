@@ -135,6 +135,20 @@ REAL_CLAIMS = [
     ("Acupotomy combined with epidural injections works better than injections alone", None, {"supported"}),
     ("Acupuncture added to a nerve block relieves pain better than the block alone", None, {"supported"}),
     ("Adding acupuncture to epidural steroid injections improves pain more than the injection alone", None, {"supported"}),
+    # Paraphrases (our own words) of claims seen on clinic and health-writing pages through the
+    # search tool; each was misread by an earlier version of the grammar.
+    ("Chronic sciatica usually needs eight to twelve acupuncture treatments", "insufficient_evidence", FOR),
+    ("Acupuncture pain relief lasts twelve months or more", "insufficient_evidence", FOR),
+    ("Over time acupuncture gives longer-lasting or even permanent relief", "insufficient_evidence", FOR),
+    ("Acupuncture treats sciatica without drugs or side effects", "contradicted", FOR),
+    ("Acupuncture is more effective than opioids for sciatica", None, {"supported", "contradicted"}),
+    ("Acupuncture has fewer adverse effects than NSAIDs", "insufficient_evidence", FOR),
+    ("Acupuncture plus conventional treatment works better than conventional treatment alone", None, {"supported"}),
+    ("Acupuncture promotes healing of herniated discs", None, FOR),
+    ("Acupuncture is as effective as massage, heat therapy and electrical stimulation", None, {"supported"}),
+    ("Acupuncture relieves sciatica within two or three sessions", "insufficient_evidence", FOR),
+    ("Acupuncture is FDA approved for sciatica", "insufficient_evidence", FOR),
+    ("Acupuncture is a natural alternative to cortisone shots with fewer side effects", "insufficient_evidence", FOR),
 ]
 
 
