@@ -10,13 +10,27 @@ format says the same thing about an article::
     cite_comparison(synthesis.group("sham", "leg_pain_vas"), tables, fmt="bibtex")
 
 Identifiers are PMIDs, or the ``study_id`` of a curated study without one (``doi:...``,
-``ref:...``), which is cited from the ``studies`` table.
+``ref:...``), which is cited from the ``studies`` table. :func:`cite` refuses a list with an
+unknown identifier; :func:`cite_available` cites the known ones and names the rest, and the
+citations that lack a title or a year (:func:`missing_parts`), which are never given a
+placeholder title.
+
+What a publishable reference needs: volume, issue and pages, and the NLM journal abbreviation
+(``articles.journal_iso``; for the snapshot, ``studies.journal_abbrev`` with the page that showed
+it) in AMA and Vancouver (APA spells the journal out); the PMID at the end of AMA and Vancouver
+references; a year never seen is "[date unknown]" (Vancouver, as Citing Medicine writes it),
+"(date unknown)" (APA) or left out (AMA), never "n.d.", which would say the work is undated.
 
 Who formats what:
 
 * text: citeproc-py with the CSL styles shipped in ``evidence/csl/`` (CC BY-SA, see the README
   there); BibTeX: bibtexparser; RIS: rispy; CSL-JSON: :mod:`json`; nbib: written here, in the
   tag order of PubMed's own export, and read back by :func:`evidence.read_medline`.
+* Safety: every value is made one line of text (:func:`clean_text`) before any format sees it,
+  so a title or name cannot start a RIS or nbib record or a field; BibTeX values are also
+  LaTeX-escaped (:func:`bibtex_text`: braces as ``\\textbraceleft``/``\\textbraceright``, which
+  keep BibTeX's brace count balanced) and the DOI, a verbatim field, is percent-encoded where
+  it holds ``{``, ``}``, ``\\`` or ``%``.
 * Names: a surname with lower-case leading words ("van der Berg", "de la Cruz") keeps them as
   the CSL ``non-dropping-particle`` (BibTeX "von" part), so styles print and sort them as the
   Dutch and Spanish conventions want; a group author is a CSL ``literal`` (braced in BibTeX).
