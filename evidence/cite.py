@@ -380,8 +380,7 @@ def _bibtex_name_part(text: str) -> str:
 def _bibtex_name(name: dict) -> str:
     if "literal" in name:
         return "{" + bibtex_text(name["literal"]) + "}"
-    last = " ".join(p for p in (name.get("non-dropping-particle") and bibtex_text(name["non-dropping-particle"]),
-                                _bibtex_name_part(name["family"])) if p)
+    last = " ".join(_bibtex_name_part(p) for p in (name.get("non-dropping-particle"), name["family"]) if p)
     return f"{last}, {_bibtex_name_part(name['given'])}" if name.get("given") else last
 
 

@@ -262,7 +262,7 @@ def test_some_unknown_ids_cite_the_known_and_name_the_rest(tables):
 
 # --- Exports that no title, name or DOI can break -------------------------------------------------
 
-HOSTILE = ["}, url = {http://x}", "{", "}", "\\", "\\}", "@article{x,", "%", "#", "&", "$", "_", "~", "^", "--", "---",
+HOSTILE = ["}, url = {http://x}", "and ", "x and y ", "{", "}", "\\", "\\}", "@article{x,", "%", "#", "&", "$", "_", "~", "^", "--", "---",
            "``", "''", "?`", "!`", " and ", " AND ", ",", "=", '"', "\nTY  - JOUR\n", "\nER  - \n",
            "\nPMID- 99000777\n", "\n      continued", "\n\nPMID- 1", "\r\n", "\u2028", "\x85", "\x00", "\t", "[doi]"]
 
