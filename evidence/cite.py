@@ -10,13 +10,27 @@ format says the same thing about an article::
     cite_comparison(synthesis.group("sham", "leg_pain_vas"), tables, fmt="bibtex")
 
 Identifiers are PMIDs, or the ``study_id`` of a curated study without one (``doi:...``,
-``ref:...``), which is cited from the ``studies`` table.
+``ref:...``), which is cited from the ``studies`` table. :func:`cite` refuses a list with an
+unknown identifier; :func:`cite_available` cites the known ones and names the rest, and the
+citations that lack a title or a year (:func:`missing_parts`), which are never given a
+placeholder title.
+
+What a publishable reference needs: volume, issue and pages, and the NLM journal abbreviation
+(``articles.journal_iso``; for the snapshot, ``studies.journal_abbrev`` with the page that showed
+it) in AMA and Vancouver (APA spells the journal out); the PMID at the end of AMA and Vancouver
+references; a year never seen is "[date unknown]" (Vancouver, as Citing Medicine writes it),
+"(date unknown)" (APA) or left out (AMA), never "n.d.", which would say the work is undated.
 
 Who formats what:
 
 * text: citeproc-py with the CSL styles shipped in ``evidence/csl/`` (CC BY-SA, see the README
   there); BibTeX: bibtexparser; RIS: rispy; CSL-JSON: :mod:`json`; nbib: written here, in the
   tag order of PubMed's own export, and read back by :func:`evidence.read_medline`.
+* Safety: every value is made one line of text (:func:`clean_text`) before any format sees it,
+  so a title or name cannot start a RIS or nbib record or a field; BibTeX values are also
+  LaTeX-escaped (:func:`bibtex_text`: braces as ``\\textbraceleft``/``\\textbraceright``, which
+  keep BibTeX's brace count balanced) and the DOI, a verbatim field, is percent-encoded where
+  it holds ``{``, ``}``, ``\\`` or ``%``.
 * Names: a surname with lower-case leading words ("van der Berg", "de la Cruz") keeps them as
   the CSL ``non-dropping-particle`` (BibTeX "von" part), so styles print and sort them as the
   Dutch and Spanish conventions want; a group author is a CSL ``literal`` (braced in BibTeX).
@@ -31,7 +45,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import bibtexparser
@@ -112,12 +126,29 @@ def _text(value) -> str | None:
     return None if value is None or pd.isna(value) else str(value)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
+def clean_text(value) -> str | None:
+    """One line of text: control characters dropped, each run of whitespace one space.
+
+    Every value a citation carries passes through here, so no title, name or DOI can end a
+    line: a line break followed by ``TY  - `` or ``PMID- `` cannot start a RIS or nbib record,
+    and a text reference list keeps one reference per line. None when nothing is left.
+    """
+    text = _text(value)
+    if text is None:
+        return None
+    text = " ".join(_CONTROL.sub("", text).split())
+    return text or None
+
+
 def _csl_name(last, fore, initials, collective) -> dict:
     """A CSL name: literal for a group, particles split off the family name."""
-    if _text(collective):
-        return {"literal": collective}
+    if clean_text(collective):
+        return {"literal": clean_text(collective)}
     name: dict[str, str] = {}
-    tokens = (_text(last) or "").split()
+    tokens = (clean_text(last) or "").split()
     # Leading lower-case words of a surname are a non-dropping particle ("van der Berg"); a
     # surname made only of lower-case words is kept whole rather than left without a family.
     lead = 0
@@ -126,14 +157,16 @@ def _csl_name(last, fore, initials, collective) -> dict:
     if lead:
         name["non-dropping-particle"] = " ".join(tokens[:lead])
     name["family"] = " ".join(tokens[lead:])
-    given = _text(fore) or (" ".join(f"{c}." for c in initials) if _text(initials) else None)
+    initials = clean_text(initials)
+    given = clean_text(fore) or (" ".join(f"{c}." for c in initials) if initials else None)
     if given:
         name["given"] = given
     return name
 
 
-def _record_tables(ids: list[str], tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Articles and authors for every id: the record tables, then curated studies without a record."""
+def _record_tables(ids: list[str], tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """Articles and authors for every known id (the record tables, then curated studies
+    without a record), and the ids found in neither."""
     articles = tables.get("articles", empty_frame(RECORD_TABLES["articles"]))
     authors = tables.get("authors", empty_frame(RECORD_TABLES["authors"]))
     studies = tables.get("studies")
@@ -147,9 +180,7 @@ def _record_tables(ids: list[str], tables: dict[str, pd.DataFrame]) -> dict[str,
         articles = pd.concat([articles, built["articles"]], ignore_index=True)
         authors = pd.concat([authors, built["authors"]], ignore_index=True)
     unknown = [i for i in ids if i not in set(articles["pmid"])]
-    if unknown:
-        raise InputError(_unknown_message(unknown))
-    return {"articles": articles, "authors": authors}
+    return {"articles": articles, "authors": authors}, unknown
 
 
 def _unknown_message(unknown: list[str]) -> str:
@@ -158,6 +189,43 @@ def _unknown_message(unknown: list[str]) -> str:
     return (f"cannot cite {shown}: not in the tables. Add a PMID with "
             f"`evidence fetch --query \"{first}[uid]\" --email you@example.org`, or export it from PubMed "
             "(Send to > Citation manager, .nbib) and run `evidence import <file>`.")
+
+
+_ITEM_FIELDS = {"title": "title", "container-title": "journal", "container-title-short": "journal_iso",
+                "volume": "volume", "issue": "issue", "page": "pages", "DOI": "doi", "PMCID": "pmcid"}
+"""CSL-JSON variable -> articles column."""
+
+
+def _items(ids: Iterable[str], tables: dict[str, pd.DataFrame]) -> tuple[list[dict], list[str]]:
+    """CSL-JSON items for the known ids, in the order given, and the unknown ids."""
+    ids = list(dict.fromkeys(str(i).strip() for i in ids))
+    records, unknown = _record_tables(ids, tables)
+    articles = records["articles"].drop_duplicates("pmid").set_index("pmid")
+    authors = records["authors"].sort_values(["pmid", "position"])
+    known = [i for i in ids if i not in unknown]
+    flags = correction_flags(known, tables)
+    items = []
+    for record_id in known:
+        a = articles.loc[record_id]
+        item: dict = {"id": record_id, "type": "book" if a["record_type"] == "book" else "article-journal"}
+        names = authors[authors["pmid"] == record_id]
+        if len(names):
+            item["author"] = [_csl_name(r.last_name, r.fore_name, r.initials, r.collective_name)
+                              for r in names.itertuples(index=False)]
+        for csl_key, column in _ITEM_FIELDS.items():
+            value = clean_text(a.get(column))
+            if value:
+                item[csl_key] = value
+        if item["type"] == "book" and "container-title" in item:
+            item["publisher"] = item.pop("container-title")
+        if record_id.isdigit():
+            item["PMID"] = record_id
+        if not pd.isna(a.get("year")):
+            item["issued"] = {"date-parts": [[int(a["year"])]]}
+        if record_id in flags:
+            item["note"] = clean_text(" ".join(f.marker for f in flags[record_id]))
+        items.append(item)
+    return items, unknown
 
 
 def csl_items(ids: Iterable[str], tables: dict[str, pd.DataFrame]) -> list[dict]:
@@ -173,44 +241,29 @@ def csl_items(ids: Iterable[str], tables: dict[str, pd.DataFrame]) -> list[dict]
     Returns
     -------
     list of dict
-        One CSL-JSON item per identifier. Missing fields are left out, never empty. A flagged
-        correction adds a ``note`` (e.g. ``[RETRACTED: ...]``).
+        One CSL-JSON item per identifier. Missing fields are left out, never empty or filled
+        with a placeholder (a title never seen stays out: see :func:`missing_parts`). Text
+        values are one line each (:func:`clean_text`). A flagged correction adds a ``note``
+        (e.g. ``[RETRACTED: ...]``).
 
     Raises
     ------
     InputError
         An identifier is in no table; the message names it and says how to add it.
     """
-    ids = list(dict.fromkeys(str(i).strip() for i in ids))
-    records = _record_tables(ids, tables)
-    articles = records["articles"].drop_duplicates("pmid").set_index("pmid")
-    authors = records["authors"].sort_values(["pmid", "position"])
-    flags = correction_flags(ids, tables)
-    items = []
-    for record_id in ids:
-        a = articles.loc[record_id]
-        item: dict = {"id": record_id, "type": "book" if a["record_type"] == "book" else "article-journal"}
-        names = authors[authors["pmid"] == record_id]
-        if len(names):
-            item["author"] = [_csl_name(r.last_name, r.fore_name, r.initials, r.collective_name)
-                              for r in names.itertuples(index=False)]
-        fields = {"title": "title", "container-title": "journal", "container-title-short": "journal_iso",
-                  "volume": "volume", "issue": "issue", "page": "pages", "DOI": "doi", "PMCID": "pmcid"}
-        for csl_key, column in fields.items():
-            if _text(a.get(column)):
-                item[csl_key] = str(a[column])
-        # A curated row may lack its title (never seen on a source): say so rather than cite a blank.
-        item.setdefault("title", f"[Title not available; study {record_id}]")
-        if item["type"] == "book" and "container-title" in item:
-            item["publisher"] = item.pop("container-title")
-        if record_id.isdigit():
-            item["PMID"] = record_id
-        if not pd.isna(a.get("year")):
-            item["issued"] = {"date-parts": [[int(a["year"])]]}
-        if record_id in flags:
-            item["note"] = " ".join(f.marker for f in flags[record_id])
-        items.append(item)
+    items, unknown = _items(ids, tables)
+    if unknown:
+        raise InputError(_unknown_message(unknown))
     return items
+
+
+REQUIRED_PARTS = {"title": "title", "issued": "year"}
+"""CSL variables a citation cannot be published without, and the word that names each."""
+
+
+def missing_parts(item: dict) -> list[str]:
+    """What a CSL item lacks to be a complete citation (``["title", "year"]`` at most)."""
+    return [word for key, word in REQUIRED_PARTS.items() if key not in item]
 
 
 def _style(style: str) -> CitationStylesStyle:
@@ -221,31 +274,53 @@ def _style(style: str) -> CitationStylesStyle:
         return CitationStylesStyle(str(csl), validate=False)
 
 
+UNKNOWN_DATE = {"vancouver": "[date unknown]", "apa": "date unknown"}
+"""What each style prints for a year never seen. Citing Medicine (NLM) writes "[date unknown]";
+APA's "n.d." would claim the work is undated, so APA says "date unknown"; AMA leaves it out."""
+
+PMID_LABEL = {"ama": "PMID: {}"}
+"""Styles whose CSL file does not print the PMID, and how it is added (Vancouver's does)."""
+
 _NUMBER = re.compile(r"^(\d+)\.(?=\S)")
+_LEADING_NUMBER = re.compile(r"^\d+\.")
+_IDENTIFYING = ("title", "author", "container-title", "publisher")
 
 
 def format_references(items: list[dict], style: str = "ama") -> list[str]:
     """One plain-text reference per item, each followed by its correction markers.
 
     Numbered styles (AMA, Vancouver) keep the order given and citeproc's number ("1. ...");
-    APA references come in the style's own alphabetical order, unnumbered. The markers are
-    appended here rather than left to the style, because not every style prints a note.
+    APA references come in the style's own alphabetical order, unnumbered. The journal is
+    abbreviated where the NLM abbreviation is known; AMA and Vancouver end with the PMID. A
+    year never seen is said as :data:`UNKNOWN_DATE` gives it, never as "n.d.". The markers
+    are appended here rather than left to the style, because not every style prints a note.
     """
     csl = _style(style)
-    source = CiteProcJSON([{k: v for k, v in i.items() if k != "note"} for i in items])
-    bibliography = CitationStylesBibliography(csl, source, formatter.plain)
+    styled = []
+    for item in items:
+        item = {k: v for k, v in item.items() if k != "note"}
+        if "issued" not in item and style in UNKNOWN_DATE:
+            item["issued"] = {"literal": UNKNOWN_DATE[style]}
+        styled.append(item)
+    bibliography = CitationStylesBibliography(csl, CiteProcJSON(styled), formatter.plain)
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
     bibliography.sort()
     # citeproc-py keys items by their lower-cased id.
-    notes = {item["id"].lower(): item.get("note") for item in items}
-    titles = {item["id"].lower(): item["title"] if not item.get("author") else None for item in items}
+    by_key = {item["id"].lower(): item for item in items}
     out = []
     for key, entry in zip(bibliography.keys, bibliography.bibliography()):
+        item = by_key[key]
         text = _NUMBER.sub(r"\1. ", str(entry).strip())
-        if titles[key]:
-            text = _drop_repeated_title(text, titles[key])
-        out.append(f"{text} {notes[key]}" if notes[key] else text)
+        if not any(item.get(k) for k in _IDENTIFYING):
+            # Nothing a reader could look the work up by: say so under its study id.
+            number = _LEADING_NUMBER.match(text)
+            text = f"{number.group() + ' ' if number else ''}{item['id']}: no title, authors or journal recorded"
+        elif item.get("title") and not item.get("author"):
+            text = _drop_repeated_title(text, item["title"])
+        if style in PMID_LABEL and item.get("PMID"):
+            text = f"{text} {PMID_LABEL[style].format(item['PMID'])}"
+        out.append(f"{text} {item['note']}" if item.get("note") else text)
     return out
 
 
@@ -263,11 +338,50 @@ def _drop_repeated_title(text: str, title: str) -> str:
     return (text[:second] + rest).rstrip()
 
 
+# BibTeX: every text value is LaTeX, so the characters LaTeX or a BibTeX parser read as syntax
+# are written as LaTeX escapes. Braces become \textbraceleft/\textbraceright, never "\{": BibTeX
+# counts every brace, escaped or not, so one unbalanced "\{" in a name would end the field.
+_LATEX = {"\\": r"\textbackslash{}", "{": r"{\textbraceleft}", "}": r"{\textbraceright}",
+          "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+          "~": r"{\textasciitilde}", "^": r"{\textasciicircum}"}
+_LATEX_SPECIAL = re.compile("[" + re.escape("".join(_LATEX)) + "]")
+# TeX ligatures ("--" is a dash, "``" a quote, "?`" an inverted question mark) are broken by an
+# empty group, so the characters print as typed.
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=[`'])(?=[`'])|(?<=[?!])(?=`)")
+# A name part BibTeX would split or reorder: a comma, or the word "and" between authors.
+_NAME_SEPARATOR = re.compile(r",|\band\b", re.IGNORECASE)
+# Verbatim fields (doi) are not LaTeX: characters that would unbalance braces are
+# percent-encoded, as in a DOI's URL form, and read back with urllib.parse.unquote.
+_VERBATIM_SPECIAL = re.compile(r"[%{}\\]")
+
+
+def bibtex_text(text: str) -> str:
+    """``text`` as a LaTeX string that reads back, after LaTeX decoding, as ``text``."""
+    return _LIGATURE.sub("{}", _LATEX_SPECIAL.sub(lambda m: _LATEX[m.group()], text))
+
+
+def _bibtex_verbatim(text: str) -> str:
+    return _VERBATIM_SPECIAL.sub(lambda m: f"%{ord(m.group()):02X}", text)
+
+
+def _bibtex_pages(pages: str) -> str:
+    """A page range with BibTeX's en dash ("101--110"); other text as written."""
+    start, dash, end = pages.partition("-")
+    if not dash:
+        return bibtex_text(pages)
+    return bibtex_text(start) + "--" + ("{}" if end.startswith("-") else "") + bibtex_text(end)
+
+
+def _bibtex_name_part(text: str) -> str:
+    latex = bibtex_text(text)
+    return "{" + latex + "}" if _NAME_SEPARATOR.search(text) else latex
+
+
 def _bibtex_name(name: dict) -> str:
     if "literal" in name:
-        return "{" + name["literal"] + "}"
-    last = " ".join(p for p in (name.get("non-dropping-particle"), name["family"]) if p)
-    return f"{last}, {name['given']}" if name.get("given") else last
+        return "{" + bibtex_text(name["literal"]) + "}"
+    last = " ".join(_bibtex_name_part(p) for p in (name.get("non-dropping-particle"), name["family"]) if p)
+    return f"{last}, {_bibtex_name_part(name['given'])}" if name.get("given") else last
 
 
 def _bibtex_key(item: dict) -> str:
@@ -279,15 +393,21 @@ def _bibtex_key(item: dict) -> str:
 def _to_bibtex(items: list[dict]) -> str:
     library = bibtexparser.Library()
     for item in items:
+        latex = {key: bibtex_text(item[csl]) for key, csl in (
+            ("journal", "container-title"), ("shortjournal", "container-title-short"), ("publisher", "publisher"),
+            ("volume", "volume"), ("number", "issue"), ("pmid", "PMID"), ("pmcid", "PMCID"), ("note", "note"),
+        ) if item.get(csl)}
         fields = {
             "author": " and ".join(_bibtex_name(n) for n in item.get("author", [])) or None,
-            "title": "{" + item["title"] + "}" if item.get("title") else None,
-            "journal": item.get("container-title"), "publisher": item.get("publisher"),
+            # Double braces keep the title's capitals as they are.
+            "title": "{" + bibtex_text(item["title"]) + "}" if item.get("title") else None,
+            "journal": latex.get("journal"), "shortjournal": latex.get("shortjournal"),
+            "publisher": latex.get("publisher"),
             "year": str(item["issued"]["date-parts"][0][0]) if item.get("issued") else None,
-            "volume": item.get("volume"), "number": item.get("issue"),
-            "pages": item["page"].replace("-", "--") if item.get("page") else None,
-            "doi": item.get("DOI"), "pmid": item.get("PMID"), "pmcid": item.get("PMCID"),
-            "note": item.get("note"),
+            "volume": latex.get("volume"), "number": latex.get("number"),
+            "pages": _bibtex_pages(item["page"]) if item.get("page") else None,
+            "doi": _bibtex_verbatim(item["DOI"]) if item.get("DOI") else None,
+            "pmid": latex.get("pmid"), "pmcid": latex.get("pmcid"), "note": latex.get("note"),
         }
         entry_type = "book" if item["type"] == "book" else "article"
         library.add(bibmodel.Entry(entry_type, _bibtex_key(item),
@@ -374,6 +494,79 @@ def _to_nbib(items: list[dict], tables: dict[str, pd.DataFrame]) -> str:
     return "\n\n".join(records) + "\n"
 
 
+@dataclass(frozen=True)
+class Citations:
+    """References for the identifiers that could be cited, and what kept the rest back.
+
+    Attributes
+    ----------
+    text:
+        The references in the requested style or export format.
+    unknown:
+        Identifiers in no table (not cited).
+    incomplete:
+        Identifier -> the parts its citation lacks (:func:`missing_parts`); these are cited
+        with what is known, but are not fit for publication as they stand.
+    """
+
+    text: str
+    unknown: tuple[str, ...] = ()
+    incomplete: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """True when every identifier was cited with a title and a year."""
+        return not self.unknown and not self.incomplete
+
+    def problems(self) -> list[str]:
+        """One line per problem, for the user: the unknown identifiers, then the incomplete ones."""
+        lines = [f"not cited: {_unknown_message(list(self.unknown))}"] if self.unknown else []
+        for record_id, parts in self.incomplete.items():
+            lines.append(f"incomplete citation: {record_id} has no {' and no '.join(parts)} in the tables; "
+                         "find it on the source before publishing this reference")
+        return lines
+
+
+def cite_available(ids: Iterable[str], tables: dict[str, pd.DataFrame], style: str = "ama",
+                   fmt: str = "text") -> Citations:
+    """Cite the identifiers that can be cited, and say which cannot, or only in part.
+
+    Parameters
+    ----------
+    ids, tables, style, fmt:
+        As for :func:`cite`.
+
+    Returns
+    -------
+    Citations
+        The references of the known identifiers, in the order given, with the unknown ones
+        and the incomplete ones (no title or no year) named.
+
+    Raises
+    ------
+    InputError
+        None of the identifiers is known (the message says how to add them), or the style or
+        format is unknown.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"unknown citation format {fmt!r}; use one of {', '.join(FORMATS)}")
+    items, unknown = _items(ids, tables)
+    if unknown and not items:
+        raise InputError(_unknown_message(unknown))
+    if fmt == "text":
+        text = "\n".join(format_references(items, style)) + ("\n" if items else "")
+    elif fmt == "csljson":
+        text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "bibtex":
+        text = _to_bibtex(items)
+    elif fmt == "ris":
+        text = _to_ris(items)
+    else:
+        text = _to_nbib(items, tables)
+    incomplete = {item["id"]: tuple(missing_parts(item)) for item in items if missing_parts(item)}
+    return Citations(text, tuple(unknown), incomplete)
+
+
 def cite(ids: Iterable[str], tables: dict[str, pd.DataFrame], style: str = "ama", fmt: str = "text") -> str:
     """Cite articles by PMID (or curated study id) in one style or export format.
 
@@ -394,24 +587,19 @@ def cite(ids: Iterable[str], tables: dict[str, pd.DataFrame], style: str = "ama"
     -------
     str
         The references. Retracted or corrected articles carry a visible flag in every format.
+        Every value is one line of text, and BibTeX values are LaTeX-escaped, so no title,
+        name or DOI can add a field or a record to an export.
 
     Raises
     ------
     InputError
         Unknown identifier (the message says how to add it), style or format.
+        :func:`cite_available` cites the known identifiers of a list and names the others.
     """
-    if fmt not in FORMATS:
-        raise InputError(f"unknown citation format {fmt!r}; use one of {', '.join(FORMATS)}")
-    items = csl_items(ids, tables)
-    if fmt == "text":
-        return "\n".join(format_references(items, style)) + ("\n" if items else "")
-    if fmt == "csljson":
-        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "bibtex":
-        return _to_bibtex(items)
-    if fmt == "ris":
-        return _to_ris(items)
-    return _to_nbib(items, tables)
+    result = cite_available(ids, tables, style=style, fmt=fmt)
+    if result.unknown:
+        raise InputError(_unknown_message(list(result.unknown)))
+    return result.text
 
 
 def cited_ids(source) -> list[str]:

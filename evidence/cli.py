@@ -222,17 +222,25 @@ def cite(ids: tuple[str, ...], style: str, fmt: str, data_dir: Path) -> None:
 
     
     Formats AMA, Vancouver or APA text with CSL styles, or exports BibTeX, RIS, CSL-JSON or
-    PubMed (.nbib). Retracted or corrected articles are flagged in every format. Records
+    PubMed (.nbib), with volume, issue, pages, the NLM journal abbreviation and the PMID where
+    they are known. Retracted or corrected articles are flagged in every format. Records
     come from the store and the embedded snapshot.
+    The references go to stdout. Identifiers in no table, and references without a title or
+    a year, are named on stderr and the exit code is 1; the others are still printed.
     Examples:
       evidence cite 39401008 26425130 --style vancouver
       evidence cite 39401008 --format ris > tu2024.ris
     """
     import evidence
 
-    from .cite import cite as format_citations
+    from .cite import cite_available
 
-    click.echo(format_citations(list(ids), evidence.load(data_dir), style=style, fmt=fmt), nl=False)
+    result = cite_available(list(ids), evidence.load(data_dir), style=style, fmt=fmt)
+    click.echo(result.text, nl=False)
+    for problem in result.problems():
+        click.echo(problem, err=True)
+    if not result.complete:
+        raise SystemExit(1)
 
 
 @cli.command()

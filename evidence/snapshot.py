@@ -29,6 +29,8 @@ from .schema import (
 
 AUTO_ONLY = {"provenance", "rule", "confidence", "span_start", "span_end", "sentence"}
 STUDY_KEYS = [c for c in STUDIES.names if c not in AUTO_ONLY]
+CITATION_KEYS = ("journal_abbrev", "volume", "issue", "pages", "citation_urls")
+"""Bibliographic keys a snapshot row may leave out (folders written before they existed)."""
 FINDING_KEYS = [c for c in FINDINGS.names if c not in AUTO_ONLY]
 INTERVENTIONS = ("manual", "electroacupuncture", "warm_needle", "acupotomy", "dry_needling", "pharmacopuncture",
                  "bee_venom", "auricular", "acupoint_injection", "acupuncture_unspecified")
@@ -36,6 +38,7 @@ _PMID = re.compile(r"\d{1,8}")
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _PMCID = re.compile(r"PMC\d+")
 _URL = re.compile(r"https?://\S+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _STUDY_ID = re.compile(r"\d{1,8}|doi:10\.\d{4,9}/\S+|ref:[a-z0-9][a-z0-9_.-]*")
 REVIEW_GRADE_KEYS = ["study_id", "pmid", "outcome", "comparison", "grade", "source_url", "note"]
 """Keys of a review_grades.jsonl row. ``comparison`` is written as the synthesis labels it
@@ -72,10 +75,11 @@ def _read_jsonl(path: Path, problems: list[str]) -> list[dict]:
     return rows
 
 
-def _check_keys(rows: list[dict], keys: list[str], name: str, problems: list[str]) -> None:
+def _check_keys(rows: list[dict], keys: list[str], name: str, problems: list[str],
+                optional: tuple[str, ...] = ()) -> None:
     for row in rows:
         have = set(row) - {"_line"}
-        missing, extra = sorted(set(keys) - have), sorted(have - set(keys))
+        missing, extra = sorted(set(keys) - have - set(optional)), sorted(have - set(keys))
         if missing or extra:
             problems.append(f"{name}:{row['_line']}: keys differ from the schema (missing {missing}, unknown {extra})")
 
@@ -93,13 +97,15 @@ def check_snapshot(folder: str | Path | None = None) -> list[str]:
 
     Checks: the schema (keys and types), unique study ids and PMIDs, a source URL on every
     row, PMIDs of 1 to 8 digits, well-formed DOIs and PMCIDs, plausible years, known designs,
-    comparator classes and directions, every finding's study present, estimates inside CIs.
+    comparator classes and directions, every finding's study present, estimates inside CIs,
+    and volume, issue, pages and journal abbreviation as one-line text with the page that showed
+    them (``citation_urls``).
     """
     folder = Path(folder) if folder else snapshot_dir()
     problems: list[str] = []
     studies = _read_jsonl(folder / "studies.jsonl", problems)
     findings = _read_jsonl(folder / "findings.jsonl", problems)
-    _check_keys(studies, STUDY_KEYS, "studies.jsonl", problems)
+    _check_keys(studies, STUDY_KEYS, "studies.jsonl", problems, optional=CITATION_KEYS)
     _check_keys(findings, FINDING_KEYS, "findings.jsonl", problems)
     grades_path = folder / "review_grades.jsonl"
     grades = _read_jsonl(grades_path, problems) if grades_path.exists() else []
@@ -115,6 +121,7 @@ def check_snapshot(folder: str | Path | None = None) -> list[str]:
     for i, row in s.iterrows():
         where = f"studies.jsonl:{studies[i]['_line']}"
         _check_ids(row, where, problems)
+        _check_citation(studies[i], where, problems)
         if pd.isna(row["study_id"]) or not _STUDY_ID.fullmatch(row["study_id"]):
             problems.append(f"{where}: study_id must be the PMID, 'doi:<doi>' or 'ref:<name>'")
         elif not pd.isna(row["pmid"]) and row["study_id"] != row["pmid"]:
@@ -219,6 +226,20 @@ def _check_ids(row: pd.Series, where: str, problems: list[str]) -> None:
         problems.append(f"{where}: a row needs a PMID, a DOI or a source URL")
 
 
+def _check_citation(raw: dict, where: str, problems: list[str]) -> None:
+    """Volume, issue, pages and abbreviation: one-line text, and the page that showed them."""
+    seen = [k for k in CITATION_KEYS[:-1] if raw.get(k) not in (None, "")]
+    for key in seen:
+        value = raw[key]
+        if not isinstance(value, str) or not value.strip() or _CONTROL.search(value):
+            problems.append(f"{where}: {key} must be one line of text as the source prints it, not {value!r}")
+    urls = raw.get("citation_urls") or []
+    if not isinstance(urls, list) or not all(isinstance(u, str) and _URL.fullmatch(u) for u in urls):
+        problems.append(f"{where}: citation_urls must be a list of http/https URLs")
+    elif seen and not urls:
+        problems.append(f"{where}: {', '.join(seen)} need the page where they were seen in citation_urls")
+
+
 def load_snapshot(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """The snapshot as ``studies``, ``findings`` (provenance='curated') and ``review_grades`` tables.
 
@@ -247,6 +268,8 @@ def snapshot_records(studies: pd.DataFrame) -> dict[str, pd.DataFrame]:
     with_pmid = studies[studies["pmid"].notna()]
     articles = pd.DataFrame({
         "pmid": with_pmid["pmid"], "title": with_pmid["title"], "journal": with_pmid["journal"],
+        "journal_iso": with_pmid["journal_abbrev"], "volume": with_pmid["volume"], "issue": with_pmid["issue"],
+        "pages": with_pmid["pages"],
         "year": with_pmid["year"], "doi": with_pmid["doi"], "pmcid": with_pmid["pmcid"],
         "country": with_pmid["country"], "source": "snapshot", "record_type": "article",
         "publication_types": [[] for _ in range(len(with_pmid))],
