@@ -184,8 +184,9 @@ def citations(ids: list[str], tables: dict[str, pd.DataFrame], style: str) -> di
     if not ids:
         return {}
     items = csl_items(ids, tables)
-    texts = format_references(items, style)
     if style == "apa":
-        # APA lists alphabetically; match each reference back to its item by title.
-        return {i["id"]: next((t for t in texts if i["title"] in t), "") for i in items}
+        # APA sorts its list alphabetically, so each item is formatted on its own to keep
+        # every text with its identifier (an item may have no title to match on).
+        return {i["id"]: format_references([i], style)[0] for i in items}
+    texts = format_references(items, style)
     return {i["id"]: re.sub(r"^\d+\.\s*", "", t) for i, t in zip(items, texts)}

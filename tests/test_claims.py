@@ -233,3 +233,11 @@ def test_vas_margin_never_treats_a_0_to_10_scale_as_0_to_100():
     # 0-100 mm VAS: harm up to 6 mm is inside the 10 mm margin.
     assert _within_margin({**row, "ci_low": -20.0, "ci_high": 6.0}, margins)
     assert not _within_margin({**row, "ci_low": -20.0, "ci_high": 14.0}, margins)
+
+
+def test_apa_references_belong_to_their_study_even_without_a_title(real, topic):
+    # APA sorts its list, and some snapshot studies have no title to match a text back by.
+    result = check_claim("Acupuncture is better than sham for sciatica", real, topic, style="apa")
+    assert result.citations and all(text for text in result.citations.values())
+    untitled = {k: v for k, v in result.citations.items() if k.startswith("ref:untitled")}
+    assert all("no title" in v for v in untitled.values())
