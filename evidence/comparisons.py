@@ -35,11 +35,13 @@ ALWAYS_SHOWN_KINDS = ("head_to_head", "add_on")
 EVIDENCE_TABLE_COLUMNS = (
     "comparison", "acupuncture_form", "study", "pmid", "doi", "link", "year", "design", "n",
     "outcome", "timepoint", "measure", "estimate", "ci_low", "ci_high", "p_value", "direction_reported",
-    "direction_from_numbers", "effect_source", "verified", "extraction", "traceable", "source_url", "note",
+    "direction_from_numbers", "effect_source", "verified", "extraction", "traceable", "source_url",
+    "preferred_source", "note",
 )
 """Columns of :func:`evidence_table` (one row per finding), in readers' words: outcome names,
 design names and directions, not the tables' codes. ``link`` is the study's PubMed or DOI page;
-``source_url`` the page where the finding was seen; ``extraction`` is "curated" or
+``source_url`` the page where the finding was seen, ``preferred_source`` the study's first-hand
+page when one was seen (else the same); ``extraction`` is "curated" or
 :data:`~evidence.labels.MACHINE_EXTRACTED`."""
 
 ANNOTATION_COLUMNS = ("form", "doi", "title", "link", "traceable", "machine", "shown_source", "comparator_named")
@@ -56,7 +58,7 @@ def _p_value(p_value: object, p_text: object) -> object:
         text = str(p_text).strip()
         if text[:1] in "pP":
             return text
-        return f"p {text}" if text[:1] in "<>=≤≥" else f"p = {text}"
+        return f"p {text[0]} {text[1:].strip()}" if text[:1] in "<>=≤≥" else f"p = {text}"
     if not pd.isna(p_value):
         return f"p = {float(p_value):g}"
     return pd.NA
@@ -82,6 +84,8 @@ def _missing(value: object) -> bool:
 def _form(finding_form: object, study_forms: object) -> str:
     """The kind of acupuncture of one finding: its own form, else the study's specific forms."""
     generic = ("acupuncture_unspecified", "none")
+    if finding_form == "none":
+        return "none (no acupuncture arm)"
     if not _missing(finding_form) and finding_form not in generic:
         return FORM_NAMES.get(str(finding_form), str(finding_form).replace("_", " "))
     specific = [f for f in (study_forms if isinstance(study_forms, (list, tuple)) else []) if f not in generic]
@@ -126,6 +130,12 @@ def annotated_rows(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
                        shown_source=pd.array(shown, dtype="string"), comparator_named=pd.array(named, dtype="string"))
 
 
+def traced_study_ids(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame) -> set:
+    """Ids of the studies a reader can trace (a PMID, a DOI or a title): the only ones that may support a statement."""
+    annotated = annotated_rows(synthesis, findings, studies)
+    return set(annotated.loc[annotated["traceable"], "study_id"].dropna())
+
+
 def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame,
                    comparators: tuple[str, ...] = INJECTION_COMPARATORS, topic: Topic | None = None) -> pd.DataFrame:
     """Every finding comparing acupuncture with one of ``comparators``, one row each, in readers' words.
@@ -161,7 +171,7 @@ def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
         "pmid": rows["pmid"], "doi": rows["doi"], "link": rows["link"], "year": rows["year"],
         "design": rows["design"].map(lambda d: name_of(d, DESIGN_NAMES)).astype("string"), "n": rows["n"],
         "outcome": rows["outcome"].map(lambda o: outcome_name(o, names)).astype("string"),
-        "timepoint": rows["timepoint"], "measure": rows["reported_measure"],
+        "timepoint": rows["timepoint"], "measure": rows["measure"],
         "estimate": rows["estimate"], "ci_low": rows["ci_low"], "ci_high": rows["ci_high"],
         "p_value": pd.array(p_values, dtype="string"),
         "direction_reported": [direction_name(d, c, k) for d, c, k in zip(rows["direction"], rows["comparator_class"], add_on)],
@@ -169,7 +179,8 @@ def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
                                    zip(rows["direction_from_numbers"], rows["comparator_class"], add_on)],
         "effect_source": rows["effect_source"], "verified": rows["verified"],
         "extraction": rows["machine"].map({True: MACHINE_EXTRACTED, False: "curated"}),
-        "traceable": rows["traceable"], "source_url": rows["source_url"], "note": rows["row_note"],
+        "traceable": rows["traceable"], "source_url": rows["source_url"], "preferred_source": rows["shown_source"],
+        "note": rows["row_note"],
         "_class": rows["comparator_class"], "_kind": rows["design_kind"],
     }).astype({"direction_reported": "string", "direction_from_numbers": "string", "extraction": "string"})
     table = table[table["_class"].isin(comparators).fillna(False).astype(bool)]

@@ -65,7 +65,8 @@ def test_every_notebook_runs_and_becomes_a_page(fixture_report):
         assert "Traceback" not in text and "Error" not in text.split("</style>")[-1]
         assert "In&nbsp;[" not in text and "In [" not in text  # no prompts
         assert "import evidence" not in text  # code hidden
-        assert "Data source: store at" in text
+        assert "Data source: store '" in text
+        assert str(page.parent) not in text.split("</style>")[-1]  # no local build path reaches readers
 
 
 def test_notebooks_show_the_data_and_say_what_is_missing(fixture_report):
@@ -94,11 +95,45 @@ def test_index_is_self_contained_with_notice_figures_and_headline(fixture_report
     assert "Alpha 2019 (PMID 99000101); Gamma 2021 (PMID 99000102)" in index
 
 
+def test_index_answers_first_in_plain_words(fixture_report):
+    result, _ = fixture_report
+    index = result.index.read_text(encoding="utf-8")
+    body = index.split("</style>")[-1]
+    # The bottom line comes before any table, one paragraph per comparison.
+    assert body.index("<h2>Bottom line</h2>") < body.index("<table")
+    assert "<h3>Acupuncture instead of an epidural steroid injection</h3>" in body
+    assert "Alpha 2019 (randomised trial, manual acupuncture, 80 participants) found no difference on leg pain (VAS)" in body
+    assert "<h3>Acupuncture instead of a nerve block</h3><p>No study found makes this comparison.</p>" in body
+    assert "Delta 2022 (randomised trial, manual acupuncture, 40 participants) favoured adding manual acupuncture" in body
+    # Every study with a PMID links to PubMed; readers see names, not codes or missing-value markers.
+    for pmid in ("99000101", "99000102", "99000103"):
+        assert f'href="https://pubmed.ncbi.nlm.nih.gov/{pmid}/"' in body
+    text = re.sub(r"<[^>]+>", " ", body)
+    for code in ("leg_pain_vas", "favours_acupuncture", "very_low", "NaN", "(None)", "<NA>", "ref:", "nan "):
+        assert code not in text, code
+    assert "leg pain (VAS)" in text and "Oswestry Disability Index" in text
+
+
+def test_index_holds_the_review_basics(fixture_report):
+    result, _ = fixture_report
+    body = result.index.read_text(encoding="utf-8").split("</style>")[-1]
+    assert "The topic&#x27;s PubMed query" in body and "&quot;Sciatica&quot;[MeSH]" in body
+    assert "PRISMA-style flow" in body
+    flow = re.search(r"PRISMA-style flow</h3>(<table>.*?</table>)", body).group(1)
+    counts = [int(n) for n in re.findall(r"</td><td>(\d+)</td>", flow)]
+    assert counts[0] == 12 and counts[1] == 6 and len(set(counts)) > 2  # real, different counts per step
+    rob = re.search(r"RoB 2 domains\)</h3>.*?(<table>.*?</table>)", body).group(1)
+    assert "Randomisation process" in rob and rob.count("not assessed") == 6 * 4  # 4 trials, 6 columns each
+    scales = re.search(r"minimal important difference</h3>.*?(<table>.*?</table>)", body).group(1)
+    assert "Oswestry Disability Index" in scales or "leg pain (VAS)" in scales
+    assert "15 points on 0-100" in scales and "https://paperexplained.cn/" in scales
+
+
 def test_csv_and_xlsx_equal_the_evidence_table(fixture_report, store_dir):
     result, _ = fixture_report
     csv_path, xlsx_path = result.tables
     tables = evidence.load(store_dir, snapshot_folder=SNAPSHOT_SMALL)
-    expected = evidence_table(synthesize(tables["studies"], tables["findings"]), tables["findings"])
+    expected = evidence_table(synthesize(tables["studies"], tables["findings"]), tables["findings"], tables["studies"])
     written = read_csv(csv_path)
     assert tuple(written.columns) == EVIDENCE_TABLE_COLUMNS and len(written) == len(expected) == 4
     assert written["source_url"].tolist() == expected["source_url"].tolist()
