@@ -18,8 +18,8 @@ import pandas as pd
 
 from .certainty import GRADES, NO_EVIDENCE, NOT_GRADED
 from .labels import (
-    DESIGN_NAMES, FORM_NAMES, GRADE_NAMES, MACHINE_EXTRACTED, direction_name, is_traceable, name_of, outcome_name, outcomes,
-    preferred_source, reader_label, study_link,
+    DESIGN_NAMES, FORM_NAMES, GRADE_NAMES, MACHINE_EXTRACTED, direction_name, is_missing, is_traceable, name_of,
+    outcome_name, outcomes, preferred_source, reader_label, study_link,
 )
 from .plots import Plot, forest_plot
 from .synthesis import PACKAGE, ComparisonGroup, Synthesis, comparison_label
@@ -68,8 +68,8 @@ def _studies_by_id(studies: pd.DataFrame) -> dict[str, dict]:
     """One study row per id (curated rows win over automatic ones), as plain dicts."""
     by_id: dict[str, dict] = {}
     for row in studies.astype(object).to_dict("records"):
-        sid = row.get("study_id") if not _missing(row.get("study_id")) else row.get("pmid")
-        if _missing(sid):
+        sid = row.get("study_id") if not is_missing(row.get("study_id")) else row.get("pmid")
+        if is_missing(sid):
             continue
         kept = by_id.get(str(sid))
         if kept is None or (row.get("provenance") == "curated" and kept.get("provenance") != "curated"):
@@ -77,16 +77,12 @@ def _studies_by_id(studies: pd.DataFrame) -> dict[str, dict]:
     return by_id
 
 
-def _missing(value: object) -> bool:
-    return value is None or (not isinstance(value, (list, tuple)) and pd.isna(value))
-
-
 def _form(finding_form: object, study_forms: object) -> str:
     """The kind of acupuncture of one finding: its own form, else the study's specific forms."""
     generic = ("acupuncture_unspecified", "none")
     if finding_form == "none":
         return "none (no acupuncture arm)"
-    if not _missing(finding_form) and finding_form not in generic:
+    if not is_missing(finding_form) and finding_form not in generic:
         return FORM_NAMES.get(str(finding_form), str(finding_form).replace("_", " "))
     specific = [f for f in (study_forms if isinstance(study_forms, (list, tuple)) else []) if f not in generic]
     if specific:
@@ -116,8 +112,8 @@ def annotated_rows(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
         study = by_id.get(str(row.study_id), {})
         doi, title = study.get("doi"), study.get("title")
         forms.append(_form(finding_form, study.get("interventions")))
-        dois.append(None if _missing(doi) else doi)
-        titles.append(None if _missing(title) else title)
+        dois.append(None if is_missing(doi) else doi)
+        titles.append(None if is_missing(title) else title)
         links.append(study_link(row.pmid, doi))
         traceable.append(is_traceable(row.pmid, doi, title))
         urls = study.get("source_urls") if isinstance(study.get("source_urls"), (list, tuple)) else []
@@ -125,7 +121,7 @@ def annotated_rows(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
         comparators = study.get("comparators") if isinstance(study.get("comparators"), (list, tuple)) else []
         named.append(comparators[0] if comparators else None)
     return rows.assign(form=forms, doi=pd.array(dois, dtype="string"), title=pd.array(titles, dtype="string"),
-                       link=pd.array(links, dtype="string"), traceable=traceable,
+                       link=pd.array(links, dtype="string"), traceable=pd.Series(traceable, index=rows.index, dtype=bool),
                        machine=(rows["provenance"] != "curated").fillna(True).astype(bool),
                        shown_source=pd.array(shown, dtype="string"), comparator_named=pd.array(named, dtype="string"))
 

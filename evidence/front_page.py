@@ -27,7 +27,7 @@ from .comparisons import (
     INJECTION_COMPARATORS, evidence_table, forest_sections, headline_table, traced_study_ids, undrawn_comparisons,
 )
 from .gaps import evidence_gaps
-from .labels import MACHINE_EXTRACTED, Outcome, outcomes, source_rank
+from .labels import MACHINE_EXTRACTED, Outcome, is_missing, outcomes, source_rank
 from .overview import corpus_flow, corpus_frame, read_search_log, search_description
 from .risk_of_bias import DOMAINS, read_judgements, risk_of_bias_table
 from .synthesis import Synthesis
@@ -43,7 +43,7 @@ h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { font-size: 1.3rem; margin-t
 .machine { background: #fde8e8; color: #8a1c1c; padding: 0 .3rem; border-radius: 3px; font-size: .85rem; }
 table { border-collapse: collapse; font-size: .88rem; margin: .5rem 0; } th, td { border: 1px solid #ccc;
      padding: .3rem .5rem; vertical-align: top; text-align: left; } th { background: #eef2f7; }
-td.seen { font-size: .8rem; color: #555; } code { white-space: pre-wrap; word-break: break-word; }
+td.seen { font-size: .8rem; color: #555; } td.results { min-width: 22rem; } code { white-space: pre-wrap; word-break: break-word; }
 figure { margin: 1.2rem 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { font-size: .95rem; color: #333; margin-top: .3rem; } .gap-list li { margin-bottom: .3rem; }
 """
@@ -122,7 +122,7 @@ def outcome_scale_table(scales: list[Outcome]) -> pd.DataFrame:
 
 def _e(value: object) -> str:
     """Escaped text; '—' for a missing value (never 'nan', 'NaN', '<NA>' or 'None')."""
-    return "—" if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else html.escape(str(value))
+    return "—" if is_missing(value) else html.escape(str(value))
 
 
 def _link(url: object, text: str) -> str:
@@ -141,13 +141,9 @@ def _table(df: pd.DataFrame, links: dict[str, str] | None = None) -> str:
     links = links or {}
     head = "".join(f"<th>{_e(c)}</th>" for c in df.columns)
     body = "".join("<tr>" + "".join(
-        f"<td>{_link(v, links[c]) if c in links and not _missing(v) else _e(v)}</td>" for c, v in zip(df.columns, row)
+        f"<td>{_link(v, links[c]) if c in links and not is_missing(v) else _e(v)}</td>" for c, v in zip(df.columns, row)
     ) + "</tr>" for row in df.astype(object).itertuples(index=False))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _missing(value: object) -> bool:
-    return value is None or (not isinstance(value, (list, tuple)) and pd.isna(value))
 
 
 def _measure(code: object) -> str:
@@ -156,14 +152,14 @@ def _measure(code: object) -> str:
 
 def _result_text(row) -> str:
     """'pain (VAS), after 1 week: favours the nerve block (p < 0.05)' or with the estimate and CI."""
-    said = row.direction_reported if not _missing(row.direction_reported) else row.direction_from_numbers
-    parts = [f"{row.outcome}" + (f", {row.timepoint}" if not _missing(row.timepoint) else "") + ":"]
-    if not _missing(row.estimate) and not _missing(row.ci_low):
+    said = row.direction_reported if not is_missing(row.direction_reported) else row.direction_from_numbers
+    parts = [f"{row.outcome}" + (f", {row.timepoint}" if not is_missing(row.timepoint) else "") + ":"]
+    if not is_missing(row.estimate) and not is_missing(row.ci_low):
         parts.append(f"{_measure(row.measure)} {row.estimate:.2f} [{row.ci_low:.2f}, {row.ci_high:.2f}]")
-    elif not _missing(row.estimate):
+    elif not is_missing(row.estimate):
         parts.append(f"{_measure(row.measure)} {row.estimate:.2f} (no CI)")
-    parts.append(said if not _missing(said) else "no between-group result seen")
-    if not _missing(row.p_value):
+    parts.append(said if not is_missing(said) else "no between-group result seen")
+    if not is_missing(row.p_value):
         parts.append(f"({row.p_value})")
     return " ".join(str(p) for p in parts)
 
@@ -180,14 +176,14 @@ def studies_html(evidence: pd.DataFrame) -> str:
         status = ["verified" if bool(first["verified"]) else "not verified against a source page"]
         if (group["extraction"] == MACHINE_EXTRACTED).any():
             status.append(f'<span class="machine">{MACHINE_EXTRACTED}</span>')
-        identifier = f"PMID {first['pmid']}" if not _missing(first["pmid"]) else (
-            f"DOI {first['doi']}" if not _missing(first["doi"]) else "no PMID or DOI")
+        identifier = f"PMID {first['pmid']}" if not is_missing(first["pmid"]) else (
+            f"DOI {first['doi']}" if not is_missing(first["doi"]) else "no PMID or DOI")
         results = "<br>".join(_e(_result_text(r)) for r in group.itertuples())
         seen = "<br>".join(_link(u, _host(u)) for u in dict.fromkeys(group["preferred_source"].dropna()))
         rows.append(
             f"<tr><td>{_e(comparison)}</td><td>{_link(first['link'], first['study'])}<br>"
             f"<small>{_e(identifier)}</small></td><td>{_e(first['acupuncture_form'])}</td><td>{_e(first['design'])}</td>"
-            f"<td>{_e(None if _missing(first['n']) else int(group['n'].max()))}</td><td>{results}</td>"
+            f"<td>{_e(None if is_missing(first['n']) else int(group['n'].max()))}</td><td class='results'>{results}</td>"
             f"<td>{' · '.join(status)}</td><td class='seen'>{seen}</td></tr>")
     head = ("<tr><th>Comparison</th><th>Study</th><th>Kind of acupuncture</th><th>Design</th><th>Participants</th>"
             "<th>Results (acupuncture against the comparator)</th><th>Status</th><th>Seen at (provenance)</th></tr>")

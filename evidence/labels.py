@@ -45,9 +45,14 @@ GRADE_NAMES = {"very_low": "very low", "low": "low", "moderate": "moderate", "hi
                "not_graded": "not graded", "no_evidence": "no evidence"}
 
 
+def is_missing(value: object) -> bool:
+    """None or a pandas/numpy missing value (a list is never missing)."""
+    return value is None or (not isinstance(value, (list, tuple)) and pd.isna(value))
+
+
 def name_of(code: object, names: dict[str, str]) -> str | None:
     """The reader's name of a code (the code with spaces when it has none); None for a missing value."""
-    if code is None or (not isinstance(code, (list, tuple)) and pd.isna(code)):
+    if is_missing(code):
         return None
     return names.get(str(code), str(code).replace("_", " "))
 

@@ -13,6 +13,7 @@ own manual search found (data/snapshot/README.md), so the step says so.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from .comparisons import INJECTION_COMPARATORS
-from .labels import DESIGN_NAMES, name_of
+from .labels import COMPARATOR_NAMES, DESIGN_NAMES, name_of
 from .plots import Plot
 
 CORPUS_COLUMNS = ("record_id", "pmid", "year", "country", "country_source", "design", "comparator_class",
@@ -318,20 +319,24 @@ def flow_figure(flow: Flow) -> Plot:
         The figure and :meth:`Flow.summary_frame` (the numbers drawn).
     """
     steps = flow.steps
-    figure = _figure(10, 1.1 * len(steps) + 0.3)
+    figure = _figure(12, 1.3 * len(steps) + 0.3)
     ax = figure.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
-    ax.set_xlim(0, 10)
-    ax.set_ylim(0, 1.1 * len(steps))
+    ax.set_xlim(0, 12)
+    ax.set_ylim(0, 1.3 * len(steps))
     for i, step in enumerate(steps):
-        y = 1.1 * (len(steps) - i) - 0.9
-        ax.add_patch(FancyBboxPatch((0.2, y), 5.2, 0.6, boxstyle="round,pad=0.05", fc="#e8eef5", ec="#1f4e79"))
-        ax.text(2.8, y + 0.3, f"{step.step}: {step.records} records", ha="center", va="center", fontsize=9.5, wrap=True)
+        y = 1.3 * (len(steps) - i) - 1.1
+        ax.add_patch(FancyBboxPatch((0.2, y), 6.0, 0.8, boxstyle="round,pad=0.05", fc="#e8eef5", ec="#1f4e79"))
+        label = "\n".join(textwrap.wrap(f"{step.step}: {step.records} records", 52))
+        ax.text(3.2, y + 0.4, label, ha="center", va="center", fontsize=12)
         if i:
-            ax.annotate("", xy=(2.8, y + 0.66), xytext=(2.8, y + 1.04), arrowprops={"arrowstyle": "->"})
+            ax.annotate("", xy=(3.2, y + 0.86), xytext=(3.2, y + 1.24), arrowprops={"arrowstyle": "->"})
         if step.excluded:
-            text = "\n".join(f"{reason}: {n}" for reason, n in step.excluded)
-            ax.text(5.7, y + 0.85, "left before this step:\n" + text, va="center", fontsize=7, color="#444444")
+            # At most four reasons beside a box; the rest are summed, so no text runs into the next box.
+            shown = list(step.excluded[:3]) + ([("other reasons", sum(n for _, n in step.excluded[3:]))]
+                                               if len(step.excluded) > 3 else [])
+            text = "\n".join(f"{reason}: {n}" for reason, n in shown)
+            ax.text(6.5, y + 1.05, "left before this step:\n" + text, va="center", fontsize=10, color="#333333")
     return Plot(figure, flow.summary_frame())
 
 
@@ -368,9 +373,10 @@ def corpus_figure(corpus: pd.DataFrame) -> Plot:
                 rest = counts.iloc[MAX_BARS - 1:]
                 others = pd.DataFrame({dimension: [f"{len(rest)} others"], "records": [int(rest["records"].sum())]})
                 counts = pd.concat([counts.iloc[:MAX_BARS - 1], others], ignore_index=True)
-            labels = [str(v).replace("_", " ")[:28] for v in counts[dimension]]
+            names = {"design": DESIGN_NAMES, "comparator_class": COMPARATOR_NAMES}.get(dimension, {})
+            labels = [str(name_of(v, names))[:28] for v in counts[dimension]]
             ax.barh(range(len(counts)), counts["records"], color="#1f4e79")
-            ax.set_yticks(range(len(counts)), labels, fontsize=8)
+            ax.set_yticks(range(len(counts)), labels, fontsize=10)
             ax.invert_yaxis()
             ax.set_title(dimension.replace("_", " ").capitalize(), fontsize=10)
         ax.set_xlabel("records" if dimension != "year" else "")
@@ -387,7 +393,7 @@ def data_source_text(tables: dict[str, pd.DataFrame], data_dir: str, snapshot: b
     curated = int((tables["studies"]["provenance"] == "curated").sum())
     # The folder's name only: a report is shared, and a local build path means nothing to its reader.
     store = Path(str(data_dir)).name or "data"
-    parts = [f"store '{store}': {in_store} PubMed records" if in_store else f"store '{store}': empty"]
+    parts = [f"store (folder {store}): {in_store} PubMed records" if in_store else f"store (folder {store}): empty"]
     if snapshot:
         parts.append(f"curated snapshot: {curated} studies, {int((tables['findings']['provenance'] == 'curated').sum())} findings")
     else:

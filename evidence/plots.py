@@ -8,6 +8,7 @@ check the picture against the findings table.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import NamedTuple
 
@@ -67,11 +68,15 @@ def _favours_label(group: ComparisonGroup) -> str:
     return f"\u2190 favours {left}        favours {right} \u2192"
 
 
+_INNER_BRACKETS = re.compile(r"\s*\(([^)]*)\)")
+
+
 def _row_label(label: object, pmid: object, timepoint: object, machine: bool) -> str:
     """'Lee 2024 (week 4)', with the machine-extraction label when the row is not curated."""
     text = reader_label(label, pmid)
     if isinstance(timepoint, str) and timepoint:
-        text += f" ({timepoint})"
+        flat = _INNER_BRACKETS.sub(r", \1", timepoint)  # "post-treatment, as pooled": no nested brackets
+        text += f" ({flat})"
     return f"{text}\n[{MACHINE_EXTRACTED}]" if machine else text
 
 
@@ -150,7 +155,9 @@ def forest_plot(group: ComparisonGroup, title: str | None = None) -> Plot:
     ax.scatter(studies.loc[no_ci, "estimate"], studies.loc[no_ci, "y"], s=MIN_MARKER * 2, marker="s",
                facecolors="none", edgecolors="grey", zorder=3)
     # Each row's estimate and CI as text, right of the axes: a reader can quote the number.
-    ax.text(1.02, 1.0, "Estimate [95% CI]", weight="bold", fontsize=FONT, va="bottom", transform=ax.transAxes)
+    # The header sits inside the axes' top margin (one row above the first), never on the title.
+    ax.text(1.02, data["y"].max() + 0.75, "Estimate [95% CI]", weight="bold", fontsize=FONT, va="center",
+            transform=ax.get_yaxis_transform())
     for row in data.itertuples():
         ax.text(1.02, row.y, estimate_text(row.estimate, row.ci_low, row.ci_high), va="center", fontsize=FONT,
                 color="black" if pd.notna(row.ci_low) else "grey", transform=ax.get_yaxis_transform())

@@ -35,7 +35,7 @@ import pandas as pd
 from .dataset import load
 from .errors import EvidenceError
 from .front_page import front_content, index_html
-from .labels import MACHINE_EXTRACTED
+from .labels import MACHINE_EXTRACTED, is_missing
 from .overview import data_source_text
 from .plots import Plot
 from .store import atomic_write_bytes
@@ -125,23 +125,30 @@ def configure_display() -> None:
     pd.set_option("display.max_colwidth", None)
 
 
+LINK_COLUMNS = {"source_url": "source", "preferred_source": "source", "link": "PubMed or DOI",
+                "mid_source": "source", "Source": "source", "Source of the MID": "source"}
+"""Columns of URLs that :func:`display_table` shows as short links, with the link text."""
+
+
 def display_table(df: pd.DataFrame):
-    """A table for reading in a notebook or its HTML: no index, two decimals, "—" for missing,
-    text left-aligned, source URLs as short links.
+    """A table for reading in a notebook or its HTML: no index, headers in words ("source url", not
+    "source_url"), two decimals, "—" for missing, text left-aligned, URLs as short links.
 
     Returns
     -------
     pandas.io.formats.style.Styler
     """
-    def link(url: object) -> str:
-        return "—" if pd.isna(url) else f'<a href="{html.escape(str(url))}">source</a>'
+    def link(text: str):
+        return lambda url: "—" if pd.isna(url) else f'<a href="{html.escape(str(url))}">{text}</a>'
 
+    links = {c: t for c, t in LINK_COLUMNS.items() if c in df.columns}
     floats = [c for c in df.columns if str(df[c].dtype) in ("Float64", "float64")]
     styler = df.style.hide(axis="index").format(precision=2, na_rep="—", escape="html", subset=floats or None)
-    others = [c for c in df.columns if c not in floats and c != "source_url"]
+    others = [c for c in df.columns if c not in floats and c not in links]
     styler = styler.format(na_rep="—", escape="html", subset=others or None)
-    if "source_url" in df.columns:
-        styler = styler.format(link, subset=["source_url"])
+    for column, text in links.items():
+        styler = styler.format(link(text), subset=[column])
+    styler = styler.format_index(lambda c: str(c).replace("_", " "), axis="columns")
     return styler.set_properties(**{"text-align": "left", "vertical-align": "top"}).set_table_styles(
         [{"selector": "th", "props": [("text-align", "left")]}])
 
@@ -308,15 +315,11 @@ def _write_sheet(sheet, df: pd.DataFrame) -> None:
     """
     sheet.append([str(c) for c in df.columns])
     for values in df.astype(object).itertuples(index=False):
-        sheet.append([None if _is_missing(v) else (v.item() if hasattr(v, "item") else v) for v in values])
+        sheet.append([None if is_missing(v) else (v.item() if hasattr(v, "item") else v) for v in values])
     for row in sheet.iter_rows():
         for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
-
-
-def _is_missing(value: object) -> bool:
-    return value is None or (not isinstance(value, (list, tuple)) and pd.isna(value))
 
 
 def write_tables(evidence: pd.DataFrame, headline: pd.DataFrame, out_dir: Path, about: list[str]) -> list[Path]:
