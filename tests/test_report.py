@@ -41,6 +41,18 @@ def fixture_report(store_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def classified_report(tmp_path_factory):
+    """The fixture store after `evidence classify`: its one finding is machine-extracted."""
+    from evidence.annotate import annotate_store
+    from evidence.store import Store
+
+    store = tmp_path_factory.mktemp("classified")
+    Store(store).import_files([FIXTURES / "pubmed_sample.xml"])
+    annotate_store(store)
+    return build_report(store, tmp_path_factory.mktemp("classified-report"), snapshot=False)
+
+
+@pytest.fixture(scope="module")
 def store_only_report(store_dir, tmp_path_factory):
     return build_report(store_dir, tmp_path_factory.mktemp("store-only"), snapshot=False)
 
@@ -157,12 +169,35 @@ def test_store_without_snapshot_renders_no_studies(store_only_report):
     assert "snapshot not used" in index and "no studies" in index
 
 
+def test_machine_extracted_rows_say_so_wherever_shown(classified_report):
+    result = classified_report
+    body = result.index.read_text(encoding="utf-8").split("</style>")[-1]
+    bottom_line = body[body.index("<h2>Bottom line</h2>"):body.index("<h2>The studies</h2>")]
+    studies = body[body.index("<h2>The studies</h2>"):body.index("<h2>How much evidence</h2>")]
+    for part in (bottom_line, studies):
+        assert "machine-extracted, not verified" in part
+    assert "Machine-extracted, not verified (read from the abstract" in body  # the gaps name it too
+    written = read_csv(result.tables[0])
+    assert len(written) >= 1 and set(written["extraction"]) == {"machine-extracted, not verified"}
+    comparison = result.notebooks[1].read_text(encoding="utf-8")
+    assert "machine-extracted, not verified" in comparison
+
+
 def test_the_shipped_snapshot(snapshot_report):
     written = read_csv(snapshot_report.tables[0])
     assert len(written) > 0 and written["source_url"].notna().all()
     shipped = pd.read_json(SHIPPED_SNAPSHOT / "studies.jsonl", lines=True, dtype={"pmid": str})
     assert set(written["pmid"].dropna()) <= set(shipped["pmid"].dropna())
     assert snapshot_report.figures >= 1
+    body = snapshot_report.index.read_text(encoding="utf-8").split("</style>")[-1]
+    # The only head-to-head comparison with a nerve block favours the block: the bottom line says so.
+    block = re.search(r"<h3>Acupuncture instead of a nerve block</h3><p>(.*?)</p>", body).group(1)
+    assert "favoured the nerve block" in block
+    for pmid in written["pmid"].dropna().unique():
+        assert f'href="https://pubmed.ncbi.nlm.nih.gov/{pmid}/"' in body
+    text = re.sub(r"<[^>]+>", " ", body)
+    for code in ("ref:", "partly_supported", "pain_nrs", " odi", "NaN", "(None)", str(snapshot_report.out_dir)):
+        assert code not in text, code
 
 
 def failing_notebook(folder: Path) -> Path:
