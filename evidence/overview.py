@@ -109,7 +109,8 @@ def counts_by(corpus: pd.DataFrame, dimension: str) -> pd.DataFrame:
 
     Missing values are counted under "not stated" (or "not classified" for design), never
     dropped, so the counts add up to the corpus (except ``comparator_class``, where one study
-    may count under several classes and records with none count under "not stated").
+    may count under several classes and records with none count under "not stated"). Designs
+    and comparator classes are given by their names ("randomised trial", "nerve block").
 
     Returns
     -------
@@ -123,6 +124,9 @@ def counts_by(corpus: pd.DataFrame, dimension: str) -> pd.DataFrame:
         values = corpus[dimension].map(lambda v: v or [NOT_STATED]).explode()
     missing = NOT_CLASSIFIED if dimension == "design" else NOT_STATED
     values = values.astype(object).where(values.notna(), missing)
+    names = {"design": DESIGN_NAMES, "comparator_class": COMPARATOR_NAMES}.get(dimension)
+    if names:
+        values = values.map(lambda v: names.get(v, str(v).replace("_", " ")))
     counts = values.value_counts().rename("records").rename_axis(dimension).reset_index()
     if dimension == "year":
         known = counts[counts["year"] != missing].astype({"year": int}).sort_values("year")
@@ -373,8 +377,7 @@ def corpus_figure(corpus: pd.DataFrame) -> Plot:
                 rest = counts.iloc[MAX_BARS - 1:]
                 others = pd.DataFrame({dimension: [f"{len(rest)} others"], "records": [int(rest["records"].sum())]})
                 counts = pd.concat([counts.iloc[:MAX_BARS - 1], others], ignore_index=True)
-            names = {"design": DESIGN_NAMES, "comparator_class": COMPARATOR_NAMES}.get(dimension, {})
-            labels = [str(name_of(v, names))[:28] for v in counts[dimension]]
+            labels = [str(v)[:28] for v in counts[dimension]]
             ax.barh(range(len(counts)), counts["records"], color="#1f4e79")
             ax.set_yticks(range(len(counts)), labels, fontsize=10)
             ax.invert_yaxis()

@@ -111,11 +111,11 @@ def test_counts_add_up_and_missing_values_are_counted(with_store):
     for dimension in ("year", "design", "country"):
         assert counts_by(corpus, dimension)["records"].sum() == len(corpus)
     design = counts_by(corpus, "design").set_index("design")["records"]
-    assert design["not classified"] == 6 and design["rct"] == 5 and design["guideline"] == 1
+    assert design["not classified"] == 6 and design["randomised trial"] == 5 and design["guideline"] == 1
     years = counts_by(corpus, "year")
     assert years["year"].tolist() == sorted(years["year"]) and years["year"].iloc[0] == 1998
     comparators = counts_by(corpus, "comparator_class").set_index("comparator_class")["records"]
-    assert comparators[ESI] == 2 and comparators["not stated"] == 7  # 6 store records + the guideline
+    assert comparators["epidural steroid injection"] == 2 and comparators["not stated"] == 7  # 6 store records + the guideline
     # A curated study's own country wins over its journal's country of publication.
     row = corpus.set_index("record_id").loc["99000102"]
     assert (row["country"], row["country_source"]) == ("Exampleland", "study")
