@@ -42,12 +42,15 @@ class Paragraph:
         The paragraph: studies, their sides, participants, certainty.
     study_ids:
         The studies the paragraph rests on (traceable ones only).
+    untraced_ids:
+        The comparison's studies that could not be traced, left out of the paragraph.
     """
 
     comparison: str
     heading: str
     text: str
     study_ids: tuple[str, ...]
+    untraced_ids: tuple[str, ...] = ()
 
 
 def _article(noun: str) -> str:
@@ -131,12 +134,13 @@ def _paragraph(synthesis: Synthesis, annotated: pd.DataFrame, comparator: str, k
                traced_ids: set) -> Paragraph:
     every = annotated[(annotated["comparator_class"] == comparator) & (annotated["design_kind"] == kind)]
     rows = every[every["traceable"]]
-    untraced = every.loc[~every["traceable"], "study_id"].nunique()
-    apart = (f" {_count(untraced, 'further study').capitalize()} that could not be traced (no title, PMID or DOI) "
-             "is listed apart and supports nothing here." if untraced else "")
+    untraced = tuple(dict.fromkeys(every.loc[~every["traceable"], "study_id"].dropna()))
+    be, support = ("is", "supports") if len(untraced) == 1 else ("are", "support")
+    apart = (f" {_count(len(untraced), 'further study').capitalize()} that could not be traced (no title, PMID or "
+             f"DOI) {be} listed apart and {support} nothing here." if untraced else "")
     label = comparison_label(comparator, kind)
     if rows.empty:
-        return Paragraph(label, heading(comparator, kind), "No study found makes this comparison." + apart, ())
+        return Paragraph(label, heading(comparator, kind), "No study found makes this comparison." + apart, (), untraced)
     per_study = [rows[rows["study_id"] == sid] for sid in dict.fromkeys(rows["study_id"])]
     trials = [s for s in per_study if s["design_group"].iloc[0] == "randomised_trial"]
     in_trials = sum(int(s["n"].max()) for s in trials if s["n"].notna().any())
@@ -151,7 +155,8 @@ def _paragraph(synthesis: Synthesis, annotated: pd.DataFrame, comparator: str, k
                          "the effect of acupuncture itself.")
     grade = certainty_range([g.certainty.grade for g in traced_groups(synthesis, comparator, kind, traced_ids)])
     sentences.append(f"Certainty: {grade}.{apart}")
-    return Paragraph(label, heading(comparator, kind), " ".join(sentences), tuple(dict.fromkeys(rows["study_id"])))
+    return Paragraph(label, heading(comparator, kind), " ".join(sentences), tuple(dict.fromkeys(rows["study_id"])),
+                     untraced)
 
 
 def bottom_line(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame,
@@ -192,9 +197,12 @@ def summary_sentence(paragraphs: list[Paragraph], synthesis: Synthesis) -> str:
         return "No study that can be traced compares acupuncture with a nerve block or an injection."
     grades = [g.certainty.grade for g in synthesis.groups if set(g.rows["study_id"].dropna()) & ids]
     best = certainty_range(grades).split(" to ")[-1]
+    untraced = {sid for p in paragraphs for sid in p.untraced_ids} - ids
+    apart = (f" {_count(len(untraced), 'more study').capitalize()} could not be traced and "
+             f"{'is' if len(untraced) == 1 else 'are'} listed apart." if untraced else "")
     return (f"{_count(len(ids), 'traceable study').capitalize()}, {_count(len(trials), 'randomised trial')} among them "
             f"({int(trials.sum())} participants), compare acupuncture with nerve blocks or injections, head-to-head, "
-            f"as an add-on or inside a package of treatments; the certainty of the evidence is at best {best}.")
+            f"as an add-on or inside a package of treatments; the certainty of the evidence is at best {best}.{apart}")
 
 
 def untraced_studies(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame,
