@@ -44,7 +44,7 @@ h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { font-size: 1.3rem; margin-t
 table { border-collapse: collapse; font-size: .88rem; margin: .5rem 0; } th, td { border: 1px solid #ccc;
      padding: .3rem .5rem; vertical-align: top; text-align: left; } th { background: #eef2f7; }
 td.seen { font-size: .8rem; color: #555; } td.results { min-width: 22rem; } code { white-space: pre-wrap; word-break: break-word; }
-figure { margin: 1.2rem 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
+.wide { overflow-x: auto; max-width: 100%; } figure { margin: 1.2rem 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { font-size: .95rem; color: #333; margin-top: .3rem; } .gap-list li { margin-bottom: .3rem; }
 """
 
@@ -143,7 +143,7 @@ def _table(df: pd.DataFrame, links: dict[str, str] | None = None) -> str:
     body = "".join("<tr>" + "".join(
         f"<td>{_link(v, links[c]) if c in links and not is_missing(v) else _e(v)}</td>" for c, v in zip(df.columns, row)
     ) + "</tr>" for row in df.astype(object).itertuples(index=False))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<div class='wide'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
 
 
 def _measure(code: object) -> str:
@@ -187,7 +187,7 @@ def studies_html(evidence: pd.DataFrame) -> str:
             f"<td>{' · '.join(status)}</td><td class='seen'>{seen}</td></tr>")
     head = ("<tr><th>Comparison</th><th>Study</th><th>Kind of acupuncture</th><th>Design</th><th>Participants</th>"
             "<th>Results (acupuncture against the comparator)</th><th>Status</th><th>Seen at (provenance)</th></tr>")
-    return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<div class='wide'><table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
 
 
 def bottom_line_html(content: FrontContent) -> str:

@@ -132,7 +132,7 @@ def test_index_holds_the_review_basics(fixture_report):
     body = result.index.read_text(encoding="utf-8").split("</style>")[-1]
     assert "The topic&#x27;s PubMed query" in body and "&quot;Sciatica&quot;[MeSH]" in body
     assert "PRISMA-style flow" in body
-    flow = re.search(r"PRISMA-style flow\)</h3>(<table>.*?</table>)", body).group(1)
+    flow = re.search(r"PRISMA-style flow\)</h3>.*?(<table>.*?</table>)", body).group(1)
     counts = [int(n) for n in re.findall(r"</td><td>(\d+)</td>", flow)]
     assert counts[0] == 12 and counts[1] == 6 and len(set(counts)) > 2  # real, different counts per step
     rob = re.search(r"RoB 2 domains\)</h3>.*?(<table>.*?</table>)", body).group(1)
