@@ -43,7 +43,8 @@ h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { font-size: 1.3rem; margin-t
 .machine { background: #fde8e8; color: #8a1c1c; padding: 0 .3rem; border-radius: 3px; font-size: .85rem; }
 table { border-collapse: collapse; font-size: .88rem; margin: .5rem 0; } th, td { border: 1px solid #ccc;
      padding: .3rem .5rem; vertical-align: top; text-align: left; } th { background: #eef2f7; }
-td.seen { font-size: .8rem; color: #555; } td.results { min-width: 22rem; } code { white-space: pre-wrap; word-break: break-word; }
+td.seen { font-size: .8rem; color: #555; max-width: 9rem; overflow-wrap: anywhere; }
+td.results { min-width: 18rem; } code { white-space: pre-wrap; word-break: break-word; }
 .wide { overflow-x: auto; max-width: 100%; } figure { margin: 1.2rem 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { font-size: .95rem; color: #333; margin-top: .3rem; } .gap-list li { margin-bottom: .3rem; }
 """
@@ -186,7 +187,7 @@ def studies_html(evidence: pd.DataFrame) -> str:
             f"<td>{_e(None if is_missing(first['n']) else int(group['n'].max()))}</td><td class='results'>{results}</td>"
             f"<td>{' · '.join(status)}</td><td class='seen'>{seen}</td></tr>")
     head = ("<tr><th>Comparison</th><th>Study</th><th>Kind of acupuncture</th><th>Design</th><th>Participants</th>"
-            "<th>Results (acupuncture against the comparator)</th><th>Status</th><th>Seen at (provenance)</th></tr>")
+            "<th>Results (acupuncture against the comparator)</th><th>Status</th><th>Source page (provenance)</th></tr>")
     return f"<div class='wide'><table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
 
 
@@ -253,8 +254,9 @@ def index_html(*, title: str, built: str, source: str, notice: str, pages: list[
 <p class="meta">Built {html.escape(built)}. {html.escape(source)}</p>
 <h2>Bottom line</h2>{bottom_line_html(content)}
 <h2>The studies</h2>
-<p>Each study links to its PubMed record (or its DOI). "Seen at" is where the facts were read, shown as
-provenance; copies of the original on other sites are marked. Head-to-head (acupuncture instead of the
+<p>Each study links to its PubMed record (or its DOI). "Source page" is a page where the study was seen,
+shown as provenance: a first-hand page (PubMed, the publisher, a registry) is preferred, and copies of the
+original on other sites are marked; the exact page behind each number is in the evidence table download. Head-to-head (acupuncture instead of the
 injection) and add-on (acupuncture added to it, against it alone) are different questions and are kept apart.</p>
 {studies_html(content.evidence)}
 <h2>How much evidence</h2>{_table(headline)}
