@@ -7,6 +7,7 @@ the shipped snapshot when data/snapshot/ is present.
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
@@ -198,6 +199,11 @@ def test_the_shipped_snapshot(snapshot_report):
     text = re.sub(r"<[^>]+>", " ", body)
     for code in ("ref:", "partly_supported", "pain_nrs", " odi", "NaN", "(None)", str(snapshot_report.out_dir)):
         assert code not in text, code
+    # Figures are drawn with 10-point text or larger at 110 dpi (15 px); a figure at most 1600 px wide is shrunk
+    # by at most a quarter in the page's 1200 px column, so no label falls below about 11 px on screen.
+    widths = [int.from_bytes(base64.b64decode(png)[16:20], "big")  # the PNG header's width field
+              for png in re.findall(r'src="data:image/png;base64,([^"]+)"', body)]
+    assert widths and max(widths) <= 1600, widths
 
 
 def failing_notebook(folder: Path) -> Path:
