@@ -7,7 +7,9 @@ view from the tables ``evidence.load`` returns; ``counts_by`` and ``corpus_flow`
 The flow is honest about what each count is. On a store, "identified" means records the
 PubMed query returned (fetched) or that were imported from PubMed exports. On the snapshot
 alone there are no raw query results: "identified" counts the curated studies the snapshot's
-own manual search found (data/snapshot/README.md), so the step says so.
+own manual search found (data/snapshot/README.md), so the step says so, plus the records its
+search log names as found and left out (``read_search_log``), which leave again at screening.
+``search_description`` says when and how the records were searched, with the topic's query.
 """
 
 from __future__ import annotations
