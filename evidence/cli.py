@@ -197,9 +197,11 @@ def report(data_dir: Path, out_dir: Path, no_snapshot: bool, notebooks_dir: Path
 
     
     Runs the report notebooks on the store and the embedded snapshot, and writes
-    OUT/index.html (self-contained: headline table, forest plots, certainty, what the
-    evidence does not show), one HTML page per notebook, evidence_table.csv and
-    evidence_table.xlsx. Works offline: with an empty store it reports on the snapshot.
+    OUT/index.html (self-contained: the bottom line in plain words, the studies linked to
+    PubMed, how much evidence, what it does not show, the search, flow, risk of bias and
+    outcome scales, forest plots), one HTML page per notebook, evidence_table.csv and
+    evidence_table.xlsx (cells that could start a formula are written as text). Works
+    offline: with an empty store it reports on the snapshot.
     Example:
       evidence report --out reports && xdg-open reports/index.html
     """

@@ -17,8 +17,13 @@ from typing import NamedTuple
 import pandas as pd
 
 from .certainty import GRADES, NO_EVIDENCE, NOT_GRADED
+from .labels import (
+    DESIGN_NAMES, FORM_NAMES, GRADE_NAMES, MACHINE_EXTRACTED, direction_name, is_missing, is_traceable, name_of,
+    outcome_name, outcomes, preferred_source, reader_label, study_link,
+)
 from .plots import Plot, forest_plot
 from .synthesis import PACKAGE, ComparisonGroup, Synthesis, comparison_label
+from .topic import Topic
 
 INJECTION_COMPARATORS = ("nerve_block", "epidural_steroid_injection", "other_injection")
 """The comparator classes the first topic asks about: nerve blocks and injections."""
@@ -28,11 +33,19 @@ ALWAYS_SHOWN_KINDS = ("head_to_head", "add_on")
 """Design kinds shown for every comparator even when empty, so a missing comparison is visible."""
 
 EVIDENCE_TABLE_COLUMNS = (
-    "comparison", "comparator_class", "design_kind", "study", "pmid", "study_id", "year", "design", "n",
+    "comparison", "acupuncture_form", "study", "pmid", "doi", "link", "year", "design", "n",
     "outcome", "timepoint", "measure", "estimate", "ci_low", "ci_high", "p_value", "direction_reported",
-    "direction_from_numbers", "effect_source", "verified", "provenance", "source_url", "note",
+    "direction_from_numbers", "effect_source", "verified", "extraction", "traceable", "source_url",
+    "preferred_source", "note",
 )
-"""Columns of :func:`evidence_table` (one row per finding)."""
+"""Columns of :func:`evidence_table` (one row per finding), in readers' words: outcome names,
+design names and directions, not the tables' codes. ``link`` is the study's PubMed or DOI page;
+``source_url`` the page where the finding was seen, ``preferred_source`` the study's first-hand
+page when one was seen (else the same); ``extraction`` is "curated" or
+:data:`~evidence.labels.MACHINE_EXTRACTED`."""
+
+ANNOTATION_COLUMNS = ("form", "doi", "title", "link", "traceable", "machine", "shown_source", "comparator_named")
+"""Columns :func:`annotated_rows` adds to the synthesis rows."""
 
 
 def _kind_rank(kind: object) -> int:
@@ -40,27 +53,102 @@ def _kind_rank(kind: object) -> int:
 
 
 def _p_value(p_value: object, p_text: object) -> object:
-    """The p-value as the source printed it, else the number; NA when neither was reported."""
+    """'p = 0.03', 'p < 0.05' as the source printed it; NA when neither was reported."""
     if not pd.isna(p_text):
-        return str(p_text) if str(p_text)[:1] in "<>=≤≥" else f"= {p_text}"
+        text = str(p_text).strip()
+        if text[:1] in "pP":
+            return text
+        return f"p {text[0]} {text[1:].strip()}" if text[:1] in "<>=≤≥" else f"p = {text}"
     if not pd.isna(p_value):
-        return f"= {float(p_value):g}"
+        return f"p = {float(p_value):g}"
     return pd.NA
 
 
-def evidence_table(synthesis: Synthesis, findings: pd.DataFrame,
-                   comparators: tuple[str, ...] = INJECTION_COMPARATORS) -> pd.DataFrame:
-    """Every finding comparing acupuncture with one of ``comparators``, one row each.
+def _studies_by_id(studies: pd.DataFrame) -> dict[str, dict]:
+    """One study row per id (curated rows win over automatic ones), as plain dicts."""
+    by_id: dict[str, dict] = {}
+    for row in studies.astype(object).to_dict("records"):
+        sid = row.get("study_id") if not is_missing(row.get("study_id")) else row.get("pmid")
+        if is_missing(sid):
+            continue
+        kept = by_id.get(str(sid))
+        if kept is None or (row.get("provenance") == "curated" and kept.get("provenance") != "curated"):
+            by_id[str(sid)] = row
+    return by_id
+
+
+def _form(finding_form: object, study_forms: object) -> str:
+    """The kind of acupuncture of one finding: its own form, else the study's specific forms."""
+    generic = ("acupuncture_unspecified", "none")
+    if finding_form == "none":
+        return "none (no acupuncture arm)"
+    if not is_missing(finding_form) and finding_form not in generic:
+        return FORM_NAMES.get(str(finding_form), str(finding_form).replace("_", " "))
+    specific = [f for f in (study_forms if isinstance(study_forms, (list, tuple)) else []) if f not in generic]
+    if specific:
+        return ", ".join(FORM_NAMES.get(f, f.replace("_", " ")) for f in dict.fromkeys(specific))
+    return FORM_NAMES["acupuncture_unspecified"]
+
+
+def annotated_rows(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+    """The synthesis rows with what a reader needs beside the numbers (:data:`ANNOTATION_COLUMNS`).
+
+    ``form`` names the kind of acupuncture; ``link`` is the PubMed or DOI page; ``traceable`` is
+    false for a study with neither an identifier nor a title; ``machine`` marks machine-extracted
+    rows; ``shown_source`` is the first-hand page among the finding's and the study's sources;
+    ``comparator_named`` the study's first comparator as it names it.
+
+    Raises
+    ------
+    ValueError
+        ``findings`` is not the table the synthesis was built from.
+    """
+    rows = synthesis.rows.reset_index(drop=True)
+    if len(rows) != len(findings):
+        raise ValueError("findings must be the table the synthesis was built from (row counts differ)")
+    by_id = _studies_by_id(studies)
+    forms, dois, titles, links, traceable, shown, named = [], [], [], [], [], [], []
+    for row, finding_form in zip(rows.itertuples(), findings["intervention"].astype(object)):
+        study = by_id.get(str(row.study_id), {})
+        doi, title = study.get("doi"), study.get("title")
+        forms.append(_form(finding_form, study.get("interventions")))
+        dois.append(None if is_missing(doi) else doi)
+        titles.append(None if is_missing(title) else title)
+        links.append(study_link(row.pmid, doi))
+        traceable.append(is_traceable(row.pmid, doi, title))
+        urls = study.get("source_urls") if isinstance(study.get("source_urls"), (list, tuple)) else []
+        shown.append(preferred_source([row.source_url, *urls]))
+        comparators = study.get("comparators") if isinstance(study.get("comparators"), (list, tuple)) else []
+        named.append(comparators[0] if comparators else None)
+    return rows.assign(form=forms, doi=pd.array(dois, dtype="string"), title=pd.array(titles, dtype="string"),
+                       link=pd.array(links, dtype="string"), traceable=pd.Series(traceable, index=rows.index, dtype=bool),
+                       machine=(rows["provenance"] != "curated").fillna(True).astype(bool),
+                       shown_source=pd.array(shown, dtype="string"), comparator_named=pd.array(named, dtype="string"))
+
+
+def traced_study_ids(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame) -> set:
+    """Ids of the studies a reader can trace (a PMID, a DOI or a title): the only ones that may support a statement."""
+    annotated = annotated_rows(synthesis, findings, studies)
+    return set(annotated.loc[annotated["traceable"], "study_id"].dropna())
+
+
+def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame,
+                   comparators: tuple[str, ...] = INJECTION_COMPARATORS, topic: Topic | None = None) -> pd.DataFrame:
+    """Every finding comparing acupuncture with one of ``comparators``, one row each, in readers' words.
 
     Parameters
     ----------
     synthesis:
         ``synthesize(studies, findings)``.
     findings:
-        The findings table the synthesis was built from (its p-values are added; the synthesis
-        keeps one row per finding, in the table's order).
+        The findings table the synthesis was built from (its p-values and acupuncture forms are
+        added; the synthesis keeps one row per finding, in the table's order).
+    studies:
+        The studies table (DOIs, titles and source pages).
     comparators:
         Comparator classes to keep.
+    topic:
+        Whose ``[outcomes]`` section names the outcomes (default: the shipped topic).
 
     Returns
     -------
@@ -69,29 +157,36 @@ def evidence_table(synthesis: Synthesis, findings: pd.DataFrame,
         ``estimate``/``ci_*`` are on the reporting scale (ratios as ratios); ``pmid`` is NA when
         the study has none.
     """
-    rows = synthesis.rows.reset_index(drop=True)
-    if len(rows) != len(findings):
-        raise ValueError("findings must be the table the synthesis was built from (row counts differ)")
+    rows = annotated_rows(synthesis, findings, studies)
+    names = outcomes(topic)
     p_values = [_p_value(p, t) for p, t in zip(findings["p_value"], findings["p_value_text"])]
+    add_on = rows["design_kind"].astype(object)
     table = pd.DataFrame({
-        "comparison": rows["comparison_label"], "comparator_class": rows["comparator_class"],
-        "design_kind": rows["design_kind"], "study": rows["label"], "pmid": rows["pmid"],
-        "study_id": rows["study_id"], "year": rows["year"], "design": rows["design"], "n": rows["n"],
-        "outcome": rows["outcome"], "timepoint": rows["timepoint"], "measure": rows["reported_measure"],
+        "comparison": rows["comparison_label"], "acupuncture_form": rows["form"],
+        "study": [reader_label(lab, pmid) for lab, pmid in zip(rows["label"], rows["pmid"])],
+        "pmid": rows["pmid"], "doi": rows["doi"], "link": rows["link"], "year": rows["year"],
+        "design": rows["design"].map(lambda d: name_of(d, DESIGN_NAMES)).astype("string"), "n": rows["n"],
+        "outcome": rows["outcome"].map(lambda o: outcome_name(o, names)).astype("string"),
+        "timepoint": rows["timepoint"], "measure": rows["measure"],
         "estimate": rows["estimate"], "ci_low": rows["ci_low"], "ci_high": rows["ci_high"],
-        "p_value": pd.array(p_values, dtype="string"), "direction_reported": rows["direction"],
-        "direction_from_numbers": rows["direction_from_numbers"], "effect_source": rows["effect_source"],
-        "verified": rows["verified"], "provenance": rows["provenance"], "source_url": rows["source_url"],
+        "p_value": pd.array(p_values, dtype="string"),
+        "direction_reported": [direction_name(d, c, k) for d, c, k in zip(rows["direction"], rows["comparator_class"], add_on)],
+        "direction_from_numbers": [direction_name(d, c, k) for d, c, k in
+                                   zip(rows["direction_from_numbers"], rows["comparator_class"], add_on)],
+        "effect_source": rows["effect_source"], "verified": rows["verified"],
+        "extraction": rows["machine"].map({True: MACHINE_EXTRACTED, False: "curated"}),
+        "traceable": rows["traceable"], "source_url": rows["source_url"], "preferred_source": rows["shown_source"],
         "note": rows["row_note"],
-    })
-    table = table[table["comparator_class"].isin(comparators).fillna(False).astype(bool)]
-    order = table.assign(_c=table["comparator_class"].map(list(comparators).index),
-                         _k=table["design_kind"].map(_kind_rank))
+        "_class": rows["comparator_class"], "_kind": rows["design_kind"],
+    }).astype({"direction_reported": "string", "direction_from_numbers": "string", "extraction": "string"})
+    table = table[table["_class"].isin(comparators).fillna(False).astype(bool)]
+    order = table.assign(_c=table["_class"].map(list(comparators).index), _k=table["_kind"].map(_kind_rank))
     order = order.sort_values(["_c", "_k", "year", "study", "outcome", "timepoint"], na_position="last", kind="stable")
     return order[list(EVIDENCE_TABLE_COLUMNS)].reset_index(drop=True)
 
 
-def _certainty_range(grades: list[str]) -> str:
+def certainty_range(grades: list[str]) -> str:
+    """'very low', 'low to moderate', 'not graded (...)' or 'no evidence' for the grades of a comparison's groups."""
     graded = sorted({g for g in grades if g in GRADES}, key=GRADES.index)
     if not graded:
         return "not graded (review-level estimates only)" if NOT_GRADED in grades else NO_EVIDENCE.replace("_", " ")
@@ -103,46 +198,68 @@ def study_names(rows: pd.DataFrame) -> str:
     """'Lee 2024 (PMID 38276054); Qu 2010 (no PMID)': each study of synthesis rows once."""
     names = []
     for row in rows.drop_duplicates("study_id").itertuples():
+        label = reader_label(row.label, row.pmid)
         if pd.isna(row.pmid):
-            names.append(f"{row.label} (no PMID)")
+            names.append(f"{label} (no PMID)")
         else:
-            names.append(row.label if row.label == f"PMID {row.pmid}" else f"{row.label} (PMID {row.pmid})")
+            names.append(label if label == f"PMID {row.pmid}" else f"{label} (PMID {row.pmid})")
     return "; ".join(names)
 
 
-def headline_table(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTION_COMPARATORS) -> pd.DataFrame:
+def _comparison_rows(annotated: pd.DataFrame, comparator: str, kind: str) -> pd.DataFrame:
+    return annotated[(annotated["comparator_class"] == comparator) & (annotated["design_kind"] == kind)]
+
+
+def comparison_kinds(annotated: pd.DataFrame, comparator: str) -> list[str]:
+    """The design kinds shown for one comparator: head-to-head and add-on always, others when present."""
+    present = set(annotated.loc[annotated["comparator_class"] == comparator, "design_kind"].dropna())
+    return [k for k in DESIGN_KIND_ORDER if k in ALWAYS_SHOWN_KINDS or k in present]
+
+
+def traced_groups(synthesis: Synthesis, comparator: str, kind: str, traced_ids: set) -> list[ComparisonGroup]:
+    """A comparison's groups that rest on at least one traceable study."""
+    return [g for g in _groups(synthesis, comparator, kind) if set(g.rows["study_id"].dropna()) & traced_ids]
+
+
+def headline_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame,
+                   comparators: tuple[str, ...] = INJECTION_COMPARATORS, topic: Topic | None = None) -> pd.DataFrame:
     """One row per comparison (comparator class x design kind): how much evidence there is.
 
     Head-to-head and add-on rows are always present, with zero counts when no study exists, so
-    the absence of a comparison is shown rather than silently missing.
+    the absence of a comparison is shown rather than silently missing. Studies that cannot be
+    traced (no PMID, DOI or title) are counted apart and support no other column.
 
     Returns
     -------
     pandas.DataFrame
-        ``comparison``, ``studies``, ``randomised_trials``, ``participants_in_trials`` (NA when no
-        trial states it), ``outcomes``, ``pooled_results``, ``certainty`` (range over the
-        comparison's outcomes), ``unverified_studies``, ``studies_without_pmid``, ``studies_listed``.
+        ``comparison``, ``acupuncture_forms``, ``studies``, ``randomised_trials``,
+        ``participants_in_trials`` (NA when no trial states it), ``outcomes`` (names),
+        ``pooled_results``, ``certainty`` (range over the comparison's outcomes),
+        ``unverified_studies``, ``studies_without_pmid``, ``studies_listed``, ``could_not_be_traced``.
     """
-    rows = synthesis.rows
+    annotated = annotated_rows(synthesis, findings, studies)
+    traced_ids = set(annotated.loc[annotated["traceable"], "study_id"].dropna())
+    names = outcomes(topic)
     out = []
     for comparator in comparators:
-        present = set(rows.loc[rows["comparator_class"] == comparator, "design_kind"].dropna())
-        kinds = [k for k in DESIGN_KIND_ORDER if k in ALWAYS_SHOWN_KINDS or k in present]
-        for kind in kinds:
-            these = rows[(rows["comparator_class"] == comparator) & (rows["design_kind"] == kind)]
+        for kind in comparison_kinds(annotated, comparator):
+            every = _comparison_rows(annotated, comparator, kind)
+            these = every[every["traceable"]]
             trials = these[these["design_group"] == "randomised_trial"].drop_duplicates("study_id")
-            groups = _groups(synthesis, comparator, kind)
-            studies = these.drop_duplicates("study_id")
+            groups = traced_groups(synthesis, comparator, kind, traced_ids)
+            listed = these.drop_duplicates("study_id")
             out.append({
-                "comparison": comparison_label(comparator, kind), "studies": len(studies),
-                "randomised_trials": len(trials),
+                "comparison": comparison_label(comparator, kind),
+                "acupuncture_forms": ", ".join(dict.fromkeys(these["form"])) or "none",
+                "studies": len(listed), "randomised_trials": len(trials),
                 "participants_in_trials": int(trials["n"].sum()) if trials["n"].notna().any() else pd.NA,
-                "outcomes": ", ".join(sorted(these["outcome"].dropna().unique())) or "none",
+                "outcomes": ", ".join(sorted({outcome_name(o, names) for o in these["outcome"].dropna()})) or "none",
                 "pooled_results": sum(g.pooled is not None for g in groups),
-                "certainty": _certainty_range([g.certainty.grade for g in groups]),
-                "unverified_studies": int((~studies["verified"].fillna(False).astype(bool)).sum()),
-                "studies_without_pmid": int(studies["pmid"].isna().sum()),
+                "certainty": certainty_range([g.certainty.grade for g in groups]),
+                "unverified_studies": int((~listed["verified"].fillna(False).astype(bool)).sum()),
+                "studies_without_pmid": int(listed["pmid"].isna().sum()),
                 "studies_listed": study_names(these) or "no studies",
+                "could_not_be_traced": int(every.loc[~every["traceable"], "study_id"].nunique()),
             })
     return pd.DataFrame(out).astype({"participants_in_trials": "Int64"})
 
@@ -151,54 +268,67 @@ def _groups(synthesis: Synthesis, comparator: str, kind: str) -> list[Comparison
     return [g for g in synthesis.groups if g.key["comparator_class"] == comparator and g.key["design_kind"] == kind]
 
 
-def certainty_table(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTION_COMPARATORS) -> pd.DataFrame:
+DESIGN_GROUP_NAMES = {"randomised_trial": "randomised trials", "non_randomised_trial": "non-randomised trials",
+                      "observational": "observational studies", "review": "reviews",
+                      "not_comparative": "not comparative", "unknown": "design not known"}
+
+
+def certainty_table(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTION_COMPARATORS,
+                    topic: Topic | None = None) -> pd.DataFrame:
     """One row per comparison group of ``comparators``: its result, certainty and the reasons.
+
+    A reason text already given for an earlier group of the same comparison is not repeated:
+    the row says which outcome it is the same as, so the table stays readable.
 
     Returns
     -------
     pandas.DataFrame
-        ``comparison``, ``outcome``, ``measure``, ``window``, ``design_group``, ``studies``,
-        ``result`` (the pooled estimate, or why nothing was pooled), ``certainty`` and ``reasons``
-        (the grade's sentences joined with spaces).
+        ``comparison``, ``outcome`` (name), ``measure``, ``window``, ``design``, ``studies``,
+        ``result`` (the pooled estimate, or why nothing was pooled), ``certainty`` and ``reasons``.
     """
+    names = outcomes(topic)
     out = []
     for comparator in comparators:
         for kind in DESIGN_KIND_ORDER:
+            given: dict[str, str] = {}
             for g in _groups(synthesis, comparator, kind):
                 if g.pooled is not None:
                     est, low, high = g.pooled.reported()
                     result = f"pooled {g.key['measure']} {est:.2f} (95% CI {low:.2f} to {high:.2f}), k = {g.pooled.k}"
                 else:
                     result = f"not pooled: {g.reason}"
+                outcome = outcome_name(g.key["outcome"], names)
+                reasons = " ".join(g.certainty.reasons)
+                shown = f"as for {given[reasons]} above" if reasons in given else reasons
+                given.setdefault(reasons, f"{outcome} ({g.key['window']})")
                 out.append({
-                    "comparison": comparison_label(comparator, kind), "outcome": g.key["outcome"],
-                    "measure": g.key["measure"], "window": g.key["window"], "design_group": g.key["design_group"],
-                    "studies": g.k, "result": result, "certainty": g.certainty.grade.replace("_", " "),
-                    "reasons": " ".join(g.certainty.reasons),
+                    "comparison": comparison_label(comparator, kind), "outcome": outcome,
+                    "measure": g.key["measure"], "window": g.key["window"],
+                    "design": DESIGN_GROUP_NAMES.get(g.key["design_group"], g.key["design_group"]),
+                    "studies": g.k, "result": result, "certainty": GRADE_NAMES.get(g.certainty.grade, g.certainty.grade),
+                    "reasons": shown,
                 })
-    columns = ["comparison", "outcome", "measure", "window", "design_group", "studies", "result", "certainty", "reasons"]
+    columns = ["comparison", "outcome", "measure", "window", "design", "studies", "result", "certainty", "reasons"]
     return pd.DataFrame(out, columns=columns)
 
 
 class ForestFigure(NamedTuple):
-    """A forest plot of one group; ``has_numbers`` when at least one interval or a pooled result is drawn.
+    """A forest plot of one group with at least one estimable result.
 
     ``caption`` says in one line what the plot rests on: studies, whether pooled, certainty.
     """
 
     plot: Plot
     group: ComparisonGroup
-    has_numbers: bool
     caption: str
 
 
-def _caption(heading: str, group: ComparisonGroup) -> str:
-    if group.k == 0:
-        return f"{heading}: no studies"
+def _caption(heading: str, group: ComparisonGroup, names: dict) -> str:
     studies = f"{group.k} {'study' if group.k == 1 else 'studies'}"
     pooled = f"pooled ({group.pooled.method})" if group.pooled is not None else "not pooled"
-    grade = group.certainty.grade.replace("_", " ")
-    return f"{heading}, {group.key['outcome']} ({group.key['window']}): {studies}, {pooled}, certainty {grade}"
+    grade = GRADE_NAMES.get(group.certainty.grade, group.certainty.grade)
+    return (f"{heading}, {outcome_name(group.key['outcome'], names)} ({group.key['window']}): "
+            f"{studies}, {pooled}, certainty {grade}")
 
 
 class ForestSection(NamedTuple):
@@ -210,26 +340,36 @@ class ForestSection(NamedTuple):
     figures: tuple[ForestFigure, ...]
 
 
-def forest_sections(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTION_COMPARATORS) -> list[ForestSection]:
-    """Forest plots for every outcome of every comparison, in a fixed order.
+def estimable(group: ComparisonGroup) -> bool:
+    """At least one result of the group has an estimate and a confidence interval."""
+    rows = group.rows
+    return bool((rows["estimate"].notna() & rows["ci_low"].notna() & rows["ci_high"].notna()).any())
 
-    A head-to-head or add-on comparison without studies gets one "No studies" figure, so the
-    gap is drawn rather than skipped; package and unknown-status comparisons appear only when
-    they hold studies.
+
+def forest_sections(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTION_COMPARATORS,
+                    traced_ids: set | None = None, topic: Topic | None = None) -> list[ForestSection]:
+    """Forest plots of the comparisons that have at least one estimable result, in a fixed order.
+
+    Groups without an estimate and CI are not drawn (an empty box says nothing the tables do
+    not); :func:`undrawn_comparisons` names the comparisons left out. With ``traced_ids``, a
+    group resting only on studies that cannot be traced is not drawn either.
     """
+    names = outcomes(topic)
     sections = []
     for comparator in comparators:
         for kind in DESIGN_KIND_ORDER:
-            groups = _groups(synthesis, comparator, kind)
-            if not groups and kind not in ALWAYS_SHOWN_KINDS:
-                continue
-            if not groups:
-                # An empty group draws the "No studies" figure with the synthesis's own sentence.
-                groups = [synthesis.group(comparator, "any outcome", add_on=kind == "add_on", design_group=None)]
-            figures = []
-            for g in groups:
-                plot = forest_plot(g)
-                has_numbers = bool(plot.data["ci_low"].notna().any()) if len(plot.data) else False
-                figures.append(ForestFigure(plot, g, has_numbers, _caption(comparison_label(comparator, kind), g)))
-            sections.append(ForestSection(comparator, kind, comparison_label(comparator, kind), tuple(figures)))
+            heading = comparison_label(comparator, kind)
+            groups = [g for g in _groups(synthesis, comparator, kind) if estimable(g)
+                      and (traced_ids is None or set(g.rows["study_id"].dropna()) & traced_ids)]
+            figures = tuple(ForestFigure(forest_plot(g), g, _caption(heading, g, names)) for g in groups)
+            if figures:
+                sections.append(ForestSection(comparator, kind, heading, figures))
     return sections
+
+
+def undrawn_comparisons(synthesis: Synthesis, sections: list[ForestSection],
+                        comparators: tuple[str, ...] = INJECTION_COMPARATORS) -> list[str]:
+    """Comparisons with studies but no forest plot, because none of their results is estimable."""
+    drawn = {(s.comparator_class, s.design_kind) for s in sections}
+    return [comparison_label(c, k) for c in comparators for k in DESIGN_KIND_ORDER
+            if _groups(synthesis, c, k) and (c, k) not in drawn]

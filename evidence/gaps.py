@@ -24,6 +24,7 @@ import pandas as pd
 
 from .certainty import SMALL_TRIAL, SURROGATE_OUTCOMES
 from .comparisons import ALWAYS_SHOWN_KINDS, DESIGN_KIND_ORDER, INJECTION_COMPARATORS, study_names
+from .labels import MACHINE_EXTRACTED
 from .synthesis import PACKAGE, Synthesis, comparison_label
 
 GAP_COLUMNS = ("comparison", "gap", "statement", "study_ids")
@@ -76,7 +77,8 @@ def _comparison_gaps(kind: str, rows: pd.DataFrame, synthesis_groups: list) -> l
         gaps.append(("no_pmid", f"No PMID, so not checkable or citable from PubMed: {study_names(no_pmid)}.", _ids(no_pmid)))
     automatic = rows[rows["provenance"] != "curated"]
     if len(automatic):
-        gaps.append(("automatic", f"Extracted automatically, not checked by a curator: {study_names(automatic)}.", _ids(automatic)))
+        gaps.append(("automatic", f"{MACHINE_EXTRACTED.capitalize()} (read from the abstract by `evidence classify`, "
+                                  f"not checked by a curator): {study_names(automatic)}.", _ids(automatic)))
     stated, computed = rows["direction"], rows["direction_from_numbers"]
     mismatch = rows[stated.notna() & computed.isin(["favours_acupuncture", "favours_comparator", "no_difference"])
                     .fillna(False).astype(bool) & (stated != computed).fillna(False).astype(bool)]

@@ -7,12 +7,17 @@ view from the tables ``evidence.load`` returns; ``counts_by`` and ``corpus_flow`
 The flow is honest about what each count is. On a store, "identified" means records the
 PubMed query returned (fetched) or that were imported from PubMed exports. On the snapshot
 alone there are no raw query results: "identified" counts the curated studies the snapshot's
-own manual search found (data/snapshot/README.md), so the step says so.
+own manual search found (data/snapshot/README.md), so the step says so, plus the records its
+search log names as found and left out (``read_search_log``), which leave again at screening.
+``search_description`` says when and how the records were searched, with the topic's query.
 """
 
 from __future__ import annotations
 
+import re
+import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -20,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from .comparisons import INJECTION_COMPARATORS
+from .labels import COMPARATOR_NAMES, DESIGN_NAMES, name_of
 from .plots import Plot
 
 CORPUS_COLUMNS = ("record_id", "pmid", "year", "country", "country_source", "design", "comparator_class",
@@ -105,7 +111,8 @@ def counts_by(corpus: pd.DataFrame, dimension: str) -> pd.DataFrame:
 
     Missing values are counted under "not stated" (or "not classified" for design), never
     dropped, so the counts add up to the corpus (except ``comparator_class``, where one study
-    may count under several classes and records with none count under "not stated").
+    may count under several classes and records with none count under "not stated"). Designs
+    and comparator classes are given by their names ("randomised trial", "nerve block").
 
     Returns
     -------
@@ -119,6 +126,9 @@ def counts_by(corpus: pd.DataFrame, dimension: str) -> pd.DataFrame:
         values = corpus[dimension].map(lambda v: v or [NOT_STATED]).explode()
     missing = NOT_CLASSIFIED if dimension == "design" else NOT_STATED
     values = values.astype(object).where(values.notna(), missing)
+    names = {"design": DESIGN_NAMES, "comparator_class": COMPARATOR_NAMES}.get(dimension)
+    if names:
+        values = values.map(lambda v: names.get(v, str(v).replace("_", " ")))
     counts = values.value_counts().rename("records").rename_axis(dimension).reset_index()
     if dimension == "year":
         known = counts[counts["year"] != missing].astype({"year": int}).sort_values("year")
@@ -166,53 +176,142 @@ def _reasons(pairs: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
     return tuple((reason, int(n)) for reason, n in pairs if n)
 
 
-def corpus_flow(corpus: pd.DataFrame, focus: tuple[str, ...] = INJECTION_COMPARATORS) -> Flow:
-    """Count records from identified to screened, classified, included, and included for the focus.
+@dataclass(frozen=True)
+class SearchLog:
+    """What the snapshot's search logs (``search_log/*.md``) say about the manual search.
+
+    Attributes
+    ----------
+    dates:
+        The dates the logs give (``Date: YYYY-MM-DD`` lines), oldest first.
+    queries:
+        Logged query rows (table rows starting with a query number).
+    excluded:
+        Logged query rows that name a record found and left out ("excluded", "not recorded",
+        "not in scope"): at least that many records were screened out, perhaps more.
+    """
+
+    dates: tuple[str, ...] = ()
+    queries: int = 0
+    excluded: int = 0
+
+
+_LOG_DATE = re.compile(r"^Date:\s*(\d{4}-\d{2}-\d{2})", re.MULTILINE)
+_LOG_QUERY_ROW = re.compile(r"^\|\s*\d+(?:\s*-\s*\d+)?\s*\|.*$", re.MULTILINE)
+_LOG_EXCLUSION = re.compile(r"excluded|not recorded|not in scope", re.IGNORECASE)
+
+
+def read_search_log(snapshot_folder: str | Path | None) -> SearchLog:
+    """Count the snapshot's logged queries and exclusions; an absent folder gives an empty log."""
+    folder = Path(snapshot_folder) / "search_log" if snapshot_folder is not None else None
+    if folder is None or not folder.is_dir():
+        return SearchLog()
+    dates, queries, excluded = set(), 0, 0
+    for path in sorted(folder.glob("*.md")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        dates.update(_LOG_DATE.findall(text))
+        rows = _LOG_QUERY_ROW.findall(text)
+        queries += len(rows)
+        excluded += sum(bool(_LOG_EXCLUSION.search(row)) for row in rows)
+    return SearchLog(tuple(sorted(dates)), queries, excluded)
+
+
+def search_description(tables: dict[str, pd.DataFrame], data_dir: str | Path, snapshot_folder: str | Path | None,
+                       query: str) -> list[str]:
+    """Plain sentences saying how the records were searched: when, with what query, how many found.
+
+    Parameters
+    ----------
+    tables:
+        From :func:`evidence.load`.
+    data_dir:
+        The store; its fetch manifests give the PubMed searches run (date, count, query).
+    snapshot_folder:
+        The snapshot folder whose ``search_log/`` describes the manual search (None: no snapshot).
+    query:
+        The topic's PubMed query, shown in full.
+    """
+    from .fetch import list_runs  # the fetcher owns the manifest format
+    from .store import Store
+
+    lines = []
+    runs = list_runs(Store(data_dir)) if Path(data_dir).is_dir() else []
+    for run in runs:
+        when = str(run.get("finished") or run.get("started") or "date not recorded")[:10]
+        lines.append(f"PubMed search (E-utilities) on {when}: {run.get('count', 'an unknown number of')} records matched "
+                     f"the query, status {run.get('status', 'unknown')}; Entrez dates {run.get('mindate')} to {run.get('maxdate')}.")
+    imported = int((tables["articles"]["source"] != "snapshot").sum())
+    if imported and not runs:
+        lines.append(f"{imported} PubMed records were imported from PubMed exports (no search run by this tool).")
+    log = read_search_log(snapshot_folder)
+    if snapshot_folder is not None and log.queries:
+        lines.append(f"Curated snapshot: a manual search of stored public pages (PubMed, PMC, journals, registries, "
+                     f"guidelines) on {', '.join(log.dates) or 'a date not logged'}, {log.queries} logged queries; "
+                     f"{log.excluded} of them name a record found and left out. The queries are listed in "
+                     "data/snapshot/search_log/.")
+    if not lines:
+        lines.append("No search is recorded: the store is empty and no snapshot is loaded.")
+    lines.append(f"The topic's PubMed query (used by `evidence fetch`): {query}")
+    return lines
+
+
+def corpus_flow(corpus: pd.DataFrame, focus: tuple[str, ...] = INJECTION_COMPARATORS,
+                search_log: SearchLog | None = None) -> Flow:
+    """Count records from identified to screened, included, included for the focus, and its trials.
 
     Parameters
     ----------
     corpus:
         From :func:`corpus_frame`.
     focus:
-        Comparator classes of the last step (default: nerve blocks and injections).
+        Comparator classes of the last steps (default: nerve blocks and injections).
+    search_log:
+        The snapshot's logged search (:func:`read_search_log`): the records its queries found
+        and left out are counted as identified and excluded at screening.
 
     Returns
     -------
     Flow
     """
+    log = search_log or SearchLog()
     in_store = int(corpus["in_store"].sum())
     from_snapshot = len(corpus) - in_store
     if in_store:
         identified_meaning = (f"{in_store} records in the store (PubMed records fetched with the topic query or "
-                              f"imported from PubMed exports), plus {from_snapshot} curated snapshot studies not in it.")
+                              f"imported from PubMed exports), plus {from_snapshot} curated snapshot studies not in it")
     elif from_snapshot:
-        identified_meaning = ("No records from a PubMed query: the store is empty, so these are the curated "
-                              "snapshot's studies, found by its manual search (see data/snapshot/README.md).")
+        identified_meaning = ("No records from a PubMed query (the store is empty): the curated snapshot's studies, "
+                              "found by its manual search (data/snapshot/search_log/)")
     else:
-        identified_meaning = "Nothing to count: the store is empty and no snapshot is loaded."
+        identified_meaning = "Nothing to count: the store is empty and no snapshot is loaded"
+    if log.excluded:
+        identified_meaning += f", plus at least {log.excluded} records its search log names as found and left out"
     live = corpus[~corpus["retracted"]]
     screened = live[live["screened"]]
-    classified = screened[screened["design"].notna()]
-    included = classified[classified["has_findings"]]
-    focused = included[included["finding_comparators"].map(lambda classes: bool(set(classes) & set(focus)))]
-    no_findings = classified[~classified["has_findings"]]["design"].value_counts()
+    included = screened[screened["has_findings"] & screened["design"].notna()]
+    focused = included[included["finding_comparators"].map(lambda classes: bool(set(classes) & set(focus))).astype(bool)]
+    trials = focused[focused["design"] == "rct"]
+    no_findings = screened[~screened["has_findings"]]["design"].fillna(NOT_CLASSIFIED).value_counts()
     focus_names = ", ".join(c.replace("_", " ") for c in focus)
     steps = (
-        FlowStep("identified", len(corpus), identified_meaning),
-        FlowStep("screened", len(screened),
+        FlowStep("identified", len(corpus) + log.excluded, identified_meaning + "."),
+        FlowStep("screened and recorded", len(screened),
                  "Records with a row in the studies table: read for design and comparison, by a curator "
                  "(snapshot) or by `evidence classify` (automatic).",
-                 _reasons([("retracted", corpus["retracted"].sum()),
+                 _reasons([("left out at screening (search log)", log.excluded),
+                           ("retracted", corpus["retracted"].sum()),
                            ("not screened yet (no studies row; run `evidence classify`)", (~live["screened"]).sum())])),
-        FlowStep("classified", len(classified), "Screened records with a study design assigned.",
-                 _reasons([("design could not be told", screened["design"].isna().sum())])),
-        FlowStep("included", len(included),
-                 "Classified studies with at least one reported effect in the findings table: these reach the synthesis.",
-                 _reasons([(f"no reported effect ({design.replace('_', ' ')})", n) for design, n in no_findings.items()])),
-        FlowStep(f"included: vs {focus_names}", len(focused),
+        FlowStep("included in the synthesis", len(included),
+                 "Studies with a design and at least one reported effect in the findings table.",
+                 _reasons([(f"no reported effect ({name_of(design, DESIGN_NAMES)})", n)
+                           for design, n in no_findings.items()]
+                          + [("design could not be told", (screened["has_findings"] & screened["design"].isna()).sum())])),
+        FlowStep(f"compare with {focus_names}", len(focused),
                  f"Included studies with a finding comparing acupuncture with {focus_names} "
                  "(head-to-head, add-on or package).",
                  _reasons([("other comparators only", len(included) - len(focused))])),
+        FlowStep("randomised trials among them", len(trials),
+                 "Of those, the randomised trials.", _reasons([("other designs", len(focused) - len(trials))])),
     )
     return Flow(steps)
 
@@ -226,20 +325,24 @@ def flow_figure(flow: Flow) -> Plot:
         The figure and :meth:`Flow.summary_frame` (the numbers drawn).
     """
     steps = flow.steps
-    figure = _figure(10, 1.1 * len(steps) + 0.3)
+    figure = _figure(12, 1.3 * len(steps) + 0.3)
     ax = figure.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
-    ax.set_xlim(0, 10)
-    ax.set_ylim(0, 1.1 * len(steps))
+    ax.set_xlim(0, 12)
+    ax.set_ylim(0, 1.3 * len(steps))
     for i, step in enumerate(steps):
-        y = 1.1 * (len(steps) - i) - 0.9
-        ax.add_patch(FancyBboxPatch((0.2, y), 5.2, 0.6, boxstyle="round,pad=0.05", fc="#e8eef5", ec="#1f4e79"))
-        ax.text(2.8, y + 0.3, f"{step.step}: {step.records} records", ha="center", va="center", fontsize=9.5, wrap=True)
+        y = 1.3 * (len(steps) - i) - 1.1
+        ax.add_patch(FancyBboxPatch((0.2, y), 6.0, 0.8, boxstyle="round,pad=0.05", fc="#e8eef5", ec="#1f4e79"))
+        label = "\n".join(textwrap.wrap(f"{step.step}: {step.records} records", 52))
+        ax.text(3.2, y + 0.4, label, ha="center", va="center", fontsize=12)
         if i:
-            ax.annotate("", xy=(2.8, y + 0.66), xytext=(2.8, y + 1.04), arrowprops={"arrowstyle": "->"})
+            ax.annotate("", xy=(3.2, y + 0.86), xytext=(3.2, y + 1.24), arrowprops={"arrowstyle": "->"})
         if step.excluded:
-            text = "\n".join(f"{reason}: {n}" for reason, n in step.excluded)
-            ax.text(5.7, y + 0.85, "left before this step:\n" + text, va="center", fontsize=7, color="#444444")
+            # At most four reasons beside a box; the rest are summed, so no text runs into the next box.
+            shown = list(step.excluded[:3]) + ([("other reasons", sum(n for _, n in step.excluded[3:]))]
+                                               if len(step.excluded) > 3 else [])
+            text = "\n".join(f"{reason}: {n}" for reason, n in shown)
+            ax.text(6.5, y + 1.05, "left before this step:\n" + text, va="center", fontsize=10, color="#333333")
     return Plot(figure, flow.summary_frame())
 
 
@@ -276,9 +379,9 @@ def corpus_figure(corpus: pd.DataFrame) -> Plot:
                 rest = counts.iloc[MAX_BARS - 1:]
                 others = pd.DataFrame({dimension: [f"{len(rest)} others"], "records": [int(rest["records"].sum())]})
                 counts = pd.concat([counts.iloc[:MAX_BARS - 1], others], ignore_index=True)
-            labels = [str(v).replace("_", " ")[:28] for v in counts[dimension]]
+            labels = [str(v)[:28] for v in counts[dimension]]
             ax.barh(range(len(counts)), counts["records"], color="#1f4e79")
-            ax.set_yticks(range(len(counts)), labels, fontsize=8)
+            ax.set_yticks(range(len(counts)), labels, fontsize=10)
             ax.invert_yaxis()
             ax.set_title(dimension.replace("_", " ").capitalize(), fontsize=10)
         ax.set_xlabel("records" if dimension != "year" else "")
@@ -293,7 +396,9 @@ def data_source_text(tables: dict[str, pd.DataFrame], data_dir: str, snapshot: b
     articles = tables["articles"]
     in_store = int((articles["source"] != "snapshot").sum())
     curated = int((tables["studies"]["provenance"] == "curated").sum())
-    parts = [f"store at {data_dir}: {in_store} PubMed records" if in_store else f"store at {data_dir}: empty"]
+    # The folder's name only: a report is shared, and a local build path means nothing to its reader.
+    store = Path(str(data_dir)).name or "data"
+    parts = [f"store (folder {store}): {in_store} PubMed records" if in_store else f"store (folder {store}): empty"]
     if snapshot:
         parts.append(f"curated snapshot: {curated} studies, {int((tables['findings']['provenance'] == 'curated').sum())} findings")
     else:

@@ -2,7 +2,7 @@
 
 Output folder (``out_dir``)::
 
-    index.html              self-contained: links, key figures (base64 PNG), headline table, gaps
+    index.html              self-contained: bottom line, study table, review basics, key figures (base64 PNG)
     NN_name.html            each notebook in notebooks/, executed, code hidden
     evidence_table.csv      every finding comparing acupuncture with nerve blocks and injections
     evidence_table.xlsx     the same, with the headline table and an "about" sheet
@@ -32,14 +32,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from .comparisons import evidence_table, headline_table
 from .dataset import load
 from .errors import EvidenceError
-from .gaps import evidence_gaps
-from .overview import corpus_flow, corpus_frame, data_source_text
+from .front_page import front_content, index_html
+from .labels import MACHINE_EXTRACTED, is_missing
+from .overview import data_source_text
 from .plots import Plot
 from .store import atomic_write_bytes
 from .synthesis import synthesize
+from .topic import load_topic
 
 FIGURE_KEY = "evidence_figure"
 """Output metadata key that marks a figure shown by :func:`show_figure`."""
@@ -124,23 +125,30 @@ def configure_display() -> None:
     pd.set_option("display.max_colwidth", None)
 
 
+LINK_COLUMNS = {"source_url": "source", "preferred_source": "source", "link": "PubMed or DOI",
+                "mid_source": "source", "Source": "source", "Source of the MID": "source"}
+"""Columns of URLs that :func:`display_table` shows as short links, with the link text."""
+
+
 def display_table(df: pd.DataFrame):
-    """A table for reading in a notebook or its HTML: no index, two decimals, "—" for missing,
-    text left-aligned, source URLs as short links.
+    """A table for reading in a notebook or its HTML: no index, headers in words ("source url", not
+    "source_url"), two decimals, "—" for missing, text left-aligned, URLs as short links.
 
     Returns
     -------
     pandas.io.formats.style.Styler
     """
-    def link(url: object) -> str:
-        return "—" if pd.isna(url) else f'<a href="{html.escape(str(url))}">source</a>'
+    def link(text: str):
+        return lambda url: "—" if pd.isna(url) else f'<a href="{html.escape(str(url))}">{text}</a>'
 
+    links = {c: t for c, t in LINK_COLUMNS.items() if c in df.columns}
     floats = [c for c in df.columns if str(df[c].dtype) in ("Float64", "float64")]
     styler = df.style.hide(axis="index").format(precision=2, na_rep="—", escape="html", subset=floats or None)
-    others = [c for c in df.columns if c not in floats and c != "source_url"]
+    others = [c for c in df.columns if c not in floats and c not in links]
     styler = styler.format(na_rep="—", escape="html", subset=others or None)
-    if "source_url" in df.columns:
-        styler = styler.format(link, subset=["source_url"])
+    for column, text in links.items():
+        styler = styler.format(link(text), subset=[column])
+    styler = styler.format_index(lambda c: str(c).replace("_", " "), axis="columns")
     return styler.set_properties(**{"text-align": "left", "vertical-align": "top"}).set_table_styles(
         [{"selector": "th", "props": [("text-align", "left")]}])
 
@@ -279,92 +287,61 @@ def notebook_figures(nb, *, key_only: bool = False) -> list[tuple[str, str]]:
     return found
 
 
-def _excel_ready(df: pd.DataFrame) -> pd.DataFrame:
-    """Plain Python values (None for missing) so openpyxl writes empty cells, never 'NA' or errors."""
-    return df.astype(object).where(df.notna(), None)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV injection")."""
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, with a leading apostrophe (the OWASP rule).
+
+    Only text is changed: numbers stay numbers (a negative estimate is not a formula).
+    """
+    def neutral(value: object) -> object:
+        return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+    out = df.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].map(neutral, na_action="ignore")
+    return out
+
+
+def _write_sheet(sheet, df: pd.DataFrame) -> None:
+    """Header and rows into an openpyxl sheet; every text cell is an explicit (inline) string.
+
+    openpyxl turns a value starting with "=" into a formula; setting the cell's type to string
+    afterwards writes it as text, so an imported title or a p-value such as "= 0.21" can never
+    run in a reader's spreadsheet. Missing values stay empty cells.
+    """
+    sheet.append([str(c) for c in df.columns])
+    for values in df.astype(object).itertuples(index=False):
+        sheet.append([None if is_missing(v) else (v.item() if hasattr(v, "item") else v) for v in values])
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
 
 
 def write_tables(evidence: pd.DataFrame, headline: pd.DataFrame, out_dir: Path, about: list[str]) -> list[Path]:
-    """Write ``evidence_table.csv`` and ``evidence_table.xlsx`` (sheets: evidence, headline, about)."""
+    """Write ``evidence_table.csv`` and ``evidence_table.xlsx`` (sheets: evidence, headline, about).
+
+    Cells that would start a formula are written as text in both (see :func:`csv_safe` and
+    :func:`_write_sheet`).
+    """
+    from openpyxl import Workbook
+
     csv_path, xlsx_path = out_dir / "evidence_table.csv", out_dir / "evidence_table.xlsx"
     # utf-8-sig: spreadsheet programs read the byte-order mark and show CJK titles and URLs correctly.
-    _write_bytes(csv_path, evidence.to_csv(index=False).encode("utf-8-sig"))
+    _write_bytes(csv_path, csv_safe(evidence).to_csv(index=False).encode("utf-8-sig"))
+    book = Workbook()
+    book.active.title = "evidence"
+    _write_sheet(book.active, evidence)
+    _write_sheet(book.create_sheet("headline"), headline)
+    _write_sheet(book.create_sheet("about"), pd.DataFrame({"about": about}))
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _excel_ready(evidence).to_excel(writer, sheet_name="evidence", index=False)
-        _excel_ready(headline).to_excel(writer, sheet_name="headline", index=False)
-        pd.DataFrame({"about": about}).to_excel(writer, sheet_name="about", index=False)
+    book.save(buffer)
     _write_bytes(xlsx_path, buffer.getvalue())
     return [csv_path, xlsx_path]
-
-
-_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 72rem; margin: 2rem auto;
-       padding: 0 1rem; color: #1a1a1a; line-height: 1.45; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.25rem; margin-top: 2rem;
-     border-bottom: 1px solid #ccc; } .meta { color: #555; }
-.notice { background: #fff8e1; border-left: 4px solid #e0a800; padding: .6rem 1rem; }
-table { border-collapse: collapse; font-size: .85rem; } th, td { border: 1px solid #ccc; padding: .3rem .5rem;
-     vertical-align: top; text-align: left; } th { background: #eef2f7; }
-figure { margin: 1.2rem 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
-figcaption { font-size: .9rem; color: #333; } .gap-list li { margin-bottom: .3rem; }
-"""
-
-HEADLINE_COLUMNS = {
-    "comparison": "Comparison", "studies": "Studies (n)", "randomised_trials": "Randomised trials",
-    "participants_in_trials": "Participants in the compared arms of trials", "outcomes": "Outcomes", "pooled_results": "Pooled results",
-    "certainty": "Certainty", "unverified_studies": "Unverified", "studies_without_pmid": "Without PMID",
-    "studies_listed": "Which studies",
-}
-
-
-def _headline_html(headline: pd.DataFrame) -> str:
-    shown = headline.rename(columns=HEADLINE_COLUMNS).astype(object).where(headline.notna().to_numpy(), "not stated")
-    return shown.to_html(index=False, escape=True, border=0)
-
-
-def _gaps_html(gaps: pd.DataFrame) -> str:
-    if gaps.empty:
-        return "<p>The checks found no gaps (read the certainty grades before relying on any result).</p>"
-    parts = []
-    for comparison, rows in gaps.groupby("comparison", sort=False):
-        items = "".join(f"<li>{html.escape(s)}</li>" for s in rows["statement"])
-        parts.append(f"<h3>{html.escape(comparison)}</h3><ul class='gap-list'>{items}</ul>")
-    return "".join(parts)
-
-
-def _flow_html(tables: dict[str, pd.DataFrame]) -> str:
-    flow = corpus_flow(corpus_frame(tables)).summary_frame()
-    return flow.to_html(index=False, escape=True, border=0)
-
-
-def index_html(*, title: str, built: str, source: str, pages: list[Path], figures: list[tuple[str, str]],
-               headline: pd.DataFrame, gaps: pd.DataFrame, flow: str, tables: list[Path]) -> str:
-    """The report's front page, one self-contained HTML document (figures inlined as base64 PNG)."""
-    links = "".join(f'<li><a href="{html.escape(p.name)}">{html.escape(p.stem.replace("_", " "))}</a></li>' for p in pages)
-    downloads = " and ".join(f'<a href="{html.escape(p.name)}">{html.escape(p.name)}</a>' for p in tables)
-    figure_html = "".join(
-        f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{png}">'
-        f"<figcaption>{html.escape(caption)}</figcaption></figure>" for caption, png in figures
-    ) or "<p>No figure with numbers to draw (see the notebooks for the 'No studies' panels).</p>"
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>
-<h1>{html.escape(title)}</h1>
-<p class="meta">Built {html.escape(built)}. {html.escape(source)}</p>
-<p class="notice">{NOTICE}</p>
-<h2>Notebooks</h2><ul>{links}</ul>
-<p>Every finding with its PMID and source URL: {downloads}.</p>
-<h2>Headline: acupuncture compared with nerve blocks and injections</h2>
-<p>Head-to-head (acupuncture instead of the injection) and add-on (acupuncture added to the injection,
-against the injection alone) are different questions and are counted apart. Certainty is a GRADE-style
-grade computed from the tables; its reasons are in notebook 02.</p>
-{_headline_html(headline)}
-<h2>What the evidence does not show</h2>{_gaps_html(gaps)}
-<h2>Key figures</h2>{figure_html}
-<h2>From records to synthesis</h2>{flow}
-</body></html>
-"""
 
 
 def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: bool = True,
@@ -398,6 +375,7 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     SnapshotError, StoreError
         The data cannot be loaded (raised before any notebook runs).
     """
+    from .snapshot import snapshot_dir
     from .store import default_data_dir
 
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
@@ -409,6 +387,8 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     snapshot_folder = Path(snapshot_folder).resolve() if snapshot_folder else None
     tables = load(data_dir, snapshot=snapshot, snapshot_folder=snapshot_folder)
     synthesis = synthesize(tables["studies"], tables["findings"])
+    topic = load_topic()
+    content = front_content(tables, synthesis, data_dir, (snapshot_folder or snapshot_dir()) if snapshot else None, topic)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -426,14 +406,17 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     about = [f"Built {built}.", source, html.unescape(_strip_tags(NOTICE)),
              "One row per finding; estimate and CI on the reporting scale (ratios as ratios).",
-             "p_value is as the source printed it; direction_reported is the source's own statement."]
-    headline = headline_table(synthesis)
-    result.tables = write_tables(evidence_table(synthesis, tables["findings"]), headline, out_dir, about)
+             "p_value is as the source printed it; direction_reported is the source's own statement.",
+             f"extraction: 'curated', or '{MACHINE_EXTRACTED}' for rows found by evidence classify.",
+             "traceable: false for a study with no title, PMID or DOI (listed apart in the report).",
+             "Cells that began with =, +, -, @, a tab or a carriage return are written as text "
+             "(with a leading apostrophe in the CSV)."]
+    result.tables = write_tables(content.evidence, content.headline, out_dir, about)
     result.figures = len(figures)
     _write_text(result.index, index_html(
         title="Acupuncture for sciatica compared with nerve blocks and injections: evidence report",
-        built=built, source=source, pages=result.notebooks, figures=figures, headline=headline,
-        gaps=evidence_gaps(synthesis), flow=_flow_html(tables), tables=result.tables,
+        built=built, source=source, notice=NOTICE, pages=result.notebooks, figures=figures,
+        tables=result.tables, content=content,
     ))
     return result
 

@@ -9,11 +9,15 @@ import pandas as pd
 import pytest
 
 import evidence
-from evidence.comparisons import EVIDENCE_TABLE_COLUMNS, evidence_table, forest_sections, headline_table
+from evidence.comparisons import (
+    EVIDENCE_TABLE_COLUMNS, evidence_table, forest_sections, headline_table, undrawn_comparisons,
+)
 from evidence.effects import z_critical
 from evidence.gaps import evidence_gaps, gaps_markdown
-from evidence.overview import COUNT_DIMENSIONS, corpus_figure, corpus_flow, corpus_frame, counts_by, flow_figure
-from evidence.plots import NO_STUDIES
+from evidence.overview import (
+    COUNT_DIMENSIONS, corpus_figure, corpus_flow, corpus_frame, counts_by, flow_figure, read_search_log,
+    search_description,
+)
 from evidence.synthesis import synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -43,11 +47,44 @@ def steps(flow) -> dict[str, int]:
 def test_flow_on_the_snapshot_alone_says_there_were_no_query_hits(snapshot_only):
     flow = corpus_flow(corpus_frame(snapshot_only))
     counts = steps(flow)
-    assert list(counts.values()) == [6, 6, 6, 5, 4]
+    assert list(counts.values()) == [6, 6, 5, 4, 4]
     assert "No records from a PubMed query" in flow.steps[0].meaning
     # The guideline has no findings, so it leaves before "included", with its design named.
-    assert flow.steps[3].excluded == (("no reported effect (guideline)", 1),)
-    assert flow.steps[4].excluded == (("other comparators only", 1),)
+    assert flow.steps[2].excluded == (("no reported effect (guideline)", 1),)
+    assert flow.steps[3].excluded == (("other comparators only", 1),)
+
+
+def write_search_log(folder: Path) -> Path:
+    """A search log in the snapshot's format: two dated parts, four query rows, two exclusions."""
+    log = folder / "search_log"
+    log.mkdir(parents=True)
+    (log / "part-a.md").write_text(
+        "# Log A\n\nDate: 2026-11-24. Tool: search.\n\n| # | corpus | query | found |\n|---|---|---|---|\n"
+        "| 1 | pages | invented query one | trial X FOUND |\n| 2 | pages | invented query two | trial Y EXCLUDED (cervical) |\n"
+        "| 3-4 | pages | invented query three | nothing |\n", encoding="utf-8")
+    (log / "part-b.md").write_text(
+        "Date: 2026-11-25.\n\n| 1 | pages | invented query four | review Z, not recorded (not sciatica) |\n"
+        "Total: 4 look-ups, one EXCLUDED mention outside the table.\n", encoding="utf-8")
+    return folder
+
+
+def test_the_search_log_is_counted_into_the_flow(snapshot_only, tmp_path):
+    log = read_search_log(write_search_log(tmp_path / "snapshot"))
+    assert (log.dates, log.queries, log.excluded) == (("2026-11-24", "2026-11-25"), 4, 2)
+    flow = corpus_flow(corpus_frame(snapshot_only), search_log=log)
+    counts = list(steps(flow).values())
+    assert counts == [8, 6, 5, 4, 4]  # two records found and left out at screening
+    assert flow.steps[1].excluded[0] == ("left out at screening (search log)", 2)
+    assert read_search_log(tmp_path / "no-such-folder").queries == 0
+
+
+def test_search_description_gives_dates_counts_and_the_query(snapshot_only, tmp_path):
+    folder = write_search_log(tmp_path / "snapshot")
+    lines = search_description(snapshot_only, tmp_path / "empty-store", folder, query="(a) AND (b)")
+    assert any("2026-11-24, 2026-11-25" in line and "4 logged queries" in line for line in lines)
+    assert lines[-1].endswith("(a) AND (b)")
+    nothing = search_description(evidence.load(tmp_path / "e", snapshot=False), tmp_path / "e", None, query="q")
+    assert nothing[0].startswith("No search is recorded")
 
 
 def test_flow_with_a_store_counts_retracted_and_unscreened_records(with_store):
@@ -57,7 +94,7 @@ def test_flow_with_a_store_counts_retracted_and_unscreened_records(with_store):
     assert "6 records in the store" in flow.steps[0].meaning
     assert dict(flow.steps[1].excluded) == {
         "retracted": 1, "not screened yet (no studies row; run `evidence classify`)": 5}
-    assert steps(flow)["screened"] == 6
+    assert steps(flow)["screened and recorded"] == 6
     summary = flow.summary_frame()
     assert summary["records"].tolist() == [s.records for s in flow.steps]
     assert flow_figure(flow).data.equals(summary)
@@ -74,11 +111,11 @@ def test_counts_add_up_and_missing_values_are_counted(with_store):
     for dimension in ("year", "design", "country"):
         assert counts_by(corpus, dimension)["records"].sum() == len(corpus)
     design = counts_by(corpus, "design").set_index("design")["records"]
-    assert design["not classified"] == 6 and design["rct"] == 5 and design["guideline"] == 1
+    assert design["not classified"] == 6 and design["randomised trial"] == 5 and design["guideline"] == 1
     years = counts_by(corpus, "year")
     assert years["year"].tolist() == sorted(years["year"]) and years["year"].iloc[0] == 1998
     comparators = counts_by(corpus, "comparator_class").set_index("comparator_class")["records"]
-    assert comparators[ESI] == 2 and comparators["not stated"] == 7  # 6 store records + the guideline
+    assert comparators["epidural steroid injection"] == 2 and comparators["not stated"] == 7  # 6 store records + the guideline
     # A curated study's own country wins over its journal's country of publication.
     row = corpus.set_index("record_id").loc["99000102"]
     assert (row["country"], row["country_source"]) == ("Exampleland", "study")
@@ -96,29 +133,38 @@ def test_corpus_figure_draws_the_counts(with_store):
 
 
 def test_evidence_table_keeps_every_injection_finding_with_its_source(snapshot_only, synthesis):
-    table = evidence_table(synthesis, snapshot_only["findings"])
+    table = evidence_table(synthesis, snapshot_only["findings"], snapshot_only["studies"])
     assert tuple(table.columns) == EVIDENCE_TABLE_COLUMNS
-    assert set(table["comparator_class"]) == {ESI, "nerve_block", "other_injection"}
     assert len(table) == 4
-    findings = snapshot_only["findings"].set_index("study_id")
-    for row in table.itertuples():
-        assert row.source_url == findings.loc[row.study_id, "source_url"]
-    by_id = table.set_index("study_id")
-    assert by_id.loc["99000101", "p_value"] == "= 0.05"
-    assert by_id.loc["99000103", "p_value"] == "<0.05"
-    assert pd.isna(by_id.loc["ref:invented-trial-e", "pmid"])
-    assert (by_id.loc["99000101", ["estimate", "ci_low", "ci_high"]].astype(float).tolist() == [-0.8, -1.6, 0.0])
+    findings = snapshot_only["findings"].set_index("source_url")
+    assert set(table["source_url"]) == set(findings.index[findings["comparator_class"] != "sham"])
+    by_study = table.set_index("study")
+    assert by_study.loc["Alpha 2019", "p_value"] == "p = 0.05"
+    assert by_study.loc["Delta 2022", "p_value"] == "p < 0.05"
+    assert pd.isna(by_study.loc["Zeta 2018", "pmid"])
+    assert (by_study.loc["Alpha 2019", ["estimate", "ci_low", "ci_high"]].astype(float).tolist() == [-0.8, -1.6, 0.0])
+    # Readers' words, not codes; every study with a PMID links to PubMed.
+    assert by_study.loc["Alpha 2019", "outcome"] == "leg pain (VAS)"
+    assert by_study.loc["Alpha 2019", "acupuncture_form"] == "manual acupuncture"
+    assert by_study.loc["Gamma 2021", "acupuncture_form"] == "electroacupuncture"
+    assert by_study.loc["Alpha 2019", "link"] == "https://pubmed.ncbi.nlm.nih.gov/99000101/"
+    assert by_study.loc["Alpha 2019", "design"] == "randomised trial"
+    assert by_study.loc["Delta 2022", "direction_reported"] == "favours adding acupuncture"
+    assert set(table["extraction"]) == {"curated"}
     with pytest.raises(ValueError, match="row counts differ"):
-        evidence_table(synthesis, snapshot_only["findings"].iloc[:2])
+        evidence_table(synthesis, snapshot_only["findings"].iloc[:2], snapshot_only["studies"])
 
 
-def test_headline_table_shows_empty_comparisons(synthesis):
-    headline = headline_table(synthesis).set_index("comparison")
+def test_headline_table_shows_empty_comparisons(snapshot_only, synthesis):
+    headline = headline_table(synthesis, snapshot_only["findings"], snapshot_only["studies"]).set_index("comparison")
     h2h = headline.loc["acupuncture vs epidural steroid injection"]
     assert (h2h["studies"], h2h["randomised_trials"], h2h["participants_in_trials"], h2h["pooled_results"]) == (2, 2, 140, 1)
     empty = headline.loc["acupuncture + epidural steroid injection vs epidural steroid injection"]
     assert (empty["studies"], empty["certainty"], empty["studies_listed"]) == (0, "no evidence", "no studies")
     assert headline.loc["acupuncture vs other injection", "studies_listed"] == "Zeta 2018 (no PMID)"
+    assert headline.loc["acupuncture vs epidural steroid injection", "outcomes"] == "leg pain (VAS)"
+    assert headline.loc["acupuncture vs epidural steroid injection", "acupuncture_forms"] == "manual acupuncture, electroacupuncture"
+    assert headline["could_not_be_traced"].sum() == 0
 
 
 def test_forest_plot_numbers_equal_the_findings(snapshot_only, synthesis):
@@ -127,28 +173,32 @@ def test_forest_plot_numbers_equal_the_findings(snapshot_only, synthesis):
     drawn = figure.plot.data.set_index("label")
     findings = snapshot_only["findings"].set_index("study_id")
     reported = findings.loc["99000101"]
-    assert drawn.loc["Alpha 2019", ["estimate", "ci_low", "ci_high"]].tolist() == [
+    assert drawn.loc["Alpha 2019 (4 weeks)", ["estimate", "ci_low", "ci_high"]].tolist() == [
         reported["estimate"], reported["ci_low"], reported["ci_high"]]
     arms = findings.loc["99000102"]
     md = arms["acu_mean"] - arms["comp_mean"]
     se = math.sqrt(arms["acu_sd"] ** 2 / arms["n_acupuncture"] + arms["comp_sd"] ** 2 / arms["n_comparator"])
-    assert drawn.loc["Gamma 2021", ["estimate", "ci_low", "ci_high"]].tolist() == pytest.approx(
+    assert drawn.loc["Gamma 2021 (6 weeks)", ["estimate", "ci_low", "ci_high"]].tolist() == pytest.approx(
         [md, md - z_critical(0.95) * se, md + z_critical(0.95) * se])
     pooled = figure.plot.data[figure.plot.data["kind"] == "pooled"].iloc[0]
     assert (pooled["estimate"], pooled["ci_low"], pooled["ci_high"]) == pytest.approx(figure.group.pooled.reported())
-    assert figure.has_numbers
-    assert figure.caption == ("acupuncture vs epidural steroid injection, leg_pain_vas (<=6 weeks): 2 studies, "
+    assert figure.caption == ("acupuncture vs epidural steroid injection, leg pain (VAS) (<=6 weeks): 2 studies, "
                               "pooled (REML), certainty " + figure.group.certainty.grade.replace("_", " "))
 
 
-def test_an_empty_comparison_draws_no_studies(synthesis):
-    section = next(s for s in forest_sections(synthesis) if s.comparator_class == ESI and s.design_kind == "add_on")
-    (figure,) = section.figures
-    texts = [t.get_text() for t in figure.plot.figure.findobj(lambda a: hasattr(a, "get_text"))]
-    assert NO_STUDIES in texts
-    assert any("No study reports" in t for t in texts)
-    assert not figure.has_numbers and figure.plot.data.empty
-    assert figure.caption.endswith("no studies")
+def test_only_comparisons_with_an_estimable_result_are_drawn(synthesis):
+    sections = forest_sections(synthesis)
+    drawn = {(s.comparator_class, s.design_kind) for s in sections}
+    # ESI head-to-head has CIs; the add-on nerve-block trial states only "better" (no numbers); the other
+    # comparisons have no study at all: neither is drawn as an empty box.
+    assert (ESI, "head_to_head") in drawn
+    assert ("nerve_block", "add_on") not in drawn and (ESI, "add_on") not in drawn
+    for section in sections:
+        for figure in section.figures:
+            rows = figure.group.rows
+            assert (rows["estimate"].notna() & rows["ci_low"].notna()).any()
+    assert "acupuncture + nerve block vs nerve block" in undrawn_comparisons(synthesis, sections)
+    assert "acupuncture vs epidural steroid injection" not in undrawn_comparisons(synthesis, sections)
 
 
 def test_gaps_name_each_weakness(synthesis):

@@ -53,7 +53,7 @@ def test_forest_numbers_equal_the_findings(tables):
     for column in ("estimate", "ci_low", "ci_high"):
         assert drawn.loc[["11", "12"], column].tolist() == source[column].astype(float).tolist()
     assert drawn["weight_percent"].sum() == pytest.approx(100)
-    assert drawn.loc["11", "label"] == "Smith 2018"
+    assert drawn.loc["11", "label"] == "Smith 2018 (4 weeks)"
     pooled = plot.data[plot.data["kind"] == "pooled"].iloc[0]
     assert (pooled["estimate"], pooled["ci_low"], pooled["ci_high"]) == pytest.approx(group.pooled.reported())
     assert len([p for p in plot.figure.axes[0].patches if isinstance(p, Polygon)]) == 1
@@ -70,7 +70,7 @@ def test_unpooled_group_has_no_diamond_and_says_why(tables):
     assert not [p for p in plot.figure.axes[0].patches if isinstance(p, Polygon)]
     assert "Not pooled: Only one study" in texts(plot.figure)
     assert "acupuncture + epidural steroid injection vs epidural steroid injection" in plot.figure.axes[0].get_title()
-    assert "favours epidural steroid injection alone" in plot.figure.axes[0].get_xlabel()
+    assert "favours the epidural steroid injection alone" in plot.figure.axes[0].get_xlabel()
 
 
 def test_ratio_forest_uses_log_axis_and_benefit_side(tables):
@@ -79,7 +79,7 @@ def test_ratio_forest_uses_log_axis_and_benefit_side(tables):
     ax = plot.figure.axes[0]
     assert ax.get_xscale() == "log"
     assert plot.data.loc[0, ["estimate", "ci_low", "ci_high"]].tolist() == [1.4, 1.1, 1.8]
-    assert ax.get_xlabel().splitlines()[1].startswith("\u2190 favours drug")
+    assert ax.get_xlabel().splitlines()[1].startswith("\u2190 favours the drug treatment")
     assert any(line.get_xdata()[0] == 1.0 for line in ax.get_lines())
 
 
@@ -96,8 +96,10 @@ def test_evidence_map_counts_studies_and_shows_empty_comparators(tables):
     plot = evidence_map(synthesize(studies, findings))
     counts = {(r.comparator_class, r.outcome): r.n_studies for r in plot.data.itertuples()}
     assert counts == {(ESI, "leg_pain_vas"): 3, ("drug", "responder"): 1}
+    x_labels = [t.get_text() for t in plot.figure.axes[0].get_xticklabels()]
     y_labels = [t.get_text() for t in plot.figure.axes[0].get_yticklabels()]
-    assert "nerve block" in y_labels
+    assert "nerve block" in x_labels and "leg pain (VAS)" in y_labels  # names from the topic, not codes
+    assert min(t.get_fontsize() for t in plot.figure.axes[0].get_xticklabels() + plot.figure.axes[0].get_yticklabels()) >= 10
     buffer = io.BytesIO()
     plot.figure.savefig(buffer, format="png")
     assert buffer.getvalue().startswith(b"\x89PNG")
@@ -118,3 +120,36 @@ def test_estimate_without_ci_is_drawn_hollow_and_labelled(tables):
     assert row["estimate"] == 1.4 and pd.isna(row["ci_low"])
     assert "no CI reported" in texts(plot.figure)
     assert "Not pooled: No study reports a confidence interval" in texts(plot.figure)
+
+
+def test_each_row_shows_its_estimate_and_ci_as_text(tables):
+    studies, findings = tables
+    plot = forest_plot(synthesize(studies, findings).group(ESI, "leg_pain_vas"))
+    shown = texts(plot.figure)
+    assert "Estimate [95% CI]" in shown
+    assert "-1.20 [-2.00, -0.40]" in shown and "-0.30 [-1.10, 0.50]" in shown
+    pooled = plot.data[plot.data["kind"] == "pooled"].iloc[0]
+    assert f"{pooled['estimate']:.2f} [{pooled['ci_low']:.2f}, {pooled['ci_high']:.2f}]" in shown
+
+
+def test_the_not_pooled_note_does_not_overlap_the_axis_label(tables):
+    studies, findings = tables
+    plot = forest_plot(synthesize(studies, findings).group(ESI, "leg_pain_vas", add_on=True))
+    figure = plot.figure
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    ax = figure.axes[0]
+    note = next(t for t in ax.texts if t.get_text().startswith("Not pooled"))
+    label_box, note_box = ax.xaxis.label.get_window_extent(renderer), note.get_window_extent(renderer)
+    tick_boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+    assert note_box.y1 <= label_box.y0  # below the label, not on it
+    assert not any(note_box.overlaps(box) for box in tick_boxes)
+
+
+def test_machine_extracted_rows_are_labelled_on_the_plot(tables):
+    studies, findings = tables
+    findings.loc[findings["pmid"] == "12", "provenance"] = "auto"
+    plot = forest_plot(synthesize(studies, findings).group(ESI, "leg_pain_vas"))
+    labels = plot.data.set_index("pmid")["label"]
+    assert "machine-extracted, not verified" in labels["12"]
+    assert "machine-extracted" not in labels["11"]

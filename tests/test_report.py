@@ -7,6 +7,7 @@ the shipped snapshot when data/snapshot/ is present.
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
@@ -41,6 +42,18 @@ def fixture_report(store_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def classified_report(tmp_path_factory):
+    """The fixture store after `evidence classify`: its one finding is machine-extracted."""
+    from evidence.annotate import annotate_store
+    from evidence.store import Store
+
+    store = tmp_path_factory.mktemp("classified")
+    Store(store).import_files([FIXTURES / "pubmed_sample.xml"])
+    annotate_store(store)
+    return build_report(store, tmp_path_factory.mktemp("classified-report"), snapshot=False)
+
+
+@pytest.fixture(scope="module")
 def store_only_report(store_dir, tmp_path_factory):
     return build_report(store_dir, tmp_path_factory.mktemp("store-only"), snapshot=False)
 
@@ -65,7 +78,8 @@ def test_every_notebook_runs_and_becomes_a_page(fixture_report):
         assert "Traceback" not in text and "Error" not in text.split("</style>")[-1]
         assert "In&nbsp;[" not in text and "In [" not in text  # no prompts
         assert "import evidence" not in text  # code hidden
-        assert "Data source: store at" in text
+        assert "Data source: store (folder " in text
+        assert str(page.parent) not in text.split("</style>")[-1]  # no local build path reaches readers
 
 
 def test_notebooks_show_the_data_and_say_what_is_missing(fixture_report):
@@ -94,11 +108,46 @@ def test_index_is_self_contained_with_notice_figures_and_headline(fixture_report
     assert "Alpha 2019 (PMID 99000101); Gamma 2021 (PMID 99000102)" in index
 
 
+def test_index_answers_first_in_plain_words(fixture_report):
+    result, _ = fixture_report
+    index = result.index.read_text(encoding="utf-8")
+    body = index.split("</style>")[-1]
+    # The bottom line comes before any table, one paragraph per comparison.
+    assert body.index("<h2>Bottom line</h2>") < body.index("<table")
+    assert "<h3>Acupuncture instead of an epidural steroid injection</h3>" in body
+    assert "Alpha 2019 (randomised trial, manual acupuncture, 80 participants) found no difference on leg pain (VAS)" in body
+    assert "<h3>Acupuncture instead of a nerve block</h3><p>No study found makes this comparison.</p>" in body
+    assert "Delta 2022 (randomised trial, manual acupuncture, 40 participants; not verified against a source page) "\
+           "favoured adding manual acupuncture on Oswestry Disability Index" in body
+    # Every study with a PMID links to PubMed; readers see names, not codes or missing-value markers.
+    for pmid in ("99000101", "99000102", "99000103"):
+        assert f'href="https://pubmed.ncbi.nlm.nih.gov/{pmid}/"' in body
+    text = re.sub(r"<[^>]+>", " ", body)
+    for code in ("leg_pain_vas", "favours_acupuncture", "very_low", "NaN", "(None)", "<NA>", "ref:", "nan "):
+        assert code not in text, code
+    assert "leg pain (VAS)" in text and "Oswestry Disability Index" in text
+
+
+def test_index_holds_the_review_basics(fixture_report):
+    result, _ = fixture_report
+    body = result.index.read_text(encoding="utf-8").split("</style>")[-1]
+    assert "The topic&#x27;s PubMed query" in body and "&quot;Sciatica&quot;[MeSH]" in body
+    assert "PRISMA-style flow" in body
+    flow = re.search(r"PRISMA-style flow\)</h3>.*?(<table>.*?</table>)", body).group(1)
+    counts = [int(n) for n in re.findall(r"</td><td>(\d+)</td>", flow)]
+    assert counts[0] == 12 and counts[1] == 6 and len(set(counts)) > 2  # real, different counts per step
+    rob = re.search(r"RoB 2 domains\)</h3>.*?(<table>.*?</table>)", body).group(1)
+    assert "Randomisation process" in rob and rob.count("not assessed") == 6 * 4  # 4 trials, 6 columns each
+    scales = re.search(r"minimal important difference</h3>.*?(<table>.*?</table>)", body).group(1)
+    assert "Oswestry Disability Index" in scales or "leg pain (VAS)" in scales
+    assert "15 points on 0-100" in scales and "https://paperexplained.cn/" in scales
+
+
 def test_csv_and_xlsx_equal_the_evidence_table(fixture_report, store_dir):
     result, _ = fixture_report
     csv_path, xlsx_path = result.tables
     tables = evidence.load(store_dir, snapshot_folder=SNAPSHOT_SMALL)
-    expected = evidence_table(synthesize(tables["studies"], tables["findings"]), tables["findings"])
+    expected = evidence_table(synthesize(tables["studies"], tables["findings"]), tables["findings"], tables["studies"])
     written = read_csv(csv_path)
     assert tuple(written.columns) == EVIDENCE_TABLE_COLUMNS and len(written) == len(expected) == 4
     assert written["source_url"].tolist() == expected["source_url"].tolist()
@@ -121,12 +170,40 @@ def test_store_without_snapshot_renders_no_studies(store_only_report):
     assert "snapshot not used" in index and "no studies" in index
 
 
+def test_machine_extracted_rows_say_so_wherever_shown(classified_report):
+    result = classified_report
+    body = result.index.read_text(encoding="utf-8").split("</style>")[-1]
+    bottom_line = body[body.index("<h2>Bottom line</h2>"):body.index("<h2>The studies</h2>")]
+    studies = body[body.index("<h2>The studies</h2>"):body.index("<h2>How much evidence</h2>")]
+    for part in (bottom_line, studies):
+        assert "machine-extracted, not verified" in part
+    assert "Machine-extracted, not verified (read from the abstract" in body  # the gaps name it too
+    written = read_csv(result.tables[0])
+    assert len(written) >= 1 and set(written["extraction"]) == {"machine-extracted, not verified"}
+    comparison = result.notebooks[1].read_text(encoding="utf-8")
+    assert "machine-extracted, not verified" in comparison
+
+
 def test_the_shipped_snapshot(snapshot_report):
     written = read_csv(snapshot_report.tables[0])
     assert len(written) > 0 and written["source_url"].notna().all()
     shipped = pd.read_json(SHIPPED_SNAPSHOT / "studies.jsonl", lines=True, dtype={"pmid": str})
     assert set(written["pmid"].dropna()) <= set(shipped["pmid"].dropna())
     assert snapshot_report.figures >= 1
+    body = snapshot_report.index.read_text(encoding="utf-8").split("</style>")[-1]
+    # The only head-to-head comparison with a nerve block favours the block: the bottom line says so.
+    block = re.search(r"<h3>Acupuncture instead of a nerve block</h3><p>(.*?)</p>", body).group(1)
+    assert "favoured the nerve block" in block
+    for pmid in written["pmid"].dropna().unique():
+        assert f'href="https://pubmed.ncbi.nlm.nih.gov/{pmid}/"' in body
+    text = re.sub(r"<[^>]+>", " ", body)
+    for code in ("ref:", "partly_supported", "pain_nrs", " odi", "NaN", "(None)", str(snapshot_report.out_dir)):
+        assert code not in text, code
+    # Figures are drawn with 10-point text or larger at 110 dpi (15 px); a figure at most 1600 px wide is shrunk
+    # by at most a quarter in the page's 1200 px column, so no label falls below about 11 px on screen.
+    widths = [int.from_bytes(base64.b64decode(png)[16:20], "big")  # the PNG header's width field
+              for png in re.findall(r'src="data:image/png;base64,([^"]+)"', body)]
+    assert widths and max(widths) <= 1600, widths
 
 
 def failing_notebook(folder: Path) -> Path:
