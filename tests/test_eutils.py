@@ -354,3 +354,40 @@ def test_expired_history_then_epost(server, clock):
         batch = client.efetch(fresh, 10, result.ids[10:20])
     assert set(batch.pmids) == set(result.ids[10:20])
     assert [r.endpoint for r in server.log] == ["esearch", "efetch", "epost", "efetch"]
+
+
+def test_gives_up_after_the_time_budget_not_a_count(server, clock):
+    # Waits of 0.5, 1, 2, then 4 s (the cap): the 28th attempt would end its wait past 100 s.
+    retry = RetryPolicy(budget=100, backoff_base=0.5, backoff_max=4, jitter=0)
+    with make_client(server, clock, retry=retry) as client:
+        server.inject("esearch", "reset", times=1000)
+        with pytest.raises(NetworkUnavailableError, match="gave up after 28 attempts in 100 s, retry budget 100 s"):
+            client.esearch(TERM)
+    assert len(server.log) == 28 and sum(clock.sleeps) == pytest.approx(99.5)
+
+
+def test_backoff_is_jittered_by_the_injected_draw(server, clock):
+    retry = RetryPolicy(budget=5, backoff_base=0.5, jitter=0.5)
+    with make_client(server, clock, retry=retry, draw=lambda: 0.5) as client:
+        server.inject("esearch", "503", times=2)
+        assert client.esearch(TERM).count == 120
+    assert [s for s in clock.sleeps if s > 0.01] == [pytest.approx(0.375), pytest.approx(0.75)]
+
+
+def test_a_retry_after_beyond_the_budget_gives_up_at_once(clock):
+    with EutilsTestServer(rate_limit=1, retry_after=30) as srv:
+        srv.add_corpus(TERM, 5)
+        with make_client(srv, clock) as client:
+            client.esearch(TERM)
+            with pytest.raises(RateLimitError, match="gave up at once, retry budget 5 s; the server asked to wait 30 s"):
+                client.esearch(TERM)
+        assert len(srv.log) == 2
+
+
+def test_html_error_pages_are_retried_in_short_lines(server, clock, caplog):
+    with make_client(server, clock) as client:
+        server.inject("esearch", "html", times=2, status=502)
+        assert client.esearch(TERM).count == 120
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 2
+    assert all("HTTP 502 (an HTML page titled 'Welcome to nginx!')" in w and "<" not in w for w in warnings)
