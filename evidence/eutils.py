@@ -457,8 +457,7 @@ class EutilsClient:
         if status >= 500:
             self._count("http_5xx")
             return None, EutilsServerError(
-                f"{what}: NCBI answered HTTP {status} ({self.redact(_snippet(body))}); NCBI may be busy or down: "
-                "try again later (the fetch resumes where it stopped)"), None
+                f"{what}: NCBI answered HTTP {status} ({self.redact(_snippet(body))}); NCBI may be busy or down"), None
         try:
             foreign = _foreign_content(body, status)
             if foreign is not None:

@@ -437,9 +437,17 @@ def fetch_batches(client: EutilsClient, run: FetchRun, *, workers: int = DEFAULT
             pending.append(batch)
     bar = _progress_bar("fetching", "rec")(total=run.planned, initial=run.records_done) if progress else None
 
-    def fetch_one(batch: Batch) -> Batch:
-        fetched = _efetch_with_renewal(client, run, batch)
-        run.store_batch(batch, fetched.data)
+    stop = threading.Event()  # set by the first failure: no worker starts another batch
+
+    def fetch_one(batch: Batch) -> Batch | None:
+        if stop.is_set():
+            return None
+        try:
+            fetched = _efetch_with_renewal(client, run, batch)
+            run.store_batch(batch, fetched.data)
+        except BaseException:
+            stop.set()
+            raise
         if bar is not None:
             bar.update(len(batch.pmids))
         return batch
@@ -456,7 +464,7 @@ def fetch_batches(client: EutilsClient, run: FetchRun, *, workers: int = DEFAULT
             if isinstance(failed, EutilsError):
                 raise FetchIncompleteError(run.planned - run.records_done, run.planned, str(failed)) from failed
             raise failed
-        return [f.result() for f in futures]
+        return [f.result() for f in futures]  # all stored: none was skipped
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         if bar is not None:

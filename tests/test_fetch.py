@@ -353,6 +353,7 @@ def test_fetch_command_exits_3_with_what_is_missing_then_resumes(tmp_path):
         env = {"EVIDENCE_EUTILS_URL": srv.base_url, "NCBI_EMAIL": EMAIL}
         args = ("--data-dir", str(tmp_path), "--batch-size", "100", "--workers", "1", "--retry-budget", "2")
         first = fetch_cli(env, *args)
+        tried = {r.params["retstart"] for r in srv.requests_to("efetch")}
         stored = sorted(p.name for p in tmp_path.glob("raw/fetch-*/batch-*.xml.gz"))
         srv.clear_faults()
         second = fetch_cli(env, *args)
@@ -362,6 +363,7 @@ def test_fetch_command_exits_3_with_what_is_missing_then_resumes(tmp_path):
     assert errors[0].startswith("error: fetch incomplete: 600 of 1,000 records are missing")
     assert "HTTP 503" in errors[0] and "run the same command again" in errors[0]
     assert stored == [f"batch-{n:04d}.xml.gz" for n in range(4)]  # what was fetched is kept
+    assert tried == {"0", "100", "200", "300", "400"}  # no batch is started after the failure
     assert second.exit_code == 0, second.output
     assert "resuming" in second.output and "1,000 of 1,000 records" in second.output
     assert stored_pmids(tmp_path) == Counter({p: 1 for p in pmids})
