@@ -22,7 +22,7 @@ from lxml.includes.etreepublic cimport _Element
 from lxml.includes.tree cimport xmlAttr, xmlNode
 
 from .errors import ParseError
-from .fields import article_id, pmid_problem
+from .fields import article_id, pmid_problem, without_controls
 from .fields import doi as checked_doi
 from .fields import pmid as checked_pmid
 
@@ -518,8 +518,8 @@ cdef object abstract_text(xmlNode* abstract, pmid, list out):
             position += 1
             text = text_of(el)
             if text:
-                label = attr(el, b"Label") or None
-                out.append((pmid, position, label, attr(el, b"NlmCategory") or None, text))
+                label = without_controls(attr(el, b"Label") or "") or None
+                out.append((pmid, position, label, without_controls(attr(el, b"NlmCategory") or "") or None, text))
                 parts.append(f"{label}: {text}" if label else text)
         el = el.next
     return "\n".join(parts) if parts else None

@@ -24,7 +24,7 @@ import pandas as pd
 from lxml import etree
 
 from .errors import ParseError
-from .fields import CONTROL, article_id, int_year, orcid, pmid_problem, pub_date
+from .fields import CONTROL, article_id, int_year, orcid, pmid_problem, pub_date, without_controls
 from .fields import doi as checked_doi
 from .fields import pmid as checked_pmid
 from .schema import RECORD_TABLES, frame_from_rows
@@ -456,8 +456,9 @@ def _abstract(abstract: etree._Element, pmid: str, rows: Rows) -> str | None:
         text = text_of(el)
         if not text:
             continue
-        label = el.get("Label") or None
-        rows.sections.append((pmid, position, label, el.get("NlmCategory") or None, text))
+        # Attributes are text too: their control characters go as well.
+        label = without_controls(el.get("Label") or "") or None
+        rows.sections.append((pmid, position, label, without_controls(el.get("NlmCategory") or "") or None, text))
         parts.append(f"{label}: {text}" if label else text)
     return "\n".join(parts) if parts else None
 

@@ -209,8 +209,11 @@ def test_invalid_pmids_are_refused_alike_with_their_place(bad):
 def test_control_characters_are_removed_alike():
     # XML cannot carry NUL, but DEL and the C1 controls (U+0080-U+009F) are legal characters.
     title = "Ti\x7ftle \u0080with\u009f controls &#x7f; and&#133;a next line"
-    tables = assert_same((HEAD + simple_record("99000001", title) + "</PubmedArticleSet>").encode())
+    record = simple_record("99000001", title).replace(
+        "</Article>", '<Abstract><AbstractText Label="AIM&#x9f;S" NlmCategory="\x7fOBJECTIVE">x</AbstractText></Abstract></Article>')
+    tables = assert_same((HEAD + record + "</PubmedArticleSet>").encode())
     assert tables["articles"]["title"].tolist() == ["Title with controls and a next line"]
+    assert tables["abstract_sections"][["label", "nlm_category"]].values.tolist() == [["AIMS", "OBJECTIVE"]]
 
 
 @needs_native
