@@ -11,8 +11,10 @@ What NCBI asks of every program (https://www.ncbi.nlm.nih.gov/books/NBK25497/):
 
 Every request goes through :meth:`EutilsClient.request`, which waits at the shared
 :class:`RateLimiter` before *each* attempt, so retries are rate limited too. Failures NCBI
-really produces are retried with exponential backoff: 429 (honouring ``Retry-After``),
-5xx, connection resets, timeouts, and replies cut short or malformed. Everything else is
+really produces are retried with jittered exponential backoff, for a time budget (10 minutes
+by default) rather than a number of tries: 429 (honouring ``Retry-After``), 5xx, connection
+resets, timeouts, and replies cut short or malformed. A server that answers with a web page or
+other content is not E-utilities, and is named at once instead of retried. Everything else is
 mapped to :mod:`evidence.errors` here, in one place.
 
 The API key travels only in POST bodies, is never logged, and is scrubbed from every
