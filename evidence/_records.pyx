@@ -22,6 +22,9 @@ from lxml.includes.etreepublic cimport _Element
 from lxml.includes.tree cimport xmlAttr, xmlNode
 
 from .errors import ParseError
+from .fields import article_id, pmid_problem, without_controls
+from .fields import doi as checked_doi
+from .fields import pmid as checked_pmid
 
 cdef extern from "lxml-version.h":
     const char* LXML_VERSION_STRING
@@ -133,9 +136,20 @@ cdef inline size_t unicode_space(const unsigned char* s) noexcept:
     return 0
 
 
+cdef inline size_t control(const unsigned char* s) noexcept:
+    """Byte length of the control character at ``s`` that text drops (``fields.CONTROL``: C0
+    controls other than whitespace, DEL, C1 controls other than U+0085), else 0."""
+    if s[0] < 9 or 14 <= s[0] <= 27 or s[0] == 127:
+        return 1
+    if s[0] == 0xC2 and 0x80 <= s[1] <= 0x9F and s[1] != 0x85:
+        return 2
+    return 0
+
+
 cdef int feed(Text* t, const unsigned char* s) except -1:
-    """Append one text node's content, normalising whitespace on the way."""
-    cdef size_t i = 0, run = 0, k
+    """Append one text node's content, normalising whitespace and dropping control characters
+    on the way (as ``parse.text_of`` removes them first, then splits)."""
+    cdef size_t i = 0, run = 0, k, drop
     cdef unsigned char c
     while s[i] != 0:
         c = s[i]
@@ -145,7 +159,14 @@ cdef int feed(Text* t, const unsigned char* s) except -1:
             k = unicode_space(s + i)
         else:
             k = 0
-        if k:
+        drop = control(s + i) if not k else 0
+        if drop:
+            # Removed without a trace: the text on either side joins, and a gap before it stays.
+            if i > run:
+                put(t, <const char*>s + run, i - run)
+            i += drop
+            run = i
+        elif k:
             if i > run:
                 put(t, <const char*>s + run, i - run)
             t.gap = True
@@ -310,6 +331,9 @@ def article(_Element elem, rows):
         child = child.next
     if not pmid:
         raise ParseError("a PubmedArticle has no PMID")
+    problem = pmid_problem(pmid)
+    if problem:
+        raise ParseError(problem)
     rows.begin(pmid)
     # elem.find("PubmedData/ArticleIdList"): the first ArticleIdList under any PubmedData.
     child = record.children
@@ -336,7 +360,7 @@ def article(_Element elem, rows):
                 title = text_of(child)
             elif is_named(child, b"ELocationID"):
                 if doi is None and attr_is(child, b"EIdType", b"doi", False) and attr_is(child, b"ValidYN", b"Y", True):
-                    doi = text_of(child)
+                    doi = checked_doi(text_of(child))
             elif is_named(child, b"Pagination"):
                 pages = pagination(child)
             elif is_named(child, b"Abstract"):
@@ -477,8 +501,10 @@ cdef dict article_ids(xmlNode* id_list, pmid, list out):
             value = text_of(el)
             if value:
                 id_type = attr(el, b"IdType") or "unknown"
-                out.append((pmid, id_type, value))
-                found.setdefault(id_type, value)
+                value = article_id(id_type, value)  # a malformed DOI, PMC id or PMID is dropped
+                if value is not None:
+                    out.append((pmid, id_type, value))
+                    found.setdefault(id_type, value)
         el = el.next
     return found
 
@@ -492,8 +518,8 @@ cdef object abstract_text(xmlNode* abstract, pmid, list out):
             position += 1
             text = text_of(el)
             if text:
-                label = attr(el, b"Label") or None
-                out.append((pmid, position, label, attr(el, b"NlmCategory") or None, text))
+                label = without_controls(attr(el, b"Label") or "") or None
+                out.append((pmid, position, label, without_controls(attr(el, b"NlmCategory") or "") or None, text))
                 parts.append(f"{label}: {text}" if label else text)
         el = el.next
     return "\n".join(parts) if parts else None
@@ -532,7 +558,7 @@ cdef set corrections(xmlNode* parent, pmid, list out):
             c = el.children
             while c is not NULL:
                 if is_named(c, b"PMID"):
-                    ref_pmid = text_of(c)
+                    ref_pmid = checked_pmid(text_of(c))
                 elif is_named(c, b"RefSource"):
                     ref_source = text_of(c)
                 c = c.next

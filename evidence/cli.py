@@ -131,15 +131,23 @@ def ncbi_options(func: Callable) -> Callable:
 @click.option("--batch-size", type=click.IntRange(1, 10000), default=500, show_default=True, help="Records per efetch request.")
 @click.option("--workers", type=click.IntRange(1, 10), default=3, show_default=True,
               help="Parallel requests; all share one rate limit.")
+@click.option("--retry-budget", type=click.FloatRange(min=0), default=600, show_default=True, metavar="SECONDS",
+              help="How long to keep retrying a failing request (backoff with jitter) before giving up.")
 @data_dir_option
 def fetch(topic: str | None, query: str | None, email: str | None, api_key: str | None, eutils_url: str | None,
-          since: str | None, max_records: int | None, batch_size: int, workers: int, data_dir: Path) -> None:
+          since: str | None, max_records: int | None, batch_size: int, workers: int, retry_budget: float,
+          data_dir: Path) -> None:
     """Fetch a topic's PubMed records from NCBI E-utilities into the store.
 
     \b
     Records go to DATA_DIR/raw/ batch by batch as they arrive, then the tables are rebuilt.
     An interrupted fetch resumes when the same command is run again, and a re-run fetches
     only records added since the last one (by Entrez date; or give --since).
+
+    \b
+    Exit codes: 0 when every record is stored; 3 when some are missing because NCBI kept
+    failing for the retry budget (the batches stored are kept: run the same command again
+    to fetch the rest); 1 or 2 for other errors (nothing fetched is lost).
 
     \b
     NCBI requires a contact email (--email or NCBI_EMAIL). An API key (--api-key or
@@ -153,12 +161,14 @@ def fetch(topic: str | None, query: str | None, email: str | None, api_key: str 
     Example:
       evidence fetch --email you@example.org --since 2024/01/01
     """
+    from .eutils import RetryPolicy
     from .fetch import fetch as fetch_records
 
     if topic and query:
         raise click.UsageError("give --topic or --query, not both")
     summary = fetch_records(query, topic=topic, email=email, api_key=api_key, since=since, max_records=max_records,
-                            data_dir=data_dir, eutils_url=eutils_url, batch_size=batch_size, workers=workers, progress=True)
+                            data_dir=data_dir, eutils_url=eutils_url, batch_size=batch_size, workers=workers,
+                            progress=sys.stderr.isatty(), retry=RetryPolicy(budget=retry_budget))
     for notice in summary.notices:
         click.echo(notice, err=True)
     click.echo(summary.line())

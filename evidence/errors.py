@@ -16,7 +16,9 @@ these where they are caught, always with ``raise ... from exc`` so the cause is 
     │   ├── NetworkUnavailableError   no route to the server at all
     │   ├── RateLimitError            429s beyond the retry budget
     │   ├── EutilsServerError         5xx beyond the retry budget
+    │   ├── FetchIncompleteError      a fetch ended with records missing (exit 3; re-run to resume)
     │   └── EutilsResponseError       a reply that is not what the protocol promises
+    │       ├── NotEutilsServerError  the server is not E-utilities (a web page, other content)
     │       ├── QueryError            esearch refused the query (ErrorList)
     │       ├── HistoryExpiredError   the History server forgot the WebEnv (retried with a new one)
     │       └── IncompleteReplyError  a reply cut short or malformed (the batch is fetched again)
@@ -83,6 +85,27 @@ class EutilsError(EvidenceError):
     """Talking to NCBI E-utilities failed."""
 
 
+class FetchIncompleteError(EutilsError):
+    """A fetch stopped with records missing; the batches stored are kept and a re-run resumes.
+
+    Parameters
+    ----------
+    missing, planned:
+        Records not stored, of the records the run planned.
+    cause:
+        Why it stopped (the last error's message).
+    """
+
+    exit_code = 3
+
+    def __init__(self, missing: int, planned: int, cause: str):
+        self.missing = missing
+        self.planned = planned
+        super().__init__(
+            f"fetch incomplete: {missing:,} of {planned:,} records are missing ({cause}); the "
+            f"{planned - missing:,} stored are kept: run the same command again to fetch the rest")
+
+
 class NetworkUnavailableError(EutilsError):
     """The E-utilities server cannot be reached at all."""
 
@@ -97,6 +120,10 @@ class EutilsServerError(EutilsError):
 
 class EutilsResponseError(EutilsError):
     """A reply that does not follow the E-utilities protocol (malformed, truncated, missing fields)."""
+
+
+class NotEutilsServerError(EutilsResponseError):
+    """The server answered with something that is not E-utilities (an HTML page, other XML or JSON)."""
 
 
 class QueryError(EutilsResponseError):

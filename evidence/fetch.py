@@ -26,6 +26,7 @@ import gzip
 import logging
 import os
 import secrets
+import sys
 import threading
 import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .errors import EutilsResponseError, HistoryExpiredError, IncompleteReplyError, InputError
+from .errors import EutilsError, EutilsResponseError, FetchIncompleteError, HistoryExpiredError, InputError
 from .eutils import (
     ESEARCH_MAX_IDS,
     NCBI_EUTILS_URL,
@@ -348,7 +349,8 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
     rebuild:
         Rebuild the tables from the raw archive when new batches were stored.
     rate, retry, timeout:
-        Requests per second (default NCBI's limit), retry budget, (connect, read) timeouts.
+        Requests per second (default NCBI's limit), retry policy (a time budget, default
+        10 minutes per request), (connect, read) timeouts.
 
     Returns
     -------
@@ -362,8 +364,11 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
         NCBI cannot be reached; nothing stored was changed.
     QueryError
         PubMed refused the query.
+    FetchIncompleteError
+        Records are missing after NCBI kept failing for the retry budget (exit code 3); the
+        batches stored are kept, and running the same fetch again resumes.
     EutilsError
-        NCBI kept failing beyond the retry budget; run again to resume.
+        The search itself failed (nothing was stored).
     """
     started = time.monotonic()
     query = _resolve_query(query, topic)
@@ -416,8 +421,10 @@ def fetch_batches(client: EutilsClient, run: FetchRun, *, workers: int = DEFAULT
                   progress: bool = False) -> list[Batch]:
     """Fetch and archive every batch of ``run`` not stored yet; returns the batches fetched now.
 
-    On the first failure no new batch is started; batches already in flight finish and are
-    stored, and the error is raised (the run resumes from there next time).
+    Each request is retried for the client's retry budget. When a batch still fails, no new
+    batch is started; batches already in flight finish and are stored, and
+    :class:`FetchIncompleteError` says how many records are missing (the run resumes from there
+    next time). Errors that are not about talking to NCBI (a full disk) are raised as they are.
     """
     pending = []
     for batch in run.batches:
@@ -430,39 +437,53 @@ def fetch_batches(client: EutilsClient, run: FetchRun, *, workers: int = DEFAULT
             pending.append(batch)
     bar = _progress_bar("fetching", "rec")(total=run.planned, initial=run.records_done) if progress else None
 
-    def fetch_one(batch: Batch) -> Batch:
-        fetched = _efetch_with_renewal(client, run, batch)
-        run.store_batch(batch, fetched.data)
+    stop = threading.Event()  # set by the first failure: no worker starts another batch
+
+    def fetch_one(batch: Batch) -> Batch | None:
+        if stop.is_set():
+            return None
+        try:
+            fetched = _efetch_with_renewal(client, run, batch)
+            run.store_batch(batch, fetched.data)
+        except BaseException:
+            stop.set()
+            raise
         if bar is not None:
             bar.update(len(batch.pmids))
         return batch
 
-    done: list[Batch] = []
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="efetch")
     try:
         futures = [pool.submit(fetch_one, b) for b in pending]
         finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        for future in futures:
-            if future in finished and future.exception() is not None:
-                raise future.exception()  # type: ignore[misc]
-        done = [f.result() for f in futures]
+        failed = next((f.exception() for f in futures if f in finished and f.exception() is not None), None)
+        if failed is not None:
+            for future in futures:
+                future.cancel()
+            wait(futures)  # the batches in flight finish and are stored
+            if isinstance(failed, EutilsError):
+                raise FetchIncompleteError(run.planned - run.records_done, run.planned, str(failed)) from failed
+            raise failed
+        return [f.result() for f in futures]  # all stored: none was skipped
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         if bar is not None:
             bar.close()
-    return done
 
 
 def _efetch_with_renewal(client: EutilsClient, run: FetchRun, batch: Batch) -> FetchedBatch:
-    for _ in range(3):
+    """efetch a batch, posting its window's PMIDs again whenever the History set has expired,
+    for as long as the client's retry budget lasts."""
+    started = client.now()
+    while True:
         history = run.windows[batch.window].history
         if history is not None:
             try:
                 return client.efetch(history, batch.retstart, batch.pmids)
             except HistoryExpiredError:
-                pass
+                if client.time_left(started) <= 0:
+                    raise
         run.renew_history(batch.window, history, client)
-    raise IncompleteReplyError("the History server keeps losing the result set; try again later")
 
 
 def _progress_bar(desc: str, unit: str):
@@ -470,7 +491,8 @@ def _progress_bar(desc: str, unit: str):
 
     from tqdm import tqdm
 
-    return partial(tqdm, desc=desc, unit=unit, leave=False, dynamic_ncols=True)
+    # disable=None: shown only when stderr is a terminal, never as control characters in a log.
+    return partial(tqdm, desc=desc, unit=unit, leave=False, dynamic_ncols=True, file=sys.stderr, disable=None)
 
 
 # -- settings ------------------------------------------------------------------------------------

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import io
 import re
+from typing import BinaryIO, Iterator
 
 import pandas as pd
 from Bio import Medline
 
 from .errors import ParseError
-from .fields import int_year, orcid
+from .fields import article_id, int_year, orcid, pmid_problem, without_controls
+from .fields import pmcid as checked_pmcid
+from .fields import pmid as checked_pmid
 from .parse import Rows
 from .sources import Source, open_binary, source_name
 
@@ -28,12 +31,21 @@ CORRECTION_TAGS = {
     "RRF": "RetractedandRepublishedFrom",
 }
 _TAG_LINE = re.compile(r"^([A-Z]{2,4})\s*-\s?(.*)$")
-_REF_PMID = re.compile(r"PMID:\s*(\d+)")
+_REF_PMID = re.compile(r"PMID:\s*(\d+)", re.ASCII)
 _LABEL = re.compile(r"(?:(?<=^)|(?<=\.\s))([A-Z][A-Z ,&/-]{2,40}):\s")
+
+
+# PubMed-format lines are wrapped at 80 characters; even unwrapped abstracts are a few KB. A
+# longer line means the file is something else, and reading it whole could take gigabytes.
+MAX_LINE_BYTES = 1 << 20
 
 
 def read_medline(source: Source) -> dict[str, pd.DataFrame]:
     """Read a PubMed-format export (MEDLINE text, ``.nbib``, ``.txt``) into tables.
+
+    The file is read line by line, one record at a time; a line longer than
+    ``MAX_LINE_BYTES`` is refused before it is read whole. Control characters other than
+    whitespace are removed from the text.
 
     Parameters
     ----------
@@ -48,37 +60,65 @@ def read_medline(source: Source) -> dict[str, pd.DataFrame]:
     Raises
     ------
     ParseError
-        Empty, not text, or not in PubMed format (no ``PMID-`` line starting each record).
+        Empty, not UTF-8 text, a line over ``MAX_LINE_BYTES``, not in PubMed format (no
+        ``PMID-`` line starting each record), or a record whose PMID is not valid (with the
+        record's number and line).
     """
     name = source_name(source)
-    with open_binary(source) as fh:
-        raw = fh.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ParseError("not a text file (not UTF-8); give a PubMed-format (.nbib/MEDLINE) export", source=name) from exc
-    if not text.strip():
-        raise ParseError("the file is empty; give a PubMed-format (.nbib/MEDLINE) export", source=name)
     rows = Rows()
     last_pmid: str | None = None
-    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
-        if not block.strip():
-            continue
-        if not block.lstrip().startswith("PMID-"):
-            raise ParseError(
-                "not in PubMed format: each record must start with a 'PMID- ' line "
-                "(on PubMed use Save -> Format: PubMed)", source=name, pmid=last_pmid,
-            )
-        try:
-            record = Medline.read(io.StringIO(block + "\n"))
-        except Exception as exc:  # Bio.Medline raises bare ValueError/KeyError on damaged records
-            raise ParseError(f"damaged PubMed-format record ({exc})", source=name, pmid=last_pmid) from exc
-        pmid = str(record.get("PMID", "")).strip()
-        if not pmid.isdigit():
-            raise ParseError("a record has no numeric PMID", source=name, pmid=last_pmid)
-        _record(record, block, rows)
-        last_pmid = pmid
+    position = 0
+    with open_binary(source) as fh:
+        for line_number, block in _blocks(fh, name):
+            position += 1
+            if not block.startswith("PMID-"):
+                raise ParseError(
+                    f"not in PubMed format at line {line_number}: each record must start with a 'PMID- ' line "
+                    "(on PubMed use Save -> Format: PubMed)", source=name, pmid=last_pmid,
+                )
+            try:
+                record = Medline.read(io.StringIO(block + "\n"))
+            except Exception as exc:  # Bio.Medline raises bare ValueError/KeyError on damaged records
+                raise ParseError(f"damaged PubMed-format record at line {line_number} ({exc})", source=name,
+                                 pmid=last_pmid) from exc
+            problem = pmid_problem(str(record.get("PMID", "")).strip())
+            if problem:
+                raise ParseError(f"record {position} (line {line_number}): {problem}; the file is refused",
+                                 source=name, pmid=last_pmid)
+            _record(record, block, rows)
+            last_pmid = str(record["PMID"]).strip()
+    if not position:
+        raise ParseError("the file is empty; give a PubMed-format (.nbib/MEDLINE) export", source=name)
     return rows.frames(name)
+
+
+def _blocks(fh: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
+    """The records of a PubMed-format stream: (number of its first line, its text), split at blank lines."""
+    lines: list[str] = []
+    start = 0
+    for number, raw in enumerate(iter(lambda: fh.readline(MAX_LINE_BYTES + 1), b""), start=1):
+        if len(raw) > MAX_LINE_BYTES:
+            raise ParseError(f"line {number} is longer than {MAX_LINE_BYTES:,} bytes, which no PubMed-format export "
+                             "has; give a PubMed-format (.nbib/MEDLINE) export", source=name)
+        if number == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"line {number} is not UTF-8 text; give a PubMed-format (.nbib/MEDLINE) export",
+                             source=name) from exc
+        line = without_controls(line.rstrip("\r\n"))
+        if not line.strip():
+            if lines:
+                yield start, "\n".join(lines)
+                lines = []
+            continue
+        if not lines:
+            start = number
+            line = line.lstrip()
+        lines.append(line)
+    if lines:
+        yield start, "\n".join(lines)
 
 
 def _list(record: dict, tag: str) -> list[str]:
@@ -95,12 +135,15 @@ def _clean(value: object) -> str | None:
 
 
 def _ids(record: dict) -> dict[str, list[str]]:
-    """AID/LID lines look like '10.1093/x [doi]'; group the values by their bracketed type."""
+    """AID/LID lines look like '10.1093/x [doi]'; group the values by their bracketed type.
+
+    Malformed DOIs, PMC ids and PMIDs are dropped (``fields.article_id``)."""
     ids: dict[str, list[str]] = {}
     for raw in _list(record, "AID") + _list(record, "LID"):
         m = re.match(r"(.+?)\s*\[(\w+)\]\s*$", raw)
-        if m and m.group(1) not in ids.get(m.group(2), []):
-            ids.setdefault(m.group(2), []).append(m.group(1).strip())
+        value = article_id(m.group(2), m.group(1).strip()) if m else None
+        if value is not None and value not in ids.get(m.group(2), []):
+            ids.setdefault(m.group(2), []).append(value)
     return ids
 
 
@@ -108,7 +151,7 @@ def _record(record: dict, block: str, rows: Rows) -> None:
     pmid = str(record["PMID"]).strip()
     rows.begin(pmid)
     ids = _ids(record)
-    pmcid = _clean(record.get("PMC"))
+    pmcid = checked_pmcid(_clean(record.get("PMC")))
     rows.add("article_ids", pmid=pmid, id_type="pubmed", value=pmid)
     for id_type, values in ids.items():
         for v in values:
@@ -134,7 +177,7 @@ def _record(record: dict, block: str, rows: Rows) -> None:
         for ref in _list(record, tag):
             kinds.add(ref_type)
             m = _REF_PMID.search(ref)
-            rows.add("corrections", pmid=pmid, ref_type=ref_type, ref_pmid=m.group(1) if m else None, ref_source=_clean(_REF_PMID.sub("", ref).rstrip(" .")))
+            rows.add("corrections", pmid=pmid, ref_type=ref_type, ref_pmid=checked_pmid(m.group(1)) if m else None, ref_source=_clean(_REF_PMID.sub("", ref).rstrip(" .")))
 
     for mh in _list(record, "MH"):
         descriptor, *quals = [p.strip() for p in mh.split("/")]

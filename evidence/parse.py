@@ -24,7 +24,9 @@ import pandas as pd
 from lxml import etree
 
 from .errors import ParseError
-from .fields import int_year, orcid, pub_date
+from .fields import CONTROL, article_id, int_year, orcid, pmid_problem, pub_date, without_controls
+from .fields import doi as checked_doi
+from .fields import pmid as checked_pmid
 from .schema import RECORD_TABLES, frame_from_rows
 from .sources import Source, open_binary, source_name
 
@@ -139,15 +141,16 @@ class Rows:
 
 
 def text_of(elem: etree._Element | None) -> str | None:
-    """All text inside ``elem`` (markup dropped, words kept), whitespace normalised; None if empty."""
+    """All text inside ``elem`` (markup dropped, words kept), control characters removed and
+    whitespace normalised; None if empty."""
     if elem is None:
         return None
-    if len(elem) == 0:  # a leaf: by far the most common case
-        t = elem.text
-        if not t:
-            return None
-        return " ".join(t.split()) or None
-    return " ".join("".join(_itertext(elem)).split()) or None
+    t = elem.text if len(elem) == 0 else "".join(_itertext(elem))  # a leaf: by far the most common case
+    if not t:
+        return None
+    if CONTROL.search(t):  # NUL and other control characters go; whitespace is normalised after
+        t = CONTROL.sub("", t)
+    return " ".join(t.split()) or None
 
 
 def _itertext(elem: etree._Element) -> Iterator[str]:
@@ -205,18 +208,25 @@ def read_pubmed(source: Source, *, native: bool | None = None) -> dict[str, pd.D
             no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
         )
         checked_root = False
+        position = 0
         try:
             for _, elem in context:
                 if not checked_root:
                     _check_root(elem, name)
                     checked_root = True
+                position += 1
                 tag = elem.tag
-                if tag == "PubmedArticle":
-                    last_pmid = read_article(elem, rows)
-                elif tag == "PubmedBookArticle":
-                    last_pmid = _book(elem, rows)
-                else:
-                    rows.deleted.extend(t for t in (text_of(p) for p in elem.iter("PMID")) if t)
+                try:
+                    if tag == "PubmedArticle":
+                        last_pmid = read_article(elem, rows)
+                    elif tag == "PubmedBookArticle":
+                        last_pmid = _book(elem, rows)
+                    else:
+                        rows.deleted.extend(_deleted(elem))
+                except ParseError as exc:
+                    # Where the bad record is, so it can be found and the file fixed.
+                    raise ParseError(f"record {position} ({tag} at line {elem.sourceline}): {exc}; "
+                                     "the file is refused", source=name, pmid=last_pmid) from None
                 # Free what has been read: the element and every earlier sibling.
                 elem.clear(keep_tail=False)
                 parent = elem.getparent()
@@ -260,6 +270,16 @@ def _article_reader(native: bool | None) -> Callable[[etree._Element, "Rows"], s
     return native_article
 
 
+def _deleted(elem: etree._Element) -> list[str]:
+    """The PMIDs a DeleteCitation lists."""
+    pmids = [text_of(p) for p in elem.iter("PMID")]
+    for p in pmids:
+        problem = pmid_problem(p)
+        if problem:
+            raise ParseError(problem)
+    return pmids
+
+
 def _check_root(record: etree._Element, name: str) -> None:
     parent = record.getparent()
     tag = parent.tag if parent is not None else record.tag
@@ -301,6 +321,9 @@ def _article(elem: etree._Element, rows: Rows) -> str:
             corrections_list = child
     if not pmid:
         raise ParseError("a PubmedArticle has no PMID")
+    problem = pmid_problem(pmid)
+    if problem:
+        raise ParseError(problem)
     rows.begin(pmid)
     ids = _article_ids(elem.find("PubmedData/ArticleIdList"), pmid, rows)
     kinds = _corrections(corrections_list, pmid, rows) if corrections_list is not None else ()
@@ -319,7 +342,7 @@ def _article(elem: etree._Element, rows: Rows) -> str:
                 title = text_of(child)
             elif tag == "ELocationID":
                 if doi is None and child.get("EIdType") == "doi" and child.get("ValidYN", "Y") == "Y":
-                    doi = text_of(child)
+                    doi = checked_doi(text_of(child))
             elif tag == "Pagination":
                 pages = _pages(child)
             elif tag == "Abstract":
@@ -370,6 +393,9 @@ def _book(elem: etree._Element, rows: Rows) -> str:
     pmid = text_of(doc.find("PMID"))
     if not pmid:
         raise ParseError("a PubmedBookArticle has no PMID")
+    problem = pmid_problem(pmid)
+    if problem:
+        raise ParseError(problem)
     rows.begin(pmid)
     book = doc.find("Book")
     ids = _article_ids(doc.find("ArticleIdList"), pmid, rows)
@@ -412,6 +438,9 @@ def _article_ids(id_list: etree._Element | None, pmid: str, rows: Rows) -> dict[
         if not value:
             continue
         id_type = el.get("IdType") or "unknown"
+        value = article_id(id_type, value)  # a malformed DOI, PMC id or PMID is dropped
+        if value is None:
+            continue
         rows.ids.append((pmid, id_type, value))
         found.setdefault(id_type, value)
     return found
@@ -427,8 +456,9 @@ def _abstract(abstract: etree._Element, pmid: str, rows: Rows) -> str | None:
         text = text_of(el)
         if not text:
             continue
-        label = el.get("Label") or None
-        rows.sections.append((pmid, position, label, el.get("NlmCategory") or None, text))
+        # Attributes are text too: their control characters go as well.
+        label = without_controls(el.get("Label") or "") or None
+        rows.sections.append((pmid, position, label, without_controls(el.get("NlmCategory") or "") or None, text))
         parts.append(f"{label}: {text}" if label else text)
     return "\n".join(parts) if parts else None
 
@@ -453,7 +483,7 @@ def _corrections(parent: etree._Element, pmid: str, rows: Rows) -> set[str]:
         ref_pmid = ref_source = None
         for c in el:
             if c.tag == "PMID":
-                ref_pmid = text_of(c)
+                ref_pmid = checked_pmid(text_of(c))
             elif c.tag == "RefSource":
                 ref_source = text_of(c)
         rows.corrections.append((pmid, ref_type, ref_pmid, ref_source))

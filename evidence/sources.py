@@ -63,6 +63,20 @@ def open_binary(source: Source) -> Iterator[BinaryIO]:
             owned.close()
 
 
+def _utf16_text(head: bytes) -> str | None:
+    """The start of a UTF-16 file (told by its byte-order mark, or by "<" with a zero byte beside
+    it, as XML in UTF-16 must begin), decoded; None for other files."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "utf-16"
+    elif head[:2] == b"<\x00":
+        encoding = "utf-16-le"
+    elif head[:2] == b"\x00<":
+        encoding = "utf-16-be"
+    else:
+        return None
+    return head[: len(head) // 2 * 2].decode(encoding, "replace")
+
+
 def sniff_format(source: Source) -> str:
     """Tell 'pubmed_xml' from 'medline' by content, not by file name.
 
@@ -81,6 +95,11 @@ def sniff_format(source: Source) -> str:
         return "pubmed_xml"
     if b"PMID-" in head:
         return "medline"
+    wide = _utf16_text(head)
+    if wide is not None and wide.lstrip().startswith("<"):
+        return "pubmed_xml"  # the XML reader detects UTF-16 itself
+    if wide is not None and "PMID-" in wide:
+        raise ParseError("a PubMed-format export in UTF-16: save it as UTF-8 text and import it again", source=name)
     raise ParseError(
         "not a PubMed record file: expected PubMed XML (efetch, or 'Save as XML') or a "
         "PubMed-format export (.nbib/MEDLINE text starting with 'PMID- ')",

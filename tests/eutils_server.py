@@ -32,7 +32,9 @@ from xml.sax.saxutils import escape
 
 FIRST_PMID = 99_000_000
 MAX_RETSTART = 9998
-FAULTS = ("429", "500", "502", "503", "reset", "slow", "truncate", "cut", "short", "expire")
+FAULTS = ("429", "500", "502", "503", "reset", "slow", "truncate", "cut", "short", "expire", "html")
+HTML_PAGE = (b"<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head>\n<body>\n<h1>Welcome</h1>\n"
+             b"<p>If you see this page, the web server is working.</p>\n</body></html>\n")
 RATE_LIMIT_BODY = b'{"error":"API rate limit exceeded","count":"%d"}'
 
 
@@ -64,6 +66,8 @@ class _Fault:
     kind: str
     remaining: int
     delay: float
+    status: int = 200
+    skip: int = 0
 
 
 @dataclass
@@ -143,18 +147,26 @@ class EutilsTestServer:
             self._state.edats.update((r.pmid, r.edat) for r in records)
         return [r.pmid for r in records]
 
-    def inject(self, endpoint: str, kind: str, times: int = 1, delay: float = 0.0) -> None:
-        """Make the next ``times`` requests to ``endpoint`` ("esearch", "efetch", "epost") fail.
+    def inject(self, endpoint: str, kind: str, times: int = 1, delay: float = 0.0, *, status: int = 200,
+               after: int = 0) -> None:
+        """Make the next ``times`` requests to ``endpoint`` ("esearch", "efetch", "epost") fail,
+        after letting ``after`` of them through.
 
         ``kind`` is one of: "429", "500", "502", "503" (that status), "reset" (connection reset,
         no reply), "slow" (reply after ``delay`` seconds), "truncate" (Content-Length promises
         more than is sent), "cut" (XML cut mid-way, consistent headers), "short" (well-formed
-        XML missing a record), "expire" (every History set expires first).
+        XML missing a record), "expire" (every History set expires first), "html" (a web server's
+        HTML page with HTTP ``status``, as a wrong ``--eutils-url`` gets).
         """
         if kind not in FAULTS:
             raise ValueError(f"unknown fault {kind!r}; one of {FAULTS}")
         with self._lock:
-            self._state.faults.append(_Fault(endpoint, kind, times, delay))
+            self._state.faults.append(_Fault(endpoint, kind, times, delay, status, after))
+
+    def clear_faults(self) -> None:
+        """Drop every fault not yet used."""
+        with self._lock:
+            self._state.faults.clear()
 
     def expire_histories(self) -> None:
         """Forget every WebEnv, as NCBI does after some hours."""
@@ -189,6 +201,9 @@ class EutilsTestServer:
     def _take_fault(self, endpoint: str) -> _Fault | None:
         for fault in self._state.faults:
             if fault.endpoint == endpoint and fault.remaining > 0:
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    return None
                 fault.remaining -= 1
                 return fault
         return None
@@ -220,6 +235,8 @@ class EutilsTestServer:
             fault = self._take_fault(endpoint)
             if fault and fault.kind == "429":
                 return entry, fault, 429, {"Content-Type": "application/json", "Retry-After": "1"}, RATE_LIMIT_BODY % 11
+            if fault and fault.kind == "html":
+                return entry, fault, fault.status, {"Content-Type": "text/html"}, HTML_PAGE
             if fault and fault.kind in ("500", "502", "503"):
                 return entry, fault, int(fault.kind), {"Content-Type": "text/html"}, b"<html><body>Backend error</body></html>"
             if fault and fault.kind == "expire":

@@ -55,17 +55,64 @@ class FakeClock:
 # -- rate limiter and retry policy -----------------------------------------------------------------
 
 
-def test_rate_limiter_spaces_starts_evenly():
+def window_counts(starts: list[float], window: float = 1.0) -> int:
+    """The most starts in any half-open window of ``window`` seconds."""
+    return max(sum(1 for t in starts if s - window < t <= s) for s in starts)
+
+
+def test_rate_limiter_never_lets_more_than_rate_start_in_a_window_plus_margin():
     clock = FakeClock()
     limiter = RateLimiter(3, clock=clock, sleep=clock.sleep)
     starts = []
-    for _ in range(7):
+    for _ in range(10):
         limiter.acquire()
         starts.append(clock.now)
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert gaps == pytest.approx([1.02 / 3] * 6)
-    # Every one-second window holds at most 3 starts.
-    assert max(sum(1 for t in starts if s <= t < s + 1.0) for s in starts) == 3
+    # Bursts of 3, each a full window (1 s + margin) after the burst before.
+    assert starts[:3] == [1000.0] * 3 and starts[3] == pytest.approx(1000 + 1 + RateLimiter.MARGIN)
+    assert window_counts(starts, 1.0 + RateLimiter.MARGIN) == 3
+    # Any arrival delay up to the margin cannot put a 4th request in one server second.
+    delayed = [t + (RateLimiter.MARGIN * 0.99 if i % 3 == 0 else 0.0) for i, t in enumerate(starts)]
+    assert window_counts(delayed) == 3
+
+
+def test_rate_limiter_counts_a_late_waker_from_when_it_started():
+    # A thread that wakes later than its turn (a busy CPU) is stamped when it really starts,
+    # so the next window is counted from there, not from the turn it was given.
+    clock = FakeClock()
+    limiter = RateLimiter(1, margin=0.1, clock=clock, sleep=lambda s: setattr(clock, "now", clock.now + s + 0.3))
+    starts = []
+    for _ in range(3):
+        limiter.acquire()
+        starts.append(clock.now)
+    assert [b - a for a, b in zip(starts, starts[1:])] == [pytest.approx(1.4), pytest.approx(1.4)]
+
+
+def test_rate_limiter_shared_by_threads():
+    import threading
+
+    clock = FakeClock()
+    lock = threading.Lock()
+
+    def sleep(seconds: float) -> None:
+        with lock:  # threads that sleep at once each move the clock: time runs fast, never back
+            clock.now += seconds
+
+    limiter = RateLimiter(10, clock=clock, sleep=sleep)
+    starts: list[float] = []
+
+    def worker() -> None:
+        for _ in range(25):
+            limiter.acquire()
+            with lock:
+                starts.append(clock.now)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(starts) == 100
+    assert window_counts(sorted(starts), 1.0 + RateLimiter.MARGIN - 1e-9) <= 10
 
 
 def test_rate_limiter_does_not_wait_after_idle_time():
@@ -77,6 +124,14 @@ def test_rate_limiter_does_not_wait_after_idle_time():
     assert clock.sleeps == []
 
 
+def test_rate_limiter_fractional_rate_widens_the_window():
+    clock = FakeClock()
+    limiter = RateLimiter(0.5, margin=0.0, clock=clock, sleep=clock.sleep)
+    limiter.acquire()
+    limiter.acquire()
+    assert clock.sleeps == [pytest.approx(2.0)]
+
+
 def test_rate_limiter_hold_delays_next_start():
     clock = FakeClock()
     limiter = RateLimiter(3, clock=clock, sleep=clock.sleep)
@@ -86,11 +141,15 @@ def test_rate_limiter_hold_delays_next_start():
     assert clock.sleeps == [pytest.approx(7.5)]
 
 
-def test_retry_policy_backs_off_exponentially_and_honours_retry_after():
-    policy = RetryPolicy(attempts=6, backoff_base=1.0, backoff_max=10.0)
+def test_retry_policy_backs_off_exponentially_with_jitter_and_honours_retry_after():
+    policy = RetryPolicy(budget=600, backoff_base=1.0, backoff_max=10.0, jitter=0.5)
     assert [policy.delay(k) for k in range(1, 6)] == [1, 2, 4, 8, 10]
-    assert policy.delay(1, retry_after=3.0) == 3.0
-    assert policy.delay(1, retry_after=600.0) == 10.0
+    assert [policy.delay(k, draw=0.5) for k in range(1, 6)] == [0.75, 1.5, 3, 6, 7.5]
+    assert policy.delay(3, draw=0.999) > 2.0  # never below half the exponential wait
+    assert policy.delay(1, retry_after=3.0, draw=0.9) == 3.0
+    assert policy.delay(1, retry_after=600.0) == 600.0  # the server's word, not capped
+    with pytest.raises(ValueError):
+        RetryPolicy(jitter=1.5)
 
 
 def test_parse_retry_after_forms():
@@ -171,7 +230,7 @@ def clock():
 
 
 def make_client(server: EutilsTestServer, clock: FakeClock, **kwargs) -> EutilsClient:
-    options = dict(base_url=server.base_url, rate=1000, retry=RetryPolicy(attempts=4, backoff_base=0.5),
+    options = dict(base_url=server.base_url, rate=1000, retry=RetryPolicy(budget=5, backoff_base=0.5, jitter=0),
                    timeout=(2.0, 0.4), clock=clock, sleep=clock.sleep)
     options.update(kwargs)
     return EutilsClient("tester@example.org", **options)
@@ -245,7 +304,8 @@ def test_default_rate_is_three_per_second_measured_by_the_server():
         elapsed = time.monotonic() - started
         assert srv.max_requests_in_window(1.0) <= 3
         assert all(r.status == 200 for r in srv.log)
-    assert 6 / 3 <= elapsed < 6 / 3 * 1.1 + 0.3
+    # Bursts of three, a window (1 s + margin) apart: the 7th request starts after two windows.
+    assert 2 * (1 + RateLimiter.MARGIN) <= elapsed < 2 * (1 + RateLimiter.MARGIN) + 0.5
 
 
 def test_api_key_raises_the_rate_and_never_shows(server, clock, caplog):
@@ -294,3 +354,40 @@ def test_expired_history_then_epost(server, clock):
         batch = client.efetch(fresh, 10, result.ids[10:20])
     assert set(batch.pmids) == set(result.ids[10:20])
     assert [r.endpoint for r in server.log] == ["esearch", "efetch", "epost", "efetch"]
+
+
+def test_gives_up_after_the_time_budget_not_a_count(server, clock):
+    # Waits of 0.5, 1, 2, then 4 s (the cap): the 28th attempt would end its wait past 100 s.
+    retry = RetryPolicy(budget=100, backoff_base=0.5, backoff_max=4, jitter=0)
+    with make_client(server, clock, retry=retry) as client:
+        server.inject("esearch", "reset", times=1000)
+        with pytest.raises(NetworkUnavailableError, match="gave up after 28 attempts in 100 s, retry budget 100 s"):
+            client.esearch(TERM)
+    assert len(server.log) == 28 and sum(clock.sleeps) == pytest.approx(99.5)
+
+
+def test_backoff_is_jittered_by_the_injected_draw(server, clock):
+    retry = RetryPolicy(budget=5, backoff_base=0.5, jitter=0.5)
+    with make_client(server, clock, retry=retry, draw=lambda: 0.5) as client:
+        server.inject("esearch", "503", times=2)
+        assert client.esearch(TERM).count == 120
+    assert [s for s in clock.sleeps if s > 0.01] == [pytest.approx(0.375), pytest.approx(0.75)]
+
+
+def test_a_retry_after_beyond_the_budget_gives_up_at_once(clock):
+    with EutilsTestServer(rate_limit=1, retry_after=30) as srv:
+        srv.add_corpus(TERM, 5)
+        with make_client(srv, clock) as client:
+            client.esearch(TERM)
+            with pytest.raises(RateLimitError, match="gave up at once, retry budget 5 s; the server asked to wait 30 s"):
+                client.esearch(TERM)
+        assert len(srv.log) == 2
+
+
+def test_html_error_pages_are_retried_in_short_lines(server, clock, caplog):
+    with make_client(server, clock) as client:
+        server.inject("esearch", "html", times=2, status=502)
+        assert client.esearch(TERM).count == 120
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 2
+    assert all("HTTP 502 (an HTML page titled 'Welcome to nginx!')" in w and "<" not in w for w in warnings)

@@ -15,14 +15,16 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from evidence.errors import NetworkUnavailableError, QueryError
+from evidence.errors import NetworkUnavailableError, NotEutilsServerError, QueryError
 from evidence.eutils import RetryPolicy
 from evidence.fetch import Window, fetch, parse_date, plan_batches
 from evidence.store import Store
@@ -31,7 +33,7 @@ from tests.eutils_server import EutilsTestServer
 TERM = "needle AND leg pain"
 EMAIL = "tester@example.org"
 SECRET = "K3Y-do-not-show-0123456789abcdef"
-FAST = dict(rate=40, retry=RetryPolicy(attempts=5, backoff_base=0.05), timeout=(2.0, 0.5), workers=3)
+FAST = dict(rate=40, retry=RetryPolicy(budget=5, backoff_base=0.05), timeout=(2.0, 0.5), workers=3)
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -272,3 +274,157 @@ def test_fetch_command_without_network_is_one_line(tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "evidence import" in lines[0]
     assert not (tmp_path / "raw").exists()
+
+
+# -- rate under load, fault storms, incomplete runs, foreign servers, progress bars --------------
+
+
+@contextmanager
+def cpu_load():
+    """Keep the CPU busy beside the fetch: a spinning thread in this process (it competes with
+    the fetch's threads for the GIL) and a spinning process (it competes for the cores)."""
+    stop = threading.Event()
+
+    def spin() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+
+    thread = threading.Thread(target=spin, name="cpu-load", daemon=True)
+    thread.start()
+    process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        yield
+    finally:
+        stop.set()
+        process.kill()
+        process.wait()
+        thread.join()
+
+
+@pytest.mark.parametrize("api_key, limit, records", [(None, 3, 1500), (SECRET, 10, 3000)])
+def test_rate_holds_in_every_second_with_a_loaded_cpu(tmp_path, api_key, limit, records):
+    # As many workers as the limit, so the limiter, not the pool, is what holds the rate back.
+    with EutilsTestServer(rate_limit=1000, rate_limit_with_key=1000) as srv, cpu_load():
+        srv.add_corpus(TERM, records)
+        summary = fetch(TERM, email=EMAIL, api_key=api_key, data_dir=tmp_path, eutils_url=srv.base_url,
+                        batch_size=100, workers=limit, rebuild=False)
+        worst = srv.max_requests_in_window(1.0)
+        requests = len(srv.log)
+    # The server counts arrivals in every sliding second: never more than NCBI's limit.
+    assert 2 <= worst <= limit
+    assert summary.fetched == records and requests == 1 + records // 100
+
+
+def test_fault_storm_on_3000_records_ends_complete(tmp_path):
+    with EutilsTestServer(rate_limit=3, rate_limit_with_key=10, max_requests=1000) as srv, cpu_load():
+        pmids = srv.add_corpus(TERM, 3000)
+        srv.inject("esearch", "503")
+        srv.inject("esearch", "reset")
+        storm = ("429", "503", "reset", "truncate", "cut", "short", "expire", "500", "502")
+        for kind in storm:
+            srv.inject("efetch", kind, times=3)
+        srv.inject("epost", "reset")
+        summary = fetch(TERM, email=EMAIL, api_key=SECRET, data_dir=tmp_path, eutils_url=srv.base_url, batch_size=100,
+                        workers=3, retry=RetryPolicy(budget=60, backoff_base=0.1), timeout=(2.0, 5.0))
+        worst = srv.max_requests_in_window(1.0)
+        faults = Counter((r.endpoint, r.fault) for r in srv.log if r.fault)
+        rate_limited = sum(r.status == 429 and r.fault is None for r in srv.log)
+    assert faults == Counter({**{("efetch", k): 3 for k in storm}, ("esearch", "503"): 1, ("esearch", "reset"): 1,
+                              ("epost", "reset"): 1})
+    assert worst <= 10 and rate_limited == 0
+    assert stored_pmids(tmp_path) == Counter({p: 1 for p in pmids})
+    assert summary.tables["articles"] == 3000
+    assert json.loads(next(tmp_path.glob("raw/fetch-*/manifest.json")).read_text())["status"] == "complete"
+
+
+def fetch_cli(env: dict, *args: str):
+    from click.testing import CliRunner
+
+    from evidence.cli import cli
+
+    return CliRunner(env=env).invoke(cli, ["fetch", "--query", TERM, *args])
+
+
+def test_fetch_command_exits_3_with_what_is_missing_then_resumes(tmp_path):
+    with EutilsTestServer(rate_limit=3) as srv:
+        pmids = srv.add_corpus(TERM, 1000)
+        srv.inject("efetch", "503", times=10_000, after=4)  # NCBI goes down after four batches
+        env = {"EVIDENCE_EUTILS_URL": srv.base_url, "NCBI_EMAIL": EMAIL}
+        args = ("--data-dir", str(tmp_path), "--batch-size", "100", "--workers", "1", "--retry-budget", "2")
+        first = fetch_cli(env, *args)
+        tried = {r.params["retstart"] for r in srv.requests_to("efetch")}
+        stored = sorted(p.name for p in tmp_path.glob("raw/fetch-*/batch-*.xml.gz"))
+        srv.clear_faults()
+        second = fetch_cli(env, *args)
+    assert first.exit_code == 3, first.output
+    errors = [line for line in first.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [first.stderr.strip().splitlines()[-1]]
+    assert errors[0].startswith("error: fetch incomplete: 600 of 1,000 records are missing")
+    assert "HTTP 503" in errors[0] and "run the same command again" in errors[0]
+    assert stored == [f"batch-{n:04d}.xml.gz" for n in range(4)]  # what was fetched is kept
+    assert tried == {"0", "100", "200", "300", "400"}  # no batch is started after the failure
+    assert second.exit_code == 0, second.output
+    assert "resuming" in second.output and "1,000 of 1,000 records" in second.output
+    assert stored_pmids(tmp_path) == Counter({p: 1 for p in pmids})
+
+
+@pytest.mark.parametrize("status", [200, 404])
+def test_a_web_server_instead_of_eutils_is_named_in_one_line(tmp_path, status):
+    with EutilsTestServer() as srv:
+        srv.inject("esearch", "html", times=100, status=status)
+        result = fetch_cli({"NCBI_EMAIL": EMAIL, "EVIDENCE_EUTILS_URL": srv.base_url}, "--data-dir", str(tmp_path))
+        sent = len(srv.log)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert f"is not an NCBI E-utilities server: HTTP {status}" in lines[0]
+    assert "an HTML page titled 'Welcome to nginx!'" in lines[0] and "<" not in lines[0]
+    assert sent == 1 and not (tmp_path / "raw").exists()
+
+
+def test_other_xml_is_not_an_eutils_reply(server, tmp_path):
+    server.add_corpus(TERM, 10)
+    with pytest.raises(NotEutilsServerError, match="HTTP 200, esearch replied with <rss>"):
+        from evidence.eutils import EutilsClient, parse_esearch
+
+        client = EutilsClient(EMAIL, base_url=server.base_url, rate=40)
+        with client:
+            client.request("esearch.fcgi", {"term": TERM}, lambda body: parse_esearch(b"<rss><channel/></rss>"))
+    assert len(server.log) == 1
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    with EutilsTestServer(rate_limit=3) as srv:
+        srv.add_corpus(TERM, 300)
+        env = {**os.environ, "EVIDENCE_EUTILS_URL": srv.base_url, "NCBI_EMAIL": EMAIL,
+               "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        piped = fetch_cli({"EVIDENCE_EUTILS_URL": srv.base_url, "NCBI_EMAIL": EMAIL},
+                          "--data-dir", str(tmp_path / "piped"), "--batch-size", "100")
+        main, secondary = pty.openpty()
+        # A terminal of 80 columns: tqdm draws nothing on one without a size.
+        fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        child = subprocess.Popen([sys.executable, "-m", "evidence", "fetch", "--query", TERM, "--batch-size", "100",
+                                  "--data-dir", str(tmp_path / "tty")], env=env, stdout=subprocess.PIPE,
+                                 stderr=secondary, stdin=subprocess.DEVNULL)
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the terminal closes when the child exits
+                break
+            if not chunk:
+                break
+            shown += chunk
+        out, _ = child.communicate(timeout=60)
+        os.close(main)
+    assert piped.exit_code == 0 and child.returncode == 0
+    assert "fetching" not in piped.stderr and "\r" not in piped.stderr
+    assert b"fetching" in shown
+    assert b"300 of 300 records" in out

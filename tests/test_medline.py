@@ -70,7 +70,11 @@ def test_missing_fields_stay_empty(nbib):
 
 @pytest.mark.parametrize(
     "content, message",
-    [(b"", "empty"), (b"TI  - a title without a PMID\n", "PubMed format"), (b"\xff\xfe\x00binary", "not a text file")],
+    [(b"", "empty"), (b"TI  - a title without a PMID\n", "PubMed format"), (b"\xff\xfe\x00binary", "line 1 is not UTF-8"),
+     (b"PMID- 99000001\nTI  - t\n\nPMID- \xc2\xb9\xc2\xb2\xc2\xb3\nTI  - superscript digits\n",
+      r"record 2 \(line 4\): PMID '\u00b9\u00b2\u00b3' is not valid"),
+     (b"PMID- 00012345\nTI  - t\n", "record 1 \\(line 1\\): PMID '00012345' is not valid"),
+     (b"PMID-\nTI  - t\n", "the PMID is empty")],
 )
 def test_bad_exports_give_a_parse_error(tmp_path, content, message):
     path = tmp_path / "bad.nbib"
@@ -101,3 +105,38 @@ def test_real_exports_agree_with_bio_medline(peer_data):
             assert [f"{x}, {y}" if isinstance(y, str) else x for x, y in zip(got["last_name"], got["fore_name"])][: len(want_fau)] == want_fau
             dois = [x[: -len(" [doi]")] for x in r.get("AID", []) + ([r["LID"]] if "LID" in r else []) if x.endswith("[doi]")]
             assert (pd.isna(a["doi"]) and not dois) or a["doi"] == dois[0]
+
+
+def test_a_huge_line_is_refused_without_reading_it_whole(tmp_path):
+    import tracemalloc
+
+    from evidence.medline import MAX_LINE_BYTES
+
+    path = tmp_path / "huge.nbib"
+    with open(path, "wb") as fh:
+        fh.write(b"PMID- 99000001\nTI  - ")
+        fh.write(b"x" * 60_000_000)
+        fh.write(b"\n")
+    tracemalloc.start()
+    try:
+        with pytest.raises(ParseError, match=r"line 2 is longer than 1,048,576 bytes") as info:
+            evidence.read_medline(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "\n" not in str(info.value)
+    assert peak < 4 * MAX_LINE_BYTES  # a few MB, not the 60 MB line (nor 1.28 GB, as before)
+
+
+def test_control_characters_and_malformed_ids_are_removed(tmp_path):
+    path = tmp_path / "controls.nbib"
+    path.write_bytes("PMID- 99000001\nTI  - Ti\x00tle with\x07 a bell\x7f\nAB  - Text\x1b.\n"
+                     "FAU - Le\x00e, Ann\nAU  - Lee A\nAID - not a doi [doi]\nAID - 10.1000/ok.1 [doi]\n"
+                     "PMC - 12345\nCIN - J X. 2020;1:1. PMID: \u0661\u0662\n".encode())
+    tables = evidence.read_medline(path)
+    a = tables["articles"].iloc[0]
+    assert a["title"] == "Title with a bell" and a["abstract"] == "Text."
+    assert tables["authors"]["last_name"].tolist() == ["Lee"]
+    assert a["doi"] == "10.1000/ok.1" and pd.isna(a["pmcid"])
+    assert tables["article_ids"][["id_type", "value"]].values.tolist() == [["pubmed", "99000001"], ["doi", "10.1000/ok.1"]]
+    assert tables["corrections"]["ref_pmid"].isna().all()

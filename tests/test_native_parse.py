@@ -102,6 +102,7 @@ PIECES = st.sampled_from([
     "<mml:math><mml:mi> V </mml:mi><mml:mo>.</mml:mo><mml:msub><mml:mi>O</mml:mi><mml:mn>2</mml:mn></mml:msub></mml:math>",
     "&ent;", "", " ", "\n", "1998 Dec", "2019", "Spring", "Q1", "PMC123", "10.1000/x",
     "0000-0002-1825-0097", "https://orcid.org/", "000000021825009x", "-", "1234", "X",
+    "\x7f", "a\u0080b", "\u009f ", "&#x7f;", "&#133;", "doi:10.1000/a b", "PMC", "012",
 ])
 TEXT = st.lists(PIECES, max_size=6).map("".join)
 
@@ -147,13 +148,13 @@ def test_entities_in_attributes_read_the_same():
     # must read ValidYN="&yes;" as "Y" too, and keep "a&yes;b" whole.
     head = HEAD.replace("]>", '<!ENTITY yes "Y">]>')
     body = """<PubmedArticle><MedlineCitation><PMID>99000001</PMID><Article><ArticleTitle>T</ArticleTitle>
-<ELocationID EIdType="d&ent;" ValidYN="Y">10.1/a</ELocationID><ELocationID EIdType="doi" ValidYN="&yes;">10.1/b</ELocationID>
+<ELocationID EIdType="d&ent;" ValidYN="Y">10.1000/a</ELocationID><ELocationID EIdType="doi" ValidYN="&yes;">10.1000/b</ELocationID>
 <Abstract><AbstractText Label="a&yes;b" NlmCategory="&ent;">x</AbstractText></Abstract>
 <AuthorList><Author ValidYN="&yes;"><LastName>A</LastName></Author><Author ValidYN="N&yes;"><LastName>B</LastName></Author></AuthorList>
 </Article><MeshHeadingList><MeshHeading><DescriptorName UI="D&yes;" MajorTopicYN="&yes;">M</DescriptorName></MeshHeading></MeshHeadingList>
 </MedlineCitation></PubmedArticle>"""
     tables = assert_same((head + body + "</PubmedArticleSet>").encode())
-    assert tables["articles"]["doi"].tolist() == ["10.1/b"]
+    assert tables["articles"]["doi"].tolist() == ["10.1000/b"]
     assert tables["authors"]["last_name"].tolist() == ["A"]
     assert tables["mesh"]["major"].tolist() == [True]
 
@@ -182,3 +183,60 @@ def test_mutated_sample_reads_the_same():
         for chunk in (b"<", b"x", b"</Author>", b"&ent;", b" "):
             mutated = data[:pos] + chunk + data[pos + len(chunk):]
             assert_same(mutated)
+
+
+def simple_record(pmid: str, title: str = "A title", extra: str = "") -> str:
+    return (f"<PubmedArticle><MedlineCitation><PMID>{pmid}</PMID><Article><ArticleTitle>{title}</ArticleTitle>"
+            f"</Article></MedlineCitation>{extra}</PubmedArticle>\n")
+
+
+# What adversarial runs stored as PMIDs before, and what else is not 1-8 ASCII digits.
+BAD_PMIDS = ["abc", "12345678901234567890", "-5", "../..", "\u0661\u0662\u0663", "00012345", "\u00b9\u00b2\u00b3",
+             "123456789", "0", "12 34", "&#x31;&#x32;x"]
+
+
+@needs_native
+@pytest.mark.parametrize("bad", BAD_PMIDS)
+def test_invalid_pmids_are_refused_alike_with_their_place(bad):
+    body = HEAD + "\n" + simple_record("99000001") + simple_record(bad) + "</PubmedArticleSet>"
+    message = assert_same(body.encode())
+    assert isinstance(message, str)
+    assert "record 2 (PubmedArticle at line 5): PMID " in message and "is not valid" in message
+    assert "the file is refused" in message and "(after PMID 99000001)" in message
+
+
+@needs_native
+def test_control_characters_are_removed_alike():
+    # XML cannot carry NUL, but DEL and the C1 controls (U+0080-U+009F) are legal characters.
+    title = "Ti\x7ftle \u0080with\u009f controls &#x7f; and&#133;a next line"
+    record = simple_record("99000001", title).replace(
+        "</Article>", '<Abstract><AbstractText Label="AIM&#x9f;S" NlmCategory="\x7fOBJECTIVE">x</AbstractText></Abstract></Article>')
+    tables = assert_same((HEAD + record + "</PubmedArticleSet>").encode())
+    assert tables["articles"]["title"].tolist() == ["Title with controls and a next line"]
+    assert tables["abstract_sections"][["label", "nlm_category"]].values.tolist() == [["AIMS", "OBJECTIVE"]]
+
+
+@needs_native
+def test_malformed_dois_and_pmc_ids_are_dropped_alike():
+    ids = ('<PubmedData><ArticleIdList><ArticleId IdType="doi">10.1000/good.1</ArticleId>'
+           '<ArticleId IdType="pmc">12345</ArticleId><ArticleId IdType="pmc">PMC7654321</ArticleId>'
+           '<ArticleId IdType="pubmed">0099</ArticleId><ArticleId IdType="pii">S0-anything</ArticleId>'
+           '</ArticleIdList></PubmedData>')
+    record = simple_record("99000001", extra=ids).replace(
+        "</ArticleTitle>", '</ArticleTitle><ELocationID EIdType="doi" ValidYN="Y">not a doi</ELocationID>')
+    refs = ('<CommentsCorrectionsList><CommentsCorrections RefType="ErratumIn"><RefSource>X</RefSource>'
+            '<PMID>00042</PMID></CommentsCorrections></CommentsCorrectionsList>')
+    record = record.replace("</MedlineCitation>", refs + "</MedlineCitation>")
+    tables = assert_same((HEAD + record + "</PubmedArticleSet>").encode())
+    a = tables["articles"].iloc[0]
+    assert a["doi"] == "10.1000/good.1" and a["pmcid"] == "PMC7654321"
+    assert tables["article_ids"][["id_type", "value"]].values.tolist() == [
+        ["doi", "10.1000/good.1"], ["pmc", "PMC7654321"], ["pii", "S0-anything"]]
+    assert tables["corrections"]["ref_pmid"].isna().all()
+
+
+@needs_native
+def test_delete_citation_with_a_bad_pmid_is_refused():
+    body = HEAD + simple_record("99000001") + "<DeleteCitation><PMID>12a</PMID></DeleteCitation></PubmedArticleSet>"
+    message = assert_same(body.encode())
+    assert isinstance(message, str) and "record 2 (DeleteCitation at line 4)" in message

@@ -265,3 +265,24 @@ def test_duplicates_across_flushed_chunks_keep_the_latest_version(tmp_path, monk
         a = whole[name].sort_values(key).reset_index(drop=True) if key else whole[name]
         b = chunked[name].sort_values(key).reset_index(drop=True) if key else chunked[name]
         pd.testing.assert_frame_equal(a, b, obj=name)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_xml_is_read(sample, tmp_path, encoding):
+    from evidence.records import read_records
+
+    text = (FIXTURES / "pubmed_sample.xml").read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    path = tmp_path / "utf16.xml"
+    path.write_bytes(text.encode(encoding))
+    tables, fmt = read_records(path)
+    assert fmt == "pubmed_xml"
+    pd.testing.assert_frame_equal(tables["articles"].drop(columns="source"), sample["articles"].drop(columns="source"))
+
+
+def test_utf16_medline_is_named(tmp_path):
+    from evidence.records import read_records
+
+    path = tmp_path / "utf16.nbib"
+    path.write_bytes("PMID- 99000001\nTI  - t\n".encode("utf-16"))
+    with pytest.raises(ParseError, match="in UTF-16: save it as UTF-8"):
+        read_records(path)
