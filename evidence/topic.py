@@ -40,6 +40,10 @@ class Topic:
             raise TopicError(f"topic {self.name}: [{key}] must be a table")
         return value
 
+    def outcome_labels(self) -> dict[str, str]:
+        """Readers' names for outcome codes, from the ``[outcome_labels]`` table (``{}`` when absent)."""
+        return {str(code): str(name) for code, name in self.section("outcome_labels").items()}
+
 
 def available_topics() -> list[str]:
     """Names of the topics shipped with the package."""
