@@ -145,10 +145,11 @@ class Evidence:
         self.grade = dict(synthesis.certainty)
         self.rows = [r for r in records(synthesis.rows) if r["outcome"] in parsed.outcomes]
         self.untraced = _untraced_ids(tables["studies"])
+        studies = {r["study_id"]: r for r in records(tables["studies"][["study_id", "title", "authors", "year"]])}
         for row in self.rows + self.other_forms:
-            # A study with no title and no identifier is never named by its internal reference.
-            if row["study_id"] in self.untraced:
-                row["label"] = UNTRACED
+            # Readers never see an internal reference ("ref:untitled-1") as a study's name.
+            row["label"] = (UNTRACED if row["study_id"] in self.untraced
+                            else _reader_label(row["label"], studies.get(row["study_id"], {}), row["study_id"]))
         self.review_grades = _review_grades(tables.get("review_grades"))
         ids = list(dict.fromkeys(r["pmid"] or r["study_id"] for r in self.rows + self.other_forms
                                  if r["study_id"] not in self.untraced))
@@ -198,6 +199,20 @@ class Evidence:
 
     def retracted(self, row: dict) -> bool:
         return any(f.kind in ("RetractionIn", "PartialRetractionIn") for f in self.flags.get(row["pmid"] or row["study_id"], []))
+
+
+def _reader_label(label: str, study: dict, study_id: str) -> str:
+    """The synthesis label, or when it is only the study's id: the first author, else the title's opening words."""
+    if label != study_id or study_id.isdigit():
+        return label
+    year = study.get("year") or "year not recorded"
+    authors = study.get("authors")
+    if authors is not None and len(authors):
+        return f"{str(authors[0]).split()[0]} ({year})"
+    words = str(study.get("title") or "").split()
+    if words:
+        return f"'{' '.join(words[:8])}{'...' if len(words) > 8 else ''}' ({year})"
+    return label
 
 
 def _untraced_ids(studies: pd.DataFrame) -> frozenset[str]:

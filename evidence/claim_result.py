@@ -43,6 +43,8 @@ MEASURE_NAMES = {
     "ratio_unspecified": "ratio of unstated kind",
 }
 
+_SCOPE_NAMES = {"sciatica": "covers sciatica", "low_back_pain_general": "low back pain in general, not sciatica specifically"}
+
 # Ranks for comparing certainty. Review-level estimates not graded by anyone rank between very
 # low and low: they can lean a claim's way, never support it.
 RANK = {NO_EVIDENCE: 0, "very_low": 1, NOT_GRADED: 1.5, "low": 2, "moderate": 3, "high": 4}
@@ -171,7 +173,8 @@ class ClaimVerdict:
                           + (f" [{MACHINE}]" if i.provenance == "auto" else "") for i in items]
         if self.guidelines:
             lines += ["", "Guidelines:"]
-            lines += [f"  - {g.title} ({g.year}): {g.stance.replace('_', ' ')} ({g.scope})" for g in self.guidelines]
+            lines += [f"  - {g.title} ({g.year}): {g.stance.replace('_', ' ')} ({_SCOPE_NAMES.get(g.scope, g.scope)})"
+                      for g in self.guidelines]
         if self.citations:
             lines += ["", "References:"] + [f"  {text}" for text in self.citations.values()]
         return "\n".join(lines) + "\n"
@@ -183,8 +186,13 @@ def reader_name(item: EvidenceItem) -> str:
     """'Ji 2015 (PMID 26425130)'; a label that is the identifier itself is shown once."""
     if item.label == UNTRACED:
         return UNTRACED
-    ident = f"PMID {item.pmid}" if item.pmid else item.study_id
-    return ident if item.label in (ident, item.study_id) else f"{item.label} ({ident})"
+    if item.pmid:
+        ident = f"PMID {item.pmid}"
+    elif item.study_id.startswith("doi:"):
+        ident = f"DOI {item.study_id[4:]}"
+    else:
+        ident = "no PMID or DOI"
+    return ident if item.label in (ident, item.study_id, f"PMID {item.pmid}") else f"{item.label} ({ident})"
 
 
 def measure_name(code: str | None) -> str | None:
