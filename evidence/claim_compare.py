@@ -49,7 +49,9 @@ def effect_text(row: dict) -> str:
     """The effect as a reader sees it: measure, estimate and CI, or what the source reports."""
     est, low, high = row["estimate"], row["ci_low"], row["ci_high"]
     if est is None:
-        return f"{measure_name(row['reported_measure'])}: no effect size with a confidence interval; direction as reported by the source"
+        name = measure_name(row["reported_measure"])
+        missing = "" if "effect size" in name else ": no effect size with a confidence interval"
+        return f"{name}{missing}; direction as reported by the source"
     measure = measure_name(row["measure"] or row["reported_measure"])
     if low is None or high is None:
         return f"{measure} {est:.3g} (no confidence interval)"
@@ -179,6 +181,11 @@ class Evidence:
         if direct:
             return max(direct, key=RANK.get)
         return min(max((g for g, _ in graded), key=RANK.get, default=NO_EVIDENCE), "very_low", key=RANK.get)
+
+    def untraced_items(self, rows: list[dict]) -> list[EvidenceItem]:
+        """The rows of studies nobody can trace (no title, PMID or DOI), listed apart and never counted."""
+        return [self.item(r, "Could not be traced: no title, PMID or DOI is recorded, so it is listed apart and never counted.")
+                for r in rows if r["study_id"] in self.untraced]
 
     def item(self, row: dict, why: str) -> EvidenceItem:
         cid = row["pmid"] or row["study_id"]
@@ -358,12 +365,9 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
     """Verdict for a comparison or efficacy claim (superior, noninferior, safer), in its direction."""
     ev = Evidence(parsed, tables, vocab, style, cache)
     caveats: list[str] = []
-    direct, context, untraced = [], [], []
+    direct, context = [], []
     long_term = "durability" in parsed.claim_kinds
-    for row in ev.rows + ev.other_forms:
-        if row["study_id"] in ev.untraced and (row in ev.rows or _is_direct(row, parsed)):
-            untraced.append(ev.item(row, "Could not be traced: no title, PMID or DOI is recorded, so it is listed "
-                                         "apart and never counted."))
+    untraced = ev.untraced_items(ev.rows + [r for r in ev.other_forms if _is_direct(r, parsed)])
     for row in ev.rows:
         if row["study_id"] in ev.untraced:
             continue

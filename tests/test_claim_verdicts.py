@@ -429,25 +429,38 @@ def test_a_verdicts_certainty_comes_from_a_result_that_decides_it(real, topic, c
     assert any(i.certainty == result.certainty and i.outcome not in surrogates for i in items), (claim, result.certainty)
 
 
+def _untraceable(tables: dict, study_ids) -> dict:
+    """The tables with these studies' title, PMID and DOI removed."""
+    out = dict(tables)
+    studies = tables["studies"].copy()
+    gone = studies["study_id"].isin(list(study_ids))
+    for column in ("title", "pmid", "doi"):
+        studies[column] = studies[column].astype(object).where(~gone, None)
+    findings = tables["findings"].copy()
+    findings["pmid"] = findings["pmid"].astype(object).where(~findings["study_id"].isin(list(study_ids)), None)
+    out["studies"], out["findings"] = studies, findings
+    return out
+
+
 def test_an_untraced_study_never_supports_a_verdict(trials, topic):
     claim = "Acupuncture outperforms epidural steroid injections for leg pain"
     assert check_claim(claim, trials, topic).verdict == "supported"
-    hidden = dict(trials)
-    studies = trials["studies"].copy()
-    gone = studies["study_id"].isin(["99001001", "99001002"])
-    for column in ("title", "pmid", "doi"):
-        studies[column] = studies[column].astype(object).where(~gone, None)
-    hidden["studies"] = studies
-    findings = trials["findings"].copy()
-    findings["pmid"] = findings["pmid"].astype(object).where(~findings["study_id"].isin(["99001001", "99001002"]), None)
-    hidden["findings"] = findings
-    result = check_claim(claim, hidden, topic)
+    result = check_claim(claim, _untraceable(trials, ["99001001", "99001002"]), topic)
     jsonschema.validate(json.loads(result.to_json()), SCHEMA)
     assert result.verdict == "insufficient_evidence" and not result.evidence_for
     assert {i.study_id for i in result.untraced} == {"99001001", "99001002"}
     assert all(i.label == "an untraced study (no title or identifier)" for i in result.untraced)
     text = result.to_text()
     assert "Could not be traced" in text and "99001001" not in text
+
+
+def test_an_untraced_study_never_disproves_a_safety_claim(real, topic):
+    claim = "Acupuncture has no side effects"
+    reporting = {i.study_id for i in check_claim(claim, real, topic).evidence_against}
+    assert check_claim(claim, real, topic).verdict == "contradicted" and reporting
+    result = check_claim(claim, _untraceable(real, reporting), topic)
+    assert result.verdict == "insufficient_evidence" and not result.evidence_against
+    assert {i.study_id for i in result.untraced} == reporting
 
 
 _CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|\bodi\b|\bref:\S+|PMID (\d+) \(PMID \1\)")
