@@ -548,7 +548,8 @@ def _by_comparator(parsed: ParsedClaim, parts: list[PartVerdict], class_roles: d
         elif "against" in found:
             what = f"favoured {other_side}"
         elif "for" in found:
-            what = f"favoured {claim_side}"
+            # A non-inferiority result may rest on a CI that rules out harm, not on a win.
+            what = f"{claim_side} no worse" if parsed.kind == "noninferior" else f"favoured {claim_side}"
         else:
             what = "no difference shown" if "neutral" in found else "direction not stated"
         tested.append(f"{name}: {what} ({_short_grade(p.certainty)})")
@@ -599,8 +600,10 @@ def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certai
         text = (f"Limited evidence ({_short_grade(certainty)}) suggests {sentence(leaning, _HEDGED[parsed.kind])} "
                 f"({outcome}); further research could well change this.")
     elif verdict == "contradicted":
-        winner = acu if parsed.reversed else names(against)
-        loser = names(against) if parsed.reversed else acu
+        # Only the classes whose evidence favours the other side; a "no difference" class is not a win.
+        refuted = [p.comparator_class for p in parts if p.verdict == "contradicted"]
+        winner = acu if parsed.reversed else names(refuted, "and")
+        loser = names(refuted, "and") if parsed.reversed else acu
         text = f"The evidence does not back this: studies of at least low certainty favour {winner} over {loser} ({outcome})."
     elif verdict == "not_supported":
         claimed = parsed.comparator_classes if parsed.universal else against or parsed.comparator_classes
