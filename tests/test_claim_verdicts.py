@@ -389,6 +389,10 @@ def test_universal_claims_on_invented_trials(trials, topic):
     assert check_claim("Acupuncture outperforms epidural steroid injections for leg pain", trials, topic).verdict == "supported"
     best = check_claim("Acupuncture is the best treatment for leg pain", trials, topic)
     assert best.verdict == "contradicted" and "nerve block: favoured nerve block (moderate certainty)" in best.supported_wording
+    as_good = check_claim("Acupuncture is at least as effective as other treatments for pain", trials, topic)
+    assert as_good.parsed.universal and as_good.verdict == "contradicted"
+    assert "drug: acupuncture no worse (low certainty)" in as_good.supported_wording
+    assert "Never compared directly with acupuncture: usual care and surgery." in as_good.supported_wording
 
 
 def _part(cls: str, verdict: str, certainty: str) -> PartVerdict:
