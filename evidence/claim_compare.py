@@ -25,7 +25,7 @@ from .cite import correction_flags
 from .claim_cache import SynthesisCache
 from .claim_grammar import ParsedClaim, Vocabulary
 from .claim_result import (
-    MACHINE, RANK, ClaimVerdict, EvidenceItem, PartVerdict, form_name, grade_words, records,
+    MACHINE, RANK, UNTRACED, ClaimVerdict, EvidenceItem, PartVerdict, form_name, grade_words, measure_name, records,
 )
 from .synthesis import GROUP_KEY, comparison_label
 
@@ -49,8 +49,10 @@ def effect_text(row: dict) -> str:
     """The effect as a reader sees it: measure, estimate and CI, or what the source reports."""
     est, low, high = row["estimate"], row["ci_low"], row["ci_high"]
     if est is None:
-        return f"{row['reported_measure']}: no effect size with a confidence interval; direction as reported by the source"
-    measure = row["measure"] or row["reported_measure"]
+        name = measure_name(row["reported_measure"])
+        missing = "" if "effect size" in name else ": no effect size with a confidence interval"
+        return f"{name}{missing}; direction as reported by the source"
+    measure = measure_name(row["measure"] or row["reported_measure"])
     if low is None or high is None:
         return f"{measure} {est:.3g} (no confidence interval)"
     computed = f", {row['effect_source']}" if row["effect_source"] and row["effect_source"].startswith("computed") else ""
@@ -144,8 +146,15 @@ class Evidence:
         synthesis = cache.get(tables["studies"], _wanted(findings, parsed))
         self.grade = dict(synthesis.certainty)
         self.rows = [r for r in records(synthesis.rows) if r["outcome"] in parsed.outcomes]
+        self.untraced = _untraced_ids(tables["studies"])
+        studies = {r["study_id"]: r for r in records(tables["studies"][["study_id", "title", "authors", "year"]])}
+        for row in self.rows + self.other_forms:
+            # Readers never see an internal reference ("ref:untitled-1") as a study's name.
+            row["label"] = (UNTRACED if row["study_id"] in self.untraced
+                            else _reader_label(row["label"], studies.get(row["study_id"], {}), row["study_id"]))
         self.review_grades = _review_grades(tables.get("review_grades"))
-        ids = list(dict.fromkeys(r["pmid"] or r["study_id"] for r in self.rows + self.other_forms))
+        ids = list(dict.fromkeys(r["pmid"] or r["study_id"] for r in self.rows + self.other_forms
+                                 if r["study_id"] not in self.untraced))
         self.flags = correction_flags(ids, tables)
         self.citations = cache.citations(ids, tables, style)
         self.vocab = vocab
@@ -160,6 +169,24 @@ class Evidence:
                 return graded
         return self.grade.get(tuple(row[k] for k in GROUP_KEY))
 
+    def deciding_grade(self, rows: list[dict]) -> str:
+        """The certainty one study's rows can lend a verdict.
+
+        The best grade among its patient-reported results. An investigator-judged response rate
+        (a surrogate) cannot decide a claim alone, so its grade never lends certainty: a study
+        with only such results counts as very low at best.
+        """
+        graded = [(self.certainty_of(r).grade, r["outcome"] in self.vocab.surrogates) for r in rows if self.certainty_of(r)]
+        direct = [g for g, surrogate in graded if not surrogate]
+        if direct:
+            return max(direct, key=RANK.get)
+        return min(max((g for g, _ in graded), key=RANK.get, default=NO_EVIDENCE), "very_low", key=RANK.get)
+
+    def untraced_items(self, rows: list[dict]) -> list[EvidenceItem]:
+        """The rows of studies nobody can trace (no title, PMID or DOI), listed apart and never counted."""
+        return [self.item(r, "Could not be traced: no title, PMID or DOI is recorded, so it is listed apart and never counted.")
+                for r in rows if r["study_id"] in self.untraced]
+
     def item(self, row: dict, why: str) -> EvidenceItem:
         cid = row["pmid"] or row["study_id"]
         certainty = self.certainty_of(row)
@@ -173,10 +200,34 @@ class Evidence:
             verified=bool(row["verified"]) and not auto, source_url=row["source_url"],
             citation=self.citations.get(cid, ""), flags=[f.marker for f in self.flags.get(cid, [])],
             form=form_name(row.get("form"), self.vocab.form_names), provenance=row["provenance"] or "curated",
+            outcome_name=self.vocab.outcome_name(row["outcome"]),
+            measure_name=measure_name(row["reported_measure"] or row["measure"]),
         )
 
     def retracted(self, row: dict) -> bool:
         return any(f.kind in ("RetractionIn", "PartialRetractionIn") for f in self.flags.get(row["pmid"] or row["study_id"], []))
+
+
+def _reader_label(label: str, study: dict, study_id: str) -> str:
+    """The synthesis label, or when it is only the study's id: the first author, else the title's opening words."""
+    if label != study_id or study_id.isdigit():
+        return label
+    year = study.get("year") or "year not recorded"
+    authors = study.get("authors")
+    if authors is not None and len(authors):
+        return f"{str(authors[0]).split()[0]} ({year})"
+    words = str(study.get("title") or "").split()
+    if words:
+        return f"'{' '.join(words[:8])}{'...' if len(words) > 8 else ''}' ({year})"
+    return label
+
+
+def _untraced_ids(studies: pd.DataFrame) -> frozenset[str]:
+    """Studies with no title, PMID or DOI: nobody can find them, so they never back a verdict."""
+    keys = [k for k in ("title", "pmid", "doi") if k in studies]
+    blank = studies[keys].astype(object).where(studies[keys].notna(), "").astype(str)
+    missing = blank.apply(lambda column: column.str.strip() == "").all(axis=1)
+    return frozenset(studies.loc[missing, "study_id"].astype(str))
 
 
 def _review_grades(frame: pd.DataFrame | None) -> dict[tuple, Certainty]:
@@ -230,10 +281,8 @@ def judge_part(comparator_class: str, direct: list[dict], ev: Evidence) -> tuple
     for sid, rows in by_study.items():
         margin_ok = any(within_margin(r, ev.vocab.margins, parsed.reversed) for r in rows)
         roles[sid] = _study_role({claim_direction(r, parsed.reversed) for r in rows}, parsed.kind, margin_ok)
-        grades = [(ev.certainty_of(r).grade, r["outcome"] in ev.vocab.surrogates) for r in rows if ev.certainty_of(r)]
-        best = max((g for g, _ in grades), key=RANK.get, default=NO_EVIDENCE)
-        grade[sid] = best
-        surrogate_only[sid] = all(s for g, s in grades if g == best) if grades else False
+        grade[sid] = ev.deciding_grade(rows)
+        surrogate_only[sid] = all(r["outcome"] in ev.vocab.surrogates for r in rows)
     ids = {role: [s for s, r in roles.items() if r == role] for role in ("for", "against", "neutral", "unclear")}
     best = {role: max((grade[s] for s in sids), key=RANK.get, default=NO_EVIDENCE) for role, sids in ids.items()}
     n_for, n_against = len(ids["for"]), len(ids["against"])
@@ -241,31 +290,33 @@ def judge_part(comparator_class: str, direct: list[dict], ev: Evidence) -> tuple
     def part(verdict: str, certainty: str, reason: str) -> tuple[PartVerdict, dict[str, str]]:
         return PartVerdict(comparator_class, verdict, certainty, reason), roles
 
+    def surrogate_note(role: str) -> str:
+        k = sum(surrogate_only[s] for s in ids[role])
+        if not k:
+            return ""
+        who = "all of them" if k == len(ids[role]) else f"{k} of them"
+        return f" ({who} only on an investigator-judged 'effective rate', which lends no certainty)"
+
     count = f"{len(by_study)} stud{'y' if len(by_study) == 1 else 'ies'} {design}"
-    surrogate_note = " (only on an investigator-judged 'effective rate', which alone cannot decide a claim)"
     if n_against and not n_for:
-        graded_against = [s for s in ids["against"] if RANK[grade[s]] >= RANK["low"]]
-        if graded_against and all(surrogate_only[s] for s in graded_against):
-            return part("not_supported", best["against"],
-                        f"{count}; what there is favours {other_side}, at {grade_words(best['against'])}{surrogate_note}.")
         if RANK[best["against"]] >= RANK["low"]:
             return part("contradicted", best["against"], f"{count}; the evidence ({grade_words(best['against'])}) favours {other_side}.")
-        return part("not_supported", best["against"], f"{count}; what there is favours {other_side}, at {grade_words(best['against'])}.")
+        return part("not_supported", best["against"],
+                    f"{count}; what there is favours {other_side}, at {grade_words(best['against'])}{surrogate_note('against')}.")
     if n_for and n_against:
         return part("not_supported", max(best["for"], best["against"], key=RANK.get),
                     f"{count}; {n_for} favoured {claim_side} and {n_against} favoured {other_side}: the results conflict.")
     if n_for:
         level = RANK[best["for"]]
-        strong = [s for s in ids["for"] if RANK[grade[s]] >= RANK["moderate"]]
-        if level >= RANK["moderate"] and not ids["neutral"] and not all(surrogate_only[s] for s in strong):
+        if level >= RANK["moderate"] and not ids["neutral"]:
             return part("supported", best["for"], f"{count}; the evidence ({grade_words(best['for'])}) agrees with the claim.")
         if level >= RANK[NOT_GRADED]:
             extra = f", while {len(ids['neutral'])} found no difference" if ids["neutral"] else ""
-            surrogate = surrogate_note if level >= RANK["moderate"] and not ids["neutral"] else ""
             return part("partly_supported", best["for"],
-                        f"{count}; {n_for} favoured {claim_side}{extra}, but only {grade_words(best['for'])}{surrogate}.")
+                        f"{count}; {n_for} favoured {claim_side}{surrogate_note('for')}{extra}, but only {grade_words(best['for'])}.")
         return part("insufficient_evidence", best["for"],
-                    f"{count}; {n_for} favoured {claim_side}, but the certainty is very low (small or unverified studies).")
+                    f"{count}; {n_for} favoured {claim_side}{surrogate_note('for')}, but the certainty is very low "
+                    "(small or unverified studies).")
     if ids["neutral"]:
         why = (f"a non-significant difference does not show that {claim_side} is as good"
                if parsed.kind == "noninferior" else "no difference between the treatments was found")
@@ -273,9 +324,22 @@ def judge_part(comparator_class: str, direct: list[dict], ev: Evidence) -> tuple
     return part("insufficient_evidence", best["unclear"], f"{count}, but no result states which treatment did better.")
 
 
-def combine(parts: list[PartVerdict]) -> str:
-    """One verdict from the parts: support must hold for every comparator claimed."""
+def combine(parts: list[PartVerdict], universal: bool = False) -> str:
+    """One verdict from the parts: support must hold for every comparator claimed.
+
+    A universal claim ("outperforms all other treatments") is as weak as its weakest part: one
+    class where the other side was favoured, or no difference was found, makes it not supported
+    (contradicted when that evidence is at least moderate), and a class never tested makes it at
+    most insufficient evidence.
+    """
     verdicts = [p.verdict for p in parts]
+    if universal:
+        if any(p.verdict == "contradicted" and RANK[p.certainty] >= RANK["moderate"] for p in parts):
+            return "contradicted"
+        if any(v in ("contradicted", "not_supported") for v in verdicts):
+            return "not_supported"
+        if "insufficient_evidence" in verdicts or not verdicts:
+            return "insufficient_evidence"
     if verdicts and all(v == "supported" for v in verdicts):
         return "supported"
     if "contradicted" in verdicts:
@@ -303,7 +367,10 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
     caveats: list[str] = []
     direct, context = [], []
     long_term = "durability" in parsed.claim_kinds
+    untraced = ev.untraced_items(ev.rows + [r for r in ev.other_forms if _is_direct(r, parsed)])
     for row in ev.rows:
+        if row["study_id"] in ev.untraced:
+            continue
         if ev.retracted(row):
             context.append(ev.item(row, "Retracted: shown for completeness, never counted."))
             caveats.append(f"{row['label']} is retracted and was not counted.")
@@ -315,7 +382,7 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
         else:
             direct.append(row)
     for row in ev.other_forms:
-        if _is_direct(row, parsed):
+        if _is_direct(row, parsed) and row["study_id"] not in ev.untraced:
             form = form_name(row.get("form"), vocab.form_names)
             context.append(ev.item(row, f"Evidence on {form}, not on {parsed.intervention.replace('_', ' ')}: "
                                         "a different form of acupuncture."))
@@ -339,9 +406,12 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
             why += " Outcome is an investigator-judged response rate (indirect)."
         buckets[row_role].append(ev.item(row, why))
         sides[row_role].append(row)
-    verdict = combine(parts)
+    verdict = combine(parts, parsed.universal)
     caveats += _caveats(direct, vocab, ev)
-    certainty, certainty_reasons = _overall_certainty(verdict, sides, ev)
+    if untraced:
+        caveats.append(f"{len({i.study_id for i in untraced})} stud{'y' if len({i.study_id for i in untraced}) == 1 else 'ies'} "
+                       "with no title, PMID or DOI could not be traced; listed apart, not counted.")
+    certainty, certainty_reasons = _overall_certainty(verdict, parts, sides, ev)
     reasons = [f"{p.comparator_class.replace('_', ' ')}: {p.reason}" for p in parts]
     reasons += _evidence_notes(parsed, ev, direct, context)
     forms = _forms_in(direct, vocab)
@@ -351,12 +421,17 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
         reasons.insert(0, f"The verdict would be {verdict.replace('_', ' ')} for drugs in general; it is lowered because no "
                           f"study here used {_SUBCLASS_NAMES.get(parsed.drug_subclass, parsed.drug_subclass)}.")
         verdict = _INDIRECT[verdict]
+    class_roles: dict[str, set[str]] = {}
+    for (cls, _), role in roles.items():
+        class_roles.setdefault(cls, set()).add(role)
     wording = _wording(parsed, verdict, parts, certainty, only, vocab)
+    if parsed.universal:
+        wording += " " + _by_comparator(parsed, parts, class_roles, vocab)
     return ClaimVerdict(
         claim=parsed.text, parsed=parsed, verdict=verdict, certainty=certainty, certainty_reasons=certainty_reasons,
         reasons=reasons, supported_wording=wording, caveats=list(dict.fromkeys(caveats)), parts=parts,
         evidence_for=buckets["for"], evidence_against=buckets["against"], evidence_neutral=buckets["neutral"],
-        context=context, guidelines=[], citations=ev.citations, evidence_forms=forms,
+        context=context, guidelines=[], citations=ev.citations, evidence_forms=forms, untraced=untraced,
     )
 
 
@@ -417,15 +492,71 @@ def _caveats(direct: list[dict], vocab: Vocabulary, ev: Evidence) -> list[str]:
     return out
 
 
-def _overall_certainty(verdict: str, sides: dict[str, list[dict]], ev: Evidence) -> tuple[str, list[str]]:
-    """The best certainty among the direct rows the verdict rests on, with that group's reasons."""
-    side = {"supported": "for", "partly_supported": "for", "contradicted": "against"}.get(verdict)
-    rows = sides[side] if side else [r for rs in sides.values() for r in rs]
-    graded = [ev.certainty_of(r) for r in rows if ev.certainty_of(r)]
-    if not graded:
+def _deciding_parts(verdict: str, parts: list[PartVerdict]) -> list[PartVerdict]:
+    """The parts a combined verdict rests on."""
+    wanted = {"supported": ("supported",), "partly_supported": ("supported", "partly_supported"),
+              "contradicted": ("contradicted",), "not_supported": ("not_supported", "contradicted"),
+              "insufficient_evidence": ("insufficient_evidence",)}[verdict]
+    return [p for p in parts if p.verdict in wanted]
+
+
+def _overall_certainty(verdict: str, parts: list[PartVerdict], sides: dict[str, list[dict]], ev: Evidence) -> tuple[str, list[str]]:
+    """The certainty of the results that decide the verdict, with the reasons for that grade.
+
+    Only the parts the verdict rests on count, and within them the patient-reported results: an
+    investigator-judged 'effective rate' never lends its grade. A verdict that needs every part
+    (supported, or any verdict on a universal claim short of a refutation) is as certain as its
+    weakest part.
+    """
+    deciding = _deciding_parts(verdict, parts)
+    every = verdict == "supported" or (ev.parsed.universal and verdict in ("partly_supported", "insufficient_evidence"))
+    pick = min if every else max
+    grade = pick((p.certainty for p in deciding), key=RANK.get, default=NO_EVIDENCE)
+    if grade == NO_EVIDENCE:
         return NO_EVIDENCE, ["No direct comparison matches the claim."]
-    best = max(graded, key=lambda c: RANK[c.grade])
-    return best.grade, list(best.reasons)
+    side = {"supported": "for", "partly_supported": "for", "contradicted": "against"}.get(verdict)
+    classes = {p.comparator_class for p in deciding}
+    rows = [r for r in (sides[side] if side else [r for rs in sides.values() for r in rs]) if r["comparator_class"] in classes]
+    same = [ev.certainty_of(r) for r in rows if r["outcome"] not in ev.vocab.surrogates
+            and ev.certainty_of(r) and ev.certainty_of(r).grade == grade]
+    reasons = list(same[0].reasons) if same else [f"The results that decide the verdict are at {grade_words(grade)}."]
+    lent = sorted({ev.certainty_of(r).grade for r in rows if r["outcome"] in ev.vocab.surrogates and ev.certainty_of(r)
+                   and RANK[ev.certainty_of(r).grade] > RANK[grade]}, key=RANK.get)
+    if lent:
+        reasons.append(f"A {lent[-1].replace('_', ' ')} grade on an investigator-judged 'effective rate' is not used: "
+                       "that outcome cannot decide a claim alone, so it lends the verdict no certainty.")
+    return grade, reasons
+
+
+def _short_grade(grade: str) -> str:
+    return "ungraded review estimates" if grade == NOT_GRADED else f"{grade.replace('_', ' ')} certainty"
+
+
+def _by_comparator(parsed: ParsedClaim, parts: list[PartVerdict], class_roles: dict[str, set[str]], vocab: Vocabulary) -> str:
+    """Which side each comparator class favoured, and which were never tested, for a universal claim."""
+    acu = "acupuncture" if parsed.intervention == "acupuncture" else form_name(parsed.intervention, vocab.form_names)
+    tested, untested = [], []
+    for p in parts:
+        name = p.comparator_class.replace("_", " ")
+        claim_side, other_side = (name, acu) if parsed.reversed else (acu, name)
+        found = class_roles.get(p.comparator_class, set())
+        if not found:
+            untested.append(p.comparator_class)
+            continue
+        if {"for", "against"} <= found:
+            what = "the results conflict"
+        elif "against" in found:
+            what = f"favoured {other_side}"
+        elif "for" in found:
+            # A non-inferiority result may rest on a CI that rules out harm, not on a win.
+            what = f"{claim_side} no worse" if parsed.kind == "noninferior" else f"favoured {claim_side}"
+        else:
+            what = "no difference shown" if "neutral" in found else "direction not stated"
+        tested.append(f"{name}: {what} ({_short_grade(p.certainty)})")
+    text = "By comparator: " + "; ".join(tested) + "." if tested else ""
+    if untested:
+        text += f" Never compared directly with {acu}: {names(untested, 'and')}."
+    return text.strip()
 
 
 def _agree(verb: str, subject: str) -> str:
@@ -437,10 +568,10 @@ def _agree(verb: str, subject: str) -> str:
     return f"{plural} {rest}".strip()
 
 
-def names(classes) -> str:
+def names(classes, conjunction: str = "or") -> str:
     """'nerve block, drug or surgery'."""
     labels = [c.replace("_", " ") for c in classes]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + f" {conjunction} " + labels[-1]
 
 
 def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certainty: str, only_form: str | None,
@@ -455,27 +586,31 @@ def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certai
     against = [p.comparator_class for p in parts if p.verdict in ("contradicted", "not_supported")]
 
     def sentence(classes, verb) -> str:
+        listed = f"each of {names(classes, 'and')}" if parsed.universal and len(classes) > 1 else names(classes)
         if parsed.reversed:
             said = parsed.subject.lower()
-            return f"{said}{'' if said == names(classes) else ' (' + names(classes) + ')'} {_agree(verb, said)} {acu}"
+            return f"{said}{'' if said == names(classes) else ' (' + listed + ')'} {_agree(verb, said)} {acu}"
         if parsed.add_on:
             return f"adding {acu} to {names(classes)} {verb} {names(classes)} alone"
-        return f"{acu} {verb} {names(classes)}"
+        return f"{acu} {verb} {listed}"
 
     if verdict == "supported":
         text = f"{certainty.replace('_', ' ').capitalize()}-certainty evidence shows that {sentence(parsed.comparator_classes, phrase)} ({outcome})."
     elif verdict == "partly_supported":
-        text = (f"Limited evidence ({grade_words(certainty)}) suggests {sentence(leaning, _HEDGED[parsed.kind])} "
+        text = (f"Limited evidence ({_short_grade(certainty)}) suggests {sentence(leaning, _HEDGED[parsed.kind])} "
                 f"({outcome}); further research could well change this.")
     elif verdict == "contradicted":
-        winner = acu if parsed.reversed else names(against)
-        loser = names(against) if parsed.reversed else acu
+        # Only the classes whose evidence favours the other side; a "no difference" class is not a win.
+        refuted = [p.comparator_class for p in parts if p.verdict == "contradicted"]
+        winner = acu if parsed.reversed else names(refuted, "and")
+        loser = names(refuted, "and") if parsed.reversed else acu
         text = f"The evidence does not back this: studies of at least low certainty favour {winner} over {loser} ({outcome})."
     elif verdict == "not_supported":
-        text = f"The evidence does not show that {sentence(against or parsed.comparator_classes, phrase)} ({outcome})."
+        claimed = parsed.comparator_classes if parsed.universal else against or parsed.comparator_classes
+        text = f"The evidence does not show that {sentence(claimed, phrase)} ({outcome})."
     else:
         text = f"There is too little direct evidence to say whether {sentence(parsed.comparator_classes, phrase)} ({outcome})."
-    if missing and verdict != "insufficient_evidence":
+    if missing and verdict != "insufficient_evidence" and not parsed.universal:
         text += f" Too little direct evidence on {names(missing)} to say."
     if parsed.intervention == "acupuncture" and only_form:
         text += f" The direct evidence is on {only_form} only, not on acupuncture in general."

@@ -15,7 +15,9 @@ The words live in the topic file's ``[claims]`` section, not in code. A claim is
 * the **claim kinds** (:data:`CLAIM_KINDS`) and the **certainty words** ("proven", "guaranteed",
   "100%"), which the checker turns into verdict rules;
 * a **named body** for recommendation claims ("NICE recommends ...");
-* **negation** ("does not work"): the positive claim is judged and the verdict turned round.
+* **negation** ("does not work"): the positive claim is judged and the verdict turned round;
+* **universal** claims ("outperforms all other treatments", "the best treatment", or a comparator
+  label marked ``universal`` such as "other treatments"): every comparator class must hold.
 
 A claim that names no acupuncture but another treatment ("Epidural injections work better than
 drugs") is out of the topic's scope and raises :class:`~evidence.errors.ClaimError`. A claim that
@@ -67,6 +69,15 @@ class Vocabulary:
     long_term_weeks: float = 26.0
     cure_outcomes: tuple[str, ...] = ()
     form_names: dict[str, str] = field(default_factory=dict)
+    universal: tuple[re.Pattern, ...] = ()
+    universal_labels: frozenset[str] = frozenset()
+    outcome_names: dict[str, str] = field(default_factory=dict)
+
+    def outcome_name(self, code: str | None) -> str:
+        """A reader's name for an outcome code ("odi" -> "Oswestry Disability Index")."""
+        if not code:
+            return "outcome not stated"
+        return self.outcome_names.get(code, code.replace("_", " "))
 
     @classmethod
     def from_topic(cls, topic: Topic) -> Vocabulary:
@@ -104,6 +115,9 @@ class Vocabulary:
                 long_term_weeks=float(grammar.get("long_term_weeks", 26.0)),
                 cure_outcomes=tuple(grammar.get("cure_outcomes", [])),
                 form_names=dict(claims.get("form_names", {})),
+                universal=_compile(grammar.get("universal", [])),
+                universal_labels=frozenset(k for k, v in claims["comparator"].items() if v.get("universal")),
+                outcome_names=topic.outcome_labels(),
             )
         except (KeyError, TypeError, ValueError, re.error) as exc:
             raise TopicError(f"topic {topic.name}: malformed [claims] section ({exc})") from exc
@@ -171,6 +185,9 @@ class ParsedClaim:
         The claim is negated ("does not work"): the positive claim is judged and turned round.
     assumed_intervention:
         The claim names no treatment; it was read as a claim about acupuncture.
+    universal:
+        The claim is about every comparator class in scope ("outperforms all other treatments",
+        "the best treatment", "at least as effective as other treatments"): each must hold.
     """
 
     text: str
@@ -192,6 +209,7 @@ class ParsedClaim:
     bodies: tuple[str, ...] = ()
     negated: bool = False
     assumed_intervention: bool = False
+    universal: bool = False
 
 
 def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -> ParsedClaim:
@@ -225,6 +243,7 @@ def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -
         assumed = True
     bodies = tuple(k for k, ps in vocab.bodies.items() if any(p.search(text) for p in ps))
     certainty_words = tuple(dict.fromkeys(_matches(text, vocab.certainty_words)))
+    universal_words = _matches(text, vocab.universal)
     spec, strength = _strength(strengths, kinds_found, comparators, bodies, vocab, bool(certainty_words))
     comparator_labels = list(dict.fromkeys(label for label, _, _ in comparators))
     if spec["kind"] == "safe":
@@ -257,12 +276,15 @@ def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -
         add_on=add_on and not is_reversed,
         matched={"intervention": [w for _, w, _ in forms + generic], "strength": [w for _, w, _ in strengths],
                  "comparator": [w for _, w, _ in comparators], "outcome": [w for _, w, _ in outcomes],
-                 **{f"kind:{k}": v for k, v in kinds_found.items()}, "negation": negated_words},
+                 **{f"kind:{k}": v for k, v in kinds_found.items()}, "negation": negated_words,
+                 **({"universal": universal_words} if universal_words else {})},
         subject=subject, reversed=is_reversed,
         claim_kinds=_claim_kinds(spec["kind"], kinds_found, bool(comparators)),
         certainty_words=certainty_words,
         drug_subclass=_drug_subclass(comparators, vocab),
         bodies=bodies, negated=bool(negated_words), assumed_intervention=assumed,
+        universal=spec["kind"] in ("superior", "noninferior", "safer") and not add_on and (
+            bool(universal_words) or any(label in vocab.universal_labels for label, _, _ in comparators)),
     )
 
 

@@ -22,6 +22,29 @@ CERTAINTY_LEVELS = (NO_EVIDENCE, NOT_GRADED) + GRADES
 MACHINE = "machine-extracted, not verified"
 """How a result from automatic extraction (provenance ``auto``) is labelled wherever it is shown."""
 
+UNTRACED = "an untraced study (no title or identifier)"
+"""How a study with no title, PMID or DOI is named to readers (never by its internal reference)."""
+
+# Readers' names for the measures that carry no effect size (the code stays in ``measure``).
+# MD, SMD, RR, OR and HR keep their usual abbreviations.
+MEASURE_NAMES = {
+    "group_comparison": "between-group comparison without an effect size",
+    "between_group_test": "between-group test without an effect size",
+    "mean_per_arm": "means per group, without a between-group effect size",
+    "mean_change_per_arm": "mean change per group, without a between-group effect size",
+    "percent_change_per_arm": "percentage change per group, without a between-group effect size",
+    "effective_rate_per_arm": "response rate per group",
+    "events_per_arm": "events per group",
+    "p_only": "a p-value only",
+    "t_test": "t-test statistic",
+    "network_meta_analysis_significance": "network meta-analysis result stated only as significant or not",
+    "pooled_significance": "pooled result stated only as significant or not",
+    "qualitative_conclusion": "the review's conclusion in words, without an effect size",
+    "ratio_unspecified": "ratio of unstated kind",
+}
+
+_SCOPE_NAMES = {"sciatica": "covers sciatica", "low_back_pain_general": "low back pain in general, not sciatica specifically"}
+
 # Ranks for comparing certainty. Review-level estimates not graded by anyone rank between very
 # low and low: they can lean a claim's way, never support it.
 RANK = {NO_EVIDENCE: 0, "very_low": 1, NOT_GRADED: 1.5, "low": 2, "moderate": 3, "high": 4}
@@ -54,6 +77,8 @@ class EvidenceItem:
     flags: list[str]
     form: str = "acupuncture"
     provenance: str = "curated"
+    outcome_name: str = ""
+    measure_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +127,7 @@ class ClaimVerdict:
     guidelines: list[GuidelineItem]
     citations: dict[str, str]
     evidence_forms: list[str] = field(default_factory=list)
+    untraced: list[EvidenceItem] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data (tuples as lists, no pandas values)."""
@@ -114,10 +140,11 @@ class ClaimVerdict:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def summary_frame(self) -> pd.DataFrame:
-        """One row per evidence item and guideline, with its role (for, against, neutral, context, guideline)."""
+        """One row per evidence item and guideline, with its role (for, against, neutral, context, untraced, guideline)."""
         rows = [{"role": role, **asdict(item)} for role, items in
                 (("for", self.evidence_for), ("against", self.evidence_against),
-                 ("neutral", self.evidence_neutral), ("context", self.context)) for item in items]
+                 ("neutral", self.evidence_neutral), ("context", self.context), ("untraced", self.untraced))
+                for item in items]
         rows += [{"role": "guideline", **asdict(g)} for g in self.guidelines]
         # The same columns with no evidence at all, so callers can select them either way.
         columns = ["role", *(f.name for f in fields(EvidenceItem)),
@@ -137,20 +164,42 @@ class ClaimVerdict:
             lines += ["", "Caveats:"] + [f"  - {c}" for c in self.caveats]
         for title, items in (("Evidence for", self.evidence_for), ("Evidence against", self.evidence_against),
                              ("No difference or unclear", self.evidence_neutral),
-                             ("Context (not a direct comparison)", self.context)):
+                             ("Context (not a direct comparison)", self.context),
+                             ("Could not be traced (no title, PMID or DOI; not counted)", self.untraced)):
             if items:
                 lines += ["", f"{title}:"]
-                lines += [f"  - {i.label} ({i.pmid and 'PMID ' + i.pmid or i.study_id}), {i.form}: {i.comparison}, "
-                          f"{i.outcome}: {i.effect}; certainty {i.certainty.replace('_', ' ')}. {i.why}"
+                lines += [f"  - {reader_name(i)}, {i.form}: {i.comparison}, "
+                          f"{i.outcome_name or i.outcome}: {i.effect}; certainty {i.certainty.replace('_', ' ')}. {i.why}"
                           + (f" [{MACHINE}]" if i.provenance == "auto" else "") for i in items]
         if self.guidelines:
             lines += ["", "Guidelines:"]
-            lines += [f"  - {g.title} ({g.year}): {g.stance.replace('_', ' ')} ({g.scope})" for g in self.guidelines]
+            lines += [f"  - {g.title} ({g.year}): {g.stance.replace('_', ' ')} ({_SCOPE_NAMES.get(g.scope, g.scope)})"
+                      for g in self.guidelines]
         if self.citations:
             lines += ["", "References:"] + [f"  {text}" for text in self.citations.values()]
         return "\n".join(lines) + "\n"
 
 
+
+
+def reader_name(item: EvidenceItem) -> str:
+    """'Ji 2015 (PMID 26425130)'; a label that is the identifier itself is shown once."""
+    if item.label == UNTRACED:
+        return UNTRACED
+    if item.pmid:
+        ident = f"PMID {item.pmid}"
+    elif item.study_id.startswith("doi:"):
+        ident = f"DOI {item.study_id[4:]}"
+    else:
+        ident = "no PMID or DOI"
+    return ident if item.label in (ident, item.study_id, f"PMID {item.pmid}") else f"{item.label} ({ident})"
+
+
+def measure_name(code: str | None) -> str | None:
+    """A reader's name for a measure code (``group_comparison`` -> 'between-group comparison ...')."""
+    if code is None:
+        return None
+    return MEASURE_NAMES.get(code, code if code.isupper() else code.replace("_", " "))
 
 
 def value(x):

@@ -26,7 +26,9 @@ _ZERO_RISK = "A claim of no risk at all is disproved by documented adverse event
 def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cache: SynthesisCache) -> ClaimVerdict:
     """Verdict for an absolute safety claim ("is safe", "has no side effects")."""
     ev = Evidence(parsed, tables, vocab, style, cache)
-    rows = [r for r in ev.rows if not ev.retracted(r) and r["design_kind"] != "package"]
+    # A study nobody can trace (no title, PMID or DOI) is listed apart and never decides the verdict.
+    untraced = ev.untraced_items(ev.rows)
+    rows = [r for r in ev.rows if not ev.retracted(r) and r["design_kind"] != "package" and r["study_id"] not in ev.untraced]
     acupuncture_rows = [r for r in rows if r["comparator_class"] == "none" or r["design_kind"] in ("head_to_head", "add_on", "add_on_unknown")]
     harmful = [r for r in acupuncture_rows if r["comparator_class"] != "none" and row_direction(r) == "favours_comparator"]
     # A claim about acupuncture in general is not refuted by one specific form (bee venom is a
@@ -73,7 +75,7 @@ def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cac
         ["Adverse-event rates from safety studies are shown as reported; they are not graded here."],
         reasons=reasons, supported_wording=wording, caveats=caveats, parts=[], evidence_for=[],
         evidence_against=items, evidence_neutral=[], context=[], guidelines=[], citations=ev.citations,
-        evidence_forms=forms,
+        evidence_forms=forms, untraced=untraced,
     )
 
 

@@ -29,7 +29,8 @@ than its evidence:
 * ``supported``: direct studies favour the claim's side, nothing favours the other, and the
   certainty is moderate or high (the synthesis grade for trials, the review's own GRADE rating
   for a review's pooled estimate). One small trial is never enough. An investigator-judged
-  "effective rate" alone never supports.
+  "effective rate" alone never supports, and its grade never lends certainty: a verdict's
+  certainty comes only from the patient-reported results that decide it.
 * ``partly_supported``: the evidence leans the claim's way at low certainty, or only from reviews
   no one graded, or only for some of the comparators claimed.
 * ``not_supported``: studies found no difference (a non-significant difference is not
@@ -38,6 +39,16 @@ than its evidence:
   covering sciatica recommends against acupuncture; or a claim of no risk meets documented harms.
 * ``insufficient_evidence``: no direct comparison, only very-low-certainty results, or a claim
   kind the tables hold no data on.
+
+A **universal** claim ("outperforms all other treatments", "the best treatment", "at least as
+effective as other treatments") is judged against every comparator class in scope and is as weak
+as its weakest class: one class where the other side was favoured, or no difference was found,
+makes it not supported (contradicted when that evidence is at least moderate), and a class never
+tested makes it at most insufficient evidence. The wording says which class favoured which side
+and which were never tested.
+
+A study with no title, PMID or DOI is never counted: its results are listed apart (``untraced``)
+and named "an untraced study (no title or identifier)".
 
 Then three rules that only ever lower a verdict or label it:
 
@@ -58,13 +69,17 @@ JSON (``ClaimVerdict.to_dict()``; schema in ``evidence/claim_verdict.schema.json
      "parsed": {"intervention", "forms", "comparators", "comparator_classes", "outcome_families",
                 "outcomes", "strength", "kind", "matched", "add_on", "subject", "reversed",
                 "claim_kinds", "certainty_words", "drug_subclass", "bodies", "negated",
-                "assumed_intervention"},
+                "assumed_intervention", "universal"},
      "reasons": [str], "supported_wording": str, "caveats": [str],
      "parts": [{"comparator_class", "verdict", "certainty", "reason"}],
-     "evidence_for" | "evidence_against" | "evidence_neutral" | "context":
+     "evidence_for" | "evidence_against" | "evidence_neutral" | "context" | "untraced":
          [{"study_id", "pmid", "label", "year", "design", "comparison", "outcome", "measure",
            "timepoint", "estimate", "ci_low", "ci_high", "n", "direction", "certainty",
-           "effect", "why", "verified", "source_url", "citation", "flags", "form", "provenance"}],
+           "effect", "why", "verified", "source_url", "citation", "flags", "form", "provenance",
+           "outcome_name", "measure_name"}],
+
+``outcome`` and ``measure`` keep their codes for machines; ``outcome_name`` (from the topic's
+``[outcomes]`` names) and ``measure_name`` are what readers see, as in ``to_text()``.
      "guidelines": [{"study_id", "pmid", "title", "year", "stance", "scope", "statement",
                      "verified", "citation", "flags"}],
      "citations": {id: reference text}, "evidence_forms": [str]}

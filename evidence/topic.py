@@ -40,6 +40,11 @@ class Topic:
             raise TopicError(f"topic {self.name}: [{key}] must be a table")
         return value
 
+    def outcome_labels(self) -> dict[str, str]:
+        """Readers' names for outcome codes: the ``name`` of each ``[outcomes.<code>]`` entry."""
+        return {str(code): str(entry["name"]) for code, entry in self.section("outcomes").items()
+                if isinstance(entry, dict) and "name" in entry}
+
 
 def available_topics() -> list[str]:
     """Names of the topics shipped with the package."""

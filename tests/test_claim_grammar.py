@@ -133,3 +133,33 @@ def test_a_claim_naming_no_treatment_is_read_as_acupuncture(topic):
 def test_claims_out_of_scope_raise(topic, text, message):
     with pytest.raises(ClaimError, match=message):
         parse_claim(text, topic)
+
+
+@pytest.mark.parametrize("claim, universal", [
+    ("Acupuncture outperforms all other treatments for sciatica", True),
+    ("Acupuncture is the best treatment for sciatica", True),
+    ("Acupuncture works better than everything else", True),
+    ("Acupuncture is better than any other treatment", True),
+    ("Acupuncture is at least as effective as other treatments for sciatica", True),
+    ("Acupuncture is better than conventional treatments", True),
+    ("Acupuncture beats all drugs for sciatica", True),
+    ("Acupuncture is better than nerve blocks", False),
+    ("Acupuncture beats injections for leg pain", False),
+    ("Acupuncture plus conventional treatment works better than conventional treatment alone", False),
+    ("Acupuncture twice a week works best", False),
+])
+def test_universal_claims(topic, claim, universal):
+    parsed = parse_claim(claim, topic)
+    assert parsed.universal is universal, parsed.matched
+
+
+def test_outcome_names_come_from_the_topic(topic, tmp_path):
+    assert topic.outcome_labels()["odi"] == "Oswestry Disability Index"
+    assert topic.outcome_labels()["leg_pain_nrs"] == "leg pain (0-10 NRS)"
+    path = tmp_path / "t.toml"
+    path.write_text('name = "t"\n[query]\nintervention = "a"\ncondition = "b"\n[outcomes.odi]\nname = "ODI score"\n',
+                    encoding="utf-8")
+    assert load_topic(path).outcome_labels() == {"odi": "ODI score"}
+    bare = tmp_path / "bare.toml"
+    bare.write_text('name = "b"\n[query]\nintervention = "a"\ncondition = "b"\n', encoding="utf-8")
+    assert load_topic(bare).outcome_labels() == {}

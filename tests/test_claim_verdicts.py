@@ -4,6 +4,7 @@ and must never get, reversals and paraphrases included; review GRADE grades, for
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -12,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 import evidence
-from evidence.claims import VERDICTS, SynthesisCache, check_claim
+from evidence.claim_compare import combine
+from evidence.claims import VERDICTS, PartVerdict, SynthesisCache, check_claim, parse_claim
 from evidence.cli import cli
 from evidence.snapshot import check_snapshot, snapshot_dir
 from evidence.topic import load_topic
@@ -59,8 +61,17 @@ REAL_CLAIMS = [
     ("Acupuncture is as good as epidural injections", "insufficient_evidence", FOR),
     ("Epidural injections are as good as acupuncture", "insufficient_evidence", FOR),
     ("Nerve blocks are as effective as acupuncture", None, STRONG),
-    ("Acupuncture is at least as effective as other treatments for sciatica", None, {"supported"}),
-    ("Acupuncture outperforms all other treatments for sciatica", None, {"supported"}),
+    # Universal claims: every comparator class must hold; the only nerve-block trial favours the
+    # block, and epidural injection and surgery were never compared directly.
+    ("Acupuncture is at least as effective as other treatments for sciatica", "not_supported", FOR),
+    ("Acupuncture outperforms all other treatments for sciatica", "not_supported", FOR),
+    ("Acupuncture is the best treatment for sciatica", "not_supported", FOR),
+    ("Acupuncture works better than everything else for sciatica", "not_supported", FOR),
+    ("Acupuncture is better than any other treatment for sciatica", "not_supported", FOR),
+    ("Acupuncture is better than conventional treatments for sciatica", "not_supported", FOR),
+    ("Nothing beats acupuncture for sciatica", "not_supported", FOR),
+    ("Other treatments work better than acupuncture for sciatica", None, FOR),
+    ("Everything else works better than acupuncture", None, FOR),
     # Safety, comparative and absolute.
     ("Acupuncture has fewer side effects than nerve blocks", "insufficient_evidence", FOR),
     ("Nerve blocks are safer than acupuncture", "insufficient_evidence", FOR),
@@ -88,6 +99,10 @@ REAL_CLAIMS = [
     ("NSAIDs are better than acupuncture for sciatica", None, FOR),
     ("Pregabalin works better than acupuncture", None, FOR | {"contradicted"}),
     ("Acupuncture is better than painkillers", None, {"supported", "contradicted"}),
+    ("Acupuncture is better than yoga", None, {"supported", "contradicted"}),
+    ("Acupuncture is better than pregabalin", None, {"supported", "contradicted"}),
+    ("Acupuncture is safer than nerve blocks", "insufficient_evidence", FOR),
+    ("Epidural injections have fewer side effects than acupuncture", "insufficient_evidence", FOR),
     ("Acupuncture works better than drugs for sciatica", None, {"supported", "contradicted"}),
     ("Acupuncture is better than NSAIDs", None, {"supported", "contradicted"}),
     ("Acupuncture is better than ibuprofen for sciatica pain", None, {"supported", "contradicted"}),
@@ -352,3 +367,162 @@ def test_cli_json_is_always_one_object(tmp_path):
     # The synthesis is cached under the data dir, never in the package.
     assert list((tmp_path / "cache" / "claims").glob("*.json"))
     assert not list(Path(evidence.__file__).parent.rglob("cache"))
+
+
+def test_a_universal_claim_says_which_class_favoured_which_side(real, topic):
+    result = check_claim("Acupuncture outperforms all other treatments for sciatica", real, topic)
+    assert result.parsed.universal and result.verdict == "not_supported"
+    # The verdict rests on the class that favoured the other side, at that class's certainty.
+    assert result.certainty == "very_low"
+    wording = result.supported_wording
+    assert "nerve block: favoured nerve block (very low certainty)" in wording
+    assert "drug: favoured acupuncture (ungraded review estimates)" in wording
+    assert "Never compared directly with acupuncture: epidural steroid injection and surgery." in wording
+    assert "each of nerve block, epidural steroid injection" in wording
+
+
+def test_universal_claims_on_invented_trials(trials, topic):
+    # Moderate-certainty trials favour the nerve block: a claim to beat everything is contradicted.
+    result = check_claim("Acupuncture outperforms all other treatments for leg pain", trials, topic)
+    assert result.verdict == "contradicted" and result.certainty == "moderate"
+    # The same evidence leaves a claim about some treatments at most partly supported.
+    assert check_claim("Acupuncture outperforms epidural steroid injections for leg pain", trials, topic).verdict == "supported"
+    best = check_claim("Acupuncture is the best treatment for leg pain", trials, topic)
+    assert best.verdict == "contradicted" and "nerve block: favoured nerve block (moderate certainty)" in best.supported_wording
+    as_good = check_claim("Acupuncture is at least as effective as other treatments for pain", trials, topic)
+    assert as_good.parsed.universal and as_good.verdict == "contradicted"
+    assert "drug: acupuncture no worse (low certainty)" in as_good.supported_wording
+    assert "Never compared directly with acupuncture: usual care and surgery." in as_good.supported_wording
+
+
+def _part(cls: str, verdict: str, certainty: str) -> PartVerdict:
+    return PartVerdict(cls, verdict, certainty, "")
+
+
+def test_combine_holds_a_universal_claim_to_its_weakest_class():
+    leaning = [_part("drug", "partly_supported", "not_graded"), _part("physiotherapy", "supported", "moderate")]
+    untested = leaning + [_part("surgery", "insufficient_evidence", "no_evidence")]
+    against_low = leaning + [_part("nerve_block", "contradicted", "low")]
+    against_moderate = leaning + [_part("nerve_block", "contradicted", "moderate")]
+    no_difference = leaning + [_part("nerve_block", "not_supported", "low")]
+    assert combine(untested) == "partly_supported" and combine(untested, universal=True) == "insufficient_evidence"
+    assert combine(leaning, universal=True) == "partly_supported"
+    assert combine(against_low, universal=True) == "not_supported"
+    assert combine(against_moderate, universal=True) == "contradicted"
+    assert combine(no_difference) == "partly_supported" and combine(no_difference, universal=True) == "not_supported"
+    every = [_part("drug", "supported", "moderate"), _part("physiotherapy", "supported", "high")]
+    assert combine(every, universal=True) == "supported"
+
+
+def test_an_effective_rate_grade_never_lends_certainty(real, topic):
+    result = check_claim("Acupuncture is better than painkillers", real, topic)
+    # The moderate grade belongs to Zhang 2023's 'effective rate' only; the pain results are ungraded.
+    assert any(i.certainty == "moderate" and i.outcome == "effective_rate" for i in result.evidence_for)
+    assert result.verdict == "partly_supported" and result.certainty == "not_graded"
+    assert any("'effective rate' is not used" in r for r in result.certainty_reasons)
+    assert "moderate" not in result.supported_wording
+
+
+@pytest.mark.parametrize("claim", [c for c, _, _ in REAL_CLAIMS])
+def test_a_verdicts_certainty_comes_from_a_result_that_decides_it(real, topic, claim):
+    result = check_claim(claim, real, topic)
+    if not result.parts or result.certainty in ("no_evidence", "very_low"):
+        return  # no grade to borrow; very low is also what a lone 'effective rate' counts as
+    surrogates = set(topic.section("claims")["outcome"]["effectiveness"]["surrogate"])
+    items = result.evidence_for + result.evidence_against + result.evidence_neutral
+    assert any(i.certainty == result.certainty and i.outcome not in surrogates for i in items), (claim, result.certainty)
+
+
+def _untraceable(tables: dict, study_ids) -> dict:
+    """The tables with these studies' title, PMID and DOI removed."""
+    out = dict(tables)
+    studies = tables["studies"].copy()
+    gone = studies["study_id"].isin(list(study_ids))
+    for column in ("title", "pmid", "doi"):
+        studies[column] = studies[column].astype(object).where(~gone, None)
+    findings = tables["findings"].copy()
+    findings["pmid"] = findings["pmid"].astype(object).where(~findings["study_id"].isin(list(study_ids)), None)
+    out["studies"], out["findings"] = studies, findings
+    return out
+
+
+def test_an_untraced_study_never_supports_a_verdict(trials, topic):
+    claim = "Acupuncture outperforms epidural steroid injections for leg pain"
+    assert check_claim(claim, trials, topic).verdict == "supported"
+    result = check_claim(claim, _untraceable(trials, ["99001001", "99001002"]), topic)
+    jsonschema.validate(json.loads(result.to_json()), SCHEMA)
+    assert result.verdict == "insufficient_evidence" and not result.evidence_for
+    assert {i.study_id for i in result.untraced} == {"99001001", "99001002"}
+    assert all(i.label == "an untraced study (no title or identifier)" for i in result.untraced)
+    text = result.to_text()
+    assert "Could not be traced" in text and "99001001" not in text
+
+
+def test_an_untraced_study_never_disproves_a_safety_claim(real, topic):
+    claim = "Acupuncture has no side effects"
+    reporting = {i.study_id for i in check_claim(claim, real, topic).evidence_against}
+    assert check_claim(claim, real, topic).verdict == "contradicted" and reporting
+    result = check_claim(claim, _untraceable(real, reporting), topic)
+    assert result.verdict == "insufficient_evidence" and not result.evidence_against
+    assert {i.study_id for i in result.untraced} == reporting
+
+
+_CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|\bodi\b|\bref:\S+|PMID (\d+) \(PMID \1\)")
+
+
+@pytest.mark.parametrize("claim", [c for c, _, _ in REAL_CLAIMS])
+def test_readers_see_names_not_codes(real, topic, claim):
+    result = check_claim(claim, real, topic)
+    shown = result.to_text().split("\nReferences:")[0]
+    data = result.to_dict()
+    items = [i for key in ("evidence_for", "evidence_against", "evidence_neutral", "context", "untraced") for i in data[key]]
+    prose = [data["supported_wording"], *data["reasons"], *data["caveats"], *data["certainty_reasons"],
+             *(p["reason"] for p in data["parts"]),
+             *(i[k] or "" for i in items for k in ("label", "effect", "why", "outcome_name", "measure_name"))]
+    for text in (shown, *prose):
+        assert not _CODE.search(text), (claim, _CODE.search(text).group(0), text)
+    # The machine fields keep their codes beside the names.
+    for i in items:
+        assert i["outcome_name"] == topic.outcome_labels().get(i["outcome"], i["outcome"].replace("_", " "))
+
+
+def test_outcome_and_measure_names_in_the_text(real, topic):
+    text = check_claim("Acupuncture outperforms all other treatments for sciatica", real, topic).to_text()
+    assert "Oswestry Disability Index" in text and "between-group comparison without an effect size" in text
+    assert "investigator-judged 'effective rate'" in text
+    assert "PMID 29496679, acupuncture" in text and "(PMID 29496679)" not in text
+    assert "untitled" not in text
+
+
+def _pairs(claims: list[str], topic) -> list[tuple[str, str]]:
+    """Claims that say X is better (or safer) than Y, each with its mirror Y better than X."""
+    def key(parsed):
+        return (parsed.kind, parsed.forms, parsed.comparator_classes, parsed.outcome_families, parsed.drug_subclass,
+                parsed.claim_kinds, parsed.add_on, parsed.universal)
+    parsed = {c: parse_claim(c, topic) for c in claims}
+    plain = [c for c, p in parsed.items() if p.kind in ("superior", "safer") and not p.negated and not p.certainty_words]
+    return [(a, b) for a in plain for b in plain
+            if not parsed[a].reversed and parsed[b].reversed and key(parsed[a]) == key(parsed[b])]
+
+
+def _consistent(one: str, other: str) -> bool:
+    if one in FOR and other in FOR:
+        return False
+    return not ("supported" in (one, other)) or {one, other} - {"supported"} <= {"not_supported", "contradicted"}
+
+
+def test_reversal_pairs_never_lean_both_ways(real, trials, topic):
+    checked = 0
+    for tables, claims in ((real, [c for c, _, _ in REAL_CLAIMS]), (trials, [c for c, _ in TRIAL_CLAIMS])):
+        for a, b in _pairs(claims, topic):
+            va, vb = check_claim(a, tables, topic).verdict, check_claim(b, tables, topic).verdict
+            assert _consistent(va, vb), (a, va, b, vb)
+            checked += 1
+    assert checked >= 15
+
+
+def test_the_pair_rule_rejects_what_it_must():
+    assert not _consistent("partly_supported", "partly_supported")
+    assert not _consistent("supported", "partly_supported")
+    assert not _consistent("supported", "insufficient_evidence")
+    assert _consistent("supported", "contradicted") and _consistent("partly_supported", "not_supported")
