@@ -16,13 +16,15 @@ Findings come from single sentences and carry the sentence's span in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Iterable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Iterable, Iterator
 
 import pandas as pd
 
 from . import schema
-from .numbers import COUNT, parse_count
+from .literals import Gate, could_match, gate
+from .numbers import COUNT, NUMBER_WORDS, parse_count
 from .text import NON_RESULT_SECTIONS, Sentence, record_text, split_sentences
 from .topic import Topic
 
@@ -31,11 +33,15 @@ from .topic import Topic
 # --------------------------------------------------------------------------------------------
 
 
-# Vocabulary classes in priority order: (label, compiled patterns).
-Classes = tuple[tuple[str, tuple[re.Pattern, ...]], ...]
+# Vocabulary classes in priority order: (label, its patterns each with its gate, the class's gate).
+# A gate names words without which a pattern cannot match (evidence.literals), so a class or
+# pattern whose words are absent from a text is skipped without a regex search; the claims are
+# still made by the patterns in order, so priorities are unchanged.
+Classes = tuple[tuple[str, tuple[tuple[re.Pattern, Gate], ...], Gate], ...]
 
 
-@dataclass(frozen=True)
+# Compared by identity (eq=False): the vocabulary keys the per-record cache of mentions.
+@dataclass(frozen=True, eq=False)
 class Vocabulary:
     """A topic's ``[vocab]`` section, compiled. Build with :func:`vocabulary`."""
 
@@ -47,8 +53,8 @@ class Vocabulary:
     populations: Classes
     outcomes: Classes
     lower_is_better: dict[str, bool]
-    intervention_arm: tuple[re.Pattern, ...]
-    comparator_arm: tuple[re.Pattern, ...]
+    intervention_arm: Classes
+    comparator_arm: Classes
 
 
 _VOCAB_CACHE: dict[int, tuple[Topic, Vocabulary]] = {}
@@ -66,14 +72,14 @@ def vocabulary(topic: Topic) -> Vocabulary:
     vocab = Vocabulary(
         before_intervention=tuple(c for c in comparators if c[0] in early),
         interventions=_classes(v.get("intervention", {})),
-        generic_intervention=_patterns(v.get("intervention_generic", [])),
+        generic_intervention=_classes({"generic": v.get("intervention_generic", [])}),
         default_intervention=v.get("intervention_default"),
         comparators=tuple(c for c in comparators if c[0] not in early),
         populations=_classes(v.get("population", {})),
         outcomes=_classes({k: o.get("patterns", []) for k, o in outcome_table.items()}),
         lower_is_better={k: bool(o.get("lower_is_better", True)) for k, o in outcome_table.items()},
-        intervention_arm=_patterns(v.get("intervention_arm", [])),
-        comparator_arm=_patterns(v.get("comparator_arm", [])),
+        intervention_arm=_classes({"intervention": v.get("intervention_arm", [])}),
+        comparator_arm=_classes({"comparator": v.get("comparator_arm", [])}),
     )
     _VOCAB_CACHE[id(topic)] = (topic, vocab)
     return vocab
@@ -84,7 +90,11 @@ def _patterns(items: Iterable[str]) -> tuple[re.Pattern, ...]:
 
 
 def _classes(table: dict[str, list[str]]) -> Classes:
-    return tuple((label, _patterns(patterns)) for label, patterns in table.items())
+    classes = []
+    for label, patterns in table.items():
+        compiled = _patterns(patterns)
+        classes.append((label, tuple((p, gate((p,))) for p in compiled), gate(compiled)))
+    return tuple(classes)
 
 
 # --------------------------------------------------------------------------------------------
@@ -121,8 +131,13 @@ _LISTED_WITH = re.compile(r"^\s*(?:,|and|or|,\s*and|versus|vs\.?|plus|/)\s*$", r
 def _claim(text: str, kind: str, classes: Classes, taken: list[tuple[int, int]]) -> list[Mention]:
     """Matches of ``classes`` in order, skipping spans already ``taken`` (which it extends)."""
     found: list[Mention] = []
-    for label, patterns in classes:
-        for pattern in patterns:
+    folded = text.casefold()
+    for label, patterns, class_gate in classes:
+        if not could_match(class_gate, folded):
+            continue
+        for pattern, pattern_gate in patterns:
+            if not could_match(pattern_gate, folded):
+                continue
             for m in pattern.finditer(text):
                 if m.end() == m.start() or any(m.start() < e and s < m.end() for s, e in taken):
                     continue
@@ -142,12 +157,29 @@ def sentence_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
     taken: list[tuple[int, int]] = []
     arms = _claim(text, "comparator", vocab.before_intervention, taken)
     arms += _claim(text, "intervention", vocab.interventions, taken)
-    generic = _claim(text, "generic", (("generic", vocab.generic_intervention),), taken)
+    generic = _claim(text, "generic", vocab.generic_intervention, taken)
     arms += _claim(text, "comparator", vocab.comparators, taken)
     found = arms + generic
     found += _claim(text, "population", vocab.populations, [])
     found += _claim(text, "outcome", vocab.outcomes, [])
     return sorted(found, key=lambda m: (m.start, m.kind))
+
+
+@lru_cache(maxsize=4096)
+def analysed_sentences(text: str, vocab: Vocabulary) -> tuple[tuple[Sentence, tuple[Mention, ...]], ...]:
+    """The sentences of a record text, each with its vocabulary mentions.
+
+    Cached per (text, vocabulary): classification and effect extraction read the same record,
+    and this is where their time goes. Classes whose words appear nowhere in the record are
+    dropped before the sentences are read, which gives the same mentions with far fewer searches.
+    """
+    folded = text.casefold()
+    live = replace(vocab, **{name: tuple(c for c in getattr(vocab, name) if could_match(c[2], folded)) for name in _CLASS_FIELDS})
+    return tuple((s, tuple(sentence_mentions(s.text, live))) for s in split_sentences(text))
+
+
+_CLASS_FIELDS = ("before_intervention", "interventions", "generic_intervention", "comparators", "populations",
+                 "outcomes", "intervention_arm", "comparator_arm")
 
 
 # --------------------------------------------------------------------------------------------
@@ -194,13 +226,13 @@ def extract_pico(text: str, topic: Topic) -> Pico:
     vocab = vocabulary(topic)
     kept: list[Mention] = []
     add_on_cue = alone_cue = listed_generic = False
-    for sentence in split_sentences(text):
+    for sentence, found in analysed_sentences(text, vocab):
         if _EXCLUSION.search(sentence.text):
             continue
         # Background and history sentences name treatments in use, not the ones compared.
         not_compared = sentence.section in _BACKGROUND_SECTIONS or bool(_HISTORY.search(sentence.text))
         mentions = [
-            m for m in sentence_mentions(sentence.text, vocab)
+            m for m in found
             if not m.negated and not (not_compared and m.kind == "comparator")
         ]
         kept.extend(mentions)
@@ -298,6 +330,7 @@ _ANALYSED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("analysed_n", rf"\b(?:data (?:from|of)|analy[sz]ed)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:patients|participants|subjects)"),
     )
 )
+_RULE_GATES = {p: gate((p,)) for _, p in _RANDOMIZED_RULES + _HEAD_COUNT_RULES + _ANALYSED_RULES}
 # Arm sizes: "(n = 30)", "group (30 cases)", "group, n = 30".
 _ARM_SIZE = re.compile(r"(?:[(\[][^()\[\]]{0,40}?\bn\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(\d+)(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
 _ARMS = re.compile(
@@ -372,13 +405,46 @@ def extract_sample_size(text: str) -> SampleSize:
 def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rules: dict[str, str],
                  field_name: str) -> int | None:
     """The first plausible head count by the first rule that finds one; records the rule."""
+    folded = text.casefold()
+    starts = None
     for name, pattern in rules_list:
-        for m in pattern.finditer(text):
+        if not could_match(_RULE_GATES[pattern], folded):
+            continue
+        if pattern.pattern.startswith(_COUNT_LED):
+            starts = _count_starts(text) if starts is None else starts
+            matches = _matches_at(pattern, text, starts)
+        else:
+            matches = pattern.finditer(text)
+        for m in matches:
             n = parse_count(m.group("n"))
             if n is not None and _MIN_PEOPLE <= n <= _MAX_PEOPLE and not _is_year(m.group("n")):
                 rules[field_name] = name
                 return n
     return None
+
+
+# Rules that open with a count can only match where a count starts, and a record has a few dozen
+# such places: trying the rule there is much faster than letting the regex engine try every
+# character. The places are the starts of words that are digits or number words, which covers
+# every position where the count pattern (it opens with a word boundary) can begin.
+_COUNT_LED = "(?P<n>"
+_WORD = re.compile(r"\w+")
+_NUMBER_WORDS = frozenset(NUMBER_WORDS)
+
+
+def _count_starts(text: str) -> list[int]:
+    return [m.start() for m in _WORD.finditer(text) if m.group()[0].isdigit() or m.group().lower() in _NUMBER_WORDS]
+
+
+def _matches_at(pattern: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
+    """Matches of ``pattern`` starting at ``starts``, without overlaps, in text order (as finditer)."""
+    end = 0
+    for start in starts:
+        if start >= end:
+            m = pattern.match(text, start)
+            if m:
+                end = max(m.end(), start + 1)
+                yield m
 
 
 def _is_year(token: str) -> bool:
@@ -532,20 +598,20 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     text = record_text(title, abstract)
     pico = extract_pico(text, topic)
     findings: list[Finding] = []
-    for sentence in split_sentences(text):
+    for sentence, mentions in analysed_sentences(text, vocab):
         if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS:
             continue
-        findings.extend(_sentence_findings(pmid, sentence, vocab, pico))
+        findings.extend(_sentence_findings(pmid, sentence, list(mentions), vocab, pico))
     return findings
 
 
-def _sentence_findings(pmid: str, sentence: Sentence, vocab: Vocabulary, pico: Pico) -> list[Finding]:
+def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], vocab: Vocabulary,
+                       pico: Pico) -> list[Finding]:
     """Findings in one sentence; the study's first form and comparator label the comparison
     unless the sentence names its own comparator."""
     s = sentence.text
     intervention = pico.interventions[0] if pico.interventions else None
     study_comparator = pico.comparator_classes[0] if pico.comparator_classes else None
-    mentions = sentence_mentions(s, vocab)
     # One finding per outcome and sentence: a repeated mention ("pain scores ... a pain score
     # above 5") belongs to the first.
     outcomes: list[Mention] = []
@@ -713,8 +779,8 @@ def _arms(s: str, mentions: list[Mention], vocab: Vocabulary) -> list[tuple[int,
     named = [m for m in mentions if m.kind in ("intervention", "comparator", "generic")]
     arms = [(m.start, m.end, "comparator" if m.kind == "comparator" else "intervention") for m in named]
     taken = [(m.start, m.end) for m in named]
-    for side, patterns in (("comparator", vocab.comparator_arm), ("intervention", vocab.intervention_arm)):
-        arms.extend((m.start, m.end, side) for m in _claim(s, side, ((side, patterns),), taken))
+    for side, classes in (("comparator", vocab.comparator_arm), ("intervention", vocab.intervention_arm)):
+        arms.extend((m.start, m.end, side) for m in _claim(s, side, classes, taken))
     return sorted(arms)
 
 
