@@ -15,7 +15,12 @@ Prints:
    RCT recall from text alone, with the kind of cue that decided each RCT call (stated
    randomization, or only blinding, allocation to arms or a comparison), and the share of
    abstracts where a sample size is found;
-3. records per second for classification and for effect extraction.
+3. ``evidence classify`` speed (classification and effect extraction together, as
+   ``evidence.annotate.annotate_tables`` runs them) on the EBM-NLP abstracts, in one process and
+   spread over two, as records per second and as a ratio to the parse rate of invented PubMed
+   XML measured in the same run (the machine's load moves both alike, the ratio less);
+4. on real abstracts of this topic, when ``EVIDENCE_REAL_TEXTS`` points at their texts
+   (benchmarks/real_abstracts.py): per-field agreement with my labels, tuned and held-out splits.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ from evidence.classify import RANDOMIZATION_STATED_RULES, classify_articles, cla
 from evidence.extract import extract_findings, extract_sample_size  # noqa: E402
 from evidence.topic import load_topic  # noqa: E402
 from tests.labelled import HELDOUT, LABELLED, labelled_tables, load_labelled  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import real_abstracts  # noqa: E402
 
 EBM_NLP = ROOT.parent / "shared" / "peer-data" / "ebm-nlp" / "rct_abstracts.jsonl.gz"
 # The kinds of cue that can decide an RCT call, strongest first; the recall figure is only as
@@ -151,58 +159,57 @@ def main() -> None:
     for path in (LABELLED, HELDOUT):
         report_labelled(path, topic)
     report_ebm_nlp()
+    report_speed(topic)
+    real_abstracts.report(verbose="-v" in sys.argv)
 
 
-def report_labelled(path: Path, topic) -> None:
-    """Print the agreement figures for one labelled file."""
-    records = load_labelled(path)
+def _seconds(func) -> float:
     start = time.perf_counter()
-    lab = score_labelled(records, topic)
-    seconds = time.perf_counter() - start
-    n = lab["n"]
-    correct = sum(v for (e, g), v in lab["confusion"].items() if e == g)
-    print(f"== labelled fixtures ({n} abstracts, {path.relative_to(ROOT)})")
-    print(f"design accuracy            {correct / n:.3f}  ({correct}/{n})")
-    per_design = Counter()
-    for (e, _got), v in lab["confusion"].items():
-        per_design[e] += v
-    for design in schema.DESIGNS:
-        if not per_design[design]:
-            continue
-        right = lab["confusion"][(design, design)]
-        errors = ", ".join(f"{g} x{v}" for (e, g), v in sorted(lab["confusion"].items()) if e == design and g != design)
-        print(f"  {design:22s} {right}/{per_design[design]}" + (f"   confused with: {errors}" if errors else ""))
-    for key in ("population", "interventions", "comparator_classes"):
-        print(f"{key:26s} {lab['hits'][key] / n:.3f}  (exact set match)")
-    print(f"n_randomized               {lab['hits']['n_randomized'] / lab['n_expected']:.3f}  ({lab['hits']['n_randomized']}/{lab['n_expected']} labelled)")
-    print(f"effects found              {lab['effects_found']}/{lab['effects_expected']} labelled effect statements")
-    for f in EFFECT_FIELDS:
-        print(f"  {f:24s} {lab['field_hits'][f]}/{lab['effects_found']} agree")
-    print(f"findings rows              {lab['findings']}, without a span: {lab['findings_without_span']}, text[span] == sentence: {lab['spans_ok']}")
-    print(f"classify+extract speed     {n / seconds:.0f} records/s (tables, labelled set)")
-    if "-v" in sys.argv:
-        print("\n".join("  " + w for w in lab["wrong"]))
-    print()
+    func()
+    return time.perf_counter() - start
 
 
-def report_ebm_nlp() -> None:
-    """Print RCT recall and sample-size coverage on the EBM-NLP abstracts."""
+def report_speed(topic, rounds: int = 3) -> None:
+    """Print classify records/s, in one process and over two, beside the parse rate.
+
+    The three are measured in interleaved rounds, so a change in the machine's load during the
+    run moves all of them; each ratio is the median of the per-round ratios.
+    """
     if not EBM_NLP.exists():
-        print(f"\n(EBM-NLP abstracts not found at {EBM_NLP}; skipped)")
         return
-    ebm = score_ebm_nlp()
-    m = ebm["n"]
-    print(f"== EBM-NLP real RCT abstracts ({m}, text only: no MeSH, no publication types)")
-    print(f"RCT recall from text       {ebm['rct'] / m:.3f}  ({ebm['rct']}/{m})")
-    for kind, count in ebm["decided_by"].most_common():
-        print(f"  {'decided by ' + kind:42s}{count / m:.3f}  ({count})")
-    print(f"  {'also citing a trial registry id':42s}{ebm['with_registry_id'] / m:.3f}  ({ebm['with_registry_id']})")
-    print(f"  rct or protocol (a planned RCT)        {ebm['rct_or_protocol'] / m:.3f}")
-    print(f"  among abstracts containing 'random'    {ebm['rct_when_stated'] / ebm['states_random']:.3f}  ({ebm['rct_when_stated']}/{ebm['states_random']}; {m - ebm['states_random']} never say 'random')")
-    print("  other calls: " + ", ".join(f"{d} {v}" for d, v in ebm["designs"].most_common() if d != "rct"))
-    print(f"sample size found          {ebm['size_any'] / m:.3f}  (any rule)")
-    print(f"  from an enrolment/randomization statement or arm sizes  {ebm['size_stated'] / m:.3f}")
-    print(f"speed                      design {ebm['design_rate']:.0f} records/s, sample size {ebm['size_rate']:.0f} records/s")
+    import statistics
+    import tempfile
+
+    import evidence
+    from evidence.annotate import annotate_tables
+    from evidence.extract import analysed_sentences
+    from synthetic_pubmed import write_file
+
+    texts = [" ".join(json.loads(line)["tokens"]) for line in gzip.open(EBM_NLP, "rt", encoding="utf-8")]
+    articles = schema.conform(pd.DataFrame([
+        {"pmid": str(i), "title": None, "abstract": t, "record_type": "article", "source": "ebm-nlp"}
+        for i, t in enumerate(texts)]), schema.ARTICLES)
+    tables = {"articles": articles}
+
+    def classify(workers: int):
+        def run():
+            analysed_sentences.cache_clear()  # every round reads the records afresh
+            annotate_tables(tables, topic, workers=workers)
+        return run
+
+    with tempfile.TemporaryDirectory() as tmp:
+        xml = write_file(Path(tmp) / "records.xml", len(texts))
+        runs = {"parse": lambda: evidence.read_pubmed(xml), "one": classify(1), "two": classify(2)}
+        seconds = {name: [] for name in runs}
+        for _ in range(rounds):
+            for name, func in runs.items():
+                seconds[name].append(_seconds(func))
+    rate = {name: len(texts) / min(s) for name, s in seconds.items()}
+    ratio = {name: statistics.median(p / s for p, s in zip(seconds["parse"], seconds[name])) for name in ("one", "two")}
+    print(f"\n== classify speed ({len(texts)} EBM-NLP abstracts, {rounds} interleaved rounds; baseline: parsing {len(texts)} invented records)")
+    print(f"parse (baseline)           {rate['parse']:7.0f} records/s (best round)")
+    print(f"classify, 1 process        {rate['one']:7.0f} records/s (best round)   {ratio['one']:.3f} x parse (median ratio)")
+    print(f"classify, 2 processes      {rate['two']:7.0f} records/s (best round)   {ratio['two']:.3f} x parse (median ratio)")
 
 
 if __name__ == "__main__":

@@ -223,22 +223,27 @@ def extract_pico(text: str, topic: Topic) -> Pico:
         form when no form is named, or when it is listed beside a named form ("acupuncture and
         electroacupuncture").
     """
-    vocab = vocabulary(topic)
+    return _pico(text, vocabulary(topic))
+
+
+@lru_cache(maxsize=4096)
+def _pico(text: str, vocab: Vocabulary) -> Pico:
     kept: list[Mention] = []
     add_on_cue = alone_cue = listed_generic = False
     for sentence, found in analysed_sentences(text, vocab):
-        if _EXCLUSION.search(sentence.text):
+        folded = sentence.text.casefold()
+        if _gated_search(_EXCLUSION, sentence.text, folded):
             continue
         # Background and history sentences name treatments in use, not the ones compared.
-        not_compared = sentence.section in _BACKGROUND_SECTIONS or bool(_HISTORY.search(sentence.text))
+        not_compared = sentence.section in _BACKGROUND_SECTIONS or bool(_gated_search(_HISTORY, sentence.text, folded))
         mentions = [
             m for m in found
             if not m.negated and not (not_compared and m.kind == "comparator")
         ]
         kept.extend(mentions)
         listed_generic |= _generic_listed_with_form(sentence.text, mentions)
-        add_on_cue |= bool(_ADD_ON.search(sentence.text))
-        alone_cue |= bool(_ALONE.search(sentence.text))
+        add_on_cue |= bool(_gated_search(_ADD_ON, sentence.text, folded))
+        alone_cue |= bool(_gated_search(_ALONE, sentence.text, folded))
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
     default = vocab.default_intervention
@@ -254,6 +259,17 @@ def extract_pico(text: str, topic: Topic) -> Pico:
         # Only claimed when the abstract says so: "acupuncture plus X ... X alone".
         add_on=True if add_on_cue and alone_cue and comparators else None,
     )
+
+
+def _gated_search(pattern: re.Pattern, text: str, folded: str) -> re.Match | None:
+    """``pattern.search(text)``, skipped when the words it needs are not in ``folded``."""
+    gate_ = _GATES.get(pattern)
+    if gate_ is None and pattern not in _GATES:
+        gate_ = _GATES[pattern] = gate((pattern,))
+    return pattern.search(text) if could_match(gate_, folded) else None
+
+
+_GATES: dict[re.Pattern, Gate] = {}
 
 
 def _generic_listed_with_form(text: str, mentions: list[Mention]) -> bool:
@@ -357,6 +373,9 @@ _WEEKS_PER = {"day": 1 / 7, "week": 1.0, "month": 52.0 / 12, "year": 52.0}
 _MIN_PEOPLE, _MAX_PEOPLE = 2, 1_000_000
 
 
+_FOLLOW_UP_GATE = gate((_FOLLOW_UP,))
+
+
 def extract_sample_size(text: str) -> SampleSize:
     """Participants randomized and analysed, arms, included studies (reviews) and follow-up.
 
@@ -406,13 +425,11 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
                  field_name: str) -> int | None:
     """The first plausible head count by the first rule that finds one; records the rule."""
     folded = text.casefold()
-    starts = None
     for name, pattern in rules_list:
         if not could_match(_RULE_GATES[pattern], folded):
             continue
         if pattern.pattern.startswith(_COUNT_LED):
-            starts = _count_starts(text) if starts is None else starts
-            matches = _matches_at(pattern, text, starts)
+            matches = _matches_at(pattern, text, _count_starts(text))
         else:
             matches = pattern.finditer(text)
         for m in matches:
@@ -429,14 +446,27 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
 # every position where the count pattern (it opens with a word boundary) can begin.
 _COUNT_LED = "(?P<n>"
 _WORD = re.compile(r"\w+")
+_DIGITS_START = re.compile(r"\b\d")
 _NUMBER_WORDS = frozenset(NUMBER_WORDS)
 
 
-def _count_starts(text: str) -> list[int]:
-    return [m.start() for m in _WORD.finditer(text) if m.group()[0].isdigit() or m.group().lower() in _NUMBER_WORDS]
+@lru_cache(maxsize=64)
+def _count_starts(text: str) -> tuple[int, ...]:
+    starts = [m.start() for m in _DIGITS_START.finditer(text)]
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: read word by word
+        return tuple(sorted(m.start() for m in _WORD.finditer(text) if m.group()[0].isdigit() or m.group().lower() in _NUMBER_WORDS))
+    for word in _NUMBER_WORDS:
+        at = lowered.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or not lowered[at - 1].isalnum() and lowered[at - 1] != "_") and (end == len(lowered) or not (lowered[end].isalnum() or lowered[end] == "_")):
+                starts.append(at)
+            at = lowered.find(word, end)
+    return tuple(sorted(starts))
 
 
-def _matches_at(pattern: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
+def _matches_at(pattern: re.Pattern, text: str, starts: tuple[int, ...]) -> Iterator[re.Match]:
     """Matches of ``pattern`` starting at ``starts``, without overlaps, in text order (as finditer)."""
     end = 0
     for start in starts:
@@ -462,6 +492,8 @@ def _arm_sizes(text: str) -> list[int]:
 
 def _longest_follow_up(text: str) -> str | None:
     best: tuple[float, str] | None = None
+    if not could_match(_FOLLOW_UP_GATE, text.casefold()):
+        return None
     for m in _FOLLOW_UP.finditer(text):
         phrase = (m.group("a") or m.group("b")).replace("-", " ")
         weeks = _phrase_weeks(phrase)

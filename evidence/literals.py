@@ -23,29 +23,52 @@ except ImportError:  # pragma: no cover - Python < 3.11
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
-Gate = tuple[str, ...] | None
+# A gate is a conjunction of clauses, each a set of casefolded words one of which must appear
+# (``None``: nothing is known, always search).
+Gate = tuple[tuple[str, ...], ...] | None
 _REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT) + ((_c.POSSESSIVE_REPEAT,) if hasattr(_c, "POSSESSIVE_REPEAT") else ())
+# Words shorter than this are in nearly every text and would only cost time.
+_MIN_WORD = 3
 
 
 def gate(patterns: Iterable[re.Pattern]) -> Gate:
-    """Casefolded strings one of which appears in any text some pattern matches (``None``: unknown)."""
-    found: set[str] = set()
-    for pattern in patterns:
-        needed = _sequence(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
-        if needed is None:
-            return None
-        found |= needed
-    return tuple(sorted(found))
+    """What any text some of ``patterns`` matches must hold; ``None`` when that cannot be told.
+
+    For one pattern every clause its parse tree shows is kept; for several, one clause that
+    covers them all (the union of each pattern's most telling clause).
+    """
+    patterns = list(patterns)
+    per_pattern = [_useful(_sequence(list(_sre_parse.parse(p.pattern, p.flags)))) for p in patterns]
+    if not per_pattern or any(not clauses for clauses in per_pattern):
+        return None
+    if len(per_pattern) == 1:
+        return tuple(tuple(sorted(c)) for c in per_pattern[0])
+    return (tuple(sorted(set().union(*(clauses[0] for clauses in per_pattern)))),)
 
 
 def could_match(gate_: Gate, folded: str) -> bool:
-    """Whether a casefolded text holds one of the gate's strings (always true without a gate)."""
-    return gate_ is None or any(word in folded for word in gate_)
+    """Whether a casefolded text holds a word of every clause of the gate (always true without one)."""
+    if gate_ is None:
+        return True
+    # Plain loops: this runs hundreds of times per record, and generator frames cost more than the test.
+    for clause in gate_:
+        for word in clause:
+            if word in folded:
+                break
+        else:
+            return False
+    return True
 
 
-def _sequence(items: list) -> set[str] | None:
-    """For a run of nodes: the best set any match must contain one of (the longest shortest word)."""
-    candidates: list[set[str]] = []
+def _useful(clauses: list[set[str]]) -> list[set[str]]:
+    """Clauses worth checking, the most telling (longest shortest word) first."""
+    kept = [c for c in clauses if min(len(w) for w in c) >= _MIN_WORD]
+    return sorted(kept, key=lambda c: -min(len(w) for w in c))
+
+
+def _sequence(items: list) -> list[set[str]]:
+    """Clauses a match of a run of nodes must satisfy: each set names words one of which it holds."""
+    clauses: list[set[str]] = []
     run = ""
     for op, av in items:
         if op is _c.LITERAL:
@@ -54,33 +77,29 @@ def _sequence(items: list) -> set[str] | None:
         if op is _c.AT:  # \b, ^, $ take no characters: the run goes on
             continue
         if run:
-            candidates.append({run})
+            clauses.append({run.casefold()})
             run = ""
-        needed = _node(op, av)
-        if needed:
-            candidates.append(needed)
+        clauses.extend(_node(op, av))
     if run:
-        candidates.append({run})
-    if not candidates:
-        return None
-    best = max(candidates, key=lambda words: min(len(w) for w in words))
-    return {w.casefold() for w in best}
+        clauses.append({run.casefold()})
+    return clauses
 
 
-def _node(op, av) -> set[str] | None:
+def _node(op, av) -> list[set[str]]:
     if op is _c.SUBPATTERN:
         return _sequence(list(av[-1]))
     if op is _c.BRANCH:
+        # One alternative holds: the union of each alternative's most telling clause.
         union: set[str] = set()
         for branch in av[1]:
-            needed = _sequence(list(branch))
-            if needed is None:
-                return None
-            union |= needed
-        return union
+            clauses = _useful(_sequence(list(branch)))
+            if not clauses:
+                return []
+            union |= clauses[0]
+        return [union]
     if op in _REPEATS:
         low, _high, item = av
-        return _sequence(list(item)) if low >= 1 else None
+        return _sequence(list(item)) if low >= 1 else []
     if op is _c.ASSERT:  # (?=...) and (?<=...): the text is there
         return _sequence(list(av[1]))
-    return None
+    return []
