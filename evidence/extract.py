@@ -202,6 +202,22 @@ class Pico:
 _BACKGROUND_SECTIONS = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE"})
 _ADD_ON = re.compile(r"\b(?:plus|combined with|in addition to|added to|together with|adjunct\w*)\b", re.IGNORECASE)
 _ALONE = re.compile(r"\b(?:alone|only)\b", re.IGNORECASE)
+# Wordings that state an add-on design by themselves: the experimental arm gets the control
+# arm's treatment and more ("on the basis of the control group", "additionally received").
+_ADD_ON_STATED = re.compile(
+    r"\bon the basis of (?:the )?(?:control|conventional|routine|usual|standard)\b"
+    r"|\bin addition to (?:the )?(?:treatment|therapy|care) (?:of|in|given to) the control group\b"
+    r"|\badditionally received\b|\breceived (?:an )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
+    r"|\b(?:standard|usual|routine|conventional) (?:\w+ )?(?:care|treatment|therapy) plus (?:\w+ )?(?:acupuncture|electroacupuncture|needling)\b",
+    re.IGNORECASE,
+)
+# Two acupuncture forms as the arms of one comparison ("acupotomy or manual acupuncture group",
+# "Shinbaro pharmacopuncture and bee venom pharmacopuncture were compared"): the second form is
+# the comparator, which is another acupuncture.
+_FORMS_JOINED = re.compile(r"^[^;]{0,40}?\b(?:versus|vs\.?|or|compared (?:with|to)|than|and)\b[^;]{0,20}$", re.IGNORECASE)
+_NOT_ARMS = re.compile(r"\b(?:plus|combined|combination|with|followed)\b", re.IGNORECASE)
+_COMPARISON = re.compile(r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|compar\w*|versus|vs\.?|than|either)\b", re.IGNORECASE)
+OTHER_ACUPUNCTURE = "other_acupuncture"
 
 
 def extract_pico(text: str, topic: Topic) -> Pico:
@@ -229,7 +245,7 @@ def extract_pico(text: str, topic: Topic) -> Pico:
 @lru_cache(maxsize=4096)
 def _pico(text: str, vocab: Vocabulary) -> Pico:
     kept: list[Mention] = []
-    add_on_cue = alone_cue = listed_generic = False
+    add_on_cue = alone_cue = listed_generic = add_on_stated = forms_compared = False
     for sentence, found in analysed_sentences(text, vocab):
         folded = sentence.text.casefold()
         if _gated_search(_EXCLUSION, sentence.text, folded):
@@ -244,20 +260,37 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         listed_generic |= _generic_listed_with_form(sentence.text, mentions)
         add_on_cue |= bool(_gated_search(_ADD_ON, sentence.text, folded))
         alone_cue |= bool(_gated_search(_ALONE, sentence.text, folded))
+        add_on_stated |= bool(_gated_search(_ADD_ON_STATED, sentence.text, folded))
+        forms_compared |= sentence.section not in _BACKGROUND_SECTIONS and _forms_compared(sentence.text, mentions)
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
     default = vocab.default_intervention
     if default and default not in interventions and generic and (not interventions or listed_generic):
         interventions.append(default)
     comparators = [m for m in kept if m.kind == "comparator"]
+    classes = _unique(m.label for m in comparators)
+    if forms_compared and OTHER_ACUPUNCTURE not in classes:
+        classes.append(OTHER_ACUPUNCTURE)
     return Pico(
         population=_unique(m.label for m in kept if m.kind == "population"),
         interventions=interventions,
         comparators=_unique(m.text.strip().lower() for m in comparators),
-        comparator_classes=_unique(m.label for m in comparators),
+        comparator_classes=classes,
         outcomes=_unique(m.label for m in kept if m.kind == "outcome"),
-        # Only claimed when the abstract says so: "acupuncture plus X ... X alone".
-        add_on=True if add_on_cue and alone_cue and comparators else None,
+        # Only claimed when the abstract says so: "acupuncture plus X ... X alone", or a
+        # wording that states it ("the observation group ... on the basis of the control group").
+        add_on=True if classes and (add_on_cue and alone_cue or add_on_stated) else None,
+    )
+
+
+def _forms_compared(text: str, mentions: list[Mention]) -> bool:
+    """Whether a sentence sets two different acupuncture forms against each other as arms."""
+    forms = [m for m in mentions if m.kind == "intervention"]
+    if len({m.label for m in forms}) < 2 or not _COMPARISON.search(text):
+        return False
+    return any(
+        a.label != b.label and _FORMS_JOINED.match(text[a.end:b.start]) and not _NOT_ARMS.search(text[a.end:b.start])
+        for a, b in zip(forms, forms[1:])
     )
 
 
@@ -324,10 +357,10 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("randomized_n", rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|divided|assigned|allocated)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?!groups|arms)"),
         ("of_n_randomized", rf"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<n>{COUNT})\s+(?:randomi[sz]ed|enrolled|recruited)\b"),
         ("n_randomized_people", rf"(?P<n>{COUNT})\s+randomi[sz]ed\s+(?:{_PEOPLE})"),
-        ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|being)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
+        ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|being|will be)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
         ("n_equals_randomized", rf"\(\s*n\s*=\s*(?P<n>\d+)\s*\)\s*(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
-        ("total_of_n", rf"\b(?:a total of|in total,?|overall,?)\s+(?P<n>{COUNT}){_NOT_PEOPLE}"),
-        ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
+        ("total_of_n", rf"\b(?:a total of|in total,?|overall,?)\s+(?P<n>{COUNT}){_NOT_PEOPLE}(?=\s+(?:[\w-]+\s+){{0,4}}?(?:{_PEOPLE})\b)"),
+        ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
         ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),
         ("n_eligible", rf"(?P<n>{COUNT})\s+(?:eligible|consecutive)\s+(?:\w+\s+){{0,2}}?(?:patients|participants|subjects|cases)\b"),
         ("participants_were_n", rf"\b(?:subjects|participants|patients|sample)\s+(?:were|was|comprised|consisted of|included)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})"),
@@ -359,7 +392,7 @@ _REVIEW_STUDIES = re.compile(
     re.IGNORECASE,
 )
 _REVIEW_PARTICIPANTS = re.compile(
-    rf"\b(?:involving|including|with|totaling|totalling|comprising|of)\s+(?:a total of\s+)?(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
+    rf"(?:\b(?:involving|including|with|totaling|totalling|comprising|of)\s+(?:a total of\s+)?|\(\s*n\s*=\s*)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
     re.IGNORECASE,
 )
 _UNIT = r"(?:days?|weeks?|months?|years?)"
@@ -391,13 +424,14 @@ def extract_sample_size(text: str) -> SampleSize:
         is their sum and ``rules["n_randomized"]`` says so.
     """
     rules: dict[str, str] = {}
-    n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized")
+    text = _GLUED_COUNT.sub(r"\1 ", text)
+    n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
     arm_sizes = _arm_sizes(text)
     if n_randomized is None and len(arm_sizes) >= 2:
         n_randomized = sum(arm_sizes)
         rules["n_randomized"] = "sum_of_arm_sizes"
     if n_randomized is None:
-        n_randomized = _first_count(text, _HEAD_COUNT_RULES, rules, "n_randomized")
+        n_randomized = _first_count(text, _HEAD_COUNT_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
     n_analysed = _first_count(text, _ANALYSED_RULES, rules, "n_analysed")
     n_arms = None
     arms = _ARMS.search(text)
@@ -422,8 +456,12 @@ def extract_sample_size(text: str) -> SampleSize:
 
 
 def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rules: dict[str, str],
-                 field_name: str) -> int | None:
-    """The first plausible head count by the first rule that finds one; records the rule."""
+                 field_name: str, reject: re.Pattern | None = None) -> int | None:
+    """The first plausible head count by the first rule that finds one; records the rule.
+
+    A count whose sentence goes on to say it is of another set of people (``reject``: those
+    analysed, screened, completing) is passed over.
+    """
     folded = text.casefold()
     for name, pattern in rules_list:
         if not could_match(_RULE_GATES[pattern], folded):
@@ -434,10 +472,30 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             matches = pattern.finditer(text)
         for m in matches:
             n = parse_count(m.group("n"))
-            if n is not None and _MIN_PEOPLE <= n <= _MAX_PEOPLE and not _is_year(m.group("n")):
-                rules[field_name] = name
-                return n
+            if n is None or not _MIN_PEOPLE <= n <= _MAX_PEOPLE or _is_year(m.group("n")):
+                continue
+            if reject is not None and reject.search(text, m.start(), _sentence_end(text, m.end())):
+                continue
+            rules[field_name] = name
+            return n
     return None
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    end = _SENTENCE_END.search(text, pos)
+    return end.start() if end else len(text)
+
+
+_SENTENCE_END = re.compile(r"\.(?:\s|$)|\n")
+# Counts that are not of the people randomized: a subset analysed or completing, or the larger
+# set screened before randomization.
+_NOT_RANDOMIZED = re.compile(
+    r"\b(?:included in (?:the )?(?:final |primary |statistical )?analys[ie]s|analy[sz]ed|evaluable|completed|screened|"
+    r"assessed for eligibility|lost to follow|withdr[ae]w|dropped out|excluded)\b",
+    re.IGNORECASE,
+)
+# "60patients": a count run into the next word, as some exports print it.
+_GLUED_COUNT = re.compile(r"(?<![.,])\b(\d+)(?=[A-Za-z]{3,})")
 
 
 # Rules that open with a count can only match where a count starts, and a record has a few dozen
