@@ -474,19 +474,28 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             n = parse_count(m.group("n"))
             if n is None or not _MIN_PEOPLE <= n <= _MAX_PEOPLE or _is_year(m.group("n")):
                 continue
-            if reject is not None and reject.search(text, m.start(), _sentence_end(text, m.end())):
+            if reject is not None and reject.search(text, m.start(), _clause_end(text, m.end())):
                 continue
             rules[field_name] = name
             return n
     return None
 
 
-def _sentence_end(text: str, pos: int) -> int:
-    end = _SENTENCE_END.search(text, pos)
-    return end.start() if end else len(text)
+def _clause_end(text: str, pos: int) -> int:
+    """Where the clause running at ``pos`` ends: a full stop, a line end, or a semicolon outside brackets."""
+    depth = 0
+    for m in _CLAUSE_MARK.finditer(text, pos):
+        mark = m.group()
+        if mark in "([":
+            depth += 1
+        elif mark in ")]":
+            depth = max(0, depth - 1)
+        elif mark != ";" or depth == 0:
+            return m.start()
+    return len(text)
 
 
-_SENTENCE_END = re.compile(r"\.(?:\s|$)|\n")
+_CLAUSE_MARK = re.compile(r"[()\[\];\n]|\.(?=\s|$)")
 # Counts that are not of the people randomized: a subset analysed or completing, or the larger
 # set screened before randomization.
 _NOT_RANDOMIZED = re.compile(
