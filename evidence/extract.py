@@ -122,7 +122,7 @@ _NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|neither|nor|free of|absence 
 _EXCLUSION = re.compile(r"\bexclu(?:de|ded|ding|sion)\b", re.IGNORECASE)
 # Treatment-history sentences name treatments patients had before, not comparators.
 _HISTORY = re.compile(
-    r"\b(?:previous(?:ly)?|prior|history of|had (?:already )?(?:received|undergone)|fail(?:ed|ing)|"
+    r"\b(?:previous(?:ly)?|prior|history of|had (?:already )?(?:received|undergone|had)|fail(?:ed|ing)|"
     r"did not respond|refractory to|unresponsive to)\b",
     re.IGNORECASE,
 )
@@ -217,7 +217,7 @@ _ADD_ON_STATED = re.compile(
 # "Shinbaro pharmacopuncture and bee venom pharmacopuncture were compared"): the second form is
 # the comparator, which is another acupuncture.
 _FORMS_JOINED = re.compile(r"^[^;]{0,40}?\b(?:versus|vs\.?|or|compared (?:with|to)|than|and)\b[^;]{0,20}$", re.IGNORECASE)
-_NOT_ARMS = re.compile(r"\b(?:plus|combined|combination|with|followed)\b", re.IGNORECASE)
+_NOT_ARMS = re.compile(r"\b(?:plus|combined|combination|together|followed|added)\b|\bwith(?=\s+(?:the\s+)?(?:addition|adjunct))", re.IGNORECASE)
 _COMPARISON = re.compile(r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|compar\w*|versus|vs\.?|than|either)\b", re.IGNORECASE)
 OTHER_ACUPUNCTURE = "other_acupuncture"
 
@@ -291,9 +291,17 @@ def _forms_compared(text: str, mentions: list[Mention]) -> bool:
     if len({m.label for m in forms}) < 2 or not _COMPARISON.search(text):
         return False
     return any(
-        a.label != b.label and _FORMS_JOINED.match(text[a.end:b.start]) and not _NOT_ARMS.search(text[a.end:b.start])
+        a.label != b.label and not _NOT_ARMS.search(text[a.end:b.start]) and (
+            _FORMS_JOINED.match(text[a.end:b.start])
+            # "We compared patients given X with patients given Y"
+            or _COMPARED_BEFORE.search(text, max(0, a.start - 60), a.start) and _WITH_BETWEEN.match(text[a.end:b.start])
+        )
         for a, b in zip(forms, forms[1:])
     )
+
+
+_COMPARED_BEFORE = re.compile(r"\bcompar(?:e|ed|ing)\b", re.IGNORECASE)
+_WITH_BETWEEN = re.compile(r"^[^;,]{0,40}?\bwith\b[^;,]{0,30}$", re.IGNORECASE)
 
 
 def _gated_search(pattern: re.Pattern, text: str, folded: str) -> re.Match | None:
