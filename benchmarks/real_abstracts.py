@@ -23,7 +23,7 @@ from evidence.classify import classify_articles
 from evidence.extract import extract_findings
 
 LABELS = Path(__file__).with_name("real_labels.jsonl")
-FIELDS = ("design", "sample size", "comparator set", "add-on flag", "effects found", "effect measure right")
+FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator set", "add-on flag", "effects found", "effect measure right")
 
 
 def texts_path() -> Path | None:
@@ -69,6 +69,8 @@ def score(split: str, with_publication_types: bool = True) -> dict:
     for rid, rec in labels.items():
         exp, got = rec["labels"], studies.loc[rid]
         check("design", got["design"] == exp["design"], f"{rid} design: expected {exp['design']}, got {got['design']}")
+        if exp["design"] not in ("rct", "protocol"):
+            check("non-randomised not called rct", got["design"] != "rct", f"{rid} a {exp['design']} called rct")
         review = exp["design"] in ("systematic_review", "meta_analysis")
         for key in (("n_studies", "n_participants") if review else ("n_randomized",)):
             if exp.get(key) is not None:

@@ -176,7 +176,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("cohort", "observational", 0.55, 0.6, r"\b(?:prospective|observational|longitudinal)\s+(?:observational\s+)?(?:study|analysis|follow-up)\b|\bpropensity[- ]score|\bregistry\b"),
     ("case_control", "case_control", 0.9, 0.95, r"\bcase[- ]control\b"),
     ("case_control", "matched_controls", 0.5, 0.5, r"\b(?:age|sex)[- ]and[- ](?:age|sex)[- ]matched\b|\bmatched (?:healthy )?controls\b"),
-    ("non_randomized_trial", "not_randomized", 0.9, 0.9, r"\b(?:non-?\s?randomi[sz]ed|quasi-?\s?randomi[sz]ed|quasi-?experimental|not randomi[sz]ed|without randomi[sz]ation|pseudo-?randomi[sz]ed)\b|\brandomi[sz]ation was not (?:performed|used|done)\b"),
+    # Other people's "nonrandomized studies" (plural) are background, not this study's design.
+    ("non_randomized_trial", "not_randomized", 0.9, 0.9, r"\b(?:non-?\s?randomi[sz]ed|quasi-?\s?randomi[sz]ed|quasi-?experimental|not randomi[sz]ed|without randomi[sz]ation|pseudo-?randomi[sz]ed)\b(?!\s+(?:\w+\s+)?(?:studies|trials|data|reports|series|evidence)\b)|\brandomi[sz]ation was not (?:performed|used|done)\b"),
     ("non_randomized_trial", "single_arm_trial", 0.8, 0.85, r"\bsingle[- ](?:arm|group)\b[^.]{0,30}\btrial\b"),
     ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,60}\b(?:according to|based on|by)\s+(?:the\s+)?(?:order|sequence|date|time|patient(?:s|'s|s')?\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
     ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),

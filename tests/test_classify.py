@@ -240,3 +240,18 @@ def test_rct_recall_from_text_on_real_rct_abstracts(peer_data):
     assert sum(c.design == "rct" for c in calls) / len(texts) >= 0.88
     stated = [(c, t) for c, t in zip(calls, texts) if "random" in t.lower()]
     assert sum(c.design in ("rct", "protocol") for c, _ in stated) / len(stated) >= 0.97
+
+
+def test_publication_type_decides_when_the_text_says_little():
+    """PubMed's own publication type outweighs thin text, and says where the call came from."""
+    call = classify_design("Acupuncture for sciatica", "Sixty patients were treated with acupuncture or celecoxib.",
+                           ["Journal Article", "Randomized Controlled Trial"])
+    assert call.design == "rct" and "pt.rct" in call.cues
+    assert classify_design("Acupuncture for sciatica", "Sixty patients were treated with acupuncture or celecoxib.").confidence < call.confidence
+
+
+def test_others_nonrandomized_studies_do_not_make_a_randomized_trial_non_randomized():
+    call = classify_design("A randomized controlled trial of needling for sciatica",
+                           "Nonrandomized studies have suggested benefit. We compared acupuncture with sham.")
+    assert call.design == "rct"
+    assert classify_design("Needling for sciatica", "A prospective nonrandomized clinical trial of 80 patients.").design == "non_randomized_trial"
