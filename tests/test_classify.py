@@ -247,7 +247,7 @@ def test_publication_type_decides_when_the_text_says_little():
     call = classify_design("Acupuncture for sciatica", "Sixty patients were treated with acupuncture or celecoxib.",
                            ["Journal Article", "Randomized Controlled Trial"])
     assert call.design == "rct" and "pt.rct" in call.cues
-    assert classify_design("Acupuncture for sciatica", "Sixty patients were treated with acupuncture or celecoxib.").confidence < call.confidence
+    assert classify_design("Acupuncture for sciatica", "Sixty patients were treated with acupuncture or celecoxib.").design != "rct"
 
 
 def test_others_nonrandomized_studies_do_not_make_a_randomized_trial_non_randomized():
