@@ -178,6 +178,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_control", "matched_controls", 0.5, 0.5, r"\b(?:age|sex)[- ]and[- ](?:age|sex)[- ]matched\b|\bmatched (?:healthy )?controls\b"),
     # Other people's "nonrandomized studies" (plural) are background, not this study's design.
     ("non_randomized_trial", "not_randomized", 0.9, 0.9, r"\b(?:non-?\s?randomi[sz]ed|quasi-?\s?randomi[sz]ed|quasi-?experimental|not randomi[sz]ed|without randomi[sz]ation|pseudo-?randomi[sz]ed)\b(?!\s+(?:\w+\s+)?(?:studies|trials|data|reports|series|evidence)\b)|\brandomi[sz]ation was not (?:performed|used|done)\b"),
+    # "Randomized by patient choice" names a non-random allocation, whatever the word says.
+    ("non_randomized_trial", "allocation_by_choice", 0.95, 0.95, r"\brandomi[sz]ed\s+(?:according to|by|on|following)\s+(?:the\s+)?(?:patients?'?s?'?|participants?'?s?'?|their\s+own)\s+(?:choice|preference|wish)"),
     ("non_randomized_trial", "single_arm_trial", 0.8, 0.85, r"\bsingle[- ](?:arm|group)\b[^.]{0,30}\btrial\b"),
     ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,60}\b(?:according to|based on|by)\s+(?:the\s+)?(?:order|sequence|date|time|patient(?:s|'s|s')?\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
     ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),
@@ -199,6 +201,11 @@ RANDOMIZATION_STATED_RULES = frozenset(
     {"pt.rct", "mesh.random_allocation", "text.randomized", "text.randomly_assigned", "text.were_randomized",
      "text.random_sequence", "text.randomly", "text.rct_abbreviation"}
 )
+# Confidence of a design chosen by a precedence rule alone, with no cue of its own.
+_PRECEDENCE_ONLY = 0.5
+_RETROSPECTIVE = frozenset({"text.retrospective", "text.retrospective_comparison"})
+# A study that calls itself a series stays one.
+_NAMED_SERIES = frozenset({"text.case_series", "text.uncontrolled", "text.case_report", "text.single_patient"})
 # Documents that summarise trials; a narrative review competes on score alone, since "case
 # report and literature review" is still a case report (only "this review" outranks a trial).
 _REVIEWS = frozenset({"systematic_review", "meta_analysis", "guideline"})
@@ -277,6 +284,11 @@ def classify_design(
     design, rule = _decide(scores, fired, human_sample)
     if design == "other" and design not in found:
         return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
+    if design not in found:
+        # A precedence rule chose a design no cue named (a retrospective "comparison" is a
+        # cohort): the cues that were seen are its evidence, and the doubt shows in the confidence.
+        cues = sorted((c for cs in found.values() for c in cs), reverse=True)
+        return DesignCall(design, _PRECEDENCE_ONLY, [e for _, _, e in cues], rule, [n for _, n, _ in cues])
     cues = sorted(found[design], reverse=True)
     return DesignCall(design, round(scores[design], 3), [e for _, _, e in cues], rule or cues[0][1], [n for _, n, _ in cues])
 
@@ -315,6 +327,14 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: bool)
     # allocation was not random is believed unless it also states randomization.
     if best == "rct" and "text.not_randomized" in fired and not fired & RANDOMIZATION_STATED_RULES:
         best, rule = "non_randomized_trial", "precedence.randomization_denied"
+    if best == "rct" and "text.allocation_by_choice" in fired:
+        best, rule = "non_randomized_trial", "precedence.allocation_by_choice"
+    # Records looked back on were not randomized: without stated randomization, a retrospective
+    # comparison of groups is a cohort, and a retrospective account of one group a case series.
+    if best in ("rct", "case_series") and not fired & RANDOMIZATION_STATED_RULES and fired & _RETROSPECTIVE \
+            and not fired & _NAMED_SERIES:
+        compared = "text.comparison_randomization_not_stated" in fired or "text.retrospective_comparison" in fired
+        best, rule = ("cohort", "precedence.retrospective_comparison") if compared else ("case_series", "precedence.retrospective_series")
     # A document naming itself a review reports other people's trials, whatever they did.
     if best in _CONTROLLED_PRIMARY and "text.self_described_review" in fired:
         return "narrative_review", "precedence.self_described_review"

@@ -123,7 +123,7 @@ _EXCLUSION = re.compile(r"\bexclu(?:de|ded|ding|sion)\b", re.IGNORECASE)
 # Treatment-history sentences name treatments patients had before, not comparators.
 _HISTORY = re.compile(
     r"\b(?:previous(?:ly)?|prior|history of|had (?:already )?(?:received|undergone|had)|fail(?:ed|ing)|"
-    r"did not respond|refractory to|unresponsive to)\b",
+    r"did not respond|refractory to|unresponsive to|when no improvement|as (?:a )?rescue)\b",
     re.IGNORECASE,
 )
 # "acupuncture and electroacupuncture": plain acupuncture listed beside a named form.
@@ -262,7 +262,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         listed_generic |= _generic_listed_with_form(sentence.text, mentions)
         add_on_cue |= bool(_gated_search(_ADD_ON, sentence.text, folded))
         alone_cue |= bool(_gated_search(_ALONE, sentence.text, folded))
-        add_on_stated |= bool(_gated_search(_ADD_ON_STATED, sentence.text, folded))
+        add_on_stated |= bool(_gated_search(_ADD_ON_STATED, sentence.text, folded)) or _arm_extends_other(sentence.text)
         forms_compared |= sentence.section not in _BACKGROUND_SECTIONS and _forms_compared(sentence.text, mentions)
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
@@ -283,6 +283,18 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         # wording that states it ("the observation group ... on the basis of the control group").
         add_on=True if classes and (add_on_cue and alone_cue or add_on_stated) else None,
     )
+
+
+def _arm_extends_other(text: str) -> bool:
+    """Whether one arm's description is another's plus more: "(standard physical therapy, n = 29)"
+    and "(standard physical therapy and DN, n = 29)"."""
+    arms = [m.group(1).strip().lower() for m in _ARM_DESCRIPTION.finditer(text)]
+    return any(b.startswith(a + " ") and _ADDED.match(b[len(a):]) for a in arms for b in arms if a != b)
+
+
+# "(standard physical therapy, n = 29)": an arm's treatment and size in brackets.
+_ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)")
+_ADDED = re.compile(r"\s+(?:and|plus|with|combined with|\+)\s+\S", re.IGNORECASE)
 
 
 def _forms_compared(text: str, mentions: list[Mention]) -> bool:
@@ -867,12 +879,13 @@ _HAS_DIGIT = re.compile(r"\d")
 _OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with regard to|regarding|as regards)\s+(?:the\s+)?$", re.IGNORECASE)
 # Changes within the arms, not between them.
 _WITHIN_GROUP = re.compile(
-    r"\b(?:in|of|within) (?:all|both|each|the two|all three|the three) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|changed)\b"
+    r"\b(?:in|of|within) (?:the )?(?:all|both|each|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|changed)\b"
+    r"|\bthan (?:that |those )?(?:before|prior to) (?:the )?(?:treatment|intervention|therapy)\b"
     r"|\b(?:both|all|each) (?:\w+ )?groups? (?:\w+ )?(?:showed|had|were|was)? ?(?:significant(?:ly)? )?(?:decrease|improve|increase|reduc|declin)\w*"
     r"|\b(?:compared|as compared) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before treatment)\b",
     re.IGNORECASE,
 )
-_BETWEEN_GROUPS = re.compile(r"\bbetween(?:[- ]groups?| the (?:two |three )?groups)\b|\bthan\b|\bversus\b|\bvs\.?|\b(?:superior|inferior) to\b|\bcompared (?:with|to) (?:the )?(?!baseline|pre-?treatment|before)\w+ group", re.IGNORECASE)
+_BETWEEN_GROUPS = re.compile(r"\bbetween(?:[- ]groups?| the (?:two |three )?groups)\b|\bthan\b(?!\s+(?:that\s+|those\s+)?(?:before|prior|at baseline|baseline|pre-?treatment))|\bversus\b|\bvs\.?|\b(?:superior|inferior) to\b|\bcompared (?:with|to) (?:the )?(?!baseline|pre-?treatment|before)\w+ group", re.IGNORECASE)
 
 
 def _comparator_before(st: _Stat, comparators: list[Mention], start: int) -> str | None:
