@@ -423,7 +423,11 @@ def classify_record(record: dict, topic: Topic) -> dict:
         "verified": False,
         "notes": "design evidence: " + "; ".join(call.evidence) if call.evidence else pd.NA,
         "provenance": "auto",
-        "rule": "; ".join([f"design:{call.rule}", *([] if is_review else (f"{k}:{v}" for k, v in size.rules.items()))]),
+        "rule": "; ".join([
+            f"design:{call.rule}",
+            *([] if uncontrolled else (f"{k}:{v}" for k, v in pico.rules.items())),
+            *([] if is_review else (f"{k}:{v}" for k, v in size.rules.items())),
+        ]),
         "confidence": call.confidence,
     }
 

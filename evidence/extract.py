@@ -199,6 +199,8 @@ class Pico:
     comparator_classes: list[str]
     outcomes: list[str]
     add_on: bool | None = None
+    # What decided the comparator classes and the add-on flag, for the studies table's rule column.
+    rules: dict[str, str] = field(default_factory=dict)
 
 
 _BACKGROUND_SECTIONS = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE"})
@@ -271,8 +273,13 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         interventions.append(default)
     comparators = [m for m in kept if m.kind == "comparator"]
     classes = _unique(m.label for m in comparators)
+    rules = {"comparators": "vocabulary"} if classes else {}
     if forms_compared and OTHER_ACUPUNCTURE not in classes:
         classes.append(OTHER_ACUPUNCTURE)
+        rules["comparators"] = "vocabulary+two_forms_compared" if rules else "two_forms_compared"
+    add_on = True if classes and (add_on_cue and alone_cue or add_on_stated) else None
+    if add_on:
+        rules["add_on"] = "stated" if add_on_stated else "plus_and_alone"
     return Pico(
         population=_unique(m.label for m in kept if m.kind == "population"),
         interventions=interventions,
@@ -281,7 +288,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         outcomes=_unique(m.label for m in kept if m.kind == "outcome"),
         # Only claimed when the abstract says so: "acupuncture plus X ... X alone", or a
         # wording that states it ("the observation group ... on the basis of the control group").
-        add_on=True if classes and (add_on_cue and alone_cue or add_on_stated) else None,
+        add_on=add_on,
+        rules=rules,
     )
 
 
