@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import schema
 from .extract import extract_pico, extract_sample_size
-from .literals import could_match, gate
+from .literals import Searcher
 from .text import record_text
 from .topic import Topic
 
@@ -187,8 +187,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, r"(?<!randomly )\bdivided\s+(?:in)?to\s+(?:two|three|four|2|3|4)\s+groups\b"),
 )
 _COMPILED_TEXT_CUES = tuple((d, n, wa, wt, re.compile(p, re.IGNORECASE)) for d, n, wa, wt, p in _TEXT_CUES)
-# Words each cue cannot match without (evidence.literals): most cues are absent from most records.
-_CUE_GATES = {pattern: gate((pattern,)) for _, _, _, _, pattern in _COMPILED_TEXT_CUES}
+# Each cue searched only where it can match (evidence.literals): most cues are absent from most records.
+_CUE_SEARCHERS = {pattern: Searcher(pattern) for _, _, _, _, pattern in _COMPILED_TEXT_CUES}
 
 _PRIMARY_STUDY = frozenset(
     {"rct", "non_randomized_trial", "cohort", "case_control", "case_series", "case_report"}
@@ -270,11 +270,11 @@ def classify_design(
     abstract_text = _rejoin_split_hyphens(record_text("", abstract).lstrip("\n"))
     title_folded, abstract_folded = title_text.casefold(), abstract_text.casefold()
     for design, name, w_abstract, w_title, pattern in _COMPILED_TEXT_CUES:
-        cue_gate = _CUE_GATES[pattern]
-        hit = pattern.search(title_text) if could_match(cue_gate, title_folded) else None
+        searcher = _CUE_SEARCHERS[pattern]
+        hit = searcher.search(title_text, title_folded)
         where, weight = "title", w_title
-        if not hit and could_match(cue_gate, abstract_folded):
-            hit, where, weight = pattern.search(abstract_text), "abstract", w_abstract
+        if not hit:
+            hit, where, weight = searcher.search(abstract_text, abstract_folded), "abstract", w_abstract
         if hit:
             add(_Cue(design, f"text.{name}", weight), weight, f"{where}: '{hit.group(0)}'")
 

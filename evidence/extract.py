@@ -23,7 +23,7 @@ from typing import Iterable, Iterator
 import pandas as pd
 
 from . import schema
-from .literals import Gate, could_match, gate
+from .literals import Gate, Searcher, could_match, gate
 from .numbers import COUNT, NUMBER_WORDS, parse_count
 from .text import NON_RESULT_SECTIONS, Sentence, record_text, split_sentences
 from .topic import Topic
@@ -37,7 +37,7 @@ from .topic import Topic
 # A gate names words without which a pattern cannot match (evidence.literals), so a class or
 # pattern whose words are absent from a text is skipped without a regex search; the claims are
 # still made by the patterns in order, so priorities are unchanged.
-Classes = tuple[tuple[str, tuple[tuple[re.Pattern, Gate], ...], Gate], ...]
+Classes = tuple[tuple[str, tuple[Searcher, ...], Gate], ...]
 
 
 # Compared by identity (eq=False): the vocabulary keys the per-record cache of mentions.
@@ -95,7 +95,7 @@ def _classes(table: dict[str, list[str]]) -> Classes:
     classes = []
     for label, patterns in table.items():
         compiled = _patterns(patterns)
-        classes.append((label, tuple((p, gate((p,))) for p in compiled), gate(compiled)))
+        classes.append((label, tuple(Searcher(p) for p in compiled), gate(compiled)))
     return tuple(classes)
 
 
@@ -137,10 +137,8 @@ def _claim(text: str, kind: str, classes: Classes, taken: list[tuple[int, int]])
     for label, patterns, class_gate in classes:
         if not could_match(class_gate, folded):
             continue
-        for pattern, pattern_gate in patterns:
-            if not could_match(pattern_gate, folded):
-                continue
-            for m in pattern.finditer(text):
+        for searcher in patterns:
+            for m in searcher.finditer(text, folded):
                 if m.end() == m.start() or any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 taken.append((m.start(), m.end()))
@@ -410,6 +408,7 @@ _ANALYSED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
     )
 )
 _RULE_GATES = {p: gate((p,)) for _, p in _RANDOMIZED_RULES + _HEAD_COUNT_RULES + _ANALYSED_RULES}
+_RULE_SEARCHERS = {p: Searcher(p) for p in _RULE_GATES}
 # Arm sizes: "(n = 30)", "group (30 cases)", "group, n = 30".
 _ARM_SIZE = re.compile(r"(?:[(\[][^()\[\]]{0,40}?\bn\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(\d+)(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
 _ARMS = re.compile(
@@ -471,7 +470,7 @@ def extract_sample_size(text: str) -> SampleSize:
     elif len(arm_sizes) >= 2:
         n_arms = len(arm_sizes)
         rules["n_arms"] = "arm_sizes_counted"
-    studies = _REVIEW_STUDIES.search(text)
+    studies = next(_matches_at(_REVIEW_STUDIES, text, _count_starts(text)), None)
     participants = _REVIEW_PARTICIPANTS.search(text, studies.end()) if studies else None
     follow = _longest_follow_up(text)
     return SampleSize(
@@ -499,7 +498,7 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
         if pattern.pattern.startswith(_COUNT_LED):
             matches = _matches_at(pattern, text, _count_starts(text))
         else:
-            matches = pattern.finditer(text)
+            matches = _RULE_SEARCHERS[pattern].finditer(text, folded)
         for m in matches:
             n = parse_count(m.group("n"))
             if n is None or not _MIN_PEOPLE <= n <= _MAX_PEOPLE or _is_year(m.group("n")):

@@ -10,12 +10,16 @@ whose words cannot be told (it starts with a character class, say) gets no gate 
 searched.
 
 Texts and literals are compared casefolded, so case-insensitive patterns are covered.
+
+Many patterns also *open* with one of a few words (``\\brandomi[sz]ed``). A match of such a
+pattern can only start where one of those words stands, so :class:`Searcher` finds the words
+with ``str.find`` and tries the pattern only there, instead of at every character.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 try:  # Python 3.11+ keeps the parser here; the old module name warns.
     from re import _constants as _c, _parser as _sre_parse
@@ -103,3 +107,83 @@ def _node(op, av) -> list[set[str]]:
     if op is _c.ASSERT:  # (?=...) and (?<=...): the text is there
         return _sequence(list(av[1]))
     return []
+
+
+def opening_words(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """Casefolded words one of which every match of ``pattern`` starts with (``None``: unknown)."""
+    words = _opening(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
+    # Two letters still mark few places ("we", "OR"); one letter marks too many to help.
+    if not words or min(len(w) for w in words) < 2:
+        return None
+    return tuple(sorted(words))
+
+
+def _opening(items: list) -> set[str] | None:
+    run = ""
+    for op, av in items:
+        if op is _c.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            return {run.casefold()}
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):  # zero width: the match has not started yet
+            continue
+        if op is _c.SUBPATTERN:
+            return _opening(list(av[-1]))
+        if op is _c.BRANCH:
+            union: set[str] = set()
+            for branch in av[1]:
+                words = _opening(list(branch))
+                if not words:
+                    return None
+                union |= words
+            return union
+        if op in _REPEATS and av[0] >= 1:
+            return _opening(list(av[2]))
+        return None
+    return {run.casefold()} if run else None
+
+
+class Searcher:
+    """A compiled pattern searched only where it can match: behind its gate, at its opening words.
+
+    ``search`` and ``finditer`` give what ``re.Pattern.search`` and ``finditer`` would, for
+    texts whose casefolded form keeps their length (others are searched the plain way).
+    """
+
+    def __init__(self, pattern: re.Pattern) -> None:
+        self.pattern = pattern
+        self.gate = gate((pattern,))
+        self.opening = opening_words(pattern)
+
+    def search(self, text: str, folded: str | None = None) -> re.Match | None:
+        """The leftmost match in ``text`` (``folded`` is ``text.casefold()``, if already made)."""
+        return next(self.finditer(text, folded), None)
+
+    def finditer(self, text: str, folded: str | None = None) -> Iterator[re.Match]:
+        """Non-overlapping matches in text order."""
+        folded = text.casefold() if folded is None else folded
+        if not could_match(self.gate, folded):
+            return iter(())
+        if self.opening is None or len(folded) != len(text):
+            return self.pattern.finditer(text)
+        return self._at_openings(text, folded)
+
+    def _at_openings(self, text: str, folded: str) -> Iterator[re.Match]:
+        end = 0
+        for start in _positions(folded, self.opening):
+            if start >= end:
+                m = self.pattern.match(text, start)
+                if m:
+                    end = max(m.end(), start + 1)
+                    yield m
+
+
+def _positions(folded: str, words: tuple[str, ...]) -> list[int]:
+    found = set()
+    for word in words:
+        at = folded.find(word)
+        while at >= 0:
+            found.add(at)
+            at = folded.find(word, at + 1)
+    return sorted(found)
