@@ -175,7 +175,13 @@ def analysed_sentences(text: str, vocab: Vocabulary) -> tuple[tuple[Sentence, tu
     """
     folded = text.casefold()
     live = replace(vocab, **{name: tuple(c for c in getattr(vocab, name) if could_match(c[2], folded)) for name in _CLASS_FIELDS})
-    return tuple((s, tuple(sentence_mentions(s.text, live))) for s in split_sentences(text))
+    return tuple((s, tuple(sentence_mentions(s.text, live))) for s in _sentences(text))
+
+
+@lru_cache(maxsize=64)
+def _sentences(text: str) -> tuple[Sentence, ...]:
+    """``split_sentences``, kept for the few calls that read the same record."""
+    return tuple(split_sentences(text))
 
 
 _CLASS_FIELDS = ("before_intervention", "interventions", "generic_intervention", "comparators", "populations",
@@ -436,6 +442,7 @@ _MIN_PEOPLE, _MAX_PEOPLE = 2, 1_000_000
 
 
 _FOLLOW_UP_GATE = gate((_FOLLOW_UP,))
+_FOLLOW_UP_SEARCHER, _ARMS_SEARCHER, _ARM_SIZE_SEARCHER = (Searcher(p) for p in (_FOLLOW_UP, _ARMS, _ARM_SIZE))
 
 
 def extract_sample_size(text: str) -> SampleSize:
@@ -454,6 +461,7 @@ def extract_sample_size(text: str) -> SampleSize:
     """
     rules: dict[str, str] = {}
     text = _GLUED_COUNT.sub(r"\1 ", text)
+    folded = text.casefold()
     n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
     arm_sizes = _arm_sizes(text)
     if n_randomized is None and len(arm_sizes) >= 2:
@@ -463,7 +471,7 @@ def extract_sample_size(text: str) -> SampleSize:
         n_randomized = _first_count(text, _HEAD_COUNT_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
     n_analysed = _first_count(text, _ANALYSED_RULES, rules, "n_analysed")
     n_arms = None
-    arms = _ARMS.search(text)
+    arms = _ARMS_SEARCHER.search(text, folded)
     if arms:
         n_arms = parse_count(arms.group(1) or arms.group(2))
         rules["n_arms"] = "arms_named"
@@ -579,8 +587,8 @@ def _is_year(token: str) -> bool:
 
 def _arm_sizes(text: str) -> list[int]:
     """Arm sizes listed in the first sentence that lists two or more."""
-    for sentence in split_sentences(text):
-        sizes = [int(m.group(1)) for m in _ARM_SIZE.finditer(sentence.text)]
+    for sentence in _sentences(text):
+        sizes = [int(m.group(1)) for m in _ARM_SIZE_SEARCHER.finditer(sentence.text)]
         if len(sizes) >= 2:
             return sizes
     return []
@@ -590,7 +598,7 @@ def _longest_follow_up(text: str) -> str | None:
     best: tuple[float, str] | None = None
     if not could_match(_FOLLOW_UP_GATE, text.casefold()):
         return None
-    for m in _FOLLOW_UP.finditer(text):
+    for m in _FOLLOW_UP_SEARCHER.finditer(text):
         phrase = (m.group("a") or m.group("b")).replace("-", " ")
         weeks = _phrase_weeks(phrase)
         if weeks is not None and (best is None or weeks > best[0]):

@@ -112,8 +112,9 @@ def _node(op, av) -> list[set[str]]:
 def opening_words(pattern: re.Pattern) -> tuple[str, ...] | None:
     """Casefolded words one of which every match of ``pattern`` starts with (``None``: unknown)."""
     words = _opening(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
-    # Two letters still mark few places ("we", "OR"); one letter marks too many to help.
-    if not words or min(len(w) for w in words) < 2:
+    # Two letters still mark few places ("we", "OR"), and so does one bracket; one letter marks
+    # too many to help.
+    if not words or any(len(w) < 2 and w.isalnum() for w in words):
         return None
     return tuple(sorted(words))
 
@@ -140,6 +141,8 @@ def _opening(items: list) -> set[str] | None:
             return union
         if op in _REPEATS and av[0] >= 1:
             return _opening(list(av[2]))
+        if op is _c.IN and len(av) <= 4 and all(kind is _c.LITERAL for kind, _ in av):  # [(\[]
+            return {chr(value).casefold() for _, value in av}
         return None
     return {run.casefold()} if run else None
 
@@ -163,11 +166,12 @@ class Searcher:
     def finditer(self, text: str, folded: str | None = None) -> Iterator[re.Match]:
         """Non-overlapping matches in text order."""
         folded = text.casefold() if folded is None else folded
+        if self.opening is not None and len(folded) == len(text):
+            # No need for the gate: where no opening word stands, nothing is tried.
+            return self._at_openings(text, folded)
         if not could_match(self.gate, folded):
             return iter(())
-        if self.opening is None or len(folded) != len(text):
-            return self.pattern.finditer(text)
-        return self._at_openings(text, folded)
+        return self.pattern.finditer(text)
 
     def _at_openings(self, text: str, folded: str) -> Iterator[re.Match]:
         end = 0
