@@ -222,7 +222,7 @@ _ADD_ON_STATED = re.compile(
 # Two acupuncture forms as the arms of one comparison ("acupotomy or manual acupuncture group",
 # "Shinbaro pharmacopuncture and bee venom pharmacopuncture were compared"): the second form is
 # the comparator, which is another acupuncture.
-_FORMS_JOINED = re.compile(r"^[^;]{0,40}?\b(?:versus|vs\.?|or|compared (?:with|to)|than|and)\b[^;]{0,20}$", re.IGNORECASE)
+_FORMS_JOINED = re.compile(r"^[^;]{0,40}?\b(?P<word>versus|vs\.?|or|compared (?:with|to)|than|and)\b[^;]{0,20}$", re.IGNORECASE)
 _NOT_ARMS = re.compile(r"\b(?:plus|combined|combination|together|followed|added)\b|\bwith(?=\s+(?:the\s+)?(?:addition|adjunct))", re.IGNORECASE)
 _COMPARISON = re.compile(r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|compar\w*|versus|vs\.?|than|either)\b", re.IGNORECASE)
 OTHER_ACUPUNCTURE = "other_acupuncture"
@@ -316,7 +316,10 @@ def _forms_compared(text: str, mentions: list[Mention]) -> bool:
         return False
     return any(
         a.label != b.label and not _NOT_ARMS.search(text[a.end:b.start]) and (
-            _FORMS_JOINED.match(text[a.end:b.start])
+            # "X or Y group", "X versus Y"; "X and Y" only after the word that compares them
+            # ("compared the effects of X and Y"), not in a list ("acupuncture, EA and dry needling").
+            (joined := _FORMS_JOINED.match(text[a.end:b.start]))
+            and (joined.group("word").lower() != "and" or _COMPARISON.search(text, 0, a.start))
             # "We compared patients given X with patients given Y"
             or _COMPARED_BEFORE.search(text, max(0, a.start - 60), a.start) and _WITH_BETWEEN.match(text[a.end:b.start])
         )
