@@ -268,13 +268,23 @@ def classify_design(
 
     title_text = _rejoin_split_hyphens(record_text(title, "").rstrip("\n"))
     abstract_text = _rejoin_split_hyphens(record_text("", abstract).lstrip("\n"))
-    title_folded, abstract_folded = title_text.casefold(), abstract_text.casefold()
+    # Title and abstract are searched as one text: its first hit is the title's when the title
+    # has one. A hit that runs from one into the other is searched again in each part.
+    joined = f"{title_text}\n{abstract_text}"
+    joined_folded, title_end = joined.casefold(), len(title_text)
     for design, name, w_abstract, w_title, pattern in _COMPILED_TEXT_CUES:
         searcher = _CUE_SEARCHERS[pattern]
-        hit = searcher.search(title_text, title_folded)
-        where, weight = "title", w_title
-        if not hit:
-            hit, where, weight = searcher.search(abstract_text, abstract_folded), "abstract", w_abstract
+        hit = searcher.search(joined, joined_folded)
+        if hit is None:
+            continue
+        if hit.end() <= title_end:
+            where, weight = "title", w_title
+        elif hit.start() > title_end:
+            where, weight = "abstract", w_abstract
+        else:
+            hit, where, weight = searcher.search(title_text), "title", w_title
+            if not hit:
+                hit, where, weight = searcher.search(abstract_text), "abstract", w_abstract
         if hit:
             add(_Cue(design, f"text.{name}", weight), weight, f"{where}: '{hit.group(0)}'")
 
