@@ -16,7 +16,6 @@ Findings come from single sentences and carry the sentence's span in
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable, Iterator
@@ -176,35 +175,7 @@ def analysed_sentences(text: str, vocab: Vocabulary) -> tuple[tuple[Sentence, tu
     """
     folded = text.casefold()
     live = replace(vocab, **{name: tuple(c for c in getattr(vocab, name) if could_match(c[2], folded)) for name in _CLASS_FIELDS})
-    sentences = _sentences(text)
-    if len(folded) != len(text):
-        return tuple((s, tuple(sentence_mentions(s.text, live))) for s in sentences)
-    # Where each pattern's opening words stand in the record, and so in which sentences it can
-    # match: a sentence is read only with the patterns that can match in it.
-    starts = [s.start for s in sentences]
-    present: list[set[Searcher]] = [set() for _ in sentences]
-    for name in _CLASS_FIELDS:
-        for _, searchers, _ in getattr(live, name):
-            for searcher in searchers:
-                if searcher.opening is not None:
-                    for at in searcher.positions(folded):
-                        present[max(0, bisect_right(starts, at) - 1)].add(searcher)
-    return tuple((s, tuple(sentence_mentions(s.text, _narrowed(live, here)))) for s, here in zip(sentences, present))
-
-
-def _narrowed(vocab: Vocabulary, present: set[Searcher]) -> Vocabulary:
-    """The vocabulary with only the patterns that can match in one sentence (those whose opening
-    words stand in it, and those without known openings)."""
-    fields = {}
-    for name in _CLASS_FIELDS:
-        kept = []
-        for label, searchers, class_gate in getattr(vocab, name):
-            inside = tuple(s for s in searchers if s.opening is None or s in present)
-            if inside:
-                # Every kept pattern has a word in the sentence: the class gate has nothing to add.
-                kept.append((label, inside, class_gate if any(s.opening is None for s in inside) else None))
-        fields[name] = tuple(kept)
-    return replace(vocab, **fields)
+    return tuple((s, tuple(sentence_mentions(s.text, live))) for s in _sentences(text))
 
 
 @lru_cache(maxsize=64)

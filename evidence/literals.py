@@ -173,10 +173,6 @@ class Searcher:
             return iter(())
         return self.pattern.finditer(text)
 
-    def positions(self, folded: str) -> list[int]:
-        """Where the opening words stand in a casefolded text, in order (``[]`` without openings)."""
-        return _positions(folded, self.opening) if self.opening is not None else []
-
     def _at_openings(self, text: str, folded: str) -> Iterator[re.Match]:
         end = 0
         for start in _positions(folded, self.opening):
