@@ -15,13 +15,19 @@ Prints:
    RCT recall from text alone, with the kind of cue that decided each RCT call (stated
    randomization, or only blinding, allocation to arms or a comparison), and the share of
    abstracts where a sample size is found;
-3. records per second for classification and for effect extraction.
+3. ``evidence classify`` speed (classification and effect extraction together, as
+   ``evidence.annotate.annotate_tables`` runs them) on the EBM-NLP abstracts, in one process and
+   spread over two, as records per second and as a ratio to the parse rate of invented PubMed
+   XML measured in the same run (the machine's load moves both alike, the ratio less);
+4. on real abstracts of this topic, when ``EVIDENCE_REAL_TEXTS`` points at their texts
+   (benchmarks/real_abstracts.py): per-field agreement with my labels, tuned and held-out splits.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 import sys
 import time
 from collections import Counter
@@ -36,7 +42,12 @@ from evidence import schema  # noqa: E402
 from evidence.classify import RANDOMIZATION_STATED_RULES, classify_articles, classify_design  # noqa: E402
 from evidence.extract import extract_findings, extract_sample_size  # noqa: E402
 from evidence.topic import load_topic  # noqa: E402
-from tests.labelled import HELDOUT, LABELLED, labelled_tables, load_labelled  # noqa: E402
+from tests.labelled import (  # noqa: E402
+    HELDOUT, LABELLED, PATTERN_FIELDS, REAL_PATTERNS, labelled_tables, load_labelled, pattern_mismatches,
+)
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import real_abstracts  # noqa: E402
 
 EBM_NLP = ROOT.parent / "shared" / "peer-data" / "ebm-nlp" / "rct_abstracts.jsonl.gz"
 # The kinds of cue that can decide an RCT call, strongest first; the recall figure is only as
@@ -121,36 +132,85 @@ def score_labelled(records: list[dict], topic) -> dict:
     }
 
 
+# An abstract states randomisation when it says randomized/randomly/at random (not "a random
+# sample of blood"). EBM-NLP holds some trial protocols; for those "protocol" is the right call.
+STATES_RANDOMISATION = re.compile(r"\brandomi[sz](?:ed|ation|ing)\b|\brandomly\b|\bat random\b|\bRCT\b", re.IGNORECASE)
+_PLANNED = re.compile(r"\bwill be (?:\w+ )?(?:randomi[sz]ed|randomly|allocated|assigned)\b|\b(?:study|trial) protocol\b|\bplan to conduct\b", re.IGNORECASE)
+
+
+def _right_design(design: str, text: str) -> bool:
+    return design == "rct" or design == "protocol" and bool(_PLANNED.search(text))
+
+
+def ebm_nlp_split(pmid: str) -> str:
+    """The fixed split of EBM-NLP: a fifth of the abstracts (by PMID) is never tuned on."""
+    return "heldout" if int(pmid) % 5 == 0 else "tune"
+
+
 def score_ebm_nlp(path: Path = EBM_NLP) -> dict:
-    """RCT recall from text and sample-size coverage on the EBM-NLP abstracts."""
-    texts = [" ".join(json.loads(line)["tokens"]) for line in gzip.open(path, "rt", encoding="utf-8")]
+    """RCT recall from text and sample-size coverage on the EBM-NLP abstracts, per split."""
+    records = [json.loads(line) for line in gzip.open(path, "rt", encoding="utf-8")]
+    texts = [" ".join(r["tokens"]) for r in records]
     start = time.perf_counter()
     calls = [classify_design(None, t) for t in texts]
     design_seconds = time.perf_counter() - start
     start = time.perf_counter()
     sizes = [extract_sample_size(t) for t in texts]
     size_seconds = time.perf_counter() - start
-    designs = Counter(c.design for c in calls)
-    rct_calls = [c for c in calls if c.design == "rct"]
-    decided_by = Counter(next((kind for kind, rules in RCT_CUE_KINDS.items() if c.rule in rules), c.rule) for c in rct_calls)
-    states_random = [("random" in t.lower()) for t in texts]
-    return {
-        "n": len(texts), "designs": designs, "rct": designs["rct"], "decided_by": decided_by,
-        "with_registry_id": sum("text.trial_registration" in c.cues for c in rct_calls),
-        "rct_or_protocol": designs["rct"] + designs["protocol"],
-        "states_random": sum(states_random),
-        "rct_when_stated": sum(c.design == "rct" for c, s in zip(calls, states_random) if s),
-        "size_any": sum(s.n_randomized is not None for s in sizes),
-        "size_stated": sum(s.rules.get("n_randomized") in STATED_SIZE_RULES for s in sizes),
-        "design_rate": len(texts) / design_seconds, "size_rate": len(texts) / size_seconds,
-    }
+    out = {"design_rate": len(texts) / design_seconds, "size_rate": len(texts) / size_seconds, "splits": {}}
+    for split in ("tune", "heldout"):
+        keep = [i for i, r in enumerate(records) if ebm_nlp_split(r["pmid"]) == split]
+        part_calls = [calls[i] for i in keep]
+        designs = Counter(c.design for c in part_calls)
+        rct_calls = [c for c in part_calls if c.design == "rct"]
+        states_random = [bool(STATES_RANDOMISATION.search(texts[i])) for i in keep]
+        out["splits"][split] = {
+            "n": len(keep), "designs": designs, "rct": designs["rct"],
+            "decided_by": Counter(next((kind for kind, rules in RCT_CUE_KINDS.items() if c.rule in rules), c.rule) for c in rct_calls),
+            "with_registry_id": sum("text.trial_registration" in c.cues for c in rct_calls),
+            "rct_or_protocol": designs["rct"] + designs["protocol"],
+            "states_random": sum(states_random),
+            "rct_when_stated": sum(c.design == "rct" for c, st in zip(part_calls, states_random) if st),
+            "right_when_stated": sum(_right_design(c.design, texts[i]) for i, c, st in zip(keep, part_calls, states_random) if st),
+            "missed_when_stated": Counter(c.design for i, c, st in zip(keep, part_calls, states_random) if st and not _right_design(c.design, texts[i])),
+            "size_any": sum(sizes[i].n_randomized is not None for i in keep),
+            "size_stated": sum(sizes[i].rules.get("n_randomized") in STATED_SIZE_RULES for i in keep),
+        }
+    return out
+
+
+def report_patterns(topic) -> None:
+    """Print per-field agreement on the failure-pattern fixtures (tests/fixtures/labelled/real_patterns.jsonl)."""
+    records = load_labelled(REAL_PATTERNS)
+    tables = labelled_tables(records)
+    studies = classify_articles(tables, topic).set_index("pmid")
+    findings = extract_findings(tables, topic)
+    right, seen = Counter(), Counter()
+    for r in records:
+        exp = r["expected"]
+        wrong = pattern_mismatches(r, studies.loc[r["pmid"]], findings)
+        applies = {"design": True, "comparator set": exp["comparator_classes"] is not None,
+                   "add-on flag": exp["comparator_classes"] is not None,
+                   "sample size": any(exp.get(k) is not None for k in ("n_randomized", "n_studies", "n_participants")),
+                   "effects": bool(exp["effects"])}
+        for field, problems in wrong.items():
+            if applies[field]:
+                seen[field] += 1
+                right[field] += not problems
+    print(f"== failure-pattern fixtures ({len(records)} records written after real abstracts, {REAL_PATTERNS.relative_to(ROOT)})")
+    for field in PATTERN_FIELDS:
+        print(f"{field:26s} {right[field] / seen[field]:.3f}  ({right[field]}/{seen[field]} records)")
+    print()
 
 
 def main() -> None:
     topic = load_topic()
     for path in (LABELLED, HELDOUT):
         report_labelled(path, topic)
+    report_patterns(topic)
     report_ebm_nlp()
+    report_speed(topic)
+    real_abstracts.report(verbose="-v" in sys.argv)
 
 
 def report_labelled(path: Path, topic) -> None:
@@ -186,23 +246,78 @@ def report_labelled(path: Path, topic) -> None:
 
 
 def report_ebm_nlp() -> None:
-    """Print RCT recall and sample-size coverage on the EBM-NLP abstracts."""
+    """Print RCT recall and sample-size coverage on the EBM-NLP abstracts, tuned and held-out."""
     if not EBM_NLP.exists():
         print(f"\n(EBM-NLP abstracts not found at {EBM_NLP}; skipped)")
         return
-    ebm = score_ebm_nlp()
-    m = ebm["n"]
-    print(f"== EBM-NLP real RCT abstracts ({m}, text only: no MeSH, no publication types)")
-    print(f"RCT recall from text       {ebm['rct'] / m:.3f}  ({ebm['rct']}/{m})")
-    for kind, count in ebm["decided_by"].most_common():
-        print(f"  {'decided by ' + kind:42s}{count / m:.3f}  ({count})")
-    print(f"  {'also citing a trial registry id':42s}{ebm['with_registry_id'] / m:.3f}  ({ebm['with_registry_id']})")
-    print(f"  rct or protocol (a planned RCT)        {ebm['rct_or_protocol'] / m:.3f}")
-    print(f"  among abstracts containing 'random'    {ebm['rct_when_stated'] / ebm['states_random']:.3f}  ({ebm['rct_when_stated']}/{ebm['states_random']}; {m - ebm['states_random']} never say 'random')")
-    print("  other calls: " + ", ".join(f"{d} {v}" for d, v in ebm["designs"].most_common() if d != "rct"))
-    print(f"sample size found          {ebm['size_any'] / m:.3f}  (any rule)")
-    print(f"  from an enrolment/randomization statement or arm sizes  {ebm['size_stated'] / m:.3f}")
-    print(f"speed                      design {ebm['design_rate']:.0f} records/s, sample size {ebm['size_rate']:.0f} records/s")
+    result = score_ebm_nlp()
+    for split, ebm in result["splits"].items():
+        m = ebm["n"]
+        print(f"== EBM-NLP real RCT abstracts, {split} split ({m}, text only: no MeSH, no publication types)")
+        print(f"RCT recall from text       {ebm['rct'] / m:.3f}  ({ebm['rct']}/{m})")
+        stated = ebm["states_random"]
+        print(f"  among abstracts stating randomisation    {ebm['right_when_stated'] / stated:.3f}  ({ebm['right_when_stated']}/{stated}; "
+              f"rct, or protocol for a planned trial; {m - stated} never state it)")
+        print(f"    rct calls only                         {ebm['rct_when_stated'] / stated:.3f}  ({ebm['rct_when_stated']}/{stated})")
+        print("    missed: " + (", ".join(f"{d} {v}" for d, v in ebm["missed_when_stated"].most_common()) or "none"))
+        for kind, count in ebm["decided_by"].most_common():
+            print(f"  {'decided by ' + kind:42s}{count / m:.3f}  ({count})")
+        print(f"  {'also citing a trial registry id':42s}{ebm['with_registry_id'] / m:.3f}  ({ebm['with_registry_id']})")
+        print(f"  rct or protocol (a planned RCT)        {ebm['rct_or_protocol'] / m:.3f}")
+        print("  other calls: " + ", ".join(f"{d} {v}" for d, v in ebm["designs"].most_common() if d != "rct"))
+        print(f"sample size found          {ebm['size_any'] / m:.3f}  (any rule)")
+        print(f"  from an enrolment/randomization statement or arm sizes  {ebm['size_stated'] / m:.3f}")
+        print()
+    print(f"speed (text only)          design {result['design_rate']:.0f} records/s, sample size {result['size_rate']:.0f} records/s")
+
+
+def _seconds(func) -> float:
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def report_speed(topic, rounds: int = 3) -> None:
+    """Print classify records/s, in one process and over two, beside the parse rate.
+
+    The three are measured in interleaved rounds, so a change in the machine's load during the
+    run moves all of them; each ratio is the median of the per-round ratios.
+    """
+    if not EBM_NLP.exists():
+        return
+    import statistics
+    import tempfile
+
+    import evidence
+    from evidence.annotate import annotate_tables
+    from evidence.extract import analysed_sentences
+    from synthetic_pubmed import write_file
+
+    texts = [" ".join(json.loads(line)["tokens"]) for line in gzip.open(EBM_NLP, "rt", encoding="utf-8")]
+    articles = schema.conform(pd.DataFrame([
+        {"pmid": str(i), "title": None, "abstract": t, "record_type": "article", "source": "ebm-nlp"}
+        for i, t in enumerate(texts)]), schema.ARTICLES)
+    tables = {"articles": articles}
+
+    def classify(workers: int):
+        def run():
+            analysed_sentences.cache_clear()  # every round reads the records afresh
+            annotate_tables(tables, topic, workers=workers)
+        return run
+
+    with tempfile.TemporaryDirectory() as tmp:
+        xml = write_file(Path(tmp) / "records.xml", len(texts))
+        runs = {"parse": lambda: evidence.read_pubmed(xml), "one": classify(1), "two": classify(2)}
+        seconds = {name: [] for name in runs}
+        for _ in range(rounds):
+            for name, func in runs.items():
+                seconds[name].append(_seconds(func))
+    rate = {name: len(texts) / min(s) for name, s in seconds.items()}
+    ratio = {name: statistics.median(p / s for p, s in zip(seconds["parse"], seconds[name])) for name in ("one", "two")}
+    print(f"\n== classify speed ({len(texts)} EBM-NLP abstracts, {rounds} interleaved rounds; baseline: parsing {len(texts)} invented records)")
+    print(f"parse (baseline)           {rate['parse']:7.0f} records/s (best round)")
+    print(f"classify, 1 process        {rate['one']:7.0f} records/s (best round)   {ratio['one']:.3f} x parse (median ratio)")
+    print(f"classify, 2 processes      {rate['two']:7.0f} records/s (best round)   {ratio['two']:.3f} x parse (median ratio)")
 
 
 if __name__ == "__main__":

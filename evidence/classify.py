@@ -30,6 +30,7 @@ import pandas as pd
 
 from . import schema
 from .extract import extract_pico, extract_sample_size
+from .literals import Searcher
 from .text import record_text
 from .topic import Topic
 
@@ -170,10 +171,15 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive patients)\b"),
     ("case_series", "retrospective", 0.4, 0.4, r"\bretrospective(?:ly)?\b"),
     ("cohort", "cohort", 0.7, 0.9, r"\bcohort\b"),
+    # Two treatment groups compared after the fact, from records: a cohort, not a series.
+    ("cohort", "retrospective_comparison", 0.6, 0.7, r"\bretrospective(?:ly)?\s+(?:compar\w+|(?:analy[sz]ed|reviewed) and compared)\b|\bcompared\b[^.]{0,80}\bretrospectively\b"),
     ("cohort", "observational", 0.55, 0.6, r"\b(?:prospective|observational|longitudinal)\s+(?:observational\s+)?(?:study|analysis|follow-up)\b|\bpropensity[- ]score|\bregistry\b"),
     ("case_control", "case_control", 0.9, 0.95, r"\bcase[- ]control\b"),
     ("case_control", "matched_controls", 0.5, 0.5, r"\b(?:age|sex)[- ]and[- ](?:age|sex)[- ]matched\b|\bmatched (?:healthy )?controls\b"),
-    ("non_randomized_trial", "not_randomized", 0.9, 0.9, r"\b(?:non-?\s?randomi[sz]ed|quasi-?\s?randomi[sz]ed|quasi-?experimental|not randomi[sz]ed|without randomi[sz]ation|pseudo-?randomi[sz]ed)\b|\brandomi[sz]ation was not (?:performed|used|done)\b"),
+    # Other people's "nonrandomized studies" (plural) are background, not this study's design.
+    ("non_randomized_trial", "not_randomized", 0.9, 0.9, r"\b(?:non-?\s?randomi[sz]ed|quasi-?\s?randomi[sz]ed|quasi-?experimental|not randomi[sz]ed|without randomi[sz]ation|pseudo-?randomi[sz]ed)\b(?!\s+(?:\w+\s+)?(?:studies|trials|data|reports|series|evidence)\b)|\brandomi[sz]ation was not (?:performed|used|done)\b"),
+    # "Randomized by patient choice" names a non-random allocation, whatever the word says.
+    ("non_randomized_trial", "allocation_by_choice", 0.95, 0.95, r"\brandomi[sz]ed\s+(?:according to|by|on|following)\s+(?:the\s+)?(?:patients?'?s?'?|participants?'?s?'?|their\s+own)\s+(?:choice|preference|wish)"),
     ("non_randomized_trial", "single_arm_trial", 0.8, 0.85, r"\bsingle[- ](?:arm|group)\b[^.]{0,30}\btrial\b"),
     ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,60}\b(?:according to|based on|by)\s+(?:the\s+)?(?:order|sequence|date|time|patient(?:s|'s|s')?\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
     ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),
@@ -181,6 +187,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, r"(?<!randomly )\bdivided\s+(?:in)?to\s+(?:two|three|four|2|3|4)\s+groups\b"),
 )
 _COMPILED_TEXT_CUES = tuple((d, n, wa, wt, re.compile(p, re.IGNORECASE)) for d, n, wa, wt, p in _TEXT_CUES)
+# Each cue searched only where it can match (evidence.literals): most cues are absent from most records.
+_CUE_SEARCHERS = {pattern: Searcher(pattern) for _, _, _, _, pattern in _COMPILED_TEXT_CUES}
 
 _PRIMARY_STUDY = frozenset(
     {"rct", "non_randomized_trial", "cohort", "case_control", "case_series", "case_report"}
@@ -193,6 +201,11 @@ RANDOMIZATION_STATED_RULES = frozenset(
     {"pt.rct", "mesh.random_allocation", "text.randomized", "text.randomly_assigned", "text.were_randomized",
      "text.random_sequence", "text.randomly", "text.rct_abbreviation"}
 )
+# Confidence of a design chosen by a precedence rule alone, with no cue of its own.
+_PRECEDENCE_ONLY = 0.5
+_RETROSPECTIVE = frozenset({"text.retrospective", "text.retrospective_comparison"})
+# A study that calls itself a series stays one.
+_NAMED_SERIES = frozenset({"text.case_series", "text.uncontrolled", "text.case_report", "text.single_patient"})
 # Documents that summarise trials; a narrative review competes on score alone, since "case
 # report and literature review" is still a case report (only "this review" outranks a trial).
 _REVIEWS = frozenset({"systematic_review", "meta_analysis", "guideline"})
@@ -255,11 +268,23 @@ def classify_design(
 
     title_text = _rejoin_split_hyphens(record_text(title, "").rstrip("\n"))
     abstract_text = _rejoin_split_hyphens(record_text("", abstract).lstrip("\n"))
+    # Title and abstract are searched as one text: its first hit is the title's when the title
+    # has one. A hit that runs from one into the other is searched again in each part.
+    joined = f"{title_text}\n{abstract_text}"
+    joined_folded, title_end = joined.casefold(), len(title_text)
     for design, name, w_abstract, w_title, pattern in _COMPILED_TEXT_CUES:
-        hit = pattern.search(title_text)
-        where, weight = "title", w_title
-        if not hit:
-            hit, where, weight = pattern.search(abstract_text), "abstract", w_abstract
+        searcher = _CUE_SEARCHERS[pattern]
+        hit = searcher.search(joined, joined_folded)
+        if hit is None:
+            continue
+        if hit.end() <= title_end:
+            where, weight = "title", w_title
+        elif hit.start() > title_end:
+            where, weight = "abstract", w_abstract
+        else:
+            hit, where, weight = searcher.search(title_text), "title", w_title
+            if not hit:
+                hit, where, weight = searcher.search(abstract_text), "abstract", w_abstract
         if hit:
             add(_Cue(design, f"text.{name}", weight), weight, f"{where}: '{hit.group(0)}'")
 
@@ -269,6 +294,11 @@ def classify_design(
     design, rule = _decide(scores, fired, human_sample)
     if design == "other" and design not in found:
         return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
+    if design not in found:
+        # A precedence rule chose a design no cue named (a retrospective "comparison" is a
+        # cohort): the cues that were seen are its evidence, and the doubt shows in the confidence.
+        cues = sorted((c for cs in found.values() for c in cs), reverse=True)
+        return DesignCall(design, _PRECEDENCE_ONLY, [e for _, _, e in cues], rule, [n for _, n, _ in cues])
     cues = sorted(found[design], reverse=True)
     return DesignCall(design, round(scores[design], 3), [e for _, _, e in cues], rule or cues[0][1], [n for _, n, _ in cues])
 
@@ -307,6 +337,14 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: bool)
     # allocation was not random is believed unless it also states randomization.
     if best == "rct" and "text.not_randomized" in fired and not fired & RANDOMIZATION_STATED_RULES:
         best, rule = "non_randomized_trial", "precedence.randomization_denied"
+    if best == "rct" and "text.allocation_by_choice" in fired:
+        best, rule = "non_randomized_trial", "precedence.allocation_by_choice"
+    # Records looked back on were not randomized: without stated randomization, a retrospective
+    # comparison of groups is a cohort, and a retrospective account of one group a case series.
+    if best in ("rct", "case_series") and not fired & RANDOMIZATION_STATED_RULES and fired & _RETROSPECTIVE \
+            and not fired & _NAMED_SERIES:
+        compared = "text.comparison_randomization_not_stated" in fired or "text.retrospective_comparison" in fired
+        best, rule = ("cohort", "precedence.retrospective_comparison") if compared else ("case_series", "precedence.retrospective_series")
     # A document naming itself a review reports other people's trials, whatever they did.
     if best in _CONTROLLED_PRIMARY and "text.self_described_review" in fired:
         return "narrative_review", "precedence.self_described_review"
@@ -395,7 +433,11 @@ def classify_record(record: dict, topic: Topic) -> dict:
         "verified": False,
         "notes": "design evidence: " + "; ".join(call.evidence) if call.evidence else pd.NA,
         "provenance": "auto",
-        "rule": "; ".join([f"design:{call.rule}", *([] if is_review else (f"{k}:{v}" for k, v in size.rules.items()))]),
+        "rule": "; ".join([
+            f"design:{call.rule}",
+            *([] if uncontrolled else (f"{k}:{v}" for k, v in pico.rules.items())),
+            *([] if is_review else (f"{k}:{v}" for k, v in size.rules.items())),
+        ]),
         "confidence": call.confidence,
     }
 

@@ -19,6 +19,8 @@ _TENS = {
 }
 _SCALES = {"hundred": 100, "thousand": 1000}
 
+# Every word a spelled-out count is made of.
+NUMBER_WORDS = (*_UNITS, *_TENS, *_SCALES)
 _WORD = "(?:" + "|".join(sorted([*_UNITS, *_TENS, *_SCALES], key=len, reverse=True)) + ")"
 WORD_NUMBER = rf"\b{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*\b"
 # A count: digits with optional thousands commas (not a decimal), or number words.

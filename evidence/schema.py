@@ -149,7 +149,7 @@ DESIGNS = (
 
 COMPARATOR_CLASSES = (
     "nerve_block", "epidural_steroid_injection", "other_injection", "sham", "drug", "usual_care",
-    "physiotherapy", "surgery", "waiting_list", "none", "other",
+    "physiotherapy", "surgery", "waiting_list", "no_treatment", "other_acupuncture", "none", "other",
 )
 
 DIRECTIONS = ("favours_acupuncture", "favours_comparator", "no_difference")
@@ -230,6 +230,7 @@ FINDINGS = _t(
     ("sentence", "string", True, "The sentence the numbers came from (auto rows only; never stored in the snapshot)"),
     ("provenance", "string", False, "'curated' or 'auto'"),
     ("rule", "string", True, "For auto rows: the rule that fired"),
+    ("confidence", "Float64", True, "For auto rows: confidence of the rule that fired (0-1)"),
     ("notes", "string", True, ""),
     key=("study_id", "comparison", "outcome", "timepoint", "measure"),
 )

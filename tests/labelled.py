@@ -15,6 +15,10 @@ from evidence import schema
 LABELLED = Path(__file__).parent / "fixtures" / "labelled" / "abstracts.jsonl"
 # Written and labelled after the rules were tuned on LABELLED, and never tuned on.
 HELDOUT = LABELLED.with_name("heldout.jsonl")
+# One record per failure pattern seen on real abstracts (benchmarks/real_labels.jsonl), written in
+# my own words with other numbers; "pattern" names it and "seen_in" the real record it came from.
+REAL_PATTERNS = LABELLED.with_name("real_patterns.jsonl")
+PATTERN_FIELDS = ("design", "comparator set", "add-on flag", "sample size", "effects")
 
 
 def load_labelled(path: Path = LABELLED) -> list[dict]:
@@ -38,3 +42,40 @@ def labelled_tables(records: list[dict]) -> dict[str, pd.DataFrame]:
         schema.MESH,
     )
     return {"articles": articles, "mesh": mesh}
+
+
+def pattern_mismatches(record: dict, study: pd.Series, findings: pd.DataFrame) -> dict[str, list[str]]:
+    """What the automatic rows of one failure-pattern record get wrong, by field (empty lists: right)."""
+    exp = record["expected"]
+    wrong: dict[str, list[str]] = {f: [] for f in PATTERN_FIELDS}
+    if study["design"] != exp["design"]:
+        wrong["design"].append(f"design {study['design']}")
+    if exp["comparator_classes"] is not None and sorted(study["comparator_class"]) != sorted(exp["comparator_classes"]):
+        wrong["comparator set"].append(f"comparators {sorted(study['comparator_class'])}")
+    flagged = not pd.isna(study["add_on"]) and bool(study["add_on"])
+    if exp["comparator_classes"] is not None and flagged != bool(exp["add_on"]):
+        wrong["add-on flag"].append(f"add_on {study['add_on']}")
+    for key in ("n_randomized", "n_studies", "n_participants"):
+        if exp.get(key) is not None:
+            got = None if pd.isna(study[key]) else int(study[key])
+            if got != exp[key]:
+                wrong["sample size"].append(f"{key} {got}")
+    rows = findings[findings["pmid"] == record["pmid"]].to_dict("records")
+    for e in exp["effects"]:
+        if not any(_finding_matches(e, r) for r in rows):
+            wrong["effects"].append(f"effect {e} not found")
+    return wrong
+
+
+def _finding_matches(expected: dict, row: dict) -> bool:
+    for key, value in expected.items():
+        got = row[key]
+        if value is None:
+            if not pd.isna(got):
+                return False
+        elif isinstance(value, float):
+            if pd.isna(got) or abs(float(got) - value) > 1e-9:
+                return False
+        elif got != value:
+            return False
+    return True

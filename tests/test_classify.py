@@ -240,3 +240,33 @@ def test_rct_recall_from_text_on_real_rct_abstracts(peer_data):
     assert sum(c.design == "rct" for c in calls) / len(texts) >= 0.88
     stated = [(c, t) for c, t in zip(calls, texts) if "random" in t.lower()]
     assert sum(c.design in ("rct", "protocol") for c, _ in stated) / len(stated) >= 0.97
+
+
+def test_publication_type_decides_when_the_text_says_little():
+    """PubMed's own publication type outweighs thin text, and says where the call came from."""
+    call = classify_design("Acupuncture for sciatica", "Sixty patients were treated with acupuncture or celecoxib.",
+                           ["Journal Article", "Randomized Controlled Trial"])
+    assert call.design == "rct" and "pt.rct" in call.cues
+    assert classify_design("Acupuncture for sciatica", "Sixty patients were treated with acupuncture or celecoxib.").design != "rct"
+
+
+def test_others_nonrandomized_studies_do_not_make_a_randomized_trial_non_randomized():
+    call = classify_design("A randomized controlled trial of needling for sciatica",
+                           "Nonrandomized studies have suggested benefit. We compared acupuncture with sham.")
+    assert call.design == "rct"
+    assert classify_design("Needling for sciatica", "A prospective nonrandomized clinical trial of 80 patients.").design == "non_randomized_trial"
+
+
+def test_studies_rows_name_the_rules_behind_design_comparators_add_on_and_size(topic):
+    records = [{"pmid": "99000301", "title": "Needle-knife or manual acupuncture for disc herniation: a randomized trial",
+                "abstract": "METHODS: Forty patients were randomly assigned to the acupotomy (n = 20) or manual acupuncture (n = 20) group.",
+                "publication_types": [], "mesh": [], "expected": {}},
+               {"pmid": "99000302", "title": "Acupuncture plus celecoxib versus celecoxib alone for sciatica",
+                "abstract": "METHODS: Sixty patients were randomized to acupuncture plus celecoxib or celecoxib alone.",
+                "publication_types": [], "mesh": [], "expected": {}}]
+    studies = classify_articles(tables_of(records), topic).set_index("pmid")
+    forms = studies.loc["99000301"]
+    assert forms["rule"].startswith("design:") and "comparators:two_forms_compared" in forms["rule"]
+    assert "n_randomized:" in forms["rule"] and 0 < forms["confidence"] <= 1
+    assert "add_on:plus_and_alone" in studies.loc["99000302", "rule"]
+    assert studies["rule"].notna().all() and studies["confidence"].notna().all()

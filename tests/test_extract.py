@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 
 from evidence import schema
+from evidence.classify import classify_articles
 from evidence.extract import extract_effects, extract_findings, extract_pico, extract_sample_size
 from evidence.numbers import parse_count
 from evidence.text import record_text, split_sentences
 
+from .labelled import REAL_PATTERNS, load_labelled, pattern_mismatches
 from .labelled import labelled_tables as tables_of
 
 # ---------------------------------------------------------------- sentences and numbers
@@ -235,3 +237,28 @@ def test_a_p_value_bound_below_alpha_is_not_read_as_no_difference(topic):
 def test_no_favoured_arm_without_an_acupuncture_arm(topic):
     (f,) = extract_effects("99000905", "Pethidine versus tramadol", "VAS was lower with pethidine than with tramadol (P < 0.01).", topic)
     assert f.direction is None
+
+
+# ------------------------------------------------- failure patterns seen on real abstracts
+
+_PATTERNS = load_labelled(REAL_PATTERNS)
+
+
+@pytest.mark.parametrize("record", _PATTERNS, ids=[r["pattern"] for r in _PATTERNS])
+def test_failure_patterns_seen_on_real_abstracts(record, topic):
+    """Each record reproduces, in new words, a failure seen on a real abstract of the topic."""
+    tables = tables_of([record])
+    study = classify_articles(tables, topic).iloc[0]
+    findings = extract_findings(tables, topic)
+    wrong = {field: problems for field, problems in pattern_mismatches(record, study, findings).items() if problems}
+    assert not wrong, wrong
+    assert int(record["pmid"]) >= 99000000
+
+
+def test_finding_rows_carry_rule_and_confidence(labelled, topic):
+    findings = extract_findings(tables_of(labelled + _PATTERNS), topic)
+    assert findings["rule"].notna().all() and findings["confidence"].notna().all()
+    assert findings["confidence"].between(0, 1).all()
+    # The outcome read from the clause before is marked as such, and trusted less.
+    inherited = findings[findings["rule"].str.endswith(".outcome_from_previous_clause")]
+    assert not inherited.empty and (inherited["confidence"] < 0.7).all()

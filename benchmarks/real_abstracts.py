@@ -1,0 +1,122 @@
+"""Agreement of classify/extract with my labels of real PubMed abstracts of this topic.
+
+The labels (``real_labels.jsonl``: id, PMID when seen, the page's URL, split, and facts only) are in
+the repository; the abstracts are not (source text may not enter it). Point
+``EVIDENCE_REAL_TEXTS`` at a JSON-lines file of ``{"id", "title", "abstract", "publication_types"}``
+read through the project's search tool to score them; without it this part is skipped.
+
+``split`` was fixed before any measurement: of the first 30 records read, every third is
+``heldout``; ``heldout_late`` are 11 records read after the rules were changed. The rules were
+tuned on ``tune`` only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+from evidence import schema
+from evidence.classify import classify_articles
+from evidence.extract import extract_findings
+
+LABELS = Path(__file__).with_name("real_labels.jsonl")
+FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator set", "add-on flag", "effects found", "effect measure right")
+
+
+def texts_path() -> Path | None:
+    """The local file of abstract texts, when the user has one."""
+    value = os.environ.get("EVIDENCE_REAL_TEXTS")
+    return Path(value) if value and Path(value).is_file() else None
+
+
+def _tables(records: list[dict], with_publication_types: bool) -> dict[str, pd.DataFrame]:
+    articles = schema.conform(pd.DataFrame([
+        {"pmid": r["id"], "title": r["title"], "abstract": r["abstract"], "record_type": "article", "source": "real",
+         "publication_types": r["publication_types"] if with_publication_types else []}
+        for r in records]), schema.ARTICLES)
+    return {"articles": articles}
+
+
+def _near(a, b) -> bool:
+    return a is not None and b is not None and not pd.isna(b) and abs(float(a) - float(b)) < 1e-6
+
+
+def _effect_found(effect: dict, rows: pd.DataFrame) -> bool:
+    rows = rows[rows["outcome"] == effect["outcome"]]
+    if effect.get("measure"):
+        return any(r["measure"] == effect["measure"] and _near(effect["estimate"], r["estimate"]) for r in rows.to_dict("records"))
+    return bool((rows["p_value_text"] == effect["p_value_text"]).any())
+
+
+def score(split: str, with_publication_types: bool = True) -> dict:
+    """Per-field agreement on one split (``tune`` or ``heldout``), and what disagreed."""
+    labels = {r["id"]: r for r in map(json.loads, LABELS.read_text(encoding="utf-8").splitlines()) if r["split"] == split}
+    texts = [t for t in map(json.loads, texts_path().read_text(encoding="utf-8").splitlines()) if t["id"] in labels]
+    tables = _tables(texts, with_publication_types)
+    studies = classify_articles(tables, _topic()).set_index("pmid")
+    findings = extract_findings(tables, _topic())
+    hits, totals, wrong = Counter(), Counter(), []
+
+    def check(field: str, ok: bool, note: str) -> None:
+        totals[field] += 1
+        hits[field] += ok
+        if not ok:
+            wrong.append(note)
+
+    for rid, rec in labels.items():
+        exp, got = rec["labels"], studies.loc[rid]
+        check("design", got["design"] == exp["design"], f"{rid} design: expected {exp['design']}, got {got['design']}")
+        if exp["design"] not in ("rct", "protocol"):
+            check("non-randomised not called rct", got["design"] != "rct", f"{rid} a {exp['design']} called rct")
+        review = exp["design"] in ("systematic_review", "meta_analysis")
+        for key in (("n_studies", "n_participants") if review else ("n_randomized",)):
+            if exp.get(key) is not None:
+                value = None if pd.isna(got[key]) else int(got[key])
+                check("sample size", value == exp[key], f"{rid} {key}: expected {exp[key]}, got {value}")
+        if exp.get("comparator_classes") is not None:
+            value = sorted(got["comparator_class"])
+            check("comparator set", value == sorted(exp["comparator_classes"]), f"{rid} comparators: expected {sorted(exp['comparator_classes'])}, got {value}")
+            flagged = not pd.isna(got["add_on"]) and bool(got["add_on"])
+            check("add-on flag", flagged == bool(exp.get("add_on")), f"{rid} add_on: expected {exp.get('add_on')}, got {got['add_on']}")
+        rows = findings[findings["pmid"] == rid]
+        for e in exp["effects"]:
+            found = _effect_found(e, rows)
+            check("effects found", found, f"{rid} effect {e}: not found")
+        # An estimate filed under an outcome whose scale it cannot be on: a ratio on a pain score,
+        # or a mean difference on a response rate.
+        for r in rows[rows["measure"].notna()].to_dict("records"):
+            rate = r["outcome"] in ("effective_rate", "cure_rate", "adverse_events")
+            ok = (r["measure"] in ("RR", "OR", "RD", "HR")) == rate
+            check("effect measure right", ok, f"{rid} {r['measure']} {r['estimate']} filed as {r['outcome']}")
+    spans_ok = all(pd.notna(r.span_start) for r in findings.itertuples())
+    return {"n": len(labels), "hits": hits, "totals": totals, "wrong": wrong, "spans_ok": spans_ok, "findings": len(findings)}
+
+
+_TOPIC = []
+
+
+def _topic():
+    if not _TOPIC:
+        from evidence.topic import load_topic
+        _TOPIC.append(load_topic())
+    return _TOPIC[0]
+
+
+def report(verbose: bool = False) -> None:
+    """Print per-field agreement on the tuned and held-out real abstracts."""
+    if texts_path() is None:
+        print("\n(real abstracts: set EVIDENCE_REAL_TEXTS to the local texts file to score them; skipped)")
+        return
+    for split in ("tune", "heldout", "heldout_late"):
+        result = score(split)
+        print(f"\n== real topic abstracts, {split} split ({result['n']} abstracts; labels in benchmarks/real_labels.jsonl)")
+        for f in FIELDS:
+            if result["totals"][f]:
+                print(f"{f:26s} {result['hits'][f] / result['totals'][f]:.3f}  ({result['hits'][f]}/{result['totals'][f]})")
+        print(f"findings rows              {result['findings']}, all with a source span: {result['spans_ok']}")
+        if verbose:
+            print("\n".join("  " + w for w in result["wrong"]))

@@ -1,0 +1,193 @@
+"""Literal strings a regular expression cannot match without, used to skip hopeless searches.
+
+Python's ``re`` scans a text character by character for a case-insensitive pattern, so a record
+read against a few hundred vocabulary and cue patterns spends nearly all its time in searches
+that find nothing. Most patterns cannot match unless some plain word appears in the text
+("sham", "random", "placebo"), and ``str.__contains__`` finds a word far faster than the
+regex engine. :func:`gate` reads those words out of a pattern's parse tree; :func:`could_match`
+says whether a text has one of them. It never says no when the pattern could match: a pattern
+whose words cannot be told (it starts with a character class, say) gets no gate and is always
+searched.
+
+Texts and literals are compared casefolded, so case-insensitive patterns are covered.
+
+Many patterns also *open* with one of a few words (``\\brandomi[sz]ed``). A match of such a
+pattern can only start where one of those words stands, so :class:`Searcher` finds the words
+with ``str.find`` and tries the pattern only there, instead of at every character.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+try:  # Python 3.11+ keeps the parser here; the old module name warns.
+    from re import _constants as _c, _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+# A gate is a conjunction of clauses, each a set of casefolded words one of which must appear
+# (``None``: nothing is known, always search).
+Gate = tuple[tuple[str, ...], ...] | None
+_REPEATS = (_c.MAX_REPEAT, _c.MIN_REPEAT) + ((_c.POSSESSIVE_REPEAT,) if hasattr(_c, "POSSESSIVE_REPEAT") else ())
+# Words shorter than this are in nearly every text and would only cost time.
+_MIN_WORD = 3
+
+
+def gate(patterns: Iterable[re.Pattern]) -> Gate:
+    """What any text some of ``patterns`` matches must hold; ``None`` when that cannot be told.
+
+    For one pattern every clause its parse tree shows is kept; for several, one clause that
+    covers them all (the union of each pattern's most telling clause).
+    """
+    patterns = list(patterns)
+    per_pattern = [_useful(_sequence(list(_sre_parse.parse(p.pattern, p.flags)))) for p in patterns]
+    if not per_pattern or any(not clauses for clauses in per_pattern):
+        return None
+    if len(per_pattern) == 1:
+        return tuple(tuple(sorted(c)) for c in per_pattern[0])
+    return (tuple(sorted(set().union(*(clauses[0] for clauses in per_pattern)))),)
+
+
+def could_match(gate_: Gate, folded: str) -> bool:
+    """Whether a casefolded text holds a word of every clause of the gate (always true without one)."""
+    if gate_ is None:
+        return True
+    # Plain loops: this runs hundreds of times per record, and generator frames cost more than the test.
+    for clause in gate_:
+        for word in clause:
+            if word in folded:
+                break
+        else:
+            return False
+    return True
+
+
+def _useful(clauses: list[set[str]]) -> list[set[str]]:
+    """Clauses worth checking, the most telling (longest shortest word) first."""
+    kept = [c for c in clauses if min(len(w) for w in c) >= _MIN_WORD]
+    return sorted(kept, key=lambda c: -min(len(w) for w in c))
+
+
+def _sequence(items: list) -> list[set[str]]:
+    """Clauses a match of a run of nodes must satisfy: each set names words one of which it holds."""
+    clauses: list[set[str]] = []
+    run = ""
+    for op, av in items:
+        if op is _c.LITERAL:
+            run += chr(av)
+            continue
+        if op is _c.AT:  # \b, ^, $ take no characters: the run goes on
+            continue
+        if run:
+            clauses.append({run.casefold()})
+            run = ""
+        clauses.extend(_node(op, av))
+    if run:
+        clauses.append({run.casefold()})
+    return clauses
+
+
+def _node(op, av) -> list[set[str]]:
+    if op is _c.SUBPATTERN:
+        return _sequence(list(av[-1]))
+    if op is _c.BRANCH:
+        # One alternative holds: the union of each alternative's most telling clause.
+        union: set[str] = set()
+        for branch in av[1]:
+            clauses = _useful(_sequence(list(branch)))
+            if not clauses:
+                return []
+            union |= clauses[0]
+        return [union]
+    if op in _REPEATS:
+        low, _high, item = av
+        return _sequence(list(item)) if low >= 1 else []
+    if op is _c.ASSERT:  # (?=...) and (?<=...): the text is there
+        return _sequence(list(av[1]))
+    return []
+
+
+def opening_words(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """Casefolded words one of which every match of ``pattern`` starts with (``None``: unknown)."""
+    words = _opening(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
+    # Two letters still mark few places ("we", "OR"), and so does one bracket; one letter marks
+    # too many to help.
+    if not words or any(len(w) < 2 and w.isalnum() for w in words):
+        return None
+    return tuple(sorted(words))
+
+
+def _opening(items: list) -> set[str] | None:
+    run = ""
+    for op, av in items:
+        if op is _c.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            return {run.casefold()}
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):  # zero width: the match has not started yet
+            continue
+        if op is _c.SUBPATTERN:
+            return _opening(list(av[-1]))
+        if op is _c.BRANCH:
+            union: set[str] = set()
+            for branch in av[1]:
+                words = _opening(list(branch))
+                if not words:
+                    return None
+                union |= words
+            return union
+        if op in _REPEATS and av[0] >= 1:
+            return _opening(list(av[2]))
+        if op is _c.IN and len(av) <= 4 and all(kind is _c.LITERAL for kind, _ in av):  # [(\[]
+            return {chr(value).casefold() for _, value in av}
+        return None
+    return {run.casefold()} if run else None
+
+
+class Searcher:
+    """A compiled pattern searched only where it can match: behind its gate, at its opening words.
+
+    ``search`` and ``finditer`` give what ``re.Pattern.search`` and ``finditer`` would, for
+    texts whose casefolded form keeps their length (others are searched the plain way).
+    """
+
+    def __init__(self, pattern: re.Pattern) -> None:
+        self.pattern = pattern
+        self.gate = gate((pattern,))
+        self.opening = opening_words(pattern)
+
+    def search(self, text: str, folded: str | None = None) -> re.Match | None:
+        """The leftmost match in ``text`` (``folded`` is ``text.casefold()``, if already made)."""
+        return next(self.finditer(text, folded), None)
+
+    def finditer(self, text: str, folded: str | None = None) -> Iterator[re.Match]:
+        """Non-overlapping matches in text order."""
+        folded = text.casefold() if folded is None else folded
+        if self.opening is not None and len(folded) == len(text):
+            # No need for the gate: where no opening word stands, nothing is tried.
+            return self._at_openings(text, folded)
+        if not could_match(self.gate, folded):
+            return iter(())
+        return self.pattern.finditer(text)
+
+    def _at_openings(self, text: str, folded: str) -> Iterator[re.Match]:
+        end = 0
+        for start in _positions(folded, self.opening):
+            if start >= end:
+                m = self.pattern.match(text, start)
+                if m:
+                    end = max(m.end(), start + 1)
+                    yield m
+
+
+def _positions(folded: str, words: tuple[str, ...]) -> list[int]:
+    found = set()
+    for word in words:
+        at = folded.find(word)
+        while at >= 0:
+            found.add(at)
+            at = folded.find(word, at + 1)
+    return sorted(found)
