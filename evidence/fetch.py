@@ -1,4 +1,4 @@
-"""Fetch a PubMed query into the raw archive, resumably, then rebuild the tables.
+"""Fetch a PubMed query into the raw archive, resumably, adding each batch to the tables.
 
 A run goes through four steps:
 
@@ -12,7 +12,8 @@ A run goes through four steps:
    sharing one rate limiter. Each reply is checked (well-formed, exactly the PMIDs asked
    for), gzipped and archived atomically as it arrives, then marked done in the manifest.
    An expired History set is replaced by a new one (epost of the window's PMIDs, same order).
-4. **Tables.** rebuilt from the whole raw archive.
+4. **Tables.** each batch's rows join the tables when it is stored (one commit per batch);
+   the run is marked complete only after its last batch is committed.
 
 Nothing is written before NCBI has answered the first request, so a fetch without network
 changes nothing stored. A run cut short (Ctrl-C, a killed process, NCBI down) is resumed by
@@ -45,6 +46,7 @@ from .eutils import (
     SearchResult,
     parse_efetch,
 )
+from .journal import phase
 from .store import Store, now_iso
 from .topic import load_topic
 
@@ -322,7 +324,7 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
           batch_size: int = DEFAULT_BATCH_SIZE, workers: int = DEFAULT_WORKERS, progress: bool = False,
           rebuild: bool = True, rate: float | None = None, retry: RetryPolicy = RetryPolicy(),
           timeout: tuple[float, float] = (10.0, 120.0)) -> FetchSummary:
-    """Fetch PubMed records for a query into the store's raw archive, then rebuild the tables.
+    """Fetch PubMed records for a query into the store's raw archive and its tables, batch by batch.
 
     Parameters
     ----------
@@ -346,7 +348,7 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
     progress:
         Show a progress bar on stderr.
     rebuild:
-        Rebuild the tables from the raw archive when new batches were stored.
+        Report the tables' row counts (each batch's rows are added to the tables as it is stored).
     rate, retry, timeout:
         Requests per second (default NCBI's limit), retry budget, (connect, read) timeouts.
 
@@ -377,8 +379,9 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
     if not base_url.startswith(("http://", "https://")):
         raise InputError(f"the E-utilities URL must start with http:// or https://, not {base_url!r}")
     store = Store(data_dir)
-    with EutilsClient(email, api_key=api_key or os.environ.get("NCBI_API_KEY"), base_url=base_url, rate=rate,
-                      retry=retry, timeout=timeout) as client:
+    # The writer lock is held for the whole run: imports wait, and two fetches never share a run.
+    with store.writing("fetch"), EutilsClient(email, api_key=api_key or os.environ.get("NCBI_API_KEY"),
+                                              base_url=base_url, rate=rate, retry=retry, timeout=timeout) as client:
         run = FetchRun.resumable(store, query=query, since=since_day, max_records=max_records)
         resumed = run is not None
         if run is None:
@@ -401,13 +404,15 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
                                already_stored=run.records_done, data_dir=store.root,
                                notices=[f"PubMed: {m}" for m in (*run.doc["ncbi_errors"], *run.doc["ncbi_warnings"])])
         new = fetch_batches(client, run, workers=workers, progress=progress)
+        # Each batch was committed with its rows (Store.add_raw), so the run is complete only now.
+        if rebuild and (new or resumed):
+            summary.tables = store.table_counts()
+        phase("fetch-complete")
         run.finish()
         summary.batches = len(new)
         summary.fetched = sum(len(b.pmids) for b in new)
         summary.requests, summary.retries = client.stats["requests"], client.stats["retries"]
         summary.rate_limited = client.stats["http_429"]
-    if rebuild and (new or resumed):
-        summary.tables = store.rebuild_tables(progress=_progress_bar("parsing", "file") if progress else None)
     summary.seconds = time.monotonic() - started
     return summary
 

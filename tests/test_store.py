@@ -28,7 +28,7 @@ def test_import_keeps_raw_files_and_writes_tables(tmp_path):
     assert sorted(tables["articles"]["pmid"]) == sorted(
         ["99000001", "99000002", "99000003", "99000004", "99000005", "99000006", "99000101", "99000102"]
     )
-    assert (tmp_path / "data" / "tables" / "articles.parquet").exists()
+    assert list((tmp_path / "data" / "tables" / "articles").glob("*.parquet"))
     assert set(tables["articles"]["source"]) == {"pubmed_sample.xml", "sample.nbib"}
 
 
