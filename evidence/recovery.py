@@ -189,6 +189,7 @@ def find_unlisted(store: Store, listing: list[dict]) -> tuple[list[NewFile], int
 def verify_unlisted(store: Store, rel: str) -> NewFile | None:
     """A raw file no listing names, ready to be listed again, or None when it is not whole."""
     from .records import read_records
+    from .sources import sniff_format
     from .store import NewFile, named_stream, sha256_bytes
 
     path = store.raw_dir / rel
@@ -210,7 +211,8 @@ def verify_unlisted(store: Store, rel: str) -> NewFile | None:
     else:
         return None
     try:
-        tables, fmt = read_records(named_stream(data, rel))
+        fmt = sniff_format(named_stream(data, rel))  # a stream is read once: sniff and parse get one each
+        tables, _ = read_records(named_stream(data, rel), fmt=fmt)
     except (EvidenceError, ValueError, OSError):
         return None
     tables["articles"]["source"] = source
