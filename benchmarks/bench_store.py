@@ -26,7 +26,8 @@ from synthetic_pubmed import HEADER, record  # noqa: E402
 from evidence.store import Store  # noqa: E402
 
 
-def write_records(path: Path, first_pmid: int, n: int, seed: int) -> Path:
+def write_records(path: Path, first_pmid: int, n: int, seed: int = 1) -> Path:
+    """Write ``n`` invented PubMed records with PMIDs ``first_pmid`` onwards; returns ``path``."""
     import random
 
     rng = random.Random(seed)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -13,20 +12,9 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from synthetic_pubmed import HEADER, record  # noqa: E402
+from bench_store import write_records as records_file  # noqa: E402  (invented records, fake PMIDs 99000000+)
 
 EVIDENCE = [str(Path(sys.executable).parent / "evidence")]  # the console script, so main() runs
-
-
-def records_file(path: Path, first_pmid: int, n: int, seed: int = 1) -> Path:
-    """Write ``n`` invented PubMed records with PMIDs ``first_pmid`` onwards (fake range, 99000000+)."""
-    rng = random.Random(seed)
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(HEADER)
-        for i in range(n):
-            fh.write(record(first_pmid + i, rng))
-        fh.write("</PubmedArticleSet>\n")
-    return path
 
 
 def pmids_of(first: int, n: int) -> set[str]:
