@@ -75,8 +75,12 @@ def remove_other_generations(store: Store, keep: Path | None) -> int:
     return removed
 
 
-def recover_store(store: Store) -> Recovery:
-    """Finish or undo an interrupted step, then clear leftovers (see the module docstring)."""
+def recover_store(store: Store, repairing: bool = False) -> Recovery:
+    """Finish or undo an interrupted step, then clear leftovers (see the module docstring).
+
+    A listing copy in raw/ that differs from the committed listing stops every writer but a
+    ``repairing`` one (rebuild), which writes it again.
+    """
     from .store import GENERATION_FILE, LISTING_FILE, Recovery, atomic_write_bytes, parse_listing
 
     recovery = Recovery()
@@ -120,7 +124,7 @@ def recover_store(store: Store) -> Recovery:
         if copy is None:
             atomic_write_bytes(store.manifest_path, committed)
             notes.append(f"wrote the missing {store.manifest_path} again")
-        elif copy != committed:
+        elif copy != committed and not repairing:
             parse_listing(copy, store.manifest_path)  # names the damaged line, if any
             raise ManifestError(f"{store.manifest_path} differs from the committed listing "
                                 f"{current / LISTING_FILE}; run `evidence rebuild` to repair it")

@@ -262,16 +262,19 @@ class Store:
 
     # -- write steps -------------------------------------------------------------------------
     @contextmanager
-    def writing(self, command: str) -> Iterator[Recovery]:
-        """Hold the writer lock; on the outermost entry, recover from an interrupted step first."""
+    def writing(self, command: str, repairing: bool = False) -> Iterator[Recovery]:
+        """Hold the writer lock; on the outermost entry, recover from an interrupted step first.
+
+        ``repairing`` (rebuild) lets a damaged listing copy in raw/ pass: the step rewrites it.
+        """
         self.check_root()
         with WriteLock(self.root, command, self.notify) as lock:
             recovery = Recovery()
             if lock.outermost:
-                recovery = self.recover()
+                recovery = self.recover(repairing)
             yield recovery
 
-    def recover(self) -> Recovery:
+    def recover(self, repairing: bool = False) -> Recovery:
         """Finish or undo a step a killed writer left, and clear what it left behind.
 
         Call with the writer lock held. Says what it did in one line (``notify``). Unlisted raw
@@ -280,7 +283,7 @@ class Store:
         """
         from .recovery import recover_store
 
-        recovery = recover_store(self)
+        recovery = recover_store(self, repairing)
         if recovery.notes:
             self.notify(f"recovered {self.root}: " + "; ".join(recovery.notes))
         return recovery
@@ -303,6 +306,7 @@ class Store:
 
         result = ImportResult()
         parsed: dict[str, NewFile] = {}
+        given: dict[str, str] = {}  # sha256 -> the path as the caller gave it
         paths = [Path(p) for p in paths]
         for path in progress(paths) if progress else paths:
             tables, fmt = read_records(path)
@@ -318,6 +322,7 @@ class Store:
             if digest in parsed:
                 result.files_already_stored.append(str(path))
                 continue
+            given[digest] = str(path)
             relpath = f"imports/{archived_name(path.name, digest)}"
             entry = {"path": relpath, "source": path.name, "sha256": digest, "time": now_iso(),
                      "records": len(tables["articles"]), "format": fmt, "bytes": len(data)}
@@ -327,10 +332,10 @@ class Store:
             new = []
             for digest, item in parsed.items():
                 if digest in known:
-                    result.files_already_stored.append(str(item.entry["source"]))
+                    result.files_already_stored.append(given[digest])
                 else:
                     new.append(item)
-                    result.files_added.append(item.entry["source"])
+                    result.files_added.append(given[digest])
             before, after = self._add(recovery.unlisted + new, "import")
         result.total_pmids = len(after)
         result.new_pmids = len(after - before)
@@ -373,7 +378,7 @@ class Store:
         from .records import read_records
         from .recovery import find_unlisted, salvage_listing
 
-        with self.writing("rebuild"):
+        with self.writing("rebuild", repairing=True):
             entries, notes = salvage_listing(self)
             entries += [f.entry for f in find_unlisted(self, entries)[0]]
             parts = []
@@ -470,7 +475,6 @@ class Store:
         for f in raw:  # raw files are never changed, whatever a caller asks
             if (self.raw_dir / f.relpath).exists():
                 raise StoreError(f"{self.raw_dir / f.relpath} exists already; run `evidence status` to check the store")
-        self.generations_dir.mkdir(parents=True, exist_ok=True)
         name = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f-") + os.urandom(3).hex()
         gen = self.generations_dir / name
         journal = Journal(self.root)
@@ -478,6 +482,7 @@ class Store:
         committed = False
         try:
             journal.begin(step, name, doc["raw"])
+            self.generations_dir.mkdir(parents=True, exist_ok=True)
             for f in raw:
                 atomic_write_bytes(self.raw_dir / f.relpath, f.data, "raw-partial")  # type: ignore[arg-type]
                 phase("raw")
@@ -584,6 +589,8 @@ def read_generation(gen: Path) -> dict[str, pd.DataFrame]:
     """All tables of one generation, record tables as the concatenation of their segments."""
     meta = read_meta(gen)
     if meta is None:  # older layout: one flat file per table
+        if not (gen / "articles.parquet").exists():  # removed by a writer's clean-up under this reader
+            raise FileNotFoundError(gen / GENERATION_FILE)
         out = {p.stem: _read_parquet(p) for p in sorted(gen.glob("*.parquet"))}
         for name, table in RECORD_TABLES.items():
             if name in out:

@@ -106,6 +106,11 @@ def test_a_damaged_manifest_stops_writers_and_rebuild_repairs_it(how, expected, 
 def test_a_damaged_copy_of_the_listing_is_caught_too(data):
     (data / "raw" / "manifest.jsonl").write_bytes(b"\xff\n")
     assert "is not UTF-8" in import_in_process("manifest copy in raw/: invalid UTF-8", data, FIXTURES / "sample.nbib")
+    assert CliRunner().invoke(cli, ["rebuild", "--data-dir", str(data)]).exit_code == 0
+    committed = Store(data).generation() / "manifest.jsonl"
+    assert (data / "raw" / "manifest.jsonl").read_bytes() == committed.read_bytes()
+    assert len(Store(data).manifest()) == 1
+    assert CliRunner().invoke(cli, ["status", "--data-dir", str(data)]).exit_code == 0
 
 
 def world_writable_copy(data: Path) -> Path:
