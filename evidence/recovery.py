@@ -234,7 +234,7 @@ def salvage_listing(store: Store) -> tuple[list[dict], list[str]]:
     from .store import parse_listing
 
     try:
-        path = store._listing_path(store.generation())
+        path = store.listing_path(store.generation())
     except StoreError:
         path = store.manifest_path
     try:

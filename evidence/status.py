@@ -8,7 +8,7 @@ from pathlib import Path
 from .errors import StoreError
 from .journal import Journal, writer_active
 from .recovery import raw_files
-from .store import GENERATION_FILE, LISTING_FILE, Store, check_raw_file, parse_listing, read_generation
+from .store import GENERATION_FILE, LISTING_FILE, Store, check_raw_file, parse_listing, read_generation, read_listing
 
 REPAIR = "run `evidence rebuild` to repair the store from its raw files"
 
@@ -66,11 +66,12 @@ def verify_store(store: Store) -> list[str]:
         gen = store.generation()
         if gen is not None:
             read_generation(gen)
+        listing_path = store.listing_path(gen)
     except StoreError as exc:
         problems.append(f"the tables do not open: {exc}")
-        gen = None
+        gen, listing_path = None, store.manifest_path  # the copy in raw/ still tells what is stored
     try:
-        listing = store.manifest()
+        listing = read_listing(listing_path)
     except StoreError as exc:
         problems.append(f"the raw listing does not parse: {exc}")
         listing = None

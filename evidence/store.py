@@ -215,9 +215,10 @@ class Store:
         ManifestError
             The listing cannot be read or has a damaged line.
         """
-        return read_listing(self._listing_path(self.generation()))
+        return read_listing(self.listing_path(self.generation()))
 
-    def _listing_path(self, gen: Path | None) -> Path:
+    def listing_path(self, gen: Path | None) -> Path:
+        """Where the raw listing committed with ``gen`` is (raw/manifest.jsonl for older generations)."""
         # Generations written by older code carry no listing: raw/manifest.jsonl was it.
         if gen is not None and (gen / GENERATION_FILE).exists():
             return gen / LISTING_FILE
@@ -406,13 +407,13 @@ class Store:
                 raise StoreError(f"{self.root} holds no records yet; run `evidence import` or `evidence fetch` first")
             meta, base = self._base(gen)
             derived = {**read_derived(gen), **tables}
-            self._commit("classify", [], read_listing(self._listing_path(gen)), {}, meta["segments"],
+            self._commit("classify", [], read_listing(self.listing_path(gen)), {}, meta["segments"],
                          meta["next_segment"], derived, base)
 
     def write_tables(self, tables: dict[str, pd.DataFrame]) -> None:
         """Write all tables as a new generation (record tables as one segment) and commit it."""
         with self.writing("write tables"):
-            listing = read_listing(self._listing_path(self.generation()))
+            listing = read_listing(self.listing_path(self.generation()))
             records = {k: v for k, v in tables.items() if k in RECORD_TABLES}
             derived = {k: v for k, v in tables.items() if k not in RECORD_TABLES}
             self._commit("write tables", [], listing, {"p000000": records}, ["p000000"], 1, derived)
@@ -425,7 +426,7 @@ class Store:
         """
         gen = self.generation()
         meta, base = self._base(gen)
-        listing = read_listing(self._listing_path(gen))
+        listing = read_listing(self.listing_path(gen))
         segment_pmids = {s: read_pmids(*base[s]) for s in meta["segments"]}
         before = set().union(*segment_pmids.values())
         if not items:

@@ -5,6 +5,7 @@ Real processes: ``evidence import`` started together, a reader process polling t
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -92,3 +93,42 @@ def test_eight_imports_at_once_with_a_reader_beside_them(tmp_path, files):
     reads, sizes = out.split(" ", 1)
     assert int(reads) > 0
     print("reader:", out.strip())
+
+
+def test_an_import_during_a_fetch_waits_for_it(tmp_path, files):
+    from tests.eutils_server import EutilsTestServer
+
+    data, term = tmp_path / "data", "needle AND leg pain"
+    with EutilsTestServer(rate_limit=3) as srv:
+        fetched = set(srv.add_corpus(term, 300))
+        env = {**os.environ, "EVIDENCE_EUTILS_URL": srv.base_url, "NCBI_EMAIL": "tester@example.org"}
+        fetcher = subprocess.Popen([*EVIDENCE, "fetch", "--query", term, "--batch-size", "50", "--workers", "1",
+                                    "--data-dir", str(data)], cwd=ROOT, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while not list(data.glob("raw/fetch-*/batch-*.xml.gz")):
+            assert fetcher.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        (rc_import, err_import), (rc_fetch, _) = finish([start_import(files[2], data), fetcher])
+    assert (rc_import, rc_fetch) == (0, 0)
+    assert err_import.startswith("waiting: ") and "evidence fetch (pid" in err_import
+    store = Store(data)
+    assert set(store.tables()["articles"]["pmid"]) == fetched | pmids_of(99702000, PER_FILE)
+    assert verify_store(store) == []
+    before = store.tables()
+    store.rebuild_tables()
+    assert_same_tables(before, store.tables())
+
+
+def test_a_writer_that_waits_too_long_fails_clearly(tmp_path, files):
+    from evidence.journal import WriteLock
+
+    data = tmp_path / "data"
+    with WriteLock(data, "import"):
+        done = subprocess.run([*EVIDENCE, "import", str(files[0]), "--data-dir", str(data)], cwd=ROOT, text=True,
+                              capture_output=True, env={**os.environ, "EVIDENCE_LOCK_TIMEOUT": "1"})
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 1 and len(lines) == 2, done.stderr
+    assert lines[0].startswith("waiting: ") and f"evidence import (pid {os.getpid()})" in lines[0]
+    assert lines[1].startswith("error: ") and "still being written" in lines[1] and "after 1 s" in lines[1]
+    assert not list(data.glob("raw/*"))
