@@ -30,6 +30,7 @@ import secrets
 import threading
 import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -379,11 +380,14 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
     if not base_url.startswith(("http://", "https://")):
         raise InputError(f"the E-utilities URL must start with http:// or https://, not {base_url!r}")
     store = Store(data_dir)
-    # The writer lock is held for the whole run: imports wait, and two fetches never share a run.
-    with store.writing("fetch"), EutilsClient(email, api_key=api_key or os.environ.get("NCBI_API_KEY"),
+    # The writer lock is held from the first write to the end: imports wait, fetches take turns.
+    # It is taken only once there is something to write, so a fetch that fails first changes nothing.
+    with ExitStack() as writing, EutilsClient(email, api_key=api_key or os.environ.get("NCBI_API_KEY"),
                                               base_url=base_url, rate=rate, retry=retry, timeout=timeout) as client:
         run = FetchRun.resumable(store, query=query, since=since_day, max_records=max_records)
         resumed = run is not None
+        if resumed:
+            writing.enter_context(store.writing("fetch"))
         if run is None:
             maxdate = dt.datetime.now(dt.timezone.utc).date()
             mindate = since_day or next_mindate(store, query) or EARLIEST
@@ -397,6 +401,7 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
                 return FetchSummary(query, search.query_translation, 0, edate(mindate), edate(maxdate),
                                     requests=client.stats["requests"], retries=client.stats["retries"],
                                     seconds=time.monotonic() - started, notices=notices, data_dir=store.root)
+            writing.enter_context(store.writing("fetch"))
             run = FetchRun.start(store, query=query, search=search, windows=windows, mindate=mindate, maxdate=maxdate,
                                  since=since_day, max_records=max_records, batch_size=batch_size, base_url=base_url)
         summary = FetchSummary(query, run.doc["query_translation"], run.doc["count"], run.doc["mindate"],

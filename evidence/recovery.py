@@ -4,8 +4,9 @@ Run by every writer at the start of its step, with the writer lock held (``Store
 
 - a journal whose generation is the committed one: the step passed its commit point, so its
   tail is finished (the listing copy in ``raw/``, old generations removed);
-- a journal whose generation is not committed: the step's raw files and generation folder are
-  removed, so the store is as it was before the step;
+- a journal whose generation is not committed: the step's generation folder and imported raw
+  files are removed, so the store is as it was before the step (a fetched batch that was written
+  whole is kept and listed again, so NCBI is not asked for it twice);
 - temporary files (half-written copies, link and journal temporaries) are removed; generations
   other than the current one are removed; raw files no listing names are listed again when they
   are whole (an import's hash matches its name; every file must parse), else moved to
@@ -52,7 +53,9 @@ def undo_step(store: Store, doc: dict) -> None:
         listed = None  # cannot tell what is listed: keep the files; rebuild sorts them out
     if listed is not None:
         for rel in doc.get("raw") or []:
-            if isinstance(rel, str) and rel not in listed:
+            # A fetched batch under its final name is whole (written atomically) and cost NCBI a
+            # request: it stays, and the next writer lists it once it parses. Imports are re-run.
+            if isinstance(rel, str) and rel not in listed and not rel.startswith("fetch-"):
                 (store.raw_dir / rel).unlink(missing_ok=True)
     name = doc.get("generation")
     if isinstance(name, str) and name and "/" not in name:
