@@ -63,6 +63,13 @@ def main() -> None:
             src.unlink()
         print(f"built a store of {args.stored:,} records from {args.files} files in {time.perf_counter() - t0:.1f} s")
         new = write_records(work / "new.xml", 98_000_000, args.new, seed=99)
+        # One untimed import of each kind first: module loading is not what is measured.
+        warm = work / "warm"
+        shutil.copytree(big, warm, symlinks=True)
+        timed_import(work / "warm-empty", new)
+        timed_import(warm, new)
+        shutil.rmtree(warm)
+        shutil.rmtree(work / "warm-empty")
         ratios, small_times, big_times = [], [], []
         for r in range(args.rounds):
             empty_copy, big_copy = work / f"empty-{r}", work / f"big-{r}"

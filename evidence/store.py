@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from .errors import ManifestError, StoreError
 from .journal import Journal, WriteLock, fsync_dir, phase, storage_error
@@ -337,9 +338,9 @@ class Store:
                 else:
                     new.append(item)
                     result.files_added.append(given[digest])
-            before, after = self._add(recovery.unlisted + new, "import")
-        result.total_pmids = len(after)
-        result.new_pmids = len(after - before)
+            if recovery.unlisted:
+                self._add(recovery.unlisted, "re-register")
+            result.new_pmids, result.total_pmids = self._add(new, "import")
         return result
 
     def add_raw(self, relpath: str, data: bytes, *, source: str, fmt: str = "pubmed_xml", records: int | None = None) -> bool:
@@ -356,11 +357,11 @@ class Store:
                  "records": records if records is not None else len(tables["articles"]), "format": fmt,
                  "bytes": len(data)}
         with self.writing("fetch") as recovery:
+            if recovery.unlisted:
+                self._add(recovery.unlisted, "re-register")
             if digest in self.stored_hashes():
-                if recovery.unlisted:
-                    self._add(recovery.unlisted, "re-register")
                 return False
-            self._add(recovery.unlisted + [NewFile(relpath, data, entry, tables)], "fetch")
+            self._add([NewFile(relpath, data, entry, tables)], "fetch")
         return True
 
     def rebuild_tables(self, progress: Callable[[Iterable], Iterable] | None = None) -> dict[str, int]:
@@ -419,18 +420,19 @@ class Store:
             self._commit("write tables", [], listing, {"p000000": records}, ["p000000"], 1, derived)
 
     # -- the incremental step ---------------------------------------------------------------------
-    def _add(self, items: list[NewFile], step: str) -> tuple[set[str], set[str]]:
+    def _add(self, items: list[NewFile], step: str) -> tuple[int, int]:
         """Commit ``items`` (raw files and their parsed rows) as one new generation.
 
-        Returns the PMIDs held before and after.
+        Only the stored PMID columns are read, and only segments holding a PMID the new files
+        replace or delete are rewritten. Returns (new PMIDs, PMIDs held after).
         """
         gen = self.generation()
         meta, base = self._base(gen)
         listing = read_listing(self.listing_path(gen))
-        segment_pmids = {s: read_pmids(*base[s]) for s in meta["segments"]}
-        before = set().union(*segment_pmids.values())
+        columns = {s: read_pmids(*base[s]) for s in meta["segments"]}
+        held = sum(len(c) for c in columns.values())
         if not items:
-            return before, before
+            return 0, held
         update = merge_tables({}, [i.tables for i in items])
         claimed = claimed_pmids([i.tables for i in items])
         order = list(meta["segments"])
@@ -440,9 +442,14 @@ class Store:
             old = merge_tables({}, [read_segment(*base[s]) for s in order])
             fresh[segment_name(next_segment)], order = old, [segment_name(next_segment)]
             next_segment += 1
-            segment_pmids = {order[0]: set(old["articles"]["pmid"])}
+            columns = {order[0]: pa.array(old["articles"]["pmid"].tolist(), pa.string())}
+        new_pmids = update["articles"]["pmid"].tolist()
+        replaced = again = 0
         for i, name in enumerate(order):
-            if segment_pmids[name] & claimed:  # rewrite it without the PMIDs the new files replace
+            hits, again_here = count_in(columns[name], claimed), count_in(columns[name], new_pmids)
+            again += again_here
+            if hits:  # rewrite it without the PMIDs the new files replace or delete
+                replaced += hits
                 kept = {t: df[~df["pmid"].isin(claimed)] for t, df in (fresh.get(name) or read_segment(*base[name])).items()}
                 fresh.pop(name, None)
                 order[i] = segment_name(next_segment)
@@ -451,12 +458,11 @@ class Store:
         new_name = segment_name(next_segment)
         fresh[new_name] = update
         order.append(new_name)
-        after = (before - claimed) | set(update["articles"]["pmid"])
         # Segments left without rows are dropped rather than kept as empty files.
         order = [s for s in order if s not in fresh or len(fresh[s]["articles"])]
         self._commit(step, [i for i in items if i.data is not None], listing + [i.entry for i in items],
                      {s: fresh[s] for s in order if s in fresh}, order, next_segment + 1, {}, base)
-        return before, after
+        return len(new_pmids) - again, held - replaced + len(new_pmids)
 
     def _base(self, gen: Path | None) -> tuple[dict, dict[str, tuple[Path, str]]]:
         """The current generation's segment order, and where each segment's files are."""
@@ -557,19 +563,28 @@ def read_segment(gen: Path, segment: str) -> dict[str, pd.DataFrame]:
     return out
 
 
-def read_pmids(gen: Path, segment: str) -> set[str]:
-    """The PMIDs of one segment, reading only that column."""
+def read_pmids(gen: Path, segment: str) -> pa.Array:
+    """The PMIDs of one segment, reading only that column (kept in Arrow: no Python strings)."""
     import pyarrow.parquet as pq
 
     path = segment_file(gen, segment, "articles")
     if segment == LEGACY and not path.exists():
-        return set()
+        return pa.array([], pa.string())
     try:
-        return set(pq.read_table(path, columns=["pmid"]).column("pmid").to_pylist())
+        # ParquetFile, not read_table: no dataset machinery for one column of one file.
+        return pq.ParquetFile(path).read(columns=["pmid"]).column("pmid").combine_chunks()
     except FileNotFoundError:
         raise
     except Exception as exc:  # pyarrow raises several unrelated types for damaged files
         raise StoreError(f"{path} cannot be read ({exc}); run `evidence rebuild`") from exc
+
+
+def count_in(column: pa.Array, pmids: Iterable[str]) -> int:
+    """How many values of ``column`` are among ``pmids``."""
+    import pyarrow.compute as pc
+
+    values = pa.array(list(pmids), pa.string()).cast(column.type)
+    return int(pc.sum(pc.is_in(column, value_set=values)).as_py() or 0) if len(values) and len(column) else 0
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -612,8 +627,8 @@ def write_generation(gen: Path, listing: list[dict], fresh: dict[str, dict[str, 
         (gen / name).mkdir()
         for s in order:
             target = gen / name / f"{s}.parquet"
-            if s in fresh:
-                _write_parquet(conform(fresh[s][name], table), target)
+            if s in fresh:  # merge_tables output, or its rows filtered: conformed already
+                _write_parquet(fresh[s][name], target)
             else:
                 source = segment_file(*base[s], name)
                 if source.exists():
