@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import StoreBusyError, StoreError
+from .errors import DiskFullError, StoreBusyError, StoreError
 
 LOCK_NAME = ".lock"
 JOURNAL_NAME = ".journal.json"
@@ -66,10 +66,10 @@ def fsync_dir(path: Path) -> None:
 
 def storage_error(action: str, path: Path, exc: OSError) -> StoreError:
     """A one-line StoreError for an OSError, naming a full disk or file-size limit as such."""
-    from .errors import DiskFullError
-
-    if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-        return DiskFullError(f"cannot {action} {path}: {exc.strerror} (the disk or a file-size limit is full); "
+    # pyarrow's write errors are OSErrors without an errno; their text still names the cause.
+    if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT) or any(
+            cause in str(exc) for cause in ("No space left", "File too large", "Disk quota")):
+        return DiskFullError(f"cannot {action} {path}: {exc.strerror or exc} (the disk or a file-size limit is full); "
                              "nothing stored was changed; free space and run the command again")
     return StoreError(f"cannot {action} {path}: {exc.strerror or exc}")
 

@@ -159,6 +159,27 @@ def test_a_full_disk_during_import_is_undone(tmp_path, data):
     assert Store(data).import_files([big]).new_pmids == 200  # and with room again, it goes in
 
 
+
+
+def test_a_full_disk_while_writing_tables_is_undone(tmp_path):
+    """Here the Parquet write (pyarrow) hits the limit, not a raw copy: rebuild writes no raw file."""
+    data = tmp_path / "data"
+    store = Store(data)
+    for i in range(3):
+        store.import_files([records_file(tmp_path / f"part{i}.xml", 99810000 + 1000 * i, 150, seed=i)])
+    biggest = max(p.stat().st_size for p in store.generation().rglob("*.parquet"))
+    limit_kb = max(4, (biggest * 3 // 2) // 1024)  # room for every segment file, not for all of them in one
+    assert limit_kb * 1024 < 3 * biggest
+    before = tree(data)
+    done = run_as(["bash", "-c", f'ulimit -f {limit_kb} && exec "$@"', "bash"], "rebuild", "--data-dir", str(data),
+                  env={})
+    message = one_line_error(f"full disk (ulimit -f {limit_kb}) while writing tables (rebuild)", done.returncode,
+                             done.stderr)
+    assert "File too large" in message and "nothing stored was changed" in message
+    assert tree(data) == before
+
+
 def test_print_the_table_of_messages():
+    """Last in the file: the table of the cases above (shown with -s)."""
     for case, code, message in MESSAGES:
         print(f"| {case} | {code} | `{message}` |")
