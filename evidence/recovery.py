@@ -20,20 +20,28 @@ import os
 import shutil
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import EvidenceError, ManifestError, StoreError
 from .journal import JOURNAL_NAME, Journal, fsync_dir, phase
-
-if TYPE_CHECKING:
-    from .store import NewFile, Recovery, Store
+from .sources import sniff_format
+from .store import (
+    GENERATION_FILE,
+    LISTING_FILE,
+    LOST_AND_FOUND,
+    NewFile,
+    Recovery,
+    Store,
+    atomic_write_bytes,
+    named_stream,
+    parse_listing,
+    sha256_bytes,
+)
 
 RUN_MANIFEST = "manifest.json"
 
 
 def finish_step(store: Store) -> None:
     """The tail of a committed step: the listing copy, old generations gone, journal closed."""
-    from .store import GENERATION_FILE, LISTING_FILE, atomic_write_bytes
 
     gen = store.generation()
     if gen is not None and (gen / GENERATION_FILE).exists():
@@ -84,7 +92,6 @@ def recover_store(store: Store, repairing: bool = False) -> Recovery:
     A listing copy in raw/ that differs from the committed listing stops every writer but a
     ``repairing`` one (rebuild), which writes it again.
     """
-    from .store import GENERATION_FILE, LISTING_FILE, Recovery, atomic_write_bytes, parse_listing
 
     recovery = Recovery()
     notes = recovery.notes
@@ -135,7 +142,7 @@ def recover_store(store: Store, repairing: bool = False) -> Recovery:
     if recovery.unlisted:
         notes.append(f"listing {len(recovery.unlisted)} whole raw file(s) no listing named")
     if moved:
-        notes.append(f"moved {moved} damaged unlisted raw file(s) to {store.root / 'lost+found'}")
+        notes.append(f"moved {moved} damaged unlisted raw file(s) to {store.root / LOST_AND_FOUND}")
     return recovery
 
 
@@ -174,6 +181,7 @@ def raw_files(store: Store) -> list[str]:
 
 def find_unlisted(store: Store, listing: list[dict]) -> tuple[list[NewFile], int]:
     """Raw files no listing entry names: the whole ones (to list again) and how many were moved away."""
+
     listed = {e["path"] for e in listing}
     known = {e["sha256"] for e in listing}
     whole, moved = [], 0
@@ -182,7 +190,7 @@ def find_unlisted(store: Store, listing: list[dict]) -> tuple[list[NewFile], int
             continue
         item = verify_unlisted(store, rel)
         if item is None or item.entry["sha256"] in known:
-            target = store.root / "lost+found" / rel
+            target = store.root / LOST_AND_FOUND / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(store.raw_dir / rel, target)
             moved += 1
@@ -195,9 +203,6 @@ def find_unlisted(store: Store, listing: list[dict]) -> tuple[list[NewFile], int
 
 def verify_unlisted(store: Store, rel: str) -> NewFile | None:
     """A raw file no listing names, ready to be listed again, or None when it is not whole."""
-    from .records import read_records
-    from .sources import sniff_format
-    from .store import NewFile, named_stream, sha256_bytes
 
     path = store.raw_dir / rel
     try:
@@ -218,6 +223,8 @@ def verify_unlisted(store: Store, rel: str) -> NewFile | None:
     else:
         return None
     try:
+        from .records import read_records  # local: lxml and Bio load only when a file must be read
+
         fmt = sniff_format(named_stream(data, rel))  # a stream is read once: sniff and parse get one each
         tables, _ = read_records(named_stream(data, rel), fmt=fmt)
     except (EvidenceError, ValueError, OSError):
@@ -234,7 +241,6 @@ def salvage_listing(store: Store) -> tuple[list[dict], list[str]]:
 
     The committed listing is preferred; when the tables are broken, the copy in ``raw/``.
     """
-    from .store import parse_listing
 
     try:
         path = store.listing_path(store.generation())
