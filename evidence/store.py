@@ -264,17 +264,20 @@ class Store:
 
     # -- write steps -------------------------------------------------------------------------
     @contextmanager
-    def writing(self, command: str, repairing: bool = False) -> Iterator[Recovery]:
+    def writing(self, command: str, repairing: bool = False) -> Iterator[None]:
         """Hold the writer lock; on the outermost entry, recover from an interrupted step first.
 
-        ``repairing`` (rebuild) lets a damaged listing copy in raw/ pass: the step rewrites it.
+        Whole raw files no listing names are committed again here, before the step. With
+        ``repairing`` (rebuild) a damaged listing copy in raw/ may pass, and unlisted files are
+        left to the step, which lists everything afresh.
         """
         self.check_root()
         with WriteLock(self.root, command, self.notify) as lock:
-            recovery = Recovery()
             if lock.outermost:
                 recovery = self.recover(repairing)
-            yield recovery
+                if recovery.unlisted and not repairing:
+                    self._add(recovery.unlisted, "re-register")
+            yield
 
     def recover(self, repairing: bool = False) -> Recovery:
         """Finish or undo a step a killed writer left, and clear what it left behind.
@@ -329,7 +332,7 @@ class Store:
             entry = {"path": relpath, "source": path.name, "sha256": digest, "time": now_iso(),
                      "records": len(tables["articles"]), "format": fmt, "bytes": len(data)}
             parsed[digest] = NewFile(relpath, data, entry, tables)
-        with self.writing("import") as recovery:
+        with self.writing("import"):
             known = self.stored_hashes()
             new = []
             for digest, item in parsed.items():
@@ -338,8 +341,6 @@ class Store:
                 else:
                     new.append(item)
                     result.files_added.append(given[digest])
-            if recovery.unlisted:
-                self._add(recovery.unlisted, "re-register")
             result.new_pmids, result.total_pmids = self._add(new, "import")
         return result
 
@@ -356,9 +357,7 @@ class Store:
         entry = {"path": relpath, "source": source, "sha256": digest, "time": now_iso(),
                  "records": records if records is not None else len(tables["articles"]), "format": fmt,
                  "bytes": len(data)}
-        with self.writing("fetch") as recovery:
-            if recovery.unlisted:
-                self._add(recovery.unlisted, "re-register")
+        with self.writing("fetch"):
             if digest in self.stored_hashes():
                 return False
             self._add([NewFile(relpath, data, entry, tables)], "fetch")
