@@ -130,13 +130,14 @@ def status(data_dir: Path) -> None:
     Example:
       evidence status --data-dir data
     """
-    from .status import REPAIR, store_status
+    from .status import store_status
 
     st = store_status(data_dir)
     if st.problems:
         for problem in st.problems:
             click.echo("problem: " + " ".join(problem.split()), err=True)
-        click.echo(f"{data_dir} needs repair: {REPAIR}", err=True)
+        if st.repair:
+            click.echo(f"{data_dir} needs repair: {st.repair}", err=True)
         raise SystemExit(1)
     if st.busy:
         click.echo(st.busy, err=True)

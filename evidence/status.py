@@ -26,6 +26,7 @@ class StoreStatus:
     retracted: int = 0
     problems: list[str] = field(default_factory=list)
     busy: str | None = None
+    repair: str | None = REPAIR  # None when rebuild cannot help (the data dir itself is unusable)
 
     def text(self) -> str:
         if not self.records:
@@ -115,6 +116,10 @@ def store_status(data_dir: str | Path) -> StoreStatus:
         st.busy = f"{store.root} is being written right now; these counts are the last committed state"
     else:
         st.problems = verify_store(store)
+        try:
+            store.check_root()
+        except StoreError:
+            st.repair = None
         if st.problems:
             return st
     tables = store.tables()
