@@ -506,7 +506,11 @@ class Store:
             raise
         finally:
             if committed:
-                finish_step(self)
+                try:
+                    finish_step(self)
+                except OSError as exc:  # the step is stored; only its tidying is left for the next writer
+                    self.notify(f"stored, but the tidying after it failed ({exc.strerror or exc}); "
+                                "the next evidence command finishes it")
 
     def _swap_link(self, gen: Path) -> None:
         if self.tables_dir.exists() and not self.tables_dir.is_symlink():

@@ -277,3 +277,29 @@ def test_derived_tables_are_kept_until_the_next_import(tmp_path):
     assert len(store.tables()["articles"]) == 6
     store.import_files([FIXTURES / "sample.nbib"])
     assert "studies" not in store.tables()
+
+
+def test_a_failure_after_the_commit_point_keeps_the_step_and_the_next_writer_tidies(tmp_path, monkeypatch):
+    import errno
+
+    import evidence.recovery
+
+    store = Store(tmp_path)
+    store.import_files([FIXTURES / "pubmed_sample.xml"])
+    real = evidence.recovery.atomic_write_bytes
+
+    def disk_full_for_the_listing_copy(path, data, partial_phase=None):
+        if path == store.manifest_path:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data, partial_phase)
+
+    monkeypatch.setattr(evidence.recovery, "atomic_write_bytes", disk_full_for_the_listing_copy)
+    notes: list[str] = []
+    store.notify = notes.append
+    store.import_files([FIXTURES / "sample.nbib"])  # committed: no error for the user
+    assert len(notes) == 1 and notes[0].startswith("stored, but the tidying after it failed (No space left")
+    assert len(store.tables()["articles"]) == 8 and (tmp_path / ".journal.json").exists()
+    monkeypatch.undo()
+    store.import_files([FIXTURES / "pubmed_update.xml"])
+    assert notes[1].startswith(f"recovered {tmp_path}: finished an interrupted import")
+    assert verify_store(store) == [] and not (tmp_path / ".journal.json").exists()
