@@ -50,7 +50,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from .errors import ManifestError, StoreError
+from .errors import InputError, ManifestError, StoreError
 from .journal import Journal, WriteLock, fsync_dir, phase, storage_error
 from .schema import RECORD_TABLES, conform, empty_frame
 
@@ -283,8 +283,8 @@ class Store:
         """Finish or undo a step a killed writer left, and clear what it left behind.
 
         Call with the writer lock held. Says what it did in one line (``notify``). Unlisted raw
-        files that are whole (their hash matches their name, or they parse) are returned for the
-        caller to register; the others go to ``DIR/lost+found``.
+        files that are whole (an import's hash matches its name; every file parses) are returned
+        to be committed again (``writing`` does it); the others go to ``DIR/lost+found``.
         """
         from .recovery import recover_store
 
@@ -319,8 +319,6 @@ class Store:
             try:
                 data = path.read_bytes()  # kept for the archive: the bytes hashed are the bytes stored
             except OSError as exc:
-                from .errors import InputError
-
                 raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
             digest = sha256_bytes(data)
             result.records_read += len(tables["articles"])
@@ -414,7 +412,7 @@ class Store:
         """Write all tables as a new generation (record tables as one segment) and commit it."""
         with self.writing("write tables"):
             listing = read_listing(self.listing_path(self.generation()))
-            records = {k: v for k, v in tables.items() if k in RECORD_TABLES}
+            records = {name: conform(tables.get(name, empty_frame(t)), t) for name, t in RECORD_TABLES.items()}
             derived = {k: v for k, v in tables.items() if k not in RECORD_TABLES}
             self._commit("write tables", [], listing, {"p000000": records}, ["p000000"], 1, derived)
 

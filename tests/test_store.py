@@ -303,3 +303,15 @@ def test_a_failure_after_the_commit_point_keeps_the_step_and_the_next_writer_tid
     store.import_files([FIXTURES / "pubmed_update.xml"])
     assert notes[1].startswith(f"recovered {tmp_path}: finished an interrupted import")
     assert verify_store(store) == [] and not (tmp_path / ".journal.json").exists()
+
+
+def test_write_tables_commits_record_and_derived_tables_together(tmp_path):
+    store = Store(tmp_path)
+    store.import_files([FIXTURES / "pubmed_sample.xml"])
+    tables = store.tables()
+    kept = {"articles": tables["articles"].head(2), "studies": pd.DataFrame({"study_id": ["x"]})}
+    store.write_tables(kept)
+    after = store.tables()
+    assert after["articles"]["pmid"].tolist() == tables["articles"]["pmid"].head(2).tolist()
+    assert after["authors"].empty and after["studies"]["study_id"].tolist() == ["x"]
+    assert [e["source"] for e in store.manifest()] == ["pubmed_sample.xml"]  # the listing is carried over
