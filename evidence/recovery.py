@@ -86,14 +86,13 @@ def remove_other_generations(store: Store, keep: Path | None) -> int:
     return removed
 
 
-def recover_store(store: Store, repairing: bool = False) -> Recovery:
+def recover_store(store: Store, recovery: Recovery, repairing: bool = False) -> None:
     """Finish or undo an interrupted step, then clear leftovers (see the module docstring).
 
-    A listing copy in raw/ that differs from the committed listing stops every writer but a
+    Fills ``recovery`` as it goes, so what was done is known even when a damaged listing stops
+    it. A listing copy in raw/ that differs from the committed listing stops every writer but a
     ``repairing`` one (rebuild), which writes it again.
     """
-
-    recovery = Recovery()
     notes = recovery.notes
     journal = Journal(store.root)
     doc = journal.read()
@@ -122,7 +121,7 @@ def recover_store(store: Store, repairing: bool = False) -> Recovery:
     try:
         listing = store.manifest()
     except StoreError:
-        return recovery  # a damaged listing: `rebuild` salvages it
+        return  # a damaged listing: `rebuild` salvages it
     if current is not None and (current / GENERATION_FILE).exists():
         committed = (current / LISTING_FILE).read_bytes()
         try:
@@ -143,7 +142,6 @@ def recover_store(store: Store, repairing: bool = False) -> Recovery:
         notes.append(f"listing {len(recovery.unlisted)} whole raw file(s) no listing named")
     if moved:
         notes.append(f"moved {moved} damaged unlisted raw file(s) to {store.root / LOST_AND_FOUND}")
-    return recovery
 
 
 def remove_temporary_files(store: Store) -> int:

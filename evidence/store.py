@@ -288,9 +288,12 @@ class Store:
         """
         from .recovery import recover_store
 
-        recovery = recover_store(self, repairing)
-        if recovery.notes:
-            self.notify(f"recovered {self.root}: " + "; ".join(recovery.notes))
+        recovery = Recovery()
+        try:
+            recover_store(self, recovery, repairing)
+        finally:
+            if recovery.notes:
+                self.notify(f"recovered {self.root}: " + "; ".join(recovery.notes))
         return recovery
 
     def import_files(self, paths: Iterable[str | Path], progress: Callable[[Iterable], Iterable] | None = None) -> ImportResult:
