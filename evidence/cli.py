@@ -79,7 +79,8 @@ def import_cmd(files: tuple[Path, ...], data_dir: Path) -> None:
     and the tables in DATA_DIR/tables/ are updated. The format is told by content, and
     .gz files are read directly. Importing the same file again adds nothing; when a PMID
     comes again, its latest version wins. A bad file stops the import before anything is
-    written.
+    written. Only the new files are parsed; the stored tables are kept as they are. While
+    another import or fetch writes to DATA_DIR, this one waits (and says so).
 
     \b
     Example:
