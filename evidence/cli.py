@@ -29,7 +29,8 @@ class EvidenceGroup(click.Group):
             click.echo("error: " + " ".join(str(exc).split()), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted: nothing stored was changed by the unfinished step", err=True)
+            click.echo("interrupted: the store is whole (a step stopped before its commit point is undone, one past it is kept); "
+                       "run the command again to finish", err=True)
             ctx.exit(130)
 
 
@@ -39,6 +40,11 @@ def data_dir_option(func: Callable) -> Callable:
         "--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="EVIDENCE_DATA_DIR",
         default=Path("data"), show_default=True, help=DATA_DIR_HELP,
     )(func)
+
+
+def echo_err(message: str) -> None:
+    """A library notice (waiting for the lock, recovery done) as one line on stderr."""
+    click.echo(" ".join(message.split()), err=True)
 
 
 def progress_bar(desc: str, unit: str) -> Callable[[Iterable], Iterable]:
@@ -73,7 +79,8 @@ def import_cmd(files: tuple[Path, ...], data_dir: Path) -> None:
     and the tables in DATA_DIR/tables/ are updated. The format is told by content, and
     .gz files are read directly. Importing the same file again adds nothing; when a PMID
     comes again, its latest version wins. A bad file stops the import before anything is
-    written.
+    written. Only the new files are parsed; the stored tables are kept as they are. While
+    another import or fetch writes to DATA_DIR, this one waits (and says so).
 
     \b
     Example:
@@ -81,7 +88,7 @@ def import_cmd(files: tuple[Path, ...], data_dir: Path) -> None:
     """
     from .store import Store
 
-    result = Store(data_dir).import_files(files, progress=progress_bar("reading", "file"))
+    result = Store(data_dir, notify=echo_err).import_files(files, progress=progress_bar("reading", "file"))
     click.echo(
         f"imported {len(result.files_added)} file(s) ({len(result.files_already_stored)} already stored), "
         f"{result.records_read} records read, {result.new_pmids} new PMIDs; "
@@ -92,20 +99,50 @@ def import_cmd(files: tuple[Path, ...], data_dir: Path) -> None:
 @cli.command()
 @data_dir_option
 def rebuild(data_dir: Path) -> None:
-    """Derive the tables again from every raw file in DATA_DIR/raw/ (latest version wins)."""
+    """Derive the tables again from every raw file in DATA_DIR/raw/ (latest version wins).
+
+    \b
+    Also the repair for what `evidence status` reports: it finishes or undoes an interrupted
+    step, keeps the good lines of a damaged listing, lists whole raw files again (damaged
+    unlisted ones go to DATA_DIR/lost+found), and replaces a dangling or missing tables link
+    (a plain `tables` folder is moved aside).
+
+    \b
+    Example:
+      evidence status || evidence rebuild
+    """
     from .store import Store
 
-    counts = Store(data_dir).rebuild_tables(progress=progress_bar("parsing", "file"))
+    counts = Store(data_dir, notify=echo_err).rebuild_tables(progress=progress_bar("parsing", "file"))
     click.echo("rebuilt: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
 @cli.command()
 @data_dir_option
 def status(data_dir: Path) -> None:
-    """Summarise the store: records, years, designs, and where the records came from."""
+    """Check the store, then summarise it: records, years, designs, where the records came from.
+
+    \b
+    Checks that the tables open, the raw listing parses, every raw file is listed, and every
+    listed file exists with its sha256. When something is wrong it lists each problem on
+    stderr with the repair (`evidence rebuild`) and exits 1.
+
+    \b
+    Example:
+      evidence status --data-dir data
+    """
     from .status import store_status
 
-    click.echo(store_status(data_dir).text())
+    st = store_status(data_dir)
+    if st.problems:
+        for problem in st.problems:
+            click.echo("problem: " + " ".join(problem.split()), err=True)
+        if st.repair:
+            click.echo(f"{data_dir} needs repair: {st.repair}", err=True)
+        raise SystemExit(1)
+    if st.busy:
+        click.echo(st.busy, err=True)
+    click.echo(st.text())
 
 
 def ncbi_options(func: Callable) -> Callable:
@@ -332,4 +369,9 @@ def snapshot_check(folder: Path | None) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    import signal
+
+    # Past a file-size limit (ulimit -f) the kernel kills the writer with SIGXFSZ mid-write;
+    # ignored, the write fails with EFBIG instead, and the store undoes the step cleanly.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     cli(prog_name="evidence")

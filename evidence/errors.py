@@ -9,8 +9,12 @@ these where they are caught, always with ``raise ... from exc`` so the cause is 
     EvidenceError                     base: "something the user can fix or should know"
     ├── InputError                    bad input file or argument
     │   ├── ParseError                a record file could not be read (carries source, pmid)
-    │   └── TopicError                a topic file is missing or malformed
+    │   ├── TopicError                a topic file is missing or malformed
+    │   └── NotARegularFileError      a FIFO, device or socket given as a record file
     ├── StoreError                    the data directory cannot be read or written
+    │   ├── ManifestError             the raw listing cannot be read or has a damaged line
+    │   ├── StoreBusyError            another command kept the writer lock too long
+    │   └── DiskFullError             the disk or a file-size limit filled up during a write
     ├── SnapshotError                 the embedded snapshot fails its schema checks
     ├── EutilsError                   talking to NCBI E-utilities failed
     │   ├── NetworkUnavailableError   no route to the server at all
@@ -67,8 +71,24 @@ class TopicError(InputError):
     """A topic file is missing or malformed."""
 
 
+class NotARegularFileError(InputError):
+    """A FIFO, device or socket was given where a record file belongs (refused before opening)."""
+
+
 class StoreError(EvidenceError):
     """The data directory cannot be read or written."""
+
+
+class ManifestError(StoreError):
+    """The raw listing (``manifest.jsonl``) cannot be read, is not UTF-8, or has a damaged line."""
+
+
+class StoreBusyError(StoreError):
+    """Another evidence command held the data directory's writer lock beyond the wait limit."""
+
+
+class DiskFullError(StoreError):
+    """The disk or a file-size limit filled up during a write; the step was undone."""
 
 
 class SnapshotError(EvidenceError):

@@ -1,4 +1,4 @@
-"""Fetch a PubMed query into the raw archive, resumably, then rebuild the tables.
+"""Fetch a PubMed query into the raw archive, resumably, adding each batch to the tables.
 
 A run goes through four steps:
 
@@ -12,7 +12,8 @@ A run goes through four steps:
    sharing one rate limiter. Each reply is checked (well-formed, exactly the PMIDs asked
    for), gzipped and archived atomically as it arrives, then marked done in the manifest.
    An expired History set is replaced by a new one (epost of the window's PMIDs, same order).
-4. **Tables.** rebuilt from the whole raw archive.
+4. **Tables.** each batch's rows join the tables when it is stored (one commit per batch);
+   the run is marked complete only after its last batch is committed.
 
 Nothing is written before NCBI has answered the first request, so a fetch without network
 changes nothing stored. A run cut short (Ctrl-C, a killed process, NCBI down) is resumed by
@@ -30,6 +31,7 @@ import sys
 import threading
 import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +48,7 @@ from .eutils import (
     SearchResult,
     parse_efetch,
 )
+from .journal import phase
 from .store import Store, now_iso
 from .topic import load_topic
 
@@ -323,7 +326,7 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
           batch_size: int = DEFAULT_BATCH_SIZE, workers: int = DEFAULT_WORKERS, progress: bool = False,
           rebuild: bool = True, rate: float | None = None, retry: RetryPolicy = RetryPolicy(),
           timeout: tuple[float, float] = (10.0, 120.0)) -> FetchSummary:
-    """Fetch PubMed records for a query into the store's raw archive, then rebuild the tables.
+    """Fetch PubMed records for a query into the store's raw archive and its tables, batch by batch.
 
     Parameters
     ----------
@@ -347,7 +350,7 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
     progress:
         Show a progress bar on stderr.
     rebuild:
-        Rebuild the tables from the raw archive when new batches were stored.
+        Report the tables' row counts (each batch's rows are added to the tables as it is stored).
     rate, retry, timeout:
         Requests per second (default NCBI's limit), retry policy (a time budget, default
         10 minutes per request), (connect, read) timeouts.
@@ -382,10 +385,14 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
     if not base_url.startswith(("http://", "https://")):
         raise InputError(f"the E-utilities URL must start with http:// or https://, not {base_url!r}")
     store = Store(data_dir)
-    with EutilsClient(email, api_key=api_key or os.environ.get("NCBI_API_KEY"), base_url=base_url, rate=rate,
-                      retry=retry, timeout=timeout) as client:
+    # The writer lock is held from the first write to the end: imports wait, fetches take turns.
+    # It is taken only once there is something to write, so a fetch that fails first changes nothing.
+    with ExitStack() as writing, EutilsClient(email, api_key=api_key or os.environ.get("NCBI_API_KEY"),
+                                              base_url=base_url, rate=rate, retry=retry, timeout=timeout) as client:
         run = FetchRun.resumable(store, query=query, since=since_day, max_records=max_records)
         resumed = run is not None
+        if resumed:
+            writing.enter_context(store.writing("fetch"))
         if run is None:
             maxdate = dt.datetime.now(dt.timezone.utc).date()
             mindate = since_day or next_mindate(store, query) or EARLIEST
@@ -399,6 +406,7 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
                 return FetchSummary(query, search.query_translation, 0, edate(mindate), edate(maxdate),
                                     requests=client.stats["requests"], retries=client.stats["retries"],
                                     seconds=time.monotonic() - started, notices=notices, data_dir=store.root)
+            writing.enter_context(store.writing("fetch"))
             run = FetchRun.start(store, query=query, search=search, windows=windows, mindate=mindate, maxdate=maxdate,
                                  since=since_day, max_records=max_records, batch_size=batch_size, base_url=base_url)
         summary = FetchSummary(query, run.doc["query_translation"], run.doc["count"], run.doc["mindate"],
@@ -406,13 +414,15 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
                                already_stored=run.records_done, data_dir=store.root,
                                notices=[f"PubMed: {m}" for m in (*run.doc["ncbi_errors"], *run.doc["ncbi_warnings"])])
         new = fetch_batches(client, run, workers=workers, progress=progress)
+        # Each batch was committed with its rows (Store.add_raw), so the run is complete only now.
+        if rebuild and (new or resumed):
+            summary.tables = store.table_counts()
+        phase("fetch-complete")
         run.finish()
         summary.batches = len(new)
         summary.fetched = sum(len(b.pmids) for b in new)
         summary.requests, summary.retries = client.stats["requests"], client.stats["retries"]
         summary.rate_limited = client.stats["http_429"]
-    if rebuild and (new or resumed):
-        summary.tables = store.rebuild_tables(progress=_progress_bar("parsing", "file") if progress else None)
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import gzip
 import io
+import stat
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator, Union
 
-from .errors import InputError, ParseError
+from .errors import InputError, NotARegularFileError, ParseError
 
 Source = Union[str, Path, BinaryIO]
 
@@ -26,6 +28,33 @@ def source_name(source: Source) -> str:
     return str(getattr(source, "name", "<stream>"))
 
 
+FILE_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+              stat.S_IFSOCK: "a socket"}
+
+
+def check_regular_file(path: Path) -> None:
+    """Refuse, before opening it, anything but a regular file: opening a FIFO would wait forever.
+
+    Raises
+    ------
+    InputError
+        No such file, a folder, or unreadable metadata.
+    NotARegularFileError
+        A FIFO, device or socket.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if stat.S_ISDIR(mode):
+        raise InputError(f"{path}: is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        kind = FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        raise NotARegularFileError(f"{path}: is {kind}, not a record file; give a PubMed XML or .nbib file")
+
+
 @contextmanager
 def open_binary(source: Source) -> Iterator[BinaryIO]:
     """Yield a binary stream of the *decompressed* content of ``source``.
@@ -37,10 +66,7 @@ def open_binary(source: Source) -> Iterator[BinaryIO]:
     owned: BinaryIO | None = None
     if isinstance(source, (str, Path)):
         path = Path(source)
-        if not path.exists():
-            raise InputError(f"{name}: no such file")
-        if path.is_dir():
-            raise InputError(f"{name}: is a folder, not a file")
+        check_regular_file(path)
         try:
             owned = open(path, "rb")
         except OSError as exc:
@@ -55,8 +81,8 @@ def open_binary(source: Source) -> Iterator[BinaryIO]:
             yield gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[arg-type]
         else:
             yield buffered  # type: ignore[misc]
-    except (OSError, EOFError) as exc:
-        # gzip raises BadGzipFile/EOFError for damaged archives.
+    except (OSError, EOFError, zlib.error) as exc:
+        # gzip raises BadGzipFile/EOFError for damaged archives, zlib.error for damaged blocks.
         raise ParseError(f"damaged or truncated gzip data ({exc})", source=name) from exc
     finally:
         if owned is not None:
