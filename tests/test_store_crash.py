@@ -130,7 +130,7 @@ def test_fetch_killed_at_each_phase_is_resumed_and_marked_complete_only_when_sto
         (run,) = list_runs(Store(data))
         assert run["status"] == "running"  # never complete before its tables are
         summary = fetch(term, email="tester@example.org", data_dir=data, eutils_url=srv.base_url, batch_size=100,
-                        rate=40, retry=RetryPolicy(attempts=5, backoff_base=0.05), workers=1)
+                        rate=40, retry=RetryPolicy(budget=30, backoff_base=0.05), workers=1)
     assert summary.resumed and summary.tables["articles"] == 300
     (run,) = list_runs(Store(data))
     assert run["status"] == "complete"
