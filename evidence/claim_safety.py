@@ -19,6 +19,7 @@ from .claim_cache import SynthesisCache
 from .claim_compare import Evidence, row_direction
 from .claim_grammar import ParsedClaim, Vocabulary
 from .claim_result import ClaimVerdict, form_name, records
+from .labels import reader_label
 
 _ZERO_RISK = "A claim of no risk at all is disproved by documented adverse events; no certainty grade is needed for that."
 
@@ -79,6 +80,17 @@ def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cac
     )
 
 
+def _touching_name(study: dict) -> str:
+    """'Title (PMID n)' for a study listed as context; never an internal 'ref:' code."""
+    if study["pmid"]:
+        ident = f"PMID {study['pmid']}"
+    elif str(study["study_id"]).startswith("doi:"):
+        ident = reader_label(study["study_id"], None)
+    else:
+        ident = "no PMID or DOI"
+    return f"{study['title']} ({ident})" if study["title"] else ident
+
+
 def check_no_data(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cache: SynthesisCache) -> ClaimVerdict:
     """*Insufficient evidence* for a claim kind the tables hold no data on (cost, sessions)."""
     kind = parsed.strength
@@ -91,8 +103,7 @@ def check_no_data(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, ca
                "checked; it is not answered as a question about whether acupuncture works."]
     if touching:
         reasons.append("Studies that touch on it, not analysed by the checker: " +
-                       "; ".join(f"{s['title'] or s['study_id']} ({s['pmid'] and 'PMID ' + s['pmid'] or s['study_id']})"
-                                 for s in touching) + ".")
+                       "; ".join(_touching_name(s) for s in touching) + ".")
     return ClaimVerdict(
         claim=parsed.text, parsed=parsed, verdict="insufficient_evidence", certainty=NO_EVIDENCE,
         certainty_reasons=[f"No result on {what} in the tables."], reasons=reasons,

@@ -526,3 +526,19 @@ def test_the_pair_rule_rejects_what_it_must():
     assert not _consistent("supported", "partly_supported")
     assert not _consistent("supported", "insufficient_evidence")
     assert _consistent("supported", "contradicted") and _consistent("partly_supported", "not_supported")
+
+
+def test_context_studies_for_a_claim_with_no_data_are_named_for_readers(tmp_path):
+    # A study with no PMID touching on sessions is named by its title, never by its internal ref: id.
+    import shutil
+    folder = tmp_path / "snap"
+    shutil.copytree(snapshot_dir(), folder)
+    lines = (folder / "studies.jsonl").read_text(encoding="utf-8").splitlines()
+    row = json.loads(lines[0]) | {"study_id": "ref:dose-test", "pmid": None, "doi": None, "pmcid": None,
+                                  "title": "Sessions of needling compared",
+                                  "notes": "Compared 6 with 12 sessions of acupuncture."}
+    (folder / "studies.jsonl").write_text("\n".join(lines + [json.dumps(row)]) + "\n", encoding="utf-8")
+    tables = evidence.load(tmp_path / "store", snapshot_folder=folder)
+    text = check_claim("Twelve sessions of acupuncture are needed", tables, load_topic()).to_text()
+    assert "Sessions of needling compared (no PMID or DOI)" in text
+    assert "ref:" not in text
