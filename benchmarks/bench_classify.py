@@ -32,11 +32,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from evidence import schema  # noqa: E402
-from evidence.classify import RANDOMIZATION_STATED_RULES, classify_articles, classify_design  # noqa: E402
-from evidence.extract import extract_findings, extract_sample_size  # noqa: E402
-from evidence.topic import load_topic  # noqa: E402
-from tests.labelled import HELDOUT, LABELLED, labelled_tables, load_labelled  # noqa: E402
+from evidence import schema
+from evidence.classify import RANDOMIZATION_STATED_RULES, classify_articles, classify_design
+from evidence.extract import extract_findings, extract_sample_size
+from evidence.topic import load_topic
+from tests.labelled import HELDOUT, LABELLED, labelled_tables, load_labelled
 
 EBM_NLP = ROOT.parent / "shared" / "peer-data" / "ebm-nlp" / "rct_abstracts.jsonl.gz"
 # The kinds of cue that can decide an RCT call, strongest first; the recall figure is only as
@@ -123,7 +123,8 @@ def score_labelled(records: list[dict], topic) -> dict:
 
 def score_ebm_nlp(path: Path = EBM_NLP) -> dict:
     """RCT recall from text and sample-size coverage on the EBM-NLP abstracts."""
-    texts = [" ".join(json.loads(line)["tokens"]) for line in gzip.open(path, "rt", encoding="utf-8")]
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        texts = [" ".join(json.loads(line)["tokens"]) for line in lines]
     start = time.perf_counter()
     calls = [classify_design(None, t) for t in texts]
     design_seconds = time.perf_counter() - start

@@ -462,8 +462,8 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
              "p_value is as the source printed it; direction_reported is the source's own statement.",
              f"extraction: 'curated', or '{MACHINE_EXTRACTED}' for rows found by evidence classify.",
              "traceable: false for a study with no title, PMID or DOI (listed apart in the report).",
-             "Cells that began with =, +, -, @, a tab or a carriage return are written as text "
-             "(with a leading apostrophe in the CSV)."]
+             ("Cells that began with =, +, -, @, a tab or a carriage return are written as text "
+             "(with a leading apostrophe in the CSV).")]
     result.tables = write_tables(content.evidence, content.headline, out_dir, about)
     result.figures = len(figures)
     _write_text(result.index, index_html(

@@ -36,7 +36,7 @@ def _clean_env() -> dict[str, str]:
 
 def _pip(*args: str, python: str | Path = sys.executable, cwd: Path = ROOT) -> None:
     done = subprocess.run([str(python), "-m", "pip", *args, "--disable-pip-version-check"], cwd=cwd,
-                          env=_clean_env(), capture_output=True, text=True, timeout=900)
+                          env=_clean_env(), capture_output=True, text=True, timeout=900, check=False)
     if done.returncode != 0:
         said = done.stderr + done.stdout
         if any(words in said for words in UNREACHABLE_INDEX):
@@ -46,7 +46,7 @@ def _pip(*args: str, python: str | Path = sys.executable, cwd: Path = ROOT) -> N
 
 
 def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    done = subprocess.run(command, cwd=cwd, env=_clean_env(), capture_output=True, text=True, timeout=600)
+    done = subprocess.run(command, cwd=cwd, env=_clean_env(), capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, f"{' '.join(command)} exited {done.returncode}:\n{done.stderr[-3000:]}"
     return done
 
