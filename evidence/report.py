@@ -320,7 +320,7 @@ def notebook_html(nb) -> str:
     captions = {png: caption for caption, png in notebook_figures(nb)}
     soup = BeautifulSoup(body, features="html.parser")
     for img in soup.select('img[src^="data:image/png;base64,"]'):
-        caption = captions.get(img["src"].removeprefix("data:image/png;base64,"))
+        caption = captions.get(str(img["src"]).removeprefix("data:image/png;base64,"))
         if caption:
             img["alt"] = caption
     return str(soup)
