@@ -34,9 +34,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import evidence  # noqa: E402
-from evidence.claims import SynthesisCache, check_claim  # noqa: E402
-from evidence.topic import load_topic  # noqa: E402
+import evidence
+from evidence.claims import SynthesisCache, check_claim
+from evidence.topic import load_topic
 
 CLAIMS = ("Painkillers work better than acupuncture", "Acupuncture outperforms nerve blocks for sciatica")
 EVIDENCE = Path(sys.executable).with_name("evidence")
@@ -56,7 +56,7 @@ def _scaled(tables: dict, scale: int) -> dict:
     """The snapshot's studies and findings repeated under new study ids (ref:bench-<copy>-<id>)."""
     studies, findings = [], []
     for copy in range(scale):
-        rename = lambda sid, c=copy: f"ref:bench-{c}-{sid.replace(':', '-').replace('/', '-').lower()}"[:120]  # noqa: E731
+        rename = lambda sid, c=copy: f"ref:bench-{c}-{sid.replace(':', '-').replace('/', '-').lower()}"[:120]
         s = tables["studies"].assign(study_id=tables["studies"]["study_id"].map(rename), pmid=pd.NA, doi=pd.NA)
         f = tables["findings"].assign(study_id=tables["findings"]["study_id"].map(rename), pmid=pd.NA)
         studies.append(s)

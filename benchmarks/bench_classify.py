@@ -38,16 +38,16 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from evidence import schema  # noqa: E402
-from evidence.classify import RANDOMIZATION_STATED_RULES, classify_articles, classify_design  # noqa: E402
-from evidence.extract import extract_findings, extract_sample_size  # noqa: E402
-from evidence.topic import load_topic  # noqa: E402
-from tests.labelled import (  # noqa: E402
+from evidence import schema
+from evidence.classify import RANDOMIZATION_STATED_RULES, classify_articles, classify_design
+from evidence.extract import extract_findings, extract_sample_size
+from evidence.topic import load_topic
+from tests.labelled import (
     HELDOUT, LABELLED, PATTERN_FIELDS, REAL_PATTERNS, labelled_tables, load_labelled, pattern_mismatches,
 )
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import real_abstracts  # noqa: E402
+import real_abstracts
 
 EBM_NLP = ROOT.parent / "shared" / "peer-data" / "ebm-nlp" / "rct_abstracts.jsonl.gz"
 # The kinds of cue that can decide an RCT call, strongest first; the recall figure is only as
@@ -149,7 +149,8 @@ def ebm_nlp_split(pmid: str) -> str:
 
 def score_ebm_nlp(path: Path = EBM_NLP) -> dict:
     """RCT recall from text and sample-size coverage on the EBM-NLP abstracts, per split."""
-    records = [json.loads(line) for line in gzip.open(path, "rt", encoding="utf-8")]
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines]
     texts = [" ".join(r["tokens"]) for r in records]
     start = time.perf_counter()
     calls = [classify_design(None, t) for t in texts]
@@ -293,7 +294,8 @@ def report_speed(topic, rounds: int = 3) -> None:
     from evidence.extract import analysed_sentences
     from synthetic_pubmed import write_file
 
-    texts = [" ".join(json.loads(line)["tokens"]) for line in gzip.open(EBM_NLP, "rt", encoding="utf-8")]
+    with gzip.open(EBM_NLP, "rt", encoding="utf-8") as lines:
+        texts = [" ".join(json.loads(line)["tokens"]) for line in lines]
     articles = schema.conform(pd.DataFrame([
         {"pmid": str(i), "title": None, "abstract": t, "record_type": "article", "source": "ebm-nlp"}
         for i, t in enumerate(texts)]), schema.ARTICLES)

@@ -27,9 +27,9 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evidence.eutils import RateLimiter  # noqa: E402
-from evidence.fetch import fetch  # noqa: E402
-from tests.eutils_server import EutilsTestServer  # noqa: E402
+from evidence.eutils import RateLimiter
+from evidence.fetch import fetch
+from tests.eutils_server import EutilsTestServer
 
 TERM = "benchmark needle AND leg pain"
 SCENARIOS = [

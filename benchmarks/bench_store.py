@@ -21,9 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic_pubmed import HEADER, record  # noqa: E402
+from synthetic_pubmed import HEADER, record
 
-from evidence.store import Store  # noqa: E402
+from evidence.store import Store
 
 
 def write_records(path: Path, first_pmid: int, n: int, seed: int = 1) -> Path:
@@ -33,8 +33,7 @@ def write_records(path: Path, first_pmid: int, n: int, seed: int = 1) -> Path:
     rng = random.Random(seed)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(HEADER)
-        for i in range(n):
-            fh.write(record(first_pmid + i, rng))
+        fh.writelines(record(first_pmid + i, rng) for i in range(n))
         fh.write("</PubmedArticleSet>\n")
     return path
 

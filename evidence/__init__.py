@@ -10,9 +10,9 @@ Public API (pandas-style)::
 
 __version__ = "0.1.0"
 
-from .dataset import load  # noqa: E402
-from .errors import EvidenceError  # noqa: E402
-from .medline import read_medline  # noqa: E402
-from .parse import read_pubmed  # noqa: E402
+from .dataset import load
+from .errors import EvidenceError
+from .medline import read_medline
+from .parse import read_pubmed
 
-__all__ = ["EvidenceError", "load", "read_medline", "read_pubmed", "__version__"]
+__all__ = ["EvidenceError", "__version__", "load", "read_medline", "read_pubmed"]

@@ -188,15 +188,15 @@ def grade_certainty(rows: pd.DataFrame, pooled: PoolResult | None, design_group:
     if len(rows) == 0:
         return no_evidence("No studies report this comparison and outcome.")
     if design_group == "review":
-        return Certainty(NOT_GRADED, ("Review-level estimates are not re-graded here; see the review's own certainty "
-                                      "assessment.",))
+        return Certainty(NOT_GRADED, (("Review-level estimates are not re-graded here; see the review's own certainty "
+                                      "assessment."),))
     if design_group == "randomised_trial":
         start, opening = 3, "Randomised trials: certainty starts at high."
     elif design_group in ("non_randomised_trial", "observational"):
         start, opening = 1, "Non-randomised studies: certainty starts at low."
     else:
-        return Certainty("very_low", ("These studies cannot show a comparative effect (design: "
-                                      f"{design_group}), so certainty is very low.",))
+        return Certainty("very_low", (("These studies cannot show a comparative effect (design: "
+                                      f"{design_group}), so certainty is very low."),))
     body = _evidence_body(rows, pooled)
     measure = rows["measure"].dropna().iloc[0] if rows["measure"].notna().any() else None
     domains = {

@@ -113,8 +113,8 @@ def check_recommendation(parsed: ParsedClaim, tables, vocab: Vocabulary, style: 
     }[verdict]
     return ClaimVerdict(
         claim=parsed.text, parsed=parsed, verdict=verdict, certainty=NOT_GRADED,
-        certainty_reasons=["A recommendation claim rests on guidelines, which grade their own recommendations; "
-                           "see each guideline's statement."],
+        certainty_reasons=[("A recommendation claim rests on guidelines, which grade their own recommendations; "
+                           "see each guideline's statement.")],
         reasons=reasons, supported_wording=wording, caveats=caveats, parts=[], evidence_for=[], evidence_against=[],
         evidence_neutral=[], context=[], guidelines=items, citations=refs,
     )

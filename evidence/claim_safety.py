@@ -50,8 +50,8 @@ def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cac
         wording = f"Too little evidence on the adverse events of {subject} to say whether it is safe."
     elif absolute and reported:
         verdict, certainty = "contradicted", NOT_GRADED
-        reasons = [f"{len({r['study_id'] for r in reported})} studies report adverse events after {subject} "
-                   "(listed below), so it is not free of side effects."]
+        reasons = [(f"{len({r['study_id'] for r in reported})} studies report adverse events after {subject} "
+                   "(listed below), so it is not free of side effects.")]
         wording = (f"{subject.capitalize()} has side effects: most reported ones are minor, and serious ones are rare but "
                    "documented; it cannot be called free of risk.")
     elif harm:
@@ -60,8 +60,8 @@ def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cac
         wording = f"The evidence does not show that {subject} is safe: comparisons found more adverse events with it."
     else:
         verdict, certainty = "partly_supported", NOT_GRADED
-        reasons = [f"{len({r['study_id'] for r in reported})} studies report adverse events after {subject} and no "
-                   "comparison found more harm than its control; safe does not mean free of risk."]
+        reasons = [(f"{len({r['study_id'] for r in reported})} studies report adverse events after {subject} and no "
+                   "comparison found more harm than its control; safe does not mean free of risk.")]
         wording = (f"Adverse events after {subject} are reported in the safety studies listed (mostly minor; serious ones "
                    "rare but documented); it is generally well tolerated, not free of risk.")
     for r in form_harm:
@@ -99,8 +99,8 @@ def check_no_data(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, ca
     patterns = vocab.kind_studies.get(kind, ())
     touching = [s for s in studies if any(p.search(f"{s['title'] or ''} {s['notes'] or ''}") for p in patterns)]
     ids = [s["pmid"] or s["study_id"] for s in touching]
-    reasons = [f"The evidence tables hold no data on {what} of acupuncture for sciatica, so this claim cannot be "
-               "checked; it is not answered as a question about whether acupuncture works."]
+    reasons = [(f"The evidence tables hold no data on {what} of acupuncture for sciatica, so this claim cannot be "
+               "checked; it is not answered as a question about whether acupuncture works.")]
     if touching:
         reasons.append("Studies that touch on it, not analysed by the checker: " +
                        "; ".join(_touching_name(s) for s in touching) + ".")

@@ -219,7 +219,7 @@ class FetchedBatch:
     pmids: tuple[str, ...]
 
 
-_SAFE_XML = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+_SAFE_XML = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": True}
 
 
 def _xml_root(body: bytes, what: str) -> etree._Element:
@@ -289,7 +289,7 @@ def parse_efetch(body: bytes, expected: Sequence[str]) -> FetchedBatch:
         raise IncompleteReplyError(f"efetch reply holds {len(got & want)} of {len(want)} records asked for")
     if got - want:
         raise EutilsResponseError(f"efetch returned {len(got - want)} records not asked for "
-                                  f"(e.g. PMID {sorted(got - want)[0]}); the History set changed")
+                                  f"(e.g. PMID {min(got - want)}); the History set changed")
     return FetchedBatch(body, pmids)
 
 
@@ -354,7 +354,7 @@ class EutilsClient:
     def __repr__(self) -> str:  # never show the key
         return f"EutilsClient(base_url={self.base_url!r}, rate={self.rate}, api_key={'set' if self._api_key else 'none'})"
 
-    def __enter__(self) -> EutilsClient:
+    def __enter__(self) -> EutilsClient:  # noqa: PYI034 (typing.Self needs Python 3.11)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -558,7 +558,7 @@ def _is_connect_failure(exc: Exception) -> bool:
 
 
 _FIRST_ELEMENT = re.compile(rb"<([A-Za-z][\w:.-]*)")
-_TITLE = re.compile(rb"<title[^>]*>([^<]{1,200})", re.I)
+_TITLE = re.compile(rb"<title[^>]*>([^<]{1,200})", re.IGNORECASE)
 
 
 def _html_page(body: bytes) -> str | None:
@@ -594,7 +594,7 @@ def _is_eutils_xml(body: bytes) -> bool:
     # NCBI reports some errors (an expired WebEnv, a bad id) as HTTP 400 with an XML body the
     # parser understands; other 4xx replies are plain failures.
     head = body[:400].lstrip()
-    return head.startswith(b"<?xml") or head.startswith(b"<e")
+    return head.startswith((b"<?xml", b"<e"))
 
 
 def _short(exc: Exception) -> str:

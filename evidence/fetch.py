@@ -540,4 +540,4 @@ def parse_date(value: str | dt.date) -> dt.date:
         raise InputError(f"{value!r} is not a date; write YYYY/MM/DD, e.g. --since 2024/01/31") from exc
 
 
-__all__ = ["FetchSummary", "FetchRun", "fetch", "fetch_batches", "plan_windows", "plan_batches", "parse_date"]
+__all__ = ["FetchRun", "FetchSummary", "fetch", "fetch_batches", "parse_date", "plan_batches", "plan_windows"]

@@ -15,12 +15,12 @@ _PMID = re.compile(r"[1-9][0-9]{0,7}", re.ASCII)
 # A DOI is "10.", a registrant code of digits (maybe dotted), "/", and a suffix without spaces
 # (https://www.doi.org/the-identifier/resources/handbook/2_numbering).
 _DOI = re.compile(r"10\.[0-9]{4,9}(?:\.[0-9]+)*/\S+", re.ASCII)
-_DOI_PREFIX = re.compile(r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.I | re.ASCII)
+_DOI_PREFIX = re.compile(r"(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE | re.ASCII)
 _PMCID = re.compile(r"PMC[0-9]{1,9}", re.ASCII)
 # Control characters (Unicode category Cc) that are not whitespace to str.split(): they are
 # removed from text. Tab, newlines and \x1c-\x1f, \x85 are whitespace and become one space.
 CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")  # ASCII digits only, as the native reader reads them
-_ORCID = re.compile(r"(\d{4}-?\d{4}-?\d{4}-?\d{3}[\dX])", re.I | re.ASCII)
+_ORCID = re.compile(r"(\d{4}-?\d{4}-?\d{4}-?\d{3}[\dX])", re.IGNORECASE | re.ASCII)
 
 
 def int_year(text: str | None) -> int | None:

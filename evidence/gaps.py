@@ -40,13 +40,13 @@ def _comparison_gaps(kind: str, rows: pd.DataFrame, synthesis_groups: list) -> l
     gaps = []
     trials = rows[rows["design_group"] == "randomised_trial"]
     if kind == PACKAGE:
-        gaps.append(("package", f"Acupuncture or its comparator is one part of a package of treatments in {study_names(rows)}: "
-                                "these studies cannot show the effect of acupuncture itself.", _ids(rows)))
+        gaps.append(("package", (f"Acupuncture or its comparator is one part of a package of treatments in {study_names(rows)}: "
+                                "these studies cannot show the effect of acupuncture itself."), _ids(rows)))
     if trials.empty:
         reviews = rows[rows["design_group"] == "review"]
         if len(reviews) == len(rows):
-            gaps.append(("reviews_only", f"No randomised trial; the only estimates come from reviews "
-                                         f"({study_names(reviews)}), shown as reported and not re-graded.",
+            gaps.append(("reviews_only", (f"No randomised trial; the only estimates come from reviews "
+                                         f"({study_names(reviews)}), shown as reported and not re-graded."),
                          _ids(reviews)))
         else:
             gaps.append(("no_trials", f"No randomised trial; only {study_names(rows)}.", _ids(rows)))
@@ -57,35 +57,35 @@ def _comparison_gaps(kind: str, rows: pd.DataFrame, synthesis_groups: list) -> l
             size = "participants not stated" if pd.isna(n) else f"{int(n)} participants"
             gaps.append(("one_small_trial", f"The trial evidence rests on one small trial: {study_names(per_trial)}, {size}.", _ids(per_trial)))
         if trials["yi"].isna().all():
-            gaps.append(("no_numbers", "No trial reports a confidence interval or arm data: the results are statements "
-                                       "that one side did better (or did not), which cannot be weighed or pooled.", _ids(trials)))
+            gaps.append(("no_numbers", ("No trial reports a confidence interval or arm data: the results are statements "
+                                       "that one side did better (or did not), which cannot be weighed or pooled."), _ids(trials)))
         elif not any(g.pooled is not None for g in synthesis_groups):
-            gaps.append(("not_pooled", "Nothing could be pooled: no two trials share an outcome, measure and time "
-                                       "window with usable numbers.", _ids(trials)))
+            gaps.append(("not_pooled", ("Nothing could be pooled: no two trials share an outcome, measure and time "
+                                       "window with usable numbers."), _ids(trials)))
         if trials["outcome"].isin(SURROGATE_OUTCOMES).all():
-            gaps.append(("effective_rate_only", "The trials report only 'effective rate' outcomes, judged by investigators, "
-                                                "not validated pain or function scores.",
+            gaps.append(("effective_rate_only", ("The trials report only 'effective rate' outcomes, judged by investigators, "
+                                                "not validated pain or function scores."),
                          _ids(trials)))
         if not (trials["window"] == ">26 weeks").any():
             gaps.append(("no_long_term", "No trial reports a result beyond 26 weeks.", _ids(trials)))
     unverified = rows[~rows["verified"].fillna(False).astype(bool)]
     if len(unverified):
-        gaps.append(("unverified", f"Not verified against a source page (PMID or DOI, title and result all "
-                                   f"seen): {study_names(unverified)}.", _ids(unverified)))
+        gaps.append(("unverified", (f"Not verified against a source page (PMID or DOI, title and result all "
+                                   f"seen): {study_names(unverified)}."), _ids(unverified)))
     no_pmid = rows[rows["pmid"].isna()]
     if len(no_pmid):
         gaps.append(("no_pmid", f"No PMID, so not checkable or citable from PubMed: {study_names(no_pmid)}.", _ids(no_pmid)))
     automatic = rows[rows["provenance"] != "curated"]
     if len(automatic):
-        gaps.append(("automatic", f"{MACHINE_EXTRACTED.capitalize()} (read from the abstract by `evidence classify`, "
-                                  f"not checked by a curator): {study_names(automatic)}.", _ids(automatic)))
+        gaps.append(("automatic", (f"{MACHINE_EXTRACTED.capitalize()} (read from the abstract by `evidence classify`, "
+                                  f"not checked by a curator): {study_names(automatic)}."), _ids(automatic)))
     stated, computed = rows["direction"], rows["direction_from_numbers"]
     mismatch = rows[stated.notna() & computed.isin(["favours_acupuncture", "favours_comparator", "no_difference"])
                     .fillna(False).astype(bool) & (stated != computed).fillna(False).astype(bool)]
     if len(mismatch):
-        gaps.append(("direction_mismatch", f"The direction the source states disagrees with the sign or interval of "
+        gaps.append(("direction_mismatch", (f"The direction the source states disagrees with the sign or interval of "
                                            f"its numbers in {study_names(mismatch)}: the effect may be reported the other "
-                                           "way round. Check the source before quoting it.",
+                                           "way round. Check the source before quoting it."),
                      _ids(mismatch)))
     return gaps
 

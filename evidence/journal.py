@@ -30,6 +30,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from .errors import DiskFullError, StoreBusyError, StoreError
 
@@ -90,7 +91,7 @@ class WriteLock:
         Called with a one-line message when this writer has to wait.
     """
 
-    _held: dict[str, list] = {}  # realpath of the lock file -> [fd, depth]
+    _held: ClassVar[dict[str, list]] = {}  # realpath of the lock file -> [fd, depth]
     _guard = threading.RLock()
 
     def __init__(self, root: Path, command: str, notify: Callable[[str], None] | None = None):
@@ -98,7 +99,7 @@ class WriteLock:
         self.command = command
         self.notify = notify
 
-    def __enter__(self) -> WriteLock:
+    def __enter__(self) -> WriteLock:  # noqa: PYI034 - typing.Self needs Python 3.11; 3.10 is supported
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             path = self.root / LOCK_NAME

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 try:  # Python 3.11+ keeps the parser here; the old module name warns.
-    from re import _constants as _c, _parser as _sre_parse
+    from re import _constants as _c, _parser as _sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python < 3.11
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
@@ -168,14 +168,14 @@ class Searcher:
         folded = text.casefold() if folded is None else folded
         if self.opening is not None and len(folded) == len(text):
             # No need for the gate: where no opening word stands, nothing is tried.
-            return self._at_openings(text, folded)
+            return self._at_openings(text, folded, self.opening)
         if not could_match(self.gate, folded):
             return iter(())
         return self.pattern.finditer(text)
 
-    def _at_openings(self, text: str, folded: str) -> Iterator[re.Match]:
+    def _at_openings(self, text: str, folded: str, opening: tuple[str, ...]) -> Iterator[re.Match]:
         end = 0
-        for start in _positions(folded, self.opening):
+        for start in _positions(folded, opening):
             if start >= end:
                 m = self.pattern.match(text, start)
                 if m:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import re
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
+from collections.abc import Iterator
 
 import pandas as pd
 from Bio import Medline

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pandas as pd
 from lxml import etree
@@ -262,7 +262,7 @@ def _without_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _article_reader(native: bool | None) -> Callable[[etree._Element, "Rows"], str]:
+def _article_reader(native: bool | None) -> Callable[[etree._Element, Rows], str]:
     if native is False or (native is None and native_article is None):
         return _article
     if native_article is None:

@@ -162,7 +162,7 @@ def remove_temporary_files(store: Store) -> int:
 
 def raw_files(store: Store) -> list[str]:
     """Every file under raw/ that should be listed (not the listing copy, run manifests or temporaries)."""
-    out = []
+    out: list[str] = []
     if not store.raw_dir.is_dir():
         return out
     for folder, dirs, files in os.walk(store.raw_dir):

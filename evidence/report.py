@@ -24,6 +24,7 @@ import html
 import io
 import logging
 import os
+import pickle
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
@@ -37,9 +38,10 @@ from .errors import EvidenceError
 from .front_page import front_content, index_html
 from .labels import MACHINE_EXTRACTED, is_missing
 from .overview import data_source_text
+from .package_data import resource_path
 from .plots import Plot
 from .store import atomic_write_bytes
-from .synthesis import synthesize
+from .synthesis import Synthesis, synthesize
 from .topic import load_topic
 
 FIGURE_KEY = "evidence_figure"
@@ -153,13 +155,59 @@ def display_table(df: pd.DataFrame):
         [{"selector": "th", "props": [("text-align", "left")]}])
 
 
+COMPUTED_FILE = "computed.pickle"
+"""The report's one load and synthesis, saved for its notebooks (in a temporary work folder)."""
+
+
+class ReportInputs:
+    """The tables and their synthesis, computed once per report and read by every notebook.
+
+    Parameters
+    ----------
+    tables:
+        From :func:`evidence.load`.
+    synthesis:
+        ``synthesize(tables["studies"], tables["findings"])``; None computes it when first asked for.
+    """
+
+    def __init__(self, tables: dict[str, pd.DataFrame], synthesis: Synthesis | None = None):
+        self.tables = tables
+        self._synthesis = synthesis
+
+    @property
+    def synthesis(self) -> Synthesis:
+        """The synthesis of all studies and findings (computed on first use when not given)."""
+        if self._synthesis is None:
+            self._synthesis = synthesize(self.tables["studies"], self.tables["findings"])
+        return self._synthesis
+
+
+def report_inputs(computed: str | Path | None, data_dir: str | Path, snapshot: bool) -> ReportInputs:
+    """A notebook's inputs: those ``evidence report`` saved (``computed``), else loaded here.
+
+    Parameters
+    ----------
+    computed:
+        The file :func:`build_report` saved (``$EVIDENCE_COMPUTED`` in its kernels), or None when
+        the notebook runs on its own.
+    data_dir, snapshot:
+        What to load when ``computed`` is None (see :func:`evidence.load`).
+    """
+    if computed:
+        # Written by build_report a moment ago into its own private work folder, for these kernels only.
+        with open(computed, "rb") as f:
+            return pickle.load(f)
+    return ReportInputs(load(data_dir, snapshot=snapshot))
+
+
 def default_notebooks_dir() -> Path:
-    """notebooks/ beside the package (a source checkout)."""
-    return Path(__file__).resolve().parents[1] / "notebooks"
+    """The notebooks bundled in an installed package, else notebooks/ of the source checkout."""
+    return resource_path("notebooks")
 
 
-def kernel_environment(data_dir: Path, snapshot: bool, snapshot_folder: Path | None) -> dict[str, str]:
-    """This process's environment plus the notebooks' inputs.
+def kernel_environment(data_dir: Path, snapshot: bool, snapshot_folder: Path | None,
+                       computed: Path | None = None) -> dict[str, str]:
+    """This process's environment plus the notebooks' inputs (``computed``: the saved :class:`ReportInputs`).
 
     ``PYTHONPATH`` starts with the folder holding this ``evidence`` package, so the kernel
     imports the same code as the caller even when it is not installed.
@@ -169,6 +217,8 @@ def kernel_environment(data_dir: Path, snapshot: bool, snapshot_folder: Path | N
     env["EVIDENCE_SNAPSHOT"] = "1" if snapshot else "0"
     if snapshot_folder is not None:
         env["EVIDENCE_SNAPSHOT_DIR"] = str(snapshot_folder)
+    if computed is not None:
+        env["EVIDENCE_COMPUTED"] = str(computed)
     package_root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     return env
@@ -270,7 +320,7 @@ def notebook_html(nb) -> str:
     captions = {png: caption for caption, png in notebook_figures(nb)}
     soup = BeautifulSoup(body, features="html.parser")
     for img in soup.select('img[src^="data:image/png;base64,"]'):
-        caption = captions.get(img["src"].removeprefix("data:image/png;base64,"))
+        caption = captions.get(str(img["src"]).removeprefix("data:image/png;base64,"))
         if caption:
             img["alt"] = caption
     return str(soup)
@@ -393,24 +443,27 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReportError(f"cannot create the output folder {out_dir} ({exc.strerror})") from exc
-    env = kernel_environment(data_dir, snapshot, snapshot_folder)
     source = data_source_text(tables, str(data_dir), snapshot)
     result = ReportResult(out_dir=out_dir, index=out_dir / "index.html", data_source=source)
     figures: list[tuple[str, str]] = []
-    for path in progress(notebooks) if progress else notebooks:
-        nb = execute_notebook(path, env, out_dir)
-        page = out_dir / f"{path.stem}.html"
-        _write_text(page, notebook_html(nb))
-        result.notebooks.append(page)
-        figures.extend(notebook_figures(nb, key_only=True))
+    with tempfile.TemporaryDirectory(prefix="evidence-report-") as work:
+        computed = Path(work) / COMPUTED_FILE
+        _write_bytes(computed, pickle.dumps(ReportInputs(tables, synthesis), protocol=pickle.HIGHEST_PROTOCOL))
+        env = kernel_environment(data_dir, snapshot, snapshot_folder, computed)
+        for path in progress(notebooks) if progress else notebooks:
+            nb = execute_notebook(path, env, out_dir)
+            page = out_dir / f"{path.stem}.html"
+            _write_text(page, notebook_html(nb))
+            result.notebooks.append(page)
+            figures.extend(notebook_figures(nb, key_only=True))
     built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     about = [f"Built {built}.", source, html.unescape(_strip_tags(NOTICE)),
              "One row per finding; estimate and CI on the reporting scale (ratios as ratios).",
              "p_value is as the source printed it; direction_reported is the source's own statement.",
              f"extraction: 'curated', or '{MACHINE_EXTRACTED}' for rows found by evidence classify.",
              "traceable: false for a study with no title, PMID or DOI (listed apart in the report).",
-             "Cells that began with =, +, -, @, a tab or a carriage return are written as text "
-             "(with a leading apostrophe in the CSV)."]
+             ("Cells that began with =, +, -, @, a tab or a carriage return are written as text "
+             "(with a leading apostrophe in the CSV).")]
     result.tables = write_tables(content.evidence, content.headline, out_dir, about)
     result.figures = len(figures)
     _write_text(result.index, index_html(

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import SnapshotError
+from .package_data import resource_path
 from .schema import (
     COMPARATOR_CLASSES, DESIGNS, DIRECTIONS, FINDINGS, RECORD_TABLES, STUDIES, Table, conform, empty_frame,
 )
@@ -49,9 +50,9 @@ _REVIEW_COMPARISON = re.compile(r"acupuncture (?:\+ (?P<addon>[a-z ]+) )?vs (?P<
 
 
 def snapshot_dir() -> Path:
-    """``$EVIDENCE_SNAPSHOT_DIR``, else data/snapshot beside the package (a source checkout)."""
+    """``$EVIDENCE_SNAPSHOT_DIR``, else the snapshot bundled in an installed package, else data/snapshot of the checkout."""
     env = os.environ.get("EVIDENCE_SNAPSHOT_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "data" / "snapshot"
+    return Path(env) if env else resource_path("data/snapshot")
 
 
 def _read_jsonl(path: Path, problems: list[str]) -> list[dict]:

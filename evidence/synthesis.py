@@ -27,6 +27,7 @@ below 1 for a harmful event, favours acupuncture when ``lower_is_better`` is tru
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -430,6 +431,8 @@ def synthesize(studies: pd.DataFrame, findings: pd.DataFrame, method: str = "REM
     -------
     Synthesis
     """
+    # An audit event (no cost without a hook) lets a test count syntheses across the report's kernels.
+    sys.audit("evidence.synthesize", len(findings))
     if method not in METHODS:
         raise SynthesisError(f"unknown pooling method {method!r}; use one of {', '.join(METHODS)}")
     rows = comparison_rows(studies, findings, level)

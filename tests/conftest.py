@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,15 @@ def store_dir(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("store")
     Store(path).import_files([FIXTURES / "pubmed_sample.xml"])
     return path
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch):
+    """Every test starts without EVIDENCE_* and NCBI_* settings from the developer's shell or CI.
+
+    A stray EVIDENCE_DATA_DIR or EVIDENCE_SNAPSHOT_DIR would point tests at another store or
+    snapshot, and NCBI_API_KEY could reach a request; a test that needs one sets it itself.
+    """
+    for name in list(os.environ):
+        if name.startswith(("EVIDENCE_", "NCBI_")):
+            monkeypatch.delenv(name)

@@ -109,7 +109,7 @@ class EutilsTestServer:
                                         name="eutils-test-server", daemon=True)
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def __enter__(self) -> EutilsTestServer:
+    def __enter__(self) -> EutilsTestServer:  # noqa: PYI034 (typing.Self needs Python 3.11)
         self._thread.start()
         return self
 

@@ -12,7 +12,6 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_store import write_records as records_file  # noqa: E402  (invented records, fake PMIDs 99000000+)
 
 EVIDENCE = [str(Path(sys.executable).parent / "evidence")]  # the console script, so main() runs
 
@@ -42,13 +41,13 @@ def tree(folder: Path) -> dict[str, str]:
 def assert_same_tables(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
     """The same tables, the same rows in the same order."""
     assert sorted(a) == sorted(b)
-    for name in a:
-        pd.testing.assert_frame_equal(a[name].reset_index(drop=True), b[name].reset_index(drop=True), obj=name)
+    for name, frame in a.items():
+        pd.testing.assert_frame_equal(frame.reset_index(drop=True), b[name].reset_index(drop=True), obj=name)
 
 
 def run_cli(*args: str, env: dict | None = None, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
     """Run ``evidence ARGS`` in a fresh interpreter, as a user would."""
     full_env = {k: v for k, v in os.environ.items() if k not in ("EVIDENCE_CRASH_AT", "EVIDENCE_DATA_DIR")}
     full_env.update(env or {})
-    return subprocess.run([*EVIDENCE, *args], capture_output=True, text=True, env=full_env, timeout=timeout,
+    return subprocess.run([*EVIDENCE, *args], check=False, capture_output=True, text=True, env=full_env, timeout=timeout,
                           cwd=ROOT, **kwargs)

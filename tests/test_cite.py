@@ -239,8 +239,8 @@ def test_a_missing_title_is_left_out_and_reported_incomplete(tables):
     assert "Title not available" not in result.text
     assert [r.get("title") for r in rispy.loads(result.text)] == [csl_items(["99000001"], tables)[0]["title"], None]
     assert not result.complete and result.incomplete == {"99000002": ("title",)}
-    assert result.problems() == ["incomplete citation: 99000002 has no title in the tables; find it on the source "
-                                 "before publishing this reference"]
+    assert result.problems() == [("incomplete citation: 99000002 has no title in the tables; find it on the source "
+                                 "before publishing this reference")]
     assert missing_parts(csl_items(["99000002"], dict(tables, articles=articles.assign(year=pd.NA)))[0]) == ["title", "year"]
 
 
@@ -367,8 +367,8 @@ def test_cite_command_reports_an_untitled_snapshot_study_as_incomplete(tmp_path)
                                       "--data-dir", str(tmp_path / "empty")], catch_exceptions=False)
     assert result.exit_code == 1 and len(rispy.loads(result.stdout)) == 2
     assert result.stderr.splitlines() == [
-        "incomplete citation: ref:untitled-1 has no title and no year in the tables; "
-        "find it on the source before publishing this reference"]
+        ("incomplete citation: ref:untitled-1 has no title and no year in the tables; "
+        "find it on the source before publishing this reference")]
 
 
 # --- The snapshot's bibliographic fields and their checks -----------------------------------------

@@ -8,6 +8,7 @@ and Retry-After waits are recorded rather than slept.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import socket
 import time
@@ -84,7 +85,7 @@ def test_rate_limiter_counts_a_late_waker_from_when_it_started():
     for _ in range(3):
         limiter.acquire()
         starts.append(clock.now)
-    assert [b - a for a, b in zip(starts, starts[1:])] == [pytest.approx(1.4), pytest.approx(1.4)]
+    assert [b - a for a, b in itertools.pairwise(starts)] == [pytest.approx(1.4), pytest.approx(1.4)]
 
 
 def test_rate_limiter_shared_by_threads():
@@ -230,8 +231,8 @@ def clock():
 
 
 def make_client(server: EutilsTestServer, clock: FakeClock, **kwargs) -> EutilsClient:
-    options = dict(base_url=server.base_url, rate=1000, retry=RetryPolicy(budget=5, backoff_base=0.5, jitter=0),
-                   timeout=(2.0, 0.4), clock=clock, sleep=clock.sleep)
+    options = {"base_url": server.base_url, "rate": 1000, "retry": RetryPolicy(budget=5, backoff_base=0.5, jitter=0),
+               "timeout": (2.0, 0.4), "clock": clock, "sleep": clock.sleep}
     options.update(kwargs)
     return EutilsClient("tester@example.org", **options)
 
@@ -326,9 +327,8 @@ def test_unreachable_server_fails_fast_with_advice(clock):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with EutilsClient("tester@example.org", base_url=f"http://127.0.0.1:{port}/entrez/eutils/",
-                      api_key=SECRET, clock=clock, sleep=clock.sleep) as client:
-        with pytest.raises(NetworkUnavailableError) as info:
-            client.esearch(TERM)
+                      api_key=SECRET, clock=clock, sleep=clock.sleep) as client, pytest.raises(NetworkUnavailableError) as info:
+        client.esearch(TERM)
     message = str(info.value)
     assert "cannot reach NCBI E-utilities" in message and "evidence import" in message
     assert "\n" not in message and SECRET not in message

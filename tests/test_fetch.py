@@ -33,7 +33,7 @@ from tests.eutils_server import EutilsTestServer
 TERM = "needle AND leg pain"
 EMAIL = "tester@example.org"
 SECRET = "K3Y-do-not-show-0123456789abcdef"
-FAST = dict(rate=40, retry=RetryPolicy(budget=5, backoff_base=0.05), timeout=(2.0, 0.5), workers=3)
+FAST = {"rate": 40, "retry": RetryPolicy(budget=5, backoff_base=0.05), "timeout": (2.0, 0.5), "workers": 3}
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -24,7 +24,7 @@ from .conftest import FIXTURES, PEER_DATA as PEER
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from synthetic_pubmed import write_file  # noqa: E402
+from synthetic_pubmed import write_file
 
 # Without the compiled reader there is nothing to compare; test_the_compiled_reader_is_built fails then.
 needs_native = pytest.mark.skipif(parse.native_article is None, reason="evidence._records is not compiled")

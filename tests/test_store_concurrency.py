@@ -90,7 +90,7 @@ def test_eight_imports_at_once_with_a_reader_beside_them(tmp_path, files):
     check_all_there(data, files)
     out, err = reader.communicate(timeout=120)
     assert reader.returncode == 0, err
-    reads, sizes = out.split(" ", 1)
+    reads, _sizes = out.split(" ", 1)
     assert int(reads) > 0
     print("reader:", out.strip())
 
@@ -125,7 +125,7 @@ def test_a_writer_that_waits_too_long_fails_clearly(tmp_path, files):
 
     data = tmp_path / "data"
     with WriteLock(data, "import"):
-        done = subprocess.run([*EVIDENCE, "import", str(files[0]), "--data-dir", str(data)], cwd=ROOT, text=True,
+        done = subprocess.run([*EVIDENCE, "import", str(files[0]), "--data-dir", str(data)], check=False, cwd=ROOT, text=True,
                               capture_output=True, env={**os.environ, "EVIDENCE_LOCK_TIMEOUT": "1"})
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 1 and len(lines) == 2, done.stderr
