@@ -1,0 +1,575 @@
+"""Result direction: what an abstract says an intervention did to an outcome, against a comparator.
+
+``infer_result(abstract, intervention=..., comparator=..., outcome=...)`` answers with one of
+``"increased"``, ``"decreased"`` or ``"no_difference"`` (the outcome's value in the intervention
+arm against the comparator arm, as the source reports it), or ``None`` when the abstract does not
+say. The answer is explainable: it always carries the sentence that decided, its character span in
+the abstract, the rule that fired and a confidence.
+
+The engine is made of rules, in two steps:
+
+1. **Which sentence.** Every sentence is scored by how much of the outcome's wording it holds
+   (rarer words weigh more), with a bonus for the arms' wording and for result sections, and a
+   penalty for background and methods. The best-scored sentence that reports a result (a
+   p-value, a CI, or words of difference or of no difference) decides.
+2. **What it says.** Inside the clause of that sentence that names the outcome: words or
+   statistics of no difference give ``no_difference``; otherwise a direction word ("higher",
+   "reduced", ...) gives the direction, turned round when the word is said of the comparator
+   arm ("lower in the placebo group than in the drug group"), and read through the outcome's
+   polarity where the word only says better or worse ("improved" pain is a decrease).
+
+Measured on Evidence Inference 2.0 prompts (``benchmarks/bench_extract.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+LABELS = ("increased", "decreased", "no_difference")
+ENGINE = "rules-v1"
+
+
+@dataclass(frozen=True)
+class ResultStatement:
+    """What an abstract says about one outcome, intervention against comparator.
+
+    Attributes
+    ----------
+    label:
+        ``"increased"``, ``"decreased"``, ``"no_difference"``, or ``None`` when the abstract does
+        not say.
+    sentence:
+        The sentence that decided (``None`` only when no sentence mentions the outcome at all).
+    start, end:
+        Its character span: ``abstract[start:end] == sentence``.
+    rule:
+        The rule that decided (``"<engine>:<rule>"``).
+    confidence:
+        A rough probability that the label is right, from the rule's accuracy on development
+        data and how well the sentence matches the outcome.
+    estimate, ci_low, ci_high, p_value, p_value_text:
+        Numbers stated in the deciding clause, when there are any. ``p_value`` holds an exact
+        p-value; ``p_value_text`` keeps bounds as written ("<0.001").
+    """
+
+    label: str | None
+    sentence: str | None
+    start: int | None
+    end: int | None
+    rule: str
+    confidence: float
+    estimate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: float | None = None
+    p_value_text: str | None = None
+
+    def to_dict(self) -> dict:
+        """The statement as a plain dict (for JSON)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    start: int
+    end: int
+    text: str
+    section: str
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+# A heading on its own line ("ABSTRACT.RESULTS:", "TITLE:") or leading a paragraph ("RESULTS: ").
+_HEADING_LINE = re.compile(r"(?:ABSTRACT\.)?([A-Z][A-Z &/,()-]{1,60}):+\s*$")
+_HEADING_LEAD = re.compile(r"(?:ABSTRACT\.)?([A-Z][A-Z &/,-]{2,60}):\s+")
+_BOUNDARY = re.compile(r"[.?!](?=\s+[\"'(\[]?[A-Z0-9])")
+_NO_BREAK = re.compile(r"(?:\b(?:vs|v|et al|e\.g|i\.e|approx|ca|cf|Fig|No|Dr|St|resp|min|max|mo|yr|wk)|\b[A-Z])\.$",
+                       re.IGNORECASE)
+
+
+def _sentences(text: str) -> list[_Sentence]:
+    """Sentences with spans into ``text``; each carries the heading it sits under."""
+    out: list[_Sentence] = []
+    section = ""
+    for line in re.finditer(r"[^\n]+", text):
+        start, end = line.start(), line.end()
+        heading = _HEADING_LINE.fullmatch(line.group().strip())
+        if heading:
+            section = heading.group(1).strip()
+            continue
+        lead = _HEADING_LEAD.match(text, start, end)
+        if lead:
+            section, start = lead.group(1).strip(), lead.end()
+        cursor = start
+        for m in _BOUNDARY.finditer(text, start, end):
+            piece = text[cursor : m.end()]
+            # A full stop inside brackets or after an abbreviation does not end a sentence.
+            if piece.count("(") + piece.count("[") > piece.count(")") + piece.count("]"):
+                continue
+            if _NO_BREAK.search(text, max(cursor, m.end() - 8), m.end()):
+                continue
+            out.extend(_trimmed(text, cursor, m.end(), section))
+            cursor = m.end()
+        out.extend(_trimmed(text, cursor, end, section))
+    return out
+
+
+def _trimmed(text: str, start: int, end: int, section: str) -> list[_Sentence]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return [_Sentence(start, end, text[start:end], section)] if end > start else []
+
+
+# --- words ------------------------------------------------------------------------------------
+
+_STOP = frozenset(
+    "a an the of in on at to for with without and or by from vs versus than as is was were be been "
+    "group groups arm arms patients patient subjects participants mg kg g ml day days daily dose doses "
+    "week weeks month months after before during between each per other who which that this these those "
+    "their its all any both only plus alone receiving received given treated treatment using use level "
+    "levels rate rates score scores mean total number change changes".split()
+)
+# Hyphenated words count as their parts: "LDL-cholesterol" meets "LDL cholesterol".
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _stem(word: str) -> str:
+    """A light stem, so "infections"/"infection" and "reduced"/"reduction" meet."""
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _terms(text: str) -> list[str]:
+    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and not w.isdigit()]
+
+
+def _outcome_terms(outcome: str) -> list[str]:
+    """The outcome's words, plus the acronym of its content words ("Hospital Anxiety and
+    Depression Scale" also matches "HADS")."""
+    terms = _terms(outcome)
+    initials = "".join(w[0] for w in _WORD.findall(outcome.lower()) if w not in _STOP and w not in ("and", "of"))
+    if len(initials) >= 3 and initials not in terms:
+        terms.append(initials)
+    return terms
+
+
+# --- cues -------------------------------------------------------------------------------------
+
+_NO_DIFFERENCE = re.compile(
+    r"\bno (?:statistically |clinically )?significant(?:ly)?\b|\bnot (?:statistically |clinically )?significant(?:ly)?\b"
+    r"|\bnon[-‐‑]?significant(?:ly)?\b|\binsignificant(?:ly)?\b"
+    r"|\bno (?:significant |statistical |between[-‐‑ ]group |group |major |overall |other |further |additional )?"
+    r"(?:difference|change|effect|improvement|increase|decrease|reduction|benefit|association|advantage)s?\b"
+    r"|\b(?:did|does|do|was|were|is|are|could|can|and) not (?:significantly |statistically |substantially |appear to |seem to )?"
+    r"(?:differ|different|change|changed|affect|affected|improve|improved|reduce|reduced|increase|increased|decrease|"
+    r"decreased|alter|altered|influence|modify|vary|show|superior|inferior|better|worse|lead to|result in)\b"
+    r"|\b(?:similar|comparable|equivalent|unchanged|unaffected|identical|equally)\b|\bfailed to\b"
+    r"|(?<![\w.])n\.?s\.?(?=[\s,;)\]]|$)|\bnot reach\b|\bas effective as\b|\bnon-?inferior\b"
+    r"|\bwithout (?:any )?(?:significant |statistically )?(?:difference|change)"
+    r"|^no\b[^.;]{0,80}\b(?:occurred|observed|reported|seen|found|detected|noted|recorded)\b"
+    r"|\b(?:in|between) (?:either|neither) group\b|\bnone of the\b",
+    re.IGNORECASE,
+)
+# A clause saying both arms changed alike: a within-group change, not a difference between arms.
+_BOTH_ARMS = re.compile(r"\b(?:in|for|with|across) (?:both|all|each of the) (?:\w+ )?(?:groups|arms|treatments|conditions)\b"
+                        r"|\bboth groups\b|\bin each group\b", re.IGNORECASE)
+_SIGNIFICANT = re.compile(r"\bsignificant(?:ly)?\b|\bstatistically\b", re.IGNORECASE)
+
+# Direction words: +1 the value is higher, -1 lower; 0 says "better", 2 "worse", without saying which way.
+_UP = (r"increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
+       r"augment\w*|boost\w*|prolong\w*|exceed\w*|accelerat\w*|delay\w*|extend\w*|superior")
+_DOWN = (r"decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
+         r"smaller|attenuat\w*|suppress\w*|inhibit\w*|prevent\w*|lessen\w*|alleviat\w*|reliev\w*|"
+         r"minimi[sz]\w*|slow\w*|shorten\w*|halv\w*|loss|lost|los(?:e|ing)|inferior")
+_DIRECTION_WORDS: tuple[tuple[re.Pattern, int], ...] = (
+    (re.compile(r"\b(?:more|most|greater) (?:effective|efficacious|beneficial|successful)|\boutperform\w*|"
+                r"\b(?:improv\w*|better|benefi\w*|effective|efficacious|ameliorat\w*)\b", re.IGNORECASE), 0),
+    (re.compile(r"\b(?:less|least) (?:effective|efficacious|beneficial|successful)|\b(?:worse\w*|deteriorat\w*|impair\w*|"
+                r"poor\w*)\b", re.IGNORECASE), 2),
+    (re.compile(rf"\b(?:{_UP})\b", re.IGNORECASE), 1),
+    (re.compile(rf"\b(?:{_DOWN})\b", re.IGNORECASE), -1),
+)
+# "a greater reduction", "weight loss was larger", "the decrease ... was smaller": a change said to
+# be bigger or smaller; the direction is the change's times the size's.
+_CHANGE = re.compile(rf"\b(?:(?P<up>increas\w*|gain\w*|rise|improv\w*)|(?P<down>decreas\w*|reduc\w*|loss|declin\w*|fall|drop\w*))\b",
+                     re.IGNORECASE)
+_SIZE = re.compile(r"\b(?:(?P<big>greater|more|larger|bigger|higher)|(?P<small>smaller|less|lesser|lower))\b", re.IGNORECASE)
+_FAVOUR = re.compile(r"\b(?:in )?favou?r(?:ed|ing|s)?(?: of)?\b", re.IGNORECASE)
+# Outcomes whose lower values are better, so "improved" means "decreased".
+_LOWER_IS_BETTER = re.compile(
+    r"\b(?:pain\w*|ache|depress\w*|anxiety|stress|mortality|death\w*|died|dying|morbidity|symptom\w*|failure\w*|"
+    r"nausea|vomit\w*|emesis|complication\w*|adverse|side effect\w*|toxicit\w*|infection\w*|relapse\w*|recurren\w*|"
+    r"disabilit\w*|fatigue|length of (?:hospital )?stay|LOS|errors?|loss|bleed\w*|blood loss|risk|incidence|"
+    r"hospitali[sz]\w*|admission\w*|severity|exacerbation\w*|insomnia|delirium|dyspn\w*|cough\w*|itch\w*|pruritus|"
+    r"shiver\w*|edema|oedema|swelling|inflammation|lesion\w*|weight|BMI|cholesterol|LDL|glucose|HbA1c|blood pressure|"
+    r"SBP|DBP|readmission\w*|ODI|arrhythmi\w*|fibrillation|tension|anger|confusion|dryness|craving|"
+    r"withdrawal|rejection|stenosis|restenosis|progression|dysfunction|distress|burden|cost\w*)\b",
+    re.IGNORECASE,
+)
+
+_P_VALUE = re.compile(
+    r"\b[Pp]\s*(?:-?\s*values?)?\s*(?P<op><=|>=|=<|=>|[<>=≤≥])\s*(?P<p>0?[.·]\d+|1(?:[.·]0+)?)(?:\s*[x×]\s*10\s*[-−–]\s*\d+)?"
+)
+_NUMBER = r"[-−–]?\s?\d+(?:[.·]\d+)?"
+_CI = re.compile(
+    rf"(?:95\s*%\s*)?(?:CI|confidence interval)s?\s*(?:95\s*%\s*)?[,:=]?\s*\[?\(?\s*(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-|and)\s*(?P<hi>{_NUMBER})",
+    re.IGNORECASE,
+)
+_ESTIMATE = re.compile(
+    rf"\b(?:WMD|SMD|MD|RR|OR|HR|RD|IRR|ARR|effect size|(?i:mean difference|difference|risk ratio|relative risk|odds ratio|hazard ratio))"
+    rf"\s*(?:\[[^\]]{{0,20}}\]|\([^)]{{0,20}}\))?\s*(?:=|:|of|was|,)?\s*(?P<est>{_NUMBER})"
+)
+_THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|relative to|versus|vs\.?|over)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r";|,?\s+\b(?:whereas|while|but|although|though|however|except)\b|\.\s", re.IGNORECASE)
+# A clause that only qualifies the one before ("..., but this was not significant").
+_QUALIFIER = re.compile(r"\W*(?:but|although|though|however|while)?,?\s*(?:this|these|that|it|they|such|both|"
+                        r"the (?:differences?|changes?|effects?|increases?|decreases?|reductions?|improvements?))\b",
+                        re.IGNORECASE)
+_CONTROL_WORDS = re.compile(r"\b(?:placebo|control\w*|usual care|standard care|sham|routine|conventional|vehicle|saline)\b",
+                            re.IGNORECASE)
+_RESULT_SECTIONS = ("RESULT", "FINDING", "CONCLUSION", "INTERPRETATION", "OUTCOME")
+_NON_RESULT_SECTIONS = ("BACKGROUND", "INTRODUCTION", "OBJECTIVE", "AIM", "PURPOSE", "METHOD", "DESIGN", "SETTING",
+                        "PARTICIPANT", "INTERVENTION", "TITLE", "CONTEXT", "TRIAL REGISTRATION", "ABSTRACT")
+_ALPHA = 0.05
+
+
+def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: str) -> ResultStatement:
+    """What an abstract reports for ``outcome``, ``intervention`` against ``comparator``.
+
+    Parameters
+    ----------
+    abstract:
+        The abstract (optionally with its title first); section headings such as ``RESULTS:``
+        are recognised, as on their own line or leading a paragraph.
+    intervention, comparator, outcome:
+        Short descriptions, in the abstract's own words where possible.
+
+    Returns
+    -------
+    ResultStatement
+        ``label`` is ``"increased"``/``"decreased"`` (the outcome in the intervention arm against
+        the comparator arm) or ``"no_difference"``, or ``None`` when no sentence reports a result
+        for the outcome. ``abstract[statement.start:statement.end] == statement.sentence``.
+
+    Examples
+    --------
+    >>> s = infer_result("RESULTS: Pain fell more with acupuncture than with sham (P = 0.01).",
+    ...                  intervention="acupuncture", comparator="sham", outcome="pain")
+    >>> s.label, s.sentence[:9]
+    ('decreased', 'Pain fell')
+    """
+    sentences = _sentences(abstract)
+    outcome_terms = _outcome_terms(outcome)
+    arms = _Arms(intervention, comparator)
+    weights = _weights(outcome_terms, sentences)
+    ranked = sorted(
+        ((_relevance(s, outcome_terms, weights, arms), i) for i, s in enumerate(sentences)),
+        key=lambda t: (-t[0], t[1]),
+    )
+    best: tuple[float, _Sentence] | None = None
+    for score, i in ranked:
+        if score <= 0.15:
+            break
+        sentence = sentences[i]
+        best = best or (score, sentence)
+        decided = _decide(sentence, outcome, outcome_terms, arms)
+        if decided is not None:
+            label, rule, confidence, clause = decided
+            numbers = _numbers(sentence.text[clause[0] : clause[1]])
+            return ResultStatement(label, sentence.text, sentence.start, sentence.end, f"{ENGINE}:{rule}",
+                                   round(confidence * min(1.0, 0.5 + score / 2), 3), **numbers)
+    if best is None:
+        return ResultStatement(None, None, None, None, f"{ENGINE}:outcome_not_found", 0.0)
+    sentence = best[1]
+    return ResultStatement(None, sentence.text, sentence.start, sentence.end, f"{ENGINE}:no_result_stated", 0.0)
+
+
+def infer_results(prompts: Iterable[dict]) -> list[ResultStatement]:
+    """:func:`infer_result` over dicts with ``text``, ``intervention``, ``comparator``, ``outcome``."""
+    return [infer_result(p["text"], intervention=p["intervention"], comparator=p["comparator"], outcome=p["outcome"])
+            for p in prompts]
+
+
+# --- step 1: which sentence -------------------------------------------------------------------
+
+
+def _weights(outcome_terms: list[str], sentences: list[_Sentence]) -> dict[str, float]:
+    """Rarer outcome words weigh more: "CD4" says more than "count" (idf over the abstract).
+    Words the abstract never uses weigh nothing: they cannot tell its sentences apart."""
+    bags = [set(_terms(s.text)) for s in sentences]
+    n = len(bags) or 1
+    counts = {t: sum(t in b for b in bags) for t in set(outcome_terms)}
+    return {t: math.log(1 + n / (1 + c)) + 0.5 if c else 0.0 for t, c in counts.items()}
+
+
+def _relevance(sentence: _Sentence, outcome_terms: list[str], weights: dict[str, float], arms: _Arms) -> float:
+    if not outcome_terms:
+        return 0.0
+    words = set(_terms(sentence.text))
+    present = sum(weights.values())
+    if not present:
+        return 0.0
+    # Share of the outcome's (weighted) words that the sentence holds, discounted when the
+    # abstract holds few of them at all.
+    coverage = sum(w > 0 for w in weights.values()) / len(weights)
+    score = sum(w for t, w in weights.items() if t in words) / present * (0.5 + 0.5 * coverage)
+    if score == 0:
+        return 0.0
+    section = sentence.section.upper()
+    if any(k in section for k in _RESULT_SECTIONS):
+        score += 0.15
+    elif any(k in section for k in _NON_RESULT_SECTIONS):
+        score -= 0.3
+    if arms.mentions(sentence.text):
+        score += 0.1
+    if _P_VALUE.search(sentence.text) or _SIGNIFICANT.search(sentence.text) or _NO_DIFFERENCE.search(sentence.text):
+        score += 0.1
+    return score
+
+
+# --- step 2: what it says ---------------------------------------------------------------------
+
+
+_NEGATED_ARM = re.compile(r"(?:\bnon[-‐‑ ]?|\bun|\bno |\bnot |\bwithout )$")
+
+
+class _Arms:
+    """Where a sentence names the intervention or the comparator arm."""
+
+    def __init__(self, intervention: str, comparator: str):
+        own_i, own_c = set(_terms(intervention)), set(_terms(comparator))
+        # Words both arms share ("insulin" in "insulin glargine" vs "insulin detemir") name neither.
+        self.words = {"intervention": own_i - own_c, "comparator": own_c - own_i}
+        # Abbreviations in brackets ("(CLR)") are strong names.
+        self.control_like = bool(_CONTROL_WORDS.search(comparator)) and not _CONTROL_WORDS.search(intervention)
+
+    def mentions(self, text: str) -> list[tuple[int, str]]:
+        """(position, side) of every arm word in ``text``."""
+        out = []
+        lowered = text.lower()
+        for m in _WORD.finditer(lowered):
+            term = _stem(m.group())
+            for side, words in self.words.items():
+                if term in words:
+                    # "non-implanted eyes" names the arm without the implant.
+                    negated = _NEGATED_ARM.search(lowered, max(0, m.start() - 8), m.start())
+                    out.append((m.start(), _other(side) if negated else side))
+            if self.control_like and _CONTROL_WORDS.fullmatch(m.group()):
+                out.append((m.start(), "comparator"))
+        return out
+
+
+def _outcome_position(text: str, outcome_terms: list[str]) -> int:
+    """Where the outcome is named in a text (its first word found), or -1."""
+    wanted = set(outcome_terms)
+    for m in _WORD.finditer(text.lower()):
+        if _stem(m.group()) in wanted:
+            return m.start()
+    return -1
+
+
+def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
+    """The clause of a sentence that names the outcome: the piece between clause breaks
+    ("whereas", "but", ";") holding most of the outcome's words, with a following piece that only
+    qualifies it ("..., but this was not significant")."""
+    cuts = [0, *(m.start() for m in _CLAUSE_BREAK.finditer(text)), len(text)]
+    pieces = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
+    wanted = set(outcome_terms)
+
+    def hits(piece: tuple[int, int]) -> int:
+        return len(wanted & set(_terms(text[piece[0] : piece[1]])))
+
+    best = max(pieces, key=lambda p: (hits(p), -p[0]))
+    if not hits(best):
+        return 0, len(text)
+    start, end = best
+    for piece in pieces[pieces.index(best) + 1 :]:
+        if hits(piece) or not _QUALIFIER.match(text, piece[0], piece[1]):
+            break
+        end = piece[1]
+    return start, end
+
+
+def _decide(sentence: _Sentence, outcome: str, outcome_terms: list[str],
+            arms: _Arms) -> tuple[str, str, float, tuple[int, int]] | None:
+    """(label, rule, confidence, clause span) for a sentence, or None when it states no result."""
+    text = sentence.text
+    start, end = _clause(text, outcome_terms)
+    clause = text[start:end]
+    position = _outcome_position(clause, outcome_terms)
+    significance = _significance(clause, position)
+    if significance is None and end < len(text) and not _P_VALUE.search(text, end):
+        pass
+    elif significance is None and end < len(text):
+        # The p-value often closes the sentence, after the clause break.
+        significance = _significance(text[end:], 0)
+    if significance is False:
+        return "no_difference", "statistics_not_significant", 0.85, (start, end)
+    if _NO_DIFFERENCE.search(clause):
+        return "no_difference", "no_difference_words", 0.85, (start, end)
+    sign, rule = _direction_of(clause, text, start, outcome, position, arms)
+    if sign is None:
+        return None
+    if _BOTH_ARMS.search(clause) and not _THAN.search(clause):
+        # "reduced significantly in both groups": each arm changed; no difference between them is stated.
+        return "no_difference", "change_in_both_arms", 0.6, (start, end)
+    label = "increased" if sign > 0 else "decreased"
+    if significance is None and not _SIGNIFICANT.search(text):
+        # A direction without any sign of a test is weaker evidence, but still the report.
+        return label, rule + "_untested", 0.55, (start, end)
+    return label, rule, 0.8, (start, end)
+
+
+def _significance(text: str, position: int) -> bool | None:
+    """True/False when the text's own statistics say (non-)significant; None when it has none.
+
+    The p-value that speaks for the outcome is the first one after its name (else the last before).
+    """
+    values = list(_P_VALUE.finditer(text))
+    after = [m for m in values if m.start() >= position]
+    m = after[0] if after else (values[-1] if values else None)
+    if m is not None:
+        op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}.get(m.group("op"), m.group("op"))
+        value = float(m.group("p").replace("·", "."))
+        if re.search(r"[x×]\s*10", m.group(0)):
+            return True  # "P = 2 x 10-5"
+        if op in ("<", "<="):
+            # "P < 0.08" does not say whether P is below 0.05.
+            return True if value <= _ALPHA else None
+        if op in (">", ">="):
+            return False if value >= _ALPHA else None
+        # Exactly 0.05 is read by the words around it.
+        return None if value == _ALPHA else value < _ALPHA
+    ci = _CI.search(text)
+    if ci:
+        lo, hi = sorted((_float(ci.group("lo")), _float(ci.group("hi"))))
+        ratio = re.search(r"\b(?:RR|OR|HR|IRR|ratio)\b", text[: ci.start()], re.IGNORECASE)
+        null = 1.0 if ratio else 0.0
+        return not (lo <= null <= hi)
+    return None
+
+
+def _direction_words(clause: str) -> list[tuple[int, int, int]]:
+    """(start, end, kind) of direction words; a longer match hides the shorter ones inside it."""
+    found = [(m.start(), m.end(), kind) for pattern, kind in _DIRECTION_WORDS for m in pattern.finditer(clause)]
+    return [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g != f for g in found)]
+
+
+def _direction_of(clause: str, text: str, offset: int, outcome: str, position: int,
+                  arms: _Arms) -> tuple[int | None, str]:
+    """+1/-1 for the intervention's value against the comparator's, from the clause's words."""
+    favour = _FAVOUR.search(clause)
+    if favour:
+        side = next((side for pos, side in arms.mentions(text) if offset + favour.end() <= pos < offset + favour.end() + 40),
+                    None)
+        if side:
+            better = 1 if side == "intervention" else -1
+            return (-better if _LOWER_IS_BETTER.search(outcome) else better), "favours_arm"
+    found = _direction_words(clause)
+    if not found:
+        return None, "no_direction_word"
+    # The direction word nearest the outcome's name speaks of it.
+    word_start, word_end, kind = min(found, key=lambda f: (abs(f[0] - position) if position >= 0 else f[0], f[0]))
+    rule = "direction_word"
+    sign = kind
+    lower_better = bool(_LOWER_IS_BETTER.search(outcome))
+    sized = _sized_change(clause, word_start, lower_better)
+    if sized is not None:
+        sign, rule = sized, "sized_change"
+    elif kind in (0, 2):
+        sign = (-1 if lower_better else 1) * (1 if kind == 0 else -1)
+        rule = "better_word_with_polarity"
+    side = _subject(text, offset + word_start, offset + word_end, arms)
+    if side == "comparator":
+        return -sign, rule + "_of_comparator"
+    return sign, rule
+
+
+def _sized_change(clause: str, word_start: int, lower_better: bool) -> int | None:
+    """The direction of "a greater reduction" / "the increase was smaller" when the direction word
+    at ``word_start`` is part of such a pair, else None. A bigger improvement follows the outcome's
+    polarity."""
+    for change in _CHANGE.finditer(clause):
+        for size in _SIZE.finditer(clause):
+            if size.start() == change.start() or abs(size.start() - change.start()) > 40:
+                continue
+            if word_start not in (size.start(), change.start()):
+                continue
+            bigger = 1 if size.group("big") else -1
+            if change.group("up") and change.group("up").lower().startswith("improv"):
+                return bigger * (-1 if lower_better else 1)
+            return bigger * (1 if change.group("up") else -1)
+    return None
+
+
+# Words that put an arm after them as the one a direction word is said of ("lower in the sham group").
+_AFTER_ARM = re.compile(r"\W+(?:\w+\W+){0,3}?(?:in|with|among|for|by|of|after|on|receiving|from)\W", re.IGNORECASE)
+
+
+def _subject(text: str, word_start: int, word_end: int, arms: _Arms) -> str | None:
+    """The arm a direction word is said of.
+
+    In order: the other side of "than <arm>" after the word; the subject of a "<arm> ... than
+    <arm>" before it; an arm named right after the word ("lower in the placebo group"); the
+    nearest arm named before it. ``None`` when no arm is named.
+    """
+    mentions = arms.mentions(text)
+    than = _THAN.search(text, word_start)
+    if than and than.start() - word_end < 80:
+        obj = next((side for pos, side in mentions if than.end() <= pos < than.end() + 40), None)
+        if obj:
+            return _other(obj)
+    than_before = None
+    for m in _THAN.finditer(text, 0, word_start):
+        than_before = m
+    if than_before:
+        obj = next((side for pos, side in mentions if than_before.end() <= pos < than_before.end() + 40), None)
+        subj = [side for pos, side in mentions if pos < than_before.start()]
+        if obj and subj and subj[-1] != obj:
+            return subj[-1]
+        if obj and not subj:
+            return _other(obj)
+    lead = _AFTER_ARM.match(text, word_end)
+    if lead:
+        after = next((side for pos, side in mentions if lead.end() - 1 <= pos < lead.end() + 25), None)
+        if after:
+            return after
+    before = [side for pos, side in mentions if pos < word_start]
+    return before[-1] if before else None
+
+
+def _other(side: str) -> str:
+    return "comparator" if side == "intervention" else "intervention"
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+
+def _float(text: str) -> float:
+    return float(re.sub(r"\s", "", text).replace("−", "-").replace("–", "-").replace("·", "."))
+
+
+def _numbers(clause: str) -> dict:
+    """Estimate, CI and p-value stated in a clause (the first of each)."""
+    out: dict = {}
+    est = _ESTIMATE.search(clause)
+    if est:
+        out["estimate"] = _float(est.group("est"))
+    ci = _CI.search(clause)
+    if ci:
+        out["ci_low"], out["ci_high"] = _float(ci.group("lo")), _float(ci.group("hi"))
+    p = _P_VALUE.search(clause)
+    if p:
+        op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}.get(p.group("op"), p.group("op"))
+        value = float(p.group("p").replace("·", "."))
+        out["p_value_text"] = f"{value:g}" if op == "=" else f"{op}{value:g}"
+        if op == "=":
+            out["p_value"] = value
+    return out
