@@ -12,7 +12,8 @@ __version__ = "0.1.0"
 
 from .dataset import load  # noqa: E402
 from .errors import EvidenceError  # noqa: E402
+from .infer import ResultStatement, infer_result  # noqa: E402
 from .medline import read_medline  # noqa: E402
 from .parse import read_pubmed  # noqa: E402
 
-__all__ = ["EvidenceError", "load", "read_medline", "read_pubmed", "__version__"]
+__all__ = ["EvidenceError", "ResultStatement", "infer_result", "load", "read_medline", "read_pubmed", "__version__"]

@@ -23,10 +23,13 @@ Measured on Evidence Inference 2.0 prompts (``benchmarks/bench_extract.py``).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+
+from .errors import InputError
 
 LABELS = ("increased", "decreased", "no_difference")
 ENGINE = "rules-v1"
@@ -68,8 +71,8 @@ class ResultStatement:
     p_value_text: str | None = None
 
     def to_dict(self) -> dict:
-        """The statement as a plain dict (for JSON)."""
-        return asdict(self)
+        """The statement as a plain dict (for JSON), marked as machine-extracted."""
+        return {**asdict(self), "machine_extracted": True}
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,7 @@ def _outcome_terms(outcome: str) -> list[str]:
 _NO_DIFFERENCE = re.compile(
     r"\bno (?:statistically |clinically )?significant(?:ly)?\b|\bnot (?:statistically |clinically )?significant(?:ly)?\b"
     r"|\bnon[-‐‑]?significant(?:ly)?\b|\binsignificant(?:ly)?\b"
+    r"|\bno (?:statistical|clinical|significant)(?: (?:or|and) (?:statistical|clinical|significant))? differences?\b"
     r"|\bno (?:significant |statistical |between[-‐‑ ]group |group |major |overall |other |further |additional )?"
     r"(?:difference|change|effect|improvement|increase|decrease|reduction|benefit|association|advantage)s?\b"
     r"|\b(?:did|does|do|was|were|is|are|could|can|and) not (?:significantly |statistically |substantially |appear to |seem to )?"
@@ -180,13 +184,22 @@ _NO_DIFFERENCE = re.compile(
 # A clause saying both arms changed alike: a within-group change, not a difference between arms.
 _BOTH_ARMS = re.compile(r"\b(?:in|for|with|across) (?:both|all|each of the) (?:\w+ )?(?:groups|arms|treatments|conditions)\b"
                         r"|\bboth groups\b|\bin each group\b", re.IGNORECASE)
+_WITHIN_ARM = re.compile(
+    r"\bthan (?:those |that |the values? |levels? )?(?:before|at baseline|pre-?treatment|prior to)|\bfrom baseline\b"
+    r"|\b(?:compared|relative) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before)|\bwithin (?:each|both|the two|the) groups?\b"
+    r"|\bin both groups\b|\bintra-?group\b|\bboth groups\b|\bin (?:each|either) group\b|\ball (?:groups|arms)\b"
+    r"|\bacross all participants\b",
+    re.IGNORECASE,
+)
+_BETWEEN_ARMS = re.compile(r"\bbetween (?:the )?(?:two |three |treatment |study )?(?:groups|arms)\b|\bthan (?:that|those) (?:of|in)\b"
+                           r"|\binter-?group\b|\bbetween-group\b", re.IGNORECASE)
 _SIGNIFICANT = re.compile(r"\bsignificant(?:ly)?\b|\bstatistically\b", re.IGNORECASE)
 
 # Direction words: +1 the value is higher, -1 lower; 0 says "better", 2 "worse", without saying which way.
 _UP = (r"increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
        r"augment\w*|boost\w*|prolong\w*|exceed\w*|accelerat\w*|delay\w*|extend\w*|superior")
 _DOWN = (r"decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
-         r"smaller|attenuat\w*|suppress\w*|inhibit\w*|prevent\w*|lessen\w*|alleviat\w*|reliev\w*|"
+         r"smaller|attenuat\w*|suppress\w*|inhibit\w*|prevent\w*|lessen\w*|alleviat\w*|reliev\w*|relief|"
          r"minimi[sz]\w*|slow\w*|shorten\w*|halv\w*|loss|lost|los(?:e|ing)|inferior")
 _DIRECTION_WORDS: tuple[tuple[re.Pattern, int], ...] = (
     (re.compile(r"\b(?:more|most|greater) (?:effective|efficacious|beneficial|successful)|\boutperform\w*|"
@@ -229,9 +242,10 @@ _ESTIMATE = re.compile(
 _THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|relative to|versus|vs\.?|over)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";|,?\s+\b(?:whereas|while|but|although|though|however|except)\b|\.\s", re.IGNORECASE)
 # A clause that only qualifies the one before ("..., but this was not significant").
+_CONCESSION = re.compile(r"\s*(?:although|though|while|whereas|despite)\b[^,;]*?(?=, )", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\W*(?:but|although|though|however|while)?,?\s*(?:this|these|that|it|they|such|both|"
-                        r"the (?:differences?|changes?|effects?|increases?|decreases?|reductions?|improvements?))\b",
-                        re.IGNORECASE)
+                        r"the (?:differences?|changes?|effects?|increases?|decreases?|reductions?|improvements?))\s+"
+                        r"(?:\w+\s+){0,2}?(?:was|were|is|are|did|does|failed|remained|not)\b", re.IGNORECASE)
 _CONTROL_WORDS = re.compile(r"\b(?:placebo|control\w*|usual care|standard care|sham|routine|conventional|vehicle|saline)\b",
                             re.IGNORECASE)
 _RESULT_SECTIONS = ("RESULT", "FINDING", "CONCLUSION", "INTERPRETATION", "OUTCOME")
@@ -274,27 +288,68 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         key=lambda t: (-t[0], t[1]),
     )
     best: tuple[float, _Sentence] | None = None
+    # A within-arm change ("lower than before treatment") decides only when no sentence of
+    # nearly the same relevance compares the arms.
+    within: tuple[float, _Sentence, tuple] | None = None
     for score, i in ranked:
-        if score <= 0.15:
+        if score <= 0.15 or (within and score < within[0] / 2):
             break
         sentence = sentences[i]
         best = best or (score, sentence)
         decided = _decide(sentence, outcome, outcome_terms, arms)
-        if decided is not None:
-            label, rule, confidence, clause = decided
-            numbers = _numbers(sentence.text[clause[0] : clause[1]])
-            return ResultStatement(label, sentence.text, sentence.start, sentence.end, f"{ENGINE}:{rule}",
-                                   round(confidence * min(1.0, 0.5 + score / 2), 3), **numbers)
+        if decided is None:
+            continue
+        if _is_within_arm(sentence.text[decided[3][0] : decided[3][1]], arms):
+            within = within or (score, sentence, decided)
+            continue
+        return _statement(sentence, score, decided)
+    if within:
+        return _statement(within[1], within[0], within[2], within_arm=True)
     if best is None:
         return ResultStatement(None, None, None, None, f"{ENGINE}:outcome_not_found", 0.0)
     sentence = best[1]
     return ResultStatement(None, sentence.text, sentence.start, sentence.end, f"{ENGINE}:no_result_stated", 0.0)
 
 
-def infer_results(prompts: Iterable[dict]) -> list[ResultStatement]:
-    """:func:`infer_result` over dicts with ``text``, ``intervention``, ``comparator``, ``outcome``."""
-    return [infer_result(p["text"], intervention=p["intervention"], comparator=p["comparator"], outcome=p["outcome"])
-            for p in prompts]
+def _statement(sentence: _Sentence, score: float, decided: tuple, within_arm: bool = False) -> ResultStatement:
+    label, rule, confidence, (start, end) = decided
+    if within_arm:
+        rule, confidence = rule + "_within_arm", confidence * 0.6
+    numbers = _numbers(sentence.text[start:end])
+    return ResultStatement(label, sentence.text, sentence.start, sentence.end, f"{ENGINE}:{rule}",
+                           round(confidence * min(1.0, 0.5 + score / 2), 3), **numbers)
+
+
+PROMPT_FIELDS = ("text", "intervention", "comparator", "outcome")
+
+
+def parse_prompt(line: str) -> dict:
+    """One JSON line of ``evidence infer`` input: an object with the four string fields
+    ``text``, ``intervention``, ``comparator`` and ``outcome`` (other fields are kept).
+
+    Raises
+    ------
+    InputError
+        The line is not a JSON object, or a field is missing, empty or not a string.
+    """
+    try:
+        prompt = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
+    if not isinstance(prompt, dict):
+        raise InputError(f"expected a JSON object with {', '.join(PROMPT_FIELDS)}, got {type(prompt).__name__}")
+    for name in PROMPT_FIELDS:
+        value = prompt.get(name)
+        if not isinstance(value, str) or not value.strip():
+            problem = "missing" if name not in prompt else "not a non-empty string"
+            raise InputError(f"field {name!r} is {problem}")
+    return prompt
+
+
+def infer_prompt(prompt: dict) -> ResultStatement:
+    """:func:`infer_result` for a dict with ``text``, ``intervention``, ``comparator``, ``outcome``."""
+    return infer_result(prompt["text"], intervention=prompt["intervention"], comparator=prompt["comparator"],
+                        outcome=prompt["outcome"])
 
 
 # --- step 1: which sentence -------------------------------------------------------------------
@@ -379,7 +434,11 @@ def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
     """The clause of a sentence that names the outcome: the piece between clause breaks
     ("whereas", "but", ";") holding most of the outcome's words, with a following piece that only
     qualifies it ("..., but this was not significant")."""
-    cuts = [0, *(m.start() for m in _CLAUSE_BREAK.finditer(text)), len(text)]
+    cuts = [0, *(m.start() for m in _CLAUSE_BREAK.finditer(text) if not _bracket_depth(text, m.start())), len(text)]
+    # "Although A may relieve pain, it brings no benefit": the concession ends at its comma.
+    concession = _CONCESSION.match(text)
+    if concession:
+        cuts = sorted({*cuts, concession.end()})
     pieces = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
     wanted = set(outcome_terms)
 
@@ -395,6 +454,19 @@ def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
             break
         end = piece[1]
     return start, end
+
+
+def _is_within_arm(clause: str, arms: _Arms) -> bool:
+    """Whether a clause reports change within the arms (against baseline) rather than between them."""
+    if not _WITHIN_ARM.search(clause) or _BETWEEN_ARMS.search(clause):
+        return False
+    return len({side for _, side in arms.mentions(clause)}) < 2
+
+
+def _bracket_depth(text: str, at: int) -> int:
+    """How many brackets are open at ``at``: a ";" inside "(95% CI ...; P = .03)" breaks no clause."""
+    head = text[:at]
+    return max(0, head.count("(") + head.count("[") - head.count(")") - head.count("]"))
 
 
 def _decide(sentence: _Sentence, outcome: str, outcome_terms: list[str],
@@ -472,7 +544,9 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
         if side:
             better = 1 if side == "intervention" else -1
             return (-better if _LOWER_IS_BETTER.search(outcome) else better), "favours_arm"
-    found = _direction_words(clause)
+    # Words of the outcome's own name ("pain relief", "effective rate") say nothing about direction.
+    own = set(_terms(outcome))
+    found = [f for f in _direction_words(clause) if _stem(clause[f[0] : f[1]].lower()) not in own]
     if not found:
         return None, "no_direction_word"
     # The direction word nearest the outcome's name speaks of it.
