@@ -211,9 +211,16 @@ _DIRECTION_WORDS: tuple[tuple[re.Pattern, int], ...] = (
 )
 # "a greater reduction", "weight loss was larger", "the decrease ... was smaller": a change said to
 # be bigger or smaller; the direction is the change's times the size's.
-_CHANGE = re.compile(rf"\b(?:(?P<up>increas\w*|gain\w*|rise|improv\w*)|(?P<down>decreas\w*|reduc\w*|loss|declin\w*|fall|drop\w*))\b",
-                     re.IGNORECASE)
-_SIZE = re.compile(r"\b(?:(?P<big>greater|more|larger|bigger|higher)|(?P<small>smaller|less|lesser|lower))\b", re.IGNORECASE)
+_CHANGE_NOUN = (r"(?:(?P<up>increases?|gains?|rises?|improvements?)|"
+                r"(?P<down>decreases?|reductions?|loss|losses|declines?|falls?|drops?))")
+_SIZE_WORD = r"(?:(?P<big>greater|more|larger|bigger|higher)|(?P<small>smaller|less|lesser|lower))"
+# "a greater reduction", "more pain relief", "the decrease ... was significantly greater".
+_SIZED_CHANGE = (
+    re.compile(rf"\b{_SIZE_WORD}\s+(?:[\w-]+\s+){{0,2}}?{_CHANGE_NOUN}\b", re.IGNORECASE),
+    re.compile(rf"\b{_CHANGE_NOUN}\b[^;,]{{0,60}}?\b(?:was|were|being)\s+(?:\w+\s+){{0,2}}?{_SIZE_WORD}\b", re.IGNORECASE),
+)
+# "more than 20%", "less than half": a quantity, not a comparison of arms.
+_QUANTITY = re.compile(r"\s+than\s+(?:[\d.,]+|half|twice|double|one|two|three)\b", re.IGNORECASE)
 _FAVOUR = re.compile(r"\b(?:in )?favou?r(?:ed|ing|s)?(?: of)?\b", re.IGNORECASE)
 # Outcomes whose lower values are better, so "improved" means "decreased".
 _LOWER_IS_BETTER = re.compile(
@@ -239,13 +246,15 @@ _ESTIMATE = re.compile(
     rf"\b(?:WMD|SMD|MD|RR|OR|HR|RD|IRR|ARR|effect size|(?i:mean difference|difference|risk ratio|relative risk|odds ratio|hazard ratio))"
     rf"\s*(?:\[[^\]]{{0,20}}\]|\([^)]{{0,20}}\))?\s*(?:=|:|of|was|,)?\s*(?P<est>{_NUMBER})"
 )
-_THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|relative to|versus|vs\.?|over)\b", re.IGNORECASE)
+# "versus" between two numbers ("23.5% versus 1.0%") compares values, not arms.
+_THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|relative to|versus|vs\.?|over)(?!\s*[-−–(\[]?\d)\b",
+                   re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";|,?\s+\b(?:whereas|while|but|although|though|however|except)\b|\.\s", re.IGNORECASE)
 # A clause that only qualifies the one before ("..., but this was not significant").
 _CONCESSION = re.compile(r"\s*(?:although|though|while|whereas|despite)\b[^,;]*?(?=, )", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\W*(?:but|although|though|however|while)?,?\s*(?:this|these|that|it|they|such|both|"
                         r"the (?:differences?|changes?|effects?|increases?|decreases?|reductions?|improvements?))\s+"
-                        r"(?:\w+\s+){0,2}?(?:was|were|is|are|did|does|failed|remained|not)\b", re.IGNORECASE)
+                        r"(?:\w+\s+){0,4}?(?:was|were|is|are|did|does|failed|remained|not)\b", re.IGNORECASE)
 _CONTROL_WORDS = re.compile(r"\b(?:placebo|control\w*|usual care|standard care|sham|routine|conventional|vehicle|saline)\b",
                             re.IGNORECASE)
 _RESULT_SECTIONS = ("RESULT", "FINDING", "CONCLUSION", "INTERPRETATION", "OUTCOME")
@@ -402,11 +411,14 @@ class _Arms:
         own_i, own_c = set(_terms(intervention)), set(_terms(comparator))
         # Words both arms share ("insulin" in "insulin glargine" vs "insulin detemir") name neither.
         self.words = {"intervention": own_i - own_c, "comparator": own_c - own_i}
-        # Abbreviations in brackets ("(CLR)") are strong names.
         self.control_like = bool(_CONTROL_WORDS.search(comparator)) and not _CONTROL_WORDS.search(intervention)
+        # Arms called by a letter or number ("group A", "Group 2") are found by that label.
+        self.labels = [(re.compile(rf"(?i:\bgroups?)\s+{re.escape(label)}\b|\b{re.escape(label)}\s+(?i:groups?)\b"), side)
+                       for side, arm in (("intervention", intervention), ("comparator", comparator))
+                       for label in _arm_labels(arm)]
 
     def mentions(self, text: str) -> list[tuple[int, str]]:
-        """(position, side) of every arm word in ``text``."""
+        """(position, side) of every arm word in ``text``, in order."""
         out = []
         lowered = text.lower()
         for m in _WORD.finditer(lowered):
@@ -418,7 +430,17 @@ class _Arms:
                     out.append((m.start(), _other(side) if negated else side))
             if self.control_like and _CONTROL_WORDS.fullmatch(m.group()):
                 out.append((m.start(), "comparator"))
-        return out
+        for pattern, side in self.labels:
+            out.extend((m.start(), side) for m in pattern.finditer(text))
+        return sorted(out)
+
+
+_ARM_LABEL = re.compile(r"(?i:\bgroups?)\s+([A-Z]|[IVX]{1,4}|\d{1,2})\b|\b([A-Z]|[IVX]{1,4}|\d{1,2})\s+(?i:group)\b")
+
+
+def _arm_labels(arm: str) -> set[str]:
+    """Letters or numbers an arm is called by in its description: "(group A)" gives {"A"}."""
+    return {m.group(1) or m.group(2) for m in _ARM_LABEL.finditer(arm)}
 
 
 def _outcome_position(text: str, outcome_terms: list[str]) -> int:
@@ -439,7 +461,9 @@ def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
     concession = _CONCESSION.match(text)
     if concession:
         cuts = sorted({*cuts, concession.end()})
-    pieces = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
+    # "; however," is one break, not two.
+    pieces = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if re.search(r"\w", text[cuts[i] : cuts[i + 1]])]
+    pieces = [(a, pieces[i + 1][0] if i + 1 < len(pieces) else len(text)) for i, (a, _) in enumerate(pieces)]
     wanted = set(outcome_terms)
 
     def hits(piece: tuple[int, int]) -> int:
@@ -458,7 +482,7 @@ def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
 
 def _is_within_arm(clause: str, arms: _Arms) -> bool:
     """Whether a clause reports change within the arms (against baseline) rather than between them."""
-    if not _WITHIN_ARM.search(clause) or _BETWEEN_ARMS.search(clause):
+    if not _WITHIN_ARM.search(clause) or _BETWEEN_ARMS.search(clause) or any(p.search(clause) for p in _SIZED_CHANGE):
         return False
     return len({side for _, side in arms.mentions(clause)}) < 2
 
@@ -530,7 +554,8 @@ def _significance(text: str, position: int) -> bool | None:
 
 def _direction_words(clause: str) -> list[tuple[int, int, int]]:
     """(start, end, kind) of direction words; a longer match hides the shorter ones inside it."""
-    found = [(m.start(), m.end(), kind) for pattern, kind in _DIRECTION_WORDS for m in pattern.finditer(clause)]
+    found = [(m.start(), m.end(), kind) for pattern, kind in _DIRECTION_WORDS for m in pattern.finditer(clause)
+             if not _QUANTITY.match(clause, m.end())]
     return [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g != f for g in found)]
 
 
@@ -568,18 +593,16 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
 
 def _sized_change(clause: str, word_start: int, lower_better: bool) -> int | None:
     """The direction of "a greater reduction" / "the increase was smaller" when the direction word
-    at ``word_start`` is part of such a pair, else None. A bigger improvement follows the outcome's
-    polarity."""
-    for change in _CHANGE.finditer(clause):
-        for size in _SIZE.finditer(clause):
-            if size.start() == change.start() or abs(size.start() - change.start()) > 40:
+    at ``word_start`` is part of such a phrase, else None. A bigger improvement follows the
+    outcome's polarity."""
+    for pattern in _SIZED_CHANGE:
+        for m in pattern.finditer(clause):
+            if not m.start() <= word_start < m.end():
                 continue
-            if word_start not in (size.start(), change.start()):
-                continue
-            bigger = 1 if size.group("big") else -1
-            if change.group("up") and change.group("up").lower().startswith("improv"):
+            bigger = 1 if m.group("big") else -1
+            if m.group("up") and m.group("up").lower().startswith("improv"):
                 return bigger * (-1 if lower_better else 1)
-            return bigger * (1 if change.group("up") else -1)
+            return bigger * (1 if m.group("up") else -1)
     return None
 
 
