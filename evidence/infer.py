@@ -401,6 +401,8 @@ def _relevance(sentence: _Sentence, outcome_terms: list[str], weights: dict[str,
 # --- step 2: what it says ---------------------------------------------------------------------
 
 
+# Against a control, "the intervention group" or "the treated patients" is the intervention arm.
+_ACTIVE_ARM = re.compile(r"(?:intervention|treatment|treated|experimental|study|active|verum)\s+(?:group|arm|patients|participants)\b")
 _NEGATED_ARM = re.compile(r"(?:\bnon[-‐‑ ]?|\bun|\bno |\bnot |\bwithout )$")
 
 
@@ -430,6 +432,8 @@ class _Arms:
                     out.append((m.start(), _other(side) if negated else side))
             if self.control_like and _CONTROL_WORDS.fullmatch(m.group()):
                 out.append((m.start(), "comparator"))
+            elif self.control_like and _ACTIVE_ARM.match(lowered, m.start()):
+                out.append((m.start(), "intervention"))
         for pattern, side in self.labels:
             out.extend((m.start(), side) for m in pattern.finditer(text))
         return sorted(out)
@@ -620,14 +624,14 @@ def _subject(text: str, word_start: int, word_end: int, arms: _Arms) -> str | No
     mentions = arms.mentions(text)
     than = _THAN.search(text, word_start)
     if than and than.start() - word_end < 80:
-        obj = next((side for pos, side in mentions if than.end() <= pos < than.end() + 40), None)
+        obj = _object_side(text, than.end(), mentions)
         if obj:
             return _other(obj)
     than_before = None
     for m in _THAN.finditer(text, 0, word_start):
         than_before = m
     if than_before:
-        obj = next((side for pos, side in mentions if than_before.end() <= pos < than_before.end() + 40), None)
+        obj = _object_side(text, than_before.end(), mentions)
         subj = [side for pos, side in mentions if pos < than_before.start()]
         if obj and subj and subj[-1] != obj:
             return subj[-1]
@@ -640,6 +644,17 @@ def _subject(text: str, word_start: int, word_end: int, arms: _Arms) -> str | No
             return after
     before = [side for pos, side in mentions if pos < word_start]
     return before[-1] if before else None
+
+
+def _object_side(text: str, start: int, mentions: list[tuple[int, str]]) -> str | None:
+    """The arm named just after "than"/"compared with": the one called a group ("the parents in the
+    control group") when there is one, else the first named."""
+    near = [(pos, side) for pos, side in mentions if start <= pos < start + 40]
+    grouped = [side for pos, side in near if _GROUP_NOUN.match(text, pos)]
+    return grouped[0] if grouped else (near[0][1] if near else None)
+
+
+_GROUP_NOUN = re.compile(r"[\w-]*\s+(?:group|arm|cohort)s?\b", re.IGNORECASE)
 
 
 def _other(side: str) -> str:
