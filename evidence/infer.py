@@ -97,7 +97,8 @@ def _sentences(text: str) -> list[_Sentence]:
     """Sentences with spans into ``text``; each carries the heading it sits under."""
     out: list[_Sentence] = []
     section = ""
-    for line in re.finditer(r"[^\n]+", text):
+    # A line break before a lower-case word is a hard wrap inside a paragraph, not a new block.
+    for line in re.finditer(r"[^\n]+(?:\n(?=[a-z])[^\n]+)*", text):
         start, end = line.start(), line.end()
         heading = _HEADING_LINE.fullmatch(line.group().strip())
         if heading:
@@ -177,6 +178,7 @@ _NO_DIFFERENCE = re.compile(
     r"|\b(?:similar|comparable|equivalent|unchanged|unaffected|identical|equally)\b|\bfailed to\b"
     r"|(?<![\w.])n\.?s\.?(?=[\s,;)\]]|$)|\bnot reach\b|\bas effective as\b|\bnon-?inferior\b"
     r"|\bwithout (?:any )?(?:significant |statistically )?(?:difference|change)"
+    r"|\bno (?:evidence|suggestion|indication|sign) (?:of|for) (?:a |any )?(?:further |additional |significant )?(?:difference|benefit|effect|advantage|superiority)"
     r"|^no\b[^.;]{0,80}\b(?:occurred|observed|reported|seen|found|detected|noted|recorded)\b"
     r"|\b(?:in|between) (?:either|neither) group\b|\bnone of the\b",
     re.IGNORECASE,
@@ -188,7 +190,7 @@ _WITHIN_ARM = re.compile(
     r"\bthan (?:those |that |the values? |levels? )?(?:before|at baseline|pre-?treatment|prior to)|\bfrom baseline\b"
     r"|\b(?:compared|relative) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before)|\bwithin (?:each|both|the two|the) groups?\b"
     r"|\bin both groups\b|\bintra-?group\b|\bboth groups\b|\bin (?:each|either) group\b|\ball (?:groups|arms)\b"
-    r"|\bacross all participants\b",
+    r"|\bacross all participants\b|\bfrom [-−]?\d[\d.]*\s*%?\s*to [-−]?\d",
     re.IGNORECASE,
 )
 _BETWEEN_ARMS = re.compile(r"\bbetween (?:the )?(?:two |three |treatment |study )?(?:groups|arms)\b|\bthan (?:that|those) (?:of|in)\b"
@@ -309,11 +311,20 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         if decided is None:
             continue
         if _is_within_arm(sentence.text[decided[3][0] : decided[3][1]], arms):
-            within = within or (score, sentence, decided)
+            within = within or (score, sentence, decided, i)
             continue
         return _statement(sentence, score, decided)
     if within:
-        return _statement(within[1], within[0], within[2], within_arm=True)
+        score, sentence, decided, i = within
+        # "X fell from 6 to 3 in one arm and from 6 to 4 in the other. The difference between the
+        # groups was not significant.": the next sentence compares the arms for the same outcome.
+        following = sentences[i + 1] if i + 1 < len(sentences) else None
+        if following is not None and _BETWEEN_ARMS.search(following.text):
+            between = _decide(following, outcome, [], arms)
+            if between is not None:
+                label, rule, confidence, span = between
+                return _statement(following, score, (label, rule + "_after_within_arm_change", confidence, span))
+        return _statement(sentence, score, decided, within_arm=True)
     if best is None:
         return ResultStatement(None, None, None, None, f"{ENGINE}:outcome_not_found", 0.0)
     sentence = best[1]
