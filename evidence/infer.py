@@ -23,6 +23,7 @@ Measured on Evidence Inference 2.0 prompts (``benchmarks/bench_extract.py``).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -142,6 +143,7 @@ _STOP = frozenset(
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     """A light stem, so "infections"/"infection" and "reduced"/"reduction" meet."""
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
@@ -293,9 +295,10 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     sentences = _sentences(abstract)
     outcome_terms = _outcome_terms(outcome)
     arms = _Arms(intervention, comparator)
-    weights = _weights(outcome_terms, sentences)
+    bags = [frozenset(_terms(s.text)) for s in sentences]
+    weights = _weights(outcome_terms, bags)
     ranked = sorted(
-        ((_relevance(s, outcome_terms, weights, arms), i) for i, s in enumerate(sentences)),
+        ((_relevance(s, bag, outcome_terms, weights, arms), i) for i, (s, bag) in enumerate(zip(sentences, bags))),
         key=lambda t: (-t[0], t[1]),
     )
     best: tuple[float, _Sentence] | None = None
@@ -375,19 +378,18 @@ def infer_prompt(prompt: dict) -> ResultStatement:
 # --- step 1: which sentence -------------------------------------------------------------------
 
 
-def _weights(outcome_terms: list[str], sentences: list[_Sentence]) -> dict[str, float]:
+def _weights(outcome_terms: list[str], bags: list[frozenset[str]]) -> dict[str, float]:
     """Rarer outcome words weigh more: "CD4" says more than "count" (idf over the abstract).
     Words the abstract never uses weigh nothing: they cannot tell its sentences apart."""
-    bags = [set(_terms(s.text)) for s in sentences]
     n = len(bags) or 1
     counts = {t: sum(t in b for b in bags) for t in set(outcome_terms)}
     return {t: math.log(1 + n / (1 + c)) + 0.5 if c else 0.0 for t, c in counts.items()}
 
 
-def _relevance(sentence: _Sentence, outcome_terms: list[str], weights: dict[str, float], arms: _Arms) -> float:
+def _relevance(sentence: _Sentence, words: frozenset[str], outcome_terms: list[str], weights: dict[str, float],
+               arms: _Arms) -> float:
     if not outcome_terms:
         return 0.0
-    words = set(_terms(sentence.text))
     present = sum(weights.values())
     if not present:
         return 0.0
