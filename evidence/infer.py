@@ -156,14 +156,37 @@ def _terms(text: str) -> list[str]:
     return [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and not w.isdigit()]
 
 
-def _outcome_terms(outcome: str) -> list[str]:
+def _outcome_terms(outcome: str, abstract: str) -> list[str]:
     """The outcome's words, plus the acronym of its content words ("Hospital Anxiety and
-    Depression Scale" also matches "HADS")."""
+    Depression Scale" also matches "HADS") and the abbreviations the abstract defines for them
+    ("visual analogue scale (VAS)" lets "VAS" stand for the outcome "100-mm visual analogue scale")."""
     terms = _terms(outcome)
-    initials = "".join(w[0] for w in _WORD.findall(outcome.lower()) if w not in _STOP and w not in ("and", "of"))
+    content = [w for w in _WORD.findall(outcome.lower()) if w not in _STOP and w not in ("and", "of") and w.isalpha()]
+    initials = "".join(w[0] for w in content)
     if len(initials) >= 3 and initials not in terms:
         terms.append(initials)
+    wanted = set(terms)
+    for abbreviation, expansion in _defined_abbreviations(abstract):
+        expanded = set(_terms(expansion))
+        if abbreviation not in wanted and expanded and len(expanded & wanted) * 2 >= len(expanded):
+            terms.append(abbreviation)
     return terms
+
+
+_ABBREVIATION = re.compile(r"\(([A-Za-z][A-Za-z0-9-]{1,9})\)")
+
+
+def _defined_abbreviations(abstract: str) -> list[tuple[str, str]]:
+    """(abbreviation, expansion) pairs defined as "words (ABBR)", where the initials of the words
+    just before the bracket spell the abbreviation's letters."""
+    out = []
+    for m in _ABBREVIATION.finditer(abstract):
+        letters = [c for c in m.group(1).lower() if c.isalpha()]
+        words = _WORD.findall(abstract[max(0, m.start() - 120) : m.start()].lower())
+        words = [w for w in words if w not in ("and", "of", "the", "in", "for", "to")]
+        if len(letters) >= 2 and len(words) >= len(letters) and [w[0] for w in words[-len(letters):]] == letters:
+            out.append((m.group(1).lower().replace("-", ""), " ".join(words[-len(letters):])))
+    return out
 
 
 # --- cues -------------------------------------------------------------------------------------
@@ -181,6 +204,7 @@ _NO_DIFFERENCE = re.compile(
     r"|(?<![\w.])n\.?s\.?(?=[\s,;)\]]|$)|\bnot reach\b|\bas effective as\b|\bnon-?inferior\b"
     r"|\bwithout (?:any )?(?:significant |statistically )?(?:difference|change)"
     r"|\bno (?:evidence|suggestion|indication|sign) (?:of|for) (?:a |any )?(?:further |additional |significant )?(?:difference|benefit|effect|advantage|superiority)"
+    r"|\b(?:did|does|do|could|was|were) not (?:reveal|show|find|demonstrate|detect|yield|produce|observe)\b[^.;]{0,50}\b(?:differences?|effects?|changes?|benefits?|advantages?)\b"
     r"|^no\b[^.;]{0,80}\b(?:occurred|observed|reported|seen|found|detected|noted|recorded)\b"
     r"|\b(?:in|between) (?:either|neither) group\b|\bnone of the\b",
     re.IGNORECASE,
@@ -200,9 +224,9 @@ _BETWEEN_ARMS = re.compile(r"\bbetween (?:the )?(?:two |three |treatment |study 
 _SIGNIFICANT = re.compile(r"\bsignificant(?:ly)?\b|\bstatistically\b", re.IGNORECASE)
 
 # Direction words: +1 the value is higher, -1 lower; 0 says "better", 2 "worse", without saying which way.
-_UP = (r"increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
+_UP = (r"(?<=significantly )high|increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
        r"augment\w*|boost\w*|prolong\w*|exceed\w*|accelerat\w*|delay\w*|extend\w*|superior")
-_DOWN = (r"decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
+_DOWN = (r"(?<=significantly )low|decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
          r"smaller|attenuat\w*|suppress\w*|inhibit\w*|prevent\w*|lessen\w*|alleviat\w*|reliev\w*|relief|"
          r"minimi[sz]\w*|slow\w*|shorten\w*|halv\w*|loss|lost|los(?:e|ing)|inferior")
 _DIRECTION_WORDS: tuple[tuple[re.Pattern, int], ...] = (
@@ -293,7 +317,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     ('decreased', 'Pain fell')
     """
     sentences = _sentences(abstract)
-    outcome_terms = _outcome_terms(outcome)
+    outcome_terms = _outcome_terms(outcome, abstract)
     arms = _Arms(intervention, comparator)
     bags = [frozenset(_terms(s.text)) for s in sentences]
     weights = _weights(outcome_terms, bags)
