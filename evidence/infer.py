@@ -552,6 +552,11 @@ def _decide(sentence: _Sentence, outcome: str, outcome_terms: list[str],
     if _NO_DIFFERENCE.search(clause):
         return "no_difference", "no_difference_words", 0.85, (start, end)
     sign, rule = _direction_of(clause, text, start, outcome, position, arms)
+    if sign is None and significance:
+        # "operative time was 15.1 min in group B and 32.5 min in group A (P = 0.02)"
+        values = _arm_values(clause, arms)
+        if len(values) == 2 and values["intervention"] != values["comparator"]:
+            sign, rule = (1 if values["intervention"] > values["comparator"] else -1), "arm_values"
     if sign is None:
         return None
     if _BOTH_ARMS.search(clause) and not _THAN.search(clause):
@@ -562,6 +567,25 @@ def _decide(sentence: _Sentence, outcome: str, outcome_terms: list[str],
         # A direction without any sign of a test is weaker evidence, but still the report.
         return label, rule + "_untested", 0.55, (start, end)
     return label, rule, 0.8, (start, end)
+
+
+_VALUE_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?[^\d;]{0,25}?(?:was|were|of|:|=|,)\s*(?P<v>\d+(?:\.\d+)?)(?![\d.])")
+_VALUE_BEFORE_ARM = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s*%?(?:\s*±\s*[\d.]+)?\s*(?:\([^)]{0,30}\)\s*)?"
+                               r"(?:in|for|with|among|of)\s+(?:the\s+|those\s+|patients\s+|subjects\s+)*$")
+
+
+def _arm_values(clause: str, arms: _Arms) -> dict[str, float]:
+    """The first value stated for each arm in a clause ("32.5 in group A", "group B was 15.1")."""
+    values: dict[str, float] = {}
+    for pos, side in arms.mentions(clause):
+        if side in values:
+            continue
+        before = _VALUE_BEFORE_ARM.search(clause, max(0, pos - 60), pos)
+        after = _VALUE_AFTER_ARM.match(clause, pos)
+        found = before or after
+        if found:
+            values[side] = float(found.group("v"))
+    return values
 
 
 def _significance(text: str, position: int) -> bool | None:
