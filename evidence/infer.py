@@ -279,7 +279,10 @@ _THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|re
                    re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r";|,?\s+\b(?:whereas|while|but|although|though|however|except)\b|\.\s", re.IGNORECASE)
 # A clause that only qualifies the one before ("..., but this was not significant").
-_CONCESSION = re.compile(r"\s*(?:although|though|while|whereas|despite)\b[^,;]*?(?=, )", re.IGNORECASE)
+# The concession ends at the comma before the main clause's subject ("Although X was higher on
+# day 7, 10 and 12, these differences ..."), else at its first comma.
+_CONCESSION = re.compile(r"\s*(?:although|though|while|whereas|despite)\b(?:[^;]*?(?=, (?:this|these|those|it|they|there|"
+                         r"we|the|such|no|both|a|an|its|their)\b)|[^,;]*?(?=, ))", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\W*(?:but|although|though|however|while)?,?\s*(?:this|these|that|it|they|such|both|"
                         r"the (?:differences?|changes?|effects?|increases?|decreases?|reductions?|improvements?))\s+"
                         r"(?:\w+\s+){0,4}?(?:was|were|is|are|did|does|failed|remained|not)\b", re.IGNORECASE)
@@ -542,9 +545,7 @@ def _decide(sentence: _Sentence, outcome: str, outcome_terms: list[str],
     clause = text[start:end]
     position = _outcome_position(clause, outcome_terms)
     significance = _significance(clause, position)
-    if significance is None and end < len(text) and not _P_VALUE.search(text, end):
-        pass
-    elif significance is None and end < len(text):
+    if significance is None and _P_VALUE.search(text, end):
         # The p-value often closes the sentence, after the clause break.
         significance = _significance(text[end:], 0)
     if significance is False:
@@ -559,7 +560,7 @@ def _decide(sentence: _Sentence, outcome: str, outcome_terms: list[str],
             sign, rule = (1 if values["intervention"] > values["comparator"] else -1), "arm_values"
     if sign is None:
         return None
-    if _BOTH_ARMS.search(clause) and not _THAN.search(clause):
+    if _BOTH_ARMS.search(clause) and not _THAN.search(clause) and not any(p.search(clause) for p in _SIZED_CHANGE):
         # "reduced significantly in both groups": each arm changed; no difference between them is stated.
         return "no_difference", "change_in_both_arms", 0.6, (start, end)
     label = "increased" if sign > 0 else "decreased"
