@@ -250,6 +250,13 @@ _SIZED_CHANGE = (
 # "more than 20%", "less than half": a quantity, not a comparison of arms.
 _QUANTITY = re.compile(r"\s+than\s+(?:[\d.,]+|half|twice|double|one|two|three)\b", re.IGNORECASE)
 _FAVOUR = re.compile(r"\b(?:in )?favou?r(?:ed|ing|s)?(?: of)?\b", re.IGNORECASE)
+# Outcomes whose higher values are better; checked first, so "progression-free survival" is one.
+_HIGHER_IS_BETTER = re.compile(
+    r"\b(?:surviv\w*|free|quality|QO?L|satisfaction|success\w*|cure\w*|response\w*|remission|adherence|knowledge|"
+    r"heal\w*|union|abstinence|function\w*|strength|mobility|range of motion|ROM|well-?being|efficacy|effective\w*|"
+    r"recovery|relief|improvement|performance|accuracy|compliance|activity|flexibility|endurance|tolerance)\b",
+    re.IGNORECASE,
+)
 # Outcomes whose lower values are better, so "improved" means "decreased".
 _LOWER_IS_BETTER = re.compile(
     r"\b(?:pain\w*|ache|depress\w*|anxiety|stress|mortality|death\w*|died|dying|morbidity|symptom\w*|failure\w*|"
@@ -634,7 +641,7 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
                     None)
         if side:
             better = 1 if side == "intervention" else -1
-            return (-better if _LOWER_IS_BETTER.search(outcome) else better), "favours_arm"
+            return (-better if _lower_is_better(outcome) else better), "favours_arm"
     # Words of the outcome's own name ("pain relief", "effective rate") say nothing about direction.
     own = set(_terms(outcome))
     found = [f for f in _direction_words(clause) if _stem(clause[f[0] : f[1]].lower()) not in own]
@@ -644,8 +651,8 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
     word_start, word_end, kind = min(found, key=lambda f: (abs(f[0] - position) if position >= 0 else f[0], f[0]))
     rule = "direction_word"
     sign = kind
-    lower_better = bool(_LOWER_IS_BETTER.search(outcome))
-    sized = _sized_change(clause, word_start, lower_better)
+    lower_better = _lower_is_better(outcome)
+    sized = _sized_change(clause, word_start, lower_better, own)
     if sized is not None:
         sign, rule = sized, "sized_change"
     elif kind in (0, 2):
@@ -657,13 +664,19 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
     return sign, rule
 
 
-def _sized_change(clause: str, word_start: int, lower_better: bool) -> int | None:
+def _lower_is_better(outcome: str) -> bool:
+    """Whether lower values of an outcome are better, from its words (higher-is-better words win)."""
+    return not _HIGHER_IS_BETTER.search(outcome) and bool(_LOWER_IS_BETTER.search(outcome))
+
+
+def _sized_change(clause: str, word_start: int, lower_better: bool, own: set[str]) -> int | None:
     """The direction of "a greater reduction" / "the increase was smaller" when the direction word
     at ``word_start`` is part of such a phrase, else None. A bigger improvement follows the
     outcome's polarity."""
     for pattern in _SIZED_CHANGE:
         for m in pattern.finditer(clause):
-            if not m.start() <= word_start < m.end():
+            # In "fecal fat loss was higher", the loss is the outcome's name, not a change.
+            if not m.start() <= word_start < m.end() or _stem((m.group("up") or m.group("down")).lower()) in own:
                 continue
             bigger = 1 if m.group("big") else -1
             if m.group("up") and m.group("up").lower().startswith("improv"):
