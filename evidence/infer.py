@@ -221,6 +221,13 @@ _WITHIN_ARM = re.compile(
 )
 _BETWEEN_ARMS = re.compile(r"\bbetween (?:the )?(?:two |three |treatment |study )?(?:groups|arms)\b|\bthan (?:that|those) (?:of|in)\b"
                            r"|\binter-?group\b|\bbetween-group\b", re.IGNORECASE)
+_BASELINE_COMPARISON = re.compile(
+    r"\bat baseline\b|\bbaseline (?:characteristics|values?|scores?|levels?|means?|data|measurements?|demographics)\b"
+    r"|\bthe baseline mean\b|\bbefore (?:the )?(?:treatment|intervention|randomi[sz]ation)\b", re.IGNORECASE)
+# "significant" said positively: not "not significant", "non-significant", "no significant".
+_POSITIVE_SIGNIFICANT = re.compile(
+    r"(?<!not )(?<!no )(?<!non-)(?<!non)\b(?:(?:statistically|highly|clinically) significant(?:ly)?|"
+    r"(?<!statistically )(?<!highly )(?<!clinically )significant(?:ly)?)\b", re.IGNORECASE)
 _SIGNIFICANT = re.compile(r"\bsignificant(?:ly)?\b|\bstatistically\b", re.IGNORECASE)
 
 # Direction words: +1 the value is higher, -1 lower; 0 says "better", 2 "worse", without saying which way.
@@ -555,9 +562,12 @@ def _decide(sentence: _Sentence, outcome: str, outcome_terms: list[str],
     if significance is None and _P_VALUE.search(text, end):
         # The p-value often closes the sentence, after the clause break.
         significance = _significance(text[end:], 0)
+    if (significance is False or _NO_DIFFERENCE.search(clause)) and _BASELINE_COMPARISON.search(clause):
+        return None  # arms alike at baseline: a check of randomisation, not a result
     if significance is False:
         return "no_difference", "statistics_not_significant", 0.85, (start, end)
-    if _NO_DIFFERENCE.search(clause):
+    no_difference = _NO_DIFFERENCE.search(clause)
+    if no_difference and not _nearer_significant(clause, position, no_difference):
         return "no_difference", "no_difference_words", 0.85, (start, end)
     sign, rule = _direction_of(clause, text, start, outcome, position, arms)
     if sign is None and significance:
@@ -594,6 +604,15 @@ def _arm_values(clause: str, arms: _Arms) -> dict[str, float]:
         if found:
             values[side] = float(found.group("v"))
     return values
+
+
+def _nearer_significant(clause: str, position: int, no_difference: re.Match) -> bool:
+    """Whether a word of significance stands nearer the outcome than the words of no difference
+    ("a non-significant fall in X, which translated into a significant fall in Y")."""
+    if position < 0:
+        return False
+    gap = abs(no_difference.start() - position)
+    return any(abs(m.start() - position) < gap for m in _POSITIVE_SIGNIFICANT.finditer(clause))
 
 
 def _significance(text: str, position: int) -> bool | None:
