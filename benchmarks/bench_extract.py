@@ -108,11 +108,11 @@ def main() -> None:
         for name, held in (("held-out", True), ("dev", False)):
             pairs = [(p, r) for p, r in zip(prompts, results) if p["heldout"] is held]
             scores = f1_scores([p["gold"] for p, _ in pairs], [r.label for _, r in pairs])
-            print(_line(name, scores, len(pairs)))
+            unanswered = sum(r.label is None for _, r in pairs)
+            print(_line(name, scores, len(pairs)) + f"  no answer {unanswered}")
         dev = [(p, r) for p, r in zip(prompts, results) if not p["heldout"]]
         found = sum(_span_overlap(p, r.sentence) for p, r in dev)
-        unanswered = sum(r.label is None for _, r in dev)
-        print(f"dev: deciding sentence is the annotators' evidence in {found}/{len(dev)}; no answer for {unanswered}")
+        print(f"dev: deciding sentence is the annotators' evidence in {found}/{len(dev)}")
         rules = Counter((r.rule, r.label == p["gold"]) for p, r in dev)
         for rule in sorted({rule for rule, _ in rules}):
             print(f"   {rule:<55} right {rules[(rule, True)]:>4}  wrong {rules[(rule, False)]:>4}")

@@ -206,7 +206,8 @@ _NO_DIFFERENCE = re.compile(
     r"|\bno (?:evidence|suggestion|indication|sign) (?:of|for) (?:a |any )?(?:further |additional |significant )?(?:difference|benefit|effect|advantage|superiority)"
     r"|\b(?:did|does|do|could|was|were) not (?:reveal|show|find|demonstrate|detect|yield|produce|observe)\b[^.;]{0,50}\b(?:differences?|effects?|changes?|benefits?|advantages?)\b"
     r"|^no\b[^.;]{0,80}\b(?:occurred|observed|reported|seen|found|detected|noted|recorded)\b"
-    r"|\b(?:in|between) (?:either|neither) group\b|\bnone of the\b",
+    r"|\b(?:in|between) (?:either|neither) group\b|\bnone of the\b|\bneither\b[^.;]{0,80}\bnor\b"
+    r"|\btrends? (?:was|were|toward|towards|to)\b|\btended to\b",
     re.IGNORECASE,
 )
 # A clause saying both arms changed alike: a within-group change, not a difference between arms.
@@ -221,6 +222,8 @@ _WITHIN_ARM = re.compile(
 )
 _BETWEEN_ARMS = re.compile(r"\bbetween (?:the )?(?:two |three |treatment |study )?(?:groups|arms)\b|\bthan (?:that|those) (?:of|in)\b"
                            r"|\binter-?group\b|\bbetween-group\b", re.IGNORECASE)
+_AIM = re.compile(r"\bhypothes[ie]s|\bhypothesi[sz]ed\b|\bwe (?:aimed|sought|evaluated|investigated|assessed|examined|compared)\b"
+                  r"|\b(?:was|were|is) designed to\b|\b(?:the )?(?:aim|purpose|objective)s? (?:of|was|were|is)\b", re.IGNORECASE)
 _BASELINE_COMPARISON = re.compile(
     r"\bat baseline\b|\bbaseline (?:characteristics|values?|scores?|levels?|means?|data|measurements?|demographics)\b"
     r"|\bthe baseline mean\b|\bbefore (?:the )?(?:treatment|intervention|randomi[sz]ation)\b", re.IGNORECASE)
@@ -562,6 +565,8 @@ def _decide(sentence: _Sentence, outcome: str, outcome_terms: list[str],
     if significance is None and _P_VALUE.search(text, end):
         # The p-value often closes the sentence, after the clause break.
         significance = _significance(text[end:], 0)
+    if _AIM.search(text):
+        return None  # a hypothesis or an aim, not a result
     if (significance is False or _NO_DIFFERENCE.search(clause)) and _BASELINE_COMPARISON.search(clause):
         return None  # arms alike at baseline: a check of randomisation, not a result
     if significance is False:
