@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import evidence
 from evidence.cli import cli
 from evidence.errors import InputError
-from evidence.infer import LABELS, parse_prompt
+from evidence.infer import LABELS, parse_prompt, primary_outcome
 
 PATTERNS = Path(__file__).parent / "fixtures" / "infer" / "patterns.jsonl"
 
@@ -148,3 +148,19 @@ def test_held_out_evidence_inference_prompts_reach_the_floor(peer_data):
     predicted = [evidence.infer_result(p["text"], intervention=p["intervention"], comparator=p["comparator"],
                                        outcome=p["outcome"]).label for p in held]
     assert f1_scores([p["gold"] for p in held], predicted)["macro"] >= 0.70
+
+
+@pytest.mark.parametrize("abstract, named", [
+    ("METHODS: The primary outcome was leg pain VAS at 4 weeks. Secondary outcomes were ODI and SF-36.",
+     "leg pain VAS at 4 weeks"),
+    ("Main outcome measures Primary: Oswestry disability index. Secondary: leg pain VAS.", "Oswestry disability index"),
+    ("METHODS: 50 adults took part. Leg pain (0-100 mm VAS) over four weeks was the primary outcome; back pain was secondary.",
+     "Leg pain (0-100 mm VAS) over four weeks"),
+    ("Primary endpoint: ODI at 12 weeks; secondary endpoints: VAS.", "ODI at 12 weeks"),
+    ("RESULTS: Pain fell in both groups.", None),
+])
+def test_primary_outcome_is_read_with_its_time_point(abstract, named):
+    found = primary_outcome(abstract)
+    assert (found.text if found else None) == named
+    if found:
+        assert abstract[found.start : found.end] == found.text
