@@ -760,6 +760,9 @@ def _sized_change(clause: str, word_start: int, lower_better: bool, own: set[str
 _AFTER_ARM = re.compile(r"\W+(?:\w+\W+){0,3}?(?:in|with|among|for|by|of|after|on|receiving|from)\W", re.IGNORECASE)
 
 
+_TRANSITIVE = re.compile(r"(?:outperform|exceed|surpass|beat)\w*", re.IGNORECASE)
+
+
 def _subject(text: str, word_start: int, word_end: int, arms: _Arms) -> str | None:
     """The arm a direction word is said of.
 
@@ -787,7 +790,8 @@ def _subject(text: str, word_start: int, word_end: int, arms: _Arms) -> str | No
     if lead:
         after = next((side for pos, side in mentions if lead.end() - 1 <= pos < lead.end() + 25), None)
         if after:
-            return after
+            # "A outperformed those receiving B": the arm after a transitive verb is its object.
+            return _other(after) if _TRANSITIVE.match(text, word_start) else after
     before = [side for pos, side in mentions if pos < word_start]
     return before[-1] if before else None
 
