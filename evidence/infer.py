@@ -224,9 +224,8 @@ _BETWEEN_ARMS = re.compile(r"\bbetween (?:the )?(?:two |three |treatment |study 
                            r"|\binter-?group\b|\bbetween-group\b", re.IGNORECASE)
 _AIM = re.compile(r"\bhypothes[ie]s|\bhypothesi[sz]ed\b|\bwe (?:aimed|sought|evaluated|investigated|assessed|examined|compared)\b"
                   r"|\b(?:was|were|is) designed to\b|\b(?:the )?(?:aim|purpose|objective)s? (?:of|was|were|is)\b", re.IGNORECASE)
-_BASELINE_COMPARISON = re.compile(
-    r"\bat baseline\b|\bbaseline (?:characteristics|values?|scores?|levels?|means?|data|measurements?|demographics)\b"
-    r"|\bthe baseline mean\b|\bbefore (?:the )?(?:treatment|intervention|randomi[sz]ation)\b", re.IGNORECASE)
+_BASELINE_COMPARISON = re.compile(r"(?<!from )(?<!over )(?<!to )\bbaseline\b"
+                                  r"|\bbefore (?:the )?(?:treatment|intervention|randomi[sz]ation)\b", re.IGNORECASE)
 # "significant" said positively: not "not significant", "non-significant", "no significant".
 _POSITIVE_SIGNIFICANT = re.compile(
     r"(?<!not )(?<!no )(?<!non-)(?<!non)\b(?:(?:statistically|highly|clinically) significant(?:ly)?|"
@@ -640,7 +639,7 @@ def _decide(sentence: _Sentence, outcome: str, outcome_terms: list[str],
 
 
 _VALUE_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?[^\d;]{0,25}?(?:was|were|of|:|=|,)\s*(?P<v>\d+(?:\.\d+)?)(?![\d.])")
-_VALUE_BEFORE_ARM = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s*%?(?:\s*±\s*[\d.]+)?\s*(?:\([^)]{0,30}\)\s*)?"
+_VALUE_BEFORE_ARM = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zμ/]{1,12}\b)?(?:\s*±\s*[\d.]+)?\s*(?:\([^)]{0,30}\)\s*)?"
                                r"(?:in|for|with|among|of)\s+(?:the\s+|those\s+|patients\s+|subjects\s+)*$")
 
 
