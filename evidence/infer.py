@@ -31,6 +31,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from .errors import InputError
+from .text import Sentence
+from .text import _split_block as split_block  # the sentence splitter spans everywhere rest on
 
 LABELS = ("increased", "decreased", "no_difference")
 ENGINE = "rules-v1"
@@ -76,27 +78,16 @@ class ResultStatement:
         return {**asdict(self), "machine_extracted": True}
 
 
-@dataclass(frozen=True)
-class _Sentence:
-    start: int
-    end: int
-    text: str
-    section: str
-
-
 # --- sentences --------------------------------------------------------------------------------
 
 # A heading on its own line ("ABSTRACT.RESULTS:", "TITLE:") or leading a paragraph ("RESULTS: ").
 _HEADING_LINE = re.compile(r"(?:ABSTRACT\.)?([A-Z][A-Z &/,()-]{1,60}):+\s*$")
 _HEADING_LEAD = re.compile(r"(?:ABSTRACT\.)?([A-Z][A-Z &/,-]{2,60}):\s+")
-_BOUNDARY = re.compile(r"[.?!](?=\s+[\"'(\[]?[A-Z0-9])")
-_NO_BREAK = re.compile(r"(?:\b(?:vs|v|et al|e\.g|i\.e|approx|ca|cf|Fig|No|Dr|St|resp|min|max|mo|yr|wk)|\b[A-Z])\.$",
-                       re.IGNORECASE)
 
 
-def _sentences(text: str) -> list[_Sentence]:
+def _sentences(text: str) -> list[Sentence]:
     """Sentences with spans into ``text``; each carries the heading it sits under."""
-    out: list[_Sentence] = []
+    out: list[Sentence] = []
     section = ""
     # A line break before a lower-case word is a hard wrap inside a paragraph, not a new block.
     for line in re.finditer(r"[^\n]+(?:\n(?=[a-z])[^\n]+)*", text):
@@ -108,26 +99,8 @@ def _sentences(text: str) -> list[_Sentence]:
         lead = _HEADING_LEAD.match(text, start, end)
         if lead:
             section, start = lead.group(1).strip(), lead.end()
-        cursor = start
-        for m in _BOUNDARY.finditer(text, start, end):
-            piece = text[cursor : m.end()]
-            # A full stop inside brackets or after an abbreviation does not end a sentence.
-            if piece.count("(") + piece.count("[") > piece.count(")") + piece.count("]"):
-                continue
-            if _NO_BREAK.search(text, max(cursor, m.end() - 8), m.end()):
-                continue
-            out.extend(_trimmed(text, cursor, m.end(), section))
-            cursor = m.end()
-        out.extend(_trimmed(text, cursor, end, section))
+        out.extend(split_block(text, start, end, section))
     return out
-
-
-def _trimmed(text: str, start: int, end: int, section: str) -> list[_Sentence]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return [_Sentence(start, end, text[start:end], section)] if end > start else []
 
 
 # --- words ------------------------------------------------------------------------------------
@@ -344,10 +317,10 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         ((_relevance(s, bag, outcome_terms, weights, arms), i) for i, (s, bag) in enumerate(zip(sentences, bags))),
         key=lambda t: (-t[0], t[1]),
     )
-    best: tuple[float, _Sentence] | None = None
+    best: tuple[float, Sentence] | None = None
     # A within-arm change ("lower than before treatment") decides only when no sentence of
     # nearly the same relevance compares the arms.
-    within: tuple[float, _Sentence, tuple] | None = None
+    within: tuple[float, Sentence, tuple] | None = None
     for score, i in ranked:
         if score <= 0.15 or (within and score < within[0] / 2):
             break
@@ -377,7 +350,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     return ResultStatement(None, sentence.text, sentence.start, sentence.end, f"{ENGINE}:no_result_stated", 0.0)
 
 
-def _statement(sentence: _Sentence, score: float, decided: tuple, within_arm: bool = False) -> ResultStatement:
+def _statement(sentence: Sentence, score: float, decided: tuple, within_arm: bool = False) -> ResultStatement:
     label, rule, confidence, (start, end) = decided
     if within_arm:
         rule, confidence = rule + "_within_arm", confidence * 0.6
@@ -476,7 +449,7 @@ def _weights(outcome_terms: list[str], bags: list[frozenset[str]]) -> dict[str, 
     return {t: math.log(1 + n / (1 + c)) + 0.5 if c else 0.0 for t, c in counts.items()}
 
 
-def _relevance(sentence: _Sentence, words: frozenset[str], outcome_terms: list[str], weights: dict[str, float],
+def _relevance(sentence: Sentence, words: frozenset[str], outcome_terms: list[str], weights: dict[str, float],
                arms: _Arms) -> float:
     if not outcome_terms:
         return 0.0
@@ -489,7 +462,7 @@ def _relevance(sentence: _Sentence, words: frozenset[str], outcome_terms: list[s
     score = sum(w for t, w in weights.items() if t in words) / present * (0.5 + 0.5 * coverage)
     if score == 0:
         return 0.0
-    section = sentence.section.upper()
+    section = (sentence.section or "").upper()
     if any(k in section for k in _RESULT_SECTIONS):
         score += 0.15
     elif any(k in section for k in _NON_RESULT_SECTIONS):
@@ -600,7 +573,7 @@ def _bracket_depth(text: str, at: int) -> int:
     return max(0, head.count("(") + head.count("[") - head.count(")") - head.count("]"))
 
 
-def _decide(sentence: _Sentence, outcome: str, outcome_terms: list[str],
+def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str],
             arms: _Arms) -> tuple[str, str, float, tuple[int, int]] | None:
     """(label, rule, confidence, clause span) for a sentence, or None when it states no result."""
     text = sentence.text
