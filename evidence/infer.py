@@ -35,6 +35,7 @@ from .text import Sentence
 from .text import _split_block as split_block  # the sentence splitter spans everywhere rest on
 
 LABELS = ("increased", "decreased", "no_difference")
+_UNTESTED_MARGIN = 0.3  # relevance a tested statement may give up to win over an untested one
 ENGINE = "rules-v1"
 
 
@@ -321,6 +322,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     # A within-arm change ("lower than before treatment") decides only when no sentence of
     # nearly the same relevance compares the arms.
     within: tuple[float, Sentence, tuple] | None = None
+    untested: tuple[float, Sentence, tuple] | None = None
     for score, i in ranked:
         if score <= 0.15 or (within and score < within[0] / 2):
             break
@@ -332,7 +334,16 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         if _is_within_arm(sentence.text[decided[3][0] : decided[3][1]], arms):
             within = within or (score, sentence, decided, i)
             continue
+        if decided[1].endswith("_untested"):
+            # A direction with no test behind it (often a conclusion) yields to a tested
+            # statement about the outcome of nearly the same relevance.
+            untested = untested or (score, sentence, decided)
+            continue
+        if untested and score < untested[0] - _UNTESTED_MARGIN:
+            break
         return _statement(sentence, score, decided)
+    if untested:
+        return _statement(untested[1], untested[0], untested[2])
     if within:
         score, sentence, decided, i = within
         # "X fell from 6 to 3 in one arm and from 6 to 4 in the other. The difference between the
