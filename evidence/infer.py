@@ -478,8 +478,9 @@ def _relevance(sentence: Sentence, words: frozenset[str], outcome_terms: list[st
         score += 0.15
     elif any(k in section for k in _NON_RESULT_SECTIONS):
         score -= 0.3
-    if arms.mentions(sentence.text):
-        score += 0.1
+    # Naming an arm, and better both, marks a comparison between them.
+    sides = {side for _, side in arms.mentions(sentence.text)}
+    score += 0.05 + 0.05 * len(sides) if sides else 0.0
     if _P_VALUE.search(sentence.text) or _SIGNIFICANT.search(sentence.text) or _NO_DIFFERENCE.search(sentence.text):
         score += 0.1
     return score
