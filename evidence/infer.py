@@ -524,7 +524,18 @@ class _Arms:
                 out.append((m.start(), "intervention"))
         for pattern, side in self.labels:
             out.extend((m.start(), side) for m in pattern.finditer(text))
-        return sorted(out)
+        return _modifiers_win(sorted(out), lowered)
+
+
+def _modifiers_win(mentions: list[tuple[int, str]], text: str) -> list[tuple[int, str]]:
+    """In "sham acupuncture", the first word names the arm: a word of the other arm right after
+    it, in the same phrase, is dropped."""
+    out: list[tuple[int, str]] = []
+    for pos, side in mentions:
+        if out and out[-1][1] != side and re.fullmatch(r"[a-z0-9]+[\s-]{1,2}", text[out[-1][0] : pos]):
+            continue
+        out.append((pos, side))
+    return out
 
 
 _ARM_LABEL = re.compile(r"(?i:\bgroups?)\s+([A-Z]|[IVX]{1,4}|\d{1,2})\b|\b([A-Z]|[IVX]{1,4}|\d{1,2})\s+(?i:group)\b")

@@ -164,3 +164,11 @@ def test_primary_outcome_is_read_with_its_time_point(abstract, named):
     assert (found.text if found else None) == named
     if found:
         assert abstract[found.start : found.end] == found.text
+
+
+@pytest.mark.parametrize("first, second, label", [("acupuncture", "sham acupuncture", "decreased"),
+                                                  ("sham acupuncture", "acupuncture", "increased")])
+def test_a_modifier_names_the_arm_sham_acupuncture_is_not_acupuncture(first, second, label):
+    text = f"RESULTS: Leg pain was lower in the {first} group than in the {second} group (P = 0.01)."
+    result = evidence.infer_result(text, intervention="acupuncture", comparator="sham acupuncture", outcome="leg pain")
+    assert result.label == label
