@@ -194,7 +194,7 @@ _WITHIN_ARM = re.compile(
     r"|\bacross all participants\b|\bfrom [-−]?\d[\d.]*\s*%?\s*to [-−]?\d",
     re.IGNORECASE,
 )
-_BETWEEN_ARMS = re.compile(r"\bbetween (?:the )?(?:two |three |treatment |study )?(?:groups|arms)\b|\bthan (?:that|those) (?:of|in)\b"
+_BETWEEN_ARMS = re.compile(r"\bbetween (?:them|(?:the )?(?:two |three |treatment |study )?(?:groups|arms))\b|\bthan (?:that|those) (?:of|in)\b"
                            r"|\binter-?group\b|\bbetween-group\b", re.IGNORECASE)
 _AIM = re.compile(r"\bhypothes[ie]s|\bhypothesi[sz]ed\b|\bwe (?:aimed|sought|evaluated|investigated|assessed|examined|compared)\b"
                   r"|\b(?:was|were|is) designed to\b|\b(?:the )?(?:aim|purpose|objective)s? (?:of|was|were|is)\b", re.IGNORECASE)
@@ -208,15 +208,15 @@ _SIGNIFICANT = re.compile(r"\bsignificant(?:ly)?\b|\bstatistically\b", re.IGNORE
 
 # Direction words: +1 the value is higher, -1 lower; 0 says "better", 2 "worse", without saying which way.
 _UP = (r"(?<=significantly )high|increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
-       r"augment\w*|boost\w*|prolong\w*|exceed\w*|accelerat\w*|delay\w*|extend\w*|superior")
+       r"augment\w*|boost\w*|prolong\w*|exceed\w*|accelerat\w*|delay\w*|extend\w*")
 _DOWN = (r"(?<=significantly )low|decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
          r"smaller|attenuat\w*|suppress\w*|inhibit\w*|prevent\w*|lessen\w*|alleviat\w*|reliev\w*|relief|"
-         r"minimi[sz]\w*|slow\w*|shorten\w*|halv\w*|loss|lost|los(?:e|ing)|inferior")
+         r"minimi[sz]\w*|slow\w*|shorten\w*|halv\w*|loss|lost|los(?:e|ing)")
 _DIRECTION_WORDS: tuple[tuple[re.Pattern, int], ...] = (
     (re.compile(r"\b(?:more|most|greater) (?:effective|efficacious|beneficial|successful)|\boutperform\w*|"
-                r"\b(?:improv\w*|better|benefi\w*|effective|efficacious|ameliorat\w*)\b", re.IGNORECASE), 0),
+                r"\b(?:improv\w*|better|benefi\w*|effective|efficacious|ameliorat\w*|superior)\b", re.IGNORECASE), 0),
     (re.compile(r"\b(?:less|least) (?:effective|efficacious|beneficial|successful)|\b(?:worse\w*|deteriorat\w*|impair\w*|"
-                r"poor\w*)\b", re.IGNORECASE), 2),
+                r"poor\w*|inferior)\b", re.IGNORECASE), 2),
     (re.compile(rf"\b(?:{_UP})\b", re.IGNORECASE), 1),
     (re.compile(rf"\b(?:{_DOWN})\b", re.IGNORECASE), -1),
 )
@@ -284,7 +284,8 @@ _NON_RESULT_SECTIONS = ("BACKGROUND", "INTRODUCTION", "OBJECTIVE", "AIM", "PURPO
 _ALPHA = 0.05
 
 
-def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: str) -> ResultStatement:
+def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: str,
+                 lower_is_better: bool | None = None) -> ResultStatement:
     """What an abstract reports for ``outcome``, ``intervention`` against ``comparator``.
 
     Parameters
@@ -294,6 +295,9 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         are recognised, as on their own line or leading a paragraph.
     intervention, comparator, outcome:
         Short descriptions, in the abstract's own words where possible.
+    lower_is_better:
+        The outcome's polarity, used to read words that only say better or worse ("improved");
+        when ``None`` it is guessed from the outcome's words (pain, mortality: lower is better).
 
     Returns
     -------
@@ -312,6 +316,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     sentences = _sentences(abstract)
     outcome_terms = _outcome_terms(outcome, abstract)
     arms = _Arms(intervention, comparator)
+    lower_better = _lower_is_better(outcome) if lower_is_better is None else lower_is_better
     bags = [frozenset(_terms(s.text)) for s in sentences]
     weights = _weights(outcome_terms, bags)
     ranked = sorted(
@@ -328,10 +333,12 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
             break
         sentence = sentences[i]
         best = best or (score, sentence)
-        decided = _decide(sentence, outcome, outcome_terms, arms)
+        decided = _decide(sentence, outcome, outcome_terms, arms, lower_better)
         if decided is None:
             continue
-        if _is_within_arm(sentence.text[decided[3][0] : decided[3][1]], arms):
+        # "improved in both groups and did not differ (P = 0.35)" compares the arms after all.
+        changed = decided[0] != "no_difference" or decided[1] == "change_in_both_arms"
+        if changed and _is_within_arm(sentence.text[decided[3][0] : decided[3][1]], arms):
             within = within or (score, sentence, decided, i)
             continue
         if decided[1].endswith("_untested"):
@@ -350,7 +357,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         # groups was not significant.": the next sentence compares the arms for the same outcome.
         following = sentences[i + 1] if i + 1 < len(sentences) else None
         if following is not None and _BETWEEN_ARMS.search(following.text):
-            between = _decide(following, outcome, [], arms)
+            between = _decide(following, outcome, [], arms, lower_better)
             if between is not None:
                 label, rule, confidence, span = between
                 return _statement(following, score, (label, rule + "_after_within_arm_change", confidence, span))
@@ -368,6 +375,48 @@ def _statement(sentence: Sentence, score: float, decided: tuple, within_arm: boo
     numbers = _numbers(sentence.text[start:end])
     return ResultStatement(label, sentence.text, sentence.start, sentence.end, f"{ENGINE}:{rule}",
                            round(confidence * min(1.0, 0.5 + score / 2), 3), **numbers)
+
+
+def finding_direction(sentence: str, outcome_start: int, outcome_end: int, arms: list[tuple[int, int, str]],
+                      intervention: str | None, comparator: str | None, lower_is_better: bool | None) -> str | None:
+    """A finding's ``direction`` (``evidence.schema.DIRECTIONS``) for one outcome in one sentence.
+
+    This is :func:`infer_result` read through the outcome's polarity: with lower scores better
+    (pain), a ``decreased`` outcome favours acupuncture.
+
+    Parameters
+    ----------
+    sentence:
+        The sentence.
+    outcome_start, outcome_end:
+        Where the outcome is named in it.
+    arms:
+        ``(start, end, side)`` of the arms named in it (``side`` "intervention" or "comparator"),
+        as the topic's vocabulary finds them; the words found name the arms for the engine.
+    intervention, comparator:
+        The study's acupuncture form and comparator class, used when the sentence names no arm
+        of that side.
+    lower_is_better:
+        The outcome's polarity from the topic; ``None`` when unknown.
+
+    Returns
+    -------
+    str or None
+        ``"favours_acupuncture"``, ``"favours_comparator"``, ``"no_difference"``, or ``None`` when
+        the sentence does not say, says only how each arm changed, or the polarity is unknown.
+    """
+    names = {side: " ".join(sentence[a:b] for a, b, s in arms if s == side) for side in ("intervention", "comparator")}
+    result = infer_result(sentence, intervention=names["intervention"] or (intervention or "acupuncture").replace("_", " "),
+                          comparator=names["comparator"] or (comparator or "control").replace("_", " "),
+                          outcome=sentence[outcome_start:outcome_end], lower_is_better=lower_is_better)
+    if result.label is None or result.rule.endswith("_within_arm"):
+        return None  # a change within each arm says nothing about which did better
+    if result.label == "no_difference":
+        return "no_difference"
+    if lower_is_better is None or not (comparator or names["comparator"]):
+        # Without a comparator arm (two forms of acupuncture, say), "favours" has no other side.
+        return None
+    return "favours_acupuncture" if (result.label == "decreased") == lower_is_better else "favours_comparator"
 
 
 @dataclass(frozen=True)
@@ -596,8 +645,8 @@ def _bracket_depth(text: str, at: int) -> int:
     return max(0, head.count("(") + head.count("[") - head.count(")") - head.count("]"))
 
 
-def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str],
-            arms: _Arms) -> tuple[str, str, float, tuple[int, int]] | None:
+def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: _Arms,
+            lower_better: bool) -> tuple[str, str, float, tuple[int, int]] | None:
     """(label, rule, confidence, clause span) for a sentence, or None when it states no result."""
     text = sentence.text
     start, end = _clause(text, outcome_terms)
@@ -616,7 +665,7 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str],
     no_difference = _NO_DIFFERENCE.search(clause)
     if no_difference and not _nearer_significant(clause, position, no_difference):
         return "no_difference", "no_difference_words", 0.85, (start, end)
-    sign, rule = _direction_of(clause, text, start, outcome, position, arms)
+    sign, rule = _direction_of(clause, text, start, outcome, position, arms, lower_better)
     if sign is None and significance:
         # "operative time was 15.1 min in group B and 32.5 min in group A (P = 0.02)"
         values = _arm_values(clause, arms)
@@ -699,7 +748,7 @@ def _direction_words(clause: str) -> list[tuple[int, int, int]]:
 
 
 def _direction_of(clause: str, text: str, offset: int, outcome: str, position: int,
-                  arms: _Arms) -> tuple[int | None, str]:
+                  arms: _Arms, lower_better: bool) -> tuple[int | None, str]:
     """+1/-1 for the intervention's value against the comparator's, from the clause's words."""
     favour = _FAVOUR.search(clause)
     if favour:
@@ -707,7 +756,7 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
                     None)
         if side:
             better = 1 if side == "intervention" else -1
-            return (-better if _lower_is_better(outcome) else better), "favours_arm"
+            return (-better if lower_better else better), "favours_arm"
     # Words of the outcome's own name ("pain relief", "effective rate") say nothing about direction.
     own = set(_terms(outcome))
     found = [f for f in _direction_words(clause) if _stem(clause[f[0] : f[1]].lower()) not in own]
@@ -717,7 +766,6 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
     word_start, word_end, kind = min(found, key=lambda f: (abs(f[0] - position) if position >= 0 else f[0], f[0]))
     rule = "direction_word"
     sign = kind
-    lower_better = _lower_is_better(outcome)
     sized = _sized_change(clause, word_start, lower_better, own)
     if sized is not None:
         sign, rule = sized, "sized_change"

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import evidence
 from evidence.cli import cli
 from evidence.errors import InputError
-from evidence.infer import LABELS, parse_prompt, primary_outcome
+from evidence.infer import LABELS, finding_direction, parse_prompt, primary_outcome
 
 PATTERNS = Path(__file__).parent / "fixtures" / "infer" / "patterns.jsonl"
 
@@ -172,3 +172,36 @@ def test_a_modifier_names_the_arm_sham_acupuncture_is_not_acupuncture(first, sec
     text = f"RESULTS: Leg pain was lower in the {first} group than in the {second} group (P = 0.01)."
     result = evidence.infer_result(text, intervention="acupuncture", comparator="sham acupuncture", outcome="leg pain")
     assert result.label == label
+
+
+def test_a_stated_polarity_reads_improvement_of_a_disability_score_as_a_decrease():
+    text = "RESULTS: At 3 months, RMDQ improved more with acupuncture than with usual care (MD -2.4, 95% CI -4.0 to -0.8)."
+    guessed = evidence.infer_result(text, intervention="acupuncture", comparator="usual care", outcome="RMDQ")
+    stated = evidence.infer_result(text, intervention="acupuncture", comparator="usual care", outcome="RMDQ",
+                                   lower_is_better=True)
+    assert (guessed.label, stated.label) == ("increased", "decreased")
+
+
+def _arms_in(sentence: str, *names: tuple[str, str]) -> list[tuple[int, int, str]]:
+    return [(sentence.index(word), sentence.index(word) + len(word), side) for word, side in names]
+
+
+def test_finding_direction_reads_the_label_through_the_topic_polarity():
+    s = "Leg pain VAS was lower in the electroacupuncture group than in the injection group (P = 0.03)."
+    arms = _arms_in(s, ("electroacupuncture", "intervention"), ("injection", "comparator"))
+    start = s.index("Leg pain VAS")
+    end = start + len("Leg pain VAS")
+    assert finding_direction(s, start, end, arms, "electroacupuncture", "epidural_steroid_injection", True) == "favours_acupuncture"
+    assert finding_direction(s, start, end, arms, "electroacupuncture", "epidural_steroid_injection", False) == "favours_comparator"
+    assert finding_direction(s, start, end, arms, "electroacupuncture", "epidural_steroid_injection", None) is None
+
+
+def test_finding_direction_has_no_favoured_side_without_a_comparator_or_between_arms():
+    two_forms = "The cure rate was higher with warm needling than with conventional acupuncture (RR 1.45, 95% CI 1.27 to 1.66)."
+    arms = _arms_in(two_forms, ("warm needling", "intervention"), ("acupuncture", "intervention"))
+    assert finding_direction(two_forms, 4, 13, arms, "warm_needle", None, False) is None
+    within = "Leg pain fell from 6.1 to 3.2 in the acupuncture group (P < 0.01)."
+    arms = _arms_in(within, ("acupuncture", "intervention"))
+    assert finding_direction(within, 0, 8, arms, "manual", "sham", True) is None
+    alike = "ODI at 6 months was similar in both groups (P = 0.41)."
+    assert finding_direction(alike, 0, 3, [], "manual", "sham", True) == "no_difference"
