@@ -1,0 +1,44 @@
+"""A study's main result: the primary outcome at the primary time point its abstract names."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evidence import schema
+from evidence.extract import extract_findings
+from evidence.main_result import mark_main_results, primary_time_weeks
+
+SECONDARY_FIRST = (
+    "METHODS: Sixty adults with sciatica were randomised to electroacupuncture or sham electroacupuncture. "
+    "The primary outcome was leg pain VAS at 4 weeks.\n\n"
+    "RESULTS: ODI did not differ between groups (P = 0.40). At 2 weeks, leg pain VAS did not differ between groups "
+    "(P = 0.30). At 4 weeks, leg pain VAS was lower in the electroacupuncture group than in the sham group "
+    "(MD -1.1, 95% CI -1.9 to -0.3; P = 0.01)."
+)
+NO_PRIMARY = "RESULTS: At 4 weeks, leg pain VAS was lower with electroacupuncture than with sham (P = 0.02)."
+
+
+def _articles(*records: tuple[str, str, str]) -> pd.DataFrame:
+    return schema.conform(pd.DataFrame([{"pmid": p, "title": t, "abstract": a, "record_type": "article", "source": "test"}
+                                        for p, t, a in records]), schema.ARTICLES)
+
+
+def test_the_primary_outcome_at_its_time_point_is_the_main_result(topic):
+    articles = _articles(("99000201", "Electroacupuncture or sham for sciatica", SECONDARY_FIRST),
+                         ("99000202", "Electroacupuncture or sham for sciatica", NO_PRIMARY))
+    findings = mark_main_results(extract_findings({"articles": articles}, topic), articles, topic)
+    first = findings[findings["pmid"] == "99000201"]
+    main = first[first["main_result"].fillna(False)]
+    assert list(zip(main["outcome"], main["timepoint"], main["direction"])) == [("leg_pain_vas", "4 weeks", "favours_acupuncture")]
+    # The secondary outcome and the earlier time point, both reported first, are not the main result.
+    others = first[~first["main_result"].fillna(False)]
+    assert set(zip(others["outcome"], others["direction"])) == {("odi", "no_difference"), ("leg_pain_vas", "no_difference")}
+    assert others["main_result"].notna().all()
+    assert findings.loc[findings["pmid"] == "99000202", "main_result"].isna().all()
+    assert schema.validate(schema.conform(findings, schema.FINDINGS), schema.FINDINGS) == []
+
+
+def test_primary_time_points_are_read_in_weeks():
+    assert primary_time_weeks("leg pain VAS at 4 weeks") == {4.0}
+    assert primary_time_weeks("ODI at week 12 and at 6-month follow-up") == {12.0, 26.0}
+    assert primary_time_weeks("leg pain intensity") == set()
