@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 import evidence
@@ -205,3 +207,18 @@ def test_finding_direction_has_no_favoured_side_without_a_comparator_or_between_
     assert finding_direction(within, 0, 8, arms, "manual", "sham", True) is None
     alike = "ODI at 6 months was similar in both groups (P = 0.41)."
     assert finding_direction(alike, 0, 3, [], "manual", "sham", True) == "no_difference"
+
+
+_PIECES = ["RESULTS:", "ABSTRACT.RESULTS:\n", "\n", "\n\n", " ", ".", ";", ",", "(", ")", "P = 0.03", "p>0.05", "95% CI -1.2 to 0.4",
+           "leg pain", "was lower", "did not differ", "than", "in the sham group", "acupuncture", "group A", "vs.",
+           "no significant difference", "Although", "both groups", "from 6.1 to 3.2", "(VAS)", "improved", "−", "±"]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=12), max_size=30).map("".join))
+def test_any_text_gives_a_statement_whose_span_quotes_the_abstract(text):
+    result = evidence.infer_result(text, intervention="acupuncture", comparator="sham", outcome="leg pain")
+    assert result.label in (*LABELS, None)
+    if result.sentence is not None:
+        assert text[result.start : result.end] == result.sentence
+    assert 0.0 <= result.confidence <= 1.0
