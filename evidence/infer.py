@@ -596,12 +596,14 @@ def _arm_labels(arm: str) -> set[str]:
 
 
 def _outcome_position(text: str, outcome_terms: list[str]) -> int:
-    """Where the outcome is named in a text (its first word found), or -1."""
+    """Where the outcome is named in a text, or -1: the outcome word that starts the stretch of
+    60 characters holding most of the outcome's words ("one-year survival" is not the "one-year"
+    of "one-year recurrence")."""
     wanted = set(outcome_terms)
-    for m in _WORD.finditer(text.lower()):
-        if _stem(m.group()) in wanted:
-            return m.start()
-    return -1
+    hits = [(m.start(), _stem(m.group())) for m in _WORD.finditer(text.lower()) if _stem(m.group()) in wanted]
+    if not hits:
+        return -1
+    return max(hits, key=lambda h: (len({t for p, t in hits if h[0] <= p < h[0] + 60}), -h[0]))[0]
 
 
 def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
@@ -668,7 +670,7 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: _A
     sign, rule = _direction_of(clause, text, start, outcome, position, arms, lower_better)
     if sign is None and significance:
         # "operative time was 15.1 min in group B and 32.5 min in group A (P = 0.02)"
-        values = _arm_values(clause, arms)
+        values = _arm_values(clause, arms, position)
         if len(values) == 2 and values["intervention"] != values["comparator"]:
             sign, rule = (1 if values["intervention"] > values["comparator"] else -1), "arm_values"
     if sign is None:
@@ -688,10 +690,27 @@ _VALUE_BEFORE_ARM = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zμ/]{1,12}\b
                                r"(?:in|for|with|among|of)\s+(?:the\s+|those\s+|patients\s+|subjects\s+)*$")
 
 
-def _arm_values(clause: str, arms: _Arms) -> dict[str, float]:
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+# A stated value: not part of a word or a range ("one-year", "2-5").
+_BARE_NUMBER = re.compile(r"(?<![\w.±-])(\d+(?:\.\d+)?)(?![\w.-]|\s*±)")
+
+
+def _arm_values(clause: str, arms: _Arms, position: int) -> dict[str, float]:
     """The first value stated for each arm in a clause ("32.5 in group A", "group B was 15.1")."""
     values: dict[str, float] = {}
-    for pos, side in arms.mentions(clause):
+    mentions = arms.mentions(clause)
+    respectively = _RESPECTIVELY.search(clause, max(position, 0))
+    if respectively and mentions:
+        # "53% and 87% in patients given A and B, respectively": the values stated for the
+        # outcome, in the order the arms are named.
+        stated = clause[max(position, 0) : respectively.start()]
+        stated = stated[: next((pos for pos, _ in mentions if pos >= max(position, 0)), len(clause)) - max(position, 0)]
+        verb = list(re.finditer(r"\b(?:was|were|of|had|reached)\b", stated))
+        numbers = _BARE_NUMBER.findall(stated[verb[-1].end() :] if verb else stated)
+        order = list(dict.fromkeys(side for _, side in mentions))
+        if len(numbers) == 2 and len(order) == 2:
+            return {order[0]: float(numbers[0]), order[1]: float(numbers[1])}
+    for pos, side in mentions:
         if side in values:
             continue
         before = _VALUE_BEFORE_ARM.search(clause, max(0, pos - 60), pos)
