@@ -705,8 +705,8 @@ def _arm_values(clause: str, arms: _Arms, position: int) -> dict[str, float]:
         # outcome, in the order the arms are named.
         stated = clause[max(position, 0) : respectively.start()]
         stated = stated[: next((pos for pos, _ in mentions if pos >= max(position, 0)), len(clause)) - max(position, 0)]
-        verb = list(re.finditer(r"\b(?:was|were|of|had|reached)\b", stated))
-        numbers = _BARE_NUMBER.findall(stated[verb[-1].end() :] if verb else stated)
+        verb = re.search(r"\b(?:was|were|of|had|reached)\b", stated)
+        numbers = _BARE_NUMBER.findall(stated[verb.end() :] if verb else stated)[:2]
         order = list(dict.fromkeys(side for _, side in mentions))
         if len(numbers) == 2 and len(order) == 2:
             return {order[0]: float(numbers[0]), order[1]: float(numbers[1])}
