@@ -548,8 +548,11 @@ class _Arms:
 
     def __init__(self, intervention: str, comparator: str):
         own_i, own_c = set(_terms(intervention)), set(_terms(comparator))
-        # Words both arms share ("insulin" in "insulin glargine" vs "insulin detemir") name neither.
-        self.words = {"intervention": own_i - own_c, "comparator": own_c - own_i}
+        # Words both arms share ("insulin" in "insulin glargine" vs "insulin detemir") name neither,
+        # unless they are all an arm has: "acupuncture" against "sham acupuncture" is named by its
+        # own word where no modifier of the other arm stands before it.
+        self.words = {"intervention": own_i - own_c or (own_i if _modified(comparator, own_c - own_i) else set()),
+                      "comparator": own_c - own_i or (own_c if _modified(intervention, own_i - own_c) else set())}
         self.control_like = bool(_CONTROL_WORDS.search(comparator)) and not _CONTROL_WORDS.search(intervention)
         # Arms called by a letter or number ("group A", "Group 2") are found by that label.
         self.labels = [(re.compile(rf"(?i:\bgroups?)\s+{re.escape(label)}\b|\b{re.escape(label)}\s+(?i:groups?)\b"), side)
@@ -573,17 +576,29 @@ class _Arms:
                 out.append((m.start(), "intervention"))
         for pattern, side in self.labels:
             out.extend((m.start(), side) for m in pattern.finditer(text))
-        return _modifiers_win(sorted(out), lowered)
+        return _modifiers_win(sorted(set(out)), lowered)
+
+
+def _modified(arm: str, distinct: set[str]) -> bool:
+    """Whether an arm is the other arm's words under a sham-like modifier ("sham acupuncture"
+    against "acupuncture"), so that the other arm is named by its shared words alone."""
+    terms = _terms(arm)
+    return len(terms) > 1 and terms[0] in distinct and bool(_SHAM_LIKE.fullmatch(terms[0]))
+
+
+_SHAM_LIKE = re.compile(r"sham|placebo|minimal|superficial|mock|simulat\w*|fake|non|pseudo")
 
 
 def _modifiers_win(mentions: list[tuple[int, str]], text: str) -> list[tuple[int, str]]:
-    """In "sham acupuncture", the first word names the arm: a word of the other arm right after
-    it, in the same phrase, is dropped."""
+    """One mention per run of adjacent arm words, with the side of its first word: in "sham
+    acupuncture group" the modifier names the arm, and "off-pump surgery" is one arm."""
     out: list[tuple[int, str]] = []
+    previous = -1
     for pos, side in mentions:
-        if out and out[-1][1] != side and re.fullmatch(r"[a-z0-9]+[\s-]{1,2}", text[out[-1][0] : pos]):
-            continue
-        out.append((pos, side))
+        adjacent = previous >= 0 and re.fullmatch(r"[a-z0-9]+[\s-]{1,2}", text[previous:pos])
+        previous = pos
+        if not adjacent:
+            out.append((pos, side))
     return out
 
 
@@ -706,7 +721,8 @@ def _arm_values(clause: str, arms: _Arms, position: int) -> dict[str, float]:
         stated = clause[max(position, 0) : respectively.start()]
         stated = stated[: next((pos for pos, _ in mentions if pos >= max(position, 0)), len(clause)) - max(position, 0)]
         verb = re.search(r"\b(?:was|were|of|had|reached)\b", stated)
-        numbers = _BARE_NUMBER.findall(stated[verb.end() :] if verb else stated)[:2]
+        # Intervals in brackets ("2.30 (1.86-2.57)") are not the values.
+        numbers = _BARE_NUMBER.findall(re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", stated[verb.end() :] if verb else stated))[:2]
         order = list(dict.fromkeys(side for _, side in mentions))
         if len(numbers) == 2 and len(order) == 2:
             return {order[0]: float(numbers[0]), order[1]: float(numbers[1])}
@@ -781,8 +797,15 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
     found = [f for f in _direction_words(clause) if _stem(clause[f[0] : f[1]].lower()) not in own]
     if not found:
         return None, "no_direction_word"
-    # The direction word nearest the outcome's name speaks of it.
-    word_start, word_end, kind = min(found, key=lambda f: (abs(f[0] - position) if position >= 0 else f[0], f[0]))
+    # The direction word nearest the outcome's name speaks of it, unless a coordination ("..., and
+    # increased HDL") stands between them.
+    def distance(f: tuple[int, int, int]) -> tuple[int, int]:
+        if position < 0:
+            return f[0], f[0]
+        between = clause[min(f[1], position) : max(f[0], position)]
+        return abs(f[0] - position) + (200 if _COORDINATION.search(between) else 0), f[0]
+
+    word_start, word_end, kind = min(found, key=distance)
     rule = "direction_word"
     sign = kind
     sized = _sized_change(clause, word_start, lower_better, own)
@@ -791,6 +814,13 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
     elif kind in (0, 2):
         sign = (-1 if lower_better else 1) * (1 if kind == 0 else -1)
         rule = "better_word_with_polarity"
+    if _CHANGE_VERB.fullmatch(clause, word_start, word_end):
+        # "decreased 30.8 mm in the acupuncture group and 14.9 mm in the sham group": both arms
+        # changed; the one that changed more is the intervention's side or not.
+        amounts = _arm_values(clause[word_end:], arms, 0)
+        if len(amounts) == 2 and amounts["intervention"] != amounts["comparator"]:
+            more = 1 if amounts["intervention"] > amounts["comparator"] else -1
+            return sign * more, "change_size_per_arm"
     side = _subject(text, offset + word_start, offset + word_end, arms)
     if side == "comparator":
         return -sign, rule + "_of_comparator"
@@ -822,6 +852,8 @@ def _sized_change(clause: str, word_start: int, lower_better: bool, own: set[str
 _AFTER_ARM = re.compile(r"\W+(?:\w+\W+){0,3}?(?:in|with|among|for|by|of|after|on|receiving|from)\W", re.IGNORECASE)
 
 
+_COORDINATION = re.compile(r",\s+(?:and|but|while|whereas)\b|;", re.IGNORECASE)
+_CHANGE_VERB = re.compile(r"(?:increas|decreas|reduc|improv|declin|dropp|fell|rose)\w*", re.IGNORECASE)
 _TRANSITIVE = re.compile(r"(?:outperform|exceed|surpass|beat)\w*", re.IGNORECASE)
 
 
