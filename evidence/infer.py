@@ -18,18 +18,19 @@ The engine is made of rules, in two steps:
    arm ("lower in the placebo group than in the drug group"), and read through the outcome's
    polarity where the word only says better or worse ("improved" pain is a decrease).
 
-Measured on Evidence Inference 2.0 prompts (``benchmarks/bench_extract.py``).
+The words the rules read live in ``evidence.result_cues``; where a sentence names each arm is
+``evidence.arms``. Measured on Evidence Inference 2.0 prompts (``benchmarks/bench_extract.py``).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from . import result_cues as cues
+from .arms import Arms, other_side
 from .errors import InputError
 from .text import Sentence
 from .text import _split_block as split_block  # the sentence splitter spans everywhere rest on
@@ -104,183 +105,7 @@ def _sentences(text: str) -> list[Sentence]:
     return out
 
 
-# --- words ------------------------------------------------------------------------------------
 
-_STOP = frozenset(
-    "a an the of in on at to for with without and or by from vs versus than as is was were be been "
-    "group groups arm arms patients patient subjects participants mg kg g ml day days daily dose doses "
-    "week weeks month months after before during between each per other who which that this these those "
-    "their its all any both only plus alone receiving received given treated treatment using use level "
-    "levels rate rates score scores mean total number change changes".split()
-)
-# Hyphenated words count as their parts: "LDL-cholesterol" meets "LDL cholesterol".
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _stem(word: str) -> str:
-    """A light stem, so "infections"/"infection" and "reduced"/"reduction" meet."""
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def _terms(text: str) -> list[str]:
-    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and not w.isdigit()]
-
-
-def _outcome_terms(outcome: str, abstract: str) -> list[str]:
-    """The outcome's words, plus the acronym of its content words ("Hospital Anxiety and
-    Depression Scale" also matches "HADS") and the abbreviations the abstract defines for them
-    ("visual analogue scale (VAS)" lets "VAS" stand for the outcome "100-mm visual analogue scale")."""
-    terms = _terms(outcome)
-    content = [w for w in _WORD.findall(outcome.lower()) if w not in _STOP and w not in ("and", "of") and w.isalpha()]
-    initials = "".join(w[0] for w in content)
-    if len(initials) >= 3 and initials not in terms:
-        terms.append(initials)
-    wanted = set(terms)
-    for abbreviation, expansion in _defined_abbreviations(abstract):
-        expanded = set(_terms(expansion))
-        if abbreviation not in wanted and expanded and len(expanded & wanted) * 2 >= len(expanded):
-            terms.append(abbreviation)
-    return terms
-
-
-_ABBREVIATION = re.compile(r"\(([A-Za-z][A-Za-z0-9-]{1,9})\)")
-
-
-def _defined_abbreviations(abstract: str) -> list[tuple[str, str]]:
-    """(abbreviation, expansion) pairs defined as "words (ABBR)", where the initials of the words
-    just before the bracket spell the abbreviation's letters."""
-    out = []
-    for m in _ABBREVIATION.finditer(abstract):
-        letters = [c for c in m.group(1).lower() if c.isalpha()]
-        words = _WORD.findall(abstract[max(0, m.start() - 120) : m.start()].lower())
-        words = [w for w in words if w not in ("and", "of", "the", "in", "for", "to")]
-        if len(letters) >= 2 and len(words) >= len(letters) and [w[0] for w in words[-len(letters):]] == letters:
-            out.append((m.group(1).lower().replace("-", ""), " ".join(words[-len(letters):])))
-    return out
-
-
-# --- cues -------------------------------------------------------------------------------------
-
-_NO_DIFFERENCE = re.compile(
-    r"\bno (?:statistically |clinically )?significant(?:ly)?\b|\bnot (?:statistically |clinically )?significant(?:ly)?\b"
-    r"|\bnon[-‐‑]?significant(?:ly)?\b|\binsignificant(?:ly)?\b"
-    r"|\bno (?:statistical|clinical|significant)(?: (?:or|and) (?:statistical|clinical|significant))? differences?\b"
-    r"|\bno (?:significant |statistical |between[-‐‑ ]group |group |major |overall |other |further |additional )?"
-    r"(?:difference|change|effect|improvement|increase|decrease|reduction|benefit|association|advantage)s?\b"
-    r"|\b(?:did|does|do|was|were|is|are|could|can|and) not (?:significantly |statistically |substantially |appear to |seem to )?"
-    r"(?:differ|different|change|changed|affect|affected|improve|improved|reduce|reduced|increase|increased|decrease|"
-    r"decreased|alter|altered|influence|modify|vary|show|superior|inferior|better|worse|lead to|result in)\b"
-    r"|\b(?:similar|comparable|equivalent|unchanged|unaffected|identical|equally)\b|\bfailed to\b"
-    r"|(?<![\w.])n\.?s\.?(?=[\s,;)\]]|$)|\bnot reach\b|\bas effective as\b|\bnon-?inferior\b"
-    r"|\bwithout (?:any )?(?:significant |statistically )?(?:difference|change)"
-    r"|\bno (?:evidence|suggestion|indication|sign) (?:of|for) (?:a |any )?(?:further |additional |significant )?(?:difference|benefit|effect|advantage|superiority)"
-    r"|\b(?:did|does|do|could|was|were) not (?:reveal|show|find|demonstrate|detect|yield|produce|observe)\b[^.;]{0,50}\b(?:differences?|effects?|changes?|benefits?|advantages?)\b"
-    r"|^no\b[^.;]{0,80}\b(?:occurred|observed|reported|seen|found|detected|noted|recorded)\b"
-    r"|\b(?:in|between) (?:either|neither) group\b|\bnone of the\b|\bneither\b[^.;]{0,80}\bnor\b"
-    r"|\btrends? (?:was|were|toward|towards|to)\b|\btended to\b",
-    re.IGNORECASE,
-)
-# A clause saying both arms changed alike: a within-group change, not a difference between arms.
-_BOTH_ARMS = re.compile(r"\b(?:in|for|with|across) (?:both|all|each of the) (?:\w+ )?(?:groups|arms|treatments|conditions)\b"
-                        r"|\bboth groups\b|\bin each group\b", re.IGNORECASE)
-_WITHIN_ARM = re.compile(
-    r"\bthan (?:those |that |the values? |levels? )?(?:before|at baseline|pre-?treatment|prior to)|\bfrom baseline\b"
-    r"|\b(?:compared|relative) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before)|\bwithin (?:each|both|the two|the) groups?\b"
-    r"|\bin both groups\b|\bintra-?group\b|\bboth groups\b|\bin (?:each|either) group\b|\ball (?:groups|arms)\b"
-    r"|\bacross all participants\b|\bfrom [-−]?\d[\d.]*\s*%?\s*to [-−]?\d",
-    re.IGNORECASE,
-)
-_BETWEEN_ARMS = re.compile(r"\bbetween (?:them|(?:the )?(?:two |three |treatment |study )?(?:groups|arms))\b|\bthan (?:that|those) (?:of|in)\b"
-                           r"|\binter-?group\b|\bbetween-group\b", re.IGNORECASE)
-_AIM = re.compile(r"\bhypothes[ie]s|\bhypothesi[sz]ed\b|\bwe (?:aimed|sought|evaluated|investigated|assessed|examined|compared)\b"
-                  r"|\b(?:was|were|is) designed to\b|\b(?:the )?(?:aim|purpose|objective)s? (?:of|was|were|is)\b", re.IGNORECASE)
-_BASELINE_COMPARISON = re.compile(r"(?<!from )(?<!over )(?<!to )\bbaseline\b"
-                                  r"|\bbefore (?:the )?(?:treatment|intervention|randomi[sz]ation)\b", re.IGNORECASE)
-# "significant" said positively: not "not significant", "non-significant", "no significant".
-_POSITIVE_SIGNIFICANT = re.compile(
-    r"(?<!not )(?<!no )(?<!non-)(?<!non)\b(?:(?:statistically|highly|clinically) significant(?:ly)?|"
-    r"(?<!statistically )(?<!highly )(?<!clinically )significant(?:ly)?)\b", re.IGNORECASE)
-_SIGNIFICANT = re.compile(r"\bsignificant(?:ly)?\b|\bstatistically\b", re.IGNORECASE)
-
-# Direction words: +1 the value is higher, -1 lower; 0 says "better", 2 "worse", without saying which way.
-_UP = (r"(?<=significantly )high|increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
-       r"augment\w*|boost\w*|prolong\w*|exceed\w*|accelerat\w*|delay\w*|extend\w*")
-_DOWN = (r"(?<=significantly )low|decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
-         r"smaller|attenuat\w*|suppress\w*|inhibit\w*|prevent\w*|lessen\w*|alleviat\w*|reliev\w*|relief|"
-         r"minimi[sz]\w*|slow\w*|shorten\w*|halv\w*|loss|lost|los(?:e|ing)")
-_DIRECTION_WORDS: tuple[tuple[re.Pattern, int], ...] = (
-    (re.compile(r"\b(?:more|most|greater) (?:effective|efficacious|beneficial|successful)|\boutperform\w*|"
-                r"\b(?:improv\w*|better|benefi\w*|effective|efficacious|ameliorat\w*|superior)\b", re.IGNORECASE), 0),
-    (re.compile(r"\b(?:less|least) (?:effective|efficacious|beneficial|successful)|\b(?:worse\w*|deteriorat\w*|impair\w*|"
-                r"poor\w*|inferior)\b", re.IGNORECASE), 2),
-    (re.compile(rf"\b(?:{_UP})\b", re.IGNORECASE), 1),
-    (re.compile(rf"\b(?:{_DOWN})\b", re.IGNORECASE), -1),
-)
-# "a greater reduction", "weight loss was larger", "the decrease ... was smaller": a change said to
-# be bigger or smaller; the direction is the change's times the size's.
-_CHANGE_NOUN = (r"(?:(?P<up>increases?|gains?|rises?|improvements?)|"
-                r"(?P<down>decreases?|reductions?|loss|losses|declines?|falls?|drops?))")
-_SIZE_WORD = r"(?:(?P<big>greater|more|larger|bigger|higher)|(?P<small>smaller|less|lesser|lower))"
-# "a greater reduction", "more pain relief", "the decrease ... was significantly greater".
-_SIZED_CHANGE = (
-    re.compile(rf"\b{_SIZE_WORD}\s+(?:[\w-]+\s+){{0,2}}?{_CHANGE_NOUN}\b", re.IGNORECASE),
-    re.compile(rf"\b{_CHANGE_NOUN}\b[^;,]{{0,60}}?\b(?:was|were|being)\s+(?:\w+\s+){{0,2}}?{_SIZE_WORD}\b", re.IGNORECASE),
-)
-# "more than 20%", "less than half": a quantity, not a comparison of arms.
-_QUANTITY = re.compile(r"\s+than\s+(?:[\d.,]+|half|twice|double|one|two|three)\b", re.IGNORECASE)
-_FAVOUR = re.compile(r"\b(?:in )?favou?r(?:ed|ing|s)?(?: of)?\b", re.IGNORECASE)
-# Outcomes whose higher values are better; checked first, so "progression-free survival" is one.
-_HIGHER_IS_BETTER = re.compile(
-    r"\b(?:surviv\w*|free|quality|QO?L|satisfaction|success\w*|cure\w*|response\w*|remission|adherence|knowledge|"
-    r"heal\w*|union|abstinence|function\w*|strength|mobility|range of motion|ROM|well-?being|efficacy|effective\w*|"
-    r"recovery|relief|improvement|performance|accuracy|compliance|activity|flexibility|endurance|tolerance)\b",
-    re.IGNORECASE,
-)
-# Outcomes whose lower values are better, so "improved" means "decreased".
-_LOWER_IS_BETTER = re.compile(
-    r"\b(?:pain\w*|ache|depress\w*|anxiety|stress|mortality|death\w*|died|dying|morbidity|symptom\w*|failure\w*|"
-    r"nausea|vomit\w*|emesis|complication\w*|adverse|side effect\w*|toxicit\w*|infection\w*|relapse\w*|recurren\w*|"
-    r"disabilit\w*|fatigue|length of (?:hospital )?stay|LOS|errors?|loss|bleed\w*|blood loss|risk|incidence|"
-    r"hospitali[sz]\w*|admission\w*|severity|exacerbation\w*|insomnia|delirium|dyspn\w*|cough\w*|itch\w*|pruritus|"
-    r"shiver\w*|edema|oedema|swelling|inflammation|lesion\w*|weight|BMI|cholesterol|LDL|glucose|HbA1c|blood pressure|"
-    r"SBP|DBP|readmission\w*|ODI|arrhythmi\w*|fibrillation|tension|anger|confusion|dryness|craving|"
-    r"withdrawal|rejection|stenosis|restenosis|progression|dysfunction|distress|burden|cost\w*)\b",
-    re.IGNORECASE,
-)
-
-_P_VALUE = re.compile(
-    r"\b[Pp]\s*(?:-?\s*values?)?\s*(?P<op><=|>=|=<|=>|[<>=≤≥])\s*(?P<p>0?[.·]\d+|1(?:[.·]0+)?)(?:\s*[x×]\s*10\s*[-−–]\s*\d+)?"
-)
-_NUMBER = r"[-−–]?\s?\d+(?:[.·]\d+)?"
-_CI = re.compile(
-    rf"(?:95\s*%\s*)?(?:CI|confidence interval)s?\s*(?:95\s*%\s*)?[,:=]?\s*\[?\(?\s*(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-|and)\s*(?P<hi>{_NUMBER})",
-    re.IGNORECASE,
-)
-_ESTIMATE = re.compile(
-    rf"\b(?:WMD|SMD|MD|RR|OR|HR|RD|IRR|ARR|effect size|(?i:mean difference|difference|risk ratio|relative risk|odds ratio|hazard ratio))"
-    rf"\s*(?:\[[^\]]{{0,20}}\]|\([^)]{{0,20}}\))?\s*(?:=|:|of|was|,)?\s*(?P<est>{_NUMBER})"
-)
-# "versus" between two numbers ("23.5% versus 1.0%") compares values, not arms.
-_THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|relative to|versus|vs\.?|over)(?!\s*[-−–(\[]?\d)\b",
-                   re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r";|,?\s+\b(?:whereas|while|but|although|though|however|except)\b|\.\s", re.IGNORECASE)
-# A clause that only qualifies the one before ("..., but this was not significant").
-# The concession ends at the comma before the main clause's subject ("Although X was higher on
-# day 7, 10 and 12, these differences ..."), else at its first comma.
-_CONCESSION = re.compile(r"\s*(?:although|though|while|whereas|despite)\b(?:[^;]*?(?=, (?:this|these|those|it|they|there|"
-                         r"we|the|such|no|both|a|an|its|their)\b)|[^,;]*?(?=, ))", re.IGNORECASE)
-_QUALIFIER = re.compile(r"\W*(?:but|although|though|however|while)?,?\s*(?:this|these|that|it|they|such|both|"
-                        r"the (?:differences?|changes?|effects?|increases?|decreases?|reductions?|improvements?))\s+"
-                        r"(?:\w+\s+){0,4}?(?:was|were|is|are|did|does|failed|remained|not)\b", re.IGNORECASE)
-_CONTROL_WORDS = re.compile(r"\b(?:placebo|control\w*|usual care|standard care|sham|routine|conventional|vehicle|saline)\b",
-                            re.IGNORECASE)
-_RESULT_SECTIONS = ("RESULT", "FINDING", "CONCLUSION", "INTERPRETATION", "OUTCOME")
-_NON_RESULT_SECTIONS = ("BACKGROUND", "INTRODUCTION", "OBJECTIVE", "AIM", "PURPOSE", "METHOD", "DESIGN", "SETTING",
-                        "PARTICIPANT", "INTERVENTION", "TITLE", "CONTEXT", "TRIAL REGISTRATION", "ABSTRACT")
 _ALPHA = 0.05
 
 
@@ -314,10 +139,10 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     ('decreased', 'Pain fell')
     """
     sentences = _sentences(abstract)
-    outcome_terms = _outcome_terms(outcome, abstract)
-    arms = _Arms(intervention, comparator)
+    outcome_terms = cues.outcome_terms(outcome, abstract)
+    arms = Arms(intervention, comparator)
     lower_better = _lower_is_better(outcome) if lower_is_better is None else lower_is_better
-    bags = [frozenset(_terms(s.text)) for s in sentences]
+    bags = [frozenset(cues.terms(s.text)) for s in sentences]
     weights = _weights(outcome_terms, bags)
     ranked = sorted(
         ((_relevance(s, bag, outcome_terms, weights, arms), i) for i, (s, bag) in enumerate(zip(sentences, bags))),
@@ -356,7 +181,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         # "X fell from 6 to 3 in one arm and from 6 to 4 in the other. The difference between the
         # groups was not significant.": the next sentence compares the arms for the same outcome.
         following = sentences[i + 1] if i + 1 < len(sentences) else None
-        if following is not None and _BETWEEN_ARMS.search(following.text):
+        if following is not None and cues.BETWEEN_ARMS.search(following.text):
             between = _decide(following, outcome, [], arms, lower_better)
             if between is not None:
                 label, rule, confidence, span = between
@@ -419,52 +244,6 @@ def finding_direction(sentence: str, outcome_start: int, outcome_end: int, arms:
     return "favours_acupuncture" if (result.label == "decreased") == lower_is_better else "favours_comparator"
 
 
-@dataclass(frozen=True)
-class PrimaryOutcome:
-    """The primary outcome an abstract names: ``abstract[start:end] == text``."""
-
-    text: str
-    start: int
-    end: int
-
-
-# "The primary outcome was leg pain VAS at 4 weeks", "Primary end point: ...", "Main outcome
-# measures: Primary: ODI.", "... with leg pain as the primary outcome".
-_PRIMARY_BEFORE = re.compile(
-    r"\b(?:the\s+)?(?:primary|main)\s+(?:efficacy\s+)?(?:outcome|end\s?-?point)(?:\s+(?:measure|variable|parameter))?s?"
-    r"(?:\s+(?:was|were|is|are|will be|included|consisted of)\b|\s*[:=]|\s*:?\s*primary\s*:)\s*"
-    r"(?:the\s+)?(?:(?:change|improvement|reduction)s?\s+(?:from baseline\s+)?in\s+)?",
-    re.IGNORECASE,
-)
-_PRIMARY_AFTER = re.compile(r"(?P<what>[^.;:,]{3,100}?)\s+(?:was|were|served as|as)\s+(?:the\s+)?(?:primary|main)\s+"
-                            r"(?:outcome|end\s?-?point)", re.IGNORECASE)
-
-
-def primary_outcome(abstract: str) -> PrimaryOutcome | None:
-    """The primary outcome an abstract names (with its time point when stated), or ``None``.
-
-    Examples
-    --------
-    >>> primary_outcome("METHODS: The primary outcome was leg pain VAS at 4 weeks. Others were secondary.").text
-    'leg pain VAS at 4 weeks'
-    """
-    m = _PRIMARY_BEFORE.search(abstract)
-    if m:
-        end = re.compile(r"[.;]\s|[.;]?$|,\s+(?:and\s+)?(?:the\s+)?secondary|\s+and\s+(?:the\s+)?secondary", re.IGNORECASE)
-        stop = end.search(abstract, m.end())
-        finish = stop.start() if stop else len(abstract)
-        text = abstract[m.end() : finish].strip()
-        if text:
-            start = abstract.index(text, m.end())
-            return PrimaryOutcome(text, start, start + len(text))
-    m = _PRIMARY_AFTER.search(abstract)
-    if m:
-        what = m.group("what").strip()
-        what = re.sub(r"^(?:with|and|where|in which)\s+", "", what, flags=re.IGNORECASE)
-        start = abstract.index(what, m.start())
-        return PrimaryOutcome(what, start, start + len(what))
-    return None
-
 
 PROMPT_FIELDS = ("text", "intervention", "comparator", "outcome")
 
@@ -510,7 +289,7 @@ def _weights(outcome_terms: list[str], bags: list[frozenset[str]]) -> dict[str, 
 
 
 def _relevance(sentence: Sentence, words: frozenset[str], outcome_terms: list[str], weights: dict[str, float],
-               arms: _Arms) -> float:
+               arms: Arms) -> float:
     if not outcome_terms:
         return 0.0
     present = sum(weights.values())
@@ -523,14 +302,14 @@ def _relevance(sentence: Sentence, words: frozenset[str], outcome_terms: list[st
     if score == 0:
         return 0.0
     section = (sentence.section or "").upper()
-    if any(k in section for k in _RESULT_SECTIONS):
+    if any(k in section for k in cues.RESULT_SECTIONS):
         score += 0.15
-    elif any(k in section for k in _NON_RESULT_SECTIONS):
+    elif any(k in section for k in cues.NON_RESULT_SECTIONS):
         score -= 0.3
     # Naming an arm, and better both, marks a comparison between them.
     sides = {side for _, side in arms.mentions(sentence.text)}
     score += 0.05 + 0.05 * len(sides) if sides else 0.0
-    if _P_VALUE.search(sentence.text) or _SIGNIFICANT.search(sentence.text) or _NO_DIFFERENCE.search(sentence.text):
+    if cues.P_VALUE.search(sentence.text) or cues.SIGNIFICANT.search(sentence.text) or cues.NO_DIFFERENCE.search(sentence.text):
         score += 0.1
     return score
 
@@ -538,84 +317,13 @@ def _relevance(sentence: Sentence, words: frozenset[str], outcome_terms: list[st
 # --- step 2: what it says ---------------------------------------------------------------------
 
 
-# Against a control, "the intervention group" or "the treated patients" is the intervention arm.
-_ACTIVE_ARM = re.compile(r"(?:intervention|treatment|treated|experimental|study|active|verum)\s+(?:group|arm|patients|participants)\b")
-_NEGATED_ARM = re.compile(r"(?:\bnon[-‐‑ ]?|\bun|\bno |\bnot |\bwithout )$")
-
-
-class _Arms:
-    """Where a sentence names the intervention or the comparator arm."""
-
-    def __init__(self, intervention: str, comparator: str):
-        own_i, own_c = set(_terms(intervention)), set(_terms(comparator))
-        # Words both arms share ("insulin" in "insulin glargine" vs "insulin detemir") name neither,
-        # unless they are all an arm has: "acupuncture" against "sham acupuncture" is named by its
-        # own word where no modifier of the other arm stands before it.
-        self.words = {"intervention": own_i - own_c or (own_i if _modified(comparator, own_c - own_i) else set()),
-                      "comparator": own_c - own_i or (own_c if _modified(intervention, own_i - own_c) else set())}
-        self.control_like = bool(_CONTROL_WORDS.search(comparator)) and not _CONTROL_WORDS.search(intervention)
-        # Arms called by a letter or number ("group A", "Group 2") are found by that label.
-        self.labels = [(re.compile(rf"(?i:\bgroups?)\s+{re.escape(label)}\b|\b{re.escape(label)}\s+(?i:groups?)\b"), side)
-                       for side, arm in (("intervention", intervention), ("comparator", comparator))
-                       for label in _arm_labels(arm)]
-
-    def mentions(self, text: str) -> list[tuple[int, str]]:
-        """(position, side) of every arm word in ``text``, in order."""
-        out = []
-        lowered = text.lower()
-        for m in _WORD.finditer(lowered):
-            term = _stem(m.group())
-            for side, words in self.words.items():
-                if term in words:
-                    # "non-implanted eyes" names the arm without the implant.
-                    negated = _NEGATED_ARM.search(lowered, max(0, m.start() - 8), m.start())
-                    out.append((m.start(), _other(side) if negated else side))
-            if self.control_like and _CONTROL_WORDS.fullmatch(m.group()):
-                out.append((m.start(), "comparator"))
-            elif self.control_like and _ACTIVE_ARM.match(lowered, m.start()):
-                out.append((m.start(), "intervention"))
-        for pattern, side in self.labels:
-            out.extend((m.start(), side) for m in pattern.finditer(text))
-        return _modifiers_win(sorted(set(out)), lowered)
-
-
-def _modified(arm: str, distinct: set[str]) -> bool:
-    """Whether an arm is the other arm's words under a sham-like modifier ("sham acupuncture"
-    against "acupuncture"), so that the other arm is named by its shared words alone."""
-    terms = _terms(arm)
-    return len(terms) > 1 and terms[0] in distinct and bool(_SHAM_LIKE.fullmatch(terms[0]))
-
-
-_SHAM_LIKE = re.compile(r"sham|placebo|minimal|superficial|mock|simulat\w*|fake|non|pseudo")
-
-
-def _modifiers_win(mentions: list[tuple[int, str]], text: str) -> list[tuple[int, str]]:
-    """One mention per run of adjacent arm words, with the side of its first word: in "sham
-    acupuncture group" the modifier names the arm, and "off-pump surgery" is one arm."""
-    out: list[tuple[int, str]] = []
-    previous = -1
-    for pos, side in mentions:
-        adjacent = previous >= 0 and re.fullmatch(r"[a-z0-9]+[\s-]{1,2}", text[previous:pos])
-        previous = pos
-        if not adjacent:
-            out.append((pos, side))
-    return out
-
-
-_ARM_LABEL = re.compile(r"(?i:\bgroups?)\s+([A-Z]|[IVX]{1,4}|\d{1,2})\b|\b([A-Z]|[IVX]{1,4}|\d{1,2})\s+(?i:group)\b")
-
-
-def _arm_labels(arm: str) -> set[str]:
-    """Letters or numbers an arm is called by in its description: "(group A)" gives {"A"}."""
-    return {m.group(1) or m.group(2) for m in _ARM_LABEL.finditer(arm)}
-
 
 def _outcome_position(text: str, outcome_terms: list[str]) -> int:
     """Where the outcome is named in a text, or -1: the outcome word that starts the stretch of
     60 characters holding most of the outcome's words ("one-year survival" is not the "one-year"
     of "one-year recurrence")."""
     wanted = set(outcome_terms)
-    hits = [(m.start(), _stem(m.group())) for m in _WORD.finditer(text.lower()) if _stem(m.group()) in wanted]
+    hits = [(m.start(), cues.stem(m.group())) for m in cues.WORD.finditer(text.lower()) if cues.stem(m.group()) in wanted]
     if not hits:
         return -1
     return max(hits, key=lambda h: (len({t for p, t in hits if h[0] <= p < h[0] + 60}), -h[0]))[0]
@@ -625,9 +333,9 @@ def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
     """The clause of a sentence that names the outcome: the piece between clause breaks
     ("whereas", "but", ";") holding most of the outcome's words, with a following piece that only
     qualifies it ("..., but this was not significant")."""
-    cuts = [0, *(m.start() for m in _CLAUSE_BREAK.finditer(text) if not _bracket_depth(text, m.start())), len(text)]
+    cuts = [0, *(m.start() for m in cues.CLAUSE_BREAK.finditer(text) if not _bracket_depth(text, m.start())), len(text)]
     # "Although A may relieve pain, it brings no benefit": the concession ends at its comma.
-    concession = _CONCESSION.match(text)
+    concession = cues.CONCESSION.match(text)
     if concession:
         cuts = sorted({*cuts, concession.end()})
     # "; however," is one break, not two.
@@ -636,22 +344,22 @@ def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
     wanted = set(outcome_terms)
 
     def hits(piece: tuple[int, int]) -> int:
-        return len(wanted & set(_terms(text[piece[0] : piece[1]])))
+        return len(wanted & set(cues.terms(text[piece[0] : piece[1]])))
 
     best = max(pieces, key=lambda p: (hits(p), -p[0]))
     if not hits(best):
         return 0, len(text)
     start, end = best
     for piece in pieces[pieces.index(best) + 1 :]:
-        if hits(piece) or not _QUALIFIER.match(text, piece[0], piece[1]):
+        if hits(piece) or not cues.QUALIFIER.match(text, piece[0], piece[1]):
             break
         end = piece[1]
     return start, end
 
 
-def _is_within_arm(clause: str, arms: _Arms) -> bool:
+def _is_within_arm(clause: str, arms: Arms) -> bool:
     """Whether a clause reports change within the arms (against baseline) rather than between them."""
-    if not _WITHIN_ARM.search(clause) or _BETWEEN_ARMS.search(clause) or any(p.search(clause) for p in _SIZED_CHANGE):
+    if not cues.WITHIN_ARM.search(clause) or cues.BETWEEN_ARMS.search(clause) or any(p.search(clause) for p in cues.SIZED_CHANGE):
         return False
     return len({side for _, side in arms.mentions(clause)}) < 2
 
@@ -662,7 +370,7 @@ def _bracket_depth(text: str, at: int) -> int:
     return max(0, head.count("(") + head.count("[") - head.count(")") - head.count("]"))
 
 
-def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: _Arms,
+def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Arms,
             lower_better: bool) -> tuple[str, str, float, tuple[int, int]] | None:
     """(label, rule, confidence, clause span) for a sentence, or None when it states no result."""
     text = sentence.text
@@ -670,16 +378,16 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: _A
     clause = text[start:end]
     position = _outcome_position(clause, outcome_terms)
     significance = _significance(clause, position)
-    if significance is None and _P_VALUE.search(text, end):
+    if significance is None and cues.P_VALUE.search(text, end):
         # The p-value often closes the sentence, after the clause break.
         significance = _significance(text[end:], 0)
-    if _AIM.search(text):
+    if cues.AIM.search(text):
         return None  # a hypothesis or an aim, not a result
-    if (significance is False or _NO_DIFFERENCE.search(clause)) and _BASELINE_COMPARISON.search(clause):
+    if (significance is False or cues.NO_DIFFERENCE.search(clause)) and cues.BASELINE_COMPARISON.search(clause):
         return None  # arms alike at baseline: a check of randomisation, not a result
     if significance is False:
         return "no_difference", "statistics_not_significant", 0.85, (start, end)
-    no_difference = _NO_DIFFERENCE.search(clause)
+    no_difference = cues.NO_DIFFERENCE.search(clause)
     if no_difference and not _nearer_significant(clause, position, no_difference):
         return "no_difference", "no_difference_words", 0.85, (start, end)
     sign, rule = _direction_of(clause, text, start, outcome, position, arms, lower_better)
@@ -690,11 +398,11 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: _A
             sign, rule = (1 if values["intervention"] > values["comparator"] else -1), "arm_values"
     if sign is None:
         return None
-    if _BOTH_ARMS.search(clause) and not _THAN.search(clause) and not any(p.search(clause) for p in _SIZED_CHANGE):
+    if cues.BOTH_ARMS.search(clause) and not cues.THAN.search(clause) and not any(p.search(clause) for p in cues.SIZED_CHANGE):
         # "reduced significantly in both groups": each arm changed; no difference between them is stated.
         return "no_difference", "change_in_both_arms", 0.6, (start, end)
     label = "increased" if sign > 0 else "decreased"
-    if significance is None and not _SIGNIFICANT.search(text):
+    if significance is None and not cues.SIGNIFICANT.search(text):
         # A direction without any sign of a test is weaker evidence, but still the report.
         return label, rule + "_untested", 0.55, (start, end)
     return label, rule, 0.8, (start, end)
@@ -710,7 +418,7 @@ _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _BARE_NUMBER = re.compile(r"(?<![\w.±-])(\d+(?:\.\d+)?)(?![\w.-]|\s*±)")
 
 
-def _arm_values(clause: str, arms: _Arms, position: int) -> dict[str, float]:
+def _arm_values(clause: str, arms: Arms, position: int) -> dict[str, float]:
     """The first value stated for each arm in a clause ("32.5 in group A", "group B was 15.1")."""
     values: dict[str, float] = {}
     mentions = arms.mentions(clause)
@@ -743,7 +451,7 @@ def _nearer_significant(clause: str, position: int, no_difference: re.Match) -> 
     if position < 0:
         return False
     gap = abs(no_difference.start() - position)
-    return any(abs(m.start() - position) < gap for m in _POSITIVE_SIGNIFICANT.finditer(clause))
+    return any(abs(m.start() - position) < gap for m in cues.POSITIVE_SIGNIFICANT.finditer(clause))
 
 
 def _significance(text: str, position: int) -> bool | None:
@@ -751,7 +459,7 @@ def _significance(text: str, position: int) -> bool | None:
 
     The p-value that speaks for the outcome is the first one after its name (else the last before).
     """
-    values = list(_P_VALUE.finditer(text))
+    values = list(cues.P_VALUE.finditer(text))
     after = [m for m in values if m.start() >= position]
     m = after[0] if after else (values[-1] if values else None)
     if m is not None:
@@ -766,7 +474,7 @@ def _significance(text: str, position: int) -> bool | None:
             return False if value >= _ALPHA else None
         # Exactly 0.05 is read by the words around it.
         return None if value == _ALPHA else value < _ALPHA
-    ci = _CI.search(text)
+    ci = cues.CI.search(text)
     if ci:
         lo, hi = sorted((_float(ci.group("lo")), _float(ci.group("hi"))))
         ratio = re.search(r"\b(?:RR|OR|HR|IRR|ratio)\b", text[: ci.start()], re.IGNORECASE)
@@ -777,15 +485,15 @@ def _significance(text: str, position: int) -> bool | None:
 
 def _direction_words(clause: str) -> list[tuple[int, int, int]]:
     """(start, end, kind) of direction words; a longer match hides the shorter ones inside it."""
-    found = [(m.start(), m.end(), kind) for pattern, kind in _DIRECTION_WORDS for m in pattern.finditer(clause)
-             if not _QUANTITY.match(clause, m.end())]
+    found = [(m.start(), m.end(), kind) for pattern, kind in cues.DIRECTION_WORDS for m in pattern.finditer(clause)
+             if not cues.QUANTITY.match(clause, m.end())]
     return [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g != f for g in found)]
 
 
 def _direction_of(clause: str, text: str, offset: int, outcome: str, position: int,
-                  arms: _Arms, lower_better: bool) -> tuple[int | None, str]:
+                  arms: Arms, lower_better: bool) -> tuple[int | None, str]:
     """+1/-1 for the intervention's value against the comparator's, from the clause's words."""
-    favour = _FAVOUR.search(clause)
+    favour = cues.FAVOUR.search(clause)
     if favour:
         side = next((side for pos, side in arms.mentions(text) if offset + favour.end() <= pos < offset + favour.end() + 40),
                     None)
@@ -793,8 +501,8 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
             better = 1 if side == "intervention" else -1
             return (-better if lower_better else better), "favours_arm"
     # Words of the outcome's own name ("pain relief", "effective rate") say nothing about direction.
-    own = set(_terms(outcome))
-    found = [f for f in _direction_words(clause) if _stem(clause[f[0] : f[1]].lower()) not in own]
+    own = set(cues.terms(outcome))
+    found = [f for f in _direction_words(clause) if cues.stem(clause[f[0] : f[1]].lower()) not in own]
     if not found:
         return None, "no_direction_word"
     # The direction word nearest the outcome's name speaks of it, unless a coordination ("..., and
@@ -829,17 +537,17 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
 
 def _lower_is_better(outcome: str) -> bool:
     """Whether lower values of an outcome are better, from its words (higher-is-better words win)."""
-    return not _HIGHER_IS_BETTER.search(outcome) and bool(_LOWER_IS_BETTER.search(outcome))
+    return not cues.HIGHER_IS_BETTER.search(outcome) and bool(cues.LOWER_IS_BETTER.search(outcome))
 
 
 def _sized_change(clause: str, word_start: int, lower_better: bool, own: set[str]) -> int | None:
     """The direction of "a greater reduction" / "the increase was smaller" when the direction word
     at ``word_start`` is part of such a phrase, else None. A bigger improvement follows the
     outcome's polarity."""
-    for pattern in _SIZED_CHANGE:
+    for pattern in cues.SIZED_CHANGE:
         for m in pattern.finditer(clause):
             # In "fecal fat loss was higher", the loss is the outcome's name, not a change.
-            if not m.start() <= word_start < m.end() or _stem((m.group("up") or m.group("down")).lower()) in own:
+            if not m.start() <= word_start < m.end() or cues.stem((m.group("up") or m.group("down")).lower()) in own:
                 continue
             bigger = 1 if m.group("big") else -1
             if m.group("up") and m.group("up").lower().startswith("improv"):
@@ -857,7 +565,7 @@ _CHANGE_VERB = re.compile(r"(?:increas|decreas|reduc|improv|declin|dropp|fell|ro
 _TRANSITIVE = re.compile(r"(?:outperform|exceed|surpass|beat)\w*", re.IGNORECASE)
 
 
-def _subject(text: str, word_start: int, word_end: int, arms: _Arms) -> str | None:
+def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | None:
     """The arm a direction word is said of.
 
     In order: the other side of "than <arm>" after the word; the subject of a "<arm> ... than
@@ -865,13 +573,13 @@ def _subject(text: str, word_start: int, word_end: int, arms: _Arms) -> str | No
     nearest arm named before it. ``None`` when no arm is named.
     """
     mentions = arms.mentions(text)
-    than = _THAN.search(text, word_start)
+    than = cues.THAN.search(text, word_start)
     if than and than.start() - word_end < 80:
         obj = _object_side(text, than.end(), mentions)
         if obj:
-            return _other(obj)
+            return other_side(obj)
     than_before = None
-    for m in _THAN.finditer(text, 0, word_start):
+    for m in cues.THAN.finditer(text, 0, word_start):
         than_before = m
     if than_before:
         obj = _object_side(text, than_before.end(), mentions)
@@ -879,13 +587,13 @@ def _subject(text: str, word_start: int, word_end: int, arms: _Arms) -> str | No
         if obj and subj and subj[-1] != obj:
             return subj[-1]
         if obj and not subj:
-            return _other(obj)
+            return other_side(obj)
     lead = _AFTER_ARM.match(text, word_end)
     if lead:
         after = next((side for pos, side in mentions if lead.end() - 1 <= pos < lead.end() + 25), None)
         if after:
             # "A outperformed those receiving B": the arm after a transitive verb is its object.
-            return _other(after) if _TRANSITIVE.match(text, word_start) else after
+            return other_side(after) if _TRANSITIVE.match(text, word_start) else after
     before = [side for pos, side in mentions if pos < word_start]
     return before[-1] if before else None
 
@@ -901,9 +609,6 @@ def _object_side(text: str, start: int, mentions: list[tuple[int, str]]) -> str 
 _GROUP_NOUN = re.compile(r"[\w-]*\s+(?:group|arm|cohort)s?\b", re.IGNORECASE)
 
 
-def _other(side: str) -> str:
-    return "comparator" if side == "intervention" else "intervention"
-
 
 # --- numbers ----------------------------------------------------------------------------------
 
@@ -915,13 +620,13 @@ def _float(text: str) -> float:
 def _numbers(clause: str) -> dict:
     """Estimate, CI and p-value stated in a clause (the first of each)."""
     out: dict = {}
-    est = _ESTIMATE.search(clause)
+    est = cues.ESTIMATE.search(clause)
     if est:
         out["estimate"] = _float(est.group("est"))
-    ci = _CI.search(clause)
+    ci = cues.CI.search(clause)
     if ci:
         out["ci_low"], out["ci_high"] = _float(ci.group("lo")), _float(ci.group("hi"))
-    p = _P_VALUE.search(clause)
+    p = cues.P_VALUE.search(clause)
     if p:
         op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}.get(p.group("op"), p.group("op"))
         value = float(p.group("p").replace("·", "."))

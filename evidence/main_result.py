@@ -10,13 +10,60 @@ point it names (when it names one), so summaries can lead with them.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
 from .extract import sentence_mentions, vocabulary
-from .infer import primary_outcome
 from .text import record_text
 from .topic import Topic
+
+@dataclass(frozen=True)
+class PrimaryOutcome:
+    """The primary outcome an abstract names: ``abstract[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+
+
+# "The primary outcome was leg pain VAS at 4 weeks", "Primary end point: ...", "Main outcome
+# measures: Primary: ODI.", "... with leg pain as the primary outcome".
+_PRIMARY_BEFORE = re.compile(
+    r"\b(?:the\s+)?(?:primary|main)\s+(?:efficacy\s+)?(?:outcome|end\s?-?point)(?:\s+(?:measure|variable|parameter))?s?"
+    r"(?:\s+(?:was|were|is|are|will be|included|consisted of)\b|\s*[:=]|\s*:?\s*primary\s*:)\s*"
+    r"(?:the\s+)?(?:(?:change|improvement|reduction)s?\s+(?:from baseline\s+)?in\s+)?",
+    re.IGNORECASE,
+)
+_PRIMARY_AFTER = re.compile(r"(?P<what>[^.;:,]{3,100}?)\s+(?:was|were|served as|as)\s+(?:the\s+)?(?:primary|main)\s+"
+                            r"(?:outcome|end\s?-?point)", re.IGNORECASE)
+
+
+def primary_outcome(abstract: str) -> PrimaryOutcome | None:
+    """The primary outcome an abstract names (with its time point when stated), or ``None``.
+
+    Examples
+    --------
+    >>> primary_outcome("METHODS: The primary outcome was leg pain VAS at 4 weeks. Others were secondary.").text
+    'leg pain VAS at 4 weeks'
+    """
+    m = _PRIMARY_BEFORE.search(abstract)
+    if m:
+        end = re.compile(r"[.;]\s|[.;]?$|,\s+(?:and\s+)?(?:the\s+)?secondary|\s+and\s+(?:the\s+)?secondary", re.IGNORECASE)
+        stop = end.search(abstract, m.end())
+        finish = stop.start() if stop else len(abstract)
+        text = abstract[m.end() : finish].strip()
+        if text:
+            start = abstract.index(text, m.end())
+            return PrimaryOutcome(text, start, start + len(text))
+    m = _PRIMARY_AFTER.search(abstract)
+    if m:
+        what = m.group("what").strip()
+        what = re.sub(r"^(?:with|and|where|in which)\s+", "", what, flags=re.IGNORECASE)
+        start = abstract.index(what, m.start())
+        return PrimaryOutcome(what, start, start + len(what))
+    return None
+
 
 # Weeks per unit, for time points written "at 4 weeks", "week 12", "6-month".
 _UNIT_WEEKS = {"day": 1 / 7, "week": 1.0, "month": 52.0 / 12, "year": 52.0}

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 import evidence
 from evidence.cli import cli
 from evidence.errors import InputError
-from evidence.infer import LABELS, finding_direction, parse_prompt, primary_outcome
+from evidence.infer import LABELS, finding_direction, parse_prompt
+from evidence.main_result import primary_outcome
 
 PATTERNS = Path(__file__).parent / "fixtures" / "infer" / "patterns.jsonl"
 
