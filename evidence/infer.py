@@ -408,9 +408,10 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
     return label, rule, 0.8, (start, end)
 
 
-_VALUE_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?[^\d;]{0,25}?(?:was|were|of|:|=|,)\s*(?P<v>\d+(?:\.\d+)?)(?![\d.])")
+_VALUE_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?[^\d;]{0,50}?(?:was|were|of|:|=|,)\s*(?P<v>\d+(?:\.\d+)?)(?![\d.])")
 _VALUE_BEFORE_ARM = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zμ/]{1,12}\b)?(?:\s*±\s*[\d.]+)?\s*(?:\([^)]{0,30}\)\s*)?"
-                               r"(?:in|for|with|among|of)\s+(?:the\s+|those\s+|patients\s+|subjects\s+)*$")
+                               r"(?:in|for|with|among|of)\s+(?:(?:the|those|patients|subjects|participants|given|receiving|"
+                               r"treated|with|who|received|assigned|to)\s+)*$")
 
 
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)

@@ -94,7 +94,7 @@ BOTH_ARMS = re.compile(r"\b(?:in|for|with|across) (?:both|all|each of the) (?:\w
 WITHIN_ARM = re.compile(
     r"\bthan (?:those |that |the values? |levels? )?(?:before|at baseline|pre-?treatment|prior to)|\bfrom baseline\b"
     r"|\b(?:compared|relative) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before)|\bwithin (?:each|both|the two|the) groups?\b"
-    r"|\bin both groups\b|\bintra-?group\b|\bboth groups\b|\bin (?:each|either) group\b|\ball (?:groups|arms)\b"
+    r"|\bin both (?:\w+ )?groups\b|\bintra-?group\b|\bboth groups\b|\bin (?:each|either) group\b|\ball (?:groups|arms)\b"
     r"|\bacross all participants\b|\bfrom [-−]?\d[\d.]*\s*%?\s*to [-−]?\d",
     re.IGNORECASE,
 )
