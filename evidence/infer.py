@@ -488,7 +488,9 @@ def _direction_words(clause: str) -> list[tuple[int, int, int]]:
     """(start, end, kind) of direction words; a longer match hides the shorter ones inside it."""
     found = [(m.start(), m.end(), kind) for pattern, kind in cues.DIRECTION_WORDS for m in pattern.finditer(clause)
              if not cues.QUANTITY.match(clause, m.end())]
-    return [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g != f for g in found)]
+    found = [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g != f for g in found)]
+    # Words in brackets define or qualify ("response (a reduction of at least 25%)").
+    return [f for f in found if not _bracket_depth(clause, f[0])]
 
 
 def _direction_of(clause: str, text: str, offset: int, outcome: str, position: int,
@@ -520,6 +522,9 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
     sized = _sized_change(clause, word_start, lower_better, own)
     if sized is not None:
         sign, rule = sized, "sized_change"
+    elif kind in (0, 2) and position >= 0 and _SIGNED_CHANGE.match(clause, position):
+        # "skin dryness (-59.5%) improved": the change is stated with its sign.
+        return (-1 if _SIGNED_CHANGE.match(clause, position).group("sign") != "+" else 1), "signed_change"
     elif kind in (0, 2):
         sign = (-1 if lower_better else 1) * (1 if kind == 0 else -1)
         rule = "better_word_with_polarity"
@@ -561,6 +566,7 @@ def _sized_change(clause: str, word_start: int, lower_better: bool, own: set[str
 _AFTER_ARM = re.compile(r"\W+(?:\w+\W+){0,3}?(?:in|with|among|for|by|of|after|on|receiving|from)\W", re.IGNORECASE)
 
 
+_SIGNED_CHANGE = re.compile(r"[^()]{0,40}?\(\s*(?P<sign>[+−–-])\s*\d")
 _COORDINATION = re.compile(r",\s+(?:and|but|while|whereas)\b|;", re.IGNORECASE)
 _CHANGE_VERB = re.compile(r"(?:increas|decreas|reduc|improv|declin|dropp|fell|rose)\w*", re.IGNORECASE)
 _TRANSITIVE = re.compile(r"(?:outperform|exceed|surpass|beat)\w*", re.IGNORECASE)

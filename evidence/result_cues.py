@@ -152,7 +152,7 @@ LOWER_IS_BETTER = re.compile(
     r"hospitali[sz]\w*|admission\w*|severity|exacerbation\w*|insomnia|delirium|dyspn\w*|cough\w*|itch\w*|pruritus|"
     r"shiver\w*|edema|oedema|swelling|inflammation|lesion\w*|weight|BMI|cholesterol|LDL|glucose|HbA1c|blood pressure|"
     r"SBP|DBP|readmission\w*|ODI|arrhythmi\w*|fibrillation|tension|anger|confusion|dryness|craving|"
-    r"withdrawal|rejection|stenosis|restenosis|progression|dysfunction|distress|burden|cost\w*)\b",
+    r"withdrawal|rejection|stenosis|restenosis|progression|dysfunction|distress|burden|cost\w*|negative)\b",
     re.IGNORECASE,
 )
 
