@@ -18,15 +18,22 @@ _NEGATED_ARM = re.compile(r"(?:\bnon[-‐‑ ]?|\bun|\bno |\bnot |\bwithout )$")
 
 
 class Arms:
-    """Where a sentence names the intervention or the comparator arm."""
+    """Where a sentence names the intervention or the comparator arm.
+
+    Parameters
+    ----------
+    intervention, comparator:
+        The arms' descriptions; their words (and "group A"-style labels) find them in a sentence.
+    """
 
     def __init__(self, intervention: str, comparator: str):
         own_i, own_c = set(cues.terms(intervention)), set(cues.terms(comparator))
         # Words both arms share ("insulin" in "insulin glargine" vs "insulin detemir") name neither,
         # unless they are all an arm has: "acupuncture" against "sham acupuncture" is named by its
         # own word where no modifier of the other arm stands before it.
+        self.own = {"intervention": own_i, "comparator": own_c}
         self.words = {"intervention": own_i - own_c or (own_i if _modified(comparator, own_c - own_i) else set()),
-                      "comparator": own_c - own_i or (own_c if _modified(intervention, own_i - own_c) else set())}
+                      "comparator": own_c - own_i or (own_c if _added_to(intervention, own_c) else set())}
         self.control_like = bool(cues.CONTROL_WORDS.search(comparator)) and not cues.CONTROL_WORDS.search(intervention)
         # Arms called by a letter or number ("group A", "Group 2") are found by that label.
         self.labels = [(re.compile(rf"(?i:\bgroups?)\s+{re.escape(label)}\b|\b{re.escape(label)}\s+(?i:groups?)\b"), side)
@@ -50,7 +57,7 @@ class Arms:
                 out.append((m.start(), "intervention"))
         for pattern, side in self.labels:
             out.extend((m.start(), side) for m in pattern.finditer(text))
-        return _modifiers_win(sorted(set(out)), lowered)
+        return _phrases(sorted(set(out)), lowered, self.own)
 
 
 def _modified(arm: str, distinct: set[str]) -> bool:
@@ -63,16 +70,36 @@ def _modified(arm: str, distinct: set[str]) -> bool:
 _SHAM_LIKE = re.compile(r"sham|placebo|minimal|superficial|mock|simulat\w*|fake|non|pseudo")
 
 
-def _modifiers_win(mentions: list[tuple[int, str]], text: str) -> list[tuple[int, str]]:
-    """One mention per run of adjacent arm words, with the side of its first word: in "sham
-    acupuncture group" the modifier names the arm, and "off-pump surgery" is one arm."""
-    out: list[tuple[int, str]] = []
-    previous = -1
+def _added_to(intervention: str, comparator_words: set[str]) -> bool:
+    """Whether the intervention is the comparator plus something ("acupuncture plus drugs"
+    against "drugs alone"), so that the comparator is named by its own words where they stand
+    outside the intervention's phrase."""
+    return bool(comparator_words) and bool(_ADD_ON.search(intervention)) and comparator_words <= set(cues.terms(intervention))
+
+
+_ADD_ON = re.compile(r"\bplus\b|\+|\bcombined with\b|\badded to\b|\bwith\b", re.IGNORECASE)
+# Words of one arm phrase: next to each other, or joined as an add-on ("acupuncture plus drug group").
+_IN_PHRASE = re.compile(r"[a-z0-9]+(?:[\s-]{1,2}|\s+(?:plus|\+|combined with|with|added to)\s+)")
+
+
+def _phrases(mentions: list[tuple[int, str]], text: str, own: dict[str, set[str]]) -> list[tuple[int, str]]:
+    """One mention per arm phrase. A phrase is the arm whose own words hold all of it ("acupuncture
+    plus drug group" is the add-on arm; "sham acupuncture group" the sham arm), else the arm of its
+    first word (the modifier: "off-pump surgery")."""
+    runs: list[list[tuple[int, str]]] = []
     for pos, side in mentions:
-        adjacent = previous >= 0 and re.fullmatch(r"[a-z0-9]+[\s-]{1,2}", text[previous:pos])
-        previous = pos
-        if not adjacent:
-            out.append((pos, side))
+        if runs and _IN_PHRASE.fullmatch(text, runs[-1][-1][0], pos):
+            runs[-1].append((pos, side))
+        else:
+            runs.append([(pos, side)])
+    out = []
+    for run in runs:
+        side = run[0][1]
+        if len({s for _, s in run}) > 1:
+            words = {cues.stem(cues.WORD.match(text, pos).group()) for pos, _ in run}
+            holders = [s for s in ("intervention", "comparator") if words <= own[s]]
+            side = holders[0] if len(holders) == 1 else side
+        out.append((run[0][0], side))
     return out
 
 

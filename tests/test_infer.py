@@ -223,3 +223,12 @@ def test_any_text_gives_a_statement_whose_span_quotes_the_abstract(text):
     if result.sentence is not None:
         assert text[result.start : result.end] == result.sentence
     assert 0.0 <= result.confidence <= 1.0
+
+
+def test_an_add_on_arm_and_its_base_treatment_are_told_apart():
+    text = "RESULTS: Leg pain was lower in the acupuncture plus drug group than in the drug group (P = 0.02)."
+    result = evidence.infer_result(text, intervention="acupuncture plus drugs", comparator="drugs alone", outcome="leg pain")
+    assert result.label == "decreased"
+    backward = text.replace("acupuncture plus drug group than in the drug group", "drug group than in the acupuncture plus drug group")
+    assert evidence.infer_result(backward, intervention="acupuncture plus drugs", comparator="drugs alone",
+                                 outcome="leg pain").label == "increased"
