@@ -187,6 +187,12 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
                 label, rule, confidence, span = between
                 return _statement(following, score, (label, rule + "_after_within_arm_change", confidence, span))
         return _statement(sentence, score, decided, within_arm=True)
+    if best is not None:
+        # The outcome is named (as a secondary outcome, say) but no sentence about it reports a
+        # result; "no differences in any of the secondary outcomes" still does.
+        every = next((s for s in sentences if cues.NO_DIFFERENCE_FOR_ALL.search(s.text)), None)
+        if every is not None:
+            return _statement(every, best[0] / 2, ("no_difference", "no_difference_for_all_outcomes", 0.6, (0, len(every.text))))
     if best is None:
         return ResultStatement(None, None, None, None, f"{ENGINE}:outcome_not_found", 0.0)
     sentence = best[1]

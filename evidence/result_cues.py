@@ -88,6 +88,10 @@ NO_DIFFERENCE = re.compile(
     r"|\btrends? (?:was|were|toward|towards|to)\b|\btended to\b",
     re.IGNORECASE,
 )
+# "No significant differences were found in any of the secondary outcomes."
+NO_DIFFERENCE_FOR_ALL = re.compile(
+    r"\bno (?:statistically )?(?:significant |between[-‐‑ ]group )?differences?\b[^.;]{0,80}\b(?:any|all|other|secondary|remaining)\b"
+    r"[^.;]{0,40}\b(?:outcomes?|measures?|end-?points?|variables|parameters)\b", re.IGNORECASE)
 # A clause saying both arms changed alike: a within-group change, not a difference between arms.
 BOTH_ARMS = re.compile(r"\b(?:in|for|with|across) (?:both|all|each of the) (?:\w+ )?(?:groups|arms|treatments|conditions)\b"
                         r"|\bboth groups\b|\bin each group\b", re.IGNORECASE)
