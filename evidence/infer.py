@@ -105,7 +105,6 @@ def _sentences(text: str) -> list[Sentence]:
     return out
 
 
-
 _ALPHA = 0.05
 
 
@@ -176,6 +175,14 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         return _statement(sentence, score, decided)
     if untested:
         return _statement(untested[1], untested[0], untested[2])
+    return _undecided(sentences, best, within, outcome, arms, lower_better)
+
+
+def _undecided(sentences: list[Sentence], best: tuple[float, Sentence] | None, within: tuple | None, outcome: str,
+               arms: Arms, lower_better: bool) -> ResultStatement:
+    """The statement when no sentence compares the arms for the outcome: a within-arm change
+    (or the between-arm sentence right after it), a "no differences in any outcome" sentence, or
+    no label with the sentence that names the outcome best."""
     if within:
         score, sentence, decided, i = within
         # "X fell from 6 to 3 in one arm and from 6 to 4 in the other. The difference between the
@@ -187,14 +194,13 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
                 label, rule, confidence, span = between
                 return _statement(following, score, (label, rule + "_after_within_arm_change", confidence, span))
         return _statement(sentence, score, decided, within_arm=True)
-    if best is not None:
-        # The outcome is named (as a secondary outcome, say) but no sentence about it reports a
-        # result; "no differences in any of the secondary outcomes" still does.
-        every = next((s for s in sentences if cues.NO_DIFFERENCE_FOR_ALL.search(s.text)), None)
-        if every is not None:
-            return _statement(every, best[0] / 2, ("no_difference", "no_difference_for_all_outcomes", 0.6, (0, len(every.text))))
     if best is None:
         return ResultStatement(None, None, None, None, f"{ENGINE}:outcome_not_found", 0.0)
+    # The outcome is named (as a secondary outcome, say) but no sentence about it reports a
+    # result; "no differences in any of the secondary outcomes" still does.
+    every = next((s for s in sentences if cues.NO_DIFFERENCE_FOR_ALL.search(s.text)), None)
+    if every is not None:
+        return _statement(every, best[0] / 2, ("no_difference", "no_difference_for_all_outcomes", 0.6, (0, len(every.text))))
     sentence = best[1]
     return ResultStatement(None, sentence.text, sentence.start, sentence.end, f"{ENGINE}:no_result_stated", 0.0)
 
@@ -248,7 +254,6 @@ def finding_direction(sentence: str, outcome_start: int, outcome_end: int, arms:
         # Without a comparator arm (two forms of acupuncture, say), "favours" has no other side.
         return None
     return "favours_acupuncture" if (result.label == "decreased") == lower_is_better else "favours_comparator"
-
 
 
 PROMPT_FIELDS = ("text", "intervention", "comparator", "outcome")
@@ -321,7 +326,6 @@ def _relevance(sentence: Sentence, words: frozenset[str], outcome_terms: list[st
 
 
 # --- step 2: what it says ---------------------------------------------------------------------
-
 
 
 def _outcome_position(text: str, outcome_terms: list[str]) -> int:
@@ -620,7 +624,6 @@ def _object_side(text: str, start: int, mentions: list[tuple[int, str]]) -> str 
 
 
 _GROUP_NOUN = re.compile(r"[\w-]*\s+(?:group|arm|cohort)s?\b", re.IGNORECASE)
-
 
 
 # --- numbers ----------------------------------------------------------------------------------
