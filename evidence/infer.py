@@ -301,6 +301,7 @@ def _weights(outcome_terms: list[str], bags: list[frozenset[str]]) -> dict[str, 
 
 def _relevance(sentence: Sentence, words: frozenset[str], outcome_terms: list[str], weights: dict[str, float],
                arms: Arms) -> float:
+    """How likely a sentence is to report the outcome's result (0 when it names none of it)."""
     if not outcome_terms:
         return 0.0
     present = sum(weights.values())
