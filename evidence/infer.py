@@ -463,7 +463,10 @@ def _nearer_significant(clause: str, position: int, no_difference: re.Match) -> 
     if position < 0:
         return False
     gap = abs(no_difference.start() - position)
-    return any(abs(m.start() - position) < gap for m in cues.POSITIVE_SIGNIFICANT.finditer(clause))
+    # "did not show any significant difference": a "significant" the negation governs is not one.
+    governed = range(no_difference.start(), no_difference.end() + 15)
+    return any(abs(m.start() - position) < gap and m.start() not in governed
+               for m in cues.POSITIVE_SIGNIFICANT.finditer(clause))
 
 
 def _significance(text: str, position: int) -> bool | None:
