@@ -398,7 +398,8 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         return None  # arms alike at baseline: a check of randomisation, not a result
     if significance is False:
         return "no_difference", "statistics_not_significant", 0.85, (start, end)
-    no_difference = cues.NO_DIFFERENCE.search(clause)
+    # The words of no difference nearest the outcome speak of it.
+    no_difference = min(cues.NO_DIFFERENCE.finditer(clause), key=lambda m: abs(m.start() - position), default=None)
     if no_difference and not _nearer_significant(clause, position, no_difference):
         return "no_difference", "no_difference_words", 0.85, (start, end)
     sign, rule = _direction_of(clause, text, start, outcome, position, arms, lower_better)
