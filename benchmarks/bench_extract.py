@@ -11,7 +11,9 @@ Prints:
    ../shared/peer-data/evidence-inference, never copied): macro-F1 and per-class F1 on the
    held-out split (about 30% of the abstracts, chosen by a hash of the PMCID and never tuned on)
    and on the development split the rules were tuned on. ``None`` answers count as misses;
-2. how often the deciding sentence overlaps the annotators' evidence span (development split);
+2. for answered prompts, the share right beside the mean stated confidence (is the confidence
+   honest?), and how often the deciding sentence overlaps the annotators' evidence span
+   (development split);
 3. the fixture scores: the failure-pattern fixtures in tests/fixtures/infer/ (written for this
    project, fake PMIDs);
 4. prompts per second (all 905 prompts, best of three passes).
@@ -110,6 +112,10 @@ def main() -> None:
             scores = f1_scores([p["gold"] for p, _ in pairs], [r.label for _, r in pairs])
             unanswered = sum(r.label is None for _, r in pairs)
             print(_line(name, scores, len(pairs)) + f"  no answer {unanswered}")
+            answered = [(p, r) for p, r in pairs if r.label is not None]
+            right = sum(r.label == p["gold"] for p, r in answered) / len(answered)
+            mean_confidence = sum(r.confidence for _, r in answered) / len(answered)
+            print(f"{'':<10} answered: {right:.3f} right, mean confidence {mean_confidence:.3f}")
         dev = [(p, r) for p, r in zip(prompts, results) if not p["heldout"]]
         found = sum(_span_overlap(p, r.sentence) for p, r in dev)
         print(f"dev: deciding sentence is the annotators' evidence in {found}/{len(dev)}")

@@ -232,3 +232,12 @@ def test_an_add_on_arm_and_its_base_treatment_are_told_apart():
     backward = text.replace("acupuncture plus drug group than in the drug group", "drug group than in the acupuncture plus drug group")
     assert evidence.infer_result(backward, intervention="acupuncture plus drugs", comparator="drugs alone",
                                  outcome="leg pain").label == "increased"
+
+
+def test_confidence_follows_the_strength_of_the_rule():
+    tested = evidence.infer_result("RESULTS: Leg pain did not differ between acupuncture and sham (P = 0.62).",
+                                   intervention="acupuncture", comparator="sham", outcome="leg pain")
+    untested = evidence.infer_result("CONCLUSIONS: Acupuncture may lower leg pain more than sham.",
+                                     intervention="acupuncture", comparator="sham", outcome="leg pain")
+    assert tested.rule.endswith("statistics_not_significant") and untested.rule.endswith("_untested")
+    assert tested.confidence > untested.confidence > 0
