@@ -241,3 +241,12 @@ def test_confidence_follows_the_strength_of_the_rule():
                                      intervention="acupuncture", comparator="sham", outcome="leg pain")
     assert tested.rule.endswith("statistics_not_significant") and untested.rule.endswith("_untested")
     assert tested.confidence > untested.confidence > 0
+
+
+def test_cli_reads_prompts_from_stdin():
+    line = json.dumps({"text": "RESULTS: ODI was lower with acupuncture than with sham (P = 0.01).",
+                       "intervention": "acupuncture", "comparator": "sham", "outcome": "ODI"})
+    result = CliRunner().invoke(cli, ["infer", "-"], input=line + "\n", catch_exceptions=False)
+    assert result.exit_code == 0
+    (row,) = [json.loads(out) for out in result.stdout.splitlines()]
+    assert (row["label"], row["line"], row["p_value"]) == ("decreased", 1, 0.01)
