@@ -390,9 +390,11 @@ def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
 
 def _is_within_arm(clause: str, arms: Arms) -> bool:
     """Whether a clause reports change within the arms (against baseline) rather than between them."""
-    if not cues.WITHIN_ARM.search(clause) or cues.BETWEEN_ARMS.search(clause) or any(p.search(clause) for p in cues.SIZED_CHANGE):
+    if cues.BETWEEN_ARMS.search(clause) or any(p.search(clause) for p in cues.SIZED_CHANGE):
         return False
-    return len({side for _, side in arms.mentions(clause)}) < 2
+    if cues.FROM_TO.search(clause) and not cues.THAN.search(clause):
+        return True
+    return bool(cues.WITHIN_ARM.search(clause)) and len({side for _, side in arms.mentions(clause)}) < 2
 
 
 def _bracket_depth(text: str, at: int) -> int:

@@ -99,9 +99,13 @@ WITHIN_ARM = re.compile(
     r"\bthan (?:those |that |the values? |levels? )?(?:before|at baseline|pre-?treatment|prior to)|\bfrom baseline\b"
     r"|\b(?:compared|relative) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before)|\bwithin (?:each|both|the two|the) groups?\b"
     r"|\bin both (?:\w+ )?groups\b|\bintra-?group\b|\bboth groups\b|\bin (?:each|either) group\b|\ball (?:groups|arms)\b"
-    r"|\bacross all participants\b|\bfrom [-−]?\d[\d.]*\s*%?\s*to [-−]?\d",
+    r"|\bacross all participants\b",
     re.IGNORECASE,
 )
+# "fell from 6.1 to 3.2": a change within one arm, even when both arms' changes are given.
+# ("varied from 51 to 52" is a range, not a change.)
+FROM_TO = re.compile(r"\b(?:decreas|increas|reduc|fell|fall|rose|ris|improv|chang|declin|dropp?|went)\w*\b[^.;]{0,30}?"
+                     r"\bfrom [-−]?\d[\d.]*\s*%?\s*(?:[a-zA-Z/]+\s+)?to [-−]?\d", re.IGNORECASE)
 BETWEEN_ARMS = re.compile(r"\bbetween (?:them|(?:the )?(?:two |three |treatment |study )?(?:groups|arms))\b|\bthan (?:that|those) (?:of|in)\b"
                            r"|\binter-?group\b|\bbetween-group\b", re.IGNORECASE)
 AIM = re.compile(r"\bhypothes[ie]s|\bhypothesi[sz]ed\b|\bwe (?:aimed|sought|evaluated|investigated|assessed|examined|compared)\b"
@@ -165,7 +169,7 @@ P_VALUE = re.compile(
 )
 _NUMBER = r"[-−–]?\s?\d+(?:[.·]\d+)?"
 CI = re.compile(
-    rf"(?:95\s*%\s*)?(?:CI|confidence interval)s?\s*(?:95\s*%\s*)?[,:=]?\s*\[?\(?\s*(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-|and)\s*(?P<hi>{_NUMBER})",
+    rf"(?:95\s*%\s*)?(?:CI|C\.I\.|confidence interval)s?\s*(?:95\s*%\s*)?[,:=]?\s*\[?\(?\s*(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-|and)\s*(?P<hi>{_NUMBER})",
     re.IGNORECASE,
 )
 ESTIMATE = re.compile(
