@@ -6,6 +6,8 @@ Public API (pandas-style)::
     tables = evidence.read_pubmed("pubmed.xml.gz")     # dict of DataFrames
     tables = evidence.read_medline("export.nbib")
     tables = evidence.load("data")                      # the store (+ embedded snapshot)
+    statement = evidence.infer_result(abstract, intervention="acupuncture", comparator="sham",
+                                      outcome="leg pain")  # increased / decreased / no_difference / None
 """
 
 __version__ = "0.1.0"
