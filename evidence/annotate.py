@@ -11,6 +11,7 @@ import pandas as pd
 from .classify import classify_articles
 from .errors import StoreError
 from .extract import extract_findings
+from .main_result import mark_main_results
 from .schema import FINDINGS, STUDIES, conform
 from .store import Store
 from .topic import Topic, load_topic
@@ -44,7 +45,7 @@ def annotate_store(data_dir: str | Path | None = None, topic: Topic | str | None
     for chunk in (progress(chunks) if progress else chunks):
         part = {"articles": chunk, "mesh": None if mesh is None else mesh[mesh["pmid"].isin(chunk["pmid"])]}
         studies.append(classify_articles(part, topic))
-        findings.append(extract_findings(part, topic))
+        findings.append(mark_main_results(extract_findings(part, topic), chunk, topic))
     studies_df = conform(pd.concat(studies, ignore_index=True), STUDIES)
     findings_df = conform(pd.concat(findings, ignore_index=True), FINDINGS)
     studies_df["study_id"] = studies_df["pmid"]

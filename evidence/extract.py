@@ -22,6 +22,7 @@ from typing import Iterable
 import pandas as pd
 
 from . import schema
+from .infer import finding_direction
 from .numbers import COUNT, parse_count
 from .text import NON_RESULT_SECTIONS, Sentence, record_text, split_sentences
 from .topic import Topic
@@ -565,7 +566,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, vocab: Vocabulary, pico: P
         # before it); the clause before an outcome may still hold its verb.
         own = [st for st in stats if (outcome.start if i else 0) <= st.start < end]
         lower_is_better = vocab.lower_is_better.get(outcome.label)
-        direction = _direction(s, start, end, arms, lower_is_better, own)
+        direction = finding_direction(s, outcome.start, outcome.end, arms, intervention, comparator, lower_is_better)
         # Which arm is favoured is only meaningful when acupuncture is one of them.
         if direction != "no_difference" and not pico.interventions:
             direction = None

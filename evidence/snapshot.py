@@ -25,7 +25,7 @@ from .schema import (
     COMPARATOR_CLASSES, DESIGNS, DIRECTIONS, FINDINGS, RECORD_TABLES, STUDIES, Table, conform, empty_frame,
 )
 
-AUTO_ONLY = {"provenance", "rule", "confidence", "span_start", "span_end", "sentence"}
+AUTO_ONLY = {"provenance", "rule", "confidence", "span_start", "span_end", "sentence", "main_result"}
 STUDY_KEYS = [c for c in STUDIES.names if c not in AUTO_ONLY]
 FINDING_KEYS = [c for c in FINDINGS.names if c not in AUTO_ONLY]
 INTERVENTIONS = ("manual", "electroacupuncture", "warm_needle", "acupotomy", "dry_needling", "pharmacopuncture",

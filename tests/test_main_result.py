@@ -42,3 +42,36 @@ def test_primary_time_points_are_read_in_weeks():
     assert primary_time_weeks("leg pain VAS at 4 weeks") == {4.0}
     assert primary_time_weeks("ODI at week 12 and at 6-month follow-up") == {12.0, 26.0}
     assert primary_time_weeks("leg pain intensity") == set()
+
+
+NBIB = """PMID- 99000203
+DP  - 2025 Mar
+TI  - Electroacupuncture against sham electroacupuncture for sciatica: an invented
+      trial.
+AB  - METHODS: Sixty adults with sciatica were randomised to electroacupuncture or sham
+      electroacupuncture. The primary outcome was leg pain VAS at 4 weeks. RESULTS: ODI
+      did not differ between groups (P = 0.40). At 4 weeks, leg pain VAS was lower in
+      the electroacupuncture group than in the sham group (MD -1.1, 95% CI -1.9 to -0.3;
+      P = 0.01).
+PT  - Journal Article
+PT  - Randomized Controlled Trial
+"""
+
+
+def test_classify_stores_each_findings_direction_and_the_main_result(tmp_path):
+    import evidence
+    from click.testing import CliRunner
+
+    from evidence.cli import cli
+
+    export = tmp_path / "trial.nbib"
+    export.write_text(NBIB, encoding="utf-8")
+    data = tmp_path / "data"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["import", str(export), "--data-dir", str(data)], catch_exceptions=False).exit_code == 0
+    assert runner.invoke(cli, ["classify", "--data-dir", str(data)], catch_exceptions=False).exit_code == 0
+    findings = evidence.load(data, snapshot=False)["findings"].set_index("outcome")
+    assert findings.loc["leg_pain_vas", "direction"] == "favours_acupuncture"
+    assert findings.loc["leg_pain_vas", "main_result"]
+    assert findings.loc["odi", "direction"] == "no_difference"
+    assert not findings.loc["odi", "main_result"]
