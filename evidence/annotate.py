@@ -14,6 +14,7 @@ import pandas as pd
 from .classify import classify_articles
 from .errors import StoreError
 from .extract import extract_findings
+from .main_result import mark_main_results
 from .schema import FINDINGS, STUDIES, conform, empty_frame
 from .store import Store
 from .topic import Topic, load_topic
@@ -97,4 +98,4 @@ def annotate_tables(tables: dict[str, pd.DataFrame], topic: Topic,
 
 
 def _annotate_part(part: dict[str, pd.DataFrame], topic: Topic) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return classify_articles(part, topic), extract_findings(part, topic)
+    return classify_articles(part, topic), mark_main_results(extract_findings(part, topic), part["articles"], topic)

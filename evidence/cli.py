@@ -233,6 +233,55 @@ def classify(topic: str | None, data_dir: Path) -> None:
 
 
 @cli.command()
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def infer(file) -> None:
+    """Say what each abstract reports for an outcome: increased, decreased or no difference.
+
+    \b
+    FILE is JSON Lines ("-" reads stdin), one prompt per line:
+      {"text": "<abstract>", "intervention": "acupuncture", "comparator": "sham acupuncture",
+       "outcome": "leg pain"}
+    Other fields (an "id", say) are copied to the output.
+
+    \b
+    For each prompt one JSON line goes to stdout, in input order, with "line" (its line
+    number), "label" ("increased", "decreased", "no_difference", or null when the abstract
+    does not say; the outcome in the intervention arm against the comparator arm), the
+    "sentence" that decided with its "start"/"end" offsets in "text", the "rule" that
+    decided, a "confidence", the "estimate", "ci_low"/"ci_high" and "p_value"/"p_value_text"
+    stated in that sentence, and "machine_extracted": true (not verified by a person).
+    A bad line gets a one-line error on stderr with its line number; the other lines are
+    still answered, and the exit code is 2.
+
+    \b
+    Example:
+      evidence infer prompts.jsonl > results.jsonl
+    """
+    import json
+
+    from .errors import InputError
+    from .infer import PROMPT_FIELDS, infer_prompt, parse_prompt
+
+    bad = 0
+    try:
+        for number, line in enumerate(file, start=1):
+            if not line.strip():
+                continue
+            try:
+                prompt = parse_prompt(line)
+            except InputError as exc:
+                bad += 1
+                click.echo(f"error: {file.name} line {number}: {exc}", err=True)
+                continue
+            extra = {k: v for k, v in prompt.items() if k not in PROMPT_FIELDS}
+            click.echo(json.dumps({**extra, "line": number, **infer_prompt(prompt).to_dict()}, ensure_ascii=False))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{file.name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    if bad:
+        raise InputError(f"{bad} bad line(s) in {file.name} were skipped")
+
+
+@cli.command()
 @data_dir_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
               show_default=True, help="Folder for index.html, the notebook pages and the evidence tables.")

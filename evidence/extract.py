@@ -23,6 +23,7 @@ from typing import Iterable, Iterator
 import pandas as pd
 
 from . import schema
+from .infer import finding_direction
 from .literals import Gate, Searcher, could_match, gate
 from .numbers import COUNT, NUMBER_WORDS, parse_count
 from .text import NON_RESULT_SECTIONS, Sentence, record_text, split_sentences
@@ -682,22 +683,12 @@ _NO_DIFFERENCE = re.compile(
     r"|\bnon-?significant\b|\bnot superior\b|\bwas not better\b|\bno better than\b",
     re.IGNORECASE,
 )
-_FAVOURS = re.compile(r"\bfavou?r(?:ed|ing|s)?\b", re.IGNORECASE)
-# Comparative words only: "decreased" alone describes change within one arm, not between arms.
-_BETTER = re.compile(r"\b(?:better|superior|more effective|greater (?:improvement|reduction|relief|decrease|benefit)s?|more (?:improvement|reduction|relief)|improved (?:significantly )?more|outperformed)\b", re.IGNORECASE)
-_WORSE = re.compile(r"\b(?:worse|inferior|less effective|smaller (?:improvement|reduction))\b", re.IGNORECASE)
-_LOWER = re.compile(r"\b(?:lower|less|fewer|smaller|(?:reduced|decreased|fell|declined) (?:significantly )?more)\b", re.IGNORECASE)
-_HIGHER = re.compile(r"\b(?:higher|greater|more|larger|(?:increased|rose) (?:significantly )?more)\b", re.IGNORECASE)
-_THAN = re.compile(r"\b(?:than|compared (?:with|to)|versus|vs\.?)\s+(?:in\s+|with\s+)?(?:the\s+|those\s+(?:in|of|receiving)\s+(?:the\s+)?)?", re.IGNORECASE)
 _TIMEPOINT = re.compile(
     rf"\b(?:at|after|by|over|during|within)\s+(?:the\s+)?(?:(?P<n>{COUNT})[- ](?P<u>day|week|month|year)s?(?:\s+(?:of\s+)?(?:follow-?up|treatment|intervention))?)"
     r"|\b(?:at|by|in|after|from baseline to)\s+(?:the\s+)?week\s+(?P<week>\d+)\b|\b(?:in|at|by)\s+(?:the\s+)?(?P<nth>\d+)(?:st|nd|rd|th)\s+week\b"
     r"|(?P<eot>\b(?:at )?(?:the )?end of (?:the )?(?:treatment|intervention|therapy)|post-?treatment|after treatment\b)",
     re.IGNORECASE,
 )
-_COMPARATIVES = ((_BETTER, True), (_WORSE, False), (_LOWER, None), (_HIGHER, None))
-_RATIO_MEASURES = frozenset({"RR", "OR", "HR"})
-_ALPHA = 0.05
 
 
 @dataclass(frozen=True)
@@ -845,7 +836,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         proportion = outcome.label in vocab.proportions
         own = [st for st in own if st.measure is None or (st.measure in _RATE_MEASURES) == proportion]
         lower_is_better = vocab.lower_is_better.get(outcome.label)
-        direction = _direction(s, start, end, arms, lower_is_better, own)
+        direction = finding_direction(s, outcome.start, outcome.end, arms, intervention, comparator, lower_is_better)
         # Which arm is favoured is only meaningful when acupuncture is one of them.
         if direction != "no_difference" and not pico.interventions:
             direction = None
@@ -959,71 +950,6 @@ def _clause(s: str, outcomes: list[Mention], i: int) -> tuple[int, int]:
 _LISTED_OUTCOMES = re.compile(r"[\s,]*(?:scores?|values?|index)?[\s,]*(?:and|or|as well as)?[\s,]*(?:the\s+)?", re.IGNORECASE)
 
 
-def _significance(stats: list[_Stat]) -> bool | None:
-    """True/False when the clause's statistics say (non-)significant, None when silent."""
-    for st in stats:
-        if st.ci_low is not None and st.ci_high is not None:
-            null = 1.0 if st.measure in _RATIO_MEASURES else 0.0
-            lo, hi = sorted((st.ci_low, st.ci_high))
-            return not (lo <= null <= hi)
-        if st.p_value_text == "NS":
-            return False
-        if st.p_value_text:
-            bound = float(st.p_value_text.lstrip("<>="))
-            if st.p_value_text.startswith(">"):
-                # "P > 0.01" does not say whether P is below 0.05.
-                return False if bound >= _ALPHA else None
-            return bound <= _ALPHA if st.p_value_text.startswith("<") else bound < _ALPHA
-    return None
-
-
-def _direction(s: str, start: int, end: int, arms: list[tuple[int, int, str]],
-               lower_is_better: bool | None, stats: list[_Stat]) -> str | None:
-    """Which arm the clause ``s[start:end]`` says did better, as the source reports it.
-
-    Statistics that are not significant, or words saying so, give ``no_difference`` whatever
-    else the clause says. Otherwise, in order: "favouring <arm>"; two arm values stated with a
-    significant test ("3.1 in the acupuncture group and 4.2 in the sham group"); a comparative
-    word said of an arm ("lower in the acupuncture group than in the control group").
-    """
-    significant = _significance(stats)
-    if significant is False or _NO_DIFFERENCE.search(s, start, end):
-        return "no_difference"
-    if not arms:
-        return None
-    favour = _FAVOURS.search(s, start, end)
-    if favour:
-        after = [a for a in arms if a[0] >= favour.end()]
-        return _favours(after[0][2]) if after else None
-    if significant and lower_is_better is not None:
-        values = _arm_values(s, start, end, arms)
-        if len({side for _, side in values}) == 2:
-            best = (min if lower_is_better else max)(values)
-            if sum(v == best[0] for v, _ in values) == 1:
-                return _favours(best[1])
-    words = [(m, good) for pattern, good in _COMPARATIVES for m in [pattern.search(s, start, end)] if m]
-    if not words:
-        return None
-    # The first comparative in the clause is the one said of this outcome.
-    word, good = min(words, key=lambda w: (w[0].start(), -len(w[0].group(0))))
-    if good is None:
-        if lower_is_better is None:
-            return None
-        good = word.re is _LOWER and lower_is_better or word.re is _HIGHER and not lower_is_better
-    subject = _subject_arm(s, start, end, word, arms)
-    if subject is None:
-        return None
-    return _favours(subject if good else _other(subject))
-
-
-def _other(side: str) -> str:
-    return "comparator" if side == "intervention" else "intervention"
-
-
-def _favours(side: str) -> str:
-    return "favours_acupuncture" if side == "intervention" else "favours_comparator"
-
-
 def _arms(s: str, mentions: list[Mention], vocab: Vocabulary) -> list[tuple[int, int, str]]:
     """Arm mentions (start, end, side) in a sentence, from arm words and PICO mentions."""
     # Named treatments first, so "acupoint injection group" is not read as an injection arm.
@@ -1033,41 +959,6 @@ def _arms(s: str, mentions: list[Mention], vocab: Vocabulary) -> list[tuple[int,
     for side, classes in (("comparator", vocab.comparator_arm), ("intervention", vocab.intervention_arm)):
         arms.extend((m.start, m.end, side) for m in _claim(s, side, classes, taken))
     return sorted(arms)
-
-
-_ARM_VALUE = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s*(?:%|points?)?\s+(?:in|with|for)\s+(?:the\s+)?$", re.IGNORECASE)
-
-
-def _arm_values(s: str, start: int, end: int, arms: list[tuple[int, int, str]]) -> list[tuple[float, str]]:
-    """Values stated for named arms: '93.3% in the acupuncture group', '4.2 in the sham group'."""
-    values = []
-    for a_start, _, side in arms:
-        if start <= a_start < end:
-            m = _ARM_VALUE.search(s, max(start, a_start - 30), a_start)
-            if m:
-                values.append((float(m.group("v")), side))
-    return values
-
-
-def _subject_arm(s: str, start: int, end: int, word: re.Match, arms: list[tuple[int, int, str]]) -> str | None:
-    """The arm a comparative word is said of.
-
-    When the clause has "than <arm>", the subject is the other side (and unknown when the
-    sentence's own subject is on the same side, as in "warm needling ... than conventional
-    acupuncture"). Otherwise it is the nearest arm before the word, else the first after it.
-    """
-    than = _THAN.search(s, start, end)
-    obj = next((a for a in arms if than.end() - 1 <= a[0] < than.end() + 15), None) if than else None
-    before = [a for a in arms if a[1] <= word.start() and a != obj]
-    after = [a for a in arms if a[0] >= word.end() and a != obj]
-    if obj is None:
-        nearest = before[-1] if before else (after[0] if after else None)
-        return nearest[2] if nearest else None
-    # "higher with warm needling than with acupuncture": the subject may follow the word.
-    subject = before[-1] if before else next((a for a in after if a[0] < than.start()), None)
-    if subject is not None and subject[2] == obj[2]:
-        return None
-    return _other(obj[2])
 
 
 def _timepoint(s: str) -> tuple[str | None, float | None]:

@@ -224,6 +224,7 @@ FINDINGS = _t(
     ("comp_events", "Int64", True, ""),
     ("lower_is_better", "boolean", True, "Direction of the scale (pain scores: True)"),
     ("direction", "string", True, "One of DIRECTIONS, as the source reports it"),
+    ("main_result", "boolean", True, "Auto rows: the primary outcome (at the primary time point) the abstract names; NA when it names none"),
     ("source_url", "string", True, "Stored page where the numbers were seen (curated rows)"),
     ("span_start", "Int64", True, "Character span of the sentence in title + abstract (auto rows)"),
     ("span_end", "Int64", True, ""),

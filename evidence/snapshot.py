@@ -28,7 +28,7 @@ from .schema import (
     COMPARATOR_CLASSES, DESIGNS, DIRECTIONS, FINDINGS, RECORD_TABLES, STUDIES, Table, conform, empty_frame,
 )
 
-AUTO_ONLY = {"provenance", "rule", "confidence", "span_start", "span_end", "sentence"}
+AUTO_ONLY = {"provenance", "rule", "confidence", "span_start", "span_end", "sentence", "main_result"}
 STUDY_KEYS = [c for c in STUDIES.names if c not in AUTO_ONLY]
 CITATION_KEYS = ("journal_abbrev", "volume", "issue", "pages", "citation_urls")
 """Bibliographic keys a snapshot row may leave out (folders written before they existed)."""

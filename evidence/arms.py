@@ -1,0 +1,112 @@
+"""Where a sentence names the intervention arm or the comparator arm, from the arms' own words."""
+
+from __future__ import annotations
+
+import re
+
+from . import result_cues as cues
+
+
+def other_side(side: str) -> str:
+    """"comparator" for "intervention" and the reverse."""
+    return "comparator" if side == "intervention" else "intervention"
+
+
+# Against a control, "the intervention group" or "the treated patients" is the intervention arm.
+_ACTIVE_ARM = re.compile(r"(?:intervention|treatment|treated|experimental|study|active|verum)\s+(?:group|arm|patients|participants)\b")
+_NEGATED_ARM = re.compile(r"(?:\bnon[-‐‑ ]?|\bun|\bno |\bnot |\bwithout )$")
+
+
+class Arms:
+    """Where a sentence names the intervention or the comparator arm.
+
+    Parameters
+    ----------
+    intervention, comparator:
+        The arms' descriptions; their words (and "group A"-style labels) find them in a sentence.
+    """
+
+    def __init__(self, intervention: str, comparator: str):
+        own_i, own_c = set(cues.terms(intervention)), set(cues.terms(comparator))
+        # Words both arms share ("insulin" in "insulin glargine" vs "insulin detemir") name neither,
+        # unless they are all an arm has: "acupuncture" against "sham acupuncture" is named by its
+        # own word where no modifier of the other arm stands before it.
+        self.own = {"intervention": own_i, "comparator": own_c}
+        self.words = {"intervention": own_i - own_c or (own_i if _modified(comparator, own_c - own_i) else set()),
+                      "comparator": own_c - own_i or (own_c if _added_to(intervention, own_c) else set())}
+        self.control_like = bool(cues.CONTROL_WORDS.search(comparator)) and not cues.CONTROL_WORDS.search(intervention)
+        # Arms called by a letter or number ("group A", "Group 2") are found by that label.
+        self.labels = [(re.compile(rf"(?i:\bgroups?)\s+{re.escape(label)}\b|\b{re.escape(label)}\s+(?i:groups?)\b"), side)
+                       for side, arm in (("intervention", intervention), ("comparator", comparator))
+                       for label in _arm_labels(arm)]
+
+    def mentions(self, text: str) -> list[tuple[int, str]]:
+        """(position, side) of every arm word in ``text``, in order."""
+        out = []
+        lowered = text.lower()
+        for m in cues.WORD.finditer(lowered):
+            term = cues.stem(m.group())
+            for side, words in self.words.items():
+                if term in words:
+                    # "non-implanted eyes" names the arm without the implant.
+                    negated = _NEGATED_ARM.search(lowered, max(0, m.start() - 8), m.start())
+                    out.append((m.start(), other_side(side) if negated else side))
+            if self.control_like and cues.CONTROL_WORDS.fullmatch(m.group()):
+                out.append((m.start(), "comparator"))
+            elif self.control_like and _ACTIVE_ARM.match(lowered, m.start()):
+                out.append((m.start(), "intervention"))
+        for pattern, side in self.labels:
+            out.extend((m.start(), side) for m in pattern.finditer(text))
+        return _phrases(sorted(set(out)), lowered, self.own)
+
+
+def _modified(arm: str, distinct: set[str]) -> bool:
+    """Whether an arm is the other arm's words under a sham-like modifier ("sham acupuncture"
+    against "acupuncture"), so that the other arm is named by its shared words alone."""
+    terms = cues.terms(arm)
+    return len(terms) > 1 and terms[0] in distinct and bool(_SHAM_LIKE.fullmatch(terms[0]))
+
+
+_SHAM_LIKE = re.compile(r"sham|placebo|minimal|superficial|mock|simulat\w*|fake|non|pseudo")
+
+
+def _added_to(intervention: str, comparator_words: set[str]) -> bool:
+    """Whether the intervention is the comparator plus something ("acupuncture plus drugs"
+    against "drugs alone"), so that the comparator is named by its own words where they stand
+    outside the intervention's phrase."""
+    return bool(comparator_words) and bool(_ADD_ON.search(intervention)) and comparator_words <= set(cues.terms(intervention))
+
+
+_ADD_ON = re.compile(r"\bplus\b|\+|\bcombined with\b|\badded to\b|\bwith\b", re.IGNORECASE)
+# Words of one arm phrase: next to each other, or joined as an add-on ("acupuncture plus drug group").
+_IN_PHRASE = re.compile(r"[a-z0-9]+(?:[\s-]{1,2}|\s+(?:plus|\+|combined with|with|added to)\s+)")
+
+
+def _phrases(mentions: list[tuple[int, str]], text: str, own: dict[str, set[str]]) -> list[tuple[int, str]]:
+    """One mention per arm phrase. A phrase is the arm whose own words hold all of it ("acupuncture
+    plus drug group" is the add-on arm; "sham acupuncture group" the sham arm), else the arm of its
+    first word (the modifier: "off-pump surgery")."""
+    runs: list[list[tuple[int, str]]] = []
+    for pos, side in mentions:
+        if runs and _IN_PHRASE.fullmatch(text, runs[-1][-1][0], pos):
+            runs[-1].append((pos, side))
+        else:
+            runs.append([(pos, side)])
+    out = []
+    for run in runs:
+        side = run[0][1]
+        if len({s for _, s in run}) > 1:
+            # Each position is where a word was found earlier, so every match succeeds.
+            words = {cues.stem(m.group()) for pos, _ in run if (m := cues.WORD.match(text, pos))}
+            holders = [s for s in ("intervention", "comparator") if words <= own[s]]
+            side = holders[0] if len(holders) == 1 else side
+        out.append((run[0][0], side))
+    return out
+
+
+_ARM_LABEL = re.compile(r"(?i:\bgroups?)\s+([A-Z]|[IVX]{1,4}|\d{1,2})\b|\b([A-Z]|[IVX]{1,4}|\d{1,2})\s+(?i:group)\b")
+
+
+def _arm_labels(arm: str) -> set[str]:
+    """Letters or numbers an arm is called by in its description: "(group A)" gives {"A"}."""
+    return {m.group(1) or m.group(2) for m in _ARM_LABEL.finditer(arm)}
