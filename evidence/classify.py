@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pandas as pd
 
@@ -290,7 +290,10 @@ def classify_design(
 
     scores = {design: _noisy_or(w for w, _, _ in cues) for design, cues in found.items()}
     fired = frozenset(name for cues in found.values() for _, name, _ in cues)
-    human_sample = bool(_HUMAN_SAMPLE.search(abstract_text) or _HUMAN_SAMPLE.search(title_text))
+    # Read only when an animal score could decide: the search costs as much as several cues.
+    def human_sample() -> bool:
+        return bool(_HUMAN_SAMPLE.search(abstract_text) or _HUMAN_SAMPLE.search(title_text))
+
     design, rule = _decide(scores, fired, human_sample)
     if design == "other" and design not in found:
         return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
@@ -305,7 +308,9 @@ def classify_design(
 
 # Tokenized corpora (EBM-NLP) and some exports split hyphenated words into "double - blind" and
 # "non - randomized"; read as written, the first hides a cue and the second escapes its negation.
-_SPLIT_HYPHEN = re.compile(r"(?<=[A-Za-z]) - (?=[A-Za-z])")
+# The literal comes first so that the regex engine can skip to it; the look-behind then checks
+# the letter before it.
+_SPLIT_HYPHEN = re.compile(r" - (?<=[A-Za-z] - )(?=[A-Za-z])")
 
 
 def _rejoin_split_hyphens(text: str) -> str:
@@ -320,10 +325,10 @@ def _noisy_or(weights: Iterable[float]) -> float:
     return 1.0 - miss
 
 
-def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: bool) -> tuple[str, str]:
+def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Callable[[], bool]) -> tuple[str, str]:
     """Pick the design; return it with the precedence rule's name when one decided.
 
-    ``fired`` names every cue seen; ``human_sample`` says the text counts people studied, so
+    ``fired`` names every cue seen; ``human_sample()`` says the text counts people studied, so
     animal words do not take precedence.
     """
     if not scores or max(scores.values()) < _MIN_SCORE:
@@ -353,7 +358,7 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: bool)
         if scores.get(review, 0.0) >= _REVIEW_PRECEDENCE:
             best, rule = review, ""
         # Animal experiments randomize and compare groups too.
-        elif scores.get("animal_or_lab", 0.0) >= _ANIMAL_PRECEDENCE and not human_sample:
+        elif scores.get("animal_or_lab", 0.0) >= _ANIMAL_PRECEDENCE and not human_sample():
             best, rule = "animal_or_lab", ""
     # A meta-analysis is a systematic review that pools: keep the more specific label.
     if best == "systematic_review" and scores.get("meta_analysis", 0.0) >= 0.75:
