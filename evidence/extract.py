@@ -321,22 +321,30 @@ def extract_pico(text: str, topic: Topic) -> Pico:
 def _pico(text: str, vocab: Vocabulary) -> Pico:
     kept: list[Mention] = []
     add_on_cue = alone_cue = listed_generic = add_on_stated = forms_compared = False
+    # A cue whose words are nowhere in the record is in none of its sentences.
+    record_folded = text.casefold()
+    live = {p for p in (_EXCLUSION, _HISTORY, _ADD_ON, _ALONE, _ADD_ON_STATED) if could_match(_gate_of(p), record_folded)}
     for sentence, found in analysed_sentences(text, vocab):
-        folded = sentence.text.casefold()
-        if _gated_search(_EXCLUSION, sentence.text, folded):
+        s, folded = sentence.text, sentence.text.casefold()
+
+        def said(pattern: re.Pattern) -> bool:
+            return pattern in live and _gated_search(pattern, s, folded) is not None
+
+        if said(_EXCLUSION):
             continue
         # Background and history sentences name treatments in use, not the ones compared.
-        not_compared = sentence.section in _BACKGROUND_SECTIONS or bool(_gated_search(_HISTORY, sentence.text, folded))
+        not_compared = sentence.section in _BACKGROUND_SECTIONS or said(_HISTORY)
         mentions = [
             m for m in found
             if not m.negated and not (not_compared and m.kind == "comparator")
         ]
         kept.extend(mentions)
-        listed_generic |= _generic_listed_with_form(sentence.text, mentions)
-        add_on_cue |= bool(_gated_search(_ADD_ON, sentence.text, folded))
-        alone_cue |= bool(_gated_search(_ALONE, sentence.text, folded))
-        add_on_stated |= bool(_gated_search(_ADD_ON_STATED, sentence.text, folded)) or _arm_extends_other(sentence.text)
-        forms_compared |= sentence.section not in _BACKGROUND_SECTIONS and _forms_compared(sentence.text, mentions)
+        # Each flag, once raised, stays raised: later sentences need not be read for it.
+        listed_generic = listed_generic or _generic_listed_with_form(s, mentions)
+        add_on_cue = add_on_cue or said(_ADD_ON)
+        alone_cue = alone_cue or said(_ALONE)
+        add_on_stated = add_on_stated or said(_ADD_ON_STATED) or _arm_extends_other(s)
+        forms_compared = forms_compared or sentence.section not in _BACKGROUND_SECTIONS and _forms_compared(s, mentions)
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
     default = vocab.default_intervention
@@ -400,10 +408,14 @@ _WITH_BETWEEN = re.compile(r"^[^;,]{0,40}?\bwith\b[^;,]{0,30}$", re.IGNORECASE)
 
 def _gated_search(pattern: re.Pattern, text: str, folded: str) -> re.Match | None:
     """``pattern.search(text)``, skipped when the words it needs are not in ``folded``."""
-    gate_ = _GATES.get(pattern)
-    if gate_ is None and pattern not in _GATES:
-        gate_ = _GATES[pattern] = gate((pattern,))
-    return pattern.search(text) if could_match(gate_, folded) else None
+    return pattern.search(text) if could_match(_gate_of(pattern), folded) else None
+
+
+def _gate_of(pattern: re.Pattern) -> Gate:
+    """The gate of one pattern (``evidence.literals.gate``), made once."""
+    if pattern not in _GATES:
+        _GATES[pattern] = gate((pattern,))
+    return _GATES[pattern]
 
 
 _GATES: dict[re.Pattern, Gate] = {}

@@ -121,12 +121,16 @@ def opening_words(pattern: re.Pattern) -> tuple[str, ...] | None:
 
 def _opening(items: list) -> set[str] | None:
     run = ""
-    for op, av in items:
+    for i, (op, av) in enumerate(items):
         if op is _c.LITERAL:
             run += chr(av)
             continue
         if run:
-            return {run.casefold()}
+            # The parser factors a shared start out of alternatives ("allocated|assigned" is
+            # read as "a(?:llocated|ssigned)"): join the run to what each alternative opens with,
+            # since one letter marks too many places to help.
+            rest = _opening(items[i:]) if op in (_c.BRANCH, _c.SUBPATTERN) else None
+            return {run.casefold() + word for word in rest} if rest else {run.casefold()}
         if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):  # zero width: the match has not started yet
             continue
         if op is _c.SUBPATTERN:
