@@ -157,7 +157,10 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # A document naming itself ("this narrative review") outweighs the designs it mentions.
     ("narrative_review", "self_described_review", 0.9, 0.9, r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|notes|files))|\bnarrative review\b"),
     ("guideline", "guideline", 0.5, 0.9, r"(?<!CONSORT )(?<!STRICTA )(?<!PRISMA )(?<!SPIRIT )(?<!ethical )(?<!Helsinki )\bguidelines?\b(?!\s+(?:for reporting|of the Declaration))"),
-    ("guideline", "recommendations", 0.6, 0.7, r"\b(?:strong|weak|conditional|grade [ABC])\s+recommendations?\b|\bconsensus\s+(?:statement|conference|panel)\b|\bDelphi\b|\brecommendations? (?:were|are) (?:made|issued|developed|formulated)\b"),
+    ("guideline", "recommendations", 0.6, 0.7, r"\b(?:strong|weak|conditional|grade [ABC])\s+recommendations?\b|\brecommendations? (?:were|are) (?:made|issued|developed|formulated)\b"),
+    # A panel reaching agreement (Delphi rounds, a consensus statement) may search the literature
+    # first, but what it reports is its agreement, not a systematic review.
+    ("guideline", "consensus_process", 0.9, 0.95, r"\b(?:modified\s+|e-?)?Delphi\b|\b(?:expert|formal)\s+consensus\b|\bconsensus\s+(?:statements?|conference|panel|process|study|exercise|meeting|rounds?)\b"),
     ("other", "correspondence", 0.9, 0.9, r"\b(?:this|our) (?:letter|commentary|editorial|correspondence)\b|\bwe comment on\b|\b(?:erratum|corrigendum)\b"),
     ("other", "survey", 0.6, 0.8, r"\b(?:questionnaire\s+)?survey\b|\bcross-sectional\b"),
     ("other", "measurement_study", 0.6, 0.8, r"\btest-retest\b|\b(?:reliability and validity|validity and reliability)\b|\b(?:inter|intra)-?rater reliability\b|\bvalidation study\b|\bcross-cultural adaptation\b"),
@@ -168,7 +171,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_report", "single_patient", 0.75, 0.85, r"\b\d{1,3}[- ]year[- ]old\s+(?:man|woman|male|female|patient|boy|girl|athlete|runner)\b"),
     ("case_series", "case_series", 0.85, 0.9, r"\bcase series\b|\bseries of\s+" + _NUM + r"?\s*(?:consecutive\s+)?(?:patients|cases)\b|\bwe (?:report|present|describe)\s+" + _NUM + r"\s+(?:cases|patients)\b"),
     # "before and after" names a design only as one: trials measure "before and after treatment" too.
-    ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive patients)\b"),
+    ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive (?:in|out)?patients)\b"),
+    # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
+    ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
     ("case_series", "retrospective", 0.4, 0.4, r"\bretrospective(?:ly)?\b"),
     ("cohort", "cohort", 0.7, 0.9, r"\bcohort\b"),
     # Two treatment groups compared after the fact, from records: a cohort, not a series.
@@ -205,7 +210,7 @@ RANDOMIZATION_STATED_RULES = frozenset(
 _PRECEDENCE_ONLY = 0.5
 _RETROSPECTIVE = frozenset({"text.retrospective", "text.retrospective_comparison"})
 # A study that calls itself a series stays one.
-_NAMED_SERIES = frozenset({"text.case_series", "text.uncontrolled", "text.case_report", "text.single_patient"})
+_NAMED_SERIES = frozenset({"text.case_series", "text.uncontrolled", "text.no_control_group", "text.case_report", "text.single_patient"})
 # Documents that summarise trials; a narrative review competes on score alone, since "case
 # report and literature review" is still a case report (only "this review" outranks a trial).
 _REVIEWS = frozenset({"systematic_review", "meta_analysis", "guideline"})
