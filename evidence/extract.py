@@ -883,6 +883,23 @@ def _clauses(sentence: Sentence, mentions: tuple[Mention, ...]) -> list[tuple[Se
     return parts
 
 
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+
+
+def _respective_stats(s: str, outcomes: list[Mention], stats: list[_Stat]) -> list[_Stat] | None:
+    """The statistics of "A and B ... (P = 0.05 and P = 0.03, respectively)", one per outcome in order.
+
+    Only when every statistic of the sentence stands after the last outcome and before
+    "respectively", and there are as many as outcomes; otherwise ``None`` (the usual pairing).
+    """
+    if len(outcomes) < 2 or not stats:
+        return None
+    said = _RESPECTIVELY.search(s, outcomes[-1].end)
+    if said is None or not all(outcomes[-1].end <= st.start < said.start() for st in stats) or len(stats) != len(outcomes):
+        return None
+    return list(stats)
+
+
 def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], vocab: Vocabulary,
                        pico: Pico, said: _Said | None = None) -> list[Finding]:
     """Findings in one sentence (or clause); the study's first form and comparator label the
@@ -917,6 +934,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         timepoint, weeks = said.timepoint
     arms = _arms(s, mentions, vocab)
     backward = [bool(_OUTCOME_AFTER_NUMBERS.search(s, max(0, o.start - 30), o.start)) for o in outcomes]
+    respective = _respective_stats(s, outcomes, stats)
     out: list[Finding] = []
     for i, outcome in enumerate(outcomes):
         start, end = _clause(s, outcomes, i)
@@ -931,6 +949,8 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             own = [st for st in own if st.start < outcome.end]
         if backward[i]:
             own = [st for st in stats if (outcomes[i - 1].end if i else 0) <= st.start < outcome.start] + own
+        if respective is not None:
+            own = [respective[i]]
         # A ratio is not a difference in a score, nor a difference in a score a ratio of rates.
         proportion = outcome.label in vocab.proportions
         own = [st for st in own if st.measure is None or (st.measure in _RATE_MEASURES) == proportion]
