@@ -3,6 +3,7 @@
 Run from the repository root::
 
     .venv/bin/python benchmarks/bench_classify.py
+    .venv/bin/python benchmarks/bench_classify.py --tables /tmp/before.pkl   # equal outputs before/after a change
 
 Prints:
 
@@ -204,8 +205,42 @@ def report_patterns(topic) -> None:
     print()
 
 
+def check_tables(path: Path, topic, n: int = 300) -> None:
+    """Save, or compare with a saved copy, the studies and findings tables of ``n`` EBM-NLP abstracts.
+
+    Run once before a change that should not alter any output (``--tables /tmp/before.pkl``),
+    then again after it with the same path: it prints whether both tables are equal. The copy
+    belongs outside the repository (it holds abstract text).
+    """
+    import pickle
+
+    from evidence.annotate import annotate_tables
+
+    with gzip.open(EBM_NLP, "rt", encoding="utf-8") as handle:
+        lines = handle.readlines()
+    records = [r for r in map(json.loads, lines) if ebm_nlp_split(r["pmid"]) == "tune"][:n]
+    articles = schema.conform(pd.DataFrame([
+        {"pmid": r["pmid"], "title": None, "abstract": " ".join(r["tokens"]), "record_type": "article", "source": "ebm-nlp"}
+        for r in records]), schema.ARTICLES)
+    tables = annotate_tables({"articles": articles}, topic, workers=1)
+    if not path.exists():
+        path.write_bytes(pickle.dumps(tables))
+        print(f"== tables of {len(records)} EBM-NLP abstracts saved to {path}; run again after the change to compare")
+        return
+    before = pickle.loads(path.read_bytes())
+    for name, old, new in zip(("studies", "findings"), before, tables):
+        try:
+            pd.testing.assert_frame_equal(old, new)
+            print(f"== {name} of {len(records)} EBM-NLP abstracts: equal to {path} ({len(new)} rows)")
+        except AssertionError as exc:
+            print(f"== {name} of {len(records)} EBM-NLP abstracts: DIFFER from {path}: {str(exc).splitlines()[0]}")
+
+
 def main() -> None:
     topic = load_topic()
+    if "--tables" in sys.argv:
+        check_tables(Path(sys.argv[sys.argv.index("--tables") + 1]), topic)
+        return
     for path in (LABELLED, HELDOUT):
         report_labelled(path, topic)
     report_patterns(topic)

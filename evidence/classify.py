@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pandas as pd
 
@@ -157,7 +157,10 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # A document naming itself ("this narrative review") outweighs the designs it mentions.
     ("narrative_review", "self_described_review", 0.9, 0.9, r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|notes|files))|\bnarrative review\b"),
     ("guideline", "guideline", 0.5, 0.9, r"(?<!CONSORT )(?<!STRICTA )(?<!PRISMA )(?<!SPIRIT )(?<!ethical )(?<!Helsinki )\bguidelines?\b(?!\s+(?:for reporting|of the Declaration))"),
-    ("guideline", "recommendations", 0.6, 0.7, r"\b(?:strong|weak|conditional|grade [ABC])\s+recommendations?\b|\bconsensus\s+(?:statement|conference|panel)\b|\bDelphi\b|\brecommendations? (?:were|are) (?:made|issued|developed|formulated)\b"),
+    ("guideline", "recommendations", 0.6, 0.7, r"\b(?:strong|weak|conditional|grade [ABC])\s+recommendations?\b|\brecommendations? (?:were|are) (?:made|issued|developed|formulated)\b"),
+    # A panel reaching agreement (Delphi rounds, a consensus statement) may search the literature
+    # first, but what it reports is its agreement, not a systematic review.
+    ("guideline", "consensus_process", 0.9, 0.95, r"\b(?:modified\s+|e-?)?Delphi\b|\b(?:expert|formal)\s+consensus\b|\bconsensus\s+(?:statements?|conference|panel|process|study|exercise|meeting|rounds?)\b"),
     ("other", "correspondence", 0.9, 0.9, r"\b(?:this|our) (?:letter|commentary|editorial|correspondence)\b|\bwe comment on\b|\b(?:erratum|corrigendum)\b"),
     ("other", "survey", 0.6, 0.8, r"\b(?:questionnaire\s+)?survey\b|\bcross-sectional\b"),
     ("other", "measurement_study", 0.6, 0.8, r"\btest-retest\b|\b(?:reliability and validity|validity and reliability)\b|\b(?:inter|intra)-?rater reliability\b|\bvalidation study\b|\bcross-cultural adaptation\b"),
@@ -168,7 +171,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_report", "single_patient", 0.75, 0.85, r"\b\d{1,3}[- ]year[- ]old\s+(?:man|woman|male|female|patient|boy|girl|athlete|runner)\b"),
     ("case_series", "case_series", 0.85, 0.9, r"\bcase series\b|\bseries of\s+" + _NUM + r"?\s*(?:consecutive\s+)?(?:patients|cases)\b|\bwe (?:report|present|describe)\s+" + _NUM + r"\s+(?:cases|patients)\b"),
     # "before and after" names a design only as one: trials measure "before and after treatment" too.
-    ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive patients)\b"),
+    ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive (?:in|out)?patients)\b"),
+    # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
+    ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
     ("case_series", "retrospective", 0.4, 0.4, r"\bretrospective(?:ly)?\b"),
     ("cohort", "cohort", 0.7, 0.9, r"\bcohort\b"),
     # Two treatment groups compared after the fact, from records: a cohort, not a series.
@@ -205,7 +210,7 @@ RANDOMIZATION_STATED_RULES = frozenset(
 _PRECEDENCE_ONLY = 0.5
 _RETROSPECTIVE = frozenset({"text.retrospective", "text.retrospective_comparison"})
 # A study that calls itself a series stays one.
-_NAMED_SERIES = frozenset({"text.case_series", "text.uncontrolled", "text.case_report", "text.single_patient"})
+_NAMED_SERIES = frozenset({"text.case_series", "text.uncontrolled", "text.no_control_group", "text.case_report", "text.single_patient"})
 # Documents that summarise trials; a narrative review competes on score alone, since "case
 # report and literature review" is still a case report (only "this review" outranks a trial).
 _REVIEWS = frozenset({"systematic_review", "meta_analysis", "guideline"})
@@ -290,7 +295,10 @@ def classify_design(
 
     scores = {design: _noisy_or(w for w, _, _ in cues) for design, cues in found.items()}
     fired = frozenset(name for cues in found.values() for _, name, _ in cues)
-    human_sample = bool(_HUMAN_SAMPLE.search(abstract_text) or _HUMAN_SAMPLE.search(title_text))
+    # Read only when an animal score could decide: the search costs as much as several cues.
+    def human_sample() -> bool:
+        return bool(_HUMAN_SAMPLE.search(abstract_text) or _HUMAN_SAMPLE.search(title_text))
+
     design, rule = _decide(scores, fired, human_sample)
     if design == "other" and design not in found:
         return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
@@ -305,7 +313,9 @@ def classify_design(
 
 # Tokenized corpora (EBM-NLP) and some exports split hyphenated words into "double - blind" and
 # "non - randomized"; read as written, the first hides a cue and the second escapes its negation.
-_SPLIT_HYPHEN = re.compile(r"(?<=[A-Za-z]) - (?=[A-Za-z])")
+# The literal comes first so that the regex engine can skip to it; the look-behind then checks
+# the letter before it.
+_SPLIT_HYPHEN = re.compile(r" - (?<=[A-Za-z] - )(?=[A-Za-z])")
 
 
 def _rejoin_split_hyphens(text: str) -> str:
@@ -320,10 +330,10 @@ def _noisy_or(weights: Iterable[float]) -> float:
     return 1.0 - miss
 
 
-def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: bool) -> tuple[str, str]:
+def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Callable[[], bool]) -> tuple[str, str]:
     """Pick the design; return it with the precedence rule's name when one decided.
 
-    ``fired`` names every cue seen; ``human_sample`` says the text counts people studied, so
+    ``fired`` names every cue seen; ``human_sample()`` says the text counts people studied, so
     animal words do not take precedence.
     """
     if not scores or max(scores.values()) < _MIN_SCORE:
@@ -353,7 +363,7 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: bool)
         if scores.get(review, 0.0) >= _REVIEW_PRECEDENCE:
             best, rule = review, ""
         # Animal experiments randomize and compare groups too.
-        elif scores.get("animal_or_lab", 0.0) >= _ANIMAL_PRECEDENCE and not human_sample:
+        elif scores.get("animal_or_lab", 0.0) >= _ANIMAL_PRECEDENCE and not human_sample():
             best, rule = "animal_or_lab", ""
     # A meta-analysis is a systematic review that pools: keep the more specific label.
     if best == "systematic_review" and scores.get("meta_analysis", 0.0) >= 0.75:

@@ -16,6 +16,7 @@ Findings come from single sentences and carry the sentence's span in
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable, Iterator
@@ -24,7 +25,7 @@ import pandas as pd
 
 from . import schema
 from .infer import finding_direction
-from .literals import Gate, Searcher, could_match, gate
+from .literals import Gate, Searcher, could_match, gate, word_positions
 from .numbers import COUNT, NUMBER_WORDS, parse_count
 from .text import NON_RESULT_SECTIONS, Sentence, record_text, split_sentences
 from .topic import Topic
@@ -131,20 +132,49 @@ _HISTORY = re.compile(
 _LISTED_WITH = re.compile(r"^\s*(?:,|and|or|,\s*and|versus|vs\.?|plus|/)\s*$", re.IGNORECASE)
 
 
+# One claimed vocabulary pattern: (class label, its searcher, the record offsets where its
+# matches can start, or None to search the text the plain way).
+Entry = tuple[str, Searcher, "list[int] | None"]
+# The claiming groups in order: (kind, vocabulary field, whether its spans are shared with the
+# groups before it). Arms share one list of taken spans; populations and outcomes claim alone.
+_CLAIM_ORDER = (
+    ("comparator", "before_intervention", True), ("intervention", "interventions", True),
+    ("generic", "generic_intervention", True), ("comparator", "comparators", True),
+    ("population", "populations", False), ("outcome", "outcomes", False),
+)
+
+
 def _claim(text: str, kind: str, classes: Classes, taken: list[tuple[int, int]]) -> list[Mention]:
     """Matches of ``classes`` in order, skipping spans already ``taken`` (which it extends)."""
-    found: list[Mention] = []
     folded = text.casefold()
-    for label, patterns, class_gate in classes:
-        if not could_match(class_gate, folded):
-            continue
-        for searcher in patterns:
-            for m in searcher.finditer(text, folded):
-                if m.end() == m.start() or any(m.start() < e and s < m.end() for s, e in taken):
-                    continue
-                taken.append((m.start(), m.end()))
-                negated = bool(_NEGATION_BEFORE.search(text, max(0, m.start() - 40), m.start()))
-                found.append(Mention(kind, label, m.start(), m.end(), m.group(0), negated))
+    entries = [(label, searcher, None) for label, patterns, class_gate in classes if could_match(class_gate, folded)
+               for searcher in patterns]
+    return _claim_entries(text, folded, 0, kind, entries, taken)
+
+
+def _claim_entries(text: str, folded: str, offset: int, kind: str, entries: Iterable[Entry],
+                   taken: list[tuple[int, int]]) -> list[Mention]:
+    """Matches of each entry in order, skipping spans already ``taken`` (which it extends).
+
+    ``text`` starts at ``offset`` in the record; an entry's places are record offsets, and only
+    those inside ``text`` are tried.
+    """
+    found: list[Mention] = []
+    end = offset + len(text)
+    for label, searcher, at in entries:
+        if at is None:
+            matches = searcher.finditer(text, folded)
+        else:
+            lo = bisect_left(at, offset)
+            if lo == len(at) or at[lo] >= end:
+                continue
+            matches = searcher.matches_at(text, [p - offset for p in at[lo:bisect_left(at, end, lo)]])
+        for m in matches:
+            if m.end() == m.start() or any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            negated = bool(_NEGATION_BEFORE.search(text, max(0, m.start() - 40), m.start()))
+            found.append(Mention(kind, label, m.start(), m.end(), m.group(0), negated))
     return found
 
 
@@ -155,14 +185,19 @@ def sentence_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
     then generic acupuncture words, then the other comparators); populations and outcomes are
     matched on their own.
     """
+    folded = text.casefold()
+    groups = [[(label, searcher, None) for label, patterns, class_gate in getattr(vocab, name) if could_match(class_gate, folded)
+               for searcher in patterns] for _kind, name, _shared in _CLAIM_ORDER]
+    return _mentions(text, folded, 0, groups)
+
+
+def _mentions(text: str, folded: str, offset: int, groups: list[list[Entry]]) -> list[Mention]:
+    """Mentions claimed group by group (``groups`` follows ``_CLAIM_ORDER``), in text order."""
     taken: list[tuple[int, int]] = []
-    arms = _claim(text, "comparator", vocab.before_intervention, taken)
-    arms += _claim(text, "intervention", vocab.interventions, taken)
-    generic = _claim(text, "generic", vocab.generic_intervention, taken)
-    arms += _claim(text, "comparator", vocab.comparators, taken)
-    found = arms + generic
-    found += _claim(text, "population", vocab.populations, [])
-    found += _claim(text, "outcome", vocab.outcomes, [])
+    found: list[Mention] = []
+    for (kind, _name, shared), entries in zip(_CLAIM_ORDER, groups):
+        if entries:
+            found += _claim_entries(text, folded, offset, kind, entries, taken if shared else [])
     return sorted(found, key=lambda m: (m.start, m.kind))
 
 
@@ -171,22 +206,54 @@ def analysed_sentences(text: str, vocab: Vocabulary) -> tuple[tuple[Sentence, tu
     """The sentences of a record text, each with its vocabulary mentions.
 
     Cached per (text, vocabulary): classification and effect extraction read the same record,
-    and this is where their time goes. Classes whose words appear nowhere in the record are
-    dropped before the sentences are read, which gives the same mentions with far fewer searches.
+    and this is where their time goes. The record is scanned once for the opening words of every
+    vocabulary pattern; each sentence then tries only the patterns whose words stand in it, at
+    those places. That gives the mentions a plain search of every sentence would.
     """
     folded = text.casefold()
-    live = replace(vocab, **{name: tuple(c for c in getattr(vocab, name) if could_match(c[2], folded)) for name in _CLASS_FIELDS})
-    return tuple((s, tuple(sentence_mentions(s.text, live))) for s in _sentences(text))
+    sentences = _sentences(text)
+    if len(folded) != len(text):  # offsets of the casefolded text would not be the text's
+        return tuple((s, tuple(sentence_mentions(s.text, vocab))) for s in sentences)
+    groups = _record_entries(_vocabulary_index(vocab), folded)
+    return tuple((s, tuple(_mentions(s.text, folded[s.start:s.end], s.start, groups))) for s in sentences)
+
+
+@dataclass(frozen=True)
+class _VocabularyIndex:
+    """Every claimed pattern of a vocabulary in claiming order, and the words that open them."""
+
+    entries: tuple[tuple[int, str, Searcher], ...]  # (group in _CLAIM_ORDER, label, searcher)
+    by_word: dict[str, tuple[int, ...]]  # opening word -> entries it opens
+    unopened: tuple[int, ...]  # entries with no opening words: gated on the record, then searched
+
+
+@lru_cache(maxsize=16)
+def _vocabulary_index(vocab: Vocabulary) -> _VocabularyIndex:
+    entries = tuple((group, label, searcher) for group, (_kind, name, _shared) in enumerate(_CLAIM_ORDER)
+                    for label, patterns, _gate in getattr(vocab, name) for searcher in patterns)
+    by_word: dict[str, list[int]] = {}
+    for i, (_group, _label, searcher) in enumerate(entries):
+        for word in searcher.opening or ():
+            by_word.setdefault(word, []).append(i)
+    unopened = tuple(i for i, (_g, _l, searcher) in enumerate(entries) if searcher.opening is None)
+    return _VocabularyIndex(entries, {w: tuple(ids) for w, ids in by_word.items()}, unopened)
+
+
+def _record_entries(index: _VocabularyIndex, folded: str) -> list[list[Entry]]:
+    """Per claiming group, the entries that can match somewhere in the record, with their places."""
+    hit = {i for word, ids in index.by_word.items() if word in folded for i in ids}
+    hit.update(i for i in index.unopened if could_match(index.entries[i][2].gate, folded))
+    groups: list[list[Entry]] = [[] for _ in _CLAIM_ORDER]
+    for i in sorted(hit):
+        group, label, searcher = index.entries[i]
+        groups[group].append((label, searcher, None if searcher.opening is None else word_positions(folded, searcher.opening)))
+    return groups
 
 
 @lru_cache(maxsize=64)
 def _sentences(text: str) -> tuple[Sentence, ...]:
     """``split_sentences``, kept for the few calls that read the same record."""
     return tuple(split_sentences(text))
-
-
-_CLASS_FIELDS = ("before_intervention", "interventions", "generic_intervention", "comparators", "populations",
-                 "outcomes", "intervention_arm", "comparator_arm")
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,22 +322,30 @@ def extract_pico(text: str, topic: Topic) -> Pico:
 def _pico(text: str, vocab: Vocabulary) -> Pico:
     kept: list[Mention] = []
     add_on_cue = alone_cue = listed_generic = add_on_stated = forms_compared = False
+    # A cue whose words are nowhere in the record is in none of its sentences.
+    record_folded = text.casefold()
+    live = {p for p in (_EXCLUSION, _HISTORY, _ADD_ON, _ALONE, _ADD_ON_STATED) if could_match(_gate_of(p), record_folded)}
     for sentence, found in analysed_sentences(text, vocab):
-        folded = sentence.text.casefold()
-        if _gated_search(_EXCLUSION, sentence.text, folded):
+        s, folded = sentence.text, sentence.text.casefold()
+
+        def said(pattern: re.Pattern, s: str = s, folded: str = folded) -> bool:
+            return pattern in live and _gated_search(pattern, s, folded) is not None
+
+        if said(_EXCLUSION):
             continue
         # Background and history sentences name treatments in use, not the ones compared.
-        not_compared = sentence.section in _BACKGROUND_SECTIONS or bool(_gated_search(_HISTORY, sentence.text, folded))
+        not_compared = sentence.section in _BACKGROUND_SECTIONS or said(_HISTORY)
         mentions = [
             m for m in found
             if not m.negated and not (not_compared and m.kind == "comparator")
         ]
         kept.extend(mentions)
-        listed_generic |= _generic_listed_with_form(sentence.text, mentions)
-        add_on_cue |= bool(_gated_search(_ADD_ON, sentence.text, folded))
-        alone_cue |= bool(_gated_search(_ALONE, sentence.text, folded))
-        add_on_stated |= bool(_gated_search(_ADD_ON_STATED, sentence.text, folded)) or _arm_extends_other(sentence.text)
-        forms_compared |= sentence.section not in _BACKGROUND_SECTIONS and _forms_compared(sentence.text, mentions)
+        # Each flag, once raised, stays raised: later sentences need not be read for it.
+        listed_generic = listed_generic or _generic_listed_with_form(s, mentions)
+        add_on_cue = add_on_cue or said(_ADD_ON)
+        alone_cue = alone_cue or said(_ALONE)
+        add_on_stated = add_on_stated or said(_ADD_ON_STATED) or _arm_extends_other(s)
+        forms_compared = forms_compared or sentence.section not in _BACKGROUND_SECTIONS and _forms_compared(s, mentions)
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
     default = vocab.default_intervention
@@ -334,10 +409,14 @@ _WITH_BETWEEN = re.compile(r"^[^;,]{0,40}?\bwith\b[^;,]{0,30}$", re.IGNORECASE)
 
 def _gated_search(pattern: re.Pattern, text: str, folded: str) -> re.Match | None:
     """``pattern.search(text)``, skipped when the words it needs are not in ``folded``."""
-    gate_ = _GATES.get(pattern)
-    if gate_ is None and pattern not in _GATES:
-        gate_ = _GATES[pattern] = gate((pattern,))
-    return pattern.search(text) if could_match(gate_, folded) else None
+    return pattern.search(text) if could_match(_gate_of(pattern), folded) else None
+
+
+def _gate_of(pattern: re.Pattern) -> Gate:
+    """The gate of one pattern (``evidence.literals.gate``), made once."""
+    if pattern not in _GATES:
+        _GATES[pattern] = gate((pattern,))
+    return _GATES[pattern]
 
 
 _GATES: dict[re.Pattern, Gate] = {}
@@ -446,7 +525,7 @@ _MIN_PEOPLE, _MAX_PEOPLE = 2, 1_000_000
 
 
 _FOLLOW_UP_GATE = gate((_FOLLOW_UP,))
-_FOLLOW_UP_SEARCHER, _ARMS_SEARCHER, _ARM_SIZE_SEARCHER = (Searcher(p) for p in (_FOLLOW_UP, _ARMS, _ARM_SIZE))
+_ARMS_SEARCHER, _ARM_SIZE_SEARCHER = (Searcher(p) for p in (_ARMS, _ARM_SIZE))
 
 
 def extract_sample_size(text: str) -> SampleSize:
@@ -464,7 +543,8 @@ def extract_sample_size(text: str) -> SampleSize:
         is their sum and ``rules["n_randomized"]`` says so.
     """
     rules: dict[str, str] = {}
-    text = _GLUED_COUNT.sub(r"\1 ", text)
+    if _GLUED_HINT.search(text):
+        text = _GLUED_COUNT.sub(r"\1 ", text)
     folded = text.casefold()
     n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
     arm_sizes = _arm_sizes(text)
@@ -546,6 +626,8 @@ _NOT_RANDOMIZED = re.compile(
 )
 # "60patients": a count run into the next word, as some exports print it.
 _GLUED_COUNT = re.compile(r"(?<![.,])\b(\d+)(?=[A-Za-z]{3,})")
+# What every such place holds; opening with a digit, it is found far faster than the above.
+_GLUED_HINT = re.compile(r"\d[A-Za-z]{3}")
 
 
 # Rules that open with a count can only match where a count starts, and a record has a few dozen
@@ -554,7 +636,8 @@ _GLUED_COUNT = re.compile(r"(?<![.,])\b(\d+)(?=[A-Za-z]{3,})")
 # every position where the count pattern (it opens with a word boundary) can begin.
 _COUNT_LED = "(?P<n>"
 _WORD = re.compile(r"\w+")
-_DIGITS_START = re.compile(r"\b\d")
+# A digit at a word start (as r"\b\d"), written to open with the digit so the engine skips to it.
+_DIGITS_START = re.compile(r"\d(?<!\w\d)")
 _NUMBER_WORDS = frozenset(NUMBER_WORDS)
 
 
@@ -600,9 +683,16 @@ def _arm_sizes(text: str) -> list[int]:
 
 def _longest_follow_up(text: str) -> str | None:
     best: tuple[float, str] | None = None
-    if not could_match(_FOLLOW_UP_GATE, text.casefold()):
+    lowered = text.lower()
+    if not could_match(_FOLLOW_UP_GATE, lowered):
         return None
-    for m in _FOLLOW_UP_SEARCHER.finditer(text):
+    if len(lowered) == len(text):
+        # Every match opens with "follow" or with a count: trying only there is much faster.
+        starts = tuple(sorted({*word_positions(lowered, ("follow",)), *_count_starts(text)}))
+        matches = _matches_at(_FOLLOW_UP, text, starts)
+    else:
+        matches = _FOLLOW_UP.finditer(text)
+    for m in matches:
         phrase = (m.group("a") or m.group("b")).replace("-", " ")
         weeks = _phrase_weeks(phrase)
         if weeks is not None and (best is None or weeks > best[0]):
@@ -784,6 +874,23 @@ def _clauses(sentence: Sentence, mentions: tuple[Mention, ...]) -> list[tuple[Se
     return parts
 
 
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+
+
+def _respective_stats(s: str, outcomes: list[Mention], stats: list[_Stat]) -> list[_Stat] | None:
+    """The statistics of "A and B ... (P = 0.05 and P = 0.03, respectively)", one per outcome in order.
+
+    Only when every statistic of the sentence stands after the last outcome and before
+    "respectively", and there are as many as outcomes; otherwise ``None`` (the usual pairing).
+    """
+    if len(outcomes) < 2 or not stats:
+        return None
+    said = _RESPECTIVELY.search(s, outcomes[-1].end)
+    if said is None or not all(outcomes[-1].end <= st.start < said.start() for st in stats) or len(stats) != len(outcomes):
+        return None
+    return list(stats)
+
+
 def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], vocab: Vocabulary,
                        pico: Pico, said: _Said | None = None) -> list[Finding]:
     """Findings in one sentence (or clause); the study's first form and comparator label the
@@ -818,6 +925,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         timepoint, weeks = said.timepoint
     arms = _arms(s, mentions, vocab)
     backward = [bool(_OUTCOME_AFTER_NUMBERS.search(s, max(0, o.start - 30), o.start)) for o in outcomes]
+    respective = _respective_stats(s, outcomes, stats)
     out: list[Finding] = []
     for i, outcome in enumerate(outcomes):
         start, end = _clause(s, outcomes, i)
@@ -832,6 +940,8 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             own = [st for st in own if st.start < outcome.end]
         if backward[i]:
             own = [st for st in stats if (outcomes[i - 1].end if i else 0) <= st.start < outcome.start] + own
+        if respective is not None:
+            own = [respective[i]]
         # A ratio is not a difference in a score, nor a difference in a score a ratio of rates.
         proportion = outcome.label in vocab.proportions
         own = [st for st in own if st.measure is None or (st.measure in _RATE_MEASURES) == proportion]

@@ -121,12 +121,16 @@ def opening_words(pattern: re.Pattern) -> tuple[str, ...] | None:
 
 def _opening(items: list) -> set[str] | None:
     run = ""
-    for op, av in items:
+    for i, (op, av) in enumerate(items):
         if op is _c.LITERAL:
             run += chr(av)
             continue
         if run:
-            return {run.casefold()}
+            # The parser factors a shared start out of alternatives ("allocated|assigned" is
+            # read as "a(?:llocated|ssigned)"): join the run to what each alternative opens with,
+            # since one letter marks too many places to help.
+            rest = _opening(items[i:]) if op in (_c.BRANCH, _c.SUBPATTERN) else None
+            return {run.casefold() + word for word in rest} if rest else {run.casefold()}
         if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):  # zero width: the match has not started yet
             continue
         if op is _c.SUBPATTERN:
@@ -158,24 +162,59 @@ class Searcher:
         self.pattern = pattern
         self.gate = gate((pattern,))
         self.opening = opening_words(pattern)
+        self.gate_first = self.gate is not None and self.gate != ((self.opening),) if self.opening else False
 
     def search(self, text: str, folded: str | None = None) -> re.Match | None:
         """The leftmost match in ``text`` (``folded`` is ``text.casefold()``, if already made)."""
-        return next(self.finditer(text, folded), None)
+        folded = text.casefold() if folded is None else folded
+        if self.opening is None or len(folded) != len(text):
+            return self.pattern.search(text) if could_match(self.gate, folded) else None
+        # Words in the middle of a pattern are often rarer than its opening words ("were ...
+        # randomized"): one look for them can spare a try at every opening.
+        if self.gate_first and not could_match(self.gate, folded):
+            return None
+        # The openings in text order, each word's next place found only when needed: most
+        # searches end at the first or second try.
+        upcoming = {}
+        for word in self.opening:
+            at = folded.find(word)
+            if at >= 0:
+                upcoming[word] = at
+        while upcoming:
+            start = min(upcoming.values())
+            m = self.pattern.match(text, start)
+            if m:
+                return m
+            for word, at in list(upcoming.items()):
+                if at == start:
+                    at = folded.find(word, start + 1)
+                    if at >= 0:
+                        upcoming[word] = at
+                    else:
+                        del upcoming[word]
+        return None
 
     def finditer(self, text: str, folded: str | None = None) -> Iterator[re.Match]:
         """Non-overlapping matches in text order."""
         folded = text.casefold() if folded is None else folded
         if self.opening is not None and len(folded) == len(text):
-            # No need for the gate: where no opening word stands, nothing is tried.
+            # Where no opening word stands, nothing is tried; the gate is worth a look only
+            # when it names other words.
+            if self.gate_first and not could_match(self.gate, folded):
+                return iter(())
             return self._at_openings(text, folded, self.opening)
         if not could_match(self.gate, folded):
             return iter(())
         return self.pattern.finditer(text)
 
     def _at_openings(self, text: str, folded: str, opening: tuple[str, ...]) -> Iterator[re.Match]:
+        return self.matches_at(text, word_positions(folded, opening))
+
+    def matches_at(self, text: str, starts: Iterable[int]) -> Iterator[re.Match]:
+        """Non-overlapping matches in ``text`` that start at ``starts`` (ascending), as ``finditer``
+        gives them when every match starts at one of ``starts`` (the places of the opening words)."""
         end = 0
-        for start in _positions(folded, opening):
+        for start in starts:
             if start >= end:
                 m = self.pattern.match(text, start)
                 if m:
@@ -183,11 +222,19 @@ class Searcher:
                     yield m
 
 
-def _positions(folded: str, words: tuple[str, ...]) -> list[int]:
-    found = set()
+def word_positions(folded: str, words: tuple[str, ...]) -> list[int]:
+    """Where any of ``words`` starts in ``folded``, ascending (overlapping places included)."""
+    if len(words) == 1:  # the common case: no set needed, find already gives them in order
+        word, found = words[0], []
+        at = folded.find(word)
+        while at >= 0:
+            found.append(at)
+            at = folded.find(word, at + 1)
+        return found
+    found_set = set()
     for word in words:
         at = folded.find(word)
         while at >= 0:
-            found.add(at)
+            found_set.add(at)
             at = folded.find(word, at + 1)
-    return sorted(found)
+    return sorted(found_set)

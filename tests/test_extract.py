@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 
 import pandas as pd
 import pytest
 
 from evidence import schema
-from evidence.classify import classify_articles
-from evidence.extract import extract_effects, extract_findings, extract_pico, extract_sample_size
+from evidence.classify import _COMPILED_TEXT_CUES, classify_articles
+from evidence.extract import (
+    _RANDOMIZED_RULES, analysed_sentences, extract_effects, extract_findings, extract_pico, extract_sample_size,
+    sentence_mentions, vocabulary,
+)
+from evidence.literals import Searcher
 from evidence.numbers import parse_count
 from evidence.text import record_text, split_sentences
 
@@ -262,3 +267,46 @@ def test_finding_rows_carry_rule_and_confidence(labelled, topic):
     # The outcome read from the clause before is marked as such, and trusted less.
     inherited = findings[findings["rule"].str.endswith(".outcome_from_previous_clause")]
     assert not inherited.empty and (inherited["confidence"] < 0.7).all()
+
+
+def _real_and_fixture_texts(labelled, peer_data_dir=None, n_real=300) -> list[str]:
+    texts = [record_text(r["title"], r["abstract"]) for r in labelled + _PATTERNS]
+    # Characters whose casefold is longer ("ß" -> "ss") move offsets: those texts take the plain path.
+    texts.append("Acupuncture for Straßenarbeiter with sciatica\nAcupuncture was compared with sham; leg pain VAS fell (P = 0.01).")
+    if peer_data_dir is not None:
+        path = peer_data_dir / "ebm-nlp" / "rct_abstracts.jsonl.gz"
+        lines = gzip.open(path, "rt", encoding="utf-8").readlines()[:n_real]
+        texts += [record_text(None, " ".join(json.loads(line)["tokens"])) for line in lines]
+    return texts
+
+
+def test_mentions_read_at_opening_words_are_those_of_a_plain_search(labelled, topic, peer_data):
+    """The record-wide index of opening words finds every mention a search of each sentence finds."""
+    vocab = vocabulary(topic)
+    checked = 0
+    for text in _real_and_fixture_texts(labelled, peer_data):
+        for sentence, mentions in analysed_sentences(text, vocab):
+            assert list(mentions) == sentence_mentions(sentence.text, vocab), sentence.text
+            checked += bool(mentions)
+    assert checked > 300
+
+
+def test_searchers_give_what_their_regex_gives(labelled, peer_data):
+    """Every design cue and count rule, searched only where it can match, finds what re finds."""
+    patterns = [p for *_, p in _COMPILED_TEXT_CUES] + [p for _, p in _RANDOMIZED_RULES]
+    # The parser factors "allocated|assigned" into "a(?:llocated|ssigned)"; the opening words stay whole.
+    assert Searcher(re.compile(r"\b(?:allocated|assigned) to", re.IGNORECASE)).opening == ("allocated", "assigned")
+    texts = _real_and_fixture_texts(labelled, peer_data, n_real=150)
+    for pattern in patterns:
+        searcher = Searcher(pattern)
+        for text in texts:
+            expected = pattern.search(text)
+            got = searcher.search(text)
+            assert (got and got.span()) == (expected and expected.span()), (pattern.pattern, text[:80])
+            assert [m.span() for m in searcher.finditer(text)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_follow_up_read_at_count_starts_is_the_longest_stated(topic):
+    text = record_text("Trial", "Pain was assessed at 4 weeks, at a follow-up of twelve weeks and at 6-month follow-up.")
+    assert extract_sample_size(text).follow_up == "6 month"
+    assert extract_sample_size(record_text("Trial", "Pain fell by week 4.")).follow_up is None
