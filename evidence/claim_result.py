@@ -15,6 +15,7 @@ import pandas as pd
 from .certainty import GRADES, NO_EVIDENCE, NOT_GRADED
 from .cite import csl_items, format_references
 from .claim_grammar import ParsedClaim
+from .labels import MEASURE_NAMES, measure_name  # noqa: F401  (claim modules import them from here)
 
 VERDICTS = ("supported", "partly_supported", "not_supported", "contradicted", "insufficient_evidence")
 CERTAINTY_LEVELS = (NO_EVIDENCE, NOT_GRADED) + GRADES
@@ -24,24 +25,6 @@ MACHINE = "machine-extracted, not verified"
 
 UNTRACED = "an untraced study (no title or identifier)"
 """How a study with no title, PMID or DOI is named to readers (never by its internal reference)."""
-
-# Readers' names for the measures that carry no effect size (the code stays in ``measure``).
-# MD, SMD, RR, OR and HR keep their usual abbreviations.
-MEASURE_NAMES = {
-    "group_comparison": "between-group comparison without an effect size",
-    "between_group_test": "between-group test without an effect size",
-    "mean_per_arm": "means per group, without a between-group effect size",
-    "mean_change_per_arm": "mean change per group, without a between-group effect size",
-    "percent_change_per_arm": "percentage change per group, without a between-group effect size",
-    "effective_rate_per_arm": "response rate per group",
-    "events_per_arm": "events per group",
-    "p_only": "a p-value only",
-    "t_test": "t-test statistic",
-    "network_meta_analysis_significance": "network meta-analysis result stated only as significant or not",
-    "pooled_significance": "pooled result stated only as significant or not",
-    "qualitative_conclusion": "the review's conclusion in words, without an effect size",
-    "ratio_unspecified": "ratio of unstated kind",
-}
 
 _SCOPE_NAMES = {"sciatica": "covers sciatica", "low_back_pain_general": "low back pain in general, not sciatica specifically"}
 
@@ -193,13 +176,6 @@ def reader_name(item: EvidenceItem) -> str:
     else:
         ident = "no PMID or DOI"
     return ident if item.label in (ident, item.study_id, f"PMID {item.pmid}") else f"{item.label} ({ident})"
-
-
-def measure_name(code: str | None) -> str | None:
-    """A reader's name for a measure code (``group_comparison`` -> 'between-group comparison ...')."""
-    if code is None:
-        return None
-    return MEASURE_NAMES.get(code, code if code.isupper() else code.replace("_", " "))
 
 
 def value(x):

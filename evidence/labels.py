@@ -209,3 +209,29 @@ def preferred_source(urls) -> str | None:
     """The source page to show a reader: the first-hand page when one was seen, mirrors last."""
     candidates = [str(u) for u in urls if u is not None and not pd.isna(u) and str(u).strip()]
     return min(candidates, key=source_rank) if candidates else None
+
+
+# Readers' names for the measures that carry no effect size (the code stays in ``measure``).
+# MD, SMD, RR, OR and HR keep their usual abbreviations.
+MEASURE_NAMES = {
+    "group_comparison": "between-group comparison without an effect size",
+    "between_group_test": "between-group test without an effect size",
+    "mean_per_arm": "means per group, without a between-group effect size",
+    "mean_change_per_arm": "mean change per group, without a between-group effect size",
+    "percent_change_per_arm": "percentage change per group, without a between-group effect size",
+    "effective_rate_per_arm": "response rate per group",
+    "events_per_arm": "events per group",
+    "p_only": "a p-value only",
+    "t_test": "t-test statistic",
+    "network_meta_analysis_significance": "network meta-analysis result stated only as significant or not",
+    "pooled_significance": "pooled result stated only as significant or not",
+    "qualitative_conclusion": "the review's conclusion in words, without an effect size",
+    "ratio_unspecified": "ratio of unstated kind",
+}
+
+
+def measure_name(code: str | None) -> str | None:
+    """A reader's name for a measure code (``group_comparison`` -> 'between-group comparison ...')."""
+    if code is None:
+        return None
+    return MEASURE_NAMES.get(code, code if code.isupper() else code.replace("_", " "))

@@ -36,7 +36,7 @@ import pandas as pd
 from .dataset import load
 from .errors import EvidenceError
 from .front_page import front_content, index_html
-from .labels import MACHINE_EXTRACTED, is_missing
+from .labels import MACHINE_EXTRACTED, is_missing, measure_name
 from .overview import data_source_text
 from .package_data import resource_path
 from .plots import Plot
@@ -143,6 +143,13 @@ def display_table(df: pd.DataFrame):
     def link(text: str):
         return lambda url: "—" if pd.isna(url) else f'<a href="{html.escape(str(url))}">{text}</a>'
 
+    # Readers see words, not codes: measures by name, flags as yes/no (the CSV keeps the codes).
+    df = df.copy()
+    if "measure" in df.columns:
+        df["measure"] = df["measure"].map(lambda code: measure_name(code) if isinstance(code, str) else code)
+    for column in df.columns:
+        if str(df[column].dtype) in ("bool", "boolean"):
+            df[column] = df[column].map({True: "yes", False: "no"})
     links = {c: t for c, t in LINK_COLUMNS.items() if c in df.columns}
     floats = [c for c in df.columns if str(df[c].dtype) in ("Float64", "float64")]
     styler = df.style.hide(axis="index").format(precision=2, na_rep="—", escape="html", subset=floats or None)

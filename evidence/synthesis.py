@@ -108,7 +108,15 @@ def _study_label(study: dict, study_id: str) -> str:
         # 'Last Initials' as printed: drop a trailing all-capitals initials token.
         last = " ".join(tokens[:-1]) if len(tokens) > 1 and tokens[-1].isupper() else " ".join(tokens)
         return f"{last} {year}"
-    return f"PMID {study_id}" if str(study_id).isdigit() else str(study_id)
+    if str(study_id).isdigit():
+        return f"PMID {study_id}"
+    # No author recorded (a preprint, a portal listing): the title's opening words name it for
+    # readers; an internal 'ref:' id is left only for a study with no title either.
+    words = str(study.get("title") or "").split()
+    if words:
+        short = " ".join(words[:8]) + ("..." if len(words) > 8 else "")
+        return f"'{short}' ({'year not recorded' if year is None or pd.isna(year) else int(year)})"
+    return str(study_id)
 
 
 def comparison_label(comparator_class: str, design_kind: str | None) -> str:

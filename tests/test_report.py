@@ -232,3 +232,13 @@ def test_a_failing_notebook_names_its_cell(tmp_path):
 def test_no_notebooks_is_an_error(tmp_path):
     with pytest.raises(ReportError, match="no notebooks"):
         build_report(tmp_path, tmp_path / "out", notebooks_dir=tmp_path)
+
+
+def test_comparison_page_tables_show_names_not_codes(snapshot_report):
+    page = next(p for p in snapshot_report.notebooks if p.name.startswith("02_"))
+    text = re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))
+    # Measure codes and Python booleans stay in the CSV for machines; the page shows words.
+    for code in ("group_comparison", "mean_change_per_arm", "effective_rate_per_arm", " False ", " True "):
+        assert code not in text, code
+    assert "between-group comparison without an effect size" in text
+    assert "'The Effect of Comprehensive and Integrative Medical Services...' (2025)" in text  # untitled by author, named by title
