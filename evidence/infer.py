@@ -377,9 +377,15 @@ def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
     def hits(piece: tuple[int, int]) -> int:
         return len(wanted & set(cues.terms(text[piece[0] : piece[1]])))
 
-    best = max(pieces, key=lambda p: (hits(p), -p[0]))
+    # A leading concession ("While scores did not differ before the course, ...") sets the scene;
+    # the main clause states the finding whenever it names the outcome at all.
+    scene = concession.end() if concession else -1
+    if len(pieces) > 1 and pieces[0][1] == scene and cues.BASELINE_COMPARISON.search(text, 0, scene):
+        # "While scores were alike before the course, ...": the arms at baseline, never the result.
+        pieces = pieces[1:]
+    best = max(pieces, key=lambda p: (hits(p) > 0, p[1] != scene, hits(p), -p[0]))
     if not hits(best):
-        return 0, len(text)
+        return pieces[0][0], len(text)
     start, end = best
     for piece in pieces[pieces.index(best) + 1 :]:
         if hits(piece) or not cues.QUALIFIER.match(text, piece[0], piece[1]):

@@ -107,7 +107,7 @@ BETWEEN_ARMS = re.compile(r"\bbetween (?:them|(?:the )?(?:two |three |treatment 
 AIM = re.compile(r"\bhypothes[ie]s|\bhypothesi[sz]ed\b|\bwe (?:aimed|sought|evaluated|investigated|assessed|examined|compared)\b"
                   r"|\b(?:was|were|is) designed to\b|\b(?:the )?(?:aim|purpose|objective)s? (?:of|was|were|is)\b", re.IGNORECASE)
 BASELINE_COMPARISON = re.compile(r"(?<!from )(?<!over )(?<!to )\bbaseline\b"
-                                  r"|\bbefore (?:the )?(?:treatment|intervention|randomi[sz]ation)\b", re.IGNORECASE)
+                                  r"|\bbefore (?:the )?(?:treatment|intervention|randomi[sz]ation|education|training|program(?:me)?|course|sessions?)\b", re.IGNORECASE)
 # "significant" said positively: not "not significant", "non-significant", "no significant".
 POSITIVE_SIGNIFICANT = re.compile(
     r"(?<!not )(?<!no )(?<!non-)(?<!non)\b(?:(?:statistically|highly|clinically) significant(?:ly)?|"
