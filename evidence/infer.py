@@ -388,7 +388,8 @@ def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
         return pieces[0][0], len(text)
     start, end = best
     for piece in pieces[pieces.index(best) + 1 :]:
-        if hits(piece) or not cues.QUALIFIER.match(text, piece[0], piece[1]):
+        if hits(piece) or not (cues.QUALIFIER.match(text, piece[0], piece[1])
+                               or cues.SIZE_CONTINUATION.match(text, piece[0], piece[1])):
             break
         end = piece[1]
     return start, end
@@ -551,6 +552,10 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
     found = [f for f in _direction_words(clause) if cues.stem(clause[f[0] : f[1]].lower()) not in own]
     if not found:
         return None, "no_direction_word"
+    if cues.BOTH_ARMS.search(clause):
+        # "fell in both groups, but more decrease was seen with A": the sized change compares the arms.
+        sized = [f for f in found if any(m.start() <= f[0] < m.end() for m in cues.SIZED_CHANGE[0].finditer(clause))]
+        found = sized or found
     # The direction word nearest the outcome's name speaks of it, unless a coordination ("..., and
     # increased HDL") stands between them.
     def distance(f: tuple[int, int, int]) -> tuple[int, int]:
