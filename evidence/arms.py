@@ -31,7 +31,7 @@ class Arms:
     def __init__(self, intervention: str, comparator: str):
         # "did not receive the education" is named by "receive", never by "not": negations and
         # auxiliaries stand in most sentences.
-        own_i, own_c = (set(cues.terms(arm)) - _NEGATION_WORDS for arm in (intervention, comparator))
+        own_i, own_c = (set(cues.terms(arm)) - _NEGATION_WORDS | _initials(arm) for arm in (intervention, comparator))
         # Words both arms share ("insulin" in "insulin glargine" vs "insulin detemir") name neither,
         # unless they are all an arm has: "acupuncture" against "sham acupuncture" is named by its
         # own word where no modifier of the other arm stands before it.
@@ -116,3 +116,12 @@ _ARM_LABEL = re.compile(r"(?i:\bgroups?)\s+([A-Z]|[IVX]{1,4}|\d{1,2})\b|\b([A-Z]
 def _arm_labels(arm: str) -> set[str]:
     """Letters or numbers an arm is called by in its description: "(group A)" gives {"A"}."""
     return {m.group(1) or m.group(2) for m in _ARM_LABEL.finditer(arm)}
+
+
+def _initials(arm: str) -> set[str]:
+    """The arm's initials as a word when it is named by three to six words ("Cyclophosphamide
+    Methotrexate Fluorouracil" is "cmf" in the results), else nothing."""
+    words = re.findall(r"[A-Za-z][\w-]*", arm)
+    initials = "".join(w[0] for w in words).lower()
+    # Initials that spell a common word ("and", "the") would name the arm everywhere.
+    return {cues.stem(initials)} if 3 <= len(words) <= 6 and initials not in cues.STOP else set()

@@ -259,3 +259,8 @@ def test_a_withheld_comparator_is_a_control_and_its_negation_names_no_arm():
     # Before the fix "not" was a comparator word, so this sentence named the comparator.
     assert arms.mentions("pain was not lower at week 2") == []
     assert arms.mentions("the intervention group improved") == [(4, "intervention")]
+
+
+def test_an_arm_is_found_by_its_initials_but_never_by_initials_that_spell_a_common_word():
+    assert Arms("transcutaneous electrical nerve stimulation", "sham").mentions("pain fell with TENS") == [(15, "intervention")]
+    assert Arms("acupuncture needle debridement", "sham").mentions("pain and numbness") == []
