@@ -219,7 +219,7 @@ def _statement(sentence: Sentence, score: float, decided: tuple, within_arm: boo
 _RULE_ACCURACY = {
     "statistics_not_significant": 0.95, "no_difference_words": 0.9, "direction_word": 0.9,
     "better_word_with_polarity": 0.85, "arm_values": 0.85, "favours_arm": 0.8, "signed_change": 0.8,
-    "change_in_both_arms": 0.75, "sized_change": 0.65, "change_size_per_arm": 0.5, "no_difference_for_all_outcomes": 0.5,
+    "change_in_both_arms": 0.75, "no_difference_between_arms": 0.8, "sized_change": 0.65, "change_size_per_arm": 0.5, "no_difference_for_all_outcomes": 0.5,
 }
 _QUALIFIER_COST = {"_of_comparator": 0.75, "_untested": 0.75, "_within_arm": 0.8, "_after_within_arm_change": 0.9}
 
@@ -431,6 +431,11 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
     no_difference = min(cues.NO_DIFFERENCE.finditer(clause), key=lambda m: abs(m.start() - position), default=None)
     if no_difference and not _nearer_significant(clause, position, no_difference):
         return "no_difference", "no_difference_words", (start, end)
+    if no_difference and not cues.THAN.search(clause) and any(
+            cues.BETWEEN_ARMS.match(clause, m.end() + 1) for m in cues.NO_DIFFERENCE.finditer(clause)):
+        # "X improved from baseline (P < 0.001) with no difference between groups": the significant
+        # change is within the arms; the comparison of the arms is the one without a difference.
+        return "no_difference", "no_difference_between_arms", (start, end)
     sign, rule = _direction_of(clause, text, start, outcome, position, arms, lower_better)
     if sign is None and significance:
         # "operative time was 15.1 min in group B and 32.5 min in group A (P = 0.02)"
