@@ -178,7 +178,9 @@ ESTIMATE = re.compile(
 # "versus" between two numbers ("23.5% versus 1.0%") compares values, not arms.
 THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|relative to|versus|vs\.?|over)(?!\s*[-−–(\[]?\d)\b",
                    re.IGNORECASE)
-CLAUSE_BREAK = re.compile(r";|,?\s+\b(?:whereas|while|but|although|though|however|except)\b|\.\s", re.IGNORECASE)
+# "(p = 0.82)but the ferritin ...": a bracket may stand right before the conjunction.
+CLAUSE_BREAK = re.compile(r";|(?:,?\s+|(?<=[)\]}]))\b(?:whereas|while|but|although|though|however|except)\b|\.\s",
+                          re.IGNORECASE)
 # The concession ends at the comma before the main clause's subject ("Although X was higher on
 # day 7, 10 and 12, these differences ..."), else at its first comma.
 CONCESSION = re.compile(r"\s*(?:although|though|while|whereas|despite)\b(?:[^;]*?(?=, (?:this|these|those|it|they|there|"
