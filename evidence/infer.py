@@ -559,8 +559,8 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
         return None, "no_direction_word"
     if cues.BOTH_ARMS.search(clause):
         # "fell in both groups, but more decrease was seen with A": the sized change compares the arms.
-        sized = [f for f in found if any(m.start() <= f[0] < m.end() for m in cues.SIZED_CHANGE[0].finditer(clause))]
-        found = sized or found
+        in_sized = [f for f in found if any(m.start() <= f[0] < m.end() for m in cues.SIZED_CHANGE[0].finditer(clause))]
+        found = in_sized or found
     # The direction word nearest the outcome's name speaks of it, unless a coordination ("..., and
     # increased HDL") stands between them.
     def distance(f: tuple[int, int, int]) -> tuple[int, int]:
