@@ -14,6 +14,8 @@ def other_side(side: str) -> str:
 
 # Against a control, "the intervention group" or "the treated patients" is the intervention arm.
 _ACTIVE_ARM = re.compile(r"(?:intervention|treatment|treated|experimental|study|active|verum)\s+(?:group|arm|patients|participants)\b")
+_NEGATION_WORDS = frozenset({"not", "did", "do", "does", "without"})  # not "no": "NO" is nitric oxide
+_WITHHELD = re.compile(r"\s*(?:(?:did|does|do|were|was) not|no|without|none)\b", re.IGNORECASE)
 _NEGATED_ARM = re.compile(r"(?:\bnon[-‐‑ ]?|\bun|\bno |\bnot |\bwithout )$")
 
 
@@ -27,14 +29,18 @@ class Arms:
     """
 
     def __init__(self, intervention: str, comparator: str):
-        own_i, own_c = set(cues.terms(intervention)), set(cues.terms(comparator))
+        # "did not receive the education" is named by "receive", never by "not": negations and
+        # auxiliaries stand in most sentences.
+        own_i, own_c = (set(cues.terms(arm)) - _NEGATION_WORDS | _initials(arm) for arm in (intervention, comparator))
         # Words both arms share ("insulin" in "insulin glargine" vs "insulin detemir") name neither,
         # unless they are all an arm has: "acupuncture" against "sham acupuncture" is named by its
         # own word where no modifier of the other arm stands before it.
         self.own = {"intervention": own_i, "comparator": own_c}
         self.words = {"intervention": own_i - own_c or (own_i if _modified(comparator, own_c - own_i) else set()),
                       "comparator": own_c - own_i or (own_c if _added_to(intervention, own_c) else set())}
-        self.control_like = bool(cues.CONTROL_WORDS.search(comparator)) and not cues.CONTROL_WORDS.search(intervention)
+        # A comparator that is the intervention withheld ("did not receive it", "no treatment") is a control.
+        self.control_like = bool(cues.CONTROL_WORDS.search(comparator) or _WITHHELD.match(comparator)) \
+            and not cues.CONTROL_WORDS.search(intervention)
         # Arms called by a letter or number ("group A", "Group 2") are found by that label.
         self.labels = [(re.compile(rf"(?i:\bgroups?)\s+{re.escape(label)}\b|\b{re.escape(label)}\s+(?i:groups?)\b"), side)
                        for side, arm in (("intervention", intervention), ("comparator", comparator))
@@ -110,3 +116,12 @@ _ARM_LABEL = re.compile(r"(?i:\bgroups?)\s+([A-Z]|[IVX]{1,4}|\d{1,2})\b|\b([A-Z]
 def _arm_labels(arm: str) -> set[str]:
     """Letters or numbers an arm is called by in its description: "(group A)" gives {"A"}."""
     return {m.group(1) or m.group(2) for m in _ARM_LABEL.finditer(arm)}
+
+
+def _initials(arm: str) -> set[str]:
+    """The arm's initials as a word when it is named by three to six words ("Cyclophosphamide
+    Methotrexate Fluorouracil" is "cmf" in the results), else nothing."""
+    words = re.findall(r"[A-Za-z][\w-]*", arm)
+    initials = "".join(w[0] for w in words).lower()
+    # Initials that spell a common word ("and", "the") would name the arm everywhere.
+    return {cues.stem(initials)} if 3 <= len(words) <= 6 and initials not in cues.STOP else set()

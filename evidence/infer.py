@@ -219,7 +219,7 @@ def _statement(sentence: Sentence, score: float, decided: tuple, within_arm: boo
 _RULE_ACCURACY = {
     "statistics_not_significant": 0.95, "no_difference_words": 0.9, "direction_word": 0.9,
     "better_word_with_polarity": 0.85, "arm_values": 0.85, "favours_arm": 0.8, "signed_change": 0.8,
-    "change_in_both_arms": 0.75, "sized_change": 0.65, "change_size_per_arm": 0.5, "no_difference_for_all_outcomes": 0.5,
+    "change_in_both_arms": 0.75, "no_difference_between_arms": 0.8, "sized_change": 0.65, "change_size_per_arm": 0.5, "no_difference_for_all_outcomes": 0.5,
 }
 _QUALIFIER_COST = {"_of_comparator": 0.75, "_untested": 0.75, "_within_arm": 0.8, "_after_within_arm_change": 0.9}
 
@@ -377,12 +377,19 @@ def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
     def hits(piece: tuple[int, int]) -> int:
         return len(wanted & set(cues.terms(text[piece[0] : piece[1]])))
 
-    best = max(pieces, key=lambda p: (hits(p), -p[0]))
+    # A leading concession ("While scores did not differ before the course, ...") sets the scene;
+    # the main clause states the finding whenever it names the outcome at all.
+    scene = concession.end() if concession else -1
+    if len(pieces) > 1 and pieces[0][1] == scene and cues.BASELINE_COMPARISON.search(text, 0, scene):
+        # "While scores were alike before the course, ...": the arms at baseline, never the result.
+        pieces = pieces[1:]
+    best = max(pieces, key=lambda p: (hits(p) > 0, p[1] != scene, hits(p), -p[0]))
     if not hits(best):
-        return 0, len(text)
+        return pieces[0][0], len(text)
     start, end = best
     for piece in pieces[pieces.index(best) + 1 :]:
-        if hits(piece) or not cues.QUALIFIER.match(text, piece[0], piece[1]):
+        if hits(piece) or not (cues.QUALIFIER.match(text, piece[0], piece[1])
+                               or cues.SIZE_CONTINUATION.match(text, piece[0], piece[1])):
             break
         end = piece[1]
     return start, end
@@ -424,6 +431,11 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
     no_difference = min(cues.NO_DIFFERENCE.finditer(clause), key=lambda m: abs(m.start() - position), default=None)
     if no_difference and not _nearer_significant(clause, position, no_difference):
         return "no_difference", "no_difference_words", (start, end)
+    if no_difference and not cues.THAN.search(clause) and any(
+            cues.BETWEEN_ARMS.match(clause, m.end() + 1) for m in cues.NO_DIFFERENCE.finditer(clause)):
+        # "X improved from baseline (P < 0.001) with no difference between groups": the significant
+        # change is within the arms; the comparison of the arms is the one without a difference.
+        return "no_difference", "no_difference_between_arms", (start, end)
     sign, rule = _direction_of(clause, text, start, outcome, position, arms, lower_better)
     if sign is None and significance:
         # "operative time was 15.1 min in group B and 32.5 min in group A (P = 0.02)"
@@ -545,6 +557,10 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
     found = [f for f in _direction_words(clause) if cues.stem(clause[f[0] : f[1]].lower()) not in own]
     if not found:
         return None, "no_direction_word"
+    if cues.BOTH_ARMS.search(clause):
+        # "fell in both groups, but more decrease was seen with A": the sized change compares the arms.
+        in_sized = [f for f in found if any(m.start() <= f[0] < m.end() for m in cues.SIZED_CHANGE[0].finditer(clause))]
+        found = in_sized or found
     # The direction word nearest the outcome's name speaks of it, unless a coordination ("..., and
     # increased HDL") stands between them.
     def distance(f: tuple[int, int, int]) -> tuple[int, int]:

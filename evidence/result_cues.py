@@ -107,7 +107,7 @@ BETWEEN_ARMS = re.compile(r"\bbetween (?:them|(?:the )?(?:two |three |treatment 
 AIM = re.compile(r"\bhypothes[ie]s|\bhypothesi[sz]ed\b|\bwe (?:aimed|sought|evaluated|investigated|assessed|examined|compared)\b"
                   r"|\b(?:was|were|is) designed to\b|\b(?:the )?(?:aim|purpose|objective)s? (?:of|was|were|is)\b", re.IGNORECASE)
 BASELINE_COMPARISON = re.compile(r"(?<!from )(?<!over )(?<!to )\bbaseline\b"
-                                  r"|\bbefore (?:the )?(?:treatment|intervention|randomi[sz]ation)\b", re.IGNORECASE)
+                                  r"|\bbefore (?:the )?(?:treatment|intervention|randomi[sz]ation|education|training|program(?:me)?|course|sessions?)\b", re.IGNORECASE)
 # "significant" said positively: not "not significant", "non-significant", "no significant".
 POSITIVE_SIGNIFICANT = re.compile(
     r"(?<!not )(?<!no )(?<!non-)(?<!non)\b(?:(?:statistically|highly|clinically) significant(?:ly)?|"
@@ -138,6 +138,9 @@ SIZED_CHANGE = (
     re.compile(rf"\b{_SIZE_WORD}\s+(?:[\w-]+\s+){{0,2}}?{_CHANGE_NOUN}\b", re.IGNORECASE),
     re.compile(rf"\b{_CHANGE_NOUN}\b[^;,]{{0,60}}?\b(?:was|were|being)\s+(?:\w+\s+){{0,2}}?{_SIZE_WORD}\b", re.IGNORECASE),
 )
+# "..., but more decrease was seen in group A": a clause that sizes the change just stated.
+SIZE_CONTINUATION = re.compile(rf"\W*(?:but|while|whereas|however)?,?\s*(?:a |the )?(?:significantly )?{_SIZE_WORD}\s+"
+                               rf"(?:[\w-]+\s+){{0,2}}?{_CHANGE_NOUN}\b", re.IGNORECASE)
 # "more than 20%", "less than half": a quantity, not a comparison of arms.
 QUANTITY = re.compile(r"\s+than\s+(?:[\d.,]+|half|twice|double|one|two|three)\b", re.IGNORECASE)
 FAVOUR = re.compile(r"\b(?:in )?favou?r(?:ed|ing|s)?(?: of)?\b", re.IGNORECASE)
@@ -175,7 +178,9 @@ ESTIMATE = re.compile(
 # "versus" between two numbers ("23.5% versus 1.0%") compares values, not arms.
 THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|relative to|versus|vs\.?|over)(?!\s*[-−–(\[]?\d)\b",
                    re.IGNORECASE)
-CLAUSE_BREAK = re.compile(r";|,?\s+\b(?:whereas|while|but|although|though|however|except)\b|\.\s", re.IGNORECASE)
+# "(p = 0.82)but the ferritin ...": a bracket may stand right before the conjunction.
+CLAUSE_BREAK = re.compile(r";|(?:,?\s+|(?<=[)\]}]))\b(?:whereas|while|but|although|though|however|except)\b|\.\s",
+                          re.IGNORECASE)
 # The concession ends at the comma before the main clause's subject ("Although X was higher on
 # day 7, 10 and 12, these differences ..."), else at its first comma.
 CONCESSION = re.compile(r"\s*(?:although|though|while|whereas|despite)\b(?:[^;]*?(?=, (?:this|these|those|it|they|there|"

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from click.testing import CliRunner
 
 import evidence
+from evidence.arms import Arms
 from evidence.cli import cli
 from evidence.errors import InputError
 from evidence.infer import LABELS, finding_direction, parse_prompt
@@ -250,3 +251,16 @@ def test_cli_reads_prompts_from_stdin():
     assert result.exit_code == 0
     (row,) = [json.loads(out) for out in result.stdout.splitlines()]
     assert (row["label"], row["line"], row["p_value"]) == ("decreased", 1, 0.01)
+
+
+def test_a_withheld_comparator_is_a_control_and_its_negation_names_no_arm():
+    arms = Arms("six back-school sessions", "did not attend the back school")
+    assert "not" not in arms.words["comparator"]
+    # Before the fix "not" was a comparator word, so this sentence named the comparator.
+    assert arms.mentions("pain was not lower at week 2") == []
+    assert arms.mentions("the intervention group improved") == [(4, "intervention")]
+
+
+def test_an_arm_is_found_by_its_initials_but_never_by_initials_that_spell_a_common_word():
+    assert Arms("transcutaneous electrical nerve stimulation", "sham").mentions("pain fell with TENS") == [(15, "intervention")]
+    assert Arms("acupuncture needle debridement", "sham").mentions("pain and numbness") == []
