@@ -102,7 +102,7 @@ def _study_sentence(rows: pd.DataFrame, comparator_class: str, design_kind: str,
     forms = list(dict.fromkeys(rows["form"]))
     if len(forms) == 1 and forms[0] != FORM_NAMES["acupuncture_unspecified"] and design_kind != PACKAGE:
         ours = ours.replace("acupuncture", forms[0])  # name the kind: "favoured adding acupotomy (needle knife)"
-    verbs = {"favours_acupuncture": f"favoured {ours}", "favours_comparator": f"favoured {theirs}",
+    verbs = {"favours_intervention": f"favoured {ours}", "favours_comparator": f"favoured {theirs}",
              "no_difference": "found no difference"}
     said = rows["direction"].fillna(rows["direction_from_numbers"]).astype(object)
     parts = []

@@ -110,7 +110,7 @@ def _risk_of_bias(body, pooled) -> tuple[int, list[str]]:
 
 def _inconsistency(body, pooled) -> tuple[int, list[str]]:
     directions = set(body["direction_from_numbers"].dropna())
-    conflicting = {"favours_acupuncture", "favours_comparator"} <= directions
+    conflicting = {"favours_intervention", "favours_comparator"} <= directions
     if pooled is not None:
         # GRADE rates down twice only for very serious inconsistency: large heterogeneity with
         # studies pointing in opposite directions. Large I² among studies that agree on the

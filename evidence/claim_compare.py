@@ -32,7 +32,7 @@ from .synthesis import GROUP_KEY, comparison_label
 _SUBCLASS_NAMES = {"nsaid": "NSAIDs", "opioid": "opioids", "gabapentinoid": "gabapentinoids", "steroid": "steroids"}
 _INDIRECT = {"supported": "partly_supported", "contradicted": "not_supported"}
 _DIRECT_DESIGNS = ("randomised_trial", "non_randomised_trial", "observational", "review")
-_FLIP = {"favours_acupuncture": "favours_comparator", "favours_comparator": "favours_acupuncture"}
+_FLIP = {"favours_intervention": "favours_comparator", "favours_comparator": "favours_intervention"}
 _PHRASES = {"superior": "works better than", "noninferior": "is at least as effective as", "safer": "has fewer side effects than"}
 _HEDGED = {"superior": "may be better than", "noninferior": "may be at least as good as", "safer": "may have fewer side effects than"}
 
@@ -40,7 +40,7 @@ _HEDGED = {"superior": "may be better than", "noninferior": "may be at least as 
 def row_direction(row: dict) -> str:
     """From the numbers when there are some, else as the source reports it."""
     computed = row["direction_from_numbers"]
-    if computed in ("favours_acupuncture", "favours_comparator", "no_difference"):
+    if computed in ("favours_intervention", "favours_comparator", "no_difference"):
         return computed
     return row["direction"] or "unclear"
 
@@ -242,9 +242,9 @@ def _review_grades(frame: pd.DataFrame | None) -> dict[tuple, Certainty]:
 
 def _study_role(directions: set[str], kind: str, margin_ok: bool) -> str:
     """A study's role for the claim, from its rows' directions as the claim reads them."""
-    if "favours_acupuncture" in directions and "favours_comparator" in directions:
+    if "favours_intervention" in directions and "favours_comparator" in directions:
         return "neutral"
-    if "favours_acupuncture" in directions:
+    if "favours_intervention" in directions:
         return "for"
     if "favours_comparator" in directions:
         return "against"
@@ -254,7 +254,7 @@ def _study_role(directions: set[str], kind: str, margin_ok: bool) -> str:
 
 
 def claim_direction(row: dict, reversed_claim: bool) -> str:
-    """The row's direction as the claim reads it: 'favours_acupuncture' means favours the claim's subject."""
+    """The row's direction as the claim reads it: 'favours_intervention' means favours the claim's subject."""
     direction = row_direction(row)
     return _FLIP.get(direction, direction) if reversed_claim else direction
 
@@ -396,10 +396,10 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
     for row in direct:
         role = roles[(row["comparator_class"], row["study_id"])]
         direction = claim_direction(row, parsed.reversed)
-        row_role = {"favours_acupuncture": "for", "favours_comparator": "against"}.get(direction, "neutral")
+        row_role = {"favours_intervention": "for", "favours_comparator": "against"}.get(direction, "neutral")
         if role == "for" and row_role == "neutral" and parsed.kind == "noninferior" and within_margin(row, vocab.margins, parsed.reversed):
             row_role = "for"
-        favoured = {"favours_acupuncture": form_name(row.get("form"), vocab.form_names),
+        favoured = {"favours_intervention": form_name(row.get("form"), vocab.form_names),
                     "favours_comparator": row["comparator_class"].replace("_", " ")}.get(row_direction(row))
         why = f"Favours {favoured}." if favoured else "No difference shown, or the direction is not stated."
         if row["outcome"] in vocab.surrogates:

@@ -1021,7 +1021,7 @@ def _other(side: str) -> str:
 
 
 def _favours(side: str) -> str:
-    return "favours_acupuncture" if side == "intervention" else "favours_comparator"
+    return "favours_intervention" if side == "intervention" else "favours_comparator"
 
 
 def _arms(s: str, mentions: list[Mention], vocab: Vocabulary) -> list[tuple[int, int, str]]:

@@ -80,7 +80,7 @@ def _comparison_gaps(kind: str, rows: pd.DataFrame, synthesis_groups: list) -> l
         gaps.append(("automatic", (f"{MACHINE_EXTRACTED.capitalize()} (read from the abstract by `evidence classify`, "
                                   f"not checked by a curator): {study_names(automatic)}."), _ids(automatic)))
     stated, computed = rows["direction"], rows["direction_from_numbers"]
-    mismatch = rows[stated.notna() & computed.isin(["favours_acupuncture", "favours_comparator", "no_difference"])
+    mismatch = rows[stated.notna() & computed.isin(["favours_intervention", "favours_comparator", "no_difference"])
                     .fillna(False).astype(bool) & (stated != computed).fillna(False).astype(bool)]
     if len(mismatch):
         gaps.append(("direction_mismatch", (f"The direction the source states disagrees with the sign or interval of "

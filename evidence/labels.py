@@ -72,7 +72,7 @@ def direction_name(direction: object, comparator_class: str, design_kind: object
     if direction is None or pd.isna(direction):
         return None
     ours, theirs = sides(comparator_class, design_kind)
-    return {"favours_acupuncture": f"favours {ours}", "favours_comparator": f"favours {theirs}",
+    return {"favours_intervention": f"favours {ours}", "favours_comparator": f"favours {theirs}",
             "no_difference": "no difference", "unknown": "direction not known",
             }.get(str(direction), str(direction).replace("_", " "))
 

@@ -132,14 +132,14 @@ def _row_effect(f: dict, level: float) -> tuple[fx.Effect | None, str, tuple | N
     try:
         if None not in (est, low, high) and measure in fx.CI_MEASURES:
             return fx.from_estimate_ci(measure, est, low, high, level), "reported estimate and CI", (est, low, high), None
-        n1, n2 = f["n_acupuncture"], f["n_comparator"]
-        if None not in (f["acu_mean"], f["acu_sd"], f["comp_mean"], f["comp_sd"], n1, n2):
+        n1, n2 = f["n_intervention"], f["n_comparator"]
+        if None not in (f["int_mean"], f["int_sd"], f["comp_mean"], f["comp_sd"], n1, n2):
             computed = measure if measure in fx.MEAN_MEASURES else "MD"
-            effect = fx.from_means(computed, f["acu_mean"], f["acu_sd"], n1, f["comp_mean"], f["comp_sd"], n2)
+            effect = fx.from_means(computed, f["int_mean"], f["int_sd"], n1, f["comp_mean"], f["comp_sd"], n2)
             return effect, "computed from arm means and SDs", None, None
-        if None not in (f["acu_events"], f["comp_events"], n1, n2):
+        if None not in (f["int_events"], f["comp_events"], n1, n2):
             computed = measure if measure in fx.COUNT_MEASURES else "RR"
-            effect = fx.from_counts(computed, f["acu_events"], n1, f["comp_events"], n2)
+            effect = fx.from_counts(computed, f["int_events"], n1, f["comp_events"], n2)
             return effect, "computed from arm event counts", None, None
     except SynthesisError as err:
         return None, "none", None, f"effect not usable: {err}"
@@ -149,7 +149,7 @@ def _row_effect(f: dict, level: float) -> tuple[fx.Effect | None, str, tuple | N
 
 
 def _direction_from_numbers(yi, low_a, high_a, lower_is_better) -> str | None:
-    """favours_acupuncture / favours_comparator / no_difference from the CI (analysis scale)."""
+    """favours_intervention / favours_comparator / no_difference from the CI (analysis scale)."""
     if yi is None or low_a is None:
         return None
     if low_a <= 0 <= high_a:
@@ -157,7 +157,7 @@ def _direction_from_numbers(yi, low_a, high_a, lower_is_better) -> str | None:
     if lower_is_better is None:
         return "unknown"
     acupuncture_lower = high_a < 0
-    return "favours_acupuncture" if acupuncture_lower == bool(lower_is_better) else "favours_comparator"
+    return "favours_intervention" if acupuncture_lower == bool(lower_is_better) else "favours_comparator"
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
@@ -218,14 +218,14 @@ def comparison_rows(studies: pd.DataFrame, findings: pd.DataFrame, level: float 
                 low_a, high_a = yi - z * effect.se, yi + z * effect.se
         elif f["estimate"] is not None:
             estimate = f["estimate"]  # shown as reported, but it cannot be weighted
-        n1, n2 = f["n_acupuncture"], f["n_comparator"]
+        n1, n2 = f["n_intervention"], f["n_comparator"]
         if n1 is not None and n2 is not None:
             n = n1 + n2
         elif DESIGN_GROUPS.get(design) == "review":
             n = study.get("n_participants")
         else:
             n = study.get("n_analysed") or study.get("n_randomized")
-        events = None if None in (f["acu_events"], f["comp_events"]) else f["acu_events"] + f["comp_events"]
+        events = None if None in (f["int_events"], f["comp_events"]) else f["int_events"] + f["comp_events"]
         out.append({
             "comparator_class": comparator_class, "design_kind": design_kind,
             "comparison_label": comparison_label(comparator_class, design_kind),

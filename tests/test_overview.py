@@ -176,8 +176,8 @@ def test_forest_plot_numbers_equal_the_findings(snapshot_only, synthesis):
     assert drawn.loc["Alpha 2019 (4 weeks)", ["estimate", "ci_low", "ci_high"]].tolist() == [
         reported["estimate"], reported["ci_low"], reported["ci_high"]]
     arms = findings.loc["99000102"]
-    md = arms["acu_mean"] - arms["comp_mean"]
-    se = math.sqrt(arms["acu_sd"] ** 2 / arms["n_acupuncture"] + arms["comp_sd"] ** 2 / arms["n_comparator"])
+    md = arms["int_mean"] - arms["comp_mean"]
+    se = math.sqrt(arms["int_sd"] ** 2 / arms["n_intervention"] + arms["comp_sd"] ** 2 / arms["n_comparator"])
     assert drawn.loc["Gamma 2021 (6 weeks)", ["estimate", "ci_low", "ci_high"]].tolist() == pytest.approx(
         [md, md - z_critical(0.95) * se, md + z_critical(0.95) * se])
     pooled = figure.plot.data[figure.plot.data["kind"] == "pooled"].iloc[0]
