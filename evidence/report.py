@@ -4,11 +4,11 @@ Output folder (``out_dir``)::
 
     index.html              self-contained: bottom line, study table, review basics, key figures (base64 PNG)
     NN_name.html            each notebook in notebooks/, executed, code hidden
-    evidence_table.csv      every finding comparing acupuncture with nerve blocks and injections
+    evidence_table.csv      every finding comparing the topic's intervention with its focus comparators
     evidence_table.xlsx     the same, with the headline table and an "about" sheet
 
 The notebooks hold little code: they call the package and read their inputs from the
-environment (``EVIDENCE_DATA_DIR``, ``EVIDENCE_SNAPSHOT``, ``EVIDENCE_SNAPSHOT_DIR``), which this
+environment (``EVIDENCE_DATA_DIR``, ``EVIDENCE_SNAPSHOT``, ``EVIDENCE_SNAPSHOT_DIR``, ``EVIDENCE_TOPIC``), which this
 module sets for the kernel, so the same notebooks run on the snapshot or on any store. Figures a
 notebook marks as key (:func:`show_figure` with ``key=True``) are copied into ``index.html``.
 
@@ -42,7 +42,7 @@ from .package_data import resource_path
 from .plots import Plot
 from .store import atomic_write_bytes
 from .synthesis import Synthesis, synthesize
-from .topic import load_topic
+from .topic import Topic, load_topic
 
 FIGURE_KEY = "evidence_figure"
 """Output metadata key that marks a figure shown by :func:`show_figure`."""
@@ -206,8 +206,10 @@ def default_notebooks_dir() -> Path:
 
 
 def kernel_environment(data_dir: Path, snapshot: bool, snapshot_folder: Path | None,
-                       computed: Path | None = None) -> dict[str, str]:
+                       computed: Path | None = None, topic: Topic | None = None) -> dict[str, str]:
     """This process's environment plus the notebooks' inputs (``computed``: the saved :class:`ReportInputs`).
+
+    ``EVIDENCE_TOPIC`` is the topic's file for a topic loaded from a path, else its name.
 
     ``PYTHONPATH`` starts with the folder holding this ``evidence`` package, so the kernel
     imports the same code as the caller even when it is not installed.
@@ -219,6 +221,8 @@ def kernel_environment(data_dir: Path, snapshot: bool, snapshot_folder: Path | N
         env["EVIDENCE_SNAPSHOT_DIR"] = str(snapshot_folder)
     if computed is not None:
         env["EVIDENCE_COMPUTED"] = str(computed)
+    if topic is not None:
+        env["EVIDENCE_TOPIC"] = str(topic.path) if topic.path is not None else topic.name
     package_root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     return env
@@ -396,7 +400,7 @@ def write_tables(evidence: pd.DataFrame, headline: pd.DataFrame, out_dir: Path, 
 
 def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: bool = True,
                  notebooks_dir: str | Path | None = None, snapshot_folder: str | Path | None = None,
-                 progress: Callable[[Iterable], Iterable] | None = None) -> ReportResult:
+                 topic: Topic | None = None, progress: Callable[[Iterable], Iterable] | None = None) -> ReportResult:
     """Execute every notebook, convert each to HTML, and write ``index.html`` and the evidence tables.
 
     Parameters
@@ -410,7 +414,9 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     notebooks_dir:
         Folder of ``*.ipynb`` run in name order (default: notebooks/ of the source checkout).
     snapshot_folder:
-        Another snapshot folder of the same shape (tests, other topics).
+        Another snapshot folder of the same shape (default: the topic's own).
+    topic:
+        The topic reported on: its snapshot, wording and comparators (default: the first topic).
     progress:
         Wraps the iterable of notebooks (a progress bar); called once.
 
@@ -434,10 +440,12 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     notebooks = sorted(folder.glob("*.ipynb"))
     if not notebooks:
         raise ReportError(f"no notebooks (*.ipynb) in {folder}")
+    if topic is not None and snapshot_folder is None:
+        snapshot_folder = topic.snapshot_folder
+    topic = topic or load_topic()
     snapshot_folder = Path(snapshot_folder).resolve() if snapshot_folder else None
     tables = load(data_dir, snapshot=snapshot, snapshot_folder=snapshot_folder)
     synthesis = synthesize(tables["studies"], tables["findings"])
-    topic = load_topic()
     content = front_content(tables, synthesis, data_dir, (snapshot_folder or snapshot_dir()) if snapshot else None, topic)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -449,7 +457,7 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     with tempfile.TemporaryDirectory(prefix="evidence-report-") as work:
         computed = Path(work) / COMPUTED_FILE
         _write_bytes(computed, pickle.dumps(ReportInputs(tables, synthesis), protocol=pickle.HIGHEST_PROTOCOL))
-        env = kernel_environment(data_dir, snapshot, snapshot_folder, computed)
+        env = kernel_environment(data_dir, snapshot, snapshot_folder, computed, topic)
         for path in progress(notebooks) if progress else notebooks:
             nb = execute_notebook(path, env, out_dir)
             page = out_dir / f"{path.stem}.html"
@@ -467,7 +475,7 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     result.tables = write_tables(content.evidence, content.headline, out_dir, about)
     result.figures = len(figures)
     _write_text(result.index, index_html(
-        title="Acupuncture for sciatica compared with nerve blocks and injections: evidence report",
+        title=topic.report.title,
         built=built, source=source, notice=NOTICE, pages=result.notebooks, figures=figures,
         tables=result.tables, content=content,
     ))
