@@ -1,4 +1,4 @@
-"""Acupuncture against chosen comparator classes: the evidence table, headline and certainty tables.
+"""A topic's intervention against chosen comparator classes: the evidence table, headline and certainty tables.
 
 These are the presentation tables of notebook 02 and of the report (``evidence_table.csv`` and
 ``.xlsx``). They only arrange what :func:`evidence.synthesis.synthesize` computed; every row keeps
@@ -134,7 +134,7 @@ def traced_study_ids(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.D
 
 def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame,
                    comparators: tuple[str, ...] = INJECTION_COMPARATORS, topic: Topic | None = None) -> pd.DataFrame:
-    """Every finding comparing acupuncture with one of ``comparators``, one row each, in readers' words.
+    """Every finding comparing the intervention with one of ``comparators``, one row each, in readers' words.
 
     Parameters
     ----------
@@ -170,8 +170,9 @@ def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
         "timepoint": rows["timepoint"], "measure": rows["measure"],
         "estimate": rows["estimate"], "ci_low": rows["ci_low"], "ci_high": rows["ci_high"],
         "p_value": pd.array(p_values, dtype="string"),
-        "direction_reported": [direction_name(d, c, k) for d, c, k in zip(rows["direction"], rows["comparator_class"], add_on)],
-        "direction_from_numbers": [direction_name(d, c, k) for d, c, k in
+        "direction_reported": [direction_name(d, c, k, synthesis.intervention)
+                               for d, c, k in zip(rows["direction"], rows["comparator_class"], add_on)],
+        "direction_from_numbers": [direction_name(d, c, k, synthesis.intervention) for d, c, k in
                                    zip(rows["direction_from_numbers"], rows["comparator_class"], add_on)],
         "effect_source": rows["effect_source"], "verified": rows["verified"],
         "extraction": rows["machine"].map({True: MACHINE_EXTRACTED, False: "curated"}),
@@ -249,7 +250,7 @@ def headline_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
             groups = traced_groups(synthesis, comparator, kind, traced_ids)
             listed = these.drop_duplicates("study_id")
             out.append({
-                "comparison": comparison_label(comparator, kind),
+                "comparison": comparison_label(comparator, kind, synthesis.intervention),
                 "acupuncture_forms": ", ".join(dict.fromkeys(these["form"])) or "none",
                 "studies": len(listed), "randomised_trials": len(trials),
                 "participants_in_trials": int(trials["n"].sum()) if trials["n"].notna().any() else pd.NA,
@@ -302,7 +303,7 @@ def certainty_table(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTI
                 shown = f"as for {given[reasons]} above" if reasons in given else reasons
                 given.setdefault(reasons, f"{outcome} ({g.key['window']})")
                 out.append({
-                    "comparison": comparison_label(comparator, kind), "outcome": outcome,
+                    "comparison": comparison_label(comparator, kind, synthesis.intervention), "outcome": outcome,
                     "measure": g.key["measure"], "window": g.key["window"],
                     "design": DESIGN_GROUP_NAMES.get(g.key["design_group"], g.key["design_group"]),
                     "studies": g.k, "result": result, "certainty": GRADE_NAMES.get(g.certainty.grade, g.certainty.grade),
@@ -358,10 +359,11 @@ def forest_sections(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTI
     sections = []
     for comparator in comparators:
         for kind in DESIGN_KIND_ORDER:
-            heading = comparison_label(comparator, kind)
+            heading = comparison_label(comparator, kind, synthesis.intervention)
             groups = [g for g in _groups(synthesis, comparator, kind) if estimable(g)
                       and (traced_ids is None or set(g.rows["study_id"].dropna()) & traced_ids)]
-            figures = tuple(ForestFigure(forest_plot(g), g, _caption(heading, g, names)) for g in groups)
+            figures = tuple(ForestFigure(forest_plot(g, intervention=synthesis.intervention), g,
+                                         _caption(heading, g, names)) for g in groups)
             if figures:
                 sections.append(ForestSection(comparator, kind, heading, figures))
     return sections
@@ -371,5 +373,5 @@ def undrawn_comparisons(synthesis: Synthesis, sections: list[ForestSection],
                         comparators: tuple[str, ...] = INJECTION_COMPARATORS) -> list[str]:
     """Comparisons with studies but no forest plot, because none of their results is estimable."""
     drawn = {(s.comparator_class, s.design_kind) for s in sections}
-    return [comparison_label(c, k) for c in comparators for k in DESIGN_KIND_ORDER
+    return [comparison_label(c, k, synthesis.intervention) for c in comparators for k in DESIGN_KIND_ORDER
             if _groups(synthesis, c, k) and (c, k) not in drawn]

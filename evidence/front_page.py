@@ -24,7 +24,7 @@ import pandas as pd
 
 from .bottom_line import Paragraph, bottom_line, summary_sentence, untraced_studies
 from .comparisons import (
-    INJECTION_COMPARATORS, evidence_table, forest_sections, headline_table, traced_study_ids, undrawn_comparisons,
+    evidence_table, forest_sections, headline_table, traced_study_ids, undrawn_comparisons,
 )
 from .gaps import evidence_gaps
 from .labels import MACHINE_EXTRACTED, Outcome, is_missing, outcomes, source_rank
@@ -73,6 +73,10 @@ class FrontContent:
     risk_of_bias: pd.DataFrame
     outcome_scales: pd.DataFrame
     undrawn: list[str]
+    intervention: str = "acupuncture"
+    """The topic's intervention as a sentence names it."""
+    focus_name: str = "a nerve block or an injection"
+    """The comparators the report is about, in a sentence."""
 
 
 def front_content(tables: dict[str, pd.DataFrame], synthesis: Synthesis, data_dir: Path,
@@ -93,23 +97,27 @@ def front_content(tables: dict[str, pd.DataFrame], synthesis: Synthesis, data_di
         The topic (query, outcome scales).
     """
     findings, studies = tables["findings"], tables["studies"]
-    paragraphs = bottom_line(synthesis, findings, studies, topic=topic)
-    evidence = evidence_table(synthesis, findings, studies, topic=topic)
+    wording = topic.report
+    focus = wording.focus
+    paragraphs = bottom_line(synthesis, findings, studies, focus, topic=topic)
+    evidence = evidence_table(synthesis, findings, studies, focus, topic=topic)
     traced = evidence[evidence["traceable"]]
     trials = traced[traced["design"] == "randomised trial"].assign(
         study_id=lambda t: t["pmid"].fillna(t["doi"]).fillna(t["study"]))
     scales = [outcomes(topic).get(code) for code in synthesis.rows.loc[
-        synthesis.rows["comparator_class"].isin(INJECTION_COMPARATORS).fillna(False), "outcome"].unique()]
-    sections = forest_sections(synthesis, traced_ids=traced_study_ids(synthesis, findings, studies), topic=topic)
+        synthesis.rows["comparator_class"].isin(focus).fillna(False), "outcome"].unique()]
+    sections = forest_sections(synthesis, focus, traced_ids=traced_study_ids(synthesis, findings, studies), topic=topic)
     return FrontContent(
-        summary=summary_sentence(paragraphs, synthesis), paragraphs=paragraphs,
-        untraced=untraced_studies(synthesis, findings, studies, topic=topic), evidence=evidence,
-        headline=headline_table(synthesis, findings, studies, topic=topic), gaps=evidence_gaps(synthesis),
+        summary=summary_sentence(paragraphs, synthesis, wording.focus_name), paragraphs=paragraphs,
+        untraced=untraced_studies(synthesis, findings, studies, focus, topic=topic), evidence=evidence,
+        headline=headline_table(synthesis, findings, studies, focus, topic=topic), gaps=evidence_gaps(synthesis, focus),
         search=search_description(tables, data_dir, snapshot_folder, topic.query),
-        flow=corpus_flow(corpus_frame(tables), search_log=read_search_log(snapshot_folder)).summary_frame(),
+        flow=corpus_flow(corpus_frame(tables), focus, search_log=read_search_log(snapshot_folder),
+                         intervention=wording.intervention).summary_frame(),
         risk_of_bias=risk_of_bias_table(trials, read_judgements(snapshot_folder)),
         outcome_scales=outcome_scale_table([s for s in scales if s is not None]),
-        undrawn=undrawn_comparisons(synthesis, sections),
+        undrawn=undrawn_comparisons(synthesis, sections, focus),
+        intervention=wording.intervention, focus_name=wording.focus_name,
     )
 
 
@@ -165,11 +173,12 @@ def _result_text(row) -> str:
     return " ".join(str(p) for p in parts)
 
 
-def studies_html(evidence: pd.DataFrame) -> str:
-    """One row per study and comparison: linked name, kind of acupuncture, results, status, where seen."""
+def studies_html(evidence: pd.DataFrame, intervention: str = "acupuncture",
+                 focus_name: str = "a nerve block or an injection") -> str:
+    """One row per study and comparison: linked name, kind of intervention, results, status, where seen."""
     traced = evidence[evidence["traceable"]]
     if traced.empty:
-        return "<p>No traceable study compares acupuncture with a nerve block or an injection.</p>"
+        return f"<p>No traceable study compares {_e(intervention)} with {_e(focus_name)}.</p>"
     key = traced["pmid"].fillna(traced["doi"]).fillna(traced["study"])
     rows = []
     for (comparison, _), group in traced.groupby([traced["comparison"], key], sort=False):
@@ -186,8 +195,8 @@ def studies_html(evidence: pd.DataFrame) -> str:
             f"<small>{_e(identifier)}</small></td><td>{_e(first['acupuncture_form'])}</td><td>{_e(first['design'])}</td>"
             f"<td>{_e(None if is_missing(first['n']) else int(group['n'].max()))}</td><td class='results'>{results}</td>"
             f"<td>{' · '.join(status)}</td><td class='seen'>{seen}</td></tr>")
-    head = ("<tr><th>Comparison</th><th>Study</th><th>Kind of acupuncture</th><th>Design</th><th>Participants</th>"
-            "<th>Results (acupuncture against the comparator)</th><th>Status</th><th>Source page (provenance)</th></tr>")
+    head = (f"<tr><th>Comparison</th><th>Study</th><th>Kind of {_e(intervention)}</th><th>Design</th><th>Participants</th>"
+            f"<th>Results ({_e(intervention)} against the comparator)</th><th>Status</th><th>Source page (provenance)</th></tr>")
     return f"<div class='wide'><table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
 
 
@@ -245,7 +254,8 @@ def index_html(*, title: str, built: str, source: str, notice: str, pages: list[
     ) or "<p>No figure with numbers to draw.</p>"
     undrawn = (f"<p>No forest plot for {_e('; '.join(content.undrawn))}: none of their results has an estimate "
                "with a confidence interval (see the table above).</p>" if content.undrawn else "")
-    headline = content.headline.rename(columns=HEADLINE_COLUMNS).astype(object).where(
+    headline = content.headline.rename(columns={**HEADLINE_COLUMNS, "acupuncture_forms": f"Kind of {content.intervention}"})
+    headline = headline.astype(object).where(
         content.headline.notna().to_numpy(), "not stated")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -256,9 +266,9 @@ def index_html(*, title: str, built: str, source: str, notice: str, pages: list[
 <h2>The studies</h2>
 <p>Each study links to its PubMed record (or its DOI). "Source page" is a page where the study was seen,
 shown as provenance: a first-hand page (PubMed, the publisher, a registry) is preferred, and copies of the
-original on other sites are marked; the exact page behind each number is in the evidence table download. Head-to-head (acupuncture instead of the
-injection) and add-on (acupuncture added to it, against it alone) are different questions and are kept apart.</p>
-{studies_html(content.evidence)}
+original on other sites are marked; the exact page behind each number is in the evidence table download. Head-to-head ({_e(content.intervention)} instead of the
+comparator) and add-on ({_e(content.intervention)} added to it, against it alone) are different questions and are kept apart.</p>
+{studies_html(content.evidence, content.intervention, content.focus_name)}
 <h2>How much evidence</h2>{_table(headline)}
 <h2>What the evidence does not show</h2>{_gaps_html(content.gaps)}
 <h2>How the review was done</h2>{review_html(content)}

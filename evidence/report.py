@@ -41,7 +41,7 @@ from .overview import data_source_text
 from .package_data import resource_path
 from .plots import Plot
 from .store import atomic_write_bytes
-from .synthesis import Synthesis, synthesize
+from .synthesis import REPORTED_COMPARATORS, Synthesis, synthesize
 from .topic import Topic, load_topic
 
 FIGURE_KEY = "evidence_figure"
@@ -167,22 +167,34 @@ class ReportInputs:
     tables:
         From :func:`evidence.load`.
     synthesis:
-        ``synthesize(tables["studies"], tables["findings"])``; None computes it when first asked for.
+        :func:`topic_synthesis` of the tables; None computes it when first asked for.
+    topic:
+        The topic reported on (default: the first topic).
     """
 
-    def __init__(self, tables: dict[str, pd.DataFrame], synthesis: Synthesis | None = None):
+    def __init__(self, tables: dict[str, pd.DataFrame], synthesis: Synthesis | None = None,
+                 topic: Topic | None = None):
         self.tables = tables
         self._synthesis = synthesis
+        self.topic = topic or load_topic()
 
     @property
     def synthesis(self) -> Synthesis:
         """The synthesis of all studies and findings (computed on first use when not given)."""
         if self._synthesis is None:
-            self._synthesis = synthesize(self.tables["studies"], self.tables["findings"])
+            self._synthesis = topic_synthesis(self.tables, self.topic)
         return self._synthesis
 
 
-def report_inputs(computed: str | Path | None, data_dir: str | Path, snapshot: bool) -> ReportInputs:
+def topic_synthesis(tables: dict[str, pd.DataFrame], topic: Topic) -> Synthesis:
+    """The synthesis of a topic's tables, labelled with its intervention, over its comparator classes."""
+    classes = topic.section("vocab").get("comparator", {})
+    return synthesize(tables["studies"], tables["findings"], intervention=topic.report.intervention,
+                      comparators=tuple(c for c in REPORTED_COMPARATORS if c in classes))
+
+
+def report_inputs(computed: str | Path | None, data_dir: str | Path, snapshot: bool,
+                  topic: str | None = None) -> ReportInputs:
     """A notebook's inputs: those ``evidence report`` saved (``computed``), else loaded here.
 
     Parameters
@@ -192,12 +204,15 @@ def report_inputs(computed: str | Path | None, data_dir: str | Path, snapshot: b
         the notebook runs on its own.
     data_dir, snapshot:
         What to load when ``computed`` is None (see :func:`evidence.load`).
+    topic:
+        The topic's name or file when ``computed`` is None (default: the first topic).
     """
     if computed:
         # Written by build_report a moment ago into its own private work folder, for these kernels only.
         with open(computed, "rb") as f:
             return pickle.load(f)
-    return ReportInputs(load(data_dir, snapshot=snapshot))
+    chosen = load_topic(topic) if topic else load_topic()
+    return ReportInputs(load(data_dir, snapshot=snapshot, topic=chosen), topic=chosen)
 
 
 def default_notebooks_dir() -> Path:
@@ -445,7 +460,7 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     topic = topic or load_topic()
     snapshot_folder = Path(snapshot_folder).resolve() if snapshot_folder else None
     tables = load(data_dir, snapshot=snapshot, snapshot_folder=snapshot_folder)
-    synthesis = synthesize(tables["studies"], tables["findings"])
+    synthesis = topic_synthesis(tables, topic)
     content = front_content(tables, synthesis, data_dir, (snapshot_folder or snapshot_dir()) if snapshot else None, topic)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -456,7 +471,7 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     figures: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="evidence-report-") as work:
         computed = Path(work) / COMPUTED_FILE
-        _write_bytes(computed, pickle.dumps(ReportInputs(tables, synthesis), protocol=pickle.HIGHEST_PROTOCOL))
+        _write_bytes(computed, pickle.dumps(ReportInputs(tables, synthesis, topic), protocol=pickle.HIGHEST_PROTOCOL))
         env = kernel_environment(data_dir, snapshot, snapshot_folder, computed, topic)
         for path in progress(notebooks) if progress else notebooks:
             nb = execute_notebook(path, env, out_dir)
