@@ -79,9 +79,12 @@ def synthesis_key(studies: pd.DataFrame, findings: pd.DataFrame) -> str:
     return h.hexdigest()[:32]
 
 
-def compute(studies: pd.DataFrame, findings: pd.DataFrame) -> ClaimSynthesis:
-    """Synthesise, and attach each row's form and comparison text (rows follow findings order)."""
-    result = synthesize(studies, findings)
+def compute(studies: pd.DataFrame, findings: pd.DataFrame, intervention: str = "acupuncture") -> ClaimSynthesis:
+    """Synthesise, and attach each row's form and comparison text (rows follow findings order).
+
+    ``intervention`` is the topic's intervention in words, for the comparison labels.
+    """
+    result = synthesize(studies, findings, intervention=intervention)
     rows = result.rows.copy()
     rows["form"] = pd.array(findings["intervention"].tolist(), dtype="string")
     rows["finding_comparison"] = pd.array(findings["comparison"].tolist(), dtype="string")
@@ -107,14 +110,18 @@ class SynthesisCache:
         """The cache of a data directory (``DATA_DIR/cache/claims``)."""
         return cls(Path(data_dir) / "cache" / "claims")
 
-    def get(self, studies: pd.DataFrame, findings: pd.DataFrame) -> ClaimSynthesis:
-        """The synthesis of these rows: from memory, else from disk, else computed and stored."""
-        key = synthesis_key(studies, findings)
+    def get(self, studies: pd.DataFrame, findings: pd.DataFrame, intervention: str = "acupuncture") -> ClaimSynthesis:
+        """The synthesis of these rows: from memory, else from disk, else computed and stored.
+
+        ``intervention`` (the topic's intervention in words) labels the comparisons, so it is part of the key.
+        """
+        key = synthesis_key(studies, findings) + ("" if intervention == "acupuncture"
+                                                  else "-" + hashlib.sha256(intervention.encode()).hexdigest()[:8])
         if key in self._memory:
             return self._memory[key]
         found = self._read(key)
         if found is None:
-            found = compute(studies, findings)
+            found = compute(studies, findings, intervention)
             self._write(key, found)
         self._memory[key] = found
         return found

@@ -139,11 +139,11 @@ class Evidence:
         if parsed.forms:
             in_form = findings["intervention"].isin(parsed.forms) | findings["intervention"].isna()
             # Direct results on other forms: shown as context, so a form claim never hides them.
-            other = cache.get(tables["studies"], _wanted(findings[~in_form], parsed))
+            other = cache.get(tables["studies"], _wanted(findings[~in_form], parsed), vocab.intervention_name)
             self.other_forms = [r for r in records(other.rows) if r["outcome"] in parsed.outcomes
                                 and r["comparator_class"] in parsed.comparator_classes]
             findings = findings[in_form]
-        synthesis = cache.get(tables["studies"], _wanted(findings, parsed))
+        synthesis = cache.get(tables["studies"], _wanted(findings, parsed), vocab.intervention_name)
         self.grade = dict(synthesis.certainty)
         self.rows = [r for r in records(synthesis.rows) if r["outcome"] in parsed.outcomes]
         self.untraced = _untraced_ids(tables["studies"])
@@ -263,7 +263,7 @@ def judge_part(comparator_class: str, direct: list[dict], ev: Evidence) -> tuple
     """Verdict for one comparator class from its direct rows; also each study's role."""
     parsed = ev.parsed
     name = comparator_class.replace("_", " ")
-    acu = "acupuncture" if parsed.intervention == "acupuncture" else form_name(parsed.intervention, ev.vocab.form_names)
+    acu = ev.vocab.intervention_name if parsed.intervention == "acupuncture" else form_name(parsed.intervention, ev.vocab.form_names)
     forms = sorted({form_name(r.get("form"), ev.vocab.form_names) for r in direct})
     acu_studied = forms[0] if len(forms) == 1 else acu
     design = (f"added {acu_studied} to {name} and compared it with {name} alone" if parsed.add_on
@@ -534,7 +534,7 @@ def _short_grade(grade: str) -> str:
 
 def _by_comparator(parsed: ParsedClaim, parts: list[PartVerdict], class_roles: dict[str, set[str]], vocab: Vocabulary) -> str:
     """Which side each comparator class favoured, and which were never tested, for a universal claim."""
-    acu = "acupuncture" if parsed.intervention == "acupuncture" else form_name(parsed.intervention, vocab.form_names)
+    acu = vocab.intervention_name if parsed.intervention == "acupuncture" else form_name(parsed.intervention, vocab.form_names)
     tested, untested = [], []
     for p in parts:
         name = p.comparator_class.replace("_", " ")
@@ -576,7 +576,7 @@ def names(classes, conjunction: str = "or") -> str:
 
 def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certainty: str, only_form: str | None,
              vocab: Vocabulary) -> str:
-    acu = "acupuncture" if parsed.intervention == "acupuncture" else form_name(parsed.intervention, vocab.form_names)
+    acu = vocab.intervention_name if parsed.intervention == "acupuncture" else form_name(parsed.intervention, vocab.form_names)
     phrase = _PHRASES[parsed.kind]
     outcome = " and ".join(f.replace("_", " ") for f in parsed.outcome_families)
     if "durability" in parsed.claim_kinds:

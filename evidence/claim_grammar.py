@@ -69,6 +69,8 @@ class Vocabulary:
     long_term_weeks: float = 26.0
     cure_outcomes: tuple[str, ...] = ()
     form_names: dict[str, str] = field(default_factory=dict)
+    intervention_name: str = "acupuncture"
+    """The topic's intervention as a sentence names it (the topic file's ``intervention``)."""
     universal: tuple[re.Pattern, ...] = ()
     universal_labels: frozenset[str] = frozenset()
     outcome_names: dict[str, str] = field(default_factory=dict)
@@ -97,6 +99,7 @@ class Vocabulary:
                 negation=_compile(claims.get("negation", [])),
                 add_on=_compile(claims.get("add_on", [])),
                 generic=_compile(claims["intervention_generic"]),
+                intervention_name=str(topic.data.get("intervention", topic.name)),
                 forms={k: _compile(v) for k, v in claims.get("intervention", {}).items()},
                 comparators={k: (_compile(v["patterns"]), tuple(v["classes"])) for k, v in claims["comparator"].items()},
                 outcomes={k: (_compile(v["patterns"]), tuple(v["outcomes"])) for k, v in claims["outcome"].items()},

@@ -78,10 +78,10 @@ def _studies_by_id(studies: pd.DataFrame) -> dict[str, dict]:
 
 
 def _form(finding_form: object, study_forms: object) -> str:
-    """The kind of acupuncture of one finding: its own form, else the study's specific forms."""
+    """The form of the intervention in one finding: its own form, else the study's specific forms."""
     generic = ("acupuncture_unspecified", "none")
     if finding_form == "none":
-        return "none (no acupuncture arm)"
+        return "none (no arm of the intervention)"
     if not is_missing(finding_form) and finding_form not in generic:
         return FORM_NAMES.get(str(finding_form), str(finding_form).replace("_", " "))
     specific = [f for f in (study_forms if isinstance(study_forms, (list, tuple)) else []) if f not in generic]

@@ -30,7 +30,7 @@ FORM_NAMES = {
 }
 COMPARATOR_NAMES = {
     "nerve_block": "nerve block", "epidural_steroid_injection": "epidural steroid injection",
-    "other_injection": "other injection", "sham": "sham acupuncture", "drug": "drug treatment",
+    "other_injection": "other injection", "sham": "sham or placebo", "drug": "drug treatment",
     "usual_care": "usual care", "physiotherapy": "physiotherapy", "surgery": "surgery",
     "waiting_list": "waiting list", "none": "no comparator", "other": "other comparator",
 }
