@@ -457,13 +457,13 @@ def _evidence_notes(parsed: ParsedClaim, ev: Evidence, direct: list[dict], conte
             others.setdefault(form_name(r.get("form"), ev.vocab.form_names), set()).add(r["label"])
     if others:
         listed = "; ".join(f"{form}: {', '.join(sorted(labels))}" for form, labels in sorted(others.items()))
-        notes.append(f"{sum(map(len, others.values()))} studies of other forms of acupuncture made this comparison "
+        notes.append(f"{sum(map(len, others.values()))} studies of other forms of {ev.vocab.intervention_name} made this comparison "
                      f"({listed}); they are shown as context, not counted for {parsed.intervention.replace('_', ' ')}.")
     if direct:
         counts: dict[str, set] = {}
         for r in direct:
             counts.setdefault(form_name(r.get("form"), ev.vocab.form_names), set()).add(r["study_id"])
-        notes.append("Form of acupuncture in the direct evidence: " +
+        notes.append(f"Form of {ev.vocab.intervention_name} in the direct evidence: " +
                      "; ".join(f"{f} ({len(s)} stud{'y' if len(s) == 1 else 'ies'})" for f, s in sorted(counts.items())) + ".")
     if context:
         other = "direct comparisons, " if parsed.add_on else "add-on designs, "

@@ -107,7 +107,7 @@ class Vocabulary:
                 strengths={k: {**v, "patterns": _compile(v["patterns"])} for k, v in claims["strength"].items()},
                 margins=claims.get("margins", {}),
                 guidelines={**claims["guidelines"], "stance": {k: _compile(v) for k, v in claims["guidelines"]["stance"].items()},
-                            "sciatica_scope": _compile(claims["guidelines"]["sciatica_scope"]),
+                            "condition_scope": _compile(claims["guidelines"]["condition_scope"]),
                             "outside_scope": _compile(claims["guidelines"]["outside_scope"])},
                 kinds={k: _compile(v) for k, v in claims.get("kinds", {}).items()},
                 certainty_words=_compile(grammar.get("certainty_words", [])),
