@@ -87,23 +87,25 @@ def within_margin(row: dict, margins: dict, reversed_claim: bool = False) -> boo
     return high < margin if lower_is_better else low > -margin
 
 
-def context_reason(row: dict, add_on_claim: bool = False) -> str:
+def context_reason(row: dict, add_on_claim: bool = False, intervention: str = "acupuncture") -> str:
     """Why a row answers a different question than the claim's."""
     comparator = row["comparator_class"].replace("_", " ")
     kind = row["design_kind"]
+    subject = intervention[:1].upper() + intervention[1:]
     if add_on_claim and kind == "head_to_head":
-        return (f"Acupuncture was compared with {comparator} directly: this does not show what adding acupuncture "
+        return (f"{subject} was compared with {comparator} directly: this does not show what adding {intervention} "
                 f"to {comparator} does.")
     if row["comparator_class"] == "none":
-        return "Single-arm data on acupuncture: no comparison group, so it cannot show fewer or more events than another treatment."
+        return (f"Single-arm data on {intervention}: no comparison group, so it cannot show fewer or more events than "
+                "another treatment.")
     if kind == "add_on":
-        return (f"Acupuncture was added to {comparator} and compared with {comparator} alone: this shows whether adding "
-                f"acupuncture helps, not how acupuncture compares with {comparator}.")
+        return (f"{subject} was added to {comparator} and compared with {comparator} alone: this shows whether adding "
+                f"{intervention} helps, not how {intervention} compares with {comparator}.")
     if kind == "package":
-        return "Acupuncture was one part of a package of treatments, so its own effect cannot be separated."
+        return f"{subject} was one part of a package of treatments, so its own effect cannot be separated."
     if row["design"] and row["design_group"] == "not_comparative":
         return f"A {row['design'].replace('_', ' ')} cannot show a comparative effect."
-    return (f"Data on {comparator} without an acupuncture arm in the same study (or add-on status not stated): "
+    return (f"Data on {comparator} without an {intervention} arm in the same study (or add-on status not stated): "
             "a comparison across different studies, populations and definitions is not a fair test.")
 
 
@@ -139,11 +141,11 @@ class Evidence:
         if parsed.forms:
             in_form = findings["intervention"].isin(parsed.forms) | findings["intervention"].isna()
             # Direct results on other forms: shown as context, so a form claim never hides them.
-            other = cache.get(tables["studies"], _wanted(findings[~in_form], parsed), vocab.intervention_name)
+            other = cache.get(tables["studies"], _wanted(findings[~in_form], parsed), vocab.certainty_rules)
             self.other_forms = [r for r in records(other.rows) if r["outcome"] in parsed.outcomes
                                 and r["comparator_class"] in parsed.comparator_classes]
             findings = findings[in_form]
-        synthesis = cache.get(tables["studies"], _wanted(findings, parsed), vocab.intervention_name)
+        synthesis = cache.get(tables["studies"], _wanted(findings, parsed), vocab.certainty_rules)
         self.grade = dict(synthesis.certainty)
         self.rows = [r for r in records(synthesis.rows) if r["outcome"] in parsed.outcomes]
         self.untraced = _untraced_ids(tables["studies"])
@@ -375,7 +377,7 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
             context.append(ev.item(row, "Retracted: shown for completeness, never counted."))
             caveats.append(f"{row['label']} is retracted and was not counted.")
         elif not _is_direct(row, parsed):
-            context.append(ev.item(row, context_reason(row, parsed.add_on)))
+            context.append(ev.item(row, context_reason(row, parsed.add_on, ev.vocab.intervention_name)))
         elif long_term and _too_early(row, vocab):
             context.append(ev.item(row, f"Measured at {row['timepoint'] or 'a time not stated'}: not long term "
                                         f"(the claim needs results after {vocab.long_term_weeks:g} weeks)."))
@@ -613,5 +615,5 @@ def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certai
     if missing and verdict != "insufficient_evidence" and not parsed.universal:
         text += f" Too little direct evidence on {names(missing)} to say."
     if parsed.intervention == "acupuncture" and only_form:
-        text += f" The direct evidence is on {only_form} only, not on acupuncture in general."
+        text += f" The direct evidence is on {only_form} only, not on {vocab.intervention_name} in general."
     return re.sub(r"^\w", lambda m: m.group(0).upper(), text)

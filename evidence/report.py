@@ -189,7 +189,7 @@ class ReportInputs:
 def topic_synthesis(tables: dict[str, pd.DataFrame], topic: Topic) -> Synthesis:
     """The synthesis of a topic's tables, labelled with its intervention, over its comparator classes."""
     classes = topic.section("vocab").get("comparator", {})
-    return synthesize(tables["studies"], tables["findings"], intervention=topic.report.intervention,
+    return synthesize(tables["studies"], tables["findings"], rules=topic.certainty_rules,
                       comparators=tuple(c for c in REPORTED_COMPARATORS if c in classes))
 
 

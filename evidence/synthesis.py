@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import effects as fx
-from .certainty import Certainty, grade_certainty, no_evidence
+from .certainty import FIRST_TOPIC_RULES, Certainty, CertaintyRules, grade_certainty, no_evidence
 from .errors import SynthesisError
 from .pooling import METHODS, PoolResult, pool
 from .schema import COMPARATOR_CLASSES, FINDINGS, STUDIES, conform
@@ -325,7 +325,7 @@ def _empty_group(key: dict, reason: str) -> ComparisonGroup:
     return ComparisonGroup(key, rows, None, reason, no_evidence(reason))
 
 
-def _pool_group(key: dict, rows: pd.DataFrame, method: str, intervention: str = "acupuncture") -> ComparisonGroup:
+def _pool_group(key: dict, rows: pd.DataFrame, method: str, rules: CertaintyRules) -> ComparisonGroup:
     rows = rows.reset_index(drop=True).copy()
     weighted = rows.dropna(subset=["yi", "vi"])
     # One effect per study: the latest timepoint in the window (the first row when none stated).
@@ -333,7 +333,7 @@ def _pool_group(key: dict, rows: pd.DataFrame, method: str, intervention: str = 
               .sort_values("_t", ascending=False, kind="stable").drop_duplicates("study_id"))
     for i in weighted.index.difference(chosen.index):
         rows.loc[i, "row_note"] = "another result of the same study in this window is used instead"
-    reason = _pooling_refusal(key, rows, chosen, intervention)
+    reason = _pooling_refusal(key, rows, chosen, rules.intervention)
     in_pool = pd.Series(False, index=rows.index, dtype="boolean")
     weights = pd.Series(pd.NA, index=rows.index, dtype="Float64")
     pooled = None
@@ -342,7 +342,7 @@ def _pool_group(key: dict, rows: pd.DataFrame, method: str, intervention: str = 
         in_pool[chosen.index] = True
         weights[chosen.index] = pooled.weights
     rows = rows.assign(in_pool=in_pool, weight_percent=weights)
-    certainty = grade_certainty(rows, pooled, key["design_group"])
+    certainty = grade_certainty(rows, pooled, key["design_group"], rules)
     return ComparisonGroup(key, rows, pooled, reason, certainty)
 
 
@@ -425,7 +425,7 @@ class Synthesis:
 
 
 def synthesize(studies: pd.DataFrame, findings: pd.DataFrame, method: str = "REML", level: float = 0.95,
-               comparators: tuple[str, ...] = REPORTED_COMPARATORS, intervention: str = "acupuncture") -> Synthesis:
+               comparators: tuple[str, ...] = REPORTED_COMPARATORS, rules: CertaintyRules = FIRST_TOPIC_RULES) -> Synthesis:
     """Build comparison rows, group them, pool where the rules allow, and grade certainty.
 
     Parameters
@@ -438,8 +438,8 @@ def synthesize(studies: pd.DataFrame, findings: pd.DataFrame, method: str = "REM
         Confidence level.
     comparators:
         Comparator classes to report on; those without any finding get a ``no_evidence`` row.
-    intervention:
-        The topic's intervention in words (``Topic.report.intervention``), for labels and sentences.
+    rules:
+        The topic's certainty rules; ``rules.intervention`` (the intervention in words) labels the comparisons.
 
     Returns
     -------
@@ -449,11 +449,12 @@ def synthesize(studies: pd.DataFrame, findings: pd.DataFrame, method: str = "REM
     sys.audit("evidence.synthesize", len(findings))
     if method not in METHODS:
         raise SynthesisError(f"unknown pooling method {method!r}; use one of {', '.join(METHODS)}")
+    intervention = rules.intervention
     rows = comparison_rows(studies, findings, level, intervention)
     groups = []
     for key_values, group_rows in rows.groupby(list(GROUP_KEY), dropna=False, sort=True):
         key = {k: (None if pd.isna(v) else v) for k, v in zip(GROUP_KEY, key_values)}
-        groups.append(_pool_group(key, group_rows, method, intervention))
+        groups.append(_pool_group(key, group_rows, method, rules))
     present = set(rows["comparator_class"].dropna())
     missing = tuple(c for c in comparators if c not in present)
     return Synthesis(rows=rows, groups=tuple(groups), method=method, missing_comparators=missing,

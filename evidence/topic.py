@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .certainty import CertaintyRules
 from .errors import TopicError
 from .package_data import resource_path
 
@@ -61,6 +62,14 @@ class Topic:
         return ReportWording(title=r["title"], question=r["question"], intervention=r["intervention"],
                              focus=tuple(r["focus"]), focus_name=r["focus_name"],
                              example_claims=tuple(r.get("example_claims", ())))
+
+    @property
+    def certainty_rules(self) -> CertaintyRules:
+        """The ``[certainty]`` section: what counts as direct evidence for this topic's condition."""
+        c = self.section("certainty")
+        return CertaintyRules(intervention=self.report.intervention, condition=c["condition"],
+                              population=re.compile("|".join(c["population"]), re.IGNORECASE),
+                              surrogates=tuple(c.get("surrogate_outcomes", ())))
 
     def outcome_labels(self) -> dict[str, str]:
         """Readers' names for outcome codes: the ``name`` of each ``[outcomes.<code>]`` entry."""
@@ -152,6 +161,9 @@ _REQUIRED: dict[str, tuple[Any, str]] = {
     "vocab.outcome": (dict, "a table of outcomes"),
     "claims": (dict, "a table"),
     "outcomes": (dict, "a table"),
+    "certainty": (dict, "a table"),
+    "certainty.condition": (str, "a string"),
+    "certainty.population": (_strings, "a list of regular expressions"),
     "report": (dict, "a table"),
     "report.title": (str, "a string"),
     "report.question": (str, "a string"),
@@ -162,6 +174,7 @@ _REQUIRED: dict[str, tuple[Any, str]] = {
 _OPTIONAL: dict[str, tuple[Any, str]] = {
     "snapshot": (str, "a folder path (relative to the topic file)"),
     "report.example_claims": (_strings, "a list of strings"),
+    "certainty.surrogate_outcomes": (_strings, "a list of outcome codes"),
 }
 
 
