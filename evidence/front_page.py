@@ -243,9 +243,15 @@ def review_html(content: FrontContent) -> str:
 
 
 def index_html(*, title: str, built: str, source: str, notice: str, pages: list[Path],
-               figures: list[tuple[str, str]], tables: list[Path], content: FrontContent) -> str:
-    """The report's front page, one self-contained HTML document (figures inlined as base64 PNG)."""
-    links = "".join(f'<li><a href="{html.escape(p.name)}">{html.escape(p.stem.split("_", 1)[-1].replace("_", " ").capitalize())}</a></li>'
+               figures: list[tuple[str, str]], tables: list[Path], content: FrontContent,
+               page_titles: dict[str, str] | None = None) -> str:
+    """The report's front page, one self-contained HTML document (figures inlined as base64 PNG).
+
+    ``page_titles`` names the notebook pages by file name (default: from the file name).
+    """
+    titles = page_titles or {}
+    links = "".join(f'<li><a href="{html.escape(p.name)}">'
+                    f'{html.escape(titles.get(p.name) or p.stem.split("_", 1)[-1].replace("_", " ").capitalize())}</a></li>'
                     for p in pages)
     downloads = " and ".join(f'<a href="{html.escape(p.name)}">{html.escape(p.name)}</a>' for p in tables)
     figure_html = "".join(

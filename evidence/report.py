@@ -469,6 +469,7 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     source = data_source_text(tables, str(data_dir), snapshot)
     result = ReportResult(out_dir=out_dir, index=out_dir / "index.html", data_source=source)
     figures: list[tuple[str, str]] = []
+    page_titles: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="evidence-report-") as work:
         computed = Path(work) / COMPUTED_FILE
         _write_bytes(computed, pickle.dumps(ReportInputs(tables, synthesis, topic), protocol=pickle.HIGHEST_PROTOCOL))
@@ -478,6 +479,7 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
             page = out_dir / f"{path.stem}.html"
             _write_text(page, notebook_html(nb))
             result.notebooks.append(page)
+            page_titles[page.name] = notebook_title(nb)
             figures.extend(notebook_figures(nb, key_only=True))
     built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     about = [f"Built {built}.", source, html.unescape(_strip_tags(NOTICE)),
@@ -492,9 +494,19 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     _write_text(result.index, index_html(
         title=topic.report.title,
         built=built, source=source, notice=NOTICE, pages=result.notebooks, figures=figures,
-        tables=result.tables, content=content,
+        tables=result.tables, content=content, page_titles=page_titles,
     ))
     return result
+
+
+def notebook_title(nb) -> str:
+    """The first Markdown heading of a notebook ("" when it has none)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return ""
 
 
 def _strip_tags(text: str) -> str:
