@@ -33,7 +33,7 @@ ALWAYS_SHOWN_KINDS = ("head_to_head", "add_on")
 """Design kinds shown for every comparator even when empty, so a missing comparison is visible."""
 
 EVIDENCE_TABLE_COLUMNS = (
-    "comparison", "acupuncture_form", "study", "pmid", "doi", "link", "year", "design", "n",
+    "comparison", "intervention_form", "study", "pmid", "doi", "link", "year", "design", "n",
     "outcome", "timepoint", "measure", "estimate", "ci_low", "ci_high", "p_value", "direction_reported",
     "direction_from_numbers", "effect_source", "verified", "extraction", "traceable", "source_url",
     "preferred_source", "note",
@@ -162,7 +162,7 @@ def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
     p_values = [_p_value(p, t) for p, t in zip(findings["p_value"], findings["p_value_text"])]
     add_on = rows["design_kind"].astype(object)
     table = pd.DataFrame({
-        "comparison": rows["comparison_label"], "acupuncture_form": rows["form"],
+        "comparison": rows["comparison_label"], "intervention_form": rows["form"],
         "study": [reader_label(lab, pmid) for lab, pmid in zip(rows["label"], rows["pmid"])],
         "pmid": rows["pmid"], "doi": rows["doi"], "link": rows["link"], "year": rows["year"],
         "design": rows["design"].map(lambda d: name_of(d, DESIGN_NAMES)).astype("string"), "n": rows["n"],
@@ -233,7 +233,7 @@ def headline_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
     Returns
     -------
     pandas.DataFrame
-        ``comparison``, ``acupuncture_forms``, ``studies``, ``randomised_trials``,
+        ``comparison``, ``intervention_forms``, ``studies``, ``randomised_trials``,
         ``participants_in_trials`` (NA when no trial states it), ``outcomes`` (names),
         ``pooled_results``, ``certainty`` (range over the comparison's outcomes),
         ``unverified_studies``, ``studies_without_pmid``, ``studies_listed``, ``could_not_be_traced``.
@@ -251,7 +251,7 @@ def headline_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
             listed = these.drop_duplicates("study_id")
             out.append({
                 "comparison": comparison_label(comparator, kind, synthesis.intervention),
-                "acupuncture_forms": ", ".join(dict.fromkeys(these["form"])) or "none",
+                "intervention_forms": ", ".join(dict.fromkeys(these["form"])) or "none",
                 "studies": len(listed), "randomised_trials": len(trials),
                 "participants_in_trials": int(trials["n"].sum()) if trials["n"].notna().any() else pd.NA,
                 "outcomes": ", ".join(sorted({outcome_name(o, names) for o in these["outcome"].dropna()})) or "none",

@@ -50,7 +50,7 @@ figcaption { font-size: .95rem; color: #333; margin-top: .3rem; } .gap-list li {
 """
 
 HEADLINE_COLUMNS = {
-    "comparison": "Comparison", "acupuncture_forms": "Kind of acupuncture", "studies": "Studies",
+    "comparison": "Comparison", "studies": "Studies",
     "randomised_trials": "Randomised trials", "participants_in_trials": "Participants in the compared arms of trials",
     "outcomes": "Outcomes", "pooled_results": "Pooled results", "certainty": "Certainty",
     "unverified_studies": "Not verified", "studies_without_pmid": "Without PMID", "studies_listed": "Which studies",
@@ -192,7 +192,7 @@ def studies_html(evidence: pd.DataFrame, intervention: str = "acupuncture",
         seen = "<br>".join(_link(u, _host(u)) for u in dict.fromkeys(group["preferred_source"].dropna()))
         rows.append(
             f"<tr><td>{_e(comparison)}</td><td>{_link(first['link'], first['study'])}<br>"
-            f"<small>{_e(identifier)}</small></td><td>{_e(first['acupuncture_form'])}</td><td>{_e(first['design'])}</td>"
+            f"<small>{_e(identifier)}</small></td><td>{_e(first['intervention_form'])}</td><td>{_e(first['design'])}</td>"
             f"<td>{_e(None if is_missing(first['n']) else int(group['n'].max()))}</td><td class='results'>{results}</td>"
             f"<td>{' · '.join(status)}</td><td class='seen'>{seen}</td></tr>")
     head = (f"<tr><th>Comparison</th><th>Study</th><th>Kind of {_e(intervention)}</th><th>Design</th><th>Participants</th>"
@@ -260,7 +260,7 @@ def index_html(*, title: str, built: str, source: str, notice: str, pages: list[
     ) or "<p>No figure with numbers to draw.</p>"
     undrawn = (f"<p>No forest plot for {_e('; '.join(content.undrawn))}: none of their results has an estimate "
                "with a confidence interval (see the table above).</p>" if content.undrawn else "")
-    headline = content.headline.rename(columns={**HEADLINE_COLUMNS, "acupuncture_forms": f"Kind of {content.intervention}"})
+    headline = content.headline.rename(columns={**HEADLINE_COLUMNS, "intervention_forms": f"Kind of {content.intervention}"})
     headline = headline.astype(object).where(
         content.headline.notna().to_numpy(), "not stated")
     return f"""<!DOCTYPE html>
