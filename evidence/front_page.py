@@ -27,6 +27,7 @@ from .comparisons import (
     evidence_table, forest_sections, headline_table, traced_study_ids, undrawn_comparisons,
 )
 from .gaps import evidence_gaps
+from .indirect import IndirectPanel, indirect_panel
 from .labels import MACHINE_EXTRACTED, Outcome, is_missing, outcomes, source_rank
 from .overview import corpus_flow, corpus_frame, read_search_log, search_description
 from .risk_of_bias import DOMAINS, read_judgements, risk_of_bias_table
@@ -77,6 +78,8 @@ class FrontContent:
     """The topic's intervention as a sentence names it."""
     focus_name: str = "a nerve block or an injection"
     """The comparators the report is about, in a sentence."""
+    indirect: IndirectPanel | None = None
+    """Two topics' results against the same control, shown apart (:mod:`evidence.indirect`)."""
 
 
 def front_content(tables: dict[str, pd.DataFrame], synthesis: Synthesis, data_dir: Path,
@@ -117,7 +120,7 @@ def front_content(tables: dict[str, pd.DataFrame], synthesis: Synthesis, data_di
         risk_of_bias=risk_of_bias_table(trials, read_judgements(snapshot_folder)),
         outcome_scales=outcome_scale_table([s for s in scales if s is not None]),
         undrawn=undrawn_comparisons(synthesis, sections, focus),
-        intervention=wording.intervention, focus_name=wording.focus_name,
+        intervention=wording.intervention, focus_name=wording.focus_name, indirect=indirect_panel(topic, tables),
     )
 
 
@@ -200,6 +203,21 @@ def studies_html(evidence: pd.DataFrame, intervention: str = "acupuncture",
     return f"<div class='wide'><table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
 
 
+def indirect_html(panel: IndirectPanel | None) -> str:
+    """The indirect panel as its own section, labelled on the heading and above the table ("" without one)."""
+    if panel is None:
+        return ""
+    treatments = list(dict.fromkeys(panel.rows["treatment"]))
+    shown = panel.rows.assign(verified=panel.rows["verified"].map({True: "yes", False: "no"})).rename(columns={
+        "md": "Mean difference", "ci_low": "95% CI low", "ci_high": "95% CI high", "source_url": "Seen at"})
+    shown.columns = [c[:1].upper() + c[1:] if c.islower() else c for c in shown.columns]
+    return (f"<h2>{_e(panel.label)}</h2><p class='indirect'><strong>{_e(panel.label)}.</strong> Each row is a trial or "
+            f"review of one treatment against its own control ({_e(' and '.join(treatments))}, each against sham or "
+            f"placebo), on one scale: {_e(panel.outcome)}. The trials differ in patients, doses, timing and controls, "
+            "so the rows cannot be set against each other; no verdict, pooled result or certainty grade uses them.</p>"
+            + _table(shown, links={"Seen at": "page where it was seen"}))
+
+
 def bottom_line_html(content: FrontContent) -> str:
     """The summary sentence, one paragraph per comparison, and the untraceable studies apart."""
     parts = [f'<p class="lead">{_e(content.summary)}</p><div class="bottom-line">']
@@ -276,6 +294,7 @@ original on other sites are marked; the exact page behind each number is in the 
 comparator) and add-on ({_e(content.intervention)} added to it, against it alone) are different questions and are kept apart.</p>
 {studies_html(content.evidence, content.intervention, content.focus_name)}
 <h2>How much evidence</h2>{_table(headline)}
+{indirect_html(content.indirect)}
 <h2>What the evidence does not show</h2>{_gaps_html(content.gaps)}
 <h2>How the review was done</h2>{review_html(content)}
 <h2>Key figures</h2>{undrawn}{figure_html}

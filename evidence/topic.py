@@ -175,6 +175,10 @@ _OPTIONAL: dict[str, tuple[Any, str]] = {
     "snapshot": (str, "a folder path (relative to the topic file)"),
     "report.example_claims": (_strings, "a list of strings"),
     "certainty.surrogate_outcomes": (_strings, "a list of outcome codes"),
+    "report.indirect": (dict, "a table (other_topic, comparators, outcome, scale)"),
+    "report.indirect.other_topic": (str, "a topic name"),
+    "report.indirect.comparators": (_strings, "a list of comparator classes"),
+    "report.indirect.scale": (dict, "a table of outcome code = factor"),
 }
 
 

@@ -184,3 +184,55 @@ def test_a_bad_topic_file_is_one_error_naming_the_key_and_the_file(tmp_path, edi
     result = CliRunner().invoke(cli, ["claim", "--topic", str(bad), "Lumen therapy works"])
     assert result.exit_code == 2  # bad input
     assert result.output.count("\n") == 1 and result.output.startswith("error: topic ")
+
+
+def test_indirect_panel_sets_both_topics_against_their_controls_on_one_scale(tmp_path):
+    from evidence.indirect import INDIRECT_LABEL, indirect_panel
+
+    first = load_topic("acupuncture_sciatica")
+    panel = indirect_panel(first, evidence.load(tmp_path / "empty", topic=first))
+    assert panel is not None and panel.label == INDIRECT_LABEL
+    assert "not evidence that one beats the other" in panel.label.lower()
+    rows = panel.rows
+    other = load_topic(first.section("report")["indirect"]["other_topic"])
+    assert set(rows["treatment"]) == {first.report.intervention, other.report.intervention}
+    assert set(rows["control"]) == {"sham"}
+    # A 0-10 scale is brought to 0-100 by the topic's factor; 0-100 rows keep their numbers.
+    esi = load_snapshot(other.snapshot_folder)["findings"]
+    nrs = esi[(esi["outcome"] == "leg_pain_nrs") & (esi["comparator_class"] == "sham") & esi["ci_low"].notna()].iloc[0]
+    shown = rows[(rows["pmid"] == nrs["pmid"]) & (rows["timepoint"] == nrs["timepoint"])].iloc[0]
+    assert shown["ci_low"] == pytest.approx(nrs["ci_low"] * 10) and shown["md"] == pytest.approx(nrs["estimate"] * 10)
+    assert rows["ci_low"].notna().all() and rows["source_url"].notna().all()
+    # A topic without [report.indirect] has no panel.
+    assert indirect_panel(other, evidence.load(tmp_path / "empty", topic=other)) is None
+
+
+def test_the_claim_checker_never_uses_the_indirect_panel(tmp_path):
+    from evidence.claims import check_claim
+    from evidence.indirect import indirect_panel
+
+    first = load_topic("acupuncture_sciatica")
+    tables = evidence.load(tmp_path / "empty", topic=first)
+    panel = indirect_panel(first, tables)
+    injection_rows = panel.rows[panel.rows["treatment"] != first.report.intervention]
+    assert len(injection_rows) >= 3
+    verdict = check_claim("Acupuncture works better than epidural steroid injections for sciatica", tables, first)
+    used = {i.pmid for group in (verdict.evidence_for, verdict.evidence_against, verdict.evidence_neutral,
+                                 verdict.context) for i in group}
+    assert not used & set(injection_rows["pmid"].dropna())
+    # Injection-against-sham results say nothing about acupuncture against injections.
+    assert verdict.verdict in ("insufficient_evidence", "not_supported")
+
+
+def test_first_topic_report_shows_the_indirect_panel_apart(tmp_path, monkeypatch):
+    from evidence.indirect import INDIRECT_LABEL
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("EVIDENCE_DATA_DIR", raising=False)
+    monkeypatch.delenv("EVIDENCE_SNAPSHOT_DIR", raising=False)
+    result = invoke("report", "--out", "r")
+    assert result.exit_code == 0, result.output
+    index = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert f"<h2>{INDIRECT_LABEL}</h2>" in index
+    section = index.split(f"<h2>{INDIRECT_LABEL}</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "epidural steroid injection" in section and "acupuncture" in section
