@@ -12,6 +12,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_store import write_records as records_file  # noqa: F401  (re-exported for the store tests: invented records, fake PMIDs 99000000+)
 
 EVIDENCE = [str(Path(sys.executable).parent / "evidence")]  # the console script, so main() runs
 
