@@ -40,6 +40,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width:
 h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { font-size: 1.3rem; margin-top: 2.2rem;
      border-bottom: 1px solid #ccc; } h3 { font-size: 1.05rem; margin-bottom: .2rem; } .meta { color: #555; }
 .lead { font-size: 1.08rem; } .bottom-line p { margin-top: .2rem; }
+.indirect { background: #f3f3f3; border-left: 4px dashed #777; padding: .6rem 1rem; }
 .notice { background: #fff8e1; border-left: 4px solid #e0a800; padding: .6rem 1rem; font-size: .9rem; }
 .machine { background: #fde8e8; color: #8a1c1c; padding: 0 .3rem; border-radius: 3px; font-size: .85rem; }
 table { border-collapse: collapse; font-size: .88rem; margin: .5rem 0; } th, td { border: 1px solid #ccc;
