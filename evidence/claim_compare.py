@@ -387,7 +387,7 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
         if _is_direct(row, parsed) and row["study_id"] not in ev.untraced:
             form = form_name(row.get("form"), vocab.form_names)
             context.append(ev.item(row, f"Evidence on {form}, not on {parsed.intervention.replace('_', ' ')}: "
-                                        "a different form of acupuncture."))
+                                        f"a different form of {vocab.intervention_name}."))
     parts, roles = [], {}
     for cls in parsed.comparator_classes:
         verdict, part_roles = judge_part(cls, [r for r in direct if r["comparator_class"] == cls], ev)
@@ -445,13 +445,14 @@ def _evidence_notes(parsed: ParsedClaim, ev: Evidence, direct: list[dict], conte
     notes = []
     if parsed.reversed:
         said = parsed.subject.lower()
-        notes.append(f"The claim says {said} {_agree('is', said)} the better or safer treatment, with acupuncture as the comparator; "
-                     f"it is judged in that direction: results favouring acupuncture count against it.")
+        subject = ev.vocab.intervention_name
+        notes.append(f"The claim says {said} {_agree('is', said)} the better or safer treatment, with {subject} as the "
+                     f"comparator; it is judged in that direction: results favouring {subject} count against it.")
     subclass = _SUBCLASS_NAMES.get(parsed.drug_subclass, parsed.drug_subclass)
     if ev.subclass_matched is True:
         notes.append(f"Drug comparisons restricted to {subclass} (the drug class the claim names).")
     elif ev.subclass_matched is False:
-        notes.append(f"No study here compared acupuncture with {subclass} specifically: the drug evidence below "
+        notes.append(f"No study here compared {ev.vocab.intervention_name} with {subclass} specifically: the drug evidence below "
                      "is about drugs in general (mixed or unnamed drugs), not about {subclass}.".replace("{subclass}", subclass))
     others: dict[str, set] = {}
     for r in ev.other_forms:

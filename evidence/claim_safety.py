@@ -38,10 +38,10 @@ def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cac
     form_harm = [r for r in harmful if not parsed.forms and r.get("form") in specific]
     harm = [r for r in harmful if r not in form_harm]
     reported = [r for r in acupuncture_rows if r["comparator_class"] == "none" or harm]
-    subject = parsed.intervention.replace("_", " ")
+    subject = vocab.intervention_name if parsed.intervention == "acupuncture" else parsed.intervention.replace("_", " ")
     absolute = "absolute_safety" in {k.split(":", 1)[1] for k in parsed.matched if k.startswith("kind:")} or parsed.certainty_words
     items = [ev.item(r, "More adverse events than its control." if r in harmful else
-                     "Adverse events reported after acupuncture (no comparison group)." if r["comparator_class"] == "none"
+                     f"Adverse events reported after {subject} (no comparison group)." if r["comparator_class"] == "none"
                      else "Adverse events compared with a control.") for r in acupuncture_rows]
     forms = sorted({form_name(r.get("form"), vocab.form_names) for r in acupuncture_rows})
     if not acupuncture_rows:
@@ -66,7 +66,7 @@ def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cac
                    "rare but documented); it is generally well tolerated, not free of risk.")
     for r in form_harm:
         reasons.append(f"{form_name(r.get('form'), vocab.form_names).capitalize()} had more adverse events than its control "
-                       f"({r['label']}); that is a finding about this form, not about acupuncture in general.")
+                       f"({r['label']}); that is a finding about this form, not about {vocab.intervention_name} in general.")
     if forms:
         reasons.append(f"Form of {vocab.intervention_name} in this evidence: {', '.join(forms)}.")
     caveats = [f"Most safety studies here are not limited to people with {vocab.guidelines['condition']}."] if acupuncture_rows else []
