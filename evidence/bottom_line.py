@@ -59,16 +59,20 @@ def _article(noun: str) -> str:
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
-def heading(comparator_class: str, design_kind: str) -> str:
-    """The comparison in plain words."""
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def heading(comparator_class: str, design_kind: str, intervention: str = "acupuncture") -> str:
+    """The comparison in plain words (``intervention``: the topic's intervention as a sentence names it)."""
     comparator = COMPARATOR_NAMES.get(comparator_class, comparator_class.replace("_", " "))
     if design_kind == "add_on":
-        return f"Acupuncture added to {_article(comparator)}, against the {comparator} alone"
+        return f"{_capital(intervention)} added to {_article(comparator)}, against the {comparator} alone"
     if design_kind == PACKAGE:
-        return f"Treatment packages including acupuncture, against packages including {_article(comparator)}"
+        return f"Treatment packages including {intervention}, against packages including {_article(comparator)}"
     if design_kind == "add_on_unknown":
-        return f"Acupuncture and {_article(comparator)} (whether acupuncture was added is not stated)"
-    return f"Acupuncture instead of {_article(comparator)}"
+        return f"{_capital(intervention)} and {_article(comparator)} (whether {intervention} was added is not stated)"
+    return f"{_capital(intervention)} instead of {_article(comparator)}"
 
 
 def _count(n: int, noun: str) -> str:
@@ -81,7 +85,8 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _study_sentence(rows: pd.DataFrame, comparator_class: str, design_kind: str, names: dict) -> str:
+def _study_sentence(rows: pd.DataFrame, comparator_class: str, design_kind: str, names: dict,
+                    intervention: str) -> str:
     """'Qu 2010 (randomised trial, manual acupuncture, 60 participants; no PMID) favoured the nerve block on ...'."""
     first = rows.iloc[0]
     n = rows["n"].max()
@@ -98,11 +103,11 @@ def _study_sentence(rows: pd.DataFrame, comparator_class: str, design_kind: str,
     if rows["machine"].any():
         flags.append(MACHINE_EXTRACTED)
     described = f"{reader_label(first['label'], first['pmid'])} ({', '.join(tags)}{'; ' + '; '.join(flags) if flags else ''})"
-    ours, theirs = sides(comparator_class, design_kind)
+    ours, theirs = sides(comparator_class, design_kind, intervention)
     forms = list(dict.fromkeys(rows["form"]))
     if len(forms) == 1 and forms[0] != FORM_NAMES["acupuncture_unspecified"] and design_kind != PACKAGE:
-        ours = ours.replace("acupuncture", forms[0])  # name the kind: "favoured adding acupotomy (needle knife)"
-    verbs = {"favours_acupuncture": f"favoured {ours}", "favours_comparator": f"favoured {theirs}",
+        ours = ours.replace(intervention, forms[0])  # name the kind: "favoured adding acupotomy (needle knife)"
+    verbs = {"favours_intervention": f"favoured {ours}", "favours_comparator": f"favoured {theirs}",
              "no_difference": "found no difference"}
     said = rows["direction"].fillna(rows["direction_from_numbers"]).astype(object)
     parts = []
@@ -138,9 +143,11 @@ def _paragraph(synthesis: Synthesis, annotated: pd.DataFrame, comparator: str, k
     be, support = ("is", "supports") if len(untraced) == 1 else ("are", "support")
     apart = (f" {_count(len(untraced), 'further study').capitalize()} that could not be traced (no title, PMID or "
              f"DOI) {be} listed apart and {support} nothing here." if untraced else "")
-    label = comparison_label(comparator, kind)
+    intervention = synthesis.intervention
+    label = comparison_label(comparator, kind, intervention)
     if rows.empty:
-        return Paragraph(label, heading(comparator, kind), "No study found makes this comparison." + apart, (), untraced)
+        return Paragraph(label, heading(comparator, kind, intervention), "No study found makes this comparison." + apart,
+                         (), untraced)
     per_study = [rows[rows["study_id"] == sid] for sid in dict.fromkeys(rows["study_id"])]
     trials = [s for s in per_study if s["design_group"].iloc[0] == "randomised_trial"]
     in_trials = sum(int(s["n"].max()) for s in trials if s["n"].notna().any())
@@ -149,19 +156,19 @@ def _paragraph(synthesis: Synthesis, annotated: pd.DataFrame, comparator: str, k
         counted += f", {_count(len(trials), 'randomised trial')} with {in_trials} participants in all" \
             if len(per_study) != len(trials) or len(trials) > 1 else f", a randomised trial with {in_trials} participants"
     sentences = [f"{counted.capitalize()}."]
-    sentences += [_study_sentence(s, comparator, kind, names) for s in per_study]
+    sentences += [_study_sentence(s, comparator, kind, names, intervention) for s in per_study]
     if kind == PACKAGE:
-        sentences.append("Acupuncture was one part of a package of treatments, so these studies cannot show "
-                         "the effect of acupuncture itself.")
+        sentences.append(f"{_capital(intervention)} was one part of a package of treatments, so these studies cannot "
+                         f"show the effect of {intervention} itself.")
     grade = certainty_range([g.certainty.grade for g in traced_groups(synthesis, comparator, kind, traced_ids)])
     sentences.append(f"Certainty: {grade}.{apart}")
-    return Paragraph(label, heading(comparator, kind), " ".join(sentences), tuple(dict.fromkeys(rows["study_id"])),
+    return Paragraph(label, heading(comparator, kind, intervention), " ".join(sentences), tuple(dict.fromkeys(rows["study_id"])),
                      untraced)
 
 
 def bottom_line(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame,
                 comparators: tuple[str, ...] = INJECTION_COMPARATORS, topic: Topic | None = None) -> list[Paragraph]:
-    """One plain-words paragraph per comparison of acupuncture with ``comparators``.
+    """One plain-words paragraph per comparison of the intervention with ``comparators``.
 
     Head-to-head and add-on comparisons always get a paragraph (saying so when no study makes
     them); package and add-on-not-stated comparisons only when they hold studies.
@@ -188,20 +195,24 @@ def bottom_line(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFr
             for comparator in comparators for kind in comparison_kinds(annotated, comparator)]
 
 
-def summary_sentence(paragraphs: list[Paragraph], synthesis: Synthesis) -> str:
-    """One sentence over all comparisons: how many traceable studies, trials and participants, the best certainty."""
+def summary_sentence(paragraphs: list[Paragraph], synthesis: Synthesis,
+                     focus_name: str = "a nerve block or an injection") -> str:
+    """One sentence over all comparisons: how many traceable studies, trials and participants, the best certainty.
+
+    ``focus_name`` names the comparators in a sentence (``Topic.report.focus_name``).
+    """
     ids = {sid for p in paragraphs for sid in p.study_ids}
     rows = synthesis.rows[synthesis.rows["study_id"].isin(ids)]
     trials = rows[rows["design_group"] == "randomised_trial"].groupby("study_id")["n"].max()
     if not ids:
-        return "No study that can be traced compares acupuncture with a nerve block or an injection."
+        return f"No study that can be traced compares {synthesis.intervention} with {focus_name}."
     grades = [g.certainty.grade for g in synthesis.groups if set(g.rows["study_id"].dropna()) & ids]
     best = certainty_range(grades).split(" to ")[-1]
     untraced = {sid for p in paragraphs for sid in p.untraced_ids} - ids
     apart = (f" {_count(len(untraced), 'more study').capitalize()} could not be traced and "
              f"{'is' if len(untraced) == 1 else 'are'} listed apart." if untraced else "")
     return (f"{_count(len(ids), 'traceable study').capitalize()}, {_count(len(trials), 'randomised trial')} among them "
-            f"({int(trials.sum())} participants), compare acupuncture with nerve blocks or injections, head-to-head, "
+            f"({int(trials.sum())} participants), compare {synthesis.intervention} with {focus_name}, head-to-head, "
             f"as an add-on or inside a package of treatments; the certainty of the evidence is at best {best}.{apart}")
 
 
@@ -222,8 +233,9 @@ def untraced_studies(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.D
     for sid, rows in untraced.groupby("study_id", sort=False):
         first = rows.iloc[0]
         said = rows["direction"].fillna(rows["direction_from_numbers"]).astype(object)
-        reported = [f"{outcome_name(o, names)}: {direction_name(d, first['comparator_class'], first['design_kind']) or 'no direction stated'}"
-                    for o, d in zip(rows["outcome"], said)]
+        said_as = (direction_name(d, first['comparator_class'], first['design_kind'], synthesis.intervention) for d in said)
+        reported = [f"{outcome_name(o, names)}: {d or 'no direction stated'}"
+                    for o, d in zip(rows["outcome"], said_as)]
         out.append({"comparison": first["comparison_label"], "design": name_of(first["design"], DESIGN_NAMES),
                     "participants": first["n"], "population": population.get(sid, pd.NA),
                     "reported": "; ".join(reported), "source_url": first["shown_source"]})

@@ -10,7 +10,8 @@ assessment, so each domain uses proxies, stated in the reasons so a reader can d
   more: -2. A problem counts when it affects at least half of the evidence (of the pooled
   weight, or of the studies when nothing is pooled).
 * inconsistency: I² > 50 % -1, > 75 % -2; unpooled studies pointing in opposite directions -1.
-* indirectness: population not sciatica-specific; a surrogate outcome such as the Chinese
+* indirectness: population not specific to the topic's condition (``CertaintyRules``; the first
+  topic's is sciatica); a surrogate outcome such as the Chinese
   "total effective rate" (investigator-judged composite). Each -1. The effective rate is counted
   here only, not again under risk of bias, because GRADE rates one problem down once.
 * imprecision: CI includes no effect; fewer than 400 participants (continuous) or 300 events
@@ -47,6 +48,37 @@ _SCIATICA_POPULATION = re.compile(
     re.IGNORECASE,
 )
 _SINGLE_CENTRE = re.compile(r"single[- ]?cent(?:er|re)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CertaintyRules:
+    """What a topic counts as direct evidence (its ``[certainty]`` section); the defaults are the first topic's.
+
+    Attributes
+    ----------
+    intervention:
+        The intervention as a sentence names it.
+    condition:
+        The condition in a sentence ("sciatica").
+    population:
+        A study's population text matching this is specific to the condition.
+    surrogates:
+        Outcome codes that are surrogates (investigator-judged), rated down for indirectness.
+    """
+
+    intervention: str = "acupuncture"
+    condition: str = "sciatica"
+    population: re.Pattern = _SCIATICA_POPULATION
+    surrogates: tuple[str, ...] = SURROGATE_OUTCOMES
+
+    @property
+    def key(self) -> str:
+        """A text that differs whenever the rules differ (for cache keys)."""
+        return f"{self.intervention}|{self.condition}|{self.population.pattern}|{','.join(self.surrogates)}"
+
+
+FIRST_TOPIC_RULES = CertaintyRules()
+"""The default rules (the first topic's), for callers that pass none."""
 
 
 @dataclass(frozen=True)
@@ -108,9 +140,9 @@ def _risk_of_bias(body, pooled) -> tuple[int, list[str]]:
     return levels, problems
 
 
-def _inconsistency(body, pooled) -> tuple[int, list[str]]:
+def _inconsistency(body, pooled, rules: CertaintyRules) -> tuple[int, list[str]]:
     directions = set(body["direction_from_numbers"].dropna())
-    conflicting = {"favours_acupuncture", "favours_comparator"} <= directions
+    conflicting = {"favours_intervention", "favours_comparator"} <= directions
     if pooled is not None:
         # GRADE rates down twice only for very serious inconsistency: large heterogeneity with
         # studies pointing in opposite directions. Large I² among studies that agree on the
@@ -123,16 +155,16 @@ def _inconsistency(body, pooled) -> tuple[int, list[str]]:
             return 1, [f"Results vary between studies (I² = {pooled.i2:.0f}%)."]
         return 0, []
     if conflicting:
-        return 1, ["Some studies favour acupuncture and others the comparator."]
+        return 1, [f"Some studies favour {rules.intervention} and others the comparator."]
     return 0, []
 
 
-def _indirectness(body) -> tuple[int, list[str]]:
+def _indirectness(body, rules: CertaintyRules) -> tuple[int, list[str]]:
     reasons = []
     population = body["population"].fillna("")
-    if (~population.str.contains(_SCIATICA_POPULATION)).mean() >= 0.5:
-        reasons.append("Most studies did not describe a sciatica-specific population.")
-    if body["outcome"].isin(SURROGATE_OUTCOMES).any():
+    if (~population.str.contains(rules.population)).mean() >= 0.5:
+        reasons.append(f"Most studies did not describe a {rules.condition}-specific population.")
+    if body["outcome"].isin(rules.surrogates).any():
         reasons.append("The outcome is an investigator-judged 'effective rate', not a validated patient-reported measure.")
     return len(reasons), reasons
 
@@ -168,7 +200,8 @@ def _publication_bias(body, pooled) -> tuple[int, list[str]]:
     return 0, [f"Egger's test shows no clear small-study effect (p = {egger.p_value:.2f})."]
 
 
-def grade_certainty(rows: pd.DataFrame, pooled: PoolResult | None, design_group: str | None) -> Certainty:
+def grade_certainty(rows: pd.DataFrame, pooled: PoolResult | None, design_group: str | None,
+                    rules: CertaintyRules = FIRST_TOPIC_RULES) -> Certainty:
     """Grade the certainty of one comparison group.
 
     Parameters
@@ -180,6 +213,8 @@ def grade_certainty(rows: pd.DataFrame, pooled: PoolResult | None, design_group:
         The group's pooled result, or None when it was not pooled.
     design_group:
         ``randomised_trial``, ``non_randomised_trial``, ``observational``, ``review``, ...
+    rules:
+        The topic's rules for direct evidence (default: the first topic's).
 
     Returns
     -------
@@ -201,8 +236,8 @@ def grade_certainty(rows: pd.DataFrame, pooled: PoolResult | None, design_group:
     measure = rows["measure"].dropna().iloc[0] if rows["measure"].notna().any() else None
     domains = {
         "risk_of_bias": _risk_of_bias(body, pooled),
-        "inconsistency": _inconsistency(body, pooled),
-        "indirectness": _indirectness(body),
+        "inconsistency": _inconsistency(body, pooled, rules),
+        "indirectness": _indirectness(body, rules),
         "imprecision": _imprecision(body, pooled, measure),
         "publication_bias": _publication_bias(body, pooled),
     }

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .certainty import Certainty
+from .certainty import FIRST_TOPIC_RULES, Certainty, CertaintyRules
 from .claim_result import citations
 from .store import atomic_write_bytes
 from .synthesis import GROUP_KEY, synthesize
@@ -79,9 +79,12 @@ def synthesis_key(studies: pd.DataFrame, findings: pd.DataFrame) -> str:
     return h.hexdigest()[:32]
 
 
-def compute(studies: pd.DataFrame, findings: pd.DataFrame) -> ClaimSynthesis:
-    """Synthesise, and attach each row's form and comparison text (rows follow findings order)."""
-    result = synthesize(studies, findings)
+def compute(studies: pd.DataFrame, findings: pd.DataFrame, rules: CertaintyRules = FIRST_TOPIC_RULES) -> ClaimSynthesis:
+    """Synthesise, and attach each row's form and comparison text (rows follow findings order).
+
+    ``rules`` are the topic's certainty rules (its intervention labels the comparisons).
+    """
+    result = synthesize(studies, findings, rules=rules)
     rows = result.rows.copy()
     rows["form"] = pd.array(findings["intervention"].tolist(), dtype="string")
     rows["finding_comparison"] = pd.array(findings["comparison"].tolist(), dtype="string")
@@ -107,14 +110,17 @@ class SynthesisCache:
         """The cache of a data directory (``DATA_DIR/cache/claims``)."""
         return cls(Path(data_dir) / "cache" / "claims")
 
-    def get(self, studies: pd.DataFrame, findings: pd.DataFrame) -> ClaimSynthesis:
-        """The synthesis of these rows: from memory, else from disk, else computed and stored."""
-        key = synthesis_key(studies, findings)
+    def get(self, studies: pd.DataFrame, findings: pd.DataFrame, rules: CertaintyRules = FIRST_TOPIC_RULES) -> ClaimSynthesis:
+        """The synthesis of these rows: from memory, else from disk, else computed and stored.
+
+        ``rules`` (the topic's certainty rules and intervention) change the synthesis, so they are part of the key.
+        """
+        key = synthesis_key(studies, findings) + "-" + hashlib.sha256(rules.key.encode()).hexdigest()[:8]
         if key in self._memory:
             return self._memory[key]
         found = self._read(key)
         if found is None:
-            found = compute(studies, findings)
+            found = compute(studies, findings, rules)
             self._write(key, found)
         self._memory[key] = found
         return found

@@ -32,7 +32,7 @@ from .synthesis import GROUP_KEY, comparison_label
 _SUBCLASS_NAMES = {"nsaid": "NSAIDs", "opioid": "opioids", "gabapentinoid": "gabapentinoids", "steroid": "steroids"}
 _INDIRECT = {"supported": "partly_supported", "contradicted": "not_supported"}
 _DIRECT_DESIGNS = ("randomised_trial", "non_randomised_trial", "observational", "review")
-_FLIP = {"favours_acupuncture": "favours_comparator", "favours_comparator": "favours_acupuncture"}
+_FLIP = {"favours_intervention": "favours_comparator", "favours_comparator": "favours_intervention"}
 _PHRASES = {"superior": "works better than", "noninferior": "is at least as effective as", "safer": "has fewer side effects than"}
 _HEDGED = {"superior": "may be better than", "noninferior": "may be at least as good as", "safer": "may have fewer side effects than"}
 
@@ -40,7 +40,7 @@ _HEDGED = {"superior": "may be better than", "noninferior": "may be at least as 
 def row_direction(row: dict) -> str:
     """From the numbers when there are some, else as the source reports it."""
     computed = row["direction_from_numbers"]
-    if computed in ("favours_acupuncture", "favours_comparator", "no_difference"):
+    if computed in ("favours_intervention", "favours_comparator", "no_difference"):
         return computed
     return row["direction"] or "unclear"
 
@@ -87,23 +87,25 @@ def within_margin(row: dict, margins: dict, reversed_claim: bool = False) -> boo
     return high < margin if lower_is_better else low > -margin
 
 
-def context_reason(row: dict, add_on_claim: bool = False) -> str:
+def context_reason(row: dict, add_on_claim: bool = False, intervention: str = "acupuncture") -> str:
     """Why a row answers a different question than the claim's."""
     comparator = row["comparator_class"].replace("_", " ")
     kind = row["design_kind"]
+    subject = intervention[:1].upper() + intervention[1:]
     if add_on_claim and kind == "head_to_head":
-        return (f"Acupuncture was compared with {comparator} directly: this does not show what adding acupuncture "
+        return (f"{subject} was compared with {comparator} directly: this does not show what adding {intervention} "
                 f"to {comparator} does.")
     if row["comparator_class"] == "none":
-        return "Single-arm data on acupuncture: no comparison group, so it cannot show fewer or more events than another treatment."
+        return (f"Single-arm data on {intervention}: no comparison group, so it cannot show fewer or more events than "
+                "another treatment.")
     if kind == "add_on":
-        return (f"Acupuncture was added to {comparator} and compared with {comparator} alone: this shows whether adding "
-                f"acupuncture helps, not how acupuncture compares with {comparator}.")
+        return (f"{subject} was added to {comparator} and compared with {comparator} alone: this shows whether adding "
+                f"{intervention} helps, not how {intervention} compares with {comparator}.")
     if kind == "package":
-        return "Acupuncture was one part of a package of treatments, so its own effect cannot be separated."
+        return f"{subject} was one part of a package of treatments, so its own effect cannot be separated."
     if row["design"] and row["design_group"] == "not_comparative":
         return f"A {row['design'].replace('_', ' ')} cannot show a comparative effect."
-    return (f"Data on {comparator} without an acupuncture arm in the same study (or add-on status not stated): "
+    return (f"Data on {comparator} without an {intervention} arm in the same study (or add-on status not stated): "
             "a comparison across different studies, populations and definitions is not a fair test.")
 
 
@@ -139,11 +141,11 @@ class Evidence:
         if parsed.forms:
             in_form = findings["intervention"].isin(parsed.forms) | findings["intervention"].isna()
             # Direct results on other forms: shown as context, so a form claim never hides them.
-            other = cache.get(tables["studies"], _wanted(findings[~in_form], parsed))
+            other = cache.get(tables["studies"], _wanted(findings[~in_form], parsed), vocab.certainty_rules)
             self.other_forms = [r for r in records(other.rows) if r["outcome"] in parsed.outcomes
                                 and r["comparator_class"] in parsed.comparator_classes]
             findings = findings[in_form]
-        synthesis = cache.get(tables["studies"], _wanted(findings, parsed))
+        synthesis = cache.get(tables["studies"], _wanted(findings, parsed), vocab.certainty_rules)
         self.grade = dict(synthesis.certainty)
         self.rows = [r for r in records(synthesis.rows) if r["outcome"] in parsed.outcomes]
         self.untraced = _untraced_ids(tables["studies"])
@@ -242,9 +244,9 @@ def _review_grades(frame: pd.DataFrame | None) -> dict[tuple, Certainty]:
 
 def _study_role(directions: set[str], kind: str, margin_ok: bool) -> str:
     """A study's role for the claim, from its rows' directions as the claim reads them."""
-    if "favours_acupuncture" in directions and "favours_comparator" in directions:
+    if "favours_intervention" in directions and "favours_comparator" in directions:
         return "neutral"
-    if "favours_acupuncture" in directions:
+    if "favours_intervention" in directions:
         return "for"
     if "favours_comparator" in directions:
         return "against"
@@ -254,7 +256,7 @@ def _study_role(directions: set[str], kind: str, margin_ok: bool) -> str:
 
 
 def claim_direction(row: dict, reversed_claim: bool) -> str:
-    """The row's direction as the claim reads it: 'favours_acupuncture' means favours the claim's subject."""
+    """The row's direction as the claim reads it: 'favours_intervention' means favours the claim's subject."""
     direction = row_direction(row)
     return _FLIP.get(direction, direction) if reversed_claim else direction
 
@@ -263,7 +265,7 @@ def judge_part(comparator_class: str, direct: list[dict], ev: Evidence) -> tuple
     """Verdict for one comparator class from its direct rows; also each study's role."""
     parsed = ev.parsed
     name = comparator_class.replace("_", " ")
-    acu = "acupuncture" if parsed.intervention == "acupuncture" else form_name(parsed.intervention, ev.vocab.form_names)
+    acu = ev.vocab.intervention_name if parsed.intervention == "acupuncture" else form_name(parsed.intervention, ev.vocab.form_names)
     forms = sorted({form_name(r.get("form"), ev.vocab.form_names) for r in direct})
     acu_studied = forms[0] if len(forms) == 1 else acu
     design = (f"added {acu_studied} to {name} and compared it with {name} alone" if parsed.add_on
@@ -375,7 +377,7 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
             context.append(ev.item(row, "Retracted: shown for completeness, never counted."))
             caveats.append(f"{row['label']} is retracted and was not counted.")
         elif not _is_direct(row, parsed):
-            context.append(ev.item(row, context_reason(row, parsed.add_on)))
+            context.append(ev.item(row, context_reason(row, parsed.add_on, ev.vocab.intervention_name)))
         elif long_term and _too_early(row, vocab):
             context.append(ev.item(row, f"Measured at {row['timepoint'] or 'a time not stated'}: not long term "
                                         f"(the claim needs results after {vocab.long_term_weeks:g} weeks)."))
@@ -385,7 +387,7 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
         if _is_direct(row, parsed) and row["study_id"] not in ev.untraced:
             form = form_name(row.get("form"), vocab.form_names)
             context.append(ev.item(row, f"Evidence on {form}, not on {parsed.intervention.replace('_', ' ')}: "
-                                        "a different form of acupuncture."))
+                                        f"a different form of {vocab.intervention_name}."))
     parts, roles = [], {}
     for cls in parsed.comparator_classes:
         verdict, part_roles = judge_part(cls, [r for r in direct if r["comparator_class"] == cls], ev)
@@ -396,10 +398,10 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
     for row in direct:
         role = roles[(row["comparator_class"], row["study_id"])]
         direction = claim_direction(row, parsed.reversed)
-        row_role = {"favours_acupuncture": "for", "favours_comparator": "against"}.get(direction, "neutral")
+        row_role = {"favours_intervention": "for", "favours_comparator": "against"}.get(direction, "neutral")
         if role == "for" and row_role == "neutral" and parsed.kind == "noninferior" and within_margin(row, vocab.margins, parsed.reversed):
             row_role = "for"
-        favoured = {"favours_acupuncture": form_name(row.get("form"), vocab.form_names),
+        favoured = {"favours_intervention": form_name(row.get("form"), vocab.form_names),
                     "favours_comparator": row["comparator_class"].replace("_", " ")}.get(row_direction(row))
         why = f"Favours {favoured}." if favoured else "No difference shown, or the direction is not stated."
         if row["outcome"] in vocab.surrogates:
@@ -443,13 +445,14 @@ def _evidence_notes(parsed: ParsedClaim, ev: Evidence, direct: list[dict], conte
     notes = []
     if parsed.reversed:
         said = parsed.subject.lower()
-        notes.append(f"The claim says {said} {_agree('is', said)} the better or safer treatment, with acupuncture as the comparator; "
-                     f"it is judged in that direction: results favouring acupuncture count against it.")
+        subject = ev.vocab.intervention_name
+        notes.append(f"The claim says {said} {_agree('is', said)} the better or safer treatment, with {subject} as the "
+                     f"comparator; it is judged in that direction: results favouring {subject} count against it.")
     subclass = _SUBCLASS_NAMES.get(parsed.drug_subclass, parsed.drug_subclass)
     if ev.subclass_matched is True:
         notes.append(f"Drug comparisons restricted to {subclass} (the drug class the claim names).")
     elif ev.subclass_matched is False:
-        notes.append(f"No study here compared acupuncture with {subclass} specifically: the drug evidence below "
+        notes.append(f"No study here compared {ev.vocab.intervention_name} with {subclass} specifically: the drug evidence below "
                      "is about drugs in general (mixed or unnamed drugs), not about {subclass}.".replace("{subclass}", subclass))
     others: dict[str, set] = {}
     for r in ev.other_forms:
@@ -457,13 +460,13 @@ def _evidence_notes(parsed: ParsedClaim, ev: Evidence, direct: list[dict], conte
             others.setdefault(form_name(r.get("form"), ev.vocab.form_names), set()).add(r["label"])
     if others:
         listed = "; ".join(f"{form}: {', '.join(sorted(labels))}" for form, labels in sorted(others.items()))
-        notes.append(f"{sum(map(len, others.values()))} studies of other forms of acupuncture made this comparison "
+        notes.append(f"{sum(map(len, others.values()))} studies of other forms of {ev.vocab.intervention_name} made this comparison "
                      f"({listed}); they are shown as context, not counted for {parsed.intervention.replace('_', ' ')}.")
     if direct:
         counts: dict[str, set] = {}
         for r in direct:
             counts.setdefault(form_name(r.get("form"), ev.vocab.form_names), set()).add(r["study_id"])
-        notes.append("Form of acupuncture in the direct evidence: " +
+        notes.append(f"Form of {ev.vocab.intervention_name} in the direct evidence: " +
                      "; ".join(f"{f} ({len(s)} stud{'y' if len(s) == 1 else 'ies'})" for f, s in sorted(counts.items())) + ".")
     if context:
         other = "direct comparisons, " if parsed.add_on else "add-on designs, "
@@ -534,7 +537,7 @@ def _short_grade(grade: str) -> str:
 
 def _by_comparator(parsed: ParsedClaim, parts: list[PartVerdict], class_roles: dict[str, set[str]], vocab: Vocabulary) -> str:
     """Which side each comparator class favoured, and which were never tested, for a universal claim."""
-    acu = "acupuncture" if parsed.intervention == "acupuncture" else form_name(parsed.intervention, vocab.form_names)
+    acu = vocab.intervention_name if parsed.intervention == "acupuncture" else form_name(parsed.intervention, vocab.form_names)
     tested, untested = [], []
     for p in parts:
         name = p.comparator_class.replace("_", " ")
@@ -576,7 +579,7 @@ def names(classes, conjunction: str = "or") -> str:
 
 def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certainty: str, only_form: str | None,
              vocab: Vocabulary) -> str:
-    acu = "acupuncture" if parsed.intervention == "acupuncture" else form_name(parsed.intervention, vocab.form_names)
+    acu = vocab.intervention_name if parsed.intervention == "acupuncture" else form_name(parsed.intervention, vocab.form_names)
     phrase = _PHRASES[parsed.kind]
     outcome = " and ".join(f.replace("_", " ") for f in parsed.outcome_families)
     if "durability" in parsed.claim_kinds:
@@ -613,5 +616,5 @@ def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certai
     if missing and verdict != "insufficient_evidence" and not parsed.universal:
         text += f" Too little direct evidence on {names(missing)} to say."
     if parsed.intervention == "acupuncture" and only_form:
-        text += f" The direct evidence is on {only_form} only, not on acupuncture in general."
+        text += f" The direct evidence is on {only_form} only, not on {vocab.intervention_name} in general."
     return re.sub(r"^\w", lambda m: m.group(0).upper(), text)

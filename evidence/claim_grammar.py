@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .certainty import CertaintyRules
 from .errors import ClaimError, TopicError
 from .topic import Topic
 
@@ -69,6 +70,10 @@ class Vocabulary:
     long_term_weeks: float = 26.0
     cure_outcomes: tuple[str, ...] = ()
     form_names: dict[str, str] = field(default_factory=dict)
+    intervention_name: str = "acupuncture"
+    """The topic's intervention as a sentence names it (the topic file's ``intervention``)."""
+    certainty_rules: CertaintyRules = field(default_factory=CertaintyRules)
+    """The topic's rules for direct evidence (:attr:`evidence.topic.Topic.certainty_rules`)."""
     universal: tuple[re.Pattern, ...] = ()
     universal_labels: frozenset[str] = frozenset()
     outcome_names: dict[str, str] = field(default_factory=dict)
@@ -97,6 +102,8 @@ class Vocabulary:
                 negation=_compile(claims.get("negation", [])),
                 add_on=_compile(claims.get("add_on", [])),
                 generic=_compile(claims["intervention_generic"]),
+                intervention_name=str(topic.data.get("intervention", topic.name)),
+                certainty_rules=topic.certainty_rules,
                 forms={k: _compile(v) for k, v in claims.get("intervention", {}).items()},
                 comparators={k: (_compile(v["patterns"]), tuple(v["classes"])) for k, v in claims["comparator"].items()},
                 outcomes={k: (_compile(v["patterns"]), tuple(v["outcomes"])) for k, v in claims["outcome"].items()},
@@ -104,7 +111,7 @@ class Vocabulary:
                 strengths={k: {**v, "patterns": _compile(v["patterns"])} for k, v in claims["strength"].items()},
                 margins=claims.get("margins", {}),
                 guidelines={**claims["guidelines"], "stance": {k: _compile(v) for k, v in claims["guidelines"]["stance"].items()},
-                            "sciatica_scope": _compile(claims["guidelines"]["sciatica_scope"]),
+                            "condition_scope": _compile(claims["guidelines"]["condition_scope"]),
                             "outside_scope": _compile(claims["guidelines"]["outside_scope"])},
                 kinds={k: _compile(v) for k, v in claims.get("kinds", {}).items()},
                 certainty_words=_compile(grammar.get("certainty_words", [])),

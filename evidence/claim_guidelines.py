@@ -58,45 +58,46 @@ def check_recommendation(parsed: ParsedClaim, tables, vocab: Vocabulary, style: 
     for r in rows:
         stance, statement = acupuncture_statement(r["notes"] or "", vocab)
         described = f"{r['population'] or ''} {statement}"
-        in_scope = (any(p.search(r["population"] or "") for p in vocab.guidelines["sciatica_scope"])
+        in_scope = (any(p.search(r["population"] or "") for p in vocab.guidelines["condition_scope"])
                     and not any(p.search(described + " " + (r["notes"] or "")) for p in vocab.guidelines["outside_scope"]))
         cid = r["pmid"] or r["study_id"]
         items.append(GuidelineItem(
             study_id=r["study_id"], pmid=r["pmid"], title=r["title"], year=r["year"], stance=stance,
-            scope="sciatica" if in_scope else "low_back_pain_general", statement=statement,
+            scope="condition" if in_scope else "broader", statement=statement,
             verified=bool(r["verified"]), citation=refs.get(cid, ""), flags=[f.marker for f in flags.get(cid, [])],
         ))
-    scoped = [g for g in items if g.scope == "sciatica"]
+    scoped = [g for g in items if g.scope == "condition"]
     against = [g for g in scoped if g.stance == "against"]
     first = [g for g in scoped if g.stance == "first_line"]
     favour = [g for g in scoped if g.stance in ("for", "first_line")]
-    general_for = [g for g in items if g.scope != "sciatica" and g.stance in ("for", "first_line")]
+    general_for = [g for g in items if g.scope != "condition" and g.stance in ("for", "first_line")]
     wanted = first if parsed.kind == "first_line" else favour
 
     def named(gs):
         return "; ".join(f"{g.title} ({g.year or 'year not stated'})" for g in gs)
 
+    subject, condition, broader = vocab.intervention_name, vocab.guidelines["condition"], vocab.guidelines["broader"]
     reasons = []
     if against and wanted:
         verdict = "not_supported"
-        reasons.append(f"Guidelines covering sciatica disagree: against acupuncture: {named(against)}; for: {named(wanted)}.")
+        reasons.append(f"Guidelines covering {condition} disagree: against {subject}: {named(against)}; for: {named(wanted)}.")
     elif against:
         verdict = "contradicted"
-        reasons.append(f"Guidelines covering sciatica recommend against acupuncture: {named(against)}.")
+        reasons.append(f"Guidelines covering {condition} recommend against {subject}: {named(against)}.")
     elif wanted:
         verdict = "supported"
-        reasons.append(f"Guidelines covering sciatica recommend acupuncture{' first' if parsed.kind == 'first_line' else ''}: {named(wanted)}.")
+        reasons.append(f"Guidelines covering {condition} recommend {subject}{' first' if parsed.kind == 'first_line' else ''}: {named(wanted)}.")
     elif favour:
         verdict = "partly_supported"
-        reasons.append(f"Guidelines covering sciatica list acupuncture as an option, not as the first treatment: {named(favour)}.")
+        reasons.append(f"Guidelines covering {condition} list {subject} as an option, not as the first treatment: {named(favour)}.")
     else:
         verdict = "insufficient_evidence"
-        reasons.append("No guideline in the tables states a recommendation on acupuncture for sciatica.")
+        reasons.append(f"No guideline in the tables states a recommendation on {subject} for {condition}.")
     if general_for:
-        reasons.append(f"Guidelines for low back pain in general (not sciatica) that recommend acupuncture, as context only: {named(general_for)}.")
+        reasons.append(f"Guidelines for {broader} (not {condition} specifically) that recommend {subject}, as context only: {named(general_for)}.")
     silent = [g for g in scoped if g.stance == "no_recommendation"]
     if silent:
-        reasons.append(f"Guidelines covering sciatica that make no recommendation on acupuncture: {named(silent)}.")
+        reasons.append(f"Guidelines covering {condition} that make no recommendation on {subject}: {named(silent)}.")
     unseen = [g for g in items if g.stance == "not_seen"]
     if unseen:
         reasons.append(f"{len(unseen)} guideline(s) whose acupuncture recommendation was not seen: {named(unseen)}.")

@@ -26,7 +26,7 @@ MACHINE = "machine-extracted, not verified"
 UNTRACED = "an untraced study (no title or identifier)"
 """How a study with no title, PMID or DOI is named to readers (never by its internal reference)."""
 
-_SCOPE_NAMES = {"sciatica": "covers sciatica", "low_back_pain_general": "low back pain in general, not sciatica specifically"}
+_SCOPE_NAMES = {"condition": "covers the topic's condition", "broader": "a broader population, not the condition specifically"}
 
 # Ranks for comparing certainty. Review-level estimates not graded by anyone rank between very
 # low and low: they can lean a claim's way, never support it.
@@ -139,7 +139,7 @@ class ClaimVerdict:
         lines = [f"Claim: {self.claim}", f"Verdict: {self.verdict.replace('_', ' ')}",
                  f"Certainty: {self.certainty.replace('_', ' ')}"]
         if self.evidence_forms:
-            lines.append(f"Form of acupuncture behind the evidence: {', '.join(self.evidence_forms)}")
+            lines.append(f"Form of the intervention behind the evidence: {', '.join(self.evidence_forms)}")
         lines += ["", "Why:"]
         lines += [f"  - {r}" for r in self.reasons]
         lines += ["", f"What the evidence supports: {self.supported_wording}"]

@@ -38,10 +38,10 @@ def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cac
     form_harm = [r for r in harmful if not parsed.forms and r.get("form") in specific]
     harm = [r for r in harmful if r not in form_harm]
     reported = [r for r in acupuncture_rows if r["comparator_class"] == "none" or harm]
-    subject = parsed.intervention.replace("_", " ")
+    subject = vocab.intervention_name if parsed.intervention == "acupuncture" else parsed.intervention.replace("_", " ")
     absolute = "absolute_safety" in {k.split(":", 1)[1] for k in parsed.matched if k.startswith("kind:")} or parsed.certainty_words
     items = [ev.item(r, "More adverse events than its control." if r in harmful else
-                     "Adverse events reported after acupuncture (no comparison group)." if r["comparator_class"] == "none"
+                     f"Adverse events reported after {subject} (no comparison group)." if r["comparator_class"] == "none"
                      else "Adverse events compared with a control.") for r in acupuncture_rows]
     forms = sorted({form_name(r.get("form"), vocab.form_names) for r in acupuncture_rows})
     if not acupuncture_rows:
@@ -66,10 +66,10 @@ def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cac
                    "rare but documented); it is generally well tolerated, not free of risk.")
     for r in form_harm:
         reasons.append(f"{form_name(r.get('form'), vocab.form_names).capitalize()} had more adverse events than its control "
-                       f"({r['label']}); that is a finding about this form, not about acupuncture in general.")
+                       f"({r['label']}); that is a finding about this form, not about {vocab.intervention_name} in general.")
     if forms:
-        reasons.append(f"Form of acupuncture in this evidence: {', '.join(forms)}.")
-    caveats = ["Most safety studies here are not limited to people with sciatica."] if acupuncture_rows else []
+        reasons.append(f"Form of {vocab.intervention_name} in this evidence: {', '.join(forms)}.")
+    caveats = [f"Most safety studies here are not limited to people with {vocab.guidelines['condition']}."] if acupuncture_rows else []
     return ClaimVerdict(
         claim=parsed.text, parsed=parsed, verdict=verdict, certainty=certainty,
         certainty_reasons=[_ZERO_RISK] if verdict == "contradicted" else
@@ -99,8 +99,9 @@ def check_no_data(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, ca
     patterns = vocab.kind_studies.get(kind, ())
     touching = [s for s in studies if any(p.search(f"{s['title'] or ''} {s['notes'] or ''}") for p in patterns)]
     ids = [s["pmid"] or s["study_id"] for s in touching]
-    reasons = [(f"The evidence tables hold no data on {what} of acupuncture for sciatica, so this claim cannot be "
-               "checked; it is not answered as a question about whether acupuncture works.")]
+    subject, condition = vocab.intervention_name, vocab.guidelines["condition"]
+    reasons = [(f"The evidence tables hold no data on {what} of {subject} for {condition}, so this claim cannot be "
+               f"checked; it is not answered as a question about whether {subject} works.")]
     if touching:
         reasons.append("Studies that touch on it, not analysed by the checker: " +
                        "; ".join(_touching_name(s) for s in touching) + ".")

@@ -7,6 +7,7 @@ exit code here, at this one boundary; nothing below prints or exits.
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -16,7 +17,8 @@ import click
 from . import __version__
 from .errors import EvidenceError
 
-DATA_DIR_HELP = "Data directory (default: $EVIDENCE_DATA_DIR, else ./data)."
+DATA_DIR_HELP = ("Data directory (default: $EVIDENCE_DATA_DIR, else ./data for the first topic and "
+                 "./data-<topic> for the others).")
 
 
 class EvidenceGroup(click.Group):
@@ -34,12 +36,46 @@ class EvidenceGroup(click.Group):
             ctx.exit(130)
 
 
+TOPIC_HELP = ("A shipped topic name (see `evidence topics`) or a topic .toml file "
+              "(default: acupuncture_sciatica).")
+
+
+def topic_option(func: Callable) -> Callable:
+    """The shared ``--topic`` option (the name or file as given; None for the default topic)."""
+    return click.option("--topic", metavar="NAME|FILE", help=TOPIC_HELP)(func)
+
+
+def topic_data_dir(topic: str | None) -> Path:
+    """The default data directory of a topic: ./data for the first topic, ./data-<name> for others.
+
+    Each topic keeps its own store, so a fetch for one topic never mixes into another's report.
+    """
+    from .topic import DEFAULT_TOPIC, load_topic
+
+    name = load_topic(topic).name if topic else DEFAULT_TOPIC
+    return Path("data") if name == DEFAULT_TOPIC else Path(f"data-{name}")
+
+
 def data_dir_option(func: Callable) -> Callable:
-    """The shared ``--data-dir`` option."""
-    return click.option(
+    """The shared ``--data-dir`` and ``--topic`` options; the data directory is resolved here, once.
+
+    A command that declares a ``topic`` parameter receives the topic as given (None: the default).
+    """
+    wants_topic = "topic" in inspect.signature(func).parameters
+
+    @functools.wraps(func)
+    def command(*args, data_dir: Path | None, topic: str | None, **kwargs):
+        if data_dir is None:
+            data_dir = topic_data_dir(topic)
+        if wants_topic:
+            kwargs["topic"] = topic
+        return func(*args, data_dir=data_dir, **kwargs)
+
+    command = click.option(
         "--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="EVIDENCE_DATA_DIR",
-        default=Path("data"), show_default=True, help=DATA_DIR_HELP,
-    )(func)
+        default=None, help=DATA_DIR_HELP,
+    )(command)
+    return topic_option(command)
 
 
 def echo_err(message: str) -> None:
@@ -160,7 +196,6 @@ def ncbi_options(func: Callable) -> Callable:
 
 
 @cli.command()
-@click.option("--topic", help="A shipped topic name or a topic .toml file (default: acupuncture_sciatica).")
 @click.option("--query", help="A PubMed query to use instead of a topic's.")
 @ncbi_options
 @click.option("--since", metavar="YYYY/MM/DD", help="Only records with an Entrez date on or after this day.")
@@ -212,7 +247,6 @@ def fetch(topic: str | None, query: str | None, email: str | None, api_key: str 
 
 
 @cli.command()
-@click.option("--topic", help="A shipped topic name or a topic .toml file (default: acupuncture_sciatica).")
 @data_dir_option
 def classify(topic: str | None, data_dir: Path) -> None:
     """Classify stored records (design, PICO, sample size) and extract their effect statements.
@@ -288,11 +322,11 @@ def infer(file) -> None:
 @click.option("--no-snapshot", is_flag=True, help="Report on the store alone, without the embedded curated snapshot.")
 @click.option("--notebooks", "notebooks_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Folder of report notebooks run in name order (default: notebooks/ of this checkout).")
-def report(data_dir: Path, out_dir: Path, no_snapshot: bool, notebooks_dir: Path | None) -> None:
-    """Build the evidence report: acupuncture against nerve blocks and injections, as people read it.
+def report(data_dir: Path, topic: str | None, out_dir: Path, no_snapshot: bool, notebooks_dir: Path | None) -> None:
+    """Build a topic's evidence report (default: acupuncture against nerve blocks and injections), as people read it.
 
     
-    Runs the report notebooks on the store and the embedded snapshot, and writes
+    Runs the report notebooks on the store and the topic's embedded snapshot, and writes
     OUT/index.html (self-contained: the bottom line in plain words, the studies linked to
     PubMed, how much evidence, what it does not show, the search, flow, risk of bias and
     outcome scales, forest plots), one HTML page per notebook, evidence_table.csv and
@@ -300,11 +334,13 @@ def report(data_dir: Path, out_dir: Path, no_snapshot: bool, notebooks_dir: Path
     offline: with an empty store it reports on the snapshot.
     Example:
       evidence report --out reports && xdg-open reports/index.html
+      evidence report --topic epidural_steroid_sciatica --out esi-report
     """
     from .report import build_report
+    from .topic import load_topic
 
     result = build_report(data_dir, out_dir, snapshot=not no_snapshot, notebooks_dir=notebooks_dir,
-                          progress=progress_bar("notebooks", "notebook"))
+                          topic=load_topic(topic) if topic else None, progress=progress_bar("notebooks", "notebook"))
     click.echo(f"report written: {result.index}")
 
 
@@ -315,14 +351,14 @@ def report(data_dir: Path, out_dir: Path, no_snapshot: bool, notebooks_dir: Path
 @click.option("--format", "fmt", type=click.Choice(["text", "bibtex", "ris", "csljson", "nbib"]), default="text",
               show_default=True, help="Formatted text, or an export for a reference manager.")
 @data_dir_option
-def cite(ids: tuple[str, ...], style: str, fmt: str, data_dir: Path) -> None:
+def cite(ids: tuple[str, ...], style: str, fmt: str, data_dir: Path, topic: str | None) -> None:
     """Cite articles by PMID (or a curated study id such as doi:... or ref:...).
 
     
     Formats AMA, Vancouver or APA text with CSL styles, or exports BibTeX, RIS, CSL-JSON or
     PubMed (.nbib), with volume, issue, pages, the NLM journal abbreviation and the PMID where
     they are known. Retracted or corrected articles are flagged in every format. Records
-    come from the store and the embedded snapshot.
+    come from the store and the topic's embedded snapshot.
     The references go to stdout. Identifiers in no table, and references without a title or
     a year, are named on stderr and the exit code is 1; the others are still printed.
     Examples:
@@ -333,7 +369,7 @@ def cite(ids: tuple[str, ...], style: str, fmt: str, data_dir: Path) -> None:
 
     from .cite import cite_available
 
-    result = cite_available(list(ids), evidence.load(data_dir), style=style, fmt=fmt)
+    result = cite_available(list(ids), evidence.load(data_dir, topic=topic), style=style, fmt=fmt)
     click.echo(result.text, nl=False)
     for problem in result.problems():
         click.echo(problem, err=True)
@@ -343,7 +379,6 @@ def cite(ids: tuple[str, ...], style: str, fmt: str, data_dir: Path) -> None:
 
 @cli.command()
 @click.argument("text")
-@click.option("--topic", help="A shipped topic name or a topic .toml file (default: acupuncture_sciatica).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the verdict as one JSON object (schema: evidence/claim_verdict.schema.json); "
                    "an unreadable claim prints {\"claim\": ..., \"error\": ...} and exits 1.")
@@ -374,7 +409,8 @@ def claim(text: str, topic: str | None, as_json: bool, style: str, data_dir: Pat
     from .topic import load_topic
 
     try:
-        verdict = check_claim(text, evidence.load(data_dir), load_topic(topic or "acupuncture_sciatica"), style=style,
+        chosen = load_topic(topic) if topic else load_topic()
+        verdict = check_claim(text, evidence.load(data_dir, topic=chosen), chosen, style=style,
                               cache=SynthesisCache.for_data_dir(data_dir))
     except EvidenceError as exc:
         if not as_json:
@@ -392,16 +428,25 @@ def snapshot() -> None:
 
 @snapshot.command("check")
 @click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Snapshot folder to check (default: data/snapshot of this checkout, or $EVIDENCE_SNAPSHOT_DIR).")
-def snapshot_check(folder: Path | None) -> None:
+              help="Snapshot folder to check (default: the topic's; for the first topic $EVIDENCE_SNAPSHOT_DIR "
+                   "when set).")
+@topic_option
+def snapshot_check(folder: Path | None, topic: str | None) -> None:
     """Check the snapshot: schema, unique PMIDs, source URLs, identifiers, years, CIs.
 
     \b
     Every problem is listed, one per line; the exit code is 1 when there is any.
     Example:
       evidence snapshot check
+      evidence snapshot check --topic epidural_steroid_sciatica
     """
     from .snapshot import check_snapshot, load_snapshot
+    from .topic import load_topic
+
+    if folder and topic:
+        raise click.UsageError("give --folder or --topic, not both")
+    if topic:
+        folder = load_topic(topic).snapshot_folder
 
     problems = check_snapshot(folder)
     if problems:
@@ -414,6 +459,23 @@ def snapshot_check(folder: Path | None) -> None:
         f"snapshot ok: {len(s)} studies ({int(s['verified'].sum())} verified, {int(s['pmid'].notna().sum())} with a PMID), "
         f"{len(f)} findings"
     )
+
+
+@cli.command()
+def topics() -> None:
+    """List the installed topics: name, whether a curated snapshot ships with it, and title.
+
+    \b
+    Give a name to any command's --topic, or give the path of your own topic file.
+    Example:
+      evidence topics && evidence report --topic epidural_steroid_sciatica --out esi-report
+    """
+    from .topic import available_topics, load_topic
+
+    for name in available_topics():
+        t = load_topic(name)
+        shipped = "snapshot" if (t.snapshot_folder / "studies.jsonl").is_file() else "no snapshot"
+        click.echo(f"{name}\t{shipped}\t{t.title}")
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Acupuncture against chosen comparator classes: the evidence table, headline and certainty tables.
+"""A topic's intervention against chosen comparator classes: the evidence table, headline and certainty tables.
 
 These are the presentation tables of notebook 02 and of the report (``evidence_table.csv`` and
 ``.xlsx``). They only arrange what :func:`evidence.synthesis.synthesize` computed; every row keeps
@@ -33,7 +33,7 @@ ALWAYS_SHOWN_KINDS = ("head_to_head", "add_on")
 """Design kinds shown for every comparator even when empty, so a missing comparison is visible."""
 
 EVIDENCE_TABLE_COLUMNS = (
-    "comparison", "acupuncture_form", "study", "pmid", "doi", "link", "year", "design", "n",
+    "comparison", "intervention_form", "study", "pmid", "doi", "link", "year", "design", "n",
     "outcome", "timepoint", "measure", "estimate", "ci_low", "ci_high", "p_value", "direction_reported",
     "direction_from_numbers", "effect_source", "verified", "extraction", "traceable", "source_url",
     "preferred_source", "note",
@@ -78,10 +78,10 @@ def _studies_by_id(studies: pd.DataFrame) -> dict[str, dict]:
 
 
 def _form(finding_form: object, study_forms: object) -> str:
-    """The kind of acupuncture of one finding: its own form, else the study's specific forms."""
+    """The form of the intervention in one finding: its own form, else the study's specific forms."""
     generic = ("acupuncture_unspecified", "none")
     if finding_form == "none":
-        return "none (no acupuncture arm)"
+        return "none (no arm of the intervention)"
     if not is_missing(finding_form) and finding_form not in generic:
         return FORM_NAMES.get(str(finding_form), str(finding_form).replace("_", " "))
     specific = [f for f in (study_forms if isinstance(study_forms, (list, tuple)) else []) if f not in generic]
@@ -134,7 +134,7 @@ def traced_study_ids(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.D
 
 def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame,
                    comparators: tuple[str, ...] = INJECTION_COMPARATORS, topic: Topic | None = None) -> pd.DataFrame:
-    """Every finding comparing acupuncture with one of ``comparators``, one row each, in readers' words.
+    """Every finding comparing the intervention with one of ``comparators``, one row each, in readers' words.
 
     Parameters
     ----------
@@ -162,7 +162,7 @@ def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
     p_values = [_p_value(p, t) for p, t in zip(findings["p_value"], findings["p_value_text"])]
     add_on = rows["design_kind"].astype(object)
     table = pd.DataFrame({
-        "comparison": rows["comparison_label"], "acupuncture_form": rows["form"],
+        "comparison": rows["comparison_label"], "intervention_form": rows["form"],
         "study": [reader_label(lab, pmid) for lab, pmid in zip(rows["label"], rows["pmid"])],
         "pmid": rows["pmid"], "doi": rows["doi"], "link": rows["link"], "year": rows["year"],
         "design": rows["design"].map(lambda d: name_of(d, DESIGN_NAMES)).astype("string"), "n": rows["n"],
@@ -170,8 +170,9 @@ def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
         "timepoint": rows["timepoint"], "measure": rows["measure"],
         "estimate": rows["estimate"], "ci_low": rows["ci_low"], "ci_high": rows["ci_high"],
         "p_value": pd.array(p_values, dtype="string"),
-        "direction_reported": [direction_name(d, c, k) for d, c, k in zip(rows["direction"], rows["comparator_class"], add_on)],
-        "direction_from_numbers": [direction_name(d, c, k) for d, c, k in
+        "direction_reported": [direction_name(d, c, k, synthesis.intervention)
+                               for d, c, k in zip(rows["direction"], rows["comparator_class"], add_on)],
+        "direction_from_numbers": [direction_name(d, c, k, synthesis.intervention) for d, c, k in
                                    zip(rows["direction_from_numbers"], rows["comparator_class"], add_on)],
         "effect_source": rows["effect_source"], "verified": rows["verified"],
         "extraction": rows["machine"].map({True: MACHINE_EXTRACTED, False: "curated"}),
@@ -232,7 +233,7 @@ def headline_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
     Returns
     -------
     pandas.DataFrame
-        ``comparison``, ``acupuncture_forms``, ``studies``, ``randomised_trials``,
+        ``comparison``, ``intervention_forms``, ``studies``, ``randomised_trials``,
         ``participants_in_trials`` (NA when no trial states it), ``outcomes`` (names),
         ``pooled_results``, ``certainty`` (range over the comparison's outcomes),
         ``unverified_studies``, ``studies_without_pmid``, ``studies_listed``, ``could_not_be_traced``.
@@ -249,8 +250,8 @@ def headline_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
             groups = traced_groups(synthesis, comparator, kind, traced_ids)
             listed = these.drop_duplicates("study_id")
             out.append({
-                "comparison": comparison_label(comparator, kind),
-                "acupuncture_forms": ", ".join(dict.fromkeys(these["form"])) or "none",
+                "comparison": comparison_label(comparator, kind, synthesis.intervention),
+                "intervention_forms": ", ".join(dict.fromkeys(these["form"])) or "none",
                 "studies": len(listed), "randomised_trials": len(trials),
                 "participants_in_trials": int(trials["n"].sum()) if trials["n"].notna().any() else pd.NA,
                 "outcomes": ", ".join(sorted({outcome_name(o, names) for o in these["outcome"].dropna()})) or "none",
@@ -302,7 +303,7 @@ def certainty_table(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTI
                 shown = f"as for {given[reasons]} above" if reasons in given else reasons
                 given.setdefault(reasons, f"{outcome} ({g.key['window']})")
                 out.append({
-                    "comparison": comparison_label(comparator, kind), "outcome": outcome,
+                    "comparison": comparison_label(comparator, kind, synthesis.intervention), "outcome": outcome,
                     "measure": g.key["measure"], "window": g.key["window"],
                     "design": DESIGN_GROUP_NAMES.get(g.key["design_group"], g.key["design_group"]),
                     "studies": g.k, "result": result, "certainty": GRADE_NAMES.get(g.certainty.grade, g.certainty.grade),
@@ -358,10 +359,11 @@ def forest_sections(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTI
     sections = []
     for comparator in comparators:
         for kind in DESIGN_KIND_ORDER:
-            heading = comparison_label(comparator, kind)
+            heading = comparison_label(comparator, kind, synthesis.intervention)
             groups = [g for g in _groups(synthesis, comparator, kind) if estimable(g)
                       and (traced_ids is None or set(g.rows["study_id"].dropna()) & traced_ids)]
-            figures = tuple(ForestFigure(forest_plot(g), g, _caption(heading, g, names)) for g in groups)
+            figures = tuple(ForestFigure(forest_plot(g, intervention=synthesis.intervention), g,
+                                         _caption(heading, g, names)) for g in groups)
             if figures:
                 sections.append(ForestSection(comparator, kind, heading, figures))
     return sections
@@ -371,5 +373,5 @@ def undrawn_comparisons(synthesis: Synthesis, sections: list[ForestSection],
                         comparators: tuple[str, ...] = INJECTION_COMPARATORS) -> list[str]:
     """Comparisons with studies but no forest plot, because none of their results is estimable."""
     drawn = {(s.comparator_class, s.design_kind) for s in sections}
-    return [comparison_label(c, k) for c in comparators for k in DESIGN_KIND_ORDER
+    return [comparison_label(c, k, synthesis.intervention) for c in comparators for k in DESIGN_KIND_ORDER
             if _groups(synthesis, c, k) and (c, k) not in drawn]

@@ -17,9 +17,11 @@ from .classify import merge_curated
 from .schema import FINDINGS, RECORD_TABLES, STUDIES, empty_frame
 from .snapshot import empty_review_grades, load_snapshot, snapshot_records
 from .store import Store, merge_tables
+from .topic import Topic, load_topic
 
 
-def load(data_dir: str | Path | None = None, *, snapshot: bool = True, snapshot_folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
+def load(data_dir: str | Path | None = None, *, snapshot: bool = True, snapshot_folder: str | Path | None = None,
+         topic: Topic | str | None = None) -> dict[str, pd.DataFrame]:
     """Load every table: record tables, ``studies`` and ``findings``.
 
     Parameters
@@ -30,16 +32,22 @@ def load(data_dir: str | Path | None = None, *, snapshot: bool = True, snapshot_
         Include the embedded snapshot (curated facts). False gives the store alone.
     snapshot_folder:
         Another snapshot folder of the same shape (tests, other topics).
+    topic:
+        A topic (or its name or file): its own snapshot is used when ``snapshot_folder`` is not given.
 
     Raises
     ------
     SnapshotError
         The snapshot fails its checks.
+    TopicError
+        ``topic`` names no topic, or its file is malformed.
     StoreError
         The store's tables cannot be read.
     """
     # An audit event (no cost without a hook) lets a test count loads across the report's kernels.
     sys.audit("evidence.load", str(data_dir))
+    if topic is not None and snapshot_folder is None:
+        snapshot_folder = (topic if isinstance(topic, Topic) else load_topic(topic)).snapshot_folder
     stored = Store(data_dir).tables()
     base: dict[str, pd.DataFrame] = {}
     curated = {"studies": empty_frame(STUDIES), "findings": empty_frame(FINDINGS)}

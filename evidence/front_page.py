@@ -24,9 +24,10 @@ import pandas as pd
 
 from .bottom_line import Paragraph, bottom_line, summary_sentence, untraced_studies
 from .comparisons import (
-    INJECTION_COMPARATORS, evidence_table, forest_sections, headline_table, traced_study_ids, undrawn_comparisons,
+    evidence_table, forest_sections, headline_table, traced_study_ids, undrawn_comparisons,
 )
 from .gaps import evidence_gaps
+from .indirect import IndirectPanel, indirect_panel
 from .labels import MACHINE_EXTRACTED, Outcome, is_missing, outcomes, source_rank
 from .overview import corpus_flow, corpus_frame, read_search_log, search_description
 from .risk_of_bias import DOMAINS, read_judgements, risk_of_bias_table
@@ -39,6 +40,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width:
 h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { font-size: 1.3rem; margin-top: 2.2rem;
      border-bottom: 1px solid #ccc; } h3 { font-size: 1.05rem; margin-bottom: .2rem; } .meta { color: #555; }
 .lead { font-size: 1.08rem; } .bottom-line p { margin-top: .2rem; }
+.indirect { background: #f3f3f3; border-left: 4px dashed #777; padding: .6rem 1rem; }
 .notice { background: #fff8e1; border-left: 4px solid #e0a800; padding: .6rem 1rem; font-size: .9rem; }
 .machine { background: #fde8e8; color: #8a1c1c; padding: 0 .3rem; border-radius: 3px; font-size: .85rem; }
 table { border-collapse: collapse; font-size: .88rem; margin: .5rem 0; } th, td { border: 1px solid #ccc;
@@ -50,7 +52,7 @@ figcaption { font-size: .95rem; color: #333; margin-top: .3rem; } .gap-list li {
 """
 
 HEADLINE_COLUMNS = {
-    "comparison": "Comparison", "acupuncture_forms": "Kind of acupuncture", "studies": "Studies",
+    "comparison": "Comparison", "studies": "Studies",
     "randomised_trials": "Randomised trials", "participants_in_trials": "Participants in the compared arms of trials",
     "outcomes": "Outcomes", "pooled_results": "Pooled results", "certainty": "Certainty",
     "unverified_studies": "Not verified", "studies_without_pmid": "Without PMID", "studies_listed": "Which studies",
@@ -73,6 +75,12 @@ class FrontContent:
     risk_of_bias: pd.DataFrame
     outcome_scales: pd.DataFrame
     undrawn: list[str]
+    intervention: str = "acupuncture"
+    """The topic's intervention as a sentence names it."""
+    focus_name: str = "a nerve block or an injection"
+    """The comparators the report is about, in a sentence."""
+    indirect: IndirectPanel | None = None
+    """Two topics' results against the same control, shown apart (:mod:`evidence.indirect`)."""
 
 
 def front_content(tables: dict[str, pd.DataFrame], synthesis: Synthesis, data_dir: Path,
@@ -93,23 +101,27 @@ def front_content(tables: dict[str, pd.DataFrame], synthesis: Synthesis, data_di
         The topic (query, outcome scales).
     """
     findings, studies = tables["findings"], tables["studies"]
-    paragraphs = bottom_line(synthesis, findings, studies, topic=topic)
-    evidence = evidence_table(synthesis, findings, studies, topic=topic)
+    wording = topic.report
+    focus = wording.focus
+    paragraphs = bottom_line(synthesis, findings, studies, focus, topic=topic)
+    evidence = evidence_table(synthesis, findings, studies, focus, topic=topic)
     traced = evidence[evidence["traceable"]]
     trials = traced[traced["design"] == "randomised trial"].assign(
         study_id=lambda t: t["pmid"].fillna(t["doi"]).fillna(t["study"]))
     scales = [outcomes(topic).get(code) for code in synthesis.rows.loc[
-        synthesis.rows["comparator_class"].isin(INJECTION_COMPARATORS).fillna(False), "outcome"].unique()]
-    sections = forest_sections(synthesis, traced_ids=traced_study_ids(synthesis, findings, studies), topic=topic)
+        synthesis.rows["comparator_class"].isin(focus).fillna(False), "outcome"].unique()]
+    sections = forest_sections(synthesis, focus, traced_ids=traced_study_ids(synthesis, findings, studies), topic=topic)
     return FrontContent(
-        summary=summary_sentence(paragraphs, synthesis), paragraphs=paragraphs,
-        untraced=untraced_studies(synthesis, findings, studies, topic=topic), evidence=evidence,
-        headline=headline_table(synthesis, findings, studies, topic=topic), gaps=evidence_gaps(synthesis),
+        summary=summary_sentence(paragraphs, synthesis, wording.focus_name), paragraphs=paragraphs,
+        untraced=untraced_studies(synthesis, findings, studies, focus, topic=topic), evidence=evidence,
+        headline=headline_table(synthesis, findings, studies, focus, topic=topic), gaps=evidence_gaps(synthesis, focus),
         search=search_description(tables, data_dir, snapshot_folder, topic.query),
-        flow=corpus_flow(corpus_frame(tables), search_log=read_search_log(snapshot_folder)).summary_frame(),
+        flow=corpus_flow(corpus_frame(tables), focus, search_log=read_search_log(snapshot_folder),
+                         intervention=wording.intervention).summary_frame(),
         risk_of_bias=risk_of_bias_table(trials, read_judgements(snapshot_folder)),
         outcome_scales=outcome_scale_table([s for s in scales if s is not None]),
-        undrawn=undrawn_comparisons(synthesis, sections),
+        undrawn=undrawn_comparisons(synthesis, sections, focus),
+        intervention=wording.intervention, focus_name=wording.focus_name, indirect=indirect_panel(topic, tables),
     )
 
 
@@ -165,11 +177,12 @@ def _result_text(row) -> str:
     return " ".join(str(p) for p in parts)
 
 
-def studies_html(evidence: pd.DataFrame) -> str:
-    """One row per study and comparison: linked name, kind of acupuncture, results, status, where seen."""
+def studies_html(evidence: pd.DataFrame, intervention: str = "acupuncture",
+                 focus_name: str = "a nerve block or an injection") -> str:
+    """One row per study and comparison: linked name, kind of intervention, results, status, where seen."""
     traced = evidence[evidence["traceable"]]
     if traced.empty:
-        return "<p>No traceable study compares acupuncture with a nerve block or an injection.</p>"
+        return f"<p>No traceable study compares {_e(intervention)} with {_e(focus_name)}.</p>"
     key = traced["pmid"].fillna(traced["doi"]).fillna(traced["study"])
     rows = []
     for (comparison, _), group in traced.groupby([traced["comparison"], key], sort=False):
@@ -183,12 +196,27 @@ def studies_html(evidence: pd.DataFrame) -> str:
         seen = "<br>".join(_link(u, _host(u)) for u in dict.fromkeys(group["preferred_source"].dropna()))
         rows.append(
             f"<tr><td>{_e(comparison)}</td><td>{_link(first['link'], first['study'])}<br>"
-            f"<small>{_e(identifier)}</small></td><td>{_e(first['acupuncture_form'])}</td><td>{_e(first['design'])}</td>"
+            f"<small>{_e(identifier)}</small></td><td>{_e(first['intervention_form'])}</td><td>{_e(first['design'])}</td>"
             f"<td>{_e(None if is_missing(first['n']) else int(group['n'].max()))}</td><td class='results'>{results}</td>"
             f"<td>{' · '.join(status)}</td><td class='seen'>{seen}</td></tr>")
-    head = ("<tr><th>Comparison</th><th>Study</th><th>Kind of acupuncture</th><th>Design</th><th>Participants</th>"
-            "<th>Results (acupuncture against the comparator)</th><th>Status</th><th>Source page (provenance)</th></tr>")
+    head = (f"<tr><th>Comparison</th><th>Study</th><th>Kind of {_e(intervention)}</th><th>Design</th><th>Participants</th>"
+            f"<th>Results ({_e(intervention)} against the comparator)</th><th>Status</th><th>Source page (provenance)</th></tr>")
     return f"<div class='wide'><table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>"
+
+
+def indirect_html(panel: IndirectPanel | None) -> str:
+    """The indirect panel as its own section, labelled on the heading and above the table ("" without one)."""
+    if panel is None:
+        return ""
+    treatments = list(dict.fromkeys(panel.rows["treatment"]))
+    shown = panel.rows.assign(verified=panel.rows["verified"].map({True: "yes", False: "no"})).rename(columns={
+        "md": "Mean difference", "ci_low": "95% CI low", "ci_high": "95% CI high", "source_url": "Seen at"})
+    shown.columns = [c[:1].upper() + c[1:] if c.islower() else c for c in shown.columns]
+    return (f"<h2>{_e(panel.label)}</h2><p class='indirect'><strong>{_e(panel.label)}.</strong> Each row is a trial or "
+            f"review of one treatment against its own control ({_e(' and '.join(treatments))}, each against sham or "
+            f"placebo), on one scale: {_e(panel.outcome)}. The trials differ in patients, doses, timing and controls, "
+            "so the rows cannot be set against each other; no verdict, pooled result or certainty grade uses them.</p>"
+            + _table(shown, links={"Seen at": "page where it was seen"}))
 
 
 def bottom_line_html(content: FrontContent) -> str:
@@ -234,9 +262,15 @@ def review_html(content: FrontContent) -> str:
 
 
 def index_html(*, title: str, built: str, source: str, notice: str, pages: list[Path],
-               figures: list[tuple[str, str]], tables: list[Path], content: FrontContent) -> str:
-    """The report's front page, one self-contained HTML document (figures inlined as base64 PNG)."""
-    links = "".join(f'<li><a href="{html.escape(p.name)}">{html.escape(p.stem.split("_", 1)[-1].replace("_", " ").capitalize())}</a></li>'
+               figures: list[tuple[str, str]], tables: list[Path], content: FrontContent,
+               page_titles: dict[str, str] | None = None) -> str:
+    """The report's front page, one self-contained HTML document (figures inlined as base64 PNG).
+
+    ``page_titles`` names the notebook pages by file name (default: from the file name).
+    """
+    titles = page_titles or {}
+    links = "".join(f'<li><a href="{html.escape(p.name)}">'
+                    f'{html.escape(titles.get(p.name) or p.stem.split("_", 1)[-1].replace("_", " ").capitalize())}</a></li>'
                     for p in pages)
     downloads = " and ".join(f'<a href="{html.escape(p.name)}">{html.escape(p.name)}</a>' for p in tables)
     figure_html = "".join(
@@ -245,7 +279,8 @@ def index_html(*, title: str, built: str, source: str, notice: str, pages: list[
     ) or "<p>No figure with numbers to draw.</p>"
     undrawn = (f"<p>No forest plot for {_e('; '.join(content.undrawn))}: none of their results has an estimate "
                "with a confidence interval (see the table above).</p>" if content.undrawn else "")
-    headline = content.headline.rename(columns=HEADLINE_COLUMNS).astype(object).where(
+    headline = content.headline.rename(columns={**HEADLINE_COLUMNS, "intervention_forms": f"Kind of {content.intervention}"})
+    headline = headline.astype(object).where(
         content.headline.notna().to_numpy(), "not stated")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -256,10 +291,11 @@ def index_html(*, title: str, built: str, source: str, notice: str, pages: list[
 <h2>The studies</h2>
 <p>Each study links to its PubMed record (or its DOI). "Source page" is a page where the study was seen,
 shown as provenance: a first-hand page (PubMed, the publisher, a registry) is preferred, and copies of the
-original on other sites are marked; the exact page behind each number is in the evidence table download. Head-to-head (acupuncture instead of the
-injection) and add-on (acupuncture added to it, against it alone) are different questions and are kept apart.</p>
-{studies_html(content.evidence)}
+original on other sites are marked; the exact page behind each number is in the evidence table download. Head-to-head ({_e(content.intervention)} instead of the
+comparator) and add-on ({_e(content.intervention)} added to it, against it alone) are different questions and are kept apart.</p>
+{studies_html(content.evidence, content.intervention, content.focus_name)}
 <h2>How much evidence</h2>{_table(headline)}
+{indirect_html(content.indirect)}
 <h2>What the evidence does not show</h2>{_gaps_html(content.gaps)}
 <h2>How the review was done</h2>{review_html(content)}
 <h2>Key figures</h2>{undrawn}{figure_html}

@@ -35,13 +35,15 @@ def _ids(rows: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(rows["study_id"].dropna().tolist()))
 
 
-def _comparison_gaps(kind: str, rows: pd.DataFrame, synthesis_groups: list) -> list[tuple[str, str, list[str]]]:
+def _comparison_gaps(kind: str, rows: pd.DataFrame, synthesis_groups: list,
+                     intervention: str) -> list[tuple[str, str, list[str]]]:
     """(gap, statement, study ids) for the rows of one comparison (at least one row)."""
     gaps = []
     trials = rows[rows["design_group"] == "randomised_trial"]
     if kind == PACKAGE:
-        gaps.append(("package", (f"Acupuncture or its comparator is one part of a package of treatments in {study_names(rows)}: "
-                                "these studies cannot show the effect of acupuncture itself."), _ids(rows)))
+        gaps.append(("package", (f"{intervention[:1].upper() + intervention[1:]} or its comparator is one part of a "
+                                 f"package of treatments in {study_names(rows)}: these studies cannot show the effect "
+                                 f"of {intervention} itself."), _ids(rows)))
     if trials.empty:
         reviews = rows[rows["design_group"] == "review"]
         if len(reviews) == len(rows):
@@ -80,7 +82,7 @@ def _comparison_gaps(kind: str, rows: pd.DataFrame, synthesis_groups: list) -> l
         gaps.append(("automatic", (f"{MACHINE_EXTRACTED.capitalize()} (read from the abstract by `evidence classify`, "
                                   f"not checked by a curator): {study_names(automatic)}."), _ids(automatic)))
     stated, computed = rows["direction"], rows["direction_from_numbers"]
-    mismatch = rows[stated.notna() & computed.isin(["favours_acupuncture", "favours_comparator", "no_difference"])
+    mismatch = rows[stated.notna() & computed.isin(["favours_intervention", "favours_comparator", "no_difference"])
                     .fillna(False).astype(bool) & (stated != computed).fillna(False).astype(bool)]
     if len(mismatch):
         gaps.append(("direction_mismatch", (f"The direction the source states disagrees with the sign or interval of "
@@ -109,14 +111,14 @@ def evidence_gaps(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTION
     rows = synthesis.rows
     for comparator in comparators:
         for kind in DESIGN_KIND_ORDER:
-            label = comparison_label(comparator, kind)
+            label = comparison_label(comparator, kind, synthesis.intervention)
             these = rows[(rows["comparator_class"] == comparator) & (rows["design_kind"] == kind)]
             if these.empty:
                 if kind in ALWAYS_SHOWN_KINDS:
                     out.append((label, "no_studies", "No study of any design makes this comparison.", []))
                 continue
             groups = [g for g in synthesis.groups if g.key["comparator_class"] == comparator and g.key["design_kind"] == kind]
-            out.extend((label, *gap) for gap in _comparison_gaps(kind, these, groups))
+            out.extend((label, *gap) for gap in _comparison_gaps(kind, these, groups, synthesis.intervention))
     return pd.DataFrame(out, columns=list(GAP_COLUMNS))
 
 

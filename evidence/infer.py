@@ -259,7 +259,7 @@ def finding_direction(sentence: str, outcome_start: int, outcome_end: int, arms:
     Returns
     -------
     str or None
-        ``"favours_acupuncture"``, ``"favours_comparator"``, ``"no_difference"``, or ``None`` when
+        ``"favours_intervention"``, ``"favours_comparator"``, ``"no_difference"``, or ``None`` when
         the sentence does not say, says only how each arm changed, or the polarity is unknown.
     """
     names = {side: " ".join(sentence[a:b] for a, b, s in arms if s == side) for side in ("intervention", "comparator")}
@@ -273,7 +273,7 @@ def finding_direction(sentence: str, outcome_start: int, outcome_end: int, arms:
     if lower_is_better is None or not (comparator or names["comparator"]):
         # Without a comparator arm (two forms of acupuncture, say), "favours" has no other side.
         return None
-    return "favours_acupuncture" if (result.label == "decreased") == lower_is_better else "favours_comparator"
+    return "favours_intervention" if (result.label == "decreased") == lower_is_better else "favours_comparator"
 
 
 PROMPT_FIELDS = ("text", "intervention", "comparator", "outcome")

@@ -30,7 +30,7 @@ FORM_NAMES = {
 }
 COMPARATOR_NAMES = {
     "nerve_block": "nerve block", "epidural_steroid_injection": "epidural steroid injection",
-    "other_injection": "other injection", "sham": "sham acupuncture", "drug": "drug treatment",
+    "other_injection": "other injection", "sham": "sham or placebo", "drug": "drug treatment",
     "usual_care": "usual care", "physiotherapy": "physiotherapy", "surgery": "surgery",
     "waiting_list": "waiting list", "none": "no comparator", "other": "other comparator",
 }
@@ -57,22 +57,26 @@ def name_of(code: object, names: dict[str, str]) -> str | None:
     return names.get(str(code), str(code).replace("_", " "))
 
 
-def sides(comparator_class: str, design_kind: object) -> tuple[str, str]:
-    """The two arms of a comparison in plain words: ('acupuncture', 'the nerve block'), ..."""
+def sides(comparator_class: str, design_kind: object, intervention: str = "acupuncture") -> tuple[str, str]:
+    """The two arms of a comparison in plain words: ('acupuncture', 'the nerve block'), ...
+
+    ``intervention`` is the topic's intervention as a sentence names it.
+    """
     comparator = COMPARATOR_NAMES.get(comparator_class, comparator_class.replace("_", " "))
     if design_kind == "add_on":
-        return "adding acupuncture", f"the {comparator} alone"
+        return f"adding {intervention}", f"the {comparator} alone"
     if design_kind == "package":
-        return "the package with acupuncture", f"the package with the {comparator}"
-    return "acupuncture", f"the {comparator}"
+        return f"the package with {intervention}", f"the package with the {comparator}"
+    return intervention, f"the {comparator}"
 
 
-def direction_name(direction: object, comparator_class: str, design_kind: object) -> str | None:
+def direction_name(direction: object, comparator_class: str, design_kind: object,
+                   intervention: str = "acupuncture") -> str | None:
     """'favours acupuncture', 'favours the nerve block', 'no difference' ... for a direction code."""
     if direction is None or pd.isna(direction):
         return None
-    ours, theirs = sides(comparator_class, design_kind)
-    return {"favours_acupuncture": f"favours {ours}", "favours_comparator": f"favours {theirs}",
+    ours, theirs = sides(comparator_class, design_kind, intervention)
+    return {"favours_intervention": f"favours {ours}", "favours_comparator": f"favours {theirs}",
             "no_difference": "no difference", "unknown": "direction not known",
             }.get(str(direction), str(direction).replace("_", " "))
 

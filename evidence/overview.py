@@ -256,7 +256,7 @@ def search_description(tables: dict[str, pd.DataFrame], data_dir: str | Path, sn
 
 
 def corpus_flow(corpus: pd.DataFrame, focus: tuple[str, ...] = INJECTION_COMPARATORS,
-                search_log: SearchLog | None = None) -> Flow:
+                search_log: SearchLog | None = None, intervention: str = "acupuncture") -> Flow:
     """Count records from identified to screened, included, included for the focus, and its trials.
 
     Parameters
@@ -268,6 +268,8 @@ def corpus_flow(corpus: pd.DataFrame, focus: tuple[str, ...] = INJECTION_COMPARA
     search_log:
         The snapshot's logged search (:func:`read_search_log`): the records its queries found
         and left out are counted as identified and excluded at screening.
+    intervention:
+        The topic's intervention as a sentence names it.
 
     Returns
     -------
@@ -281,7 +283,7 @@ def corpus_flow(corpus: pd.DataFrame, focus: tuple[str, ...] = INJECTION_COMPARA
                               f"imported from PubMed exports), plus {from_snapshot} curated snapshot studies not in it")
     elif from_snapshot:
         identified_meaning = ("No records from a PubMed query (the store is empty): the curated snapshot's studies, "
-                              "found by its manual search (data/snapshot/search_log/)")
+                              "found by its manual search (its search_log/ folder)")
     else:
         identified_meaning = "Nothing to count: the store is empty and no snapshot is loaded"
     if log.excluded:
@@ -307,7 +309,7 @@ def corpus_flow(corpus: pd.DataFrame, focus: tuple[str, ...] = INJECTION_COMPARA
                            for design, n in no_findings.items()]
                           + [("design could not be told", (screened["has_findings"] & screened["design"].isna()).sum())])),
         FlowStep(f"compare with {focus_names}", len(focused),
-                 f"Included studies with a finding comparing acupuncture with {focus_names} "
+                 f"Included studies with a finding comparing {intervention} with {focus_names} "
                  "(head-to-head, add-on or package).",
                  _reasons([("other comparators only", len(included) - len(focused))])),
         FlowStep("randomised trials among them", len(trials),

@@ -58,12 +58,12 @@ FONT = 11
 """Base font size in points: figures are scaled down in a browser, so nothing is drawn smaller."""
 
 
-def _favours_label(group: ComparisonGroup) -> str:
+def _favours_label(group: ComparisonGroup, intervention: str) -> str:
     """Which side of the axis favours which arm, from the findings' ``lower_is_better``."""
-    ours, theirs = sides(str(group.key["comparator_class"]), group.key["design_kind"])
+    ours, theirs = sides(str(group.key["comparator_class"]), group.key["design_kind"], intervention)
     directions = set(group.rows["lower_is_better"].dropna().tolist())
     if len(directions) != 1:
-        return "which side favours acupuncture is not stated in the findings"
+        return f"which side favours {intervention} is not stated in the findings"
     left, right = (ours, theirs) if directions.pop() else (theirs, ours)
     return f"\u2190 favours {left}        favours {right} \u2192"
 
@@ -114,7 +114,7 @@ def estimate_text(estimate: float, low: float, high: float) -> str:
     return f"{estimate:.2f} [{low:.2f}, {high:.2f}]"
 
 
-def forest_plot(group: ComparisonGroup, title: str | None = None) -> Plot:
+def forest_plot(group: ComparisonGroup, title: str | None = None, intervention: str = "acupuncture") -> Plot:
     """Forest plot of one comparison group (one comparison x outcome x measure x window).
 
     One row per study result, squares sized by weight, 95% CIs, each estimate and CI written
@@ -134,7 +134,7 @@ def forest_plot(group: ComparisonGroup, title: str | None = None) -> Plot:
         The figure and a DataFrame with columns :data:`FOREST_COLUMNS` (reporting scale).
     """
     key = group.key
-    comparison = comparison_label(str(key["comparator_class"]), key["design_kind"])
+    comparison = comparison_label(str(key["comparator_class"]), key["design_kind"], intervention)
     described = (outcome_name(key["outcome"], outcomes()), key["window"], str(key["design_group"] or "").replace("_", " "))
     title = title or comparison + "\n" + " | ".join(str(v) for v in described if v)
     if len(group.rows) == 0:
@@ -175,7 +175,7 @@ def forest_plot(group: ComparisonGroup, title: str | None = None) -> Plot:
     ax.set_yticks(data["y"], data["label"], fontsize=FONT)
     ax.tick_params(axis="x", labelsize=FONT)
     ax.set_ylim(data["y"].min() - 1, data["y"].max() + 1)
-    ax.set_xlabel(f"{measure}{' (log scale)' if ratio else ''}\n{_favours_label(group)}", fontsize=FONT)
+    ax.set_xlabel(f"{measure}{' (log scale)' if ratio else ''}\n{_favours_label(group, intervention)}", fontsize=FONT)
     ax.set_title(title, fontsize=FONT + 1)
     if group.reason:
         # Anchored under the axis label, so the note can never overlap it, however long it is.

@@ -4,11 +4,11 @@ Output folder (``out_dir``)::
 
     index.html              self-contained: bottom line, study table, review basics, key figures (base64 PNG)
     NN_name.html            each notebook in notebooks/, executed, code hidden
-    evidence_table.csv      every finding comparing acupuncture with nerve blocks and injections
+    evidence_table.csv      every finding comparing the topic's intervention with its focus comparators
     evidence_table.xlsx     the same, with the headline table and an "about" sheet
 
 The notebooks hold little code: they call the package and read their inputs from the
-environment (``EVIDENCE_DATA_DIR``, ``EVIDENCE_SNAPSHOT``, ``EVIDENCE_SNAPSHOT_DIR``), which this
+environment (``EVIDENCE_DATA_DIR``, ``EVIDENCE_SNAPSHOT``, ``EVIDENCE_SNAPSHOT_DIR``, ``EVIDENCE_TOPIC``), which this
 module sets for the kernel, so the same notebooks run on the snapshot or on any store. Figures a
 notebook marks as key (:func:`show_figure` with ``key=True``) are copied into ``index.html``.
 
@@ -41,8 +41,8 @@ from .overview import data_source_text
 from .package_data import resource_path
 from .plots import Plot
 from .store import atomic_write_bytes
-from .synthesis import Synthesis, synthesize
-from .topic import load_topic
+from .synthesis import REPORTED_COMPARATORS, Synthesis, synthesize
+from .topic import Topic, load_topic
 
 FIGURE_KEY = "evidence_figure"
 """Output metadata key that marks a figure shown by :func:`show_figure`."""
@@ -174,22 +174,34 @@ class ReportInputs:
     tables:
         From :func:`evidence.load`.
     synthesis:
-        ``synthesize(tables["studies"], tables["findings"])``; None computes it when first asked for.
+        :func:`topic_synthesis` of the tables; None computes it when first asked for.
+    topic:
+        The topic reported on (default: the first topic).
     """
 
-    def __init__(self, tables: dict[str, pd.DataFrame], synthesis: Synthesis | None = None):
+    def __init__(self, tables: dict[str, pd.DataFrame], synthesis: Synthesis | None = None,
+                 topic: Topic | None = None):
         self.tables = tables
         self._synthesis = synthesis
+        self.topic = topic or load_topic()
 
     @property
     def synthesis(self) -> Synthesis:
         """The synthesis of all studies and findings (computed on first use when not given)."""
         if self._synthesis is None:
-            self._synthesis = synthesize(self.tables["studies"], self.tables["findings"])
+            self._synthesis = topic_synthesis(self.tables, self.topic)
         return self._synthesis
 
 
-def report_inputs(computed: str | Path | None, data_dir: str | Path, snapshot: bool) -> ReportInputs:
+def topic_synthesis(tables: dict[str, pd.DataFrame], topic: Topic) -> Synthesis:
+    """The synthesis of a topic's tables, labelled with its intervention, over its comparator classes."""
+    classes = topic.section("vocab").get("comparator", {})
+    return synthesize(tables["studies"], tables["findings"], rules=topic.certainty_rules,
+                      comparators=tuple(c for c in REPORTED_COMPARATORS if c in classes))
+
+
+def report_inputs(computed: str | Path | None, data_dir: str | Path, snapshot: bool,
+                  topic: str | None = None) -> ReportInputs:
     """A notebook's inputs: those ``evidence report`` saved (``computed``), else loaded here.
 
     Parameters
@@ -199,12 +211,15 @@ def report_inputs(computed: str | Path | None, data_dir: str | Path, snapshot: b
         the notebook runs on its own.
     data_dir, snapshot:
         What to load when ``computed`` is None (see :func:`evidence.load`).
+    topic:
+        The topic's name or file when ``computed`` is None (default: the first topic).
     """
     if computed:
         # Written by build_report a moment ago into its own private work folder, for these kernels only.
         with open(computed, "rb") as f:
             return pickle.load(f)
-    return ReportInputs(load(data_dir, snapshot=snapshot))
+    chosen = load_topic(topic) if topic else load_topic()
+    return ReportInputs(load(data_dir, snapshot=snapshot, topic=chosen), topic=chosen)
 
 
 def default_notebooks_dir() -> Path:
@@ -213,8 +228,10 @@ def default_notebooks_dir() -> Path:
 
 
 def kernel_environment(data_dir: Path, snapshot: bool, snapshot_folder: Path | None,
-                       computed: Path | None = None) -> dict[str, str]:
+                       computed: Path | None = None, topic: Topic | None = None) -> dict[str, str]:
     """This process's environment plus the notebooks' inputs (``computed``: the saved :class:`ReportInputs`).
+
+    ``EVIDENCE_TOPIC`` is the topic's file for a topic loaded from a path, else its name.
 
     ``PYTHONPATH`` starts with the folder holding this ``evidence`` package, so the kernel
     imports the same code as the caller even when it is not installed.
@@ -226,6 +243,8 @@ def kernel_environment(data_dir: Path, snapshot: bool, snapshot_folder: Path | N
         env["EVIDENCE_SNAPSHOT_DIR"] = str(snapshot_folder)
     if computed is not None:
         env["EVIDENCE_COMPUTED"] = str(computed)
+    if topic is not None:
+        env["EVIDENCE_TOPIC"] = str(topic.path) if topic.path is not None else topic.name
     package_root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     return env
@@ -403,7 +422,7 @@ def write_tables(evidence: pd.DataFrame, headline: pd.DataFrame, out_dir: Path, 
 
 def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: bool = True,
                  notebooks_dir: str | Path | None = None, snapshot_folder: str | Path | None = None,
-                 progress: Callable[[Iterable], Iterable] | None = None) -> ReportResult:
+                 topic: Topic | None = None, progress: Callable[[Iterable], Iterable] | None = None) -> ReportResult:
     """Execute every notebook, convert each to HTML, and write ``index.html`` and the evidence tables.
 
     Parameters
@@ -417,7 +436,9 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     notebooks_dir:
         Folder of ``*.ipynb`` run in name order (default: notebooks/ of the source checkout).
     snapshot_folder:
-        Another snapshot folder of the same shape (tests, other topics).
+        Another snapshot folder of the same shape (default: the topic's own).
+    topic:
+        The topic reported on: its snapshot, wording and comparators (default: the first topic).
     progress:
         Wraps the iterable of notebooks (a progress bar); called once.
 
@@ -441,10 +462,12 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     notebooks = sorted(folder.glob("*.ipynb"))
     if not notebooks:
         raise ReportError(f"no notebooks (*.ipynb) in {folder}")
+    if topic is not None and snapshot_folder is None:
+        snapshot_folder = topic.snapshot_folder
+    topic = topic or load_topic()
     snapshot_folder = Path(snapshot_folder).resolve() if snapshot_folder else None
     tables = load(data_dir, snapshot=snapshot, snapshot_folder=snapshot_folder)
-    synthesis = synthesize(tables["studies"], tables["findings"])
-    topic = load_topic()
+    synthesis = topic_synthesis(tables, topic)
     content = front_content(tables, synthesis, data_dir, (snapshot_folder or snapshot_dir()) if snapshot else None, topic)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -453,15 +476,17 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     source = data_source_text(tables, str(data_dir), snapshot)
     result = ReportResult(out_dir=out_dir, index=out_dir / "index.html", data_source=source)
     figures: list[tuple[str, str]] = []
+    page_titles: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="evidence-report-") as work:
         computed = Path(work) / COMPUTED_FILE
-        _write_bytes(computed, pickle.dumps(ReportInputs(tables, synthesis), protocol=pickle.HIGHEST_PROTOCOL))
-        env = kernel_environment(data_dir, snapshot, snapshot_folder, computed)
+        _write_bytes(computed, pickle.dumps(ReportInputs(tables, synthesis, topic), protocol=pickle.HIGHEST_PROTOCOL))
+        env = kernel_environment(data_dir, snapshot, snapshot_folder, computed, topic)
         for path in progress(notebooks) if progress else notebooks:
             nb = execute_notebook(path, env, out_dir)
             page = out_dir / f"{path.stem}.html"
             _write_text(page, notebook_html(nb))
             result.notebooks.append(page)
+            page_titles[page.name] = notebook_title(nb)
             figures.extend(notebook_figures(nb, key_only=True))
     built = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     about = [f"Built {built}.", source, html.unescape(_strip_tags(NOTICE)),
@@ -474,11 +499,21 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     result.tables = write_tables(content.evidence, content.headline, out_dir, about)
     result.figures = len(figures)
     _write_text(result.index, index_html(
-        title="Acupuncture for sciatica compared with nerve blocks and injections: evidence report",
+        title=topic.report.title,
         built=built, source=source, notice=NOTICE, pages=result.notebooks, figures=figures,
-        tables=result.tables, content=content,
+        tables=result.tables, content=content, page_titles=page_titles,
     ))
     return result
+
+
+def notebook_title(nb) -> str:
+    """The first Markdown heading of a notebook ("" when it has none)."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return ""
 
 
 def _strip_tags(text: str) -> str:

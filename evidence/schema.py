@@ -152,7 +152,28 @@ COMPARATOR_CLASSES = (
     "physiotherapy", "surgery", "waiting_list", "no_treatment", "other_acupuncture", "none", "other",
 )
 
-DIRECTIONS = ("favours_acupuncture", "favours_comparator", "no_difference")
+DIRECTIONS = ("favours_intervention", "favours_comparator", "no_difference")
+
+# Stores and snapshots written before the tables were neutral named arm 1 "acupuncture". They are
+# still read: the old names are renamed on load (columns, and the direction value).
+LEGACY_NAMES = {"favours_acupuncture": "favours_intervention", "n_acupuncture": "n_intervention",
+                "acu_mean": "int_mean", "acu_sd": "int_sd", "acu_events": "int_events"}
+
+
+def upgrade_legacy_row(row: dict) -> dict:
+    """One snapshot row (a JSON object) with the old arm-1 names replaced by the neutral ones."""
+    out = {LEGACY_NAMES.get(k, k): v for k, v in row.items()}
+    if out.get("direction") in LEGACY_NAMES:
+        out["direction"] = LEGACY_NAMES[out["direction"]]
+    return out
+
+
+def upgrade_legacy_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A stored table with the old arm-1 names replaced by the neutral ones (unchanged when it has none)."""
+    df = df.rename(columns={k: v for k, v in LEGACY_NAMES.items() if k in df.columns})
+    if "direction" in df.columns and df["direction"].isin(list(LEGACY_NAMES)).any():
+        df = df.assign(direction=df["direction"].replace(LEGACY_NAMES))
+    return df
 
 STUDIES = _t(
     "studies",
@@ -214,11 +235,11 @@ FINDINGS = _t(
     ("ci_high", "Float64", True, ""),
     ("p_value", "Float64", True, ""),
     ("p_value_text", "string", True, "As reported, e.g. '<0.05'"),
-    ("n_acupuncture", "Int64", True, ""),
+    ("n_intervention", "Int64", True, ""),
     ("n_comparator", "Int64", True, ""),
-    ("acu_mean", "Float64", True, "Arm summaries, when reported, for pooling"),
-    ("acu_sd", "Float64", True, ""),
-    ("acu_events", "Int64", True, ""),
+    ("int_mean", "Float64", True, "Arm summaries, when reported, for pooling"),
+    ("int_sd", "Float64", True, ""),
+    ("int_events", "Int64", True, ""),
     ("comp_mean", "Float64", True, ""),
     ("comp_sd", "Float64", True, ""),
     ("comp_events", "Int64", True, ""),

@@ -25,7 +25,7 @@ import pandas as pd
 from .errors import SnapshotError
 from .package_data import resource_path
 from .schema import (
-    COMPARATOR_CLASSES, DESIGNS, DIRECTIONS, FINDINGS, RECORD_TABLES, STUDIES, Table, conform, empty_frame,
+    COMPARATOR_CLASSES, DESIGNS, DIRECTIONS, FINDINGS, RECORD_TABLES, STUDIES, Table, conform, empty_frame, upgrade_legacy_row,
 )
 
 AUTO_ONLY = {"provenance", "rule", "confidence", "span_start", "span_end", "sentence", "main_result"}
@@ -71,6 +71,7 @@ def _read_jsonl(path: Path, problems: list[str]) -> list[dict]:
         if not isinstance(row, dict):
             problems.append(f"{path.name}:{n}: a line must hold one JSON object")
             continue
+        row = upgrade_legacy_row(row)
         row["_line"] = n
         rows.append(row)
     return rows

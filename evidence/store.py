@@ -52,7 +52,7 @@ import pyarrow as pa
 
 from .errors import InputError, ManifestError, StoreError
 from .journal import Journal, WriteLock, fsync_dir, phase, storage_error
-from .schema import RECORD_TABLES, conform, empty_frame
+from .schema import RECORD_TABLES, conform, empty_frame, upgrade_legacy_frame
 
 log = logging.getLogger(__name__)
 
@@ -602,7 +602,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 def read_derived(gen: Path) -> dict[str, pd.DataFrame]:
     """The derived tables (studies, findings) of a generation."""
-    return {p.stem: _read_parquet(p) for p in sorted(gen.glob("*.parquet")) if p.stem not in RECORD_TABLES}
+    return {p.stem: upgrade_legacy_frame(_read_parquet(p)) for p in sorted(gen.glob("*.parquet")) if p.stem not in RECORD_TABLES}
 
 
 def read_generation(gen: Path) -> dict[str, pd.DataFrame]:
@@ -611,7 +611,7 @@ def read_generation(gen: Path) -> dict[str, pd.DataFrame]:
     if meta is None:  # older layout: one flat file per table
         if not (gen / "articles.parquet").exists():  # removed by a writer's clean-up under this reader
             raise FileNotFoundError(gen / GENERATION_FILE)
-        out = {p.stem: _read_parquet(p) for p in sorted(gen.glob("*.parquet"))}
+        out = {p.stem: upgrade_legacy_frame(_read_parquet(p)) for p in sorted(gen.glob("*.parquet"))}
         for name, table in RECORD_TABLES.items():
             if name in out:
                 out[name] = conform(out[name], table)

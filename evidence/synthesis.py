@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import effects as fx
-from .certainty import Certainty, grade_certainty, no_evidence
+from .certainty import FIRST_TOPIC_RULES, Certainty, CertaintyRules, grade_certainty, no_evidence
 from .errors import SynthesisError
 from .pooling import METHODS, PoolResult, pool
 from .schema import COMPARATOR_CLASSES, FINDINGS, STUDIES, conform
@@ -119,18 +119,22 @@ def _study_label(study: dict, study_id: str) -> str:
     return str(study_id)
 
 
-def comparison_label(comparator_class: str, design_kind: str | None) -> str:
-    """'acupuncture vs X', 'acupuncture + X vs X', ...; a None design kind means "any design"."""
+def comparison_label(comparator_class: str, design_kind: str | None, intervention: str = "acupuncture") -> str:
+    """'acupuncture vs X', 'acupuncture + X vs X', ...; a None design kind means "any design".
+
+    ``intervention`` is the topic's intervention as a sentence names it (``Topic.report.intervention``).
+    """
     comparator = comparator_class.replace("_", " ")
     if design_kind == "add_on":
-        return f"acupuncture + {comparator} vs {comparator}"
+        return f"{intervention} + {comparator} vs {comparator}"
     if design_kind == "add_on_unknown":
-        return f"acupuncture vs {comparator} (add-on status not stated)"
+        return f"{intervention} vs {comparator} (add-on status not stated)"
     if design_kind == PACKAGE:
-        return f"treatment package including acupuncture vs package including {comparator}"
+        return f"treatment package including {intervention} vs package including {comparator}"
     if design_kind == SINGLE_ARM:
-        return "acupuncture alone (single arm, no comparator)" if comparator_class == "none" else f"{comparator}: studies without an acupuncture arm"
-    return f"acupuncture vs {comparator}"
+        return (f"{intervention} alone (single arm, no comparator)" if comparator_class == "none"
+                else f"{comparator}: studies without an {intervention} arm")
+    return f"{intervention} vs {comparator}"
 
 
 def _row_effect(f: dict, level: float) -> tuple[fx.Effect | None, str, tuple | None, str | None]:
@@ -140,14 +144,14 @@ def _row_effect(f: dict, level: float) -> tuple[fx.Effect | None, str, tuple | N
     try:
         if None not in (est, low, high) and measure in fx.CI_MEASURES:
             return fx.from_estimate_ci(measure, est, low, high, level), "reported estimate and CI", (est, low, high), None
-        n1, n2 = f["n_acupuncture"], f["n_comparator"]
-        if None not in (f["acu_mean"], f["acu_sd"], f["comp_mean"], f["comp_sd"], n1, n2):
+        n1, n2 = f["n_intervention"], f["n_comparator"]
+        if None not in (f["int_mean"], f["int_sd"], f["comp_mean"], f["comp_sd"], n1, n2):
             computed = measure if measure in fx.MEAN_MEASURES else "MD"
-            effect = fx.from_means(computed, f["acu_mean"], f["acu_sd"], n1, f["comp_mean"], f["comp_sd"], n2)
+            effect = fx.from_means(computed, f["int_mean"], f["int_sd"], n1, f["comp_mean"], f["comp_sd"], n2)
             return effect, "computed from arm means and SDs", None, None
-        if None not in (f["acu_events"], f["comp_events"], n1, n2):
+        if None not in (f["int_events"], f["comp_events"], n1, n2):
             computed = measure if measure in fx.COUNT_MEASURES else "RR"
-            effect = fx.from_counts(computed, f["acu_events"], n1, f["comp_events"], n2)
+            effect = fx.from_counts(computed, f["int_events"], n1, f["comp_events"], n2)
             return effect, "computed from arm event counts", None, None
     except SynthesisError as err:
         return None, "none", None, f"effect not usable: {err}"
@@ -157,7 +161,7 @@ def _row_effect(f: dict, level: float) -> tuple[fx.Effect | None, str, tuple | N
 
 
 def _direction_from_numbers(yi, low_a, high_a, lower_is_better) -> str | None:
-    """favours_acupuncture / favours_comparator / no_difference from the CI (analysis scale)."""
+    """favours_intervention / favours_comparator / no_difference from the CI (analysis scale)."""
     if yi is None or low_a is None:
         return None
     if low_a <= 0 <= high_a:
@@ -165,14 +169,15 @@ def _direction_from_numbers(yi, low_a, high_a, lower_is_better) -> str | None:
     if lower_is_better is None:
         return "unknown"
     acupuncture_lower = high_a < 0
-    return "favours_acupuncture" if acupuncture_lower == bool(lower_is_better) else "favours_comparator"
+    return "favours_intervention" if acupuncture_lower == bool(lower_is_better) else "favours_comparator"
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
     return [{k: _value(v) for k, v in rec.items()} for rec in df.astype(object).to_dict("records")]
 
 
-def comparison_rows(studies: pd.DataFrame, findings: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+def comparison_rows(studies: pd.DataFrame, findings: pd.DataFrame, level: float = 0.95,
+                    intervention: str = "acupuncture") -> pd.DataFrame:
     """One row per finding (study x outcome x measure x timepoint), with its effect.
 
     Parameters
@@ -182,6 +187,8 @@ def comparison_rows(studies: pd.DataFrame, findings: pd.DataFrame, level: float 
         (they are conformed first). Curated study rows win over automatic rows for one PMID.
     level:
         Confidence level for intervals computed from arm data.
+    intervention:
+        The topic's intervention in words, for the comparison labels.
 
     Returns
     -------
@@ -226,17 +233,17 @@ def comparison_rows(studies: pd.DataFrame, findings: pd.DataFrame, level: float 
                 low_a, high_a = yi - z * effect.se, yi + z * effect.se
         elif f["estimate"] is not None:
             estimate = f["estimate"]  # shown as reported, but it cannot be weighted
-        n1, n2 = f["n_acupuncture"], f["n_comparator"]
+        n1, n2 = f["n_intervention"], f["n_comparator"]
         if n1 is not None and n2 is not None:
             n = n1 + n2
         elif DESIGN_GROUPS.get(design) == "review":
             n = study.get("n_participants")
         else:
             n = study.get("n_analysed") or study.get("n_randomized")
-        events = None if None in (f["acu_events"], f["comp_events"]) else f["acu_events"] + f["comp_events"]
+        events = None if None in (f["int_events"], f["comp_events"]) else f["int_events"] + f["comp_events"]
         out.append({
             "comparator_class": comparator_class, "design_kind": design_kind,
-            "comparison_label": comparison_label(comparator_class, design_kind),
+            "comparison_label": comparison_label(comparator_class, design_kind, intervention),
             "outcome": f["outcome"] or "unspecified outcome",
             "measure": effect.measure if effect else f["measure"], "reported_measure": f["measure"],
             "timepoint": f["timepoint"], "timepoint_weeks": f["timepoint_weeks"],
@@ -308,7 +315,8 @@ class ComparisonGroup:
             tau2, i2 = self.pooled.tau2, self.pooled.i2
         comparator, kind = self.key["comparator_class"], self.key["design_kind"]
         row = {
-            **self.key, "comparison_label": comparison_label(comparator, kind),
+            **self.key, "comparison_label": (self.rows["comparison_label"].iloc[0] if len(self.rows)
+                                             else comparison_label(comparator, kind)),
             "k": self.k, "n": self.n_participants, "k_pooled": self.pooled.k if self.pooled else 0,
             "method": self.pooled.method if self.pooled else None,
             "estimate": est, "ci_low": low, "ci_high": high, "tau2": tau2, "i2": i2,
@@ -325,7 +333,7 @@ def _empty_group(key: dict, reason: str) -> ComparisonGroup:
     return ComparisonGroup(key, rows, None, reason, no_evidence(reason))
 
 
-def _pool_group(key: dict, rows: pd.DataFrame, method: str) -> ComparisonGroup:
+def _pool_group(key: dict, rows: pd.DataFrame, method: str, rules: CertaintyRules) -> ComparisonGroup:
     rows = rows.reset_index(drop=True).copy()
     weighted = rows.dropna(subset=["yi", "vi"])
     # One effect per study: the latest timepoint in the window (the first row when none stated).
@@ -333,7 +341,7 @@ def _pool_group(key: dict, rows: pd.DataFrame, method: str) -> ComparisonGroup:
               .sort_values("_t", ascending=False, kind="stable").drop_duplicates("study_id"))
     for i in weighted.index.difference(chosen.index):
         rows.loc[i, "row_note"] = "another result of the same study in this window is used instead"
-    reason = _pooling_refusal(key, rows, chosen)
+    reason = _pooling_refusal(key, rows, chosen, rules.intervention)
     in_pool = pd.Series(False, index=rows.index, dtype="boolean")
     weights = pd.Series(pd.NA, index=rows.index, dtype="Float64")
     pooled = None
@@ -342,11 +350,11 @@ def _pool_group(key: dict, rows: pd.DataFrame, method: str) -> ComparisonGroup:
         in_pool[chosen.index] = True
         weights[chosen.index] = pooled.weights
     rows = rows.assign(in_pool=in_pool, weight_percent=weights)
-    certainty = grade_certainty(rows, pooled, key["design_group"])
+    certainty = grade_certainty(rows, pooled, key["design_group"], rules)
     return ComparisonGroup(key, rows, pooled, reason, certainty)
 
 
-def _pooling_refusal(key: dict, rows: pd.DataFrame, chosen: pd.DataFrame) -> str | None:
+def _pooling_refusal(key: dict, rows: pd.DataFrame, chosen: pd.DataFrame, intervention: str) -> str | None:
     """Why this group may not be pooled, as a sentence for the user (None when it may)."""
     design_group = key["design_group"]
     if design_group == "review":
@@ -356,13 +364,14 @@ def _pooling_refusal(key: dict, rows: pd.DataFrame, chosen: pd.DataFrame) -> str
     if design_group not in POOLABLE_DESIGN_GROUPS:
         return f"Studies of design family '{design_group}' are not comparative results that can be pooled."
     if key["design_kind"] == SINGLE_ARM:
-        return ("These data describe one treatment without a comparison with acupuncture (single-arm series, "
+        return (f"These data describe one treatment without a comparison with {intervention} (single-arm series, "
                 "or the comparator against placebo); there is nothing to pool for this question.")
     if key["design_kind"] == PACKAGE:
-        return ("Acupuncture, or its comparator, is one part of a package of treatments here, so the "
-                "effect of acupuncture itself cannot be separated; such results are shown, never pooled.")
+        return (f"{intervention[:1].upper() + intervention[1:]}, or its comparator, is one part of a package of "
+                f"treatments here, so the effect of {intervention} itself cannot be separated; such results are "
+                "shown, never pooled.")
     if key["design_kind"] == "add_on_unknown":
-        return "Whether acupuncture was added to the comparator is not stated, so these results are not pooled."
+        return f"Whether {intervention} was added to the comparator is not stated, so these results are not pooled."
     if len(chosen) == 0:
         return "No study reports a confidence interval or arm data, so no effect can be weighted."
     if len(chosen) == 1:
@@ -383,6 +392,8 @@ class Synthesis:
     groups: tuple[ComparisonGroup, ...]
     method: str
     missing_comparators: tuple[str, ...] = field(default=())
+    intervention: str = "acupuncture"
+    """The topic's intervention in words (``Topic.report.intervention``), for labels and sentences."""
 
     def summary_frame(self) -> pd.DataFrame:
         """One row per comparison group, then one ``no_evidence`` row per comparator class with no study."""
@@ -391,7 +402,7 @@ class Synthesis:
             frames.append(_empty_group(
                 {"comparator_class": comparator, "design_kind": None, "outcome": None, "measure": None,
                  "window": None, "design_group": None},
-                f"No study in the tables compares acupuncture with {comparator.replace('_', ' ')}.",
+                f"No study in the tables compares {self.intervention} with {comparator.replace('_', ' ')}.",
             ).summary_frame())
         if not frames:
             return _empty_group(dict.fromkeys(GROUP_KEY), "No findings to synthesise.").summary_frame().iloc[0:0]
@@ -417,11 +428,12 @@ class Synthesis:
             raise SynthesisError(f"{len(matches)} groups match {comparator_class} / {outcome}: {options}. Pass one of them.")
         if matches:
             return matches[0]
-        return _empty_group(wanted, f"No study reports {outcome} for {comparison_label(comparator_class, wanted['design_kind'])}.")
+        label = comparison_label(comparator_class, wanted["design_kind"], self.intervention)
+        return _empty_group(wanted, f"No study reports {outcome} for {label}.")
 
 
 def synthesize(studies: pd.DataFrame, findings: pd.DataFrame, method: str = "REML", level: float = 0.95,
-               comparators: tuple[str, ...] = REPORTED_COMPARATORS) -> Synthesis:
+               comparators: tuple[str, ...] = REPORTED_COMPARATORS, rules: CertaintyRules = FIRST_TOPIC_RULES) -> Synthesis:
     """Build comparison rows, group them, pool where the rules allow, and grade certainty.
 
     Parameters
@@ -434,6 +446,8 @@ def synthesize(studies: pd.DataFrame, findings: pd.DataFrame, method: str = "REM
         Confidence level.
     comparators:
         Comparator classes to report on; those without any finding get a ``no_evidence`` row.
+    rules:
+        The topic's certainty rules; ``rules.intervention`` (the intervention in words) labels the comparisons.
 
     Returns
     -------
@@ -443,11 +457,13 @@ def synthesize(studies: pd.DataFrame, findings: pd.DataFrame, method: str = "REM
     sys.audit("evidence.synthesize", len(findings))
     if method not in METHODS:
         raise SynthesisError(f"unknown pooling method {method!r}; use one of {', '.join(METHODS)}")
-    rows = comparison_rows(studies, findings, level)
+    intervention = rules.intervention
+    rows = comparison_rows(studies, findings, level, intervention)
     groups = []
     for key_values, group_rows in rows.groupby(list(GROUP_KEY), dropna=False, sort=True):
         key = {k: (None if pd.isna(v) else v) for k, v in zip(GROUP_KEY, key_values)}
-        groups.append(_pool_group(key, group_rows, method))
+        groups.append(_pool_group(key, group_rows, method, rules))
     present = set(rows["comparator_class"].dropna())
     missing = tuple(c for c in comparators if c not in present)
-    return Synthesis(rows=rows, groups=tuple(groups), method=method, missing_comparators=missing)
+    return Synthesis(rows=rows, groups=tuple(groups), method=method, missing_comparators=missing,
+                     intervention=intervention)

@@ -8,6 +8,8 @@ from evidence.claim_grammar import parse_claim
 from evidence.errors import ClaimError
 from evidence.topic import load_topic
 
+from .conftest import FIXTURES
+
 
 @pytest.fixture(scope="module")
 def topic():
@@ -156,10 +158,13 @@ def test_universal_claims(topic, claim, universal):
 def test_outcome_names_come_from_the_topic(topic, tmp_path):
     assert topic.outcome_labels()["odi"] == "Oswestry Disability Index"
     assert topic.outcome_labels()["leg_pain_nrs"] == "leg pain (0-10 NRS)"
+    # Another topic file (the invented one of tests/test_topics.py) with its [outcomes] replaced.
+    fake = (FIXTURES / "fake_topic" / "topic.toml").read_text(encoding="utf-8")
+    before, _, after = fake.partition("\n[outcomes.")
+    after = after[after.index("\n[certainty]"):]
     path = tmp_path / "t.toml"
-    path.write_text('name = "t"\n[query]\nintervention = "a"\ncondition = "b"\n[outcomes.odi]\nname = "ODI score"\n',
-                    encoding="utf-8")
+    path.write_text(before + '\n[outcomes.odi]\nname = "ODI score"\n' + after, encoding="utf-8")
     assert load_topic(path).outcome_labels() == {"odi": "ODI score"}
     bare = tmp_path / "bare.toml"
-    bare.write_text('name = "b"\n[query]\nintervention = "a"\ncondition = "b"\n', encoding="utf-8")
+    bare.write_text(before + "\n[outcomes]\n" + after, encoding="utf-8")
     assert load_topic(bare).outcome_labels() == {}

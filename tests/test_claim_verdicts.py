@@ -182,7 +182,7 @@ def test_real_claims_get_a_documented_verdict_and_never_a_wrong_one(real, topic,
     assert result.reasons and result.supported_wording
 
 
-def test_a_reversal_is_never_read_in_acupunctures_favour(real, topic):
+def test_a_reversal_is_never_read_in_interventions_favour(real, topic):
     for claim, mirror in [("Yoga is better than acupuncture", "Acupuncture is better than yoga"),
                           ("Painkillers work better than acupuncture", "Acupuncture works better than painkillers")]:
         reversed_claim, plain = check_claim(claim, real, topic), check_claim(mirror, real, topic)

@@ -76,7 +76,7 @@ def test_acupoint_injection_is_an_intervention_not_an_injection_comparator(topic
     assert pico.comparator_classes == ["nerve_block"]
 
 
-def test_minimal_acupuncture_is_a_sham_not_an_acupuncture_arm(topic):
+def test_minimal_acupuncture_is_a_sham_not_an_intervention_arm(topic):
     pico = extract_pico(record_text("Electroacupuncture versus minimal acupuncture", "Both groups had 10 sessions."), topic)
     assert pico.interventions == ["electroacupuncture"]
     assert pico.comparator_classes == ["sham"]
@@ -148,7 +148,7 @@ def test_effect_with_estimate_ci_p_and_direction(topic):
     (f,) = extract_effects("99000900", title, abstract, topic)
     assert (f.outcome, f.measure, f.estimate, f.ci_low, f.ci_high, f.p_value, f.p_value_text) == (
         "leg_pain_vas", "MD", -0.8, -1.5, -0.1, 0.03, "0.03")
-    assert f.direction == "favours_acupuncture"
+    assert f.direction == "favours_intervention"
     assert f.timepoint == "4 weeks" and f.timepoint_weeks == 4.0
     assert f.comparison == "electroacupuncture vs epidural_steroid_injection"
     assert record_text(title, abstract)[f.span_start : f.span_end] == f.sentence
@@ -173,7 +173,7 @@ def test_two_outcomes_in_one_sentence_keep_their_own_numbers(topic):
     by_outcome = {f.outcome: f for f in found}
     assert (by_outcome["effective_rate"].measure, by_outcome["effective_rate"].estimate) == ("RR", 1.2)
     assert (by_outcome["pain_vas"].measure, by_outcome["pain_vas"].estimate) == ("MD", -1.3)
-    assert {f.direction for f in found} == {"favours_acupuncture"}
+    assert {f.direction for f in found} == {"favours_intervention"}
 
 
 def test_planned_outcomes_are_not_findings(topic, labelled):
@@ -236,10 +236,10 @@ def test_real_rct_abstracts_sample_size_and_spans(peer_data, topic):
 def test_a_p_value_bound_below_alpha_is_not_read_as_no_difference(topic):
     (f,) = extract_effects("99000904", "Acupuncture versus sham", "ODI was lower with acupuncture than sham (P > 0.01).", topic)
     assert f.p_value_text == ">0.01" and f.p_value is None
-    assert f.direction == "favours_acupuncture"
+    assert f.direction == "favours_intervention"
 
 
-def test_no_favoured_arm_without_an_acupuncture_arm(topic):
+def test_no_favoured_arm_without_an_intervention_arm(topic):
     (f,) = extract_effects("99000905", "Pethidine versus tramadol", "VAS was lower with pethidine than with tramadol (P < 0.01).", topic)
     assert f.direction is None
 

@@ -195,7 +195,7 @@ def test_finding_direction_reads_the_label_through_the_topic_polarity():
     arms = _arms_in(s, ("electroacupuncture", "intervention"), ("injection", "comparator"))
     start = s.index("Leg pain VAS")
     end = start + len("Leg pain VAS")
-    assert finding_direction(s, start, end, arms, "electroacupuncture", "epidural_steroid_injection", True) == "favours_acupuncture"
+    assert finding_direction(s, start, end, arms, "electroacupuncture", "epidural_steroid_injection", True) == "favours_intervention"
     assert finding_direction(s, start, end, arms, "electroacupuncture", "epidural_steroid_injection", False) == "favours_comparator"
     assert finding_direction(s, start, end, arms, "electroacupuncture", "epidural_steroid_injection", None) is None
 

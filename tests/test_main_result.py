@@ -29,7 +29,7 @@ def test_the_primary_outcome_at_its_time_point_is_the_main_result(topic):
     findings = mark_main_results(extract_findings({"articles": articles}, topic), articles, topic)
     first = findings[findings["pmid"] == "99000201"]
     main = first[first["main_result"].fillna(False)]
-    assert list(zip(main["outcome"], main["timepoint"], main["direction"])) == [("leg_pain_vas", "4 weeks", "favours_acupuncture")]
+    assert list(zip(main["outcome"], main["timepoint"], main["direction"])) == [("leg_pain_vas", "4 weeks", "favours_intervention")]
     # The secondary outcome and the earlier time point, both reported first, are not the main result.
     others = first[~first["main_result"].fillna(False)]
     assert set(zip(others["outcome"], others["direction"])) == {("odi", "no_difference"), ("leg_pain_vas", "no_difference")}
@@ -71,7 +71,7 @@ def test_classify_stores_each_findings_direction_and_the_main_result(tmp_path):
     assert runner.invoke(cli, ["import", str(export), "--data-dir", str(data)], catch_exceptions=False).exit_code == 0
     assert runner.invoke(cli, ["classify", "--data-dir", str(data)], catch_exceptions=False).exit_code == 0
     findings = evidence.load(data, snapshot=False)["findings"].set_index("outcome")
-    assert findings.loc["leg_pain_vas", "direction"] == "favours_acupuncture"
+    assert findings.loc["leg_pain_vas", "direction"] == "favours_intervention"
     assert findings.loc["leg_pain_vas", "main_result"]
     assert findings.loc["odi", "direction"] == "no_difference"
     assert not findings.loc["odi", "main_result"]

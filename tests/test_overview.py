@@ -145,8 +145,8 @@ def test_evidence_table_keeps_every_injection_finding_with_its_source(snapshot_o
     assert (by_study.loc["Alpha 2019", ["estimate", "ci_low", "ci_high"]].astype(float).tolist() == [-0.8, -1.6, 0.0])
     # Readers' words, not codes; every study with a PMID links to PubMed.
     assert by_study.loc["Alpha 2019", "outcome"] == "leg pain (VAS)"
-    assert by_study.loc["Alpha 2019", "acupuncture_form"] == "manual acupuncture"
-    assert by_study.loc["Gamma 2021", "acupuncture_form"] == "electroacupuncture"
+    assert by_study.loc["Alpha 2019", "intervention_form"] == "manual acupuncture"
+    assert by_study.loc["Gamma 2021", "intervention_form"] == "electroacupuncture"
     assert by_study.loc["Alpha 2019", "link"] == "https://pubmed.ncbi.nlm.nih.gov/99000101/"
     assert by_study.loc["Alpha 2019", "design"] == "randomised trial"
     assert by_study.loc["Delta 2022", "direction_reported"] == "favours adding acupuncture"
@@ -163,7 +163,7 @@ def test_headline_table_shows_empty_comparisons(snapshot_only, synthesis):
     assert (empty["studies"], empty["certainty"], empty["studies_listed"]) == (0, "no evidence", "no studies")
     assert headline.loc["acupuncture vs other injection", "studies_listed"] == "Zeta 2018 (no PMID)"
     assert headline.loc["acupuncture vs epidural steroid injection", "outcomes"] == "leg pain (VAS)"
-    assert headline.loc["acupuncture vs epidural steroid injection", "acupuncture_forms"] == "manual acupuncture, electroacupuncture"
+    assert headline.loc["acupuncture vs epidural steroid injection", "intervention_forms"] == "manual acupuncture, electroacupuncture"
     assert headline["could_not_be_traced"].sum() == 0
 
 
@@ -176,8 +176,8 @@ def test_forest_plot_numbers_equal_the_findings(snapshot_only, synthesis):
     assert drawn.loc["Alpha 2019 (4 weeks)", ["estimate", "ci_low", "ci_high"]].tolist() == [
         reported["estimate"], reported["ci_low"], reported["ci_high"]]
     arms = findings.loc["99000102"]
-    md = arms["acu_mean"] - arms["comp_mean"]
-    se = math.sqrt(arms["acu_sd"] ** 2 / arms["n_acupuncture"] + arms["comp_sd"] ** 2 / arms["n_comparator"])
+    md = arms["int_mean"] - arms["comp_mean"]
+    se = math.sqrt(arms["int_sd"] ** 2 / arms["n_intervention"] + arms["comp_sd"] ** 2 / arms["n_comparator"])
     assert drawn.loc["Gamma 2021 (6 weeks)", ["estimate", "ci_low", "ci_high"]].tolist() == pytest.approx(
         [md, md - z_critical(0.95) * se, md + z_critical(0.95) * se])
     pooled = figure.plot.data[figure.plot.data["kind"] == "pooled"].iloc[0]

@@ -123,7 +123,7 @@ def test_index_answers_first_in_plain_words(fixture_report):
     for pmid in ("99000101", "99000102", "99000103"):
         assert f'href="https://pubmed.ncbi.nlm.nih.gov/{pmid}/"' in body
     text = re.sub(r"<[^>]+>", " ", body)
-    for code in ("leg_pain_vas", "favours_acupuncture", "very_low", "NaN", "(None)", "<NA>", "ref:", "nan "):
+    for code in ("leg_pain_vas", "favours_intervention", "very_low", "NaN", "(None)", "<NA>", "ref:", "nan "):
         assert code not in text, code
     assert "leg pain (VAS)" in text and "Oswestry Disability Index" in text
 

@@ -50,13 +50,13 @@ def tables():
     ])
     findings = pd.DataFrame([
         finding("99000301", "manual", "nerve_block", "leg_pain_nrs", "favours_comparator",
-                n_acupuncture=30, n_comparator=30, p_value_text="<0.05"),
-        finding("99000302", "electroacupuncture", "other_injection", "odi", "favours_acupuncture", provenance="auto",
-                estimate=-6.0, ci_low=-9.0, ci_high=-3.0, n_acupuncture=25, n_comparator=25),
-        finding("99000303", "acupotomy", "epidural_steroid_injection", "pain_vas", "favours_acupuncture", add_on=True,
-                estimate=-1.0, ci_low=-1.6, ci_high=-0.4, n_acupuncture=20, n_comparator=20),
-        finding(UNTITLED, "dry_needling", "other_injection", "effective_rate", "favours_acupuncture",
-                measure="RR", acu_events=28, comp_events=20, n_acupuncture=30, n_comparator=30, lower_is_better=False,
+                n_intervention=30, n_comparator=30, p_value_text="<0.05"),
+        finding("99000302", "electroacupuncture", "other_injection", "odi", "favours_intervention", provenance="auto",
+                estimate=-6.0, ci_low=-9.0, ci_high=-3.0, n_intervention=25, n_comparator=25),
+        finding("99000303", "acupotomy", "epidural_steroid_injection", "pain_vas", "favours_intervention", add_on=True,
+                estimate=-1.0, ci_low=-1.6, ci_high=-0.4, n_intervention=20, n_comparator=20),
+        finding(UNTITLED, "dry_needling", "other_injection", "effective_rate", "favours_intervention",
+                measure="RR", int_events=28, comp_events=20, n_intervention=30, n_comparator=30, lower_is_better=False,
                 source_url="http://203.0.113.7:81/listing?id=1"),
     ])
     return conform(studies, STUDIES), conform(findings, FINDINGS)

@@ -45,7 +45,8 @@ def test_index_renders_with_its_figures(tmp_path):
     store = tmp_path / "store"
     Store(store).import_files([FIXTURES / "pubmed_sample.xml"])
     result = build_report(store, tmp_path / "report", snapshot_folder=FIXTURES / "snapshot_small")
-    pixels = screenshot(result.index, tmp_path / "index.png", tmp_path, height=9000)
+    # Tall enough for the whole page, the indirect panel included: the notice box is at the end.
+    pixels = screenshot(result.index, tmp_path / "index.png", tmp_path, height=14000)
     assert share_of(pixels, NOTICE_YELLOW) > 0.001
     # Figures are drawn in one blue; a page whose images failed to decode would have none of it.
     assert share_of(pixels, FIGURE_BLUE) > 0.001

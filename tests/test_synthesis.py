@@ -50,10 +50,10 @@ def test_rows_keep_reported_numbers_and_compute_from_arms():
     studies, findings = tables(
         [study("1"), study("2"), study("3")],
         [finding("1", measure="RR", outcome="responder", lower_is_better=False, estimate=1.5, ci_low=1.2, ci_high=1.9),
-         finding("2", measure="mean_per_arm", acu_mean=3.1, acu_sd=1.5, n_acupuncture=40,
+         finding("2", measure="mean_per_arm", int_mean=3.1, int_sd=1.5, n_intervention=40,
                  comp_mean=3.9, comp_sd=1.7, n_comparator=40),
          finding("3", measure="responder_rate", outcome="responder", lower_is_better=False,
-                 acu_events=30, n_acupuncture=50, comp_events=20, n_comparator=50)],
+                 int_events=30, n_intervention=50, comp_events=20, n_comparator=50)],
     )
     rows = comparison_rows(studies, findings).set_index("pmid")
     assert list(comparison_rows(studies, findings).columns) == list(ROW_COLUMNS)
@@ -61,7 +61,7 @@ def test_rows_keep_reported_numbers_and_compute_from_arms():
     assert (reported["estimate"], reported["ci_low"], reported["ci_high"]) == (1.5, 1.2, 1.9)
     assert reported["yi"] == pytest.approx(math.log(1.5))
     assert reported["effect_source"] == "reported estimate and CI"
-    assert reported["direction_from_numbers"] == "favours_acupuncture"
+    assert reported["direction_from_numbers"] == "favours_intervention"
     means = rows.loc["2"]
     assert (means["measure"], means["reported_measure"]) == ("MD", "mean_per_arm")
     assert means["estimate"] == pytest.approx(-0.8)
@@ -82,9 +82,9 @@ def test_row_without_ci_or_arm_data_says_why():
 
 
 def test_direction_from_numbers_can_disagree_with_reported_direction():
-    studies, findings = tables([study("1")], [finding("1", direction="favours_acupuncture", **md(1.0, 0.2, 1.8))])
+    studies, findings = tables([study("1")], [finding("1", direction="favours_intervention", **md(1.0, 0.2, 1.8))])
     row = comparison_rows(studies, findings).iloc[0]
-    assert row["direction"] == "favours_acupuncture"
+    assert row["direction"] == "favours_intervention"
     assert row["direction_from_numbers"] == "favours_comparator"
 
 
