@@ -137,6 +137,10 @@ def test_an_unreadable_manifest(data):
         os.chmod(Store(copy).generation() / "manifest.jsonl", 0)
         before = tree(copy)
         nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        # A checkout inside a private folder (mktemp -d is 0700) cannot be reached by nobody at all.
+        probe = subprocess.run([*nobody, *EVIDENCE, "--help"], check=False, capture_output=True, text=True)
+        if probe.returncode != 0:
+            pytest.skip(f"user nobody cannot run this checkout's evidence here: {probe.stderr.strip()[:120]}")
         done = run_as(nobody, "import", str(FIXTURES / "sample.nbib"), "--data-dir", str(copy),
                       env={"HOME": str(copy.parent)})
         message = one_line_error("manifest unreadable (PermissionError, run as nobody)", done.returncode, done.stderr)
