@@ -25,8 +25,9 @@ from .cite import correction_flags
 from .claim_cache import SynthesisCache
 from .claim_grammar import ParsedClaim, Vocabulary
 from .claim_result import (
-    MACHINE, RANK, UNTRACED, ClaimVerdict, EvidenceItem, PartVerdict, form_name, grade_words, measure_name, records,
+    MACHINE, RANK, UNTRACED, ClaimVerdict, EvidenceItem, PartVerdict, form_name, grade_words, records,
 )
+from .labels import measure_name
 from .synthesis import GROUP_KEY, comparison_label
 
 _SUBCLASS_NAMES = {"nsaid": "NSAIDs", "opioid": "opioids", "gabapentinoid": "gabapentinoids", "steroid": "steroids"}
@@ -211,16 +212,16 @@ class Evidence:
 
 
 def _reader_label(label: str, study: dict, study_id: str) -> str:
-    """The synthesis label, or when it is only the study's id: the first author, else the title's opening words."""
+    """The synthesis label, or when it is only the study's id (authors but no year, no title): the first author.
+
+    Studies with a title and no author are already named by their title in the synthesis.
+    """
     if label != study_id or study_id.isdigit():
         return label
     year = study.get("year") or "year not recorded"
     authors = study.get("authors")
     if authors is not None and len(authors):
         return f"{str(authors[0]).split()[0]} ({year})"
-    words = str(study.get("title") or "").split()
-    if words:
-        return f"'{' '.join(words[:8])}{'...' if len(words) > 8 else ''}' ({year})"
     return label
 
 

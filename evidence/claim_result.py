@@ -15,7 +15,6 @@ import pandas as pd
 from .certainty import GRADES, NO_EVIDENCE, NOT_GRADED
 from .cite import csl_items, format_references
 from .claim_grammar import ParsedClaim
-from .labels import MEASURE_NAMES, measure_name  # noqa: F401  (claim modules import them from here)
 
 VERDICTS = ("supported", "partly_supported", "not_supported", "contradicted", "insufficient_evidence")
 CERTAINTY_LEVELS = (NO_EVIDENCE, NOT_GRADED) + GRADES

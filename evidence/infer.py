@@ -33,7 +33,7 @@ from . import result_cues as cues
 from .arms import Arms, other_side
 from .errors import InputError
 from .text import Sentence
-from .text import _split_block as split_block  # the sentence splitter spans everywhere rest on
+from .text import split_block  # the sentence splitter spans everywhere rest on
 
 LABELS = ("increased", "decreased", "no_difference")
 _UNTESTED_MARGIN = 0.3  # relevance a tested statement may give up to win over an untested one

@@ -89,7 +89,7 @@ def split_sentences(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     title_end = text.find("\n")
     title_end = len(text) if title_end < 0 else title_end
-    sentences.extend(_split_block(text, 0, title_end, "TITLE"))
+    sentences.extend(split_block(text, 0, title_end, "TITLE"))
     for block in re.finditer(r"[^\n]+", text[title_end:]):
         start, end = title_end + block.start(), title_end + block.end()
         section = None
@@ -97,11 +97,12 @@ def split_sentences(text: str) -> list[Sentence]:
         if label:
             section = label.group(1).strip()
             start = label.end()
-        sentences.extend(_split_block(text, start, end, section))
+        sentences.extend(split_block(text, start, end, section))
     return sentences
 
 
-def _split_block(text: str, start: int, end: int, section: str | None) -> list[Sentence]:
+def split_block(text: str, start: int, end: int, section: str | None) -> list[Sentence]:
+    """The sentences of ``text[start:end]`` (one section), each with its span in the whole ``text``."""
     out: list[Sentence] = []
     cursor = start
     for m in _BOUNDARY.finditer(text, start, end):
