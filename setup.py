@@ -1,4 +1,4 @@
-"""Build the optional native record reader (evidence/_records.pyx) and bundle the report's resources.
+"""Build the optional native record reader (evidence/ingest/_records.pyx) and bundle the report's resources.
 
 Everything else is declared in pyproject.toml. The extension reads libxml2's node structs
 through the headers lxml ships, so it is compiled against the lxml in the build environment.
@@ -46,8 +46,8 @@ class BuildPyWithBundle(build_py):
 
 
 extension = Extension(
-    "evidence._records",
-    ["evidence/_records.pyx"],
+    "evidence.ingest._records",
+    ["evidence/ingest/_records.pyx"],
     include_dirs=lxml.get_include(),
     optional=True,
 )

@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import evidence
-from evidence.claims import SynthesisCache, check_claim
-from evidence.topic import load_topic
+from evidence.outputs.claims.check import SynthesisCache, check_claim
+from evidence.topic.model import load_topic
 
 CLAIMS = ("Painkillers work better than acupuncture", "Acupuncture outperforms nerve blocks for sciatica")
 EVIDENCE = Path(sys.executable).with_name("evidence")

@@ -1,4 +1,4 @@
-"""Accuracy and speed of evidence.classify / evidence.extract.
+"""Accuracy and speed of evidence.extract.classify / evidence.extract.findings.
 
 Run from the repository root::
 
@@ -17,7 +17,7 @@ Prints:
    randomization, or only blinding, allocation to arms or a comparison), and the share of
    abstracts where a sample size is found;
 3. ``evidence classify`` speed (classification and effect extraction together, as
-   ``evidence.annotate.annotate_tables`` runs them) on the EBM-NLP abstracts, in one process and
+   ``evidence.extract.annotate.annotate_tables`` runs them) on the EBM-NLP abstracts, in one process and
    spread over two, as records per second and as a ratio to the parse rate of invented PubMed
    XML measured in the same run (the machine's load moves both alike, the ratio less);
 4. on real abstracts of this topic, when ``EVIDENCE_REAL_TEXTS`` points at their texts
@@ -39,10 +39,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from evidence import schema
-from evidence.classify import RANDOMIZATION_STATED_RULES, classify_articles, classify_design
-from evidence.extract import extract_findings, extract_sample_size
-from evidence.topic import load_topic
+from evidence.tables import schema
+from evidence.extract.classify import RANDOMIZATION_STATED_RULES, classify_articles, classify_design
+from evidence.extract.findings import extract_findings, extract_sample_size
+from evidence.topic.model import load_topic
 from tests.labelled import (
     HELDOUT, LABELLED, PATTERN_FIELDS, REAL_PATTERNS, labelled_tables, load_labelled, pattern_mismatches,
 )
@@ -214,7 +214,7 @@ def check_tables(path: Path, topic, n: int = 300) -> None:
     """
     import pickle
 
-    from evidence.annotate import annotate_tables
+    from evidence.extract.annotate import annotate_tables
 
     with gzip.open(EBM_NLP, "rt", encoding="utf-8") as handle:
         lines = handle.readlines()
@@ -325,8 +325,8 @@ def report_speed(topic, rounds: int = 3) -> None:
     import tempfile
 
     import evidence
-    from evidence.annotate import annotate_tables
-    from evidence.extract import analysed_sentences
+    from evidence.extract.annotate import annotate_tables
+    from evidence.extract.findings import analysed_sentences
     from synthetic_pubmed import write_file
 
     with gzip.open(EBM_NLP, "rt", encoding="utf-8") as lines:

@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from evidence.infer import LABELS, infer_result
+from evidence.extract.infer import LABELS, infer_result
 
 PEER = ROOT.parent / "shared" / "peer-data" / "evidence-inference"
 FIXTURES = ROOT / "tests" / "fixtures" / "infer" / "patterns.jsonl"

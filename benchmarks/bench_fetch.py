@@ -1,4 +1,4 @@
-"""Benchmark `evidence.fetch` against the local E-utilities test server (127.0.0.1).
+"""Benchmark `evidence.ingest.fetch` against the local E-utilities test server (127.0.0.1).
 
 For each scenario it measures, in the same run:
 
@@ -27,8 +27,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evidence.eutils import RateLimiter
-from evidence.fetch import fetch
+from evidence.ingest.eutils import RateLimiter
+from evidence.ingest.fetch import fetch
 from tests.eutils_server import EutilsTestServer
 
 TERM = "benchmark needle AND leg pain"

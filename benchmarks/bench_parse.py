@@ -145,7 +145,7 @@ def main() -> None:
         print(f"evidence.read_pubmed: {rate('ours'):9.0f} records/s  = {ratio_summary(t['ours'], t['walk'])} the bare walk "
               f"(target >= 0.5x), {ratio_summary(t['ours'], t['every'])} the every-element walk")
         print(f"  pure-Python reader: {rate('pure'):9.0f} records/s  = {ratio_summary(t['pure'], t['walk'])} the bare walk "
-              "(the fallback where evidence._records is not compiled)")
+              "(the fallback where evidence.ingest._records is not compiled)")
         print(f"Bio.Entrez + flatten: {n / bio:9.0f} records/s  -> read_pubmed is {bio / statistics.median(t['ours']):.1f}x faster (target >= 4x)")
         if args.memory_records:
             big = write_file(Path(tmp) / "big.xml", args.memory_records, seed=2)

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic_pubmed import HEADER, record
 
-from evidence.store import Store
+from evidence.ingest.store import Store
 
 
 def write_records(path: Path, first_pmid: int, n: int, seed: int = 1) -> Path:

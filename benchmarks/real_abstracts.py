@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from evidence import schema
-from evidence.classify import classify_articles
-from evidence.extract import extract_findings
+from evidence.tables import schema
+from evidence.extract.classify import classify_articles
+from evidence.extract.findings import extract_findings
 
 LABELS = Path(__file__).with_name("real_labels.jsonl")
 FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator set", "add-on flag", "effects found", "effect measure right")
@@ -101,7 +101,7 @@ _TOPIC = []
 
 def _topic():
     if not _TOPIC:
-        from evidence.topic import load_topic
+        from evidence.topic.model import load_topic
         _TOPIC.append(load_topic())
     return _TOPIC[0]
 

@@ -12,10 +12,10 @@ Public API (pandas-style)::
 
 __version__ = "0.1.0"
 
-from .dataset import load
+from .tables.dataset import load
 from .errors import EvidenceError
-from .infer import ResultStatement, infer_result
-from .medline import read_medline
-from .parse import read_pubmed
+from .extract.infer import ResultStatement, infer_result
+from .ingest.medline import read_medline
+from .ingest.parse import read_pubmed
 
 __all__ = ["EvidenceError", "ResultStatement", "__version__", "infer_result", "load", "read_medline", "read_pubmed"]

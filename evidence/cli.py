@@ -50,7 +50,7 @@ def topic_data_dir(topic: str | None) -> Path:
 
     Each topic keeps its own store, so a fetch for one topic never mixes into another's report.
     """
-    from .topic import DEFAULT_TOPIC, load_topic
+    from .topic.model import DEFAULT_TOPIC, load_topic
 
     name = load_topic(topic).name if topic else DEFAULT_TOPIC
     return Path("data") if name == DEFAULT_TOPIC else Path(f"data-{name}")
@@ -122,7 +122,7 @@ def import_cmd(files: tuple[Path, ...], data_dir: Path) -> None:
     Example:
       evidence import pubmed-acupunctur-set.nbib efetch.xml.gz --data-dir data
     """
-    from .store import Store
+    from .ingest.store import Store
 
     result = Store(data_dir, notify=echo_err).import_files(files, progress=progress_bar("reading", "file"))
     click.echo(
@@ -147,7 +147,7 @@ def rebuild(data_dir: Path) -> None:
     Example:
       evidence status || evidence rebuild
     """
-    from .store import Store
+    from .ingest.store import Store
 
     counts = Store(data_dir, notify=echo_err).rebuild_tables(progress=progress_bar("parsing", "file"))
     click.echo("rebuilt: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -167,7 +167,7 @@ def status(data_dir: Path) -> None:
     Example:
       evidence status --data-dir data
     """
-    from .status import store_status
+    from .ingest.status import store_status
 
     st = store_status(data_dir)
     if st.problems:
@@ -233,8 +233,8 @@ def fetch(topic: str | None, query: str | None, email: str | None, api_key: str 
     Example:
       evidence fetch --email you@example.org --since 2024/01/01
     """
-    from .eutils import RetryPolicy
-    from .fetch import fetch as fetch_records
+    from .ingest.eutils import RetryPolicy
+    from .ingest.fetch import fetch as fetch_records
 
     if topic and query:
         raise click.UsageError("give --topic or --query, not both")
@@ -259,7 +259,7 @@ def classify(topic: str | None, data_dir: Path) -> None:
     Example:
       evidence fetch --email you@example.org && evidence classify && evidence report
     """
-    from .annotate import annotate_store
+    from .extract.annotate import annotate_store
 
     result = annotate_store(data_dir, topic, progress=progress_bar("classifying", "chunk"))
     designs = ", ".join(f"{k}: {v}" for k, v in result.by_design.items())
@@ -294,7 +294,7 @@ def infer(file) -> None:
     import json
 
     from .errors import InputError
-    from .infer import PROMPT_FIELDS, infer_prompt, parse_prompt
+    from .extract.infer import PROMPT_FIELDS, infer_prompt, parse_prompt
 
     bad = 0
     try:
@@ -336,8 +336,8 @@ def report(data_dir: Path, topic: str | None, out_dir: Path, no_snapshot: bool, 
       evidence report --out reports && xdg-open reports/index.html
       evidence report --topic epidural_steroid_sciatica --out esi-report
     """
-    from .report import build_report
-    from .topic import load_topic
+    from .outputs.report import build_report
+    from .topic.model import load_topic
 
     result = build_report(data_dir, out_dir, snapshot=not no_snapshot, notebooks_dir=notebooks_dir,
                           topic=load_topic(topic) if topic else None, progress=progress_bar("notebooks", "notebook"))
@@ -367,7 +367,7 @@ def cite(ids: tuple[str, ...], style: str, fmt: str, data_dir: Path, topic: str 
     """
     import evidence
 
-    from .cite import cite_available
+    from .outputs.cite import cite_available
 
     result = cite_available(list(ids), evidence.load(data_dir, topic=topic), style=style, fmt=fmt)
     click.echo(result.text, nl=False)
@@ -380,7 +380,7 @@ def cite(ids: tuple[str, ...], style: str, fmt: str, data_dir: Path, topic: str 
 @cli.command()
 @click.argument("text")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print the verdict as one JSON object (schema: evidence/claim_verdict.schema.json); "
+              help="Print the verdict as one JSON object (schema: evidence/outputs/claims/verdict.schema.json); "
                    "an unreadable claim prints {\"claim\": ..., \"error\": ...} and exits 1.")
 @click.option("--style", type=click.Choice(["ama", "vancouver", "apa"]), default="ama", show_default=True,
               help="Citation style for the studies listed.")
@@ -405,8 +405,8 @@ def claim(text: str, topic: str | None, as_json: bool, style: str, data_dir: Pat
 
     import evidence
 
-    from .claims import SynthesisCache, check_claim
-    from .topic import load_topic
+    from .outputs.claims.check import SynthesisCache, check_claim
+    from .topic.model import load_topic
 
     try:
         chosen = load_topic(topic) if topic else load_topic()
@@ -440,8 +440,8 @@ def snapshot_check(folder: Path | None, topic: str | None) -> None:
       evidence snapshot check
       evidence snapshot check --topic epidural_steroid_sciatica
     """
-    from .snapshot import check_snapshot, load_snapshot
-    from .topic import load_topic
+    from .tables.snapshot import check_snapshot, load_snapshot
+    from .topic.model import load_topic
 
     if folder and topic:
         raise click.UsageError("give --folder or --topic, not both")
@@ -470,7 +470,7 @@ def topics() -> None:
     Example:
       evidence topics && evidence report --topic epidural_steroid_sciatica --out esi-report
     """
-    from .topic import available_topics, load_topic
+    from .topic.model import available_topics, load_topic
 
     for name in available_topics():
         t = load_topic(name)

@@ -25,7 +25,7 @@ def peer_data() -> Path:
 
 @pytest.fixture(scope="module")
 def topic():
-    from evidence.topic import load_topic
+    from evidence.topic.model import load_topic
 
     return load_topic()
 
@@ -40,7 +40,7 @@ def labelled() -> list[dict]:
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory) -> Path:
     """A store holding the six records of pubmed_sample.xml (one retracted)."""
-    from evidence.store import Store
+    from evidence.ingest.store import Store
 
     path = tmp_path_factory.mktemp("store")
     Store(path).import_files([FIXTURES / "pubmed_sample.xml"])

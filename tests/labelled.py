@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evidence import schema
+from evidence.tables import schema
 
 LABELLED = Path(__file__).parent / "fixtures" / "labelled" / "abstracts.jsonl"
 # Written and labelled after the rules were tuned on LABELLED, and never tuned on.

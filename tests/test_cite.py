@@ -24,11 +24,11 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 
 import evidence
 from evidence.cli import cli
-from evidence.cite import FORMATS, STYLES, cite, cite_available, cite_comparison, cited_ids, csl_items, missing_parts
+from evidence.outputs.cite import FORMATS, STYLES, cite, cite_available, cite_comparison, cited_ids, csl_items, missing_parts
 from evidence.errors import InputError
-from evidence.schema import RECORD_TABLES, STUDIES, conform
-from evidence.snapshot import check_snapshot, load_snapshot, snapshot_dir
-from evidence.synthesis import synthesize
+from evidence.tables.schema import RECORD_TABLES, STUDIES, conform
+from evidence.tables.snapshot import check_snapshot, load_snapshot, snapshot_dir
+from evidence.synthesize.synthesis import synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ALL = ["99000001", "99000002", "99000003", "99000004", "99000005", "99000006"]
@@ -100,7 +100,7 @@ def test_is_retracted_without_a_retraction_row_is_flagged(tables):
 def test_csljson_reads_back_into_citeproc(tables):
     items = json.loads(cite(ALL, tables, fmt="csljson"))
     assert items[2]["note"].startswith("[RETRACTED:")
-    style = CitationStylesStyle(str(Path(evidence.__file__).parent / "csl" / "apa.csl"), validate=False)
+    style = CitationStylesStyle(str(Path(evidence.__file__).parent / "outputs" / "csl" / "apa.csl"), validate=False)
     bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))

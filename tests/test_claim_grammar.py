@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.claim_grammar import parse_claim
+from evidence.outputs.claims.grammar import parse_claim
 from evidence.errors import ClaimError
-from evidence.topic import load_topic
+from evidence.topic.model import load_topic
 
 from .conftest import FIXTURES
 

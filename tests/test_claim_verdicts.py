@@ -13,14 +13,14 @@ import pytest
 from click.testing import CliRunner
 
 import evidence
-from evidence.claim_compare import combine
-from evidence.claims import VERDICTS, PartVerdict, SynthesisCache, check_claim, parse_claim
+from evidence.outputs.claims.compare import combine
+from evidence.outputs.claims.check import VERDICTS, PartVerdict, SynthesisCache, check_claim, parse_claim
 from evidence.cli import cli
-from evidence.snapshot import check_snapshot, snapshot_dir
-from evidence.topic import load_topic
+from evidence.tables.snapshot import check_snapshot, snapshot_dir
+from evidence.topic.model import load_topic
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SCHEMA = json.loads((Path(evidence.__file__).parent / "claim_verdict.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((Path(evidence.__file__).parent / "outputs" / "claims" / "verdict.schema.json").read_text(encoding="utf-8"))
 FOR = {"supported", "partly_supported"}
 STRONG = {"supported", "contradicted"}
 

@@ -9,13 +9,13 @@ import jsonschema
 import pytest
 
 import evidence
-from evidence.claims import VERDICTS, check_claim, parse_claim
-from evidence.snapshot import check_snapshot, snapshot_dir
-from evidence.topic import load_topic
+from evidence.outputs.claims.check import VERDICTS, check_claim, parse_claim
+from evidence.tables.snapshot import check_snapshot, snapshot_dir
+from evidence.topic.model import load_topic
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CLAIMS = FIXTURES / "claims"
-SCHEMA = json.loads((Path(evidence.__file__).parent / "claim_verdict.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((Path(evidence.__file__).parent / "outputs" / "claims" / "verdict.schema.json").read_text(encoding="utf-8"))
 MARKETING = {
     "as_effective": "Acupuncture is at least as effective as other treatments for sciatica",
     "outperforms_injections": "Some forms of acupuncture outperform nerve blocks or injections",
@@ -175,8 +175,8 @@ def test_marketing_claims_on_the_real_snapshot(real, topic):
 
 def test_summary_frame_keeps_its_columns_with_no_evidence(tmp_path):
     import evidence
-    from evidence.claims import check_claim
-    from evidence.topic import load_topic
+    from evidence.outputs.claims.check import check_claim
+    from evidence.topic.model import load_topic
 
     empty = evidence.load(tmp_path, snapshot=False)
     verdict = check_claim("Acupuncture outperforms nerve blocks for sciatica", empty, load_topic())
@@ -188,8 +188,8 @@ def test_summary_frame_keeps_its_columns_with_no_evidence(tmp_path):
 
 def test_add_on_claims_are_judged_on_add_on_trials():
     import evidence
-    from evidence.claims import check_claim, parse_claim
-    from evidence.topic import load_topic
+    from evidence.outputs.claims.check import check_claim, parse_claim
+    from evidence.topic.model import load_topic
 
     topic = load_topic()
     parsed = parse_claim("Acupuncture added to a nerve block relieves pain better than the block alone", topic)
@@ -207,9 +207,9 @@ def test_add_on_claims_are_judged_on_add_on_trials():
 
 
 def test_a_guideline_without_a_position_is_never_read_as_one():
-    from evidence.claims import Vocabulary
-    from evidence.claim_guidelines import acupuncture_statement as _acupuncture_statement
-    from evidence.topic import load_topic
+    from evidence.outputs.claims.check import Vocabulary
+    from evidence.outputs.claims.guidelines import acupuncture_statement as _acupuncture_statement
+    from evidence.topic.model import load_topic
 
     vocab = Vocabulary.from_topic(load_topic())
     silent = "ACUPUNCTURE: listed among treatments of unknown efficacy - no recommendation for or against. EPIDURAL: small benefit."
@@ -221,9 +221,9 @@ def test_a_guideline_without_a_position_is_never_read_as_one():
 
 
 def test_vas_margin_never_treats_a_0_to_10_scale_as_0_to_100():
-    from evidence.claims import Vocabulary
-    from evidence.claim_compare import within_margin as _within_margin
-    from evidence.topic import load_topic
+    from evidence.outputs.claims.check import Vocabulary
+    from evidence.outputs.claims.compare import within_margin as _within_margin
+    from evidence.topic.model import load_topic
 
     margins = Vocabulary.from_topic(load_topic()).margins
     row = {"measure": "MD", "outcome": "leg_pain_vas", "lower_is_better": True}

@@ -1,4 +1,4 @@
-"""Study design and the studies table (evidence.classify)."""
+"""Study design and the studies table (evidence.extract.classify)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import json
 import pandas as pd
 import pytest
 
-from evidence import schema
-from evidence.classify import classify_articles, classify_design, merge_curated
+from evidence.tables import schema
+from evidence.extract.classify import classify_articles, classify_design
+from evidence.tables.dataset import merge_curated
 
 from .labelled import HELDOUT, LABELLED, labelled_tables as tables_of
 

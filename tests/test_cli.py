@@ -104,7 +104,7 @@ def test_classify_writes_auto_studies_and_findings_with_spans(tmp_path):
     findings = tables["findings"]
     assert len(findings) >= 1
     articles = tables["articles"].set_index("pmid")
-    from evidence.text import record_text
+    from evidence.extract.text import record_text
 
     for _, f in findings.iterrows():
         text = record_text(articles.loc[f["pmid"], "title"], articles.loc[f["pmid"], "abstract"])

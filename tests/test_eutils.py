@@ -25,7 +25,7 @@ from evidence.errors import (
     QueryError,
     RateLimitError,
 )
-from evidence.eutils import (
+from evidence.ingest.eutils import (
     EutilsClient,
     RateLimiter,
     RetryPolicy,

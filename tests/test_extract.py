@@ -1,4 +1,4 @@
-"""PICO, sample size, effect statements and the findings table (evidence.extract, evidence.text)."""
+"""PICO, sample size, effect statements and the findings table (evidence.extract.findings, evidence.extract.text)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ import re
 import pandas as pd
 import pytest
 
-from evidence import schema
-from evidence.classify import _COMPILED_TEXT_CUES, classify_articles
-from evidence.extract import (
+from evidence.tables import schema
+from evidence.extract.classify import _COMPILED_TEXT_CUES, classify_articles
+from evidence.extract.findings import (
     _RANDOMIZED_RULES, analysed_sentences, extract_effects, extract_findings, extract_pico, extract_sample_size,
     sentence_mentions, vocabulary,
 )
-from evidence.literals import Searcher
-from evidence.numbers import parse_count
-from evidence.text import record_text, split_sentences
+from evidence.topic.literals import Searcher
+from evidence.extract.numbers import parse_count
+from evidence.extract.text import record_text, split_sentences
 
 from .labelled import REAL_PATTERNS, load_labelled, pattern_mismatches
 from .labelled import labelled_tables as tables_of

@@ -25,9 +25,9 @@ import pytest
 from lxml import etree
 
 from evidence.errors import NetworkUnavailableError, NotEutilsServerError, QueryError
-from evidence.eutils import RetryPolicy
-from evidence.fetch import Window, fetch, parse_date, plan_batches
-from evidence.store import Store
+from evidence.ingest.eutils import RetryPolicy
+from evidence.ingest.fetch import Window, fetch, parse_date, plan_batches
+from evidence.ingest.store import Store
 from tests.eutils_server import EutilsTestServer
 
 TERM = "needle AND leg pain"
@@ -386,7 +386,7 @@ def test_a_web_server_instead_of_eutils_is_named_in_one_line(tmp_path, status):
 def test_other_xml_is_not_an_eutils_reply(server, tmp_path):
     server.add_corpus(TERM, 10)
     with pytest.raises(NotEutilsServerError, match="HTTP 200, esearch replied with <rss>"):
-        from evidence.eutils import EutilsClient, parse_esearch
+        from evidence.ingest.eutils import EutilsClient, parse_esearch
 
         client = EutilsClient(EMAIL, base_url=server.base_url, rate=40)
         with client:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import evidence
 from evidence.errors import ParseError
-from evidence.schema import RECORD_TABLES, validate
+from evidence.tables.schema import RECORD_TABLES, validate
 
 from .conftest import FIXTURES
 

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from click.testing import CliRunner
 
 import evidence
-from evidence.arms import Arms
+from evidence.extract.arms import Arms
 from evidence.cli import cli
 from evidence.errors import InputError
-from evidence.infer import LABELS, finding_direction, parse_prompt
-from evidence.main_result import primary_outcome
+from evidence.extract.infer import LABELS, finding_direction, parse_prompt
+from evidence.extract.main_result import primary_outcome
 
 PATTERNS = Path(__file__).parent / "fixtures" / "infer" / "patterns.jsonl"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evidence import schema
-from evidence.extract import extract_findings
-from evidence.main_result import mark_main_results, primary_time_weeks
+from evidence.tables import schema
+from evidence.extract.findings import extract_findings
+from evidence.extract.main_result import mark_main_results, primary_time_weeks
 
 SECONDARY_FIRST = (
     "METHODS: Sixty adults with sciatica were randomised to electroacupuncture or sham electroacupuncture. "

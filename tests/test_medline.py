@@ -7,7 +7,7 @@ import pytest
 
 import evidence
 from evidence.errors import ParseError
-from evidence.schema import RECORD_TABLES, validate
+from evidence.tables.schema import RECORD_TABLES, validate
 
 from .conftest import FIXTURES
 
@@ -110,7 +110,7 @@ def test_real_exports_agree_with_bio_medline(peer_data):
 def test_a_huge_line_is_refused_without_reading_it_whole(tmp_path):
     import tracemalloc
 
-    from evidence.medline import MAX_LINE_BYTES
+    from evidence.ingest.medline import MAX_LINE_BYTES
 
     path = tmp_path / "huge.nbib"
     with open(path, "wb") as fh:

@@ -1,4 +1,4 @@
-"""The compiled record reader (evidence/_records.pyx) gives exactly the tables of the Python one.
+"""The compiled record reader (evidence/ingest/_records.pyx) gives exactly the tables of the Python one.
 
 The Python reader in ``parse.py`` is the oracle: every file below is read both ways and every
 table must be equal, value for value and dtype for dtype. Generated records push text through
@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evidence import parse
+from evidence.ingest import parse
 from evidence.errors import ParseError
 
 from .conftest import FIXTURES, PEER_DATA as PEER
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from synthetic_pubmed import write_file
 
 # Without the compiled reader there is nothing to compare; test_the_compiled_reader_is_built fails then.
-needs_native = pytest.mark.skipif(parse.native_article is None, reason="evidence._records is not compiled")
+needs_native = pytest.mark.skipif(parse.native_article is None, reason="evidence.ingest._records is not compiled")
 
 
 def read_both(source) -> tuple[dict | str, dict | str]:
@@ -59,7 +59,7 @@ def assert_same(source) -> dict | str:
 def test_the_compiled_reader_is_built():
     # `pip install -e .` builds it; without it read_pubmed is about 2x slower. This fails rather
     # than skips, so a build that quietly dropped the extension does not pass CI.
-    assert parse.native_article is not None, "evidence._records is missing or stale: run pip install -e . with a C compiler"
+    assert parse.native_article is not None, "evidence.ingest._records is missing or stale: run pip install -e . with a C compiler"
 
 
 @needs_native

@@ -9,16 +9,16 @@ import pandas as pd
 import pytest
 
 import evidence
-from evidence.comparisons import (
+from evidence.outputs.comparisons import (
     EVIDENCE_TABLE_COLUMNS, evidence_table, forest_sections, headline_table, undrawn_comparisons,
 )
-from evidence.effects import z_critical
-from evidence.gaps import evidence_gaps, gaps_markdown
-from evidence.overview import (
+from evidence.synthesize.effects import z_critical
+from evidence.outputs.gaps import evidence_gaps, gaps_markdown
+from evidence.outputs.overview import (
     COUNT_DIMENSIONS, corpus_figure, corpus_flow, corpus_frame, counts_by, flow_figure, read_search_log,
     search_description,
 )
-from evidence.synthesis import synthesize
+from evidence.synthesize.synthesis import synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SNAPSHOT_SMALL = FIXTURES / "snapshot_small"

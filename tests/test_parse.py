@@ -13,7 +13,7 @@ from lxml import etree
 
 import evidence
 from evidence.errors import ParseError
-from evidence.schema import RECORD_TABLES, validate
+from evidence.tables.schema import RECORD_TABLES, validate
 
 from .conftest import FIXTURES
 
@@ -244,7 +244,7 @@ def test_real_pubmed_files_agree_with_bio_entrez(peer_data):
 
 
 def test_duplicates_across_flushed_chunks_keep_the_latest_version(tmp_path, monkeypatch):
-    from evidence.parse import Rows
+    from evidence.ingest.parse import Rows
 
     monkeypatch.setattr(Rows, "FLUSH_EVERY", 2)  # so the records below span several chunks
     raw = (FIXTURES / "pubmed_sample.xml").read_text(encoding="utf-8")
@@ -269,7 +269,7 @@ def test_duplicates_across_flushed_chunks_keep_the_latest_version(tmp_path, monk
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_utf16_xml_is_read(sample, tmp_path, encoding):
-    from evidence.records import read_records
+    from evidence.ingest.records import read_records
 
     text = (FIXTURES / "pubmed_sample.xml").read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
     path = tmp_path / "utf16.xml"
@@ -280,7 +280,7 @@ def test_utf16_xml_is_read(sample, tmp_path, encoding):
 
 
 def test_utf16_medline_is_named(tmp_path):
-    from evidence.records import read_records
+    from evidence.ingest.records import read_records
 
     path = tmp_path / "utf16.nbib"
     path.write_bytes("PMID- 99000001\nTI  - t\n".encode("utf-16"))

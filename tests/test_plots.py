@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Polygon
 
-from evidence.plots import NO_STUDIES, evidence_map, forest_plot
-from evidence.schema import FINDINGS, STUDIES, conform
-from evidence.synthesis import synthesize
+from evidence.outputs.plots import NO_STUDIES, evidence_map, forest_plot
+from evidence.tables.schema import FINDINGS, STUDIES, conform
+from evidence.synthesize.synthesis import synthesize
 
 ESI = "epidural_steroid_injection"
 

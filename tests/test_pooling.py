@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evidence.effects import from_counts, from_estimate_ci, from_means, hedges_correction, se_from_ci
+from evidence.synthesize.effects import from_counts, from_estimate_ci, from_means, hedges_correction, se_from_ci
 from evidence.errors import SynthesisError
-from evidence.pooling import chi2_sf, egger_test, pool, student_t_two_sided_p
+from evidence.synthesize.pooling import chi2_sf, egger_test, pool, student_t_two_sided_p
 
 BCG = Path(__file__).parent / "fixtures" / "dat_bcg.csv"
 

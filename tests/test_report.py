@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 import evidence
-from evidence.comparisons import EVIDENCE_TABLE_COLUMNS, evidence_table
+from evidence.outputs.comparisons import EVIDENCE_TABLE_COLUMNS, evidence_table
 from evidence.errors import EvidenceError
-from evidence.report import NCBI_POLICIES, ReportError, build_report, default_notebooks_dir
-from evidence.synthesis import synthesize
+from evidence.outputs.report import NCBI_POLICIES, ReportError, build_report, default_notebooks_dir
+from evidence.synthesize.synthesis import synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SNAPSHOT_SMALL = FIXTURES / "snapshot_small"
@@ -44,8 +44,8 @@ def fixture_report(store_dir, tmp_path_factory):
 @pytest.fixture(scope="module")
 def classified_report(tmp_path_factory):
     """The fixture store after `evidence classify`: its one finding is machine-extracted."""
-    from evidence.annotate import annotate_store
-    from evidence.store import Store
+    from evidence.extract.annotate import annotate_store
+    from evidence.ingest.store import Store
 
     store = tmp_path_factory.mktemp("classified")
     Store(store).import_files([FIXTURES / "pubmed_sample.xml"])

@@ -11,14 +11,14 @@ import json
 import pandas as pd
 import pytest
 
-from evidence.bottom_line import bottom_line, summary_sentence, untraced_studies
-from evidence.comparisons import evidence_table, forest_sections, headline_table, traced_study_ids
+from evidence.outputs.bottom_line import bottom_line, summary_sentence, untraced_studies
+from evidence.outputs.comparisons import evidence_table, forest_sections, headline_table, traced_study_ids
 from evidence.errors import SnapshotError
-from evidence.front_page import studies_html
-from evidence.labels import MACHINE_EXTRACTED, preferred_source, source_rank, study_link
-from evidence.risk_of_bias import NOT_ASSESSED, read_judgements, risk_of_bias_table
-from evidence.schema import FINDINGS, STUDIES, conform
-from evidence.synthesis import synthesize
+from evidence.outputs.front_page import studies_html
+from evidence.outputs.labels import MACHINE_EXTRACTED, preferred_source, source_rank, study_link
+from evidence.synthesize.risk_of_bias import NOT_ASSESSED, read_judgements, risk_of_bias_table
+from evidence.tables.schema import FINDINGS, STUDIES, conform
+from evidence.synthesize.synthesis import synthesize
 
 UNTITLED = "ref:untitled-9"
 

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from evidence.report import build_report
-from evidence.store import Store
+from evidence.outputs.report import build_report
+from evidence.ingest.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHROMIUM = shutil.which("chromium")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pandas as pd
 
-from evidence.report import FORMULA_STARTS, csv_safe, write_tables
+from evidence.outputs.report import FORMULA_STARTS, csv_safe, write_tables
 
 HOSTILE = ["=HYPERLINK(\"http://example.invalid\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "= p=0.21",
            "plain title"]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence.report import ReportInputs, report_inputs
+from evidence.outputs.report import ReportInputs, report_inputs
 
 HOOK = '''
 import os, sys

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from lxml import etree
 
-from evidence import parse
-from evidence.schema import RECORD_TABLES, STUDIES, conform, frame_from_rows, validate
+from evidence.ingest import parse
+from evidence.tables.schema import RECORD_TABLES, STUDIES, conform, frame_from_rows, validate
 
 from .conftest import FIXTURES
 

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 import evidence
 from evidence.cli import cli
 from evidence.errors import SnapshotError
-from evidence.schema import FINDINGS, STUDIES, validate
-from evidence.snapshot import check_snapshot, load_snapshot, snapshot_dir
-from evidence.store import Store
+from evidence.tables.schema import FINDINGS, STUDIES, validate
+from evidence.tables.snapshot import check_snapshot, load_snapshot, snapshot_dir
+from evidence.ingest.store import Store
 
 from .conftest import FIXTURES
 

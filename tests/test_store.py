@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from evidence.errors import InputError, ParseError
-from evidence.status import verify_store
-from evidence.store import Store, merge_tables
+from evidence.ingest.status import verify_store
+from evidence.ingest.store import Store, merge_tables
 
 from .conftest import FIXTURES
 from .store_helpers import assert_same_tables, pmids_of, records_file
@@ -189,7 +189,7 @@ def test_an_import_rewrites_only_the_segments_it_touches(tmp_path):
 
 
 def test_many_imports_are_compacted_and_still_equal_a_rebuild(tmp_path, monkeypatch):
-    monkeypatch.setattr("evidence.store.MAX_SEGMENTS", 4)
+    monkeypatch.setattr("evidence.ingest.store.MAX_SEGMENTS", 4)
     store = Store(tmp_path)
     for i in range(7):
         store.import_files([records_file(tmp_path / f"f{i}.xml", 99400000 + 5 * i, 8, seed=i)])  # overlapping
@@ -208,7 +208,7 @@ def test_import_result_counts_new_and_total_pmids(tmp_path):
 
 def write_old_layout_store(root: Path, files: list[Path]) -> None:
     """A store as the code before generations carried their listing wrote it (flat files, raw listing)."""
-    from evidence.records import read_records
+    from evidence.ingest.records import read_records
 
     raw = root / "raw"
     (raw / "imports").mkdir(parents=True)
@@ -282,18 +282,18 @@ def test_derived_tables_are_kept_until_the_next_import(tmp_path):
 def test_a_failure_after_the_commit_point_keeps_the_step_and_the_next_writer_tidies(tmp_path, monkeypatch):
     import errno
 
-    import evidence.recovery
+    import evidence.ingest.recovery
 
     store = Store(tmp_path)
     store.import_files([FIXTURES / "pubmed_sample.xml"])
-    real = evidence.recovery.atomic_write_bytes
+    real = evidence.ingest.recovery.atomic_write_bytes
 
     def disk_full_for_the_listing_copy(path, data, partial_phase=None):
         if path == store.manifest_path:
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(path, data, partial_phase)
 
-    monkeypatch.setattr(evidence.recovery, "atomic_write_bytes", disk_full_for_the_listing_copy)
+    monkeypatch.setattr(evidence.ingest.recovery, "atomic_write_bytes", disk_full_for_the_listing_copy)
     notes: list[str] = []
     store.notify = notes.append
     store.import_files([FIXTURES / "sample.nbib"])  # committed: no error for the user

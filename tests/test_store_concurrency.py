@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from evidence.status import verify_store
-from evidence.store import Store
+from evidence.ingest.status import verify_store
+from evidence.ingest.store import Store
 
 from .store_helpers import EVIDENCE, ROOT, assert_same_tables, pmids_of, records_file
 
@@ -63,7 +63,7 @@ def test_ten_pairs_of_concurrent_imports_lose_nothing(tmp_path, files):
 
 READER = textwrap.dedent("""
     import sys, time
-    from evidence.store import Store
+    from evidence.ingest.store import Store
     store, sizes, reads = Store(sys.argv[1]), set(), 0
     deadline = time.monotonic() + float(sys.argv[2])
     while time.monotonic() < deadline:
@@ -121,7 +121,7 @@ def test_an_import_during_a_fetch_waits_for_it(tmp_path, files):
 
 
 def test_a_writer_that_waits_too_long_fails_clearly(tmp_path, files):
-    from evidence.journal import WriteLock
+    from evidence.ingest.journal import WriteLock
 
     data = tmp_path / "data"
     with WriteLock(data, "import"):

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from evidence.journal import PHASES
-from evidence.recovery import raw_files
-from evidence.status import verify_store
-from evidence.store import Store
+from evidence.ingest.journal import PHASES
+from evidence.ingest.recovery import raw_files
+from evidence.ingest.status import verify_store
+from evidence.ingest.store import Store
 
 from .conftest import FIXTURES
 from .store_helpers import assert_same_tables, pmids_of, records_file, run_cli
@@ -118,8 +118,8 @@ FETCH_PHASES = [(p, h) for p in ("raw", "generation", "commit", "done", "fetch-c
 
 @pytest.mark.parametrize("at,how", FETCH_PHASES)
 def test_fetch_killed_at_each_phase_is_resumed_and_marked_complete_only_when_stored(tmp_path, at, how):
-    from evidence.eutils import RetryPolicy
-    from evidence.fetch import fetch, list_runs
+    from evidence.ingest.eutils import RetryPolicy
+    from evidence.ingest.fetch import fetch, list_runs
     from tests.eutils_server import EutilsTestServer
 
     term, data = "needle AND leg pain", tmp_path / "data"

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from evidence.cli import cli
-from evidence.store import Store
+from evidence.ingest.store import Store
 
 from .conftest import FIXTURES
 from .store_helpers import EVIDENCE, ROOT, records_file, tree

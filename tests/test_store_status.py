@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from evidence.cli import cli
-from evidence.store import Store
+from evidence.ingest.store import Store
 
 from .conftest import FIXTURES
 

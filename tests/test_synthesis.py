@@ -1,4 +1,4 @@
-"""Comparison tables and pooling rules on small frames built here through evidence.schema.conform."""
+"""Comparison tables and pooling rules on small frames built here through evidence.tables.schema.conform."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from evidence.errors import SynthesisError
-from evidence.pooling import pool
-from evidence.schema import FINDINGS, STUDIES, conform
-from evidence.synthesis import ROW_COLUMNS, comparison_rows, synthesize, timepoint_window
+from evidence.synthesize.pooling import pool
+from evidence.tables.schema import FINDINGS, STUDIES, conform
+from evidence.synthesize.synthesis import ROW_COLUMNS, comparison_rows, synthesize, timepoint_window
 
 ESI = "epidural_steroid_injection"
 

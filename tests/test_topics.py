@@ -20,9 +20,9 @@ from click.testing import CliRunner
 import evidence
 from evidence.cli import cli
 from evidence.errors import TopicError
-from evidence.snapshot import load_snapshot
-from evidence.store import Store
-from evidence.topic import available_topics, load_topic
+from evidence.tables.snapshot import load_snapshot
+from evidence.ingest.store import Store
+from evidence.topic.model import available_topics, load_topic
 
 from .conftest import FIXTURES
 
@@ -191,7 +191,7 @@ def test_a_bad_topic_file_is_one_error_naming_the_key_and_the_file(tmp_path, edi
 
 
 def test_indirect_panel_sets_both_topics_against_their_controls_on_one_scale(tmp_path):
-    from evidence.indirect import INDIRECT_LABEL, indirect_panel
+    from evidence.outputs.indirect import INDIRECT_LABEL, indirect_panel
 
     first = load_topic("acupuncture_sciatica")
     panel = indirect_panel(first, evidence.load(tmp_path / "empty", topic=first))
@@ -212,8 +212,8 @@ def test_indirect_panel_sets_both_topics_against_their_controls_on_one_scale(tmp
 
 
 def test_the_claim_checker_never_uses_the_indirect_panel(tmp_path):
-    from evidence.claims import check_claim
-    from evidence.indirect import indirect_panel
+    from evidence.outputs.claims.check import check_claim
+    from evidence.outputs.indirect import indirect_panel
 
     first = load_topic("acupuncture_sciatica")
     tables = evidence.load(tmp_path / "empty", topic=first)
@@ -229,7 +229,7 @@ def test_the_claim_checker_never_uses_the_indirect_panel(tmp_path):
 
 
 def test_first_topic_report_shows_the_indirect_panel_apart(tmp_path, monkeypatch):
-    from evidence.indirect import INDIRECT_LABEL
+    from evidence.outputs.indirect import INDIRECT_LABEL
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("EVIDENCE_DATA_DIR", raising=False)

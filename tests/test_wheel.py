@@ -87,7 +87,7 @@ def test_wheel_installs_and_runs_from_an_empty_folder(installed, tmp_path):
     assert re.search(r"^Verdict: \S", claim, re.MULTILINE), claim
 
     verdict = json.loads(_run([str(installed / "evidence"), "claim", CLAIM, "--json"], empty).stdout)
-    schemas = list(installed.parent.glob("lib/python3*/site-packages/evidence/claim_verdict.schema.json"))
+    schemas = list(installed.parent.glob("lib/python3*/site-packages/evidence/outputs/claims/verdict.schema.json"))
     assert len(schemas) == 1, "the claim JSON schema is not in the installed package"
     jsonschema.validate(verdict, json.loads(schemas[0].read_text(encoding="utf-8")))
 

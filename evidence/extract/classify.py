@@ -1,0 +1,458 @@
+"""Study design from publication types, MeSH and text, and the ``studies`` table built from it.
+
+Design is called by weighted cues. Each cue is a piece of evidence for one design with a weight
+(the chance it is right when seen alone): a publication type, a MeSH heading, or a phrase in the
+title or abstract. A design's score combines its cues by noisy-or, so two independent hints count
+for more than one, but no pile of weak hints reaches certainty. The best score wins, after
+precedence rules that mirror how abstracts are written:
+
+* a *protocol* describes a trial in the future tense, so its randomization words do not make it
+  an RCT;
+* a *review* talks about the trials it includes, so its trial words do not make it a trial;
+* a trial that says its allocation was *not random* is not made an RCT by blinding, arms or a
+  comparison, which only stated randomization outweighs.
+
+RCT cues are graded by what they show: stated randomization ("were randomly assigned") weighs
+most; blinding, allocation to arms, a comparison and a trial registry id are features RCTs
+usually have, and weigh less, so a call resting on them shows it in its confidence and rule.
+
+Text cues are enough on their own, so records not yet indexed (no MeSH, no publication types)
+are still classified; indexing, when present, raises confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from ..tables import schema
+from .findings import extract_pico, extract_sample_size
+from ..topic.literals import Searcher
+from .text import record_text
+from ..topic.model import Topic
+
+
+@dataclass(frozen=True)
+class DesignCall:
+    """A design decision with what it rests on.
+
+    Attributes
+    ----------
+    design:
+        One of ``evidence.tables.schema.DESIGNS``.
+    confidence:
+        Combined weight of the cues for the chosen design (0-1).
+    evidence:
+        Human-readable cues that supported it, e.g. ``"publication type: Randomized Controlled Trial"``.
+    rule:
+        Name of the strongest cue, or of the precedence rule that decided.
+    cues:
+        Names of the cues behind ``evidence``, in the same order (e.g. ``"text.double_blind"``).
+    """
+
+    design: str
+    confidence: float
+    evidence: list[str] = field(default_factory=list)
+    rule: str = ""
+    cues: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Cue:
+    design: str
+    name: str
+    weight: float
+
+
+# Publication types as NCBI spells them: https://www.nlm.nih.gov/mesh/pubtypes.html
+_PUBLICATION_TYPE_CUES: dict[str, _Cue] = {
+    "randomized controlled trial": _Cue("rct", "pt.rct", 0.95),
+    "meta-analysis": _Cue("meta_analysis", "pt.meta_analysis", 0.95),
+    "network meta-analysis": _Cue("meta_analysis", "pt.meta_analysis", 0.95),
+    "systematic review": _Cue("systematic_review", "pt.systematic_review", 0.95),
+    "clinical trial protocol": _Cue("protocol", "pt.protocol", 0.95),
+    "practice guideline": _Cue("guideline", "pt.guideline", 0.95),
+    "guideline": _Cue("guideline", "pt.guideline", 0.95),
+    "consensus development conference": _Cue("guideline", "pt.consensus", 0.8),
+    "case reports": _Cue("case_report", "pt.case_report", 0.9),
+    "review": _Cue("narrative_review", "pt.review", 0.6),
+    "controlled clinical trial": _Cue("non_randomized_trial", "pt.controlled_clinical_trial", 0.6),
+    "clinical trial": _Cue("non_randomized_trial", "pt.clinical_trial", 0.3),
+    "observational study": _Cue("cohort", "pt.observational", 0.6),
+    "letter": _Cue("other", "pt.letter", 0.8),
+    "editorial": _Cue("other", "pt.editorial", 0.8),
+    "comment": _Cue("other", "pt.comment", 0.8),
+    "news": _Cue("other", "pt.news", 0.8),
+}
+
+_MESH_CUES: dict[str, _Cue] = {
+    "random allocation": _Cue("rct", "mesh.random_allocation", 0.6),
+    "double-blind method": _Cue("rct", "mesh.blinding", 0.4),
+    "single-blind method": _Cue("rct", "mesh.blinding", 0.4),
+    "cohort studies": _Cue("cohort", "mesh.cohort", 0.6),
+    "prospective studies": _Cue("cohort", "mesh.prospective", 0.3),
+    "retrospective studies": _Cue("cohort", "mesh.retrospective", 0.3),
+    "case-control studies": _Cue("case_control", "mesh.case_control", 0.8),
+    "rats": _Cue("animal_or_lab", "mesh.animal", 0.8),
+    "mice": _Cue("animal_or_lab", "mesh.animal", 0.8),
+    "rats, sprague-dawley": _Cue("animal_or_lab", "mesh.animal", 0.8),
+    "rats, wistar": _Cue("animal_or_lab", "mesh.animal", 0.8),
+    "rabbits": _Cue("animal_or_lab", "mesh.animal", 0.8),
+    "cells, cultured": _Cue("animal_or_lab", "mesh.cells", 0.8),
+}
+
+_NUM = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty[\w-]*|thirty[\w-]*|forty[\w-]*|fifty[\w-]*)"
+_NOT_FUTURE = r"(?<!will be )(?<!will )(?<!to be )"
+_NOT_NEGATED = r"(?<!non-)(?<!non )(?<!quasi-)(?<!quasi )(?<!not )(?<!pseudo-)"
+# How reviews describe the trials they include ("nine double-blind, placebo-controlled trials").
+_TRIAL_ADJECTIVES = r"(?:(?:double|single|triple)-blind(?:ed)?,?\s+|(?:placebo|sham)-controlled,?\s+|(?:parallel-group|crossover|multicent(?:er|re)|eligible),?\s+){0,3}"
+
+# (design, name, weight in the abstract, weight in the title, pattern). Weights are judgement
+# calls tuned on tests/fixtures/labelled; the benchmark reports how well they do.
+_TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
+    # Not where "were_randomized" reads the same word: one phrase is one piece of evidence.
+    ("rct", "randomized", 0.75, 0.8, _NOT_FUTURE + _NOT_NEGATED + r"(?<!were )(?<!was )(?<!been )(?<!we )\brandomi[sz](?:ed|ation|ing)\b"),
+    ("rct", "randomly_assigned", 0.9, 0.9, _NOT_FUTURE + r"\b(?:randomly|at random)\s+(?:\w+\s+){0,2}(?:assigned|allocated|divided|subdivided|distributed|split|grouped|enrolled|treated|exposed|given|stratified|sequenced|studied|selected to (?:receive|consume|undergo))"
+     r"|\b(?:assigned|allocated|divided|subdivided|distributed|treated|exposed|given)\s+(?:\w+\s+){0,3}?(?:randomly|at random)\b"),
+    # Randomization stated as done to the participants ("were randomized to", "we randomised 30
+    # subjects"): as plain as "randomly assigned", unlike the adjective in "a randomized trial".
+    ("rct", "were_randomized", 0.9, 0.9, r"\b(?:were|was|been|we)\s+(?:\w+ly\s+|then\s+)?randomi[sz]ed\b(?!\s+(?:controlled|clinical|trials?|studies)\b)"),
+    ("rct", "random_sequence", 0.8, 0.8, _NOT_NEGATED + r"\brandom(?:ized|ised)?\s+(?:number|allocation|assignment|sequence|digit|(?:counterbalanced\s+)?order)"),
+    ("rct", "randomly", 0.6, 0.6, _NOT_FUTURE + r"\b(?:randomly|at random)\b(?!\s+(?:selected|chosen|sampled|drawn)\b(?!\s+to))"),
+    # Weakest RCT cue: treatments compared between groups, randomization not stated. Most such
+    # abstracts report RCTs, but the low weight keeps the doubt visible in the confidence.
+    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)|comparison of|comparing|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|received either|wait(?:ing)?[- ]?list|trial(?!\s+regist))\b"),
+    ("rct", "rct_abbreviation", 0.6, 0.8, r"\bRCT\b"),
+    # Blinding both sides almost always comes with random allocation, but neither says it was
+    # random: lower than stated randomization. Blinding one side (or only the assessors) is also
+    # done in cohort and diagnostic studies, so it counts for less.
+    ("rct", "double_blind", 0.65, 0.7, _NOT_NEGATED + r"\b(?:double|triple|quadruple)[- ]?(?:blind|mask)\w*"),
+    ("rct", "single_blind", 0.5, 0.6, _NOT_NEGATED + r"\b(?:single|observer|assessor|evaluator)[- ]?(?:blind|mask)\w*"),
+    ("rct", "placebo_controlled", 0.5, 0.6, r"\b(?:placebo|sham)[- ]controlled\b"),
+    ("rct", "crossover", 0.4, 0.5, r"\bcross-?over\s+(?:trial|study|design)\b"),
+    # Participants allocated to arms, without saying how: a trial, most often randomized, but the
+    # allocation could be by any method, so it counts for little more than a comparison does.
+    # Treatment "assigned by the treating physician" is routine care, which a cohort describes.
+    ("rct", "allocated_to_arms", 0.5, 0.5, _NOT_FUTURE + r"\b(?:allocated|assigned)\s+(?:in)?to\s+(?:receive\b|either\b|one of\b|(?:the\s+)?(?:two|three|four|five|six|[2-6])\s+(?:\w+\s+){0,2}?(?:groups|arms|regimens|conditions)\b)"
+     r"(?![^.]*\bby\s+(?:the\s+|their\s+)?(?:treating\s+|attending\s+)?(?:clinicians?|physicians?|surgeons?|doctors?)\b)"),
+    # Registries take observational and single-arm studies too, so a trial id alone says little
+    # about the design: its weight is below _MIN_SCORE and only adds to other trial cues.
+    ("rct", "trial_registration", 0.3, 0.3, r"\b(?:NCT\s?\d{8}|ISRCTN\s?\d{6,}|ChiCTR[-\w]*\d{6,}|ACTRN\s?\d{10,}|EudraCT\s?(?:number\s?:?\s?)?\d{4}-\d{6}|IRCT\s?\d{6,}|UMIN\s?\d{6,}|DRKS\s?\d{6,}|CTRI/\d{4})"),
+    ("protocol", "protocol_title", 0.6, 0.95, r"(?<!per-)(?<!per )\b(?:study|trial|research|review)\s+protocol\b|\bprotocol\s+(?:for|of)\s+an?\b"),
+    ("protocol", "future_methods", 0.75, 0.75, r"\b(?:will|shall)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|measured|assessed|evaluated|analy[sz]ed|collected|followed|divided|searched)"),
+    ("protocol", "future_trial", 0.6, 0.6, r"\b(?:this|the|our)\s+(?:study|trial|review)\s+will\b|\bwe will\s+(?:recruit|enrol|enroll|randomi[sz]e|conduct|search|assess|include|evaluate)"),
+    ("protocol", "protocol_sections", 0.8, 0.8, r"\b(?:METHODS AND ANALYSIS|ETHICS AND DISSEMINATION):"),
+    ("meta_analysis", "meta_analysis", 0.8, 0.95, r"(?<!no )(?<!without )(?<!not )\bmeta-?\s?analy[sz]\w*"),
+    ("meta_analysis", "pooling_model", 0.8, 0.8, r"\b(?:random|fixed)[- ]effects?\s+(?:model|meta)|\bpooled\s+(?:analysis|estimate|effect|results?|data|mean|risk|odds)|\bI(?:2|²|\^2)\s*=|\bforest plot"),
+    ("systematic_review", "systematic_review", 0.85, 0.95, r"\bsystematic(?:al)?\s+(?:literature\s+)?review"),
+    ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|search(?:es)? of|search(?:es)? in|retrieved from)\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
+    ("systematic_review", "prisma", 0.8, 0.8, r"\bPRISMA\b"),
+    ("systematic_review", "included_studies", 0.6, 0.6, r"\b" + _NUM + r"\s+" + _TRIAL_ADJECTIVES + r"(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\b(?:\s+\w+){0,4}\s+(?:were|was|met|fulfilled|involving|including|with)\b"),
+    ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|(?-i:\bGRADE\b)"),  # the approach in capitals, not "grade 3 toxicity"
+    ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))"),
+    ("narrative_review", "we_review", 0.6, 0.6, r"\b(?:we|this article|this paper|this chapter)\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"),
+    # A document naming itself ("this narrative review") outweighs the designs it mentions.
+    ("narrative_review", "self_described_review", 0.9, 0.9, r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|notes|files))|\bnarrative review\b"),
+    ("guideline", "guideline", 0.5, 0.9, r"(?<!CONSORT )(?<!STRICTA )(?<!PRISMA )(?<!SPIRIT )(?<!ethical )(?<!Helsinki )\bguidelines?\b(?!\s+(?:for reporting|of the Declaration))"),
+    ("guideline", "recommendations", 0.6, 0.7, r"\b(?:strong|weak|conditional|grade [ABC])\s+recommendations?\b|\brecommendations? (?:were|are) (?:made|issued|developed|formulated)\b"),
+    # A panel reaching agreement (Delphi rounds, a consensus statement) may search the literature
+    # first, but what it reports is its agreement, not a systematic review.
+    ("guideline", "consensus_process", 0.9, 0.95, r"\b(?:modified\s+|e-?)?Delphi\b|\b(?:expert|formal)\s+consensus\b|\bconsensus\s+(?:statements?|conference|panel|process|study|exercise|meeting|rounds?)\b"),
+    ("other", "correspondence", 0.9, 0.9, r"\b(?:this|our) (?:letter|commentary|editorial|correspondence)\b|\bwe comment on\b|\b(?:erratum|corrigendum)\b"),
+    ("other", "survey", 0.6, 0.8, r"\b(?:questionnaire\s+)?survey\b|\bcross-sectional\b"),
+    ("other", "measurement_study", 0.6, 0.8, r"\btest-retest\b|\b(?:reliability and validity|validity and reliability)\b|\b(?:inter|intra)-?rater reliability\b|\bvalidation study\b|\bcross-cultural adaptation\b"),
+    ("animal_or_lab", "animals", 0.7, 0.9, r"\b(?:rats?|mice|mouse|rabbits?|murine|Sprague[- ]Dawley|Wistar|rodents?|animal models?)\b"),
+    ("animal_or_lab", "laboratory", 0.7, 0.85, r"\b(?:in vitro|cell lines?|cultured cells|Schwann cells|dorsal root ganglion neurons)\b"),
+    ("case_report", "case_report", 0.9, 0.95, r"\bcase reports?\b|\bwe (?:report|present|describe)\s+(?:the\s+)?(?:case|(?:a|an|one)\s+(?:\w+\s+){0,2}?(?:case|patient|man|woman|boy|girl))\b"),
+    ("case_report", "a_case_of", 0.6, 0.9, r"\b(?:a|one)\s+(?:rare\s+)?case\s+of\b"),
+    ("case_report", "single_patient", 0.75, 0.85, r"\b\d{1,3}[- ]year[- ]old\s+(?:man|woman|male|female|patient|boy|girl|athlete|runner)\b"),
+    ("case_series", "case_series", 0.85, 0.9, r"\bcase series\b|\bseries of\s+" + _NUM + r"?\s*(?:consecutive\s+)?(?:patients|cases)\b|\bwe (?:report|present|describe)\s+" + _NUM + r"\s+(?:cases|patients)\b"),
+    # "before and after" names a design only as one: trials measure "before and after treatment" too.
+    ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive (?:in|out)?patients)\b"),
+    # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
+    ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
+    ("case_series", "retrospective", 0.4, 0.4, r"\bretrospective(?:ly)?\b"),
+    ("cohort", "cohort", 0.7, 0.9, r"\bcohort\b"),
+    # Two treatment groups compared after the fact, from records: a cohort, not a series.
+    ("cohort", "retrospective_comparison", 0.6, 0.7, r"\bretrospective(?:ly)?\s+(?:compar\w+|(?:analy[sz]ed|reviewed) and compared)\b|\bcompared\b[^.]{0,80}\bretrospectively\b"),
+    ("cohort", "observational", 0.55, 0.6, r"\b(?:prospective|observational|longitudinal)\s+(?:observational\s+)?(?:study|analysis|follow-up)\b|\bpropensity[- ]score|\bregistry\b"),
+    ("case_control", "case_control", 0.9, 0.95, r"\bcase[- ]control\b"),
+    ("case_control", "matched_controls", 0.5, 0.5, r"\b(?:age|sex)[- ]and[- ](?:age|sex)[- ]matched\b|\bmatched (?:healthy )?controls\b"),
+    # Other people's "nonrandomized studies" (plural) are background, not this study's design.
+    ("non_randomized_trial", "not_randomized", 0.9, 0.9, r"\b(?:non-?\s?randomi[sz]ed|quasi-?\s?randomi[sz]ed|quasi-?experimental|not randomi[sz]ed|without randomi[sz]ation|pseudo-?randomi[sz]ed)\b(?!\s+(?:\w+\s+)?(?:studies|trials|data|reports|series|evidence)\b)|\brandomi[sz]ation was not (?:performed|used|done)\b"),
+    # "Randomized by patient choice" names a non-random allocation, whatever the word says.
+    ("non_randomized_trial", "allocation_by_choice", 0.95, 0.95, r"\brandomi[sz]ed\s+(?:according to|by|on|following)\s+(?:the\s+)?(?:patients?'?s?'?|participants?'?s?'?|their\s+own)\s+(?:choice|preference|wish)"),
+    ("non_randomized_trial", "single_arm_trial", 0.8, 0.85, r"\bsingle[- ](?:arm|group)\b[^.]{0,30}\btrial\b"),
+    ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,60}\b(?:according to|based on|by)\s+(?:the\s+)?(?:order|sequence|date|time|patient(?:s|'s|s')?\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
+    ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),
+    # Sorting people into groups, unlike allocating them to arms, is as often done by a trait.
+    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, r"(?<!randomly )\bdivided\s+(?:in)?to\s+(?:two|three|four|2|3|4)\s+groups\b"),
+)
+_COMPILED_TEXT_CUES = tuple((d, n, wa, wt, re.compile(p, re.IGNORECASE)) for d, n, wa, wt, p in _TEXT_CUES)
+# Each cue searched only where it can match (evidence.topic.literals): most cues are absent from most records.
+_CUE_SEARCHERS = {pattern: Searcher(pattern) for _, _, _, _, pattern in _COMPILED_TEXT_CUES}
+
+_PRIMARY_STUDY = frozenset(
+    {"rct", "non_randomized_trial", "cohort", "case_control", "case_series", "case_report"}
+)
+_UNCONTROLLED = frozenset({"case_report", "case_series"})
+_CONTROLLED_PRIMARY = _PRIMARY_STUDY - _UNCONTROLLED
+# Cues that state randomization itself, as opposed to features RCTs usually have (blinding,
+# allocation to arms, a comparison, a registry id).
+RANDOMIZATION_STATED_RULES = frozenset(
+    {"pt.rct", "mesh.random_allocation", "text.randomized", "text.randomly_assigned", "text.were_randomized",
+     "text.random_sequence", "text.randomly", "text.rct_abbreviation"}
+)
+# Confidence of a design chosen by a precedence rule alone, with no cue of its own.
+_PRECEDENCE_ONLY = 0.5
+_RETROSPECTIVE = frozenset({"text.retrospective", "text.retrospective_comparison"})
+# A study that calls itself a series stays one.
+_NAMED_SERIES = frozenset({"text.case_series", "text.uncontrolled", "text.no_control_group", "text.case_report", "text.single_patient"})
+# Documents that summarise trials; a narrative review competes on score alone, since "case
+# report and literature review" is still a case report (only "this review" outranks a trial).
+_REVIEWS = frozenset({"systematic_review", "meta_analysis", "guideline"})
+
+# Below this best score there is too little to go on.
+_MIN_SCORE = 0.35
+# Scores at or above these make a protocol or a review win over primary-study designs.
+_PROTOCOL_PRECEDENCE = 0.7
+_REVIEW_PRECEDENCE = 0.9
+_ANIMAL_PRECEDENCE = 0.85
+
+# A count of people studied ("twelve healthy volunteers", "30 patients"): animal or laboratory
+# words in such an abstract are background ("shown in rats") or materials, not the design.
+_HUMAN_SAMPLE = re.compile(
+    r"\b" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:patients|volunteers|participants|outpatients|inpatients|men|women|adults|children|infants|neonates)\b"
+    r"|\b(?:healthy|human)\s+(?:[\w-]+\s+)?(?:subjects|volunteers)\b",
+    re.IGNORECASE,
+)
+
+
+def classify_design(
+    title: str | None,
+    abstract: str | None,
+    publication_types: Iterable[str] = (),
+    mesh_terms: Iterable[str] = (),
+) -> DesignCall:
+    """Call a study's design from whatever the record has.
+
+    Parameters
+    ----------
+    title, abstract:
+        Record text; either may be missing (``None`` or ``pd.NA``).
+    publication_types:
+        PubMed publication type names (empty for records not yet indexed).
+    mesh_terms:
+        MeSH descriptor names (empty for records not yet indexed).
+
+    Returns
+    -------
+    DesignCall
+        ``design`` is ``"other"`` when no cue is strong enough.
+    """
+    found: dict[str, list[tuple[float, str, str]]] = {}
+
+    def add(cue: _Cue, weight: float, evidence: str) -> None:
+        found.setdefault(cue.design, []).append((weight, cue.name, evidence))
+
+    for pt in publication_types:
+        cue = _PUBLICATION_TYPE_CUES.get(str(pt).strip().lower())
+        if cue:
+            add(cue, cue.weight, f"publication type: {pt}")
+    mesh = {str(m).strip().lower() for m in mesh_terms}
+    for term in sorted(mesh):
+        cue = _MESH_CUES.get(term)
+        # Animal headings on a human study (both indexed) say nothing about the design.
+        if cue and not (cue.design == "animal_or_lab" and "humans" in mesh):
+            add(cue, cue.weight, f"MeSH: {term}")
+    if "animals" in mesh and "humans" not in mesh:
+        add(_Cue("animal_or_lab", "mesh.animals_only", 0.9), 0.9, "MeSH: Animals (no Humans)")
+
+    title_text = _rejoin_split_hyphens(record_text(title, "").rstrip("\n"))
+    abstract_text = _rejoin_split_hyphens(record_text("", abstract).lstrip("\n"))
+    # Title and abstract are searched as one text: its first hit is the title's when the title
+    # has one. A hit that runs from one into the other is searched again in each part.
+    joined = f"{title_text}\n{abstract_text}"
+    joined_folded, title_end = joined.casefold(), len(title_text)
+    for design, name, w_abstract, w_title, pattern in _COMPILED_TEXT_CUES:
+        searcher = _CUE_SEARCHERS[pattern]
+        hit = searcher.search(joined, joined_folded)
+        if hit is None:
+            continue
+        if hit.end() <= title_end:
+            where, weight = "title", w_title
+        elif hit.start() > title_end:
+            where, weight = "abstract", w_abstract
+        else:
+            hit, where, weight = searcher.search(title_text), "title", w_title
+            if not hit:
+                hit, where, weight = searcher.search(abstract_text), "abstract", w_abstract
+        if hit:
+            add(_Cue(design, f"text.{name}", weight), weight, f"{where}: '{hit.group(0)}'")
+
+    scores = {design: _noisy_or(w for w, _, _ in cues) for design, cues in found.items()}
+    fired = frozenset(name for cues in found.values() for _, name, _ in cues)
+    # Read only when an animal score could decide: the search costs as much as several cues.
+    def human_sample() -> bool:
+        return bool(_HUMAN_SAMPLE.search(abstract_text) or _HUMAN_SAMPLE.search(title_text))
+
+    design, rule = _decide(scores, fired, human_sample)
+    if design == "other" and design not in found:
+        return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
+    if design not in found:
+        # A precedence rule chose a design no cue named (a retrospective "comparison" is a
+        # cohort): the cues that were seen are its evidence, and the doubt shows in the confidence.
+        cues = sorted((c for cs in found.values() for c in cs), reverse=True)
+        return DesignCall(design, _PRECEDENCE_ONLY, [e for _, _, e in cues], rule, [n for _, n, _ in cues])
+    cues = sorted(found[design], reverse=True)
+    return DesignCall(design, round(scores[design], 3), [e for _, _, e in cues], rule or cues[0][1], [n for _, n, _ in cues])
+
+
+# Tokenized corpora (EBM-NLP) and some exports split hyphenated words into "double - blind" and
+# "non - randomized"; read as written, the first hides a cue and the second escapes its negation.
+# The literal comes first so that the regex engine can skip to it; the look-behind then checks
+# the letter before it.
+_SPLIT_HYPHEN = re.compile(r" - (?<=[A-Za-z] - )(?=[A-Za-z])")
+
+
+def _rejoin_split_hyphens(text: str) -> str:
+    """``"double - blind"`` as ``"double-blind"``, so cues and their negations read the same either way."""
+    return _SPLIT_HYPHEN.sub("-", text)
+
+
+def _noisy_or(weights: Iterable[float]) -> float:
+    miss = 1.0
+    for w in weights:
+        miss *= 1.0 - w
+    return 1.0 - miss
+
+
+def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Callable[[], bool]) -> tuple[str, str]:
+    """Pick the design; return it with the precedence rule's name when one decided.
+
+    ``fired`` names every cue seen; ``human_sample()`` says the text counts people studied, so
+    animal words do not take precedence.
+    """
+    if not scores or max(scores.values()) < _MIN_SCORE:
+        return "other", "no_cue"
+    best = max(scores, key=scores.__getitem__)
+    protocol = scores.get("protocol", 0.0)
+    if protocol >= _PROTOCOL_PRECEDENCE and best != "protocol":
+        return "protocol", "precedence.protocol_over_reported_design"
+    rule = ""
+    # Blinding, arms and comparisons are features of RCTs, not proof of one: a text that says its
+    # allocation was not random is believed unless it also states randomization.
+    if best == "rct" and "text.not_randomized" in fired and not fired & RANDOMIZATION_STATED_RULES:
+        best, rule = "non_randomized_trial", "precedence.randomization_denied"
+    if best == "rct" and "text.allocation_by_choice" in fired:
+        best, rule = "non_randomized_trial", "precedence.allocation_by_choice"
+    # Records looked back on were not randomized: without stated randomization, a retrospective
+    # comparison of groups is a cohort, and a retrospective account of one group a case series.
+    if best in ("rct", "case_series") and not fired & RANDOMIZATION_STATED_RULES and fired & _RETROSPECTIVE \
+            and not fired & _NAMED_SERIES:
+        compared = "text.comparison_randomization_not_stated" in fired or "text.retrospective_comparison" in fired
+        best, rule = ("cohort", "precedence.retrospective_comparison") if compared else ("case_series", "precedence.retrospective_series")
+    # A document naming itself a review reports other people's trials, whatever they did.
+    if best in _CONTROLLED_PRIMARY and "text.self_described_review" in fired:
+        return "narrative_review", "precedence.self_described_review"
+    if best in _PRIMARY_STUDY:
+        review = max(_REVIEWS, key=lambda d: scores.get(d, 0.0))
+        if scores.get(review, 0.0) >= _REVIEW_PRECEDENCE:
+            best, rule = review, ""
+        # Animal experiments randomize and compare groups too.
+        elif scores.get("animal_or_lab", 0.0) >= _ANIMAL_PRECEDENCE and not human_sample():
+            best, rule = "animal_or_lab", ""
+    # A meta-analysis is a systematic review that pools: keep the more specific label.
+    if best == "systematic_review" and scores.get("meta_analysis", 0.0) >= 0.75:
+        return "meta_analysis", "precedence.pooled_review"
+    if best == "meta_analysis" and scores.get("meta_analysis", 0.0) < 0.75:
+        return "systematic_review", "precedence.unpooled_review"
+    return best, rule
+
+
+def classify_articles(tables: dict[str, pd.DataFrame], topic: Topic) -> pd.DataFrame:
+    """Classify every article: design, PICO and sample size, one row per PMID.
+
+    Parameters
+    ----------
+    tables:
+        Record tables as returned by ``evidence.read_pubmed`` (``articles`` is required; ``mesh``
+        and ``publication_types`` are used when present).
+    topic:
+        The topic whose vocabularies name populations, interventions and comparators.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Conforming to ``evidence.tables.schema.STUDIES`` with ``provenance="auto"``.
+    """
+    articles = tables["articles"]
+    mesh = _grouped(tables.get("mesh"), "descriptor")
+    rows = [
+        classify_record(
+            {**rec, "mesh": mesh.get(rec["pmid"], [])},
+            topic,
+        )
+        for rec in articles.to_dict("records")
+    ]
+    if not rows:
+        return schema.empty_frame(schema.STUDIES)
+    return schema.conform(pd.DataFrame(rows), schema.STUDIES)
+
+
+def classify_record(record: dict, topic: Topic) -> dict:
+    """One ``studies`` row (as a dict) for one article record.
+
+    ``record`` holds the ``articles`` columns plus ``mesh`` (a list of descriptor names).
+    Pure: the same record and topic always give the same row, so this maps over files.
+    """
+    title, abstract = record.get("title"), record.get("abstract")
+    call = classify_design(title, abstract, record.get("publication_types") or [], record.get("mesh") or [])
+    text = record_text(title, abstract)
+    pico = extract_pico(text, topic)
+    size = extract_sample_size(text)
+    is_review = call.design in {"systematic_review", "meta_analysis"}
+    # Reports of single patients or uncontrolled series have no comparison arm: treatments they
+    # name are history or co-treatment, never a comparator.
+    uncontrolled = call.design in _UNCONTROLLED
+    return {
+        "study_id": record["pmid"],
+        "pmid": record["pmid"],
+        "doi": record.get("doi"),
+        "pmcid": record.get("pmcid"),
+        "title": title,
+        "journal": record.get("journal"),
+        "year": record.get("year"),
+        "country": record.get("country"),
+        "design": call.design,
+        "population": ", ".join(p.replace("_", " ") for p in pico.population) or pd.NA,
+        "interventions": pico.interventions,
+        "comparators": [] if uncontrolled else pico.comparators,
+        "comparator_class": [] if uncontrolled else pico.comparator_classes,
+        "add_on": pico.add_on,
+        "n_randomized": pd.NA if is_review else size.n_randomized,
+        "n_analysed": pd.NA if is_review else size.n_analysed,
+        "n_arms": pd.NA if is_review else size.n_arms,
+        "n_studies": size.n_studies if is_review else pd.NA,
+        "n_participants": size.n_participants if is_review else pd.NA,
+        "follow_up": size.follow_up,
+        "outcomes": pico.outcomes,
+        "verified": False,
+        "notes": "design evidence: " + "; ".join(call.evidence) if call.evidence else pd.NA,
+        "provenance": "auto",
+        "rule": "; ".join([
+            f"design:{call.rule}",
+            *([] if uncontrolled else (f"{k}:{v}" for k, v in pico.rules.items())),
+            *([] if is_review else (f"{k}:{v}" for k, v in size.rules.items())),
+        ]),
+        "confidence": call.confidence,
+    }
+
+
+def _grouped(frame: pd.DataFrame | None, column: str) -> dict[str, list[str]]:
+    if frame is None or frame.empty:
+        return {}
+    return frame.groupby("pmid")[column].agg(list).to_dict()

@@ -1,0 +1,1128 @@
+"""PICO, sample size and effect statements from a record's title and abstract.
+
+Everything here is a pure function of one record's text and the topic's vocabularies
+(``[vocab]`` in the topic file), so other topics reuse the engine and the work maps over files.
+
+Matching works by *claiming*: vocabulary classes are tried in the order the topic file lists
+them, and a span matched by one class cannot be matched again by a later one. That is how
+"acupoint injection" (an acupuncture form) never becomes an injection comparator, how
+"minimal acupuncture" (a sham) never becomes the acupuncture arm, and how "leg pain VAS" is not
+also counted as a generic VAS.
+
+Findings come from single sentences and carry the sentence's span in
+``record_text(title, abstract)``: a number without a sentence to quote is never produced.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+import pandas as pd
+
+from ..tables import schema
+from .infer import finding_direction
+from ..topic.literals import Gate, Searcher, could_match, gate, word_positions
+from .numbers import COUNT, NUMBER_WORDS, parse_count
+from .text import NON_RESULT_SECTIONS, Sentence, record_text, split_sentences
+from ..topic.model import Topic
+
+# --------------------------------------------------------------------------------------------
+# Vocabularies
+# --------------------------------------------------------------------------------------------
+
+
+# Vocabulary classes in priority order: (label, its patterns each with its gate, the class's gate).
+# A gate names words without which a pattern cannot match (evidence.topic.literals), so a class or
+# pattern whose words are absent from a text is skipped without a regex search; the claims are
+# still made by the patterns in order, so priorities are unchanged.
+Classes = tuple[tuple[str, tuple[Searcher, ...], Gate], ...]
+
+
+# Compared by identity (eq=False): the vocabulary keys the per-record cache of mentions.
+@dataclass(frozen=True, eq=False)
+class Vocabulary:
+    """A topic's ``[vocab]`` section, compiled. Build with :func:`vocabulary`."""
+
+    before_intervention: Classes
+    interventions: Classes
+    generic_intervention: tuple[re.Pattern, ...]
+    default_intervention: str | None
+    comparators: Classes
+    populations: Classes
+    outcomes: Classes
+    lower_is_better: dict[str, bool]
+    proportions: frozenset[str]
+    intervention_arm: Classes
+    comparator_arm: Classes
+
+
+_VOCAB_CACHE: dict[int, tuple[Topic, Vocabulary]] = {}
+
+
+def vocabulary(topic: Topic) -> Vocabulary:
+    """Compile a topic's vocabularies (cached per topic object)."""
+    cached = _VOCAB_CACHE.get(id(topic))
+    if cached and cached[0] is topic:
+        return cached[1]
+    v = topic.section("vocab")
+    early = set(v.get("claim_before_intervention", []))
+    comparators = _classes(v.get("comparator", {}))
+    outcome_table = v.get("outcome", {})
+    vocab = Vocabulary(
+        before_intervention=tuple(c for c in comparators if c[0] in early),
+        interventions=_classes(v.get("intervention", {})),
+        generic_intervention=_classes({"generic": v.get("intervention_generic", [])}),
+        default_intervention=v.get("intervention_default"),
+        comparators=tuple(c for c in comparators if c[0] not in early),
+        populations=_classes(v.get("population", {})),
+        outcomes=_classes({k: o.get("patterns", []) for k, o in outcome_table.items()}),
+        lower_is_better={k: bool(o.get("lower_is_better", True)) for k, o in outcome_table.items()},
+        proportions=frozenset(k for k, o in outcome_table.items() if o.get("scale") == "proportion"),
+        intervention_arm=_classes({"intervention": v.get("intervention_arm", [])}),
+        comparator_arm=_classes({"comparator": v.get("comparator_arm", [])}),
+    )
+    _VOCAB_CACHE[id(topic)] = (topic, vocab)
+    return vocab
+
+
+def _patterns(items: Iterable[str]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in items)
+
+
+def _classes(table: dict[str, list[str]]) -> Classes:
+    classes = []
+    for label, patterns in table.items():
+        compiled = _patterns(patterns)
+        classes.append((label, tuple(Searcher(p) for p in compiled), gate(compiled)))
+    return tuple(classes)
+
+
+# --------------------------------------------------------------------------------------------
+# Mentions
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A vocabulary match: ``kind`` is population, intervention, comparator or outcome."""
+
+    kind: str
+    label: str
+    start: int
+    end: int
+    text: str
+    negated: bool = False
+
+
+# "no sham control", "without radiculopathy", "neither nerve block nor ...".
+_NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|neither|nor|free of|absence of|never)\s+(?:\w+[\s-]+){0,2}$", re.IGNORECASE)
+# Exclusion criteria name conditions and treatments that are not the study's.
+_EXCLUSION = re.compile(r"\bexclu(?:de|ded|ding|sion)\b", re.IGNORECASE)
+# Treatment-history sentences name treatments patients had before, not comparators.
+_HISTORY = re.compile(
+    r"\b(?:previous(?:ly)?|prior|history of|had (?:already )?(?:received|undergone|had)|fail(?:ed|ing)|"
+    r"did not respond|refractory to|unresponsive to|when no improvement|as (?:a )?rescue)\b",
+    re.IGNORECASE,
+)
+# "acupuncture and electroacupuncture": plain acupuncture listed beside a named form.
+_LISTED_WITH = re.compile(r"^\s*(?:,|and|or|,\s*and|versus|vs\.?|plus|/)\s*$", re.IGNORECASE)
+
+
+# One claimed vocabulary pattern: (class label, its searcher, the record offsets where its
+# matches can start, or None to search the text the plain way).
+Entry = tuple[str, Searcher, "list[int] | None"]
+# The claiming groups in order: (kind, vocabulary field, whether its spans are shared with the
+# groups before it). Arms share one list of taken spans; populations and outcomes claim alone.
+_CLAIM_ORDER = (
+    ("comparator", "before_intervention", True), ("intervention", "interventions", True),
+    ("generic", "generic_intervention", True), ("comparator", "comparators", True),
+    ("population", "populations", False), ("outcome", "outcomes", False),
+)
+
+
+def _claim(text: str, kind: str, classes: Classes, taken: list[tuple[int, int]]) -> list[Mention]:
+    """Matches of ``classes`` in order, skipping spans already ``taken`` (which it extends)."""
+    folded = text.casefold()
+    entries = [(label, searcher, None) for label, patterns, class_gate in classes if could_match(class_gate, folded)
+               for searcher in patterns]
+    return _claim_entries(text, folded, 0, kind, entries, taken)
+
+
+def _claim_entries(text: str, folded: str, offset: int, kind: str, entries: Iterable[Entry],
+                   taken: list[tuple[int, int]]) -> list[Mention]:
+    """Matches of each entry in order, skipping spans already ``taken`` (which it extends).
+
+    ``text`` starts at ``offset`` in the record; an entry's places are record offsets, and only
+    those inside ``text`` are tried.
+    """
+    found: list[Mention] = []
+    end = offset + len(text)
+    for label, searcher, at in entries:
+        if at is None:
+            matches = searcher.finditer(text, folded)
+        else:
+            lo = bisect_left(at, offset)
+            if lo == len(at) or at[lo] >= end:
+                continue
+            matches = searcher.matches_at(text, [p - offset for p in at[lo:bisect_left(at, end, lo)]])
+        for m in matches:
+            if m.end() == m.start() or any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            negated = bool(_NEGATION_BEFORE.search(text, max(0, m.start() - 40), m.start()))
+            found.append(Mention(kind, label, m.start(), m.end(), m.group(0), negated))
+    return found
+
+
+def sentence_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
+    """All vocabulary mentions in one sentence, in text order.
+
+    Arms are claimed in a fixed order (early comparators such as sham, then acupuncture forms,
+    then generic acupuncture words, then the other comparators); populations and outcomes are
+    matched on their own.
+    """
+    folded = text.casefold()
+    groups = [[(label, searcher, None) for label, patterns, class_gate in getattr(vocab, name) if could_match(class_gate, folded)
+               for searcher in patterns] for _kind, name, _shared in _CLAIM_ORDER]
+    return _mentions(text, folded, 0, groups)
+
+
+def _mentions(text: str, folded: str, offset: int, groups: list[list[Entry]]) -> list[Mention]:
+    """Mentions claimed group by group (``groups`` follows ``_CLAIM_ORDER``), in text order."""
+    taken: list[tuple[int, int]] = []
+    found: list[Mention] = []
+    for (kind, _name, shared), entries in zip(_CLAIM_ORDER, groups):
+        if entries:
+            found += _claim_entries(text, folded, offset, kind, entries, taken if shared else [])
+    return sorted(found, key=lambda m: (m.start, m.kind))
+
+
+@lru_cache(maxsize=4096)
+def analysed_sentences(text: str, vocab: Vocabulary) -> tuple[tuple[Sentence, tuple[Mention, ...]], ...]:
+    """The sentences of a record text, each with its vocabulary mentions.
+
+    Cached per (text, vocabulary): classification and effect extraction read the same record,
+    and this is where their time goes. The record is scanned once for the opening words of every
+    vocabulary pattern; each sentence then tries only the patterns whose words stand in it, at
+    those places. That gives the mentions a plain search of every sentence would.
+    """
+    folded = text.casefold()
+    sentences = _sentences(text)
+    if len(folded) != len(text):  # offsets of the casefolded text would not be the text's
+        return tuple((s, tuple(sentence_mentions(s.text, vocab))) for s in sentences)
+    groups = _record_entries(_vocabulary_index(vocab), folded)
+    return tuple((s, tuple(_mentions(s.text, folded[s.start:s.end], s.start, groups))) for s in sentences)
+
+
+@dataclass(frozen=True)
+class _VocabularyIndex:
+    """Every claimed pattern of a vocabulary in claiming order, and the words that open them."""
+
+    entries: tuple[tuple[int, str, Searcher], ...]  # (group in _CLAIM_ORDER, label, searcher)
+    by_word: dict[str, tuple[int, ...]]  # opening word -> entries it opens
+    unopened: tuple[int, ...]  # entries with no opening words: gated on the record, then searched
+
+
+@lru_cache(maxsize=16)
+def _vocabulary_index(vocab: Vocabulary) -> _VocabularyIndex:
+    entries = tuple((group, label, searcher) for group, (_kind, name, _shared) in enumerate(_CLAIM_ORDER)
+                    for label, patterns, _gate in getattr(vocab, name) for searcher in patterns)
+    by_word: dict[str, list[int]] = {}
+    for i, (_group, _label, searcher) in enumerate(entries):
+        for word in searcher.opening or ():
+            by_word.setdefault(word, []).append(i)
+    unopened = tuple(i for i, (_g, _l, searcher) in enumerate(entries) if searcher.opening is None)
+    return _VocabularyIndex(entries, {w: tuple(ids) for w, ids in by_word.items()}, unopened)
+
+
+def _record_entries(index: _VocabularyIndex, folded: str) -> list[list[Entry]]:
+    """Per claiming group, the entries that can match somewhere in the record, with their places."""
+    hit = {i for word, ids in index.by_word.items() if word in folded for i in ids}
+    hit.update(i for i in index.unopened if could_match(index.entries[i][2].gate, folded))
+    groups: list[list[Entry]] = [[] for _ in _CLAIM_ORDER]
+    for i in sorted(hit):
+        group, label, searcher = index.entries[i]
+        groups[group].append((label, searcher, None if searcher.opening is None else word_positions(folded, searcher.opening)))
+    return groups
+
+
+@lru_cache(maxsize=64)
+def _sentences(text: str) -> tuple[Sentence, ...]:
+    """``split_sentences``, kept for the few calls that read the same record."""
+    return tuple(split_sentences(text))
+
+
+# --------------------------------------------------------------------------------------------
+# PICO
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pico:
+    """Study-level PICO labels, each list in order of first mention."""
+
+    population: list[str]
+    interventions: list[str]
+    comparators: list[str]
+    comparator_classes: list[str]
+    outcomes: list[str]
+    add_on: bool | None = None
+    # What decided the comparator classes and the add-on flag, for the studies table's rule column.
+    rules: dict[str, str] = field(default_factory=dict)
+
+
+_BACKGROUND_SECTIONS = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE"})
+_ADD_ON = re.compile(r"\b(?:plus|combined with|in addition to|added to|together with|adjunct\w*)\b", re.IGNORECASE)
+_ALONE = re.compile(r"\b(?:alone|only)\b", re.IGNORECASE)
+# Wordings that state an add-on design by themselves: the experimental arm gets the control
+# arm's treatment and more ("on the basis of the control group", "additionally received").
+_ADD_ON_STATED = re.compile(
+    r"\bon the basis of (?:the )?(?:control|conventional|routine|usual|standard)\b"
+    r"|\bin addition to (?:the )?(?:treatment|therapy|care) (?:of|in|given to) the control group\b"
+    r"|\badditionally received\b|\breceived (?:an )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
+    r"|\b(?:standard|usual|routine|conventional) (?:\w+ )?(?:care|treatment|therapy) plus (?:\w+ )?(?:acupuncture|electroacupuncture|needling)\b",
+    re.IGNORECASE,
+)
+# Two acupuncture forms as the arms of one comparison ("acupotomy or manual acupuncture group",
+# "Shinbaro pharmacopuncture and bee venom pharmacopuncture were compared"): the second form is
+# the comparator, which is another acupuncture.
+_FORMS_JOINED = re.compile(r"^[^;]{0,40}?\b(?P<word>versus|vs\.?|or|compared (?:with|to)|than|and)\b[^;]{0,20}$", re.IGNORECASE)
+_NOT_ARMS = re.compile(r"\b(?:plus|combined|combination|together|followed|added)\b|\bwith(?=\s+(?:the\s+)?(?:addition|adjunct))", re.IGNORECASE)
+_COMPARISON = re.compile(r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|compar\w*|versus|vs\.?|than|either)\b", re.IGNORECASE)
+OTHER_ACUPUNCTURE = "other_acupuncture"
+
+
+def extract_pico(text: str, topic: Topic) -> Pico:
+    """Population flags, acupuncture forms, comparator classes and outcomes named in a record.
+
+    Parameters
+    ----------
+    text:
+        ``record_text(title, abstract)``.
+    topic:
+        Supplies the vocabularies.
+
+    Returns
+    -------
+    Pico
+        Mentions that are negated ("without radiculopathy") or in exclusion criteria are not
+        counted; nor are comparators named in treatment history ("had received epidural
+        injections") or in a BACKGROUND section. Generic "acupuncture" means the topic's default
+        form when no form is named, or when it is listed beside a named form ("acupuncture and
+        electroacupuncture").
+    """
+    return _pico(text, vocabulary(topic))
+
+
+@lru_cache(maxsize=4096)
+def _pico(text: str, vocab: Vocabulary) -> Pico:
+    kept: list[Mention] = []
+    add_on_cue = alone_cue = listed_generic = add_on_stated = forms_compared = False
+    # A cue whose words are nowhere in the record is in none of its sentences.
+    record_folded = text.casefold()
+    live = {p for p in (_EXCLUSION, _HISTORY, _ADD_ON, _ALONE, _ADD_ON_STATED) if could_match(_gate_of(p), record_folded)}
+    for sentence, found in analysed_sentences(text, vocab):
+        s, folded = sentence.text, sentence.text.casefold()
+
+        def said(pattern: re.Pattern, s: str = s, folded: str = folded) -> bool:
+            return pattern in live and _gated_search(pattern, s, folded) is not None
+
+        if said(_EXCLUSION):
+            continue
+        # Background and history sentences name treatments in use, not the ones compared.
+        not_compared = sentence.section in _BACKGROUND_SECTIONS or said(_HISTORY)
+        mentions = [
+            m for m in found
+            if not m.negated and not (not_compared and m.kind == "comparator")
+        ]
+        kept.extend(mentions)
+        # Each flag, once raised, stays raised: later sentences need not be read for it.
+        listed_generic = listed_generic or _generic_listed_with_form(s, mentions)
+        add_on_cue = add_on_cue or said(_ADD_ON)
+        alone_cue = alone_cue or said(_ALONE)
+        add_on_stated = add_on_stated or said(_ADD_ON_STATED) or _arm_extends_other(s)
+        forms_compared = forms_compared or sentence.section not in _BACKGROUND_SECTIONS and _forms_compared(s, mentions)
+    interventions = _unique(m.label for m in kept if m.kind == "intervention")
+    generic = any(m.kind == "generic" for m in kept)
+    default = vocab.default_intervention
+    if default and default not in interventions and generic and (not interventions or listed_generic):
+        interventions.append(default)
+    comparators = [m for m in kept if m.kind == "comparator"]
+    classes = _unique(m.label for m in comparators)
+    rules = {"comparators": "vocabulary"} if classes else {}
+    if forms_compared and OTHER_ACUPUNCTURE not in classes:
+        classes.append(OTHER_ACUPUNCTURE)
+        rules["comparators"] = "vocabulary+two_forms_compared" if rules else "two_forms_compared"
+    add_on = True if classes and (add_on_cue and alone_cue or add_on_stated) else None
+    if add_on:
+        rules["add_on"] = "stated" if add_on_stated else "plus_and_alone"
+    return Pico(
+        population=_unique(m.label for m in kept if m.kind == "population"),
+        interventions=interventions,
+        comparators=_unique(m.text.strip().lower() for m in comparators),
+        comparator_classes=classes,
+        outcomes=_unique(m.label for m in kept if m.kind == "outcome"),
+        # Only claimed when the abstract says so: "acupuncture plus X ... X alone", or a
+        # wording that states it ("the observation group ... on the basis of the control group").
+        add_on=add_on,
+        rules=rules,
+    )
+
+
+def _arm_extends_other(text: str) -> bool:
+    """Whether one arm's description is another's plus more: "(standard physical therapy, n = 29)"
+    and "(standard physical therapy and DN, n = 29)"."""
+    arms = [m.group(1).strip().lower() for m in _ARM_DESCRIPTION.finditer(text)]
+    return any(b.startswith(a + " ") and _ADDED.match(b[len(a):]) for a in arms for b in arms if a != b)
+
+
+# "(standard physical therapy, n = 29)": an arm's treatment and size in brackets.
+_ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)")
+_ADDED = re.compile(r"\s+(?:and|plus|with|combined with|\+)\s+\S", re.IGNORECASE)
+
+
+def _forms_compared(text: str, mentions: list[Mention]) -> bool:
+    """Whether a sentence sets two different acupuncture forms against each other as arms."""
+    forms = [m for m in mentions if m.kind == "intervention"]
+    if len({m.label for m in forms}) < 2 or not _COMPARISON.search(text):
+        return False
+    return any(
+        a.label != b.label and not _NOT_ARMS.search(text[a.end:b.start]) and (
+            # "X or Y group", "X versus Y"; "X and Y" only after the word that compares them
+            # ("compared the effects of X and Y"), not in a list ("acupuncture, EA and dry needling").
+            (joined := _FORMS_JOINED.match(text[a.end:b.start]))
+            and (joined.group("word").lower() != "and" or _COMPARISON.search(text, 0, a.start))
+            # "We compared patients given X with patients given Y"
+            or _COMPARED_BEFORE.search(text, max(0, a.start - 60), a.start) and _WITH_BETWEEN.match(text[a.end:b.start])
+        )
+        for a, b in zip(forms, forms[1:])
+    )
+
+
+_COMPARED_BEFORE = re.compile(r"\bcompar(?:e|ed|ing)\b", re.IGNORECASE)
+_WITH_BETWEEN = re.compile(r"^[^;,]{0,40}?\bwith\b[^;,]{0,30}$", re.IGNORECASE)
+
+
+def _gated_search(pattern: re.Pattern, text: str, folded: str) -> re.Match | None:
+    """``pattern.search(text)``, skipped when the words it needs are not in ``folded``."""
+    return pattern.search(text) if could_match(_gate_of(pattern), folded) else None
+
+
+def _gate_of(pattern: re.Pattern) -> Gate:
+    """The gate of one pattern (``evidence.topic.literals.gate``), made once."""
+    if pattern not in _GATES:
+        _GATES[pattern] = gate((pattern,))
+    return _GATES[pattern]
+
+
+_GATES: dict[re.Pattern, Gate] = {}
+
+
+def _generic_listed_with_form(text: str, mentions: list[Mention]) -> bool:
+    arms = [m for m in mentions if m.kind in ("generic", "intervention")]
+    return any(
+        {a.kind, b.kind} == {"generic", "intervention"} and _LISTED_WITH.match(text[a.end : b.start])
+        for a, b in zip(arms, arms[1:])
+    )
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+# --------------------------------------------------------------------------------------------
+# Sample size, arms, follow-up
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SampleSize:
+    """Counts found in a record; each is ``None`` when not stated. ``rules`` name what fired."""
+
+    n_randomized: int | None = None
+    n_analysed: int | None = None
+    n_arms: int | None = None
+    n_studies: int | None = None
+    n_participants: int | None = None
+    follow_up: str | None = None
+    rules: dict[str, str] = field(default_factory=dict)
+
+
+# Words after a number that show it is not a head count.
+_NOT_PEOPLE = (
+    r"(?!\s*(?:%|percent|per\s?cent|mg|ml|mL|kg|g\b|mcg|µg|IU|U\b|mm|cm|°|degrees?|years?|months?|weeks?|days?|"
+    r"hours?|h\b|min\w*|sec\w*|times|sessions?|points?|groups|arms|centers|centres|sites|hospitals|clusters|"
+    r"practices|studies|trials|RCTs|articles|doses?|cycles|visits|items|questions|[-–]\s*\d))"
+)
+_PEOPLE = (
+    r"patients|participants|subjects|individuals|people|persons|adults|women|men|males|females|volunteers|"
+    r"children|infants|neonates|newborns|adolescents|students|smokers|outpatients|inpatients|mothers|athletes|"
+    r"workers|veterans|residents|cases|eyes|teeth"
+)
+_PEOPLE_GAP = r"(?:[A-Za-z(][\w'(),/-]*\s+){0,8}?"
+_RANDOMIZING = r"(?:randomi[sz]ed|randomly|allocated|assigned|divided|distributed)"
+_ENROLLING = r"(?:enrolled|recruited|included|entered|studied|treated|investigated|evaluated)"
+
+# (rule name, pattern with a group named n), most specific first.
+_RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (name, re.compile(p, re.IGNORECASE))
+    for name, p in (
+        ("randomized_n", rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|divided|assigned|allocated)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?!groups|arms)"),
+        ("of_n_randomized", rf"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<n>{COUNT})\s+(?:randomi[sz]ed|enrolled|recruited)\b"),
+        ("n_randomized_people", rf"(?P<n>{COUNT})\s+randomi[sz]ed\s+(?:{_PEOPLE})"),
+        ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|being|will be)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
+        ("n_equals_randomized", rf"\(\s*n\s*=\s*(?P<n>\d+)\s*\)\s*(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
+        ("total_of_n", rf"\b(?:a total of|in total,?|overall,?)\s+(?P<n>{COUNT}){_NOT_PEOPLE}(?=\s+(?:[\w-]+\s+){{0,4}}?(?:{_PEOPLE})\b)"),
+        ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
+        ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),
+        ("n_eligible", rf"(?P<n>{COUNT})\s+(?:eligible|consecutive)\s+(?:\w+\s+){{0,2}}?(?:patients|participants|subjects|cases)\b"),
+        ("participants_were_n", rf"\b(?:subjects|participants|patients|sample)\s+(?:were|was|comprised|consisted of|included)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})"),
+    )
+)
+# Last resort, after arm sizes: the first head count in the abstract ("in 3837 patients with
+# ..."), skipping "N of M" (part of a group). Its rule name tells users it is a weaker reading.
+_HEAD_COUNT_RULES: tuple[tuple[str, re.Pattern], ...] = (
+    ("first_head_count", re.compile(rf"(?P<n>{COUNT})(?!\s+of\s+\d){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\b", re.IGNORECASE)),
+)
+_ANALYSED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (name, re.compile(p, re.IGNORECASE))
+    for name, p in (
+        ("n_analysed", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was)\s+(?:\w+\s+){{0,2}}?(?:analy[sz]ed|included in the (?:final |primary )?analys[ie]s|evaluable)"),
+        ("n_completed", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:completed|finished)\s+(?:the\s+)?(?:study|trial|treatment|follow-?up|protocol)"),
+        ("analysed_n", rf"\b(?:data (?:from|of)|analy[sz]ed)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:patients|participants|subjects)"),
+    )
+)
+_RULE_GATES = {p: gate((p,)) for _, p in _RANDOMIZED_RULES + _HEAD_COUNT_RULES + _ANALYSED_RULES}
+_RULE_SEARCHERS = {p: Searcher(p) for p in _RULE_GATES}
+# Arm sizes: "(n = 30)", "group (30 cases)", "group, n = 30".
+_ARM_SIZE = re.compile(r"(?:[(\[][^()\[\]]{0,40}?\bn\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(\d+)(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
+_ARMS = re.compile(
+    r"\b(two|three|four|five|2|3|4|5)[- ](?:arm|armed|group|parallel[- ]group)\b"
+    r"|\b(?:into|to|in|among)\s+(?:one of\s+)?(?:the\s+)?(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b",
+    re.IGNORECASE,
+)
+_REVIEW_STUDIES = re.compile(
+    rf"(?P<n>{COUNT})\s+(?:eligible\s+|randomi[sz]ed\s+|controlled\s+|clinical\s+|published\s+)*(?:studies|trials|RCTs|articles)\b",
+    re.IGNORECASE,
+)
+_REVIEW_PARTICIPANTS = re.compile(
+    rf"(?:\b(?:involving|including|with|totaling|totalling|comprising|of)\s+(?:a total of\s+)?|\(\s*n\s*=\s*)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
+    re.IGNORECASE,
+)
+_UNIT = r"(?:days?|weeks?|months?|years?)"
+_FOLLOW_UP = re.compile(
+    rf"\bfollow(?:ed)?[- ]?up\s+(?:period\s+)?(?:of|for|at|to|lasting|was|lasted)?\s*(?:\w+\s+){{0,2}}?(?P<a>(?:{COUNT})(?:\s*(?:-|to|–)\s*{COUNT})?[- ]{_UNIT})"
+    rf"|(?P<b>(?:{COUNT})[- ]{_UNIT})[- ](?:of\s+)?follow[- ]?up",
+    re.IGNORECASE,
+)
+_WEEKS_PER = {"day": 1 / 7, "week": 1.0, "month": 52.0 / 12, "year": 52.0}
+
+_MIN_PEOPLE, _MAX_PEOPLE = 2, 1_000_000
+
+
+_FOLLOW_UP_GATE = gate((_FOLLOW_UP,))
+_ARMS_SEARCHER, _ARM_SIZE_SEARCHER = (Searcher(p) for p in (_ARMS, _ARM_SIZE))
+
+
+def extract_sample_size(text: str) -> SampleSize:
+    """Participants randomized and analysed, arms, included studies (reviews) and follow-up.
+
+    Parameters
+    ----------
+    text:
+        ``record_text(title, abstract)``.
+
+    Returns
+    -------
+    SampleSize
+        When no total is stated but two or more arm sizes are ("(n = 30)"), ``n_randomized``
+        is their sum and ``rules["n_randomized"]`` says so.
+    """
+    rules: dict[str, str] = {}
+    if _GLUED_HINT.search(text):
+        text = _GLUED_COUNT.sub(r"\1 ", text)
+    folded = text.casefold()
+    n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
+    arm_sizes = _arm_sizes(text)
+    if n_randomized is None and len(arm_sizes) >= 2:
+        n_randomized = sum(arm_sizes)
+        rules["n_randomized"] = "sum_of_arm_sizes"
+    if n_randomized is None:
+        n_randomized = _first_count(text, _HEAD_COUNT_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
+    n_analysed = _first_count(text, _ANALYSED_RULES, rules, "n_analysed")
+    n_arms = None
+    arms = _ARMS_SEARCHER.search(text, folded)
+    if arms:
+        n_arms = parse_count(arms.group(1) or arms.group(2))
+        rules["n_arms"] = "arms_named"
+    elif len(arm_sizes) >= 2:
+        n_arms = len(arm_sizes)
+        rules["n_arms"] = "arm_sizes_counted"
+    studies = next(_matches_at(_REVIEW_STUDIES, text, _count_starts(text)), None)
+    participants = _REVIEW_PARTICIPANTS.search(text, studies.end()) if studies else None
+    follow = _longest_follow_up(text)
+    return SampleSize(
+        n_randomized=n_randomized,
+        n_analysed=n_analysed,
+        n_arms=n_arms,
+        n_studies=parse_count(studies.group("n")) if studies else None,
+        n_participants=parse_count(participants.group("n")) if participants else None,
+        follow_up=follow,
+        rules=rules,
+    )
+
+
+def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rules: dict[str, str],
+                 field_name: str, reject: re.Pattern | None = None) -> int | None:
+    """The first plausible head count by the first rule that finds one; records the rule.
+
+    A count whose sentence goes on to say it is of another set of people (``reject``: those
+    analysed, screened, completing) is passed over.
+    """
+    folded = text.casefold()
+    for name, pattern in rules_list:
+        if not could_match(_RULE_GATES[pattern], folded):
+            continue
+        if pattern.pattern.startswith(_COUNT_LED):
+            matches = _matches_at(pattern, text, _count_starts(text))
+        else:
+            matches = _RULE_SEARCHERS[pattern].finditer(text, folded)
+        for m in matches:
+            n = parse_count(m.group("n"))
+            if n is None or not _MIN_PEOPLE <= n <= _MAX_PEOPLE or _is_year(m.group("n")):
+                continue
+            if reject is not None and reject.search(text, m.start(), _clause_end(text, m.end())):
+                continue
+            rules[field_name] = name
+            return n
+    return None
+
+
+def _clause_end(text: str, pos: int) -> int:
+    """Where the clause running at ``pos`` ends: a full stop, a line end, or a semicolon outside brackets."""
+    depth = 0
+    for m in _CLAUSE_MARK.finditer(text, pos):
+        mark = m.group()
+        if mark in "([":
+            depth += 1
+        elif mark in ")]":
+            depth = max(0, depth - 1)
+        elif mark != ";" or depth == 0:
+            return m.start()
+    return len(text)
+
+
+_CLAUSE_MARK = re.compile(r"[()\[\];\n]|\.(?=\s|$)")
+# Counts that are not of the people randomized: a subset analysed or completing, or the larger
+# set screened before randomization.
+_NOT_RANDOMIZED = re.compile(
+    r"\b(?:included in (?:the )?(?:final |primary |statistical )?analys[ie]s|analy[sz]ed|evaluable|completed|screened|"
+    r"assessed for eligibility|lost to follow|withdr[ae]w|dropped out|excluded)\b",
+    re.IGNORECASE,
+)
+# "60patients": a count run into the next word, as some exports print it.
+_GLUED_COUNT = re.compile(r"(?<![.,])\b(\d+)(?=[A-Za-z]{3,})")
+# What every such place holds; opening with a digit, it is found far faster than the above.
+_GLUED_HINT = re.compile(r"\d[A-Za-z]{3}")
+
+
+# Rules that open with a count can only match where a count starts, and a record has a few dozen
+# such places: trying the rule there is much faster than letting the regex engine try every
+# character. The places are the starts of words that are digits or number words, which covers
+# every position where the count pattern (it opens with a word boundary) can begin.
+_COUNT_LED = "(?P<n>"
+_WORD = re.compile(r"\w+")
+# A digit at a word start (as r"\b\d"), written to open with the digit so the engine skips to it.
+_DIGITS_START = re.compile(r"\d(?<!\w\d)")
+_NUMBER_WORDS = frozenset(NUMBER_WORDS)
+
+
+@lru_cache(maxsize=64)
+def _count_starts(text: str) -> tuple[int, ...]:
+    starts = [m.start() for m in _DIGITS_START.finditer(text)]
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: read word by word
+        return tuple(sorted(m.start() for m in _WORD.finditer(text) if m.group()[0].isdigit() or m.group().lower() in _NUMBER_WORDS))
+    for word in _NUMBER_WORDS:
+        at = lowered.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or not lowered[at - 1].isalnum() and lowered[at - 1] != "_") and (end == len(lowered) or not (lowered[end].isalnum() or lowered[end] == "_")):
+                starts.append(at)
+            at = lowered.find(word, end)
+    return tuple(sorted(starts))
+
+
+def _matches_at(pattern: re.Pattern, text: str, starts: tuple[int, ...]) -> Iterator[re.Match]:
+    """Matches of ``pattern`` starting at ``starts``, without overlaps, in text order (as finditer)."""
+    end = 0
+    for start in starts:
+        if start >= end:
+            m = pattern.match(text, start)
+            if m:
+                end = max(m.end(), start + 1)
+                yield m
+
+
+def _is_year(token: str) -> bool:
+    return bool(re.fullmatch(r"(?:19|20)\d\d", token.strip()))
+
+
+def _arm_sizes(text: str) -> list[int]:
+    """Arm sizes listed in the first sentence that lists two or more."""
+    for sentence in _sentences(text):
+        sizes = [int(m.group(1)) for m in _ARM_SIZE_SEARCHER.finditer(sentence.text)]
+        if len(sizes) >= 2:
+            return sizes
+    return []
+
+
+def _longest_follow_up(text: str) -> str | None:
+    best: tuple[float, str] | None = None
+    lowered = text.lower()
+    if not could_match(_FOLLOW_UP_GATE, lowered):
+        return None
+    if len(lowered) == len(text):
+        # Every match opens with "follow" or with a count: trying only there is much faster.
+        starts = tuple(sorted({*word_positions(lowered, ("follow",)), *_count_starts(text)}))
+        matches = _matches_at(_FOLLOW_UP, text, starts)
+    else:
+        matches = _FOLLOW_UP.finditer(text)
+    for m in matches:
+        phrase = (m.group("a") or m.group("b")).replace("-", " ")
+        weeks = _phrase_weeks(phrase)
+        if weeks is not None and (best is None or weeks > best[0]):
+            best = (weeks, phrase)
+    return best[1] if best else None
+
+
+def _phrase_weeks(phrase: str) -> float | None:
+    """Weeks in '6 months', '12 weeks', 'three months' (the upper end of '3 to 6 months')."""
+    m = re.search(rf"(?P<n>{COUNT})\s*(?P<u>day|week|month|year)s?\s*$", phrase, re.IGNORECASE)
+    if not m:
+        return None
+    n = parse_count(m.group("n"))
+    return None if n is None else n * _WEEKS_PER[m.group("u").lower()]
+
+
+# --------------------------------------------------------------------------------------------
+# Effect statements
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One effect statement found in one sentence.
+
+    ``span_start``/``span_end`` index ``record_text(title, abstract)``; ``sentence`` is that slice.
+    """
+
+    pmid: str
+    outcome: str
+    span_start: int
+    span_end: int
+    sentence: str
+    rule: str
+    measure: str | None = None
+    estimate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: float | None = None
+    p_value_text: str | None = None
+    direction: str | None = None
+    lower_is_better: bool | None = None
+    timepoint: str | None = None
+    timepoint_weeks: float | None = None
+    intervention: str | None = None
+    comparator_class: str | None = None
+    add_on: bool | None = None
+    confidence: float | None = None
+
+    @property
+    def comparison(self) -> str | None:
+        """'<intervention> vs <comparator class>' when both are known."""
+        if self.intervention and self.comparator_class:
+            return f"{self.intervention} vs {self.comparator_class}"
+        return None
+
+
+_NUMBER = r"[-−–]?\s?\d+(?:\.\d+)?"
+_MEASURE_NAMES = {
+    "md": "MD", "wmd": "MD", "mean difference": "MD", "weighted mean difference": "MD", "difference": "MD",
+    "between-group difference": "MD", "smd": "SMD", "standardized mean difference": "SMD",
+    "standardised mean difference": "SMD", "rr": "RR", "risk ratio": "RR", "relative risk": "RR",
+    "or": "OR", "odds ratio": "OR", "hr": "HR", "hazard ratio": "HR", "rd": "RD", "risk difference": "RD",
+}
+# Abbreviations are case-sensitive ("OR", never "or"); spelled-out names are not.
+_ESTIMATE = re.compile(
+    r"(?P<measure>\b(?:WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|standardi[sz]ed mean difference|"
+    r"mean difference|between-group difference|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|difference)\b))"
+    r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
+    rf"(?P<est>{_NUMBER})(?:\s*(?:points?|mm|cm|%))?"
+    r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval)\s*[,:=]?\s*"
+    rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
+)
+_P_VALUE = re.compile(r"\b[Pp]\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
+_NO_DIFFERENCE = re.compile(
+    r"\bno (?:statistically )?significant (?:between-group )?(?:difference|change|effect|improvement)s?\b|\bnot (?:statistically )?significant(?:ly)?(?: different)?\b"
+    r"|\bdid not (?:significantly )?differ\b|\bno (?:between-group )?differences?\b|\b(?:were|was) (?:similar|comparable)\b"
+    r"|\bnon-?significant\b|\bnot superior\b|\bwas not better\b|\bno better than\b",
+    re.IGNORECASE,
+)
+_TIMEPOINT = re.compile(
+    rf"\b(?:at|after|by|over|during|within)\s+(?:the\s+)?(?:(?P<n>{COUNT})[- ](?P<u>day|week|month|year)s?(?:\s+(?:of\s+)?(?:follow-?up|treatment|intervention))?)"
+    r"|\b(?:at|by|in|after|from baseline to)\s+(?:the\s+)?week\s+(?P<week>\d+)\b|\b(?:in|at|by)\s+(?:the\s+)?(?P<nth>\d+)(?:st|nd|rd|th)\s+week\b"
+    r"|(?P<eot>\b(?:at )?(?:the )?end of (?:the )?(?:treatment|intervention|therapy)|post-?treatment|after treatment\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Stat:
+    start: int
+    end: int
+    measure: str | None = None
+    estimate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: float | None = None
+    p_value_text: str | None = None
+
+
+def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: Topic) -> list[Finding]:
+    """Effect statements in a record, each with the sentence it came from.
+
+    A finding needs an outcome named in the sentence and at least one of: an effect estimate,
+    a p-value, a statement of (no) difference, or, for adverse events, a report of them.
+    Sentences under aim or methods headings are skipped, so the outcomes a trial *plans* to
+    measure are not read as results.
+
+    Parameters
+    ----------
+    pmid:
+        The record's PMID.
+    title, abstract:
+        Record text; spans index ``record_text(title, abstract)``.
+    topic:
+        Supplies outcome, arm and comparator vocabularies.
+
+    Returns
+    -------
+    list of Finding
+        ``direction`` is ``no_difference`` whenever the sentence's own statistics are not
+        significant, whatever its wording; it is ``None`` when the favoured arm cannot be told.
+    """
+    vocab = vocabulary(topic)
+    text = record_text(title, abstract)
+    pico = extract_pico(text, topic)
+    findings: list[Finding] = []
+    previous: _Said | None = None
+    for sentence, mentions in analysed_sentences(text, vocab):
+        if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS:
+            previous = None
+            continue
+        for clause, clause_mentions in _clauses(sentence, mentions):
+            outcomes = [m for m in clause_mentions if m.kind == "outcome"]
+            said = None
+            if not outcomes and previous is not None and (previous.sentence_start == sentence.start or _DIFFERENCE_SUBJECT.match(clause.text)):
+                said = previous
+            findings.extend(_sentence_findings(pmid, clause, clause_mentions, vocab, pico, said))
+            if outcomes:
+                previous = _Said(tuple(outcomes), _timepoint(clause.text), sentence.start)
+    return findings
+
+
+@dataclass(frozen=True)
+class _Said:
+    """What the clause before spoke about, for a clause that only says "the difference was ..."."""
+
+    outcomes: tuple[Mention, ...]
+    timepoint: tuple[str | None, float | None]
+    sentence_start: int
+
+
+# "The difference was significant (P < 0.001)": the outcome is the previous sentence's.
+_DIFFERENCE_SUBJECT = re.compile(r"^\s*(?:(?:the|this|these|such|a)\s+)?(?:(?:between|inter)[- ]?groups?\s+)?differences?\b", re.IGNORECASE)
+# Semicolons outside brackets part statements that each carry their own numbers.
+_CLAUSE_BREAK = re.compile(r"[()\[\];]")
+
+
+def _clauses(sentence: Sentence, mentions: tuple[Mention, ...]) -> list[tuple[Sentence, list[Mention]]]:
+    """The sentence cut at semicolons outside brackets, each part with its own mentions (offsets rebased)."""
+    s, cuts, depth = sentence.text, [], 0
+    for m in _CLAUSE_BREAK.finditer(s):
+        mark = m.group()
+        depth += mark in "([" and 1 or mark in ")]" and -1 or 0
+        depth = max(depth, 0)
+        if mark == ";" and depth == 0:
+            cuts.append(m.start())
+    if not cuts:
+        return [(sentence, list(mentions))]
+    parts = []
+    for a, b in zip([0, *(c + 1 for c in cuts)], [*cuts, len(s)]):
+        while a < b and s[a].isspace():
+            a += 1
+        if a >= b:
+            continue
+        part = Sentence(sentence.start + a, sentence.start + b, s[a:b], sentence.section)
+        inside = [replace(m, start=m.start - a, end=m.end - a) for m in mentions if a <= m.start and m.end <= b]
+        parts.append((part, inside))
+    return parts
+
+
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+
+
+def _respective_stats(s: str, outcomes: list[Mention], stats: list[_Stat]) -> list[_Stat] | None:
+    """The statistics of "A and B ... (P = 0.05 and P = 0.03, respectively)", one per outcome in order.
+
+    Only when every statistic of the sentence stands after the last outcome and before
+    "respectively", and there are as many as outcomes; otherwise ``None`` (the usual pairing).
+    """
+    if len(outcomes) < 2 or not stats:
+        return None
+    said = _RESPECTIVELY.search(s, outcomes[-1].end)
+    if said is None or not all(outcomes[-1].end <= st.start < said.start() for st in stats) or len(stats) != len(outcomes):
+        return None
+    return list(stats)
+
+
+def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], vocab: Vocabulary,
+                       pico: Pico, said: _Said | None = None) -> list[Finding]:
+    """Findings in one sentence (or clause); the study's first form and comparator label the
+    comparison unless the sentence names its own comparator, or a comparator stands right
+    before an estimate ("than traction (RR 1.1 ...), ibuprofen (RR 1.24 ...)").
+
+    ``said`` gives the outcomes and time point of the clause before, for a clause that names
+    no outcome of its own but states numbers about "the difference"; its findings say so in
+    their rule.
+    """
+    s = sentence.text
+    intervention = pico.interventions[0] if pico.interventions else None
+    study_comparator = pico.comparator_classes[0] if pico.comparator_classes else None
+    # One finding per outcome and sentence: a repeated mention ("pain scores ... a pain score
+    # above 5") belongs to the first.
+    outcomes: list[Mention] = []
+    for m in mentions:
+        if m.kind == "outcome" and all(o.label != m.label for o in outcomes):
+            outcomes.append(m)
+    inherited = not outcomes and said is not None
+    if inherited:
+        outcomes = [replace(o, start=0, end=0) for o in said.outcomes]
+    if not outcomes:
+        return []
+    stats = _stats(s) if _HAS_DIGIT.search(s) else []
+    if inherited and not stats:
+        return []
+    comparators = [m for m in mentions if m.kind == "comparator" and not m.negated]
+    comparator = comparators[0].label if comparators else study_comparator
+    timepoint, weeks = _timepoint(s)
+    if inherited and timepoint is None:
+        timepoint, weeks = said.timepoint
+    arms = _arms(s, mentions, vocab)
+    backward = [bool(_OUTCOME_AFTER_NUMBERS.search(s, max(0, o.start - 30), o.start)) for o in outcomes]
+    respective = _respective_stats(s, outcomes, stats)
+    out: list[Finding] = []
+    for i, outcome in enumerate(outcomes):
+        start, end = _clause(s, outcomes, i)
+        if _WITHIN_GROUP.search(s, start, end) and not _BETWEEN_GROUPS.search(s, start, end):
+            # A change within the arms ("decreased in both groups, P < 0.01") is not a comparison.
+            continue
+        # Statistics belong to the outcome they follow (the first outcome also takes those
+        # before it); the clause before an outcome may still hold its verb. An outcome named
+        # after its numbers ("(SMD 0.96 ...) with respect to JOA scores") takes those instead.
+        own = [st for st in stats if (outcome.start if i else 0) <= st.start < end]
+        if i + 1 < len(outcomes) and backward[i + 1]:
+            own = [st for st in own if st.start < outcome.end]
+        if backward[i]:
+            own = [st for st in stats if (outcomes[i - 1].end if i else 0) <= st.start < outcome.start] + own
+        if respective is not None:
+            own = [respective[i]]
+        # A ratio is not a difference in a score, nor a difference in a score a ratio of rates.
+        proportion = outcome.label in vocab.proportions
+        own = [st for st in own if st.measure is None or (st.measure in _RATE_MEASURES) == proportion]
+        lower_is_better = vocab.lower_is_better.get(outcome.label)
+        direction = finding_direction(s, outcome.start, outcome.end, arms, intervention, comparator, lower_is_better)
+        # Which arm is favoured is only meaningful when acupuncture is one of them.
+        if direction != "no_difference" and not pico.interventions:
+            direction = None
+        narrative = bool(_NO_DIFFERENCE.search(s, start, end) or direction)
+        reported = outcome.label == "adverse_events" and re.search(r"\b(?:reported|occurred|observed|experienced|recorded)\b", s)
+        if not (own or narrative or reported):
+            continue
+        if inherited and not own:
+            continue
+        common = dict(
+            pmid=pmid, outcome=outcome.label, span_start=sentence.start, span_end=sentence.end,
+            sentence=s, direction=direction, lower_is_better=lower_is_better, timepoint=timepoint,
+            timepoint_weeks=weeks, intervention=intervention, comparator_class=comparator, add_on=pico.add_on,
+        )
+        suffix = ".outcome_from_previous_clause" if inherited else ""
+        estimates = [st for st in own if st.measure]
+        p_only = next((st for st in own if st.measure is None), None)
+        if estimates:
+            for st in estimates:
+                p = st if st.p_value_text else p_only
+                rule = "effect.estimate" + ("_ci" if st.ci_low is not None else "")
+                out.append(Finding(
+                    **{**common, "comparator_class": _comparator_before(st, comparators, start) or comparator},
+                    rule=rule + suffix, confidence=_CONFIDENCE[rule] * (_INHERITED if inherited else 1.0),
+                    measure=st.measure, estimate=st.estimate, ci_low=st.ci_low, ci_high=st.ci_high,
+                    p_value=p.p_value if p else None, p_value_text=p.p_value_text if p else None,
+                ))
+        elif p_only:
+            out.append(Finding(**common, rule="effect.p_value" + suffix, p_value=p_only.p_value, p_value_text=p_only.p_value_text,
+                               confidence=_CONFIDENCE["effect.p_value"] * (_INHERITED if inherited else 1.0)))
+        else:
+            rule = "effect.statement" if narrative else "effect.adverse_events_reported"
+            out.append(Finding(**common, rule=rule, confidence=_CONFIDENCE[rule]))
+    return out
+
+
+# How often a finding of each rule had the right outcome and numbers when checked by hand (on
+# the labelled fixtures and the real abstracts in benchmarks/real_labels.jsonl): a guide for
+# readers, not a probability. A finding whose outcome was read from the clause before counts
+# for less.
+_CONFIDENCE = {
+    "effect.estimate_ci": 0.9, "effect.estimate": 0.8, "effect.p_value": 0.7,
+    "effect.statement": 0.5, "effect.adverse_events_reported": 0.5,
+}
+_INHERITED = 0.8
+_RATE_MEASURES = frozenset({"RR", "OR", "HR", "RD"})
+_HAS_DIGIT = re.compile(r"\d")
+# Words that put an outcome after the numbers about it.
+_OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with regard to|regarding|as regards)\s+(?:the\s+)?$", re.IGNORECASE)
+# Changes within the arms, not between them.
+_WITHIN_GROUP = re.compile(
+    r"\b(?:in|of|within) (?:the )?(?:all|both|each|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|changed)\b"
+    r"|\bthan (?:that |those )?(?:before|prior to) (?:the )?(?:treatment|intervention|therapy)\b"
+    r"|\b(?:both|all|each) (?:\w+ )?groups? (?:\w+ )?(?:showed|had|were|was)? ?(?:significant(?:ly)? )?(?:decrease|improve|increase|reduc|declin)\w*"
+    r"|\b(?:compared|as compared) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before treatment)\b",
+    re.IGNORECASE,
+)
+_BETWEEN_GROUPS = re.compile(r"\bbetween(?:[- ]groups?| the (?:two |three )?groups)\b|\bthan\b(?!\s+(?:that\s+|those\s+)?(?:before|prior|at baseline|baseline|pre-?treatment))|\bversus\b|\bvs\.?|\b(?:superior|inferior) to\b|\bcompared (?:with|to) (?:the )?(?!baseline|pre-?treatment|before)\w+ group", re.IGNORECASE)
+
+
+def _comparator_before(st: _Stat, comparators: list[Mention], start: int) -> str | None:
+    """The comparator named right before an estimate in its clause ("than traction (RR 1.1"), if any."""
+    before = [m for m in comparators if start <= m.end <= st.start and st.start - m.end <= 15]
+    return before[-1].label if before else None
+
+
+def _stats(s: str) -> list[_Stat]:
+    """Effect estimates (with the p-value right after them, if any) and lone p-values."""
+    stats: list[_Stat] = []
+    used: list[tuple[int, int]] = []
+    for m in _ESTIMATE.finditer(s):
+        measure = _MEASURE_NAMES[m.group("measure").lower()]
+        lo, hi = m.group("lo"), m.group("hi")
+        p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
+        stats.append(_Stat(m.start(), m.end(), measure, _float(m.group("est")),
+                           _float(lo) if lo else None, _float(hi) if hi else None,
+                           *(_p_fields(p) if p else (None, None))))
+        used.append((m.start(), p.end() if p else m.end()))
+    for p in _P_VALUE.finditer(s):
+        if not any(a <= p.start() < b for a, b in used):
+            stats.append(_Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p)))
+    return sorted(stats, key=lambda st: st.start)
+
+
+def _float(text: str) -> float:
+    return float(re.sub(r"\s", "", text).replace("−", "-").replace("–", "-"))
+
+
+def _p_fields(m: re.Match) -> tuple[float | None, str]:
+    if m.group("ns"):
+        return None, "NS"
+    op = {"≤": "<=", "≥": ">="}.get(m.group("op"), m.group("op"))
+    value = float(m.group("p"))
+    return (value if op == "=" else None), (f"{value:g}" if op == "=" else f"{op}{value:g}")
+
+
+def _clause(s: str, outcomes: list[Mention], i: int) -> tuple[int, int]:
+    """The part of a sentence that speaks about outcome ``i``.
+
+    It runs from the end of the previous outcome to the start of the next. An outcome listed
+    with the next one ("VAS and ODI were lower (P < .05)") shares the next one's clause.
+    """
+    start = outcomes[i - 1].end if i else 0
+    j = i
+    while j + 1 < len(outcomes) and _LISTED_OUTCOMES.fullmatch(s[outcomes[j].end : outcomes[j + 1].start]):
+        j += 1
+    end = outcomes[j + 1].start if j + 1 < len(outcomes) else len(s)
+    return start, end
+
+
+_LISTED_OUTCOMES = re.compile(r"[\s,]*(?:scores?|values?|index)?[\s,]*(?:and|or|as well as)?[\s,]*(?:the\s+)?", re.IGNORECASE)
+
+
+def _arms(s: str, mentions: list[Mention], vocab: Vocabulary) -> list[tuple[int, int, str]]:
+    """Arm mentions (start, end, side) in a sentence, from arm words and PICO mentions."""
+    # Named treatments first, so "acupoint injection group" is not read as an injection arm.
+    named = [m for m in mentions if m.kind in ("intervention", "comparator", "generic")]
+    arms = [(m.start, m.end, "comparator" if m.kind == "comparator" else "intervention") for m in named]
+    taken = [(m.start, m.end) for m in named]
+    for side, classes in (("comparator", vocab.comparator_arm), ("intervention", vocab.intervention_arm)):
+        arms.extend((m.start, m.end, side) for m in _claim(s, side, classes, taken))
+    return sorted(arms)
+
+
+def _timepoint(s: str) -> tuple[str | None, float | None]:
+    m = _TIMEPOINT.search(s)
+    if not m:
+        return None, None
+    if m.group("eot"):
+        return "end of treatment", None
+    if m.group("week") or m.group("nth"):
+        n = int(m.group("week") or m.group("nth"))
+        return f"{n} week{'s' if n != 1 else ''}", float(n)
+    n = parse_count(m.group("n"))
+    unit = m.group("u").lower()
+    label = f"{n} {unit}{'s' if n != 1 else ''}"
+    return label, (None if n is None else n * _WEEKS_PER[unit])
+
+
+def extract_findings(tables: dict[str, pd.DataFrame], topic: Topic) -> pd.DataFrame:
+    """Effect statements for every article, as a ``findings`` table.
+
+    Parameters
+    ----------
+    tables:
+        Record tables; ``articles`` (pmid, title, abstract) is used.
+    topic:
+        Supplies the vocabularies.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Conforming to ``evidence.tables.schema.FINDINGS`` with ``provenance="auto"``, the rule that
+        fired, and ``span_start``/``span_end``/``sentence`` on every row. Where two findings
+        share the table key, the one with more numbers is kept.
+    """
+    rows = []
+    for rec in tables["articles"][["pmid", "title", "abstract"]].to_dict("records"):
+        for f in extract_effects(rec["pmid"], rec["title"], rec["abstract"], topic):
+            rows.append(_finding_row(f))
+    if not rows:
+        return schema.empty_frame(schema.FINDINGS)
+    frame = schema.conform(pd.DataFrame(rows), schema.FINDINGS)
+    richness = frame[["estimate", "ci_low", "p_value_text"]].notna().sum(axis=1)
+    key = list(schema.FINDINGS.key)
+    order = frame.assign(_richness=-richness).sort_values(["pmid", "_richness"], kind="stable").index
+    kept = ~frame.loc[order].duplicated(subset=key)
+    return frame.loc[order[kept.to_numpy()]].sort_index().reset_index(drop=True)
+
+
+def _finding_row(f: Finding) -> dict:
+    return {
+        "study_id": f.pmid, "pmid": f.pmid, "comparison": f.comparison, "intervention": f.intervention,
+        "comparator_class": f.comparator_class, "add_on": f.add_on, "outcome": f.outcome, "timepoint": f.timepoint,
+        "timepoint_weeks": f.timepoint_weeks, "measure": f.measure, "estimate": f.estimate,
+        "ci_low": f.ci_low, "ci_high": f.ci_high, "p_value": f.p_value, "p_value_text": f.p_value_text,
+        "lower_is_better": f.lower_is_better, "direction": f.direction, "span_start": f.span_start,
+        "span_end": f.span_end, "sentence": f.sentence, "provenance": "auto", "rule": f.rule, "confidence": f.confidence,
+    }

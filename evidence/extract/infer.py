@@ -1,0 +1,695 @@
+"""Result direction: what an abstract says an intervention did to an outcome, against a comparator.
+
+``infer_result(abstract, intervention=..., comparator=..., outcome=...)`` answers with one of
+``"increased"``, ``"decreased"`` or ``"no_difference"`` (the outcome's value in the intervention
+arm against the comparator arm, as the source reports it), or ``None`` when the abstract does not
+say. The answer is explainable: it always carries the sentence that decided, its character span in
+the abstract, the rule that fired and a confidence.
+
+The engine is made of rules, in two steps:
+
+1. **Which sentence.** Every sentence is scored by how much of the outcome's wording it holds
+   (rarer words weigh more), with a bonus for the arms' wording and for result sections, and a
+   penalty for background and methods. The best-scored sentence that reports a result (a
+   p-value, a CI, or words of difference or of no difference) decides.
+2. **What it says.** Inside the clause of that sentence that names the outcome: words or
+   statistics of no difference give ``no_difference``; otherwise a direction word ("higher",
+   "reduced", ...) gives the direction, turned round when the word is said of the comparator
+   arm ("lower in the placebo group than in the drug group"), and read through the outcome's
+   polarity where the word only says better or worse ("improved" pain is a decrease).
+
+The words the rules read live in ``evidence.extract.result_cues``; where a sentence names each arm is
+``evidence.extract.arms``. Measured on Evidence Inference 2.0 prompts (``benchmarks/bench_extract.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import asdict, dataclass
+
+from . import result_cues as cues
+from .arms import Arms, other_side
+from ..errors import InputError
+from .text import Sentence
+from .text import split_block  # the sentence splitter spans everywhere rest on
+
+LABELS = ("increased", "decreased", "no_difference")
+_UNTESTED_MARGIN = 0.3  # relevance a tested statement may give up to win over an untested one
+ENGINE = "rules-v1"
+
+
+@dataclass(frozen=True)
+class ResultStatement:
+    """What an abstract says about one outcome, intervention against comparator.
+
+    Attributes
+    ----------
+    label:
+        ``"increased"``, ``"decreased"``, ``"no_difference"``, or ``None`` when the abstract does
+        not say.
+    sentence:
+        The sentence that decided (``None`` only when no sentence mentions the outcome at all).
+    start, end:
+        Its character span: ``abstract[start:end] == sentence``.
+    rule:
+        The rule that decided (``"<engine>:<rule>"``).
+    confidence:
+        A rough probability that the label is right, from the rule's accuracy on development
+        data and how well the sentence matches the outcome.
+    estimate, ci_low, ci_high, p_value, p_value_text:
+        Numbers stated in the deciding clause, when there are any. ``p_value`` holds an exact
+        p-value; ``p_value_text`` keeps bounds as written ("<0.001").
+    """
+
+    label: str | None
+    sentence: str | None
+    start: int | None
+    end: int | None
+    rule: str
+    confidence: float
+    estimate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: float | None = None
+    p_value_text: str | None = None
+
+    def to_dict(self) -> dict:
+        """The statement as a plain dict (for JSON), marked as machine-extracted."""
+        return {**asdict(self), "machine_extracted": True}
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+# A heading on its own line ("ABSTRACT.RESULTS:", "TITLE:") or leading a paragraph ("RESULTS: ").
+_HEADING_LINE = re.compile(r"(?:ABSTRACT\.)?([A-Z][A-Z &/,()-]{1,60}):+\s*$")
+_HEADING_LEAD = re.compile(r"(?:ABSTRACT\.)?([A-Z][A-Z &/,-]{2,60}):\s+")
+
+
+def _sentences(text: str) -> list[Sentence]:
+    """Sentences with spans into ``text``; each carries the heading it sits under."""
+    out: list[Sentence] = []
+    section = ""
+    # A line break before a lower-case word is a hard wrap inside a paragraph, not a new block.
+    for line in re.finditer(r"[^\n]+(?:\n(?=[a-z])[^\n]+)*", text):
+        start, end = line.start(), line.end()
+        heading = _HEADING_LINE.fullmatch(line.group().strip())
+        if heading:
+            section = heading.group(1).strip()
+            continue
+        lead = _HEADING_LEAD.match(text, start, end)
+        if lead:
+            section, start = lead.group(1).strip(), lead.end()
+        out.extend(split_block(text, start, end, section))
+    return out
+
+
+_ALPHA = 0.05
+
+
+def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: str,
+                 lower_is_better: bool | None = None) -> ResultStatement:
+    """What an abstract reports for ``outcome``, ``intervention`` against ``comparator``.
+
+    Parameters
+    ----------
+    abstract:
+        The abstract (optionally with its title first); section headings such as ``RESULTS:``
+        are recognised, as on their own line or leading a paragraph.
+    intervention, comparator, outcome:
+        Short descriptions, in the abstract's own words where possible.
+    lower_is_better:
+        The outcome's polarity, used to read words that only say better or worse ("improved");
+        when ``None`` it is guessed from the outcome's words (pain, mortality: lower is better).
+
+    Returns
+    -------
+    ResultStatement
+        ``label`` is ``"increased"``/``"decreased"`` (the outcome in the intervention arm against
+        the comparator arm) or ``"no_difference"``, or ``None`` when no sentence reports a result
+        for the outcome. ``abstract[statement.start:statement.end] == statement.sentence``.
+
+    Examples
+    --------
+    >>> s = infer_result("RESULTS: Pain fell more with acupuncture than with sham (P = 0.01).",
+    ...                  intervention="acupuncture", comparator="sham", outcome="pain")
+    >>> s.label, s.sentence[:9]
+    ('decreased', 'Pain fell')
+    """
+    sentences = _sentences(abstract)
+    outcome_terms = cues.outcome_terms(outcome, abstract)
+    arms = Arms(intervention, comparator)
+    lower_better = _lower_is_better(outcome) if lower_is_better is None else lower_is_better
+    bags = [frozenset(cues.terms(s.text)) for s in sentences]
+    weights = _weights(outcome_terms, bags)
+    ranked = sorted(
+        ((_relevance(s, bag, outcome_terms, weights, arms), i) for i, (s, bag) in enumerate(zip(sentences, bags))),
+        key=lambda t: (-t[0], t[1]),
+    )
+    best: tuple[float, Sentence] | None = None
+    # A within-arm change ("lower than before treatment") decides only when no sentence of
+    # nearly the same relevance compares the arms.
+    within: tuple | None = None  # (score, sentence, decision, index)
+    untested: tuple[float, Sentence, tuple] | None = None
+    for score, i in ranked:
+        if score <= 0.15 or (within and score < within[0] / 2):
+            break
+        sentence = sentences[i]
+        best = best or (score, sentence)
+        decided = _decide(sentence, outcome, outcome_terms, arms, lower_better)
+        if decided is None:
+            continue
+        # "improved in both groups and did not differ (P = 0.35)" compares the arms after all.
+        changed = decided[0] != "no_difference" or decided[1] == "change_in_both_arms"
+        if changed and _is_within_arm(sentence.text[decided[2][0] : decided[2][1]], arms):
+            within = within or (score, sentence, decided, i)
+            continue
+        if decided[1].endswith("_untested"):
+            # A direction with no test behind it (often a conclusion) yields to a tested
+            # statement about the outcome of nearly the same relevance.
+            untested = untested or (score, sentence, decided)
+            continue
+        if untested and score < untested[0] - _UNTESTED_MARGIN:
+            break
+        return _statement(sentence, score, decided)
+    if untested:
+        return _statement(untested[1], untested[0], untested[2])
+    return _undecided(sentences, best, within, outcome, arms, lower_better)
+
+
+def _undecided(sentences: list[Sentence], best: tuple[float, Sentence] | None, within: tuple | None, outcome: str,
+               arms: Arms, lower_better: bool) -> ResultStatement:
+    """The statement when no sentence compares the arms for the outcome: a within-arm change
+    (or the between-arm sentence right after it), a "no differences in any outcome" sentence, or
+    no label with the sentence that names the outcome best."""
+    if within:
+        score, sentence, decided, i = within
+        # "X fell from 6 to 3 in one arm and from 6 to 4 in the other. The difference between the
+        # groups was not significant.": the next sentence compares the arms for the same outcome.
+        following = sentences[i + 1] if i + 1 < len(sentences) else None
+        if following is not None and cues.BETWEEN_ARMS.search(following.text):
+            between = _decide(following, outcome, [], arms, lower_better)
+            if between is not None:
+                label, rule, span = between
+                return _statement(following, score, (label, rule + "_after_within_arm_change", span))
+        return _statement(sentence, score, decided, within_arm=True)
+    if best is None:
+        return ResultStatement(None, None, None, None, f"{ENGINE}:outcome_not_found", 0.0)
+    # The outcome is named (as a secondary outcome, say) but no sentence about it reports a
+    # result; "no differences in any of the secondary outcomes" still does.
+    every = next((s for s in sentences if cues.NO_DIFFERENCE_FOR_ALL.search(s.text)), None)
+    if every is not None:
+        return _statement(every, best[0] / 2, ("no_difference", "no_difference_for_all_outcomes", (0, len(every.text))))
+    sentence = best[1]
+    return ResultStatement(None, sentence.text, sentence.start, sentence.end, f"{ENGINE}:no_result_stated", 0.0)
+
+
+def _statement(sentence: Sentence, score: float, decided: tuple, within_arm: bool = False) -> ResultStatement:
+    label, rule, (start, end) = decided
+    if within_arm:
+        rule += "_within_arm"
+    numbers = _numbers(sentence.text[start:end])
+    return ResultStatement(label, sentence.text, sentence.start, sentence.end, f"{ENGINE}:{rule}",
+                           round(_confidence(rule) * min(1.0, 0.5 + score / 2), 3), **numbers)
+
+
+# Share of right answers per rule on the development split of Evidence Inference (rounded down,
+# and lower where a rule fired only a few times), and what each qualifier of a rule costs.
+_RULE_ACCURACY = {
+    "statistics_not_significant": 0.95, "no_difference_words": 0.9, "direction_word": 0.9,
+    "better_word_with_polarity": 0.85, "arm_values": 0.85, "favours_arm": 0.8, "signed_change": 0.8,
+    "change_in_both_arms": 0.75, "no_difference_between_arms": 0.8, "sized_change": 0.65, "change_size_per_arm": 0.5, "no_difference_for_all_outcomes": 0.5,
+}
+_QUALIFIER_COST = {"_of_comparator": 0.75, "_untested": 0.75, "_within_arm": 0.8, "_after_within_arm_change": 0.9}
+
+
+def _confidence(rule: str) -> float:
+    """A rule's accuracy on development data, times the cost of each qualifier it carries."""
+    confidence = 1.0
+    for qualifier, cost in _QUALIFIER_COST.items():
+        if qualifier in rule:
+            rule = rule.replace(qualifier, "")
+            confidence *= cost
+    return confidence * _RULE_ACCURACY.get(rule, 0.5)
+
+
+def finding_direction(sentence: str, outcome_start: int, outcome_end: int, arms: list[tuple[int, int, str]],
+                      intervention: str | None, comparator: str | None, lower_is_better: bool | None) -> str | None:
+    """A finding's ``direction`` (``evidence.tables.schema.DIRECTIONS``) for one outcome in one sentence.
+
+    This is :func:`infer_result` read through the outcome's polarity: with lower scores better
+    (pain), a ``decreased`` outcome favours acupuncture.
+
+    Parameters
+    ----------
+    sentence:
+        The sentence.
+    outcome_start, outcome_end:
+        Where the outcome is named in it.
+    arms:
+        ``(start, end, side)`` of the arms named in it (``side`` "intervention" or "comparator"),
+        as the topic's vocabulary finds them; the words found name the arms for the engine.
+    intervention, comparator:
+        The study's acupuncture form and comparator class, used when the sentence names no arm
+        of that side.
+    lower_is_better:
+        The outcome's polarity from the topic; ``None`` when unknown.
+
+    Returns
+    -------
+    str or None
+        ``"favours_intervention"``, ``"favours_comparator"``, ``"no_difference"``, or ``None`` when
+        the sentence does not say, says only how each arm changed, or the polarity is unknown.
+    """
+    names = {side: " ".join(sentence[a:b] for a, b, s in arms if s == side) for side in ("intervention", "comparator")}
+    result = infer_result(sentence, intervention=names["intervention"] or (intervention or "acupuncture").replace("_", " "),
+                          comparator=names["comparator"] or (comparator or "control").replace("_", " "),
+                          outcome=sentence[outcome_start:outcome_end], lower_is_better=lower_is_better)
+    if result.label is None or result.rule.endswith("_within_arm"):
+        return None  # a change within each arm says nothing about which did better
+    if result.label == "no_difference":
+        return "no_difference"
+    if lower_is_better is None or not (comparator or names["comparator"]):
+        # Without a comparator arm (two forms of acupuncture, say), "favours" has no other side.
+        return None
+    return "favours_intervention" if (result.label == "decreased") == lower_is_better else "favours_comparator"
+
+
+PROMPT_FIELDS = ("text", "intervention", "comparator", "outcome")
+
+
+def parse_prompt(line: str) -> dict:
+    """One JSON line of ``evidence infer`` input: an object with the four string fields
+    ``text``, ``intervention``, ``comparator`` and ``outcome`` (other fields are kept).
+
+    Raises
+    ------
+    InputError
+        The line is not a JSON object, or a field is missing, empty or not a string.
+    """
+    try:
+        prompt = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
+    if not isinstance(prompt, dict):
+        raise InputError(f"expected a JSON object with {', '.join(PROMPT_FIELDS)}, got {type(prompt).__name__}")
+    for name in PROMPT_FIELDS:
+        value = prompt.get(name)
+        if not isinstance(value, str) or not value.strip():
+            problem = "missing" if name not in prompt else "not a non-empty string"
+            raise InputError(f"field {name!r} is {problem}")
+    return prompt
+
+
+def infer_prompt(prompt: dict) -> ResultStatement:
+    """:func:`infer_result` for a dict with ``text``, ``intervention``, ``comparator``, ``outcome``."""
+    return infer_result(prompt["text"], intervention=prompt["intervention"], comparator=prompt["comparator"],
+                        outcome=prompt["outcome"])
+
+
+# --- step 1: which sentence -------------------------------------------------------------------
+
+
+def _weights(outcome_terms: list[str], bags: list[frozenset[str]]) -> dict[str, float]:
+    """Rarer outcome words weigh more: "CD4" says more than "count" (idf over the abstract).
+    Words the abstract never uses weigh nothing: they cannot tell its sentences apart."""
+    n = len(bags) or 1
+    counts = {t: sum(t in b for b in bags) for t in set(outcome_terms)}
+    return {t: math.log(1 + n / (1 + c)) + 0.5 if c else 0.0 for t, c in counts.items()}
+
+
+def _relevance(sentence: Sentence, words: frozenset[str], outcome_terms: list[str], weights: dict[str, float],
+               arms: Arms) -> float:
+    """How likely a sentence is to report the outcome's result (0 when it names none of it)."""
+    if not outcome_terms:
+        return 0.0
+    present = sum(weights.values())
+    if not present:
+        return 0.0
+    # Share of the outcome's (weighted) words that the sentence holds, discounted when the
+    # abstract holds few of them at all.
+    coverage = sum(w > 0 for w in weights.values()) / len(weights)
+    score = sum(w for t, w in weights.items() if t in words) / present * (0.5 + 0.5 * coverage)
+    if score == 0:
+        return 0.0
+    section = (sentence.section or "").upper()
+    if any(k in section for k in cues.RESULT_SECTIONS):
+        score += 0.15
+    elif any(k in section for k in cues.NON_RESULT_SECTIONS):
+        score -= 0.3
+    # Naming an arm, and better both, marks a comparison between them.
+    sides = {side for _, side in arms.mentions(sentence.text)}
+    score += 0.05 + 0.05 * len(sides) if sides else 0.0
+    if cues.P_VALUE.search(sentence.text) or cues.SIGNIFICANT.search(sentence.text) or cues.NO_DIFFERENCE.search(sentence.text):
+        score += 0.1
+    return score
+
+
+# --- step 2: what it says ---------------------------------------------------------------------
+
+
+def _outcome_position(text: str, outcome_terms: list[str]) -> int:
+    """Where the outcome is named in a text, or -1: the outcome word that starts the stretch of
+    60 characters holding most of the outcome's words ("one-year survival" is not the "one-year"
+    of "one-year recurrence")."""
+    wanted = set(outcome_terms)
+    hits = [(m.start(), cues.stem(m.group())) for m in cues.WORD.finditer(text.lower()) if cues.stem(m.group()) in wanted]
+    if not hits:
+        return -1
+    return max(hits, key=lambda h: (len({t for p, t in hits if h[0] <= p < h[0] + 60}), -h[0]))[0]
+
+
+def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
+    """The clause of a sentence that names the outcome: the piece between clause breaks
+    ("whereas", "but", ";") holding most of the outcome's words, with a following piece that only
+    qualifies it ("..., but this was not significant")."""
+    cuts = [0, *(m.start() for m in cues.CLAUSE_BREAK.finditer(text) if not _bracket_depth(text, m.start())), len(text)]
+    # "Although A may relieve pain, it brings no benefit": the concession ends at its comma.
+    concession = cues.CONCESSION.match(text)
+    if concession:
+        cuts = sorted({*cuts, concession.end()})
+    # "; however," is one break, not two.
+    pieces = [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if re.search(r"\w", text[cuts[i] : cuts[i + 1]])]
+    pieces = [(a, pieces[i + 1][0] if i + 1 < len(pieces) else len(text)) for i, (a, _) in enumerate(pieces)]
+    wanted = set(outcome_terms)
+
+    def hits(piece: tuple[int, int]) -> int:
+        return len(wanted & set(cues.terms(text[piece[0] : piece[1]])))
+
+    # A leading concession ("While scores did not differ before the course, ...") sets the scene;
+    # the main clause states the finding whenever it names the outcome at all.
+    scene = concession.end() if concession else -1
+    if len(pieces) > 1 and pieces[0][1] == scene and cues.BASELINE_COMPARISON.search(text, 0, scene):
+        # "While scores were alike before the course, ...": the arms at baseline, never the result.
+        pieces = pieces[1:]
+    best = max(pieces, key=lambda p: (hits(p) > 0, p[1] != scene, hits(p), -p[0]))
+    if not hits(best):
+        return pieces[0][0], len(text)
+    start, end = best
+    for piece in pieces[pieces.index(best) + 1 :]:
+        if hits(piece) or not (cues.QUALIFIER.match(text, piece[0], piece[1])
+                               or cues.SIZE_CONTINUATION.match(text, piece[0], piece[1])):
+            break
+        end = piece[1]
+    return start, end
+
+
+def _is_within_arm(clause: str, arms: Arms) -> bool:
+    """Whether a clause reports change within the arms (against baseline) rather than between them."""
+    if cues.BETWEEN_ARMS.search(clause) or any(p.search(clause) for p in cues.SIZED_CHANGE):
+        return False
+    if cues.FROM_TO.search(clause) and not cues.THAN.search(clause):
+        return True
+    return bool(cues.WITHIN_ARM.search(clause)) and len({side for _, side in arms.mentions(clause)}) < 2
+
+
+def _bracket_depth(text: str, at: int) -> int:
+    """How many brackets are open at ``at``: a ";" inside "(95% CI ...; P = .03)" breaks no clause."""
+    head = text[:at]
+    return max(0, head.count("(") + head.count("[") - head.count(")") - head.count("]"))
+
+
+def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Arms,
+            lower_better: bool) -> tuple[str, str, tuple[int, int]] | None:
+    """(label, rule, clause span) for a sentence, or None when it states no result."""
+    text = sentence.text
+    start, end = _clause(text, outcome_terms)
+    clause = text[start:end]
+    position = _outcome_position(clause, outcome_terms)
+    significance = _significance(clause, position)
+    if significance is None and cues.P_VALUE.search(text, end):
+        # The p-value often closes the sentence, after the clause break.
+        significance = _significance(text[end:], 0)
+    if cues.AIM.search(text):
+        return None  # a hypothesis or an aim, not a result
+    if (significance is False or cues.NO_DIFFERENCE.search(clause)) and cues.BASELINE_COMPARISON.search(clause):
+        return None  # arms alike at baseline: a check of randomisation, not a result
+    if significance is False:
+        return "no_difference", "statistics_not_significant", (start, end)
+    # The words of no difference nearest the outcome speak of it.
+    no_difference = min(cues.NO_DIFFERENCE.finditer(clause), key=lambda m: abs(m.start() - position), default=None)
+    if no_difference and not _nearer_significant(clause, position, no_difference):
+        return "no_difference", "no_difference_words", (start, end)
+    if no_difference and not cues.THAN.search(clause) and any(
+            cues.BETWEEN_ARMS.match(clause, m.end() + 1) for m in cues.NO_DIFFERENCE.finditer(clause)):
+        # "X improved from baseline (P < 0.001) with no difference between groups": the significant
+        # change is within the arms; the comparison of the arms is the one without a difference.
+        return "no_difference", "no_difference_between_arms", (start, end)
+    sign, rule = _direction_of(clause, text, start, outcome, position, arms, lower_better)
+    if sign is None and significance:
+        # "operative time was 15.1 min in group B and 32.5 min in group A (P = 0.02)"
+        values = _arm_values(clause, arms, position)
+        if len(values) == 2 and values["intervention"] != values["comparator"]:
+            sign, rule = (1 if values["intervention"] > values["comparator"] else -1), "arm_values"
+    if sign is None:
+        return None
+    if cues.BOTH_ARMS.search(clause) and not cues.THAN.search(clause) and not any(p.search(clause) for p in cues.SIZED_CHANGE):
+        # "reduced significantly in both groups": each arm changed; no difference between them is stated.
+        return "no_difference", "change_in_both_arms", (start, end)
+    label = "increased" if sign > 0 else "decreased"
+    if significance is None and not cues.SIGNIFICANT.search(text):
+        # A direction without any sign of a test is weaker evidence, but still the report.
+        return label, rule + "_untested", (start, end)
+    return label, rule, (start, end)
+
+
+_VALUE_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?[^\d;]{0,50}?(?:was|were|of|:|=|,)\s*(?P<v>\d+(?:\.\d+)?)(?![\d.])")
+_VALUE_BEFORE_ARM = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zμ/]{1,12}\b)?(?:\s*±\s*[\d.]+)?\s*(?:\([^)]{0,30}\)\s*)?"
+                               r"(?:in|for|with|among|of)\s+(?:(?:the|those|patients|subjects|participants|given|receiving|"
+                               r"treated|with|who|received|assigned|to)\s+)*$")
+
+
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+# A stated value: not part of a word or a range ("one-year", "2-5").
+_BARE_NUMBER = re.compile(r"(?<![\w.±-])(\d+(?:\.\d+)?)(?![\w.-]|\s*±)")
+
+
+def _arm_values(clause: str, arms: Arms, position: int) -> dict[str, float]:
+    """The first value stated for each arm in a clause ("32.5 in group A", "group B was 15.1")."""
+    values: dict[str, float] = {}
+    mentions = arms.mentions(clause)
+    respectively = _RESPECTIVELY.search(clause, max(position, 0))
+    if respectively and mentions:
+        # "53% and 87% in patients given A and B, respectively": the values stated for the
+        # outcome, in the order the arms are named.
+        stated = clause[max(position, 0) : respectively.start()]
+        stated = stated[: next((pos for pos, _ in mentions if pos >= max(position, 0)), len(clause)) - max(position, 0)]
+        verb = re.search(r"\b(?:was|were|of|had|reached)\b", stated)
+        # Intervals in brackets ("2.30 (1.86-2.57)") are not the values.
+        numbers = _BARE_NUMBER.findall(re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", stated[verb.end() :] if verb else stated))[:2]
+        order = list(dict.fromkeys(side for _, side in mentions))
+        if len(numbers) == 2 and len(order) == 2:
+            return {order[0]: float(numbers[0]), order[1]: float(numbers[1])}
+    for pos, side in mentions:
+        if side in values:
+            continue
+        before = _VALUE_BEFORE_ARM.search(clause, max(0, pos - 60), pos)
+        after = _VALUE_AFTER_ARM.match(clause, pos)
+        found = before or after
+        if found:
+            values[side] = float(found.group("v"))
+    return values
+
+
+def _nearer_significant(clause: str, position: int, no_difference: re.Match) -> bool:
+    """Whether a word of significance stands nearer the outcome than the words of no difference
+    ("a non-significant fall in X, which translated into a significant fall in Y")."""
+    if position < 0:
+        return False
+    gap = abs(no_difference.start() - position)
+    # "did not show any significant difference": a "significant" the negation governs is not one.
+    governed = range(no_difference.start(), no_difference.end() + 15)
+    return any(abs(m.start() - position) < gap and m.start() not in governed
+               for m in cues.POSITIVE_SIGNIFICANT.finditer(clause))
+
+
+def _significance(text: str, position: int) -> bool | None:
+    """True/False when the text's own statistics say (non-)significant; None when it has none.
+
+    The p-value that speaks for the outcome is the first one after its name (else the last before).
+    """
+    values = list(cues.P_VALUE.finditer(text))
+    after = [m for m in values if m.start() >= position]
+    m = after[0] if after else (values[-1] if values else None)
+    if m is not None:
+        op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}.get(m.group("op"), m.group("op"))
+        value = float(m.group("p").replace("·", "."))
+        if re.search(r"[x×]\s*10", m.group(0)):
+            return True  # "P = 2 x 10-5"
+        if op in ("<", "<="):
+            # "P < 0.08" does not say whether P is below 0.05.
+            return True if value <= _ALPHA else None
+        if op in (">", ">="):
+            return False if value >= _ALPHA else None
+        # Exactly 0.05 is read by the words around it.
+        return None if value == _ALPHA else value < _ALPHA
+    ci = cues.CI.search(text)
+    if ci:
+        lo, hi = sorted((_float(ci.group("lo")), _float(ci.group("hi"))))
+        ratio = re.search(r"\b(?:RR|OR|HR|IRR|ratio)\b", text[: ci.start()], re.IGNORECASE)
+        null = 1.0 if ratio else 0.0
+        return not (lo <= null <= hi)
+    return None
+
+
+def _direction_words(clause: str) -> list[tuple[int, int, int]]:
+    """(start, end, kind) of direction words; a longer match hides the shorter ones inside it."""
+    found = [(m.start(), m.end(), kind) for pattern, kind in cues.DIRECTION_WORDS for m in pattern.finditer(clause)
+             if not cues.QUANTITY.match(clause, m.end())]
+    found = [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g != f for g in found)]
+    # Words in brackets define or qualify ("response (a reduction of at least 25%)").
+    return [f for f in found if not _bracket_depth(clause, f[0])]
+
+
+def _direction_of(clause: str, text: str, offset: int, outcome: str, position: int,
+                  arms: Arms, lower_better: bool) -> tuple[int | None, str]:
+    """+1/-1 for the intervention's value against the comparator's, from the clause's words."""
+    favour = cues.FAVOUR.search(clause)
+    if favour:
+        side = next((side for pos, side in arms.mentions(text) if offset + favour.end() <= pos < offset + favour.end() + 40),
+                    None)
+        if side:
+            better = 1 if side == "intervention" else -1
+            return (-better if lower_better else better), "favours_arm"
+    # Words of the outcome's own name ("pain relief", "effective rate") say nothing about direction.
+    own = set(cues.terms(outcome))
+    found = [f for f in _direction_words(clause) if cues.stem(clause[f[0] : f[1]].lower()) not in own]
+    if not found:
+        return None, "no_direction_word"
+    if cues.BOTH_ARMS.search(clause):
+        # "fell in both groups, but more decrease was seen with A": the sized change compares the arms.
+        in_sized = [f for f in found if any(m.start() <= f[0] < m.end() for m in cues.SIZED_CHANGE[0].finditer(clause))]
+        found = in_sized or found
+    # The direction word nearest the outcome's name speaks of it, unless a coordination ("..., and
+    # increased HDL") stands between them.
+    def distance(f: tuple[int, int, int]) -> tuple[int, int]:
+        if position < 0:
+            return f[0], f[0]
+        between = clause[min(f[1], position) : max(f[0], position)]
+        return abs(f[0] - position) + (200 if _COORDINATION.search(between) else 0), f[0]
+
+    word_start, word_end, kind = min(found, key=distance)
+    rule = "direction_word"
+    sign = kind
+    sized = _sized_change(clause, word_start, lower_better, own)
+    if sized is not None:
+        sign, rule = sized, "sized_change"
+    elif kind in (0, 2) and position >= 0 and (signed := _SIGNED_CHANGE.match(clause, position)):
+        # "skin dryness (-59.5%) improved": the change is stated with its sign.
+        return (-1 if signed.group("sign") != "+" else 1), "signed_change"
+    elif kind in (0, 2):
+        sign = (-1 if lower_better else 1) * (1 if kind == 0 else -1)
+        rule = "better_word_with_polarity"
+    if _CHANGE_VERB.fullmatch(clause, word_start, word_end):
+        # "decreased 30.8 mm in the acupuncture group and 14.9 mm in the sham group": both arms
+        # changed; the one that changed more is the intervention's side or not.
+        amounts = _arm_values(clause[word_end:], arms, 0)
+        if len(amounts) == 2 and amounts["intervention"] != amounts["comparator"]:
+            more = 1 if amounts["intervention"] > amounts["comparator"] else -1
+            return sign * more, "change_size_per_arm"
+    side = _subject(text, offset + word_start, offset + word_end, arms)
+    if side == "comparator":
+        return -sign, rule + "_of_comparator"
+    return sign, rule
+
+
+def _lower_is_better(outcome: str) -> bool:
+    """Whether lower values of an outcome are better, from its words (higher-is-better words win)."""
+    return not cues.HIGHER_IS_BETTER.search(outcome) and bool(cues.LOWER_IS_BETTER.search(outcome))
+
+
+def _sized_change(clause: str, word_start: int, lower_better: bool, own: set[str]) -> int | None:
+    """The direction of "a greater reduction" / "the increase was smaller" when the direction word
+    at ``word_start`` is part of such a phrase, else None. A bigger improvement follows the
+    outcome's polarity."""
+    for pattern in cues.SIZED_CHANGE:
+        for m in pattern.finditer(clause):
+            # In "fecal fat loss was higher", the loss is the outcome's name, not a change.
+            if not m.start() <= word_start < m.end() or cues.stem((m.group("up") or m.group("down")).lower()) in own:
+                continue
+            bigger = 1 if m.group("big") else -1
+            if m.group("up") and m.group("up").lower().startswith("improv"):
+                return bigger * (-1 if lower_better else 1)
+            return bigger * (1 if m.group("up") else -1)
+    return None
+
+
+# Words that put an arm after them as the one a direction word is said of ("lower in the sham group").
+_AFTER_ARM = re.compile(r"\W+(?:\w+\W+){0,3}?(?:in|with|among|for|by|of|after|on|receiving|from)\W", re.IGNORECASE)
+
+
+_SIGNED_CHANGE = re.compile(r"[^()]{0,40}?\(\s*(?P<sign>[+−–-])\s*\d")
+_COORDINATION = re.compile(r",\s+(?:and|but|while|whereas)\b|;", re.IGNORECASE)
+_CHANGE_VERB = re.compile(r"(?:increas|decreas|reduc|improv|declin|dropp|fell|rose)\w*", re.IGNORECASE)
+_TRANSITIVE = re.compile(r"(?:outperform|exceed|surpass|beat)\w*", re.IGNORECASE)
+
+
+def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | None:
+    """The arm a direction word is said of.
+
+    In order: the other side of "than <arm>" after the word; the subject of a "<arm> ... than
+    <arm>" before it; an arm named right after the word ("lower in the placebo group"); the
+    nearest arm named before it. ``None`` when no arm is named.
+    """
+    mentions = arms.mentions(text)
+    than = cues.THAN.search(text, word_start)
+    if than and than.start() - word_end < 80:
+        obj = _object_side(text, than.end(), mentions)
+        if obj:
+            return other_side(obj)
+    than_before = None
+    for m in cues.THAN.finditer(text, 0, word_start):
+        than_before = m
+    if than_before:
+        obj = _object_side(text, than_before.end(), mentions)
+        subj = [side for pos, side in mentions if pos < than_before.start()]
+        if obj and subj and subj[-1] != obj:
+            return subj[-1]
+        if obj and not subj:
+            return other_side(obj)
+    lead = _AFTER_ARM.match(text, word_end)
+    if lead:
+        after = next((side for pos, side in mentions if lead.end() - 1 <= pos < lead.end() + 25), None)
+        if after:
+            # "A outperformed those receiving B": the arm after a transitive verb is its object.
+            return other_side(after) if _TRANSITIVE.match(text, word_start) else after
+    before = [side for pos, side in mentions if pos < word_start]
+    return before[-1] if before else None
+
+
+def _object_side(text: str, start: int, mentions: list[tuple[int, str]]) -> str | None:
+    """The arm named just after "than"/"compared with": the one called a group ("the parents in the
+    control group") when there is one, else the first named."""
+    near = [(pos, side) for pos, side in mentions if start <= pos < start + 40]
+    grouped = [side for pos, side in near if _GROUP_NOUN.match(text, pos)]
+    return grouped[0] if grouped else (near[0][1] if near else None)
+
+
+_GROUP_NOUN = re.compile(r"[\w-]*\s+(?:group|arm|cohort)s?\b", re.IGNORECASE)
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+
+def _float(text: str) -> float:
+    return float(re.sub(r"\s", "", text).replace("−", "-").replace("–", "-").replace("·", "."))
+
+
+def _numbers(clause: str) -> dict:
+    """Estimate, CI and p-value stated in a clause (the first of each)."""
+    out: dict = {}
+    est = cues.ESTIMATE.search(clause)
+    if est:
+        out["estimate"] = _float(est.group("est"))
+    ci = cues.CI.search(clause)
+    if ci:
+        out["ci_low"], out["ci_high"] = _float(ci.group("lo")), _float(ci.group("hi"))
+    p = cues.P_VALUE.search(clause)
+    if p:
+        op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}.get(p.group("op"), p.group("op"))
+        value = float(p.group("p").replace("·", "."))
+        out["p_value_text"] = f"{value:g}" if op == "=" else f"{op}{value:g}"
+        if op == "=":
+            out["p_value"] = value
+    return out

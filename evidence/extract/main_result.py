@@ -1,0 +1,121 @@
+"""A study's main result: its primary outcome at its primary time point, when the abstract names one.
+
+A trial abstract often reports secondary outcomes before, or beside, the primary one ("back pain
+and ODI did not differ; leg pain, the primary outcome, was lower with acupuncture"). Reading the
+first finding as the study's result then calls a positive trial neutral. ``mark_main_results``
+flags, among a study's findings, those of the outcome the abstract names as primary, at the time
+point it names (when it names one), so summaries can lead with them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .findings import sentence_mentions, vocabulary
+from .text import record_text
+from ..topic.model import Topic
+
+@dataclass(frozen=True)
+class PrimaryOutcome:
+    """The primary outcome an abstract names: ``abstract[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+
+
+# "The primary outcome was leg pain VAS at 4 weeks", "Primary end point: ...", "Main outcome
+# measures: Primary: ODI.", "... with leg pain as the primary outcome".
+_PRIMARY_BEFORE = re.compile(
+    r"\b(?:the\s+)?(?:primary|main)\s+(?:efficacy\s+)?(?:outcome|end\s?-?point)(?:\s+(?:measure|variable|parameter))?s?"
+    r"(?:\s+(?:was|were|is|are|will be|included|consisted of)\b|\s*[:=]|\s*:?\s*primary\s*:)\s*"
+    r"(?:the\s+)?(?:(?:change|improvement|reduction)s?\s+(?:from baseline\s+)?in\s+)?",
+    re.IGNORECASE,
+)
+_PRIMARY_AFTER = re.compile(r"(?P<what>[^.;:,]{3,100}?)\s+(?:was|were|served as|as)\s+(?:the\s+)?(?:primary|main)\s+"
+                            r"(?:outcome|end\s?-?point)", re.IGNORECASE)
+
+
+def primary_outcome(abstract: str) -> PrimaryOutcome | None:
+    """The primary outcome an abstract names (with its time point when stated), or ``None``.
+
+    Examples
+    --------
+    >>> primary_outcome("METHODS: The primary outcome was leg pain VAS at 4 weeks. Others were secondary.").text
+    'leg pain VAS at 4 weeks'
+    """
+    m = _PRIMARY_BEFORE.search(abstract)
+    if m:
+        end = re.compile(r"[.;]\s|[.;]?$|,\s+(?:and\s+)?(?:the\s+)?secondary|\s+and\s+(?:the\s+)?secondary", re.IGNORECASE)
+        stop = end.search(abstract, m.end())
+        finish = stop.start() if stop else len(abstract)
+        text = abstract[m.end() : finish].strip()
+        if text:
+            start = abstract.index(text, m.end())
+            return PrimaryOutcome(text, start, start + len(text))
+    m = _PRIMARY_AFTER.search(abstract)
+    if m:
+        what = m.group("what").strip()
+        what = re.sub(r"^(?:with|and|where|in which)\s+", "", what, flags=re.IGNORECASE)
+        start = abstract.index(what, m.start())
+        return PrimaryOutcome(what, start, start + len(what))
+    return None
+
+
+# Weeks per unit, for time points written "at 4 weeks", "week 12", "6-month".
+_UNIT_WEEKS = {"day": 1 / 7, "week": 1.0, "month": 52.0 / 12, "year": 52.0}
+_TIME = re.compile(r"\b(?:(?P<n>\d+(?:\.\d+)?)[- ]?(?P<unit>day|week|month|year)s?|(?P<unit2>day|week|month|year)\s+(?P<n2>\d+))\b",
+                   re.IGNORECASE)
+
+
+def primary_time_weeks(text: str) -> set[float]:
+    """The time points a primary-outcome phrase names, in weeks ("at 4 weeks" gives {4.0})."""
+    out = set()
+    for m in _TIME.finditer(text):
+        n, unit = (m.group("n"), m.group("unit")) if m.group("n") else (m.group("n2"), m.group("unit2"))
+        out.add(round(float(n) * _UNIT_WEEKS[unit.lower()], 2))
+    return out
+
+
+def mark_main_results(findings: pd.DataFrame, articles: pd.DataFrame, topic: Topic) -> pd.DataFrame:
+    """Set ``main_result`` on a findings table from the primary outcome each abstract names.
+
+    Parameters
+    ----------
+    findings:
+        A ``findings`` table (``evidence.tables.schema.FINDINGS``) of automatic rows.
+    articles:
+        The ``articles`` table the findings were extracted from (``pmid``, ``title``, ``abstract``).
+    topic:
+        Supplies the outcome vocabulary that names the primary outcome's label.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``findings`` in which ``main_result`` is True for the rows of the primary outcome
+        (and, when the abstract names a time point for it, of that time point), False for the
+        study's other rows, and NA for studies whose abstract names no primary outcome or whose
+        primary outcome matches no finding.
+    """
+    out = findings.copy()
+    out["main_result"] = pd.array([pd.NA] * len(out), dtype="boolean")
+    if out.empty:
+        return out
+    vocab = vocabulary(topic)
+    texts = {r["pmid"]: record_text(r["title"], r["abstract"]) for r in articles[["pmid", "title", "abstract"]].to_dict("records")}
+    for pmid, rows in out.groupby("pmid").groups.items():
+        primary = primary_outcome(texts.get(pmid, ""))
+        if primary is None:
+            continue
+        labels = {m.label for m in sentence_mentions(primary.text, vocab) if m.kind == "outcome"}
+        chosen = out.loc[rows, "outcome"].isin(labels)
+        weeks = primary_time_weeks(primary.text)
+        at_time = chosen & out.loc[rows, "timepoint_weeks"].round(2).isin(weeks)
+        if weeks and at_time.any():
+            chosen = at_time
+        if chosen.any():
+            out.loc[rows, "main_result"] = chosen.to_numpy()
+    return out

@@ -1,0 +1,196 @@
+"""The words of result statements: what says "no difference", which words give a direction, which
+outcomes are better low, and the small word tools the result-direction engine matches with.
+
+Kept apart from the engine (``evidence.extract.infer``) so the lexicon can be read, and extended, in one place.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+STOP = frozenset(
+    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "with", "without", "and", "or", "by", "from", "vs", "versus", "than", "as", "is", "was", "were", "be", "been", "group", "groups", "arm", "arms", "patients", "patient", "subjects", "participants", "mg", "kg", "g", "ml", "day", "days", "daily", "dose", "doses", "week", "weeks", "month", "months", "after", "before", "during", "between", "each", "per", "other", "who", "which", "that", "this", "these", "those", "their", "its", "all", "any", "both", "only", "plus", "alone", "receiving", "received", "given", "treated", "treatment", "using", "use", "level", "levels", "rate", "rates", "score", "scores", "mean", "total", "number", "change", "changes"]
+)
+# Hyphenated words count as their parts: "LDL-cholesterol" meets "LDL cholesterol".
+WORD = re.compile(r"[a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """A light stem, so "infections"/"infection" and "reduced"/"reduction" meet."""
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """The stemmed content words of a text (no stop words, no bare numbers)."""
+    return [stem(w) for w in WORD.findall(text.lower()) if w not in STOP and not w.isdigit()]
+
+
+def outcome_terms(outcome: str, abstract: str) -> list[str]:
+    """The outcome's words, plus the acronym of its content words ("Hospital Anxiety and
+    Depression Scale" also matches "HADS") and the abbreviations the abstract defines for them
+    ("visual analogue scale (VAS)" lets "VAS" stand for the outcome "100-mm visual analogue scale")."""
+    found = terms(outcome)
+    content = [w for w in WORD.findall(outcome.lower()) if w not in STOP and w not in ("and", "of") and w.isalpha()]
+    initials = "".join(w[0] for w in content)
+    if len(initials) >= 3 and initials not in found:
+        found.append(initials)
+    wanted = set(found)
+    for abbreviation, expansion in defined_abbreviations(abstract):
+        expanded = set(terms(expansion))
+        if abbreviation not in wanted and expanded and len(expanded & wanted) * 2 >= len(expanded):
+            found.append(abbreviation)
+    return found
+
+
+_ABBREVIATION = re.compile(r"\(([A-Za-z][A-Za-z0-9-]{1,9})\)")
+
+
+def defined_abbreviations(abstract: str) -> list[tuple[str, str]]:
+    """(abbreviation, expansion) pairs defined as "words (ABBR)", where the initials of the words
+    just before the bracket spell the abbreviation's letters."""
+    out = []
+    for m in _ABBREVIATION.finditer(abstract):
+        letters = [c for c in m.group(1).lower() if c.isalpha()]
+        words = WORD.findall(abstract[max(0, m.start() - 120) : m.start()].lower())
+        words = [w for w in words if w not in ("and", "of", "the", "in", "for", "to")]
+        if len(letters) >= 2 and len(words) >= len(letters) and [w[0] for w in words[-len(letters):]] == letters:
+            out.append((m.group(1).lower().replace("-", ""), " ".join(words[-len(letters):])))
+    return out
+
+
+# --- cues -------------------------------------------------------------------------------------
+
+NO_DIFFERENCE = re.compile(
+    r"\bno (?:statistically |clinically )?significant(?:ly)?\b|\bnot (?:statistically |clinically )?significant(?:ly)?\b"
+    r"|\bnon[-‐‑]?significant(?:ly)?\b|\binsignificant(?:ly)?\b"
+    r"|\bno (?:statistical|clinical|significant)(?: (?:or|and) (?:statistical|clinical|significant))? differences?\b"
+    r"|\bno (?:significant |statistical |between[-‐‑ ]group |group |major |overall |other |further |additional )?"
+    r"(?:difference|change|effect|improvement|increase|decrease|reduction|benefit|association|advantage)s?\b"
+    r"|\b(?:(?:did|does|do|was|were|is|are|could|can|and) not|(?:did|does|do|was|were|is|are|could)n[’']t) (?:significantly |statistically |substantially |appear to |seem to )?"
+    r"(?:differ|different|change|changed|affect|affected|improve|improved|reduce|reduced|increase|increased|decrease|"
+    r"decreased|alter|altered|influence|modify|vary|show|superior|inferior|better|worse|lead to|result in)\b"
+    r"|\b(?:similar|comparable|equivalent|unchanged|unaffected|identical|equally)\b|\bfailed to\b"
+    r"|(?<![\w.])n\.?s\.?(?=[\s,;)\]]|$)|\bnot reach\b|\bas effective as\b|\bnon-?inferior\b"
+    r"|\bwithout (?:any )?(?:significant |statistically )?(?:difference|change)"
+    r"|\bno (?:evidence|suggestion|indication|sign) (?:of|for) (?:a |any )?(?:further |additional |significant )?(?:difference|benefit|effect|advantage|superiority)"
+    r"|\b(?:did|does|do|could|was|were)(?: not|n[’']t) (?:reveal|show|find|demonstrate|detect|yield|produce|observe)\b[^.;]{0,50}\b(?:differences?|effects?|changes?|benefits?|advantages?)\b"
+    r"|^no\b[^.;]{0,80}\b(?:occurred|observed|reported|seen|found|detected|noted|recorded)\b"
+    r"|\b(?:in|between) (?:either|neither) group\b|\bnone of the\b|\bneither\b[^.;]{0,80}\bnor\b"
+    r"|\btrends? (?:was|were|toward|towards|to)\b|\btended to\b",
+    re.IGNORECASE,
+)
+# "No significant differences were found in any of the secondary outcomes."
+NO_DIFFERENCE_FOR_ALL = re.compile(
+    r"\bno (?:statistically )?(?:significant |between[-‐‑ ]group )?differences?\b[^.;]{0,80}\b(?:any|all|other|secondary|remaining)\b"
+    r"[^.;]{0,40}\b(?:outcomes?|measures?|end-?points?|variables|parameters)\b", re.IGNORECASE)
+# A clause saying both arms changed alike: a within-group change, not a difference between arms.
+BOTH_ARMS = re.compile(r"\b(?:in|for|with|across) (?:both|all|each of the) (?:\w+ )?(?:groups|arms|treatments|conditions)\b"
+                        r"|\bboth groups\b|\bin each group\b", re.IGNORECASE)
+WITHIN_ARM = re.compile(
+    r"\bthan (?:those |that |the values? |levels? )?(?:before|at baseline|pre-?treatment|prior to)|\bfrom baseline\b"
+    r"|\b(?:compared|relative) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before)|\bwithin (?:each|both|the two|the) groups?\b"
+    r"|\bin both (?:\w+ )?groups\b|\bintra-?group\b|\bboth groups\b|\bin (?:each|either) group\b|\ball (?:groups|arms)\b"
+    r"|\bacross all participants\b",
+    re.IGNORECASE,
+)
+# "fell from 6.1 to 3.2": a change within one arm, even when both arms' changes are given.
+# ("varied from 51 to 52" is a range, not a change.)
+FROM_TO = re.compile(r"\b(?:decreas|increas|reduc|fell|fall|rose|ris|improv|chang|declin|dropp?|went)\w*\b[^.;]{0,30}?"
+                     r"\bfrom [-−]?\d[\d.]*\s*%?\s*(?:[a-zA-Z/]+\s+)?to [-−]?\d", re.IGNORECASE)
+BETWEEN_ARMS = re.compile(r"\bbetween (?:them|(?:the )?(?:two |three |treatment |study )?(?:groups|arms))\b|\bthan (?:that|those) (?:of|in)\b"
+                           r"|\binter-?group\b|\bbetween-group\b", re.IGNORECASE)
+AIM = re.compile(r"\bhypothes[ie]s|\bhypothesi[sz]ed\b|\bwe (?:aimed|sought|evaluated|investigated|assessed|examined|compared)\b"
+                  r"|\b(?:was|were|is) designed to\b|\b(?:the )?(?:aim|purpose|objective)s? (?:of|was|were|is)\b", re.IGNORECASE)
+BASELINE_COMPARISON = re.compile(r"(?<!from )(?<!over )(?<!to )\bbaseline\b"
+                                  r"|\bbefore (?:the )?(?:treatment|intervention|randomi[sz]ation|education|training|program(?:me)?|course|sessions?)\b", re.IGNORECASE)
+# "significant" said positively: not "not significant", "non-significant", "no significant".
+POSITIVE_SIGNIFICANT = re.compile(
+    r"(?<!not )(?<!no )(?<!non-)(?<!non)\b(?:(?:statistically|highly|clinically) significant(?:ly)?|"
+    r"(?<!statistically )(?<!highly )(?<!clinically )significant(?:ly)?)\b", re.IGNORECASE)
+SIGNIFICANT = re.compile(r"\bsignificant(?:ly)?\b|\bstatistically\b", re.IGNORECASE)
+
+# Direction words: +1 the value is higher, -1 lower; 0 says "better", 2 "worse", without saying which way.
+_UP = (r"(?<=significantly )high|increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
+       r"augment\w*|boost\w*|prolong\w*|exceed\w*|accelerat\w*|delay\w*|extend\w*")
+_DOWN = (r"(?<=significantly )low|decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
+         r"smaller|attenuat\w*|suppress\w*|inhibit\w*|prevent\w*|lessen\w*|alleviat\w*|reliev\w*|relief|"
+         r"minimi[sz]\w*|slow\w*|shorten\w*|halv\w*|loss|lost|los(?:e|ing)")
+DIRECTION_WORDS: tuple[tuple[re.Pattern, int], ...] = (
+    (re.compile(r"\b(?:more|most|greater) (?:effective|efficacious|beneficial|successful)|\boutperform\w*|"
+                r"\b(?:improv\w*|better|benefi\w*|effective|efficacious|ameliorat\w*|superior)\b", re.IGNORECASE), 0),
+    (re.compile(r"\b(?:less|least) (?:effective|efficacious|beneficial|successful)|\b(?:worse\w*|deteriorat\w*|impair\w*|"
+                r"poor\w*|inferior)\b", re.IGNORECASE), 2),
+    (re.compile(rf"\b(?:{_UP})\b", re.IGNORECASE), 1),
+    (re.compile(rf"\b(?:{_DOWN})\b", re.IGNORECASE), -1),
+)
+# "a greater reduction", "weight loss was larger", "the decrease ... was smaller": a change said to
+# be bigger or smaller; the direction is the change's times the size's.
+_CHANGE_NOUN = (r"(?:(?P<up>increases?|gains?|rises?|improvements?)|"
+                r"(?P<down>decreases?|reductions?|loss|losses|declines?|falls?|drops?))")
+_SIZE_WORD = r"(?:(?P<big>greater|more|larger|bigger|higher)|(?P<small>smaller|less|lesser|lower))"
+# "a greater reduction", "more pain relief", "the decrease ... was significantly greater".
+SIZED_CHANGE = (
+    re.compile(rf"\b{_SIZE_WORD}\s+(?:[\w-]+\s+){{0,2}}?{_CHANGE_NOUN}\b", re.IGNORECASE),
+    re.compile(rf"\b{_CHANGE_NOUN}\b[^;,]{{0,60}}?\b(?:was|were|being)\s+(?:\w+\s+){{0,2}}?{_SIZE_WORD}\b", re.IGNORECASE),
+)
+# "..., but more decrease was seen in group A": a clause that sizes the change just stated.
+SIZE_CONTINUATION = re.compile(rf"\W*(?:but|while|whereas|however)?,?\s*(?:a |the )?(?:significantly )?{_SIZE_WORD}\s+"
+                               rf"(?:[\w-]+\s+){{0,2}}?{_CHANGE_NOUN}\b", re.IGNORECASE)
+# "more than 20%", "less than half": a quantity, not a comparison of arms.
+QUANTITY = re.compile(r"\s+than\s+(?:[\d.,]+|half|twice|double|one|two|three)\b", re.IGNORECASE)
+FAVOUR = re.compile(r"\b(?:in )?favou?r(?:ed|ing|s)?(?: of)?\b", re.IGNORECASE)
+# Outcomes whose higher values are better; checked first, so "progression-free survival" is one.
+HIGHER_IS_BETTER = re.compile(
+    r"\b(?:surviv\w*|free|quality|QO?L|satisfaction|success\w*|cure\w*|response\w*|remission|adherence|knowledge|"
+    r"heal\w*|union|abstinence|function\w*|strength|mobility|range of motion|ROM|well-?being|efficacy|effective\w*|"
+    r"recovery|relief|improvement|performance|accuracy|compliance|activity|flexibility|endurance|tolerance)\b",
+    re.IGNORECASE,
+)
+# Outcomes whose lower values are better, so "improved" means "decreased".
+LOWER_IS_BETTER = re.compile(
+    r"\b(?:pain\w*|ache|depress\w*|anxiety|stress|mortality|death\w*|died|dying|morbidity|symptom\w*|failure\w*|"
+    r"nausea|vomit\w*|emesis|complication\w*|adverse|side effect\w*|toxicit\w*|infection\w*|relapse\w*|recurren\w*|"
+    r"disabilit\w*|fatigue|length of (?:hospital )?stay|LOS|errors?|loss|bleed\w*|blood loss|risk|incidence|"
+    r"hospitali[sz]\w*|admission\w*|severity|exacerbation\w*|insomnia|delirium|dyspn\w*|cough\w*|itch\w*|pruritus|"
+    r"shiver\w*|edema|oedema|swelling|inflammation|lesion\w*|weight|BMI|cholesterol|LDL|glucose|HbA1c|blood pressure|"
+    r"SBP|DBP|readmission\w*|ODI|arrhythmi\w*|fibrillation|tension|anger|confusion|dryness|craving|"
+    r"withdrawal|rejection|stenosis|restenosis|progression|dysfunction|distress|burden|cost\w*|negative)\b",
+    re.IGNORECASE,
+)
+
+P_VALUE = re.compile(
+    r"\b[Pp]\s*(?:-?\s*values?)?\s*(?P<op><=|>=|=<|=>|[<>=≤≥])\s*(?P<p>0?[.·]\d+|1(?:[.·]0+)?)(?:\s*[x×]\s*10\s*[-−–]\s*\d+)?"
+)
+_NUMBER = r"[-−–]?\s?\d+(?:[.·]\d+)?"
+CI = re.compile(
+    rf"(?:95\s*%\s*)?(?:CI|C\.I\.|confidence interval)s?\s*(?:95\s*%\s*)?[,:=]?\s*\[?\(?\s*(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-|and)\s*(?P<hi>{_NUMBER})",
+    re.IGNORECASE,
+)
+ESTIMATE = re.compile(
+    rf"\b(?:WMD|SMD|MD|RR|OR|HR|RD|IRR|ARR|effect size|(?i:mean difference|difference|risk ratio|relative risk|odds ratio|hazard ratio))"
+    rf"\s*(?:\[[^\]]{{0,20}}\]|\([^)]{{0,20}}\))?\s*(?:=|:|of|was|,)?\s*(?P<est>{_NUMBER})"
+)
+# "versus" between two numbers ("23.5% versus 1.0%") compares values, not arms.
+THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|relative to|versus|vs\.?|over)(?!\s*[-−–(\[]?\d)\b",
+                   re.IGNORECASE)
+# "(p = 0.82)but the ferritin ...": a bracket may stand right before the conjunction.
+CLAUSE_BREAK = re.compile(r";|(?:,?\s+|(?<=[)\]}]))\b(?:whereas|while|but|although|though|however|except)\b|\.\s",
+                          re.IGNORECASE)
+# The concession ends at the comma before the main clause's subject ("Although X was higher on
+# day 7, 10 and 12, these differences ..."), else at its first comma.
+CONCESSION = re.compile(r"\s*(?:although|though|while|whereas|despite)\b(?:[^;]*?(?=, (?:this|these|those|it|they|there|"
+                         r"we|the|such|no|both|a|an|its|their)\b)|[^,;]*?(?=, ))", re.IGNORECASE)
+# A clause that only qualifies the one before ("..., but this was not significant").
+QUALIFIER = re.compile(r"\W*(?:but|although|though|however|while)?,?\s*(?:this|these|that|it|they|such|both|"
+                        r"the (?:differences?|changes?|effects?|increases?|decreases?|reductions?|improvements?))\s+"
+                        r"(?:\w+\s+){0,4}?(?:was|were|is|are|did|does|failed|remained|not)\b", re.IGNORECASE)
+CONTROL_WORDS = re.compile(r"\b(?:placebo|control\w*|usual care|standard care|sham|routine|conventional|vehicle|saline)\b",
+                            re.IGNORECASE)
+RESULT_SECTIONS = ("RESULT", "FINDING", "CONCLUSION", "INTERPRETATION", "OUTCOME")
+NON_RESULT_SECTIONS = ("BACKGROUND", "INTRODUCTION", "OBJECTIVE", "AIM", "PURPOSE", "METHOD", "DESIGN", "SETTING",
+                        "PARTICIPANT", "INTERVENTION", "TITLE", "CONTEXT", "TRIAL REGISTRATION", "ABSTRACT")

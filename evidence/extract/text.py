@@ -1,0 +1,126 @@
+"""Sentences with character spans, so every extracted fact can be quoted and checked.
+
+The text an article is read from is always ``record_text(title, abstract)``: the title, a newline,
+then the abstract (sections joined by blank lines, each led by ``LABEL: ``, as in
+``evidence.tables.schema.ARTICLES``). Spans are offsets into that string, so
+``text[span.start:span.end] == span.text`` holds for every sentence returned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+# A section label as the parser writes it ("RESULTS: ", "MATERIALS AND METHODS: ").
+_LABEL = re.compile(r"([A-Z][A-Z &/,-]{2,60}):\s+")
+
+# Candidate sentence ends: terminal punctuation followed by space and a capital, digit or bracket;
+# or, as some exports glue sentences, a full stop after a word or bracket and straight before a
+# capitalised word or a numbered point ("... group.The curative", "(P<0.05).(2)After").
+_BOUNDARY = re.compile(r"[.?!](?=\s+[\"'(\[]?[A-Z0-9])|(?<=[a-z%)])\.(?=[A-Z][a-z]{2,}|\(\d{1,2}\)[A-Z])")
+
+# Abbreviations that end in a full stop without ending a sentence ("vs. 4.2", "et al. In").
+_NO_BREAK_BEFORE = re.compile(
+    r"(?:\b(?:vs|v|et al|e\.g|i\.e|approx|ca|cf|Fig|Figs|No|Nos|Dr|St|Ref|resp|min|max|mo|yr|yrs|wk|wks)|\b[A-Z])\.$",
+    re.IGNORECASE,
+)
+
+# Section headings whose sentences describe aims and methods rather than results.
+NON_RESULT_SECTIONS = frozenset(
+    {"BACKGROUND", "INTRODUCTION", "OBJECTIVE", "OBJECTIVES", "AIM", "AIMS", "PURPOSE", "CONTEXT",
+     "METHODS", "METHOD", "MATERIALS AND METHODS", "DESIGN", "SETTING", "PARTICIPANTS",
+     "INTERVENTIONS", "INTERVENTION", "STUDY DESIGN", "METHODS AND ANALYSIS", "ETHICS AND DISSEMINATION",
+     "TRIAL REGISTRATION", "REGISTRATION", "SEARCH METHODS", "SELECTION CRITERIA", "DATA SOURCES",
+     "DATA COLLECTION AND ANALYSIS", "STUDY SELECTION", "DATA EXTRACTION"}
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a record's text.
+
+    Attributes
+    ----------
+    start, end:
+        Character offsets into the record text.
+    text:
+        ``record_text[start:end]``.
+    section:
+        The abstract section label it sits under (``"TITLE"`` for the title, ``None`` when the
+        abstract is unstructured).
+    """
+
+    start: int
+    end: int
+    text: str
+    section: str | None
+
+
+def record_text(title: object, abstract: object) -> str:
+    """The text spans refer to: ``title + "\\n" + abstract`` (missing parts as empty strings)."""
+    return f"{_str(title)}\n{_str(abstract)}"
+
+
+def _str(value: object) -> str:
+    # Tables hold pd.NA for missing text; plain records may hold None or NaN.
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split a record text into sentences with character spans.
+
+    The first line is the title. Blank lines separate abstract sections; a leading ``LABEL: ``
+    is not part of a sentence but is kept as its ``section``.
+
+    Parameters
+    ----------
+    text:
+        A string built by :func:`record_text`.
+
+    Returns
+    -------
+    list of Sentence
+        In reading order; ``text[s.start:s.end] == s.text`` for each.
+    """
+    sentences: list[Sentence] = []
+    title_end = text.find("\n")
+    title_end = len(text) if title_end < 0 else title_end
+    sentences.extend(split_block(text, 0, title_end, "TITLE"))
+    for block in re.finditer(r"[^\n]+", text[title_end:]):
+        start, end = title_end + block.start(), title_end + block.end()
+        section = None
+        label = _LABEL.match(text, start, end)
+        if label:
+            section = label.group(1).strip()
+            start = label.end()
+        sentences.extend(split_block(text, start, end, section))
+    return sentences
+
+
+def split_block(text: str, start: int, end: int, section: str | None) -> list[Sentence]:
+    """The sentences of ``text[start:end]`` (one section), each with its span in the whole ``text``."""
+    out: list[Sentence] = []
+    cursor = start
+    for m in _BOUNDARY.finditer(text, start, end):
+        piece = text[cursor : m.end()]
+        # A full stop inside brackets ("(95% CI 1.2 to 3.4. P = .01)") is rarely a sentence end.
+        if sum(piece.count(c) for c in "([{") > sum(piece.count(c) for c in ")]}"):
+            continue
+        if _NO_BREAK_BEFORE.search(text, max(cursor, m.end() - 8), m.end()):
+            continue
+        out.extend(_trimmed(text, cursor, m.end(), section))
+        cursor = m.end()
+    out.extend(_trimmed(text, cursor, end, section))
+    return out
+
+
+def _trimmed(text: str, start: int, end: int, section: str | None) -> list[Sentence]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return [Sentence(start, end, text[start:end], section)] if end > start else []

@@ -1,0 +1,1 @@
+"""Getting records in: E-utilities and fetch, record sources, the PubMed XML and MEDLINE readers, and the store."""

@@ -1,0 +1,359 @@
+"""The claim grammar: a health claim in plain words -> what it says, in the topic's terms.
+
+The words live in the topic file's ``[claims]`` section, not in code. A claim is read into:
+
+* the **intervention** (acupuncture, or one form such as electroacupuncture);
+* the **comparators** (each mapped to comparator classes: "injections" = nerve block + epidural
+  steroid injection + other injection), with a **drug subclass** when one is named (NSAIDs,
+  opioids, gabapentinoids, steroids);
+* the **subject**: which side the claim says is better. "Yoga is better than acupuncture" names
+  acupuncture as the comparator, so the claim is **reversed** and is judged in that direction.
+  The side after a comparison marker ("than", "compared with", "as", "versus") is the object;
+  "worse than", "less effective", "riskier" and the passive "outperformed by" turn the reading
+  round once more;
+* the **outcome family** (pain, function, adverse events; "effectiveness" when none is named);
+* the **claim kinds** (:data:`CLAIM_KINDS`) and the **certainty words** ("proven", "guaranteed",
+  "100%"), which the checker turns into verdict rules;
+* a **named body** for recommendation claims ("NICE recommends ...");
+* **negation** ("does not work"): the positive claim is judged and the verdict turned round;
+* **universal** claims ("outperforms all other treatments", "the best treatment", or a comparator
+  label marked ``universal`` such as "other treatments"): every comparator class must hold.
+
+A claim that names no acupuncture but another treatment ("Epidural injections work better than
+drugs") is out of the topic's scope and raises :class:`~evidence.errors.ClaimError`. A claim that
+names no treatment at all ("Six to ten sessions are needed") is read as a claim about acupuncture.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ...synthesize.certainty import CertaintyRules
+from ...errors import ClaimError, TopicError
+from ...topic.model import Topic
+
+KINDS = ("superior", "noninferior", "safer", "recommended", "first_line", "safe", "no_data")
+"""The test a claim calls for. ``safe`` is an absolute safety claim (no comparator); ``no_data``
+is a claim kind the evidence tables cannot hold (cost, number of sessions)."""
+CLAIM_KINDS = ("efficacy", "comparative_efficacy", "safety", "durability", "cure", "dose", "cost", "recommendation")
+"""What a claim is about; a claim can be several ("long-term relief better than injections")."""
+NO_DATA_KINDS = ("cost", "dose")
+"""Claim kinds with no column in the evidence tables: answered *insufficient evidence* with the reason."""
+
+# A comparison marker just before a treatment makes that treatment the object of the claim.
+_OBJECT_MARKER = re.compile(
+    r"(?:\bthan|\bcompared (?:with|to)|\bversus|\bvs\.?|\bover|\binstead of|\brather than|\bas|\bagainst|\bto)"
+    r"\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The compiled ``[claims]`` section of a topic."""
+
+    negation: tuple[re.Pattern, ...]
+    add_on: tuple[re.Pattern, ...]
+    generic: tuple[re.Pattern, ...]
+    forms: dict[str, tuple[re.Pattern, ...]]
+    comparators: dict[str, tuple[tuple[re.Pattern, ...], tuple[str, ...]]]
+    outcomes: dict[str, tuple[tuple[re.Pattern, ...], tuple[str, ...]]]
+    surrogates: frozenset[str]
+    strengths: dict[str, dict]
+    margins: dict
+    guidelines: dict
+    kinds: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
+    certainty_words: tuple[re.Pattern, ...] = ()
+    passive: tuple[re.Pattern, ...] = ()
+    drug_subclasses: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
+    bodies: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
+    kind_studies: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
+    long_term_weeks: float = 26.0
+    cure_outcomes: tuple[str, ...] = ()
+    form_names: dict[str, str] = field(default_factory=dict)
+    intervention_name: str = "acupuncture"
+    """The topic's intervention as a sentence names it (the topic file's ``intervention``)."""
+    certainty_rules: CertaintyRules = field(default_factory=CertaintyRules)
+    """The topic's rules for direct evidence (:attr:`evidence.topic.model.Topic.certainty_rules`)."""
+    universal: tuple[re.Pattern, ...] = ()
+    universal_labels: frozenset[str] = frozenset()
+    outcome_names: dict[str, str] = field(default_factory=dict)
+
+    def outcome_name(self, code: str | None) -> str:
+        """A reader's name for an outcome code ("odi" -> "Oswestry Disability Index")."""
+        if not code:
+            return "outcome not stated"
+        return self.outcome_names.get(code, code.replace("_", " "))
+
+    @classmethod
+    def from_topic(cls, topic: Topic) -> Vocabulary:
+        """Compile a topic's ``[claims]`` section.
+
+        Raises
+        ------
+        TopicError
+            The section is missing, or a pattern is not a valid regular expression.
+        """
+        claims = topic.section("claims")
+        if not claims:
+            raise TopicError(f"topic {topic.name} has no [claims] section, so claims cannot be checked")
+        try:
+            grammar = claims.get("grammar", {})
+            return cls(
+                negation=_compile(claims.get("negation", [])),
+                add_on=_compile(claims.get("add_on", [])),
+                generic=_compile(claims["intervention_generic"]),
+                intervention_name=str(topic.data.get("intervention", topic.name)),
+                certainty_rules=topic.certainty_rules,
+                forms={k: _compile(v) for k, v in claims.get("intervention", {}).items()},
+                comparators={k: (_compile(v["patterns"]), tuple(v["classes"])) for k, v in claims["comparator"].items()},
+                outcomes={k: (_compile(v["patterns"]), tuple(v["outcomes"])) for k, v in claims["outcome"].items()},
+                surrogates=frozenset(s for v in claims["outcome"].values() for s in v.get("surrogate", [])),
+                strengths={k: {**v, "patterns": _compile(v["patterns"])} for k, v in claims["strength"].items()},
+                margins=claims.get("margins", {}),
+                guidelines={**claims["guidelines"], "stance": {k: _compile(v) for k, v in claims["guidelines"]["stance"].items()},
+                            "condition_scope": _compile(claims["guidelines"]["condition_scope"]),
+                            "outside_scope": _compile(claims["guidelines"]["outside_scope"])},
+                kinds={k: _compile(v) for k, v in claims.get("kinds", {}).items()},
+                certainty_words=_compile(grammar.get("certainty_words", [])),
+                passive=_compile(grammar.get("passive", [])),
+                drug_subclasses={k: _compile(v) for k, v in claims.get("drug_subclass", {}).items()},
+                bodies={k: _compile(v) for k, v in claims.get("bodies", {}).items()},
+                kind_studies={k: _compile(v) for k, v in claims.get("kind_studies", {}).items()},
+                long_term_weeks=float(grammar.get("long_term_weeks", 26.0)),
+                cure_outcomes=tuple(grammar.get("cure_outcomes", [])),
+                form_names=dict(claims.get("form_names", {})),
+                universal=_compile(grammar.get("universal", [])),
+                universal_labels=frozenset(k for k, v in claims["comparator"].items() if v.get("universal")),
+                outcome_names=topic.outcome_labels(),
+            )
+        except (KeyError, TypeError, ValueError, re.error) as exc:
+            raise TopicError(f"topic {topic.name}: malformed [claims] section ({exc})") from exc
+
+
+def _compile(patterns) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+
+def _find(text: str, table: dict, claimed: list[tuple[int, int]]) -> list[tuple[str, str, int]]:
+    """(label, matched words, start) in table order; a matched span is claimed, later labels skip it."""
+    found = []
+    for label, patterns in table.items():
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                if any(m.start() < end and start < m.end() for start, end in claimed):
+                    continue
+                claimed.append(m.span())
+                found.append((label, m.group(0), m.start()))
+    return found
+
+
+def _matches(text: str, patterns) -> list[str]:
+    return [m.group(0) for p in patterns for m in p.finditer(text)]
+
+
+@dataclass(frozen=True)
+class ParsedClaim:
+    """What a claim says, in the topic's terms.
+
+    Attributes
+    ----------
+    text:
+        The claim as given.
+    intervention:
+        ``acupuncture`` (any form) or the form named.
+    forms:
+        Acupuncture forms named (empty: every form counts).
+    comparators:
+        Comparator labels from the topic file, as matched (or the strength's default).
+    comparator_classes:
+        Comparator classes those labels stand for.
+    outcome_families, outcomes:
+        Outcome families named (or the default) and the outcome labels they cover.
+    strength, kind:
+        The strength label matched and the test it calls for (:data:`KINDS`).
+    matched:
+        The words that decided each slot, so a reader can see how the claim was read.
+    add_on:
+        The claim is about acupuncture added to the comparator, against the comparator alone.
+    subject:
+        The side the claim says is better or safer: ``acupuncture`` (or the form), or the
+        comparator words ("yoga") when the claim is reversed.
+    reversed:
+        Acupuncture is the comparator: the claim is judged for the other treatment.
+    claim_kinds:
+        What the claim is about (:data:`CLAIM_KINDS`).
+    certainty_words:
+        Words that claim certainty ("proven", "guaranteed", "100%").
+    drug_subclass:
+        The drug subclass named (``nsaid``, ``opioid``, ``gabapentinoid``, ``steroid``), if any.
+    bodies:
+        Bodies named as recommending (``NICE``, ``WHO``, ...).
+    negated:
+        The claim is negated ("does not work"): the positive claim is judged and turned round.
+    assumed_intervention:
+        The claim names no treatment; it was read as a claim about acupuncture.
+    universal:
+        The claim is about every comparator class in scope ("outperforms all other treatments",
+        "the best treatment", "at least as effective as other treatments"): each must hold.
+    """
+
+    text: str
+    intervention: str
+    forms: tuple[str, ...]
+    comparators: tuple[str, ...]
+    comparator_classes: tuple[str, ...]
+    outcome_families: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    strength: str
+    kind: str
+    matched: dict[str, list[str]] = field(default_factory=dict)
+    add_on: bool = False
+    subject: str = "acupuncture"
+    reversed: bool = False
+    claim_kinds: tuple[str, ...] = ()
+    certainty_words: tuple[str, ...] = ()
+    drug_subclass: str | None = None
+    bodies: tuple[str, ...] = ()
+    negated: bool = False
+    assumed_intervention: bool = False
+    universal: bool = False
+
+
+def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -> ParsedClaim:
+    """Read a claim into intervention, comparators, outcomes, direction, kinds and strength.
+
+    Raises
+    ------
+    ClaimError
+        The claim is empty, or it names another treatment but no acupuncture (out of scope).
+    """
+    vocab = vocabulary or Vocabulary.from_topic(topic)
+    if not text or not text.strip():
+        raise ClaimError("the claim is empty")
+    text = " ".join(text.split())
+    kinds_found = {k: _matches(text, ps) for k, ps in vocab.kinds.items()}
+    kinds_found = {k: v for k, v in kinds_found.items() if v}
+    # "No side effects" and "never causes harm" are safety claims, not negations.
+    unsafe_words = re.compile("|".join(re.escape(w) for w in kinds_found.get("absolute_safety", [])) or r"(?!)", re.IGNORECASE)
+    negated_words = _matches(unsafe_words.sub(" ", text), vocab.negation)
+    claimed: list[tuple[int, int]] = []
+    forms = _find(text, vocab.forms, claimed)
+    generic = _find(text, {"acupuncture": vocab.generic}, claimed)
+    strengths = _find(text, {k: v["patterns"] for k, v in vocab.strengths.items()}, claimed)
+    comparators = _find(text, {k: v[0] for k, v in vocab.comparators.items()}, claimed)
+    outcomes = _find(text, {k: v[0] for k, v in vocab.outcomes.items()}, list(claimed))
+    assumed = False
+    if not forms and not generic:
+        if comparators:
+            raise ClaimError("the claim names no acupuncture (or form of it), only other treatments; this checker "
+                             "reads claims about acupuncture, e.g. 'acupuncture is better than " + comparators[0][1].lower() + "'")
+        assumed = True
+    bodies = tuple(k for k, ps in vocab.bodies.items() if any(p.search(text) for p in ps))
+    certainty_words = tuple(dict.fromkeys(_matches(text, vocab.certainty_words)))
+    universal_words = _matches(text, vocab.universal)
+    spec, strength = _strength(strengths, kinds_found, comparators, bodies, vocab, bool(certainty_words))
+    comparator_labels = list(dict.fromkeys(label for label, _, _ in comparators))
+    if spec["kind"] == "safe":
+        comparator_labels = []  # "without drugs or side effects": no comparison is claimed
+    add_on = any(p.search(text) for p in vocab.add_on) and bool(comparators)
+    if add_on:
+        # "Added to epidural injections ... than the injection alone": the general word points
+        # back at the treatment named, so a label covering another one's classes is dropped.
+        sets = {label: set(vocab.comparators[label][1]) for label in comparator_labels}
+        comparator_labels = [a for a in comparator_labels if not any(sets[b] < sets[a] for b in comparator_labels)]
+    if not comparator_labels and spec.get("comparator"):
+        comparator_labels = [spec["comparator"]]
+    families = list(dict.fromkeys(label for label, _, _ in outcomes))
+    if spec.get("outcome"):
+        # A strength that implies its outcome ("fewer side effects") decides it; otherwise the
+        # outcomes named, else the strength's default.
+        families = [spec["outcome"]] if spec["kind"] in ("safer", "safe") or not families else families
+    classes = tuple(dict.fromkeys(c for label in comparator_labels for c in vocab.comparators[label][1]))
+    outcome_labels = tuple(dict.fromkeys(o for fam in families for o in vocab.outcomes[fam][1]))
+    form_names = tuple(dict.fromkeys(label for label, _, _ in forms))
+    intervention = form_names[0] if len(form_names) == 1 else "acupuncture"
+    is_reversed = _reversed(text, forms + generic, comparators, strengths, spec, vocab)
+    subject = intervention.replace("_", " ")
+    if is_reversed:
+        subject = comparators[0][1] if comparators else "the other treatment"
+    return ParsedClaim(
+        text=text, intervention=intervention, forms=form_names,
+        comparators=tuple(comparator_labels), comparator_classes=classes, outcome_families=tuple(families),
+        outcomes=outcome_labels, strength=strength, kind=spec["kind"],
+        add_on=add_on and not is_reversed,
+        matched={"intervention": [w for _, w, _ in forms + generic], "strength": [w for _, w, _ in strengths],
+                 "comparator": [w for _, w, _ in comparators], "outcome": [w for _, w, _ in outcomes],
+                 **{f"kind:{k}": v for k, v in kinds_found.items()}, "negation": negated_words,
+                 **({"universal": universal_words} if universal_words else {})},
+        subject=subject, reversed=is_reversed,
+        claim_kinds=_claim_kinds(spec["kind"], kinds_found, bool(comparators)),
+        certainty_words=certainty_words,
+        drug_subclass=_drug_subclass(comparators, vocab),
+        bodies=bodies, negated=bool(negated_words), assumed_intervention=assumed,
+        universal=spec["kind"] in ("superior", "noninferior", "safer") and not add_on and (
+            bool(universal_words) or any(label in vocab.universal_labels for label, _, _ in comparators)),
+    )
+
+
+def _strength(strengths, kinds_found: dict, comparators, bodies, vocab: Vocabulary, certain: bool) -> tuple[dict, str]:
+    """The strength spec that decides the test, from the strength words and the claim kinds."""
+    no_data = [k for k in NO_DATA_KINDS if k in kinds_found]
+    if no_data:
+        # Cost and sessions are never in the evidence tables, whatever else the claim says.
+        return {"kind": "no_data", "comparator": None, "outcome": "effectiveness"}, no_data[0]
+    if strengths:
+        label = strengths[0][0]
+        spec = vocab.strengths[label]
+        # "Treats sciatica without side effects": a plain effect word does not outrank a claim of no risk.
+        plain_effect = spec["kind"] == "superior" and spec.get("comparator") == "sham"
+        if "absolute_safety" in kinds_found and plain_effect:
+            return {"kind": "safe", "comparator": None, "outcome": "adverse_events"}, "safe"
+        if spec["kind"] == "recommended" or not bodies or spec["kind"] == "first_line":
+            return spec, label
+    if bodies:
+        return {"kind": "recommended", "comparator": None}, "recommended"
+    if "absolute_safety" in kinds_found or ("safety" in kinds_found and not comparators):
+        return {"kind": "safe", "comparator": None, "outcome": "adverse_events"}, "safe"
+    if strengths:
+        return vocab.strengths[strengths[0][0]], strengths[0][0]
+    if kinds_found.keys() & {"durability", "cure", "safety"} or certain:
+        # "Acupuncture cures sciatica", "lasting relief", "proven": an efficacy claim with a stronger word.
+        fallback = "effective" if not comparators else "superior"
+        return vocab.strengths[fallback], fallback
+    raise ClaimError("the claim has no comparison, effect or recommendation word the checker knows "
+                     "(e.g. 'better than', 'at least as effective as', 'relieves', 'fewer side effects', 'first choice')")
+
+
+def _drug_subclass(comparators, vocab: Vocabulary) -> str | None:
+    """The drug subclass named among the claim's drug comparators ("NSAIDs"), if any."""
+    drug_words = " ".join(words for label, words, _ in comparators if "drug" in vocab.comparators[label][1])
+    return next((k for k, ps in vocab.drug_subclasses.items() if any(p.search(drug_words) for p in ps)), None)
+
+
+def _reversed(text: str, acupuncture, comparators, strengths, spec: dict, vocab: Vocabulary) -> bool:
+    """True when the claim says the other treatment is better or safer than acupuncture."""
+    if not acupuncture or not comparators or spec["kind"] not in ("superior", "noninferior", "safer"):
+        return False
+    first_acu = min(start for _, _, start in acupuncture)
+    first_comp = min(start for _, _, start in comparators)
+    acu_is_object = bool(_OBJECT_MARKER.search(text[:first_acu]))
+    comp_is_object = bool(_OBJECT_MARKER.search(text[:first_comp]))
+    if acu_is_object != comp_is_object:
+        subject_is_comparator = acu_is_object
+    else:
+        subject_is_comparator = first_comp < first_acu
+    inverse = bool(strengths) and bool(vocab.strengths[strengths[0][0]].get("inverse"))
+    passive = any(p.search(text) for p in vocab.passive)
+    return subject_is_comparator ^ inverse ^ passive
+
+
+def _claim_kinds(kind: str, kinds_found: dict, has_comparator: bool) -> tuple[str, ...]:
+    kinds = []
+    if kind in ("superior", "noninferior"):
+        kinds.append("comparative_efficacy" if has_comparator else "efficacy")
+    if kind in ("safer", "safe") or kinds_found.keys() & {"safety", "absolute_safety"}:
+        kinds.append("safety")
+    if kind in ("recommended", "first_line"):
+        kinds.append("recommendation")
+    kinds += [k for k in ("durability", "cure", "dose", "cost") if k in kinds_found]
+    return tuple(dict.fromkeys(kinds))
