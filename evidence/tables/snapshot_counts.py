@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import SnapshotError
+from ..errors import InputError
 
 NO_CLASS = "(no class)"
 """The comparator row for studies that list no comparator class (guidelines, single-arm studies)."""
@@ -22,14 +22,14 @@ NO_CLASS = "(no class)"
 def _studies(folder: Path) -> pd.DataFrame:
     path = folder / "studies.jsonl"
     if not path.is_file():
-        raise SnapshotError([f"{path}: missing; give the folder that holds studies.jsonl"])
+        raise InputError(f"{path}: missing; give --folder the snapshot folder that holds studies.jsonl")
     rows = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
             try:
                 rows.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise SnapshotError([f"{path.name}:{n}: not valid JSON ({exc.msg})"]) from None
+                raise InputError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
     frame = pd.DataFrame(rows, columns=["study_id", "pmid", "design", "verified", "comparator_class"])
     frame["verified"] = frame["verified"].eq(True)
     frame["with_pmid"] = frame["pmid"].notna() & frame["pmid"].ne("")
@@ -48,7 +48,7 @@ def snapshot_counts(folder: str | Path) -> dict[str, pd.DataFrame]:
 
     Raises
     ------
-    SnapshotError
+    InputError
         The folder has no readable studies.jsonl.
     """
     s = _studies(Path(folder))
