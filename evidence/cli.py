@@ -435,6 +435,9 @@ def snapshot_check(folder: Path | None, topic: str | None) -> None:
     """Check the snapshot: schema, unique PMIDs, source URLs, identifiers, years, CIs.
 
     \b
+    Also: a verified row whose notes say it is not verified, and (with the topic, so not
+    with --folder) a comparator that is a form of the topic's intervention but carries
+    another class. Sources on a bare IP address are printed as warnings; they do not fail.
     Every problem is listed, one per line; the exit code is 1 when there is any.
     Example:
       evidence snapshot check
@@ -446,9 +449,11 @@ def snapshot_check(folder: Path | None, topic: str | None) -> None:
     if folder and topic:
         raise click.UsageError("give --folder or --topic, not both")
     # The topic's vocabularies add the intervention-form check; a bare --folder has no topic.
-    loaded = None if folder else load_topic(topic) if topic else load_topic()
-    if topic and loaded is not None:
-        folder = loaded.snapshot_folder
+    loaded = None
+    if not folder:
+        loaded = load_topic(topic) if topic else load_topic()
+        if topic:
+            folder = loaded.snapshot_folder
 
     problems = check_snapshot(folder, topic=loaded)
     if problems:
