@@ -27,7 +27,7 @@ from .grammar import ParsedClaim, Vocabulary
 from .result import (
     MACHINE, RANK, UNTRACED, ClaimVerdict, EvidenceItem, PartVerdict, form_name, grade_words, records,
 )
-from ..labels import measure_name
+from ..labels import measure_name, reader_label
 from ...synthesize.synthesis import GROUP_KEY, comparison_label
 
 _SUBCLASS_NAMES = {"nsaid": "NSAIDs", "opioid": "opioids", "gabapentinoid": "gabapentinoids", "steroid": "steroids"}
@@ -158,8 +158,10 @@ class Evidence:
         studies = {r["study_id"]: r for r in records(tables["studies"][["study_id", "title", "authors", "year"]])}
         for row in self.rows + self.other_forms:
             # Readers never see an internal reference ("ref:untitled-1") as a study's name.
+            study = studies.get(row["study_id"], {})
             row["label"] = (UNTRACED if row["study_id"] in self.untraced
-                            else _reader_label(row["label"], studies.get(row["study_id"], {}), row["study_id"]))
+                            else reader_label(row["label"], row["pmid"], study_id=row["study_id"],
+                                              authors=study.get("authors"), year=study.get("year")))
         self.review_grades = _review_grades(tables.get("review_grades"))
         ids = list(dict.fromkeys(r["pmid"] or r["study_id"] for r in self.rows + self.other_forms
                                  if r["study_id"] not in self.untraced))
@@ -214,20 +216,6 @@ class Evidence:
 
     def retracted(self, row: dict) -> bool:
         return any(f.kind in ("RetractionIn", "PartialRetractionIn") for f in self.flags.get(row["pmid"] or row["study_id"], []))
-
-
-def _reader_label(label: str, study: dict, study_id: str) -> str:
-    """The synthesis label, or when it is only the study's id (authors but no year, no title): the first author.
-
-    Studies with a title and no author are already named by their title in the synthesis.
-    """
-    if label != study_id or study_id.isdigit():
-        return label
-    year = study.get("year") or "year not recorded"
-    authors = study.get("authors")
-    if authors is not None and len(authors):
-        return f"{str(authors[0]).split()[0]} ({year})"
-    return label
 
 
 def _untraced_ids(studies: pd.DataFrame) -> frozenset[str]:
