@@ -492,7 +492,9 @@ class Store:
             journal.begin(step, name, raw_paths)
             self.generations_dir.mkdir(parents=True, exist_ok=True)
             for f in raw:
-                atomic_write_bytes(self.raw_dir / f.relpath, f.data, "raw-partial")  # type: ignore[arg-type]
+                if f.data is None:  # a programming error: only new files, with their bytes, come here
+                    raise ValueError(f"{f.relpath}: no bytes to write; pass only files not yet stored")
+                atomic_write_bytes(self.raw_dir / f.relpath, f.data, "raw-partial")
                 phase("raw")
             gen.mkdir()
             write_generation(gen, listing, fresh, order, next_segment, derived, base or {})
@@ -528,7 +530,7 @@ class Store:
 def named_stream(data: bytes, name: str) -> io.BytesIO:
     """Bytes as a binary stream with a name for messages (fetched batches, files being verified)."""
     stream = io.BytesIO(data)
-    stream.name = name  # type: ignore[attr-defined]
+    stream.name = name  # type: ignore[attr-defined]  # a BytesIO takes a name at run time; typeshed does not declare it
     return stream
 
 
