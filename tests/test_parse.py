@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 import evidence
-from evidence.errors import ParseError
+from evidence.errors import InputError, ParseError
 from evidence.tables.schema import RECORD_TABLES, validate
 
 from .conftest import FIXTURES
@@ -139,6 +139,14 @@ def test_gzip_path_and_binary_stream_give_the_same_tables(sample, tmp_path):
         got = evidence.read_pubmed(source)
         pd.testing.assert_frame_equal(got["articles"].drop(columns="source"), sample["articles"].drop(columns="source"))
         pd.testing.assert_frame_equal(got["authors"], sample["authors"])
+
+
+def test_a_text_stream_is_refused_with_a_one_line_error():
+    # A stream opened in text mode has neither peek nor readinto: it used to fail with an AttributeError.
+    raw = (FIXTURES / "pubmed_sample.xml").read_text(encoding="utf-8")
+    for reader in (evidence.read_pubmed, evidence.read_medline):
+        with pytest.raises(InputError, match=r"not a binary stream; .* binary mode \('rb'\)"):
+            reader(io.StringIO(raw))
 
 
 def test_delete_citation_and_duplicates_within_a_file(tmp_path):

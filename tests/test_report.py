@@ -242,3 +242,13 @@ def test_comparison_page_tables_show_names_not_codes(snapshot_report):
         assert code not in text, code
     assert "between-group comparison without an effect size" in text
     assert "'The Effect of Comprehensive and Integrative Medical Services...' (2025)" in text  # untitled by author, named by title
+
+
+def test_p_values_are_shown_as_printed_or_else_from_the_number():
+    from evidence.outputs.comparisons import _p_value
+
+    assert _p_value(0.03, "<0.05") == "p < 0.05"  # the printed text wins
+    assert _p_value(pd.NA, "0.04") == "p = 0.04"
+    assert _p_value(pd.array([0.2], dtype="Float64")[0], pd.NA) == "p = 0.2"  # a Float64 column's value
+    assert _p_value(0.001, None) == "p = 0.001"
+    assert _p_value(pd.NA, pd.NA) is pd.NA

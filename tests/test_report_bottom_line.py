@@ -15,7 +15,7 @@ from evidence.outputs.bottom_line import bottom_line, summary_sentence, untraced
 from evidence.outputs.comparisons import evidence_table, forest_sections, headline_table, traced_study_ids
 from evidence.errors import SnapshotError
 from evidence.outputs.front_page import studies_html
-from evidence.outputs.labels import MACHINE_EXTRACTED, preferred_source, source_rank, study_link
+from evidence.outputs.labels import MACHINE_EXTRACTED, preferred_source, reader_label, source_rank, study_link
 from evidence.synthesize.risk_of_bias import NOT_ASSESSED, read_judgements, risk_of_bias_table
 from evidence.tables.schema import FINDINGS, STUDIES, conform
 from evidence.synthesize.synthesis import synthesize
@@ -155,3 +155,20 @@ def test_risk_of_bias_is_recorded_or_not_assessed(tmp_path):
                                                  encoding="utf-8")
     with pytest.raises(SnapshotError, match="needs study_id and source_url"):
         read_judgements(tmp_path)
+
+
+def test_one_reader_label_names_studies_for_the_report_and_the_claim_checker():
+    # The report's tables and plots: the synthesis label, never an internal id.
+    assert reader_label("Lee 2024", "99000301") == "Lee 2024"
+    assert reader_label("doi:10.1/x", None) == "DOI 10.1/x"
+    assert reader_label(UNTITLED, pd.NA) == "an untitled study"
+    assert reader_label(UNTITLED, "99000302") == "PMID 99000302"
+    # The claim checker: a label that is only the study's id becomes its first author.
+    assert reader_label("ref:a", None, study_id="ref:a", authors=["Lee J"], year=None) == "Lee (year not recorded)"
+    assert reader_label("99000301", "99000301", study_id="99000301", authors=["Lee J"]) == "99000301"
+    assert reader_label("ref:a", None, study_id="ref:a", authors=[]) == "an untitled study"
+    # ... and with what a reader looks the study up by, shown once when the name is that identifier.
+    assert reader_label("Ji 2015", "99000303", study_id="99000303", with_identifier=True) == "Ji 2015 (PMID 99000303)"
+    assert reader_label("PMID 99000303", "99000303", study_id="99000303", with_identifier=True) == "PMID 99000303"
+    assert reader_label("doi:10.1/x", None, study_id="doi:10.1/x", with_identifier=True) == "DOI 10.1/x"
+    assert reader_label("Lee 2020", None, study_id="ref:b", with_identifier=True) == "Lee 2020 (no PMID or DOI)"

@@ -23,8 +23,8 @@ are still classified; indexing, when present, raises confidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 import pandas as pd
 

@@ -190,7 +190,7 @@ class FetchRun:
         """Create a new run (its manifest is written at once)."""
         now = dt.datetime.now(dt.timezone.utc)
         run_id = f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
-        doc = {
+        doc: dict[str, object] = {
             "run_id": run_id, "tool": TOOL, "tool_version": __version__, "status": "running",
             "query": query, "query_translation": search.query_translation, "count": search.count,
             "ncbi_errors": list(search.errors), "ncbi_warnings": list(search.warnings),
@@ -474,7 +474,7 @@ def fetch_batches(client: EutilsClient, run: FetchRun, *, workers: int = DEFAULT
             if isinstance(failed, EutilsError):
                 raise FetchIncompleteError(run.planned - run.records_done, run.planned, str(failed)) from failed
             raise failed
-        return [f.result() for f in futures]  # all stored: none was skipped
+        return [b for b in (f.result() for f in futures) if b is not None]  # all of them: none was skipped
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         if bar is not None:

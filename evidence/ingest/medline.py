@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-from typing import BinaryIO
 from collections.abc import Iterator
 
 import pandas as pd
@@ -21,7 +20,7 @@ from .fields import article_id, int_year, orcid, pmid_problem, without_controls
 from .fields import pmcid as checked_pmcid
 from .fields import pmid as checked_pmid
 from .parse import Rows
-from .sources import Source, open_binary, source_name
+from .sources import RecordStream, Source, open_binary, source_name
 
 # MEDLINE comment/correction tags -> the XML RefType names, so both formats fill one vocabulary.
 CORRECTION_TAGS = {
@@ -93,7 +92,7 @@ def read_medline(source: Source) -> dict[str, pd.DataFrame]:
     return rows.frames(name)
 
 
-def _blocks(fh: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
+def _blocks(fh: RecordStream, name: str) -> Iterator[tuple[int, str]]:
     """The records of a PubMed-format stream: (number of its first line, its text), split at blank lines."""
     lines: list[str] = []
     start = 0
@@ -142,9 +141,11 @@ def _ids(record: dict) -> dict[str, list[str]]:
     ids: dict[str, list[str]] = {}
     for raw in _list(record, "AID") + _list(record, "LID"):
         m = re.match(r"(.+?)\s*\[(\w+)\]\s*$", raw)
-        value = article_id(m.group(2), m.group(1).strip()) if m else None
-        if value is not None and value not in ids.get(m.group(2), []):
-            ids.setdefault(m.group(2), []).append(value)
+        if m is None:
+            continue
+        id_type, value = m.group(2), article_id(m.group(2), m.group(1).strip())
+        if value is not None and value not in ids.get(id_type, []):
+            ids.setdefault(id_type, []).append(value)
     return ids
 
 
@@ -167,9 +168,8 @@ def _record(record: dict, block: str, rows: Rows) -> None:
         abstract = "\n".join(f"{label}: {text}" if label else text for label, text in _split_labels(abstract))
 
     ptypes = []
-    for pt in _list(record, "PT"):
-        pt = _clean(pt)
-        if pt and pt not in ptypes:
+    for pt in _list(record, "PT"):  # already cleaned, none empty
+        if pt not in ptypes:
             ptypes.append(pt)
             rows.add("publication_types", pmid=pmid, publication_type=pt, ui=None)
 
@@ -206,7 +206,7 @@ def _record(record: dict, block: str, rows: Rows) -> None:
         pages=_clean(record.get("PG")),
         year=year,
         pub_date=dp,
-        doi=(ids.get("doi") or [None])[0],
+        doi=ids["doi"][0] if ids.get("doi") else None,
         pmcid=pmcid,
         language=languages[0] if languages else None,
         country=_clean(record.get("PL")),

@@ -201,7 +201,7 @@ def read_pubmed(source: Source, *, native: bool | None = None) -> dict[str, pd.D
     rows = Rows()
     last_pmid: str | None = None
     with open_binary(source) as fh, _without_cyclic_gc():
-        if not fh.peek(1):  # type: ignore[attr-defined]
+        if not fh.peek(1):
             raise ParseError("the file is empty; give PubMed efetch XML or a PubMed-format export", source=name)
         context = etree.iterparse(
             fh, events=("end",), tag=RECORD_TAGS, resolve_entities=False, load_dtd=False,
@@ -277,7 +277,7 @@ def _deleted(elem: etree._Element) -> list[str]:
         problem = pmid_problem(p)
         if problem:
             raise ParseError(problem)
-    return pmids
+    return [p for p in pmids if p is not None]  # all of them: an empty PMID is a problem above
 
 
 def _check_root(record: etree._Element, name: str) -> None:
@@ -534,7 +534,7 @@ def _mesh(mesh_list: etree._Element, pmid: str, rows: Rows) -> None:
                     quals.append(q)
                 major = major or c.get("MajorTopicYN") == "Y"
         name = text_of(desc)
-        if name:
+        if name and desc is not None:  # a name comes only from a DescriptorName
             rows.mesh.append((pmid, name, desc.get("UI"), major, quals))
 
 

@@ -10,13 +10,27 @@ import gzip
 import io
 import stat
 import zlib
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator, Union
+from typing import BinaryIO, Protocol
 
 from ..errors import InputError, NotARegularFileError, ParseError
 
-Source = Union[str, Path, BinaryIO]
+Source = str | Path | BinaryIO
+
+
+class RecordStream(Protocol):
+    """What the readers use of a decompressed record stream: reads by size or by line, and a look ahead
+    that leaves the bytes unread (a buffered file, or a gzip file over one)."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
+    def peek(self, size: int, /) -> bytes: ...
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...  # gzip.GzipFile asks its file object for it
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -56,37 +70,42 @@ def check_regular_file(path: Path) -> None:
 
 
 @contextmanager
-def open_binary(source: Source) -> Iterator[BinaryIO]:
+def open_binary(source: Source) -> Iterator[RecordStream]:
     """Yield a binary stream of the *decompressed* content of ``source``.
 
     Paths are opened (and closed afterwards); streams are used as given and left open.
     Gzip content is recognised by its magic bytes, not by the file name.
     """
     name = source_name(source)
-    owned: BinaryIO | None = None
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        check_regular_file(path)
-        try:
-            owned = open(path, "rb")
-        except OSError as exc:
-            raise InputError(f"{name}: cannot be read ({exc.strerror})") from exc
-        stream: BinaryIO = owned
-    else:
-        stream = source
-    try:
-        buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
-        head = buffered.peek(2)[:2]  # type: ignore[union-attr]
-        if head == GZIP_MAGIC:
-            yield gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[arg-type]
+    with ExitStack() as opened_here:  # closes a file opened from a path, never a stream the caller gave
+        if isinstance(source, (str, Path)):
+            path = Path(source)
+            check_regular_file(path)
+            try:
+                stream: BinaryIO = opened_here.enter_context(open(path, "rb"))
+            except OSError as exc:
+                raise InputError(f"{name}: cannot be read ({exc.strerror})") from exc
         else:
-            yield buffered  # type: ignore[misc]
-    except (OSError, EOFError, zlib.error) as exc:
-        # gzip raises BadGzipFile/EOFError for damaged archives, zlib.error for damaged blocks.
-        raise ParseError(f"damaged or truncated gzip data ({exc})", source=name) from exc
-    finally:
-        if owned is not None:
-            owned.close()
+            stream = source
+        try:
+            buffered = _peekable(stream, name)
+            head = buffered.peek(2)[:2]
+            if head == GZIP_MAGIC:
+                yield gzip.GzipFile(fileobj=buffered, mode="rb")
+            else:
+                yield buffered
+        except (OSError, EOFError, zlib.error) as exc:
+            # gzip raises BadGzipFile/EOFError for damaged archives, zlib.error for damaged blocks.
+            raise ParseError(f"damaged or truncated gzip data ({exc})", source=name) from exc
+
+
+def _peekable(stream: BinaryIO, name: str) -> RecordStream:
+    """The stream itself when it can look ahead, else a buffered reader over it."""
+    if hasattr(stream, "peek"):
+        return stream
+    if hasattr(stream, "readinto"):  # what io.BufferedReader reads a raw stream with
+        return io.BufferedReader(stream)
+    raise InputError(f"{name}: not a binary stream; give a file path or a stream opened in binary mode ('rb')")
 
 
 def _utf16_text(head: bytes) -> str | None:

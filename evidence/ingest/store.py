@@ -315,8 +315,8 @@ class Store:
         result = ImportResult()
         parsed: dict[str, NewFile] = {}
         given: dict[str, str] = {}  # sha256 -> the path as the caller gave it
-        paths = [Path(p) for p in paths]
-        for path in progress(paths) if progress else paths:
+        files = [Path(p) for p in paths]
+        for path in progress(files) if progress else files:
             tables, fmt = read_records(path)
             tables["articles"]["source"] = path.name
             try:
@@ -485,13 +485,16 @@ class Store:
         name = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f-") + os.urandom(3).hex()
         gen = self.generations_dir / name
         journal = Journal(self.root)
-        doc = {"step": step, "generation": name, "raw": [f.relpath for f in raw]}
+        raw_paths = [f.relpath for f in raw]
+        doc = {"step": step, "generation": name, "raw": raw_paths}
         committed = False
         try:
-            journal.begin(step, name, doc["raw"])
+            journal.begin(step, name, raw_paths)
             self.generations_dir.mkdir(parents=True, exist_ok=True)
             for f in raw:
-                atomic_write_bytes(self.raw_dir / f.relpath, f.data, "raw-partial")  # type: ignore[arg-type]
+                if f.data is None:  # a programming error: only new files, with their bytes, come here
+                    raise ValueError(f"{f.relpath}: no bytes to write; pass only files not yet stored")
+                atomic_write_bytes(self.raw_dir / f.relpath, f.data, "raw-partial")
                 phase("raw")
             gen.mkdir()
             write_generation(gen, listing, fresh, order, next_segment, derived, base or {})
@@ -527,7 +530,7 @@ class Store:
 def named_stream(data: bytes, name: str) -> io.BytesIO:
     """Bytes as a binary stream with a name for messages (fetched batches, files being verified)."""
     stream = io.BytesIO(data)
-    stream.name = name  # type: ignore[attr-defined]
+    stream.name = name  # type: ignore[attr-defined]  # a BytesIO takes a name at run time; typeshed does not declare it
     return stream
 
 

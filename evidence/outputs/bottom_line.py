@@ -126,7 +126,7 @@ _INNER_BRACKETS = re.compile(r"\s*\(([^)]*)\)")
 
 def _outcomes_at(rows: pd.DataFrame, names: dict) -> str:
     """'pain (VAS) and Oswestry Disability Index (after 1 week of treatment)': the timepoint when there is one."""
-    outcome_list = _join(list(dict.fromkeys(outcome_name(o, names) for o in rows["outcome"])))
+    outcome_list = _join(list(dict.fromkeys(outcome_name(o, names) or "outcome not stated" for o in rows["outcome"])))
     timepoints = rows["timepoint"].dropna().unique()
     if len(timepoints) != 1:
         return outcome_list

@@ -486,10 +486,10 @@ def _to_nbib(items: list[dict], tables: dict[str, pd.DataFrame]) -> str:
         if item.get("PMCID"):
             lines.append(f"PMC - {item['PMCID']}")
         for flag in flags.get(item["id"], []):
-            tag = _TAG_FOR_CORRECTION.get(flag.kind)
-            if tag:
+            correction_tag = _TAG_FOR_CORRECTION.get(flag.kind)
+            if correction_tag:
                 pmid = f" PMID: {flag.ref_pmid}" if flag.ref_pmid else ""
-                lines.append(f"{tag:<4}- {flag.ref_source or 'notice'}.{pmid}".replace("..", "."))
+                lines.append(f"{correction_tag:<4}- {flag.ref_source or 'notice'}.{pmid}".replace("..", "."))
         records.append("\n".join(lines))
     return "\n\n".join(records) + "\n"
 

@@ -12,6 +12,7 @@ injection alone), *package* (acupuncture is one part of a package of treatments)
 
 from __future__ import annotations
 
+import numbers
 from typing import NamedTuple
 
 import pandas as pd
@@ -59,7 +60,7 @@ def _p_value(p_value: object, p_text: object) -> object:
         if text[:1] in "pP":
             return text
         return f"p {text[0]} {text[1:].strip()}" if text[:1] in "<>=≤≥" else f"p = {text}"
-    if not pd.isna(p_value):
+    if isinstance(p_value, (numbers.Real, str)) and not pd.isna(p_value):  # a number (numpy's too) or NA
         return f"p = {float(p_value):g}"
     return pd.NA
 
@@ -116,8 +117,8 @@ def annotated_rows(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
         titles.append(None if is_missing(title) else title)
         links.append(study_link(row.pmid, doi))
         traceable.append(is_traceable(row.pmid, doi, title))
-        urls = study.get("source_urls") if isinstance(study.get("source_urls"), (list, tuple)) else []
-        shown.append(preferred_source([row.source_url, *urls]))
+        urls = study.get("source_urls")
+        shown.append(preferred_source([row.source_url, *(urls if isinstance(urls, (list, tuple)) else [])]))
         comparators = study.get("comparators") if isinstance(study.get("comparators"), (list, tuple)) else []
         named.append(comparators[0] if comparators else None)
     return rows.assign(form=forms, doi=pd.array(dois, dtype="string"), title=pd.array(titles, dtype="string"),
@@ -254,7 +255,8 @@ def headline_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
                 "intervention_forms": ", ".join(dict.fromkeys(these["form"])) or "none",
                 "studies": len(listed), "randomised_trials": len(trials),
                 "participants_in_trials": int(trials["n"].sum()) if trials["n"].notna().any() else pd.NA,
-                "outcomes": ", ".join(sorted({outcome_name(o, names) for o in these["outcome"].dropna()})) or "none",
+                "outcomes": ", ".join(sorted({name for o in these["outcome"].dropna()
+                                                if (name := outcome_name(o, names)) is not None})) or "none",
                 "pooled_results": sum(g.pooled is not None for g in groups),
                 "certainty": certainty_range([g.certainty.grade for g in groups]),
                 "unverified_studies": int((~listed["verified"].fillna(False).astype(bool)).sum()),

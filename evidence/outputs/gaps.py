@@ -108,7 +108,7 @@ def evidence_gaps(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTION
     pandas.DataFrame
         Columns :data:`GAP_COLUMNS`, in comparator order, head-to-head before add-on.
     """
-    out = []
+    out: list[tuple[str, str, str, list[str]]] = []  # GAP_COLUMNS
     rows = synthesis.rows
     for comparator in comparators:
         for kind in DESIGN_KIND_ORDER:

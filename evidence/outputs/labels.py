@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -154,14 +155,39 @@ def outcome_name(code: object, known: dict[str, Outcome]) -> str | None:
     return entry.name if entry else str(code).replace("_", " ")
 
 
-def reader_label(label: object, pmid: object) -> str:
-    """A study's name for readers: 'Lee 2024', 'PMID 26593277', 'DOI 10.1/x', never an internal 'ref:' code."""
+def reader_label(label: object, pmid: object, *, study_id: object = None, authors: Sequence[object] | None = None,
+                 year: object = None, with_identifier: bool = False) -> str:
+    """A study's name for readers: 'Lee 2024', 'PMID 26593277', 'DOI 10.1/x', never an internal 'ref:' code.
+
+    Parameters
+    ----------
+    label, pmid:
+        The synthesis label (see ``synthesize``) and the study's PMID (missing: None or NA).
+    study_id, authors, year:
+        When given and the label is only the study's own id (authors recorded but no year, no title),
+        the first author names it: 'Lee (year not recorded)'.
+    with_identifier:
+        Add what a reader looks the study up with: 'Ji 2015 (PMID 26425130)', 'Lee (DOI 10.1/x)',
+        'Lee (no PMID or DOI)'; a name that is that identifier is shown once.
+    """
     text = str(label)
-    if text.startswith("doi:"):
-        return "DOI " + text[4:]
-    if text.startswith("ref:"):
-        return "an untitled study" if pmid is None or pd.isna(pmid) else f"PMID {pmid}"
-    return text
+    has_pmid = not is_missing(pmid) and bool(str(pmid).strip())
+    sid = "" if is_missing(study_id) else str(study_id)
+    if sid and text == sid and not sid.isdigit() and authors is not None and len(authors):
+        text = f"{str(authors[0]).split()[0]} ({'year not recorded' if is_missing(year) or not year else year})"
+    elif text.startswith("doi:"):
+        text = "DOI " + text[4:]
+    elif text.startswith("ref:"):
+        text = f"PMID {pmid}" if has_pmid else "an untitled study"
+    if not with_identifier:
+        return text
+    if has_pmid:
+        identifier = f"PMID {pmid}"
+    elif sid.startswith("doi:"):
+        identifier = f"DOI {sid[4:]}"
+    else:
+        identifier = "no PMID or DOI"
+    return identifier if text in (identifier, sid, f"PMID {pmid}") else f"{text} ({identifier})"
 
 
 def study_link(pmid: object, doi: object) -> str | None:

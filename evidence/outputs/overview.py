@@ -23,6 +23,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
+from matplotlib.ticker import MaxNLocator
 
 from .comparisons import INJECTION_COMPARATORS
 from .labels import COMPARATOR_NAMES, DESIGN_NAMES, name_of
@@ -373,7 +374,9 @@ def corpus_figure(corpus: pd.DataFrame) -> Plot:
         if dimension == "year":
             known = counts[counts["year"] != NOT_STATED]
             ax.bar(known["year"].astype(int), known["records"], color="#1f4e79")
-            ax.xaxis.get_major_locator().set_params(integer=True)
+            years = ax.xaxis.get_major_locator()
+            if isinstance(years, MaxNLocator):  # the default (AutoLocator) is one: ticks on whole years only
+                years.set_params(integer=True)
             undated = int(counts.loc[counts["year"] == NOT_STATED, "records"].sum())
             ax.set_title(f"Publication year ({undated} without a year)" if undated else "Publication year", fontsize=10)
         else:

@@ -209,7 +209,9 @@ def evidence_map(synthesis: Synthesis, comparators: tuple[str, ...] = REPORTED_C
         return _no_studies(title, "The findings table is empty.", ("comparator_class", "outcome", "n_studies"))
     names = outcomes(topic)
     x_labels = list(comparators) + sorted(set(counts["comparator_class"]) - set(comparators))
-    y_labels = sorted(counts["outcome"].unique(), key=lambda o: outcome_name(o, names).lower())
+    # groupby dropped missing codes, so every code here has a name
+    shown = {o: outcome_name(o, names) or str(o) for o in counts["outcome"].unique()}
+    y_labels = sorted(shown, key=lambda o: shown[o].lower())
     figure = _new_figure(3.5 + 0.75 * len(x_labels), 1.8 + 0.38 * len(y_labels))
     ax = figure.add_subplot()
     xs = counts["comparator_class"].map(x_labels.index)
@@ -217,9 +219,9 @@ def evidence_map(synthesis: Synthesis, comparators: tuple[str, ...] = REPORTED_C
     ax.scatter(xs, ys, s=90 + 110 * counts["n_studies"], alpha=0.6, color="#1f4e79")
     for x, y, n in zip(xs, ys, counts["n_studies"]):
         ax.text(x, y, str(n), ha="center", va="center", fontsize=FONT - 1, color="white", weight="bold")
-    ax.set_xticks(range(len(x_labels)), [name_of(c, COMPARATOR_NAMES) for c in x_labels], rotation=40, ha="right",
+    ax.set_xticks(range(len(x_labels)), [name_of(c, COMPARATOR_NAMES) or str(c) for c in x_labels], rotation=40, ha="right",
                   fontsize=FONT)
-    ax.set_yticks(range(len(y_labels)), [outcome_name(o, names) for o in y_labels], fontsize=FONT)
+    ax.set_yticks(range(len(y_labels)), [shown[o] for o in y_labels], fontsize=FONT)
     ax.set_xlim(-0.7, len(x_labels) - 0.3)
     ax.set_ylim(len(y_labels) - 0.3, -0.7)
     ax.set_title(title, fontsize=FONT + 1)

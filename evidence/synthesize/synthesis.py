@@ -236,7 +236,7 @@ def comparison_rows(studies: pd.DataFrame, findings: pd.DataFrame, level: float 
         n1, n2 = f["n_intervention"], f["n_comparator"]
         if n1 is not None and n2 is not None:
             n = n1 + n2
-        elif DESIGN_GROUPS.get(design) == "review":
+        elif design and DESIGN_GROUPS.get(design) == "review":
             n = study.get("n_participants")
         else:
             n = study.get("n_analysed") or study.get("n_randomized")

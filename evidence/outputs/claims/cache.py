@@ -105,7 +105,8 @@ class SynthesisCache:
 
     def __init__(self, folder: str | Path | None = None):
         self.folder = Path(folder) if folder else None
-        self._memory: dict[str, ClaimSynthesis | dict] = {}
+        self._memory: dict[str, ClaimSynthesis] = {}
+        self._references: dict[str, dict[str, str]] = {}  # "refs-" key -> reference text per identifier
 
     @classmethod
     def for_data_dir(cls, data_dir: str | Path) -> SynthesisCache:
@@ -134,7 +135,7 @@ class SynthesisCache:
             if name in tables:
                 h.update(_frame_digest(tables[name]))
         key = "refs-" + h.hexdigest()[:32]
-        stored = self._memory.setdefault(key, {})
+        stored = self._references.setdefault(key, {})
         if self.folder is not None and not stored:
             try:
                 stored.update(json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8")))
@@ -180,6 +181,8 @@ class SynthesisCache:
             return
 
     def _prune(self) -> None:
+        if self.folder is None:
+            return
         for refs in (True, False):
             entries = sorted((p for p in self.folder.glob("*.json") if p.name.startswith("refs-") == refs),
                              key=lambda p: p.stat().st_mtime, reverse=True)

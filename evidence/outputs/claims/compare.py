@@ -27,7 +27,7 @@ from .grammar import ParsedClaim, Vocabulary
 from .result import (
     MACHINE, RANK, UNTRACED, ClaimVerdict, EvidenceItem, PartVerdict, form_name, grade_words, records,
 )
-from ..labels import measure_name
+from ..labels import measure_name, reader_label
 from ...synthesize.synthesis import GROUP_KEY, comparison_label
 
 _SUBCLASS_NAMES = {"nsaid": "NSAIDs", "opioid": "opioids", "gabapentinoid": "gabapentinoids", "steroid": "steroids"}
@@ -36,6 +36,11 @@ _DIRECT_DESIGNS = ("randomised_trial", "non_randomised_trial", "observational", 
 _FLIP = {"favours_intervention": "favours_comparator", "favours_comparator": "favours_intervention"}
 _PHRASES = {"superior": "works better than", "noninferior": "is at least as effective as", "safer": "has fewer side effects than"}
 _HEDGED = {"superior": "may be better than", "noninferior": "may be at least as good as", "safer": "may have fewer side effects than"}
+
+
+def _rank(grade: str) -> float:
+    """How much certainty a grade carries, to pick the best or weakest of several."""
+    return RANK[grade]
 
 
 def row_direction(row: dict) -> str:
@@ -50,7 +55,7 @@ def effect_text(row: dict) -> str:
     """The effect as a reader sees it: measure, estimate and CI, or what the source reports."""
     est, low, high = row["estimate"], row["ci_low"], row["ci_high"]
     if est is None:
-        name = measure_name(row["reported_measure"])
+        name = measure_name(row["reported_measure"]) or "result"
         missing = "" if "effect size" in name else ": no effect size with a confidence interval"
         return f"{name}{missing}; direction as reported by the source"
     measure = measure_name(row["measure"] or row["reported_measure"])
@@ -153,8 +158,10 @@ class Evidence:
         studies = {r["study_id"]: r for r in records(tables["studies"][["study_id", "title", "authors", "year"]])}
         for row in self.rows + self.other_forms:
             # Readers never see an internal reference ("ref:untitled-1") as a study's name.
+            study = studies.get(row["study_id"], {})
             row["label"] = (UNTRACED if row["study_id"] in self.untraced
-                            else _reader_label(row["label"], studies.get(row["study_id"], {}), row["study_id"]))
+                            else reader_label(row["label"], row["pmid"], study_id=row["study_id"],
+                                              authors=study.get("authors"), year=study.get("year")))
         self.review_grades = _review_grades(tables.get("review_grades"))
         ids = list(dict.fromkeys(r["pmid"] or r["study_id"] for r in self.rows + self.other_forms
                                  if r["study_id"] not in self.untraced))
@@ -179,11 +186,11 @@ class Evidence:
         (a surrogate) cannot decide a claim alone, so its grade never lends certainty: a study
         with only such results counts as very low at best.
         """
-        graded = [(self.certainty_of(r).grade, r["outcome"] in self.vocab.surrogates) for r in rows if self.certainty_of(r)]
+        graded = [(c.grade, r["outcome"] in self.vocab.surrogates) for r in rows if (c := self.certainty_of(r))]
         direct = [g for g, surrogate in graded if not surrogate]
         if direct:
-            return max(direct, key=RANK.get)
-        return min(max((g for g, _ in graded), key=RANK.get, default=NO_EVIDENCE), "very_low", key=RANK.get)
+            return max(direct, key=_rank)
+        return min(max((g for g, _ in graded), key=_rank, default=NO_EVIDENCE), "very_low", key=_rank)
 
     def untraced_items(self, rows: list[dict]) -> list[EvidenceItem]:
         """The rows of studies nobody can trace (no title, PMID or DOI), listed apart and never counted."""
@@ -209,20 +216,6 @@ class Evidence:
 
     def retracted(self, row: dict) -> bool:
         return any(f.kind in ("RetractionIn", "PartialRetractionIn") for f in self.flags.get(row["pmid"] or row["study_id"], []))
-
-
-def _reader_label(label: str, study: dict, study_id: str) -> str:
-    """The synthesis label, or when it is only the study's id (authors but no year, no title): the first author.
-
-    Studies with a title and no author are already named by their title in the synthesis.
-    """
-    if label != study_id or study_id.isdigit():
-        return label
-    year = study.get("year") or "year not recorded"
-    authors = study.get("authors")
-    if authors is not None and len(authors):
-        return f"{str(authors[0]).split()[0]} ({year})"
-    return label
 
 
 def _untraced_ids(studies: pd.DataFrame) -> frozenset[str]:
@@ -287,7 +280,7 @@ def judge_part(comparator_class: str, direct: list[dict], ev: Evidence) -> tuple
         grade[sid] = ev.deciding_grade(rows)
         surrogate_only[sid] = all(r["outcome"] in ev.vocab.surrogates for r in rows)
     ids = {role: [s for s, r in roles.items() if r == role] for role in ("for", "against", "neutral", "unclear")}
-    best = {role: max((grade[s] for s in sids), key=RANK.get, default=NO_EVIDENCE) for role, sids in ids.items()}
+    best = {role: max((grade[s] for s in sids), key=_rank, default=NO_EVIDENCE) for role, sids in ids.items()}
     n_for, n_against = len(ids["for"]), len(ids["against"])
 
     def part(verdict: str, certainty: str, reason: str) -> tuple[PartVerdict, dict[str, str]]:
@@ -307,7 +300,7 @@ def judge_part(comparator_class: str, direct: list[dict], ev: Evidence) -> tuple
         return part("not_supported", best["against"],
                     f"{count}; what there is favours {other_side}, at {grade_words(best['against'])}{surrogate_note('against')}.")
     if n_for and n_against:
-        return part("not_supported", max(best["for"], best["against"], key=RANK.get),
+        return part("not_supported", max(best["for"], best["against"], key=_rank),
                     f"{count}; {n_for} favoured {claim_side} and {n_against} favoured {other_side}: the results conflict.")
     if n_for:
         level = RANK[best["for"]]
@@ -391,8 +384,8 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
                                         f"a different form of {vocab.intervention_name}."))
     parts, roles = [], {}
     for cls in parsed.comparator_classes:
-        verdict, part_roles = judge_part(cls, [r for r in direct if r["comparator_class"] == cls], ev)
-        parts.append(verdict)
+        part_verdict, part_roles = judge_part(cls, [r for r in direct if r["comparator_class"] == cls], ev)
+        parts.append(part_verdict)
         roles.update({(cls, sid): role for sid, role in part_roles.items()})
     buckets: dict[str, list[EvidenceItem]] = {"for": [], "against": [], "neutral": []}
     sides: dict[str, list[dict]] = {"for": [], "against": [], "neutral": []}
@@ -422,7 +415,7 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
     if ev.subclass_matched is False and verdict in _INDIRECT:
         # The claim names a drug class no study here used: evidence on drugs in general is indirect.
         reasons.insert(0, f"The verdict would be {verdict.replace('_', ' ')} for drugs in general; it is lowered because no "
-                          f"study here used {_SUBCLASS_NAMES.get(parsed.drug_subclass, parsed.drug_subclass)}.")
+                          f"study here used {_subclass_name(parsed)}.")
         verdict = _INDIRECT[verdict]
     class_roles: dict[str, set[str]] = {}
     for (cls, _), role in roles.items():
@@ -438,6 +431,12 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
     )
 
 
+def _subclass_name(parsed: ParsedClaim) -> str:
+    """The drug class the claim names, in words ("NSAIDs")."""
+    subclass = parsed.drug_subclass or ""
+    return _SUBCLASS_NAMES.get(subclass, subclass)
+
+
 def _forms_in(rows: list[dict], vocab: Vocabulary) -> list[str]:
     return sorted({form_name(r.get("form"), vocab.form_names) for r in rows})
 
@@ -449,7 +448,7 @@ def _evidence_notes(parsed: ParsedClaim, ev: Evidence, direct: list[dict], conte
         subject = ev.vocab.intervention_name
         notes.append(f"The claim says {said} {_agree('is', said)} the better or safer treatment, with {subject} as the "
                      f"comparator; it is judged in that direction: results favouring {subject} count against it.")
-    subclass = _SUBCLASS_NAMES.get(parsed.drug_subclass, parsed.drug_subclass)
+    subclass = _subclass_name(parsed)
     if ev.subclass_matched is True:
         notes.append(f"Drug comparisons restricted to {subclass} (the drug class the claim names).")
     elif ev.subclass_matched is False:
@@ -490,7 +489,7 @@ def _caveats(direct: list[dict], vocab: Vocabulary, ev: Evidence) -> list[str]:
     if any(r["outcome"] in vocab.surrogates for r in direct):
         out.append("Some results use an investigator-judged 'effective rate', not a validated patient-reported outcome.")
     ungraded = sorted({r["label"] for r in direct if r["design_group"] == "review"
-                       and (ev.certainty_of(r) is None or ev.certainty_of(r).grade == NOT_GRADED)})
+                       and ((c := ev.certainty_of(r)) is None or c.grade == NOT_GRADED)})
     if ungraded:
         out.append(f"Review-level pooled estimates shown as reported; no GRADE rating was found for them: {', '.join(ungraded)}.")
     return out
@@ -515,17 +514,16 @@ def _overall_certainty(verdict: str, parts: list[PartVerdict], sides: dict[str, 
     deciding = _deciding_parts(verdict, parts)
     every = verdict == "supported" or (ev.parsed.universal and verdict in ("partly_supported", "insufficient_evidence"))
     pick = min if every else max
-    grade = pick((p.certainty for p in deciding), key=RANK.get, default=NO_EVIDENCE)
+    grade = pick((p.certainty for p in deciding), key=_rank, default=NO_EVIDENCE)
     if grade == NO_EVIDENCE:
         return NO_EVIDENCE, ["No direct comparison matches the claim."]
     side = {"supported": "for", "partly_supported": "for", "contradicted": "against"}.get(verdict)
     classes = {p.comparator_class for p in deciding}
     rows = [r for r in (sides[side] if side else [r for rs in sides.values() for r in rs]) if r["comparator_class"] in classes]
-    same = [ev.certainty_of(r) for r in rows if r["outcome"] not in ev.vocab.surrogates
-            and ev.certainty_of(r) and ev.certainty_of(r).grade == grade]
+    same = [c for r in rows if r["outcome"] not in ev.vocab.surrogates and (c := ev.certainty_of(r)) and c.grade == grade]
     reasons = list(same[0].reasons) if same else [f"The results that decide the verdict are at {grade_words(grade)}."]
-    lent = sorted({ev.certainty_of(r).grade for r in rows if r["outcome"] in ev.vocab.surrogates and ev.certainty_of(r)
-                   and RANK[ev.certainty_of(r).grade] > RANK[grade]}, key=RANK.get)
+    lent = sorted({c.grade for r in rows if r["outcome"] in ev.vocab.surrogates and (c := ev.certainty_of(r))
+                   and RANK[c.grade] > RANK[grade]}, key=_rank)
     if lent:
         reasons.append(f"A {lent[-1].replace('_', ' ')} grade on an investigator-judged 'effective rate' is not used: "
                        "that outcome cannot decide a claim alone, so it lends the verdict no certainty.")

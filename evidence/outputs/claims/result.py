@@ -14,6 +14,7 @@ import pandas as pd
 
 from ...synthesize.certainty import GRADES, NO_EVIDENCE, NOT_GRADED
 from ..cite import csl_items, format_references
+from ..labels import reader_label
 from .grammar import ParsedClaim
 
 VERDICTS = ("supported", "partly_supported", "not_supported", "contradicted", "insufficient_evidence")
@@ -150,9 +151,12 @@ class ClaimVerdict:
                              ("Could not be traced (no title, PMID or DOI; not counted)", self.untraced)):
             if items:
                 lines += ["", f"{title}:"]
-                lines += [f"  - {reader_name(i)}, {i.form}: {i.comparison}, "
+                # 'Ji 2015 (PMID 26425130)': the study's name with what a reader looks it up by
+                names = [UNTRACED if i.label == UNTRACED else reader_label(i.label, i.pmid, study_id=i.study_id, with_identifier=True)
+                         for i in items]
+                lines += [f"  - {name}, {i.form}: {i.comparison}, "
                           f"{i.outcome_name or i.outcome}: {i.effect}; certainty {i.certainty.replace('_', ' ')}. {i.why}"
-                          + (f" [{MACHINE}]" if i.provenance == "auto" else "") for i in items]
+                          + (f" [{MACHINE}]" if i.provenance == "auto" else "") for name, i in zip(names, items)]
         if self.guidelines:
             lines += ["", "Guidelines:"]
             lines += [f"  - {g.title} ({g.year}): {g.stance.replace('_', ' ')} ({_SCOPE_NAMES.get(g.scope, g.scope)})"
@@ -162,19 +166,6 @@ class ClaimVerdict:
         return "\n".join(lines) + "\n"
 
 
-
-
-def reader_name(item: EvidenceItem) -> str:
-    """'Ji 2015 (PMID 26425130)'; a label that is the identifier itself is shown once."""
-    if item.label == UNTRACED:
-        return UNTRACED
-    if item.pmid:
-        ident = f"PMID {item.pmid}"
-    elif item.study_id.startswith("doi:"):
-        ident = f"DOI {item.study_id[4:]}"
-    else:
-        ident = "no PMID or DOI"
-    return ident if item.label in (ident, item.study_id, f"PMID {item.pmid}") else f"{item.label} ({ident})"
 
 
 def value(x):

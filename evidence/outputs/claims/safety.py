@@ -55,7 +55,7 @@ def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cac
         wording = (f"{subject.capitalize()} has side effects: most reported ones are minor, and serious ones are rare but "
                    "documented; it cannot be called free of risk.")
     elif harm:
-        verdict, certainty = "not_supported", max((ev.certainty_of(r).grade for r in harm if ev.certainty_of(r)), default=NOT_GRADED)
+        verdict, certainty = "not_supported", max((c.grade for r in harm if (c := ev.certainty_of(r))), default=NOT_GRADED)
         reasons = [f"{len({r['study_id'] for r in harm})} comparison(s) found more adverse events with {subject} than with its control."]
         wording = f"The evidence does not show that {subject} is safe: comparisons found more adverse events with it."
     else:
