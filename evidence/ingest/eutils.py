@@ -454,8 +454,8 @@ class EutilsClient:
             self._count("http_429")
             return None, RateLimitError(
                 f"{what}: NCBI kept answering 429 (rate limit exceeded: {self.redact(_snippet(body))}); "
-                "wait a minute, use an API key (--api-key), or run at night or at the weekend (US Eastern time)"
-            ), parse_retry_after(response.headers.get("Retry-After"))
+                "wait a minute, use an NCBI API key, or run at night or at the weekend (US Eastern time)",
+                setting="api_key"), parse_retry_after(response.headers.get("Retry-After"))
         if status >= 500:
             self._count("http_5xx")
             return None, EutilsServerError(
@@ -471,8 +471,8 @@ class EutilsClient:
             # One line that names the server and the status, instead of retrying a web page.
             raise NotEutilsServerError(
                 f"the server at {self.redact(self.base_url)} is not an NCBI E-utilities server: HTTP {status}, "
-                f"{self.redact(str(exc))}; check --eutils-url or EVIDENCE_EUTILS_URL (NCBI's is {NCBI_EUTILS_URL})"
-            ) from None
+                f"{self.redact(str(exc))}; check the E-utilities URL (NCBI's is {NCBI_EUTILS_URL})",
+                setting="eutils_url") from None
         except IncompleteReplyError as exc:
             self._count("bad_replies")
             # A new exception, not ``exc``: its traceback would hold this frame, and through it

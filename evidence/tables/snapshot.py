@@ -9,14 +9,13 @@ columns of ``evidence.tables.schema`` without the automatic-extraction columns):
                                    review x comparison x outcome (keys: :data:`REVIEW_GRADE_KEYS`)
 
 ``check_snapshot`` lists every problem at once; ``load_snapshot`` refuses a snapshot with any.
-Set ``EVIDENCE_SNAPSHOT_DIR`` to use another folder of the same shape.
+Both take another folder of the same shape as an argument.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from pathlib import Path
 
@@ -50,14 +49,13 @@ _REVIEW_COMPARISON = re.compile(r"acupuncture (?:\+ (?P<addon>[a-z ]+) )?vs (?P<
 
 
 def snapshot_dir() -> Path:
-    """``$EVIDENCE_SNAPSHOT_DIR``, else the snapshot bundled in an installed package, else data/snapshot of the checkout."""
-    env = os.environ.get("EVIDENCE_SNAPSHOT_DIR")
-    return Path(env) if env else resource_path("data/snapshot")
+    """The first topic's snapshot: the copy bundled in an installed package, else data/snapshot of the checkout."""
+    return resource_path("data/snapshot")
 
 
 def _read_jsonl(path: Path, problems: list[str]) -> list[dict]:
     if not path.exists():
-        problems.append(f"{path}: missing (a source checkout ships data/snapshot/; set EVIDENCE_SNAPSHOT_DIR otherwise)")
+        problems.append(f"{path}: missing (a source checkout ships data/snapshot/; give another snapshot folder otherwise)")
         return []
     rows = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
