@@ -250,8 +250,8 @@ def test_missing_email_is_an_input_error_before_any_request(server, tmp_path, mo
     result = CliRunner().invoke(cli, ["fetch", "--data-dir", str(tmp_path), "--eutils-url", server.base_url])
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.strip().splitlines() == [
-        "error: NCBI asks for a contact email with every request: give yours (e.g. you@example.org) "
-        "[--email or $NCBI_EMAIL]"]
+        ("error: NCBI asks for a contact email with every request: give yours (e.g. you@example.org) "
+         "[--email or $NCBI_EMAIL]")]
     result = CliRunner().invoke(cli, ["fetch", "--email", EMAIL, "--since", "2999/01/01", "--data-dir", str(tmp_path),
                                       "--eutils-url", server.base_url])
     assert result.exit_code == 2 and result.stderr.strip().endswith("is in the future [--since]"), result.stderr
