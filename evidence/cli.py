@@ -330,7 +330,8 @@ def classify(topic: str | None, data_dir: Path) -> None:
 
 @cli.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-def infer(file) -> None:
+@topic_option
+def infer(file, topic: str | None) -> None:
     """Say what each abstract reports for an outcome: increased, decreased or no difference.
 
     \b
@@ -350,13 +351,23 @@ def infer(file) -> None:
     still answered, and the exit code is 2.
 
     \b
+    With --topic, an outcome the topic's vocabulary knows ("VAS", "JOA score") is read
+    with the topic's polarity (is lower better?); without it, or for an outcome the topic
+    does not know, the polarity is guessed from the outcome's words (pain: lower is better).
+
+    \b
     Example:
       evidence infer prompts.jsonl > results.jsonl
+      evidence infer --topic acupuncture_sciatica prompts.jsonl
     """
     import json
 
     from .errors import InputError
+    from .extract.findings import outcome_polarity
     from .extract.infer import PROMPT_FIELDS, infer_prompt, parse_prompt
+    from .topic.model import load_topic
+
+    chosen = load_topic(topic) if topic else None
 
     bad = 0
     try:
@@ -370,7 +381,9 @@ def infer(file) -> None:
                 click.echo(f"error: {file.name} line {number}: {exc}", err=True)
                 continue
             extra = {k: v for k, v in prompt.items() if k not in PROMPT_FIELDS}
-            click.echo(json.dumps({**extra, "line": number, **infer_prompt(prompt).to_dict()}, ensure_ascii=False))
+            polarity = outcome_polarity(prompt["outcome"], chosen) if chosen else None
+            answer = infer_prompt(prompt, lower_is_better=polarity).to_dict()
+            click.echo(json.dumps({**extra, "line": number, **answer}, ensure_ascii=False))
     except UnicodeDecodeError as exc:
         raise InputError(f"{file.name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     if bad:
