@@ -531,13 +531,13 @@ def parse_date(value: str | dt.date) -> dt.date:
     if isinstance(value, dt.date):
         return value
     parts = value.strip().replace("-", "/").split("/")
+    problem = InputError(f"{value!r} is not a date; write YYYY/MM/DD, e.g. 2024/01/31", setting="since")
+    if len(parts) > 3 or len(parts[0]) != 4:
+        raise problem
     try:
-        numbers = [int(p) for p in parts] + [1] * (3 - len(parts))
-        if len(parts) > 3 or len(parts[0]) != 4:
-            raise ValueError
-        return dt.date(*numbers)
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"{value!r} is not a date; write YYYY/MM/DD, e.g. 2024/01/31", setting="since") from exc
+        return dt.date(*([int(p) for p in parts] + [1] * (3 - len(parts))))
+    except ValueError as exc:  # not a number, or no such day
+        raise problem from exc
 
 
 __all__ = ["FetchRun", "FetchSummary", "fetch", "fetch_batches", "parse_date", "plan_batches", "plan_windows"]
