@@ -113,3 +113,22 @@ def test_infer_with_a_good_topic_still_answers(tmp_path):
     """The checks above refuse bad topic files only: the shipped topic loads and answers."""
     result = CliRunner().invoke(cli, ["infer", "--topic", str(SHIPPED), "-"], input=PROMPT)
     assert result.exit_code == 0 and '"label": "decreased"' in result.stdout
+
+
+def test_a_snapshot_number_too_big_for_its_column_is_one_line(tmp_path):
+    """A year of 10**30 overflowed pandas' int64 cast (OverflowError) past the snapshot's type check."""
+    import json
+
+    from evidence.tables.snapshot import snapshot_dir
+
+    rows = [json.loads(line) for line in (snapshot_dir() / "studies.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows[0]["year"] = 10**30
+    folder = tmp_path / "snapshot"
+    folder.mkdir()
+    (folder / "studies.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    (folder / "findings.jsonl").write_text((snapshot_dir() / "findings.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
+    checked = CliRunner().invoke(cli, ["snapshot", "check", "--folder", str(folder)])
+    assert checked.exit_code == 1 and "wrong type for its column" in checked.stderr
+    claimed = CliRunner(env={"EVIDENCE_SNAPSHOT_DIR": str(folder)}).invoke(
+        cli, ["claim", "Acupuncture is better than nerve blocks", "--data-dir", str(tmp_path / "store")])
+    _assert_one_line_error(claimed, "snapshot check failed", "wrong type for its column", code=1)

@@ -115,7 +115,7 @@ def check_snapshot(folder: str | Path | None = None) -> list[str]:
     try:
         s = _frame(studies, STUDIES)
         f = _frame(findings, FINDINGS)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # pandas casts; a number too big for int64
         return [f"a value has the wrong type for its column ({exc})"]
     this_year = dt.date.today().year
     for i, row in s.iterrows():
