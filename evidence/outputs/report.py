@@ -299,7 +299,9 @@ def _kernel_manager_class():
 
 def _failed_cell(nb, path: Path) -> str:
     """'01_corpus_overview.ipynb, cell 3 (`tables = evidence.load(...)`)' for the cell that raised."""
-    for number, cell in enumerate(nb.cells, start=1):
+    # Numbered as in the notebook file: the cell of parameters the report added is not counted.
+    cells = [c for c in nb.cells if INJECTED_TAG not in c.get("metadata", {}).get("tags", [])]
+    for number, cell in enumerate(cells, start=1):
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if errors:
             first_line = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
