@@ -330,7 +330,8 @@ def classify(topic: str | None, data_dir: Path) -> None:
 
 @cli.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-@topic_option
+@click.option("--topic", metavar="NAME|FILE", help="Read the outcomes this topic knows with its polarity: a shipped "
+              "topic name (see `evidence topics`) or a topic .toml file (default: none, the polarity is guessed).")
 def infer(file, topic: str | None) -> None:
     """Say what each abstract reports for an outcome: increased, decreased or no difference.
 
