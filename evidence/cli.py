@@ -450,10 +450,6 @@ def cite(ids: tuple[str, ...], style: str, fmt: str, data_dir: Path, topic: str 
     click.echo(result.text, nl=False)
     for problem in result.problems():
         click.echo(problem, err=True)
-    if result.unknown:
-        pmid = next((i for i in result.unknown if i.isdigit()), "<PMID>")
-        click.echo(f'to add one: evidence fetch --query "{pmid}[uid]" --email you@example.org, '
-                   "or evidence import <file> with a PubMed export", err=True)
     if not result.complete:
         raise SystemExit(1)
 
