@@ -512,21 +512,26 @@ def snapshot_check(folder: Path | None, topic: str | None) -> None:
     """Check the snapshot: schema, unique PMIDs, source URLs, identifiers, years, CIs.
 
     \b
+    Also: a verified row whose notes say it is not verified, and (with the topic, so not
+    with --folder) a comparator that is a form of the topic's intervention but carries
+    another class. Sources on a bare IP address are printed as warnings; they do not fail.
     Every problem is listed, one per line; the exit code is 1 when there is any.
     Example:
       evidence snapshot check
       evidence snapshot check --topic epidural_steroid_sciatica
     """
-    from .tables.snapshot import check_snapshot, load_snapshot
+    from .tables.snapshot import check_snapshot, load_snapshot, snapshot_warnings
     from .topic.model import load_topic
 
     if folder and topic:
         raise click.UsageError("give --folder or --topic, not both")
-    if topic:
-        folder = load_topic(topic).snapshot_folder
-    folder = folder or snapshot_folder(topic)
+    # The topic's vocabularies add the intervention-form check; a bare --folder has no topic.
+    loaded = None
+    if not folder:
+        loaded = load_topic(topic) if topic else load_topic()
+        folder = snapshot_folder(topic) or loaded.snapshot_folder
 
-    problems = check_snapshot(folder)
+    problems = check_snapshot(folder, topic=loaded)
     if problems:
         for p in problems:
             click.echo(p, err=True)
@@ -537,6 +542,32 @@ def snapshot_check(folder: Path | None, topic: str | None) -> None:
         f"snapshot ok: {len(s)} studies ({int(s['verified'].sum())} verified, {int(s['pmid'].notna().sum())} with a PMID), "
         f"{len(f)} findings"
     )
+    for warning in snapshot_warnings(folder):
+        click.echo(f"warning: {warning}", err=True)
+
+
+@snapshot.command("counts")
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Snapshot folder to count (default: the topic's).")
+@click.option("--before", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="An earlier copy of the snapshot; each cell then reads 'now (before)'.")
+@topic_option
+def snapshot_counts_command(folder: Path | None, before: Path | None, topic: str | None) -> None:
+    """Count the snapshot's studies by design and by comparator class (Markdown tables).
+
+    \b
+    The snapshot README quotes these. Example, against the copy before a curation pass:
+      mkdir -p /tmp/before && git show HEAD~5:data/snapshot/studies.jsonl > /tmp/before/studies.jsonl
+      evidence snapshot counts --before /tmp/before
+    """
+    from .tables.snapshot import snapshot_dir
+    from .tables.snapshot_counts import counts_markdown, snapshot_counts
+    from .topic.model import load_topic
+
+    if folder and topic:
+        raise click.UsageError("give --folder or --topic, not both")
+    folder = folder or snapshot_folder(topic) or (load_topic(topic).snapshot_folder if topic else snapshot_dir())
+    click.echo(counts_markdown(snapshot_counts(folder), snapshot_counts(before) if before else None), nl=False)
 
 
 @cli.command()

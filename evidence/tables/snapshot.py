@@ -9,7 +9,8 @@ columns of ``evidence.tables.schema`` without the automatic-extraction columns):
                                    review x comparison x outcome (keys: :data:`REVIEW_GRADE_KEYS`)
 
 ``check_snapshot`` lists every problem at once; ``load_snapshot`` refuses a snapshot with any.
-Both take another folder of the same shape as an argument.
+``snapshot_warnings`` lists what is allowed but should be looked at (sources on bare IP addresses).
+All take another folder of the same shape as an argument.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pandas as pd
 
 from ..errors import SnapshotError
 from ..package_data import resource_path
+from ..topic.model import Topic
 from .schema import (
     COMPARATOR_CLASSES, DESIGNS, DIRECTIONS, FINDINGS, RECORD_TABLES, STUDIES, Table, conform, empty_frame, upgrade_legacy_row,
 )
@@ -46,6 +48,14 @@ REVIEW_GRADE_KEYS = ["study_id", "pmid", "outcome", "comparison", "grade", "sour
 outcome label; ``grade`` one of very_low, low, moderate, high."""
 REVIEW_GRADES = ("very_low", "low", "moderate", "high")
 _REVIEW_COMPARISON = re.compile(r"acupuncture (?:\+ (?P<addon>[a-z ]+) )?vs (?P<comparator>[a-z ]+)")
+_NOT_VERIFIED = re.compile(
+    r"\b(?:not|never)\s+(?:been\s+)?verified\b|\bunverified\b|\bverified\s*[=:]\s*false\b"
+    r"|\bcould\s+not\s+be\s+(?:verified|confirmed)\b", re.IGNORECASE)
+"""Notes that say the row is not verified. ``verified`` is true only when the PMID or DOI, the title
+and the result were all seen, so a verified row whose notes say otherwise is one of the two wrong."""
+_BARE_IP_URL = re.compile(r"https?://(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?(?:[/?#]|$)")
+_COMBINED_ARM = re.compile(r"\+|\bplus\b|\bcombined\b|\bwith\b", re.IGNORECASE)
+_VERSUS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
 
 
 def snapshot_dir() -> Path:
@@ -92,14 +102,19 @@ def _frame(rows: list[dict], table: Table) -> pd.DataFrame:
     return conform(df, table)
 
 
-def check_snapshot(folder: str | Path | None = None) -> list[str]:
+def check_snapshot(folder: str | Path | None = None, topic: Topic | None = None) -> list[str]:
     """Every problem in the snapshot, as one line each (empty when it passes).
 
     Checks: the schema (keys and types), unique study ids and PMIDs, a source URL on every
     row, PMIDs of 1 to 8 digits, well-formed DOIs and PMCIDs, plausible years, known designs,
     comparator classes and directions, every finding's study present, estimates inside CIs,
-    and volume, issue, pages and journal abbreviation as one-line text with the page that showed
-    them (``citation_urls``).
+    volume, issue, pages and journal abbreviation as one-line text with the page that showed
+    them (``citation_urls``), and no ``verified`` row whose notes say it is not verified.
+
+    With a ``topic`` (the snapshot's own), also: a comparator that is a form of the topic's
+    intervention (hydro-acupuncture against acupuncture) must carry a comparator class the topic
+    marks as such (:func:`intervention_form_classes`), so it never counts as the intervention
+    against another treatment.
     """
     folder = Path(folder) if folder else snapshot_dir()
     problems: list[str] = []
@@ -142,6 +157,11 @@ def check_snapshot(folder: str | Path | None = None) -> list[str]:
             # A title not seen on any source stays empty, but then the row cannot be verified
             # and its notes must say what was seen instead.
             problems.append(f"{where}: title is empty: a row without a title needs notes and verified=false")
+        verified = not pd.isna(row["verified"]) and bool(row["verified"])
+        said = _NOT_VERIFIED.search(row["notes"]) if verified and not pd.isna(row["notes"]) else None
+        if said:
+            problems.append(f"{where}: verified is true but the notes say {said.group(0)!r}: "
+                            "set verified=false or correct the notes")
     for label, col in (("study_id", "study_id"), ("PMID", "pmid"), ("DOI", "doi")):
         values = s[col].dropna().str.lower()
         for dup in sorted(values[values.duplicated()].unique()):
@@ -167,7 +187,76 @@ def check_snapshot(folder: str | Path | None = None) -> list[str]:
         if not pd.isna(row["p_value"]) and not 0 <= row["p_value"] <= 1:
             problems.append(f"{where}: p_value {row['p_value']} is not a probability")
     _check_review_grades(grades, s, problems)
+    if topic is not None:
+        _check_intervention_forms(studies, findings, topic, problems)
     return problems
+
+
+def intervention_form_classes(topic: Topic) -> tuple[str, ...]:
+    """Comparator classes the topic marks as forms of its own intervention (``[vocab]
+    intervention_form_comparators``; ``other_acupuncture`` for acupuncture), empty when it marks none."""
+    return tuple(topic.section("vocab").get("intervention_form_comparators", ()))
+
+
+def _intervention_form_named(text: str, topic: Topic) -> str | None:
+    """The intervention form a comparator's text names (its vocabulary label), else None.
+
+    A phrase that names another comparator class ("sham acupuncture", "usual care (acupuncture as
+    add-on)") belongs to that class, and an arm that combines the intervention with something else
+    ("acupuncture + nerve block") is left to the other checks.
+    """
+    vocab = topic.section("vocab")
+    forms = set(intervention_form_classes(topic))
+    for label, patterns in vocab.get("comparator", {}).items():
+        if label not in forms and any(re.search(p, text, re.IGNORECASE) for p in patterns):
+            return None
+    if _COMBINED_ARM.search(text):
+        return None
+    named = {**vocab.get("intervention", {}), "acupuncture": vocab.get("intervention_generic", [])}
+    for label, patterns in named.items():
+        if any(re.search(p, text, re.IGNORECASE) for p in patterns):
+            return str(label)
+    return None
+
+
+def _check_intervention_forms(studies: list[dict], findings: list[dict], topic: Topic, problems: list[str]) -> None:
+    forms = intervention_form_classes(topic)
+    if not forms:
+        return
+    wanted = " or ".join(forms)
+    for row in studies:
+        classes = set(row.get("comparator_class") or ())
+        for text in row.get("comparators") or ():
+            form = _intervention_form_named(str(text), topic)
+            if form and not classes & set(forms):
+                problems.append(f"studies.jsonl:{row['_line']}: comparator {text!r} is a form of the intervention "
+                                f"({form}) but comparator_class {sorted(classes)} lacks {wanted}")
+    for row in findings:
+        sides = _VERSUS.split(str(row.get("comparison") or ""))
+        form = _intervention_form_named(sides[-1], topic) if len(sides) > 1 else None
+        if form and row.get("comparator_class") not in forms:
+            problems.append(f"findings.jsonl:{row['_line']}: the comparator of {row['comparison']!r} is a form of the "
+                            f"intervention ({form}), so its comparator_class must be {wanted}, "
+                            f"not {row.get('comparator_class')!r}")
+
+
+def snapshot_warnings(folder: str | Path | None = None) -> list[str]:
+    """What a snapshot may hold but a curator should look at, one line each (empty when nothing).
+
+    A source URL on a bare IP address (a mirror of PubMed on a numeric host, say) is kept only
+    when no PubMed, PMC, publisher or registry copy was found, and the row's notes should say so.
+    """
+    folder = Path(folder) if folder else snapshot_dir()
+    warnings: list[str] = []
+    for name, keys in (("studies.jsonl", ("source_urls", "citation_urls")), ("findings.jsonl", ("source_url",)),
+                       ("review_grades.jsonl", ("source_url",))):
+        path = folder / name
+        for row in _read_jsonl(path, []) if path.exists() else []:
+            urls = [u for k in keys for u in (row.get(k) if isinstance(row.get(k), list) else [row.get(k)])]
+            for url in dict.fromkeys(u for u in urls if isinstance(u, str) and _BARE_IP_URL.match(u)):
+                warnings.append(f"{name}:{row['_line']}: source {url} is on a bare IP address: prefer a PubMed, PMC, "
+                                "publisher or registry copy, or say in the notes that no other copy was found")
+    return warnings
 
 
 def _check_review_grades(rows: list[dict], studies: pd.DataFrame, problems: list[str]) -> None:

@@ -178,6 +178,7 @@ _REQUIRED: dict[str, tuple[Any, str]] = {
 }
 _OPTIONAL: dict[str, tuple[Any, str]] = {
     "snapshot": (str, "a folder path (relative to the topic file)"),
+    "vocab.intervention_form_comparators": (_strings, "a list of comparator classes"),
     "report.example_claims": (_strings, "a list of strings"),
     "certainty.surrogate_outcomes": (_strings, "a list of outcome codes"),
     "report.indirect": (dict, "a table (other_topic, comparators, outcome, scale)"),
