@@ -416,7 +416,8 @@ def report(data_dir: Path, topic: str | None, out_dir: Path, no_snapshot: bool, 
     from .topic.model import load_topic
 
     result = build_report(data_dir, out_dir, snapshot=not no_snapshot, notebooks_dir=notebooks_dir,
-                          snapshot_folder=snapshot_folder(topic), topic=load_topic(topic) if topic else None, progress=progress_bar("notebooks", "notebook"))
+                          snapshot_folder=snapshot_folder(topic), topic=load_topic(topic) if topic else None,
+                          progress=progress_bar("notebooks", "notebook"))
     click.echo(f"report written: {result.index}")
 
 
