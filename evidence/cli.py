@@ -2,12 +2,18 @@
 
 Every library error (``EvidenceError``) becomes a one-line message on stderr and a non-zero
 exit code here, at this one boundary; nothing below prints or exits.
+
+Settings are resolved here, once: this is the only module that reads environment variables
+(:data:`ENVIRONMENT` lists them), and the only one that names command-line options. The library
+takes every setting as an argument; an error that a setting can fix names that setting
+(``EvidenceError.setting``), and :func:`option_hint` turns it into this command's option.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -21,6 +27,35 @@ DATA_DIR_HELP = ("Data directory (default: $EVIDENCE_DATA_DIR, else ./data for t
                  "./data-<topic> for the others).")
 
 
+ENVIRONMENT = {
+    "EVIDENCE_DATA_DIR": "the data directory, when --data-dir is not given",
+    "EVIDENCE_SNAPSHOT_DIR": "another snapshot folder of the same shape for the first topic (tests, curators)",
+    "NCBI_EMAIL": "your contact email for NCBI, when --email is not given",
+    "NCBI_API_KEY": "your NCBI API key, when --api-key is not given",
+    "EVIDENCE_EUTILS_URL": "the E-utilities base URL, when --eutils-url is not given",
+    "EVIDENCE_LOCK_TIMEOUT": "seconds a writing command waits for another one to finish (default 600)",
+    "EVIDENCE_CRASH_AT": "tests only: kill the process when a write step reaches this phase",
+}
+"""Every environment variable the command reads; nothing below the command line reads any."""
+
+
+def option_hint(command: click.Command | None, setting: str | None) -> str:
+    """' [--email or $NCBI_EMAIL]': the option of ``command`` (or of its subcommands) for a library setting."""
+    if command is None or setting is None:
+        return ""
+    commands = [command, *getattr(command, "commands", {}).values()]
+    for param in (p for c in commands for p in c.params):
+        if param.name == setting and isinstance(param, click.Option):
+            variable = f" or ${param.envvar}" if isinstance(param.envvar, str) else ""
+            return f" [{max(param.opts, key=len)}{variable}]"
+    return ""
+
+
+def one_line(exc: EvidenceError, command: click.Command | None = None) -> str:
+    """The error as one line, with the option that fixes it when there is one."""
+    return " ".join(str(exc).split()) + option_hint(command, exc.setting)
+
+
 class EvidenceGroup(click.Group):
     """A click group that turns library errors into one-line messages and exit codes."""
 
@@ -28,7 +63,8 @@ class EvidenceGroup(click.Group):
         try:
             return super().invoke(ctx)
         except EvidenceError as exc:
-            click.echo("error: " + " ".join(str(exc).split()), err=True)
+            command = self.get_command(ctx, ctx.invoked_subcommand) if ctx.invoked_subcommand else None
+            click.echo("error: " + one_line(exc, command), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted: the store is whole (a step stopped before its commit point is undone, one past it is kept); "
@@ -78,6 +114,26 @@ def data_dir_option(func: Callable) -> Callable:
     return topic_option(command)
 
 
+def lock_timeout() -> float | None:
+    """``$EVIDENCE_LOCK_TIMEOUT`` in seconds (None: the library's default)."""
+    value = os.environ.get("EVIDENCE_LOCK_TIMEOUT")
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also refuses nan
+        raise click.UsageError(f"EVIDENCE_LOCK_TIMEOUT must be a number of seconds, not {value!r}")
+    return seconds
+
+
+def snapshot_folder(topic: str | None) -> Path | None:
+    """``$EVIDENCE_SNAPSHOT_DIR`` for the first topic (no --topic); None: the topic's own snapshot."""
+    value = os.environ.get("EVIDENCE_SNAPSHOT_DIR")
+    return Path(value) if value and not topic else None
+
+
 def echo_err(message: str) -> None:
     """A library notice (waiting for the lock, recovery done) as one line on stderr."""
     click.echo(" ".join(message.split()), err=True)
@@ -90,7 +146,8 @@ def progress_bar(desc: str, unit: str) -> Callable[[Iterable], Iterable]:
     return functools.partial(tqdm, desc=desc, unit=unit, file=sys.stderr, disable=None, leave=False)
 
 
-@click.group(cls=EvidenceGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=EvidenceGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="\b\nEnvironment:\n" + "\n".join(f"  {name:<22} {meaning}" for name, meaning in ENVIRONMENT.items()))
 @click.version_option(__version__, prog_name="evidence")
 def cli() -> None:
     """Research-evidence aggregator: PubMed records to tables, syntheses, reports and claim checks.
@@ -102,6 +159,9 @@ def cli() -> None:
       evidence fetch --email you@example.org   # pull the topic's records from NCBI
       evidence status                      # what the store holds
     """
+    from .ingest.journal import set_crash_point
+
+    set_crash_point(os.environ.get("EVIDENCE_CRASH_AT"))
 
 
 @cli.command("import")
@@ -124,7 +184,7 @@ def import_cmd(files: tuple[Path, ...], data_dir: Path) -> None:
     """
     from .ingest.store import Store
 
-    result = Store(data_dir, notify=echo_err).import_files(files, progress=progress_bar("reading", "file"))
+    result = Store(data_dir, notify=echo_err, lock_timeout=lock_timeout()).import_files(files, progress=progress_bar("reading", "file"))
     click.echo(
         f"imported {len(result.files_added)} file(s) ({len(result.files_already_stored)} already stored), "
         f"{result.records_read} records read, {result.new_pmids} new PMIDs; "
@@ -149,7 +209,7 @@ def rebuild(data_dir: Path) -> None:
     """
     from .ingest.store import Store
 
-    counts = Store(data_dir, notify=echo_err).rebuild_tables(progress=progress_bar("parsing", "file"))
+    counts = Store(data_dir, notify=echo_err, lock_timeout=lock_timeout()).rebuild_tables(progress=progress_bar("parsing", "file"))
     click.echo("rebuilt: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
@@ -240,7 +300,8 @@ def fetch(topic: str | None, query: str | None, email: str | None, api_key: str 
         raise click.UsageError("give --topic or --query, not both")
     summary = fetch_records(query, topic=topic, email=email, api_key=api_key, since=since, max_records=max_records,
                             data_dir=data_dir, eutils_url=eutils_url, batch_size=batch_size, workers=workers,
-                            progress=sys.stderr.isatty(), retry=RetryPolicy(budget=retry_budget))
+                            progress=sys.stderr.isatty(), retry=RetryPolicy(budget=retry_budget),
+                            lock_timeout=lock_timeout())
     for notice in summary.notices:
         click.echo(notice, err=True)
     click.echo(summary.line())
@@ -261,14 +322,17 @@ def classify(topic: str | None, data_dir: Path) -> None:
     """
     from .extract.annotate import annotate_store
 
-    result = annotate_store(data_dir, topic, progress=progress_bar("classifying", "chunk"))
+    result = annotate_store(data_dir, topic, progress=progress_bar("classifying", "chunk"), notify=echo_err,
+                            lock_timeout=lock_timeout())
     designs = ", ".join(f"{k}: {v}" for k, v in result.by_design.items())
     click.echo(f"classified {result.studies} of {result.records} records ({designs}); {result.findings} findings extracted")
 
 
 @cli.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-def infer(file) -> None:
+@click.option("--topic", metavar="NAME|FILE", help="Read the outcomes this topic knows with its polarity: a shipped "
+              "topic name (see `evidence topics`) or a topic .toml file (default: none, the polarity is guessed).")
+def infer(file, topic: str | None) -> None:
     """Say what each abstract reports for an outcome: increased, decreased or no difference.
 
     \b
@@ -288,13 +352,23 @@ def infer(file) -> None:
     still answered, and the exit code is 2.
 
     \b
+    With --topic, an outcome the topic's vocabulary knows ("VAS", "JOA score") is read
+    with the topic's polarity (is lower better?); without it, or for an outcome the topic
+    does not know, the polarity is guessed from the outcome's words (pain: lower is better).
+
+    \b
     Example:
       evidence infer prompts.jsonl > results.jsonl
+      evidence infer --topic acupuncture_sciatica prompts.jsonl
     """
     import json
 
     from .errors import InputError
+    from .extract.findings import outcome_polarity
     from .extract.infer import PROMPT_FIELDS, infer_prompt, parse_prompt
+    from .topic.model import load_topic
+
+    chosen = load_topic(topic) if topic else None
 
     bad = 0
     try:
@@ -308,7 +382,9 @@ def infer(file) -> None:
                 click.echo(f"error: {file.name} line {number}: {exc}", err=True)
                 continue
             extra = {k: v for k, v in prompt.items() if k not in PROMPT_FIELDS}
-            click.echo(json.dumps({**extra, "line": number, **infer_prompt(prompt).to_dict()}, ensure_ascii=False))
+            polarity = outcome_polarity(prompt["outcome"], chosen) if chosen else None
+            answer = infer_prompt(prompt, lower_is_better=polarity).to_dict()
+            click.echo(json.dumps({**extra, "line": number, **answer}, ensure_ascii=False))
     except UnicodeDecodeError as exc:
         raise InputError(f"{file.name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     if bad:
@@ -340,7 +416,8 @@ def report(data_dir: Path, topic: str | None, out_dir: Path, no_snapshot: bool, 
     from .topic.model import load_topic
 
     result = build_report(data_dir, out_dir, snapshot=not no_snapshot, notebooks_dir=notebooks_dir,
-                          topic=load_topic(topic) if topic else None, progress=progress_bar("notebooks", "notebook"))
+                          snapshot_folder=snapshot_folder(topic), topic=load_topic(topic) if topic else None,
+                          progress=progress_bar("notebooks", "notebook"))
     click.echo(f"report written: {result.index}")
 
 
@@ -369,7 +446,8 @@ def cite(ids: tuple[str, ...], style: str, fmt: str, data_dir: Path, topic: str 
 
     from .outputs.cite import cite_available
 
-    result = cite_available(list(ids), evidence.load(data_dir, topic=topic), style=style, fmt=fmt)
+    tables = evidence.load(data_dir, topic=topic, snapshot_folder=snapshot_folder(topic))
+    result = cite_available(list(ids), tables, style=style, fmt=fmt)
     click.echo(result.text, nl=False)
     for problem in result.problems():
         click.echo(problem, err=True)
@@ -410,13 +488,13 @@ def claim(text: str, topic: str | None, as_json: bool, style: str, data_dir: Pat
 
     try:
         chosen = load_topic(topic) if topic else load_topic()
-        verdict = check_claim(text, evidence.load(data_dir, topic=chosen), chosen, style=style,
-                              cache=SynthesisCache.for_data_dir(data_dir))
+        tables = evidence.load(data_dir, topic=chosen, snapshot_folder=snapshot_folder(topic))
+        verdict = check_claim(text, tables, chosen, style=style, cache=SynthesisCache.for_data_dir(data_dir))
     except EvidenceError as exc:
         if not as_json:
             raise
         # --json promises one JSON object on stdout, errors included.
-        click.echo(json.dumps({"claim": text, "error": " ".join(str(exc).split())}, ensure_ascii=False))
+        click.echo(json.dumps({"claim": text, "error": one_line(exc, claim)}, ensure_ascii=False))
         raise SystemExit(exc.exit_code) from None
     click.echo(verdict.to_json() if as_json else verdict.to_text())
 
@@ -452,8 +530,7 @@ def snapshot_check(folder: Path | None, topic: str | None) -> None:
     loaded = None
     if not folder:
         loaded = load_topic(topic) if topic else load_topic()
-        if topic:
-            folder = loaded.snapshot_folder
+        folder = snapshot_folder(topic) or loaded.snapshot_folder
 
     problems = check_snapshot(folder, topic=loaded)
     if problems:
@@ -490,7 +567,7 @@ def snapshot_counts_command(folder: Path | None, before: Path | None, topic: str
 
     if folder and topic:
         raise click.UsageError("give --folder or --topic, not both")
-    folder = folder or (load_topic(topic).snapshot_folder if topic else snapshot_dir())
+    folder = folder or snapshot_folder(topic) or (load_topic(topic).snapshot_folder if topic else snapshot_dir())
     click.echo(counts_markdown(snapshot_counts(folder), snapshot_counts(before) if before else None), nl=False)
 
 

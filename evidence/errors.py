@@ -34,9 +34,23 @@ from __future__ import annotations
 
 
 class EvidenceError(Exception):
-    """Base class. ``str(err)`` is a complete one-line message for the user."""
+    """Base class. ``str(err)`` is a complete one-line message for the user.
+
+    Parameters
+    ----------
+    setting:
+        The name of the library parameter the user should change to fix this (``"email"``,
+        ``"since"``), or None. The message never names a command-line option: the command line
+        adds its own option (and variable) for that parameter.
+    """
 
     exit_code = 1
+    setting: str | None = None
+
+    def __init__(self, *args: object, setting: str | None = None):
+        super().__init__(*args)
+        if setting is not None:
+            self.setting = setting
 
 
 class InputError(EvidenceError):

@@ -21,6 +21,7 @@ from evidence.errors import (
     EutilsServerError,
     HistoryExpiredError,
     IncompleteReplyError,
+    InputError,
     NetworkUnavailableError,
     QueryError,
     RateLimitError,
@@ -149,7 +150,7 @@ def test_retry_policy_backs_off_exponentially_with_jitter_and_honours_retry_afte
     assert policy.delay(3, draw=0.999) > 2.0  # never below half the exponential wait
     assert policy.delay(1, retry_after=3.0, draw=0.9) == 3.0
     assert policy.delay(1, retry_after=600.0) == 600.0  # the server's word, not capped
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         RetryPolicy(jitter=1.5)
 
 

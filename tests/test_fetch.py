@@ -233,13 +233,28 @@ def test_max_records_run_is_not_a_base_for_reruns(server, tmp_path):
 
 
 def test_missing_email_is_an_input_error_before_any_request(server, tmp_path, monkeypatch):
+    """The library names the setting to fix; the command line names its option and variable."""
+    from click.testing import CliRunner
+
+    from evidence.cli import cli
     from evidence.errors import InputError
 
-    monkeypatch.delenv("NCBI_EMAIL", raising=False)
-    with pytest.raises(InputError, match="NCBI_EMAIL"):
+    monkeypatch.setenv("NCBI_EMAIL", EMAIL)  # the library never reads it: only the command line does
+    with pytest.raises(InputError, match="contact email") as missing:
         fetch(TERM, data_dir=tmp_path, eutils_url=server.base_url)
-    with pytest.raises(InputError, match="YYYY/MM/DD"):
+    assert missing.value.setting == "email" and "--email" not in str(missing.value)
+    with pytest.raises(InputError, match="YYYY/MM/DD") as bad_date:
         fetch(TERM, email=EMAIL, since="last week", data_dir=tmp_path, eutils_url=server.base_url)
+    assert bad_date.value.setting == "since"
+    monkeypatch.delenv("NCBI_EMAIL")
+    result = CliRunner().invoke(cli, ["fetch", "--data-dir", str(tmp_path), "--eutils-url", server.base_url])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        ("error: NCBI asks for a contact email with every request: give yours (e.g. you@example.org) "
+         "[--email or $NCBI_EMAIL]")]
+    result = CliRunner().invoke(cli, ["fetch", "--email", EMAIL, "--since", "2999/01/01", "--data-dir", str(tmp_path),
+                                      "--eutils-url", server.base_url])
+    assert result.exit_code == 2 and result.stderr.strip().endswith("is in the future [--since]"), result.stderr
     assert server.log == []
 
 

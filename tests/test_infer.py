@@ -264,3 +264,34 @@ def test_a_withheld_comparator_is_a_control_and_its_negation_names_no_arm():
 def test_an_arm_is_found_by_its_initials_but_never_by_initials_that_spell_a_common_word():
     assert Arms("transcutaneous electrical nerve stimulation", "sham").mentions("pain fell with TENS") == [(15, "intervention")]
     assert Arms("acupuncture needle debridement", "sham").mentions("pain and numbness") == []
+
+
+def test_topic_polarity_reads_an_outcome_its_words_do_not_explain():
+    """"VAS" and "RMDQ" carry no word that says lower is better; the topic's vocabulary knows they are
+    pain and disability scales. "JOA score" is the other way round (higher is better)."""
+    from evidence.extract.findings import outcome_polarity
+    from evidence.topic.model import load_topic
+
+    topic = load_topic("acupuncture_sciatica")
+    assert outcome_polarity("VAS", topic) is True and outcome_polarity("RMDQ", topic) is True
+    assert outcome_polarity("JOA score", topic) is False and outcome_polarity("quality of sleep", topic) is None
+
+
+def test_cli_topic_option_reads_improvement_through_the_topic_polarity(tmp_path):
+    improved = {"text": "RESULTS: The VAS improved more with acupuncture than with sham acupuncture (P = 0.02).",
+                "intervention": "acupuncture", "comparator": "sham acupuncture", "outcome": "VAS"}
+    unknown = {**improved, "text": improved["text"].replace("VAS", "sleep quality"), "outcome": "sleep quality"}
+    path = _prompt_file(tmp_path, [json.dumps(improved), json.dumps(unknown)])
+    plain = CliRunner().invoke(cli, ["infer", str(path)], catch_exceptions=False)
+    with_topic = CliRunner().invoke(cli, ["infer", "--topic", "acupuncture_sciatica", str(path)], catch_exceptions=False)
+    assert plain.exit_code == with_topic.exit_code == 0
+    labels = [[json.loads(line)["label"] for line in r.stdout.splitlines()] for r in (plain, with_topic)]
+    # Without a topic "VAS" is guessed higher-is-better (its words name no pain): an improvement reads
+    # as an increase. The topic says lower is better. An outcome the topic does not know is unchanged.
+    assert labels == [["increased", "increased"], ["decreased", "increased"]]
+
+
+def test_cli_unknown_topic_is_one_line():
+    result = CliRunner().invoke(cli, ["infer", "--topic", "no_such_topic", "-"], input="")
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("error: ") and "Traceback" not in result.output + result.stderr

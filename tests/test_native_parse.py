@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evidence.ingest import parse
-from evidence.errors import ParseError
+from evidence.errors import InputError, ParseError
 
 from .conftest import FIXTURES, PEER_DATA as PEER
 
@@ -87,7 +87,7 @@ def test_synthetic_records_read_the_same(tmp_path):
 
 def test_native_true_is_refused_when_not_built(monkeypatch):
     monkeypatch.setattr(parse, "native_article", None)
-    with pytest.raises(RuntimeError, match="not compiled"):
+    with pytest.raises(InputError, match="not compiled"):
         parse.read_pubmed(FIXTURES / "pubmed_sample.xml", native=True)
     assert len(parse.read_pubmed(FIXTURES / "pubmed_sample.xml")["articles"]) > 0  # the Python reader stands in
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import evidence
+from evidence.errors import InputError
 from evidence.outputs.comparisons import (
     EVIDENCE_TABLE_COLUMNS, evidence_table, forest_sections, headline_table, undrawn_comparisons,
 )
@@ -120,7 +121,7 @@ def test_counts_add_up_and_missing_values_are_counted(with_store):
     row = corpus.set_index("record_id").loc["99000102"]
     assert (row["country"], row["country_source"]) == ("Exampleland", "study")
     assert corpus.set_index("record_id").loc["99000005", "country_source"] == "journal"
-    with pytest.raises(ValueError, match="unknown dimension"):
+    with pytest.raises(InputError, match="unknown dimension"):
         counts_by(corpus, "colour")
 
 
@@ -151,7 +152,7 @@ def test_evidence_table_keeps_every_injection_finding_with_its_source(snapshot_o
     assert by_study.loc["Alpha 2019", "design"] == "randomised trial"
     assert by_study.loc["Delta 2022", "direction_reported"] == "favours adding acupuncture"
     assert set(table["extraction"]) == {"curated"}
-    with pytest.raises(ValueError, match="row counts differ"):
+    with pytest.raises(InputError, match="row counts differ"):
         evidence_table(synthesis, snapshot_only["findings"].iloc[:2], snapshot_only["studies"])
 
 

@@ -33,15 +33,17 @@ class AnnotateResult:
 
 
 def annotate_store(data_dir: str | Path | None = None, topic: Topic | str | None = None,
-                   progress: Callable[[Iterable], Iterable] | None = None, workers: int | None = None) -> AnnotateResult:
+                   progress: Callable[[Iterable], Iterable] | None = None, workers: int | None = None, *,
+                   notify: Callable[[str], None] | None = None, lock_timeout: float | None = None) -> AnnotateResult:
     """Run ``classify_articles`` and ``extract_findings`` on the store and save both tables.
 
     The rows carry ``provenance='auto'`` and the rule that fired; ``evidence.load`` puts curated
     snapshot rows first for the same PMID. ``progress`` wraps the iterable of record chunks;
-    ``workers`` is as in :func:`annotate_tables`.
+    ``workers`` is as in :func:`annotate_tables`; ``notify`` and ``lock_timeout`` as in
+    :class:`~evidence.ingest.store.Store`.
     """
     topic = topic if isinstance(topic, Topic) else load_topic(topic or "acupuncture_sciatica")
-    store = Store(data_dir)
+    store = Store(data_dir, notify=notify, lock_timeout=lock_timeout)
     tables = store.tables()
     if "articles" not in tables:
         raise StoreError(f"{store.root} holds no records yet; run `evidence import FILE` or `evidence fetch` first")

@@ -89,6 +89,16 @@ def vocabulary(topic: Topic) -> Vocabulary:
     return vocab
 
 
+def outcome_polarity(outcome: str, topic: Topic) -> bool | None:
+    """Whether lower values are better for an outcome named in free words ("VAS", "JOA score"),
+    from the topic's outcome vocabulary: the first outcome class (specific before generic) whose
+    pattern matches. None when the topic does not know the outcome.
+    """
+    vocab = vocabulary(topic)
+    mentions = _claim(outcome, "outcome", vocab.outcomes, [])  # in the order of the classes
+    return vocab.lower_is_better[mentions[0].label] if mentions else None
+
+
 def _patterns(items: Iterable[str]) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in items)
 

@@ -302,10 +302,14 @@ def parse_prompt(line: str) -> dict:
     return prompt
 
 
-def infer_prompt(prompt: dict) -> ResultStatement:
-    """:func:`infer_result` for a dict with ``text``, ``intervention``, ``comparator``, ``outcome``."""
+def infer_prompt(prompt: dict, lower_is_better: bool | None = None) -> ResultStatement:
+    """:func:`infer_result` for a dict with ``text``, ``intervention``, ``comparator``, ``outcome``.
+
+    ``lower_is_better`` is the outcome's polarity when known (a topic's, from
+    :func:`evidence.extract.findings.outcome_polarity`); None guesses it from the outcome's words.
+    """
     return infer_result(prompt["text"], intervention=prompt["intervention"], comparator=prompt["comparator"],
-                        outcome=prompt["outcome"])
+                        outcome=prompt["outcome"], lower_is_better=lower_is_better)
 
 
 # --- step 1: which sentence -------------------------------------------------------------------

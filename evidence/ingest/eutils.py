@@ -44,6 +44,7 @@ from ..errors import (
     EutilsServerError,
     HistoryExpiredError,
     IncompleteReplyError,
+    InputError,
     NetworkUnavailableError,
     NotEutilsServerError,
     QueryError,
@@ -103,10 +104,10 @@ class RateLimiter:
     def __init__(self, rate: float, *, margin: float | None = None, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep):
         if rate <= 0:
-            raise ValueError("rate must be positive")
+            raise InputError(f"the request rate must be positive, not {rate}", setting="rate")
         margin = self.MARGIN if margin is None else margin
         if margin < 0:
-            raise ValueError("margin must not be negative")
+            raise InputError(f"the rate limiter's margin must not be negative, not {margin}", setting="margin")
         self.limit = max(1, int(rate))
         self.window = self.limit / rate + margin
         self._clock = clock
@@ -161,7 +162,8 @@ class RetryPolicy:
 
     def __post_init__(self) -> None:
         if self.budget < 0 or self.backoff_base <= 0 or self.backoff_max <= 0 or not 0 <= self.jitter <= 1:
-            raise ValueError("retry budget and backoff must be positive, jitter between 0 and 1")
+            raise InputError("the retry budget and backoff must be positive, the jitter between 0 and 1",
+                             setting="retry_budget")
 
     def delay(self, attempt: int, retry_after: float | None = None, draw: float = 0.0) -> float:
         """Seconds to wait after failed attempt ``attempt``; ``draw`` is a random number in [0, 1)."""
@@ -447,6 +449,11 @@ class EutilsClient:
                 ) from exc
             self._count("connection_errors")
             return None, NetworkUnavailableError(f"{what}: {self.redact(_short(exc))}"), None
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema) as exc:
+            # requests raises these as ValueErrors: a malformed base URL is the user's setting.
+            raise InputError(f"the E-utilities URL {self.redact(self.base_url)!r} is not a usable URL "
+                             f"({self.redact(_short(exc))})", setting="eutils_url") from None
         self._reached_server = True
         status = response.status_code
         log.debug("POST %s -> %s (%d bytes)", what, status, len(body))
@@ -454,8 +461,8 @@ class EutilsClient:
             self._count("http_429")
             return None, RateLimitError(
                 f"{what}: NCBI kept answering 429 (rate limit exceeded: {self.redact(_snippet(body))}); "
-                "wait a minute, use an API key (--api-key), or run at night or at the weekend (US Eastern time)"
-            ), parse_retry_after(response.headers.get("Retry-After"))
+                "wait a minute, use an NCBI API key, or run at night or at the weekend (US Eastern time)",
+                setting="api_key"), parse_retry_after(response.headers.get("Retry-After"))
         if status >= 500:
             self._count("http_5xx")
             return None, EutilsServerError(
@@ -471,8 +478,8 @@ class EutilsClient:
             # One line that names the server and the status, instead of retrying a web page.
             raise NotEutilsServerError(
                 f"the server at {self.redact(self.base_url)} is not an NCBI E-utilities server: HTTP {status}, "
-                f"{self.redact(str(exc))}; check --eutils-url or EVIDENCE_EUTILS_URL (NCBI's is {NCBI_EUTILS_URL})"
-            ) from None
+                f"{self.redact(str(exc))}; check the E-utilities URL (NCBI's is {NCBI_EUTILS_URL})",
+                setting="eutils_url") from None
         except IncompleteReplyError as exc:
             self._count("bad_replies")
             # A new exception, not ``exc``: its traceback would hold this frame, and through it

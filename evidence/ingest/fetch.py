@@ -2,7 +2,7 @@
 
 A run goes through four steps:
 
-1. **Plan.** esearch the query over an Entrez-date range (all dates, or from ``--since``, or
+1. **Plan.** esearch the query over an Entrez-date range (all dates, or from ``since``, or
    from the last complete run). A result above PubMed's 9,999-id ceiling is split into date
    windows until each fits (:func:`plan_windows`). Each window keeps its History set and its
    PMIDs, so every batch knows exactly which records it must hold.
@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import logging
-import os
 import secrets
 import sys
 import threading
@@ -325,7 +324,7 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
           data_dir: str | Path | None = None, eutils_url: str | None = None,
           batch_size: int = DEFAULT_BATCH_SIZE, workers: int = DEFAULT_WORKERS, progress: bool = False,
           rebuild: bool = True, rate: float | None = None, retry: RetryPolicy = RetryPolicy(),
-          timeout: tuple[float, float] = (10.0, 120.0)) -> FetchSummary:
+          timeout: tuple[float, float] = (10.0, 120.0), lock_timeout: float | None = None) -> FetchSummary:
     """Fetch PubMed records for a query into the store's raw archive and its tables, batch by batch.
 
     Parameters
@@ -334,8 +333,8 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
         A PubMed query, or a topic name/path whose query to use (default: the acupuncture
         for sciatica topic). Give at most one.
     email, api_key:
-        Contact address NCBI requires (default ``$NCBI_EMAIL``) and an optional API key
-        (default ``$NCBI_API_KEY``), which allows 10 requests per second instead of 3.
+        Contact address NCBI requires, and an optional API key, which allows 10 requests per
+        second instead of 3.
     since:
         Fetch records with an Entrez date on or after this day (``YYYY/MM/DD``). Without it, a
         re-run starts where the last complete run of the same query ended (a day's overlap).
@@ -343,8 +342,7 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
         Fetch at most this many records (the most recent first); such a run is not a base
         for later re-runs.
     data_dir, eutils_url:
-        The store (default ``$EVIDENCE_DATA_DIR`` or ``./data``) and E-utilities base URL
-        (default ``$EVIDENCE_EUTILS_URL`` or NCBI's).
+        The store (default ``./data``) and E-utilities base URL (default NCBI's).
     batch_size, workers:
         Records per efetch request (up to 10,000) and parallel requests (all share one rate limit).
     progress:
@@ -354,6 +352,8 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
     rate, retry, timeout:
         Requests per second (default NCBI's limit), retry policy (a time budget, default
         10 minutes per request), (connect, read) timeouts.
+    lock_timeout:
+        Seconds to wait for another writer of the store to finish (default 600).
 
     Returns
     -------
@@ -378,16 +378,16 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
     email = _resolve_email(email)
     since_day = parse_date(since) if since is not None else None
     if max_records is not None and max_records < 1:
-        raise InputError("--max-records must be at least 1")
+        raise InputError(f"the most records to fetch must be at least 1, not {max_records}", setting="max_records")
     if not 1 <= batch_size <= MAX_BATCH_SIZE:
-        raise InputError(f"batch size must be between 1 and {MAX_BATCH_SIZE:,} (NCBI's efetch limit)")
-    base_url = eutils_url or os.environ.get("EVIDENCE_EUTILS_URL") or NCBI_EUTILS_URL
+        raise InputError(f"batch size must be between 1 and {MAX_BATCH_SIZE:,} (NCBI's efetch limit)", setting="batch_size")
+    base_url = eutils_url or NCBI_EUTILS_URL
     if not base_url.startswith(("http://", "https://")):
-        raise InputError(f"the E-utilities URL must start with http:// or https://, not {base_url!r}")
-    store = Store(data_dir)
+        raise InputError(f"the E-utilities URL must start with http:// or https://, not {base_url!r}", setting="eutils_url")
+    store = Store(data_dir, lock_timeout=lock_timeout)
     # The writer lock is held from the first write to the end: imports wait, fetches take turns.
     # It is taken only once there is something to write, so a fetch that fails first changes nothing.
-    with ExitStack() as writing, EutilsClient(email, api_key=api_key or os.environ.get("NCBI_API_KEY"),
+    with ExitStack() as writing, EutilsClient(email, api_key=api_key,
                                               base_url=base_url, rate=rate, retry=retry, timeout=timeout) as client:
         run = FetchRun.resumable(store, query=query, since=since_day, max_records=max_records)
         resumed = run is not None
@@ -397,7 +397,7 @@ def fetch(query: str | None = None, *, topic: str | None = None, email: str | No
             maxdate = dt.datetime.now(dt.timezone.utc).date()
             mindate = since_day or next_mindate(store, query) or EARLIEST
             if mindate > maxdate:
-                raise InputError(f"--since {edate(mindate)} is in the future")
+                raise InputError(f"the first day to fetch, {edate(mindate)}, is in the future", setting="since")
             search, windows = plan_windows(client, query, mindate, maxdate)
             notices = [f"PubMed: {m}" for m in (*search.errors, *search.warnings)]
             for notice in notices:
@@ -510,19 +510,19 @@ def _progress_bar(desc: str, unit: str):
 
 def _resolve_query(query: str | None, topic: str | None) -> str:
     if query and topic:
-        raise InputError("give either --query or --topic, not both")
+        raise InputError("give either a query or a topic, not both", setting="query")
     if query is not None:
         if not query.strip():
-            raise InputError("the query is empty; give a PubMed query, e.g. --query 'acupuncture AND sciatica'")
+            raise InputError("the query is empty; give a PubMed query, e.g. 'acupuncture AND sciatica'", setting="query")
         return query.strip()
     return load_topic(topic).query if topic else load_topic().query
 
 
 def _resolve_email(email: str | None) -> str:
-    email = (email or os.environ.get("NCBI_EMAIL") or "").strip()
+    email = (email or "").strip()
     if "@" not in email:
-        raise InputError("NCBI asks for a contact email with every request: pass --email you@example.org "
-                         "or set NCBI_EMAIL")
+        raise InputError("NCBI asks for a contact email with every request: give yours (e.g. you@example.org)",
+                         setting="email")
     return email
 
 
@@ -531,13 +531,13 @@ def parse_date(value: str | dt.date) -> dt.date:
     if isinstance(value, dt.date):
         return value
     parts = value.strip().replace("-", "/").split("/")
+    problem = InputError(f"{value!r} is not a date; write YYYY/MM/DD, e.g. 2024/01/31", setting="since")
+    if len(parts) > 3 or len(parts[0]) != 4:
+        raise problem
     try:
-        numbers = [int(p) for p in parts] + [1] * (3 - len(parts))
-        if len(parts) > 3 or len(parts[0]) != 4:
-            raise ValueError
-        return dt.date(*numbers)
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"{value!r} is not a date; write YYYY/MM/DD, e.g. --since 2024/01/31") from exc
+        return dt.date(*([int(p) for p in parts] + [1] * (3 - len(parts))))
+    except ValueError as exc:  # not a number, or no such day
+        raise problem from exc
 
 
 __all__ = ["FetchRun", "FetchSummary", "fetch", "fetch_batches", "parse_date", "plan_batches", "plan_windows"]

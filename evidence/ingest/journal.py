@@ -14,9 +14,9 @@ killed writer never leaves a stale lock. The journal (``DIR/.journal.json``) lis
 and the generation the step creates; the next writer compares it with the committed generation to
 decide whether the step reached its commit point (finish it) or not (remove what it wrote).
 
-``EVIDENCE_CRASH_AT=<phase>[:int]`` makes the process kill itself (SIGKILL, or SIGINT with
-``:int``) when it reaches ``phase``; the crash-injection tests use it to stop a writer at every
-boundary. It is read at each phase, so it costs nothing when unset.
+:func:`set_crash_point` (``<phase>[:int]``) makes the process kill itself (SIGKILL, or SIGINT with
+``:int``) when it reaches ``phase``; the crash-injection tests use it, through the command's
+``EVIDENCE_CRASH_AT`` variable, to stop a writer at every boundary. Unset, it costs one comparison.
 """
 
 from __future__ import annotations
@@ -36,17 +36,29 @@ from ..errors import DiskFullError, StoreBusyError, StoreError
 
 LOCK_NAME = ".lock"
 JOURNAL_NAME = ".journal.json"
-CRASH_ENV = "EVIDENCE_CRASH_AT"
-LOCK_TIMEOUT_ENV = "EVIDENCE_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 600.0
+"""Seconds a writer waits for another one to finish before it gives up."""
 
 # The phases a write step passes, in order; tests inject a kill at each of them.
 PHASES = ("journal", "raw-partial", "raw", "generation-partial", "generation", "commit", "mirror", "done")
 
 
+_crash_point: str | None = None
+
+
+def set_crash_point(where: str | None) -> None:
+    """Kill this process when a write step reaches the phase ``where`` (``<phase>[:int]``; None: never).
+
+    A test instrument, process-wide on purpose: the crash tests stop a whole command at one
+    boundary, wherever in the package that boundary is passed.
+    """
+    global _crash_point
+    _crash_point = where or None
+
+
 def phase(name: str) -> None:
     """Mark that a write step reached ``name``; kill the process here when asked to (tests)."""
-    wanted = os.environ.get(CRASH_ENV)
+    wanted = _crash_point
     if not wanted:
         return
     where, _, how = wanted.partition(":")
@@ -89,15 +101,19 @@ class WriteLock:
         What the holder is doing, shown to writers who wait.
     notify:
         Called with a one-line message when this writer has to wait.
+    timeout:
+        Seconds to wait for another writer before giving up (default :data:`DEFAULT_LOCK_TIMEOUT`).
     """
 
     _held: ClassVar[dict[str, list]] = {}  # realpath of the lock file -> [fd, depth]
     _guard = threading.RLock()
 
-    def __init__(self, root: Path, command: str, notify: Callable[[str], None] | None = None):
+    def __init__(self, root: Path, command: str, notify: Callable[[str], None] | None = None,
+                 timeout: float | None = None):
         self.root = root
         self.command = command
         self.notify = notify
+        self.timeout = DEFAULT_LOCK_TIMEOUT if timeout is None else timeout
 
     def __enter__(self) -> WriteLock:  # noqa: PYI034 - typing.Self needs Python 3.11; 3.10 is supported
         try:
@@ -123,7 +139,7 @@ class WriteLock:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise StoreError(f"cannot create the lock file {path}: {exc.strerror}") from exc
-        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV) or DEFAULT_LOCK_TIMEOUT)
+        timeout = self.timeout
         deadline = time.monotonic() + timeout
         told = False
         while True:

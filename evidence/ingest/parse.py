@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 import pandas as pd
 from lxml import etree
 
-from ..errors import ParseError
+from ..errors import InputError, ParseError
 from .fields import CONTROL, article_id, int_year, orcid, pmid_problem, pub_date, without_controls
 from .fields import doi as checked_doi
 from .fields import pmid as checked_pmid
@@ -266,7 +266,8 @@ def _article_reader(native: bool | None) -> Callable[[etree._Element, Rows], str
     if native is False or (native is None and native_article is None):
         return _article
     if native_article is None:
-        raise RuntimeError("evidence.ingest._records is not compiled for this lxml: reinstall with a C compiler (pip install -e .)")
+        raise InputError("the native reader (evidence.ingest._records) is not compiled for this lxml: reinstall with a "
+                         "C compiler (pip install -e .), or let the Python reader stand in", setting="native")
     return native_article
 
 

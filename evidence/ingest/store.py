@@ -1,6 +1,6 @@
 """The data directory: raw archive, its listing, and generations of Parquet tables.
 
-Layout (DIR is ``--data-dir``, ``$EVIDENCE_DATA_DIR`` or ``./data``)::
+Layout (DIR is the data directory given, else ``./data``)::
 
     DIR/raw/imports/<sha12>-<name>        imported files, byte for byte (a long name is hashed)
     DIR/raw/fetch-<run>/batch-NNNN.xml.gz + manifest.json   fetch runs (evidence.ingest.fetch)
@@ -69,8 +69,8 @@ LEGACY = "legacy"
 
 
 def default_data_dir() -> Path:
-    """``$EVIDENCE_DATA_DIR`` if set, else ``./data``."""
-    return Path(os.environ.get("EVIDENCE_DATA_DIR") or "data")
+    """``./data``: the store when no data directory is given (the command line resolves its own default)."""
+    return Path("data")
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -148,15 +148,19 @@ class Store:
     Parameters
     ----------
     data_dir:
-        The folder (default ``$EVIDENCE_DATA_DIR`` or ./data).
+        The folder (default ./data).
     notify:
         Called with one-line messages a user should see: waiting for another writer, and what
         was recovered after an interrupted step (default: the ``evidence.ingest.store`` logger).
+    lock_timeout:
+        Seconds a write step waits for another writer to finish (default 600).
     """
 
-    def __init__(self, data_dir: str | Path | None = None, notify: Callable[[str], None] | None = None):
+    def __init__(self, data_dir: str | Path | None = None, notify: Callable[[str], None] | None = None,
+                 lock_timeout: float | None = None):
         self.root = Path(data_dir) if data_dir is not None else default_data_dir()
         self.notify = notify or log.warning
+        self.lock_timeout = lock_timeout
 
     # -- paths ---------------------------------------------------------------------------
     @property
@@ -272,7 +276,7 @@ class Store:
         left to the step, which lists everything afresh.
         """
         self.check_root()
-        with WriteLock(self.root, command, self.notify) as lock:
+        with WriteLock(self.root, command, self.notify, self.lock_timeout) as lock:
             if lock.outermost:
                 recovery = self.recover(repairing)
                 if recovery.unlisted and not repairing:

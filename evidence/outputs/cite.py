@@ -186,9 +186,9 @@ def _record_tables(ids: list[str], tables: dict[str, pd.DataFrame]) -> tuple[dic
 def _unknown_message(unknown: list[str]) -> str:
     shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
     first = unknown[0] if unknown[0].isdigit() else "<PMID>"
-    return (f"cannot cite {shown}: not in the tables. Add a PMID with "
-            f"`evidence fetch --query \"{first}[uid]\" --email you@example.org`, or export it from PubMed "
-            "(Send to > Citation manager, .nbib) and run `evidence import <file>`.")
+    return (f"cannot cite {shown}: not in the tables; add its record with `evidence fetch` (the query "
+            f"\"{first}[uid]\"), or export it from PubMed (Send to > Citation manager, .nbib) and run "
+            "`evidence import <file>`")
 
 
 _ITEM_FIELDS = {"title": "title", "container-title": "journal", "container-title-short": "journal_iso",

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from ..errors import InputError
 from ..synthesize.certainty import GRADES, NO_EVIDENCE, NOT_GRADED
 from .labels import (
     DESIGN_NAMES, FORM_NAMES, GRADE_NAMES, MACHINE_EXTRACTED, direction_name, is_missing, is_traceable, name_of,
@@ -101,12 +102,12 @@ def annotated_rows(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
 
     Raises
     ------
-    ValueError
+    InputError
         ``findings`` is not the table the synthesis was built from.
     """
     rows = synthesis.rows.reset_index(drop=True)
     if len(rows) != len(findings):
-        raise ValueError("findings must be the table the synthesis was built from (row counts differ)")
+        raise InputError("findings must be the table the synthesis was built from (row counts differ)")
     by_id = _studies_by_id(studies)
     forms, dois, titles, links, traceable, shown, named = [], [], [], [], [], [], []
     for row, finding_form in zip(rows.itertuples(), findings["intervention"].astype(object)):

@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
 
+from ..errors import InputError
 from .comparisons import INJECTION_COMPARATORS
 from .labels import COMPARATOR_NAMES, DESIGN_NAMES, name_of
 from .plots import Plot
@@ -121,7 +122,7 @@ def counts_by(corpus: pd.DataFrame, dimension: str) -> pd.DataFrame:
         Columns ``dimension``'s name and ``records``; years in order, others by count.
     """
     if dimension not in COUNT_DIMENSIONS:
-        raise ValueError(f"unknown dimension {dimension!r}; use one of {', '.join(COUNT_DIMENSIONS)}")
+        raise InputError(f"unknown dimension {dimension!r}; use one of {', '.join(COUNT_DIMENSIONS)}")
     values = corpus[dimension]
     if dimension == "comparator_class":
         values = corpus[dimension].map(lambda v: v or [NOT_STATED]).explode()

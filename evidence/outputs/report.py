@@ -7,9 +7,11 @@ Output folder (``out_dir``)::
     evidence_table.csv      every finding comparing the topic's intervention with its focus comparators
     evidence_table.xlsx     the same, with the headline table and an "about" sheet
 
-The notebooks hold little code: they call the package and read their inputs from the
-environment (``EVIDENCE_DATA_DIR``, ``EVIDENCE_SNAPSHOT``, ``EVIDENCE_SNAPSHOT_DIR``, ``EVIDENCE_TOPIC``), which this
-module sets for the kernel, so the same notebooks run on the snapshot or on any store. Figures a
+The notebooks hold little code: they call the package and take their inputs as parameters. A
+notebook's cell tagged ``parameters`` holds defaults for running it on its own; this module adds
+a cell after it with the report's values (:func:`inject_parameters`, the papermill convention),
+so the same notebooks run on the snapshot or on any store, and no setting travels through the
+environment. Figures a
 notebook marks as key (:func:`show_figure` with ``key=True``) are copied into ``index.html``.
 
 Every failure a user can meet becomes a one-line :class:`ReportError` naming the notebook and
@@ -23,7 +25,6 @@ import datetime as dt
 import html
 import io
 import logging
-import os
 import pickle
 import sys
 import tempfile
@@ -177,13 +178,16 @@ class ReportInputs:
         :func:`topic_synthesis` of the tables; None computes it when first asked for.
     topic:
         The topic reported on (default: the first topic).
+    snapshot_folder:
+        The curated snapshot folder the tables include (None: the snapshot was left out).
     """
 
     def __init__(self, tables: dict[str, pd.DataFrame], synthesis: Synthesis | None = None,
-                 topic: Topic | None = None):
+                 topic: Topic | None = None, snapshot_folder: Path | None = None):
         self.tables = tables
         self._synthesis = synthesis
         self.topic = topic or load_topic()
+        self.snapshot_folder = snapshot_folder
 
     @property
     def synthesis(self) -> Synthesis:
@@ -201,25 +205,29 @@ def topic_synthesis(tables: dict[str, pd.DataFrame], topic: Topic) -> Synthesis:
 
 
 def report_inputs(computed: str | Path | None, data_dir: str | Path, snapshot: bool,
-                  topic: str | None = None) -> ReportInputs:
+                  topic: str | None = None, snapshot_folder: str | Path | None = None) -> ReportInputs:
     """A notebook's inputs: those ``evidence report`` saved (``computed``), else loaded here.
 
     Parameters
     ----------
     computed:
-        The file :func:`build_report` saved (``$EVIDENCE_COMPUTED`` in its kernels), or None when
-        the notebook runs on its own.
+        The file :func:`build_report` saved (the ``COMPUTED`` parameter of its notebooks), or None
+        when the notebook runs on its own.
     data_dir, snapshot:
         What to load when ``computed`` is None (see :func:`evidence.load`).
     topic:
         The topic's name or file when ``computed`` is None (default: the first topic).
+    snapshot_folder:
+        Another snapshot folder of the same shape when ``computed`` is None (default: the topic's own).
     """
     if computed:
         # Written by build_report a moment ago into its own private work folder, for these kernels only.
         with open(computed, "rb") as f:
             return pickle.load(f)
     chosen = load_topic(topic) if topic else load_topic()
-    return ReportInputs(load(data_dir, snapshot=snapshot, topic=chosen), topic=chosen)
+    folder = (Path(snapshot_folder) if snapshot_folder else chosen.snapshot_folder) if snapshot else None
+    return ReportInputs(load(data_dir, snapshot=snapshot, snapshot_folder=folder, topic=chosen), topic=chosen,
+                        snapshot_folder=folder)
 
 
 def default_notebooks_dir() -> Path:
@@ -227,27 +235,44 @@ def default_notebooks_dir() -> Path:
     return resource_path("notebooks")
 
 
-def kernel_environment(data_dir: Path, snapshot: bool, snapshot_folder: Path | None,
-                       computed: Path | None = None, topic: Topic | None = None) -> dict[str, str]:
-    """This process's environment plus the notebooks' inputs (``computed``: the saved :class:`ReportInputs`).
+PARAMETERS_TAG = "parameters"
+"""The tag of the notebook cell that holds the parameters' defaults (papermill's convention)."""
+INJECTED_TAG = "injected-parameters"
+"""The tag of the cell :func:`inject_parameters` adds."""
 
-    ``EVIDENCE_TOPIC`` is the topic's file for a topic loaded from a path, else its name.
 
-    ``PYTHONPATH`` starts with the folder holding this ``evidence`` package, so the kernel
-    imports the same code as the caller even when it is not installed.
+def notebook_parameters(data_dir: Path, snapshot: bool, snapshot_folder: Path | None,
+                        computed: Path | None = None, topic: Topic | None = None) -> dict[str, str | bool | None]:
+    """The values a report gives its notebooks' parameters.
+
+    ``TOPIC`` is the topic's file for a topic loaded from a path, else its name; ``COMPUTED`` the
+    saved :class:`ReportInputs`.
     """
-    env = dict(os.environ)
-    env["EVIDENCE_DATA_DIR"] = str(data_dir)
-    env["EVIDENCE_SNAPSHOT"] = "1" if snapshot else "0"
-    if snapshot_folder is not None:
-        env["EVIDENCE_SNAPSHOT_DIR"] = str(snapshot_folder)
-    if computed is not None:
-        env["EVIDENCE_COMPUTED"] = str(computed)
-    if topic is not None:
-        env["EVIDENCE_TOPIC"] = str(topic.path) if topic.path is not None else topic.name
+    return {
+        "DATA_DIR": str(data_dir),
+        "USE_SNAPSHOT": snapshot,
+        "SNAPSHOT_DIR": str(snapshot_folder) if snapshot_folder is not None else None,
+        "COMPUTED": str(computed) if computed is not None else None,
+        "TOPIC": (str(topic.path) if topic.path is not None else topic.name) if topic is not None else None,
+    }
+
+
+def inject_parameters(nb, parameters: dict[str, str | bool | None]) -> None:
+    """Add a cell with ``parameters`` right after the notebook's ``parameters`` cell (else first).
+
+    The cell also puts the folder holding this ``evidence`` package first on the kernel's
+    ``sys.path``, so the kernel imports the same code as the caller even when it is not
+    installed. Values are written with ``repr``, so a path is a Python string whatever it holds.
+    """
+    import nbformat
+
     package_root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-    return env
+    lines = ["# Parameters of this run, added by `evidence report`.", "import sys", "",
+             f"sys.path.insert(0, {package_root!r})"]
+    lines += [f"{name} = {value!r}" for name, value in parameters.items()]
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": [INJECTED_TAG]})
+    after = next((i + 1 for i, c in enumerate(nb.cells) if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])), 0)
+    nb.cells.insert(after, cell)
 
 
 def _kernel_manager_class():
@@ -274,7 +299,9 @@ def _kernel_manager_class():
 
 def _failed_cell(nb, path: Path) -> str:
     """'01_corpus_overview.ipynb, cell 3 (`tables = evidence.load(...)`)' for the cell that raised."""
-    for number, cell in enumerate(nb.cells, start=1):
+    # Numbered as in the notebook file: the cell of parameters the report added is not counted.
+    cells = [c for c in nb.cells if INJECTED_TAG not in c.get("metadata", {}).get("tags", [])]
+    for number, cell in enumerate(cells, start=1):
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if errors:
             first_line = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
@@ -282,8 +309,8 @@ def _failed_cell(nb, path: Path) -> str:
     return f"{path.name} (cell unknown)"
 
 
-def execute_notebook(path: Path, env: dict[str, str], cwd: Path):
-    """Run a notebook top to bottom in a fresh kernel and return it with its outputs.
+def execute_notebook(path: Path, parameters: dict[str, str | bool | None], cwd: Path):
+    """Run a notebook top to bottom in a fresh kernel, with ``parameters``, and return it with its outputs.
 
     Raises
     ------
@@ -298,13 +325,14 @@ def execute_notebook(path: Path, env: dict[str, str], cwd: Path):
         nb = nbformat.read(path, as_version=4)
     except (OSError, ValueError) as exc:  # nbformat raises ValueError subclasses for bad JSON/schema
         raise ReportError(f"{path}: cannot read the notebook ({exc})") from exc
+    inject_parameters(nb, parameters)
     client = NotebookClient(nb, kernel_manager_class=_kernel_manager_class(), kernel_name=KERNEL_NAME,
                             timeout=CELL_TIMEOUT, allow_errors=False, resources={"metadata": {"path": str(cwd)}})
     # The kernel's own stderr (start-up chatter, warnings) goes to a temporary file, not the
     # user's terminal; its last line explains a kernel that would not start or died.
     with tempfile.TemporaryFile(mode="w+") as kernel_log:
         try:
-            client.execute(env=env, stderr=kernel_log)
+            client.execute(stderr=kernel_log)
         except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as exc:
             raise _execution_error(exc, nb, path, _last_line(kernel_log)) from exc
     return nb
@@ -428,7 +456,7 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     Parameters
     ----------
     data_dir:
-        The store (``None``: ``$EVIDENCE_DATA_DIR`` or ./data); a missing folder is an empty store.
+        The store (``None``: ./data); a missing folder is an empty store.
     out_dir:
         Output folder (created; files in it are replaced).
     snapshot:
@@ -453,7 +481,6 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     SnapshotError, StoreError
         The data cannot be loaded (raised before any notebook runs).
     """
-    from ..tables.snapshot import snapshot_dir
     from ..ingest.store import default_data_dir
 
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
@@ -462,13 +489,11 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     notebooks = sorted(folder.glob("*.ipynb"))
     if not notebooks:
         raise ReportError(f"no notebooks (*.ipynb) in {folder}")
-    if topic is not None and snapshot_folder is None:
-        snapshot_folder = topic.snapshot_folder
     topic = topic or load_topic()
-    snapshot_folder = Path(snapshot_folder).resolve() if snapshot_folder else None
+    snapshot_folder = Path(snapshot_folder or topic.snapshot_folder).resolve() if snapshot else None
     tables = load(data_dir, snapshot=snapshot, snapshot_folder=snapshot_folder)
     synthesis = topic_synthesis(tables, topic)
-    content = front_content(tables, synthesis, data_dir, (snapshot_folder or snapshot_dir()) if snapshot else None, topic)
+    content = front_content(tables, synthesis, data_dir, snapshot_folder, topic)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -479,10 +504,10 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
     page_titles: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="evidence-report-") as work:
         computed = Path(work) / COMPUTED_FILE
-        _write_bytes(computed, pickle.dumps(ReportInputs(tables, synthesis, topic), protocol=pickle.HIGHEST_PROTOCOL))
-        env = kernel_environment(data_dir, snapshot, snapshot_folder, computed, topic)
+        _write_bytes(computed, pickle.dumps(ReportInputs(tables, synthesis, topic, snapshot_folder), protocol=pickle.HIGHEST_PROTOCOL))
+        parameters = notebook_parameters(data_dir, snapshot, snapshot_folder, computed, topic)
         for path in progress(notebooks) if progress else notebooks:
-            nb = execute_notebook(path, env, out_dir)
+            nb = execute_notebook(path, parameters, out_dir)
             page = out_dir / f"{path.stem}.html"
             _write_text(page, notebook_html(nb))
             result.notebooks.append(page)

@@ -26,7 +26,7 @@ def load(data_dir: str | Path | None = None, *, snapshot: bool = True, snapshot_
     Parameters
     ----------
     data_dir:
-        The store (``None``: ``$EVIDENCE_DATA_DIR`` or ./data). A missing folder is an empty store.
+        The store (``None``: ./data). A missing folder is an empty store.
     snapshot:
         Include the embedded snapshot (curated facts). False gives the store alone.
     snapshot_folder:

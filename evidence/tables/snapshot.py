@@ -10,14 +10,13 @@ columns of ``evidence.tables.schema`` without the automatic-extraction columns):
 
 ``check_snapshot`` lists every problem at once; ``load_snapshot`` refuses a snapshot with any.
 ``snapshot_warnings`` lists what is allowed but should be looked at (sources on bare IP addresses).
-Set ``EVIDENCE_SNAPSHOT_DIR`` to use another folder of the same shape.
+All take another folder of the same shape as an argument.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from pathlib import Path
 
@@ -60,14 +59,13 @@ _VERSUS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
 
 
 def snapshot_dir() -> Path:
-    """``$EVIDENCE_SNAPSHOT_DIR``, else the snapshot bundled in an installed package, else data/snapshot of the checkout."""
-    env = os.environ.get("EVIDENCE_SNAPSHOT_DIR")
-    return Path(env) if env else resource_path("data/snapshot")
+    """The first topic's snapshot: the copy bundled in an installed package, else data/snapshot of the checkout."""
+    return resource_path("data/snapshot")
 
 
 def _read_jsonl(path: Path, problems: list[str]) -> list[dict]:
     if not path.exists():
-        problems.append(f"{path}: missing (a source checkout ships data/snapshot/; set EVIDENCE_SNAPSHOT_DIR otherwise)")
+        problems.append(f"{path}: missing (a source checkout ships data/snapshot/; give another snapshot folder otherwise)")
         return []
     rows = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -132,7 +130,7 @@ def check_snapshot(folder: str | Path | None = None, topic: Topic | None = None)
     try:
         s = _frame(studies, STUDIES)
         f = _frame(findings, FINDINGS)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # pandas casts; a number too big for int64
         return [f"a value has the wrong type for its column ({exc})"]
     this_year = dt.date.today().year
     for i, row in s.iterrows():

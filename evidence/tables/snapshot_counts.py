@@ -22,7 +22,7 @@ NO_CLASS = "(no class)"
 def _studies(folder: Path) -> pd.DataFrame:
     path = folder / "studies.jsonl"
     if not path.is_file():
-        raise InputError(f"{path}: missing; give --folder the snapshot folder that holds studies.jsonl")
+        raise InputError(f"{path}: missing; give a snapshot folder that holds studies.jsonl")
     rows = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():

@@ -121,8 +121,13 @@ def load_topic(name_or_path: str | Path = DEFAULT_TOPIC) -> Topic:
     """
     path: Path | None = Path(name_or_path)
     if path is not None and path.suffix == ".toml" and path.exists():
-        text = path.read_text(encoding="utf-8")
         source = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise TopicError(f"topic {source}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        except OSError as exc:
+            raise TopicError(f"topic {source}: cannot be read ({exc.strerror or exc})") from exc
     else:
         path = None
         source = f"topic/installed/{name_or_path}.toml"
@@ -209,6 +214,32 @@ def validate_topic(data: dict[str, Any], source: str) -> None:
         ok = isinstance(value, test) if isinstance(test, type) else test(value)
         if not ok:
             raise TopicError(f"topic {source}: key {key!r} must be {wanted}, not {type(value).__name__}")
+    for section in _PATTERN_SECTIONS:
+        _check_patterns(data.get(section), section, source)
+
+
+_PATTERN_SECTIONS = ("vocab", "claims", "certainty")
+"""Sections whose lists of strings are regular expressions (or class names, which compile as such)."""
+
+
+def _check_patterns(value: object, key: str, source: str) -> None:
+    """Every list of strings under ``key`` compiles as a regular expression; every ``lower_is_better`` is true or false.
+
+    A bad pattern found here is one message naming the key; found later, it would stop a
+    classification or a claim check half-way with the regex engine's own words.
+    """
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name == "lower_is_better" and not isinstance(item, bool):
+                raise TopicError(f"topic {source}: key '{key}.{name}' must be true or false, not {item!r}")
+            _check_patterns(item, f"{key}.{name}", source)
+    elif isinstance(value, list) and _strings(value):
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise TopicError(f"topic {source}: key {key!r} has a pattern that is not a regular expression: "
+                                 f"{pattern!r} ({exc})") from exc
 
 
 def _squash(text: str) -> str:
