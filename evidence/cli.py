@@ -445,15 +445,16 @@ def snapshot_check(folder: Path | None, topic: str | None) -> None:
 
     if folder and topic:
         raise click.UsageError("give --folder or --topic, not both")
-    if topic:
-        folder = load_topic(topic).snapshot_folder
+    chosen = load_topic(topic) if topic else None
+    if chosen is not None:
+        folder = chosen.snapshot_folder
 
-    problems = check_snapshot(folder)
+    problems = check_snapshot(folder, chosen)
     if problems:
         for p in problems:
             click.echo(p, err=True)
         raise SystemExit(1)
-    tables = load_snapshot(folder)
+    tables = load_snapshot(folder, chosen)
     s, f = tables["studies"], tables["findings"]
     click.echo(
         f"snapshot ok: {len(s)} studies ({int(s['verified'].sum())} verified, {int(s['pmid'].notna().sum())} with a PMID), "

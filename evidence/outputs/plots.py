@@ -21,7 +21,7 @@ from matplotlib.ticker import FuncFormatter
 
 from ..synthesize.effects import RATIO_MEASURES
 from .labels import COMPARATOR_NAMES, MACHINE_EXTRACTED, name_of, outcome_name, outcomes, reader_label, sides
-from ..synthesize.synthesis import REPORTED_COMPARATORS, ComparisonGroup, Synthesis, comparison_label
+from ..synthesize.synthesis import ComparisonGroup, Synthesis, comparison_label
 from ..topic.model import Topic
 
 NO_STUDIES = "No studies"
@@ -186,14 +186,15 @@ def forest_plot(group: ComparisonGroup, title: str | None = None, intervention: 
     return Plot(figure, data)
 
 
-def evidence_map(synthesis: Synthesis, comparators: tuple[str, ...] = REPORTED_COMPARATORS,
+def evidence_map(synthesis: Synthesis, comparators: tuple[str, ...] | None = None,
                  topic: Topic | None = None) -> Plot:
     """Bubble chart of outcome x comparator class; bubble area = number of distinct studies.
 
     Outcomes run down the rows (there are many, and their names are long) and comparator classes
     across the columns, so the chart stays narrow enough to be read at page width. Every
-    comparator class in ``comparators`` gets a column even when empty, so gaps (for example no
-    trial against nerve blocks) are visible rather than silently missing.
+    comparator class in ``comparators`` (default: those the synthesis reports on) gets a column
+    even when empty, so gaps (for example no trial against nerve blocks) are visible rather than
+    silently missing.
 
     Returns
     -------
@@ -202,6 +203,7 @@ def evidence_map(synthesis: Synthesis, comparators: tuple[str, ...] = REPORTED_C
         per non-empty cell).
     """
     rows = synthesis.rows
+    comparators = synthesis.comparators if comparators is None else comparators
     title = "Evidence map: studies per comparator and outcome"
     counts = (rows.groupby(["comparator_class", "outcome"])["study_id"].nunique().rename("n_studies").reset_index()
               .astype({"comparator_class": object, "outcome": object, "n_studies": int}))

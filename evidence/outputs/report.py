@@ -41,7 +41,7 @@ from .overview import data_source_text
 from ..package_data import resource_path
 from .plots import Plot
 from ..ingest.store import atomic_write_bytes
-from ..synthesize.synthesis import REPORTED_COMPARATORS, Synthesis, synthesize
+from ..synthesize.synthesis import Synthesis, synthesize
 from ..topic.model import Topic, load_topic
 
 FIGURE_KEY = "evidence_figure"
@@ -195,9 +195,8 @@ class ReportInputs:
 
 def topic_synthesis(tables: dict[str, pd.DataFrame], topic: Topic) -> Synthesis:
     """The synthesis of a topic's tables, labelled with its intervention, over its comparator classes."""
-    classes = topic.section("vocab").get("comparator", {})
     return synthesize(tables["studies"], tables["findings"], rules=topic.certainty_rules,
-                      comparators=tuple(c for c in REPORTED_COMPARATORS if c in classes))
+                      comparators=topic.reported_comparators)
 
 
 def report_inputs(computed: str | Path | None, data_dir: str | Path, snapshot: bool,

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 from ...synthesize.certainty import CertaintyRules
 from ...errors import ClaimError, TopicError
+from ...topic.literals import Searcher
+from ...topic.matcher import Classes, claim, vocabulary
 from ...topic.model import Topic
 
 KINDS = ("superior", "noninferior", "safer", "recommended", "first_line", "safe", "no_data")
@@ -49,18 +51,32 @@ _OBJECT_MARKER = re.compile(
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The compiled ``[claims]`` section of a topic."""
+    """A topic's claim grammar: its ``[claims]`` section over the shared vocabularies, compiled.
+
+    The intervention's forms, the generic words for it and the comparator classes are the
+    topic's ``[vocab]`` (:func:`evidence.topic.matcher.vocabulary`), the same the extractor
+    reads; ``[claims]`` adds only what claims need beyond them: the words a claim uses and an
+    abstract does not ("jabs", "painkillers"), and labels that stand for several classes
+    ("injections", "other treatments").
+    """
 
     negation: tuple[re.Pattern, ...]
     add_on: tuple[re.Pattern, ...]
-    generic: tuple[re.Pattern, ...]
-    forms: dict[str, tuple[re.Pattern, ...]]
-    comparators: dict[str, tuple[tuple[re.Pattern, ...], tuple[str, ...]]]
+    generic: Classes
+    """Words naming the intervention in general (one class, ``generic``)."""
+    forms: Classes
+    """The intervention's named forms."""
+    comparators: dict[str, tuple[tuple[Searcher, ...], tuple[str, ...]]]
+    """Claim label -> (its searchers, the comparator classes it stands for), in claiming order."""
     outcomes: dict[str, tuple[tuple[re.Pattern, ...], tuple[str, ...]]]
     surrogates: frozenset[str]
     strengths: dict[str, dict]
     margins: dict
     guidelines: dict
+    intervention_name: str
+    """The topic's intervention as a sentence names it (the topic file's ``intervention``)."""
+    certainty_rules: CertaintyRules
+    """The topic's rules for direct evidence (:attr:`evidence.topic.model.Topic.certainty_rules`)."""
     kinds: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
     certainty_words: tuple[re.Pattern, ...] = ()
     passive: tuple[re.Pattern, ...] = ()
@@ -70,13 +86,11 @@ class Vocabulary:
     long_term_weeks: float = 26.0
     cure_outcomes: tuple[str, ...] = ()
     form_names: dict[str, str] = field(default_factory=dict)
-    intervention_name: str = "acupuncture"
-    """The topic's intervention as a sentence names it (the topic file's ``intervention``)."""
-    certainty_rules: CertaintyRules = field(default_factory=CertaintyRules)
-    """The topic's rules for direct evidence (:attr:`evidence.topic.model.Topic.certainty_rules`)."""
     universal: tuple[re.Pattern, ...] = ()
     universal_labels: frozenset[str] = frozenset()
     outcome_names: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, Classes] = field(default_factory=dict)
+    """The strength, comparator and outcome labels as searchable classes, in claiming order."""
 
     def outcome_name(self, code: str | None) -> str:
         """A reader's name for an outcome code ("odi" -> "Oswestry Disability Index")."""
@@ -98,14 +112,17 @@ class Vocabulary:
             raise TopicError(f"topic {topic.name} has no [claims] section, so claims cannot be checked")
         try:
             grammar = claims.get("grammar", {})
+            shared = vocabulary(topic)
+            comparators = {k: (_label_searchers(v, shared.comparator_class), tuple(v["classes"]))
+                           for k, v in claims["comparator"].items()}
             return cls(
                 negation=_compile(claims.get("negation", [])),
                 add_on=_compile(claims.get("add_on", [])),
-                generic=_compile(claims["intervention_generic"]),
-                intervention_name=str(topic.data.get("intervention", topic.name)),
+                generic=_generic(claims, shared.generic_intervention, shared.interventions),
+                intervention_name=topic.intervention,
                 certainty_rules=topic.certainty_rules,
-                forms={k: _compile(v) for k, v in claims.get("intervention", {}).items()},
-                comparators={k: (_compile(v["patterns"]), tuple(v["classes"])) for k, v in claims["comparator"].items()},
+                forms=_forms(claims, shared.interventions),
+                comparators=comparators,
                 outcomes={k: (_compile(v["patterns"]), tuple(v["outcomes"])) for k, v in claims["outcome"].items()},
                 surrogates=frozenset(s for v in claims["outcome"].values() for s in v.get("surrogate", [])),
                 strengths={k: {**v, "patterns": _compile(v["patterns"])} for k, v in claims["strength"].items()},
@@ -125,6 +142,9 @@ class Vocabulary:
                 universal=_compile(grammar.get("universal", [])),
                 universal_labels=frozenset(k for k, v in claims["comparator"].items() if v.get("universal")),
                 outcome_names=topic.outcome_labels(),
+                tables={"strength": _table({k: (_compile(v["patterns"]),) for k, v in claims["strength"].items()}),
+                        "comparator": _table(comparators),
+                        "outcome": _table({k: (_compile(v["patterns"]),) for k, v in claims["outcome"].items()})},
             )
         except (KeyError, TypeError, ValueError, re.error) as exc:
             raise TopicError(f"topic {topic.name}: malformed [claims] section ({exc})") from exc
@@ -134,17 +154,46 @@ def _compile(patterns) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
 
-def _find(text: str, table: dict, claimed: list[tuple[int, int]]) -> list[tuple[str, str, int]]:
+def _searchers(patterns) -> tuple[Searcher, ...]:
+    return tuple(Searcher(p) for p in _compile(patterns))
+
+
+def _forms(claims: dict, shared: Classes) -> Classes:
+    """The forms a claim can name: the shared forms, each with the words only claims use
+    (``[claims.intervention]``), less the forms a claim reads as the intervention in general."""
+    extra, generic = claims.get("intervention", {}), set(claims.get("generic_forms", []))
+    unknown = set(extra) - {label for label, _, _ in shared}
+    if unknown:
+        raise KeyError(f"[claims.intervention] names forms [vocab.intervention] lacks: {', '.join(sorted(unknown))}")
+    return tuple((label, _searchers(extra.get(label, [])) + searchers, None)
+                 for label, searchers, _gate in shared if label not in generic)
+
+
+def _generic(claims: dict, shared_generic: Classes, forms: Classes) -> Classes:
+    """Words naming the intervention in general: the claim's own, the shared ones, and the words
+    of the forms a claim reads as the intervention in general (``generic_forms``)."""
+    generic = set(claims.get("generic_forms", []))
+    searchers = _searchers(claims.get("intervention_generic", [])) + tuple(
+        s for _label, group, _gate in shared_generic + tuple(f for f in forms if f[0] in generic) for s in group)
+    return (("generic", searchers, None),)
+
+
+def _label_searchers(entry: dict, class_searchers) -> tuple[Searcher, ...]:
+    """A claim label's words: its own, and when it stands for one comparator class, that class's words."""
+    classes = list(entry["classes"])
+    own = _searchers(entry.get("patterns", []))
+    return own + (class_searchers(classes[0]) if len(classes) == 1 else ())
+
+
+def _find(text: str, table: Classes, claimed: list[tuple[int, int]]) -> list[tuple[str, str, int]]:
     """(label, matched words, start) in table order; a matched span is claimed, later labels skip it."""
-    found = []
-    for label, patterns in table.items():
-        for pattern in patterns:
-            for m in pattern.finditer(text):
-                if any(m.start() < end and start < m.end() for start, end in claimed):
-                    continue
-                claimed.append(m.span())
-                found.append((label, m.group(0), m.start()))
-    return found
+    return [(m.label, m.text, m.start) for m in claim(text, "claim", table, claimed)]
+
+
+def _table(labels: dict[str, tuple]) -> Classes:
+    """Claim labels (label -> (compiled patterns or searchers, ...)) as classes for :func:`_find`."""
+    return tuple((label, tuple(p if isinstance(p, Searcher) else Searcher(p) for p in value[0]), None)
+                 for label, value in labels.items())
 
 
 def _matches(text: str, patterns) -> list[str]:
@@ -238,10 +287,10 @@ def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -
     negated_words = _matches(unsafe_words.sub(" ", text), vocab.negation)
     claimed: list[tuple[int, int]] = []
     forms = _find(text, vocab.forms, claimed)
-    generic = _find(text, {"acupuncture": vocab.generic}, claimed)
-    strengths = _find(text, {k: v["patterns"] for k, v in vocab.strengths.items()}, claimed)
-    comparators = _find(text, {k: v[0] for k, v in vocab.comparators.items()}, claimed)
-    outcomes = _find(text, {k: v[0] for k, v in vocab.outcomes.items()}, list(claimed))
+    generic = _find(text, vocab.generic, claimed)
+    strengths = _find(text, vocab.tables["strength"], claimed)
+    comparators = _find(text, vocab.tables["comparator"], claimed)
+    outcomes = _find(text, vocab.tables["outcome"], list(claimed))
     assumed = False
     if not forms and not generic:
         if comparators:
