@@ -88,7 +88,7 @@ def within_margin(row: dict, margins: dict, reversed_claim: bool = False) -> boo
     return high < margin if lower_is_better else low > -margin
 
 
-def context_reason(row: dict, add_on_claim: bool = False, intervention: str = "acupuncture") -> str:
+def context_reason(row: dict, add_on_claim: bool, intervention: str) -> str:
     """Why a row answers a different question than the claim's."""
     comparator = row["comparator_class"].replace("_", " ")
     kind = row["design_kind"]
@@ -266,7 +266,7 @@ def judge_part(comparator_class: str, direct: list[dict], ev: Evidence) -> tuple
     """Verdict for one comparator class from its direct rows; also each study's role."""
     parsed = ev.parsed
     name = comparator_class.replace("_", " ")
-    acu = ev.vocab.intervention_name if parsed.intervention == "acupuncture" else form_name(parsed.intervention, ev.vocab.form_names)
+    acu = ev.vocab.intervention_name if parsed.any_form else form_name(parsed.intervention, ev.vocab.form_names)
     forms = sorted({form_name(r.get("form"), ev.vocab.form_names) for r in direct})
     acu_studied = forms[0] if len(forms) == 1 else acu
     design = (f"added {acu_studied} to {name} and compared it with {name} alone" if parsed.add_on
@@ -538,7 +538,7 @@ def _short_grade(grade: str) -> str:
 
 def _by_comparator(parsed: ParsedClaim, parts: list[PartVerdict], class_roles: dict[str, set[str]], vocab: Vocabulary) -> str:
     """Which side each comparator class favoured, and which were never tested, for a universal claim."""
-    acu = vocab.intervention_name if parsed.intervention == "acupuncture" else form_name(parsed.intervention, vocab.form_names)
+    acu = vocab.intervention_name if parsed.any_form else form_name(parsed.intervention, vocab.form_names)
     tested, untested = [], []
     for p in parts:
         name = p.comparator_class.replace("_", " ")
@@ -580,7 +580,7 @@ def names(classes, conjunction: str = "or") -> str:
 
 def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certainty: str, only_form: str | None,
              vocab: Vocabulary) -> str:
-    acu = vocab.intervention_name if parsed.intervention == "acupuncture" else form_name(parsed.intervention, vocab.form_names)
+    acu = vocab.intervention_name if parsed.any_form else form_name(parsed.intervention, vocab.form_names)
     phrase = _PHRASES[parsed.kind]
     outcome = " and ".join(f.replace("_", " ") for f in parsed.outcome_families)
     if "durability" in parsed.claim_kinds:
@@ -616,6 +616,6 @@ def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certai
         text = f"There is too little direct evidence to say whether {sentence(parsed.comparator_classes, phrase)} ({outcome})."
     if missing and verdict != "insufficient_evidence" and not parsed.universal:
         text += f" Too little direct evidence on {names(missing)} to say."
-    if parsed.intervention == "acupuncture" and only_form:
+    if parsed.any_form and only_form:
         text += f" The direct evidence is on {only_form} only, not on {vocab.intervention_name} in general."
     return re.sub(r"^\w", lambda m: m.group(0).upper(), text)

@@ -209,7 +209,8 @@ class ParsedClaim:
     text:
         The claim as given.
     intervention:
-        ``acupuncture`` (any form) or the form named.
+        The topic's intervention as a sentence names it ("acupuncture": any form), or the one form
+        named (``electroacupuncture``); :attr:`any_form` tells which.
     forms:
         Acupuncture forms named (empty: every form counts).
     comparators:
@@ -257,7 +258,7 @@ class ParsedClaim:
     kind: str
     matched: dict[str, list[str]] = field(default_factory=dict)
     add_on: bool = False
-    subject: str = "acupuncture"
+    subject: str = ""
     reversed: bool = False
     claim_kinds: tuple[str, ...] = ()
     certainty_words: tuple[str, ...] = ()
@@ -266,6 +267,11 @@ class ParsedClaim:
     negated: bool = False
     assumed_intervention: bool = False
     universal: bool = False
+
+    @property
+    def any_form(self) -> bool:
+        """The claim is about the intervention in general, not one form of it (it names none, or several)."""
+        return len(self.forms) != 1
 
 
 def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -> ParsedClaim:
@@ -320,7 +326,7 @@ def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -
     classes = tuple(dict.fromkeys(c for label in comparator_labels for c in vocab.comparators[label][1]))
     outcome_labels = tuple(dict.fromkeys(o for fam in families for o in vocab.outcomes[fam][1]))
     form_names = tuple(dict.fromkeys(label for label, _, _ in forms))
-    intervention = form_names[0] if len(form_names) == 1 else "acupuncture"
+    intervention = form_names[0] if len(form_names) == 1 else vocab.intervention_name
     is_reversed = _reversed(text, forms + generic, comparators, strengths, spec, vocab)
     subject = intervention.replace("_", " ")
     if is_reversed:

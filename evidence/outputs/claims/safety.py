@@ -38,7 +38,7 @@ def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cac
     form_harm = [r for r in harmful if not parsed.forms and r.get("form") in specific]
     harm = [r for r in harmful if r not in form_harm]
     reported = [r for r in acupuncture_rows if r["comparator_class"] == "none" or harm]
-    subject = vocab.intervention_name if parsed.intervention == "acupuncture" else parsed.intervention.replace("_", " ")
+    subject = vocab.intervention_name if parsed.any_form else parsed.intervention.replace("_", " ")
     absolute = "absolute_safety" in {k.split(":", 1)[1] for k in parsed.matched if k.startswith("kind:")} or parsed.certainty_words
     items = [ev.item(r, "More adverse events than its control." if r in harmful else
                      f"Adverse events reported after {subject} (no comparison group)." if r["comparator_class"] == "none"
