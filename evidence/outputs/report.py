@@ -465,7 +465,7 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
         snapshot_folder = topic.snapshot_folder
     topic = topic or load_topic()
     snapshot_folder = Path(snapshot_folder).resolve() if snapshot_folder else None
-    tables = load(data_dir, snapshot=snapshot, snapshot_folder=snapshot_folder)
+    tables = load(data_dir, snapshot=snapshot, snapshot_folder=snapshot_folder, topic=topic)
     synthesis = topic_synthesis(tables, topic)
     content = front_content(tables, synthesis, data_dir, (snapshot_folder or snapshot_dir()) if snapshot else None, topic)
     try:
