@@ -78,3 +78,12 @@ def test_a_bad_vocabulary_pattern_is_a_topic_error(tmp_path):
     bad.write_text(text.replace("patterns = ['\\binsoles?\\b'", "patterns = ['(insoles'"), encoding="utf-8")
     with pytest.raises(TopicError, match=r"\[vocab\]"):
         vocabulary(load_topic(bad))
+
+
+def test_messages_name_the_topics_intervention():
+    from evidence.errors import ClaimError
+
+    with pytest.raises(ClaimError, match="names no epidural steroid injection"):
+        parse_claim("Acupuncture works better than surgery", ESI)
+    with pytest.raises(ClaimError, match="names no acupuncture"):
+        parse_claim("Epidural injections work better than drugs", FIRST)

@@ -300,8 +300,9 @@ def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -
     assumed = False
     if not forms and not generic:
         if comparators:
-            raise ClaimError("the claim names no acupuncture (or form of it), only other treatments; this checker "
-                             "reads claims about acupuncture, e.g. 'acupuncture is better than " + comparators[0][1].lower() + "'")
+            name = vocab.intervention_name
+            raise ClaimError(f"the claim names no {name} (or form of it), only other treatments; this checker "
+                             f"reads claims about {name}, e.g. '{name} is better than {comparators[0][1].lower()}'")
         assumed = True
     bodies = tuple(k for k, ps in vocab.bodies.items() if any(p.search(text) for p in ps))
     certainty_words = tuple(dict.fromkeys(_matches(text, vocab.certainty_words)))
