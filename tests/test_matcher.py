@@ -87,3 +87,11 @@ def test_messages_name_the_topics_intervention():
         parse_claim("Acupuncture works better than surgery", ESI)
     with pytest.raises(ClaimError, match="names no acupuncture"):
         parse_claim("Epidural injections work better than drugs", FIRST)
+
+
+def test_a_finding_without_a_form_is_named_by_its_topic():
+    assert ClaimVocabulary.from_topic(FIRST).form_name(None) == "acupuncture (form not stated)"
+    esi = ClaimVocabulary.from_topic(ESI)
+    assert esi.form_name(None) == "epidural steroid injection (route not stated)"
+    # The forms that mean the injection in general are never counted as one specific route.
+    assert esi.general_forms == ("epidural_unspecified",)

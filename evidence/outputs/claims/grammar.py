@@ -86,11 +86,24 @@ class Vocabulary:
     long_term_weeks: float = 26.0
     cure_outcomes: tuple[str, ...] = ()
     form_names: dict[str, str] = field(default_factory=dict)
+    general_forms: tuple[str, ...] = ()
+    """The forms that stand for the intervention in general: the default form generic words mean,
+    and the form recorded when a study does not say which (``[vocab]`` ``intervention_default``,
+    ``intervention_unspecified``). A finding with no form is named as the last of them."""
     universal: tuple[re.Pattern, ...] = ()
     universal_labels: frozenset[str] = frozenset()
     outcome_names: dict[str, str] = field(default_factory=dict)
     tables: dict[str, Classes] = field(default_factory=dict)
     """The strength, comparator and outcome labels as searchable classes, in claiming order."""
+
+    def form_name(self, form: str | None) -> str:
+        """A reader's name for a form label (``acupotomy`` -> 'acupotomy (needle-knife)', from the topic's
+        ``[claims.form_names]``, else the label with spaces); a finding with no form is the intervention,
+        form not stated."""
+        if not form:
+            unstated = self.general_forms[-1] if self.general_forms else None
+            return self.form_names.get(unstated, self.intervention_name) if unstated else self.intervention_name
+        return self.form_names.get(form, form.replace("_", " "))
 
     def outcome_name(self, code: str | None) -> str:
         """A reader's name for an outcome code ("odi" -> "Oswestry Disability Index")."""
@@ -139,6 +152,8 @@ class Vocabulary:
                 long_term_weeks=float(grammar.get("long_term_weeks", 26.0)),
                 cure_outcomes=tuple(grammar.get("cure_outcomes", [])),
                 form_names=dict(claims.get("form_names", {})),
+                general_forms=tuple(dict.fromkeys(str(f) for f in (topic.section("vocab").get("intervention_default"),
+                                                                   topic.section("vocab").get("intervention_unspecified")) if f)),
                 universal=_compile(grammar.get("universal", [])),
                 universal_labels=frozenset(k for k, v in claims["comparator"].items() if v.get("universal")),
                 outcome_names=topic.outcome_labels(),
