@@ -277,3 +277,16 @@ def test_snapshot_check_takes_the_topics_classes_forms_and_intervention(tmp_path
     (folder / "review_grades.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     problems = check_snapshot(folder, fake)
     assert len(problems) == 1 and "'acupuncture vs sham'" in problems[0] and "'lumen therapy'" in problems[0]
+
+
+def test_the_evidence_map_names_classes_as_the_topic_labels_them(tmp_path):
+    from evidence.outputs.plots import evidence_map
+    from evidence.outputs.report import topic_synthesis
+
+    fake = load_topic(FAKE_TOPIC)
+    synthesis = topic_synthesis(evidence.load(tmp_path / "empty", topic=fake), fake)
+    assert synthesis.comparators == fake.reported_comparators
+    plot = evidence_map(synthesis, topic=fake)
+    labels = [t.get_text() for t in plot.figure.axes[0].get_xticklabels()]
+    # Its own class, with studies, and its class for another dose, empty but shown.
+    assert "shoe insoles" in labels and "other lumen dose" in labels

@@ -20,7 +20,7 @@ from matplotlib.patches import Polygon
 from matplotlib.ticker import FuncFormatter
 
 from ..synthesize.effects import RATIO_MEASURES
-from .labels import COMPARATOR_NAMES, MACHINE_EXTRACTED, name_of, outcome_name, outcomes, reader_label, sides
+from .labels import MACHINE_EXTRACTED, comparator_names, name_of, outcome_name, outcomes, reader_label, sides
 from ..synthesize.synthesis import ComparisonGroup, Synthesis, comparison_label
 from ..topic.model import Topic
 
@@ -219,7 +219,7 @@ def evidence_map(synthesis: Synthesis, comparators: tuple[str, ...] | None = Non
     ax.scatter(xs, ys, s=90 + 110 * counts["n_studies"], alpha=0.6, color="#1f4e79")
     for x, y, n in zip(xs, ys, counts["n_studies"]):
         ax.text(x, y, str(n), ha="center", va="center", fontsize=FONT - 1, color="white", weight="bold")
-    ax.set_xticks(range(len(x_labels)), [name_of(c, COMPARATOR_NAMES) for c in x_labels], rotation=40, ha="right",
+    ax.set_xticks(range(len(x_labels)), [name_of(c, comparator_names(topic)) for c in x_labels], rotation=40, ha="right",
                   fontsize=FONT)
     ax.set_yticks(range(len(y_labels)), [outcome_name(o, names) for o in y_labels], fontsize=FONT)
     ax.set_xlim(-0.7, len(x_labels) - 0.3)
