@@ -532,12 +532,12 @@ def snapshot_check(folder: Path | None, topic: str | None) -> None:
         loaded = load_topic(topic) if topic else load_topic()
         folder = snapshot_folder(topic) or loaded.snapshot_folder
 
-    problems = check_snapshot(folder, topic=loaded)
+    problems = check_snapshot(folder, loaded)
     if problems:
         for p in problems:
             click.echo(p, err=True)
         raise SystemExit(1)
-    tables = load_snapshot(folder)
+    tables = load_snapshot(folder, loaded)
     s, f = tables["studies"], tables["findings"]
     click.echo(
         f"snapshot ok: {len(s)} studies ({int(s['verified'].sum())} verified, {int(s['pmid'].notna().sum())} with a PMID), "

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evidence.synthesize.certainty import grade_certainty
 from evidence.tables.schema import FINDINGS, STUDIES, conform
-from evidence.synthesize.synthesis import synthesize
+from .first_topic import grade_certainty, synthesize
 
 
 def build(n_studies: int, *, comparator: str = "sham", design: str = "rct", n: int = 300, outcome: str = "leg_pain_vas",

@@ -28,7 +28,7 @@ from evidence.outputs.cite import FORMATS, STYLES, cite, cite_available, cite_co
 from evidence.errors import InputError
 from evidence.tables.schema import RECORD_TABLES, STUDIES, conform
 from evidence.tables.snapshot import check_snapshot, load_snapshot, snapshot_dir
-from evidence.synthesize.synthesis import synthesize
+from .first_topic import synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ALL = ["99000001", "99000002", "99000003", "99000004", "99000005", "99000006"]

@@ -19,7 +19,7 @@ from evidence.outputs.overview import (
     COUNT_DIMENSIONS, corpus_figure, corpus_flow, corpus_frame, counts_by, flow_figure, read_search_log,
     search_description,
 )
-from evidence.synthesize.synthesis import synthesize
+from .first_topic import synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SNAPSHOT_SMALL = FIXTURES / "snapshot_small"

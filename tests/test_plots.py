@@ -10,7 +10,7 @@ from matplotlib.patches import Polygon
 
 from evidence.outputs.plots import NO_STUDIES, evidence_map, forest_plot
 from evidence.tables.schema import FINDINGS, STUDIES, conform
-from evidence.synthesize.synthesis import synthesize
+from .first_topic import synthesize
 
 ESI = "epidural_steroid_injection"
 

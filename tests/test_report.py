@@ -20,7 +20,7 @@ import evidence
 from evidence.outputs.comparisons import EVIDENCE_TABLE_COLUMNS, evidence_table
 from evidence.errors import EvidenceError
 from evidence.outputs.report import NCBI_POLICIES, ReportError, build_report, default_notebooks_dir
-from evidence.synthesize.synthesis import synthesize
+from .first_topic import synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SNAPSHOT_SMALL = FIXTURES / "snapshot_small"

@@ -18,7 +18,7 @@ from evidence.outputs.front_page import studies_html
 from evidence.outputs.labels import MACHINE_EXTRACTED, preferred_source, reader_label, source_rank, study_link
 from evidence.synthesize.risk_of_bias import NOT_ASSESSED, read_judgements, risk_of_bias_table
 from evidence.tables.schema import FINDINGS, STUDIES, conform
-from evidence.synthesize.synthesis import synthesize
+from .first_topic import synthesize
 
 UNTITLED = "ref:untitled-9"
 

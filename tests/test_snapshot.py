@@ -14,7 +14,7 @@ from evidence.cli import cli
 from evidence.errors import SnapshotError
 from evidence.tables.schema import FINDINGS, STUDIES, validate
 from evidence.tables.snapshot import (
-    FINDING_KEYS, STUDY_KEYS, check_snapshot, intervention_form_classes, load_snapshot, snapshot_dir, snapshot_warnings,
+    FINDING_KEYS, STUDY_KEYS, check_snapshot, load_snapshot, snapshot_dir, snapshot_warnings,
 )
 from evidence.tables.snapshot_counts import NO_CLASS, counts_markdown, snapshot_counts
 from evidence.topic.model import load_topic
@@ -214,8 +214,8 @@ def test_comparators_that_are_not_forms_of_acupuncture_pass(tmp_path, comparator
 
 def test_a_topic_that_marks_no_forms_skips_the_form_check(tmp_path):
     epidural = load_topic("epidural_steroid_sciatica")
-    assert intervention_form_classes(epidural) == ()
-    assert intervention_form_classes(ACUPUNCTURE) == ("other_acupuncture",)
+    assert epidural.intervention_form_classes == ()
+    assert ACUPUNCTURE.intervention_form_classes == ("other_acupuncture",)
     study = _study(comparators=["transforaminal local anaesthetic"], comparator_class=["other_injection"])
     assert check_snapshot(tiny_snapshot(tmp_path / "s", [study]), topic=epidural) == []
 

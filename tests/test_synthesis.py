@@ -10,7 +10,8 @@ import pytest
 from evidence.errors import SynthesisError
 from evidence.synthesize.pooling import pool
 from evidence.tables.schema import FINDINGS, STUDIES, conform
-from evidence.synthesize.synthesis import ROW_COLUMNS, comparison_rows, synthesize, timepoint_window
+from evidence.synthesize.synthesis import ROW_COLUMNS, comparison_rows, timepoint_window
+from .first_topic import synthesize
 
 ESI = "epidural_steroid_injection"
 

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 import evidence
 from evidence.cli import cli
 from evidence.errors import TopicError
-from evidence.tables.snapshot import load_snapshot
+from evidence.tables.snapshot import check_snapshot, load_snapshot
 from evidence.ingest.store import Store
 from evidence.topic.model import available_topics, load_topic
 
@@ -99,6 +99,8 @@ def test_fake_topic_end_to_end(tmp_path, monkeypatch):
     assert spec["report"]["title"] in index
     wording = spec["report"]["intervention"]
     assert f"{wording} vs sham" in index
+    # A comparator class only this topic declares reaches the synthesis and the report.
+    assert f"{wording} vs insoles" in index
     pages = " ".join(page_text(p) for p in (tmp_path / "r").glob("*.html"))
     # Nothing of the first topic leaks into another topic's report.
     assert not re.search(r"acupunct|sciatica|nerve block", pages, re.IGNORECASE), \
@@ -113,6 +115,7 @@ def test_fake_topic_end_to_end(tmp_path, monkeypatch):
     assert verdict["verdict"] == "not_supported"
     assert {i["pmid"] for i in verdict["evidence_neutral"]} >= {"99000603"}
     assert wording in verdict["supported_wording"]
+    assert verdict["parsed"]["intervention"] == wording  # the topic's intervention, not a literal
     assert not re.search(r"acupunct|sciatica", json.dumps(verdict["reasons"]), re.IGNORECASE)
 
     result = invoke("cite", "--topic", topic, "99000601", "99000611")
@@ -172,7 +175,7 @@ def test_old_snapshot_rows_are_renamed_on_load(tmp_path):
 
 @pytest.mark.parametrize(("edit", "named"), [
     (lambda t: t.replace('[report]\ntitle = ', '[report]\nheadline = '), "report.title"),
-    (lambda t: t.replace('focus = ["sham", "drug", "physiotherapy"]', 'focus = "sham"'), "report.focus"),
+    (lambda t: t.replace('focus = ["sham", "drug", "physiotherapy", "insoles"]', 'focus = "sham"'), "report.focus"),
     (lambda t: t.replace("[certainty]\ncondition", "[certainty]\nillness"), "certainty.condition"),
     (lambda t: re.sub(r'\n\[query\]\nintervention = .*\n', "\n[query]\n", t), "query.intervention"),
 ])
@@ -240,3 +243,50 @@ def test_first_topic_report_shows_the_indirect_panel_apart(tmp_path, monkeypatch
     assert f"<h2>{INDIRECT_LABEL}</h2>" in index
     section = index.split(f"<h2>{INDIRECT_LABEL}</h2>", 1)[1].split("<h2>", 1)[0]
     assert "epidural steroid injection" in section and "acupuncture" in section
+
+
+def test_fake_topic_declares_its_own_comparator_classes_and_forms():
+    fake = load_topic(FAKE_TOPIC)
+    assert fake.comparator_classes == ("sham", "drug", "physiotherapy", "insoles", "other_lumen", "none", "other")
+    assert fake.reported_comparators == (*fake.report.focus, "other_lumen")
+    assert fake.comparator_labels["insoles"] == "shoe insoles"
+    assert fake.intervention_form_classes == ("other_lumen",)
+    assert fake.intervention_forms == ("pulsed_lumen", "lumen_unspecified")
+    first = load_topic("acupuncture_sciatica")
+    assert first.intervention_form_classes == ("other_acupuncture",)
+    assert "insoles" not in first.comparator_classes
+
+
+def test_snapshot_check_takes_the_topics_classes_forms_and_intervention(tmp_path):
+    fake = load_topic(FAKE_TOPIC)
+    assert check_snapshot(FAKE / "snapshot", fake) == []
+    # Checked against the first topic, the fake topic's own class and form are unknown.
+    problems = check_snapshot(FAKE / "snapshot", load_topic("acupuncture_sciatica"))
+    assert any("comparator_class 'insoles'" in p for p in problems)
+    assert any("intervention 'pulsed_lumen'" in p for p in problems)
+    # A review's own grade names the comparison with the topic's intervention.
+    folder = tmp_path / "snapshot"
+    shutil.copytree(FAKE / "snapshot", folder)
+    review = json.loads((folder / "studies.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    review.update(study_id="99000606", pmid="99000606", design="systematic_review", title="Invented review of lumen therapy")
+    with (folder / "studies.jsonl").open("a", encoding="utf-8") as f:
+        f.write(json.dumps(review) + "\n")
+    grade = {"study_id": "99000606", "pmid": "99000606", "outcome": "heel_pain_nrs", "grade": "low",
+             "source_url": "https://example.org/fake-topic/99000606", "note": "Invented."}
+    rows = [{**grade, "comparison": "lumen therapy vs insoles"}, {**grade, "comparison": "acupuncture vs sham"}]
+    (folder / "review_grades.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    problems = check_snapshot(folder, fake)
+    assert len(problems) == 1 and "'acupuncture vs sham'" in problems[0] and "'lumen therapy'" in problems[0]
+
+
+def test_the_evidence_map_names_classes_as_the_topic_labels_them(tmp_path):
+    from evidence.outputs.plots import evidence_map
+    from evidence.outputs.report import topic_synthesis
+
+    fake = load_topic(FAKE_TOPIC)
+    synthesis = topic_synthesis(evidence.load(tmp_path / "empty", topic=fake), fake)
+    assert synthesis.comparators == fake.reported_comparators
+    plot = evidence_map(synthesis, topic=fake)
+    labels = [t.get_text() for t in plot.figure.axes[0].get_xticklabels()]
+    # Its own class, with studies, and its class for another dose, empty but shown.
+    assert "shoe insoles" in labels and "other lumen dose" in labels

@@ -1,13 +1,8 @@
 """PICO, sample size and effect statements from a record's title and abstract.
 
 Everything here is a pure function of one record's text and the topic's vocabularies
-(``[vocab]`` in the topic file), so other topics reuse the engine and the work maps over files.
-
-Matching works by *claiming*: vocabulary classes are tried in the order the topic file lists
-them, and a span matched by one class cannot be matched again by a later one. That is how
-"acupoint injection" (an acupuncture form) never becomes an injection comparator, how
-"minimal acupuncture" (a sham) never becomes the acupuncture arm, and how "leg pain VAS" is not
-also counted as a generic VAS.
+(``[vocab]`` in the topic file, read by the shared matcher :mod:`evidence.topic.matcher`), so
+other topics reuse the engine and the work maps over files.
 
 Findings come from single sentences and carry the sentence's span in
 ``record_text(title, abstract)``: a number without a sentence to quote is never produced.
@@ -16,7 +11,6 @@ Findings come from single sentences and carry the sentence's span in
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable, Iterator
@@ -26,67 +20,18 @@ import pandas as pd
 from ..tables import schema
 from .infer import finding_direction
 from ..topic.literals import Gate, Searcher, could_match, gate, word_positions
+from ..topic.matcher import Mention, Vocabulary, claim, sentence_mentions, span_mentions, vocabulary
 from .numbers import COUNT, NUMBER_WORDS, parse_count
 from .text import NON_RESULT_SECTIONS, Sentence, record_text, split_sentences
 from ..topic.model import Topic
 
+# sentence_mentions and vocabulary are the shared matcher's, re-exported for the extract stage's callers.
+__all__ = ["Finding", "Mention", "Pico", "SampleSize", "analysed_sentences", "extract_effects", "extract_findings",
+           "extract_pico", "extract_sample_size", "outcome_polarity", "sentence_mentions", "vocabulary"]
+
 # --------------------------------------------------------------------------------------------
-# Vocabularies
+# Mentions (the topic's vocabularies are matched by evidence.topic.matcher)
 # --------------------------------------------------------------------------------------------
-
-
-# Vocabulary classes in priority order: (label, its patterns each with its gate, the class's gate).
-# A gate names words without which a pattern cannot match (evidence.topic.literals), so a class or
-# pattern whose words are absent from a text is skipped without a regex search; the claims are
-# still made by the patterns in order, so priorities are unchanged.
-Classes = tuple[tuple[str, tuple[Searcher, ...], Gate], ...]
-
-
-# Compared by identity (eq=False): the vocabulary keys the per-record cache of mentions.
-@dataclass(frozen=True, eq=False)
-class Vocabulary:
-    """A topic's ``[vocab]`` section, compiled. Build with :func:`vocabulary`."""
-
-    before_intervention: Classes
-    interventions: Classes
-    generic_intervention: tuple[re.Pattern, ...]
-    default_intervention: str | None
-    comparators: Classes
-    populations: Classes
-    outcomes: Classes
-    lower_is_better: dict[str, bool]
-    proportions: frozenset[str]
-    intervention_arm: Classes
-    comparator_arm: Classes
-
-
-_VOCAB_CACHE: dict[int, tuple[Topic, Vocabulary]] = {}
-
-
-def vocabulary(topic: Topic) -> Vocabulary:
-    """Compile a topic's vocabularies (cached per topic object)."""
-    cached = _VOCAB_CACHE.get(id(topic))
-    if cached and cached[0] is topic:
-        return cached[1]
-    v = topic.section("vocab")
-    early = set(v.get("claim_before_intervention", []))
-    comparators = _classes(v.get("comparator", {}))
-    outcome_table = v.get("outcome", {})
-    vocab = Vocabulary(
-        before_intervention=tuple(c for c in comparators if c[0] in early),
-        interventions=_classes(v.get("intervention", {})),
-        generic_intervention=_classes({"generic": v.get("intervention_generic", [])}),
-        default_intervention=v.get("intervention_default"),
-        comparators=tuple(c for c in comparators if c[0] not in early),
-        populations=_classes(v.get("population", {})),
-        outcomes=_classes({k: o.get("patterns", []) for k, o in outcome_table.items()}),
-        lower_is_better={k: bool(o.get("lower_is_better", True)) for k, o in outcome_table.items()},
-        proportions=frozenset(k for k, o in outcome_table.items() if o.get("scale") == "proportion"),
-        intervention_arm=_classes({"intervention": v.get("intervention_arm", [])}),
-        comparator_arm=_classes({"comparator": v.get("comparator_arm", [])}),
-    )
-    _VOCAB_CACHE[id(topic)] = (topic, vocab)
-    return vocab
 
 
 def outcome_polarity(outcome: str, topic: Topic) -> bool | None:
@@ -95,41 +40,10 @@ def outcome_polarity(outcome: str, topic: Topic) -> bool | None:
     pattern matches. None when the topic does not know the outcome.
     """
     vocab = vocabulary(topic)
-    mentions = _claim(outcome, "outcome", vocab.outcomes, [])  # in the order of the classes
+    mentions = claim(outcome, "outcome", vocab.outcomes, [])  # in the order of the classes
     return vocab.lower_is_better[mentions[0].label] if mentions else None
 
 
-def _patterns(items: Iterable[str]) -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in items)
-
-
-def _classes(table: dict[str, list[str]]) -> Classes:
-    classes = []
-    for label, patterns in table.items():
-        compiled = _patterns(patterns)
-        classes.append((label, tuple(Searcher(p) for p in compiled), gate(compiled)))
-    return tuple(classes)
-
-
-# --------------------------------------------------------------------------------------------
-# Mentions
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A vocabulary match: ``kind`` is population, intervention, comparator or outcome."""
-
-    kind: str
-    label: str
-    start: int
-    end: int
-    text: str
-    negated: bool = False
-
-
-# "no sham control", "without radiculopathy", "neither nerve block nor ...".
-_NEGATION_BEFORE = re.compile(r"\b(?:no|not|without|neither|nor|free of|absence of|never)\s+(?:\w+[\s-]+){0,2}$", re.IGNORECASE)
 # Exclusion criteria name conditions and treatments that are not the study's.
 _EXCLUSION = re.compile(r"\bexclu(?:de|ded|ding|sion)\b", re.IGNORECASE)
 # Treatment-history sentences name treatments patients had before, not comparators.
@@ -142,122 +56,16 @@ _HISTORY = re.compile(
 _LISTED_WITH = re.compile(r"^\s*(?:,|and|or|,\s*and|versus|vs\.?|plus|/)\s*$", re.IGNORECASE)
 
 
-# One claimed vocabulary pattern: (class label, its searcher, the record offsets where its
-# matches can start, or None to search the text the plain way).
-Entry = tuple[str, Searcher, "list[int] | None"]
-# The claiming groups in order: (kind, vocabulary field, whether its spans are shared with the
-# groups before it). Arms share one list of taken spans; populations and outcomes claim alone.
-_CLAIM_ORDER = (
-    ("comparator", "before_intervention", True), ("intervention", "interventions", True),
-    ("generic", "generic_intervention", True), ("comparator", "comparators", True),
-    ("population", "populations", False), ("outcome", "outcomes", False),
-)
-
-
-def _claim(text: str, kind: str, classes: Classes, taken: list[tuple[int, int]]) -> list[Mention]:
-    """Matches of ``classes`` in order, skipping spans already ``taken`` (which it extends)."""
-    folded = text.casefold()
-    entries = [(label, searcher, None) for label, patterns, class_gate in classes if could_match(class_gate, folded)
-               for searcher in patterns]
-    return _claim_entries(text, folded, 0, kind, entries, taken)
-
-
-def _claim_entries(text: str, folded: str, offset: int, kind: str, entries: Iterable[Entry],
-                   taken: list[tuple[int, int]]) -> list[Mention]:
-    """Matches of each entry in order, skipping spans already ``taken`` (which it extends).
-
-    ``text`` starts at ``offset`` in the record; an entry's places are record offsets, and only
-    those inside ``text`` are tried.
-    """
-    found: list[Mention] = []
-    end = offset + len(text)
-    for label, searcher, at in entries:
-        if at is None:
-            matches = searcher.finditer(text, folded)
-        else:
-            lo = bisect_left(at, offset)
-            if lo == len(at) or at[lo] >= end:
-                continue
-            matches = searcher.matches_at(text, [p - offset for p in at[lo:bisect_left(at, end, lo)]])
-        for m in matches:
-            if m.end() == m.start() or any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            negated = bool(_NEGATION_BEFORE.search(text, max(0, m.start() - 40), m.start()))
-            found.append(Mention(kind, label, m.start(), m.end(), m.group(0), negated))
-    return found
-
-
-def sentence_mentions(text: str, vocab: Vocabulary) -> list[Mention]:
-    """All vocabulary mentions in one sentence, in text order.
-
-    Arms are claimed in a fixed order (early comparators such as sham, then acupuncture forms,
-    then generic acupuncture words, then the other comparators); populations and outcomes are
-    matched on their own.
-    """
-    folded = text.casefold()
-    groups = [[(label, searcher, None) for label, patterns, class_gate in getattr(vocab, name) if could_match(class_gate, folded)
-               for searcher in patterns] for _kind, name, _shared in _CLAIM_ORDER]
-    return _mentions(text, folded, 0, groups)
-
-
-def _mentions(text: str, folded: str, offset: int, groups: list[list[Entry]]) -> list[Mention]:
-    """Mentions claimed group by group (``groups`` follows ``_CLAIM_ORDER``), in text order."""
-    taken: list[tuple[int, int]] = []
-    found: list[Mention] = []
-    for (kind, _name, shared), entries in zip(_CLAIM_ORDER, groups):
-        if entries:
-            found += _claim_entries(text, folded, offset, kind, entries, taken if shared else [])
-    return sorted(found, key=lambda m: (m.start, m.kind))
-
-
 @lru_cache(maxsize=4096)
 def analysed_sentences(text: str, vocab: Vocabulary) -> tuple[tuple[Sentence, tuple[Mention, ...]], ...]:
     """The sentences of a record text, each with its vocabulary mentions.
 
     Cached per (text, vocabulary): classification and effect extraction read the same record,
     and this is where their time goes. The record is scanned once for the opening words of every
-    vocabulary pattern; each sentence then tries only the patterns whose words stand in it, at
-    those places. That gives the mentions a plain search of every sentence would.
+    vocabulary pattern (:func:`evidence.topic.matcher.span_mentions`).
     """
-    folded = text.casefold()
     sentences = _sentences(text)
-    if len(folded) != len(text):  # offsets of the casefolded text would not be the text's
-        return tuple((s, tuple(sentence_mentions(s.text, vocab))) for s in sentences)
-    groups = _record_entries(_vocabulary_index(vocab), folded)
-    return tuple((s, tuple(_mentions(s.text, folded[s.start:s.end], s.start, groups))) for s in sentences)
-
-
-@dataclass(frozen=True)
-class _VocabularyIndex:
-    """Every claimed pattern of a vocabulary in claiming order, and the words that open them."""
-
-    entries: tuple[tuple[int, str, Searcher], ...]  # (group in _CLAIM_ORDER, label, searcher)
-    by_word: dict[str, tuple[int, ...]]  # opening word -> entries it opens
-    unopened: tuple[int, ...]  # entries with no opening words: gated on the record, then searched
-
-
-@lru_cache(maxsize=16)
-def _vocabulary_index(vocab: Vocabulary) -> _VocabularyIndex:
-    entries = tuple((group, label, searcher) for group, (_kind, name, _shared) in enumerate(_CLAIM_ORDER)
-                    for label, patterns, _gate in getattr(vocab, name) for searcher in patterns)
-    by_word: dict[str, list[int]] = {}
-    for i, (_group, _label, searcher) in enumerate(entries):
-        for word in searcher.opening or ():
-            by_word.setdefault(word, []).append(i)
-    unopened = tuple(i for i, (_g, _l, searcher) in enumerate(entries) if searcher.opening is None)
-    return _VocabularyIndex(entries, {w: tuple(ids) for w, ids in by_word.items()}, unopened)
-
-
-def _record_entries(index: _VocabularyIndex, folded: str) -> list[list[Entry]]:
-    """Per claiming group, the entries that can match somewhere in the record, with their places."""
-    hit = {i for word, ids in index.by_word.items() if word in folded for i in ids}
-    hit.update(i for i in index.unopened if could_match(index.entries[i][2].gate, folded))
-    groups: list[list[Entry]] = [[] for _ in _CLAIM_ORDER]
-    for i in sorted(hit):
-        group, label, searcher = index.entries[i]
-        groups[group].append((label, searcher, None if searcher.opening is None else word_positions(folded, searcher.opening)))
-    return groups
+    return tuple(zip(sentences, span_mentions(text, [(s.start, s.end) for s in sentences], vocab)))
 
 
 @lru_cache(maxsize=64)
@@ -303,7 +111,6 @@ _ADD_ON_STATED = re.compile(
 _FORMS_JOINED = re.compile(r"^[^;]{0,40}?\b(?P<word>versus|vs\.?|or|compared (?:with|to)|than|and)\b[^;]{0,20}$", re.IGNORECASE)
 _NOT_ARMS = re.compile(r"\b(?:plus|combined|combination|together|followed|added)\b|\bwith(?=\s+(?:the\s+)?(?:addition|adjunct))", re.IGNORECASE)
 _COMPARISON = re.compile(r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|compar\w*|versus|vs\.?|than|either)\b", re.IGNORECASE)
-OTHER_ACUPUNCTURE = "other_acupuncture"
 
 
 def extract_pico(text: str, topic: Topic) -> Pico:
@@ -364,8 +171,10 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     comparators = [m for m in kept if m.kind == "comparator"]
     classes = _unique(m.label for m in comparators)
     rules = {"comparators": "vocabulary"} if classes else {}
-    if forms_compared and OTHER_ACUPUNCTURE not in classes:
-        classes.append(OTHER_ACUPUNCTURE)
+    # The comparator is then the topic's class for another form of the intervention, if it has one.
+    form_class = vocab.intervention_form_classes[0] if vocab.intervention_form_classes else None
+    if forms_compared and form_class and form_class not in classes:
+        classes.append(form_class)
         rules["comparators"] = "vocabulary+two_forms_compared" if rules else "two_forms_compared"
     add_on = True if classes and (add_on_cue and alone_cue or add_on_stated) else None
     if add_on:
@@ -1077,7 +886,7 @@ def _arms(s: str, mentions: list[Mention], vocab: Vocabulary) -> list[tuple[int,
     arms = [(m.start, m.end, "comparator" if m.kind == "comparator" else "intervention") for m in named]
     taken = [(m.start, m.end) for m in named]
     for side, classes in (("comparator", vocab.comparator_arm), ("intervention", vocab.intervention_arm)):
-        arms.extend((m.start, m.end, side) for m in _claim(s, side, classes, taken))
+        arms.extend((m.start, m.end, side) for m in claim(s, side, classes, taken))
     return sorted(arms)
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import pandas as pd
 
 from ..synthesize.certainty import SMALL_TRIAL
-from ..topic.certainty_rules import SURROGATE_OUTCOMES
 from .comparisons import ALWAYS_SHOWN_KINDS, DESIGN_KIND_ORDER, INJECTION_COMPARATORS, study_names
 from .labels import MACHINE_EXTRACTED
 from ..synthesize.synthesis import PACKAGE, Synthesis, comparison_label
@@ -37,7 +36,7 @@ def _ids(rows: pd.DataFrame) -> list[str]:
 
 
 def _comparison_gaps(kind: str, rows: pd.DataFrame, synthesis_groups: list,
-                     intervention: str) -> list[tuple[str, str, list[str]]]:
+                     intervention: str, surrogates: tuple[str, ...]) -> list[tuple[str, str, list[str]]]:
     """(gap, statement, study ids) for the rows of one comparison (at least one row)."""
     gaps = []
     trials = rows[rows["design_group"] == "randomised_trial"]
@@ -65,7 +64,7 @@ def _comparison_gaps(kind: str, rows: pd.DataFrame, synthesis_groups: list,
         elif not any(g.pooled is not None for g in synthesis_groups):
             gaps.append(("not_pooled", ("Nothing could be pooled: no two trials share an outcome, measure and time "
                                        "window with usable numbers."), _ids(trials)))
-        if trials["outcome"].isin(SURROGATE_OUTCOMES).all():
+        if surrogates and trials["outcome"].isin(surrogates).all():
             gaps.append(("effective_rate_only", ("The trials report only 'effective rate' outcomes, judged by investigators, "
                                                 "not validated pain or function scores."),
                          _ids(trials)))
@@ -119,7 +118,8 @@ def evidence_gaps(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTION
                     out.append((label, "no_studies", "No study of any design makes this comparison.", []))
                 continue
             groups = [g for g in synthesis.groups if g.key["comparator_class"] == comparator and g.key["design_kind"] == kind]
-            out.extend((label, *gap) for gap in _comparison_gaps(kind, these, groups, synthesis.intervention))
+            out.extend((label, *gap) for gap in _comparison_gaps(kind, these, groups, synthesis.intervention,
+                                                                         synthesis.surrogates))
     return pd.DataFrame(out, columns=list(GAP_COLUMNS))
 
 

@@ -105,5 +105,5 @@ def indirect_panel(topic: Topic, tables: dict[str, pd.DataFrame]) -> IndirectPan
         return None
     other = load_topic(spec["other_topic"])
     comparators, scale = list(spec["comparators"]), dict(spec["scale"])
-    rows = _rows(topic, tables, comparators, scale) + _rows(other, load_snapshot(other.snapshot_folder), comparators, scale)
+    rows = _rows(topic, tables, comparators, scale) + _rows(other, load_snapshot(other.snapshot_folder, other), comparators, scale)
     return IndirectPanel(INDIRECT_LABEL, str(spec["outcome"]), pd.DataFrame(rows, columns=list(PANEL_COLUMNS)))

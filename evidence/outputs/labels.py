@@ -46,6 +46,11 @@ GRADE_NAMES = {"very_low": "very low", "low": "low", "moderate": "moderate", "hi
                "not_graded": "not graded", "no_evidence": "no evidence"}
 
 
+def comparator_names(topic: Topic | None = None) -> dict[str, str]:
+    """Readers' names of comparator classes: the topic's ``label`` of each class, over the shared names."""
+    return {**COMPARATOR_NAMES, **(topic.comparator_labels if topic is not None else {})}
+
+
 def is_missing(value: object) -> bool:
     """None or a pandas/numpy missing value (a list is never missing)."""
     return value is None or (not isinstance(value, (list, tuple)) and pd.isna(value))

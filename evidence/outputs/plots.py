@@ -20,8 +20,8 @@ from matplotlib.patches import Polygon
 from matplotlib.ticker import FuncFormatter
 
 from ..synthesize.effects import RATIO_MEASURES
-from .labels import COMPARATOR_NAMES, MACHINE_EXTRACTED, name_of, outcome_name, outcomes, reader_label, sides
-from ..synthesize.synthesis import REPORTED_COMPARATORS, ComparisonGroup, Synthesis, comparison_label
+from .labels import MACHINE_EXTRACTED, comparator_names, name_of, outcome_name, outcomes, reader_label, sides
+from ..synthesize.synthesis import ComparisonGroup, Synthesis, comparison_label
 from ..topic.model import Topic
 
 NO_STUDIES = "No studies"
@@ -186,14 +186,15 @@ def forest_plot(group: ComparisonGroup, title: str | None = None, intervention: 
     return Plot(figure, data)
 
 
-def evidence_map(synthesis: Synthesis, comparators: tuple[str, ...] = REPORTED_COMPARATORS,
+def evidence_map(synthesis: Synthesis, comparators: tuple[str, ...] | None = None,
                  topic: Topic | None = None) -> Plot:
     """Bubble chart of outcome x comparator class; bubble area = number of distinct studies.
 
     Outcomes run down the rows (there are many, and their names are long) and comparator classes
     across the columns, so the chart stays narrow enough to be read at page width. Every
-    comparator class in ``comparators`` gets a column even when empty, so gaps (for example no
-    trial against nerve blocks) are visible rather than silently missing.
+    comparator class in ``comparators`` (default: those the synthesis reports on) gets a column
+    even when empty, so gaps (for example no trial against nerve blocks) are visible rather than
+    silently missing.
 
     Returns
     -------
@@ -202,6 +203,7 @@ def evidence_map(synthesis: Synthesis, comparators: tuple[str, ...] = REPORTED_C
         per non-empty cell).
     """
     rows = synthesis.rows
+    comparators = synthesis.comparators if comparators is None else comparators
     title = "Evidence map: studies per comparator and outcome"
     counts = (rows.groupby(["comparator_class", "outcome"])["study_id"].nunique().rename("n_studies").reset_index()
               .astype({"comparator_class": object, "outcome": object, "n_studies": int}))
@@ -219,7 +221,7 @@ def evidence_map(synthesis: Synthesis, comparators: tuple[str, ...] = REPORTED_C
     ax.scatter(xs, ys, s=90 + 110 * counts["n_studies"], alpha=0.6, color="#1f4e79")
     for x, y, n in zip(xs, ys, counts["n_studies"]):
         ax.text(x, y, str(n), ha="center", va="center", fontsize=FONT - 1, color="white", weight="bold")
-    ax.set_xticks(range(len(x_labels)), [name_of(c, COMPARATOR_NAMES) or str(c) for c in x_labels], rotation=40, ha="right",
+    ax.set_xticks(range(len(x_labels)), [name_of(c, comparator_names(topic)) or str(c) for c in x_labels], rotation=40, ha="right",
                   fontsize=FONT)
     ax.set_yticks(range(len(y_labels)), [shown[o] for o in y_labels], fontsize=FONT)
     ax.set_xlim(-0.7, len(x_labels) - 0.3)

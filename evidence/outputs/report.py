@@ -42,7 +42,7 @@ from .overview import data_source_text
 from ..package_data import resource_path
 from .plots import Plot
 from ..ingest.store import atomic_write_bytes
-from ..synthesize.synthesis import REPORTED_COMPARATORS, Synthesis, synthesize
+from ..synthesize.synthesis import Synthesis, synthesize
 from ..topic.model import Topic, load_topic
 
 FIGURE_KEY = "evidence_figure"
@@ -199,9 +199,8 @@ class ReportInputs:
 
 def topic_synthesis(tables: dict[str, pd.DataFrame], topic: Topic) -> Synthesis:
     """The synthesis of a topic's tables, labelled with its intervention, over its comparator classes."""
-    classes = topic.section("vocab").get("comparator", {})
     return synthesize(tables["studies"], tables["findings"], rules=topic.certainty_rules,
-                      comparators=tuple(c for c in REPORTED_COMPARATORS if c in classes))
+                      comparators=topic.reported_comparators)
 
 
 def report_inputs(computed: str | Path | None, data_dir: str | Path, snapshot: bool,
@@ -491,7 +490,7 @@ def build_report(data_dir: str | Path | None, out_dir: str | Path, *, snapshot: 
         raise ReportError(f"no notebooks (*.ipynb) in {folder}")
     topic = topic or load_topic()
     snapshot_folder = Path(snapshot_folder or topic.snapshot_folder).resolve() if snapshot else None
-    tables = load(data_dir, snapshot=snapshot, snapshot_folder=snapshot_folder)
+    tables = load(data_dir, snapshot=snapshot, snapshot_folder=snapshot_folder, topic=topic)
     synthesis = topic_synthesis(tables, topic)
     content = front_content(tables, synthesis, data_dir, snapshot_folder, topic)
     try:

@@ -10,8 +10,8 @@ assessment, so each domain uses proxies, stated in the reasons so a reader can d
   more: -2. A problem counts when it affects at least half of the evidence (of the pooled
   weight, or of the studies when nothing is pooled).
 * inconsistency: I² > 50 % -1, > 75 % -2; unpooled studies pointing in opposite directions -1.
-* indirectness: population not specific to the topic's condition (``CertaintyRules``; the first
-  topic's is sciatica); a surrogate outcome such as the Chinese
+* indirectness: population not specific to the topic's condition (``CertaintyRules``, from the
+  topic's ``[certainty]`` section); a surrogate outcome such as the Chinese
   "total effective rate" (investigator-judged composite). Each -1. The effective rate is counted
   here only, not again under risk of bias, because GRADE rates one problem down once.
 * imprecision: CI includes no effect; fewer than 400 participants (continuous) or 300 events
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..topic.certainty_rules import FIRST_TOPIC_RULES, CertaintyRules
+from ..topic.certainty_rules import CertaintyRules
 from .pooling import PoolResult, egger_test
 
 GRADES = ("very_low", "low", "moderate", "high")
@@ -44,9 +44,6 @@ SMALL_TRIAL = 100
 EGGER_MIN_STUDIES = 10
 EGGER_ALPHA = 0.10
 _SINGLE_CENTRE = re.compile(r"single[- ]?cent(?:er|re)", re.IGNORECASE)
-
-
-"""The default rules (the first topic's), for callers that pass none."""
 
 
 @dataclass(frozen=True)
@@ -169,7 +166,7 @@ def _publication_bias(body, pooled) -> tuple[int, list[str]]:
 
 
 def grade_certainty(rows: pd.DataFrame, pooled: PoolResult | None, design_group: str | None,
-                    rules: CertaintyRules = FIRST_TOPIC_RULES) -> Certainty:
+                    rules: CertaintyRules) -> Certainty:
     """Grade the certainty of one comparison group.
 
     Parameters
@@ -182,7 +179,7 @@ def grade_certainty(rows: pd.DataFrame, pooled: PoolResult | None, design_group:
     design_group:
         ``randomised_trial``, ``non_randomised_trial``, ``observational``, ``review``, ...
     rules:
-        The topic's rules for direct evidence (default: the first topic's).
+        The topic's rules for direct evidence (:attr:`evidence.topic.model.Topic.certainty_rules`).
 
     Returns
     -------

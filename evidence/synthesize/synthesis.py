@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import effects as fx
-from .certainty import FIRST_TOPIC_RULES, Certainty, CertaintyRules, grade_certainty, no_evidence
+from .certainty import Certainty, CertaintyRules, grade_certainty, no_evidence
 from ..errors import SynthesisError
 from .pooling import METHODS, PoolResult, pool
-from ..tables.schema import COMPARATOR_CLASSES, FINDINGS, STUDIES, conform
+from ..tables.schema import FINDINGS, STUDIES, conform
 
 TIMEPOINT_WINDOWS: tuple[tuple[str, float, float], ...] = (
     ("<=6 weeks", -math.inf, 6.0),
@@ -72,9 +72,6 @@ ROW_COLUMNS = (
 """Columns of :attr:`Synthesis.rows`. ``estimate``/``ci_*`` are on the reporting scale (ratios as
 ratios); ``yi``/``vi`` on the analysis scale (log for ratios). ``row_note`` says why a row has no
 weighted effect."""
-
-REPORTED_COMPARATORS = tuple(c for c in COMPARATOR_CLASSES if c not in ("none", "other"))
-"""Comparator classes a synthesis reports on by default, with a ``no_evidence`` row when empty."""
 
 GROUP_KEY = ("comparator_class", "design_kind", "outcome", "measure", "window", "design_group")
 
@@ -392,8 +389,12 @@ class Synthesis:
     groups: tuple[ComparisonGroup, ...]
     method: str
     missing_comparators: tuple[str, ...] = field(default=())
-    intervention: str = "acupuncture"
+    intervention: str = "the intervention"
     """The topic's intervention in words (``Topic.report.intervention``), for labels and sentences."""
+    surrogates: tuple[str, ...] = ()
+    """The topic's surrogate outcomes (``CertaintyRules.surrogates``), which the gaps name."""
+    comparators: tuple[str, ...] = ()
+    """The comparator classes reported on (``synthesize(comparators=...)``), empty ones included."""
 
     def summary_frame(self) -> pd.DataFrame:
         """One row per comparison group, then one ``no_evidence`` row per comparator class with no study."""
@@ -433,7 +434,7 @@ class Synthesis:
 
 
 def synthesize(studies: pd.DataFrame, findings: pd.DataFrame, method: str = "REML", level: float = 0.95,
-               comparators: tuple[str, ...] = REPORTED_COMPARATORS, rules: CertaintyRules = FIRST_TOPIC_RULES) -> Synthesis:
+               comparators: tuple[str, ...] = (), *, rules: CertaintyRules) -> Synthesis:
     """Build comparison rows, group them, pool where the rules allow, and grade certainty.
 
     Parameters
@@ -445,9 +446,11 @@ def synthesize(studies: pd.DataFrame, findings: pd.DataFrame, method: str = "REM
     level:
         Confidence level.
     comparators:
-        Comparator classes to report on; those without any finding get a ``no_evidence`` row.
+        Comparator classes to report on; those without any finding get a ``no_evidence`` row
+        (a topic's :attr:`~evidence.topic.model.Topic.reported_comparators`).
     rules:
-        The topic's certainty rules; ``rules.intervention`` (the intervention in words) labels the comparisons.
+        The topic's certainty rules (:attr:`~evidence.topic.model.Topic.certainty_rules`);
+        ``rules.intervention`` (the intervention in words) labels the comparisons.
 
     Returns
     -------
@@ -466,4 +469,4 @@ def synthesize(studies: pd.DataFrame, findings: pd.DataFrame, method: str = "REM
     present = set(rows["comparator_class"].dropna())
     missing = tuple(c for c in comparators if c not in present)
     return Synthesis(rows=rows, groups=tuple(groups), method=method, missing_comparators=missing,
-                     intervention=intervention)
+                     intervention=intervention, surrogates=rules.surrogates, comparators=tuple(comparators))

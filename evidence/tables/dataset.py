@@ -45,13 +45,14 @@ def load(data_dir: str | Path | None = None, *, snapshot: bool = True, snapshot_
     """
     # An audit event (no cost without a hook) lets a test count loads across the report's kernels.
     sys.audit("evidence.load", str(data_dir))
-    if topic is not None and snapshot_folder is None:
-        snapshot_folder = (topic if isinstance(topic, Topic) else load_topic(topic)).snapshot_folder
+    resolved = None if topic is None else topic if isinstance(topic, Topic) else load_topic(topic)
+    if resolved is not None and snapshot_folder is None:
+        snapshot_folder = resolved.snapshot_folder
     stored = Store(data_dir).tables()
     base: dict[str, pd.DataFrame] = {}
     curated = {"studies": empty_frame(STUDIES), "findings": empty_frame(FINDINGS)}
     if snapshot:
-        curated = load_snapshot(snapshot_folder)
+        curated = load_snapshot(snapshot_folder, resolved)
         base = snapshot_records(curated["studies"])
     if stored.get("articles") is not None:
         update = {name: stored.get(name, empty_frame(t)) for name, t in RECORD_TABLES.items()}

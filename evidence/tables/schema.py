@@ -147,11 +147,6 @@ DESIGNS = (
     "case_series", "case_report", "protocol", "narrative_review", "guideline", "animal_or_lab", "other",
 )
 
-COMPARATOR_CLASSES = (
-    "nerve_block", "epidural_steroid_injection", "other_injection", "sham", "drug", "usual_care",
-    "physiotherapy", "surgery", "waiting_list", "no_treatment", "other_acupuncture", "none", "other",
-)
-
 DIRECTIONS = ("favours_intervention", "favours_comparator", "no_difference")
 
 # Stores and snapshots written before the tables were neutral named arm 1 "acupuncture". They are
@@ -195,7 +190,7 @@ STUDIES = _t(
     ("population", "string", True, "Short description; facts, not copied sentences"),
     ("interventions", "list", False, "Acupuncture forms studied (manual, electroacupuncture, warm_needle, ...)"),
     ("comparators", "list", False, "Comparators as named by the study"),
-    ("comparator_class", "list", False, "Comparator classes (COMPARATOR_CLASSES)"),
+    ("comparator_class", "list", False, "Comparator classes (the topic's: Topic.comparator_classes)"),
     ("add_on", "boolean", True, "True when the design is acupuncture + X against X"),
     ("n_randomized", "Int64", True, "Participants randomized (trials)"),
     ("n_analysed", "Int64", True, "Participants analysed (trials)"),
@@ -223,7 +218,7 @@ FINDINGS = _t(
     ("pmid", "string", True, ""),
     ("comparison", "string", True, "Label such as 'electroacupuncture vs epidural steroid injection'"),
     ("intervention", "string", True, "Acupuncture form; 'none' for data on a comparator alone (e.g. injection safety series)"),
-    ("comparator_class", "string", True, "One of COMPARATOR_CLASSES"),
+    ("comparator_class", "string", True, "One of the topic's comparator classes (Topic.comparator_classes)"),
     ("add_on", "boolean", True, "Acupuncture + X against X"),
     ("package", "boolean", True, "Acupuncture, or the comparator, is one part of a package of treatments: never pooled with direct comparisons"),
     ("outcome", "string", True, "Outcome label: leg_pain_vas, back_pain_vas, odi, joa, rmdq, effective_rate, cure_rate, adverse_events, ..."),

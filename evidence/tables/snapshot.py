@@ -18,15 +18,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import SnapshotError
 from ..package_data import resource_path
-from ..topic.model import Topic
+from ..topic.model import Topic, available_topics, load_topic
 from .schema import (
-    COMPARATOR_CLASSES, DESIGNS, DIRECTIONS, FINDINGS, RECORD_TABLES, STUDIES, Table, conform, empty_frame, upgrade_legacy_row,
+    DESIGNS, DIRECTIONS, FINDINGS, RECORD_TABLES, STUDIES, Table, conform, empty_frame, upgrade_legacy_row,
 )
 
 AUTO_ONLY = {"provenance", "rule", "confidence", "span_start", "span_end", "sentence", "main_result"}
@@ -34,8 +35,6 @@ STUDY_KEYS = [c for c in STUDIES.names if c not in AUTO_ONLY]
 CITATION_KEYS = ("journal_abbrev", "volume", "issue", "pages", "citation_urls")
 """Bibliographic keys a snapshot row may leave out (folders written before they existed)."""
 FINDING_KEYS = [c for c in FINDINGS.names if c not in AUTO_ONLY]
-INTERVENTIONS = ("manual", "electroacupuncture", "warm_needle", "acupotomy", "dry_needling", "pharmacopuncture",
-                 "bee_venom", "auricular", "acupoint_injection", "acupuncture_unspecified")
 _PMID = re.compile(r"\d{1,8}")
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _PMCID = re.compile(r"PMC\d+")
@@ -43,11 +42,10 @@ _URL = re.compile(r"https?://\S+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _STUDY_ID = re.compile(r"\d{1,8}|doi:10\.\d{4,9}/\S+|ref:[a-z0-9][a-z0-9_.-]*")
 REVIEW_GRADE_KEYS = ["study_id", "pmid", "outcome", "comparison", "grade", "source_url", "note"]
-"""Keys of a review_grades.jsonl row. ``comparison`` is written as the synthesis labels it
-("acupuncture vs drug", "acupuncture + nerve block vs nerve block"); ``outcome`` is a findings
-outcome label; ``grade`` one of very_low, low, moderate, high."""
+"""Keys of a review_grades.jsonl row. ``comparison`` is written as the synthesis labels it, with
+the topic's intervention ("acupuncture vs drug", "acupuncture + nerve block vs nerve block");
+``outcome`` is a findings outcome label; ``grade`` one of very_low, low, moderate, high."""
 REVIEW_GRADES = ("very_low", "low", "moderate", "high")
-_REVIEW_COMPARISON = re.compile(r"acupuncture (?:\+ (?P<addon>[a-z ]+) )?vs (?P<comparator>[a-z ]+)")
 _NOT_VERIFIED = re.compile(
     r"\b(?:not|never)\s+(?:been\s+)?verified\b|\bunverified\b|\bverified\s*[=:]\s*false\b"
     r"|\bcould\s+not\s+be\s+(?:verified|confirmed)\b", re.IGNORECASE)
@@ -56,6 +54,30 @@ and the result were all seen, so a verified row whose notes say otherwise is one
 _BARE_IP_URL = re.compile(r"https?://(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?(?:[/?#]|$)")
 _COMBINED_ARM = re.compile(r"\+|\bplus\b|\bcombined\b|\bwith\b", re.IGNORECASE)
 _VERSUS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SnapshotVocabulary:
+    """The names a snapshot's rows may use, from its topic: comparator classes, intervention
+    forms, and the intervention's name in a review grade's comparison."""
+
+    comparator_classes: tuple[str, ...]
+    intervention_forms: tuple[str, ...]
+    interventions: tuple[str, ...]
+
+    @classmethod
+    def of(cls, topic: Topic | None) -> SnapshotVocabulary:
+        """A topic's names; with no topic, those of every installed topic (a folder checked without
+        its topic is held to names some topic knows)."""
+        topics = [topic] if topic is not None else [load_topic(name) for name in available_topics()]
+        return cls(comparator_classes=tuple(dict.fromkeys(c for t in topics for c in t.comparator_classes)),
+                   intervention_forms=tuple(dict.fromkeys(f for t in topics for f in t.intervention_forms)),
+                   interventions=tuple(dict.fromkeys(t.intervention for t in topics)))
+
+    def review_comparison(self, text: str) -> re.Match | None:
+        """``<intervention> vs <class>`` or ``<intervention> + <class> vs <class>``, read into its parts."""
+        names = "|".join(re.escape(name) for name in self.interventions)
+        return re.fullmatch(rf"(?:{names}) (?:\+ (?P<addon>[a-z ]+) )?vs (?P<comparator>[a-z ]+)", text)
 
 
 def snapshot_dir() -> Path:
@@ -107,16 +129,20 @@ def check_snapshot(folder: str | Path | None = None, topic: Topic | None = None)
 
     Checks: the schema (keys and types), unique study ids and PMIDs, a source URL on every
     row, PMIDs of 1 to 8 digits, well-formed DOIs and PMCIDs, plausible years, known designs,
-    comparator classes and directions, every finding's study present, estimates inside CIs,
-    volume, issue, pages and journal abbreviation as one-line text with the page that showed
-    them (``citation_urls``), and no ``verified`` row whose notes say it is not verified.
+    comparator classes, intervention forms and directions, every finding's study present,
+    estimates inside CIs, volume, issue, pages and journal abbreviation as one-line text with the
+    page that showed them (``citation_urls``), and no ``verified`` row whose notes say it is not
+    verified.
 
-    With a ``topic`` (the snapshot's own), also: a comparator that is a form of the topic's
-    intervention (hydro-acupuncture against acupuncture) must carry a comparator class the topic
-    marks as such (:func:`intervention_form_classes`), so it never counts as the intervention
-    against another treatment.
+    Comparator classes, forms and the intervention's name are the ``topic``'s
+    (:class:`SnapshotVocabulary`); without one, any installed topic's. With a ``topic`` (the
+    snapshot's own), also: a comparator that is a form of the topic's intervention
+    (hydro-acupuncture against acupuncture) must carry a comparator class the topic marks as such
+    (``Topic.intervention_form_classes``), so it never counts as the intervention against another
+    treatment.
     """
     folder = Path(folder) if folder else snapshot_dir()
+    names = SnapshotVocabulary.of(topic)
     problems: list[str] = []
     studies = _read_jsonl(folder / "studies.jsonl", problems)
     findings = _read_jsonl(folder / "findings.jsonl", problems)
@@ -148,11 +174,11 @@ def check_snapshot(folder: str | Path | None = None, topic: Topic | None = None)
         if pd.isna(row["design"]) or row["design"] not in DESIGNS:
             problems.append(f"{where}: design {row['design']!r} is not one of {', '.join(DESIGNS)}")
         for c in row["comparator_class"]:
-            if c not in COMPARATOR_CLASSES:
-                problems.append(f"{where}: comparator_class {c!r} is not one of {', '.join(COMPARATOR_CLASSES)}")
+            if c not in names.comparator_classes:
+                problems.append(f"{where}: comparator_class {c!r} is not one of {', '.join(names.comparator_classes)}")
         for c in row["interventions"]:
-            if c not in INTERVENTIONS:
-                problems.append(f"{where}: intervention {c!r} is not one of {', '.join(INTERVENTIONS)}")
+            if c not in names.intervention_forms:
+                problems.append(f"{where}: intervention {c!r} is not one of {', '.join(names.intervention_forms)}")
         if pd.isna(row["title"]) and (row["verified"] or pd.isna(row["notes"])):
             # A title not seen on any source stays empty, but then the row cannot be verified
             # and its notes must say what was seen instead.
@@ -177,7 +203,7 @@ def check_snapshot(folder: str | Path | None = None, topic: Topic | None = None)
             problems.append(f"{where}: needs a source_url (http/https)")
         if not pd.isna(row["direction"]) and row["direction"] not in DIRECTIONS:
             problems.append(f"{where}: direction {row['direction']!r} is not one of {', '.join(DIRECTIONS)}")
-        if not pd.isna(row["comparator_class"]) and row["comparator_class"] not in COMPARATOR_CLASSES:
+        if not pd.isna(row["comparator_class"]) and row["comparator_class"] not in names.comparator_classes:
             problems.append(f"{where}: comparator_class {row['comparator_class']!r} is unknown")
         est, lo, hi = row["estimate"], row["ci_low"], row["ci_high"]
         if not pd.isna(lo) and not pd.isna(hi) and lo > hi:
@@ -186,16 +212,10 @@ def check_snapshot(folder: str | Path | None = None, topic: Topic | None = None)
             problems.append(f"{where}: estimate {est} lies outside its CI [{lo}, {hi}]")
         if not pd.isna(row["p_value"]) and not 0 <= row["p_value"] <= 1:
             problems.append(f"{where}: p_value {row['p_value']} is not a probability")
-    _check_review_grades(grades, s, problems)
+    _check_review_grades(grades, s, problems, names)
     if topic is not None:
         _check_intervention_forms(studies, findings, topic, problems)
     return problems
-
-
-def intervention_form_classes(topic: Topic) -> tuple[str, ...]:
-    """Comparator classes the topic marks as forms of its own intervention (``[vocab]
-    intervention_form_comparators``; ``other_acupuncture`` for acupuncture), empty when it marks none."""
-    return tuple(topic.section("vocab").get("intervention_form_comparators", ()))
 
 
 def _intervention_form_named(text: str, topic: Topic) -> str | None:
@@ -206,13 +226,13 @@ def _intervention_form_named(text: str, topic: Topic) -> str | None:
     ("acupuncture + nerve block") is left to the other checks.
     """
     vocab = topic.section("vocab")
-    forms = set(intervention_form_classes(topic))
-    for label, patterns in vocab.get("comparator", {}).items():
+    forms = set(topic.intervention_form_classes)
+    for label, patterns in topic.comparator_patterns.items():
         if label not in forms and any(re.search(p, text, re.IGNORECASE) for p in patterns):
             return None
     if _COMBINED_ARM.search(text):
         return None
-    named = {**vocab.get("intervention", {}), "acupuncture": vocab.get("intervention_generic", [])}
+    named = {**vocab.get("intervention", {}), topic.intervention: vocab.get("intervention_generic", [])}
     for label, patterns in named.items():
         if any(re.search(p, text, re.IGNORECASE) for p in patterns):
             return str(label)
@@ -220,7 +240,7 @@ def _intervention_form_named(text: str, topic: Topic) -> str | None:
 
 
 def _check_intervention_forms(studies: list[dict], findings: list[dict], topic: Topic, problems: list[str]) -> None:
-    forms = intervention_form_classes(topic)
+    forms = topic.intervention_form_classes
     if not forms:
         return
     wanted = " or ".join(forms)
@@ -259,7 +279,7 @@ def snapshot_warnings(folder: str | Path | None = None) -> list[str]:
     return warnings
 
 
-def _check_review_grades(rows: list[dict], studies: pd.DataFrame, problems: list[str]) -> None:
+def _check_review_grades(rows: list[dict], studies: pd.DataFrame, problems: list[str], names: SnapshotVocabulary) -> None:
     """A grade belongs to a review in studies.jsonl, names a comparison the synthesis can label,
     and carries the URL of the page where it was seen."""
     designs = dict(zip(studies["study_id"], studies["design"]))
@@ -275,11 +295,13 @@ def _check_review_grades(rows: list[dict], studies: pd.DataFrame, problems: list
             problems.append(f"{where}: pmid and study_id disagree")
         if row["grade"] not in REVIEW_GRADES:
             problems.append(f"{where}: grade {row['grade']!r} is not one of {', '.join(REVIEW_GRADES)}")
-        match = _REVIEW_COMPARISON.fullmatch(str(row["comparison"]))
+        match = names.review_comparison(str(row["comparison"]))
         if not match or (match["addon"] and match["addon"] != match["comparator"]) or \
-                match["comparator"].replace(" ", "_") not in COMPARATOR_CLASSES:
-            problems.append(f"{where}: comparison {row['comparison']!r} must read 'acupuncture vs <class>' or "
-                            "'acupuncture + <class> vs <class>' with a known comparator class")
+                match["comparator"].replace(" ", "_") not in names.comparator_classes:
+            said = " or ".join(repr(n) for n in names.interventions)
+            problems.append(f"{where}: comparison {row['comparison']!r} must read '<intervention> vs <class>' or "
+                            f"'<intervention> + <class> vs <class>' with the intervention named as {said} "
+                            "and a known comparator class")
         if not isinstance(row["outcome"], str) or not row["outcome"]:
             problems.append(f"{where}: outcome must name a findings outcome label")
         if not isinstance(row["source_url"], str) or not _URL.fullmatch(row["source_url"]):
@@ -329,8 +351,10 @@ def _check_citation(raw: dict, where: str, problems: list[str]) -> None:
         problems.append(f"{where}: {', '.join(seen)} need the page where they were seen in citation_urls")
 
 
-def load_snapshot(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
+def load_snapshot(folder: str | Path | None = None, topic: Topic | None = None) -> dict[str, pd.DataFrame]:
     """The snapshot as ``studies``, ``findings`` (provenance='curated') and ``review_grades`` tables.
+
+    ``topic`` names the comparator classes and forms its rows may use (:func:`check_snapshot`).
 
     Raises
     ------
@@ -338,7 +362,7 @@ def load_snapshot(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
         The snapshot fails ``check_snapshot``; ``.problems`` lists every problem.
     """
     folder = Path(folder) if folder else snapshot_dir()
-    problems = check_snapshot(folder)
+    problems = check_snapshot(folder, topic)
     if problems:
         raise SnapshotError(problems)
     studies = _frame(_read_jsonl(folder / "studies.jsonl", []), STUDIES)

@@ -9,16 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SURROGATE_OUTCOMES = ("effective_rate", "cure_rate", "total_effective_rate", "markedly_effective_rate")
-_SCIATICA_POPULATION = re.compile(
-    r"sciatic|radicul|disc herniation|disk herniation|herniated|prolapsed disc|piriformis|nerve root|leg pain",
-    re.IGNORECASE,
-)
-
-
 @dataclass(frozen=True)
 class CertaintyRules:
-    """What a topic counts as direct evidence (its ``[certainty]`` section); the defaults are the first topic's.
+    """What a topic counts as direct evidence (its ``[certainty]`` section). Built by
+    :attr:`evidence.topic.model.Topic.certainty_rules`: there are no defaults, so no grade
+    assumes a topic.
 
     Attributes
     ----------
@@ -32,15 +27,13 @@ class CertaintyRules:
         Outcome codes that are surrogates (investigator-judged), rated down for indirectness.
     """
 
-    intervention: str = "acupuncture"
-    condition: str = "sciatica"
-    population: re.Pattern = _SCIATICA_POPULATION
-    surrogates: tuple[str, ...] = SURROGATE_OUTCOMES
+    intervention: str
+    condition: str
+    population: re.Pattern
+    surrogates: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
         """A text that differs whenever the rules differ (for cache keys)."""
         return f"{self.intervention}|{self.condition}|{self.population.pattern}|{','.join(self.surrogates)}"
 
-
-FIRST_TOPIC_RULES = CertaintyRules()

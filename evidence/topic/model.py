@@ -24,6 +24,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 DEFAULT_TOPIC = "acupuncture_sciatica"
+SHARED_COMPARATOR_CLASSES = ("none", "other")
+"""Comparator classes every topic has: no comparator (a single-arm series) and one outside its classes."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,56 @@ class Topic:
         return ReportWording(title=r["title"], question=r["question"], intervention=r["intervention"],
                              focus=tuple(r["focus"]), focus_name=r["focus_name"],
                              example_claims=tuple(r.get("example_claims", ())))
+
+    @property
+    def intervention(self) -> str:
+        """The intervention as a sentence names it ("acupuncture"): the topic file's ``intervention``."""
+        return str(self.data["intervention"])
+
+    @property
+    def comparator_patterns(self) -> dict[str, list[str]]:
+        """Each comparator class's patterns (``[vocab.comparator.<class>]``), in claiming order."""
+        return {name: list(entry["patterns"]) for name, entry in self._comparator_entries().items()}
+
+    @property
+    def comparator_classes(self) -> tuple[str, ...]:
+        """The comparator classes a study or finding of this topic may have: the topic's own, in the
+        order the topic file lists them, then :data:`SHARED_COMPARATOR_CLASSES`."""
+        return tuple(dict.fromkeys([*self._comparator_entries(), *SHARED_COMPARATOR_CLASSES]))
+
+    @property
+    def reported_comparators(self) -> tuple[str, ...]:
+        """The comparator classes a synthesis reports on: the topic's own without "none" and "other",
+        the report's focus first."""
+        own = [c for c in self.comparator_classes if c not in SHARED_COMPARATOR_CLASSES]
+        return tuple(dict.fromkeys([*(c for c in self.report.focus if c in own), *own]))
+
+    @property
+    def comparator_labels(self) -> dict[str, str]:
+        """Readers' names of the comparator classes (each class's ``label``)."""
+        return {name: str(entry.get("label", name.replace("_", " "))) for name, entry in self._comparator_entries().items()}
+
+    @property
+    def intervention_form_classes(self) -> tuple[str, ...]:
+        """Comparator classes that are forms of the intervention itself (``form_of_intervention = true``):
+        another form or dose of the intervention as the control arm, e.g. ``other_acupuncture``."""
+        return tuple(name for name, entry in self._comparator_entries().items() if entry.get("form_of_intervention"))
+
+    @property
+    def intervention_forms(self) -> tuple[str, ...]:
+        """The intervention's forms a study or finding may name: ``[vocab.intervention]``, the
+        default form, and the form recorded when a study does not say (``intervention_unspecified``)."""
+        v = self.section("vocab")
+        names = [*v.get("intervention", {}), v.get("intervention_default"), v.get("intervention_unspecified")]
+        return tuple(dict.fromkeys(str(n) for n in names if n))
+
+    def _comparator_entries(self) -> dict[str, dict[str, Any]]:
+        entries = self.section("vocab").get("comparator", {})
+        for name, entry in entries.items():
+            if not isinstance(entry, dict) or not _strings(entry.get("patterns")):
+                raise TopicError(f"topic {self.name}: [vocab.comparator.{name}] must be a table with "
+                                 "'patterns' (a list of regular expressions)")
+        return entries
 
     @property
     def certainty_rules(self) -> CertaintyRules:
@@ -162,7 +214,7 @@ _REQUIRED: dict[str, tuple[Any, str]] = {
     "query.intervention": (str, "a string (PubMed syntax)"),
     "query.condition": (str, "a string (PubMed syntax)"),
     "vocab": (dict, "a table"),
-    "vocab.comparator": (dict, "a table of comparator classes"),
+    "vocab.comparator": (dict, "a table of comparator classes (each a table with label and patterns)"),
     "vocab.outcome": (dict, "a table of outcomes"),
     "claims": (dict, "a table"),
     "outcomes": (dict, "a table"),
@@ -178,7 +230,8 @@ _REQUIRED: dict[str, tuple[Any, str]] = {
 }
 _OPTIONAL: dict[str, tuple[Any, str]] = {
     "snapshot": (str, "a folder path (relative to the topic file)"),
-    "vocab.intervention_form_comparators": (_strings, "a list of comparator classes"),
+    "vocab.intervention_default": (str, "a form name"),
+    "vocab.intervention_unspecified": (str, "a form name"),
     "report.example_claims": (_strings, "a list of strings"),
     "certainty.surrogate_outcomes": (_strings, "a list of outcome codes"),
     "report.indirect": (dict, "a table (other_topic, comparators, outcome, scale)"),

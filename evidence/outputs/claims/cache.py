@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from ... import __version__
-from ...synthesize.certainty import FIRST_TOPIC_RULES, Certainty, CertaintyRules
+from ...synthesize.certainty import Certainty, CertaintyRules
 from .result import citations
 from ...ingest.store import atomic_write_bytes
 from ...synthesize.synthesis import GROUP_KEY, synthesize
@@ -81,7 +81,7 @@ def synthesis_key(studies: pd.DataFrame, findings: pd.DataFrame) -> str:
     return h.hexdigest()[:32]
 
 
-def compute(studies: pd.DataFrame, findings: pd.DataFrame, rules: CertaintyRules = FIRST_TOPIC_RULES) -> ClaimSynthesis:
+def compute(studies: pd.DataFrame, findings: pd.DataFrame, rules: CertaintyRules) -> ClaimSynthesis:
     """Synthesise, and attach each row's form and comparison text (rows follow findings order).
 
     ``rules`` are the topic's certainty rules (its intervention labels the comparisons).
@@ -113,7 +113,7 @@ class SynthesisCache:
         """The cache of a data directory (``DATA_DIR/cache/claims``)."""
         return cls(Path(data_dir) / "cache" / "claims")
 
-    def get(self, studies: pd.DataFrame, findings: pd.DataFrame, rules: CertaintyRules = FIRST_TOPIC_RULES) -> ClaimSynthesis:
+    def get(self, studies: pd.DataFrame, findings: pd.DataFrame, rules: CertaintyRules) -> ClaimSynthesis:
         """The synthesis of these rows: from memory, else from disk, else computed and stored.
 
         ``rules`` (the topic's certainty rules and intervention) change the synthesis, so they are part of the key.

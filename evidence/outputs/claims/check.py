@@ -157,7 +157,7 @@ def check_claim(text: str, tables: dict[str, pd.DataFrame], topic: Topic, style:
     else:
         result = _cap_strong_words(check_comparison(parsed, tables, vocab, style, cache), vocab)
     if parsed.assumed_intervention:
-        result = replace(result, reasons=["The claim names no treatment; it was read as a claim about acupuncture.",
+        result = replace(result, reasons=[f"The claim names no treatment; it was read as a claim about {vocab.intervention_name}.",
                                           *result.reasons])
     if parsed.negated:
         result = _negate(result)

@@ -25,7 +25,7 @@ from ..cite import correction_flags
 from .cache import SynthesisCache
 from .grammar import ParsedClaim, Vocabulary
 from .result import (
-    MACHINE, RANK, UNTRACED, ClaimVerdict, EvidenceItem, PartVerdict, form_name, grade_words, records,
+    MACHINE, RANK, UNTRACED, ClaimVerdict, EvidenceItem, PartVerdict, grade_words, records,
 )
 from ..labels import measure_name, reader_label
 from ...synthesize.synthesis import GROUP_KEY, comparison_label
@@ -93,7 +93,7 @@ def within_margin(row: dict, margins: dict, reversed_claim: bool = False) -> boo
     return high < margin if lower_is_better else low > -margin
 
 
-def context_reason(row: dict, add_on_claim: bool = False, intervention: str = "acupuncture") -> str:
+def context_reason(row: dict, add_on_claim: bool, intervention: str) -> str:
     """Why a row answers a different question than the claim's."""
     comparator = row["comparator_class"].replace("_", " ")
     kind = row["design_kind"]
@@ -209,7 +209,7 @@ class Evidence:
             effect=effect_text(row), why=why + (f" Result {MACHINE}." if auto else ""),
             verified=bool(row["verified"]) and not auto, source_url=row["source_url"],
             citation=self.citations.get(cid, ""), flags=[f.marker for f in self.flags.get(cid, [])],
-            form=form_name(row.get("form"), self.vocab.form_names), provenance=row["provenance"] or "curated",
+            form=self.vocab.form_name(row.get("form")), provenance=row["provenance"] or "curated",
             outcome_name=self.vocab.outcome_name(row["outcome"]),
             measure_name=measure_name(row["reported_measure"] or row["measure"]),
         )
@@ -259,8 +259,8 @@ def judge_part(comparator_class: str, direct: list[dict], ev: Evidence) -> tuple
     """Verdict for one comparator class from its direct rows; also each study's role."""
     parsed = ev.parsed
     name = comparator_class.replace("_", " ")
-    acu = ev.vocab.intervention_name if parsed.intervention == "acupuncture" else form_name(parsed.intervention, ev.vocab.form_names)
-    forms = sorted({form_name(r.get("form"), ev.vocab.form_names) for r in direct})
+    acu = ev.vocab.intervention_name if parsed.any_form else ev.vocab.form_name(parsed.intervention)
+    forms = sorted({ev.vocab.form_name(r.get("form")) for r in direct})
     acu_studied = forms[0] if len(forms) == 1 else acu
     design = (f"added {acu_studied} to {name} and compared it with {name} alone" if parsed.add_on
               else f"compared {acu_studied} directly with {name}")
@@ -379,7 +379,7 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
             direct.append(row)
     for row in ev.other_forms:
         if _is_direct(row, parsed) and row["study_id"] not in ev.untraced:
-            form = form_name(row.get("form"), vocab.form_names)
+            form = vocab.form_name(row.get("form"))
             context.append(ev.item(row, f"Evidence on {form}, not on {parsed.intervention.replace('_', ' ')}: "
                                         f"a different form of {vocab.intervention_name}."))
     parts, roles = [], {}
@@ -395,7 +395,7 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
         row_role = {"favours_intervention": "for", "favours_comparator": "against"}.get(direction, "neutral")
         if role == "for" and row_role == "neutral" and parsed.kind == "noninferior" and within_margin(row, vocab.margins, parsed.reversed):
             row_role = "for"
-        favoured = {"favours_intervention": form_name(row.get("form"), vocab.form_names),
+        favoured = {"favours_intervention": vocab.form_name(row.get("form")),
                     "favours_comparator": row["comparator_class"].replace("_", " ")}.get(row_direction(row))
         why = f"Favours {favoured}." if favoured else "No difference shown, or the direction is not stated."
         if row["outcome"] in vocab.surrogates:
@@ -411,7 +411,7 @@ def check_comparison(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str,
     reasons = [f"{p.comparator_class.replace('_', ' ')}: {p.reason}" for p in parts]
     reasons += _evidence_notes(parsed, ev, direct, context)
     forms = _forms_in(direct, vocab)
-    only = forms[0] if len(forms) == 1 and forms[0] != form_name(None, vocab.form_names) else None
+    only = forms[0] if len(forms) == 1 and forms[0] != vocab.form_name(None) else None
     if ev.subclass_matched is False and verdict in _INDIRECT:
         # The claim names a drug class no study here used: evidence on drugs in general is indirect.
         reasons.insert(0, f"The verdict would be {verdict.replace('_', ' ')} for drugs in general; it is lowered because no "
@@ -438,7 +438,7 @@ def _subclass_name(parsed: ParsedClaim) -> str:
 
 
 def _forms_in(rows: list[dict], vocab: Vocabulary) -> list[str]:
-    return sorted({form_name(r.get("form"), vocab.form_names) for r in rows})
+    return sorted({vocab.form_name(r.get("form")) for r in rows})
 
 
 def _evidence_notes(parsed: ParsedClaim, ev: Evidence, direct: list[dict], context: list[EvidenceItem]) -> list[str]:
@@ -457,7 +457,7 @@ def _evidence_notes(parsed: ParsedClaim, ev: Evidence, direct: list[dict], conte
     others: dict[str, set] = {}
     for r in ev.other_forms:
         if _is_direct(r, parsed):
-            others.setdefault(form_name(r.get("form"), ev.vocab.form_names), set()).add(r["label"])
+            others.setdefault(ev.vocab.form_name(r.get("form")), set()).add(r["label"])
     if others:
         listed = "; ".join(f"{form}: {', '.join(sorted(labels))}" for form, labels in sorted(others.items()))
         notes.append(f"{sum(map(len, others.values()))} studies of other forms of {ev.vocab.intervention_name} made this comparison "
@@ -465,7 +465,7 @@ def _evidence_notes(parsed: ParsedClaim, ev: Evidence, direct: list[dict], conte
     if direct:
         counts: dict[str, set] = {}
         for r in direct:
-            counts.setdefault(form_name(r.get("form"), ev.vocab.form_names), set()).add(r["study_id"])
+            counts.setdefault(ev.vocab.form_name(r.get("form")), set()).add(r["study_id"])
         notes.append(f"Form of {ev.vocab.intervention_name} in the direct evidence: " +
                      "; ".join(f"{f} ({len(s)} stud{'y' if len(s) == 1 else 'ies'})" for f, s in sorted(counts.items())) + ".")
     if context:
@@ -536,7 +536,7 @@ def _short_grade(grade: str) -> str:
 
 def _by_comparator(parsed: ParsedClaim, parts: list[PartVerdict], class_roles: dict[str, set[str]], vocab: Vocabulary) -> str:
     """Which side each comparator class favoured, and which were never tested, for a universal claim."""
-    acu = vocab.intervention_name if parsed.intervention == "acupuncture" else form_name(parsed.intervention, vocab.form_names)
+    acu = vocab.intervention_name if parsed.any_form else vocab.form_name(parsed.intervention)
     tested, untested = [], []
     for p in parts:
         name = p.comparator_class.replace("_", " ")
@@ -578,7 +578,7 @@ def names(classes, conjunction: str = "or") -> str:
 
 def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certainty: str, only_form: str | None,
              vocab: Vocabulary) -> str:
-    acu = vocab.intervention_name if parsed.intervention == "acupuncture" else form_name(parsed.intervention, vocab.form_names)
+    acu = vocab.intervention_name if parsed.any_form else vocab.form_name(parsed.intervention)
     phrase = _PHRASES[parsed.kind]
     outcome = " and ".join(f.replace("_", " ") for f in parsed.outcome_families)
     if "durability" in parsed.claim_kinds:
@@ -614,6 +614,6 @@ def _wording(parsed: ParsedClaim, verdict: str, parts: list[PartVerdict], certai
         text = f"There is too little direct evidence to say whether {sentence(parsed.comparator_classes, phrase)} ({outcome})."
     if missing and verdict != "insufficient_evidence" and not parsed.universal:
         text += f" Too little direct evidence on {names(missing)} to say."
-    if parsed.intervention == "acupuncture" and only_form:
+    if parsed.any_form and only_form:
         text += f" The direct evidence is on {only_form} only, not on {vocab.intervention_name} in general."
     return re.sub(r"^\w", lambda m: m.group(0).upper(), text)

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 from ...synthesize.certainty import CertaintyRules
 from ...errors import ClaimError, TopicError
+from ...topic.literals import Searcher
+from ...topic.matcher import Classes, claim, vocabulary
 from ...topic.model import Topic
 
 KINDS = ("superior", "noninferior", "safer", "recommended", "first_line", "safe", "no_data")
@@ -49,18 +51,32 @@ _OBJECT_MARKER = re.compile(
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The compiled ``[claims]`` section of a topic."""
+    """A topic's claim grammar: its ``[claims]`` section over the shared vocabularies, compiled.
+
+    The intervention's forms, the generic words for it and the comparator classes are the
+    topic's ``[vocab]`` (:func:`evidence.topic.matcher.vocabulary`), the same the extractor
+    reads; ``[claims]`` adds only what claims need beyond them: the words a claim uses and an
+    abstract does not ("jabs", "painkillers"), and labels that stand for several classes
+    ("injections", "other treatments").
+    """
 
     negation: tuple[re.Pattern, ...]
     add_on: tuple[re.Pattern, ...]
-    generic: tuple[re.Pattern, ...]
-    forms: dict[str, tuple[re.Pattern, ...]]
-    comparators: dict[str, tuple[tuple[re.Pattern, ...], tuple[str, ...]]]
+    generic: Classes
+    """Words naming the intervention in general (one class, ``generic``)."""
+    forms: Classes
+    """The intervention's named forms."""
+    comparators: dict[str, tuple[tuple[Searcher, ...], tuple[str, ...]]]
+    """Claim label -> (its searchers, the comparator classes it stands for), in claiming order."""
     outcomes: dict[str, tuple[tuple[re.Pattern, ...], tuple[str, ...]]]
     surrogates: frozenset[str]
     strengths: dict[str, dict]
     margins: dict
     guidelines: dict
+    intervention_name: str
+    """The topic's intervention as a sentence names it (the topic file's ``intervention``)."""
+    certainty_rules: CertaintyRules
+    """The topic's rules for direct evidence (:attr:`evidence.topic.model.Topic.certainty_rules`)."""
     kinds: dict[str, tuple[re.Pattern, ...]] = field(default_factory=dict)
     certainty_words: tuple[re.Pattern, ...] = ()
     passive: tuple[re.Pattern, ...] = ()
@@ -70,13 +86,24 @@ class Vocabulary:
     long_term_weeks: float = 26.0
     cure_outcomes: tuple[str, ...] = ()
     form_names: dict[str, str] = field(default_factory=dict)
-    intervention_name: str = "acupuncture"
-    """The topic's intervention as a sentence names it (the topic file's ``intervention``)."""
-    certainty_rules: CertaintyRules = field(default_factory=CertaintyRules)
-    """The topic's rules for direct evidence (:attr:`evidence.topic.model.Topic.certainty_rules`)."""
+    general_forms: tuple[str, ...] = ()
+    """The forms that stand for the intervention in general: the default form generic words mean,
+    and the form recorded when a study does not say which (``[vocab]`` ``intervention_default``,
+    ``intervention_unspecified``). A finding with no form is named as the last of them."""
     universal: tuple[re.Pattern, ...] = ()
     universal_labels: frozenset[str] = frozenset()
     outcome_names: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, Classes] = field(default_factory=dict)
+    """The strength, comparator and outcome labels as searchable classes, in claiming order."""
+
+    def form_name(self, form: str | None) -> str:
+        """A reader's name for a form label (``acupotomy`` -> 'acupotomy (needle-knife)', from the topic's
+        ``[claims.form_names]``, else the label with spaces); a finding with no form is the intervention,
+        form not stated."""
+        if not form:
+            unstated = self.general_forms[-1] if self.general_forms else None
+            return self.form_names.get(unstated, self.intervention_name) if unstated else self.intervention_name
+        return self.form_names.get(form, form.replace("_", " "))
 
     def outcome_name(self, code: str | None) -> str:
         """A reader's name for an outcome code ("odi" -> "Oswestry Disability Index")."""
@@ -98,14 +125,17 @@ class Vocabulary:
             raise TopicError(f"topic {topic.name} has no [claims] section, so claims cannot be checked")
         try:
             grammar = claims.get("grammar", {})
+            shared = vocabulary(topic)
+            comparators = {k: (_label_searchers(v, shared.comparator_class), tuple(v["classes"]))
+                           for k, v in claims["comparator"].items()}
             return cls(
                 negation=_compile(claims.get("negation", [])),
                 add_on=_compile(claims.get("add_on", [])),
-                generic=_compile(claims["intervention_generic"]),
-                intervention_name=str(topic.data.get("intervention", topic.name)),
+                generic=_generic(claims, shared.generic_intervention, shared.interventions),
+                intervention_name=topic.intervention,
                 certainty_rules=topic.certainty_rules,
-                forms={k: _compile(v) for k, v in claims.get("intervention", {}).items()},
-                comparators={k: (_compile(v["patterns"]), tuple(v["classes"])) for k, v in claims["comparator"].items()},
+                forms=_forms(claims, shared.interventions),
+                comparators=comparators,
                 outcomes={k: (_compile(v["patterns"]), tuple(v["outcomes"])) for k, v in claims["outcome"].items()},
                 surrogates=frozenset(s for v in claims["outcome"].values() for s in v.get("surrogate", [])),
                 strengths={k: {**v, "patterns": _compile(v["patterns"])} for k, v in claims["strength"].items()},
@@ -122,9 +152,14 @@ class Vocabulary:
                 long_term_weeks=float(grammar.get("long_term_weeks", 26.0)),
                 cure_outcomes=tuple(grammar.get("cure_outcomes", [])),
                 form_names=dict(claims.get("form_names", {})),
+                general_forms=tuple(dict.fromkeys(str(f) for f in (topic.section("vocab").get("intervention_default"),
+                                                                   topic.section("vocab").get("intervention_unspecified")) if f)),
                 universal=_compile(grammar.get("universal", [])),
                 universal_labels=frozenset(k for k, v in claims["comparator"].items() if v.get("universal")),
                 outcome_names=topic.outcome_labels(),
+                tables={"strength": _table({k: (_compile(v["patterns"]),) for k, v in claims["strength"].items()}),
+                        "comparator": _table(comparators),
+                        "outcome": _table({k: (_compile(v["patterns"]),) for k, v in claims["outcome"].items()})},
             )
         except (KeyError, TypeError, ValueError, re.error) as exc:
             raise TopicError(f"topic {topic.name}: malformed [claims] section ({exc})") from exc
@@ -134,17 +169,46 @@ def _compile(patterns) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
 
-def _find(text: str, table: dict, claimed: list[tuple[int, int]]) -> list[tuple[str, str, int]]:
+def _searchers(patterns) -> tuple[Searcher, ...]:
+    return tuple(Searcher(p) for p in _compile(patterns))
+
+
+def _forms(claims: dict, shared: Classes) -> Classes:
+    """The forms a claim can name: the shared forms, each with the words only claims use
+    (``[claims.intervention]``), less the forms a claim reads as the intervention in general."""
+    extra, generic = claims.get("intervention", {}), set(claims.get("generic_forms", []))
+    unknown = set(extra) - {label for label, _, _ in shared}
+    if unknown:
+        raise KeyError(f"[claims.intervention] names forms [vocab.intervention] lacks: {', '.join(sorted(unknown))}")
+    return tuple((label, _searchers(extra.get(label, [])) + searchers, None)
+                 for label, searchers, _gate in shared if label not in generic)
+
+
+def _generic(claims: dict, shared_generic: Classes, forms: Classes) -> Classes:
+    """Words naming the intervention in general: the claim's own, the shared ones, and the words
+    of the forms a claim reads as the intervention in general (``generic_forms``)."""
+    generic = set(claims.get("generic_forms", []))
+    searchers = _searchers(claims.get("intervention_generic", [])) + tuple(
+        s for _label, group, _gate in shared_generic + tuple(f for f in forms if f[0] in generic) for s in group)
+    return (("generic", searchers, None),)
+
+
+def _label_searchers(entry: dict, class_searchers) -> tuple[Searcher, ...]:
+    """A claim label's words: its own, and when it stands for one comparator class, that class's words."""
+    classes = list(entry["classes"])
+    own = _searchers(entry.get("patterns", []))
+    return own + (class_searchers(classes[0]) if len(classes) == 1 else ())
+
+
+def _find(text: str, table: Classes, claimed: list[tuple[int, int]]) -> list[tuple[str, str, int]]:
     """(label, matched words, start) in table order; a matched span is claimed, later labels skip it."""
-    found = []
-    for label, patterns in table.items():
-        for pattern in patterns:
-            for m in pattern.finditer(text):
-                if any(m.start() < end and start < m.end() for start, end in claimed):
-                    continue
-                claimed.append(m.span())
-                found.append((label, m.group(0), m.start()))
-    return found
+    return [(m.label, m.text, m.start) for m in claim(text, "claim", table, claimed)]
+
+
+def _table(labels: dict[str, tuple]) -> Classes:
+    """Claim labels (label -> (compiled patterns or searchers, ...)) as classes for :func:`_find`."""
+    return tuple((label, tuple(p if isinstance(p, Searcher) else Searcher(p) for p in value[0]), None)
+                 for label, value in labels.items())
 
 
 def _matches(text: str, patterns) -> list[str]:
@@ -160,7 +224,8 @@ class ParsedClaim:
     text:
         The claim as given.
     intervention:
-        ``acupuncture`` (any form) or the form named.
+        The topic's intervention as a sentence names it ("acupuncture": any form), or the one form
+        named (``electroacupuncture``); :attr:`any_form` tells which.
     forms:
         Acupuncture forms named (empty: every form counts).
     comparators:
@@ -208,7 +273,7 @@ class ParsedClaim:
     kind: str
     matched: dict[str, list[str]] = field(default_factory=dict)
     add_on: bool = False
-    subject: str = "acupuncture"
+    subject: str = ""
     reversed: bool = False
     claim_kinds: tuple[str, ...] = ()
     certainty_words: tuple[str, ...] = ()
@@ -217,6 +282,11 @@ class ParsedClaim:
     negated: bool = False
     assumed_intervention: bool = False
     universal: bool = False
+
+    @property
+    def any_form(self) -> bool:
+        """The claim is about the intervention in general, not one form of it (it names none, or several)."""
+        return len(self.forms) != 1
 
 
 def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -> ParsedClaim:
@@ -238,15 +308,16 @@ def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -
     negated_words = _matches(unsafe_words.sub(" ", text), vocab.negation)
     claimed: list[tuple[int, int]] = []
     forms = _find(text, vocab.forms, claimed)
-    generic = _find(text, {"acupuncture": vocab.generic}, claimed)
-    strengths = _find(text, {k: v["patterns"] for k, v in vocab.strengths.items()}, claimed)
-    comparators = _find(text, {k: v[0] for k, v in vocab.comparators.items()}, claimed)
-    outcomes = _find(text, {k: v[0] for k, v in vocab.outcomes.items()}, list(claimed))
+    generic = _find(text, vocab.generic, claimed)
+    strengths = _find(text, vocab.tables["strength"], claimed)
+    comparators = _find(text, vocab.tables["comparator"], claimed)
+    outcomes = _find(text, vocab.tables["outcome"], list(claimed))
     assumed = False
     if not forms and not generic:
         if comparators:
-            raise ClaimError("the claim names no acupuncture (or form of it), only other treatments; this checker "
-                             "reads claims about acupuncture, e.g. 'acupuncture is better than " + comparators[0][1].lower() + "'")
+            name = vocab.intervention_name
+            raise ClaimError(f"the claim names no {name} (or form of it), only other treatments; this checker "
+                             f"reads claims about {name}, e.g. '{name} is better than {comparators[0][1].lower()}'")
         assumed = True
     bodies = tuple(k for k, ps in vocab.bodies.items() if any(p.search(text) for p in ps))
     certainty_words = tuple(dict.fromkeys(_matches(text, vocab.certainty_words)))
@@ -271,7 +342,7 @@ def parse_claim(text: str, topic: Topic, vocabulary: Vocabulary | None = None) -
     classes = tuple(dict.fromkeys(c for label in comparator_labels for c in vocab.comparators[label][1]))
     outcome_labels = tuple(dict.fromkeys(o for fam in families for o in vocab.outcomes[fam][1]))
     form_names = tuple(dict.fromkeys(label for label, _, _ in forms))
-    intervention = form_names[0] if len(form_names) == 1 else "acupuncture"
+    intervention = form_names[0] if len(form_names) == 1 else vocab.intervention_name
     is_reversed = _reversed(text, forms + generic, comparators, strengths, spec, vocab)
     subject = intervention.replace("_", " ")
     if is_reversed:

@@ -34,9 +34,9 @@ def acupuncture_statement(notes: str, vocab: Vocabulary) -> tuple[str, str]:
             if any(p.search(segment) for p in stances[stance]):
                 return stance, segment.strip()
         return "not_seen", segment.strip()
-    # No label: the first sentence about acupuncture that states a position.
+    # No label: the first sentence naming the intervention (the topic's generic words) that states a position.
     for sentence in re.split(r"(?<=[.;])\s+", notes):
-        if re.search(r"acupuncture", sentence, re.IGNORECASE):
+        if any(s.search(sentence) for _label, group, _gate in vocab.generic for s in group):
             for stance in _STANCES:
                 if any(p.search(sentence) for p in stances[stance]):
                     return stance, sentence.strip()
@@ -103,7 +103,7 @@ def check_recommendation(parsed: ParsedClaim, tables, vocab: Vocabulary, style: 
         reasons.append(f"{len(unseen)} guideline(s) whose acupuncture recommendation was not seen: {named(unseen)}.")
     caveats = [f"Not verified against the guideline's own page (wording from secondary sources): {g.title}."
                for g in against + wanted if not g.verified]
-    subject = "acupuncture" if parsed.intervention == "acupuncture" else parsed.intervention.replace("_", " ")
+    subject = vocab.intervention_name if parsed.any_form else parsed.intervention.replace("_", " ")
     wording = {
         "contradicted": (f"Guidelines that cover sciatica recommend against {subject} ({named(against)}), so it cannot "
                          "be presented as a recommended or first treatment."),

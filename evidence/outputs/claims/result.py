@@ -58,7 +58,7 @@ class EvidenceItem:
     source_url: str | None
     citation: str
     flags: list[str]
-    form: str = "acupuncture"
+    form: str = ""
     provenance: str = "curated"
     outcome_name: str = ""
     measure_name: str | None = None
@@ -185,13 +185,6 @@ def grade_words(grade: str) -> str:
     if grade == NOT_GRADED:
         return "review-level estimates that no one has graded (the review reported no GRADE rating for them)"
     return f"{grade.replace('_', ' ')} certainty"
-
-
-def form_name(form: str | None, names: dict[str, str]) -> str:
-    """A reader's name for an acupuncture form label (``acupotomy`` -> 'acupotomy (needle-knife)')."""
-    if not form:
-        return names.get("acupuncture_unspecified", "acupuncture")
-    return names.get(form, form.replace("_", " "))
 
 
 def citations(ids: list[str], tables: dict[str, pd.DataFrame], style: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ from ...synthesize.certainty import NO_EVIDENCE, NOT_GRADED
 from .cache import SynthesisCache
 from .compare import Evidence, row_direction
 from .grammar import ParsedClaim, Vocabulary
-from .result import ClaimVerdict, form_name, records
+from .result import ClaimVerdict, records
 from ..labels import reader_label
 
 _ZERO_RISK = "A claim of no risk at all is disproved by documented adverse events; no certainty grade is needed for that."
@@ -34,16 +34,16 @@ def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cac
     harmful = [r for r in acupuncture_rows if r["comparator_class"] != "none" and row_direction(r) == "favours_comparator"]
     # A claim about acupuncture in general is not refuted by one specific form (bee venom is a
     # venom injection): that form's harm is named, not counted against every form.
-    specific = {f for f in vocab.form_names if f not in ("manual", "acupuncture_unspecified")}
+    specific = {f for f in vocab.form_names if f not in vocab.general_forms}
     form_harm = [r for r in harmful if not parsed.forms and r.get("form") in specific]
     harm = [r for r in harmful if r not in form_harm]
     reported = [r for r in acupuncture_rows if r["comparator_class"] == "none" or harm]
-    subject = vocab.intervention_name if parsed.intervention == "acupuncture" else parsed.intervention.replace("_", " ")
+    subject = vocab.intervention_name if parsed.any_form else parsed.intervention.replace("_", " ")
     absolute = "absolute_safety" in {k.split(":", 1)[1] for k in parsed.matched if k.startswith("kind:")} or parsed.certainty_words
     items = [ev.item(r, "More adverse events than its control." if r in harmful else
                      f"Adverse events reported after {subject} (no comparison group)." if r["comparator_class"] == "none"
                      else "Adverse events compared with a control.") for r in acupuncture_rows]
-    forms = sorted({form_name(r.get("form"), vocab.form_names) for r in acupuncture_rows})
+    forms = sorted({vocab.form_name(r.get("form")) for r in acupuncture_rows})
     if not acupuncture_rows:
         verdict, certainty = "insufficient_evidence", NO_EVIDENCE
         reasons = [f"No study in the tables reports adverse events of {subject}."]
@@ -65,7 +65,7 @@ def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cac
         wording = (f"Adverse events after {subject} are reported in the safety studies listed (mostly minor; serious ones "
                    "rare but documented); it is generally well tolerated, not free of risk.")
     for r in form_harm:
-        reasons.append(f"{form_name(r.get('form'), vocab.form_names).capitalize()} had more adverse events than its control "
+        reasons.append(f"{vocab.form_name(r.get('form')).capitalize()} had more adverse events than its control "
                        f"({r['label']}); that is a finding about this form, not about {vocab.intervention_name} in general.")
     if forms:
         reasons.append(f"Form of {vocab.intervention_name} in this evidence: {', '.join(forms)}.")
