@@ -139,7 +139,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     """
     sentences = _sentences(abstract)
     outcome_terms = cues.outcome_terms(outcome, abstract)
-    arms = Arms(intervention, comparator)
+    arms = Arms(intervention, comparator, abstract)
     lower_better = _lower_is_better(outcome) if lower_is_better is None else lower_is_better
     bags = [frozenset(cues.terms(s.text)) for s in sentences]
     weights = _weights(outcome_terms, bags)
@@ -152,6 +152,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     # nearly the same relevance compares the arms.
     within: tuple | None = None  # (score, sentence, decision, index)
     untested: tuple[float, Sentence, tuple] | None = None
+    fallback: tuple[float, Sentence, tuple] | None = None  # a significant difference with no direction
     for score, i in ranked:
         if score <= 0.15 or (within and score < within[0] / 2):
             break
@@ -165,6 +166,9 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         if changed and _is_within_arm(sentence.text[decided[2][0] : decided[2][1]], arms):
             within = within or (score, sentence, decided, i)
             continue
+        if decided[1] == "significant_without_direction":
+            fallback = fallback or (score, sentence, decided)
+            continue
         if decided[1].endswith("_untested"):
             # A direction with no test behind it (often a conclusion) yields to a tested
             # statement about the outcome of nearly the same relevance.
@@ -175,6 +179,8 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         return _statement(sentence, score, decided)
     if untested:
         return _statement(untested[1], untested[0], untested[2])
+    if fallback and not within:
+        return _statement(fallback[1], fallback[0], fallback[2])
     return _undecided(sentences, best, within, outcome, arms, lower_better)
 
 
@@ -442,6 +448,11 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         values = _arm_values(clause, arms, position)
         if len(values) == 2 and values["intervention"] != values["comparator"]:
             sign, rule = (1 if values["intervention"] > values["comparator"] else -1), "arm_values"
+    if (sign is None and significance and _SAID_DIFFERENT.search(clause) and not re.search(r"\b(?:both|each)\b", clause)
+            and not _is_within_arm(clause, arms)):
+        # "The EQ-5D differed significantly (p = 0.019)": a difference with no direction stated is,
+        # in trial reports, nearly always the intervention's benefit; a weak reading, used last.
+        sign, rule = (-1 if lower_better else 1), "significant_without_direction"
     if sign is None:
         return None
     if cues.BOTH_ARMS.search(clause) and not cues.THAN.search(clause) and not any(p.search(clause) for p in cues.SIZED_CHANGE):
@@ -454,6 +465,8 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
     return label, rule, (start, end)
 
 
+# Words that call a difference significant, or say that the arms differed.
+_SAID_DIFFERENT = re.compile(r"\bdiffer\w*|\bdistinct\b|" + cues.POSITIVE_SIGNIFICANT.pattern, re.IGNORECASE)
 _VALUE_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?[^\d;]{0,50}?(?:was|were|of|:|=|,)\s*(?P<v>\d+(?:\.\d+)?)(?![\d.])")
 _VALUE_BEFORE_ARM = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zμ/]{1,12}\b)?(?:\s*±\s*[\d.]+)?\s*(?:\([^)]{0,30}\)\s*)?"
                                r"(?:in|for|with|among|of)\s+(?:(?:the|those|patients|subjects|participants|given|receiving|"

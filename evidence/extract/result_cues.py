@@ -39,8 +39,15 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
     initials = "".join(w[0] for w in content)
     if len(initials) >= 3 and initials not in found:
         found.append(initials)
+    lowered = abstract.lower()
+    for acronym in re.findall(r"\b[A-Z]{3,6}\b", outcome):
+        # An acronym the abstract never uses may be written out in it.
+        words = spelled_out(acronym, abstract) if not re.search(rf"\b{acronym.lower()}\b", lowered) else None
+        if words:
+            found.extend(t for t in terms(words) if t not in found)
     wanted = set(found)
-    for abbreviation, expansion in defined_abbreviations(abstract):
+    for written, expansion in defined_abbreviations(abstract):
+        abbreviation = written.lower().replace("-", "")
         expanded = set(terms(expansion))
         if abbreviation not in wanted and expanded and len(expanded & wanted) * 2 >= len(expanded):
             found.append(abbreviation)
@@ -51,16 +58,54 @@ _ABBREVIATION = re.compile(r"\(([A-Za-z][A-Za-z0-9-]{1,9})\)")
 
 
 def defined_abbreviations(abstract: str) -> list[tuple[str, str]]:
-    """(abbreviation, expansion) pairs defined as "words (ABBR)", where the initials of the words
-    just before the bracket spell the abbreviation's letters."""
+    """(abbreviation as written, expansion) pairs defined as "words (ABBR)", where the words just
+    before the bracket spell the abbreviation's letters (as initials, or in order from the first)."""
     out = []
     for m in _ABBREVIATION.finditer(abstract):
         letters = [c for c in m.group(1).lower() if c.isalpha()]
-        words = WORD.findall(abstract[max(0, m.start() - 120) : m.start()].lower())
-        words = [w for w in words if w not in ("and", "of", "the", "in", "for", "to")]
-        if len(letters) >= 2 and len(words) >= len(letters) and [w[0] for w in words[-len(letters):]] == letters:
-            out.append((m.group(1).lower().replace("-", ""), " ".join(words[-len(letters):])))
+        before = WORD.findall(abstract[max(0, m.start() - 120) : m.start()].lower())
+        # Small words are usually left out of the initials ("visual analogue scale (VAS)"), but
+        # not always ("range of motion (ROM)", "quality of life (QoL)").
+        for words in ([w for w in before if w not in ("and", "of", "the", "in", "for", "to")], before):
+            if len(letters) >= 2 and len(words) >= len(letters) and [w[0] for w in words[-len(letters):]] == letters:
+                out.append((m.group(1), " ".join(words[-len(letters):])))
+                break
+        else:
+            expansion = _letters_in_order(letters, before[-min(len(letters) + 3, 2 * len(letters)):])
+            if expansion:
+                out.append((m.group(1), expansion))
     return out
+
+
+def _letters_in_order(letters: list[str], words: list[str]) -> str | None:
+    """The shortest tail of ``words`` that holds the abbreviation's letters in order, its first
+    letter starting a word ("intraocular pressure" holds "IOP"), or None."""
+    if len(letters) < 2:
+        return None
+    for first in range(len(words) - 1, -1, -1):
+        if words[first][0] != letters[0]:
+            continue
+        tail = " ".join(words[first:])
+        at = 1
+        for c in letters[1:]:
+            at = tail.find(c, at) + 1
+            if not at:
+                break
+        else:
+            # Every word of the expansion must lend a letter, else "as intraocular" would do.
+            return tail if len(words) - first <= len(letters) else None
+    return None
+
+
+def spelled_out(acronym: str, abstract: str) -> str | None:
+    """The words of an abstract whose initials spell an acronym of the outcome that the abstract
+    never defines ("GSAS" written out as "Gastroesophageal Symptom Assessment Score"), or None."""
+    letters = acronym.lower()
+    if not 3 <= len(letters) <= 6:
+        return None
+    pattern = r"\b" + r"\s+".join(rf"{c}[a-z]+" for c in letters) + r"\b"
+    m = re.search(pattern, abstract, re.IGNORECASE)
+    return m.group() if m else None
 
 
 # --- cues -------------------------------------------------------------------------------------
@@ -80,6 +125,7 @@ NO_DIFFERENCE = re.compile(
     r"|\bno (?:evidence|suggestion|indication|sign) (?:of|for) (?:a |any )?(?:further |additional |significant )?(?:difference|benefit|effect|advantage|superiority)"
     r"|\b(?:did|does|do|could|was|were)(?: not|n[’']t) (?:reveal|show|find|demonstrate|detect|yield|produce|observe)\b[^.;]{0,50}\b(?:differences?|effects?|changes?|benefits?|advantages?)\b"
     r"|^no\b[^.;]{0,80}\b(?:occurred|observed|reported|seen|found|detected|noted|recorded)\b"
+    r"|\bno\b[^.;]{0,80}\b(?:occurred|observed|reported|seen|found|detected|noted|recorded) (?:in|among) (?:any|all)\b"
     r"|\b(?:in|between) (?:either|neither) group\b|\bnone of the\b|\bneither\b[^.;]{0,80}\bnor\b"
     r"|\btrends? (?:was|were|toward|towards|to)\b|\btended to\b",
     re.IGNORECASE,
@@ -104,7 +150,8 @@ FROM_TO = re.compile(r"\b(?:decreas|increas|reduc|fell|fall|rose|ris|improv|chan
                      r"\bfrom [-−]?\d[\d.]*\s*%?\s*(?:[a-zA-Z/]+\s+)?to [-−]?\d", re.IGNORECASE)
 BETWEEN_ARMS = re.compile(r"\bbetween (?:them|(?:the )?(?:two |three |treatment |study )?(?:groups|arms))\b|\bthan (?:that|those) (?:of|in)\b"
                            r"|\binter-?group\b|\bbetween-group\b", re.IGNORECASE)
-AIM = re.compile(r"\bhypothes[ie]s|\bhypothesi[sz]ed\b|\bwe (?:aimed|sought|evaluated|investigated|assessed|examined|compared)\b"
+# Definitions ("success was defined as a fall of 30%") and aims state no result.
+AIM = re.compile(r"\b(?:was|were|is|are) defined as\b|\bhypothes[ie]s|\bhypothesi[sz]ed\b|\bwe (?:aimed|sought|evaluated|investigated|assessed|examined|compared)\b"
                   r"|\b(?:was|were|is) designed to\b|\b(?:the )?(?:aim|purpose|objective)s? (?:of|was|were|is)\b", re.IGNORECASE)
 BASELINE_COMPARISON = re.compile(r"(?<!from )(?<!over )(?<!to )\bbaseline\b"
                                   r"|\bbefore (?:the )?(?:treatment|intervention|randomi[sz]ation|education|training|program(?:me)?|course|sessions?)\b", re.IGNORECASE)
