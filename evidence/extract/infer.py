@@ -355,7 +355,7 @@ def _relevance(sentence: Sentence, words: frozenset[str], outcome_terms: list[st
 # --- step 2: what it says ---------------------------------------------------------------------
 
 
-def _outcome_position(text: str, outcome_terms: list[str]) -> int:
+def _outcome_position(text: str, outcome_terms: list[str], outcome: str = "") -> int:
     """Where the outcome is named in a text, or -1: the outcome word that starts the stretch of
     60 characters holding most of the outcome's words ("one-year survival" is not the "one-year"
     of "one-year recurrence")."""
@@ -363,13 +363,30 @@ def _outcome_position(text: str, outcome_terms: list[str]) -> int:
     hits = [(m.start(), cues.stem(m.group())) for m in cues.WORD.finditer(text.lower()) if cues.stem(m.group()) in wanted]
     if not hits:
         return -1
-    return max(hits, key=lambda h: (len({t for p, t in hits if h[0] <= p < h[0] + 60}), -h[0]))[0]
+    # Ties go to the stretch that also holds the outcome's small words ("a higher dose of atropine",
+    # not the "early atropine" before it), then to the first.
+    small = {w for w in cues.WORD.findall(outcome.lower()) if w in cues.STOP and len(w) > 3} if outcome else set()
+    lowered = text.lower()
+
+    def small_words(at: int) -> int:
+        return len(small & set(cues.WORD.findall(lowered[max(0, at - 30) : at + 60])))
+
+    return max(hits, key=lambda h: (len({t for p, t in hits if h[0] <= p < h[0] + 60}), small_words(h[0]), -h[0]))[0]
 
 
-def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
+_NUMBER_TOKEN = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]*\d)")
+
+
+def _numbers_of(text: str) -> frozenset[str]:
+    """The numbers written in a text ("at 18 months", "LVEF <= 30%")."""
+    return frozenset(_NUMBER_TOKEN.findall(text))
+
+
+def _clause(text: str, outcome_terms: list[str], numbers: frozenset[str] = frozenset()) -> tuple[int, int]:
     """The clause of a sentence that names the outcome: the piece between clause breaks
     ("whereas", "but", ";") holding most of the outcome's words, with a following piece that only
-    qualifies it ("..., but this was not significant")."""
+    qualifies it ("..., but this was not significant"). Numbers the outcome names (its time point:
+    "at 18 months", "at min 10 and 15") count double, as they tell apart clauses with the same words."""
     cuts = [0, *(m.start() for m in cues.CLAUSE_BREAK.finditer(text) if not _bracket_depth(text, m.start())), len(text)]
     # "Although A may relieve pain, it brings no benefit": the concession ends at its comma.
     concession = cues.CONCESSION.match(text)
@@ -381,7 +398,8 @@ def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
     wanted = set(outcome_terms)
 
     def hits(piece: tuple[int, int]) -> int:
-        return len(wanted & set(cues.terms(text[piece[0] : piece[1]])))
+        words = len(wanted & set(cues.terms(text[piece[0] : piece[1]])))
+        return words + 2 * len(numbers & _numbers_of(text[piece[0] : piece[1]])) if words else 0
 
     # A leading concession ("While scores did not differ before the course, ...") sets the scene;
     # the main clause states the finding whenever it names the outcome at all.
@@ -420,9 +438,9 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
             lower_better: bool) -> tuple[str, str, tuple[int, int]] | None:
     """(label, rule, clause span) for a sentence, or None when it states no result."""
     text = sentence.text
-    start, end = _clause(text, outcome_terms)
+    start, end = _clause(text, outcome_terms, _numbers_of(outcome))
     clause = text[start:end]
-    position = _outcome_position(clause, outcome_terms)
+    position = _outcome_position(clause, outcome_terms, outcome)
     significance = _significance(clause, position)
     if significance is None and cues.P_VALUE.search(text, end):
         # The p-value often closes the sentence, after the clause break.
@@ -668,7 +686,18 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
             # "A outperformed those receiving B": the arm after a transitive verb is its object.
             return other_side(after) if _TRANSITIVE.match(text, word_start) else after
     before = [side for pos, side in mentions if pos < word_start]
-    return before[-1] if before else None
+    if before:
+        return before[-1]
+    # "There was a greater increase in IL-6 in the Ligasure group": with no arm before the word,
+    # the arm the change is placed in, further on.
+    for later in _IN_ARM.finditer(text, word_end, min(len(text), word_end + 100)):
+        side = next((side for pos, side in mentions if later.end() - 1 <= pos < later.end() + 25), None)
+        if side:
+            return side
+    return None
+
+
+_IN_ARM = re.compile(r"\b(?:in|with|among|for|receiving)\s+(?:the|those|patients|subjects|participants)?\s*", re.IGNORECASE)
 
 
 def _object_side(text: str, start: int, mentions: list[tuple[int, str]]) -> str | None:
