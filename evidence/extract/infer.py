@@ -101,6 +101,9 @@ def _sentences(text: str) -> list[Sentence]:
         lead = _HEADING_LEAD.match(text, start, end)
         if lead:
             section, start = lead.group(1).strip(), lead.end()
+        elif section == "TITLE" and out and out[-1].section == "TITLE":
+            # A title is one paragraph: an abstract with no headings of its own follows it.
+            section = ""
         out.extend(split_block(text, start, end, section))
     return out
 
@@ -141,7 +144,9 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     outcome_terms = cues.outcome_terms(outcome, abstract)
     arms = Arms(intervention, comparator, abstract)
     lower_better = _lower_is_better(outcome) if lower_is_better is None else lower_is_better
-    bags = [frozenset(cues.terms(s.text)) for s in sentences]
+    # A sentence naming an abbreviation of the outcome ("PFS") holds the words it stands for.
+    stands_for = cues.outcome_abbreviations(outcome_terms, outcome, abstract)
+    bags = [_with_expansions(frozenset(cues.terms(s.text)), stands_for) for s in sentences]
     weights = _weights(outcome_terms, bags)
     ranked = sorted(
         ((_relevance(s, bag, outcome_terms, weights, arms), i) for i, (s, bag) in enumerate(zip(sentences, bags))),
@@ -182,6 +187,11 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     if fallback and not within:
         return _statement(fallback[1], fallback[0], fallback[2])
     return _undecided(sentences, best, within, outcome, arms, lower_better)
+
+
+def _with_expansions(bag: frozenset[str], stands_for: dict[str, frozenset[str]]) -> frozenset[str]:
+    extra = [words for abbreviation, words in stands_for.items() if abbreviation in bag]
+    return bag.union(*extra) if extra else bag
 
 
 def _undecided(sentences: list[Sentence], best: tuple[float, Sentence] | None, within: tuple | None, outcome: str,

@@ -54,6 +54,25 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
     return found
 
 
+def outcome_abbreviations(outcome_terms: list[str], outcome: str, abstract: str) -> dict[str, frozenset[str]]:
+    """For each abbreviation among the outcome's terms, the outcome words it stands for
+    ("pfs" -> progression, free, survival), so that a sentence naming "PFS" holds them all."""
+    wanted = set(outcome_terms)
+    out: dict[str, frozenset[str]] = {}
+    for written, expansion in defined_abbreviations(outcome) + defined_abbreviations(abstract):
+        abbreviation = cues_key(written)
+        if abbreviation in wanted:
+            words = frozenset(terms(expansion)) & wanted - {abbreviation}
+            if words:
+                out[abbreviation] = out.get(abbreviation, frozenset()) | words
+    return out
+
+
+def cues_key(abbreviation: str) -> str:
+    """An abbreviation as a term: lower case, hyphens dropped ("CFQ-R" -> "cfqr")."""
+    return stem(abbreviation.lower().replace("-", ""))
+
+
 _ABBREVIATION = re.compile(r"\(([A-Za-z][A-Za-z0-9-]{1,9})\)")
 
 
