@@ -264,3 +264,39 @@ def test_a_withheld_comparator_is_a_control_and_its_negation_names_no_arm():
 def test_an_arm_is_found_by_its_initials_but_never_by_initials_that_spell_a_common_word():
     assert Arms("transcutaneous electrical nerve stimulation", "sham").mentions("pain fell with TENS") == [(15, "intervention")]
     assert Arms("acupuncture needle debridement", "sham").mentions("pain and numbness") == []
+
+
+def test_an_abstract_without_headings_is_not_read_as_its_title():
+    from evidence.extract.infer import _sentences
+
+    sentences = _sentences("TITLE:\nAcupuncture for sciatica\n\n\nWe randomised 80 adults. Leg pain fell more with acupuncture.")
+    assert [s.section for s in sentences] == ["TITLE", "", ""]
+    # A title then a headed abstract keeps the headings.
+    headed = _sentences("TITLE:\nAcupuncture for sciatica\n\nRESULTS: Leg pain fell more with acupuncture.")
+    assert [s.section for s in headed] == ["TITLE", "RESULTS"]
+
+
+def test_group_labels_and_defined_abbreviations_name_the_arms():
+    abstract = ("METHODS: Group 1 received transforaminal injection and Group 2 took oral pregabalin; "
+                "an experimental group (EG) and a control group (CG) were compared.")
+    arms = Arms("transforaminal injection", "oral pregabalin", abstract)
+    sentence = "pain was lower in Group 2 than in Group 1"
+    assert arms.mentions(sentence) == [(sentence.index("Group 2"), "comparator"), (sentence.index("Group 1"), "intervention")]
+    with_control = Arms("back school", "usual care", abstract)
+    assert with_control.mentions("the CG and the EG") == [(4, "comparator"), (15, "intervention")]
+    # A third arm's label ("Group A10") names neither arm.
+    doses = Arms("5 mg amitriptyline", "5 mg amitriptyline and 10 mg dexamethasone",
+                 "Group A5 (5 mg amitriptyline), Group A10 (10 mg amitriptyline) or Group A5+D (5 mg amitriptyline and 10 mg dexamethasone).")
+    sentence = "Group A10 and Group A5 and Group A5+D"
+    assert doses.mentions(sentence) == [(sentence.index("Group A5 "), "intervention"), (sentence.index("Group A5+D"), "comparator")]
+
+
+def test_abbreviations_are_found_through_small_words_and_inside_words():
+    from evidence.extract.result_cues import defined_abbreviations, spelled_out
+
+    found = dict(defined_abbreviations("We measured range of motion (ROM), intraocular pressure (IOP) and the visual analogue scale (VAS)."))
+    assert found == {"ROM": "range of motion", "IOP": "intraocular pressure", "VAS": "visual analogue scale"}
+    # Letters scattered over a long stretch of words spell nothing: each word must lend a letter.
+    assert defined_abbreviations("Success was defined as intraocular pressure (SAP).") == []
+    assert spelled_out("ODI", "The Oswestry Disability Index fell.") == "Oswestry Disability Index"
+    assert spelled_out("ODI", "Pain fell.") is None

@@ -396,7 +396,7 @@ def _clause(text: str, outcome_terms: list[str], numbers: frozenset[str] = froze
     """The clause of a sentence that names the outcome: the piece between clause breaks
     ("whereas", "but", ";") holding most of the outcome's words, with a following piece that only
     qualifies it ("..., but this was not significant"). Numbers the outcome names (its time point:
-    "at 18 months", "at min 10 and 15") count double, as they tell apart clauses with the same words."""
+    "at 18 months", "at min 10 and 15") come first, as they tell apart clauses with the same words."""
     cuts = [0, *(m.start() for m in cues.CLAUSE_BREAK.finditer(text) if not _bracket_depth(text, m.start())), len(text)]
     # "Although A may relieve pain, it brings no benefit": the concession ends at its comma.
     concession = cues.CONCESSION.match(text)
@@ -408,8 +408,11 @@ def _clause(text: str, outcome_terms: list[str], numbers: frozenset[str] = froze
     wanted = set(outcome_terms)
 
     def hits(piece: tuple[int, int]) -> int:
-        words = len(wanted & set(cues.terms(text[piece[0] : piece[1]])))
-        return words + 2 * len(numbers & _numbers_of(text[piece[0] : piece[1]])) if words else 0
+        return len(wanted & set(cues.terms(text[piece[0] : piece[1]])))
+
+    def time_hits(piece: tuple[int, int]) -> int:
+        # "X did not differ at 2 weeks, but was lower at 12 weeks": the subject may be left out.
+        return len(numbers & _numbers_of(text[piece[0] : piece[1]]))
 
     # A leading concession ("While scores did not differ before the course, ...") sets the scene;
     # the main clause states the finding whenever it names the outcome at all.
@@ -417,8 +420,8 @@ def _clause(text: str, outcome_terms: list[str], numbers: frozenset[str] = froze
     if len(pieces) > 1 and pieces[0][1] == scene and cues.BASELINE_COMPARISON.search(text, 0, scene):
         # "While scores were alike before the course, ...": the arms at baseline, never the result.
         pieces = pieces[1:]
-    best = max(pieces, key=lambda p: (hits(p) > 0, p[1] != scene, hits(p), -p[0]))
-    if not hits(best):
+    best = max(pieces, key=lambda p: (hits(p) + time_hits(p) > 0, p[1] != scene, time_hits(p), hits(p), -p[0]))
+    if not hits(best) + time_hits(best):
         return pieces[0][0], len(text)
     start, end = best
     for piece in pieces[pieces.index(best) + 1 :]:
