@@ -84,10 +84,10 @@ def test_a_primary_outcome_named_in_apposition_or_in_other_words_is_the_main_res
     other_words = ("METHODS: Eighty adults with sciatica were randomised to acupuncture or sham acupuncture; the primary "
                    "end point was leg pain intensity at 4 weeks.\nRESULTS: The Oswestry Disability Index did not differ "
                    "between the groups (P = 0.52). At 4 weeks leg pain VAS was lower with acupuncture than with sham (P = 0.003).")
-    articles = _articles(("99000160", "Acupuncture or nerve block for sciatica", appositive),
-                         ("99000161", "Acupuncture or sham for sciatica", other_words))
+    articles = _articles(("99000161", "Acupuncture or nerve block for sciatica", appositive),
+                         ("99000162", "Acupuncture or sham for sciatica", other_words))
     findings = mark_main_results(extract_findings({"articles": articles}, topic), articles, topic)
-    for pmid in ("99000160", "99000161"):
+    for pmid in ("99000161", "99000162"):
         rows = findings[findings["pmid"] == pmid].set_index("outcome")
         assert rows.loc["leg_pain_vas", "main_result"] and rows.loc["leg_pain_vas", "direction"] == "favours_intervention"
         assert not rows.loc["odi", "main_result"] and rows.loc["odi", "direction"] == "no_difference"
