@@ -479,6 +479,12 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         values = _arm_values(clause, arms, position)
         if len(values) == 2 and values["intervention"] != values["comparator"]:
             sign, rule = (1 if values["intervention"] > values["comparator"] else -1), "arm_values"
+    if sign is None and significance:
+        # "the odds of vomiting with A were 0.4 (95% CI 0.2 to 0.8)": an effect estimate of
+        # intervention against comparator, read against its null value.
+        effect = _effect_sign(clause)
+        if effect is not None:
+            sign, rule = effect, "effect_estimate"
     if (sign is None and significance and _SAID_DIFFERENT.search(clause) and not re.search(r"\b(?:both|each)\b", clause)
             and not _is_within_arm(clause, arms)):
         # "The EQ-5D differed significantly (p = 0.019)": a difference with no direction stated is,
@@ -499,9 +505,41 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
 # Words that call a difference significant, or say that the arms differed.
 _SAID_DIFFERENT = re.compile(r"\bdiffer\w*|\bdistinct\b|" + cues.POSITIVE_SIGNIFICANT.pattern, re.IGNORECASE)
 _VALUE_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?[^\d;]{0,50}?(?:was|were|of|:|=|,)\s*(?P<v>\d+(?:\.\d+)?)(?![\d.])")
-_VALUE_BEFORE_ARM = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zμ/]{1,12}\b)?(?:\s*±\s*[\d.]+)?\s*(?:\([^)]{0,30}\)\s*)?"
+# A signed change ("+0.02% for placebo compared with -0.48% for the drug"): the sign only after a space or bracket.
+_VALUE_BEFORE_ARM = re.compile(r"(?P<v>(?:(?<=[\s(])[-−–+])?\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zμ/]{1,12}\b)?(?:\s*±\s*[\d.]+)?\s*(?:\([^)]{0,30}\)\s*)?"
                                r"(?:in|for|with|among|of)\s+(?:(?:the|those|patients|subjects|participants|given|receiving|"
                                r"treated|with|who|received|assigned|to)\s+)*$")
+
+
+# An estimate right before its interval: "0.4 (95% CI 0.2 to 0.8)", "MD -1.2, 95% CI -2.0 to -0.4".
+_ESTIMATE_BEFORE_CI = re.compile(r"(?P<est>[-−–]?\s?\d+(?:[.·]\d+)?)\s*%?\s*(?:\(|\[|,|;)\s*(?:95\s*%\s*)?(?:CI|C\.I\.|confidence interval)")
+_RATIO_WORDS = re.compile(r"\b(?:RR|OR|HR|IRR|ratio|odds|risk|hazard)\b", re.IGNORECASE)
+_DIFFERENCE_WORDS = re.compile(r"\b(?:MD|WMD|SMD|RD|ARR|difference|effect size|differed by)\b", re.IGNORECASE)
+
+
+def _effect_sign(clause: str) -> int | None:
+    """+1/-1 from an effect estimate stated with its interval: above or below 1 for a ratio, 0 for a
+    difference. None when the clause names no effect measure before the estimate (a CI around one
+    arm's value is not an effect), states several estimates, or the estimate sits outside its own
+    interval. Estimates are read as intervention against comparator, as trials report them."""
+    found = list(_ESTIMATE_BEFORE_CI.finditer(clause))
+    if len(found) != 1:
+        return None  # several estimates: which arms each compares is not clear
+    for m in found:
+        before = clause[max(0, m.start() - 60) : m.start()]
+        ratio, difference = _RATIO_WORDS.search(before), _DIFFERENCE_WORDS.search(before)
+        if not (ratio or difference):
+            continue
+        ci = cues.CI.search(clause, m.end() - 30)
+        estimate = _float(m.group("est"))
+        null = 1.0 if ratio and (not difference or ratio.start() > difference.start()) else 0.0
+        if ci:
+            lo, hi = sorted((_float(ci.group("lo")), _float(ci.group("hi"))))
+            if not lo <= estimate <= hi:
+                continue
+        if estimate != null:
+            return 1 if estimate > null else -1
+    return None
 
 
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
@@ -528,12 +566,24 @@ def _arm_values(clause: str, arms: Arms, position: int) -> dict[str, float]:
     for pos, side in mentions:
         if side in values:
             continue
+        share = _SHARE_BEFORE_ARM.search(clause, max(0, pos - 60), pos)
+        if share and float(share.group("of")):
+            # "5 of 40 patients given A and 15 of 38 given B": compare the shares.
+            values[side] = float(share.group("v")) / float(share.group("of"))
+            continue
         before = _VALUE_BEFORE_ARM.search(clause, max(0, pos - 60), pos)
-        after = _VALUE_AFTER_ARM.match(clause, pos)
+        after = _VALUE_AFTER_ARM.match(clause, pos) or _VALUE_RIGHT_AFTER_ARM.match(clause, pos)
         found = before or after
         if found:
-            values[side] = float(found.group("v"))
+            values[side] = _float(found.group("v"))
     return values
+
+
+_SHARE_BEFORE_ARM = re.compile(r"(?P<v>\d+)\s*(?:of|/|out of)\s*(?P<of>\d+)\s+(?:(?:the|those|patients|subjects|participants|in|"
+                               r"with|who|received|receiving|given|treated|assigned|to)\s+)*$")
+# "A 8.1 vs B 6.2": a value right after the arm's name, unless it is a dose ("A 0.5 mg/kg").
+_VALUE_RIGHT_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?\s*:?\s+(?P<v>\d+(?:\.\d+)?)(?![\d.])"
+                                    r"(?!\s*(?:mg|µg|μg|mcg|g|ml|mL|kg|IU|units?|mmol|mEq)\b)")
 
 
 def _nearer_significant(clause: str, position: int, no_difference: re.Match) -> bool:

@@ -203,6 +203,10 @@ _SIZE_WORD = r"(?:(?P<big>greater|more|larger|bigger|higher)|(?P<small>smaller|l
 SIZED_CHANGE = (
     re.compile(rf"\b{_SIZE_WORD}\s+(?:[\w-]+\s+){{0,2}}?{_CHANGE_NOUN}\b", re.IGNORECASE),
     re.compile(rf"\b{_CHANGE_NOUN}\b[^;,]{{0,60}}?\b(?:was|were|being)\s+(?:\w+\s+){{0,2}}?{_SIZE_WORD}\b", re.IGNORECASE),
+    # "A reduced pain more than B did", "A lowered blood pressure less than B".
+    re.compile(r"\b(?:(?P<up>increas\w*|rais\w*|rose|improv\w*|gain\w*|elevat\w*)|(?P<down>decreas\w*|reduc\w*|lower\w*|fell|"
+               r"dropp\w*|declin\w*|diminish\w*))\b[^;,.]{0,40}?\b(?:(?P<big>more|greater|further)|(?P<small>less|lesser))"
+               r"\s+than\b(?!\s*[\d(])", re.IGNORECASE),
 )
 # "..., but more decrease was seen in group A": a clause that sizes the change just stated.
 SIZE_CONTINUATION = re.compile(rf"\W*(?:but|while|whereas|however)?,?\s*(?:a |the )?(?:significantly )?{_SIZE_WORD}\s+"
