@@ -571,7 +571,7 @@ def _arm_values(clause: str, arms: Arms, position: int) -> dict[str, float]:
             # "5 of 40 patients given A and 15 of 38 given B": compare the shares.
             values[side] = float(share.group("v")) / float(share.group("of"))
             continue
-        before = _VALUE_BEFORE_ARM.search(clause, max(0, pos - 60), pos)
+        before = _VALUE_BEFORE_ARM.search(clause, max(0, pos - 60), pos) or _PERCENT_BEFORE_ARM.search(clause, max(0, pos - 20), pos)
         after = _VALUE_AFTER_ARM.match(clause, pos) or _VALUE_RIGHT_AFTER_ARM.match(clause, pos)
         found = before or after
         if found:
@@ -579,6 +579,8 @@ def _arm_values(clause: str, arms: Arms, position: int) -> dict[str, float]:
     return values
 
 
+# "Somnolence: 18% A vs 4% B".
+_PERCENT_BEFORE_ARM = re.compile(r"(?<![\d.])(?P<v>\d+(?:\.\d+)?)\s*%\s+$")
 _SHARE_BEFORE_ARM = re.compile(r"(?P<v>\d+)\s*(?:of|/|out of)\s*(?P<of>\d+)\s+(?:(?:the|those|patients|subjects|participants|in|"
                                r"with|who|received|receiving|given|treated|assigned|to)\s+)*$")
 # "A 8.1 vs B 6.2": a value right after the arm's name, unless it is a dose ("A 0.5 mg/kg").
