@@ -48,6 +48,11 @@ class Arms:
         self.labels = [(re.compile(rf"(?i:\bgroups?)\s+{re.escape(label)}\b|\b{re.escape(label)}\s+(?i:groups?)\b"), side)
                        for side, arm in (("intervention", intervention), ("comparator", comparator))
                        for label in _arm_labels(arm)]
+        # Arms that differ only by dose ("dexamethasone 4 mg" against "8 mg") are named by their dose.
+        doses = {side: _doses(arm) for side, arm in (("intervention", intervention), ("comparator", comparator))}
+        self.labels += [(re.compile(rf"(?<![\d.]){re.escape(number)}\s*{re.escape(unit)}(?![a-z])", re.IGNORECASE), side)
+                        for side in doses if not self.words[side]
+                        for number, unit in doses[side] - doses[other_side(side)]]
         if abstract:
             self.labels += [(re.compile(rf"(?<![\w+.-]){re.escape(alias)}(?![\w+-]|\.\d)"), side)
                             for alias, side in self._aliases(abstract, intervention, comparator)]
@@ -175,6 +180,14 @@ def _group_labels(abstract: str, intervention: str, comparator: str) -> dict[str
             top = max(d[index] for d in mine.values())
             out.update({label: side for label, d in mine.items() if d[index] == top})
     return out
+
+
+_DOSE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(mg/kg|μg/kg|µg/kg|mg|μg|µg|mcg|g|ml|IU|units?)(?![a-z])", re.IGNORECASE)
+
+
+def _doses(arm: str) -> set[tuple[str, str]]:
+    """The doses an arm's description states, as (number, unit): "dexamethasone 8 mg" gives ("8", "mg")."""
+    return {(m.group(1), m.group(2).lower()) for m in _DOSE.finditer(arm)}
 
 
 def _arm_labels(arm: str) -> set[str]:
