@@ -507,7 +507,7 @@ _SAID_DIFFERENT = re.compile(r"\bdiffer\w*|\bdistinct\b|" + cues.POSITIVE_SIGNIF
 _VALUE_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?[^\d;]{0,50}?(?:was|were|of|:|=|,)\s*(?P<v>\d+(?:\.\d+)?)(?![\d.])")
 # A signed change ("+0.02% for placebo compared with -0.48% for the drug"): the sign only after a space or bracket.
 _VALUE_BEFORE_ARM = re.compile(r"(?P<v>(?:(?<=[\s(])[-−–+])?\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zμ/]{1,12}\b)?(?:\s*±\s*[\d.]+)?\s*(?:\([^)]{0,30}\)\s*)?"
-                               r"(?:in|for|with|among|of)\s+(?:(?:the|those|patients|subjects|participants|given|receiving|"
+                               r"(?:in|for|with|among|of|after|following|on|under)\s+(?:(?:the|those|patients|subjects|participants|given|receiving|"
                                r"treated|with|who|received|assigned|to)\s+)*$")
 
 
