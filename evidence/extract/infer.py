@@ -563,6 +563,9 @@ def _arm_values(clause: str, arms: Arms, position: int) -> dict[str, float]:
         order = list(dict.fromkeys(side for _, side in mentions))
         if len(numbers) == 2 and len(order) == 2:
             return {order[0]: float(numbers[0]), order[1]: float(numbers[1])}
+    paired = _values_in_arm_order(clause, arms, mentions, position)
+    if paired:
+        return paired
     for pos, side in mentions:
         if side in values:
             continue
@@ -571,8 +574,11 @@ def _arm_values(clause: str, arms: Arms, position: int) -> dict[str, float]:
             # "5 of 40 patients given A and 15 of 38 given B": compare the shares.
             values[side] = float(share.group("v")) / float(share.group("of"))
             continue
-        before = _VALUE_BEFORE_ARM.search(clause, max(0, pos - 60), pos) or _PERCENT_BEFORE_ARM.search(clause, max(0, pos - 20), pos)
-        after = _VALUE_AFTER_ARM.match(clause, pos) or _VALUE_RIGHT_AFTER_ARM.match(clause, pos)
+        end = _phrase_end(clause, pos, arms.own[side])
+        bracketed = re.match(r"\s*\)", clause[end:]) and _VALUE_BEFORE_BRACKETED_ARM.search(clause, max(0, pos - 30), pos)
+        before = (_VALUE_BEFORE_ARM.search(clause, max(0, pos - 60), pos) or _PERCENT_BEFORE_ARM.search(clause, max(0, pos - 20), pos)
+                  or bracketed)
+        after = _VALUE_AFTER_ARM.match(clause, pos) or _VALUE_RIGHT_AFTER_ARM.match(clause, end)
         found = before or after
         if found:
             values[side] = _float(found.group("v"))
@@ -581,6 +587,52 @@ def _arm_values(clause: str, arms: Arms, position: int) -> dict[str, float]:
 
 # "Somnolence: 18% A vs 4% B".
 _PERCENT_BEFORE_ARM = re.compile(r"(?<![\d.])(?P<v>\d+(?:\.\d+)?)\s*%\s+$")
+# "21 days (acupuncture) and 35 days (usual care)".
+_VALUE_BEFORE_BRACKETED_ARM = re.compile(r"(?<![\d.])(?P<v>\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zμ/]{1,12})?\s*\(\s*(?:the\s+)?$")
+# Arms named together ("in the A and B groups", "for A and B, respectively").
+_COORDINATED = re.compile(r"\s*(?:groups?|arms?|patients)?\s*(?:,|and|or|versus|vs\.?)\s+(?:the\s+|in\s+the\s+)?$", re.IGNORECASE)
+_GROUP_WORDS = frozenset({"group", "groups", "arm", "arms", "patients", "participants"})
+# Numbers that are not an arm's value: time points ("at 12 weeks", "1- and 2-year"), p-values, doses.
+_NOT_A_VALUE = re.compile(r"(?:\b(?:at|after|within|over|week|month|day|year|visit)\s+$|[Pp]\s*[<>=≤≥]\s*$|±\s*$)")
+_TIME_OR_DOSE_AFTER = re.compile(r"[-‐]?\s*(?:and\s+\d+[-‐]?\s*)?(?:weeks?|months?|years?|-year|-month|-week|mg|µg|μg|mcg|ml|mL|IU)\b"
+                                 r"(?!\s*(?:\(|and\s+\d|vs|versus))", re.IGNORECASE)
+_VALUE_NUMBER = re.compile(r"(?<![\w.±/])(?P<v>(?:(?<=[\s(])[-−–+])?\d+(?:\.\d+)?)(?![\w.]|\s*[-‐]\s*(?:and\b|\d))")
+
+
+def _phrase_end(text: str, pos: int, own: set[str]) -> int:
+    """Where the arm phrase starting at ``pos`` ends: its own words and "group" words run on."""
+    end = pos
+    for m in cues.WORD.finditer(text, pos):
+        if m.start() > end + 2 or not (cues.stem(m.group().lower()) in own or m.group().lower() in _GROUP_WORDS):
+            break
+        end = m.end()
+    return end
+
+
+def _values_in_arm_order(clause: str, arms: Arms, mentions: list[tuple[int, str]], position: int) -> dict[str, float]:
+    """Values paired with arms by order, where the arms are named together ("in the A and B groups
+    were 62% and 41%", "... for A and B, respectively"): the first two values after the outcome
+    that are not time points, p-values, doses or bracketed spreads."""
+    order = list(dict.fromkeys(side for _, side in mentions))
+    if len(order) != 2:
+        return {}
+    first = next(pos for pos, side in mentions if side == order[0])
+    second = next(pos for pos, side in mentions if side == order[1])
+    end_first = _phrase_end(clause, first, arms.own[order[0]])
+    if not (_COORDINATED.fullmatch(clause, end_first, second) or _RESPECTIVELY.search(clause)):
+        return {}
+    spans = [(pos, _phrase_end(clause, pos, arms.own[side])) for pos, side in mentions]
+    values = []
+    for m in _VALUE_NUMBER.finditer(clause, max(position, 0)):
+        if (_bracket_depth(clause, m.start()) or any(a <= m.start() < b for a, b in spans)
+                or _NOT_A_VALUE.search(clause, max(0, m.start() - 12), m.start()) or _TIME_OR_DOSE_AFTER.match(clause, m.end())):
+            continue
+        values.append(_float(m.group("v")))
+        if len(values) == 2:
+            return {order[0]: values[0], order[1]: values[1]}
+    return {}
+
+
 _SHARE_BEFORE_ARM = re.compile(r"(?P<v>\d+)\s*(?:of|/|out of)\s*(?P<of>\d+)\s+(?:(?:the|those|patients|subjects|participants|in|"
                                r"with|who|received|receiving|given|treated|assigned|to)\s+)*$")
 # "A 8.1 vs B 6.2": a value right after the arm's name, unless it is a dose ("A 0.5 mg/kg").
@@ -680,7 +732,7 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
     if _CHANGE_VERB.fullmatch(clause, word_start, word_end):
         # "decreased 30.8 mm in the acupuncture group and 14.9 mm in the sham group": both arms
         # changed; the one that changed more is the intervention's side or not.
-        amounts = _arm_values(clause[word_end:], arms, 0)
+        amounts = _values_in_arm_order(clause, arms, arms.mentions(clause), word_end) or _arm_values(clause[word_end:], arms, 0)
         if len(amounts) == 2 and amounts["intervention"] != amounts["comparator"]:
             more = 1 if amounts["intervention"] > amounts["comparator"] else -1
             return sign * more, "change_size_per_arm"
