@@ -744,6 +744,10 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
 
 def _lower_is_better(outcome: str) -> bool:
     """Whether lower values of an outcome are better, from its words (higher-is-better words win)."""
+    if cues.RESPONDERS.search(outcome):
+        return False
+    if cues.WORSE_WHEN_HIGHER_SCALES.search(outcome):
+        return True
     return not cues.HIGHER_IS_BETTER.search(outcome) and bool(cues.LOWER_IS_BETTER.search(outcome))
 
 

@@ -229,9 +229,18 @@ LOWER_IS_BETTER = re.compile(
     r"hospitali[sz]\w*|admission\w*|severity|exacerbation\w*|insomnia|delirium|dyspn\w*|cough\w*|itch\w*|pruritus|"
     r"shiver\w*|edema|oedema|swelling|inflammation|lesion\w*|weight|BMI|cholesterol|LDL|glucose|HbA1c|blood pressure|"
     r"SBP|DBP|readmission\w*|ODI|arrhythmi\w*|fibrillation|tension|anger|confusion|dryness|craving|"
-    r"withdrawal|rejection|stenosis|restenosis|progression|dysfunction|distress|burden|cost\w*|negative)\b",
+    r"withdrawal|rejection|stenosis|restenosis|progression|dysfunction|distress|burden|cost\w*|negative|"
+    # Scales scored up with worse health.
+    r"RMDQ|Roland|WOMAC|NDI|PASI|HAM-?[AD]|HADS|BDI|PHQ-?\d*|GAD-?7|EDSS|NIHSS|IPSS|SLEDAI|DAS-?28|CRP|C-reactive|"
+    r"IL-?6|TNF\w*|triglycerides?|creatinine|viral load|HOMA\w*|VAS|NRS|disease activity)\b",
     re.IGNORECASE,
 )
+# A share of patients reaching a goal ("achieving a 75% reduction in PASI") is better high, whatever the scale.
+RESPONDERS = re.compile(r"\b(?:achiev\w*|responders?|reach\w*|attain\w*)\b", re.IGNORECASE)
+# Scales named with a word of the other side ("Dermatology Life Quality Index", "Pittsburgh Sleep
+# Quality Index") that are scored up with worse health: checked before everything else.
+WORSE_WHEN_HIGHER_SCALES = re.compile(r"\b(?:DLQI|Dermatology Life Quality|PSQI|Pittsburgh Sleep Quality|"
+                                      r"Oswestry|ODI|Neck Disability|Roland[- ]Morris)\b", re.IGNORECASE)
 
 P_VALUE = re.compile(
     r"\b[Pp]\s*(?:-?\s*values?)?\s*(?P<op><=|>=|=<|=>|[<>=≤≥])\s*(?P<p>0?[.·]\d+|1(?:[.·]0+)?)(?:\s*[x×]\s*10\s*[-−–]\s*\d+)?"
