@@ -179,11 +179,15 @@ def test_a_modifier_names_the_arm_sham_acupuncture_is_not_acupuncture(first, sec
 
 
 def test_a_stated_polarity_reads_improvement_of_a_disability_score_as_a_decrease():
-    text = "RESULTS: At 3 months, RMDQ improved more with acupuncture than with usual care (MD -2.4, 95% CI -4.0 to -0.8)."
-    guessed = evidence.infer_result(text, intervention="acupuncture", comparator="usual care", outcome="RMDQ")
-    stated = evidence.infer_result(text, intervention="acupuncture", comparator="usual care", outcome="RMDQ",
+    # The Sciatica Bothersomeness Index is scored up with worse symptoms; its words do not say so.
+    text = "RESULTS: At 3 months, SBI improved more with acupuncture than with usual care (MD -2.4, 95% CI -4.0 to -0.8)."
+    guessed = evidence.infer_result(text, intervention="acupuncture", comparator="usual care", outcome="SBI")
+    stated = evidence.infer_result(text, intervention="acupuncture", comparator="usual care", outcome="SBI",
                                    lower_is_better=True)
     assert (guessed.label, stated.label) == ("increased", "decreased")
+    # Scales the engine knows are read right without help.
+    known = evidence.infer_result(text.replace("SBI", "RMDQ"), intervention="acupuncture", comparator="usual care", outcome="RMDQ")
+    assert known.label == "decreased"
 
 
 def _arms_in(sentence: str, *names: tuple[str, str]) -> list[tuple[int, int, str]]:
