@@ -236,6 +236,8 @@ _RULE_ACCURACY = {
     "statistics_not_significant": 0.95, "no_difference_words": 0.9, "direction_word": 0.9,
     "better_word_with_polarity": 0.85, "arm_values": 0.85, "favours_arm": 0.8, "signed_change": 0.8,
     "change_in_both_arms": 0.75, "no_difference_between_arms": 0.8, "sized_change": 0.65, "change_size_per_arm": 0.5, "no_difference_for_all_outcomes": 0.5,
+    # Rare on development data: a guess from how such statements read, kept low.
+    "effect_estimate": 0.7, "significant_without_direction": 0.5,
 }
 _QUALIFIER_COST = {"_of_comparator": 0.75, "_untested": 0.75, "_within_arm": 0.8, "_after_within_arm_change": 0.9}
 
