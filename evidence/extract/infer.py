@@ -468,7 +468,7 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         return "no_difference", "statistics_not_significant", (start, end)
     # The words of no difference nearest the outcome speak of it.
     no_difference = min(cues.NO_DIFFERENCE.finditer(clause), key=lambda m: abs(m.start() - position), default=None)
-    if no_difference and not _nearer_significant(clause, position, no_difference):
+    if no_difference and not _nearer_significant(clause, position, no_difference) and not _coordinated_away(clause, position, no_difference):
         return "no_difference", "no_difference_words", (start, end)
     if no_difference and not cues.THAN.search(clause) and any(
             cues.BETWEEN_ARMS.match(clause, m.end() + 1) for m in cues.NO_DIFFERENCE.finditer(clause)):
@@ -640,6 +640,19 @@ _SHARE_BEFORE_ARM = re.compile(r"(?P<v>\d+)\s*(?:of|/|out of)\s*(?P<of>\d+)\s+(?
 # "A 8.1 vs B 6.2": a value right after the arm's name, unless it is a dose ("A 0.5 mg/kg").
 _VALUE_RIGHT_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?\s*:?\s+(?P<v>\d+(?:\.\d+)?)(?![\d.])"
                                     r"(?!\s*(?:mg|µg|μg|mcg|g|ml|mL|kg|IU|units?|mmol|mEq)\b)")
+
+
+def _coordinated_away(clause: str, position: int, no_difference: re.Match) -> bool:
+    """Whether the words of no difference belong to an earlier coordinated statement ("A was not
+    associated with less cough, and caused more adverse events"): a ", and" stands between them and
+    the outcome named after them, with a direction word on the outcome's side."""
+    if position < no_difference.end():
+        return False
+    between = _AND_THEN.search(clause, no_difference.end(), position)
+    return bool(between) and any(between.end() <= f[0] < position + 40 for f in _direction_words(clause))
+
+
+_AND_THEN = re.compile(r",\s+and\b")
 
 
 def _nearer_significant(clause: str, position: int, no_difference: re.Match) -> bool:

@@ -22,6 +22,7 @@ def stem(word: str) -> str:
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
+    # "fracture" meets "fractures" (stemmed "fractur").
     return word
 
 
@@ -137,11 +138,12 @@ NO_DIFFERENCE = re.compile(
     r"(?:difference|change|effect|improvement|increase|decrease|reduction|benefit|association|advantage)s?\b"
     r"|\b(?:(?:did|does|do|was|were|is|are|could|can|and) not|(?:did|does|do|was|were|is|are|could)n[’']t) (?:significantly |statistically |substantially |appear to |seem to )?"
     r"(?:differ|different|change|changed|affect|affected|improve|improved|reduce|reduced|increase|increased|decrease|"
-    r"decreased|alter|altered|influence|modify|vary|show|superior|inferior|better|worse|lead to|result in)\b"
+    r"decreased|alter|altered|influence|modify|vary|show|superior|inferior|better|worse|lead to|result in|associated)\b"
     r"|\b(?:similar|comparable|equivalent|unchanged|unaffected|identical|equally)\b|\bfailed to\b"
     r"|(?<![\w.])n\.?s\.?(?=[\s,;)\]]|$)|\bnot reach\b|\bas effective as\b|\bnon-?inferior\b"
     r"|\bwithout (?:any )?(?:significant |statistically )?(?:difference|change)"
-    r"|\bno (?:evidence|suggestion|indication|sign) (?:of|for) (?:a |any )?(?:further |additional |significant )?(?:difference|benefit|effect|advantage|superiority)"
+    r"|\bineffective\b|\b(?:was|were|remained|is|are) (?:\w+ )?the same\b"
+    r"|\bno (?:evidence|suggestion|indication|sign) (?:of|for) (?:a |an |any )?(?:further |additional |significant )?(?:difference|benefit|effect|advantage|superiority)"
     r"|\b(?:did|does|do|could|was|were)(?: not|n[’']t) (?:reveal|show|find|demonstrate|detect|yield|produce|observe)\b[^.;]{0,50}\b(?:differences?|effects?|changes?|benefits?|advantages?)\b"
     r"|^no\b[^.;]{0,80}\b(?:occurred|observed|reported|seen|found|detected|noted|recorded)\b"
     r"|\bno\b[^.;]{0,80}\b(?:occurred|observed|reported|seen|found|detected|noted|recorded) (?:in|among) (?:any|all)\b"
