@@ -649,7 +649,9 @@ def _coordinated_away(clause: str, position: int, no_difference: re.Match) -> bo
     if position < no_difference.end():
         return False
     between = _AND_THEN.search(clause, no_difference.end(), position)
-    return bool(between) and any(between.end() <= f[0] < position + 40 for f in _direction_words(clause))
+    if between is None:
+        return False
+    return any(between.end() <= f[0] < position + 40 for f in _direction_words(clause))
 
 
 _AND_THEN = re.compile(r",\s+and\b")
