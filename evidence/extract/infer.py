@@ -740,6 +740,11 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
     sized = _sized_change(clause, word_start, lower_better, own)
     if sized is not None:
         sign, rule = sized, "sized_change"
+        phrase = _sized_change_match(clause, word_start, own)
+        if phrase is not None and phrase.start() < word_start:
+            # "A attenuated the rise in X": the arm the phrase is said of is found from its start.
+            word_start = phrase.start()
+            word_end = word_start + len(re.findall(r"^\w*", clause[word_start:])[0])
     elif kind in (0, 2) and position >= 0 and (signed := _SIGNED_CHANGE.match(clause, position)):
         # "skin dryness (-59.5%) improved": the change is stated with its sign.
         return (-1 if signed.group("sign") != "+" else 1), "signed_change"
@@ -772,15 +777,24 @@ def _sized_change(clause: str, word_start: int, lower_better: bool, own: set[str
     """The direction of "a greater reduction" / "the increase was smaller" when the direction word
     at ``word_start`` is part of such a phrase, else None. A bigger improvement follows the
     outcome's polarity."""
+    found = _sized_change_match(clause, word_start, own)
+    if found is None:
+        return None
+    m = found
+    bigger = 1 if m.group("big") else -1
+    if m.group("up") and m.group("up").lower().startswith("improv"):
+        return bigger * (-1 if lower_better else 1)
+    return bigger * (1 if m.group("up") else -1)
+
+
+def _sized_change_match(clause: str, word_start: int, own: set[str]) -> re.Match | None:
+    """The sized-change phrase the direction word at ``word_start`` belongs to, if any."""
     for pattern in cues.SIZED_CHANGE:
         for m in pattern.finditer(clause):
             # In "fecal fat loss was higher", the loss is the outcome's name, not a change.
             if not m.start() <= word_start < m.end() or cues.stem((m.group("up") or m.group("down")).lower()) in own:
                 continue
-            bigger = 1 if m.group("big") else -1
-            if m.group("up") and m.group("up").lower().startswith("improv"):
-                return bigger * (-1 if lower_better else 1)
-            return bigger * (1 if m.group("up") else -1)
+            return m
     return None
 
 
@@ -817,6 +831,11 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
             return subj[-1]
         if obj and not subj:
             return other_side(obj)
+    if text[word_start:word_end].lower().endswith("ed"):
+        # "Drug X abolished the rise seen with placebo": a verb's subject is the arm named just before it.
+        subject = [side for pos, side in mentions if word_start - 60 <= pos < word_start and not re.search(r"[,;]", text[pos:word_start])]
+        if subject and not cues.THAN.search(text, word_end, word_end + 80):
+            return subject[-1]
     lead = _AFTER_ARM.match(text, word_end)
     if lead:
         after = next((side for pos, side in mentions if lead.end() - 1 <= pos < lead.end() + 25), None)

@@ -183,9 +183,9 @@ POSITIVE_SIGNIFICANT = re.compile(
 SIGNIFICANT = re.compile(r"\bsignificant(?:ly)?\b|\bstatistically\b", re.IGNORECASE)
 
 # Direction words: +1 the value is higher, -1 lower; 0 says "better", 2 "worse", without saying which way.
-_UP = (r"(?<!weeks )(?<!months )(?<!years )(?<!days )(?<!hours )later|(?<=significantly )high|increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
+_UP = (r"doubl(?:ed|ing|es)|tripl(?:ed|ing|es)|potentiat\w*|amplif\w*|(?<!weeks )(?<!months )(?<!years )(?<!days )(?<!hours )later|(?<=significantly )high|increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
        r"augment\w*|boost\w*|prolong\w*|exceed\w*|accelerat\w*|delay\w*|extend\w*")
-_DOWN = (r"earlier|sooner|(?<=significantly )low|decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
+_DOWN = (r"blunt\w*|eliminat\w*|abolish\w*|abrogat\w*|earlier|sooner|(?<=significantly )low|decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
          r"smaller|attenuat\w*|suppress\w*|inhibit\w*|prevent\w*|lessen\w*|alleviat\w*|reliev\w*|relief|"
          r"minimi[sz]\w*|slow\w*|shorten\w*|halv\w*|loss|lost|los(?:e|ing)")
 DIRECTION_WORDS: tuple[tuple[re.Pattern, int], ...] = (
@@ -205,6 +205,9 @@ _SIZE_WORD = r"(?:(?P<big>greater|more|larger|bigger|higher)|(?P<small>smaller|l
 SIZED_CHANGE = (
     re.compile(rf"\b{_SIZE_WORD}\s+(?:[\w-]+\s+){{0,2}}?{_CHANGE_NOUN}\b", re.IGNORECASE),
     re.compile(rf"\b{_CHANGE_NOUN}\b[^;,]{{0,60}}?\b(?:was|were|being)\s+(?:\w+\s+){{0,2}}?{_SIZE_WORD}\b", re.IGNORECASE),
+    # "A attenuated the rise in heart rate", "A prevented the decline in FEV1": a change made smaller.
+    re.compile(rf"\b(?P<small>attenuat\w*|prevent\w*|blunt\w*|limit\w*|abolish\w*|inhibit\w*|suppress\w*|counteract\w*|"
+               rf"curb\w*|lessen\w*|mitigat\w*)\s+(?:the\s+|a\s+|any\s+)?(?:[\w-]+\s+)?{_CHANGE_NOUN}\b(?P<big>(?!))?", re.IGNORECASE),
     # "A reduced pain more than B did", "A lowered blood pressure less than B".
     re.compile(r"\b(?:(?P<up>increas\w*|rais\w*|rose|improv\w*|gain\w*|elevat\w*)|(?P<down>decreas\w*|reduc\w*|lower\w*|fell|"
                r"dropp\w*|declin\w*|diminish\w*))\b[^;,.]{0,40}?\b(?:(?P<big>more|greater|further)|(?P<small>less|lesser))"
