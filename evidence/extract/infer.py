@@ -678,7 +678,7 @@ def _significance(text: str, position: int) -> bool | None:
     after = [m for m in values if m.start() >= position]
     m = after[0] if after else (values[-1] if values else None)
     if m is not None:
-        op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}.get(m.group("op"), m.group("op"))
+        op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">=", "less than": "<", "greater than": ">", "more than": ">"}.get(m.group("op"), m.group("op"))
         value = float(m.group("p").replace("·", "."))
         if re.search(r"[x×]\s*10", m.group(0)):
             return True  # "P = 2 x 10-5"
@@ -886,7 +886,7 @@ def _numbers(clause: str) -> dict:
         out["ci_low"], out["ci_high"] = _float(ci.group("lo")), _float(ci.group("hi"))
     p = cues.P_VALUE.search(clause)
     if p:
-        op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}.get(p.group("op"), p.group("op"))
+        op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">=", "less than": "<", "greater than": ">", "more than": ">"}.get(p.group("op"), p.group("op"))
         value = float(p.group("p").replace("·", "."))
         out["p_value_text"] = f"{value:g}" if op == "=" else f"{op}{value:g}"
         if op == "=":

@@ -248,7 +248,8 @@ WORSE_WHEN_HIGHER_SCALES = re.compile(r"\b(?:DLQI|Dermatology Life Quality|PSQI|
                                       r"Oswestry|ODI|Neck Disability|Roland[- ]Morris)\b", re.IGNORECASE)
 
 P_VALUE = re.compile(
-    r"\b[Pp]\s*(?:-?\s*values?)?\s*(?P<op><=|>=|=<|=>|[<>=≤≥])\s*(?P<p>0?[.·]\d+|1(?:[.·]0+)?)(?:\s*[x×]\s*10\s*[-−–]\s*\d+)?"
+    r"\b[Pp]\s*(?:-?\s*values?)?\s*(?:=\s*(?=[<>≤≥]))?(?P<op><=|>=|=<|=>|[<>=≤≥]|less than|(?:greater|more) than)\s*"
+    r"(?P<p>0?[.·]\d+|1(?:[.·]0+)?)(?:\s*[x×]\s*10\s*[-−–]\s*\d+)?"
 )
 _NUMBER = r"[-−–]?\s?\d+(?:[.·]\d+)?"
 CI = re.compile(
