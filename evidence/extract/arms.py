@@ -50,6 +50,8 @@ class Arms:
                        for label in _arm_labels(arm)]
         # Arms that differ only by dose ("dexamethasone 4 mg" against "8 mg") are named by their dose.
         doses = {side: _doses(arm) for side, arm in (("intervention", intervention), ("comparator", comparator))}
+        # Numbers of the arms' doses and strengths ("5% lidocaine"): never an arm's result.
+        self.dose_numbers = {number for side in doses for number, _ in doses[side]}
         self.labels += [(re.compile(rf"(?<![\d.]){re.escape(number)}\s*{re.escape(unit)}(?![a-z])", re.IGNORECASE), side)
                         for side in doses if not self.words[side]
                         for number, unit in doses[side] - doses[other_side(side)]]
@@ -182,7 +184,7 @@ def _group_labels(abstract: str, intervention: str, comparator: str) -> dict[str
     return out
 
 
-_DOSE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(mg/kg|μg/kg|µg/kg|mg|μg|µg|mcg|g|ml|IU|units?)(?![a-z])", re.IGNORECASE)
+_DOSE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(mg/kg|μg/kg|µg/kg|mg|μg|µg|mcg|g|ml|IU|units?|%)(?![a-z])", re.IGNORECASE)
 
 
 def _doses(arm: str) -> set[tuple[str, str]]:

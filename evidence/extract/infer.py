@@ -578,10 +578,10 @@ def _arm_values(clause: str, arms: Arms, position: int) -> dict[str, float]:
             continue
         end = _phrase_end(clause, pos, arms.own[side])
         bracketed = re.match(r"\s*\)", clause[end:]) and _VALUE_BEFORE_BRACKETED_ARM.search(clause, max(0, pos - 30), pos)
-        before = (_VALUE_BEFORE_ARM.search(clause, max(0, pos - 60), pos) or _PERCENT_BEFORE_ARM.search(clause, max(0, pos - 20), pos)
-                  or bracketed)
-        after = _VALUE_AFTER_ARM.match(clause, pos) or _VALUE_RIGHT_AFTER_ARM.match(clause, end)
-        found = before or after
+        candidates = (_VALUE_BEFORE_ARM.search(clause, max(0, pos - 60), pos), _PERCENT_BEFORE_ARM.search(clause, max(0, pos - 20), pos),
+                      bracketed or None, _VALUE_AFTER_ARM.match(clause, pos), _VALUE_RIGHT_AFTER_ARM.match(clause, end))
+        # "0.5 mg/kg of ketamine", "5% lidocaine": the arm's dose is not its value.
+        found = next((m for m in candidates if m and m.group("v").lstrip("+") not in arms.dose_numbers), None)
         if found:
             values[side] = _float(found.group("v"))
     return values
@@ -614,19 +614,21 @@ def _phrase_end(text: str, pos: int, own: set[str]) -> int:
 def _values_in_arm_order(clause: str, arms: Arms, mentions: list[tuple[int, str]], position: int) -> dict[str, float]:
     """Values paired with arms by order, where the arms are named together ("in the A and B groups
     were 62% and 41%", "... for A and B, respectively"): the first two values after the outcome
-    that are not time points, p-values, doses or bracketed spreads."""
+    that are not time points, p-values, the arms' doses or bracketed spreads."""
     order = list(dict.fromkeys(side for _, side in mentions))
     if len(order) != 2:
         return {}
     first = next(pos for pos, side in mentions if side == order[0])
     second = next(pos for pos, side in mentions if side == order[1])
     end_first = _phrase_end(clause, first, arms.own[order[0]])
-    if not (_COORDINATED.fullmatch(clause, end_first, second) or _RESPECTIVELY.search(clause)):
+    if not _COORDINATED.fullmatch(clause, end_first, second):
+        # Only arms named together pair with values by order: a "respectively" elsewhere may pair
+        # the values with time points ("3.1 and 4.2 at weeks 4 and 8, respectively").
         return {}
     spans = [(pos, _phrase_end(clause, pos, arms.own[side])) for pos, side in mentions]
     values = []
     for m in _VALUE_NUMBER.finditer(clause, max(position, 0)):
-        if (_bracket_depth(clause, m.start()) or any(a <= m.start() < b for a, b in spans)
+        if (_bracket_depth(clause, m.start()) or any(a <= m.start() < b for a, b in spans) or m.group("v") in arms.dose_numbers
                 or _NOT_A_VALUE.search(clause, max(0, m.start() - 12), m.start()) or _TIME_OR_DOSE_AFTER.match(clause, m.end())):
             continue
         values.append(_float(m.group("v")))
