@@ -183,9 +183,11 @@ POSITIVE_SIGNIFICANT = re.compile(
 SIGNIFICANT = re.compile(r"\bsignificant(?:ly)?\b|\bstatistically\b", re.IGNORECASE)
 
 # Direction words: +1 the value is higher, -1 lower; 0 says "better", 2 "worse", without saying which way.
-_UP = (r"doubl(?:ed|ing|es)|tripl(?:ed|ing|es)|potentiat\w*|amplif\w*|(?<!weeks )(?<!months )(?<!years )(?<!days )(?<!hours )later|(?<=significantly )high|increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
+_UP = (r"doubl(?:ed|ing|es)|tripl(?:ed|ing|es)|potentiat\w*|amplif\w*|later(?=[^.;]{0,60}\b(?:than|compared|versus|vs)\b)|(?<=significantly )later|(?<=significantly )high|increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
        r"augment\w*|boost\w*|prolong\w*|exceed\w*|accelerat\w*|delay\w*|extend\w*")
-_DOWN = (r"blunt\w*|eliminat\w*|abolish\w*|abrogat\w*|earlier|sooner|(?<=significantly )low|decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
+# "later"/"earlier" compare arms only beside "than"/"compared" or "significantly" ("six weeks later" does not).
+_DOWN = (r"blunt\w*|eliminat\w*|abolish\w*|abrogat\w*|(?:earlier|sooner)(?=[^.;]{0,60}\b(?:than|compared|versus|vs)\b)|"
+         r"(?<=significantly )(?:earlier|sooner)|(?<=significantly )low|decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
          r"smaller|attenuat\w*|suppress\w*|inhibit\w*|prevent\w*|lessen\w*|alleviat\w*|reliev\w*|relief|"
          r"minimi[sz]\w*|slow\w*|shorten\w*|halv\w*|loss|lost|los(?:e|ing)")
 DIRECTION_WORDS: tuple[tuple[re.Pattern, int], ...] = (
