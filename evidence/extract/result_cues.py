@@ -62,10 +62,10 @@ def outcome_abbreviations(outcome_terms: list[str], outcome: str, abstract: str)
     out: dict[str, frozenset[str]] = {}
     for written, expansion in defined_abbreviations(outcome) + defined_abbreviations(abstract):
         abbreviation = cues_key(written)
-        if abbreviation in wanted:
-            words = frozenset(terms(expansion)) & wanted - {abbreviation}
-            if words:
-                out[abbreviation] = out.get(abbreviation, frozenset()) | words
+        expanded = frozenset(terms(expansion))
+        # Only an abbreviation of the outcome's own words stands for them ("OS" is not the "survival" of "median survival time").
+        if abbreviation in wanted and expanded and expanded <= wanted:
+            out[abbreviation] = out.get(abbreviation, frozenset()) | expanded - {abbreviation}
     return out
 
 
