@@ -9,14 +9,23 @@ the abstract, the rule that fired and a confidence.
 The engine is made of rules, in two steps:
 
 1. **Which sentence.** Every sentence is scored by how much of the outcome's wording it holds
-   (rarer words weigh more), with a bonus for the arms' wording and for result sections, and a
-   penalty for background and methods. The best-scored sentence that reports a result (a
-   p-value, a CI, or words of difference or of no difference) decides.
-2. **What it says.** Inside the clause of that sentence that names the outcome: words or
-   statistics of no difference give ``no_difference``; otherwise a direction word ("higher",
-   "reduced", ...) gives the direction, turned round when the word is said of the comparator
-   arm ("lower in the placebo group than in the drug group"), and read through the outcome's
-   polarity where the word only says better or worse ("improved" pain is a decrease).
+   (rarer words weigh more; an abbreviation of the outcome stands for its words), with a bonus
+   for the arms' wording and for result sections, and a penalty for background and methods. The
+   best-scored sentence that reports a result (a p-value, a CI, or words of difference or of no
+   difference) decides; definitions and aims report none.
+2. **What it says.** Inside the clause of that sentence that names the outcome (the one naming
+   the outcome's time point, when it names one): words or statistics of no difference give
+   ``no_difference``; otherwise a direction word ("higher", "reduced", "blunted the rise", ...)
+   gives the direction, turned round when the word is said of the comparator arm ("lower in the
+   placebo group than in the drug group"), and read through the outcome's polarity where the
+   word only says better or worse ("improved" pain is a decrease). With no direction word, a
+   significant result is read from the values stated for each arm ("62% and 41% in the A and B
+   groups"), else from an effect estimate and its interval, else, last of all and with low
+   confidence, as the intervention's benefit ("differed significantly").
+
+Arms are found by their own words, and by the names the abstract gives them: group labels
+("Group 1 received ..."), defined abbreviations ("experimental group (EG)") and doses when the arms
+differ only by dose.
 
 The words the rules read live in ``evidence.extract.result_cues``; where a sentence names each arm is
 ``evidence.extract.arms``. Measured on Evidence Inference 2.0 prompts (``benchmarks/bench_extract.py``).
