@@ -179,11 +179,15 @@ def test_a_modifier_names_the_arm_sham_acupuncture_is_not_acupuncture(first, sec
 
 
 def test_a_stated_polarity_reads_improvement_of_a_disability_score_as_a_decrease():
-    text = "RESULTS: At 3 months, RMDQ improved more with acupuncture than with usual care (MD -2.4, 95% CI -4.0 to -0.8)."
-    guessed = evidence.infer_result(text, intervention="acupuncture", comparator="usual care", outcome="RMDQ")
-    stated = evidence.infer_result(text, intervention="acupuncture", comparator="usual care", outcome="RMDQ",
+    # The Sciatica Bothersomeness Index is scored up with worse symptoms; its words do not say so.
+    text = "RESULTS: At 3 months, SBI improved more with acupuncture than with usual care (MD -2.4, 95% CI -4.0 to -0.8)."
+    guessed = evidence.infer_result(text, intervention="acupuncture", comparator="usual care", outcome="SBI")
+    stated = evidence.infer_result(text, intervention="acupuncture", comparator="usual care", outcome="SBI",
                                    lower_is_better=True)
     assert (guessed.label, stated.label) == ("increased", "decreased")
+    # Scales the engine knows are read right without help.
+    known = evidence.infer_result(text.replace("SBI", "RMDQ"), intervention="acupuncture", comparator="usual care", outcome="RMDQ")
+    assert known.label == "decreased"
 
 
 def _arms_in(sentence: str, *names: tuple[str, str]) -> list[tuple[int, int, str]]:
@@ -295,3 +299,39 @@ def test_cli_unknown_topic_is_one_line():
     result = CliRunner().invoke(cli, ["infer", "--topic", "no_such_topic", "-"], input="")
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith("error: ") and "Traceback" not in result.output + result.stderr
+
+
+def test_an_abstract_without_headings_is_not_read_as_its_title():
+    from evidence.extract.infer import _sentences
+
+    sentences = _sentences("TITLE:\nAcupuncture for sciatica\n\n\nWe randomised 80 adults. Leg pain fell more with acupuncture.")
+    assert [s.section for s in sentences] == ["TITLE", "", ""]
+    # A title then a headed abstract keeps the headings.
+    headed = _sentences("TITLE:\nAcupuncture for sciatica\n\nRESULTS: Leg pain fell more with acupuncture.")
+    assert [s.section for s in headed] == ["TITLE", "RESULTS"]
+
+
+def test_group_labels_and_defined_abbreviations_name_the_arms():
+    abstract = ("METHODS: Group 1 received transforaminal injection and Group 2 took oral pregabalin; "
+                "an experimental group (EG) and a control group (CG) were compared.")
+    arms = Arms("transforaminal injection", "oral pregabalin", abstract)
+    sentence = "pain was lower in Group 2 than in Group 1"
+    assert arms.mentions(sentence) == [(sentence.index("Group 2"), "comparator"), (sentence.index("Group 1"), "intervention")]
+    with_control = Arms("back school", "usual care", abstract)
+    assert with_control.mentions("the CG and the EG") == [(4, "comparator"), (15, "intervention")]
+    # A third arm's label ("Group A10") names neither arm.
+    doses = Arms("5 mg amitriptyline", "5 mg amitriptyline and 10 mg dexamethasone",
+                 "Group A5 (5 mg amitriptyline), Group A10 (10 mg amitriptyline) or Group A5+D (5 mg amitriptyline and 10 mg dexamethasone).")
+    sentence = "Group A10 and Group A5 and Group A5+D"
+    assert doses.mentions(sentence) == [(sentence.index("Group A5 "), "intervention"), (sentence.index("Group A5+D"), "comparator")]
+
+
+def test_abbreviations_are_found_through_small_words_and_inside_words():
+    from evidence.extract.result_cues import defined_abbreviations, spelled_out
+
+    found = dict(defined_abbreviations("We measured range of motion (ROM), intraocular pressure (IOP) and the visual analogue scale (VAS)."))
+    assert found == {"ROM": "range of motion", "IOP": "intraocular pressure", "VAS": "visual analogue scale"}
+    # Letters scattered over a long stretch of words spell nothing: each word must lend a letter.
+    assert defined_abbreviations("Success was defined as intraocular pressure (SAP).") == []
+    assert spelled_out("ODI", "The Oswestry Disability Index fell.") == "Oswestry Disability Index"
+    assert spelled_out("ODI", "Pain fell.") is None

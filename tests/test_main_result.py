@@ -75,3 +75,19 @@ def test_classify_stores_each_findings_direction_and_the_main_result(tmp_path):
     assert findings.loc["leg_pain_vas", "main_result"]
     assert findings.loc["odi", "direction"] == "no_difference"
     assert not findings.loc["odi", "main_result"]
+
+
+def test_a_primary_outcome_named_in_apposition_or_in_other_words_is_the_main_result(topic):
+    appositive = ("RESULTS: Back pain and the Oswestry Disability Index did not differ between the arms (P = 0.31 and "
+                  "P = 0.44). Leg pain VAS, the primary outcome, fell more after acupuncture than after the nerve block (P = 0.02).")
+    # The primary outcome in words the vocabulary does not read as the VAS finding ("leg pain intensity").
+    other_words = ("METHODS: Eighty adults with sciatica were randomised to acupuncture or sham acupuncture; the primary "
+                   "end point was leg pain intensity at 4 weeks.\nRESULTS: The Oswestry Disability Index did not differ "
+                   "between the groups (P = 0.52). At 4 weeks leg pain VAS was lower with acupuncture than with sham (P = 0.003).")
+    articles = _articles(("99000161", "Acupuncture or nerve block for sciatica", appositive),
+                         ("99000162", "Acupuncture or sham for sciatica", other_words))
+    findings = mark_main_results(extract_findings({"articles": articles}, topic), articles, topic)
+    for pmid in ("99000161", "99000162"):
+        rows = findings[findings["pmid"] == pmid].set_index("outcome")
+        assert rows.loc["leg_pain_vas", "main_result"] and rows.loc["leg_pain_vas", "direction"] == "favours_intervention"
+        assert not rows.loc["odi", "main_result"] and rows.loc["odi", "direction"] == "no_difference"

@@ -26,9 +26,12 @@ class Arms:
     ----------
     intervention, comparator:
         The arms' descriptions; their words (and "group A"-style labels) find them in a sentence.
+    abstract:
+        The whole abstract, when known: the names it gives the arms ("Group 1 received the new
+        technique", "experimental group (EG)") then find them too.
     """
 
-    def __init__(self, intervention: str, comparator: str):
+    def __init__(self, intervention: str, comparator: str, abstract: str | None = None):
         # "did not receive the education" is named by "receive", never by "not": negations and
         # auxiliaries stand in most sentences.
         own_i, own_c = (set(cues.terms(arm)) - _NEGATION_WORDS | _initials(arm) for arm in (intervention, comparator))
@@ -45,6 +48,30 @@ class Arms:
         self.labels = [(re.compile(rf"(?i:\bgroups?)\s+{re.escape(label)}\b|\b{re.escape(label)}\s+(?i:groups?)\b"), side)
                        for side, arm in (("intervention", intervention), ("comparator", comparator))
                        for label in _arm_labels(arm)]
+        # Arms that differ only by dose ("dexamethasone 4 mg" against "8 mg") are named by their dose.
+        doses = {side: _doses(arm) for side, arm in (("intervention", intervention), ("comparator", comparator))}
+        # Numbers of the arms' doses and strengths ("5% lidocaine"): never an arm's result.
+        self.dose_numbers = {number for side in doses for number, _ in doses[side]}
+        self.labels += [(re.compile(rf"(?<![\d.]){re.escape(number)}\s*{re.escape(unit)}(?![a-z])", re.IGNORECASE), side)
+                        for side in doses if not self.words[side]
+                        for number, unit in doses[side] - doses[other_side(side)]]
+        if abstract:
+            self.labels += [(re.compile(rf"(?<![\w+.-]){re.escape(alias)}(?![\w+-]|\.\d)"), side)
+                            for alias, side in self._aliases(abstract, intervention, comparator)]
+
+    def _aliases(self, abstract: str, intervention: str, comparator: str) -> list[tuple[str, str]]:
+        """Names the abstract gives the arms: group labels by the description next to them, and
+        defined abbreviations whose expansion names one arm."""
+        known = {label for arm in (intervention, comparator) for label in _arm_labels(arm)}
+        out = [(f"{word} {label}", side) for label, side in _group_labels(abstract, intervention, comparator).items()
+               if label not in known for word in ("Group", "group", "Groups", "groups")]
+        out += [(f"{label} group", side) for label, side in _group_labels(abstract, intervention, comparator).items()
+                if label not in known]
+        for alias, expansion in cues.defined_abbreviations(abstract):
+            sides = {side for _, side in self.mentions(expansion)}
+            if len(sides) == 1 and len(alias) >= 2 and not set(cues.terms(alias)) & (self.own["intervention"] | self.own["comparator"]):
+                out.append((alias, sides.pop()))
+        return out
 
     def mentions(self, text: str) -> list[tuple[int, str]]:
         """(position, side) of every arm word in ``text``, in order."""
@@ -111,6 +138,58 @@ def _phrases(mentions: list[tuple[int, str]], text: str, own: dict[str, set[str]
 
 
 _ARM_LABEL = re.compile(r"(?i:\bgroups?)\s+([A-Z]|[IVX]{1,4}|\d{1,2})\b|\b([A-Z]|[IVX]{1,4}|\d{1,2})\s+(?i:group)\b")
+
+
+# "Group P+D (palonosetron and droperidol)", "Group 2 were treated with ...": a label, then what it names.
+_GROUP_LABEL = re.compile(r"\b[Gg]roups?\s+(?P<label>[A-Z][A-Za-z]?[\d.+&/]*[A-Za-z\d]?|[IVX]{1,4}|\d{1,2})(?![\w+])")
+_TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
+
+
+def _tokens(text: str) -> set[str]:
+    """Content words and numbers ("2.5" stays one token: doses tell arms apart)."""
+    return {t if t[0].isdigit() else cues.stem(t) for t in _TOKEN.findall(text.lower()) if t not in cues.STOP}
+
+
+def _group_labels(abstract: str, intervention: str, comparator: str) -> dict[str, str]:
+    """The arm each group label of the abstract stands for ("Group 1" -> "intervention").
+
+    Each mention of a label is read with the words that follow it up to the next label or the end
+    of the sentence (or, for "(group A)", the words before the bracket). A label belongs to the arm
+    whose description those words match best (Dice overlap of words and numbers), and each arm keeps
+    only its best-matched label, so a third arm ("Group P7.5") is left unnamed.
+    """
+    arm_tokens = {"intervention": _tokens(intervention), "comparator": _tokens(comparator)}
+    found = list(_GROUP_LABEL.finditer(abstract))
+    best: dict[str, tuple[float, float]] = {}
+    for i, m in enumerate(found):
+        stop = found[i + 1].start() if i + 1 < len(found) else len(abstract)
+        end = min(stop, m.end() + 150, *(k for k in (abstract.find(". ", m.end()), abstract.find(";", m.end())) if k > 0))
+        context = abstract[m.end() : end]
+        if abstract[max(0, m.start() - 1) : m.start()] == "(":
+            context += " " + re.split(r"[.;:]|\bgroups?\b", abstract[max(0, m.start() - 120) : m.start()], flags=re.IGNORECASE)[-1]
+        words = _tokens(context)
+        if not words:
+            continue
+        dice = tuple(2 * len(words & arm_tokens[side]) / (len(words) + len(arm_tokens[side]) or 1)
+                     for side in ("intervention", "comparator"))
+        label = m.group("label")
+        if max(dice) > max(best.get(label, (0.0, 0.0))):
+            best[label] = (dice[0], dice[1])
+    out: dict[str, str] = {}
+    for index, side in enumerate(("intervention", "comparator")):
+        mine = {label: d for label, d in best.items() if d[index] > d[1 - index] and d[index] >= 0.15}
+        if mine:
+            top = max(d[index] for d in mine.values())
+            out.update({label: side for label, d in mine.items() if d[index] == top})
+    return out
+
+
+_DOSE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(mg/kg|μg/kg|µg/kg|mg|μg|µg|mcg|g|ml|IU|units?|%)(?![a-z])", re.IGNORECASE)
+
+
+def _doses(arm: str) -> set[tuple[str, str]]:
+    """The doses an arm's description states, as (number, unit): "dexamethasone 8 mg" gives ("8", "mg")."""
+    return {(m.group(1), m.group(2).lower()) for m in _DOSE.finditer(arm)}
 
 
 def _arm_labels(arm: str) -> set[str]:

@@ -9,14 +9,23 @@ the abstract, the rule that fired and a confidence.
 The engine is made of rules, in two steps:
 
 1. **Which sentence.** Every sentence is scored by how much of the outcome's wording it holds
-   (rarer words weigh more), with a bonus for the arms' wording and for result sections, and a
-   penalty for background and methods. The best-scored sentence that reports a result (a
-   p-value, a CI, or words of difference or of no difference) decides.
-2. **What it says.** Inside the clause of that sentence that names the outcome: words or
-   statistics of no difference give ``no_difference``; otherwise a direction word ("higher",
-   "reduced", ...) gives the direction, turned round when the word is said of the comparator
-   arm ("lower in the placebo group than in the drug group"), and read through the outcome's
-   polarity where the word only says better or worse ("improved" pain is a decrease).
+   (rarer words weigh more; an abbreviation of the outcome stands for its words), with a bonus
+   for the arms' wording and for result sections, and a penalty for background and methods. The
+   best-scored sentence that reports a result (a p-value, a CI, or words of difference or of no
+   difference) decides; definitions and aims report none.
+2. **What it says.** Inside the clause of that sentence that names the outcome (the one naming
+   the outcome's time point, when it names one): words or statistics of no difference give
+   ``no_difference``; otherwise a direction word ("higher", "reduced", "blunted the rise", ...)
+   gives the direction, turned round when the word is said of the comparator arm ("lower in the
+   placebo group than in the drug group"), and read through the outcome's polarity where the
+   word only says better or worse ("improved" pain is a decrease). With no direction word, a
+   significant result is read from the values stated for each arm ("62% and 41% in the A and B
+   groups"), else from an effect estimate and its interval, else, last of all and with low
+   confidence, as the intervention's benefit ("differed significantly").
+
+Arms are found by their own words, and by the names the abstract gives them: group labels
+("Group 1 received ..."), defined abbreviations ("experimental group (EG)") and doses when the arms
+differ only by dose.
 
 The words the rules read live in ``evidence.extract.result_cues``; where a sentence names each arm is
 ``evidence.extract.arms``. Measured on Evidence Inference 2.0 prompts (``benchmarks/bench_extract.py``).
@@ -101,6 +110,9 @@ def _sentences(text: str) -> list[Sentence]:
         lead = _HEADING_LEAD.match(text, start, end)
         if lead:
             section, start = lead.group(1).strip(), lead.end()
+        elif section == "TITLE" and out and out[-1].section == "TITLE":
+            # A title is one paragraph: an abstract with no headings of its own follows it.
+            section = ""
         out.extend(split_block(text, start, end, section))
     return out
 
@@ -139,9 +151,11 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     """
     sentences = _sentences(abstract)
     outcome_terms = cues.outcome_terms(outcome, abstract)
-    arms = Arms(intervention, comparator)
+    arms = Arms(intervention, comparator, abstract)
     lower_better = _lower_is_better(outcome) if lower_is_better is None else lower_is_better
-    bags = [frozenset(cues.terms(s.text)) for s in sentences]
+    # A sentence naming an abbreviation of the outcome ("PFS") holds the words it stands for.
+    stands_for = cues.outcome_abbreviations(outcome_terms, outcome, abstract)
+    bags = [_with_expansions(frozenset(cues.terms(s.text)), stands_for) for s in sentences]
     weights = _weights(outcome_terms, bags)
     ranked = sorted(
         ((_relevance(s, bag, outcome_terms, weights, arms), i) for i, (s, bag) in enumerate(zip(sentences, bags))),
@@ -152,6 +166,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     # nearly the same relevance compares the arms.
     within: tuple | None = None  # (score, sentence, decision, index)
     untested: tuple[float, Sentence, tuple] | None = None
+    fallback: tuple[float, Sentence, tuple] | None = None  # a significant difference with no direction
     for score, i in ranked:
         if score <= 0.15 or (within and score < within[0] / 2):
             break
@@ -165,6 +180,9 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         if changed and _is_within_arm(sentence.text[decided[2][0] : decided[2][1]], arms):
             within = within or (score, sentence, decided, i)
             continue
+        if decided[1] == "significant_without_direction":
+            fallback = fallback or (score, sentence, decided)
+            continue
         if decided[1].endswith("_untested"):
             # A direction with no test behind it (often a conclusion) yields to a tested
             # statement about the outcome of nearly the same relevance.
@@ -175,7 +193,14 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         return _statement(sentence, score, decided)
     if untested:
         return _statement(untested[1], untested[0], untested[2])
+    if fallback and not within:
+        return _statement(fallback[1], fallback[0], fallback[2])
     return _undecided(sentences, best, within, outcome, arms, lower_better)
+
+
+def _with_expansions(bag: frozenset[str], stands_for: dict[str, frozenset[str]]) -> frozenset[str]:
+    extra = [words for abbreviation, words in stands_for.items() if abbreviation in bag]
+    return bag.union(*extra) if extra else bag
 
 
 def _undecided(sentences: list[Sentence], best: tuple[float, Sentence] | None, within: tuple | None, outcome: str,
@@ -220,6 +245,8 @@ _RULE_ACCURACY = {
     "statistics_not_significant": 0.95, "no_difference_words": 0.9, "direction_word": 0.9,
     "better_word_with_polarity": 0.85, "arm_values": 0.85, "favours_arm": 0.8, "signed_change": 0.8,
     "change_in_both_arms": 0.75, "no_difference_between_arms": 0.8, "sized_change": 0.65, "change_size_per_arm": 0.5, "no_difference_for_all_outcomes": 0.5,
+    # Rare on development data: a guess from how such statements read, kept low.
+    "effect_estimate": 0.7, "significant_without_direction": 0.5,
 }
 _QUALIFIER_COST = {"_of_comparator": 0.75, "_untested": 0.75, "_within_arm": 0.8, "_after_within_arm_change": 0.9}
 
@@ -353,7 +380,7 @@ def _relevance(sentence: Sentence, words: frozenset[str], outcome_terms: list[st
 # --- step 2: what it says ---------------------------------------------------------------------
 
 
-def _outcome_position(text: str, outcome_terms: list[str]) -> int:
+def _outcome_position(text: str, outcome_terms: list[str], outcome: str = "") -> int:
     """Where the outcome is named in a text, or -1: the outcome word that starts the stretch of
     60 characters holding most of the outcome's words ("one-year survival" is not the "one-year"
     of "one-year recurrence")."""
@@ -361,13 +388,30 @@ def _outcome_position(text: str, outcome_terms: list[str]) -> int:
     hits = [(m.start(), cues.stem(m.group())) for m in cues.WORD.finditer(text.lower()) if cues.stem(m.group()) in wanted]
     if not hits:
         return -1
-    return max(hits, key=lambda h: (len({t for p, t in hits if h[0] <= p < h[0] + 60}), -h[0]))[0]
+    # Ties go to the stretch that also holds the outcome's small words ("a higher dose of atropine",
+    # not the "early atropine" before it), then to the first.
+    small = {w for w in cues.WORD.findall(outcome.lower()) if w in cues.STOP and len(w) > 3} if outcome else set()
+    lowered = text.lower()
+
+    def small_words(at: int) -> int:
+        return len(small & set(cues.WORD.findall(lowered[max(0, at - 30) : at + 60])))
+
+    return max(hits, key=lambda h: (len({t for p, t in hits if h[0] <= p < h[0] + 60}), small_words(h[0]), -h[0]))[0]
 
 
-def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
+_NUMBER_TOKEN = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]*\d)")
+
+
+def _numbers_of(text: str) -> frozenset[str]:
+    """The numbers written in a text ("at 18 months", "LVEF <= 30%")."""
+    return frozenset(_NUMBER_TOKEN.findall(text))
+
+
+def _clause(text: str, outcome_terms: list[str], numbers: frozenset[str] = frozenset()) -> tuple[int, int]:
     """The clause of a sentence that names the outcome: the piece between clause breaks
     ("whereas", "but", ";") holding most of the outcome's words, with a following piece that only
-    qualifies it ("..., but this was not significant")."""
+    qualifies it ("..., but this was not significant"). Numbers the outcome names (its time point:
+    "at 18 months", "at min 10 and 15") come first, as they tell apart clauses with the same words."""
     cuts = [0, *(m.start() for m in cues.CLAUSE_BREAK.finditer(text) if not _bracket_depth(text, m.start())), len(text)]
     # "Although A may relieve pain, it brings no benefit": the concession ends at its comma.
     concession = cues.CONCESSION.match(text)
@@ -381,14 +425,18 @@ def _clause(text: str, outcome_terms: list[str]) -> tuple[int, int]:
     def hits(piece: tuple[int, int]) -> int:
         return len(wanted & set(cues.terms(text[piece[0] : piece[1]])))
 
+    def time_hits(piece: tuple[int, int]) -> int:
+        # "X did not differ at 2 weeks, but was lower at 12 weeks": the subject may be left out.
+        return len(numbers & _numbers_of(text[piece[0] : piece[1]]))
+
     # A leading concession ("While scores did not differ before the course, ...") sets the scene;
     # the main clause states the finding whenever it names the outcome at all.
     scene = concession.end() if concession else -1
     if len(pieces) > 1 and pieces[0][1] == scene and cues.BASELINE_COMPARISON.search(text, 0, scene):
         # "While scores were alike before the course, ...": the arms at baseline, never the result.
         pieces = pieces[1:]
-    best = max(pieces, key=lambda p: (hits(p) > 0, p[1] != scene, hits(p), -p[0]))
-    if not hits(best):
+    best = max(pieces, key=lambda p: (hits(p) + time_hits(p) > 0, p[1] != scene, time_hits(p), hits(p), -p[0]))
+    if not hits(best) + time_hits(best):
         return pieces[0][0], len(text)
     start, end = best
     for piece in pieces[pieces.index(best) + 1 :]:
@@ -418,9 +466,9 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
             lower_better: bool) -> tuple[str, str, tuple[int, int]] | None:
     """(label, rule, clause span) for a sentence, or None when it states no result."""
     text = sentence.text
-    start, end = _clause(text, outcome_terms)
+    start, end = _clause(text, outcome_terms, _numbers_of(outcome))
     clause = text[start:end]
-    position = _outcome_position(clause, outcome_terms)
+    position = _outcome_position(clause, outcome_terms, outcome)
     significance = _significance(clause, position)
     if significance is None and cues.P_VALUE.search(text, end):
         # The p-value often closes the sentence, after the clause break.
@@ -433,7 +481,7 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         return "no_difference", "statistics_not_significant", (start, end)
     # The words of no difference nearest the outcome speak of it.
     no_difference = min(cues.NO_DIFFERENCE.finditer(clause), key=lambda m: abs(m.start() - position), default=None)
-    if no_difference and not _nearer_significant(clause, position, no_difference):
+    if no_difference and not _nearer_significant(clause, position, no_difference) and not _coordinated_away(clause, position, no_difference):
         return "no_difference", "no_difference_words", (start, end)
     if no_difference and not cues.THAN.search(clause) and any(
             cues.BETWEEN_ARMS.match(clause, m.end() + 1) for m in cues.NO_DIFFERENCE.finditer(clause)):
@@ -446,6 +494,17 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         values = _arm_values(clause, arms, position)
         if len(values) == 2 and values["intervention"] != values["comparator"]:
             sign, rule = (1 if values["intervention"] > values["comparator"] else -1), "arm_values"
+    if sign is None and significance:
+        # "the odds of vomiting with A were 0.4 (95% CI 0.2 to 0.8)": an effect estimate of
+        # intervention against comparator, read against its null value.
+        effect = _effect_sign(clause)
+        if effect is not None:
+            sign, rule = effect, "effect_estimate"
+    if (sign is None and significance and _SAID_DIFFERENT.search(clause) and not re.search(r"\b(?:both|each)\b", clause)
+            and not _is_within_arm(clause, arms)):
+        # "The EQ-5D differed significantly (p = 0.019)": a difference with no direction stated is,
+        # in trial reports, nearly always the intervention's benefit; a weak reading, used last.
+        sign, rule = (-1 if lower_better else 1), "significant_without_direction"
     if sign is None:
         return None
     if cues.BOTH_ARMS.search(clause) and not cues.THAN.search(clause) and not any(p.search(clause) for p in cues.SIZED_CHANGE):
@@ -458,10 +517,44 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
     return label, rule, (start, end)
 
 
+# Words that call a difference significant, or say that the arms differed.
+_SAID_DIFFERENT = re.compile(r"\bdiffer\w*|\bdistinct\b|" + cues.POSITIVE_SIGNIFICANT.pattern, re.IGNORECASE)
 _VALUE_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?[^\d;]{0,50}?(?:was|were|of|:|=|,)\s*(?P<v>\d+(?:\.\d+)?)(?![\d.])")
-_VALUE_BEFORE_ARM = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zμ/]{1,12}\b)?(?:\s*±\s*[\d.]+)?\s*(?:\([^)]{0,30}\)\s*)?"
-                               r"(?:in|for|with|among|of)\s+(?:(?:the|those|patients|subjects|participants|given|receiving|"
+# A signed change ("+0.02% for placebo compared with -0.48% for the drug"): the sign only after a space or bracket.
+_VALUE_BEFORE_ARM = re.compile(r"(?P<v>(?:(?<=[\s(])[-−–+])?\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zμ/]{1,12}\b)?(?:\s*±\s*[\d.]+)?\s*(?:\([^)]{0,30}\)\s*)?"
+                               r"(?:in|for|with|among|of|after|following|on|under)\s+(?:(?:the|those|patients|subjects|participants|given|receiving|"
                                r"treated|with|who|received|assigned|to)\s+)*$")
+
+
+# An estimate right before its interval: "0.4 (95% CI 0.2 to 0.8)", "MD -1.2, 95% CI -2.0 to -0.4".
+_ESTIMATE_BEFORE_CI = re.compile(r"(?P<est>[-−–]?\s?\d+(?:[.·]\d+)?)\s*%?\s*(?:\(|\[|,|;)\s*(?:95\s*%\s*)?(?:CI|C\.I\.|confidence interval)")
+_RATIO_WORDS = re.compile(r"\b(?:RR|OR|HR|IRR|ratio|odds|risk|hazard)\b", re.IGNORECASE)
+_DIFFERENCE_WORDS = re.compile(r"\b(?:MD|WMD|SMD|RD|ARR|difference|effect size|differed by)\b", re.IGNORECASE)
+
+
+def _effect_sign(clause: str) -> int | None:
+    """+1/-1 from an effect estimate stated with its interval: above or below 1 for a ratio, 0 for a
+    difference. None when the clause names no effect measure before the estimate (a CI around one
+    arm's value is not an effect), states several estimates, or the estimate sits outside its own
+    interval. Estimates are read as intervention against comparator, as trials report them."""
+    found = list(_ESTIMATE_BEFORE_CI.finditer(clause))
+    if len(found) != 1:
+        return None  # several estimates: which arms each compares is not clear
+    for m in found:
+        before = clause[max(0, m.start() - 60) : m.start()]
+        ratio, difference = _RATIO_WORDS.search(before), _DIFFERENCE_WORDS.search(before)
+        if not (ratio or difference):
+            continue
+        ci = cues.CI.search(clause, m.end() - 30)
+        estimate = _float(m.group("est"))
+        null = 1.0 if ratio and (not difference or ratio.start() > difference.start()) else 0.0
+        if ci:
+            lo, hi = sorted((_float(ci.group("lo")), _float(ci.group("hi"))))
+            if not lo <= estimate <= hi:
+                continue
+        if estimate != null:
+            return 1 if estimate > null else -1
+    return None
 
 
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
@@ -485,15 +578,98 @@ def _arm_values(clause: str, arms: Arms, position: int) -> dict[str, float]:
         order = list(dict.fromkeys(side for _, side in mentions))
         if len(numbers) == 2 and len(order) == 2:
             return {order[0]: float(numbers[0]), order[1]: float(numbers[1])}
+    paired = _values_in_arm_order(clause, arms, mentions, position)
+    if paired:
+        return paired
     for pos, side in mentions:
         if side in values:
             continue
-        before = _VALUE_BEFORE_ARM.search(clause, max(0, pos - 60), pos)
-        after = _VALUE_AFTER_ARM.match(clause, pos)
-        found = before or after
+        share = _SHARE_BEFORE_ARM.search(clause, max(0, pos - 60), pos)
+        if share and float(share.group("of")):
+            # "5 of 40 patients given A and 15 of 38 given B": compare the shares.
+            values[side] = float(share.group("v")) / float(share.group("of"))
+            continue
+        end = _phrase_end(clause, pos, arms.own[side])
+        bracketed = re.match(r"\s*\)", clause[end:]) and _VALUE_BEFORE_BRACKETED_ARM.search(clause, max(0, pos - 30), pos)
+        candidates = (_VALUE_BEFORE_ARM.search(clause, max(0, pos - 60), pos), _PERCENT_BEFORE_ARM.search(clause, max(0, pos - 20), pos),
+                      bracketed or None, _VALUE_AFTER_ARM.match(clause, pos), _VALUE_RIGHT_AFTER_ARM.match(clause, end))
+        # "0.5 mg/kg of ketamine", "5% lidocaine": the arm's dose is not its value.
+        found = next((m for m in candidates if m and m.group("v").lstrip("+") not in arms.dose_numbers), None)
         if found:
-            values[side] = float(found.group("v"))
+            values[side] = _float(found.group("v"))
     return values
+
+
+# "Somnolence: 18% A vs 4% B".
+_PERCENT_BEFORE_ARM = re.compile(r"(?<![\d.])(?P<v>\d+(?:\.\d+)?)\s*%\s+$")
+# "21 days (acupuncture) and 35 days (usual care)".
+_VALUE_BEFORE_BRACKETED_ARM = re.compile(r"(?<![\d.])(?P<v>\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zμ/]{1,12})?\s*\(\s*(?:the\s+)?$")
+# Arms named together ("in the A and B groups", "for A and B, respectively").
+_COORDINATED = re.compile(r"\s*(?:groups?|arms?|patients)?\s*(?:,|and|or|versus|vs\.?)\s+(?:the\s+|in\s+the\s+)?$", re.IGNORECASE)
+_GROUP_WORDS = frozenset({"group", "groups", "arm", "arms", "patients", "participants"})
+# Numbers that are not an arm's value: time points ("at 12 weeks", "1- and 2-year"), p-values, doses.
+_NOT_A_VALUE = re.compile(r"(?:\b(?:at|after|within|over|week|month|day|year|visit)\s+$|[Pp]\s*[<>=≤≥]\s*$|±\s*$)")
+_TIME_OR_DOSE_AFTER = re.compile(r"[-‐]?\s*(?:and\s+\d+[-‐]?\s*)?(?:weeks?|months?|years?|-year|-month|-week|mg|µg|μg|mcg|ml|mL|IU)\b"
+                                 r"(?!\s*(?:\(|and\s+\d|vs|versus))", re.IGNORECASE)
+_VALUE_NUMBER = re.compile(r"(?<![\w.±/])(?P<v>(?:(?<=[\s(])[-−–+])?\d+(?:\.\d+)?)(?![\w.]|\s*[-‐]\s*(?:and\b|\d))")
+
+
+def _phrase_end(text: str, pos: int, own: set[str]) -> int:
+    """Where the arm phrase starting at ``pos`` ends: its own words and "group" words run on."""
+    end = pos
+    for m in cues.WORD.finditer(text, pos):
+        if m.start() > end + 2 or not (cues.stem(m.group().lower()) in own or m.group().lower() in _GROUP_WORDS):
+            break
+        end = m.end()
+    return end
+
+
+def _values_in_arm_order(clause: str, arms: Arms, mentions: list[tuple[int, str]], position: int) -> dict[str, float]:
+    """Values paired with arms by order, where the arms are named together ("in the A and B groups
+    were 62% and 41%", "... for A and B, respectively"): the first two values after the outcome
+    that are not time points, p-values, the arms' doses or bracketed spreads."""
+    order = list(dict.fromkeys(side for _, side in mentions))
+    if len(order) != 2:
+        return {}
+    first = next(pos for pos, side in mentions if side == order[0])
+    second = next(pos for pos, side in mentions if side == order[1])
+    end_first = _phrase_end(clause, first, arms.own[order[0]])
+    if not _COORDINATED.fullmatch(clause, end_first, second):
+        # Only arms named together pair with values by order: a "respectively" elsewhere may pair
+        # the values with time points ("3.1 and 4.2 at weeks 4 and 8, respectively").
+        return {}
+    spans = [(pos, _phrase_end(clause, pos, arms.own[side])) for pos, side in mentions]
+    values = []
+    for m in _VALUE_NUMBER.finditer(clause, max(position, 0)):
+        if (_bracket_depth(clause, m.start()) or any(a <= m.start() < b for a, b in spans) or m.group("v") in arms.dose_numbers
+                or _NOT_A_VALUE.search(clause, max(0, m.start() - 12), m.start()) or _TIME_OR_DOSE_AFTER.match(clause, m.end())):
+            continue
+        values.append(_float(m.group("v")))
+        if len(values) == 2:
+            return {order[0]: values[0], order[1]: values[1]}
+    return {}
+
+
+_SHARE_BEFORE_ARM = re.compile(r"(?P<v>\d+)\s*(?:of|/|out of)\s*(?P<of>\d+)\s+(?:(?:the|those|patients|subjects|participants|in|"
+                               r"with|who|received|receiving|given|treated|assigned|to)\s+)*$")
+# "A 8.1 vs B 6.2": a value right after the arm's name, unless it is a dose ("A 0.5 mg/kg").
+_VALUE_RIGHT_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?\s*:?\s+(?P<v>\d+(?:\.\d+)?)(?![\d.])"
+                                    r"(?!\s*(?:mg|µg|μg|mcg|g|ml|mL|kg|IU|units?|mmol|mEq)\b)")
+
+
+def _coordinated_away(clause: str, position: int, no_difference: re.Match) -> bool:
+    """Whether the words of no difference belong to an earlier coordinated statement ("A was not
+    associated with less cough, and caused more adverse events"): a ", and" stands between them and
+    the outcome named after them, with a direction word on the outcome's side."""
+    if position < no_difference.end():
+        return False
+    between = _AND_THEN.search(clause, no_difference.end(), position)
+    if between is None:
+        return False
+    return any(between.end() <= f[0] < position + 40 for f in _direction_words(clause))
+
+
+_AND_THEN = re.compile(r",\s+and\b")
 
 
 def _nearer_significant(clause: str, position: int, no_difference: re.Match) -> bool:
@@ -517,7 +693,7 @@ def _significance(text: str, position: int) -> bool | None:
     after = [m for m in values if m.start() >= position]
     m = after[0] if after else (values[-1] if values else None)
     if m is not None:
-        op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}.get(m.group("op"), m.group("op"))
+        op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">=", "less than": "<", "greater than": ">", "more than": ">"}.get(m.group("op"), m.group("op"))
         value = float(m.group("p").replace("·", "."))
         if re.search(r"[x×]\s*10", m.group(0)):
             return True  # "P = 2 x 10-5"
@@ -579,6 +755,11 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
     sized = _sized_change(clause, word_start, lower_better, own)
     if sized is not None:
         sign, rule = sized, "sized_change"
+        phrase = _sized_change_match(clause, word_start, own)
+        if phrase is not None and phrase.start() < word_start:
+            # "A attenuated the rise in X": the arm the phrase is said of is found from its start.
+            word_start = phrase.start()
+            word_end = word_start + len(re.findall(r"^\w*", clause[word_start:])[0])
     elif kind in (0, 2) and position >= 0 and (signed := _SIGNED_CHANGE.match(clause, position)):
         # "skin dryness (-59.5%) improved": the change is stated with its sign.
         return (-1 if signed.group("sign") != "+" else 1), "signed_change"
@@ -588,7 +769,7 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
     if _CHANGE_VERB.fullmatch(clause, word_start, word_end):
         # "decreased 30.8 mm in the acupuncture group and 14.9 mm in the sham group": both arms
         # changed; the one that changed more is the intervention's side or not.
-        amounts = _arm_values(clause[word_end:], arms, 0)
+        amounts = _values_in_arm_order(clause, arms, arms.mentions(clause), word_end) or _arm_values(clause[word_end:], arms, 0)
         if len(amounts) == 2 and amounts["intervention"] != amounts["comparator"]:
             more = 1 if amounts["intervention"] > amounts["comparator"] else -1
             return sign * more, "change_size_per_arm"
@@ -600,6 +781,10 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
 
 def _lower_is_better(outcome: str) -> bool:
     """Whether lower values of an outcome are better, from its words (higher-is-better words win)."""
+    if cues.RESPONDERS.search(outcome):
+        return False
+    if cues.WORSE_WHEN_HIGHER_SCALES.search(outcome):
+        return True
     return not cues.HIGHER_IS_BETTER.search(outcome) and bool(cues.LOWER_IS_BETTER.search(outcome))
 
 
@@ -607,15 +792,24 @@ def _sized_change(clause: str, word_start: int, lower_better: bool, own: set[str
     """The direction of "a greater reduction" / "the increase was smaller" when the direction word
     at ``word_start`` is part of such a phrase, else None. A bigger improvement follows the
     outcome's polarity."""
+    found = _sized_change_match(clause, word_start, own)
+    if found is None:
+        return None
+    m = found
+    bigger = 1 if m.group("big") else -1
+    if m.group("up") and m.group("up").lower().startswith("improv"):
+        return bigger * (-1 if lower_better else 1)
+    return bigger * (1 if m.group("up") else -1)
+
+
+def _sized_change_match(clause: str, word_start: int, own: set[str]) -> re.Match | None:
+    """The sized-change phrase the direction word at ``word_start`` belongs to, if any."""
     for pattern in cues.SIZED_CHANGE:
         for m in pattern.finditer(clause):
             # In "fecal fat loss was higher", the loss is the outcome's name, not a change.
             if not m.start() <= word_start < m.end() or cues.stem((m.group("up") or m.group("down")).lower()) in own:
                 continue
-            bigger = 1 if m.group("big") else -1
-            if m.group("up") and m.group("up").lower().startswith("improv"):
-                return bigger * (-1 if lower_better else 1)
-            return bigger * (1 if m.group("up") else -1)
+            return m
     return None
 
 
@@ -652,6 +846,11 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
             return subj[-1]
         if obj and not subj:
             return other_side(obj)
+    if text[word_start:word_end].lower().endswith("ed"):
+        # "Drug X abolished the rise seen with placebo": a verb's subject is the arm named just before it.
+        subject = [side for pos, side in mentions if word_start - 60 <= pos < word_start and not re.search(r"[,;]", text[pos:word_start])]
+        if subject and not cues.THAN.search(text, word_end, word_end + 80):
+            return subject[-1]
     lead = _AFTER_ARM.match(text, word_end)
     if lead:
         after = next((side for pos, side in mentions if lead.end() - 1 <= pos < lead.end() + 25), None)
@@ -659,7 +858,18 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
             # "A outperformed those receiving B": the arm after a transitive verb is its object.
             return other_side(after) if _TRANSITIVE.match(text, word_start) else after
     before = [side for pos, side in mentions if pos < word_start]
-    return before[-1] if before else None
+    if before:
+        return before[-1]
+    # "There was a greater increase in IL-6 in the Ligasure group": with no arm before the word,
+    # the arm the change is placed in, further on.
+    for later in _IN_ARM.finditer(text, word_end, min(len(text), word_end + 100)):
+        side = next((side for pos, side in mentions if later.end() - 1 <= pos < later.end() + 25), None)
+        if side:
+            return side
+    return None
+
+
+_IN_ARM = re.compile(r"\b(?:in|with|among|for|receiving)\s+(?:the|those|patients|subjects|participants)?\s*", re.IGNORECASE)
 
 
 def _object_side(text: str, start: int, mentions: list[tuple[int, str]]) -> str | None:
@@ -691,7 +901,7 @@ def _numbers(clause: str) -> dict:
         out["ci_low"], out["ci_high"] = _float(ci.group("lo")), _float(ci.group("hi"))
     p = cues.P_VALUE.search(clause)
     if p:
-        op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}.get(p.group("op"), p.group("op"))
+        op = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">=", "less than": "<", "greater than": ">", "more than": ">"}.get(p.group("op"), p.group("op"))
         value = float(p.group("p").replace("·", "."))
         out["p_value_text"] = f"{value:g}" if op == "=" else f"{op}{value:g}"
         if op == "=":

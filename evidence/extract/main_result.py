@@ -28,15 +28,16 @@ class PrimaryOutcome:
 
 
 # "The primary outcome was leg pain VAS at 4 weeks", "Primary end point: ...", "Main outcome
-# measures: Primary: ODI.", "... with leg pain as the primary outcome".
+# measures: Primary: ODI.", "... with leg pain as the primary outcome", "Leg pain, the primary
+# outcome, fell more with ...".
 _PRIMARY_BEFORE = re.compile(
     r"\b(?:the\s+)?(?:primary|main)\s+(?:efficacy\s+)?(?:outcome|end\s?-?point)(?:\s+(?:measure|variable|parameter))?s?"
     r"(?:\s+(?:was|were|is|are|will be|included|consisted of)\b|\s*[:=]|\s*:?\s*primary\s*:)\s*"
     r"(?:the\s+)?(?:(?:change|improvement|reduction)s?\s+(?:from baseline\s+)?in\s+)?",
     re.IGNORECASE,
 )
-_PRIMARY_AFTER = re.compile(r"(?P<what>[^.;:,]{3,100}?)\s+(?:was|were|served as|as)\s+(?:the\s+)?(?:primary|main)\s+"
-                            r"(?:outcome|end\s?-?point)", re.IGNORECASE)
+_PRIMARY_AFTER = re.compile(r"(?P<what>[^.;:,]{3,100}?)(?:\s+(?:was|were|served as|as)\s+|,\s+)(?:the\s+|our\s+)?(?:primary|main)\s+"
+                            r"(?:efficacy\s+)?(?:outcome|end\s?-?point)", re.IGNORECASE)
 
 
 def primary_outcome(abstract: str) -> PrimaryOutcome | None:
@@ -80,6 +81,24 @@ def primary_time_weeks(text: str) -> set[float]:
     return out
 
 
+# Words of an outcome label that name its scale, not what is measured ("leg_pain_vas" is leg pain).
+_SCALE_WORDS = frozenset({"vas", "nrs", "score", "scale", "index", "rate", "overall"})
+
+
+def _labels_by_words(primary: str, labels: set[str]) -> set[str]:
+    """The finding outcomes a primary-outcome phrase names by their words when the vocabulary
+    finds none in it ("leg pain intensity at 4 weeks" names leg_pain_vas and leg_pain_nrs, not
+    pain_vas): the labels whose measured words all stand in the phrase, the most specific ones."""
+    words = set(re.findall(r"[a-z]+", primary.lower()))
+    named = {}
+    for label in labels:
+        measured = set(label.split("_")) - _SCALE_WORDS
+        if measured and measured <= words:
+            named[label] = len(measured)
+    most = max(named.values(), default=0)
+    return {label for label, size in named.items() if size == most}
+
+
 def mark_main_results(findings: pd.DataFrame, articles: pd.DataFrame, topic: Topic) -> pd.DataFrame:
     """Set ``main_result`` on a findings table from the primary outcome each abstract names.
 
@@ -112,6 +131,9 @@ def mark_main_results(findings: pd.DataFrame, articles: pd.DataFrame, topic: Top
             continue
         labels = {m.label for m in sentence_mentions(primary.text, vocab) if m.kind == "outcome"}
         chosen = out.loc[rows, "outcome"].isin(labels)
+        if not chosen.any():
+            # The vocabulary names it otherwise ("leg pain intensity" against a leg_pain_vas finding).
+            chosen = out.loc[rows, "outcome"].isin(_labels_by_words(primary.text, set(out.loc[rows, "outcome"].dropna())))
         weeks = primary_time_weeks(primary.text)
         at_time = chosen & out.loc[rows, "timepoint_weeks"].round(2).isin(weeks)
         if weeks and at_time.any():

@@ -22,6 +22,7 @@ def stem(word: str) -> str:
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
+    # "fracture" meets "fractures" (stemmed "fractur").
     return word
 
 
@@ -39,28 +40,92 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
     initials = "".join(w[0] for w in content)
     if len(initials) >= 3 and initials not in found:
         found.append(initials)
+    lowered = abstract.lower()
+    for acronym in re.findall(r"\b[A-Z]{3,6}\b", outcome):
+        # An acronym the abstract never uses may be written out in it.
+        words = spelled_out(acronym, abstract) if not re.search(rf"\b{acronym.lower()}\b", lowered) else None
+        if words:
+            found.extend(t for t in terms(words) if t not in found)
     wanted = set(found)
-    for abbreviation, expansion in defined_abbreviations(abstract):
+    for written, expansion in defined_abbreviations(abstract):
+        abbreviation = written.lower().replace("-", "")
         expanded = set(terms(expansion))
         if abbreviation not in wanted and expanded and len(expanded & wanted) * 2 >= len(expanded):
             found.append(abbreviation)
     return found
 
 
+def outcome_abbreviations(outcome_terms: list[str], outcome: str, abstract: str) -> dict[str, frozenset[str]]:
+    """For each abbreviation among the outcome's terms, the outcome words it stands for
+    ("pfs" -> progression, free, survival), so that a sentence naming "PFS" holds them all."""
+    wanted = set(outcome_terms)
+    out: dict[str, frozenset[str]] = {}
+    for written, expansion in defined_abbreviations(outcome) + defined_abbreviations(abstract):
+        abbreviation = cues_key(written)
+        expanded = frozenset(terms(expansion))
+        # Only an abbreviation of the outcome's own words stands for them ("OS" is not the "survival" of "median survival time").
+        if abbreviation in wanted and expanded and expanded <= wanted:
+            out[abbreviation] = out.get(abbreviation, frozenset()) | expanded - {abbreviation}
+    return out
+
+
+def cues_key(abbreviation: str) -> str:
+    """An abbreviation as a term: lower case, hyphens dropped ("CFQ-R" -> "cfqr")."""
+    return stem(abbreviation.lower().replace("-", ""))
+
+
 _ABBREVIATION = re.compile(r"\(([A-Za-z][A-Za-z0-9-]{1,9})\)")
 
 
 def defined_abbreviations(abstract: str) -> list[tuple[str, str]]:
-    """(abbreviation, expansion) pairs defined as "words (ABBR)", where the initials of the words
-    just before the bracket spell the abbreviation's letters."""
+    """(abbreviation as written, expansion) pairs defined as "words (ABBR)", where the words just
+    before the bracket spell the abbreviation's letters (as initials, or in order from the first)."""
     out = []
     for m in _ABBREVIATION.finditer(abstract):
         letters = [c for c in m.group(1).lower() if c.isalpha()]
-        words = WORD.findall(abstract[max(0, m.start() - 120) : m.start()].lower())
-        words = [w for w in words if w not in ("and", "of", "the", "in", "for", "to")]
-        if len(letters) >= 2 and len(words) >= len(letters) and [w[0] for w in words[-len(letters):]] == letters:
-            out.append((m.group(1).lower().replace("-", ""), " ".join(words[-len(letters):])))
+        before = WORD.findall(abstract[max(0, m.start() - 120) : m.start()].lower())
+        # Small words are usually left out of the initials ("visual analogue scale (VAS)"), but
+        # not always ("range of motion (ROM)", "quality of life (QoL)").
+        for words in ([w for w in before if w not in ("and", "of", "the", "in", "for", "to")], before):
+            if len(letters) >= 2 and len(words) >= len(letters) and [w[0] for w in words[-len(letters):]] == letters:
+                out.append((m.group(1), " ".join(words[-len(letters):])))
+                break
+        else:
+            expansion = _letters_in_order(letters, before[-min(len(letters) + 3, 2 * len(letters)):])
+            if expansion:
+                out.append((m.group(1), expansion))
     return out
+
+
+def _letters_in_order(letters: list[str], words: list[str]) -> str | None:
+    """The shortest tail of ``words`` that holds the abbreviation's letters in order, its first
+    letter starting a word ("intraocular pressure" holds "IOP"), or None."""
+    if len(letters) < 2:
+        return None
+    for first in range(len(words) - 1, -1, -1):
+        if words[first][0] != letters[0]:
+            continue
+        tail = " ".join(words[first:])
+        at = 1
+        for c in letters[1:]:
+            at = tail.find(c, at) + 1
+            if not at:
+                break
+        else:
+            # Every word of the expansion must lend a letter, else "as intraocular" would do.
+            return tail if len(words) - first <= len(letters) else None
+    return None
+
+
+def spelled_out(acronym: str, abstract: str) -> str | None:
+    """The words of an abstract whose initials spell an acronym of the outcome that the abstract
+    never defines ("GSAS" written out as "Gastroesophageal Symptom Assessment Score"), or None."""
+    letters = acronym.lower()
+    if not 3 <= len(letters) <= 6:
+        return None
+    pattern = r"\b" + r"\s+".join(rf"{c}[a-z]+" for c in letters) + r"\b"
+    m = re.search(pattern, abstract, re.IGNORECASE)
+    return m.group() if m else None
 
 
 # --- cues -------------------------------------------------------------------------------------
@@ -73,13 +138,15 @@ NO_DIFFERENCE = re.compile(
     r"(?:difference|change|effect|improvement|increase|decrease|reduction|benefit|association|advantage)s?\b"
     r"|\b(?:(?:did|does|do|was|were|is|are|could|can|and) not|(?:did|does|do|was|were|is|are|could)n[’']t) (?:significantly |statistically |substantially |appear to |seem to )?"
     r"(?:differ|different|change|changed|affect|affected|improve|improved|reduce|reduced|increase|increased|decrease|"
-    r"decreased|alter|altered|influence|modify|vary|show|superior|inferior|better|worse|lead to|result in)\b"
+    r"decreased|alter|altered|influence|modify|vary|show|superior|inferior|better|worse|lead to|result in|associated)\b"
     r"|\b(?:similar|comparable|equivalent|unchanged|unaffected|identical|equally)\b|\bfailed to\b"
     r"|(?<![\w.])n\.?s\.?(?=[\s,;)\]]|$)|\bnot reach\b|\bas effective as\b|\bnon-?inferior\b"
     r"|\bwithout (?:any )?(?:significant |statistically )?(?:difference|change)"
-    r"|\bno (?:evidence|suggestion|indication|sign) (?:of|for) (?:a |any )?(?:further |additional |significant )?(?:difference|benefit|effect|advantage|superiority)"
+    r"|\bineffective\b|\b(?:was|were|remained|is|are) (?:\w+ )?the same\b"
+    r"|\bno (?:evidence|suggestion|indication|sign) (?:of|for) (?:a |an |any )?(?:further |additional |significant )?(?:difference|benefit|effect|advantage|superiority)"
     r"|\b(?:did|does|do|could|was|were)(?: not|n[’']t) (?:reveal|show|find|demonstrate|detect|yield|produce|observe)\b[^.;]{0,50}\b(?:differences?|effects?|changes?|benefits?|advantages?)\b"
     r"|^no\b[^.;]{0,80}\b(?:occurred|observed|reported|seen|found|detected|noted|recorded)\b"
+    r"|\bno\b[^.;]{0,80}\b(?:occurred|observed|reported|seen|found|detected|noted|recorded) (?:in|among) (?:any|all)\b"
     r"|\b(?:in|between) (?:either|neither) group\b|\bnone of the\b|\bneither\b[^.;]{0,80}\bnor\b"
     r"|\btrends? (?:was|were|toward|towards|to)\b|\btended to\b",
     re.IGNORECASE,
@@ -104,7 +171,8 @@ FROM_TO = re.compile(r"\b(?:decreas|increas|reduc|fell|fall|rose|ris|improv|chan
                      r"\bfrom [-−]?\d[\d.]*\s*%?\s*(?:[a-zA-Z/]+\s+)?to [-−]?\d", re.IGNORECASE)
 BETWEEN_ARMS = re.compile(r"\bbetween (?:them|(?:the )?(?:two |three |treatment |study )?(?:groups|arms))\b|\bthan (?:that|those) (?:of|in)\b"
                            r"|\binter-?group\b|\bbetween-group\b", re.IGNORECASE)
-AIM = re.compile(r"\bhypothes[ie]s|\bhypothesi[sz]ed\b|\bwe (?:aimed|sought|evaluated|investigated|assessed|examined|compared)\b"
+# Definitions ("success was defined as a fall of 30%") and aims state no result.
+AIM = re.compile(r"\b(?:was|were|is|are) defined as\b|\bhypothes[ie]s|\bhypothesi[sz]ed\b|\bwe (?:aimed|sought|evaluated|investigated|assessed|examined|compared)\b"
                   r"|\b(?:was|were|is) designed to\b|\b(?:the )?(?:aim|purpose|objective)s? (?:of|was|were|is)\b", re.IGNORECASE)
 BASELINE_COMPARISON = re.compile(r"(?<!from )(?<!over )(?<!to )\bbaseline\b"
                                   r"|\bbefore (?:the )?(?:treatment|intervention|randomi[sz]ation|education|training|program(?:me)?|course|sessions?)\b", re.IGNORECASE)
@@ -115,9 +183,11 @@ POSITIVE_SIGNIFICANT = re.compile(
 SIGNIFICANT = re.compile(r"\bsignificant(?:ly)?\b|\bstatistically\b", re.IGNORECASE)
 
 # Direction words: +1 the value is higher, -1 lower; 0 says "better", 2 "worse", without saying which way.
-_UP = (r"(?<=significantly )high|increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
+_UP = (r"doubl(?:ed|ing|es)|tripl(?:ed|ing|es)|potentiat\w*|amplif\w*|later(?=[^.;]{0,60}\b(?:than|compared|versus|vs)\b)|(?<=significantly )later|(?<=significantly )high|increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
        r"augment\w*|boost\w*|prolong\w*|exceed\w*|accelerat\w*|delay\w*|extend\w*")
-_DOWN = (r"(?<=significantly )low|decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
+# "later"/"earlier" compare arms only beside "than"/"compared" or "significantly" ("six weeks later" does not).
+_DOWN = (r"blunt\w*|eliminat\w*|abolish\w*|abrogat\w*|(?:earlier|sooner)(?=[^.;]{0,60}\b(?:than|compared|versus|vs)\b)|"
+         r"(?<=significantly )(?:earlier|sooner)|(?<=significantly )low|decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
          r"smaller|attenuat\w*|suppress\w*|inhibit\w*|prevent\w*|lessen\w*|alleviat\w*|reliev\w*|relief|"
          r"minimi[sz]\w*|slow\w*|shorten\w*|halv\w*|loss|lost|los(?:e|ing)")
 DIRECTION_WORDS: tuple[tuple[re.Pattern, int], ...] = (
@@ -137,6 +207,13 @@ _SIZE_WORD = r"(?:(?P<big>greater|more|larger|bigger|higher)|(?P<small>smaller|l
 SIZED_CHANGE = (
     re.compile(rf"\b{_SIZE_WORD}\s+(?:[\w-]+\s+){{0,2}}?{_CHANGE_NOUN}\b", re.IGNORECASE),
     re.compile(rf"\b{_CHANGE_NOUN}\b[^;,]{{0,60}}?\b(?:was|were|being)\s+(?:\w+\s+){{0,2}}?{_SIZE_WORD}\b", re.IGNORECASE),
+    # "A attenuated the rise in heart rate", "A prevented the decline in FEV1": a change made smaller.
+    re.compile(rf"\b(?P<small>attenuat\w*|prevent\w*|blunt\w*|limit\w*|abolish\w*|inhibit\w*|suppress\w*|counteract\w*|"
+               rf"curb\w*|lessen\w*|mitigat\w*)\s+(?:the\s+|a\s+|any\s+)?(?:[\w-]+\s+)?{_CHANGE_NOUN}\b(?P<big>(?!))?", re.IGNORECASE),
+    # "A reduced pain more than B did", "A lowered blood pressure less than B".
+    re.compile(r"\b(?:(?P<up>increas\w*|rais\w*|rose|improv\w*|gain\w*|elevat\w*)|(?P<down>decreas\w*|reduc\w*|lower\w*|fell|"
+               r"dropp\w*|declin\w*|diminish\w*))\b[^;,.]{0,40}?\b(?:(?P<big>more|greater|further)|(?P<small>less|lesser))"
+               r"\s+than\b(?!\s*[\d(])", re.IGNORECASE),
 )
 # "..., but more decrease was seen in group A": a clause that sizes the change just stated.
 SIZE_CONTINUATION = re.compile(rf"\W*(?:but|while|whereas|however)?,?\s*(?:a |the )?(?:significantly )?{_SIZE_WORD}\s+"
@@ -159,12 +236,22 @@ LOWER_IS_BETTER = re.compile(
     r"hospitali[sz]\w*|admission\w*|severity|exacerbation\w*|insomnia|delirium|dyspn\w*|cough\w*|itch\w*|pruritus|"
     r"shiver\w*|edema|oedema|swelling|inflammation|lesion\w*|weight|BMI|cholesterol|LDL|glucose|HbA1c|blood pressure|"
     r"SBP|DBP|readmission\w*|ODI|arrhythmi\w*|fibrillation|tension|anger|confusion|dryness|craving|"
-    r"withdrawal|rejection|stenosis|restenosis|progression|dysfunction|distress|burden|cost\w*|negative)\b",
+    r"withdrawal|rejection|stenosis|restenosis|progression|dysfunction|distress|burden|cost\w*|negative|"
+    # Scales scored up with worse health.
+    r"RMDQ|Roland|WOMAC|NDI|PASI|HAM-?[AD]|HADS|BDI|PHQ-?\d*|GAD-?7|EDSS|NIHSS|IPSS|SLEDAI|DAS-?28|CRP|C-reactive|"
+    r"IL-?6|TNF\w*|triglycerides?|creatinine|viral load|HOMA\w*|VAS|NRS|disease activity)\b",
     re.IGNORECASE,
 )
+# A share of patients reaching a goal ("achieving a 75% reduction in PASI") is better high, whatever the scale.
+RESPONDERS = re.compile(r"\b(?:achiev\w*|responders?|reach\w*|attain\w*)\b", re.IGNORECASE)
+# Scales named with a word of the other side ("Dermatology Life Quality Index", "Pittsburgh Sleep
+# Quality Index") that are scored up with worse health: checked before everything else.
+WORSE_WHEN_HIGHER_SCALES = re.compile(r"\b(?:DLQI|Dermatology Life Quality|PSQI|Pittsburgh Sleep Quality|"
+                                      r"Oswestry|ODI|Neck Disability|Roland[- ]Morris)\b", re.IGNORECASE)
 
 P_VALUE = re.compile(
-    r"\b[Pp]\s*(?:-?\s*values?)?\s*(?P<op><=|>=|=<|=>|[<>=≤≥])\s*(?P<p>0?[.·]\d+|1(?:[.·]0+)?)(?:\s*[x×]\s*10\s*[-−–]\s*\d+)?"
+    r"\b[Pp]\s*(?:-?\s*values?)?\s*(?:=\s*(?=[<>≤≥]))?(?P<op><=|>=|=<|=>|[<>=≤≥]|less than|(?:greater|more) than)\s*"
+    r"(?P<p>0?[.·]\d+|1(?:[.·]0+)?)(?:\s*[x×]\s*10\s*[-−–]\s*\d+)?"
 )
 _NUMBER = r"[-−–]?\s?\d+(?:[.·]\d+)?"
 CI = re.compile(
