@@ -29,30 +29,14 @@ from evidence.tables import schema
 from evidence.extract.classify import classify_articles
 from evidence.extract.findings import extract_findings
 from evidence.extract.main_result import mark_main_results
+from evidence.extract.study_direction import main_direction
+from evidence.extract.text import record_text
 
 LABELS = Path(__file__).with_name("real_labels.jsonl")
 FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator set", "add-on flag", "effects found",
           "effect measure right", "main direction")
 SPLITS = ("tune", "heldout", "heldout_late", "heldout_2")
 
-
-def study_main_direction(rows: pd.DataFrame) -> str | None:
-    """The direction of one study's main result from its automatic findings rows.
-
-    The rows of the primary outcome (``main_result``) when the abstract names one, else all rows;
-    the most frequent stated direction among them, ties going to the earliest sentence; None
-    when no row states a direction.
-    """
-    rows = rows[rows["direction"].notna()]
-    if rows.empty:
-        return None
-    main = rows[rows["main_result"].fillna(False).astype(bool)]
-    if not main.empty:
-        rows = main
-    rows = rows.sort_values("span_start")
-    counts = Counter(rows["direction"])
-    best = max(counts.values())
-    return next(d for d in rows["direction"] if counts[d] == best)
 
 
 def texts_path() -> Path | None:
@@ -84,7 +68,8 @@ def score(split: str, with_publication_types: bool = True) -> dict:
     """Per-field agreement on one split (``tune`` or ``heldout``), and what disagreed."""
     labels = {r["id"]: r for r in map(json.loads, LABELS.read_text(encoding="utf-8").splitlines()) if r["split"] == split}
     texts = [t for t in map(json.loads, texts_path().read_text(encoding="utf-8").splitlines()) if t["id"] in labels]
-    missing = sorted(set(labels) - {t["id"] for t in texts})
+    text_of = {t["id"]: t for t in texts}
+    missing = sorted(set(labels) - set(text_of))
     labels = {k: v for k, v in labels.items() if k not in missing}
     tables = _tables(texts, with_publication_types)
     studies = classify_articles(tables, _topic()).set_index("pmid")
@@ -123,7 +108,7 @@ def score(split: str, with_publication_types: bool = True) -> dict:
             ok = (r["measure"] in ("RR", "OR", "RD", "HR")) == rate
             check("effect measure right", ok, f"{rid} {r['measure']} {r['estimate']} filed as {r['outcome']}")
         if "main_direction" in exp:
-            got_direction = study_main_direction(rows)
+            got_direction = main_direction(rows, record_text(text_of[rid]['title'], text_of[rid]['abstract']), _topic())
             check("main direction", got_direction == exp["main_direction"],
                   f"{rid} main direction: expected {exp['main_direction']}, got {got_direction}")
     spans_ok = all(pd.notna(r.span_start) for r in findings.itertuples())

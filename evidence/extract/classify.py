@@ -150,6 +150,10 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("systematic_review", "systematic_review", 0.85, 0.95, r"\bsystematic(?:al)?\s+(?:literature\s+)?review"),
     ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|search(?:es)? of|search(?:es)? in|retrieved from)\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
     ("systematic_review", "prisma", 0.8, 0.8, r"\bPRISMA\b"),
+    # A document calling itself a systematic review ("This is a systematic review and meta-analysis")
+    # outweighs "in this review", which alone would make it a narrative review.
+    ("systematic_review", "self_described_systematic_review", 0.95, 0.95,
+     r"\b(?:this|the present|our)\s+(?:(?:study|work|paper|article)\s+)?(?:is\s+an?\s+)?(?:updated\s+)?systematic(?:al)?\s+(?:literature\s+)?review\b"),
     ("systematic_review", "included_studies", 0.6, 0.6, r"\b" + _NUM + r"\s+" + _TRIAL_ADJECTIVES + r"(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\b(?:\s+\w+){0,4}\s+(?:were|was|met|fulfilled|involving|including|with)\b"),
     ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|(?-i:\bGRADE\b)"),  # the approach in capitals, not "grade 3 toxicity"
     ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))"),
@@ -355,11 +359,12 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
             and not fired & _NAMED_SERIES:
         compared = "text.comparison_randomization_not_stated" in fired or "text.retrospective_comparison" in fired
         best, rule = ("cohort", "precedence.retrospective_comparison") if compared else ("case_series", "precedence.retrospective_series")
-    # A document naming itself a review reports other people's trials, whatever they did.
-    if best in _CONTROLLED_PRIMARY and "text.self_described_review" in fired:
+    # A document naming itself a review reports other people's trials, whatever they did; "in
+    # this review" from a text that also calls itself systematic or pooled is that kind of review.
+    review = max(_REVIEWS, key=lambda d: scores.get(d, 0.0))
+    if best in _CONTROLLED_PRIMARY and "text.self_described_review" in fired and scores.get(review, 0.0) < _REVIEW_PRECEDENCE:
         return "narrative_review", "precedence.self_described_review"
     if best in _PRIMARY_STUDY:
-        review = max(_REVIEWS, key=lambda d: scores.get(d, 0.0))
         if scores.get(review, 0.0) >= _REVIEW_PRECEDENCE:
             best, rule = review, ""
         # Animal experiments randomize and compare groups too.

@@ -345,7 +345,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         add_on_cue = add_on_cue or said(_ADD_ON)
         alone_cue = alone_cue or said(_ALONE)
         add_on_stated = add_on_stated or said(_ADD_ON_STATED) or _arm_extends_other(s)
-        forms_compared = forms_compared or sentence.section not in _BACKGROUND_SECTIONS and _forms_compared(s, mentions)
+        forms_compared = forms_compared or sentence.section not in _BACKGROUND_SECTIONS and (
+            _forms_compared(s, mentions) or _doses_compared(s, mentions))
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
     default = vocab.default_intervention
@@ -401,6 +402,21 @@ def _forms_compared(text: str, mentions: list[Mention]) -> bool:
         )
         for a, b in zip(forms, forms[1:])
     )
+
+
+# "Group A had 4 sessions of acupotomy, while Group B had 6 acupotomy sessions": one form given in
+# two amounts. A number of sessions (or times, treatments, needles) per arm, and two arms set apart.
+_DOSE = re.compile(rf"\b(?P<n>{COUNT})\s+(?:[\w-]+\s+){{0,2}}?(?:sessions|treatments|times|needles|courses)\b", re.IGNORECASE)
+_TWO_ARMS = re.compile(r"\b(?:while|whereas|versus|vs\.?|compared (?:with|to)|group [B2]|the other group|(?:low|high)[- ]dose)\b", re.IGNORECASE)
+
+
+def _doses_compared(text: str, mentions: list[Mention]) -> bool:
+    """Whether a sentence gives one acupuncture form to two arms in different amounts."""
+    forms = [m.label for m in mentions if m.kind == "intervention"]
+    if len(forms) < 2 or len(set(forms)) != 1 or not _TWO_ARMS.search(text):
+        return False
+    doses = {parse_count(m.group("n")) for m in _DOSE.finditer(text)}
+    return len(doses - {None}) >= 2
 
 
 _COMPARED_BEFORE = re.compile(r"\bcompar(?:e|ed|ing)\b", re.IGNORECASE)
@@ -1001,7 +1017,9 @@ _WITHIN_GROUP = re.compile(
     r"\b(?:in|of|within) (?:the )?(?:all|both|each|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|changed)\b"
     r"|\bthan (?:that |those )?(?:before|prior to) (?:the )?(?:treatment|intervention|therapy)\b"
     r"|\b(?:both|all|each) (?:\w+ )?groups? (?:\w+ )?(?:showed|had|were|was)? ?(?:significant(?:ly)? )?(?:decrease|improve|increase|reduc|declin)\w*"
-    r"|\b(?:compared|as compared) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before treatment)\b",
+    r"|\b(?:compared|as compared) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before treatment)\b"
+    # The whole sample pooled ("For all patients, acupuncture achieved significant improvement").
+    r"|\b(?:for|in|across|among) (?:all|the whole|the entire|the total) (?:sample|cohort|patients|participants|subjects)\b",
     re.IGNORECASE,
 )
 _BETWEEN_GROUPS = re.compile(r"\bbetween(?:[- ]groups?| the (?:two |three )?groups)\b|\bthan\b(?!\s+(?:that\s+|those\s+)?(?:before|prior|at baseline|baseline|pre-?treatment))|\bversus\b|\bvs\.?|\b(?:superior|inferior) to\b|\bcompared (?:with|to) (?:the )?(?!baseline|pre-?treatment|before)\w+ group", re.IGNORECASE)

@@ -33,7 +33,33 @@ NON_RESULT_SECTIONS = frozenset(
      "METHODS", "METHOD", "MATERIALS AND METHODS", "DESIGN", "SETTING", "PARTICIPANTS",
      "INTERVENTIONS", "INTERVENTION", "STUDY DESIGN", "METHODS AND ANALYSIS", "ETHICS AND DISSEMINATION",
      "TRIAL REGISTRATION", "REGISTRATION", "SEARCH METHODS", "SELECTION CRITERIA", "DATA SOURCES",
-     "DATA COLLECTION AND ANALYSIS", "STUDY SELECTION", "DATA EXTRACTION"}
+     "DATA COLLECTION AND ANALYSIS", "STUDY SELECTION", "DATA EXTRACTION", "MAIN OUTCOME MEASURES"}
+)
+
+# A heading written inside an unstructured abstract, at the start of a sentence: "Methods: We ...",
+# "Results Thirty patients ...", "Objective. To ...". Web pages and some exports flatten the
+# structured abstract this way. After a colon any word may follow; after a full stop or a bare
+# space the next word must be capitalised, so "Results showed ..." stays a sentence.
+_HEADING = (
+    r"(?P<label>(?i:background|objectives?|object|aims?|purpose|introduction|context|patients and methods|"
+    r"materials and methods|methods(?:/design| and analysis)?|method|study design|design(?:,? settings?,? and participants)?|"
+    r"settings?|participants|interventions?|main outcomes? (?:and )?measures?|results?|findings|conclusions?|interpretation))"
+)
+_INLINE_LABEL = re.compile(
+    _HEADING + r"(?:\s*:\s*|(?:\s*\.\s+|\s+)(?=[A-Z0-9\"(])|(?=\(\d\)))"
+    # Glued to the next word in capitals, as some exports print it: "RESULTSThe VAS fell".
+    r"|(?P<caps>BACKGROUND|OBJECTIVES?|METHODS?|RESULTS?|CONCLUSIONS?)(?=[A-Z][a-z])"
+)
+# A heading the sentence splitter cut off on its own ("Objective." then "To investigate ...").
+_LABEL_ALONE = re.compile(_HEADING + r"\s*[.:]")
+# Inline headings as the section names of structured abstracts.
+_CANONICAL_LABEL = (
+    ("patients and methods", "METHODS"), ("materials and methods", "METHODS"), ("methods and analysis", "METHODS AND ANALYSIS"),
+    ("method", "METHODS"), ("study design", "DESIGN"), ("design", "DESIGN"), ("setting", "SETTING"),
+    ("participants", "PARTICIPANTS"), ("intervention", "INTERVENTIONS"), ("main outcome", "MAIN OUTCOME MEASURES"),
+    ("objective", "OBJECTIVE"), ("object", "OBJECTIVE"), ("aim", "AIM"), ("purpose", "PURPOSE"),
+    ("background", "BACKGROUND"), ("introduction", "INTRODUCTION"), ("context", "CONTEXT"), ("result", "RESULTS"),
+    ("finding", "RESULTS"), ("conclusion", "CONCLUSIONS"), ("interpretation", "CONCLUSIONS"),
 )
 
 
@@ -97,8 +123,40 @@ def split_sentences(text: str) -> list[Sentence]:
         if label:
             section = label.group(1).strip()
             start = label.end()
-        sentences.extend(split_block(text, start, end, section))
+            sentences.extend(split_block(text, start, end, section))
+        else:
+            sentences.extend(_inline_sections(text, split_block(text, start, end, None)))
     return sentences
+
+
+def _inline_sections(text: str, block: list[Sentence]) -> list[Sentence]:
+    """The sentences of an unlabelled block, each under the last heading written inside it (if any).
+
+    A sentence that opens with a heading ("Methods: ...") loses the heading, as a labelled
+    section does, and it and the sentences after it take the heading as their section.
+    """
+    out: list[Sentence] = []
+    section: str | None = None
+    for sentence in block:
+        alone = _LABEL_ALONE.fullmatch(sentence.text)
+        m = _INLINE_LABEL.match(sentence.text)
+        if alone:
+            # "Objective." split off as a sentence of its own: it heads what follows.
+            section = _canonical(alone.group("label"))
+            sentence = Sentence(sentence.start, sentence.end, sentence.text, section)
+        elif m and m.end() < len(sentence.text):
+            section = _canonical(m.group("label") or m.group("caps"))
+            start = sentence.start + m.end()
+            sentence = Sentence(start, sentence.end, text[start : sentence.end], section)
+        elif section is not None:
+            sentence = Sentence(sentence.start, sentence.end, sentence.text, section)
+        out.append(sentence)
+    return out
+
+
+def _canonical(label: str) -> str:
+    folded = label.lower()
+    return next((name for prefix, name in _CANONICAL_LABEL if folded.startswith(prefix)), label.upper())
 
 
 def split_block(text: str, start: int, end: int, section: str | None) -> list[Sentence]:
