@@ -116,7 +116,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # Not where "were_randomized" reads the same word: one phrase is one piece of evidence.
     ("rct", "randomized", 0.75, 0.8, _NOT_FUTURE + _NOT_NEGATED + r"(?<!were )(?<!was )(?<!been )(?<!we )\brandomi[sz](?:ed|ation|ing)\b"),
     ("rct", "randomly_assigned", 0.9, 0.9, _NOT_FUTURE + r"\b(?:randomly|at random)\s+(?:\w+\s+){0,2}(?:assigned|allocated|divided|subdivided|distributed|split|grouped|enrolled|treated|exposed|given|stratified|sequenced|studied|selected to (?:receive|consume|undergo))"
-     r"|\b(?:assigned|allocated|divided|subdivided|distributed|treated|exposed|given)\s+(?:\w+\s+){0,3}?(?:randomly|at random)\b"),
+     r"|\b(?:assigned|allocated|divided|subdivided|distributed|treated|exposed|given)\s+(?:\w+\s+){0,3}?(?:randomly|at random)\b"
+     # Groups, not people, "randomly selected": the allocation was random ("two randomly selected groups").
+     r"|\b(?:randomly|at random)\s+(?:selected|chosen|formed)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b"),
     # Randomization stated as done to the participants ("were randomized to", "we randomised 30
     # subjects"): as plain as "randomly assigned", unlike the adjective in "a randomized trial".
     ("rct", "were_randomized", 0.9, 0.9, r"\b(?:were|was|been|we)\s+(?:\w+ly\s+|then\s+)?randomi[sz]ed\b(?!\s+(?:controlled|clinical|trials?|studies)\b)"),
