@@ -17,7 +17,7 @@ def topic():
 
 
 def _rows(*rows: tuple[str, str | None, int, object]) -> pd.DataFrame:
-    return pd.DataFrame([{"pmid": "99000240", "outcome": o, "direction": d, "span_start": s, "main_result": m} for o, d, s, m in rows])
+    return pd.DataFrame([{"pmid": "99000260", "outcome": o, "direction": d, "span_start": s, "main_result": m} for o, d, s, m in rows])
 
 
 def test_primary_outcome_rows_decide_over_earlier_secondary_ones():
@@ -37,7 +37,7 @@ def test_tie_goes_to_the_earliest_sentence_and_no_direction_is_none():
     rows = _rows(("odi", "favours_comparator", 30, pd.NA), ("joa", "no_difference", 5, pd.NA))
     assert main_direction(rows) == "no_difference"
     assert main_direction(_rows(("odi", None, 3, pd.NA))) is None
-    assert main_directions(rows) == {"99000240": "no_difference"}
+    assert main_directions(rows) == {"99000260": "no_difference"}
 
 
 @pytest.mark.parametrize("abstract, expected", [
@@ -68,5 +68,5 @@ def test_headings_inside_an_unstructured_abstract_become_sections():
 def test_outcomes_listed_under_an_inline_methods_heading_are_not_results(topic):
     abstract = ("Objective To compare needling with drugs. Methods: Pain was rated on the VAS, with similar scales at each visit. "
                 "Results Leg pain VAS was lower with acupuncture than with celecoxib (P = 0.02).")
-    found = extract_effects("99000241", "Trial", abstract, topic)
+    found = extract_effects("99000261", "Trial", abstract, topic)
     assert [(f.outcome, f.p_value_text) for f in found] == [("leg_pain_vas", "0.02")]

@@ -122,7 +122,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # Randomization stated as done to the participants ("were randomized to", "we randomised 30
     # subjects"): as plain as "randomly assigned", unlike the adjective in "a randomized trial".
     ("rct", "were_randomized", 0.9, 0.9, r"\b(?:were|was|been|we)\s+(?:\w+ly\s+|then\s+)?randomi[sz]ed\b(?!\s+(?:controlled|clinical|trials?|studies)\b)"),
-    ("rct", "random_sequence", 0.8, 0.8, _NOT_NEGATED + r"\brandom(?:ized|ised)?\s+(?:number|allocation|assignment|sequence|digit|(?:counterbalanced\s+)?order)"),
+    ("rct", "random_sequence", 0.8, 0.8, _NOT_NEGATED + r"\brandom(?:ized|ised)?\s+(?:number|allocation|assignment|sequence|digit|method|(?:counterbalanced\s+)?order)"),
     ("rct", "randomly", 0.6, 0.6, _NOT_FUTURE + r"\b(?:randomly|at random)\b(?!\s+(?:selected|chosen|sampled|drawn)\b(?!\s+to))"),
     # Weakest RCT cue: treatments compared between groups, randomization not stated. Most such
     # abstracts report RCTs, but the low weight keeps the doubt visible in the confidence.

@@ -284,6 +284,7 @@ _ADD_ON_STATED = re.compile(
     r"\bon the basis of (?:the )?(?:control|conventional|routine|usual|standard)\b"
     r"|\bin addition to (?:the )?(?:treatment|therapy|care) (?:of|in|given to) the control group\b"
     r"|\badditionally received\b|\breceived (?:an )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
+    r"|\b(?:based on|on the basis of) (?:the )?[\w-]+(?:\s+[\w-]+)?\s+(?:combined with|plus)\b"
     r"|\b(?:standard|usual|routine|conventional) (?:\w+ )?(?:care|treatment|therapy) plus (?:\w+ )?(?:acupuncture|electroacupuncture|needling)\b",
     re.IGNORECASE,
 )
@@ -376,13 +377,17 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
 
 def _arm_extends_other(text: str) -> bool:
     """Whether one arm's description is another's plus more: "(standard physical therapy, n = 29)"
-    and "(standard physical therapy and DN, n = 29)"."""
+    and "(standard physical therapy and DN, n = 29)"; "the control group was treated with lumbar
+    traction, and the combination group ... with lumbar traction plus warm needling"."""
     arms = [m.group(1).strip().lower() for m in _ARM_DESCRIPTION.finditer(text)]
+    arms += [m.group("t").strip().lower() for m in _ARM_TREATED.finditer(text)]
     return any(b.startswith(a + " ") and _ADDED.match(b[len(a):]) for a in arms for b in arms if a != b)
 
 
 # "(standard physical therapy, n = 29)": an arm's treatment and size in brackets.
 _ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)")
+# "the control group was treated with lumbar traction": an arm and what it received.
+_ARM_TREATED = re.compile(r"\bgroups?\s+(?:was|were)\s+(?:treated with|given|managed with)\s+(?P<t>[A-Za-z][^,.;()]{2,60}?)(?=\s*(?:[,.;(]|\band\b(?=\s+the\b)|$))", re.IGNORECASE)
 _ADDED = re.compile(r"\s+(?:and|plus|with|combined with|\+)\s+\S", re.IGNORECASE)
 
 
@@ -522,7 +527,7 @@ _ARMS = re.compile(
     re.IGNORECASE,
 )
 _REVIEW_STUDIES = re.compile(
-    rf"(?P<n>{COUNT})\s+(?:eligible\s+|randomi[sz]ed\s+|controlled\s+|clinical\s+|published\s+)*(?:studies|trials|RCTs|articles)\b",
+    rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+)*(?:studies|trials|RCTs|articles)\b",
     re.IGNORECASE,
 )
 _REVIEW_PARTICIPANTS = re.compile(
@@ -948,6 +953,9 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         if _WITHIN_GROUP.search(s, start, end) and not _BETWEEN_GROUPS.search(s, start, end):
             # A change within the arms ("decreased in both groups, P < 0.01") is not a comparison.
             continue
+        if compares_before_treatment(s):
+            # The arms alike before treatment ("no difference in VAS at baseline") is comparability, not a result.
+            continue
         # Statistics belong to the outcome they follow (the first outcome also takes those
         # before it); the clause before an outcome may still hold its verb. An outcome named
         # after its numbers ("(SMD 0.96 ...) with respect to JOA scores") takes those instead.
@@ -1022,6 +1030,19 @@ _WITHIN_GROUP = re.compile(
     r"|\b(?:for|in|across|among) (?:all|the whole|the entire|the total) (?:sample|cohort|patients|participants|subjects)\b",
     re.IGNORECASE,
 )
+# Words that place a comparison before treatment began, and words that place it after.
+_BASELINE = re.compile(
+    r"\b(?:at|before|prior to) (?:the )?(?:baseline|admission|enrol?ment|randomi[sz]ation|(?:start of )?(?:treatment|intervention|therapy))\b"
+    r"|\bpre-?(?:treatment|intervention)\b|\bbaseline (?:characteristics|data|values|scores?|levels?)\b",
+    re.IGNORECASE,
+)
+_AFTER_START = re.compile(r"\b(?:after|post-?(?:treatment|intervention)|at (?:the )?(?:end|week|month|\d)|follow-?up|weeks? \d|\d+ (?:weeks?|months?|days?))\b", re.IGNORECASE)
+
+
+def compares_before_treatment(sentence: str) -> bool:
+    """Whether a sentence says the arms were alike before treatment ("no difference in VAS at
+    baseline"), and nothing after it began: a check of comparability, not a result."""
+    return bool(_BASELINE.search(sentence) and not _AFTER_START.search(sentence) and _NO_DIFFERENCE.search(sentence))
 _BETWEEN_GROUPS = re.compile(r"\bbetween(?:[- ]groups?| the (?:two |three )?groups)\b|\bthan\b(?!\s+(?:that\s+|those\s+)?(?:before|prior|at baseline|baseline|pre-?treatment))|\bversus\b|\bvs\.?|\b(?:superior|inferior) to\b|\bcompared (?:with|to) (?:the )?(?!baseline|pre-?treatment|before)\w+ group", re.IGNORECASE)
 
 

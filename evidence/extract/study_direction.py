@@ -19,7 +19,7 @@ from collections import Counter
 
 import pandas as pd
 
-from .findings import Mention, analysed_sentences, vocabulary
+from .findings import Mention, analysed_sentences, compares_before_treatment, vocabulary
 from .text import NON_RESULT_SECTIONS
 from ..topic.model import Topic
 
@@ -96,6 +96,8 @@ def overall_direction(text: str, topic: Topic) -> str | None:
 
 
 def _statement(s: str, mentions: tuple[Mention, ...]) -> str | None:
+    if compares_before_treatment(s):
+        return None
     if _SAME.search(s):
         return "no_difference"
     m = _BETTER.search(s)

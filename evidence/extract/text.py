@@ -18,8 +18,9 @@ _LABEL = re.compile(r"([A-Z][A-Z &/,-]{2,60}):\s+")
 
 # Candidate sentence ends: terminal punctuation followed by space and a capital, digit or bracket;
 # or, as some exports glue sentences, a full stop after a word or bracket and straight before a
-# capitalised word or a numbered point ("... group.The curative", "(P<0.05).(2)After").
-_BOUNDARY = re.compile(r"[.?!](?=\s+[\"'(\[]?[A-Z0-9])|(?<=[a-z%)])\.(?=[A-Z][a-z]{2,}|\(\d{1,2}\)[A-Z])")
+# capitalised word, an abbreviation or a numbered point ("... group.The curative", "(P>0.05).VAS scores",
+# "(P<0.05).(2)After").
+_BOUNDARY = re.compile(r"[.?!](?=\s+[\"'(\[]?[A-Z0-9])|(?<=[a-z%)])\.(?=[A-Z][a-z]{2,}|[A-Z]{2,}\b|\(\d{1,2}\)[A-Z])")
 
 # Abbreviations that end in a full stop without ending a sentence ("vs. 4.2", "et al. In").
 _NO_BREAK_BEFORE = re.compile(
