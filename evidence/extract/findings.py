@@ -276,8 +276,9 @@ class Pico:
 
 
 _BACKGROUND_SECTIONS = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE"})
-_ADD_ON = re.compile(r"\b(?:plus|combined with|in addition to|added to|together with|adjunct\w*)\b", re.IGNORECASE)
-_ALONE = re.compile(r"\b(?:alone|only)\b", re.IGNORECASE)
+_ADD_ON = re.compile(r"\b(?:plus|combined with|in addition to|added to|together with|adjunct\w*|combined (?:therapy|treatment) of)\b", re.IGNORECASE)
+# "X alone", "X only", and the "simple X group" of translated abstracts.
+_ALONE = re.compile(r"\b(?:alone|only)\b|\bsimple (?:[\w-]+ ){0,2}?(?:group|treatment|therapy)\b", re.IGNORECASE)
 # Wordings that state an add-on design by themselves: the experimental arm gets the control
 # arm's treatment and more ("on the basis of the control group", "additionally received").
 _ADD_ON_STATED = re.compile(
@@ -347,7 +348,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         alone_cue = alone_cue or said(_ALONE)
         add_on_stated = add_on_stated or said(_ADD_ON_STATED) or _arm_extends_other(s)
         forms_compared = forms_compared or sentence.section not in _BACKGROUND_SECTIONS and (
-            _forms_compared(s, mentions) or _doses_compared(s, mentions))
+            _forms_compared(s, mentions) or _doses_compared(s, mentions) or _control_arm_needled(s, mentions))
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
     default = vocab.default_intervention
@@ -407,6 +408,33 @@ def _forms_compared(text: str, mentions: list[Mention]) -> bool:
         )
         for a, b in zip(forms, forms[1:])
     )
+
+
+# The control arm's own description, where the arm it names is needled too: "simple body acupuncture
+# group (control group)", "In control group, body acupuncture was applied", "the control group was
+# treated with ordinary acupuncture".
+_CONTROL_ARM = re.compile(
+    r"\bgroup\s*\(\s*(?:the\s+)?control group\s*\)"
+    r"|\b(?:in|for) (?:the )?control group\s*,?\s*(?P<in>[^.;]{0,60}?)\s+(?:was|were) (?:applied|given|used|performed|administered)\b"
+    r"|\bcontrol group (?:was|were) (?:treated with|given|managed with)\s+(?P<with>[^.;,]{0,60})",
+    re.IGNORECASE,
+)
+
+
+def _control_arm_needled(text: str, mentions: list[Mention]) -> bool:
+    """Whether a sentence describes the control arm as an acupuncture arm (of another kind)."""
+    needles = [m for m in mentions if m.kind in ("intervention", "generic") and not m.negated]
+    if not needles:
+        return False
+    for m in _CONTROL_ARM.finditer(text):
+        if m.group("in") is not None or m.group("with") is not None:
+            part = m.span("in") if m.group("in") is not None else m.span("with")
+        else:
+            # "... acupuncture group (control group)": the arm name just before the bracket.
+            part = (max(0, m.start() - 40), m.start())
+        if any(part[0] <= n.start and n.end <= part[1] for n in needles):
+            return True
+    return False
 
 
 # "Group A had 4 sessions of acupotomy, while Group B had 6 acupotomy sessions": one form given in
