@@ -848,7 +848,8 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     A finding needs an outcome named in the sentence and at least one of: an effect estimate,
     a p-value, a statement of (no) difference, or, for adverse events, a report of them.
     Sentences under aim or methods headings are skipped, so the outcomes a trial *plans* to
-    measure are not read as results.
+    measure are not read as results; under such a heading written inside unstructured text, only
+    those without statistics of their own.
 
     Parameters
     ----------
@@ -871,7 +872,10 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     findings: list[Finding] = []
     previous: _Said | None = None
     for sentence, mentions in analysed_sentences(text, vocab):
-        if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS:
+        if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS and not (
+                # A results heading glued to the sentence before can be missed: under a heading read
+                # from the text itself, a sentence with its own statistics is still read.
+                sentence.inline_section and _stats(sentence.text)):
             previous = None
             continue
         for clause, clause_mentions in _clauses(sentence, mentions):

@@ -19,8 +19,8 @@ _LABEL = re.compile(r"([A-Z][A-Z &/,-]{2,60}):\s+")
 # Candidate sentence ends: terminal punctuation followed by space and a capital, digit or bracket;
 # or, as some exports glue sentences, a full stop after a word or bracket and straight before a
 # capitalised word, an abbreviation or a numbered point ("... group.The curative", "(P>0.05).VAS scores",
-# "(P<0.05).(2)After").
-_BOUNDARY = re.compile(r"[.?!](?=\s+[\"'(\[]?[A-Z0-9])|(?<=[a-z%)])\.(?=[A-Z][a-z]{2,}|[A-Z]{2,}\b|\(\d{1,2}\)[A-Z])")
+# "(P<0.05).(2)After", "(CRP)].Results The").
+_BOUNDARY = re.compile(r"[.?!](?=\s+[\"'(\[]?[A-Z0-9])|(?<=[a-z%)\]])\.(?=[A-Z][a-z]{2,}|[A-Z]{2,}\b|\(\d{1,2}\)[A-Z])")
 
 # Abbreviations that end in a full stop without ending a sentence ("vs. 4.2", "et al. In").
 _NO_BREAK_BEFORE = re.compile(
@@ -83,6 +83,9 @@ class Sentence:
     end: int
     text: str
     section: str | None
+    # The section was read from a heading written inside unstructured text ("Methods: ..."),
+    # which can be missed where it is glued to the sentence before; labelled sections are not.
+    inline_section: bool = False
 
 
 def record_text(title: object, abstract: object) -> str:
@@ -144,13 +147,13 @@ def _inline_sections(text: str, block: list[Sentence]) -> list[Sentence]:
         if alone:
             # "Objective." split off as a sentence of its own: it heads what follows.
             section = _canonical(alone.group("label"))
-            sentence = Sentence(sentence.start, sentence.end, sentence.text, section)
+            sentence = Sentence(sentence.start, sentence.end, sentence.text, section, True)
         elif m and m.end() < len(sentence.text):
             section = _canonical(m.group("label") or m.group("caps"))
             start = sentence.start + m.end()
-            sentence = Sentence(start, sentence.end, text[start : sentence.end], section)
+            sentence = Sentence(start, sentence.end, text[start : sentence.end], section, True)
         elif section is not None:
-            sentence = Sentence(sentence.start, sentence.end, sentence.text, section)
+            sentence = Sentence(sentence.start, sentence.end, sentence.text, section, True)
         out.append(sentence)
     return out
 
