@@ -181,6 +181,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
     ("case_series", "retrospective", 0.4, 0.4, r"\bretrospective(?:ly)?\b"),
+    # "a case report ... upon 7 patients": several patients named by their number make a series.
+    ("case_series", "several_patients", 0.3, 0.3, r"\b(?:all|these|the|upon|of)\s+(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:patients|cases)\b"),
     ("cohort", "cohort", 0.7, 0.9, r"\bcohort\b"),
     # Two treatment groups compared after the fact, from records: a cohort, not a series.
     ("cohort", "retrospective_comparison", 0.6, 0.7, r"\bretrospective(?:ly)?\s+(?:compar\w+|(?:analy[sz]ed|reviewed) and compared)\b|\bcompared\b[^.]{0,80}\bretrospectively\b"),
@@ -195,7 +197,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,60}\b(?:according to|based on|by)\s+(?:the\s+)?(?:order|sequence|date|time|patient(?:s|'s|s')?\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
     ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),
     # Sorting people into groups, unlike allocating them to arms, is as often done by a trait.
-    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, r"(?<!randomly )\bdivided\s+(?:in)?to\s+(?:two|three|four|2|3|4)\s+groups\b"),
+    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\bdivided\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+groups\b"
+     # "divided into FSN group and conventional acupuncture (CA) group"
+     r"|(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s+group,?\s+and\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s*group\b)")),
 )
 _COMPILED_TEXT_CUES = tuple((d, n, wa, wt, re.compile(p, re.IGNORECASE)) for d, n, wa, wt, p in _TEXT_CUES)
 # Each cue searched only where it can match (evidence.topic.literals): most cues are absent from most records.
@@ -361,6 +365,9 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
             and not fired & _NAMED_SERIES:
         compared = "text.comparison_randomization_not_stated" in fired or "text.retrospective_comparison" in fired
         best, rule = ("cohort", "precedence.retrospective_comparison") if compared else ("case_series", "precedence.retrospective_series")
+    # A "case report" of several patients is a series.
+    if best == "case_report" and "text.several_patients" in fired and "text.single_patient" not in fired:
+        best, rule = "case_series", "precedence.several_patients_reported"
     # A document naming itself a review reports other people's trials, whatever they did; "in
     # this review" from a text that also calls itself systematic or pooled is that kind of review.
     review = max(_REVIEWS, key=lambda d: scores.get(d, 0.0))

@@ -412,11 +412,13 @@ def _forms_compared(text: str, mentions: list[Mention]) -> bool:
 
 # The control arm's own description, where the arm it names is needled too: "simple body acupuncture
 # group (control group)", "In control group, body acupuncture was applied", "the control group was
-# treated with ordinary acupuncture".
+# treated with ordinary acupuncture", "... group and conventional acupuncture group".
 _CONTROL_ARM = re.compile(
     r"\bgroup\s*\(\s*(?:the\s+)?control group\s*\)"
     r"|\b(?:in|for) (?:the )?control group\s*,?\s*(?P<in>[^.;]{0,60}?)\s+(?:was|were) (?:applied|given|used|performed|administered)\b"
-    r"|\bcontrol group (?:was|were) (?:treated with|given|managed with)\s+(?P<with>[^.;,]{0,60})",
+    r"|\bcontrol group (?:was|were) (?:treated with|given|managed with)\s+(?P<with>[^.;,]{0,60})"
+    # "divided into FSN group and conventional acupuncture (CA) group": the second arm, named as the usual kind.
+    r"|\band (?:an? |the )?(?P<usual>(?:conventional|ordinary|routine|common|simple|standard) [^.;,]{0,30}?)\s*group\b",
     re.IGNORECASE,
 )
 
@@ -427,8 +429,9 @@ def _control_arm_needled(text: str, mentions: list[Mention]) -> bool:
     if not needles:
         return False
     for m in _CONTROL_ARM.finditer(text):
-        if m.group("in") is not None or m.group("with") is not None:
-            part = m.span("in") if m.group("in") is not None else m.span("with")
+        named = next((g for g in ("in", "with", "usual") if m.group(g) is not None), None)
+        if named is not None:
+            part = m.span(named)
         else:
             # "... acupuncture group (control group)": the arm name just before the bracket.
             part = (max(0, m.start() - 40), m.start())
@@ -525,6 +528,9 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("n_randomized_people", rf"(?P<n>{COUNT})\s+randomi[sz]ed\s+(?:{_PEOPLE})"),
         ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|being|will be)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
         ("n_equals_randomized", rf"\(\s*n\s*=\s*(?P<n>\d+)\s*\)\s*(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
+        # "Sixty patients with ... collected as experimental subjects were divided into": the whole
+        # sample, however long the description between count and verb.
+        ("n_were_divided", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_PEOPLE})\s+(?:[A-Za-z(][\w'(),/-]*\s+){{0,12}}?(?:were|was)\s+divided\s+(?:in)?to\b"),
         ("total_of_n", rf"\b(?:a total of|in total,?|overall,?)\s+(?P<n>{COUNT}){_NOT_PEOPLE}(?=\s+(?:[\w-]+\s+){{0,4}}?(?:{_PEOPLE})\b)"),
         ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
         ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),
