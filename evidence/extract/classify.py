@@ -150,7 +150,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("meta_analysis", "meta_analysis", 0.8, 0.95, r"(?<!no )(?<!without )(?<!not )\bmeta-?\s?analy[sz]\w*"),
     ("meta_analysis", "pooling_model", 0.8, 0.8, r"\b(?:random|fixed)[- ]effects?\s+(?:model|meta)|\bpooled\s+(?:analysis|estimate|effect|results?|data|mean|risk|odds)|\bI(?:2|²|\^2)\s*=|\bforest plot"),
     ("systematic_review", "systematic_review", 0.85, 0.95, r"\bsystematic(?:al)?\s+(?:literature\s+)?review"),
-    ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|search(?:es)? of|search(?:es)? in|retrieved from)\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
+    ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|search(?:es)? of|search(?:es)? in|retrieved from|identified (?:using|from|in|through))\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
     ("systematic_review", "prisma", 0.8, 0.8, r"\bPRISMA\b"),
     # A document calling itself a systematic review ("This is a systematic review and meta-analysis")
     # outweighs "in this review", which alone would make it a narrative review.
@@ -182,7 +182,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
     ("case_series", "retrospective", 0.4, 0.4, r"\bretrospective(?:ly)?\b"),
     # "a case report ... upon 7 patients": several patients named by their number make a series.
-    ("case_series", "several_patients", 0.3, 0.3, r"\b(?:all|these|the|upon|of)\s+(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:patients|cases)\b"),
+    ("case_series", "several_patients", 0.3, 0.3, r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:[\w-]+\s+){0,2}?(?:patients|cases)\b"),
     ("cohort", "cohort", 0.7, 0.9, r"\bcohort\b"),
     # Two treatment groups compared after the fact, from records: a cohort, not a series.
     ("cohort", "retrospective_comparison", 0.6, 0.7, r"\bretrospective(?:ly)?\s+(?:compar\w+|(?:analy[sz]ed|reviewed) and compared)\b|\bcompared\b[^.]{0,80}\bretrospectively\b"),
@@ -361,7 +361,7 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
         best, rule = "non_randomized_trial", "precedence.allocation_by_choice"
     # Records looked back on were not randomized: without stated randomization, a retrospective
     # comparison of groups is a cohort, and a retrospective account of one group a case series.
-    if best in ("rct", "case_series") and not fired & RANDOMIZATION_STATED_RULES and fired & _RETROSPECTIVE \
+    if best in ("rct", "case_series", "non_randomized_trial") and not fired & RANDOMIZATION_STATED_RULES and fired & _RETROSPECTIVE \
             and not fired & _NAMED_SERIES:
         compared = "text.comparison_randomization_not_stated" in fired or "text.retrospective_comparison" in fired
         best, rule = ("cohort", "precedence.retrospective_comparison") if compared else ("case_series", "precedence.retrospective_series")

@@ -528,9 +528,10 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("n_randomized_people", rf"(?P<n>{COUNT})\s+randomi[sz]ed\s+(?:{_PEOPLE})"),
         ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|being|will be)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
         ("n_equals_randomized", rf"\(\s*n\s*=\s*(?P<n>\d+)\s*\)\s*(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
-        # "Sixty patients with ... collected as experimental subjects were divided into": the whole
-        # sample, however long the description between count and verb.
-        ("n_were_divided", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_PEOPLE})\s+(?:[A-Za-z(][\w'(),/-]*\s+){{0,12}}?(?:were|was)\s+divided\s+(?:in)?to\b"),
+        # "Sixty patients with ... collected as experimental subjects were divided into", "90 patients
+        # with ... admitted to our hospital from August 2022 to January 2023 were randomly divided":
+        # the whole sample, however long the description between the people and the verb.
+        ("n_people_then_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_PEOPLE})\s+(?:[A-Za-z0-9(][\w'(),/-]*\s+){{0,14}}?(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}\b"),
         ("total_of_n", rf"\b(?:a total of|in total,?|overall,?)\s+(?P<n>{COUNT}){_NOT_PEOPLE}(?=\s+(?:[\w-]+\s+){{0,4}}?(?:{_PEOPLE})\b)"),
         ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
         ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),

@@ -60,7 +60,8 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
     -------
     str or None
         One of ``evidence.tables.schema.DIRECTIONS``: the most frequent among the primary
-        outcome's rows (else among the efficacy rows, else among all), ties going to the
+        outcome's rows (else among the efficacy rows, else among all); a tie goes to the
+        statement about all outcomes when it names one of the tied directions, else to the
         earliest sentence.
     """
     rows = rows[rows["direction"].notna()]
@@ -76,7 +77,13 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
     rows = rows.sort_values("span_start", kind="stable")
     counts = Counter(rows["direction"])
     best = max(counts.values())
-    return str(next(d for d in rows["direction"] if counts[d] == best))
+    tied = [d for d in dict.fromkeys(rows["direction"]) if counts[d] == best]
+    if len(tied) > 1 and text and topic is not None:
+        # Rows that disagree as often as they agree: the study's own summary, if it gives one, decides.
+        overall = overall_direction(text, topic)
+        if overall in tied:
+            return str(overall)
+    return str(tied[0])
 
 
 def overall_direction(text: str, topic: Topic) -> str | None:
@@ -105,7 +112,8 @@ def _statement(s: str, mentions: tuple[Mention, ...]) -> str | None:
         return None
     before = {_side(x) for x in mentions if x.end <= m.start()} - {None}
     after = {_side(x) for x in mentions if x.start >= m.end() - 4} - {None}
-    if before == {"intervention"} and "comparator" in after:
+    # "Tuina and acupuncture were superior to traction": acupuncture among the better, none below.
+    if "intervention" in before and after == {"comparator"}:
         return "favours_intervention"
     if before == {"comparator"} and "intervention" in after:
         return "favours_comparator"
