@@ -125,7 +125,10 @@ _EXCLUSION = re.compile(r"\bexclu(?:de|ded|ding|sion)\b", re.IGNORECASE)
 # Treatment-history sentences name treatments patients had before, not comparators.
 _HISTORY = re.compile(
     r"\b(?:previous(?:ly)?|prior|history of|had (?:already )?(?:received|undergone|had)|fail(?:ed|ing)|"
-    r"did not respond|refractory to|unresponsive to|when no improvement|as (?:a )?rescue)\b",
+    r"did not respond|refractory to|unresponsive to|when no improvement|as (?:a )?rescue)\b"
+    # People who came for an operation: surgery is why they were seen, not an arm.
+    r"|\b(?:visited|referred|admitted|presented)\b[^.;]{0,60}\bfor (?:surgical|surgery|operati)\w*"
+    r"|\b(?:candidates? for|scheduled for|awaiting) (?:surgery|surgical|operati)\w*",
     re.IGNORECASE,
 )
 # "acupuncture and electroacupuncture": plain acupuncture listed beside a named form.
@@ -552,6 +555,14 @@ _ANALYSED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("analysed_n", rf"\b(?:data (?:from|of)|analy[sz]ed)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:patients|participants|subjects)"),
     )
 )
+# Each arm's size listed in one sentence, the arms named after them "respectively".
+_ARMS_LISTED = re.compile(
+    rf"(?P<list>(?:{COUNT}),\s*(?:{COUNT},\s*)*(?:and\s+)?(?:{COUNT}))\s+(?:{_PEOPLE})\s+(?:were|was)\s+(?:\w+\s+){{0,2}}?"
+    rf"(?:allocated|assigned|randomi[sz]ed|enrolled|included)\b[^.]{{0,160}}?\brespectively\b",
+    re.IGNORECASE,
+)
+_ARMS_LISTED_HINT = re.compile(r"\brespectively\b", re.IGNORECASE)
+_COUNT_IN_LIST = re.compile(COUNT, re.IGNORECASE)
 _RULE_GATES = {p: gate((p,)) for _, p in _RANDOMIZED_RULES + _HEAD_COUNT_RULES + _ANALYSED_RULES}
 _RULE_SEARCHERS = {p: Searcher(p) for p in _RULE_GATES}
 # Arm sizes: "(n = 30)", "group (30 cases)", "group, n = 30".
@@ -602,7 +613,17 @@ def extract_sample_size(text: str) -> SampleSize:
     if _GLUED_HINT.search(text):
         text = _GLUED_COUNT.sub(r"\1 ", text)
     folded = text.casefold()
-    n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
+    listed = _ARMS_LISTED.search(text) if _ARMS_LISTED_HINT.search(text) else None
+    if listed:
+        # "Thirty-eight, 40, and 41 patients were allocated to the ... groups, respectively"
+        counts = [parse_count(c) for c in _COUNT_IN_LIST.findall(listed.group("list"))]
+        n_randomized = sum(c for c in counts if c) if all(counts) else None
+        if n_randomized is not None:
+            rules["n_randomized"] = "arm_sizes_listed_respectively"
+    else:
+        n_randomized = None
+    if n_randomized is None:
+        n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
     arm_sizes = _arm_sizes(text)
     if n_randomized is None and len(arm_sizes) >= 2:
         n_randomized = sum(arm_sizes)

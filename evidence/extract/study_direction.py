@@ -37,7 +37,9 @@ _SAME = re.compile(
 )
 _BETTER = re.compile(
     r"\b(?:more effective|more efficacious|superior|better|greater (?:\w+ ){0,2}?(?:effects?|benefits?|improvements?))\b[^.;]{0,80}?\b(?:than|to)\b"
-    r"|\b(?:relieve[sd]?|eased?|reduced?|improved?)\b[^.;]{0,40}?\bmore than\b",
+    r"|\b(?:relieve[sd]?|eased?|reduced?|improved?)\b[^.;]{0,40}?\bmore than\b"
+    # "the mean reduction in the score was significantly greater for acupuncture than for exercise"
+    r"|\b(?:reduction|improvement|decrease|relief)\b[^.;]{0,80}?\b(?:greater|larger)\b[^.;]{0,30}?\bthan\b",
     re.IGNORECASE,
 )
 _NEGATED = re.compile(r"\b(?:not|no|neither|nor)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
@@ -110,8 +112,11 @@ def _statement(s: str, mentions: tuple[Mention, ...]) -> str | None:
     m = _BETTER.search(s)
     if m is None or _NEGATED.search(s, 0, m.start()):
         return None
-    before = {_side(x) for x in mentions if x.end <= m.start()} - {None}
-    after = {_side(x) for x in mentions if x.start >= m.end() - 4} - {None}
+    # The arms on either side of the word that compares ("than", "to"); in "the reduction was
+    # greater for acupuncture than for exercise" the better arm stands inside the phrase.
+    pivot = m.end() - len(m.group().split()[-1])
+    before = {_side(x) for x in mentions if x.end <= pivot} - {None}
+    after = {_side(x) for x in mentions if x.start >= pivot} - {None}
     # "Tuina and acupuncture were superior to traction": acupuncture among the better, none below.
     if "intervention" in before and after == {"comparator"}:
         return "favours_intervention"
