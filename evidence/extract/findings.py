@@ -576,6 +576,9 @@ _REVIEW_STUDIES = re.compile(
     rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+)*(?:studies|trials|RCTs|articles)\b",
     re.IGNORECASE,
 )
+# Records searched or screened, not the studies a review included: "Among 583 articles that were searched".
+_POOL_BEFORE = re.compile(r"\bamong\s+(?:the\s+)?$", re.IGNORECASE)
+_POOL_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:initially )?(?:searched|identified|screened|retrieved|found|records)\b", re.IGNORECASE)
 _REVIEW_PARTICIPANTS = re.compile(
     rf"(?:\b(?:involving|including|with|totaling|totalling|comprising|of)\s+(?:a total of\s+)?|\(\s*n\s*=\s*)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
     re.IGNORECASE,
@@ -639,7 +642,8 @@ def extract_sample_size(text: str) -> SampleSize:
     elif len(arm_sizes) >= 2:
         n_arms = len(arm_sizes)
         rules["n_arms"] = "arm_sizes_counted"
-    studies = next(_matches_at(_REVIEW_STUDIES, text, _count_starts(text)), None)
+    studies = next((m for m in _matches_at(_REVIEW_STUDIES, text, _count_starts(text))
+                    if not (_POOL_BEFORE.search(text, max(0, m.start() - 12), m.start()) or _POOL_AFTER.match(text, m.end()))), None)
     participants = _REVIEW_PARTICIPANTS.search(text, studies.end()) if studies else None
     follow = _longest_follow_up(text)
     return SampleSize(
@@ -1167,7 +1171,18 @@ def _arms(s: str, mentions: list[Mention], vocab: Vocabulary) -> list[tuple[int,
     taken = [(m.start, m.end) for m in named]
     for side, classes in (("comparator", vocab.comparator_arm), ("intervention", vocab.intervention_arm)):
         arms.extend((m.start, m.end, side) for m in _claim(s, side, classes, taken))
-    return sorted(arms)
+    arms.sort()
+    # "Electroacupuncture was more effective than acupuncture": of two acupuncture arms, the one
+    # after the word that compares them is the comparator.
+    first = next((a for a in arms if a[2] == "intervention"), None)
+    if first is not None:
+        for i, (a, b, side) in enumerate(arms):
+            if side == "intervention" and a > first[1] and _COMPARED_TO.search(s, first[1], a):
+                arms[i] = (a, b, "comparator")
+    return arms
+
+
+_COMPARED_TO = re.compile(r"\b(?:than|versus|vs\.?|compared (?:with|to))\s+(?:(?:the|that|those|with|of|in|for)\s+)*$", re.IGNORECASE)
 
 
 def _timepoint(s: str) -> tuple[str | None, float | None]:

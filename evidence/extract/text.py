@@ -127,21 +127,26 @@ def split_sentences(text: str) -> list[Sentence]:
         if label:
             section = label.group(1).strip()
             start = label.end()
-            sentences.extend(split_block(text, start, end, section))
-        else:
-            sentences.extend(_inline_sections(text, split_block(text, start, end, None)))
+        # A block may hold more headings inline ("OBJECTIVE: ... METHODS: ... RESULTS: ..." on one line).
+        sentences.extend(_inline_sections(text, split_block(text, start, end, section)))
     return sentences
 
 
 def _inline_sections(text: str, block: list[Sentence]) -> list[Sentence]:
-    """The sentences of an unlabelled block, each under the last heading written inside it (if any).
+    """The sentences of a block, each under the last heading written inside it (if any).
 
     A sentence that opens with a heading ("Methods: ...") loses the heading, as a labelled
-    section does, and it and the sentences after it take the heading as their section.
+    section does, and it and the sentences after it take the heading as their section; before
+    the first such heading, sentences keep the block's own label.
     """
     out: list[Sentence] = []
     section: str | None = None
     for sentence in block:
+        if section is None and sentence.section is not None and not (
+                _INLINE_LABEL.match(sentence.text) or _LABEL_ALONE.fullmatch(sentence.text)):
+            # Under the block's own label until a heading inside the block says otherwise.
+            out.append(sentence)
+            continue
         alone = _LABEL_ALONE.fullmatch(sentence.text)
         m = _INLINE_LABEL.match(sentence.text)
         if alone:
