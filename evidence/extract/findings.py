@@ -297,6 +297,7 @@ _ADD_ON_STATED = re.compile(
 # the comparator, which is another acupuncture.
 _FORMS_JOINED = re.compile(r"^[^;]{0,40}?\b(?P<word>versus|vs\.?|or|compared (?:with|to)|than|and)\b[^;]{0,20}$", re.IGNORECASE)
 _NOT_ARMS = re.compile(r"\b(?:plus|combined|combination|together|followed|added)\b|\bwith(?=\s+(?:the\s+)?(?:addition|adjunct))", re.IGNORECASE)
+_ALLOCATES = re.compile(r"\b(?:randomi[sz]\w*|randomly|allocated|assigned|divided)\b", re.IGNORECASE)
 _COMPARISON = re.compile(r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|compar\w*|versus|vs\.?|than|either)\b", re.IGNORECASE)
 OTHER_ACUPUNCTURE = "other_acupuncture"
 
@@ -339,7 +340,11 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         if said(_EXCLUSION):
             continue
         # Background and history sentences name treatments in use, not the ones compared.
-        not_compared = sentence.section in _BACKGROUND_SECTIONS or said(_HISTORY)
+        # A heading read from unstructured text may be followed by a missed one ("Method/design"):
+        # under it, a sentence that allocates or compares arms is not background.
+        background = sentence.section in _BACKGROUND_SECTIONS and not (
+            sentence.inline_section and _ALLOCATES.search(s))
+        not_compared = background or said(_HISTORY)
         mentions = [
             m for m in found
             if not m.negated and not (not_compared and m.kind == "comparator")
@@ -350,7 +355,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         add_on_cue = add_on_cue or said(_ADD_ON)
         alone_cue = alone_cue or said(_ALONE)
         add_on_stated = add_on_stated or said(_ADD_ON_STATED) or _arm_extends_other(s)
-        forms_compared = forms_compared or sentence.section not in _BACKGROUND_SECTIONS and (
+        forms_compared = forms_compared or not background and (
             _forms_compared(s, mentions) or _doses_compared(s, mentions) or _control_arm_needled(s, mentions))
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
@@ -676,6 +681,9 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             n = parse_count(m.group("n"))
             if n is None or not _MIN_PEOPLE <= n <= _MAX_PEOPLE or _is_year(m.group("n")):
                 continue
+            if _PART_OF.search(text, max(0, m.start("n") - 16), m.start("n")):
+                # "72 patients, of whom 35 were randomized to PRF": a part of the count before it.
+                continue
             if reject is not None and reject.search(text, m.start(), _clause_end(text, m.end())):
                 continue
             rules[field_name] = name
@@ -697,6 +705,7 @@ def _clause_end(text: str, pos: int) -> int:
     return len(text)
 
 
+_PART_OF = re.compile(r"\bof (?:whom|which|these|them)\s+$", re.IGNORECASE)
 _CLAUSE_MARK = re.compile(r"[()\[\];\n]|\.(?=\s|$)")
 # Counts that are not of the people randomized: a subset analysed or completing, or the larger
 # set screened before randomization.

@@ -43,7 +43,7 @@ NON_RESULT_SECTIONS = frozenset(
 # space the next word must be capitalised, so "Results showed ..." stays a sentence.
 _HEADING = (
     r"(?P<label>(?i:background|objectives?|object|aims?|purpose|introduction|context|patients and methods|"
-    r"materials and methods|methods(?:/design| and analysis)?|method|study design|design(?:,? settings?,? and participants)?|"
+    r"materials and methods|methods?(?:/design| and analysis)?|study design|design(?:,? settings?,? and participants)?|"
     r"settings?|participants|interventions?|main outcomes? (?:and )?measures?|results?|findings|conclusions?|interpretation))"
 )
 _INLINE_LABEL = re.compile(
