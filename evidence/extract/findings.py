@@ -128,7 +128,9 @@ _HISTORY = re.compile(
     r"did not respond|refractory to|unresponsive to|when no improvement|as (?:a )?rescue)\b"
     # People who came for an operation: surgery is why they were seen, not an arm.
     r"|\b(?:visited|referred|admitted|presented)\b[^.;]{0,60}\bfor (?:surgical|surgery|operati)\w*"
-    r"|\b(?:candidates? for|scheduled for|awaiting) (?:surgery|surgical|operati)\w*",
+    r"|\b(?:candidates? for|scheduled for|awaiting) (?:surgery|surgical|operati)\w*"
+    # Rescue medication allowed alongside the arms: "Only paracetamol were authorized".
+    r"|\b(?:were|was) (?:authori[sz]ed|allowed|permitted)\b|\b(?:rescue|escape) (?:medication|analgesi)\w*",
     re.IGNORECASE,
 )
 # "acupuncture and electroacupuncture": plain acupuncture listed beside a named form.
@@ -390,13 +392,16 @@ def _arm_extends_other(text: str) -> bool:
     traction, and the combination group ... with lumbar traction plus warm needling"."""
     arms = [m.group(1).strip().lower() for m in _ARM_DESCRIPTION.finditer(text)]
     arms += [m.group("t").strip().lower() for m in _ARM_TREATED.finditer(text)]
-    return any(b.startswith(a + " ") and _ADDED.match(b[len(a):]) for a in arms for b in arms if a != b)
+    return any(b.startswith(a + " ") and _ADDED.match(b[len(a):]) or b.endswith(" " + a) and _ADDED_BEFORE.search(b[: -len(a)])
+               for a in arms for b in arms if a != b)
 
 
 # "(standard physical therapy, n = 29)": an arm's treatment and size in brackets.
 _ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)")
 # "the control group was treated with lumbar traction": an arm and what it received.
-_ARM_TREATED = re.compile(r"\bgroups?\s+(?:was|were)\s+(?:treated with|given|managed with)\s+(?P<t>[A-Za-z][^,.;()]{2,60}?)(?=\s*(?:[,.;(]|\band\b(?=\s+the\b)|$))", re.IGNORECASE)
+_ARM_TREATED = re.compile(r"\bgroups?\s+(?:(?:was|were)\s+(?:treated with|given|managed with)|received)\s+(?P<t>[A-Za-z][^,.;()]{2,60}?)(?=\s*(?:[,.;(]|\band\b(?=\s+the\b)|$))", re.IGNORECASE)
+# "EA combined with caudal epidural injection" against "caudal epidural injection".
+_ADDED_BEFORE = re.compile(r"\S\s+(?:combined with|plus|and|added to|on top of|together with)\s*$", re.IGNORECASE)
 _ADDED = re.compile(r"\s+(?:and|plus|with|combined with|\+)\s+\S", re.IGNORECASE)
 
 
@@ -566,6 +571,13 @@ _ARMS_LISTED = re.compile(
     rf"(?:allocated|assigned|randomi[sz]ed|enrolled|included)\b[^.]{{0,160}}?\brespectively\b",
     re.IGNORECASE,
 )
+# One arm's size said in words, for each of two arms.
+_GROUP_OF_N = re.compile(
+    r"\b(?:in|to)\s+(?P<n>\d+)\s+(?:patients|participants|subjects)\s+in\s+(?:one|the (?:first|second|other))\s+group\b"
+    r"|\b(?:the\s+)?(?:other|first|second|one|control|treatment|experimental|placebo|steroid)\s+group\s+(?:consisted of|comprised|included)\s+(?P<m>\d+)\s+(?:patients|participants|subjects)\b",
+    re.IGNORECASE,
+)
+_GROUP_OF_N_HINT = re.compile(r"\bgroup\b", re.IGNORECASE)
 _ARMS_LISTED_HINT = re.compile(r"\brespectively\b", re.IGNORECASE)
 _COUNT_IN_LIST = re.compile(COUNT, re.IGNORECASE)
 _RULE_GATES = {p: gate((p,)) for _, p in _RANDOMIZED_RULES + _HEAD_COUNT_RULES + _ANALYSED_RULES}
@@ -630,6 +642,11 @@ def extract_sample_size(text: str) -> SampleSize:
             rules["n_randomized"] = "arm_sizes_listed_respectively"
     else:
         n_randomized = None
+    groups = [int(m.group("n") or m.group("m")) for m in _GROUP_OF_N.finditer(text)] if _GROUP_OF_N_HINT.search(text) else []
+    if n_randomized is None and len(groups) == 2:
+        # "injected in 47 patients in one group. The other group consisted of 46 patients"
+        n_randomized = sum(groups)
+        rules["n_randomized"] = "two_groups_described"
     if n_randomized is None:
         n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
     arm_sizes = _arm_sizes(text)
