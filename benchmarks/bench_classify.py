@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from evidence.tables import schema
 from evidence.extract.classify import RANDOMIZATION_STATED_RULES, classify_articles, classify_design
 from evidence.extract.findings import extract_findings, extract_sample_size
+from evidence.extract.main_result import mark_main_results
 from evidence.topic.model import load_topic
 from tests.labelled import (
     HELDOUT, LABELLED, PATTERN_FIELDS, REAL_PATTERNS, labelled_tables, load_labelled, pattern_mismatches,
@@ -186,15 +187,15 @@ def report_patterns(topic) -> None:
     records = load_labelled(REAL_PATTERNS)
     tables = labelled_tables(records)
     studies = classify_articles(tables, topic).set_index("pmid")
-    findings = extract_findings(tables, topic)
+    findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
     right, seen = Counter(), Counter()
     for r in records:
         exp = r["expected"]
-        wrong = pattern_mismatches(r, studies.loc[r["pmid"]], findings)
+        wrong = pattern_mismatches(r, studies.loc[r["pmid"]], findings, topic)
         applies = {"design": True, "comparator set": exp["comparator_classes"] is not None,
                    "add-on flag": exp["comparator_classes"] is not None,
                    "sample size": any(exp.get(k) is not None for k in ("n_randomized", "n_studies", "n_participants")),
-                   "effects": bool(exp["effects"])}
+                   "effects": bool(exp["effects"]), "main direction": "main_direction" in exp}
         for field, problems in wrong.items():
             if applies[field]:
                 seen[field] += 1

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from evidence.extract.study_direction import main_direction
+from evidence.extract.text import record_text
 from evidence.tables import schema
 
 LABELLED = Path(__file__).parent / "fixtures" / "labelled" / "abstracts.jsonl"
@@ -18,7 +20,7 @@ HELDOUT = LABELLED.with_name("heldout.jsonl")
 # One record per failure pattern seen on real abstracts (benchmarks/real_labels.jsonl), written in
 # my own words with other numbers; "pattern" names it and "seen_in" the real record it came from.
 REAL_PATTERNS = LABELLED.with_name("real_patterns.jsonl")
-PATTERN_FIELDS = ("design", "comparator set", "add-on flag", "sample size", "effects")
+PATTERN_FIELDS = ("design", "comparator set", "add-on flag", "sample size", "effects", "main direction")
 
 
 def load_labelled(path: Path = LABELLED) -> list[dict]:
@@ -44,8 +46,13 @@ def labelled_tables(records: list[dict]) -> dict[str, pd.DataFrame]:
     return {"articles": articles, "mesh": mesh}
 
 
-def pattern_mismatches(record: dict, study: pd.Series, findings: pd.DataFrame) -> dict[str, list[str]]:
-    """What the automatic rows of one failure-pattern record get wrong, by field (empty lists: right)."""
+def pattern_mismatches(record: dict, study: pd.Series, findings: pd.DataFrame, topic=None) -> dict[str, list[str]]:
+    """What the automatic rows of one failure-pattern record get wrong, by field (empty lists: right).
+
+    ``main_direction``, when the record states it, is checked against the study's main result
+    (``evidence.extract.study_direction``) read from ``findings`` as marked by
+    ``mark_main_results`` and from the record's text with ``topic``.
+    """
     exp = record["expected"]
     wrong: dict[str, list[str]] = {f: [] for f in PATTERN_FIELDS}
     if study["design"] != exp["design"]:
@@ -60,10 +67,15 @@ def pattern_mismatches(record: dict, study: pd.Series, findings: pd.DataFrame) -
             got = None if pd.isna(study[key]) else int(study[key])
             if got != exp[key]:
                 wrong["sample size"].append(f"{key} {got}")
-    rows = findings[findings["pmid"] == record["pmid"]].to_dict("records")
+    frame = findings[findings["pmid"] == record["pmid"]]
+    rows = frame.to_dict("records")
     for e in exp["effects"]:
         if not any(_finding_matches(e, r) for r in rows):
             wrong["effects"].append(f"effect {e} not found")
+    if "main_direction" in exp and topic is not None:
+        got = main_direction(frame, record_text(record["title"], record["abstract"]), topic)
+        if got != exp["main_direction"]:
+            wrong["main direction"].append(f"main direction {got}")
     return wrong
 
 

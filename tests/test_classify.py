@@ -54,6 +54,11 @@ def test_design_from_text_alone_when_record_is_not_indexed(labelled):
         # Negated randomization.
         ("A non-randomized controlled trial of acupuncture", "Patients chose acupuncture or drugs.", "non_randomized_trial"),
         ("Acupuncture for sciatica", "Eighty patients were randomly divided into two groups.", "rct"),
+        # Groups drawn at random are a random allocation; people drawn at random are a sample.
+        ("Interferon for hepatitis", "Eligible patients entered the treatment phase in two randomly selected groups (placebo and interferon).", "rct"),
+        ("Pain in the community", "Thirty randomly selected adults from the registry were interviewed about pain.", "cohort"),
+        # "In this review" from a text calling itself a systematic review.
+        ("", "This is a systematic review and meta-analysis. In this review, nine randomized controlled trials were included.", "meta_analysis"),
         ("Electroacupuncture in rats with sciatic nerve injury", "Rats received electroacupuncture.", "animal_or_lab"),
         ("Acupuncture for sciatica", "A 62-year-old woman developed a haematoma after acupuncture.", "case_report"),
         ("Acupuncture for sciatica", None, "other"),

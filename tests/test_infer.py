@@ -282,16 +282,23 @@ def test_topic_polarity_reads_an_outcome_its_words_do_not_explain():
 
 
 def test_cli_topic_option_reads_improvement_through_the_topic_polarity(tmp_path):
-    improved = {"text": "RESULTS: The VAS improved more with acupuncture than with sham acupuncture (P = 0.02).",
-                "intervention": "acupuncture", "comparator": "sham acupuncture", "outcome": "VAS"}
-    unknown = {**improved, "text": improved["text"].replace("VAS", "sleep quality"), "outcome": "sleep quality"}
+    """An outcome whose words say nothing of its polarity: the topic file says lower is better."""
+    fake = Path(__file__).parent / "fixtures" / "fake_topic" / "topic.toml"
+    text = fake.read_text(encoding="utf-8")
+    topic_file = tmp_path / "topic.toml"
+    topic_file.write_text(text.replace("[vocab.outcome.adverse_events]",
+                                       "[vocab.outcome.gait_index]\nlower_is_better = true\npatterns = ['\\bGLX\\b']\n"
+                                       "[vocab.outcome.adverse_events]", 1), encoding="utf-8")
+    improved = {"text": "RESULTS: The GLX improved more with lumen therapy than with sham (P = 0.02).",
+                "intervention": "lumen therapy", "comparator": "sham", "outcome": "GLX"}
+    unknown = {**improved, "text": improved["text"].replace("GLX", "QZT"), "outcome": "QZT"}
     path = _prompt_file(tmp_path, [json.dumps(improved), json.dumps(unknown)])
     plain = CliRunner().invoke(cli, ["infer", str(path)], catch_exceptions=False)
-    with_topic = CliRunner().invoke(cli, ["infer", "--topic", "acupuncture_sciatica", str(path)], catch_exceptions=False)
-    assert plain.exit_code == with_topic.exit_code == 0
+    with_topic = CliRunner().invoke(cli, ["infer", "--topic", str(topic_file), str(path)], catch_exceptions=False)
+    assert plain.exit_code == with_topic.exit_code == 0, with_topic.output
     labels = [[json.loads(line)["label"] for line in r.stdout.splitlines()] for r in (plain, with_topic)]
-    # Without a topic "VAS" is guessed higher-is-better (its words name no pain): an improvement reads
-    # as an increase. The topic says lower is better. An outcome the topic does not know is unchanged.
+    # Without a topic an unknown score is taken as higher-is-better: an improvement reads as an
+    # increase. The topic says lower is better for GLX. An outcome the topic does not know is unchanged.
     assert labels == [["increased", "increased"], ["decreased", "increased"]]
 
 

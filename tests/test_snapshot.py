@@ -216,7 +216,8 @@ def test_a_topic_that_marks_no_forms_skips_the_form_check(tmp_path):
     epidural = load_topic("epidural_steroid_sciatica")
     assert epidural.intervention_form_classes == ()
     assert ACUPUNCTURE.intervention_form_classes == ("other_acupuncture",)
-    study = _study(comparators=["transforaminal local anaesthetic"], comparator_class=["other_injection"])
+    study = _study(comparators=["transforaminal local anaesthetic"], comparator_class=["other_injection"],
+                   interventions=["transforaminal"])
     assert check_snapshot(tiny_snapshot(tmp_path / "s", [study]), topic=epidural) == []
 
 

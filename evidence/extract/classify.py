@@ -116,11 +116,13 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # Not where "were_randomized" reads the same word: one phrase is one piece of evidence.
     ("rct", "randomized", 0.75, 0.8, _NOT_FUTURE + _NOT_NEGATED + r"(?<!were )(?<!was )(?<!been )(?<!we )\brandomi[sz](?:ed|ation|ing)\b"),
     ("rct", "randomly_assigned", 0.9, 0.9, _NOT_FUTURE + r"\b(?:randomly|at random)\s+(?:\w+\s+){0,2}(?:assigned|allocated|divided|subdivided|distributed|split|grouped|enrolled|treated|exposed|given|stratified|sequenced|studied|selected to (?:receive|consume|undergo))"
-     r"|\b(?:assigned|allocated|divided|subdivided|distributed|treated|exposed|given)\s+(?:\w+\s+){0,3}?(?:randomly|at random)\b"),
+     r"|\b(?:assigned|allocated|divided|subdivided|distributed|treated|exposed|given)\s+(?:\w+\s+){0,3}?(?:randomly|at random)\b"
+     # Groups, not people, "randomly selected": the allocation was random ("two randomly selected groups").
+     r"|\b(?:randomly|at random)\s+(?:selected|chosen|formed)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b"),
     # Randomization stated as done to the participants ("were randomized to", "we randomised 30
     # subjects"): as plain as "randomly assigned", unlike the adjective in "a randomized trial".
     ("rct", "were_randomized", 0.9, 0.9, r"\b(?:were|was|been|we)\s+(?:\w+ly\s+|then\s+)?randomi[sz]ed\b(?!\s+(?:controlled|clinical|trials?|studies)\b)"),
-    ("rct", "random_sequence", 0.8, 0.8, _NOT_NEGATED + r"\brandom(?:ized|ised)?\s+(?:number|allocation|assignment|sequence|digit|(?:counterbalanced\s+)?order)"),
+    ("rct", "random_sequence", 0.8, 0.8, _NOT_NEGATED + r"\brandom(?:ized|ised)?\s+(?:number|allocation|assignment|sequence|digit|method|(?:counterbalanced\s+)?order)"),
     ("rct", "randomly", 0.6, 0.6, _NOT_FUTURE + r"\b(?:randomly|at random)\b(?!\s+(?:selected|chosen|sampled|drawn)\b(?!\s+to))"),
     # Weakest RCT cue: treatments compared between groups, randomization not stated. Most such
     # abstracts report RCTs, but the low weight keeps the doubt visible in the confidence.
@@ -148,8 +150,12 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("meta_analysis", "meta_analysis", 0.8, 0.95, r"(?<!no )(?<!without )(?<!not )\bmeta-?\s?analy[sz]\w*"),
     ("meta_analysis", "pooling_model", 0.8, 0.8, r"\b(?:random|fixed)[- ]effects?\s+(?:model|meta)|\bpooled\s+(?:analysis|estimate|effect|results?|data|mean|risk|odds)|\bI(?:2|²|\^2)\s*=|\bforest plot"),
     ("systematic_review", "systematic_review", 0.85, 0.95, r"\bsystematic(?:al)?\s+(?:literature\s+)?review"),
-    ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|search(?:es)? of|search(?:es)? in|retrieved from)\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
+    ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|search(?:es)? of|search(?:es)? in|retrieved from|identified (?:using|from|in|through))\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
     ("systematic_review", "prisma", 0.8, 0.8, r"\bPRISMA\b"),
+    # A document calling itself a systematic review ("This is a systematic review and meta-analysis")
+    # outweighs "in this review", which alone would make it a narrative review.
+    ("systematic_review", "self_described_systematic_review", 0.95, 0.95,
+     r"\b(?:this|the present|our)\s+(?:(?:study|work|paper|article)\s+)?(?:is\s+an?\s+)?(?:updated\s+)?systematic(?:al)?\s+(?:literature\s+)?review\b"),
     ("systematic_review", "included_studies", 0.6, 0.6, r"\b" + _NUM + r"\s+" + _TRIAL_ADJECTIVES + r"(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\b(?:\s+\w+){0,4}\s+(?:were|was|met|fulfilled|involving|including|with)\b"),
     ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|(?-i:\bGRADE\b)"),  # the approach in capitals, not "grade 3 toxicity"
     ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))"),
@@ -175,6 +181,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
     ("case_series", "retrospective", 0.4, 0.4, r"\bretrospective(?:ly)?\b"),
+    # "a case report ... upon 7 patients": several patients named by their number make a series.
+    ("case_series", "several_patients", 0.3, 0.3, r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:[\w-]+\s+){0,2}?(?:patients|cases)\b"),
     ("cohort", "cohort", 0.7, 0.9, r"\bcohort\b"),
     # Two treatment groups compared after the fact, from records: a cohort, not a series.
     ("cohort", "retrospective_comparison", 0.6, 0.7, r"\bretrospective(?:ly)?\s+(?:compar\w+|(?:analy[sz]ed|reviewed) and compared)\b|\bcompared\b[^.]{0,80}\bretrospectively\b"),
@@ -186,10 +194,12 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # "Randomized by patient choice" names a non-random allocation, whatever the word says.
     ("non_randomized_trial", "allocation_by_choice", 0.95, 0.95, r"\brandomi[sz]ed\s+(?:according to|by|on|following)\s+(?:the\s+)?(?:patients?'?s?'?|participants?'?s?'?|their\s+own)\s+(?:choice|preference|wish)"),
     ("non_randomized_trial", "single_arm_trial", 0.8, 0.85, r"\bsingle[- ](?:arm|group)\b[^.]{0,30}\btrial\b"),
-    ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,60}\b(?:according to|based on|by)\s+(?:the\s+)?(?:order|sequence|date|time|patient(?:s|'s|s')?\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
+    ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,90}\b(?:according to|based on|by)\s+(?:the\s+)?(?:(?:visit|admission|arrival|enrol?ment|consultation)\s+)?(?:order|sequence|date|day|time|patient(?:s|'s|s')?\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
     ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),
     # Sorting people into groups, unlike allocating them to arms, is as often done by a trait.
-    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, r"(?<!randomly )\bdivided\s+(?:in)?to\s+(?:two|three|four|2|3|4)\s+groups\b"),
+    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\bdivided\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+groups\b"
+     # "divided into FSN group and conventional acupuncture (CA) group"
+     r"|(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s+group,?\s+and\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s*group\b)")),
 )
 _COMPILED_TEXT_CUES = tuple((d, n, wa, wt, re.compile(p, re.IGNORECASE)) for d, n, wa, wt, p in _TEXT_CUES)
 # Each cue searched only where it can match (evidence.topic.literals): most cues are absent from most records.
@@ -351,15 +361,19 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
         best, rule = "non_randomized_trial", "precedence.allocation_by_choice"
     # Records looked back on were not randomized: without stated randomization, a retrospective
     # comparison of groups is a cohort, and a retrospective account of one group a case series.
-    if best in ("rct", "case_series") and not fired & RANDOMIZATION_STATED_RULES and fired & _RETROSPECTIVE \
+    if best in ("rct", "case_series", "non_randomized_trial") and not fired & RANDOMIZATION_STATED_RULES and fired & _RETROSPECTIVE \
             and not fired & _NAMED_SERIES:
         compared = "text.comparison_randomization_not_stated" in fired or "text.retrospective_comparison" in fired
         best, rule = ("cohort", "precedence.retrospective_comparison") if compared else ("case_series", "precedence.retrospective_series")
-    # A document naming itself a review reports other people's trials, whatever they did.
-    if best in _CONTROLLED_PRIMARY and "text.self_described_review" in fired:
+    # A "case report" of several patients is a series.
+    if best == "case_report" and "text.several_patients" in fired and "text.single_patient" not in fired:
+        best, rule = "case_series", "precedence.several_patients_reported"
+    # A document naming itself a review reports other people's trials, whatever they did; "in
+    # this review" from a text that also calls itself systematic or pooled is that kind of review.
+    review = max(_REVIEWS, key=lambda d: scores.get(d, 0.0))
+    if best in _CONTROLLED_PRIMARY and "text.self_described_review" in fired and scores.get(review, 0.0) < _REVIEW_PRECEDENCE:
         return "narrative_review", "precedence.self_described_review"
     if best in _PRIMARY_STUDY:
-        review = max(_REVIEWS, key=lambda d: scores.get(d, 0.0))
         if scores.get(review, 0.0) >= _REVIEW_PRECEDENCE:
             best, rule = review, ""
         # Animal experiments randomize and compare groups too.

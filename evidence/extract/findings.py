@@ -49,7 +49,12 @@ _EXCLUSION = re.compile(r"\bexclu(?:de|ded|ding|sion)\b", re.IGNORECASE)
 # Treatment-history sentences name treatments patients had before, not comparators.
 _HISTORY = re.compile(
     r"\b(?:previous(?:ly)?|prior|history of|had (?:already )?(?:received|undergone|had)|fail(?:ed|ing)|"
-    r"did not respond|refractory to|unresponsive to|when no improvement|as (?:a )?rescue)\b",
+    r"did not respond|refractory to|unresponsive to|when no improvement|as (?:a )?rescue)\b"
+    # People who came for an operation: surgery is why they were seen, not an arm.
+    r"|\b(?:visited|referred|admitted|presented)\b[^.;]{0,60}\bfor (?:surgical|surgery|operati)\w*"
+    r"|\b(?:candidates? for|scheduled for|awaiting) (?:surgery|surgical|operati)\w*"
+    # Rescue medication allowed alongside the arms: "Only paracetamol were authorized".
+    r"|\b(?:were|was) (?:authori[sz]ed|allowed|permitted)\b|\b(?:rescue|escape) (?:medication|analgesi)\w*",
     re.IGNORECASE,
 )
 # "acupuncture and electroacupuncture": plain acupuncture listed beside a named form.
@@ -94,14 +99,16 @@ class Pico:
 
 
 _BACKGROUND_SECTIONS = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE"})
-_ADD_ON = re.compile(r"\b(?:plus|combined with|in addition to|added to|together with|adjunct\w*)\b", re.IGNORECASE)
-_ALONE = re.compile(r"\b(?:alone|only)\b", re.IGNORECASE)
+_ADD_ON = re.compile(r"\b(?:plus|combined with|in addition to|added to|together with|adjunct\w*|combined (?:therapy|treatment) of)\b", re.IGNORECASE)
+# "X alone", "X only", and the "simple X group" of translated abstracts.
+_ALONE = re.compile(r"\b(?:alone|only)\b|\bsimple (?:[\w-]+ ){0,2}?(?:group|treatment|therapy)\b", re.IGNORECASE)
 # Wordings that state an add-on design by themselves: the experimental arm gets the control
 # arm's treatment and more ("on the basis of the control group", "additionally received").
 _ADD_ON_STATED = re.compile(
     r"\bon the basis of (?:the )?(?:control|conventional|routine|usual|standard)\b"
     r"|\bin addition to (?:the )?(?:treatment|therapy|care) (?:of|in|given to) the control group\b"
     r"|\badditionally received\b|\breceived (?:an )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
+    r"|\b(?:based on|on the basis of) (?:the )?[\w-]+(?:\s+[\w-]+)?\s+(?:combined with|plus)\b"
     r"|\b(?:standard|usual|routine|conventional) (?:\w+ )?(?:care|treatment|therapy) plus (?:\w+ )?(?:acupuncture|electroacupuncture|needling)\b",
     re.IGNORECASE,
 )
@@ -110,6 +117,7 @@ _ADD_ON_STATED = re.compile(
 # the comparator, which is another acupuncture.
 _FORMS_JOINED = re.compile(r"^[^;]{0,40}?\b(?P<word>versus|vs\.?|or|compared (?:with|to)|than|and)\b[^;]{0,20}$", re.IGNORECASE)
 _NOT_ARMS = re.compile(r"\b(?:plus|combined|combination|together|followed|added)\b|\bwith(?=\s+(?:the\s+)?(?:addition|adjunct))", re.IGNORECASE)
+_ALLOCATES = re.compile(r"\b(?:randomi[sz]\w*|randomly|allocated|assigned|divided)\b", re.IGNORECASE)
 _COMPARISON = re.compile(r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|compar\w*|versus|vs\.?|than|either)\b", re.IGNORECASE)
 
 
@@ -151,7 +159,11 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         if said(_EXCLUSION):
             continue
         # Background and history sentences name treatments in use, not the ones compared.
-        not_compared = sentence.section in _BACKGROUND_SECTIONS or said(_HISTORY)
+        # A heading read from unstructured text may be followed by a missed one ("Method/design"):
+        # under it, a sentence that allocates or compares arms is not background.
+        background = sentence.section in _BACKGROUND_SECTIONS and not (
+            sentence.inline_section and _ALLOCATES.search(s))
+        not_compared = background or said(_HISTORY)
         mentions = [
             m for m in found
             if not m.negated and not (not_compared and m.kind == "comparator")
@@ -162,7 +174,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         add_on_cue = add_on_cue or said(_ADD_ON)
         alone_cue = alone_cue or said(_ALONE)
         add_on_stated = add_on_stated or said(_ADD_ON_STATED) or _arm_extends_other(s)
-        forms_compared = forms_compared or sentence.section not in _BACKGROUND_SECTIONS and _forms_compared(s, mentions)
+        forms_compared = forms_compared or not background and (
+            _forms_compared(s, mentions) or _doses_compared(s, mentions) or _control_arm_needled(s, mentions))
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
     default = vocab.default_intervention
@@ -194,13 +207,20 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
 
 def _arm_extends_other(text: str) -> bool:
     """Whether one arm's description is another's plus more: "(standard physical therapy, n = 29)"
-    and "(standard physical therapy and DN, n = 29)"."""
+    and "(standard physical therapy and DN, n = 29)"; "the control group was treated with lumbar
+    traction, and the combination group ... with lumbar traction plus warm needling"."""
     arms = [m.group(1).strip().lower() for m in _ARM_DESCRIPTION.finditer(text)]
-    return any(b.startswith(a + " ") and _ADDED.match(b[len(a):]) for a in arms for b in arms if a != b)
+    arms += [m.group("t").strip().lower() for m in _ARM_TREATED.finditer(text)]
+    return any(b.startswith(a + " ") and _ADDED.match(b[len(a):]) or b.endswith(" " + a) and _ADDED_BEFORE.search(b[: -len(a)])
+               for a in arms for b in arms if a != b)
 
 
 # "(standard physical therapy, n = 29)": an arm's treatment and size in brackets.
 _ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)")
+# "the control group was treated with lumbar traction": an arm and what it received.
+_ARM_TREATED = re.compile(r"\bgroups?\s+(?:(?:was|were)\s+(?:treated with|given|managed with)|received)\s+(?P<t>[A-Za-z][^,.;()]{2,60}?)(?=\s*(?:[,.;(]|\band\b(?=\s+the\b)|$))", re.IGNORECASE)
+# "EA combined with caudal epidural injection" against "caudal epidural injection".
+_ADDED_BEFORE = re.compile(r"\S\s+(?:combined with|plus|and|added to|on top of|together with)\s*$", re.IGNORECASE)
 _ADDED = re.compile(r"\s+(?:and|plus|with|combined with|\+)\s+\S", re.IGNORECASE)
 
 
@@ -220,6 +240,51 @@ def _forms_compared(text: str, mentions: list[Mention]) -> bool:
         )
         for a, b in zip(forms, forms[1:])
     )
+
+
+# The control arm's own description, where the arm it names is needled too: "simple body acupuncture
+# group (control group)", "In control group, body acupuncture was applied", "the control group was
+# treated with ordinary acupuncture", "... group and conventional acupuncture group".
+_CONTROL_ARM = re.compile(
+    r"\bgroup\s*\(\s*(?:the\s+)?control group\s*\)"
+    r"|\b(?:in|for) (?:the )?control group\s*,?\s*(?P<in>[^.;]{0,60}?)\s+(?:was|were) (?:applied|given|used|performed|administered)\b"
+    r"|\bcontrol group (?:was|were) (?:treated with|given|managed with)\s+(?P<with>[^.;,]{0,60})"
+    # "divided into FSN group and conventional acupuncture (CA) group": the second arm, named as the usual kind.
+    r"|\band (?:an? |the )?(?P<usual>(?:conventional|ordinary|routine|common|simple|standard) [^.;,]{0,30}?)\s*group\b",
+    re.IGNORECASE,
+)
+
+
+def _control_arm_needled(text: str, mentions: list[Mention]) -> bool:
+    """Whether a sentence describes the control arm as an acupuncture arm (of another kind)."""
+    needles = [m for m in mentions if m.kind in ("intervention", "generic") and not m.negated]
+    if not needles:
+        return False
+    for m in _CONTROL_ARM.finditer(text):
+        named = next((g for g in ("in", "with", "usual") if m.group(g) is not None), None)
+        if named is not None:
+            part = m.span(named)
+        else:
+            # "... acupuncture group (control group)": the arm name just before the bracket.
+            part = (max(0, m.start() - 40), m.start())
+        if any(part[0] <= n.start and n.end <= part[1] for n in needles):
+            return True
+    return False
+
+
+# "Group A had 4 sessions of acupotomy, while Group B had 6 acupotomy sessions": one form given in
+# two amounts. A number of sessions (or times, treatments, needles) per arm, and two arms set apart.
+_DOSE = re.compile(rf"\b(?P<n>{COUNT})\s+(?:[\w-]+\s+){{0,2}}?(?:sessions|treatments|times|needles|courses)\b", re.IGNORECASE)
+_TWO_ARMS = re.compile(r"\b(?:while|whereas|versus|vs\.?|compared (?:with|to)|group [B2]|the other group|(?:low|high)[- ]dose)\b", re.IGNORECASE)
+
+
+def _doses_compared(text: str, mentions: list[Mention]) -> bool:
+    """Whether a sentence gives one acupuncture form to two arms in different amounts."""
+    forms = [m.label for m in mentions if m.kind == "intervention"]
+    if len(forms) < 2 or len(set(forms)) != 1 or not _TWO_ARMS.search(text):
+        return False
+    doses = {parse_count(m.group("n")) for m in _DOSE.finditer(text)}
+    return len(doses - {None}) >= 2
 
 
 _COMPARED_BEFORE = re.compile(r"\bcompar(?:e|ed|ing)\b", re.IGNORECASE)
@@ -295,6 +360,10 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("n_randomized_people", rf"(?P<n>{COUNT})\s+randomi[sz]ed\s+(?:{_PEOPLE})"),
         ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|being|will be)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
         ("n_equals_randomized", rf"\(\s*n\s*=\s*(?P<n>\d+)\s*\)\s*(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
+        # "Sixty patients with ... collected as experimental subjects were divided into", "90 patients
+        # with ... admitted to our hospital from August 2022 to January 2023 were randomly divided":
+        # the whole sample, however long the description between the people and the verb.
+        ("n_people_then_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_PEOPLE})\s+(?:[A-Za-z0-9(][\w'(),/-]*\s+){{0,14}}?(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}\b"),
         ("total_of_n", rf"\b(?:a total of|in total,?|overall,?)\s+(?P<n>{COUNT}){_NOT_PEOPLE}(?=\s+(?:[\w-]+\s+){{0,4}}?(?:{_PEOPLE})\b)"),
         ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
         ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),
@@ -315,6 +384,21 @@ _ANALYSED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("analysed_n", rf"\b(?:data (?:from|of)|analy[sz]ed)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:patients|participants|subjects)"),
     )
 )
+# Each arm's size listed in one sentence, the arms named after them "respectively".
+_ARMS_LISTED = re.compile(
+    rf"(?P<list>(?:{COUNT}),\s*(?:{COUNT},\s*)*(?:and\s+)?(?:{COUNT}))\s+(?:{_PEOPLE})\s+(?:were|was)\s+(?:\w+\s+){{0,2}}?"
+    rf"(?:allocated|assigned|randomi[sz]ed|enrolled|included)\b[^.]{{0,160}}?\brespectively\b",
+    re.IGNORECASE,
+)
+# One arm's size said in words, for each of two arms.
+_GROUP_OF_N = re.compile(
+    r"\b(?:in|to)\s+(?P<n>\d+)\s+(?:patients|participants|subjects)\s+in\s+(?:one|the (?:first|second|other))\s+group\b"
+    r"|\b(?:the\s+)?(?:other|first|second|one|control|treatment|experimental|placebo|steroid)\s+group\s+(?:consisted of|comprised|included)\s+(?P<m>\d+)\s+(?:patients|participants|subjects)\b",
+    re.IGNORECASE,
+)
+_GROUP_OF_N_HINT = re.compile(r"\bgroup\b", re.IGNORECASE)
+_ARMS_LISTED_HINT = re.compile(r"\brespectively\b", re.IGNORECASE)
+_COUNT_IN_LIST = re.compile(COUNT, re.IGNORECASE)
 _RULE_GATES = {p: gate((p,)) for _, p in _RANDOMIZED_RULES + _HEAD_COUNT_RULES + _ANALYSED_RULES}
 _RULE_SEARCHERS = {p: Searcher(p) for p in _RULE_GATES}
 # Arm sizes: "(n = 30)", "group (30 cases)", "group, n = 30".
@@ -325,9 +409,12 @@ _ARMS = re.compile(
     re.IGNORECASE,
 )
 _REVIEW_STUDIES = re.compile(
-    rf"(?P<n>{COUNT})\s+(?:eligible\s+|randomi[sz]ed\s+|controlled\s+|clinical\s+|published\s+)*(?:studies|trials|RCTs|articles)\b",
+    rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+)*(?:studies|trials|RCTs|articles)\b",
     re.IGNORECASE,
 )
+# Records searched or screened, not the studies a review included: "Among 583 articles that were searched".
+_POOL_BEFORE = re.compile(r"\bamong\s+(?:the\s+)?$", re.IGNORECASE)
+_POOL_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:initially )?(?:searched|identified|screened|retrieved|found|records)\b", re.IGNORECASE)
 _REVIEW_PARTICIPANTS = re.compile(
     rf"(?:\b(?:involving|including|with|totaling|totalling|comprising|of)\s+(?:a total of\s+)?|\(\s*n\s*=\s*)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
     re.IGNORECASE,
@@ -365,7 +452,22 @@ def extract_sample_size(text: str) -> SampleSize:
     if _GLUED_HINT.search(text):
         text = _GLUED_COUNT.sub(r"\1 ", text)
     folded = text.casefold()
-    n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
+    listed = _ARMS_LISTED.search(text) if _ARMS_LISTED_HINT.search(text) else None
+    if listed:
+        # "Thirty-eight, 40, and 41 patients were allocated to the ... groups, respectively"
+        counts = [parse_count(c) for c in _COUNT_IN_LIST.findall(listed.group("list"))]
+        n_randomized = sum(c for c in counts if c) if all(counts) else None
+        if n_randomized is not None:
+            rules["n_randomized"] = "arm_sizes_listed_respectively"
+    else:
+        n_randomized = None
+    groups = [int(m.group("n") or m.group("m")) for m in _GROUP_OF_N.finditer(text)] if _GROUP_OF_N_HINT.search(text) else []
+    if n_randomized is None and len(groups) == 2:
+        # "injected in 47 patients in one group. The other group consisted of 46 patients"
+        n_randomized = sum(groups)
+        rules["n_randomized"] = "two_groups_described"
+    if n_randomized is None:
+        n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
     arm_sizes = _arm_sizes(text)
     if n_randomized is None and len(arm_sizes) >= 2:
         n_randomized = sum(arm_sizes)
@@ -381,7 +483,8 @@ def extract_sample_size(text: str) -> SampleSize:
     elif len(arm_sizes) >= 2:
         n_arms = len(arm_sizes)
         rules["n_arms"] = "arm_sizes_counted"
-    studies = next(_matches_at(_REVIEW_STUDIES, text, _count_starts(text)), None)
+    studies = next((m for m in _matches_at(_REVIEW_STUDIES, text, _count_starts(text))
+                    if not (_POOL_BEFORE.search(text, max(0, m.start() - 12), m.start()) or _POOL_AFTER.match(text, m.end()))), None)
     participants = _REVIEW_PARTICIPANTS.search(text, studies.end()) if studies else None
     follow = _longest_follow_up(text)
     return SampleSize(
@@ -414,6 +517,9 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             n = parse_count(m.group("n"))
             if n is None or not _MIN_PEOPLE <= n <= _MAX_PEOPLE or _is_year(m.group("n")):
                 continue
+            if _PART_OF.search(text, max(0, m.start("n") - 16), m.start("n")):
+                # "72 patients, of whom 35 were randomized to PRF": a part of the count before it.
+                continue
             if reject is not None and reject.search(text, m.start(), _clause_end(text, m.end())):
                 continue
             rules[field_name] = name
@@ -435,6 +541,7 @@ def _clause_end(text: str, pos: int) -> int:
     return len(text)
 
 
+_PART_OF = re.compile(r"\bof (?:whom|which|these|them)\s+$", re.IGNORECASE)
 _CLAUSE_MARK = re.compile(r"[()\[\];\n]|\.(?=\s|$)")
 # Counts that are not of the people randomized: a subset analysed or completing, or the larger
 # set screened before randomization.
@@ -618,7 +725,8 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     A finding needs an outcome named in the sentence and at least one of: an effect estimate,
     a p-value, a statement of (no) difference, or, for adverse events, a report of them.
     Sentences under aim or methods headings are skipped, so the outcomes a trial *plans* to
-    measure are not read as results.
+    measure are not read as results; under such a heading written inside unstructured text, only
+    those without statistics of their own.
 
     Parameters
     ----------
@@ -641,7 +749,10 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     findings: list[Finding] = []
     previous: _Said | None = None
     for sentence, mentions in analysed_sentences(text, vocab):
-        if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS:
+        if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS and not (
+                # A results heading glued to the sentence before can be missed: under a heading read
+                # from the text itself, a sentence with its own statistics is still read.
+                sentence.inline_section and _stats(sentence.text)):
             previous = None
             continue
         for clause, clause_mentions in _clauses(sentence, mentions):
@@ -751,6 +862,9 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         if _WITHIN_GROUP.search(s, start, end) and not _BETWEEN_GROUPS.search(s, start, end):
             # A change within the arms ("decreased in both groups, P < 0.01") is not a comparison.
             continue
+        if compares_before_treatment(s):
+            # The arms alike before treatment ("no difference in VAS at baseline") is comparability, not a result.
+            continue
         # Statistics belong to the outcome they follow (the first outcome also takes those
         # before it); the clause before an outcome may still hold its verb. An outcome named
         # after its numbers ("(SMD 0.96 ...) with respect to JOA scores") takes those instead.
@@ -820,9 +934,24 @@ _WITHIN_GROUP = re.compile(
     r"\b(?:in|of|within) (?:the )?(?:all|both|each|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|changed)\b"
     r"|\bthan (?:that |those )?(?:before|prior to) (?:the )?(?:treatment|intervention|therapy)\b"
     r"|\b(?:both|all|each) (?:\w+ )?groups? (?:\w+ )?(?:showed|had|were|was)? ?(?:significant(?:ly)? )?(?:decrease|improve|increase|reduc|declin)\w*"
-    r"|\b(?:compared|as compared) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before treatment)\b",
+    r"|\b(?:compared|as compared) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before treatment)\b"
+    # The whole sample pooled ("For all patients, acupuncture achieved significant improvement").
+    r"|\b(?:for|in|across|among) (?:all|the whole|the entire|the total) (?:sample|cohort|patients|participants|subjects)\b",
     re.IGNORECASE,
 )
+# Words that place a comparison before treatment began, and words that place it after.
+_BASELINE = re.compile(
+    r"\b(?:at|before|prior to) (?:the )?(?:baseline|admission|enrol?ment|randomi[sz]ation|(?:start of )?(?:treatment|intervention|therapy))\b"
+    r"|\bpre-?(?:treatment|intervention)\b|\bbaseline (?:characteristics|data|values|scores?|levels?)\b",
+    re.IGNORECASE,
+)
+_AFTER_START = re.compile(r"\b(?:after|post-?(?:treatment|intervention)|at (?:the )?(?:end|week|month|\d)|follow-?up|weeks? \d|\d+ (?:weeks?|months?|days?))\b", re.IGNORECASE)
+
+
+def compares_before_treatment(sentence: str) -> bool:
+    """Whether a sentence says the arms were alike before treatment ("no difference in VAS at
+    baseline"), and nothing after it began: a check of comparability, not a result."""
+    return bool(_BASELINE.search(sentence) and not _AFTER_START.search(sentence) and _NO_DIFFERENCE.search(sentence))
 _BETWEEN_GROUPS = re.compile(r"\bbetween(?:[- ]groups?| the (?:two |three )?groups)\b|\bthan\b(?!\s+(?:that\s+|those\s+)?(?:before|prior|at baseline|baseline|pre-?treatment))|\bversus\b|\bvs\.?|\b(?:superior|inferior) to\b|\bcompared (?:with|to) (?:the )?(?!baseline|pre-?treatment|before)\w+ group", re.IGNORECASE)
 
 
@@ -887,7 +1016,18 @@ def _arms(s: str, mentions: list[Mention], vocab: Vocabulary) -> list[tuple[int,
     taken = [(m.start, m.end) for m in named]
     for side, classes in (("comparator", vocab.comparator_arm), ("intervention", vocab.intervention_arm)):
         arms.extend((m.start, m.end, side) for m in claim(s, side, classes, taken))
-    return sorted(arms)
+    arms.sort()
+    # "Electroacupuncture was more effective than acupuncture": of two acupuncture arms, the one
+    # after the word that compares them is the comparator.
+    first = next((a for a in arms if a[2] == "intervention"), None)
+    if first is not None:
+        for i, (a, b, side) in enumerate(arms):
+            if side == "intervention" and a > first[1] and _COMPARED_TO.search(s, first[1], a):
+                arms[i] = (a, b, "comparator")
+    return arms
+
+
+_COMPARED_TO = re.compile(r"\b(?:than|versus|vs\.?|compared (?:with|to))\s+(?:(?:the|that|those|with|of|in|for)\s+)*$", re.IGNORECASE)
 
 
 def _timepoint(s: str) -> tuple[str | None, float | None]:

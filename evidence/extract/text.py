@@ -18,8 +18,9 @@ _LABEL = re.compile(r"([A-Z][A-Z &/,-]{2,60}):\s+")
 
 # Candidate sentence ends: terminal punctuation followed by space and a capital, digit or bracket;
 # or, as some exports glue sentences, a full stop after a word or bracket and straight before a
-# capitalised word or a numbered point ("... group.The curative", "(P<0.05).(2)After").
-_BOUNDARY = re.compile(r"[.?!](?=\s+[\"'(\[]?[A-Z0-9])|(?<=[a-z%)])\.(?=[A-Z][a-z]{2,}|\(\d{1,2}\)[A-Z])")
+# capitalised word, an abbreviation or a numbered point ("... group.The curative", "(P>0.05).VAS scores",
+# "(P<0.05).(2)After", "(CRP)].Results The").
+_BOUNDARY = re.compile(r"[.?!](?=\s+[\"'(\[]?[A-Z0-9])|(?<=[a-z%)\]])\.(?=[A-Z][a-z]{2,}|[A-Z]{2,}\b|\(\d{1,2}\)[A-Z])")
 
 # Abbreviations that end in a full stop without ending a sentence ("vs. 4.2", "et al. In").
 _NO_BREAK_BEFORE = re.compile(
@@ -33,7 +34,33 @@ NON_RESULT_SECTIONS = frozenset(
      "METHODS", "METHOD", "MATERIALS AND METHODS", "DESIGN", "SETTING", "PARTICIPANTS",
      "INTERVENTIONS", "INTERVENTION", "STUDY DESIGN", "METHODS AND ANALYSIS", "ETHICS AND DISSEMINATION",
      "TRIAL REGISTRATION", "REGISTRATION", "SEARCH METHODS", "SELECTION CRITERIA", "DATA SOURCES",
-     "DATA COLLECTION AND ANALYSIS", "STUDY SELECTION", "DATA EXTRACTION"}
+     "DATA COLLECTION AND ANALYSIS", "STUDY SELECTION", "DATA EXTRACTION", "MAIN OUTCOME MEASURES"}
+)
+
+# A heading written inside an unstructured abstract, at the start of a sentence: "Methods: We ...",
+# "Results Thirty patients ...", "Objective. To ...". Web pages and some exports flatten the
+# structured abstract this way. After a colon any word may follow; after a full stop or a bare
+# space the next word must be capitalised, so "Results showed ..." stays a sentence.
+_HEADING = (
+    r"(?P<label>(?i:background|objectives?|object|aims?|purpose|introduction|context|patients and methods|"
+    r"materials and methods|methods?(?:/design| and analysis)?|study design|design(?:,? settings?,? and participants)?|"
+    r"settings?|participants|interventions?|main outcomes? (?:and )?measures?|results?|findings|conclusions?|interpretation))"
+)
+_INLINE_LABEL = re.compile(
+    _HEADING + r"(?:\s*:\s*|(?:\s*\.\s+|\s+)(?=[A-Z0-9\"(])|(?=\(\d\)))"
+    # Glued to the next word in capitals, as some exports print it: "RESULTSThe VAS fell".
+    r"|(?P<caps>BACKGROUND|OBJECTIVES?|METHODS?|RESULTS?|CONCLUSIONS?)(?=[A-Z][a-z])"
+)
+# A heading the sentence splitter cut off on its own ("Objective." then "To investigate ...").
+_LABEL_ALONE = re.compile(_HEADING + r"\s*[.:]")
+# Inline headings as the section names of structured abstracts.
+_CANONICAL_LABEL = (
+    ("patients and methods", "METHODS"), ("materials and methods", "METHODS"), ("methods and analysis", "METHODS AND ANALYSIS"),
+    ("method", "METHODS"), ("study design", "DESIGN"), ("design", "DESIGN"), ("setting", "SETTING"),
+    ("participants", "PARTICIPANTS"), ("intervention", "INTERVENTIONS"), ("main outcome", "MAIN OUTCOME MEASURES"),
+    ("objective", "OBJECTIVE"), ("object", "OBJECTIVE"), ("aim", "AIM"), ("purpose", "PURPOSE"),
+    ("background", "BACKGROUND"), ("introduction", "INTRODUCTION"), ("context", "CONTEXT"), ("result", "RESULTS"),
+    ("finding", "RESULTS"), ("conclusion", "CONCLUSIONS"), ("interpretation", "CONCLUSIONS"),
 )
 
 
@@ -56,6 +83,9 @@ class Sentence:
     end: int
     text: str
     section: str | None
+    # The section was read from a heading written inside unstructured text ("Methods: ..."),
+    # which can be missed where it is glued to the sentence before; labelled sections are not.
+    inline_section: bool = False
 
 
 def record_text(title: object, abstract: object) -> str:
@@ -97,8 +127,45 @@ def split_sentences(text: str) -> list[Sentence]:
         if label:
             section = label.group(1).strip()
             start = label.end()
-        sentences.extend(split_block(text, start, end, section))
+        # A block may hold more headings inline ("OBJECTIVE: ... METHODS: ... RESULTS: ..." on one line).
+        sentences.extend(_inline_sections(text, split_block(text, start, end, section)))
     return sentences
+
+
+def _inline_sections(text: str, block: list[Sentence]) -> list[Sentence]:
+    """The sentences of a block, each under the last heading written inside it (if any).
+
+    A sentence that opens with a heading ("Methods: ...") loses the heading, as a labelled
+    section does, and it and the sentences after it take the heading as their section; before
+    the first such heading, sentences keep the block's own label.
+    """
+    out: list[Sentence] = []
+    section: str | None = None
+    for sentence in block:
+        if section is None and sentence.section is not None and not (
+                _INLINE_LABEL.match(sentence.text) or _LABEL_ALONE.fullmatch(sentence.text)):
+            # Under the block's own label until a heading inside the block says otherwise.
+            out.append(sentence)
+            continue
+        alone = _LABEL_ALONE.fullmatch(sentence.text)
+        m = _INLINE_LABEL.match(sentence.text)
+        if alone:
+            # "Objective." split off as a sentence of its own: it heads what follows.
+            section = _canonical(alone.group("label"))
+            sentence = Sentence(sentence.start, sentence.end, sentence.text, section, True)
+        elif m and m.end() < len(sentence.text):
+            section = _canonical(m.group("label") or m.group("caps"))
+            start = sentence.start + m.end()
+            sentence = Sentence(start, sentence.end, text[start : sentence.end], section, True)
+        elif section is not None:
+            sentence = Sentence(sentence.start, sentence.end, sentence.text, section, True)
+        out.append(sentence)
+    return out
+
+
+def _canonical(label: str) -> str:
+    folded = label.lower()
+    return next((name for prefix, name in _CANONICAL_LABEL if folded.startswith(prefix)), label.upper())
 
 
 def split_block(text: str, start: int, end: int, section: str | None) -> list[Sentence]:

@@ -1,0 +1,136 @@
+"""The direction of a study's main result, from its automatic findings rows.
+
+A trial abstract states several results; a reader summarising the study leads with the primary
+outcome. ``main_direction`` takes the rows ``evidence.extract.main_result.mark_main_results``
+flagged as the primary outcome when there are any, else all the study's efficacy rows, and
+returns the direction most of them state. Harms ("no serious adverse events occurred") are not
+the efficacy result: they decide only when nothing else is stated.
+
+When no row states a direction, the study may still say it for all its outcomes at once ("the
+two groups did not differ on any scale", "acupuncture may be more effective than drugs"):
+``main_direction`` given the record text reads such statements from the result and conclusion
+sentences, the last one deciding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pandas as pd
+
+from .findings import Mention, analysed_sentences, compares_before_treatment, vocabulary
+from .text import NON_RESULT_SECTIONS
+from ..topic.model import Topic
+
+# Outcomes that report harms rather than benefit.
+_HARMS = frozenset({"adverse_events", "serious_adverse_events", "complications"})
+
+
+# Statements about the arms as a whole, naming no outcome.
+_SAME = re.compile(
+    r"\b(?:as effective as|equally effective|similar(?:ly)? effective|comparable (?:efficacy|effects?)"
+    r"|no (?:statistically )?significant differences? (?:\w+ ){0,3}?between (?:the )?(?:\w+ ){0,4}?groups"
+    r"|(?:did|do) not differ(?: significantly)? between (?:the )?(?:\w+ ){0,4}?groups"
+    r"|not (?:more effective|superior|better) than)\b",
+    re.IGNORECASE,
+)
+_BETTER = re.compile(
+    r"\b(?:more effective|more efficacious|superior|better|greater (?:\w+ ){0,2}?(?:effects?|benefits?|improvements?))\b[^.;]{0,80}?\b(?:than|to)\b"
+    r"|\b(?:relieve[sd]?|eased?|reduced?|improved?)\b[^.;]{0,40}?\bmore than\b"
+    # "the mean reduction in the score was significantly greater for acupuncture than for exercise"
+    r"|\b(?:reduction|improvement|decrease|relief)\b[^.;]{0,80}?\b(?:greater|larger)\b[^.;]{0,30}?\bthan\b",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(r"\b(?:not|no|neither|nor)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_ARM_KINDS = frozenset({"intervention", "generic"})
+
+
+def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | None = None) -> str | None:
+    """The direction of one study's main result, or None when no row states one.
+
+    Parameters
+    ----------
+    rows:
+        The ``findings`` rows of one study (``direction``, ``outcome``, ``span_start`` and,
+        when marked, ``main_result``).
+    text, topic:
+        The record text (``record_text(title, abstract)``) and its topic, to read a statement
+        about all outcomes when no row states a direction; without them there is no such reading.
+
+    Returns
+    -------
+    str or None
+        One of ``evidence.tables.schema.DIRECTIONS``: the most frequent among the primary
+        outcome's rows (else among the efficacy rows, else among all); a tie goes to the
+        statement about all outcomes when it names one of the tied directions, else to the
+        earliest sentence.
+    """
+    rows = rows[rows["direction"].notna()]
+    if rows.empty:
+        return overall_direction(text, topic) if text and topic is not None else None
+    efficacy = rows[~rows["outcome"].isin(_HARMS)]
+    if not efficacy.empty:
+        rows = efficacy
+    if "main_result" in rows:
+        main = rows[rows["main_result"].fillna(False).astype(bool)]
+        if not main.empty:
+            rows = main
+    rows = rows.sort_values("span_start", kind="stable")
+    counts = Counter(rows["direction"])
+    best = max(counts.values())
+    tied = [d for d in dict.fromkeys(rows["direction"]) if counts[d] == best]
+    if len(tied) > 1 and text and topic is not None:
+        # Rows that disagree as often as they agree: the study's own summary, if it gives one, decides.
+        overall = overall_direction(text, topic)
+        if overall in tied:
+            return str(overall)
+    return str(tied[0])
+
+
+def overall_direction(text: str, topic: Topic) -> str | None:
+    """The direction of a statement about the arms as a whole, from the last result or
+    conclusion sentence that makes one; None when none does.
+
+    "A was more effective than B" favours A's side: the intervention when an acupuncture word
+    (or the topic's intervention) stands before the comparison and a comparator after it.
+    """
+    found = None
+    for sentence, mentions in analysed_sentences(text, vocabulary(topic)):
+        if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS:
+            continue
+        said = _statement(sentence.text, mentions)
+        found = said or found
+    return found
+
+
+def _statement(s: str, mentions: tuple[Mention, ...]) -> str | None:
+    if compares_before_treatment(s):
+        return None
+    if _SAME.search(s):
+        return "no_difference"
+    m = _BETTER.search(s)
+    if m is None or _NEGATED.search(s, 0, m.start()):
+        return None
+    # The arms on either side of the word that compares ("than", "to"); in "the reduction was
+    # greater for acupuncture than for exercise" the better arm stands inside the phrase.
+    pivot = m.end() - len(m.group().split()[-1])
+    before = {_side(x) for x in mentions if x.end <= pivot} - {None}
+    after = {_side(x) for x in mentions if x.start >= pivot} - {None}
+    # "Tuina and acupuncture were superior to traction": acupuncture among the better, none below.
+    if "intervention" in before and after == {"comparator"}:
+        return "favours_intervention"
+    if before == {"comparator"} and "intervention" in after:
+        return "favours_comparator"
+    return None
+
+
+def _side(m: Mention) -> str | None:
+    if m.negated:
+        return None
+    return "intervention" if m.kind in _ARM_KINDS else "comparator" if m.kind == "comparator" else None
+
+
+def main_directions(findings: pd.DataFrame) -> dict[str, str | None]:
+    """``main_direction`` of every study in a findings table, keyed by PMID."""
+    return {str(pmid): main_direction(rows) for pmid, rows in findings.groupby("pmid", sort=False)}

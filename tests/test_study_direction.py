@@ -1,0 +1,72 @@
+"""The direction of a study's main result (evidence.extract.study_direction) and the inline headings it relies on."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evidence.extract.findings import extract_effects
+from evidence.extract.study_direction import main_direction, main_directions, overall_direction
+from evidence.extract.text import record_text, split_sentences
+from evidence.topic.model import load_topic
+
+
+@pytest.fixture(scope="module")
+def topic():
+    return load_topic()
+
+
+def _rows(*rows: tuple[str, str | None, int, object]) -> pd.DataFrame:
+    return pd.DataFrame([{"pmid": "99000260", "outcome": o, "direction": d, "span_start": s, "main_result": m} for o, d, s, m in rows])
+
+
+def test_primary_outcome_rows_decide_over_earlier_secondary_ones():
+    rows = _rows(("odi", "no_difference", 10, False), ("back_pain_vas", "no_difference", 50, False),
+                 ("leg_pain_vas", "favours_intervention", 90, True))
+    assert main_direction(rows) == "favours_intervention"
+
+
+def test_harms_decide_only_when_nothing_else_is_stated():
+    rows = _rows(("leg_pain", "favours_intervention", 10, pd.NA), ("adverse_events", "no_difference", 40, pd.NA),
+                 ("adverse_events", "no_difference", 60, pd.NA))
+    assert main_direction(rows) == "favours_intervention"
+    assert main_direction(rows[rows["outcome"] == "adverse_events"]) == "no_difference"
+
+
+def test_tie_goes_to_the_earliest_sentence_and_no_direction_is_none():
+    rows = _rows(("odi", "favours_comparator", 30, pd.NA), ("joa", "no_difference", 5, pd.NA))
+    assert main_direction(rows) == "no_difference"
+    assert main_direction(_rows(("odi", None, 3, pd.NA))) is None
+    assert main_directions(rows) == {"99000260": "no_difference"}
+
+
+@pytest.mark.parametrize("abstract, expected", [
+    ("METHODS: Fifty adults were randomized to acupuncture or naproxen.\nRESULTS: Acupuncture was more effective than naproxen.", "favours_intervention"),
+    ("METHODS: Fifty adults were randomized to acupuncture or naproxen.\nRESULTS: Naproxen was more effective than acupuncture.", "favours_comparator"),
+    ("METHODS: Fifty adults were randomized to acupuncture or naproxen.\nRESULTS: Acupuncture was not more effective than naproxen.", "no_difference"),
+    ("RESULTS: No significant differences were seen between the two groups on any scale.", "no_difference"),
+    # A plan is not a result, and an aim written in a methods heading is not one either.
+    ("OBJECTIVE: To see whether acupuncture is more effective than naproxen.\nMETHODS: Fifty adults took part.", None),
+])
+def test_statement_about_all_outcomes_when_no_row_states_one(abstract, expected, topic):
+    text = record_text("Trial", abstract)
+    assert overall_direction(text, topic) == expected
+    empty = _rows(("odi", None, 0, pd.NA))
+    assert main_direction(empty, text, topic) == expected
+
+
+def test_headings_inside_an_unstructured_abstract_become_sections():
+    text = record_text("T", "Background: Little is known. Methods Sixty were randomized. Results(1)The VAS fell. "
+                            "Results showed more. Conclusion. Acupuncture helped. METHODSTwo groups.")
+    got = [(s.section, s.text) for s in split_sentences(text)[1:]]
+    assert got == [("BACKGROUND", "Little is known."), ("METHODS", "Sixty were randomized."), ("RESULTS", "(1)The VAS fell."),
+                   ("RESULTS", "Results showed more."), ("CONCLUSIONS", "Conclusion."), ("CONCLUSIONS", "Acupuncture helped."),
+                   ("METHODS", "Two groups.")]
+    assert all(text[s.start:s.end] == s.text for s in split_sentences(text))
+
+
+def test_outcomes_listed_under_an_inline_methods_heading_are_not_results(topic):
+    abstract = ("Objective To compare needling with drugs. Methods: Pain was rated on the VAS, with similar scales at each visit. "
+                "Results Leg pain VAS was lower with acupuncture than with celecoxib (P = 0.02).")
+    found = extract_effects("99000261", "Trial", abstract, topic)
+    assert [(f.outcome, f.p_value_text) for f in found] == [("leg_pain_vas", "0.02")]
