@@ -497,7 +497,7 @@ class Store:
             self.generations_dir.mkdir(parents=True, exist_ok=True)
             for f in raw:
                 if f.data is None:  # a programming error: only new files, with their bytes, come here
-                    raise ValueError(f"{f.relpath}: no bytes to write; pass only files not yet stored")
+                    raise StoreError(f"{f.relpath}: no bytes to write; pass only files not yet stored")
                 atomic_write_bytes(self.raw_dir / f.relpath, f.data, "raw-partial")
                 phase("raw")
             gen.mkdir()

@@ -134,7 +134,7 @@ class Vocabulary:
                 generic=_generic(claims, shared.generic_intervention, shared.interventions),
                 intervention_name=topic.intervention,
                 certainty_rules=topic.certainty_rules,
-                forms=_forms(claims, shared.interventions),
+                forms=_forms(claims, shared.interventions, topic.name),
                 comparators=comparators,
                 outcomes={k: (_compile(v["patterns"]), tuple(v["outcomes"])) for k, v in claims["outcome"].items()},
                 surrogates=frozenset(s for v in claims["outcome"].values() for s in v.get("surrogate", [])),
@@ -173,13 +173,14 @@ def _searchers(patterns) -> tuple[Searcher, ...]:
     return tuple(Searcher(p) for p in _compile(patterns))
 
 
-def _forms(claims: dict, shared: Classes) -> Classes:
+def _forms(claims: dict, shared: Classes, topic_name: str) -> Classes:
     """The forms a claim can name: the shared forms, each with the words only claims use
     (``[claims.intervention]``), less the forms a claim reads as the intervention in general."""
     extra, generic = claims.get("intervention", {}), set(claims.get("generic_forms", []))
     unknown = set(extra) - {label for label, _, _ in shared}
     if unknown:
-        raise KeyError(f"[claims.intervention] names forms [vocab.intervention] lacks: {', '.join(sorted(unknown))}")
+        raise TopicError(f"topic {topic_name}: [claims.intervention] names forms [vocab.intervention] lacks: "
+                         f"{', '.join(sorted(unknown))}")
     return tuple((label, _searchers(extra.get(label, [])) + searchers, None)
                  for label, searchers, _gate in shared if label not in generic)
 
