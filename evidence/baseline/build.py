@@ -95,7 +95,7 @@ def partition_name(position: int, name: str) -> str:
 
 
 def build_baseline(inputs: Sequence[str | Path], out: str | Path, client: Any,
-                   progress: Callable[[str], Callable[[Iterable], Iterable]] | None = None) -> BuildResult:
+                   progress: Callable[[str], Callable[[Iterable], Iterable] | None] | None = None) -> BuildResult:
     """Build (or bring up to date) the dataset in ``out`` from ``inputs``, on the Dask ``client``.
 
     Parameters
@@ -127,7 +127,7 @@ def build_baseline(inputs: Sequence[str | Path], out: str | Path, client: Any,
     new_names = set(plan_order(manifest, [p.name for p in paths]))
     listed = manifest.by_name()
 
-    wrap = progress or (lambda _step: None)
+    wrap: Callable[[str], Callable[[Iterable], Iterable] | None] = progress or (lambda _step: None)
     from .cluster import run_tasks
 
     items = [(str(p.resolve()), str((out / PARSED).resolve())) for p in paths]

@@ -109,11 +109,10 @@ def run_tasks(client: Any, func: Callable[..., T], items: Sequence[tuple], *,
         finished: Iterable[Any] = _Finished(futures)
         for future in progress(finished) if progress else finished:
             i = index[future.key]
-            try:
-                results[i] = future.result()
-            except Exception as exc:  # a task's error: kept, raised once the others are recorded
-                first_error = first_error or exc
+            if future.status == "error":  # kept, and raised once the tasks still running are recorded
+                first_error = first_error or _task_error(future.exception(), items[i])
                 continue
+            results[i] = future.result()
             if on_done:
                 on_done(i, results[i])
     finally:
@@ -122,3 +121,14 @@ def run_tasks(client: Any, func: Callable[..., T], items: Sequence[tuple], *,
     if first_error is not None:
         raise first_error
     return results
+
+
+def _task_error(exc: BaseException, item: tuple) -> BaseException:
+    """A task's error as the caller should see it: library errors as they are; a worker that died
+    (out of memory, killed) as a ClusterError naming the task's first argument."""
+    from distributed import KilledWorker
+
+    if isinstance(exc, KilledWorker):
+        return ClusterError(f"a Dask worker died while working on {item[0]} (out of memory?); give the workers more "
+                            "memory or run the command again to resume")
+    return exc

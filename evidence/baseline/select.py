@@ -1,0 +1,137 @@
+"""``evidence baseline select``: a topic's PubMed query run over a built dataset, the matches imported into a store.
+
+Two kinds of Dask task: one per partition runs the query (:mod:`evidence.baseline.evaluate`)
+over its title, abstract, MeSH and publication-type columns; one per input file that holds a
+match reads the matching records' XML back out of that file (checked against its sha256 in the
+manifest). The records are joined into one PubMed XML file, which is imported into the store
+like any export (``Store.add_raw``): raw file kept, tables by the same parser, so ``classify``,
+``report`` and ``claim`` work unchanged, and selecting again with the same result adds nothing.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ..errors import InputError
+from ..ingest.sources import open_binary
+from ..ingest.store import Store, named_stream, sha256_bytes
+from ..topic.model import Topic, load_topic
+from .dataset import partitions, read_partition
+from .evaluate import QUERY_TABLES, evaluate
+from .manifest import read_manifest
+from .mesh_tree import MeshTree, read_mesh_tree
+from .query import Node, parse_query
+
+HEADER = b'<?xml version="1.0" encoding="UTF-8"?>\n<PubmedArticleSet>\n'
+FOOTER = b"</PubmedArticleSet>\n"
+
+
+@dataclass
+class SelectResult:
+    """What one selection did."""
+
+    matched: int           # PMIDs the query matched in the dataset
+    files_read: int        # input files read again for the matching records
+    imported: bool         # False: the store held these exact records already
+    raw_file: str          # where the selected records are kept in the store (raw/...)
+    store_pmids: int       # PMIDs in the store after
+
+
+def select_topic(topic: Topic | str, dataset: str | Path, data_dir: str | Path, client: Any, *,
+                 mesh_tree: str | Path | None = None, query: str | None = None,
+                 progress: Callable[[str], Callable[[Iterable], Iterable] | None] | None = None) -> SelectResult:
+    """Run ``topic``'s query (or ``query``) over the dataset in ``dataset``; import the matches into ``data_dir``.
+
+    Parameters
+    ----------
+    mesh_tree:
+        NLM's ``mtreesYYYY.bin``: ``[MeSH]`` then includes narrower headings, as PubMed does.
+        Without it a ``[MeSH]`` term matches its exact heading only.
+    progress:
+        Given a step's name, returns a wrapper for the iterable of its finished tasks.
+
+    Raises
+    ------
+    InputError
+        The query cannot be parsed, the dataset is not built, or an input file is gone or changed.
+    """
+    from .cluster import run_tasks
+
+    topic = topic if isinstance(topic, Topic) else load_topic(topic)
+    node = parse_query(query or topic.query)
+    tree = read_mesh_tree(mesh_tree) if mesh_tree else None
+    dataset = Path(dataset).resolve()
+    names = partitions(dataset)
+    wrap: Callable[[str], Callable[[Iterable], Iterable] | None] = progress or (lambda _step: None)
+    matches = run_tasks(client, match_partition, [(str(dataset), p, node, tree) for p in names], progress=wrap("query"))
+    files = {f.partition: f for f in read_manifest(dataset).files}
+    reads = [(files[p].path, files[p].sha256, hits) for p, hits in zip(names, matches) if hits]
+    chunks = run_tasks(client, records_xml, reads, progress=wrap("read records"))
+    # Deterministic bytes (fixed gzip time, file order): the same selection is the same raw file.
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz:
+        gz.write(HEADER)
+        for chunk in chunks:
+            gz.write(chunk)
+        gz.write(FOOTER)
+    data = buffer.getvalue()
+    source = f"baseline-{topic.name}-{sha256_bytes(data)[:12]}.xml.gz"
+    relpath = f"baseline/{source}"
+    store = Store(data_dir)
+    imported = store.add_raw(relpath, data, source=source, records=sum(len(m) for m in matches))
+    return SelectResult(matched=sum(len(m) for m in matches), files_read=len(reads), imported=imported,
+                        raw_file=f"raw/{relpath}", store_pmids=store.table_counts().get("articles", 0))
+
+
+# -- the tasks (run on the workers) ---------------------------------------------------------------
+
+
+def match_partition(dataset: str, partition: str, node: Node, tree: MeshTree | None) -> list[str]:
+    """The PMIDs of one partition that the query matches, in ascending order."""
+    tables = read_partition(dataset, partition, QUERY_TABLES)
+    return sorted(evaluate(node, tables, tree), key=int)
+
+
+def records_xml(path: str, sha256: str, pmids: list[str]) -> bytes:
+    """The XML of the records ``pmids`` in the file at ``path``, as they stand in it (the last
+    copy when a PMID comes twice: the one the dataset holds).
+
+    Raises
+    ------
+    InputError
+        The file is gone, or is not the file that was built (sha256 differs).
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror}); selection reads the matching records from the "
+                         "built files: put it back, or build again from where it is now") from exc
+    if sha256_bytes(data) != sha256:
+        raise InputError(f"{path} has changed since it was built (sha256 differs); build the dataset again")
+    wanted = set(pmids)
+    found: dict[str, bytes] = {}
+    with open_binary(named_stream(data, Path(path).name)) as fh:
+        context = etree.iterparse(fh, events=("end",), tag=("PubmedArticle", "PubmedBookArticle"),
+                                  resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+        for _, elem in context:
+            pmid = elem.findtext("MedlineCitation/PMID") if elem.tag == "PubmedArticle" else elem.findtext("BookDocument/PMID")
+            pmid = (pmid or "").strip()
+            if pmid in wanted:
+                found.pop(pmid, None)  # a later copy in the same file replaces the earlier
+                found[pmid] = etree.tostring(elem, encoding="UTF-8", with_tail=False) + b"\n"
+            elem.clear(keep_tail=False)
+            parent = elem.getparent()
+            if parent is not None:
+                while elem.getprevious() is not None:
+                    del parent[0]
+    missing = wanted - found.keys()
+    if missing:
+        raise InputError(f"{path} lacks PMID {min(missing, key=int)} that the dataset holds from it; build the dataset again")
+    return b"".join(found[p] for p in pmids)
