@@ -520,11 +520,12 @@ def baseline_build(files: tuple[str, ...], out_dir: Path, scheduler: str | None,
     Example:
       evidence baseline build 'baseline/pubmed25n*.xml.gz' 'updatefiles/pubmed25n*.xml.gz' --out pubmed
     """
-    from .baseline.build import build_baseline
+    from .baseline.build import build_baseline, expand_inputs
     from .baseline.cluster import dask_client
 
+    paths = expand_inputs(files)  # before the cluster starts: a typo fails at once
     with dask_client(scheduler, workers) as client:
-        r = build_baseline(files, out_dir, client, progress=step_progress("file"))
+        r = build_baseline(paths, out_dir, client, progress=step_progress("file"))
     click.echo(f"{r.files} files built into {r.out} ({r.parsed} parsed now, {r.published} partitions written); "
                f"{r.records:,} records, {r.superseded:,} replaced or deleted by a later file")
 
@@ -549,8 +550,10 @@ def baseline_select(dataset: Path, mesh_tree: Path | None, query: str | None, sc
       evidence baseline select --from pubmed --topic epidural_steroid_sciatica --mesh-tree mtrees2025.bin
     """
     from .baseline.cluster import dask_client
+    from .baseline.dataset import partitions
     from .baseline.select import select_topic
 
+    partitions(dataset)  # before the cluster starts: a wrong --from fails at once
     with dask_client(scheduler, workers) as client:
         r = select_topic(topic or "acupuncture_sciatica", dataset, data_dir, client, mesh_tree=mesh_tree, query=query,
                          progress=step_progress("partition"))
@@ -575,7 +578,9 @@ def baseline_classify(dataset: Path, extract: bool, scheduler: str | None, worke
     """
     from .baseline.classify import classify_dataset
     from .baseline.cluster import dask_client
+    from .baseline.dataset import partitions
 
+    partitions(dataset)  # before the cluster starts: a wrong --from fails at once
     with dask_client(scheduler, workers) as client:
         r = classify_dataset(dataset, topic or "acupuncture_sciatica", client, extract=extract,
                              progress=progress_bar("classifying", "partition"))

@@ -53,8 +53,8 @@ def classify_dataset(dataset: str | Path, topic: Topic | str, client: Any, *, ex
     from .cluster import run_tasks
 
     topic = topic if isinstance(topic, Topic) else load_topic(topic)
-    dataset = Path(dataset).resolve()
     names = partitions(dataset)
+    dataset = Path(dataset).resolve()
     results = run_tasks(client, classify_partition, [(str(dataset), p, topic, extract) for p in names], progress=progress)
     designs: Counter[str] = Counter()
     for _, _, by_design in results:

@@ -64,7 +64,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, *, pro
         return
     try:
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=processes,
-                               memory_limit=WORKER_MEMORY_LIMIT, dashboard_address=None, silence_logs=logging.ERROR)
+                               memory_limit=WORKER_MEMORY_LIMIT, silence_logs=logging.ERROR,
+                               # No dashboard (bokeh is not a dependency), and the scheduler's HTTP routes on a
+                               # free port: 8787 may be taken by another cluster on the machine.
+                               dashboard_address=":0", scheduler_kwargs={"dashboard": False})
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"cannot start a local Dask cluster ({exc}); give --workers 1 or --scheduler ADDRESS") from exc
     try:

@@ -80,6 +80,11 @@ def write_manifest(out: Path, manifest: Manifest) -> None:
     """Replace the manifest in one step (a reader sees the old or the new one, whole)."""
     out.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"format": FORMAT, "files": [asdict(f) for f in manifest.files]}, indent=1) + "\n"
+    try:
+        if (out / MANIFEST).read_text(encoding="utf-8") == text:
+            return  # unchanged: a run that does nothing writes nothing
+    except (OSError, UnicodeDecodeError):
+        pass
     fd, tmp = tempfile.mkstemp(prefix=f".{MANIFEST}.", suffix=".tmp", dir=out)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

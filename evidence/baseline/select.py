@@ -67,8 +67,8 @@ def select_topic(topic: Topic | str, dataset: str | Path, data_dir: str | Path, 
     topic = topic if isinstance(topic, Topic) else load_topic(topic)
     node = parse_query(query or topic.query)
     tree = read_mesh_tree(mesh_tree) if mesh_tree else None
-    dataset = Path(dataset).resolve()
     names = partitions(dataset)
+    dataset = Path(dataset).resolve()
     wrap: Callable[[str], Callable[[Iterable], Iterable] | None] = progress or (lambda _step: None)
     matches = run_tasks(client, match_partition, [(str(dataset), p, node, tree) for p in names], progress=wrap("query"))
     files = {f.partition: f for f in read_manifest(dataset).files}
