@@ -219,7 +219,6 @@ def test_cluster_arguments_are_checked():
         pass
 
 
-@pytest.mark.slow
 def test_an_unreachable_scheduler_is_a_one_line_error():
     with pytest.raises(ClusterError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"), dask_client("tcp://127.0.0.1:9"):
         pass
@@ -235,3 +234,21 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
     assert run.returncode == 2, run.stderr
     assert run.stderr.strip() == message or run.stderr.strip().startswith(message)
     assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
+
+
+@pytest.mark.slow
+def test_the_commands_run_end_to_end_on_worker_processes(files, tmp_path):
+    """The CLI on a real local cluster (worker processes): build, build again, select, classify."""
+    inputs = [str(p) for p in (files.baseline[0], files.updates[0])]
+
+    def evidence(*args: str) -> str:
+        run = subprocess.run([EVIDENCE, "baseline", *args, "--workers", "1"], check=False, cwd=tmp_path,
+                             capture_output=True, text=True, env={**os.environ, "EVIDENCE_DATA_DIR": ""}, timeout=300)
+        assert run.returncode == 0 and run.stderr == "", run.stderr
+        return run.stdout
+
+    assert "2 files built into ds (2 parsed now, 2 partitions written)" in evidence("build", *inputs, "--out", "ds")
+    assert "(0 parsed now, 0 partitions written)" in evidence("build", *inputs, "--out", "ds")
+    assert "records matched" in evidence("select", "--from", "ds", "--data-dir", "store")
+    assert "classified" in evidence("classify", "--from", "ds")
+    assert len(read_table(tmp_path / "ds", "studies")) == len(read_table(tmp_path / "ds", "articles"))
