@@ -27,8 +27,9 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ class BuildResult:
     records: int        # PMIDs in the dataset
     superseded: int     # rows of records replaced or deleted by a later file (PMIDs)
     out: Path
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step: parse, resolve, publish
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
@@ -131,6 +133,7 @@ def build_baseline(inputs: Sequence[str | Path], out: str | Path, client: Any,
     from .cluster import run_tasks
 
     items = [(str(p.resolve()), str((out / PARSED).resolve())) for p in paths]
+    clock = time.perf_counter()
     summaries = run_tasks(client, parse_file, items, progress=wrap("parse"))
     for path, summary in zip(paths, summaries):
         entry = listed.get(path.name)
@@ -147,29 +150,35 @@ def build_baseline(inputs: Sequence[str | Path], out: str | Path, client: Any,
                 records=summary["records"], deleted=summary["deleted"],
                 partition=partition_name(position, summary["name"])))
     write_manifest(out, manifest)
+    seconds = {"parse": time.perf_counter() - clock}
 
+    clock = time.perf_counter()
     dropped = superseded([_claims(out, f) for f in manifest.files])
     todo = []
     for entry, drop in zip(manifest.files, dropped):
         fingerprint = digest(drop)
         if entry.published != fingerprint or not _partition_complete(out, entry.partition):
             todo.append((entry, drop, fingerprint))
+    seconds["resolve"] = time.perf_counter() - clock
 
     def done(i: int, _result: object) -> None:
         entry, _, fingerprint = todo[i]
         entry.published = fingerprint
 
+    clock = time.perf_counter()
     try:
         run_tasks(client, publish_partition,
                   [(str((out / PARSED / e.key).resolve()), str(out.resolve()), e.partition, d) for e, d, _ in todo],
                   progress=wrap("publish"), on_done=done)
     finally:
         write_manifest(out, manifest)
+    seconds["publish"] = time.perf_counter() - clock
     records = sum(f.records for f in manifest.files)
     gone = int(sum(len(d) for d in dropped))
     held = _count_records(out, manifest)
     return BuildResult(files=len(manifest.files), parsed=sum(1 for s in summaries if s["parsed"]), published=len(todo),
-                       records=held if held is not None else records - gone, superseded=gone, out=out)
+                       records=held if held is not None else records - gone, superseded=gone, out=out,
+                       seconds=seconds)
 
 
 # -- the tasks (run on the workers) ---------------------------------------------------------------

@@ -64,7 +64,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, *, pro
         return
     try:
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=processes,
-                               memory_limit=WORKER_MEMORY_LIMIT, silence_logs=logging.ERROR,
+                               memory_limit=WORKER_MEMORY_LIMIT, silence_logs=logging.CRITICAL,  # task errors come back as results
                                # No dashboard (bokeh is not a dependency), and the scheduler's HTTP routes on a
                                # free port: 8787 may be taken by another cluster on the machine.
                                dashboard_address=":0", scheduler_kwargs={"dashboard": False})
@@ -116,6 +116,7 @@ def run_tasks(client: Any, func: Callable[..., T], items: Sequence[tuple], *,
                 first_error = first_error or _task_error(future.exception(), items[i])
                 continue
             results[i] = future.result()
+            future.release()  # the worker may drop its copy of the result now
             if on_done:
                 on_done(i, results[i])
     finally:

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
-
-from ..errors import InputError
+from ..errors import InputError, StoreError
 from ..ingest.sources import open_binary
 from ..ingest.store import Store, named_stream, sha256_bytes
 from ..topic.model import Topic, load_topic
@@ -29,6 +28,9 @@ from .manifest import read_manifest
 from .mesh_tree import MeshTree, read_mesh_tree
 from .query import Node, parse_query
 
+# A record, from its opening tag to its closing one; and a PMID element's digits.
+_RECORD = re.compile(rb"<(PubmedArticle|PubmedBookArticle)>.*?</\1>", re.DOTALL)
+_PMID = re.compile(rb"<PMID(?:\s[^>]*)?>\s*([0-9]+)\s*</PMID>")
 HEADER = b'<?xml version="1.0" encoding="UTF-8"?>\n<PubmedArticleSet>\n'
 FOOTER = b"</PubmedArticleSet>\n"
 
@@ -86,6 +88,11 @@ def select_topic(topic: Topic | str, dataset: str | Path, data_dir: str | Path, 
     relpath = f"baseline/{source}"
     store = Store(data_dir)
     imported = store.add_raw(relpath, data, source=source, records=sum(len(m) for m in matches))
+    wanted = {p for m in matches for p in m}
+    stored = set(store.tables()["articles"]["pmid"])
+    if not wanted <= stored:
+        raise StoreError(f"{len(wanted - stored)} selected records did not arrive in {store.root} "
+                         f"(e.g. PMID {min(wanted - stored, key=int)}); report this with the file {relpath}")
     return SelectResult(matched=sum(len(m) for m in matches), files_read=len(reads), imported=imported,
                         raw_file=f"raw/{relpath}", store_pmids=store.table_counts().get("articles", 0))
 
@@ -100,13 +107,19 @@ def match_partition(dataset: str, partition: str, node: Node, tree: MeshTree | N
 
 
 def records_xml(path: str, sha256: str, pmids: list[str]) -> bytes:
-    """The XML of the records ``pmids`` in the file at ``path``, as they stand in it (the last
-    copy when a PMID comes twice: the one the dataset holds).
+    """The XML of the records ``pmids`` in the file at ``path``, byte for byte as they stand in it
+    (the last copy when a PMID comes twice: the one the dataset holds).
+
+    The records are found by their tags in the decompressed bytes, without building elements:
+    several times faster than parsing, which matters because a topic's matches are spread over
+    nearly every baseline file. That is safe for NLM's files, whose records hold no comments or
+    CDATA (a tag name inside text is escaped as ``&lt;``), and it is checked: the store parses
+    the joined file with ``read_pubmed`` and :func:`select_topic` compares the PMIDs it holds.
 
     Raises
     ------
     InputError
-        The file is gone, or is not the file that was built (sha256 differs).
+        The file is gone, is not the file that was built (sha256 differs), or lacks a PMID.
     """
     try:
         data = Path(path).read_bytes()
@@ -115,22 +128,16 @@ def records_xml(path: str, sha256: str, pmids: list[str]) -> bytes:
                          "built files: put it back, or build again from where it is now") from exc
     if sha256_bytes(data) != sha256:
         raise InputError(f"{path} has changed since it was built (sha256 differs); build the dataset again")
+    with open_binary(named_stream(data, Path(path).name)) as fh:
+        text = fh.read()
+    del data
     wanted = set(pmids)
     found: dict[str, bytes] = {}
-    with open_binary(named_stream(data, Path(path).name)) as fh:
-        context = etree.iterparse(fh, events=("end",), tag=("PubmedArticle", "PubmedBookArticle"),
-                                  resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
-        for _, elem in context:
-            pmid = elem.findtext("MedlineCitation/PMID") if elem.tag == "PubmedArticle" else elem.findtext("BookDocument/PMID")
-            pmid = (pmid or "").strip()
-            if pmid in wanted:
-                found.pop(pmid, None)  # a later copy in the same file replaces the earlier
-                found[pmid] = etree.tostring(elem, encoding="UTF-8", with_tail=False) + b"\n"
-            elem.clear(keep_tail=False)
-            parent = elem.getparent()
-            if parent is not None:
-                while elem.getprevious() is not None:
-                    del parent[0]
+    for record in _RECORD.finditer(text):
+        first = _PMID.search(record.group(0))  # MedlineCitation/PMID, or BookDocument/PMID: the first in a record
+        pmid = first.group(1).decode("ascii") if first else ""
+        if pmid in wanted:
+            found[pmid] = record.group(0) + b"\n"  # a later copy in the same file replaces the earlier
     missing = wanted - found.keys()
     if missing:
         raise InputError(f"{path} lacks PMID {min(missing, key=int)} that the dataset holds from it; build the dataset again")
