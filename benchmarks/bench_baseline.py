@@ -111,7 +111,8 @@ def main() -> None:
         r["rate"] = rate
         sel = f"; select {r['select_s']:.1f} s ({r['selected']:,} matched)" if "select_s" in r else ""
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in r["steps"].items())
-        print(f"workers={r['workers']}: build {r['build_s']:.1f} s ({steps}), {rate:,.0f} records/s "
+        print(f"workers={r['workers']}: build {r['build_s']:.1f} s ({steps}; plain processes parse the files in "
+              f"{r['control_s']:.1f} s), {rate:,.0f} records/s "
               f"({rate / r['workers']:,.0f} per worker), dataset {r['records']:,} records; peak memory per worker "
               f"{', '.join(f'{m:.0f}' for m in r['peak_mb'])} MB{sel}; load average (1/5/15 min) before {r['load_before']}, "
               f"after {r['load_after']}")
