@@ -77,6 +77,7 @@ def run(workers: int, inputs: list[Path], work: Path, select: bool, round_no: in
             selected = select_topic("acupuncture_sciatica", out, work / f"store-{workers}-{round_no}", client)
             figures["select_s"] = time.perf_counter() - start
             figures["selected"] = selected.matched
+            figures["select_steps"] = selected.seconds
         figures["peak_mb"] = sorted(client.run(peak_rss_mb).values())
     figures["records"] = result.records
     return figures
@@ -109,7 +110,8 @@ def main() -> None:
     for r in rows:
         rate = parsed / r["build_s"]
         r["rate"] = rate
-        sel = f"; select {r['select_s']:.1f} s ({r['selected']:,} matched)" if "select_s" in r else ""
+        sel = (f"; select {r['select_s']:.1f} s ({', '.join(f'{k} {v:.1f} s' for k, v in r['select_steps'].items())}; "
+               f"{r['selected']:,} matched)" if "select_s" in r else "")
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in r["steps"].items())
         print(f"workers={r['workers']}: build {r['build_s']:.1f} s ({steps}; plain processes parse the files in "
               f"{r['control_s']:.1f} s), {rate:,.0f} records/s "

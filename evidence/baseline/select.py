@@ -13,8 +13,9 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ class SelectResult:
     imported: bool         # False: the store held these exact records already
     raw_file: str          # where the selected records are kept in the store (raw/...)
     store_pmids: int       # PMIDs in the store after
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step: query, read, import
 
 
 def select_topic(topic: Topic | str, dataset: str | Path, data_dir: str | Path, client: Any, *,
@@ -72,10 +74,15 @@ def select_topic(topic: Topic | str, dataset: str | Path, data_dir: str | Path, 
     names = partitions(dataset)
     dataset = Path(dataset).resolve()
     wrap: Callable[[str], Callable[[Iterable], Iterable] | None] = progress or (lambda _step: None)
+    clock = time.perf_counter()
     matches = run_tasks(client, match_partition, [(str(dataset), p, node, tree) for p in names], progress=wrap("query"))
     files = {f.partition: f for f in read_manifest(dataset).files}
     reads = [(files[p].path, files[p].sha256, hits) for p, hits in zip(names, matches) if hits]
+    seconds = {"query": time.perf_counter() - clock}
+    clock = time.perf_counter()
     chunks = run_tasks(client, records_xml, reads, progress=wrap("read records"))
+    seconds["read"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     # Deterministic bytes (fixed gzip time, file order): the same selection is the same raw file.
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=6) as gz:  # zlib's default level: faster than gzip's 9
@@ -93,8 +100,9 @@ def select_topic(topic: Topic | str, dataset: str | Path, data_dir: str | Path, 
     if not wanted <= stored:
         raise StoreError(f"{len(wanted - stored)} selected records did not arrive in {store.root} "
                          f"(e.g. PMID {min(wanted - stored, key=int)}); report this with the file {relpath}")
+    seconds["import"] = time.perf_counter() - clock
     return SelectResult(matched=sum(len(m) for m in matches), files_read=len(reads), imported=imported,
-                        raw_file=f"raw/{relpath}", store_pmids=store.table_counts().get("articles", 0))
+                        raw_file=f"raw/{relpath}", store_pmids=store.table_counts().get("articles", 0), seconds=seconds)
 
 
 # -- the tasks (run on the workers) ---------------------------------------------------------------
