@@ -195,6 +195,15 @@ def test_a_file_that_is_not_pubmed_xml_fails_with_its_name(client, tmp_path):
         build_baseline([bad], tmp_path / "dataset", client)
 
 
+def test_a_run_stopped_by_a_bad_file_keeps_the_files_it_parsed(files, client, tmp_path):
+    bad = tmp_path / "pubmed25n0009.xml"
+    bad.write_text("<PubmedArticleSet><PubmedArticle>", encoding="utf-8")  # cut short
+    with pytest.raises(ParseError, match="pubmed25n0009.xml: truncated XML"):
+        build_baseline([*files.baseline[:2], bad], tmp_path / "dataset", client)
+    resumed = build_baseline(files.baseline[:2], tmp_path / "dataset", client)
+    assert (resumed.parsed, resumed.published) == (0, 2)  # parsed by the failed run, published now
+
+
 def test_inputs_are_checked_before_anything_runs(tmp_path):
     with pytest.raises(InputError, match="matches no file"):
         expand_inputs([str(tmp_path / "*.xml.gz")])
@@ -227,8 +236,11 @@ def test_an_unreachable_scheduler_is_a_one_line_error():
 @pytest.mark.parametrize(("args", "message"), [
     (["build", "missing-*.xml.gz", "--out", "ds"], "error: missing-*.xml.gz matches no file"),
     (["select", "--from", "nowhere", "--data-dir", "store", "--workers", "1"], "error: nowhere holds no baseline dataset"),
+    # An error raised on a worker process comes back as the library's error, not a traceback.
+    (["build", "cut.xml", "--out", "ds", "--workers", "1"], "error: cut.xml: truncated XML at line 1"),
 ])
 def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
+    (tmp_path / "cut.xml").write_text("<PubmedArticleSet><PubmedArticle>", encoding="utf-8")
     run = subprocess.run([EVIDENCE, "baseline", *args], check=False, cwd=tmp_path, capture_output=True, text=True,
                          env={**os.environ, "EVIDENCE_DATA_DIR": ""}, timeout=120)
     assert run.returncode == 2, run.stderr

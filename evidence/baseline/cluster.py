@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from ..errors import ClusterError, InputError
+from ..errors import ClusterError, EvidenceError, InputError
 
 T = TypeVar("T")
 
@@ -104,7 +104,7 @@ def run_tasks(client: Any, func: Callable[..., T], items: Sequence[tuple], *,
     """
     if not items:
         return []
-    futures = [client.submit(func, *item, pure=False) for item in items]
+    futures = [client.submit(_run_task, func, *item, pure=False) for item in items]
     index = {f.key: i for i, f in enumerate(futures)}
     results: list[Any] = [None] * len(items)
     first_error: BaseException | None = None
@@ -125,6 +125,18 @@ def run_tasks(client: Any, func: Callable[..., T], items: Sequence[tuple], *,
     if first_error is not None:
         raise first_error
     return results
+
+
+def _run_task(func: Callable[..., T], *args: Any) -> T:
+    """Run one task on a worker. A library error goes back without its chain of causes: the
+    message says it all, and a cause such as lxml's syntax error (which holds an error log that
+    cannot be pickled) would arrive as a bare ``Exception`` instead of the ``EvidenceError``."""
+    try:
+        return func(*args)
+    except EvidenceError as exc:
+        exc.__cause__ = exc.__context__ = None
+        exc.__suppress_context__ = True
+        raise exc.with_traceback(None) from None
 
 
 def _task_error(exc: BaseException, item: tuple) -> BaseException:

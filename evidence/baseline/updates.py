@@ -6,8 +6,8 @@ that claims it. So a revised record in an update file replaces the baseline's, a
 goes, and a PMID deleted and later carried again comes back.
 
 Done on PMIDs as 64-bit integers (a PMID is 1-8 digits): one sort of every (PMID, file) pair,
-about 16 bytes a record, so the full baseline's ~37 million records resolve in well under a
-gigabyte on the machine that runs the build, without the rows themselves.
+about 50 bytes a record at the peak, so the full baseline's ~37 million records resolve in about
+2 GB on the machine that runs the build, without the rows themselves.
 """
 
 from __future__ import annotations
