@@ -264,3 +264,19 @@ def test_the_commands_run_end_to_end_on_worker_processes(files, tmp_path):
     assert "records matched" in evidence("select", "--from", "ds", "--data-dir", "store")
     assert "classified" in evidence("classify", "--from", "ds")
     assert len(read_table(tmp_path / "ds", "studies")) == len(read_table(tmp_path / "ds", "articles"))
+
+
+def test_classify_with_extraction_writes_findings_as_evidence_classify_would(client, tmp_path):
+    from evidence.extract.annotate import annotate_tables
+
+    out = tmp_path / "dataset"
+    build_baseline([FIXTURES / "pubmed_sample.xml", FIXTURES / "pubmed_update.xml"], out, client)
+    topic = load_topic("acupuncture_sciatica")
+    result = classify_dataset(out, topic, client, extract=True)
+    merged = {name: read_table(out, name) for name in ("articles", "mesh")}
+    studies, findings = annotate_tables(merged, topic, workers=1)
+    pd.testing.assert_frame_equal(sorted_frame(read_table(out, "studies")), sorted_frame(studies))
+    # Each record's findings keep their order: sorted by PMID alone, stably.
+    got = read_table(out, "findings").sort_values("pmid", kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, findings.sort_values("pmid", kind="stable").reset_index(drop=True))
+    assert result.findings == len(findings) > 0 and result.partitions == 2
