@@ -228,6 +228,19 @@ def test_cluster_arguments_are_checked():
         pass
 
 
+def test_an_existing_cluster_given_by_its_address_builds_the_same_dataset(files, built, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, processes=False, protocol="tcp", dashboard_address=":0") as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://")
+        with dask_client(address) as remote:
+            result = build_baseline(files.all, tmp_path / "dataset", remote)
+    assert result.records == built[1].records
+    for name in RECORD_TABLES:
+        pd.testing.assert_frame_equal(read_table(tmp_path / "dataset", name), read_table(built[0], name), obj=name)
+
+
 def test_an_unreachable_scheduler_is_a_one_line_error():
     with pytest.raises(ClusterError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"), dask_client("tcp://127.0.0.1:9"):
         pass
