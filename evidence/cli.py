@@ -588,6 +588,117 @@ def topics() -> None:
         click.echo(f"{name}\t{shipped}\t{t.title}")
 
 
+# -- evidence baseline: the PubMed baseline on Dask (evidence.baseline) ------------------------------
+
+
+def cluster_options(func: Callable) -> Callable:
+    """The shared ``--scheduler`` and ``--workers`` options of the baseline commands."""
+    func = click.option("--workers", type=click.IntRange(min=1), default=None,
+                        help="Worker processes of the local cluster (default: one per CPU core).")(func)
+    return click.option("--scheduler", metavar="ADDRESS",
+                        help="A running Dask scheduler (tcp://host:8786) to use instead of a local cluster.")(func)
+
+
+def step_progress(unit: str) -> Callable[[str], Callable[[Iterable], Iterable]]:
+    """A progress bar per step of a baseline command (shown on a terminal only)."""
+    return lambda step: progress_bar(step, unit)
+
+
+@cli.group()
+def baseline() -> None:
+    """The whole PubMed baseline on Dask: build a Parquet dataset, select a topic, classify.
+
+    \b
+    NLM's annual baseline (ftp.ncbi.nlm.nih.gov/pubmed/baseline/) and daily update files
+    (.../pubmed/updatefiles/) are downloaded by you; these commands read them from disk.
+    The same command runs on this machine (a local Dask cluster) or on a cluster (--scheduler).
+    """
+
+
+@baseline.command("build")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The dataset folder (created when missing; reachable by every worker).")
+@cluster_options
+def baseline_build(files: tuple[str, ...], out_dir: Path, scheduler: str | None, workers: int | None) -> None:
+    """Parse PubMed baseline and update FILES (paths or quoted globs) into a partitioned Parquet dataset.
+
+    \b
+    Files apply in the order given (baseline, then updates): the latest version of a PMID wins
+    and DeleteCitation removes it. A run resumes: files already built (same sha256) are not
+    parsed again, and a second run of the same command writes nothing.
+    Example:
+      evidence baseline build 'baseline/pubmed25n*.xml.gz' 'updatefiles/pubmed25n*.xml.gz' --out pubmed
+    """
+    from .baseline.build import build_baseline, expand_inputs
+    from .baseline.cluster import dask_client
+
+    paths = expand_inputs(files)  # before the cluster starts: a typo fails at once
+    with dask_client(scheduler, workers) as client:
+        r = build_baseline(paths, out_dir, client, progress=step_progress("file"))
+    click.echo(f"{r.files} files built into {r.out} ({r.parsed} parsed now, {r.published} partitions written); "
+               f"{r.records:,} records, {r.superseded:,} replaced or deleted by a later file")
+
+
+@baseline.command("select")
+@click.option("--from", "dataset", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="A dataset built by `evidence baseline build`.")
+@click.option("--mesh-tree", type=click.Path(dir_okay=False, path_type=Path),
+              help="NLM's MeSH tree file (mtreesYYYY.bin): [MeSH] then includes narrower headings, as in PubMed.")
+@click.option("--query", help="A PubMed query to run instead of the topic's.")
+@cluster_options
+@data_dir_option
+def baseline_select(dataset: Path, mesh_tree: Path | None, query: str | None, scheduler: str | None,
+                    workers: int | None, topic: str | None, data_dir: Path) -> None:
+    """Run the topic's PubMed query over a built dataset and import the matches into the store.
+
+    \b
+    The query runs locally ([MeSH], [tiab], [pt], AND/OR/NOT, parentheses, phrases, trailing *),
+    without PubMed's automatic term mapping: see the README for the differences. Afterwards
+    classify, report and claim work on the store as after a fetch.
+    Example:
+      evidence baseline select --from pubmed --topic epidural_steroid_sciatica --mesh-tree mtrees2025.bin
+    """
+    from .baseline.cluster import dask_client
+    from .baseline.dataset import partitions
+    from .baseline.select import select_topic
+
+    partitions(dataset)  # before the cluster starts: a wrong --from fails at once
+    with dask_client(scheduler, workers) as client:
+        r = select_topic(topic or "acupuncture_sciatica", dataset, data_dir, client, mesh_tree=mesh_tree, query=query,
+                         progress=step_progress("partition"))
+    added = "imported" if r.imported else "already in the store"
+    click.echo(f"{r.matched:,} records matched (read from {r.files_read} files), {added} as {data_dir / r.raw_file}; "
+               f"the store holds {r.store_pmids:,} records")
+
+
+@baseline.command("classify")
+@click.option("--from", "dataset", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="A dataset built by `evidence baseline build`.")
+@click.option("--extract", is_flag=True, help="Also extract findings (effect statements): several times slower.")
+@cluster_options
+@topic_option
+def baseline_classify(dataset: Path, extract: bool, scheduler: str | None, workers: int | None, topic: str | None) -> None:
+    """Classify study design (and, with --extract, extract findings) for every record of a dataset.
+
+    \b
+    One Dask task per partition; writes DIR/studies/ (and DIR/findings/) beside the record tables.
+    Example:
+      evidence baseline classify --from pubmed --workers 2
+    """
+    from .baseline.classify import classify_dataset
+    from .baseline.cluster import dask_client
+    from .baseline.dataset import partitions
+
+    partitions(dataset)  # before the cluster starts: a wrong --from fails at once
+    with dask_client(scheduler, workers) as client:
+        r = classify_dataset(dataset, topic or "acupuncture_sciatica", client, extract=extract,
+                             progress=progress_bar("classifying", "partition"))
+    designs = ", ".join(f"{k}: {v:,}" for k, v in sorted(r.by_design.items()))
+    found = f"; {r.findings:,} findings" if r.findings is not None else ""
+    click.echo(f"classified {r.studies:,} records in {r.partitions} partitions ({designs}){found}")
+
+
 def main() -> None:
     """Console-script entry point."""
     import signal

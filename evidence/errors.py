@@ -16,6 +16,7 @@ these where they are caught, always with ``raise ... from exc`` so the cause is 
     │   ├── StoreBusyError            another command kept the writer lock too long
     │   └── DiskFullError             the disk or a file-size limit filled up during a write
     ├── SnapshotError                 the embedded snapshot fails its schema checks
+    ├── ClusterError                  the Dask cluster cannot be reached or started (evidence.baseline)
     ├── EutilsError                   talking to NCBI E-utilities failed
     │   ├── NetworkUnavailableError   no route to the server at all
     │   ├── RateLimitError            429s beyond the retry budget
@@ -103,6 +104,10 @@ class StoreBusyError(StoreError):
 
 class DiskFullError(StoreError):
     """The disk or a file-size limit filled up during a write; the step was undone."""
+
+
+class ClusterError(EvidenceError):
+    """The Dask scheduler given cannot be reached, or a local cluster cannot be started."""
 
 
 class SnapshotError(EvidenceError):

@@ -1,6 +1,7 @@
 """The package reads as the data flows: a stage imports only the stages before it.
 
-Stages, in order: topic -> ingest -> tables -> extract -> synthesize -> outputs. Any module may use
+Stages, in order: topic -> ingest -> tables -> extract -> baseline -> synthesize -> outputs (baseline:
+the same ingest and extract steps over the whole PubMed baseline, on Dask). Any module may use
 the shared foundation: the error tree, where bundled files are, the table contract
 (``tables/schema.py``) and the version. The CLI at the top level may use every stage; the library
 never imports the CLI.
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "evidence"
-STAGES = ("topic", "ingest", "tables", "extract", "synthesize", "outputs")
+STAGES = ("topic", "ingest", "tables", "extract", "baseline", "synthesize", "outputs")
 FOUNDATION = {"evidence", "evidence.errors", "evidence.package_data", "evidence.tables.schema"}
 
 
