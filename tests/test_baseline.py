@@ -224,8 +224,9 @@ def test_select_and_classify_need_a_built_dataset(client, tmp_path):
 
 
 def test_cluster_arguments_are_checked():
-    with pytest.raises(InputError, match="--workers sizes a local cluster"), dask_client("tcp://127.0.0.1:9", 2):
+    with pytest.raises(InputError, match="worker count sizes a local cluster") as raised, dask_client("tcp://127.0.0.1:9", 2):
         pass
+    assert raised.value.setting == "workers"  # the CLI names its option for this setting
 
 
 def test_an_existing_cluster_given_by_its_address_builds_the_same_dataset(files, built, tmp_path):

@@ -139,7 +139,7 @@ def build_baseline(inputs: Sequence[str | Path], out: str | Path, client: Any,
         entry = listed.get(path.name)
         if entry is not None and entry.sha256 != summary["sha256"]:
             raise InputError(f"{path} has changed since it was built (sha256 differs); give the file as built, "
-                             "or build into a new --out folder")
+                             "or build into a new output folder", setting="out_dir")
         if entry is not None:
             entry.path = summary["path"]  # the same bytes, maybe moved: select reads it from here
     for summary in summaries:

@@ -48,9 +48,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, *, pro
     from distributed import Client, LocalCluster
 
     if scheduler and workers:
-        raise InputError("--workers sizes a local cluster; a cluster given by --scheduler keeps its own workers")
+        raise InputError("a worker count sizes a local cluster; a cluster given by its scheduler address keeps its own workers",
+                         setting="workers")
     if workers is not None and workers < 1:
-        raise InputError(f"--workers must be at least 1, not {workers}")
+        raise InputError(f"the worker count must be at least 1, not {workers}", setting="workers")
     if scheduler:
         try:
             client = Client(scheduler, timeout=CONNECT_TIMEOUT)
@@ -69,7 +70,8 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, *, pro
                                # free port: 8787 may be taken by another cluster on the machine.
                                dashboard_address=":0", scheduler_kwargs={"dashboard": False})
     except (OSError, TimeoutError) as exc:
-        raise ClusterError(f"cannot start a local Dask cluster ({exc}); give --workers 1 or --scheduler ADDRESS") from exc
+        raise ClusterError(f"cannot start a local Dask cluster ({exc}); use 1 worker, or the address of a running scheduler",
+                           setting="scheduler") from exc
     try:
         with Client(cluster) as client:
             yield client

@@ -30,7 +30,7 @@ def partitions(out: str | Path) -> list[str]:
     out = Path(out)
     files = read_manifest(out).files
     if not files:
-        raise InputError(f"{out} holds no baseline dataset; build one with `evidence baseline build FILES --out {out}`")
+        raise InputError(f"{out} holds no baseline dataset; build one into this folder first", setting="dataset")
     unpublished = [f.name for f in files if f.published is None]
     if unpublished:
         raise InputError(f"{out} is not fully built ({unpublished[0]} is not published); run `evidence baseline build` again")

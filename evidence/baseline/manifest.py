@@ -67,13 +67,13 @@ def read_manifest(out: Path) -> Manifest:
     except FileNotFoundError:
         return Manifest()
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StoreError(f"{path} cannot be read ({exc}); build into a new --out folder") from exc
+        raise StoreError(f"{path} cannot be read ({exc}); build into a new output folder", setting="out_dir") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("files"), list):
-        raise StoreError(f"{path} is not a baseline build manifest (format {FORMAT}); build into a new --out folder")
+        raise StoreError(f"{path} is not a baseline build manifest (format {FORMAT}); build into a new output folder", setting="out_dir")
     try:
         return Manifest([FileEntry(**f) for f in data["files"]])
     except TypeError as exc:
-        raise StoreError(f"{path} has a damaged file entry ({exc}); build into a new --out folder") from exc
+        raise StoreError(f"{path} has a damaged file entry ({exc}); build into a new output folder", setting="out_dir") from exc
 
 
 def write_manifest(out: Path, manifest: Manifest) -> None:
@@ -118,5 +118,5 @@ def plan_order(manifest: Manifest, names: list[str]) -> list[str]:
         first_new = names.index(new[0])
         if first_new < last_listed:
             raise InputError(f"{new[0]} is given before {names[last_listed]}, which is built already: new files are "
-                             "applied after the built ones; give them last, or build into a new --out folder")
+                             "applied after the built ones; give them last, or build into a new output folder", setting="out_dir")
     return new
