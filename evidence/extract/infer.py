@@ -173,16 +173,18 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         return decisions[i]
 
     ranked = _rank(sentences, bags, relevances, weights, arms, selector, decide)
-    relevance_of = {s.start: r for s, r in zip(sentences, relevances)}
     best: tuple[float, Sentence] | None = None
     # A within-arm change ("lower than before treatment") decides only when no sentence of
     # nearly the same relevance compares the arms.
     within: tuple | None = None  # (score, sentence, decision, index)
     untested: tuple[float, Sentence, tuple] | None = None
     fallback: tuple[float, Sentence, tuple] | None = None  # a significant difference with no direction
-    for score, i in ranked:
+    # The thresholds below read the rules' relevance; the selector only changes the order in
+    # which sentences are tried.
+    for _, i in ranked:
+        score = relevances[i]
         if within and score < within[0] / 2:
-            break
+            continue  # (in relevance order, this and every later sentence)
         sentence = sentences[i]
         best = best or (score, sentence)
         decided = decide(i)
@@ -202,22 +204,17 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
             untested = untested or (score, sentence, decided)
             continue
         if untested and score < untested[0] - _UNTESTED_MARGIN:
-            break
-        return _statement(sentence, relevances[i], decided)
-    # Confidence reads the rules' relevance, not the ranking score (which the selector may raise).
+            continue
+        return _statement(sentence, score, decided)
     if untested:
-        return _statement(untested[1], relevance_of[untested[1].start], untested[2])
+        return _statement(untested[1], untested[0], untested[2])
     if fallback and not within:
-        return _statement(fallback[1], relevance_of[fallback[1].start], fallback[2])
-    if within:
-        within = (relevance_of[within[1].start], *within[1:])
-    if best:
-        best = (relevance_of[best[1].start], best[1])
+        return _statement(fallback[1], fallback[0], fallback[2])
     return _undecided(sentences, best, within, outcome, arms, lower_better)
 
 
 _MIN_RELEVANCE = 0.15  # below this a sentence barely names the outcome: never a candidate
-SELECTOR_WEIGHT = 1.0
+SELECTOR_WEIGHT = 2.0
 """How much the selector's probability adds to a sentence's rule relevance when ranking."""
 _SHIPPED = load_shipped()
 
