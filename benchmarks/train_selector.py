@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_extract import f1_scores, load_prompts  # noqa: E402
+from bench_extract import f1_scores, load_prompts
 
-from evidence.extract import infer  # noqa: E402
-from evidence.extract.selector import (DENSE_FEATURES, HASH_BUCKETS, WEIGHTS_FILE, SentenceSelector,  # noqa: E402
+from evidence.extract import infer
+from evidence.extract.selector import (DENSE_FEATURES, HASH_BUCKETS, WEIGHTS_FILE, SentenceSelector,
                                        dense_features, hashed_ngrams)
 
 FOLDS = 5

@@ -225,10 +225,11 @@ def _rank(sentences: list[Sentence], bags: list[frozenset[str]], relevances: lis
     selector's probability that the sentence reports the result when a selector is used."""
     chosen = _SHIPPED if selector == "shipped" else selector
     if not isinstance(chosen, SentenceSelector):
-        scored = [(relevances[i], i) for i, r in enumerate(relevances) if r > _MIN_RELEVANCE]
+        scored = [(r, i) for i, r in enumerate(relevances) if r > _MIN_RELEVANCE]
     else:
-        scored = [(relevances[i] + SELECTOR_WEIGHT * chosen.probability(sentences[i], c), i)
-                  for i, c in _candidates(sentences, bags, relevances, weights, arms, decide)]
+        candidates = _candidates(sentences, bags, relevances, weights, arms, decide)
+        chances = chosen.probabilities([(sentences[i], c) for i, c in candidates])
+        scored = [(relevances[i] + SELECTOR_WEIGHT * float(p), i) for (i, _), p in zip(candidates, chances)]
     return sorted(scored, key=lambda t: (-t[0], t[1]))
 
 

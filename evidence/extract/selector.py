@@ -13,6 +13,7 @@ Evidence Inference 2.0 only, by ``benchmarks/train_selector.py``. Scoring needs 
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from . import result_cues as cues
+from ..errors import InputError
 from .text import Sentence
 
 HASH_BUCKETS = 4096
@@ -107,7 +109,7 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 def hashed_ngrams(text: str) -> list[int]:
     """Buckets of the sentence's words and word pairs (numbers folded to one token)."""
     words = ["#" if w.isdigit() else w for w in cues.WORD.findall(text.lower())]
-    grams = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    grams = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
     return sorted({zlib.crc32(g.encode()) % HASH_BUCKETS for g in grams})
 
 
@@ -116,7 +118,7 @@ class SentenceSelector:
 
     def __init__(self, bias: float, dense: np.ndarray, mean: np.ndarray, scale: np.ndarray, hashed: np.ndarray):
         if dense.shape != (len(DENSE_FEATURES),) or hashed.shape != (HASH_BUCKETS,):
-            raise ValueError("selector weights do not match the features of this version: rebuild them with "
+            raise InputError("selector weights do not match the features of this version: rebuild them with "
                              "benchmarks/train_selector.py --write")
         self.bias = bias
         self.dense = dense
@@ -124,11 +126,18 @@ class SentenceSelector:
         self.scale = scale
         self.hashed = hashed
 
+    def probabilities(self, candidates: list[tuple[Sentence, Candidate]]) -> np.ndarray:
+        """The modelled probability that each sentence reports the outcome's result (one array op
+        for all of an abstract's candidates: per-sentence numpy calls would halve the engine's speed)."""
+        if not candidates:
+            return np.zeros(0)
+        x = (np.array([dense_features(s, c) for s, c in candidates]) - self.mean) / self.scale
+        z = self.bias + x @ self.dense + np.array([self.hashed[hashed_ngrams(s.text)].sum() for s, _ in candidates])
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+
     def probability(self, sentence: Sentence, candidate: Candidate) -> float:
         """The modelled probability that ``sentence`` reports the outcome's result."""
-        x = (np.asarray(dense_features(sentence, candidate)) - self.mean) / self.scale
-        z = self.bias + float(x @ self.dense) + float(self.hashed[hashed_ngrams(sentence.text)].sum())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return float(self.probabilities([(sentence, candidate)])[0])
 
     def to_json(self) -> dict:
         """The weights as plain lists (rounded: the file stays small and diffs stay readable)."""
@@ -140,7 +149,7 @@ class SentenceSelector:
     def from_json(cls, data: dict) -> SentenceSelector:
         """A selector from :meth:`to_json` output."""
         if data.get("features") != list(DENSE_FEATURES) or data.get("hash_buckets") != HASH_BUCKETS:
-            raise ValueError("selector weights were trained on other features: rebuild them with "
+            raise InputError("selector weights were trained on other features: rebuild them with "
                              "benchmarks/train_selector.py --write")
         return cls(float(data["bias"]), np.asarray(data["dense"], dtype=float), np.asarray(data["mean"], dtype=float),
                    np.asarray(data["scale"], dtype=float), np.asarray(data["hashed"], dtype=float))
