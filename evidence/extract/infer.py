@@ -12,7 +12,10 @@ The engine is made of rules, in two steps:
    (rarer words weigh more; an abbreviation of the outcome stands for its words), with a bonus
    for the arms' wording and for result sections, and a penalty for background and methods. The
    best-scored sentence that reports a result (a p-value, a CI, or words of difference or of no
-   difference) decides; definitions and aims report none.
+   difference) decides; definitions and aims report none. A learned sentence selector
+   (``evidence.extract.selector``, trained on Evidence Inference's evidence spans) reorders the
+   sentences relevant enough to decide: each is tried in the order of its relevance plus
+   ``SELECTOR_WEIGHT`` times the selector's probability that it reports the result.
 2. **What it says.** Inside the clause of that sentence that names the outcome (the one naming
    the outcome's time point, when it names one): words or statistics of no difference give
    ``no_difference``; otherwise a direction word ("higher", "reduced", "blunted the rise", ...)
