@@ -75,8 +75,8 @@ def test_wheel_installs_and_runs_from_an_empty_folder(installed, tmp_path):
     assert Path(module.strip()).is_relative_to(installed.parent), module  # the installed copy, not the checkout
     # The learned sentence selector's weights are package data: without them infer_result would
     # quietly fall back to the rules' order.
-    shipped = _run([str(installed / "python"), "-c", "from evidence.extract.selector import load_shipped; "
-                    "print(load_shipped() is not None)"], empty).stdout
+    check = "from evidence.extract.selector import load_shipped; print(load_shipped() is not None)"
+    shipped = _run([str(installed / "python"), "-c", check], empty).stdout
     assert shipped.strip() == "True", "the selector weights are not in the installed package"
 
     _run([str(installed / "evidence"), "report", "--out", "r"], empty)
