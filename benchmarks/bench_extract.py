@@ -95,18 +95,22 @@ def _span_overlap(prompt: dict, sentence: str | None) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--errors", action="store_true", help="list development-split misses")
+    parser.add_argument("--rules-only", action="store_true",
+                        help="rank sentences by the rules' relevance alone (no learned sentence selector)")
     args = parser.parse_args()
 
+    selector = None if args.rules_only else "shipped"
     fixtures = load_fixtures()
     fixture_hits = [infer_result(f["text"], intervention=f["intervention"], comparator=f["comparator"],
-                                 outcome=f["outcome"]).label == f["label"] for f in fixtures]
+                                 outcome=f["outcome"], selector=selector).label == f["label"] for f in fixtures]
     if not PEER.exists():
         print(f"{PEER} not found: Evidence Inference figures skipped")
     else:
         prompts = load_prompts()
         results = [infer_result(p["text"], intervention=p["intervention"], comparator=p["comparator"],
-                                outcome=p["outcome"]) for p in prompts]
-        print("Evidence Inference 2.0 prompts (real abstracts), engine", results[0].rule.split(":")[0])
+                                outcome=p["outcome"], selector=selector) for p in prompts]
+        print("Evidence Inference 2.0 prompts (real abstracts), engine", results[0].rule.split(":")[0],
+              "rules only" if args.rules_only else "with the learned sentence selector")
         for name, held in (("held-out", True), ("dev", False)):
             pairs = [(p, r) for p, r in zip(prompts, results) if p["heldout"] is held]
             scores = f1_scores([p["gold"] for p, _ in pairs], [r.label for _, r in pairs])
@@ -126,7 +130,7 @@ def main() -> None:
         for _ in range(3):
             t0 = time.perf_counter()
             for p in prompts:
-                infer_result(p["text"], intervention=p["intervention"], comparator=p["comparator"], outcome=p["outcome"])
+                infer_result(p["text"], intervention=p["intervention"], comparator=p["comparator"], outcome=p["outcome"], selector=selector)
             timings.append(time.perf_counter() - t0)
         print(f"speed: {len(prompts) / min(timings):,.0f} prompts/s (best of 3 passes over {len(prompts)})")
         if args.errors:

@@ -1,8 +1,8 @@
 """The package as users get it: a wheel built from this checkout, installed (not editable) into a
 fresh virtual environment, runs `report`, `claim` and `cite` from an empty folder.
 
-This proves the wheel carries the notebooks, the snapshot, the CSL styles, the topic and the
-claim JSON schema (see setup.py and ``evidence.package_data``), and that nothing reads the checkout.
+This proves the wheel carries the notebooks, the snapshot, the CSL styles, the topic, the
+claim JSON schema and the sentence selector's weights (see setup.py and ``evidence.package_data``), and that nothing reads the checkout.
 Dependencies are resolved by pip as a user's install would (the pip cache makes it quick).
 The test skips, naming the reason, only when the build tools themselves cannot run here: no
 ``venv``/``ensurepip``, or a package index that cannot supply the build or runtime requirements.
@@ -73,6 +73,11 @@ def test_wheel_installs_and_runs_from_an_empty_folder(installed, tmp_path):
     empty.mkdir()
     module = _run([str(installed / "python"), "-c", "import evidence; print(evidence.__file__)"], empty).stdout
     assert Path(module.strip()).is_relative_to(installed.parent), module  # the installed copy, not the checkout
+    # The learned sentence selector's weights are package data: without them infer_result would
+    # quietly fall back to the rules' order.
+    check = "from evidence.extract.selector import load_shipped; print(load_shipped() is not None)"
+    shipped = _run([str(installed / "python"), "-c", check], empty).stdout
+    assert shipped.strip() == "True", "the selector weights are not in the installed package"
 
     _run([str(installed / "evidence"), "report", "--out", "r"], empty)
     index = (empty / "r" / "index.html").read_text(encoding="utf-8")

@@ -12,7 +12,10 @@ The engine is made of rules, in two steps:
    (rarer words weigh more; an abbreviation of the outcome stands for its words), with a bonus
    for the arms' wording and for result sections, and a penalty for background and methods. The
    best-scored sentence that reports a result (a p-value, a CI, or words of difference or of no
-   difference) decides; definitions and aims report none.
+   difference) decides; definitions and aims report none. A learned sentence selector
+   (``evidence.extract.selector``, trained on Evidence Inference's evidence spans) reorders the
+   sentences relevant enough to decide: each is tried in the order of its relevance plus
+   ``SELECTOR_WEIGHT`` times the selector's probability that it reports the result.
 2. **What it says.** Inside the clause of that sentence that names the outcome (the one naming
    the outcome's time point, when it names one): words or statistics of no difference give
    ``no_difference``; otherwise a direction word ("higher", "reduced", "blunted the rise", ...)
@@ -36,10 +39,12 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from . import result_cues as cues
 from .arms import Arms, other_side
+from .selector import Candidate, SentenceSelector, load_shipped
 from ..errors import InputError
 from .text import Sentence
 from .text import split_block  # the sentence splitter spans everywhere rest on
@@ -121,7 +126,8 @@ _ALPHA = 0.05
 
 
 def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: str,
-                 lower_is_better: bool | None = None) -> ResultStatement:
+                 lower_is_better: bool | None = None,
+                 selector: SentenceSelector | None | str = "shipped") -> ResultStatement:
     """What an abstract reports for ``outcome``, ``intervention`` against ``comparator``.
 
     Parameters
@@ -134,6 +140,10 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     lower_is_better:
         The outcome's polarity, used to read words that only say better or worse ("improved");
         when ``None`` it is guessed from the outcome's words (pain, mortality: lower is better).
+    selector:
+        The learned sentence selector that reorders candidate sentences (see
+        ``evidence.extract.selector``): ``"shipped"`` for the package's own weights, ``None`` for
+        the rules' relevance order alone, or a trained ``SentenceSelector``.
 
     Returns
     -------
@@ -157,22 +167,30 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     stands_for = cues.outcome_abbreviations(outcome_terms, outcome, abstract)
     bags = [_with_expansions(frozenset(cues.terms(s.text)), stands_for) for s in sentences]
     weights = _weights(outcome_terms, bags)
-    ranked = sorted(
-        ((_relevance(s, bag, outcome_terms, weights, arms), i) for i, (s, bag) in enumerate(zip(sentences, bags))),
-        key=lambda t: (-t[0], t[1]),
-    )
+    relevances = [_relevance(s, bag, outcome_terms, weights, arms) for s, bag in zip(sentences, bags)]
+    decisions: dict[int, tuple | None] = {}
+
+    def decide(i: int) -> tuple | None:
+        if i not in decisions:
+            decisions[i] = _decide(sentences[i], outcome, outcome_terms, arms, lower_better)
+        return decisions[i]
+
+    ranked = _rank(sentences, bags, relevances, weights, arms, selector, decide)
     best: tuple[float, Sentence] | None = None
     # A within-arm change ("lower than before treatment") decides only when no sentence of
     # nearly the same relevance compares the arms.
     within: tuple | None = None  # (score, sentence, decision, index)
     untested: tuple[float, Sentence, tuple] | None = None
     fallback: tuple[float, Sentence, tuple] | None = None  # a significant difference with no direction
-    for score, i in ranked:
-        if score <= 0.15 or (within and score < within[0] / 2):
-            break
+    # The thresholds below read the rules' relevance; the selector only changes the order in
+    # which sentences are tried.
+    for _, i in ranked:
+        score = relevances[i]
+        if within and score < within[0] / 2:
+            continue  # (in relevance order, this and every later sentence)
         sentence = sentences[i]
         best = best or (score, sentence)
-        decided = _decide(sentence, outcome, outcome_terms, arms, lower_better)
+        decided = decide(i)
         if decided is None:
             continue
         # "improved in both groups and did not differ (P = 0.35)" compares the arms after all.
@@ -189,13 +207,88 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
             untested = untested or (score, sentence, decided)
             continue
         if untested and score < untested[0] - _UNTESTED_MARGIN:
-            break
+            continue
         return _statement(sentence, score, decided)
     if untested:
         return _statement(untested[1], untested[0], untested[2])
     if fallback and not within:
         return _statement(fallback[1], fallback[0], fallback[2])
     return _undecided(sentences, best, within, outcome, arms, lower_better)
+
+
+_MIN_RELEVANCE = 0.15  # below this a sentence barely names the outcome: never a candidate
+SELECTOR_WEIGHT = 2.0
+"""How much the selector's probability adds to a sentence's rule relevance when ranking."""
+_SHIPPED = load_shipped()
+
+
+def _rank(sentences: list[Sentence], bags: list[frozenset[str]], relevances: list[float], weights: dict[str, float],
+          arms: Arms, selector: SentenceSelector | None | str, decide: Callable[[int], tuple | None]) -> list[tuple[float, int]]:
+    """(score, index) of the candidate sentences, best first: the rules' relevance, plus the
+    selector's probability that the sentence reports the result when a selector is used."""
+    chosen = _SHIPPED if selector == "shipped" else selector
+    if not isinstance(chosen, SentenceSelector):
+        scored = [(r, i) for i, r in enumerate(relevances) if r > _MIN_RELEVANCE]
+    else:
+        candidates = _candidates(sentences, bags, relevances, weights, arms, decide)
+        chances = chosen.probabilities([(sentences[i], c) for i, c in candidates])
+        scored = [(relevances[i] + SELECTOR_WEIGHT * float(p), i) for (i, _), p in zip(candidates, chances)]
+    return sorted(scored, key=lambda t: (-t[0], t[1]))
+
+
+def _candidates(sentences: list[Sentence], bags: list[frozenset[str]], relevances: list[float], weights: dict[str, float],
+                arms: Arms, decide: Callable[[int], tuple | None]) -> list[tuple[int, Candidate]]:
+    """(index, what the selector reads) of each sentence relevant enough to decide."""
+    order = sorted(range(len(sentences)), key=lambda i: (-relevances[i], i))
+    rank = {i: r for r, i in enumerate(order)}
+    best = relevances[order[0]] if order else 0.0
+    total = sum(weights.values()) or 1.0
+    out = []
+    for i, relevance in enumerate(relevances):
+        if relevance <= _MIN_RELEVANCE:
+            continue
+        s = sentences[i]
+        out.append((i, Candidate(
+            relevance=relevance, rank=rank[i], best_relevance=best,
+            outcome_share=sum(w for t, w in weights.items() if t in bags[i]) / total,
+            sides=frozenset(side for _, side in arms.mentions(s.text)), index=i, count=len(sentences),
+            first_of_section=i == 0 or sentences[i - 1].section != s.section,
+            decision=_decision_kind(s, decide(i), arms))))
+    return out
+
+
+def _decision_kind(sentence: Sentence, decided: tuple | None, arms: Arms) -> str:
+    """What the rules would read in a sentence, in the selector's terms (``selector.DECISIONS``)."""
+    if decided is None:
+        return "none"
+    label, rule, (start, end) = decided
+    if (label != "no_difference" or rule == "change_in_both_arms") and _is_within_arm(sentence.text[start:end], arms):
+        return "within_arm"
+    if rule == "significant_without_direction":
+        return "weak"
+    if rule.endswith("_untested"):
+        return "untested"
+    return "no_difference" if label == "no_difference" else "direction"
+
+
+def candidate_sentences(abstract: str, *, intervention: str, comparator: str, outcome: str) -> list[tuple[Sentence, Candidate]]:
+    """The sentences :func:`infer_result` may choose from, each with what the selector reads about it.
+
+    Used to train the selector (``benchmarks/train_selector.py``) on exactly what it sees at run time.
+    """
+    sentences = _sentences(abstract)
+    outcome_terms = cues.outcome_terms(outcome, abstract)
+    arms = Arms(intervention, comparator, abstract)
+    stands_for = cues.outcome_abbreviations(outcome_terms, outcome, abstract)
+    bags = [_with_expansions(frozenset(cues.terms(s.text)), stands_for) for s in sentences]
+    weights = _weights(outcome_terms, bags)
+    relevances = [_relevance(s, bag, outcome_terms, weights, arms) for s, bag in zip(sentences, bags)]
+    lower_better = _lower_is_better(outcome)
+
+    def decide(i: int) -> tuple | None:
+        return _decide(sentences[i], outcome, outcome_terms, arms, lower_better)
+
+    return [(sentences[i], c) for i, c in _candidates(sentences, bags, relevances, weights, arms, decide)]
 
 
 def _with_expansions(bag: frozenset[str], stands_for: dict[str, frozenset[str]]) -> frozenset[str]:
