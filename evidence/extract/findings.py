@@ -99,7 +99,7 @@ class Pico:
 
 
 _BACKGROUND_SECTIONS = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE"})
-_ADD_ON = re.compile(r"\b(?:plus|combined with|in addition to|added to|together with|adjunct\w*|combined (?:therapy|treatment) of)\b", re.IGNORECASE)
+_ADD_ON = re.compile(r"\b(?:plus|combined with|in combination with|in addition to|added to|together with|adjunct\w*|combined (?:therapy|treatment) of)\b", re.IGNORECASE)
 # "X alone", "X only", and the "simple X group" of translated abstracts.
 _ALONE = re.compile(r"\b(?:alone|only)\b|\bsimple (?:[\w-]+ ){0,2}?(?:group|treatment|therapy)\b", re.IGNORECASE)
 # Wordings that state an add-on design by themselves: the experimental arm gets the control
@@ -108,6 +108,8 @@ _ADD_ON_STATED = re.compile(
     r"\bon the basis of (?:the )?(?:control|conventional|routine|usual|standard)\b"
     r"|\bin addition to (?:the )?(?:treatment|therapy|care) (?:of|in|given to) the control group\b"
     r"|\badditionally received\b|\breceived (?:an )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
+    # "the control group was treated with X; on which basis, the study group was also treated with Y"
+    r"|\bon (?:which|this|that|that of the control group's) basis\b|\bgroups? (?:was|were) also (?:treated|given|managed)\b"
     r"|\b(?:based on|on the basis of) (?:the )?[\w-]+(?:\s+[\w-]+)?\s+(?:combined with|plus)\b"
     r"|\b(?:standard|usual|routine|conventional) (?:\w+ )?(?:care|treatment|therapy) plus (?:\w+ )?(?:acupuncture|electroacupuncture|needling)\b",
     re.IGNORECASE,
@@ -119,6 +121,40 @@ _FORMS_JOINED = re.compile(r"^[^;]{0,40}?\b(?P<word>versus|vs\.?|or|compared (?:
 _NOT_ARMS = re.compile(r"\b(?:plus|combined|combination|together|followed|added)\b|\bwith(?=\s+(?:the\s+)?(?:addition|adjunct))", re.IGNORECASE)
 _ALLOCATES = re.compile(r"\b(?:randomi[sz]\w*|randomly|allocated|assigned|divided)\b", re.IGNORECASE)
 _COMPARISON = re.compile(r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|compar\w*|versus|vs\.?|than|either)\b", re.IGNORECASE)
+# A treatment every arm received is a co-intervention, not a comparator: "Both groups were given
+# mecobalamin tablets".
+_EVERY_ARM = re.compile(
+    r"\b(?:both|all(?: the)?(?: three| four)?|the two|each of the two) (?:groups|arms)\b[^.;]{0,30}?"
+    r"\b(?:were given|received|took|were treated with|were prescribed|were administered|underwent|were also given)\b",
+    re.IGNORECASE,
+)
+# A treatment named as something an arm may come to need is an outcome: "did not reduce the need
+# for surgery", "the rate of conversion to surgery".
+_NEED_FOR = re.compile(
+    r"\b(?:need(?:ed)? for|avoid(?:ed|ing|ance of)?|rates? of|proceed(?:ed|ing)? to|progress(?:ed|ion)? to|"
+    r"conver(?:sion|ted) to|cross(?:ed)?[- ]?over to)\s+(?:an?\s+|further\s+|subsequent\s+|later\s+)?$",
+    re.IGNORECASE,
+)
+# A double-dummy design: each arm gets a placebo of the other arm's treatment ("ESI plus placebo
+# pills or sham injection plus gabapentin"); the sham is a blind, not a comparator of its own.
+_DUMMY = r"(?:placebo|sham|dummy|simulated)"
+_DOUBLE_DUMMY = re.compile(
+    rf"\b(?:plus|with|and)\s+(?:an?\s+)?{_DUMMY}\b[^.;]*?\b{_DUMMY}\s+(?:[\w-]+\s+){{0,2}}?(?:plus|with|and)\b"
+    rf"|\b{_DUMMY}\s+(?:[\w-]+\s+){{0,2}}?(?:plus|with|and)\b[^.;]*?\b(?:plus|with|and)\s+(?:an?\s+)?{_DUMMY}\b",
+    re.IGNORECASE,
+)
+_DUMMY_WORD = re.compile(rf"\b{_DUMMY}\b", re.IGNORECASE)
+# A sentence that says what the intervention is ("Electroacupuncture is based on ... electrical
+# stimulation"; "Acupotomy, which involves ..."): the treatments it names are not arms.
+_DEFINES = re.compile(r"\s*(?:,\s*which\s+|\s+)(?:is|are|involves?|refers to|uses|combines|consists of)\b", re.IGNORECASE)
+# The experimental arm's own description: what it names belongs to that arm, not to the control
+# arm ("The treatment group was treated with acupuncture and massage. The control group ...").
+_EXPERIMENTAL_ARM = re.compile(
+    r"\b(?:treatment|observation|study|experimental|intervention|combination|combined|test|research|trial) groups?\s+"
+    r"(?:(?:was|were)\s+(?:also\s+)?(?:treated with|given|managed with)|(?:also\s+)?received)\b",
+    re.IGNORECASE,
+)
+_ARM_CLAUSE_END = re.compile(r"[;.]|\b(?:and |while |whereas |but )?(?:the |a )?control\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
 
 
 def extract_pico(text: str, topic: Topic) -> Pico:
@@ -163,19 +199,23 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         # under it, a sentence that allocates or compares arms is not background.
         background = sentence.section in _BACKGROUND_SECTIONS and not (
             sentence.inline_section and _ALLOCATES.search(s))
-        not_compared = background or said(_HISTORY)
+        not_compared = background or said(_HISTORY) or _EVERY_ARM.search(s) is not None or _defines(s, found)
+        aside = _not_arms(s, found)
         mentions = [
             m for m in found
-            if not m.negated and not (not_compared and m.kind == "comparator")
+            if not m.negated and not (m.kind == "comparator" and (not_compared or m in aside))
         ]
         kept.extend(mentions)
         # Each flag, once raised, stays raised: later sentences need not be read for it.
         listed_generic = listed_generic or _generic_listed_with_form(s, mentions)
         add_on_cue = add_on_cue or said(_ADD_ON)
         alone_cue = alone_cue or said(_ALONE)
-        add_on_stated = add_on_stated or said(_ADD_ON_STATED) or _arm_extends_other(s)
+        add_on_stated = add_on_stated or said(_ADD_ON_STATED)
         forms_compared = forms_compared or not background and (
             _forms_compared(s, mentions) or _doses_compared(s, mentions) or _control_arm_needled(s, mentions))
+    # The arms may be described in two sentences: "The treatment group was treated with X and Y.
+    # The control group was treated with X."
+    add_on_stated = add_on_stated or _arm_extends_other(text)
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
     default = vocab.default_intervention
@@ -205,16 +245,42 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     )
 
 
+def _defines(text: str, mentions: Iterable[Mention]) -> bool:
+    """Whether a sentence opens by saying what the intervention is ("Electroacupuncture is ...")."""
+    first = next((m for m in mentions if m.kind in ("intervention", "generic")), None)
+    return first is not None and not text[: first.start].strip(" (") and _DEFINES.match(text, first.end) is not None
+
+
+def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
+    """Comparator mentions of a sentence that name no comparison arm: a treatment an arm may come
+    to need ("the need for surgery"), what the experimental arm's description names, and the
+    placebo of a double-dummy design."""
+    found = [m for m in mentions if m.kind == "comparator"]
+    if not found:
+        return set()
+    out = {m for m in found if _NEED_FOR.search(text, max(0, m.start - 40), m.start)}
+    for arm in _EXPERIMENTAL_ARM.finditer(text):
+        end = _ARM_CLAUSE_END.search(text, arm.end())
+        stop = end.start() if end else len(text)
+        out |= {m for m in found if arm.end() <= m.start < stop}
+    if _DOUBLE_DUMMY.search(text):
+        out |= {m for m in found if _DUMMY_WORD.search(m.text)}
+    return out
+
+
 def _arm_extends_other(text: str) -> bool:
     """Whether one arm's description is another's plus more: "(standard physical therapy, n = 29)"
     and "(standard physical therapy and DN, n = 29)"; "the control group was treated with lumbar
     traction, and the combination group ... with lumbar traction plus warm needling"."""
-    arms = [m.group(1).strip().lower() for m in _ARM_DESCRIPTION.finditer(text)]
-    arms += [m.group("t").strip().lower() for m in _ARM_TREATED.finditer(text)]
+    arms = [_USUAL_KIND.sub("", m.group(1).strip().lower()) for m in _ARM_DESCRIPTION.finditer(text)]
+    arms += [_USUAL_KIND.sub("", m.group("t").strip().lower()) for m in _ARM_TREATED.finditer(text)]
     return any(b.startswith(a + " ") and _ADDED.match(b[len(a):]) or b.endswith(" " + a) and _ADDED_BEFORE.search(b[: -len(a)])
                for a in arms for b in arms if a != b)
 
 
+# Words that qualify an arm's treatment without changing it: "the combination of acupuncture and
+# massage" extends "normal acupuncture".
+_USUAL_KIND = re.compile(r"^(?:the |a )?(?:combination of |combined use of )?(?:the )?(?:(?:normal|conventional|ordinary|common|routine|simple|standard|regular|usual)\s+)?")
 # "(standard physical therapy, n = 29)": an arm's treatment and size in brackets.
 _ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)")
 # "the control group was treated with lumbar traction": an arm and what it received.
@@ -250,7 +316,13 @@ _CONTROL_ARM = re.compile(
     r"|\b(?:in|for) (?:the )?control group\s*,?\s*(?P<in>[^.;]{0,60}?)\s+(?:was|were) (?:applied|given|used|performed|administered)\b"
     r"|\bcontrol group (?:was|were) (?:treated with|given|managed with)\s+(?P<with>[^.;,]{0,60})"
     # "divided into FSN group and conventional acupuncture (CA) group": the second arm, named as the usual kind.
-    r"|\band (?:an? |the )?(?P<usual>(?:conventional|ordinary|routine|common|simple|standard) [^.;,]{0,30}?)\s*group\b",
+    r"|\band (?:an? |the )?(?P<usual>(?:conventional|ordinary|routine|common|simple|standard) [^.;,]{0,30}?)\s*group\b"
+    # "randomly divided into the acupuncture control group and the floating-needle group"
+    r"|\b(?P<named>[\w-]+(?:\s+[\w-]+)?)(?=\s+control groups?\b)"
+    # "compare floating needle therapy and common acupuncture", "between balance acupuncture and
+    # traditional acupuncture": the usual kind of needling as the second member of a comparison.
+    r"|\b(?:compar\w*|between|versus|vs\.?)\b[^.;]{0,120}?\b(?:and|versus|vs\.?|with|to|than)\s+(?:the\s+)?"
+    r"(?P<versus>(?:conventional|traditional|ordinary|common|normal|regular|routine|standard|simple|general)\s+[^.;,]{0,25})",
     re.IGNORECASE,
 )
 
@@ -261,7 +333,7 @@ def _control_arm_needled(text: str, mentions: list[Mention]) -> bool:
     if not needles:
         return False
     for m in _CONTROL_ARM.finditer(text):
-        named = next((g for g in ("in", "with", "usual") if m.group(g) is not None), None)
+        named = next((g for g in ("in", "with", "usual", "named", "versus") if m.group(g) is not None), None)
         if named is not None:
             part = m.span(named)
         else:
