@@ -749,8 +749,11 @@ class Finding:
 
 
 _NUMBER = r"[-−–]?\s?\d+(?:\.\d+)?"
+# A bare "difference" is a risk difference for a proportion and a mean difference for a score:
+# which one is known only once the outcome is.
+_DIFFERENCE = "difference"
 _MEASURE_NAMES = {
-    "md": "MD", "wmd": "MD", "mean difference": "MD", "weighted mean difference": "MD", "difference": "MD",
+    "md": "MD", "wmd": "MD", "mean difference": "MD", "weighted mean difference": "MD", "difference": _DIFFERENCE,
     "between-group difference": "MD", "smd": "SMD", "standardized mean difference": "SMD",
     "standardised mean difference": "SMD", "rr": "RR", "risk ratio": "RR", "relative risk": "RR",
     "or": "OR", "odds ratio": "OR", "hr": "HR", "hazard ratio": "HR", "rd": "RD", "risk difference": "RD",
@@ -758,10 +761,10 @@ _MEASURE_NAMES = {
 # Abbreviations are case-sensitive ("OR", never "or"); spelled-out names are not.
 _ESTIMATE = re.compile(
     r"(?P<measure>\b(?:WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|standardi[sz]ed mean difference|"
-    r"mean difference|between-group difference|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|difference)\b))"
+    r"mean dif+erence|between-group dif+erence|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|(?:adjusted )?dif+erence)\b))"
     r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
     rf"(?P<est>{_NUMBER})(?:\s*(?:points?|mm|cm|%))?"
-    r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval)\s*[,:=]?\s*"
+    r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval)\s*[,:=]?\s*\(?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
 )
 _P_VALUE = re.compile(r"\b[Pp]\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
@@ -931,7 +934,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     out: list[Finding] = []
     for i, outcome in enumerate(outcomes):
         start, end = _clause(s, outcomes, i)
-        if _WITHIN_GROUP.search(s, start, end) and not _BETWEEN_GROUPS.search(s, start, end):
+        if _WITHIN_GROUP.search(s, start, end) and not _BETWEEN_GROUPS.search(s, start, end) or _WITHIN_STATED.search(s, start, end):
             # A change within the arms ("decreased in both groups, P < 0.01") is not a comparison.
             continue
         if compares_before_treatment(s):
@@ -949,6 +952,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             own = [respective[i]]
         # A ratio is not a difference in a score, nor a difference in a score a ratio of rates.
         proportion = outcome.label in vocab.proportions
+        own = [replace(st, measure="RD" if proportion else "MD") if st.measure == _DIFFERENCE else st for st in own]
         own = [st for st in own if st.measure is None or (st.measure in _RATE_MEASURES) == proportion]
         lower_is_better = vocab.lower_is_better.get(outcome.label)
         direction = finding_direction(s, outcome.start, outcome.end, arms, intervention, comparator, lower_is_better)
@@ -1011,6 +1015,13 @@ _WITHIN_GROUP = re.compile(
     r"|\b(?:for|in|across|among) (?:all|the whole|the entire|the total) (?:sample|cohort|patients|participants|subjects)\b",
     re.IGNORECASE,
 )
+# A comparison said to be within the arms even where "between the groups" follows: "when comparing
+# the JOA scores before and after treatment between the two groups, the scores in the observation
+# group were higher (P < 0.01) and those in the control group were higher (P < 0.01)".
+_WITHIN_STATED = re.compile(
+    r"\bwithin[- ]groups?\b|\b(?:comparing|compared|comparison of)\b[^.;]{0,40}?\b(?:before and after|pre-? and post-?)\s*(?:the\s+)?(?:treatment|intervention|therapy)\b",
+    re.IGNORECASE,
+)
 # Words that place a comparison before treatment began, and words that place it after.
 _BASELINE = re.compile(
     r"\b(?:at|before|prior to) (?:the )?(?:baseline|admission|enrol?ment|randomi[sz]ation|(?:start of )?(?:treatment|intervention|therapy))\b"
@@ -1038,7 +1049,7 @@ def _stats(s: str) -> list[_Stat]:
     stats: list[_Stat] = []
     used: list[tuple[int, int]] = []
     for m in _ESTIMATE.finditer(s):
-        measure = _MEASURE_NAMES[m.group("measure").lower()]
+        measure = _MEASURE_NAMES[_measure_key(m.group("measure"))]
         lo, hi = m.group("lo"), m.group("hi")
         p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
         stats.append(_Stat(m.start(), m.end(), measure, _float(m.group("est")),
@@ -1049,6 +1060,13 @@ def _stats(s: str) -> list[_Stat]:
         if not any(a <= p.start() < b for a, b in used):
             stats.append(_Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p)))
     return sorted(stats, key=lambda st: st.start)
+
+
+def _measure_key(name: str) -> str:
+    """A measure's name as ``_MEASURE_NAMES`` keys it: lower case, "adjusted" dropped, the common
+    misspelling "diference" mended."""
+    key = re.sub(r"dif+erence", "difference", name.lower())
+    return key.removeprefix("adjusted ")
 
 
 def _float(text: str) -> float:
