@@ -1117,7 +1117,8 @@ def _arms(s: str, mentions: list[Mention], vocab: Vocabulary) -> list[tuple[int,
     return arms
 
 
-_COMPARED_TO = re.compile(r"\b(?:than|versus|vs\.?|compared (?:with|to))\s+(?:(?:the|that|those|with|of|in|for)\s+)*$", re.IGNORECASE)
+# "than the ...", "than did the manual acupuncture group"
+_COMPARED_TO = re.compile(r"\b(?:than|versus|vs\.?|compared (?:with|to))\s+(?:(?:the|that|those|with|of|in|for|did|does|do|was|were|had)\s+)*$", re.IGNORECASE)
 
 
 def _timepoint(s: str) -> tuple[str | None, float | None]:

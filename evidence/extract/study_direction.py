@@ -42,6 +42,12 @@ _BETTER = re.compile(
     r"|\b(?:reduction|improvement|decrease|relief)\b[^.;]{0,80}?\b(?:greater|larger)\b[^.;]{0,30}?\bthan\b",
     re.IGNORECASE,
 )
+# Sentences that state a hypothesis, an aim or earlier evidence, not the study's result.
+_NOT_A_RESULT = re.compile(
+    r"\b(?:hypothes[ie]s|hypothesi[sz]ed?|we expect\w*|is expected to|aims? to|aimed to|will be|(?:mounting|previous|existing|growing) evidence|"
+    r"(?:evidence|studies|trials) (?:suggests?|shows?|indicates?)|previous(?:ly)? (?:studies|trials|reports))\b",
+    re.IGNORECASE,
+)
 _NEGATED = re.compile(r"\b(?:not|no|neither|nor)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _ARM_KINDS = frozenset({"intervention", "generic"})
 
@@ -67,6 +73,9 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         earliest sentence.
     """
     rows = rows[rows["direction"].notna()]
+    if "sentence" in rows:
+        # What a study hopes or what earlier work suggests is not its result.
+        rows = rows[~rows["sentence"].fillna("").str.contains(_NOT_A_RESULT)]
     if rows.empty:
         return overall_direction(text, topic) if text and topic is not None else None
     efficacy = rows[~rows["outcome"].isin(_HARMS)]
