@@ -154,6 +154,8 @@ _EXPERIMENTAL_ARM = re.compile(
     r"(?:(?:was|were)\s+(?:also\s+)?(?:treated with|given|managed with)|(?:also\s+)?received)\b",
     re.IGNORECASE,
 )
+_CONTROL_ARM_TREATED = re.compile(
+    r"\bcontrol groups?\s+(?:(?:was|were)\s+(?:also\s+)?(?:treated with|given|managed with)|(?:also\s+)?received)\b", re.IGNORECASE)
 _ARM_CLAUSE_END = re.compile(r"[;.]|\b(?:and |while |whereas |but )?(?:the |a )?control\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
 
 
@@ -182,6 +184,10 @@ def extract_pico(text: str, topic: Topic) -> Pico:
 @lru_cache(maxsize=4096)
 def _pico(text: str, vocab: Vocabulary) -> Pico:
     kept: list[Mention] = []
+    # Comparator classes named in the experimental arm's description and in the control arm's.
+    experimental_named: set[str] = set()
+    control_named: set[str] = set()
+    control_described = False
     add_on_cue = alone_cue = listed_generic = add_on_stated = forms_compared = False
     # A cue whose words are nowhere in the record is in none of its sentences.
     record_folded = text.casefold()
@@ -201,6 +207,11 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
             sentence.inline_section and _ALLOCATES.search(s))
         not_compared = background or said(_HISTORY) or _EVERY_ARM.search(s) is not None or _defines(s, found)
         aside = _not_arms(s, found)
+        for arm, names in ((_EXPERIMENTAL_ARM, experimental_named), (_CONTROL_ARM_TREATED, control_named)):
+            for m in arm.finditer(s):
+                end = _ARM_CLAUSE_END.search(s, m.end())
+                names.update(x.label for x in found if x.kind == "comparator" and m.end() <= x.start < (end.start() if end else len(s)))
+                control_described = control_described or arm is _CONTROL_ARM_TREATED
         mentions = [
             m for m in found
             if not m.negated and not (m.kind == "comparator" and (not_compared or m in aside))
@@ -221,7 +232,11 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     default = vocab.default_intervention
     if default and default not in interventions and generic and (not interventions or listed_generic):
         interventions.append(default)
-    comparators = [m for m in kept if m.kind == "comparator"]
+    # A class named for the experimental arm and not for a described control arm is part of the
+    # experimental treatment ("acupuncture and massage" against "ordinary acupuncture"), wherever
+    # else the record names it.
+    extra = experimental_named - control_named if control_described else set()
+    comparators = [m for m in kept if m.kind == "comparator" and m.label not in extra]
     classes = _unique(m.label for m in comparators)
     rules = {"comparators": "vocabulary"} if classes else {}
     # The comparator is then the topic's class for another form of the intervention, if it has one.
