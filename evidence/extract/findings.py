@@ -132,7 +132,7 @@ _EVERY_ARM = re.compile(
 # for surgery", "the rate of conversion to surgery".
 _NEED_FOR = re.compile(
     r"\b(?:need(?:ed)? for|avoid(?:ed|ing|ance of)?|rates? of|proceed(?:ed|ing)? to|progress(?:ed|ion)? to|"
-    r"conver(?:sion|ted) to|cross(?:ed)?[- ]?over to)\s+(?:an?\s+|further\s+|subsequent\s+|later\s+)?$",
+    r"conver(?:sion|ted) to)\s+(?:an?\s+|further\s+|subsequent\s+|later\s+)?$",
     re.IGNORECASE,
 )
 # A double-dummy design: each arm gets a placebo of the other arm's treatment ("ESI plus placebo
@@ -207,11 +207,11 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
             sentence.inline_section and _ALLOCATES.search(s))
         not_compared = background or said(_HISTORY) or _EVERY_ARM.search(s) is not None or _defines(s, found)
         aside = _not_arms(s, found)
-        for arm, names in ((_EXPERIMENTAL_ARM, experimental_named), (_CONTROL_ARM_TREATED, control_named)):
-            for m in arm.finditer(s):
-                end = _ARM_CLAUSE_END.search(s, m.end())
-                names.update(x.label for x in found if x.kind == "comparator" and m.end() <= x.start < (end.start() if end else len(s)))
-                control_described = control_described or arm is _CONTROL_ARM_TREATED
+        experimental_named.update(m.label for m in _experimental_extras(s, found))
+        for arm in _CONTROL_ARM_TREATED.finditer(s):
+            end = _ARM_CLAUSE_END.search(s, arm.end())
+            control_named.update(x.label for x in found if x.kind == "comparator" and arm.end() <= x.start < (end.start() if end else len(s)))
+            control_described = True
         mentions = [
             m for m in found
             if not m.negated and not (m.kind == "comparator" and (not_compared or m in aside))
@@ -274,12 +274,23 @@ def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
     if not found:
         return set()
     out = {m for m in found if _NEED_FOR.search(text, max(0, m.start - 40), m.start)}
+    out |= _experimental_extras(text, mentions)
+    if _DOUBLE_DUMMY.search(text):
+        out |= {m for m in found if _DUMMY_WORD.search(m.text)}
+    return out
+
+
+def _experimental_extras(text: str, mentions: Iterable[Mention]) -> set[Mention]:
+    """Comparator mentions that the experimental arm's description adds after its needling ("the
+    treatment group was treated with acupuncture and massage"); a treatment named first ("received
+    routine care and home visits") is the base both arms share and stays a comparator."""
+    mentions = list(mentions)
+    out: set[Mention] = set()
     for arm in _EXPERIMENTAL_ARM.finditer(text):
         end = _ARM_CLAUSE_END.search(text, arm.end())
         stop = end.start() if end else len(text)
-        out |= {m for m in found if arm.end() <= m.start < stop}
-    if _DOUBLE_DUMMY.search(text):
-        out |= {m for m in found if _DUMMY_WORD.search(m.text)}
+        needles = [m.end for m in mentions if m.kind in ("intervention", "generic") and arm.end() <= m.start < stop]
+        out |= {m for m in mentions if m.kind == "comparator" and arm.end() <= m.start < stop and any(e <= m.start for e in needles)}
     return out
 
 
