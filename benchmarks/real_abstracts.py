@@ -114,7 +114,7 @@ def score(split: str, with_publication_types: bool = True, one_topic: bool = Fal
         # An estimate filed under an outcome whose scale it cannot be on: a ratio on a pain score,
         # or a mean difference on a response rate.
         for r in rows[rows["measure"].notna()].to_dict("records"):
-            rate = r["outcome"] in ("effective_rate", "cure_rate", "adverse_events")
+            rate = r["outcome"] in ("effective_rate", "cure_rate", "adverse_events", "responder")
             ok = (r["measure"] in ("RR", "OR", "RD", "HR")) == rate
             check("effect measure right", ok, f"{rid} {r['measure']} {r['estimate']} filed as {r['outcome']}")
         if "main_direction" in exp:

@@ -877,7 +877,15 @@ class _Said:
 
 
 # "The difference was significant (P < 0.001)": the outcome is the previous sentence's.
-_DIFFERENCE_SUBJECT = re.compile(r"^\s*(?:(?:the|this|these|such|a)\s+)?(?:(?:between|inter)[- ]?groups?\s+)?differences?\b", re.IGNORECASE)
+# Also "And there were significant differences between the two groups (P<0.05)" and "In
+# comparison, the efficacy of the X group was superior (P < 0.01, P < 0.05)".
+_DIFFERENCE_SUBJECT = re.compile(
+    r"^\s*(?:(?:and|but|however|in comparison|by comparison|moreover|also)\b[,\s]*)?"
+    r"(?:(?:(?:the|this|these|such|a)\s+)?(?:(?:between|inter)[- ]?groups?\s+)?differences?\b"
+    r"|there (?:was|were|is|are) (?:an? )?(?:statistically )?significant(?:ly)? differences?\b"
+    r"|the (?:overall )?(?:efficacy|effect|curative effect|therapeutic effect) of the [\w-]+(?:\s+[\w-]+){0,3}? group\b)",
+    re.IGNORECASE,
+)
 # Semicolons outside brackets part statements that each carry their own numbers.
 _CLAUSE_BREAK = re.compile(r"[()\[\];]")
 
@@ -957,6 +965,10 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     arms = _arms(s, mentions, vocab)
     backward = [bool(_OUTCOME_AFTER_NUMBERS.search(s, max(0, o.start - 30), o.start)) for o in outcomes]
     respective = _respective_stats(s, outcomes, stats)
+    if respective is None and inherited and 1 < len(outcomes) == len(stats):
+        # "... the cure rate and the total effective rate ... . The efficacy was superior
+        # (P < 0.01, P < 0.05)": one p-value for each outcome of the sentence before, in order.
+        respective = stats
     out: list[Finding] = []
     for i, outcome in enumerate(outcomes):
         start, end = _clause(s, outcomes, i)
@@ -1190,6 +1202,10 @@ def extract_findings(tables: dict[str, pd.DataFrame], topic: Topic) -> pd.DataFr
     key = list(schema.FINDINGS.key)
     order = frame.assign(_richness=-richness).sort_values(["pmid", "_richness"], kind="stable").index
     kept = ~frame.loc[order].duplicated(subset=key)
+    # The kept row takes the direction another row of its key states when it states none: one
+    # sentence gives the rates ("99% against 97%"), the next the p-value about them.
+    stated = frame["direction"].groupby([frame[k].astype("string").fillna("") for k in key]).transform("first")
+    frame["direction"] = frame["direction"].fillna(stated)
     return frame.loc[order[kept.to_numpy()]].sort_index().reset_index(drop=True)
 
 
