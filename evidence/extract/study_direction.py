@@ -105,12 +105,25 @@ def overall_direction(text: str, topic: Topic) -> str | None:
     (or the topic's intervention) stands before the comparison and a comparator after it.
     """
     found = None
+    # After "The hypotheses of this study are as follows:" the numbered items are hopes, not
+    # results, until a results or conclusions heading.
+    listing_aims = False
     for sentence, mentions in analysed_sentences(text, vocabulary(topic)):
-        if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS:
+        section = (sentence.section or "").upper()
+        if sentence.section == "TITLE" or section in NON_RESULT_SECTIONS:
+            continue
+        if _LIST_OF_AIMS.search(sentence.text):
+            listing_aims = True
+        elif section.startswith(("RESULT", "CONCLUSION", "FINDING", "INTERPRETATION")):
+            listing_aims = False
+        if listing_aims or _NOT_A_RESULT.search(sentence.text):
             continue
         said = _statement(sentence.text, mentions)
         found = said or found
     return found
+
+
+_LIST_OF_AIMS = re.compile(r"\b(?:hypothes[ie]s|aims|objectives|questions)\b[^.:]{0,50}?(?:\bas follows\b\s*:?|:)", re.IGNORECASE)
 
 
 def _statement(s: str, mentions: tuple[Mention, ...]) -> str | None:
