@@ -8,7 +8,8 @@ read through the project's search tool to score them; without it this part is sk
 ``split`` was fixed before any measurement: of the first 30 records read, every third is
 ``heldout``; ``heldout_late`` are 11 records read after the rules were changed; ``heldout_2`` are 33
 records read and labelled in a later session before the code was run on them. The rules were tuned
-on ``tune`` only.
+on ``tune`` only. ``tune_comparators`` are 15 trial abstracts read and labelled by the
+``comparators`` helper before the code ran on them (first look measured once), then tuned on.
 
 A label's ``topic`` names the topic a record is read under (injection studies: the epidural
 steroid topic, whose intervention is the injection); without it, the default topic.
@@ -38,7 +39,7 @@ from evidence.extract.text import record_text
 LABELS = Path(__file__).with_name("real_labels.jsonl")
 FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator set", "add-on flag", "effects found",
           "effect measure right", "main direction")
-SPLITS = ("tune", "heldout", "heldout_late", "heldout_2")
+SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators")
 
 
 
@@ -114,7 +115,7 @@ def score(split: str, with_publication_types: bool = True, one_topic: bool = Fal
         # An estimate filed under an outcome whose scale it cannot be on: a ratio on a pain score,
         # or a mean difference on a response rate.
         for r in rows[rows["measure"].notna()].to_dict("records"):
-            rate = r["outcome"] in ("effective_rate", "cure_rate", "adverse_events")
+            rate = r["outcome"] in ("effective_rate", "cure_rate", "adverse_events", "responder")
             ok = (r["measure"] in ("RR", "OR", "RD", "HR")) == rate
             check("effect measure right", ok, f"{rid} {r['measure']} {r['estimate']} filed as {r['outcome']}")
         if "main_direction" in exp:

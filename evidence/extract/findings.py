@@ -99,7 +99,7 @@ class Pico:
 
 
 _BACKGROUND_SECTIONS = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE"})
-_ADD_ON = re.compile(r"\b(?:plus|combined with|in addition to|added to|together with|adjunct\w*|combined (?:therapy|treatment) of)\b", re.IGNORECASE)
+_ADD_ON = re.compile(r"\b(?:plus|combined with|in combination with|in addition to|added to|together with|adjunct\w*|combined (?:therapy|treatment) of)\b", re.IGNORECASE)
 # "X alone", "X only", and the "simple X group" of translated abstracts.
 _ALONE = re.compile(r"\b(?:alone|only)\b|\bsimple (?:[\w-]+ ){0,2}?(?:group|treatment|therapy)\b", re.IGNORECASE)
 # Wordings that state an add-on design by themselves: the experimental arm gets the control
@@ -108,6 +108,8 @@ _ADD_ON_STATED = re.compile(
     r"\bon the basis of (?:the )?(?:control|conventional|routine|usual|standard)\b"
     r"|\bin addition to (?:the )?(?:treatment|therapy|care) (?:of|in|given to) the control group\b"
     r"|\badditionally received\b|\breceived (?:an )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
+    # "the control group was treated with X; on which basis, the study group was also treated with Y"
+    r"|\bon (?:which|this|that|that of the control group's) basis\b|\bgroups? (?:was|were) also (?:treated|given|managed)\b"
     r"|\b(?:based on|on the basis of) (?:the )?[\w-]+(?:\s+[\w-]+)?\s+(?:combined with|plus)\b"
     r"|\b(?:standard|usual|routine|conventional) (?:\w+ )?(?:care|treatment|therapy) plus (?:\w+ )?(?:acupuncture|electroacupuncture|needling)\b",
     re.IGNORECASE,
@@ -119,6 +121,42 @@ _FORMS_JOINED = re.compile(r"^[^;]{0,40}?\b(?P<word>versus|vs\.?|or|compared (?:
 _NOT_ARMS = re.compile(r"\b(?:plus|combined|combination|together|followed|added)\b|\bwith(?=\s+(?:the\s+)?(?:addition|adjunct))", re.IGNORECASE)
 _ALLOCATES = re.compile(r"\b(?:randomi[sz]\w*|randomly|allocated|assigned|divided)\b", re.IGNORECASE)
 _COMPARISON = re.compile(r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|compar\w*|versus|vs\.?|than|either)\b", re.IGNORECASE)
+# A treatment every arm received is a co-intervention, not a comparator: "Both groups were given
+# mecobalamin tablets".
+_EVERY_ARM = re.compile(
+    r"\b(?:both|all(?: the)?(?: three| four)?|the two|each of the two) (?:groups|arms)\b[^.;]{0,30}?"
+    r"\b(?:were given|received|took|were treated with|were prescribed|were administered|underwent|were also given)\b",
+    re.IGNORECASE,
+)
+# A treatment named as something an arm may come to need is an outcome: "did not reduce the need
+# for surgery", "the rate of conversion to surgery".
+_NEED_FOR = re.compile(
+    r"\b(?:need(?:ed)? for|avoid(?:ed|ing|ance of)?|rates? of|proceed(?:ed|ing)? to|progress(?:ed|ion)? to|"
+    r"conver(?:sion|ted) to)\s+(?:an?\s+|further\s+|subsequent\s+|later\s+)?$",
+    re.IGNORECASE,
+)
+# A double-dummy design: each arm gets a placebo of the other arm's treatment ("ESI plus placebo
+# pills or sham injection plus gabapentin"); the sham is a blind, not a comparator of its own.
+_DUMMY = r"(?:placebo|sham|dummy|simulated)"
+_DOUBLE_DUMMY = re.compile(
+    rf"\b(?:plus|with|and)\s+(?:an?\s+)?{_DUMMY}\b[^.;]*?\b{_DUMMY}\s+(?:[\w-]+\s+){{0,2}}?(?:plus|with|and)\b"
+    rf"|\b{_DUMMY}\s+(?:[\w-]+\s+){{0,2}}?(?:plus|with|and)\b[^.;]*?\b(?:plus|with|and)\s+(?:an?\s+)?{_DUMMY}\b",
+    re.IGNORECASE,
+)
+_DUMMY_WORD = re.compile(rf"\b{_DUMMY}\b", re.IGNORECASE)
+# A sentence that says what the intervention is ("Electroacupuncture is based on ... electrical
+# stimulation"; "Acupotomy, which involves ..."): the treatments it names are not arms.
+_DEFINES = re.compile(r"\s*(?:,\s*which\s+|\s+)(?:is|are|involves?|refers to|uses|combines|consists of)\b", re.IGNORECASE)
+# The experimental arm's own description: what it names belongs to that arm, not to the control
+# arm ("The treatment group was treated with acupuncture and massage. The control group ...").
+_EXPERIMENTAL_ARM = re.compile(
+    r"\b(?:treatment|observation|study|experimental|intervention|combination|combined|test|research|trial) groups?\s+"
+    r"(?:(?:was|were)\s+(?:also\s+)?(?:treated with|given|managed with)|(?:also\s+)?received)\b",
+    re.IGNORECASE,
+)
+_CONTROL_ARM_TREATED = re.compile(
+    r"\bcontrol groups?\s+(?:(?:was|were)\s+(?:also\s+)?(?:treated with|given|managed with)|(?:also\s+)?received)\b", re.IGNORECASE)
+_ARM_CLAUSE_END = re.compile(r"[;.]|\b(?:and |while |whereas |but )?(?:the |a )?control\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
 
 
 def extract_pico(text: str, topic: Topic) -> Pico:
@@ -146,6 +184,10 @@ def extract_pico(text: str, topic: Topic) -> Pico:
 @lru_cache(maxsize=4096)
 def _pico(text: str, vocab: Vocabulary) -> Pico:
     kept: list[Mention] = []
+    # Comparator classes named in the experimental arm's description and in the control arm's.
+    experimental_named: set[str] = set()
+    control_named: set[str] = set()
+    control_described = False
     add_on_cue = alone_cue = listed_generic = add_on_stated = forms_compared = False
     # A cue whose words are nowhere in the record is in none of its sentences.
     record_folded = text.casefold()
@@ -163,25 +205,38 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         # under it, a sentence that allocates or compares arms is not background.
         background = sentence.section in _BACKGROUND_SECTIONS and not (
             sentence.inline_section and _ALLOCATES.search(s))
-        not_compared = background or said(_HISTORY)
+        not_compared = background or said(_HISTORY) or _EVERY_ARM.search(s) is not None or _defines(s, found)
+        aside = _not_arms(s, found)
+        experimental_named.update(m.label for m in _experimental_extras(s, found))
+        for arm in _CONTROL_ARM_TREATED.finditer(s):
+            end = _ARM_CLAUSE_END.search(s, arm.end())
+            control_named.update(x.label for x in found if x.kind == "comparator" and arm.end() <= x.start < (end.start() if end else len(s)))
+            control_described = True
         mentions = [
             m for m in found
-            if not m.negated and not (not_compared and m.kind == "comparator")
+            if not m.negated and not (m.kind == "comparator" and (not_compared or m in aside))
         ]
         kept.extend(mentions)
         # Each flag, once raised, stays raised: later sentences need not be read for it.
         listed_generic = listed_generic or _generic_listed_with_form(s, mentions)
         add_on_cue = add_on_cue or said(_ADD_ON)
         alone_cue = alone_cue or said(_ALONE)
-        add_on_stated = add_on_stated or said(_ADD_ON_STATED) or _arm_extends_other(s)
+        add_on_stated = add_on_stated or said(_ADD_ON_STATED)
         forms_compared = forms_compared or not background and (
             _forms_compared(s, mentions) or _doses_compared(s, mentions) or _control_arm_needled(s, mentions))
+    # The arms may be described in two sentences: "The treatment group was treated with X and Y.
+    # The control group was treated with X."
+    add_on_stated = add_on_stated or _arm_extends_other(text)
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
     default = vocab.default_intervention
     if default and default not in interventions and generic and (not interventions or listed_generic):
         interventions.append(default)
-    comparators = [m for m in kept if m.kind == "comparator"]
+    # A class named for the experimental arm and not for a described control arm is part of the
+    # experimental treatment ("acupuncture and massage" against "ordinary acupuncture"), wherever
+    # else the record names it.
+    extra = experimental_named - control_named if control_described else set()
+    comparators = [m for m in kept if m.kind == "comparator" and m.label not in extra]
     classes = _unique(m.label for m in comparators)
     rules = {"comparators": "vocabulary"} if classes else {}
     # The comparator is then the topic's class for another form of the intervention, if it has one.
@@ -205,16 +260,53 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     )
 
 
+def _defines(text: str, mentions: Iterable[Mention]) -> bool:
+    """Whether a sentence opens by saying what the intervention is ("Electroacupuncture is ...")."""
+    first = next((m for m in mentions if m.kind in ("intervention", "generic")), None)
+    return first is not None and not text[: first.start].strip(" (") and _DEFINES.match(text, first.end) is not None
+
+
+def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
+    """Comparator mentions of a sentence that name no comparison arm: a treatment an arm may come
+    to need ("the need for surgery"), what the experimental arm's description names, and the
+    placebo of a double-dummy design."""
+    found = [m for m in mentions if m.kind == "comparator"]
+    if not found:
+        return set()
+    out = {m for m in found if _NEED_FOR.search(text, max(0, m.start - 40), m.start)}
+    out |= _experimental_extras(text, mentions)
+    if _DOUBLE_DUMMY.search(text):
+        out |= {m for m in found if _DUMMY_WORD.search(m.text)}
+    return out
+
+
+def _experimental_extras(text: str, mentions: Iterable[Mention]) -> set[Mention]:
+    """Comparator mentions that the experimental arm's description adds after its needling ("the
+    treatment group was treated with acupuncture and massage"); a treatment named first ("received
+    routine care and home visits") is the base both arms share and stays a comparator."""
+    mentions = list(mentions)
+    out: set[Mention] = set()
+    for arm in _EXPERIMENTAL_ARM.finditer(text):
+        end = _ARM_CLAUSE_END.search(text, arm.end())
+        stop = end.start() if end else len(text)
+        needles = [m.end for m in mentions if m.kind in ("intervention", "generic") and arm.end() <= m.start < stop]
+        out |= {m for m in mentions if m.kind == "comparator" and arm.end() <= m.start < stop and any(e <= m.start for e in needles)}
+    return out
+
+
 def _arm_extends_other(text: str) -> bool:
     """Whether one arm's description is another's plus more: "(standard physical therapy, n = 29)"
     and "(standard physical therapy and DN, n = 29)"; "the control group was treated with lumbar
     traction, and the combination group ... with lumbar traction plus warm needling"."""
-    arms = [m.group(1).strip().lower() for m in _ARM_DESCRIPTION.finditer(text)]
-    arms += [m.group("t").strip().lower() for m in _ARM_TREATED.finditer(text)]
+    arms = [_USUAL_KIND.sub("", m.group(1).strip().lower()) for m in _ARM_DESCRIPTION.finditer(text)]
+    arms += [_USUAL_KIND.sub("", m.group("t").strip().lower()) for m in _ARM_TREATED.finditer(text)]
     return any(b.startswith(a + " ") and _ADDED.match(b[len(a):]) or b.endswith(" " + a) and _ADDED_BEFORE.search(b[: -len(a)])
                for a in arms for b in arms if a != b)
 
 
+# Words that qualify an arm's treatment without changing it: "the combination of acupuncture and
+# massage" extends "normal acupuncture".
+_USUAL_KIND = re.compile(r"^(?:the |a )?(?:combination of |combined use of )?(?:the )?(?:(?:normal|conventional|ordinary|common|routine|simple|standard|regular|usual)\s+)?")
 # "(standard physical therapy, n = 29)": an arm's treatment and size in brackets.
 _ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)")
 # "the control group was treated with lumbar traction": an arm and what it received.
@@ -250,7 +342,13 @@ _CONTROL_ARM = re.compile(
     r"|\b(?:in|for) (?:the )?control group\s*,?\s*(?P<in>[^.;]{0,60}?)\s+(?:was|were) (?:applied|given|used|performed|administered)\b"
     r"|\bcontrol group (?:was|were) (?:treated with|given|managed with)\s+(?P<with>[^.;,]{0,60})"
     # "divided into FSN group and conventional acupuncture (CA) group": the second arm, named as the usual kind.
-    r"|\band (?:an? |the )?(?P<usual>(?:conventional|ordinary|routine|common|simple|standard) [^.;,]{0,30}?)\s*group\b",
+    r"|\band (?:an? |the )?(?P<usual>(?:conventional|ordinary|routine|common|simple|standard) [^.;,]{0,30}?)\s*group\b"
+    # "randomly divided into the acupuncture control group and the floating-needle group"
+    r"|\b(?P<named>[\w-]+(?:\s+[\w-]+)?)(?=\s+control groups?\b)"
+    # "compare floating needle therapy and common acupuncture", "between balance acupuncture and
+    # traditional acupuncture": the usual kind of needling as the second member of a comparison.
+    r"|\b(?:compar\w*|between|versus|vs\.?)\b[^.;]{0,120}?\b(?:and|versus|vs\.?|with|to|than)\s+(?:the\s+)?"
+    r"(?P<versus>(?:conventional|traditional|ordinary|common|normal|regular|routine|standard|simple|general)\s+[^.;,]{0,25})",
     re.IGNORECASE,
 )
 
@@ -261,7 +359,7 @@ def _control_arm_needled(text: str, mentions: list[Mention]) -> bool:
     if not needles:
         return False
     for m in _CONTROL_ARM.finditer(text):
-        named = next((g for g in ("in", "with", "usual") if m.group(g) is not None), None)
+        named = next((g for g in ("in", "with", "usual", "named", "versus") if m.group(g) is not None), None)
         if named is not None:
             part = m.span(named)
         else:
@@ -677,8 +775,11 @@ class Finding:
 
 
 _NUMBER = r"[-−–]?\s?\d+(?:\.\d+)?"
+# A bare "difference" is a risk difference for a proportion and a mean difference for a score:
+# which one is known only once the outcome is.
+_DIFFERENCE = "difference"
 _MEASURE_NAMES = {
-    "md": "MD", "wmd": "MD", "mean difference": "MD", "weighted mean difference": "MD", "difference": "MD",
+    "md": "MD", "wmd": "MD", "mean difference": "MD", "weighted mean difference": "MD", "difference": _DIFFERENCE,
     "between-group difference": "MD", "smd": "SMD", "standardized mean difference": "SMD",
     "standardised mean difference": "SMD", "rr": "RR", "risk ratio": "RR", "relative risk": "RR",
     "or": "OR", "odds ratio": "OR", "hr": "HR", "hazard ratio": "HR", "rd": "RD", "risk difference": "RD",
@@ -686,10 +787,10 @@ _MEASURE_NAMES = {
 # Abbreviations are case-sensitive ("OR", never "or"); spelled-out names are not.
 _ESTIMATE = re.compile(
     r"(?P<measure>\b(?:WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|standardi[sz]ed mean difference|"
-    r"mean difference|between-group difference|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|difference)\b))"
+    r"mean dif+erence|between-group dif+erence|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|(?:adjusted )?dif+erence)\b))"
     r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
     rf"(?P<est>{_NUMBER})(?:\s*(?:points?|mm|cm|%))?"
-    r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval)\s*[,:=]?\s*"
+    r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval)\s*[,:=]?\s*\(?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
 )
 _P_VALUE = re.compile(r"\b[Pp]\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
@@ -776,7 +877,15 @@ class _Said:
 
 
 # "The difference was significant (P < 0.001)": the outcome is the previous sentence's.
-_DIFFERENCE_SUBJECT = re.compile(r"^\s*(?:(?:the|this|these|such|a)\s+)?(?:(?:between|inter)[- ]?groups?\s+)?differences?\b", re.IGNORECASE)
+# Also "And there were significant differences between the two groups (P<0.05)" and "In
+# comparison, the efficacy of the X group was superior (P < 0.01, P < 0.05)".
+_DIFFERENCE_SUBJECT = re.compile(
+    r"^\s*(?:(?:and|but|however|in comparison|by comparison|moreover|also)\b[,\s]*)?"
+    r"(?:(?:(?:the|this|these|such|a)\s+)?(?:(?:between|inter)[- ]?groups?\s+)?differences?\b"
+    r"|there (?:was|were|is|are) (?:an? )?(?:statistically )?significant(?:ly)? differences?\b"
+    r"|the (?:overall )?(?:efficacy|effect|curative effect|therapeutic effect) of the [\w-]+(?:\s+[\w-]+){0,3}? group\b)",
+    re.IGNORECASE,
+)
 # Semicolons outside brackets part statements that each carry their own numbers.
 _CLAUSE_BREAK = re.compile(r"[()\[\];]")
 
@@ -856,10 +965,14 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     arms = _arms(s, mentions, vocab)
     backward = [bool(_OUTCOME_AFTER_NUMBERS.search(s, max(0, o.start - 30), o.start)) for o in outcomes]
     respective = _respective_stats(s, outcomes, stats)
+    if respective is None and inherited and 1 < len(outcomes) == len(stats):
+        # "... the cure rate and the total effective rate ... . The efficacy was superior
+        # (P < 0.01, P < 0.05)": one p-value for each outcome of the sentence before, in order.
+        respective = stats
     out: list[Finding] = []
     for i, outcome in enumerate(outcomes):
         start, end = _clause(s, outcomes, i)
-        if _WITHIN_GROUP.search(s, start, end) and not _BETWEEN_GROUPS.search(s, start, end):
+        if _WITHIN_GROUP.search(s, start, end) and not _BETWEEN_GROUPS.search(s, start, end) or _WITHIN_STATED.search(s, start, end):
             # A change within the arms ("decreased in both groups, P < 0.01") is not a comparison.
             continue
         if compares_before_treatment(s):
@@ -877,6 +990,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             own = [respective[i]]
         # A ratio is not a difference in a score, nor a difference in a score a ratio of rates.
         proportion = outcome.label in vocab.proportions
+        own = [replace(st, measure="RD" if proportion else "MD") if st.measure == _DIFFERENCE else st for st in own]
         own = [st for st in own if st.measure is None or (st.measure in _RATE_MEASURES) == proportion]
         lower_is_better = vocab.lower_is_better.get(outcome.label)
         direction = finding_direction(s, outcome.start, outcome.end, arms, intervention, comparator, lower_is_better)
@@ -939,6 +1053,13 @@ _WITHIN_GROUP = re.compile(
     r"|\b(?:for|in|across|among) (?:all|the whole|the entire|the total) (?:sample|cohort|patients|participants|subjects)\b",
     re.IGNORECASE,
 )
+# A comparison said to be within the arms even where "between the groups" follows: "when comparing
+# the JOA scores before and after treatment between the two groups, the scores in the observation
+# group were higher (P < 0.01) and those in the control group were higher (P < 0.01)".
+_WITHIN_STATED = re.compile(
+    r"\bwithin[- ]groups?\b|\b(?:comparing|compared|comparison of)\b[^.;]{0,40}?\b(?:before and after|pre-? and post-?)\s*(?:the\s+)?(?:treatment|intervention|therapy)\b",
+    re.IGNORECASE,
+)
 # Words that place a comparison before treatment began, and words that place it after.
 _BASELINE = re.compile(
     r"\b(?:at|before|prior to) (?:the )?(?:baseline|admission|enrol?ment|randomi[sz]ation|(?:start of )?(?:treatment|intervention|therapy))\b"
@@ -966,7 +1087,7 @@ def _stats(s: str) -> list[_Stat]:
     stats: list[_Stat] = []
     used: list[tuple[int, int]] = []
     for m in _ESTIMATE.finditer(s):
-        measure = _MEASURE_NAMES[m.group("measure").lower()]
+        measure = _MEASURE_NAMES[_measure_key(m.group("measure"))]
         lo, hi = m.group("lo"), m.group("hi")
         p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
         stats.append(_Stat(m.start(), m.end(), measure, _float(m.group("est")),
@@ -977,6 +1098,13 @@ def _stats(s: str) -> list[_Stat]:
         if not any(a <= p.start() < b for a, b in used):
             stats.append(_Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p)))
     return sorted(stats, key=lambda st: st.start)
+
+
+def _measure_key(name: str) -> str:
+    """A measure's name as ``_MEASURE_NAMES`` keys it: lower case, "adjusted" dropped, the common
+    misspelling "diference" mended."""
+    key = re.sub(r"dif+erence", "difference", name.lower())
+    return key.removeprefix("adjusted ")
 
 
 def _float(text: str) -> float:
@@ -1027,7 +1155,8 @@ def _arms(s: str, mentions: list[Mention], vocab: Vocabulary) -> list[tuple[int,
     return arms
 
 
-_COMPARED_TO = re.compile(r"\b(?:than|versus|vs\.?|compared (?:with|to))\s+(?:(?:the|that|those|with|of|in|for)\s+)*$", re.IGNORECASE)
+# "than the ...", "than did the manual acupuncture group"
+_COMPARED_TO = re.compile(r"\b(?:than|versus|vs\.?|compared (?:with|to))\s+(?:(?:the|that|those|with|of|in|for|did|does|do|was|were|had)\s+)*$", re.IGNORECASE)
 
 
 def _timepoint(s: str) -> tuple[str | None, float | None]:
@@ -1073,6 +1202,10 @@ def extract_findings(tables: dict[str, pd.DataFrame], topic: Topic) -> pd.DataFr
     key = list(schema.FINDINGS.key)
     order = frame.assign(_richness=-richness).sort_values(["pmid", "_richness"], kind="stable").index
     kept = ~frame.loc[order].duplicated(subset=key)
+    # The kept row takes the direction another row of its key states when it states none: one
+    # sentence gives the rates ("99% against 97%"), the next the p-value about them.
+    stated = frame["direction"].groupby([frame[k].astype("string").fillna("") for k in key]).transform("first")
+    frame["direction"] = frame["direction"].fillna(stated)
     return frame.loc[order[kept.to_numpy()]].sort_index().reset_index(drop=True)
 
 

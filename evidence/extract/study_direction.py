@@ -42,6 +42,12 @@ _BETTER = re.compile(
     r"|\b(?:reduction|improvement|decrease|relief)\b[^.;]{0,80}?\b(?:greater|larger)\b[^.;]{0,30}?\bthan\b",
     re.IGNORECASE,
 )
+# Sentences that state a hypothesis, an aim or earlier evidence, not the study's result.
+_NOT_A_RESULT = re.compile(
+    r"\b(?:hypothes[ie]s|hypothesi[sz]ed?|we expect\w*|is expected to|aims? to|aimed to|will be|(?:mounting|previous|existing|growing) evidence|"
+    r"(?:evidence|studies|trials) (?:suggests?|shows?|indicates?)|previous(?:ly)? (?:studies|trials|reports))\b",
+    re.IGNORECASE,
+)
 _NEGATED = re.compile(r"\b(?:not|no|neither|nor)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _ARM_KINDS = frozenset({"intervention", "generic"})
 
@@ -67,6 +73,9 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         earliest sentence.
     """
     rows = rows[rows["direction"].notna()]
+    if "sentence" in rows:
+        # What a study hopes or what earlier work suggests is not its result.
+        rows = rows[~rows["sentence"].fillna("").str.contains(_NOT_A_RESULT)]
     if rows.empty:
         return overall_direction(text, topic) if text and topic is not None else None
     efficacy = rows[~rows["outcome"].isin(_HARMS)]
@@ -96,12 +105,25 @@ def overall_direction(text: str, topic: Topic) -> str | None:
     (or the topic's intervention) stands before the comparison and a comparator after it.
     """
     found = None
+    # After "The hypotheses of this study are as follows:" the numbered items are hopes, not
+    # results, until a results or conclusions heading.
+    listing_aims = False
     for sentence, mentions in analysed_sentences(text, vocabulary(topic)):
-        if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS:
+        section = (sentence.section or "").upper()
+        if sentence.section == "TITLE" or section in NON_RESULT_SECTIONS:
+            continue
+        if _LIST_OF_AIMS.search(sentence.text):
+            listing_aims = True
+        elif section.startswith(("RESULT", "CONCLUSION", "FINDING", "INTERPRETATION")):
+            listing_aims = False
+        if listing_aims or _NOT_A_RESULT.search(sentence.text):
             continue
         said = _statement(sentence.text, mentions)
         found = said or found
     return found
+
+
+_LIST_OF_AIMS = re.compile(r"\b(?:hypothes[ie]s|aims|objectives|questions)\b[^.:]{0,50}?(?:\bas follows\b\s*:?|:)", re.IGNORECASE)
 
 
 def _statement(s: str, mentions: tuple[Mention, ...]) -> str | None:
