@@ -290,3 +290,20 @@ def test_the_evidence_map_names_classes_as_the_topic_labels_them(tmp_path):
     labels = [t.get_text() for t in plot.figure.axes[0].get_xticklabels()]
     # Its own class, with studies, and its class for another dose, empty but shown.
     assert "shoe insoles" in labels and "other lumen dose" in labels
+
+
+def test_a_review_grade_recorded_for_the_second_topic_reaches_its_claims(tmp_path):
+    """review_grades.jsonl rows name the topic's own intervention ("epidural steroid injection vs
+    sham"); the claim checker finds them by the synthesis's label, not by a first-topic label."""
+    from evidence.outputs.claims.check import check_claim
+
+    topic = load_topic("epidural_steroid_sciatica")
+    tables = evidence.load(tmp_path / "empty", topic=topic)
+    grades = tables["review_grades"]
+    assert (grades["comparison"] == "epidural steroid injection vs sham").any()
+    claim = "Epidural steroid injections reduce leg pain more than sham injections"
+    with_grades = check_claim(claim, tables, topic)
+    without = check_claim(claim, {**tables, "review_grades": grades.iloc[0:0]}, topic)
+    # The Cochrane review's own rating (moderate, leg pain vs placebo) lifts the certainty that the
+    # trial-level grade alone (low) would give.
+    assert (without.certainty, with_grades.certainty) == ("low", "moderate")

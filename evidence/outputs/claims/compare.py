@@ -173,7 +173,8 @@ class Evidence:
     def certainty_of(self, row: dict) -> Certainty | None:
         """A review's own GRADE rating for this comparison and outcome, else the synthesis grade."""
         if row["design_group"] == "review":
-            label = comparison_label(row["comparator_class"], row["design_kind"])
+            # The synthesis labels each row with the topic's intervention ("epidural steroid injection vs sham").
+            label = row.get("comparison_label") or comparison_label(row["comparator_class"], row["design_kind"])
             graded = self.review_grades.get((row["study_id"], label, row["outcome"]))
             if graded:
                 return graded
