@@ -29,12 +29,9 @@ FORM_NAMES = {
     "pharmacopuncture": "pharmacopuncture", "bee_venom": "bee-venom acupuncture",
     "acupoint_injection": "acupoint injection", "acupuncture_unspecified": "acupuncture (form not stated)",
 }
-COMPARATOR_NAMES = {
-    "nerve_block": "nerve block", "epidural_steroid_injection": "epidural steroid injection",
-    "other_injection": "other injection", "sham": "sham or placebo", "drug": "drug treatment",
-    "usual_care": "usual care", "physiotherapy": "physiotherapy", "surgery": "surgery",
-    "waiting_list": "waiting list", "none": "no comparator", "other": "other comparator",
-}
+SHARED_COMPARATOR_NAMES = {"none": "no comparator", "other": "other comparator"}
+"""Names of the comparator classes every topic has; a topic's own classes are named by its
+``label`` (:attr:`evidence.topic.model.Topic.comparator_labels`, see :func:`comparator_names`)."""
 DESIGN_NAMES = {
     "rct": "randomised trial", "systematic_review": "systematic review", "meta_analysis": "meta-analysis",
     "non_randomized_trial": "non-randomised trial", "cohort": "cohort study", "case_control": "case-control study",
@@ -48,7 +45,7 @@ GRADE_NAMES = {"very_low": "very low", "low": "low", "moderate": "moderate", "hi
 
 def comparator_names(topic: Topic | None = None) -> dict[str, str]:
     """Readers' names of comparator classes: the topic's ``label`` of each class, over the shared names."""
-    return {**COMPARATOR_NAMES, **(topic.comparator_labels if topic is not None else {})}
+    return {**SHARED_COMPARATOR_NAMES, **(topic.comparator_labels if topic is not None else {})}
 
 
 def is_missing(value: object) -> bool:
@@ -63,12 +60,14 @@ def name_of(code: object, names: dict[str, str]) -> str | None:
     return names.get(str(code), str(code).replace("_", " "))
 
 
-def sides(comparator_class: str, design_kind: object, intervention: str = "acupuncture") -> tuple[str, str]:
+def sides(comparator_class: str, design_kind: object, intervention: str,
+          names: dict[str, str] | None = None) -> tuple[str, str]:
     """The two arms of a comparison in plain words: ('acupuncture', 'the nerve block'), ...
 
-    ``intervention`` is the topic's intervention as a sentence names it.
+    ``intervention`` is the topic's intervention as a sentence names it; ``names`` the readers'
+    names of comparator classes (:func:`comparator_names`; a class without one is its code in words).
     """
-    comparator = COMPARATOR_NAMES.get(comparator_class, comparator_class.replace("_", " "))
+    comparator = (names or SHARED_COMPARATOR_NAMES).get(comparator_class, comparator_class.replace("_", " "))
     if design_kind == "add_on":
         return f"adding {intervention}", f"the {comparator} alone"
     if design_kind == "package":
@@ -77,11 +76,14 @@ def sides(comparator_class: str, design_kind: object, intervention: str = "acupu
 
 
 def direction_name(direction: object, comparator_class: str, design_kind: object,
-                   intervention: str = "acupuncture") -> str | None:
-    """'favours acupuncture', 'favours the nerve block', 'no difference' ... for a direction code."""
+                   intervention: str, names: dict[str, str] | None = None) -> str | None:
+    """'favours acupuncture', 'favours the nerve block', 'no difference' ... for a direction code.
+
+    ``names``: the readers' names of comparator classes, as for :func:`sides`.
+    """
     if direction is None or pd.isna(direction):
         return None
-    ours, theirs = sides(comparator_class, design_kind, intervention)
+    ours, theirs = sides(comparator_class, design_kind, intervention, names)
     return {"favours_intervention": f"favours {ours}", "favours_comparator": f"favours {theirs}",
             "no_difference": "no difference", "unknown": "direction not known",
             }.get(str(direction), str(direction).replace("_", " "))
