@@ -33,6 +33,8 @@ else:  # pragma: no cover - Python 3.10 only
 
 FAKE = FIXTURES / "fake_topic"
 FAKE_TOPIC = FAKE / "topic.toml"
+FIRST_TOPIC_WORDS = re.compile(r"(?:acupunct|sciatic|nerve block|injection)\w*", re.IGNORECASE)
+"""The first topic's words, which no other topic's report or verdict may name."""
 
 
 def invoke(*args: str):
@@ -102,9 +104,12 @@ def test_fake_topic_end_to_end(tmp_path, monkeypatch):
     # A comparator class only this topic declares reaches the synthesis and the report.
     assert f"{wording} vs insoles" in index
     pages = " ".join(page_text(p) for p in (tmp_path / "r").glob("*.html"))
-    # Nothing of the first topic leaks into another topic's report.
-    assert not re.search(r"acupunct|sciatica|nerve block", pages, re.IGNORECASE), \
-        re.search(r".{60}(acupunct|sciatica|nerve block).{60}", pages, re.IGNORECASE).group(0)
+    # Nothing of the first topic leaks into another topic's report: its pages, and the tables
+    # written beside them, name no acupuncture, sciatica, nerve block or injection.
+    for name in sorted(p.name for p in (tmp_path / "r").glob("*.csv")):
+        pages += " " + (tmp_path / "r" / name).read_text(encoding="utf-8-sig")
+    assert not FIRST_TOPIC_WORDS.search(pages), re.search(r".{60}" + FIRST_TOPIC_WORDS.pattern + ".{60}", pages,
+                                                          re.IGNORECASE).group(0)
     evidence_csv = pd.read_csv(tmp_path / "r" / "evidence_table.csv", encoding="utf-8-sig", dtype=str)
     assert {"99000601", "99000602", "99000603", "99000611"} <= set(evidence_csv["pmid"].dropna())
 
@@ -117,6 +122,8 @@ def test_fake_topic_end_to_end(tmp_path, monkeypatch):
     assert wording in verdict["supported_wording"]
     assert verdict["parsed"]["intervention"] == wording  # the topic's intervention, not a literal
     assert not re.search(r"acupunct|sciatica", json.dumps(verdict["reasons"]), re.IGNORECASE)
+    text = invoke("claim", "--topic", topic, claim)
+    assert text.exit_code == 0 and not FIRST_TOPIC_WORDS.search(text.output), text.output
 
     result = invoke("cite", "--topic", topic, "99000601", "99000611")
     assert result.exit_code == 0, result.output
@@ -251,6 +258,7 @@ def test_fake_topic_declares_its_own_comparator_classes_and_forms():
     assert fake.reported_comparators == (*fake.report.focus, "other_lumen")
     assert fake.comparator_labels["insoles"] == "shoe insoles"
     assert fake.intervention_form_classes == ("other_lumen",)
+    assert fake.blinded_control_classes == ("sham",) == fake.certainty_rules.blinded_controls
     assert fake.intervention_forms == ("pulsed_lumen", "lumen_unspecified")
     first = load_topic("acupuncture_sciatica")
     assert first.intervention_form_classes == ("other_acupuncture",)
