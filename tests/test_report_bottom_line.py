@@ -77,7 +77,7 @@ def test_each_comparison_says_which_side_was_favoured_how_many_and_how_certain(t
            "leg pain (0-10 NRS) (4 weeks)." in block.text
     assert "Certainty: very low." in block.text
     add_on = paragraphs["acupuncture + epidural steroid injection vs epidural steroid injection"]
-    assert "favoured adding acupotomy (needle knife) on pain (VAS)" in add_on.text  # the kind is named
+    assert "favoured adding acupotomy (needle-knife) on pain (VAS)" in add_on.text  # the kind is named
     assert paragraphs["acupuncture vs epidural steroid injection"].text == "No study found makes this comparison."
     summary = summary_sentence(list(paragraphs.values()), synthesis, FIRST_TOPIC.report.focus_name)
     assert summary.startswith("Three traceable studies, three randomised trials among them (150 participants)")

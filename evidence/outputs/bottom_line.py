@@ -18,8 +18,8 @@ from .comparisons import (
     annotated_rows, certainty_range, comparison_kinds, focus_comparators, traced_groups,
 )
 from .labels import (
-    SHARED_COMPARATOR_NAMES, DESIGN_NAMES, FORM_NAMES, MACHINE_EXTRACTED, comparator_names, direction_name, name_of,
-    outcome_name, outcomes,
+    SHARED_COMPARATOR_NAMES, DESIGN_NAMES, MACHINE_EXTRACTED, comparator_names, direction_name, name_of,
+    outcome_name, outcomes, unspecified_form_name,
     reader_label, sides,
 )
 from ..synthesize.synthesis import PACKAGE, Synthesis, comparison_label
@@ -88,7 +88,7 @@ def _join(items: list[str]) -> str:
 
 
 def _study_sentence(rows: pd.DataFrame, comparator_class: str, design_kind: str, names: dict,
-                    intervention: str, labels: dict[str, str]) -> str:
+                    intervention: str, labels: dict[str, str], form_not_stated: str) -> str:
     """'Qu 2010 (randomised trial, manual acupuncture, 60 participants; no PMID) favoured the nerve block on ...'."""
     first = rows.iloc[0]
     n = rows["n"].max()
@@ -107,8 +107,8 @@ def _study_sentence(rows: pd.DataFrame, comparator_class: str, design_kind: str,
     described = f"{reader_label(first['label'], first['pmid'])} ({', '.join(tags)}{'; ' + '; '.join(flags) if flags else ''})"
     ours, theirs = sides(comparator_class, design_kind, intervention, labels)
     forms = list(dict.fromkeys(rows["form"]))
-    if len(forms) == 1 and forms[0] != FORM_NAMES["acupuncture_unspecified"] and design_kind != PACKAGE:
-        ours = ours.replace(intervention, forms[0])  # name the kind: "favoured adding acupotomy (needle knife)"
+    if len(forms) == 1 and forms[0] != form_not_stated and design_kind != PACKAGE:
+        ours = ours.replace(intervention, forms[0])  # name the kind: "favoured adding acupotomy (needle-knife)"
     verbs = {"favours_intervention": f"favoured {ours}", "favours_comparator": f"favoured {theirs}",
              "no_difference": "found no difference"}
     said = rows["direction"].fillna(rows["direction_from_numbers"]).astype(object)
@@ -138,7 +138,7 @@ def _outcomes_at(rows: pd.DataFrame, names: dict) -> str:
 
 
 def _paragraph(synthesis: Synthesis, annotated: pd.DataFrame, comparator: str, kind: str, names: dict,
-               traced_ids: set, labels: dict[str, str]) -> Paragraph:
+               traced_ids: set, labels: dict[str, str], form_not_stated: str) -> Paragraph:
     every = annotated[(annotated["comparator_class"] == comparator) & (annotated["design_kind"] == kind)]
     rows = every[every["traceable"]]
     untraced = tuple(dict.fromkeys(every.loc[~every["traceable"], "study_id"].dropna()))
@@ -158,7 +158,7 @@ def _paragraph(synthesis: Synthesis, annotated: pd.DataFrame, comparator: str, k
         counted += f", {_count(len(trials), 'randomised trial')} with {in_trials} participants in all" \
             if len(per_study) != len(trials) or len(trials) > 1 else f", a randomised trial with {in_trials} participants"
     sentences = [f"{counted.capitalize()}."]
-    sentences += [_study_sentence(s, comparator, kind, names, intervention, labels) for s in per_study]
+    sentences += [_study_sentence(s, comparator, kind, names, intervention, labels, form_not_stated) for s in per_study]
     if kind == PACKAGE:
         sentences.append(f"{_capital(intervention)} was one part of a package of treatments, so these studies cannot "
                          f"show the effect of {intervention} itself.")
@@ -190,11 +190,11 @@ def bottom_line(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFr
     -------
     list of Paragraph
     """
-    annotated = annotated_rows(synthesis, findings, studies)
+    annotated = annotated_rows(synthesis, findings, studies, topic)
     traced_ids = set(annotated.loc[annotated["traceable"], "study_id"].dropna())
     names = outcomes(topic)
-    labels = comparator_names(topic)
-    return [_paragraph(synthesis, annotated, comparator, kind, names, traced_ids, labels)
+    labels, form_not_stated = comparator_names(topic), unspecified_form_name(topic)
+    return [_paragraph(synthesis, annotated, comparator, kind, names, traced_ids, labels, form_not_stated)
             for comparator in focus_comparators(synthesis, topic, comparators) for kind in comparison_kinds(annotated, comparator)]
 
 
@@ -227,7 +227,7 @@ def untraced_studies(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.D
     pandas.DataFrame
         Columns :data:`UNTRACED_COLUMNS`: what is known of each, and the page where it was seen.
     """
-    annotated = annotated_rows(synthesis, findings, studies)
+    annotated = annotated_rows(synthesis, findings, studies, topic)
     comparators = focus_comparators(synthesis, topic, comparators)
     labels = comparator_names(topic)
     untraced = annotated[~annotated["traceable"] & annotated["comparator_class"].isin(comparators).fillna(False)]

@@ -20,8 +20,8 @@ import pandas as pd
 from ..errors import InputError
 from ..synthesize.certainty import GRADES, NO_EVIDENCE, NOT_GRADED
 from .labels import (
-    DESIGN_NAMES, FORM_NAMES, GRADE_NAMES, MACHINE_EXTRACTED, comparator_names, direction_name, is_missing, is_traceable, name_of,
-    outcome_name, outcomes, preferred_source, reader_label, study_link,
+    DESIGN_NAMES, GRADE_NAMES, MACHINE_EXTRACTED, comparator_names, direction_name, form_names, is_missing, is_traceable,
+    name_of, outcome_name, outcomes, preferred_source, reader_label, study_link, unspecified_form_name,
 )
 from .plots import Plot, forest_plot
 from ..synthesize.synthesis import PACKAGE, ComparisonGroup, Synthesis, comparison_label
@@ -89,23 +89,26 @@ def _studies_by_id(studies: pd.DataFrame) -> dict[str, dict]:
     return by_id
 
 
-def _form(finding_form: object, study_forms: object) -> str:
+def _form(finding_form: object, study_forms: object, topic: Topic | None) -> str:
     """The form of the intervention in one finding: its own form, else the study's specific forms."""
-    generic = ("acupuncture_unspecified", "none")
+    names = form_names(topic)
+    generic = (topic.unspecified_form if topic is not None else None, "none")
     if finding_form == "none":
         return "none (no arm of the intervention)"
     if not is_missing(finding_form) and finding_form not in generic:
-        return FORM_NAMES.get(str(finding_form), str(finding_form).replace("_", " "))
+        return names.get(str(finding_form), str(finding_form).replace("_", " "))
     specific = [f for f in (study_forms if isinstance(study_forms, (list, tuple)) else []) if f not in generic]
     if specific:
-        return ", ".join(FORM_NAMES.get(f, f.replace("_", " ")) for f in dict.fromkeys(specific))
-    return FORM_NAMES["acupuncture_unspecified"]
+        return ", ".join(names.get(f, f.replace("_", " ")) for f in dict.fromkeys(specific))
+    return unspecified_form_name(topic)
 
 
-def annotated_rows(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+def annotated_rows(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame,
+                   topic: Topic | None = None) -> pd.DataFrame:
     """The synthesis rows with what a reader needs beside the numbers (:data:`ANNOTATION_COLUMNS`).
 
-    ``form`` names the kind of acupuncture; ``link`` is the PubMed or DOI page; ``traceable`` is
+    ``form`` names the kind of intervention (by ``topic``'s form names; without a topic, the
+    codes in words); ``link`` is the PubMed or DOI page; ``traceable`` is
     false for a study with neither an identifier nor a title; ``machine`` marks machine-extracted
     rows; ``shown_source`` is the first-hand page among the finding's and the study's sources;
     ``comparator_named`` the study's first comparator as it names it.
@@ -123,7 +126,7 @@ def annotated_rows(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
     for row, finding_form in zip(rows.itertuples(), findings["intervention"].astype(object)):
         study = by_id.get(str(row.study_id), {})
         doi, title = study.get("doi"), study.get("title")
-        forms.append(_form(finding_form, study.get("interventions")))
+        forms.append(_form(finding_form, study.get("interventions"), topic))
         dois.append(None if is_missing(doi) else doi)
         titles.append(None if is_missing(title) else title)
         links.append(study_link(row.pmid, doi))
@@ -169,7 +172,7 @@ def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
         ``estimate``/``ci_*`` are on the reporting scale (ratios as ratios); ``pmid`` is NA when
         the study has none.
     """
-    rows = annotated_rows(synthesis, findings, studies)
+    rows = annotated_rows(synthesis, findings, studies, topic)
     names = outcomes(topic)
     comparators = focus_comparators(synthesis, topic, comparators)
     comparator_labels = comparator_names(topic)
@@ -252,7 +255,7 @@ def headline_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
         ``pooled_results``, ``certainty`` (range over the comparison's outcomes),
         ``unverified_studies``, ``studies_without_pmid``, ``studies_listed``, ``could_not_be_traced``.
     """
-    annotated = annotated_rows(synthesis, findings, studies)
+    annotated = annotated_rows(synthesis, findings, studies, topic)
     traced_ids = set(annotated.loc[annotated["traceable"], "study_id"].dropna())
     names = outcomes(topic)
     out = []

@@ -2,9 +2,10 @@
 
 The tables speak in codes (``odi``, ``favours_comparator``, ``very_low``, ``dry_needling``) so
 that code can compare them; a reader should meet "Oswestry Disability Index", "favours the nerve
-block", "very low" and "trigger-point (dry) needling". Outcome names, scales, directions and
-minimal important differences live in the topic file's ``[outcomes]`` section, with the page
-where each difference was seen; the other names are fixed here.
+block", "very low" and "dry needling (trigger-point needling)". Outcome names, scales, directions
+and minimal important differences live in the topic file's ``[outcomes]`` section, with the page
+where each difference was seen; comparator classes and forms are named by the topic too
+(``label`` of each comparator class, ``[claims.form_names]``); the other names are fixed here.
 """
 
 from __future__ import annotations
@@ -22,13 +23,8 @@ from ..topic.model import Topic, load_topic
 MACHINE_EXTRACTED = "machine-extracted, not verified"
 """The label every machine-extracted row (provenance ``auto``) carries wherever a reader sees it."""
 
-FORM_NAMES = {
-    "manual": "manual acupuncture", "electroacupuncture": "electroacupuncture",
-    "warm_needle": "warm-needle acupuncture", "acupotomy": "acupotomy (needle knife)",
-    "dry_needling": "trigger-point (dry) needling", "auricular": "ear acupuncture",
-    "pharmacopuncture": "pharmacopuncture", "bee_venom": "bee-venom acupuncture",
-    "acupoint_injection": "acupoint injection", "acupuncture_unspecified": "acupuncture (form not stated)",
-}
+FORM_NOT_STATED = "form not stated"
+"""A finding's form when neither it nor its study names one and the topic gives no name for that."""
 SHARED_COMPARATOR_NAMES = {"none": "no comparator", "other": "other comparator"}
 """Names of the comparator classes every topic has; a topic's own classes are named by its
 ``label`` (:attr:`evidence.topic.model.Topic.comparator_labels`, see :func:`comparator_names`)."""
@@ -46,6 +42,18 @@ GRADE_NAMES = {"very_low": "very low", "low": "low", "moderate": "moderate", "hi
 def comparator_names(topic: Topic | None = None) -> dict[str, str]:
     """Readers' names of comparator classes: the topic's ``label`` of each class, over the shared names."""
     return {**SHARED_COMPARATOR_NAMES, **(topic.comparator_labels if topic is not None else {})}
+
+
+def form_names(topic: Topic | None = None) -> dict[str, str]:
+    """Readers' names of the intervention's forms: the topic's ``[claims.form_names]`` (none without a topic)."""
+    return topic.form_labels if topic is not None else {}
+
+
+def unspecified_form_name(topic: Topic | None = None) -> str:
+    """What a reader sees for a finding whose form no one stated: the topic's name of its
+    ``intervention_unspecified`` form ("acupuncture (form not stated)"), else :data:`FORM_NOT_STATED`."""
+    code = topic.unspecified_form if topic is not None else None
+    return form_names(topic).get(code, FORM_NOT_STATED) if code else FORM_NOT_STATED
 
 
 def is_missing(value: object) -> bool:
