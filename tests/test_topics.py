@@ -298,3 +298,34 @@ def test_the_evidence_map_names_classes_as_the_topic_labels_them(tmp_path):
     labels = [t.get_text() for t in plot.figure.axes[0].get_xticklabels()]
     # Its own class, with studies, and its class for another dose, empty but shown.
     assert "shoe insoles" in labels and "other lumen dose" in labels
+
+
+def test_report_tables_default_to_the_topics_focus_and_names(tmp_path):
+    # No comparator classes, comparator names or form names of the first topic are assumed: the
+    # tables are about the topic's report focus and say what the topic calls each class and form.
+    from evidence.outputs.bottom_line import bottom_line
+    from evidence.outputs.comparisons import evidence_table, headline_table
+    from evidence.outputs.gaps import evidence_gaps
+    from evidence.outputs.labels import comparator_names, direction_name
+    from evidence.outputs.overview import corpus_frame, counts_by
+    from evidence.outputs.report import topic_synthesis
+
+    fake = load_topic(FAKE_TOPIC)
+    tables = evidence.load(tmp_path / "empty", topic=fake)
+    synthesis = topic_synthesis(tables, fake)
+    studies, findings = tables["studies"], tables["findings"]
+    focus = {c.replace("_", " ") for c in fake.report.focus}
+
+    def compared_with(labels) -> set[str]:
+        return {str(label).rsplit(" vs ", 1)[1] for label in labels}
+
+    headline = headline_table(synthesis, findings, studies, topic=fake)
+    assert compared_with(headline["comparison"]) == focus  # every focus class, even without studies
+    assert compared_with(evidence_gaps(synthesis, topic=fake)["comparison"]) <= focus
+    assert compared_with(p.comparison for p in bottom_line(synthesis, findings, studies, topic=fake)) == focus
+    table = evidence_table(synthesis, findings, studies, topic=fake)
+    assert set(table["intervention_form"]) == {"pulsed lumen therapy", "lumen therapy (form not stated)"}
+    assert direction_name("favours_comparator", "insoles", "head_to_head", fake.report.intervention,
+                          comparator_names(fake)) == "favours the shoe insoles"
+    named = set(counts_by(corpus_frame(tables), "comparator_class", fake)["comparator_class"])
+    assert "shoe insoles" in named and not FIRST_TOPIC_WORDS.search(" ".join(named))

@@ -28,7 +28,6 @@ from ..synthesize.synthesis import PACKAGE, ComparisonGroup, Synthesis, comparis
 from ..topic.model import Topic
 
 
-
 def focus_comparators(synthesis: Synthesis, topic: Topic | None = None,
                       comparators: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """The comparator classes a table is about: ``comparators`` when given, else the topic's report
@@ -39,6 +38,7 @@ def focus_comparators(synthesis: Synthesis, topic: Topic | None = None,
     if topic is not None:
         return topic.report.focus
     return synthesis.comparators
+
 
 DESIGN_KIND_ORDER = ("head_to_head", "add_on", PACKAGE, "add_on_unknown")
 ALWAYS_SHOWN_KINDS = ("head_to_head", "add_on")
@@ -161,7 +161,7 @@ def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
     studies:
         The studies table (DOIs, titles and source pages).
     comparators:
-        Comparator classes to keep.
+        Comparator classes to keep (default: :func:`focus_comparators`, the topic's report focus).
     topic:
         Whose ``[outcomes]`` section names the outcomes (default: the shipped topic).
 
