@@ -404,7 +404,7 @@ class Synthesis:
                 {"comparator_class": comparator, "design_kind": None, "outcome": None, "measure": None,
                  "window": None, "design_group": None},
                 f"No study in the tables compares {self.intervention} with {comparator.replace('_', ' ')}.",
-            ).summary_frame())
+            ).summary_frame().assign(comparison_label=comparison_label(comparator, None, self.intervention)))
         if not frames:
             return _empty_group(dict.fromkeys(GROUP_KEY), "No findings to synthesise.").summary_frame().iloc[0:0]
         return pd.concat(frames, ignore_index=True)
