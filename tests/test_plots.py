@@ -98,7 +98,7 @@ def test_empty_comparison_says_no_studies(tables):
 
 def test_evidence_map_counts_studies_and_shows_empty_comparators(tables):
     studies, findings = tables
-    plot = evidence_map(synthesize(studies, findings))
+    plot = evidence_map(synthesize(studies, findings), topic=FIRST_TOPIC)
     counts = {(r.comparator_class, r.outcome): r.n_studies for r in plot.data.itertuples()}
     assert counts == {(ESI, "leg_pain_vas"): 3, ("drug", "responder"): 1}
     x_labels = [t.get_text() for t in plot.figure.axes[0].get_xticklabels()]

@@ -184,7 +184,8 @@ def bottom_line(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFr
     comparators:
         Comparator classes, in the order shown (default: the topic's report focus).
     topic:
-        Whose ``[outcomes]`` section names the outcomes (default: the shipped topic).
+        Whose outcome, comparator and form names are shown and whose report focus is the default
+        (without a topic: codes in words, every class the synthesis reports on).
 
     Returns
     -------

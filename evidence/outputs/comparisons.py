@@ -163,7 +163,8 @@ def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
     comparators:
         Comparator classes to keep (default: :func:`focus_comparators`, the topic's report focus).
     topic:
-        Whose ``[outcomes]`` section names the outcomes (default: the shipped topic).
+        Whose outcome, comparator and form names are shown and whose report focus is the default
+        (without a topic: codes in words, every class the synthesis reports on).
 
     Returns
     -------

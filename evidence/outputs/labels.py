@@ -10,7 +10,6 @@ where each difference was seen; comparator classes and forms are named by the to
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from ..topic.model import Topic, load_topic
+from ..topic.model import Topic
 
 MACHINE_EXTRACTED = "machine-extracted, not verified"
 """The label every machine-extracted row (provenance ``auto``) carries wherever a reader sees it."""
@@ -142,14 +141,12 @@ class Outcome:
 
 
 def outcomes(topic: Topic | None = None) -> dict[str, Outcome]:
-    """The topic's ``[outcomes]`` section as :class:`Outcome` objects, by code (default: the shipped topic)."""
-    return _outcomes_of(topic) if topic is not None else _default_outcomes()
+    """The topic's ``[outcomes]`` section as :class:`Outcome` objects, by code.
 
-
-@functools.cache
-def _default_outcomes() -> dict[str, Outcome]:
-    # Read once per process: every table and figure asks for the names.
-    return _outcomes_of(load_topic())
+    Without a topic there are none, and readers see each outcome code in words: no topic's
+    outcomes are assumed.
+    """
+    return _outcomes_of(topic) if topic is not None else {}
 
 
 def _outcomes_of(topic: Topic) -> dict[str, Outcome]:

@@ -131,8 +131,7 @@ def forest_plot(group: ComparisonGroup, title: str | None = None, intervention: 
     intervention:
         The topic's intervention as a sentence names it (``Synthesis.intervention``).
     topic:
-        Whose outcome and comparator names label the figure (default: the outcome codes in words
-        from the shipped topic, the comparator codes in words).
+        Whose outcome and comparator names label the figure (without a topic: the codes in words).
 
     Returns
     -------
