@@ -78,7 +78,13 @@ TOPIC_HELP = ("A shipped topic name (see `evidence topics`) or a topic .toml fil
 
 def topic_option(func: Callable) -> Callable:
     """The shared ``--topic`` option (the name or file as given; None for the default topic)."""
-    return click.option("--topic", metavar="NAME|FILE", help=TOPIC_HELP)(func)
+    return click.option("--topic", metavar="NAME|FILE", help=TOPIC_HELP, callback=_no_empty_topic)(func)
+
+
+def _no_empty_topic(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # `--topic ""` (an unset shell variable) means the default topic in every command, the same
+    # as leaving the option out; without this, commands that pass it on would call it unknown.
+    return value or None
 
 
 def topic_data_dir(topic: str | None) -> Path:
@@ -331,7 +337,7 @@ def classify(topic: str | None, data_dir: Path) -> None:
 @cli.command()
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @click.option("--topic", metavar="NAME|FILE", help="Read the outcomes this topic knows with its polarity: a shipped "
-              "topic name (see `evidence topics`) or a topic .toml file (default: none, the polarity is guessed).")
+              "topic name (see `evidence topics`) or a topic .toml file (default: none, the polarity is guessed).", callback=_no_empty_topic)
 def infer(file, topic: str | None) -> None:
     """Say what each abstract reports for an outcome: increased, decreased or no difference.
 

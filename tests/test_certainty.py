@@ -109,3 +109,24 @@ def test_no_rows_means_no_evidence():
     assert certainty.grade == "no_evidence"
     assert certainty.reasons
     assert certainty.summary_frame().loc[0, "grade"] == "no_evidence"
+
+
+def test_which_controls_are_blinded_is_the_topics_word():
+    # The first topic marks its sham class as a blinded control: sham-controlled trials are not
+    # rated down for it. A topic that marks no class (or names its blinded class otherwise) is
+    # read as it says, not by the class name "sham".
+    import dataclasses
+
+    from evidence.synthesize.certainty import grade_certainty as grade
+    from .first_topic import FIRST_TOPIC
+
+    rules = FIRST_TOPIC.certainty_rules
+    assert rules.blinded_controls == ("sham",)
+    group = build(3)
+    assert dict(group.certainty.downgrades)["risk_of_bias"] == 0
+    unmarked = grade(group.rows, group.pooled, "randomised_trial", dataclasses.replace(rules, blinded_controls=()))
+    assert dict(unmarked.downgrades)["risk_of_bias"] == 1
+    assert any("No sham control" in r for r in unmarked.reasons)
+    other = grade(group.rows, group.pooled, "randomised_trial", dataclasses.replace(rules, blinded_controls=("placebo_pill",)))
+    assert dict(other.downgrades)["risk_of_bias"] == 1
+    assert dataclasses.replace(rules, blinded_controls=()).key != rules.key  # cached syntheses tell them apart

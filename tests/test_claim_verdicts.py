@@ -542,3 +542,31 @@ def test_context_studies_for_a_claim_with_no_data_are_named_for_readers(tmp_path
     text = check_claim("Twelve sessions of acupuncture are needed", tables, load_topic()).to_text()
     assert "Sessions of needling compared (no PMID or DOI)" in text
     assert "ref:" not in text
+
+
+def test_a_safety_verdict_takes_the_highest_grade_of_its_harm_findings(trials, topic, monkeypatch):
+    # Two comparisons found more adverse events with acupuncture; the verdict's certainty is the
+    # better of their grades by rank. Taking max() of the grade names picked "very_low" over
+    # "high" (alphabetical order).
+    from evidence.outputs.claims import compare
+    from evidence.synthesize.certainty import Certainty
+
+    findings = trials["findings"]
+    harms = findings[findings["study_id"].isin(["99001001", "99001003"])].drop_duplicates("study_id").copy()
+    harms = harms.assign(outcome="adverse_events", measure="RR", estimate=2.0, ci_low=1.2, ci_high=3.5,
+                         lower_is_better=True, direction="favours_comparator", timepoint="4 weeks")
+    tables = {**trials, "findings": pd.concat([findings, harms], ignore_index=True)}
+    graded = {"99001001": "high", "99001003": "very_low"}
+    real_grade = compare.Evidence.certainty_of
+
+    def grade(self, row):
+        if row["outcome"] == "adverse_events" and row["study_id"] in graded:
+            return Certainty(graded[row["study_id"]], ("set by the test",))
+        return real_grade(self, row)
+
+    monkeypatch.setattr(compare.Evidence, "certainty_of", grade)
+    result = check_claim("Acupuncture is safe", tables, topic)
+    assert result.verdict == "not_supported"
+    assert result.certainty == "high"
+    graded.update({"99001001": "low", "99001003": "moderate"})
+    assert check_claim("Acupuncture is safe", tables, topic).certainty == "moderate"

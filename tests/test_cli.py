@@ -113,6 +113,22 @@ def test_classify_writes_auto_studies_and_findings_with_spans(tmp_path):
     assert "designs: " in status.output and "rct: 1" in status.output
 
 
+def test_an_empty_topic_means_the_default_topic_in_every_command(tmp_path):
+    # `--topic ""` (an unset shell variable) is the default topic, as if the option were left out:
+    # cite used to call it an unknown topic while the other commands took the default.
+    runner = CliRunner()
+    data = imported(tmp_path)
+    for args in (["cite", "99000001", "--format", "ris", "--data-dir", str(data)],
+                 ["classify", "--data-dir", str(data)],
+                 ["status", "--data-dir", str(data)],
+                 ["snapshot", "check"]):
+        plain = runner.invoke(cli, args)
+        empty = runner.invoke(cli, [*args, "--topic", ""])
+        assert empty.exit_code == plain.exit_code == 0, (args, empty.output)
+        assert "unknown topic" not in empty.output
+        assert empty.output == plain.output, args
+
+
 def test_classify_on_an_empty_store_says_what_to_do(tmp_path):
     result = CliRunner().invoke(cli, ["classify", "--data-dir", str(tmp_path)], catch_exceptions=False)
     assert result.exit_code == 1

@@ -19,11 +19,12 @@ from evidence.outputs.overview import (
     COUNT_DIMENSIONS, corpus_figure, corpus_flow, corpus_frame, counts_by, flow_figure, read_search_log,
     search_description,
 )
-from .first_topic import synthesize
+from .first_topic import FIRST_TOPIC, synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SNAPSHOT_SMALL = FIXTURES / "snapshot_small"
 ESI = "epidural_steroid_injection"
+FOCUS = FIRST_TOPIC.report.focus
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def steps(flow) -> dict[str, int]:
 
 
 def test_flow_on_the_snapshot_alone_says_there_were_no_query_hits(snapshot_only):
-    flow = corpus_flow(corpus_frame(snapshot_only))
+    flow = corpus_flow(corpus_frame(snapshot_only), FOCUS)
     counts = steps(flow)
     assert list(counts.values()) == [6, 6, 5, 4, 4]
     assert "No records from a PubMed query" in flow.steps[0].meaning
@@ -72,7 +73,7 @@ def write_search_log(folder: Path) -> Path:
 def test_the_search_log_is_counted_into_the_flow(snapshot_only, tmp_path):
     log = read_search_log(write_search_log(tmp_path / "snapshot"))
     assert (log.dates, log.queries, log.excluded) == (("2026-11-24", "2026-11-25"), 4, 2)
-    flow = corpus_flow(corpus_frame(snapshot_only), search_log=log)
+    flow = corpus_flow(corpus_frame(snapshot_only), FOCUS, search_log=log)
     counts = list(steps(flow).values())
     assert counts == [8, 6, 5, 4, 4]  # two records found and left out at screening
     assert flow.steps[1].excluded[0] == ("left out at screening (search log)", 2)
@@ -90,7 +91,7 @@ def test_search_description_gives_dates_counts_and_the_query(snapshot_only, tmp_
 
 def test_flow_with_a_store_counts_retracted_and_unscreened_records(with_store):
     corpus = corpus_frame(with_store)
-    flow = corpus_flow(corpus)
+    flow = corpus_flow(corpus, FOCUS)
     assert steps(flow)["identified"] == 12  # 6 store records + 6 curated studies, none shared
     assert "6 records in the store" in flow.steps[0].meaning
     assert dict(flow.steps[1].excluded) == {
@@ -102,7 +103,7 @@ def test_flow_with_a_store_counts_retracted_and_unscreened_records(with_store):
 
 
 def test_flow_of_nothing(tmp_path):
-    flow = corpus_flow(corpus_frame(evidence.load(tmp_path, snapshot=False)))
+    flow = corpus_flow(corpus_frame(evidence.load(tmp_path, snapshot=False)), FOCUS)
     assert set(steps(flow).values()) == {0}
     assert "Nothing to count" in flow.steps[0].meaning
 
@@ -115,7 +116,7 @@ def test_counts_add_up_and_missing_values_are_counted(with_store):
     assert design["not classified"] == 6 and design["randomised trial"] == 5 and design["guideline"] == 1
     years = counts_by(corpus, "year")
     assert years["year"].tolist() == sorted(years["year"]) and years["year"].iloc[0] == 1998
-    comparators = counts_by(corpus, "comparator_class").set_index("comparator_class")["records"]
+    comparators = counts_by(corpus, "comparator_class", FIRST_TOPIC).set_index("comparator_class")["records"]
     assert comparators["epidural steroid injection"] == 2 and comparators["not stated"] == 7  # 6 store records + the guideline
     # A curated study's own country wins over its journal's country of publication.
     row = corpus.set_index("record_id").loc["99000102"]
@@ -134,7 +135,7 @@ def test_corpus_figure_draws_the_counts(with_store):
 
 
 def test_evidence_table_keeps_every_injection_finding_with_its_source(snapshot_only, synthesis):
-    table = evidence_table(synthesis, snapshot_only["findings"], snapshot_only["studies"])
+    table = evidence_table(synthesis, snapshot_only["findings"], snapshot_only["studies"], topic=FIRST_TOPIC)
     assert tuple(table.columns) == EVIDENCE_TABLE_COLUMNS
     assert len(table) == 4
     findings = snapshot_only["findings"].set_index("source_url")
@@ -153,11 +154,11 @@ def test_evidence_table_keeps_every_injection_finding_with_its_source(snapshot_o
     assert by_study.loc["Delta 2022", "direction_reported"] == "favours adding acupuncture"
     assert set(table["extraction"]) == {"curated"}
     with pytest.raises(InputError, match="row counts differ"):
-        evidence_table(synthesis, snapshot_only["findings"].iloc[:2], snapshot_only["studies"])
+        evidence_table(synthesis, snapshot_only["findings"].iloc[:2], snapshot_only["studies"], topic=FIRST_TOPIC)
 
 
 def test_headline_table_shows_empty_comparisons(snapshot_only, synthesis):
-    headline = headline_table(synthesis, snapshot_only["findings"], snapshot_only["studies"]).set_index("comparison")
+    headline = headline_table(synthesis, snapshot_only["findings"], snapshot_only["studies"], topic=FIRST_TOPIC).set_index("comparison")
     h2h = headline.loc["acupuncture vs epidural steroid injection"]
     assert (h2h["studies"], h2h["randomised_trials"], h2h["participants_in_trials"], h2h["pooled_results"]) == (2, 2, 140, 1)
     empty = headline.loc["acupuncture + epidural steroid injection vs epidural steroid injection"]
@@ -169,7 +170,7 @@ def test_headline_table_shows_empty_comparisons(snapshot_only, synthesis):
 
 
 def test_forest_plot_numbers_equal_the_findings(snapshot_only, synthesis):
-    section = next(s for s in forest_sections(synthesis) if s.comparator_class == ESI and s.design_kind == "head_to_head")
+    section = next(s for s in forest_sections(synthesis, topic=FIRST_TOPIC) if s.comparator_class == ESI and s.design_kind == "head_to_head")
     (figure,) = section.figures
     drawn = figure.plot.data.set_index("label")
     findings = snapshot_only["findings"].set_index("study_id")
@@ -188,7 +189,7 @@ def test_forest_plot_numbers_equal_the_findings(snapshot_only, synthesis):
 
 
 def test_only_comparisons_with_an_estimable_result_are_drawn(synthesis):
-    sections = forest_sections(synthesis)
+    sections = forest_sections(synthesis, topic=FIRST_TOPIC)
     drawn = {(s.comparator_class, s.design_kind) for s in sections}
     # ESI head-to-head has CIs; the add-on nerve-block trial states only "better" (no numbers); the other
     # comparisons have no study at all: neither is drawn as an empty box.
@@ -198,12 +199,12 @@ def test_only_comparisons_with_an_estimable_result_are_drawn(synthesis):
         for figure in section.figures:
             rows = figure.group.rows
             assert (rows["estimate"].notna() & rows["ci_low"].notna()).any()
-    assert "acupuncture + nerve block vs nerve block" in undrawn_comparisons(synthesis, sections)
-    assert "acupuncture vs epidural steroid injection" not in undrawn_comparisons(synthesis, sections)
+    assert "acupuncture + nerve block vs nerve block" in undrawn_comparisons(synthesis, sections, topic=FIRST_TOPIC)
+    assert "acupuncture vs epidural steroid injection" not in undrawn_comparisons(synthesis, sections, topic=FIRST_TOPIC)
 
 
 def test_gaps_name_each_weakness(synthesis):
-    gaps = evidence_gaps(synthesis)
+    gaps = evidence_gaps(synthesis, topic=FIRST_TOPIC)
     found = {(row.comparison, row.gap) for row in gaps.itertuples()}
     assert ("acupuncture vs nerve block", "no_studies") in found
     assert ("acupuncture + epidural steroid injection vs epidural steroid injection", "no_studies") in found
@@ -222,5 +223,5 @@ def test_gaps_name_each_weakness(synthesis):
 
 def test_gaps_of_an_empty_synthesis_list_every_comparison_as_missing(tmp_path):
     tables = evidence.load(tmp_path, snapshot=False)
-    gaps = evidence_gaps(synthesize(tables["studies"], tables["findings"]))
+    gaps = evidence_gaps(synthesize(tables["studies"], tables["findings"]), topic=FIRST_TOPIC)
     assert set(gaps["gap"]) == {"no_studies"} and len(gaps) == 6

@@ -10,7 +10,7 @@ from matplotlib.patches import Polygon
 
 from evidence.outputs.plots import NO_STUDIES, evidence_map, forest_plot
 from evidence.tables.schema import FINDINGS, STUDIES, conform
-from .first_topic import synthesize
+from .first_topic import FIRST_TOPIC, synthesize
 
 ESI = "epidural_steroid_injection"
 
@@ -39,6 +39,11 @@ def tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     return conform(studies, STUDIES), conform(findings, FINDINGS)
 
 
+def draw(group):
+    """A forest plot labelled with the first topic's words (its intervention and comparator names)."""
+    return forest_plot(group, intervention=FIRST_TOPIC.report.intervention, topic=FIRST_TOPIC)
+
+
 def texts(figure) -> str:
     found = [t.get_text() for t in figure.findobj(lambda a: hasattr(a, "get_text"))]
     return "\n".join(found)
@@ -47,7 +52,7 @@ def texts(figure) -> str:
 def test_forest_numbers_equal_the_findings(tables):
     studies, findings = tables
     group = synthesize(studies, findings).group(ESI, "leg_pain_vas")
-    plot = forest_plot(group)
+    plot = draw(group)
     drawn = plot.data[plot.data["kind"] == "study"].set_index("pmid")
     source = findings.set_index("pmid").loc[["11", "12"]]
     for column in ("estimate", "ci_low", "ci_high"):
@@ -65,7 +70,7 @@ def test_forest_numbers_equal_the_findings(tables):
 def test_unpooled_group_has_no_diamond_and_says_why(tables):
     studies, findings = tables
     group = synthesize(studies, findings).group(ESI, "leg_pain_vas", add_on=True)
-    plot = forest_plot(group)
+    plot = draw(group)
     assert "pooled" not in set(plot.data["kind"])
     assert not [p for p in plot.figure.axes[0].patches if isinstance(p, Polygon)]
     assert "Not pooled: Only one study" in texts(plot.figure)
@@ -75,7 +80,7 @@ def test_unpooled_group_has_no_diamond_and_says_why(tables):
 
 def test_ratio_forest_uses_log_axis_and_benefit_side(tables):
     studies, findings = tables
-    plot = forest_plot(synthesize(studies, findings).group("drug", "responder"))
+    plot = draw(synthesize(studies, findings).group("drug", "responder"))
     ax = plot.figure.axes[0]
     assert ax.get_xscale() == "log"
     assert plot.data.loc[0, ["estimate", "ci_low", "ci_high"]].tolist() == [1.4, 1.1, 1.8]
@@ -85,7 +90,7 @@ def test_ratio_forest_uses_log_axis_and_benefit_side(tables):
 
 def test_empty_comparison_says_no_studies(tables):
     studies, findings = tables
-    plot = forest_plot(synthesize(studies, findings).group("nerve_block", "leg_pain_vas"))
+    plot = draw(synthesize(studies, findings).group("nerve_block", "leg_pain_vas"))
     assert NO_STUDIES in texts(plot.figure)
     assert plot.data.empty
     plot.figure.savefig(io.BytesIO(), format="png")
@@ -93,7 +98,7 @@ def test_empty_comparison_says_no_studies(tables):
 
 def test_evidence_map_counts_studies_and_shows_empty_comparators(tables):
     studies, findings = tables
-    plot = evidence_map(synthesize(studies, findings))
+    plot = evidence_map(synthesize(studies, findings), topic=FIRST_TOPIC)
     counts = {(r.comparator_class, r.outcome): r.n_studies for r in plot.data.itertuples()}
     assert counts == {(ESI, "leg_pain_vas"): 3, ("drug", "responder"): 1}
     x_labels = [t.get_text() for t in plot.figure.axes[0].get_xticklabels()]
@@ -115,7 +120,7 @@ def test_evidence_map_of_nothing_says_no_studies():
 def test_estimate_without_ci_is_drawn_hollow_and_labelled(tables):
     studies, findings = tables
     findings.loc[findings["pmid"] == "13", ["ci_low", "ci_high"]] = pd.NA
-    plot = forest_plot(synthesize(studies, findings).group("drug", "responder"))
+    plot = draw(synthesize(studies, findings).group("drug", "responder"))
     row = plot.data.iloc[0]
     assert row["estimate"] == 1.4 and pd.isna(row["ci_low"])
     assert "no CI reported" in texts(plot.figure)
@@ -124,7 +129,7 @@ def test_estimate_without_ci_is_drawn_hollow_and_labelled(tables):
 
 def test_each_row_shows_its_estimate_and_ci_as_text(tables):
     studies, findings = tables
-    plot = forest_plot(synthesize(studies, findings).group(ESI, "leg_pain_vas"))
+    plot = draw(synthesize(studies, findings).group(ESI, "leg_pain_vas"))
     shown = texts(plot.figure)
     assert "Estimate [95% CI]" in shown
     assert "-1.20 [-2.00, -0.40]" in shown and "-0.30 [-1.10, 0.50]" in shown
@@ -134,7 +139,7 @@ def test_each_row_shows_its_estimate_and_ci_as_text(tables):
 
 def test_the_not_pooled_note_does_not_overlap_the_axis_label(tables):
     studies, findings = tables
-    plot = forest_plot(synthesize(studies, findings).group(ESI, "leg_pain_vas", add_on=True))
+    plot = draw(synthesize(studies, findings).group(ESI, "leg_pain_vas", add_on=True))
     figure = plot.figure
     figure.canvas.draw()
     renderer = figure.canvas.get_renderer()
@@ -149,7 +154,7 @@ def test_the_not_pooled_note_does_not_overlap_the_axis_label(tables):
 def test_machine_extracted_rows_are_labelled_on_the_plot(tables):
     studies, findings = tables
     findings.loc[findings["pmid"] == "12", "provenance"] = "auto"
-    plot = forest_plot(synthesize(studies, findings).group(ESI, "leg_pain_vas"))
+    plot = draw(synthesize(studies, findings).group(ESI, "leg_pain_vas"))
     labels = plot.data.set_index("pmid")["label"]
     assert "machine-extracted, not verified" in labels["12"]
     assert "machine-extracted" not in labels["11"]

@@ -20,7 +20,7 @@ import evidence
 from evidence.outputs.comparisons import EVIDENCE_TABLE_COLUMNS, evidence_table
 from evidence.errors import EvidenceError
 from evidence.outputs.report import NCBI_POLICIES, ReportError, build_report, default_notebooks_dir
-from .first_topic import synthesize
+from .first_topic import FIRST_TOPIC, synthesize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SNAPSHOT_SMALL = FIXTURES / "snapshot_small"
@@ -147,7 +147,8 @@ def test_csv_and_xlsx_equal_the_evidence_table(fixture_report, store_dir):
     result, _ = fixture_report
     csv_path, xlsx_path = result.tables
     tables = evidence.load(store_dir, snapshot_folder=SNAPSHOT_SMALL)
-    expected = evidence_table(synthesize(tables["studies"], tables["findings"]), tables["findings"], tables["studies"])
+    expected = evidence_table(synthesize(tables["studies"], tables["findings"]), tables["findings"], tables["studies"],
+                              topic=FIRST_TOPIC)
     written = read_csv(csv_path)
     assert tuple(written.columns) == EVIDENCE_TABLE_COLUMNS and len(written) == len(expected) == 4
     assert written["source_url"].tolist() == expected["source_url"].tolist()

@@ -18,7 +18,7 @@ from evidence.outputs.front_page import studies_html
 from evidence.outputs.labels import MACHINE_EXTRACTED, preferred_source, reader_label, source_rank, study_link
 from evidence.synthesize.risk_of_bias import NOT_ASSESSED, read_judgements, risk_of_bias_table
 from evidence.tables.schema import FINDINGS, STUDIES, conform
-from .first_topic import synthesize
+from .first_topic import FIRST_TOPIC, synthesize
 
 UNTITLED = "ref:untitled-9"
 
@@ -64,7 +64,7 @@ def tables():
 
 def paragraphs_by_comparison(studies, findings):
     synthesis = synthesize(studies, findings)
-    return {p.comparison: p for p in bottom_line(synthesis, findings, studies)}, synthesis
+    return {p.comparison: p for p in bottom_line(synthesis, findings, studies, topic=FIRST_TOPIC)}, synthesis
 
 
 def test_each_comparison_says_which_side_was_favoured_how_many_and_how_certain(tables):
@@ -77,9 +77,9 @@ def test_each_comparison_says_which_side_was_favoured_how_many_and_how_certain(t
            "leg pain (0-10 NRS) (4 weeks)." in block.text
     assert "Certainty: very low." in block.text
     add_on = paragraphs["acupuncture + epidural steroid injection vs epidural steroid injection"]
-    assert "favoured adding acupotomy (needle knife) on pain (VAS)" in add_on.text  # the kind is named
+    assert "favoured adding acupotomy (needle-knife) on pain (VAS)" in add_on.text  # the kind is named
     assert paragraphs["acupuncture vs epidural steroid injection"].text == "No study found makes this comparison."
-    summary = summary_sentence(list(paragraphs.values()), synthesis)
+    summary = summary_sentence(list(paragraphs.values()), synthesis, FIRST_TOPIC.report.focus_name)
     assert summary.startswith("Three traceable studies, three randomised trials among them (150 participants)")
     assert summary.endswith("One more study could not be traced and is listed apart.")
 
@@ -90,21 +90,21 @@ def test_an_untraceable_study_never_supports_a_statement(tables):
     other = paragraphs["acupuncture vs other injection"]
     assert UNTITLED not in other.study_ids and "untitled" not in other.text
     assert "One further study that could not be traced (no title, PMID or DOI) is listed apart" in other.text
-    apart = untraced_studies(synthesis, findings, studies)
+    apart = untraced_studies(synthesis, findings, studies, topic=FIRST_TOPIC)
     assert len(apart) == 1 and apart.iloc[0]["source_url"] == "http://203.0.113.7:81/listing?id=1"
     assert "favours acupuncture" in apart.iloc[0]["reported"]
     # Alone in its comparison, it makes no statement at all.
     alone_findings = findings[findings["study_id"] != "99000302"].reset_index(drop=True)
     alone, _ = paragraphs_by_comparison(studies, alone_findings)
     assert alone["acupuncture vs other injection"].text.startswith("No study found makes this comparison.")
-    headline = headline_table(synthesize(studies, alone_findings), alone_findings, studies).set_index("comparison")
+    headline = headline_table(synthesize(studies, alone_findings), alone_findings, studies, topic=FIRST_TOPIC).set_index("comparison")
     assert (headline.loc["acupuncture vs other injection", ["studies", "could_not_be_traced", "certainty"]].tolist()
             == [0, 1, "no evidence"])
     # Nor is it drawn: its estimable RR would otherwise make a forest plot of its own.
     synthesis = synthesize(studies, alone_findings)
-    drawn = forest_sections(synthesis, traced_ids=traced_study_ids(synthesis, alone_findings, studies))
+    drawn = forest_sections(synthesis, topic=FIRST_TOPIC, traced_ids=traced_study_ids(synthesis, alone_findings, studies))
     assert ("other_injection", "head_to_head") not in {(s.comparator_class, s.design_kind) for s in drawn}
-    assert ("other_injection", "head_to_head") in {(s.comparator_class, s.design_kind) for s in forest_sections(synthesis)}
+    assert ("other_injection", "head_to_head") in {(s.comparator_class, s.design_kind) for s in forest_sections(synthesis, topic=FIRST_TOPIC)}
 
 
 def test_machine_extracted_rows_are_labelled_wherever_shown(tables):
@@ -112,9 +112,10 @@ def test_machine_extracted_rows_are_labelled_wherever_shown(tables):
     paragraphs, synthesis = paragraphs_by_comparison(studies, findings)
     assert MACHINE_EXTRACTED in paragraphs["acupuncture vs other injection"].text
     assert MACHINE_EXTRACTED not in paragraphs["acupuncture vs nerve block"].text
-    table = evidence_table(synthesis, findings, studies).set_index("study")
+    table = evidence_table(synthesis, findings, studies, topic=FIRST_TOPIC).set_index("study")
     assert table.loc["Li 2020", "extraction"] == MACHINE_EXTRACTED and table.loc["Smith 2018", "extraction"] == "curated"
-    html = studies_html(evidence_table(synthesis, findings, studies))
+    html = studies_html(evidence_table(synthesis, findings, studies, topic=FIRST_TOPIC),
+                        FIRST_TOPIC.report.intervention, FIRST_TOPIC.report.focus_name)
     li_row = next(r for r in html.split("<tr>") if "Li 2020" in r)
     assert f'<span class="machine">{MACHINE_EXTRACTED}</span>' in li_row
     assert 'href="https://pubmed.ncbi.nlm.nih.gov/99000302/"' in li_row

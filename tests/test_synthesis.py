@@ -182,6 +182,7 @@ def test_comparators_without_studies_are_reported_as_no_evidence():
     assert nerve_block["certainty"] == "no_evidence"
     assert nerve_block["k"] == 0
     assert "nerve block" in nerve_block["reason"]
+    assert nerve_block["comparison_label"] == "acupuncture vs nerve block"  # the topic's intervention names it
     assert ESI not in set(summary.loc[summary["certainty"] == "no_evidence", "comparator_class"])
 
 

@@ -33,6 +33,8 @@ else:  # pragma: no cover - Python 3.10 only
 
 FAKE = FIXTURES / "fake_topic"
 FAKE_TOPIC = FAKE / "topic.toml"
+FIRST_TOPIC_WORDS = re.compile(r"(?:acupunct|sciatic|nerve block|injection)\w*", re.IGNORECASE)
+"""The first topic's words, which no other topic's report or verdict may name."""
 
 
 def invoke(*args: str):
@@ -102,9 +104,12 @@ def test_fake_topic_end_to_end(tmp_path, monkeypatch):
     # A comparator class only this topic declares reaches the synthesis and the report.
     assert f"{wording} vs insoles" in index
     pages = " ".join(page_text(p) for p in (tmp_path / "r").glob("*.html"))
-    # Nothing of the first topic leaks into another topic's report.
-    assert not re.search(r"acupunct|sciatica|nerve block", pages, re.IGNORECASE), \
-        re.search(r".{60}(acupunct|sciatica|nerve block).{60}", pages, re.IGNORECASE).group(0)
+    # Nothing of the first topic leaks into another topic's report: its pages, and the tables
+    # written beside them, name no acupuncture, sciatica, nerve block or injection.
+    for name in sorted(p.name for p in (tmp_path / "r").glob("*.csv")):
+        pages += " " + (tmp_path / "r" / name).read_text(encoding="utf-8-sig")
+    assert not FIRST_TOPIC_WORDS.search(pages), re.search(r".{60}" + FIRST_TOPIC_WORDS.pattern + ".{60}", pages,
+                                                          re.IGNORECASE).group(0)
     evidence_csv = pd.read_csv(tmp_path / "r" / "evidence_table.csv", encoding="utf-8-sig", dtype=str)
     assert {"99000601", "99000602", "99000603", "99000611"} <= set(evidence_csv["pmid"].dropna())
 
@@ -117,6 +122,8 @@ def test_fake_topic_end_to_end(tmp_path, monkeypatch):
     assert wording in verdict["supported_wording"]
     assert verdict["parsed"]["intervention"] == wording  # the topic's intervention, not a literal
     assert not re.search(r"acupunct|sciatica", json.dumps(verdict["reasons"]), re.IGNORECASE)
+    text = invoke("claim", "--topic", topic, claim)
+    assert text.exit_code == 0 and not FIRST_TOPIC_WORDS.search(text.output), text.output
 
     result = invoke("cite", "--topic", topic, "99000601", "99000611")
     assert result.exit_code == 0, result.output
@@ -251,6 +258,7 @@ def test_fake_topic_declares_its_own_comparator_classes_and_forms():
     assert fake.reported_comparators == (*fake.report.focus, "other_lumen")
     assert fake.comparator_labels["insoles"] == "shoe insoles"
     assert fake.intervention_form_classes == ("other_lumen",)
+    assert fake.blinded_control_classes == ("sham",) == fake.certainty_rules.blinded_controls
     assert fake.intervention_forms == ("pulsed_lumen", "lumen_unspecified")
     first = load_topic("acupuncture_sciatica")
     assert first.intervention_form_classes == ("other_acupuncture",)
@@ -307,3 +315,34 @@ def test_a_review_grade_recorded_for_the_second_topic_reaches_its_claims(tmp_pat
     # The Cochrane review's own rating (moderate, leg pain vs placebo) lifts the certainty that the
     # trial-level grade alone (low) would give.
     assert (without.certainty, with_grades.certainty) == ("low", "moderate")
+
+
+def test_report_tables_default_to_the_topics_focus_and_names(tmp_path):
+    # No comparator classes, comparator names or form names of the first topic are assumed: the
+    # tables are about the topic's report focus and say what the topic calls each class and form.
+    from evidence.outputs.bottom_line import bottom_line
+    from evidence.outputs.comparisons import evidence_table, headline_table
+    from evidence.outputs.gaps import evidence_gaps
+    from evidence.outputs.labels import comparator_names, direction_name
+    from evidence.outputs.overview import corpus_frame, counts_by
+    from evidence.outputs.report import topic_synthesis
+
+    fake = load_topic(FAKE_TOPIC)
+    tables = evidence.load(tmp_path / "empty", topic=fake)
+    synthesis = topic_synthesis(tables, fake)
+    studies, findings = tables["studies"], tables["findings"]
+    focus = {c.replace("_", " ") for c in fake.report.focus}
+
+    def compared_with(labels) -> set[str]:
+        return {str(label).rsplit(" vs ", 1)[1] for label in labels}
+
+    headline = headline_table(synthesis, findings, studies, topic=fake)
+    assert compared_with(headline["comparison"]) == focus  # every focus class, even without studies
+    assert compared_with(evidence_gaps(synthesis, topic=fake)["comparison"]) <= focus
+    assert compared_with(p.comparison for p in bottom_line(synthesis, findings, studies, topic=fake)) == focus
+    table = evidence_table(synthesis, findings, studies, topic=fake)
+    assert set(table["intervention_form"]) == {"pulsed lumen therapy", "lumen therapy (form not stated)"}
+    assert direction_name("favours_comparator", "insoles", "head_to_head", fake.report.intervention,
+                          comparator_names(fake)) == "favours the shoe insoles"
+    named = set(counts_by(corpus_frame(tables), "comparator_class", fake)["comparator_class"])
+    assert "shoe insoles" in named and not FIRST_TOPIC_WORDS.search(" ".join(named))

@@ -16,7 +16,7 @@ from .findings import extract_findings, vocabulary
 from .main_result import mark_main_results
 from ..tables.schema import FINDINGS, STUDIES, conform, empty_frame
 from ..ingest.store import Store
-from ..topic.model import Topic, load_topic
+from ..topic.model import DEFAULT_TOPIC, Topic, load_topic
 
 CHUNK = 250  # records per step: small enough for a smooth progress bar, large enough to stay vectorised
 # Below this many records, starting worker processes costs more than it saves (on 1,999
@@ -42,7 +42,7 @@ def annotate_store(data_dir: str | Path | None = None, topic: Topic | str | None
     ``workers`` is as in :func:`annotate_tables`; ``notify`` and ``lock_timeout`` as in
     :class:`~evidence.ingest.store.Store`.
     """
-    topic = topic if isinstance(topic, Topic) else load_topic(topic or "acupuncture_sciatica")
+    topic = topic if isinstance(topic, Topic) else load_topic(topic or DEFAULT_TOPIC)
     store = Store(data_dir, notify=notify, lock_timeout=lock_timeout)
     tables = store.tables()
     if "articles" not in tables:

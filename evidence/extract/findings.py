@@ -11,9 +11,11 @@ Findings come from single sentences and carry the sentence's span in
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Iterable, Iterator
+from itertools import pairwise
+from typing import Any
 
 import pandas as pd
 
@@ -330,7 +332,7 @@ def _forms_compared(text: str, mentions: list[Mention]) -> bool:
             # "We compared patients given X with patients given Y"
             or _COMPARED_BEFORE.search(text, max(0, a.start - 60), a.start) and _WITH_BETWEEN.match(text[a.end:b.start])
         )
-        for a, b in zip(forms, forms[1:])
+        for a, b in pairwise(forms)
     )
 
 
@@ -408,7 +410,7 @@ def _generic_listed_with_form(text: str, mentions: list[Mention]) -> bool:
     arms = [m for m in mentions if m.kind in ("generic", "intervention")]
     return any(
         {a.kind, b.kind} == {"generic", "intervention"} and _LISTED_WITH.match(text[a.end : b.start])
-        for a, b in zip(arms, arms[1:])
+        for a, b in pairwise(arms)
     )
 
 
@@ -950,7 +952,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         if m.kind == "outcome" and all(o.label != m.label for o in outcomes):
             outcomes.append(m)
     inherited = not outcomes and said is not None
-    if inherited:
+    if inherited and said is not None:
         outcomes = [replace(o, start=0, end=0) for o in said.outcomes]
     if not outcomes:
         return []
@@ -960,7 +962,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     comparators = [m for m in mentions if m.kind == "comparator" and not m.negated]
     comparator = comparators[0].label if comparators else study_comparator
     timepoint, weeks = _timepoint(s)
-    if inherited and timepoint is None:
+    if inherited and timepoint is None and said is not None:
         timepoint, weeks = said.timepoint
     arms = _arms(s, mentions, vocab)
     backward = [bool(_OUTCOME_AFTER_NUMBERS.search(s, max(0, o.start - 30), o.start)) for o in outcomes]
@@ -1003,11 +1005,11 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             continue
         if inherited and not own:
             continue
-        common = dict(
-            pmid=pmid, outcome=outcome.label, span_start=sentence.start, span_end=sentence.end,
-            sentence=s, direction=direction, lower_is_better=lower_is_better, timepoint=timepoint,
-            timepoint_weeks=weeks, intervention=intervention, comparator_class=comparator, add_on=pico.add_on,
-        )
+        common: dict[str, Any] = {
+            "pmid": pmid, "outcome": outcome.label, "span_start": sentence.start, "span_end": sentence.end,
+            "sentence": s, "direction": direction, "lower_is_better": lower_is_better, "timepoint": timepoint,
+            "timepoint_weeks": weeks, "intervention": intervention, "comparator_class": comparator, "add_on": pico.add_on,
+        }
         suffix = ".outcome_from_previous_clause" if inherited else ""
         estimates = [st for st in own if st.measure]
         p_only = next((st for st in own if st.measure is None), None)
@@ -1168,10 +1170,10 @@ def _timepoint(s: str) -> tuple[str | None, float | None]:
     if m.group("week") or m.group("nth"):
         n = int(m.group("week") or m.group("nth"))
         return f"{n} week{'s' if n != 1 else ''}", float(n)
-    n = parse_count(m.group("n"))
+    count = parse_count(m.group("n"))
     unit = m.group("u").lower()
-    label = f"{n} {unit}{'s' if n != 1 else ''}"
-    return label, (None if n is None else n * _WEEKS_PER[unit])
+    label = f"{count} {unit}{'s' if count != 1 else ''}"
+    return label, (None if count is None else count * _WEEKS_PER[unit])
 
 
 def extract_findings(tables: dict[str, pd.DataFrame], topic: Topic) -> pd.DataFrame:

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .comparisons import (
-    INJECTION_COMPARATORS, annotated_rows, certainty_range, comparison_kinds, traced_groups,
+    annotated_rows, certainty_range, comparison_kinds, focus_comparators, traced_groups,
 )
 from .labels import (
-    COMPARATOR_NAMES, DESIGN_NAMES, FORM_NAMES, MACHINE_EXTRACTED, direction_name, name_of, outcome_name, outcomes,
+    SHARED_COMPARATOR_NAMES, DESIGN_NAMES, MACHINE_EXTRACTED, comparator_names, direction_name, name_of,
+    outcome_name, outcomes, unspecified_form_name,
     reader_label, sides,
 )
 from ..synthesize.synthesis import PACKAGE, Synthesis, comparison_label
@@ -63,9 +64,10 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def heading(comparator_class: str, design_kind: str, intervention: str = "acupuncture") -> str:
-    """The comparison in plain words (``intervention``: the topic's intervention as a sentence names it)."""
-    comparator = COMPARATOR_NAMES.get(comparator_class, comparator_class.replace("_", " "))
+def heading(comparator_class: str, design_kind: str, intervention: str, labels: dict[str, str] | None = None) -> str:
+    """The comparison in plain words (``intervention``: the topic's intervention as a sentence names it;
+    ``labels``: readers' names of comparator classes, :func:`~evidence.outputs.labels.comparator_names`)."""
+    comparator = (labels or SHARED_COMPARATOR_NAMES).get(comparator_class, comparator_class.replace("_", " "))
     if design_kind == "add_on":
         return f"{_capital(intervention)} added to {_article(comparator)}, against the {comparator} alone"
     if design_kind == PACKAGE:
@@ -86,15 +88,15 @@ def _join(items: list[str]) -> str:
 
 
 def _study_sentence(rows: pd.DataFrame, comparator_class: str, design_kind: str, names: dict,
-                    intervention: str) -> str:
+                    intervention: str, labels: dict[str, str], form_not_stated: str) -> str:
     """'Qu 2010 (randomised trial, manual acupuncture, 60 participants; no PMID) favoured the nerve block on ...'."""
     first = rows.iloc[0]
     n = rows["n"].max()
     tags = [name_of(first["design"], DESIGN_NAMES) or "design not known", ", ".join(dict.fromkeys(rows["form"]))]
     if pd.notna(n):
         tags.append(f"{int(n)} participants")
-    if comparator_class == "other_injection" and pd.notna(first["comparator_named"]):
-        tags.append(f"against {first['comparator_named']}")  # "other injection" alone says too little
+    if comparator_class.startswith("other_") and pd.notna(first["comparator_named"]):
+        tags.append(f"against {first['comparator_named']}")  # a catch-all class ("other injection") says too little
     flags = []
     if pd.isna(first["pmid"]):
         flags.append("no PMID")
@@ -103,10 +105,10 @@ def _study_sentence(rows: pd.DataFrame, comparator_class: str, design_kind: str,
     if rows["machine"].any():
         flags.append(MACHINE_EXTRACTED)
     described = f"{reader_label(first['label'], first['pmid'])} ({', '.join(tags)}{'; ' + '; '.join(flags) if flags else ''})"
-    ours, theirs = sides(comparator_class, design_kind, intervention)
+    ours, theirs = sides(comparator_class, design_kind, intervention, labels)
     forms = list(dict.fromkeys(rows["form"]))
-    if len(forms) == 1 and forms[0] != FORM_NAMES["acupuncture_unspecified"] and design_kind != PACKAGE:
-        ours = ours.replace(intervention, forms[0])  # name the kind: "favoured adding acupotomy (needle knife)"
+    if len(forms) == 1 and forms[0] != form_not_stated and design_kind != PACKAGE:
+        ours = ours.replace(intervention, forms[0])  # name the kind: "favoured adding acupotomy (needle-knife)"
     verbs = {"favours_intervention": f"favoured {ours}", "favours_comparator": f"favoured {theirs}",
              "no_difference": "found no difference"}
     said = rows["direction"].fillna(rows["direction_from_numbers"]).astype(object)
@@ -136,7 +138,7 @@ def _outcomes_at(rows: pd.DataFrame, names: dict) -> str:
 
 
 def _paragraph(synthesis: Synthesis, annotated: pd.DataFrame, comparator: str, kind: str, names: dict,
-               traced_ids: set) -> Paragraph:
+               traced_ids: set, labels: dict[str, str], form_not_stated: str) -> Paragraph:
     every = annotated[(annotated["comparator_class"] == comparator) & (annotated["design_kind"] == kind)]
     rows = every[every["traceable"]]
     untraced = tuple(dict.fromkeys(every.loc[~every["traceable"], "study_id"].dropna()))
@@ -146,7 +148,7 @@ def _paragraph(synthesis: Synthesis, annotated: pd.DataFrame, comparator: str, k
     intervention = synthesis.intervention
     label = comparison_label(comparator, kind, intervention)
     if rows.empty:
-        return Paragraph(label, heading(comparator, kind, intervention), "No study found makes this comparison." + apart,
+        return Paragraph(label, heading(comparator, kind, intervention, labels), "No study found makes this comparison." + apart,
                          (), untraced)
     per_study = [rows[rows["study_id"] == sid] for sid in dict.fromkeys(rows["study_id"])]
     trials = [s for s in per_study if s["design_group"].iloc[0] == "randomised_trial"]
@@ -156,18 +158,18 @@ def _paragraph(synthesis: Synthesis, annotated: pd.DataFrame, comparator: str, k
         counted += f", {_count(len(trials), 'randomised trial')} with {in_trials} participants in all" \
             if len(per_study) != len(trials) or len(trials) > 1 else f", a randomised trial with {in_trials} participants"
     sentences = [f"{counted.capitalize()}."]
-    sentences += [_study_sentence(s, comparator, kind, names, intervention) for s in per_study]
+    sentences += [_study_sentence(s, comparator, kind, names, intervention, labels, form_not_stated) for s in per_study]
     if kind == PACKAGE:
         sentences.append(f"{_capital(intervention)} was one part of a package of treatments, so these studies cannot "
                          f"show the effect of {intervention} itself.")
     grade = certainty_range([g.certainty.grade for g in traced_groups(synthesis, comparator, kind, traced_ids)])
     sentences.append(f"Certainty: {grade}.{apart}")
-    return Paragraph(label, heading(comparator, kind, intervention), " ".join(sentences), tuple(dict.fromkeys(rows["study_id"])),
+    return Paragraph(label, heading(comparator, kind, intervention, labels), " ".join(sentences), tuple(dict.fromkeys(rows["study_id"])),
                      untraced)
 
 
 def bottom_line(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame,
-                comparators: tuple[str, ...] = INJECTION_COMPARATORS, topic: Topic | None = None) -> list[Paragraph]:
+                comparators: tuple[str, ...] | None = None, topic: Topic | None = None) -> list[Paragraph]:
     """One plain-words paragraph per comparison of the intervention with ``comparators``.
 
     Head-to-head and add-on comparisons always get a paragraph (saying so when no study makes
@@ -180,23 +182,24 @@ def bottom_line(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFr
     findings, studies:
         The tables the synthesis was built from.
     comparators:
-        Comparator classes, in the order shown.
+        Comparator classes, in the order shown (default: the topic's report focus).
     topic:
-        Whose ``[outcomes]`` section names the outcomes (default: the shipped topic).
+        Whose outcome, comparator and form names are shown and whose report focus is the default
+        (without a topic: codes in words, every class the synthesis reports on).
 
     Returns
     -------
     list of Paragraph
     """
-    annotated = annotated_rows(synthesis, findings, studies)
+    annotated = annotated_rows(synthesis, findings, studies, topic)
     traced_ids = set(annotated.loc[annotated["traceable"], "study_id"].dropna())
     names = outcomes(topic)
-    return [_paragraph(synthesis, annotated, comparator, kind, names, traced_ids)
-            for comparator in comparators for kind in comparison_kinds(annotated, comparator)]
+    labels, form_not_stated = comparator_names(topic), unspecified_form_name(topic)
+    return [_paragraph(synthesis, annotated, comparator, kind, names, traced_ids, labels, form_not_stated)
+            for comparator in focus_comparators(synthesis, topic, comparators) for kind in comparison_kinds(annotated, comparator)]
 
 
-def summary_sentence(paragraphs: list[Paragraph], synthesis: Synthesis,
-                     focus_name: str = "a nerve block or an injection") -> str:
+def summary_sentence(paragraphs: list[Paragraph], synthesis: Synthesis, focus_name: str) -> str:
     """One sentence over all comparisons: how many traceable studies, trials and participants, the best certainty.
 
     ``focus_name`` names the comparators in a sentence (``Topic.report.focus_name``).
@@ -217,7 +220,7 @@ def summary_sentence(paragraphs: list[Paragraph], synthesis: Synthesis,
 
 
 def untraced_studies(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame,
-                     comparators: tuple[str, ...] = INJECTION_COMPARATORS, topic: Topic | None = None) -> pd.DataFrame:
+                     comparators: tuple[str, ...] | None = None, topic: Topic | None = None) -> pd.DataFrame:
     """The studies that could not be traced (no PMID, DOI or title), one row each, for listing apart.
 
     Returns
@@ -225,7 +228,9 @@ def untraced_studies(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.D
     pandas.DataFrame
         Columns :data:`UNTRACED_COLUMNS`: what is known of each, and the page where it was seen.
     """
-    annotated = annotated_rows(synthesis, findings, studies)
+    annotated = annotated_rows(synthesis, findings, studies, topic)
+    comparators = focus_comparators(synthesis, topic, comparators)
+    labels = comparator_names(topic)
     untraced = annotated[~annotated["traceable"] & annotated["comparator_class"].isin(comparators).fillna(False)]
     names = outcomes(topic)
     population = studies.drop_duplicates("study_id").set_index("study_id")["population"] if len(studies) else pd.Series()
@@ -233,7 +238,7 @@ def untraced_studies(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.D
     for sid, rows in untraced.groupby("study_id", sort=False):
         first = rows.iloc[0]
         said = rows["direction"].fillna(rows["direction_from_numbers"]).astype(object)
-        said_as = (direction_name(d, first['comparator_class'], first['design_kind'], synthesis.intervention) for d in said)
+        said_as = (direction_name(d, first['comparator_class'], first['design_kind'], synthesis.intervention, labels) for d in said)
         reported = [f"{outcome_name(o, names)}: {d or 'no direction stated'}"
                     for o, d in zip(rows["outcome"], said_as)]
         out.append({"comparison": first["comparison_label"], "design": name_of(first["design"], DESIGN_NAMES),

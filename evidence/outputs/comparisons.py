@@ -20,15 +20,25 @@ import pandas as pd
 from ..errors import InputError
 from ..synthesize.certainty import GRADES, NO_EVIDENCE, NOT_GRADED
 from .labels import (
-    DESIGN_NAMES, FORM_NAMES, GRADE_NAMES, MACHINE_EXTRACTED, direction_name, is_missing, is_traceable, name_of,
-    outcome_name, outcomes, preferred_source, reader_label, study_link,
+    DESIGN_NAMES, GRADE_NAMES, MACHINE_EXTRACTED, comparator_names, direction_name, form_names, is_missing, is_traceable,
+    name_of, outcome_name, outcomes, preferred_source, reader_label, study_link, unspecified_form_name,
 )
 from .plots import Plot, forest_plot
 from ..synthesize.synthesis import PACKAGE, ComparisonGroup, Synthesis, comparison_label
 from ..topic.model import Topic
 
-INJECTION_COMPARATORS = ("nerve_block", "epidural_steroid_injection", "other_injection")
-"""The comparator classes the first topic asks about: nerve blocks and injections."""
+
+def focus_comparators(synthesis: Synthesis, topic: Topic | None = None,
+                      comparators: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The comparator classes a table is about: ``comparators`` when given, else the topic's report
+    focus (``[report] focus``), else every class the synthesis reports on. No topic's classes are
+    assumed here."""
+    if comparators is not None:
+        return tuple(comparators)
+    if topic is not None:
+        return topic.report.focus
+    return synthesis.comparators
+
 
 DESIGN_KIND_ORDER = ("head_to_head", "add_on", PACKAGE, "add_on_unknown")
 ALWAYS_SHOWN_KINDS = ("head_to_head", "add_on")
@@ -79,23 +89,26 @@ def _studies_by_id(studies: pd.DataFrame) -> dict[str, dict]:
     return by_id
 
 
-def _form(finding_form: object, study_forms: object) -> str:
+def _form(finding_form: object, study_forms: object, topic: Topic | None) -> str:
     """The form of the intervention in one finding: its own form, else the study's specific forms."""
-    generic = ("acupuncture_unspecified", "none")
+    names = form_names(topic)
+    generic = (topic.unspecified_form if topic is not None else None, "none")
     if finding_form == "none":
         return "none (no arm of the intervention)"
     if not is_missing(finding_form) and finding_form not in generic:
-        return FORM_NAMES.get(str(finding_form), str(finding_form).replace("_", " "))
+        return names.get(str(finding_form), str(finding_form).replace("_", " "))
     specific = [f for f in (study_forms if isinstance(study_forms, (list, tuple)) else []) if f not in generic]
     if specific:
-        return ", ".join(FORM_NAMES.get(f, f.replace("_", " ")) for f in dict.fromkeys(specific))
-    return FORM_NAMES["acupuncture_unspecified"]
+        return ", ".join(names.get(f, f.replace("_", " ")) for f in dict.fromkeys(specific))
+    return unspecified_form_name(topic)
 
 
-def annotated_rows(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame) -> pd.DataFrame:
+def annotated_rows(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame,
+                   topic: Topic | None = None) -> pd.DataFrame:
     """The synthesis rows with what a reader needs beside the numbers (:data:`ANNOTATION_COLUMNS`).
 
-    ``form`` names the kind of acupuncture; ``link`` is the PubMed or DOI page; ``traceable`` is
+    ``form`` names the kind of intervention (by ``topic``'s form names; without a topic, the
+    codes in words); ``link`` is the PubMed or DOI page; ``traceable`` is
     false for a study with neither an identifier nor a title; ``machine`` marks machine-extracted
     rows; ``shown_source`` is the first-hand page among the finding's and the study's sources;
     ``comparator_named`` the study's first comparator as it names it.
@@ -113,7 +126,7 @@ def annotated_rows(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
     for row, finding_form in zip(rows.itertuples(), findings["intervention"].astype(object)):
         study = by_id.get(str(row.study_id), {})
         doi, title = study.get("doi"), study.get("title")
-        forms.append(_form(finding_form, study.get("interventions")))
+        forms.append(_form(finding_form, study.get("interventions"), topic))
         dois.append(None if is_missing(doi) else doi)
         titles.append(None if is_missing(title) else title)
         links.append(study_link(row.pmid, doi))
@@ -135,7 +148,7 @@ def traced_study_ids(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.D
 
 
 def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame,
-                   comparators: tuple[str, ...] = INJECTION_COMPARATORS, topic: Topic | None = None) -> pd.DataFrame:
+                   comparators: tuple[str, ...] | None = None, topic: Topic | None = None) -> pd.DataFrame:
     """Every finding comparing the intervention with one of ``comparators``, one row each, in readers' words.
 
     Parameters
@@ -148,9 +161,10 @@ def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
     studies:
         The studies table (DOIs, titles and source pages).
     comparators:
-        Comparator classes to keep.
+        Comparator classes to keep (default: :func:`focus_comparators`, the topic's report focus).
     topic:
-        Whose ``[outcomes]`` section names the outcomes (default: the shipped topic).
+        Whose outcome, comparator and form names are shown and whose report focus is the default
+        (without a topic: codes in words, every class the synthesis reports on).
 
     Returns
     -------
@@ -159,8 +173,10 @@ def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
         ``estimate``/``ci_*`` are on the reporting scale (ratios as ratios); ``pmid`` is NA when
         the study has none.
     """
-    rows = annotated_rows(synthesis, findings, studies)
+    rows = annotated_rows(synthesis, findings, studies, topic)
     names = outcomes(topic)
+    comparators = focus_comparators(synthesis, topic, comparators)
+    comparator_labels = comparator_names(topic)
     p_values = [_p_value(p, t) for p, t in zip(findings["p_value"], findings["p_value_text"])]
     add_on = rows["design_kind"].astype(object)
     table = pd.DataFrame({
@@ -172,9 +188,9 @@ def evidence_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
         "timepoint": rows["timepoint"], "measure": rows["measure"],
         "estimate": rows["estimate"], "ci_low": rows["ci_low"], "ci_high": rows["ci_high"],
         "p_value": pd.array(p_values, dtype="string"),
-        "direction_reported": [direction_name(d, c, k, synthesis.intervention)
+        "direction_reported": [direction_name(d, c, k, synthesis.intervention, comparator_labels)
                                for d, c, k in zip(rows["direction"], rows["comparator_class"], add_on)],
-        "direction_from_numbers": [direction_name(d, c, k, synthesis.intervention) for d, c, k in
+        "direction_from_numbers": [direction_name(d, c, k, synthesis.intervention, comparator_labels) for d, c, k in
                                    zip(rows["direction_from_numbers"], rows["comparator_class"], add_on)],
         "effect_source": rows["effect_source"], "verified": rows["verified"],
         "extraction": rows["machine"].map({True: MACHINE_EXTRACTED, False: "curated"}),
@@ -225,7 +241,7 @@ def traced_groups(synthesis: Synthesis, comparator: str, kind: str, traced_ids: 
 
 
 def headline_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.DataFrame,
-                   comparators: tuple[str, ...] = INJECTION_COMPARATORS, topic: Topic | None = None) -> pd.DataFrame:
+                   comparators: tuple[str, ...] | None = None, topic: Topic | None = None) -> pd.DataFrame:
     """One row per comparison (comparator class x design kind): how much evidence there is.
 
     Head-to-head and add-on rows are always present, with zero counts when no study exists, so
@@ -240,11 +256,11 @@ def headline_table(synthesis: Synthesis, findings: pd.DataFrame, studies: pd.Dat
         ``pooled_results``, ``certainty`` (range over the comparison's outcomes),
         ``unverified_studies``, ``studies_without_pmid``, ``studies_listed``, ``could_not_be_traced``.
     """
-    annotated = annotated_rows(synthesis, findings, studies)
+    annotated = annotated_rows(synthesis, findings, studies, topic)
     traced_ids = set(annotated.loc[annotated["traceable"], "study_id"].dropna())
     names = outcomes(topic)
     out = []
-    for comparator in comparators:
+    for comparator in focus_comparators(synthesis, topic, comparators):
         for kind in comparison_kinds(annotated, comparator):
             every = _comparison_rows(annotated, comparator, kind)
             these = every[every["traceable"]]
@@ -277,7 +293,7 @@ DESIGN_GROUP_NAMES = {"randomised_trial": "randomised trials", "non_randomised_t
                       "not_comparative": "not comparative", "unknown": "design not known"}
 
 
-def certainty_table(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTION_COMPARATORS,
+def certainty_table(synthesis: Synthesis, comparators: tuple[str, ...] | None = None,
                     topic: Topic | None = None) -> pd.DataFrame:
     """One row per comparison group of ``comparators``: its result, certainty and the reasons.
 
@@ -292,7 +308,7 @@ def certainty_table(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTI
     """
     names = outcomes(topic)
     out = []
-    for comparator in comparators:
+    for comparator in focus_comparators(synthesis, topic, comparators):
         for kind in DESIGN_KIND_ORDER:
             given: dict[str, str] = {}
             for g in _groups(synthesis, comparator, kind):
@@ -350,7 +366,7 @@ def estimable(group: ComparisonGroup) -> bool:
     return bool((rows["estimate"].notna() & rows["ci_low"].notna() & rows["ci_high"].notna()).any())
 
 
-def forest_sections(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTION_COMPARATORS,
+def forest_sections(synthesis: Synthesis, comparators: tuple[str, ...] | None = None,
                     traced_ids: set | None = None, topic: Topic | None = None) -> list[ForestSection]:
     """Forest plots of the comparisons that have at least one estimable result, in a fixed order.
 
@@ -360,12 +376,12 @@ def forest_sections(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTI
     """
     names = outcomes(topic)
     sections = []
-    for comparator in comparators:
+    for comparator in focus_comparators(synthesis, topic, comparators):
         for kind in DESIGN_KIND_ORDER:
             heading = comparison_label(comparator, kind, synthesis.intervention)
             groups = [g for g in _groups(synthesis, comparator, kind) if estimable(g)
                       and (traced_ids is None or set(g.rows["study_id"].dropna()) & traced_ids)]
-            figures = tuple(ForestFigure(forest_plot(g, intervention=synthesis.intervention), g,
+            figures = tuple(ForestFigure(forest_plot(g, intervention=synthesis.intervention, topic=topic), g,
                                          _caption(heading, g, names)) for g in groups)
             if figures:
                 sections.append(ForestSection(comparator, kind, heading, figures))
@@ -373,8 +389,9 @@ def forest_sections(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTI
 
 
 def undrawn_comparisons(synthesis: Synthesis, sections: list[ForestSection],
-                        comparators: tuple[str, ...] = INJECTION_COMPARATORS) -> list[str]:
+                        comparators: tuple[str, ...] | None = None, topic: Topic | None = None) -> list[str]:
     """Comparisons with studies but no forest plot, because none of their results is estimable."""
     drawn = {(s.comparator_class, s.design_kind) for s in sections}
-    return [comparison_label(c, k, synthesis.intervention) for c in comparators for k in DESIGN_KIND_ORDER
+    return [comparison_label(c, k, synthesis.intervention) for c in focus_comparators(synthesis, topic, comparators)
+            for k in DESIGN_KIND_ORDER
             if _groups(synthesis, c, k) and (c, k) not in drawn]

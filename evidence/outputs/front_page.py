@@ -75,9 +75,9 @@ class FrontContent:
     risk_of_bias: pd.DataFrame
     outcome_scales: pd.DataFrame
     undrawn: list[str]
-    intervention: str = "acupuncture"
+    intervention: str
     """The topic's intervention as a sentence names it."""
-    focus_name: str = "a nerve block or an injection"
+    focus_name: str
     """The comparators the report is about, in a sentence."""
     indirect: IndirectPanel | None = None
     """Two topics' results against the same control, shown apart (:mod:`evidence.outputs.indirect`)."""
@@ -114,13 +114,13 @@ def front_content(tables: dict[str, pd.DataFrame], synthesis: Synthesis, data_di
     return FrontContent(
         summary=summary_sentence(paragraphs, synthesis, wording.focus_name), paragraphs=paragraphs,
         untraced=untraced_studies(synthesis, findings, studies, focus, topic=topic), evidence=evidence,
-        headline=headline_table(synthesis, findings, studies, focus, topic=topic), gaps=evidence_gaps(synthesis, focus),
+        headline=headline_table(synthesis, findings, studies, focus, topic=topic), gaps=evidence_gaps(synthesis, focus, topic=topic),
         search=search_description(tables, data_dir, snapshot_folder, topic.query),
         flow=corpus_flow(corpus_frame(tables), focus, search_log=read_search_log(snapshot_folder),
                          intervention=wording.intervention).summary_frame(),
         risk_of_bias=risk_of_bias_table(trials, read_judgements(snapshot_folder)),
         outcome_scales=outcome_scale_table([s for s in scales if s is not None]),
-        undrawn=undrawn_comparisons(synthesis, sections, focus),
+        undrawn=undrawn_comparisons(synthesis, sections, focus, topic=topic),
         intervention=wording.intervention, focus_name=wording.focus_name, indirect=indirect_panel(topic, tables),
     )
 
@@ -177,8 +177,7 @@ def _result_text(row) -> str:
     return " ".join(str(p) for p in parts)
 
 
-def studies_html(evidence: pd.DataFrame, intervention: str = "acupuncture",
-                 focus_name: str = "a nerve block or an injection") -> str:
+def studies_html(evidence: pd.DataFrame, intervention: str, focus_name: str) -> str:
     """One row per study and comparison: linked name, kind of intervention, results, status, where seen."""
     traced = evidence[evidence["traceable"]]
     if traced.empty:

@@ -23,9 +23,10 @@ from __future__ import annotations
 import pandas as pd
 
 from ..synthesize.certainty import SMALL_TRIAL
-from .comparisons import ALWAYS_SHOWN_KINDS, DESIGN_KIND_ORDER, INJECTION_COMPARATORS, study_names
+from .comparisons import ALWAYS_SHOWN_KINDS, DESIGN_KIND_ORDER, focus_comparators, study_names
 from .labels import MACHINE_EXTRACTED
 from ..synthesize.synthesis import PACKAGE, Synthesis, comparison_label
+from ..topic.model import Topic
 
 GAP_COLUMNS = ("comparison", "gap", "statement", "study_ids")
 """Columns of :func:`evidence_gaps`; ``study_ids`` holds a list."""
@@ -92,15 +93,19 @@ def _comparison_gaps(kind: str, rows: pd.DataFrame, synthesis_groups: list,
     return gaps
 
 
-def evidence_gaps(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTION_COMPARATORS) -> pd.DataFrame:
-    """Every gap in the comparisons of acupuncture with ``comparators``, one sentence each.
+def evidence_gaps(synthesis: Synthesis, comparators: tuple[str, ...] | None = None,
+                  topic: Topic | None = None) -> pd.DataFrame:
+    """Every gap in the comparisons of the topic's intervention with ``comparators``, one sentence each.
 
     Parameters
     ----------
     synthesis:
         ``synthesize(studies, findings)``.
     comparators:
-        Comparator classes to examine (default: nerve blocks and injections).
+        Comparator classes to examine (default: the topic's report focus; without a topic, every
+        class the synthesis reports on).
+    topic:
+        The topic whose report focus is the default.
 
     Returns
     -------
@@ -109,7 +114,7 @@ def evidence_gaps(synthesis: Synthesis, comparators: tuple[str, ...] = INJECTION
     """
     out: list[tuple[str, str, str, list[str]]] = []  # GAP_COLUMNS
     rows = synthesis.rows
-    for comparator in comparators:
+    for comparator in focus_comparators(synthesis, topic, comparators):
         for kind in DESIGN_KIND_ORDER:
             label = comparison_label(comparator, kind, synthesis.intervention)
             these = rows[(rows["comparator_class"] == comparator) & (rows["design_kind"] == kind)]

@@ -2,14 +2,14 @@
 
 The tables speak in codes (``odi``, ``favours_comparator``, ``very_low``, ``dry_needling``) so
 that code can compare them; a reader should meet "Oswestry Disability Index", "favours the nerve
-block", "very low" and "trigger-point (dry) needling". Outcome names, scales, directions and
-minimal important differences live in the topic file's ``[outcomes]`` section, with the page
-where each difference was seen; the other names are fixed here.
+block", "very low" and "dry needling (trigger-point needling)". Outcome names, scales, directions
+and minimal important differences live in the topic file's ``[outcomes]`` section, with the page
+where each difference was seen; comparator classes and forms are named by the topic too
+(``label`` of each comparator class, ``[claims.form_names]``); the other names are fixed here.
 """
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,24 +17,16 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from ..topic.model import Topic, load_topic
+from ..topic.model import Topic
 
 MACHINE_EXTRACTED = "machine-extracted, not verified"
 """The label every machine-extracted row (provenance ``auto``) carries wherever a reader sees it."""
 
-FORM_NAMES = {
-    "manual": "manual acupuncture", "electroacupuncture": "electroacupuncture",
-    "warm_needle": "warm-needle acupuncture", "acupotomy": "acupotomy (needle knife)",
-    "dry_needling": "trigger-point (dry) needling", "auricular": "ear acupuncture",
-    "pharmacopuncture": "pharmacopuncture", "bee_venom": "bee-venom acupuncture",
-    "acupoint_injection": "acupoint injection", "acupuncture_unspecified": "acupuncture (form not stated)",
-}
-COMPARATOR_NAMES = {
-    "nerve_block": "nerve block", "epidural_steroid_injection": "epidural steroid injection",
-    "other_injection": "other injection", "sham": "sham or placebo", "drug": "drug treatment",
-    "usual_care": "usual care", "physiotherapy": "physiotherapy", "surgery": "surgery",
-    "waiting_list": "waiting list", "none": "no comparator", "other": "other comparator",
-}
+FORM_NOT_STATED = "form not stated"
+"""A finding's form when neither it nor its study names one and the topic gives no name for that."""
+SHARED_COMPARATOR_NAMES = {"none": "no comparator", "other": "other comparator"}
+"""Names of the comparator classes every topic has; a topic's own classes are named by its
+``label`` (:attr:`evidence.topic.model.Topic.comparator_labels`, see :func:`comparator_names`)."""
 DESIGN_NAMES = {
     "rct": "randomised trial", "systematic_review": "systematic review", "meta_analysis": "meta-analysis",
     "non_randomized_trial": "non-randomised trial", "cohort": "cohort study", "case_control": "case-control study",
@@ -48,7 +40,19 @@ GRADE_NAMES = {"very_low": "very low", "low": "low", "moderate": "moderate", "hi
 
 def comparator_names(topic: Topic | None = None) -> dict[str, str]:
     """Readers' names of comparator classes: the topic's ``label`` of each class, over the shared names."""
-    return {**COMPARATOR_NAMES, **(topic.comparator_labels if topic is not None else {})}
+    return {**SHARED_COMPARATOR_NAMES, **(topic.comparator_labels if topic is not None else {})}
+
+
+def form_names(topic: Topic | None = None) -> dict[str, str]:
+    """Readers' names of the intervention's forms: the topic's ``[claims.form_names]`` (none without a topic)."""
+    return topic.form_labels if topic is not None else {}
+
+
+def unspecified_form_name(topic: Topic | None = None) -> str:
+    """What a reader sees for a finding whose form no one stated: the topic's name of its
+    ``intervention_unspecified`` form ("acupuncture (form not stated)"), else :data:`FORM_NOT_STATED`."""
+    code = topic.unspecified_form if topic is not None else None
+    return form_names(topic).get(code, FORM_NOT_STATED) if code else FORM_NOT_STATED
 
 
 def is_missing(value: object) -> bool:
@@ -63,12 +67,14 @@ def name_of(code: object, names: dict[str, str]) -> str | None:
     return names.get(str(code), str(code).replace("_", " "))
 
 
-def sides(comparator_class: str, design_kind: object, intervention: str = "acupuncture") -> tuple[str, str]:
+def sides(comparator_class: str, design_kind: object, intervention: str,
+          names: dict[str, str] | None = None) -> tuple[str, str]:
     """The two arms of a comparison in plain words: ('acupuncture', 'the nerve block'), ...
 
-    ``intervention`` is the topic's intervention as a sentence names it.
+    ``intervention`` is the topic's intervention as a sentence names it; ``names`` the readers'
+    names of comparator classes (:func:`comparator_names`; a class without one is its code in words).
     """
-    comparator = COMPARATOR_NAMES.get(comparator_class, comparator_class.replace("_", " "))
+    comparator = (names or SHARED_COMPARATOR_NAMES).get(comparator_class, comparator_class.replace("_", " "))
     if design_kind == "add_on":
         return f"adding {intervention}", f"the {comparator} alone"
     if design_kind == "package":
@@ -77,11 +83,14 @@ def sides(comparator_class: str, design_kind: object, intervention: str = "acupu
 
 
 def direction_name(direction: object, comparator_class: str, design_kind: object,
-                   intervention: str = "acupuncture") -> str | None:
-    """'favours acupuncture', 'favours the nerve block', 'no difference' ... for a direction code."""
+                   intervention: str, names: dict[str, str] | None = None) -> str | None:
+    """'favours acupuncture', 'favours the nerve block', 'no difference' ... for a direction code.
+
+    ``names``: the readers' names of comparator classes, as for :func:`sides`.
+    """
     if direction is None or pd.isna(direction):
         return None
-    ours, theirs = sides(comparator_class, design_kind, intervention)
+    ours, theirs = sides(comparator_class, design_kind, intervention, names)
     return {"favours_intervention": f"favours {ours}", "favours_comparator": f"favours {theirs}",
             "no_difference": "no difference", "unknown": "direction not known",
             }.get(str(direction), str(direction).replace("_", " "))
@@ -132,14 +141,12 @@ class Outcome:
 
 
 def outcomes(topic: Topic | None = None) -> dict[str, Outcome]:
-    """The topic's ``[outcomes]`` section as :class:`Outcome` objects, by code (default: the shipped topic)."""
-    return _outcomes_of(topic) if topic is not None else _default_outcomes()
+    """The topic's ``[outcomes]`` section as :class:`Outcome` objects, by code.
 
-
-@functools.cache
-def _default_outcomes() -> dict[str, Outcome]:
-    # Read once per process: every table and figure asks for the names.
-    return _outcomes_of(load_topic())
+    Without a topic there are none, and readers see each outcome code in words: no topic's
+    outcomes are assumed.
+    """
+    return _outcomes_of(topic) if topic is not None else {}
 
 
 def _outcomes_of(topic: Topic) -> dict[str, Outcome]:

@@ -26,9 +26,9 @@ from matplotlib.patches import FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
 
 from ..errors import InputError
-from .comparisons import INJECTION_COMPARATORS
-from .labels import COMPARATOR_NAMES, DESIGN_NAMES, name_of
+from .labels import DESIGN_NAMES, comparator_names, name_of
 from .plots import Plot
+from ..topic.model import Topic
 
 CORPUS_COLUMNS = ("record_id", "pmid", "year", "country", "country_source", "design", "comparator_class",
                   "in_store", "curated", "screened", "retracted", "has_findings", "finding_comparators")
@@ -108,13 +108,14 @@ def corpus_frame(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return corpus[list(CORPUS_COLUMNS)]
 
 
-def counts_by(corpus: pd.DataFrame, dimension: str) -> pd.DataFrame:
+def counts_by(corpus: pd.DataFrame, dimension: str, topic: Topic | None = None) -> pd.DataFrame:
     """Records per value of one dimension of :data:`COUNT_DIMENSIONS`.
 
     Missing values are counted under "not stated" (or "not classified" for design), never
     dropped, so the counts add up to the corpus (except ``comparator_class``, where one study
     may count under several classes and records with none count under "not stated"). Designs
-    and comparator classes are given by their names ("randomised trial", "nerve block").
+    and comparator classes are given by their names ("randomised trial", "nerve block"): a
+    comparator class by its ``label`` in ``topic`` (without a topic, its code in words).
 
     Returns
     -------
@@ -128,7 +129,7 @@ def counts_by(corpus: pd.DataFrame, dimension: str) -> pd.DataFrame:
         values = corpus[dimension].map(lambda v: v or [NOT_STATED]).explode()
     missing = NOT_CLASSIFIED if dimension == "design" else NOT_STATED
     values = values.astype(object).where(values.notna(), missing)
-    names = {"design": DESIGN_NAMES, "comparator_class": COMPARATOR_NAMES}.get(dimension)
+    names = {"design": DESIGN_NAMES, "comparator_class": comparator_names(topic)}.get(dimension)
     if names:
         values = values.map(lambda v: names.get(v, str(v).replace("_", " ")))
     counts = values.value_counts().rename("records").rename_axis(dimension).reset_index()
@@ -257,8 +258,8 @@ def search_description(tables: dict[str, pd.DataFrame], data_dir: str | Path, sn
     return lines
 
 
-def corpus_flow(corpus: pd.DataFrame, focus: tuple[str, ...] = INJECTION_COMPARATORS,
-                search_log: SearchLog | None = None, intervention: str = "acupuncture") -> Flow:
+def corpus_flow(corpus: pd.DataFrame, focus: tuple[str, ...], search_log: SearchLog | None = None,
+                intervention: str = "the intervention") -> Flow:
     """Count records from identified to screened, included, included for the focus, and its trials.
 
     Parameters
@@ -266,7 +267,7 @@ def corpus_flow(corpus: pd.DataFrame, focus: tuple[str, ...] = INJECTION_COMPARA
     corpus:
         From :func:`corpus_frame`.
     focus:
-        Comparator classes of the last steps (default: nerve blocks and injections).
+        Comparator classes of the last steps (the topic's ``Topic.report.focus``).
     search_log:
         The snapshot's logged search (:func:`read_search_log`): the records its queries found
         and left out are counted as identified and excluded at screening.

@@ -58,9 +58,9 @@ FONT = 11
 """Base font size in points: figures are scaled down in a browser, so nothing is drawn smaller."""
 
 
-def _favours_label(group: ComparisonGroup, intervention: str) -> str:
+def _favours_label(group: ComparisonGroup, intervention: str, names: dict[str, str]) -> str:
     """Which side of the axis favours which arm, from the findings' ``lower_is_better``."""
-    ours, theirs = sides(str(group.key["comparator_class"]), group.key["design_kind"], intervention)
+    ours, theirs = sides(str(group.key["comparator_class"]), group.key["design_kind"], intervention, names)
     directions = set(group.rows["lower_is_better"].dropna().tolist())
     if len(directions) != 1:
         return f"which side favours {intervention} is not stated in the findings"
@@ -114,7 +114,8 @@ def estimate_text(estimate: float, low: float, high: float) -> str:
     return f"{estimate:.2f} [{low:.2f}, {high:.2f}]"
 
 
-def forest_plot(group: ComparisonGroup, title: str | None = None, intervention: str = "acupuncture") -> Plot:
+def forest_plot(group: ComparisonGroup, title: str | None = None, intervention: str = "the intervention",
+                topic: Topic | None = None) -> Plot:
     """Forest plot of one comparison group (one comparison x outcome x measure x window).
 
     One row per study result, squares sized by weight, 95% CIs, each estimate and CI written
@@ -127,6 +128,10 @@ def forest_plot(group: ComparisonGroup, title: str | None = None, intervention: 
         From :meth:`evidence.synthesize.synthesis.Synthesis.group` (an empty group draws "No studies").
     title:
         Figure title; defaults to comparison, outcome, time window and design family.
+    intervention:
+        The topic's intervention as a sentence names it (``Synthesis.intervention``).
+    topic:
+        Whose outcome and comparator names label the figure (without a topic: the codes in words).
 
     Returns
     -------
@@ -135,7 +140,7 @@ def forest_plot(group: ComparisonGroup, title: str | None = None, intervention: 
     """
     key = group.key
     comparison = comparison_label(str(key["comparator_class"]), key["design_kind"], intervention)
-    described = (outcome_name(key["outcome"], outcomes()), key["window"], str(key["design_group"] or "").replace("_", " "))
+    described = (outcome_name(key["outcome"], outcomes(topic)), key["window"], str(key["design_group"] or "").replace("_", " "))
     title = title or comparison + "\n" + " | ".join(str(v) for v in described if v)
     if len(group.rows) == 0:
         return _no_studies(title, group.reason, FOREST_COLUMNS)
@@ -175,7 +180,7 @@ def forest_plot(group: ComparisonGroup, title: str | None = None, intervention: 
     ax.set_yticks(data["y"], data["label"], fontsize=FONT)
     ax.tick_params(axis="x", labelsize=FONT)
     ax.set_ylim(data["y"].min() - 1, data["y"].max() + 1)
-    ax.set_xlabel(f"{measure}{' (log scale)' if ratio else ''}\n{_favours_label(group, intervention)}", fontsize=FONT)
+    ax.set_xlabel(f"{measure}{' (log scale)' if ratio else ''}\n{_favours_label(group, intervention, comparator_names(topic))}", fontsize=FONT)
     ax.set_title(title, fontsize=FONT + 1)
     if group.reason:
         # Anchored under the axis label, so the note can never overlap it, however long it is.

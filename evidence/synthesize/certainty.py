@@ -89,9 +89,9 @@ def _share(body: pd.DataFrame, affected: pd.Series, pooled: PoolResult | None) -
     return float(affected.mean()) if len(body) else 0.0
 
 
-def _risk_of_bias(body, pooled) -> tuple[int, list[str]]:
+def _risk_of_bias(body, pooled, rules: CertaintyRules) -> tuple[int, list[str]]:
     checks = [
-        (body["comparator_class"] != "sham",
+        (~body["comparator_class"].isin(rules.blinded_controls),
          "No sham control: participants and outcome assessors may have known which treatment was given."),
         (body["n"].astype("Float64") < SMALL_TRIAL,
          f"Most of the evidence comes from small studies (fewer than {SMALL_TRIAL} participants)."),
@@ -200,7 +200,7 @@ def grade_certainty(rows: pd.DataFrame, pooled: PoolResult | None, design_group:
     body = _evidence_body(rows, pooled)
     measure = rows["measure"].dropna().iloc[0] if rows["measure"].notna().any() else None
     domains = {
-        "risk_of_bias": _risk_of_bias(body, pooled),
+        "risk_of_bias": _risk_of_bias(body, pooled, rules),
         "inconsistency": _inconsistency(body, pooled, rules),
         "indirectness": _indirectness(body, rules),
         "imprecision": _imprecision(body, pooled, measure),

@@ -116,7 +116,7 @@ def _study_label(study: dict, study_id: str) -> str:
     return str(study_id)
 
 
-def comparison_label(comparator_class: str, design_kind: str | None, intervention: str = "acupuncture") -> str:
+def comparison_label(comparator_class: str, design_kind: str | None, intervention: str = "the intervention") -> str:
     """'acupuncture vs X', 'acupuncture + X vs X', ...; a None design kind means "any design".
 
     ``intervention`` is the topic's intervention as a sentence names it (``Topic.report.intervention``).
@@ -165,8 +165,8 @@ def _direction_from_numbers(yi, low_a, high_a, lower_is_better) -> str | None:
         return "no_difference"
     if lower_is_better is None:
         return "unknown"
-    acupuncture_lower = high_a < 0
-    return "favours_intervention" if acupuncture_lower == bool(lower_is_better) else "favours_comparator"
+    intervention_lower = high_a < 0
+    return "favours_intervention" if intervention_lower == bool(lower_is_better) else "favours_comparator"
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
@@ -174,7 +174,7 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 
 def comparison_rows(studies: pd.DataFrame, findings: pd.DataFrame, level: float = 0.95,
-                    intervention: str = "acupuncture") -> pd.DataFrame:
+                    intervention: str = "the intervention") -> pd.DataFrame:
     """One row per finding (study x outcome x measure x timepoint), with its effect.
 
     Parameters
@@ -404,7 +404,7 @@ class Synthesis:
                 {"comparator_class": comparator, "design_kind": None, "outcome": None, "measure": None,
                  "window": None, "design_group": None},
                 f"No study in the tables compares {self.intervention} with {comparator.replace('_', ' ')}.",
-            ).summary_frame())
+            ).summary_frame().assign(comparison_label=comparison_label(comparator, None, self.intervention)))
         if not frames:
             return _empty_group(dict.fromkeys(GROUP_KEY), "No findings to synthesise.").summary_frame().iloc[0:0]
         return pd.concat(frames, ignore_index=True)

@@ -272,7 +272,7 @@ def snapshot_warnings(folder: str | Path | None = None) -> list[str]:
                        ("review_grades.jsonl", ("source_url",))):
         path = folder / name
         for row in _read_jsonl(path, []) if path.exists() else []:
-            urls = [u for k in keys for u in (row.get(k) if isinstance(row.get(k), list) else [row.get(k)])]
+            urls = [u for k in keys for v in [row.get(k)] for u in (v if isinstance(v, list) else [v])]
             for url in dict.fromkeys(u for u in urls if isinstance(u, str) and _BARE_IP_URL.match(u)):
                 warnings.append(f"{name}:{row['_line']}: source {url} is on a bare IP address: prefer a PubMed, PMC, "
                                 "publisher or registry copy, or say in the notes that no other copy was found")
@@ -388,6 +388,7 @@ def snapshot_records(studies: pd.DataFrame) -> dict[str, pd.DataFrame]:
         "publication_types": [[] for _ in range(len(with_pmid))],
     })
     authors, ids = [], []
+    initials: str | None  # None when the name has no initials part
     for _, row in with_pmid.iterrows():
         for position, name in enumerate(row["authors"], start=1):
             last, _, initials = str(name).rpartition(" ")

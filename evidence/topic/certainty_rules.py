@@ -25,15 +25,21 @@ class CertaintyRules:
         A study's population text matching this is specific to the condition.
     surrogates:
         Outcome codes that are surrogates (investigator-judged), rated down for indirectness.
+    blinded_controls:
+        Comparator classes that keep participants and assessors blind (``blinded_control = true``
+        on ``[vocab.comparator.<class>]``, e.g. sham); evidence mostly against other classes is
+        rated down for risk of bias.
     """
 
     intervention: str
     condition: str
     population: re.Pattern
     surrogates: tuple[str, ...] = ()
+    blinded_controls: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
         """A text that differs whenever the rules differ (for cache keys)."""
-        return f"{self.intervention}|{self.condition}|{self.population.pattern}|{','.join(self.surrogates)}"
+        return (f"{self.intervention}|{self.condition}|{self.population.pattern}|{','.join(self.surrogates)}"
+                f"|{','.join(self.blinded_controls)}")
 

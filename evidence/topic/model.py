@@ -100,6 +100,24 @@ class Topic:
         return tuple(name for name, entry in self._comparator_entries().items() if entry.get("form_of_intervention"))
 
     @property
+    def form_labels(self) -> dict[str, str]:
+        """Readers' names of the intervention's forms (``[claims.form_names]``), by form code."""
+        names = self.section("claims").get("form_names", {})
+        return {str(code): str(name) for code, name in names.items()} if isinstance(names, dict) else {}
+
+    @property
+    def unspecified_form(self) -> str | None:
+        """The form recorded when a study does not say which (``[vocab] intervention_unspecified``)."""
+        code = self.section("vocab").get("intervention_unspecified")
+        return str(code) if code else None
+
+    @property
+    def blinded_control_classes(self) -> tuple[str, ...]:
+        """Comparator classes that blind participants and assessors (``blinded_control = true``), e.g.
+        ``sham``: the certainty grade rates down evidence that mostly lacks such a control."""
+        return tuple(name for name, entry in self._comparator_entries().items() if entry.get("blinded_control"))
+
+    @property
     def intervention_forms(self) -> tuple[str, ...]:
         """The intervention's forms a study or finding may name: ``[vocab.intervention]``, the
         default form, and the form recorded when a study does not say (``intervention_unspecified``)."""
@@ -121,7 +139,8 @@ class Topic:
         c = self.section("certainty")
         return CertaintyRules(intervention=self.report.intervention, condition=c["condition"],
                               population=re.compile("|".join(c["population"]), re.IGNORECASE),
-                              surrogates=tuple(c.get("surrogate_outcomes", ())))
+                              surrogates=tuple(c.get("surrogate_outcomes", ())),
+                              blinded_controls=self.blinded_control_classes)
 
     def outcome_labels(self) -> dict[str, str]:
         """Readers' names for outcome codes: the ``name`` of each ``[outcomes.<code>]`` entry."""

@@ -28,7 +28,7 @@ from .result import (
     MACHINE, RANK, UNTRACED, ClaimVerdict, EvidenceItem, PartVerdict, grade_words, records,
 )
 from ..labels import measure_name, reader_label
-from ...synthesize.synthesis import GROUP_KEY, comparison_label
+from ...synthesize.synthesis import GROUP_KEY
 
 _SUBCLASS_NAMES = {"nsaid": "NSAIDs", "opioid": "opioids", "gabapentinoid": "gabapentinoids", "steroid": "steroids"}
 _INDIRECT = {"supported": "partly_supported", "contradicted": "not_supported"}
@@ -173,8 +173,7 @@ class Evidence:
     def certainty_of(self, row: dict) -> Certainty | None:
         """A review's own GRADE rating for this comparison and outcome, else the synthesis grade."""
         if row["design_group"] == "review":
-            # The synthesis labels each row with the topic's intervention ("epidural steroid injection vs sham").
-            label = row.get("comparison_label") or comparison_label(row["comparator_class"], row["design_kind"])
+            label = row["comparison_label"]  # labelled with the topic's intervention, as the snapshot records it
             graded = self.review_grades.get((row["study_id"], label, row["outcome"]))
             if graded:
                 return graded

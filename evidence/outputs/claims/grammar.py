@@ -377,7 +377,10 @@ def _strength(strengths, kinds_found: dict, comparators, bodies, vocab: Vocabula
         label = strengths[0][0]
         spec = vocab.strengths[label]
         # "Treats sciatica without side effects": a plain effect word does not outrank a claim of no risk.
-        plain_effect = spec["kind"] == "superior" and spec.get("comparator") == "sham"
+        # A plain effect word is a claim against the topic's blinded control (sham), whatever its label.
+        against = vocab.comparators.get(spec.get("comparator") or "", ((), ()))[1]
+        plain_effect = (spec["kind"] == "superior" and bool(against)
+                        and set(against) <= set(vocab.certainty_rules.blinded_controls))
         if "absolute_safety" in kinds_found and plain_effect:
             return {"kind": "safe", "comparator": None, "outcome": "adverse_events"}, "safe"
         if spec["kind"] == "recommended" or not bodies or spec["kind"] == "first_line":

@@ -100,17 +100,17 @@ def check_recommendation(parsed: ParsedClaim, tables, vocab: Vocabulary, style: 
         reasons.append(f"Guidelines covering {condition} that make no recommendation on {subject}: {named(silent)}.")
     unseen = [g for g in items if g.stance == "not_seen"]
     if unseen:
-        reasons.append(f"{len(unseen)} guideline(s) whose acupuncture recommendation was not seen: {named(unseen)}.")
+        reasons.append(f"{len(unseen)} guideline(s) whose recommendation on {subject} was not seen: {named(unseen)}.")
     caveats = [f"Not verified against the guideline's own page (wording from secondary sources): {g.title}."
                for g in against + wanted if not g.verified]
     subject = vocab.intervention_name if parsed.any_form else parsed.intervention.replace("_", " ")
     wording = {
-        "contradicted": (f"Guidelines that cover sciatica recommend against {subject} ({named(against)}), so it cannot "
+        "contradicted": (f"Guidelines that cover {condition} recommend against {subject} ({named(against)}), so it cannot "
                          "be presented as a recommended or first treatment."),
-        "not_supported": f"Guidelines disagree on {subject} for sciatica; it cannot be called the treatment of choice.",
-        "supported": f"Guidelines covering sciatica recommend {subject}{' as a first treatment' if parsed.kind == 'first_line' else ''}.",
-        "partly_supported": f"Some guidelines list {subject} as one option for sciatica, not as the first treatment.",
-        "insufficient_evidence": f"No guideline found here recommends {subject} for sciatica; a recommendation claim cannot be backed.",
+        "not_supported": f"Guidelines disagree on {subject} for {condition}; it cannot be called the treatment of choice.",
+        "supported": f"Guidelines covering {condition} recommend {subject}{' as a first treatment' if parsed.kind == 'first_line' else ''}.",
+        "partly_supported": f"Some guidelines list {subject} as one option for {condition}, not as the first treatment.",
+        "insufficient_evidence": f"No guideline found here recommends {subject} for {condition}; a recommendation claim cannot be backed.",
     }[verdict]
     return ClaimVerdict(
         claim=parsed.text, parsed=parsed, verdict=verdict, certainty=NOT_GRADED,

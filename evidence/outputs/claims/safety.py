@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from ...synthesize.certainty import NO_EVIDENCE, NOT_GRADED
+from ...synthesize.certainty import GRADES, NO_EVIDENCE, NOT_GRADED
 from .cache import SynthesisCache
 from .compare import Evidence, row_direction
 from .grammar import ParsedClaim, Vocabulary
@@ -55,7 +55,10 @@ def check_safety(parsed: ParsedClaim, tables, vocab: Vocabulary, style: str, cac
         wording = (f"{subject.capitalize()} has side effects: most reported ones are minor, and serious ones are rare but "
                    "documented; it cannot be called free of risk.")
     elif harm:
-        verdict, certainty = "not_supported", max((c.grade for r in harm if (c := ev.certainty_of(r))), default=NOT_GRADED)
+        # The best certainty among the harm findings, by rank: the grade names sort the wrong way
+        # alphabetically ("very_low" > "high"). Grades outside GRADES rank below every grade.
+        graded = [c.grade for r in harm if (c := ev.certainty_of(r)) and c.grade in GRADES]
+        verdict, certainty = "not_supported", max(graded, key=GRADES.index, default=NOT_GRADED)
         reasons = [f"{len({r['study_id'] for r in harm})} comparison(s) found more adverse events with {subject} than with its control."]
         wording = f"The evidence does not show that {subject} is safe: comparisons found more adverse events with it."
     else:
