@@ -94,7 +94,7 @@ def test_weights_round_trip_through_json():
 def test_weights_for_other_features_are_refused_with_the_rebuild_command():
     data = load_shipped().to_json()  # type: ignore[union-attr]
     data["features"] = data["features"][:-1]
-    with pytest.raises(InputError, match="train_selector.py --write"):
+    with pytest.raises(InputError, match="rebuild them with benchmarks/train_selector.py"):
         SentenceSelector.from_json(data)
 
 

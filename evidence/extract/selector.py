@@ -119,7 +119,7 @@ class SentenceSelector:
     def __init__(self, bias: float, dense: np.ndarray, mean: np.ndarray, scale: np.ndarray, hashed: np.ndarray):
         if dense.shape != (len(DENSE_FEATURES),) or hashed.shape != (HASH_BUCKETS,):
             raise InputError("selector weights do not match the features of this version: rebuild them with "
-                             "benchmarks/train_selector.py --write")
+                             "benchmarks/train_selector.py (its write option; see the README)")
         self.bias = bias
         self.dense = dense
         self.mean = mean
@@ -150,7 +150,7 @@ class SentenceSelector:
         """A selector from :meth:`to_json` output."""
         if data.get("features") != list(DENSE_FEATURES) or data.get("hash_buckets") != HASH_BUCKETS:
             raise InputError("selector weights were trained on other features: rebuild them with "
-                             "benchmarks/train_selector.py --write")
+                             "benchmarks/train_selector.py (its write option; see the README)")
         return cls(float(data["bias"]), np.asarray(data["dense"], dtype=float), np.asarray(data["mean"], dtype=float),
                    np.asarray(data["scale"], dtype=float), np.asarray(data["hashed"], dtype=float))
 
