@@ -122,11 +122,12 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # Randomization stated as done to the participants ("were randomized to", "we randomised 30
     # subjects"): as plain as "randomly assigned", unlike the adjective in "a randomized trial".
     ("rct", "were_randomized", 0.9, 0.9, r"\b(?:were|was|been|we)\s+(?:\w+ly\s+|then\s+)?randomi[sz]ed\b(?!\s+(?:controlled|clinical|trials?|studies)\b)"),
-    ("rct", "random_sequence", 0.8, 0.8, _NOT_NEGATED + r"\brandom(?:ized|ised)?\s+(?:number|allocation|assignment|sequence|digit|method|(?:counterbalanced\s+)?order)"),
+    ("rct", "random_sequence", 0.8, 0.8, _NOT_NEGATED + r"\brandom(?:ized|ised)?\s+(?:number|allocation|assignment|sequence|digit|method|envelope|lottery|grouping|(?:counterbalanced\s+)?order)"
+     r"|\b(?:by|through)\s+(?:the\s+)?(?:drawing|draw(?:ing)? of)\s+lots\b"),
     ("rct", "randomly", 0.6, 0.6, _NOT_FUTURE + r"\b(?:randomly|at random)\b(?!\s+(?:selected|chosen|sampled|drawn)\b(?!\s+to))"),
     # Weakest RCT cue: treatments compared between groups, randomization not stated. Most such
     # abstracts report RCTs, but the low weight keeps the doubt visible in the confidence.
-    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)|comparison of|comparing|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|received either|wait(?:ing)?[- ]?list|trial(?!\s+regist))\b"),
+    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)(?!\s+(?:the\s+)?(?:baseline|before|pre-?(?:treatment|operative|procedure|injection|intervention)\b))|comparison of|comparing|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|received either|wait(?:ing)?[- ]?list|trial(?!\s+regist))\b"),
     ("rct", "rct_abbreviation", 0.6, 0.8, r"\bRCT\b"),
     # Blinding both sides almost always comes with random allocation, but neither says it was
     # random: lower than stated randomization. Blinding one side (or only the assessors) is also
@@ -241,6 +242,17 @@ _HUMAN_SAMPLE = re.compile(
 )
 
 
+# One group of people said to have had a treatment ("31 patients with ... received pulsed
+# radiofrequency", "Forty patients underwent transforaminal injection"). Read only when no design
+# cue is strong enough: with no second group, no comparison and no allocation named, what such
+# an abstract reports is an uncontrolled series.
+_ONE_GROUP_TREATED = re.compile(
+    r"\b" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|cases|adults|people|individuals)\b"
+    r"[^.]{0,200}?\b(?:received|underwent|were treated|was performed|were given|were managed)\b",
+    re.IGNORECASE,
+)
+
+
 def classify_design(
     title: str | None,
     abstract: str | None,
@@ -309,7 +321,10 @@ def classify_design(
     def human_sample() -> bool:
         return bool(_HUMAN_SAMPLE.search(abstract_text) or _HUMAN_SAMPLE.search(title_text))
 
-    design, rule = _decide(scores, fired, human_sample)
+    def one_group_treated() -> bool:
+        return bool(_ONE_GROUP_TREATED.search(abstract_text))
+
+    design, rule = _decide(scores, fired, human_sample, one_group_treated)
     if design == "other" and design not in found:
         return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
     if design not in found:
@@ -340,13 +355,17 @@ def _noisy_or(weights: Iterable[float]) -> float:
     return 1.0 - miss
 
 
-def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Callable[[], bool]) -> tuple[str, str]:
+def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Callable[[], bool],
+            one_group_treated: Callable[[], bool] = lambda: False) -> tuple[str, str]:
     """Pick the design; return it with the precedence rule's name when one decided.
 
     ``fired`` names every cue seen; ``human_sample()`` says the text counts people studied, so
-    animal words do not take precedence.
+    animal words do not take precedence; ``one_group_treated()`` says it reports one group of
+    people given a treatment.
     """
     if not scores or max(scores.values()) < _MIN_SCORE:
+        if one_group_treated():
+            return "case_series", "precedence.one_group_treated"
         return "other", "no_cue"
     best = max(scores, key=scores.__getitem__)
     protocol = scores.get("protocol", 0.0)

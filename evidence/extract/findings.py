@@ -348,6 +348,8 @@ _PEOPLE = (
     r"workers|veterans|residents|cases|eyes|teeth"
 )
 _PEOPLE_GAP = r"(?:[A-Za-z(][\w'(),/-]*\s+){0,8}?"
+# A share of a larger set in brackets after a count: "32 (78%) were recruited".
+_SHARE = r"(?:\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))?"
 _RANDOMIZING = r"(?:randomi[sz]ed|randomly|allocated|assigned|divided|distributed)"
 _ENROLLING = r"(?:enrolled|recruited|included|entered|studied|treated|investigated|evaluated)"
 
@@ -358,14 +360,14 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("randomized_n", rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|divided|assigned|allocated)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?!groups|arms)"),
         ("of_n_randomized", rf"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<n>{COUNT})\s+(?:randomi[sz]ed|enrolled|recruited)\b"),
         ("n_randomized_people", rf"(?P<n>{COUNT})\s+randomi[sz]ed\s+(?:{_PEOPLE})"),
-        ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|being|will be)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
+        ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|being|will be)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
         ("n_equals_randomized", rf"\(\s*n\s*=\s*(?P<n>\d+)\s*\)\s*(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
         # "Sixty patients with ... collected as experimental subjects were divided into", "90 patients
         # with ... admitted to our hospital from August 2022 to January 2023 were randomly divided":
         # the whole sample, however long the description between the people and the verb.
         ("n_people_then_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_PEOPLE})\s+(?:[A-Za-z0-9(][\w'(),/-]*\s+){{0,14}}?(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}\b"),
         ("total_of_n", rf"\b(?:a total of|in total,?|overall,?)\s+(?P<n>{COUNT}){_NOT_PEOPLE}(?=\s+(?:[\w-]+\s+){{0,4}}?(?:{_PEOPLE})\b)"),
-        ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
+        ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
         ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),
         ("n_eligible", rf"(?P<n>{COUNT})\s+(?:eligible|consecutive)\s+(?:\w+\s+){{0,2}}?(?:patients|participants|subjects|cases)\b"),
         ("participants_were_n", rf"\b(?:subjects|participants|patients|sample)\s+(?:were|was|comprised|consisted of|included)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})"),
@@ -396,6 +398,18 @@ _GROUP_OF_N = re.compile(
     r"|\b(?:the\s+)?(?:other|first|second|one|control|treatment|experimental|placebo|steroid)\s+group\s+(?:consisted of|comprised|included)\s+(?P<m>\d+)\s+(?:patients|participants|subjects)\b",
     re.IGNORECASE,
 )
+# One size said once for every arm ("30 cases in each group", "each with 45 patients", "43 in
+# each", "25 per arm"): the trial is that size times the number of arms, never one arm.
+_PER_GROUP = re.compile(
+    rf"(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:in\s+)?each(?:\s+(?:group|arm)\b|(?=\s*[.,;)]))"
+    rf"|\beach\s+(?:group\s+|arm\s+)?(?:with|of|had|having|containing|comprising|consisting of|included|comprised)\s+(?P<m>{COUNT})\s+(?:{_PEOPLE})\b"
+    rf"|(?P<k>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?per\s+(?:group|arm)\b",
+    re.IGNORECASE,
+)
+_PER_GROUP_HINT = re.compile(r"\beach\b|\bper\s+(?:group|arm)\b", re.IGNORECASE)
+# Arms named one by one before the size ("into a treatment group and a control group").
+_NAMED_GROUP = re.compile(r"\bgroup\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.;](?=\s|$)")
 _GROUP_OF_N_HINT = re.compile(r"\bgroup\b", re.IGNORECASE)
 _ARMS_LISTED_HINT = re.compile(r"\brespectively\b", re.IGNORECASE)
 _COUNT_IN_LIST = re.compile(COUNT, re.IGNORECASE)
@@ -409,7 +423,7 @@ _ARMS = re.compile(
     re.IGNORECASE,
 )
 _REVIEW_STUDIES = re.compile(
-    rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+)*(?:studies|trials|RCTs|articles)\b",
+    rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+)*(?:studies|trials|RCTs|articles|papers|publications)\b",
     re.IGNORECASE,
 )
 # Records searched or screened, not the studies a review included: "Among 583 articles that were searched".
@@ -472,6 +486,10 @@ def extract_sample_size(text: str) -> SampleSize:
     if n_randomized is None and len(arm_sizes) >= 2:
         n_randomized = sum(arm_sizes)
         rules["n_randomized"] = "sum_of_arm_sizes"
+    if n_randomized is None and _PER_GROUP_HINT.search(text):
+        n_randomized = _size_from_per_group(text)
+        if n_randomized is not None:
+            rules["n_randomized"] = "per_group_size_times_arms"
     if n_randomized is None:
         n_randomized = _first_count(text, _HEAD_COUNT_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
     n_analysed = _first_count(text, _ANALYSED_RULES, rules, "n_analysed")
@@ -496,6 +514,29 @@ def extract_sample_size(text: str) -> SampleSize:
         follow_up=follow,
         rules=rules,
     )
+
+
+def _size_from_per_group(text: str) -> int | None:
+    """The whole sample from one size stated for every arm, when the number of arms is said.
+
+    The arms are counted in the sentence that states the size ("divided into a treatment group
+    and a control group, 40 cases in each group"), else taken from "two groups" anywhere.
+    """
+    for m in _PER_GROUP.finditer(text):
+        size = parse_count(m.group("n") or m.group("m") or m.group("k"))
+        if size is None or not _MIN_PEOPLE <= size <= _MAX_PEOPLE:
+            continue
+        starts = [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
+        sentence = text[starts[-1] if starts else 0:m.start()]
+        arms_said = _ARMS.search(sentence) or _ARMS.search(text)
+        if arms_said:
+            arms = parse_count(arms_said.group(1) or arms_said.group(2))
+        else:
+            named = len(_NAMED_GROUP.findall(sentence))
+            arms = named if named >= 2 else None
+        if arms:
+            return size * arms
+    return None
 
 
 def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rules: dict[str, str],
