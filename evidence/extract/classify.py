@@ -181,13 +181,15 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive (?:in|out)?patients)\b"),
     # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
-    ("case_series", "retrospective", 0.4, 0.4, r"\bretrospective(?:ly)?\b"),
+    ("case_series", "retrospective", 0.4, 0.4, r"\bretrospective(?:ly)?\b|\b(?:chart|record)s?\s+review\b|\breviewed\s+(?:the\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:charts|records|notes|files)\b"),
     # "a case report ... upon 7 patients": several patients named by their number make a series.
     ("case_series", "several_patients", 0.3, 0.3, r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:[\w-]+\s+){0,2}?(?:patients|cases)\b"),
     ("cohort", "cohort", 0.7, 0.9, r"\bcohort\b"),
     # Two treatment groups compared after the fact, from records: a cohort, not a series.
     ("cohort", "retrospective_comparison", 0.6, 0.7, r"\bretrospective(?:ly)?\s+(?:compar\w+|(?:analy[sz]ed|reviewed) and compared)\b|\bcompared\b[^.]{0,80}\bretrospectively\b"),
-    ("cohort", "observational", 0.55, 0.6, r"\b(?:prospective|observational|longitudinal)\s+(?:observational\s+)?(?:study|analysis|follow-up)\b|\bpropensity[- ]score|\bregistry\b"),
+    ("cohort", "observational", 0.55, 0.6, r"\b(?:prospective|observational|longitudinal)\s+(?:observational\s+)?(?:study|analysis|follow-up)\b"),
+    # Matched or registry data compare people by what they had, which a single series does not.
+    ("cohort", "registry_or_matching", 0.55, 0.6, r"\bpropensity[- ]score|\bregistry\b"),
     ("case_control", "case_control", 0.9, 0.95, r"\bcase[- ]control\b"),
     ("case_control", "matched_controls", 0.5, 0.5, r"\b(?:age|sex)[- ]and[- ](?:age|sex)[- ]matched\b|\bmatched (?:healthy )?controls\b"),
     # Other people's "nonrandomized studies" (plural) are background, not this study's design.
@@ -220,6 +222,10 @@ RANDOMIZATION_STATED_RULES = frozenset(
 # Confidence of a design chosen by a precedence rule alone, with no cue of its own.
 _PRECEDENCE_ONLY = 0.5
 _RETROSPECTIVE = frozenset({"text.retrospective", "text.retrospective_comparison"})
+# Cues that say a cohort compared people by exposure, and cues that name groups or a comparison.
+_COHORT_COMPARED = frozenset({"text.cohort", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
+_GROUPS_NAMED = frozenset({"text.comparison_randomization_not_stated", "text.divided_into_groups", "text.allocated_to_arms",
+                           "text.controlled_trial", "text.matched_controls"})
 # A study that calls itself a series stays one.
 _NAMED_SERIES = frozenset({"text.case_series", "text.uncontrolled", "text.no_control_group", "text.case_report", "text.single_patient"})
 # Documents that summarise trials; a narrative review competes on score alone, since "case
@@ -248,7 +254,7 @@ _HUMAN_SAMPLE = re.compile(
 # an abstract reports is an uncontrolled series.
 _ONE_GROUP_TREATED = re.compile(
     r"\b" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|cases|adults|people|individuals)\b"
-    r"[^.]{0,200}?\b(?:received|underwent|were treated|was performed|were given|were managed)\b",
+    r"[^.]{0,200}?\b(?:received|underwent|(?:were\s+)?treated\s+(?:with|by)|were treated|was performed|were given|were managed)\b",
     re.IGNORECASE,
 )
 
@@ -384,6 +390,10 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
             and not fired & _NAMED_SERIES:
         compared = "text.comparison_randomization_not_stated" in fired or "text.retrospective_comparison" in fired
         best, rule = ("cohort", "precedence.retrospective_comparison") if compared else ("case_series", "precedence.retrospective_series")
+    # "A prospective study of 60 patients" followed one group: with no second group, allocation
+    # or comparison named, it is an uncontrolled series, not a cohort compared by exposure.
+    if best == "cohort" and not fired & _COHORT_COMPARED and not fired & _GROUPS_NAMED:
+        best, rule = "case_series", "precedence.one_group_followed"
     # A "case report" of several patients is a series.
     if best == "case_report" and "text.several_patients" in fired and "text.single_patient" not in fired:
         best, rule = "case_series", "precedence.several_patients_reported"
