@@ -237,15 +237,17 @@ def test_merge_curated_works_for_findings():
 
 @pytest.mark.slow
 def test_rct_recall_from_text_on_real_rct_abstracts(peer_data):
-    """EBM-NLP abstracts are all RCT reports; measured recall 0.884 (0.978 where 'random' appears).
+    """EBM-NLP abstracts are all RCT reports; measured recall 0.880 (0.994 rct or protocol where 'random' appears).
 
     Most of the rest state no design at all (titles without abstracts, secondary analyses,
-    experiments in volunteers) or describe a protocol: see benchmarks/bench_classify.py.
+    experiments in volunteers) or describe a protocol: see benchmarks/bench_classify.py. The
+    figure fell from 0.884 when protocols headed "Methods/design" were called protocols and one
+    group compared only with its own baseline stopped counting as a comparison between groups.
     """
     path = peer_data / "ebm-nlp" / "rct_abstracts.jsonl.gz"
     texts = [" ".join(json.loads(line)["tokens"]) for line in gzip.open(path, "rt", encoding="utf-8")]
     calls = [classify_design(None, t) for t in texts]
-    assert sum(c.design == "rct" for c in calls) / len(texts) >= 0.88
+    assert sum(c.design == "rct" for c in calls) / len(texts) >= 0.875
     stated = [(c, t) for c, t in zip(calls, texts) if "random" in t.lower()]
     assert sum(c.design in ("rct", "protocol") for c, _ in stated) / len(stated) >= 0.97
 

@@ -11,6 +11,7 @@ Findings come from single sentences and carry the sentence's span in
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable, Iterator
@@ -357,8 +358,8 @@ _ENROLLING = r"(?:enrolled|recruited|included|entered|studied|treated|investigat
 _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
     (name, re.compile(p, re.IGNORECASE))
     for name, p in (
-        ("randomized_n", rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|divided|assigned|allocated)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?!groups|arms)"),
-        ("of_n_randomized", rf"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<n>{COUNT})\s+(?:randomi[sz]ed|enrolled|recruited)\b"),
+        ("randomized_n", rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|divided|assigned|allocated)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}(?:\s+(?!groups|arms)|(?=[.;]))"),
+        ("of_n_randomized", rf"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:randomi[sz]ed|enrolled|recruited)\b"),
         ("n_randomized_people", rf"(?P<n>{COUNT})\s+randomi[sz]ed\s+(?:{_PEOPLE})"),
         ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|being|will be)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
         ("n_equals_randomized", rf"\(\s*n\s*=\s*(?P<n>\d+)\s*\)\s*(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
@@ -561,11 +562,28 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             if _PART_OF.search(text, max(0, m.start("n") - 16), m.start("n")):
                 # "72 patients, of whom 35 were randomized to PRF": a part of the count before it.
                 continue
-            if reject is not None and reject.search(text, m.start(), _clause_end(text, m.end())):
+            if reject is not None and reject.search(text, m.start(), _own_stretch_end(text, m)):
                 continue
             rules[field_name] = name
             return n
     return None
+
+
+def _own_stretch_end(text: str, m: re.Match) -> int:
+    """Where the words about a count end: its clause's end, or the next count after the match.
+
+    In "64 patients were randomized and 60 completed the study", "completed" is said of the 60.
+    """
+    end = _clause_end(text, m.end())
+    starts = _count_starts(text)
+    for start in starts[bisect_right(starts, m.end()):]:
+        if start >= end:
+            break
+        between = text[m.end():start]
+        # A count in brackets ("(mean age 50 years)") describes the same people.
+        if between.count("(") <= between.count(")") and between.count("[") <= between.count("]"):
+            return start
+    return end
 
 
 def _clause_end(text: str, pos: int) -> int:
