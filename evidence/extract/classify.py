@@ -226,6 +226,9 @@ RANDOMIZATION_STATED_RULES = frozenset(
 # Confidence of a design chosen by a precedence rule alone, with no cue of its own.
 _PRECEDENCE_ONLY = 0.5
 _RETROSPECTIVE = frozenset({"text.retrospective", "text.retrospective_comparison"})
+_RCT_TEXT_CUES = frozenset(f"text.{name}" for design, name, _, _, _ in _TEXT_CUES if design == "rct")
+# Trial cues that a report of one treated group can show too: a "versus", a registry number.
+_WEAK_RCT_CUES = frozenset({"text.comparison_randomization_not_stated", "text.trial_registration"})
 # Cues that say a cohort compared people by exposure, and cues that name groups or a comparison.
 _COHORT_COMPARED = frozenset({"text.cohort", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
 _GROUPS_NAMED = frozenset({"text.comparison_randomization_not_stated", "text.divided_into_groups", "text.allocated_to_arms",
@@ -259,9 +262,50 @@ _HUMAN_SAMPLE = re.compile(
 _ONE_GROUP_TREATED = re.compile(
     r"\b" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|cases|adults|people|individuals)\b"
     r"[^.]{0,200}?\b(?:received|underwent|(?:were\s+)?treated\s+(?:with|by)|were treated|was performed|were given|were managed"
-    r"|had\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:injections?|blocks?|acupuncture|surgery|treatment|procedures?|radiofrequency))\b",
+    r"|had\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:injections?|blocks?|acupuncture|surgery|treatment|procedures?|radiofrequency))\b"
+    # "Fifty patients were included. All received a transforaminal injection."
+    r"|\b(?:all|each)\s+(?:of\s+them\s+|(?:the\s+)?(?:patients|participants|subjects)\s+)?(?:received|underwent|were treated|had)\b",
     re.IGNORECASE,
 )
+# Words that name a second group or arm. Without them, "versus" and "compared with" in a report
+# of one treated group set values before and after against each other, not groups.
+_GROUP_WORDS = re.compile(
+    r"\b(?:control|experimental|intervention|treatment|placebo|sham|observation|comparison|study|usual[- ]care|other)\s+(?:groups?|arms?)\b"
+    r"|\b(?:two|three|four|both|2|3|4)\s+(?:[\w-]+\s+)?(?:groups|arms|cohorts)\b|\bgroups?\s+(?:[A-D]|I{1,3})\b|\bgroups? receiving\b"
+    r"|\breceived either\b|\bwait(?:ing)?[- ]?list\b|\bplacebo\b|\bsham\b|\bgroups\b|\barms\b|\bcontrols\b|\bcontrol\s+(?:subjects|patients|participants|individuals)\b",
+    re.IGNORECASE,
+)
+_VERSUS = re.compile(r"\b(?:versus|vs)\b\.?", re.IGNORECASE)
+# What stands either side of a "versus" that sets times, not treatments, against each other.
+_TIME_OR_VALUE = re.compile(
+    r"(?:[\d.,%±)\]]+|before|after|pre|post|baseline|pre-?(?:treatment|operative|injection|procedure)|post-?(?:treatment|operative|injection|procedure)|initial|final|admission|discharge)$",
+    re.IGNORECASE,
+)
+
+
+def _one_group_treated(text: str, abstract: str) -> bool:
+    """The abstract reports one group of people given a treatment, and names no second one.
+
+    A second count given a treatment ("19 received iopamidol and 18 received iothalamate"),
+    treatments offered as alternatives ("received A or B"), words for groups or controls, and a
+    "versus" between two treatments (not between times or values) each name a second group.
+    """
+    treated = list(_ONE_GROUP_TREATED.finditer(abstract))
+    if not treated or len(treated) > 1 or _GROUP_WORDS.search(text):
+        return False
+    if re.search(r"\s(?:or|and/or)\s", abstract[treated[0].end():_sentence_end(abstract, treated[0].end())]):
+        return False
+    for m in _VERSUS.finditer(text):
+        before = text[max(0, m.start() - 20):m.start()].split()
+        after = text[m.end():m.end() + 20].split()
+        if before and after and not _TIME_OR_VALUE.search(before[-1]) and not _TIME_OR_VALUE.match(after[0].rstrip(",.;:")):
+            return False
+    return True
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    end = re.compile(r"\.(?:\s|$)").search(text, pos)
+    return end.start() if end else len(text)
 
 
 def classify_design(
@@ -333,7 +377,7 @@ def classify_design(
         return bool(_HUMAN_SAMPLE.search(abstract_text) or _HUMAN_SAMPLE.search(title_text))
 
     def one_group_treated() -> bool:
-        return bool(_ONE_GROUP_TREATED.search(abstract_text))
+        return _one_group_treated(joined, abstract_text)
 
     design, rule = _decide(scores, fired, human_sample, one_group_treated)
     if design == "other" and design not in found:
@@ -378,6 +422,7 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
         if one_group_treated():
             return "case_series", "precedence.one_group_treated"
         return "other", "no_cue"
+    rct_cues = {name for name in fired if name.startswith("text.")} & _RCT_TEXT_CUES
     best = max(scores, key=scores.__getitem__)
     protocol = scores.get("protocol", 0.0)
     if protocol >= _PROTOCOL_PRECEDENCE and best != "protocol":
@@ -399,6 +444,11 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     # or comparison named, it is an uncontrolled series, not a cohort compared by exposure.
     if best == "cohort" and not fired & _COHORT_COMPARED and not fired & _GROUPS_NAMED:
         best, rule = "case_series", "precedence.one_group_followed"
+    # "Pain fell from 7.9 vs 3.1" in a report of one treated group compares times, not groups:
+    # with no other trial cue and no second group named, the report is a series.
+    if best == "rct" and rct_cues <= _WEAK_RCT_CUES and not fired & RANDOMIZATION_STATED_RULES \
+            and not fired & {"pt.rct", "pt.observational"} and one_group_treated():
+        best, rule = "case_series", "precedence.one_group_treated"
     # A "case report" of several patients is a series.
     if best == "case_report" and "text.several_patients" in fired and "text.single_patient" not in fired:
         best, rule = "case_series", "precedence.several_patients_reported"
