@@ -431,9 +431,15 @@ _REVIEW_STUDIES = re.compile(
 _POOL_BEFORE = re.compile(r"\bamong\s+(?:the\s+)?$", re.IGNORECASE)
 _POOL_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:initially )?(?:searched|identified|screened|retrieved|found|records)\b", re.IGNORECASE)
 _REVIEW_PARTICIPANTS = re.compile(
-    rf"(?:\b(?:involving|including|with|totaling|totalling|comprising|of)\s+(?:a total of\s+)?|\(\s*n\s*=\s*)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
+rf"(?:\b(?:involving|including|with|totaling|totalling|comprising|of|and)\s+(?:a total of\s+)?|\(\s*(?:n\s*=\s*)?)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
     re.IGNORECASE,
 )
+# "2579 patients in 27 studies": the people named just before the studies that hold them.
+_PEOPLE_IN_STUDIES = re.compile(
+    rf"(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\s+(?:in|from|across|of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PEOPLE_COUNT = re.compile(rf"({COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b", re.IGNORECASE)
 _UNIT = r"(?:days?|weeks?|months?|years?)"
 _FOLLOW_UP = re.compile(
     rf"\bfollow(?:ed)?[- ]?up\s+(?:period\s+)?(?:of|for|at|to|lasting|was|lasted)?\s*(?:\w+\s+){{0,2}}?(?P<a>(?:{COUNT})(?:\s*(?:-|to|–)\s*{COUNT})?[- ]{_UNIT})"
@@ -503,15 +509,16 @@ def extract_sample_size(text: str) -> SampleSize:
         n_arms = len(arm_sizes)
         rules["n_arms"] = "arm_sizes_counted"
     studies = next((m for m in _matches_at(_REVIEW_STUDIES, text, _count_starts(text))
-                    if not (_POOL_BEFORE.search(text, max(0, m.start() - 12), m.start()) or _POOL_AFTER.match(text, m.end()))), None)
-    participants = _REVIEW_PARTICIPANTS.search(text, studies.end()) if studies else None
+                    if not (_POOL_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                            or _POOL_AFTER.match(text, m.end()) and "eligible" not in m.group(0).lower())), None)
+    n_participants = _review_participants(text, studies) if studies else None
     follow = _longest_follow_up(text)
     return SampleSize(
         n_randomized=n_randomized,
         n_analysed=n_analysed,
         n_arms=n_arms,
         n_studies=parse_count(studies.group("n")) if studies else None,
-        n_participants=parse_count(participants.group("n")) if participants else None,
+        n_participants=n_participants,
         follow_up=follow,
         rules=rules,
     )
@@ -538,6 +545,26 @@ def _size_from_per_group(text: str) -> int | None:
         if arms:
             return size * arms
     return None
+
+
+def _review_participants(text: str, studies: re.Match) -> int | None:
+    """The people in a review's included studies, said before, in brackets after, or after the count.
+
+    "2579 patients in 27 studies"; "22 trials (1,875 patients)"; "12 studies involving 1842
+    participants". A bracket holding several counts (arms, subgroups) gives no total.
+    """
+    before = _PEOPLE_IN_STUDIES.search(text, max(0, studies.start() - 60), studies.start())
+    if before:
+        return parse_count(before.group("n"))
+    opening = text[studies.end():studies.end() + 2].lstrip()
+    if opening.startswith("("):
+        close = text.find(")", studies.end())
+        inside = text[studies.end():close] if close > 0 else ""
+        counts = _PEOPLE_COUNT.findall(inside)
+        if len(counts) == 1:
+            return parse_count(counts[0])
+    participants = _REVIEW_PARTICIPANTS.search(text, studies.end())
+    return parse_count(participants.group("n")) if participants else None
 
 
 def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rules: dict[str, str],
