@@ -8,9 +8,9 @@ read through the project's search tool to score them; without it this part is sk
 ``split`` was fixed before any measurement: of the first 30 records read, every third is
 ``heldout``; ``heldout_late`` are 11 records read after the rules were changed; ``heldout_2`` are 33
 records read and labelled in a later session before the code was run on them. The rules were tuned
-on ``tune`` only and, later, on ``tune_design``: 29 records of mixed designs (injection
-studies, reviews, series, guidelines) read and labelled by the design helper before the code was
-run on them, measured once as a first look and tuned on after.
+on ``tune`` only and, later, on ``tune_design``: 38 records of mixed designs (injection
+studies, reviews, series, guidelines) read and labelled by the design helper in two batches (27,
+then 11) before the code was run on each, measured once as a first look and tuned on after.
 
 A label's ``topic`` names the topic a record is read under (injection studies: the epidural
 steroid topic, whose intervention is the injection); without it, the default topic.

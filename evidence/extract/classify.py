@@ -261,7 +261,7 @@ _HUMAN_SAMPLE = re.compile(
 # an abstract reports is an uncontrolled series.
 _ONE_GROUP_TREATED = re.compile(
     r"\b" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|cases|adults|people|individuals)\b"
-    r"[^.]{0,200}?\b(?:received|underwent|(?:were\s+)?treated\s+(?:with|by)|were treated|was performed|were given|were managed"
+    r"(?:[^.]|\.(?=\d)){0,200}?\b(?:received|underwent|treated|was performed|were given|were managed"
     r"|had\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:injections?|blocks?|acupuncture|surgery|treatment|procedures?|radiofrequency))\b"
     # "Fifty patients were included. All received a transforaminal injection."
     r"|\b(?:all|each)\s+(?:of\s+them\s+|(?:the\s+)?(?:patients|participants|subjects)\s+)?(?:received|underwent|were treated|had)\b",

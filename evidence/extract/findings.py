@@ -417,7 +417,7 @@ _COUNT_IN_LIST = re.compile(COUNT, re.IGNORECASE)
 _RULE_GATES = {p: gate((p,)) for _, p in _RANDOMIZED_RULES + _HEAD_COUNT_RULES + _ANALYSED_RULES}
 _RULE_SEARCHERS = {p: Searcher(p) for p in _RULE_GATES}
 # Arm sizes: "(n = 30)", "group (30 cases)", "group, n = 30".
-_ARM_SIZE = re.compile(r"(?:[(\[][^()\[\]]{0,40}?\bn\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(\d+)(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
+_ARM_SIZE = re.compile(r"(?:[(\[][^()\[\]]{0,60}?\bn\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(\d+)(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
 _ARMS = re.compile(
     r"\b(two|three|four|five|2|3|4|5)[- ](?:arm|armed|group|parallel[- ]group)\b"
     r"|\b(?:into|to|in|among)\s+(?:one of\s+)?(?:the\s+)?(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b",
@@ -589,7 +589,8 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             if _PART_OF.search(text, max(0, m.start("n") - 16), m.start("n")):
                 # "72 patients, of whom 35 were randomized to PRF": a part of the count before it.
                 continue
-            if reject is not None and reject.search(text, m.start(), _own_stretch_end(text, m)):
+            # Read after the statement: "58 subjects were screened and randomized" says both.
+            if reject is not None and reject.search(text, m.end(), _own_stretch_end(text, m)):
                 continue
             rules[field_name] = name
             return n
