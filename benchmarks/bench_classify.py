@@ -182,9 +182,9 @@ def score_ebm_nlp(path: Path = EBM_NLP) -> dict:
     return out
 
 
-def report_patterns(topic) -> None:
-    """Print per-field agreement on the failure-pattern fixtures (tests/fixtures/labelled/real_patterns.jsonl)."""
-    records = load_labelled(REAL_PATTERNS)
+def report_patterns(topic, path: Path = REAL_PATTERNS) -> None:
+    """Print per-field agreement on one file of failure-pattern fixtures (tests/fixtures/labelled/real_patterns*.jsonl)."""
+    records = load_labelled(path)
     tables = labelled_tables(records)
     studies = classify_articles(tables, topic).set_index("pmid")
     findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
@@ -200,9 +200,10 @@ def report_patterns(topic) -> None:
             if applies[field]:
                 seen[field] += 1
                 right[field] += not problems
-    print(f"== failure-pattern fixtures ({len(records)} records written after real abstracts, {REAL_PATTERNS.relative_to(ROOT)})")
+    print(f"== failure-pattern fixtures ({len(records)} records written after real abstracts, {path.relative_to(ROOT)})")
     for field in PATTERN_FIELDS:
-        print(f"{field:26s} {right[field] / seen[field]:.3f}  ({right[field]}/{seen[field]} records)")
+        if seen[field]:
+            print(f"{field:26s} {right[field] / seen[field]:.3f}  ({right[field]}/{seen[field]} records)")
     print()
 
 
@@ -245,6 +246,8 @@ def main() -> None:
     for path in (LABELLED, HELDOUT):
         report_labelled(path, topic)
     report_patterns(topic)
+    # Design and sample-size patterns (the design helper's file, kept apart from the comparator ones).
+    report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_design.jsonl"))
     report_ebm_nlp()
     report_speed(topic)
     real_abstracts.report(verbose="-v" in sys.argv)

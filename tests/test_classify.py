@@ -13,7 +13,7 @@ from evidence.extract.classify import classify_articles, classify_design
 from evidence.tables.dataset import merge_curated
 from evidence.topic.model import load_topic
 
-from .labelled import HELDOUT, LABELLED, labelled_tables as tables_of
+from .labelled import HELDOUT, LABELLED, REAL_PATTERNS, labelled_tables as tables_of, load_labelled, pattern_mismatches
 
 
 def test_labelled_set_covers_every_design_and_comparator_class(labelled):
@@ -237,15 +237,17 @@ def test_merge_curated_works_for_findings():
 
 @pytest.mark.slow
 def test_rct_recall_from_text_on_real_rct_abstracts(peer_data):
-    """EBM-NLP abstracts are all RCT reports; measured recall 0.884 (0.978 where 'random' appears).
+    """EBM-NLP abstracts are all RCT reports; measured recall 0.880 (0.994 rct or protocol where 'random' appears).
 
     Most of the rest state no design at all (titles without abstracts, secondary analyses,
-    experiments in volunteers) or describe a protocol: see benchmarks/bench_classify.py.
+    experiments in volunteers) or describe a protocol: see benchmarks/bench_classify.py. The
+    figure fell from 0.884 when protocols headed "Methods/design" were called protocols and one
+    group compared only with its own baseline stopped counting as a comparison between groups.
     """
     path = peer_data / "ebm-nlp" / "rct_abstracts.jsonl.gz"
     texts = [" ".join(json.loads(line)["tokens"]) for line in gzip.open(path, "rt", encoding="utf-8")]
     calls = [classify_design(None, t) for t in texts]
-    assert sum(c.design == "rct" for c in calls) / len(texts) >= 0.88
+    assert sum(c.design == "rct" for c in calls) / len(texts) >= 0.875
     stated = [(c, t) for c, t in zip(calls, texts) if "random" in t.lower()]
     assert sum(c.design in ("rct", "protocol") for c, _ in stated) / len(stated) >= 0.97
 
@@ -278,3 +280,36 @@ def test_studies_rows_name_the_rules_behind_design_comparators_add_on_and_size(t
     assert "n_randomized:" in forms["rule"] and 0 < forms["confidence"] <= 1
     assert "add_on:plus_and_alone" in studies.loc["99000302", "rule"]
     assert studies["rule"].notna().all() and studies["confidence"].notna().all()
+
+
+# ------------------------------------------- design and sample-size patterns seen on real text
+
+_DESIGN_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_design.jsonl"))
+
+
+@pytest.mark.parametrize("record", _DESIGN_PATTERNS, ids=[r["pattern"] for r in _DESIGN_PATTERNS])
+def test_design_and_size_patterns_seen_on_real_abstracts(record, topic):
+    """Each record reproduces, in new words, a design or sample-size failure seen on real text."""
+    study = classify_articles(tables_of([record]), topic).iloc[0]
+    wrong = {f: p for f, p in pattern_mismatches(record, study, pd.DataFrame(columns=["pmid"]), topic).items() if p}
+    assert not wrong, wrong
+    assert 99000300 <= int(record["pmid"]) <= 99000349
+
+
+def test_one_size_per_arm_is_multiplied_not_taken_as_the_trial():
+    from evidence.extract.findings import extract_sample_size
+
+    # Only the arms' common size is said: the trial is that size times the arms.
+    size = extract_sample_size("Patients were randomly divided into two groups, 43 in each.")
+    assert (size.n_randomized, size.rules["n_randomized"]) == (86, "per_group_size_times_arms")
+    # A stated total wins over the per-arm size.
+    assert extract_sample_size("Ninety patients were randomly divided into three groups, 30 in each group.").n_randomized == 90
+    # Without a number of arms the per-arm size says nothing of the total.
+    assert extract_sample_size("Sessions were given to 12 patients in each ward.").rules.get("n_randomized") != "per_group_size_times_arms"
+
+
+def test_comparison_with_baseline_is_not_a_comparison_between_groups():
+    within = classify_design(None, "Fifty patients received caudal epidural injections. Pain was lower compared with baseline (p<0.01).")
+    between = classify_design(None, "Fifty patients received caudal epidural injections. Pain was lower compared with the sham group (p<0.01).")
+    assert within.design == "case_series" and within.rule == "precedence.one_group_treated"
+    assert between.design == "rct" and "text.comparison_randomization_not_stated" in between.cues

@@ -122,11 +122,12 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # Randomization stated as done to the participants ("were randomized to", "we randomised 30
     # subjects"): as plain as "randomly assigned", unlike the adjective in "a randomized trial".
     ("rct", "were_randomized", 0.9, 0.9, r"\b(?:were|was|been|we)\s+(?:\w+ly\s+|then\s+)?randomi[sz]ed\b(?!\s+(?:controlled|clinical|trials?|studies)\b)"),
-    ("rct", "random_sequence", 0.8, 0.8, _NOT_NEGATED + r"\brandom(?:ized|ised)?\s+(?:number|allocation|assignment|sequence|digit|method|(?:counterbalanced\s+)?order)"),
+    ("rct", "random_sequence", 0.8, 0.8, _NOT_NEGATED + r"\brandom(?:ized|ised)?\s+(?:number|allocation|assignment|sequence|digit|method|envelope|lottery|grouping|(?:counterbalanced\s+)?order)"
+     r"|\b(?:by|through)\s+(?:the\s+)?(?:drawing|draw(?:ing)? of)\s+lots\b"),
     ("rct", "randomly", 0.6, 0.6, _NOT_FUTURE + r"\b(?:randomly|at random)\b(?!\s+(?:selected|chosen|sampled|drawn)\b(?!\s+to))"),
     # Weakest RCT cue: treatments compared between groups, randomization not stated. Most such
     # abstracts report RCTs, but the low weight keeps the doubt visible in the confidence.
-    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)|comparison of|comparing|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|received either|wait(?:ing)?[- ]?list|trial(?!\s+regist))\b"),
+    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)(?!\s+(?:the\s+)?(?:baseline|before|pre-?(?:treatment|operative|procedure|injection|intervention)\b))|comparison of|comparing|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|received either|wait(?:ing)?[- ]?list|trial(?!\s+regist))\b"),
     ("rct", "rct_abbreviation", 0.6, 0.8, r"\bRCT\b"),
     # Blinding both sides almost always comes with random allocation, but neither says it was
     # random: lower than stated randomization. Blinding one side (or only the assessors) is also
@@ -144,9 +145,13 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # about the design: its weight is below _MIN_SCORE and only adds to other trial cues.
     ("rct", "trial_registration", 0.3, 0.3, r"\b(?:NCT\s?\d{8}|ISRCTN\s?\d{6,}|ChiCTR[-\w]*\d{6,}|ACTRN\s?\d{10,}|EudraCT\s?(?:number\s?:?\s?)?\d{4}-\d{6}|IRCT\s?\d{6,}|UMIN\s?\d{6,}|DRKS\s?\d{6,}|CTRI/\d{4})"),
     ("protocol", "protocol_title", 0.6, 0.95, r"(?<!per-)(?<!per )\b(?:study|trial|research|review)\s+protocol\b|\bprotocol\s+(?:for|of)\s+an?\b"),
-    ("protocol", "future_methods", 0.75, 0.75, r"\b(?:will|shall)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|measured|assessed|evaluated|analy[sz]ed|collected|followed|divided|searched)"),
+    ("protocol", "future_methods", 0.75, 0.75, (r"\b(?:will|shall)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|measured|assessed|evaluated|analy[sz]ed|collected|followed|divided|searched)"
+     # Plans said in the present: "240 participants are to be recruited", "are going to be assigned".
+     r"|\b(?:are|is)\s+(?:to|going to)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|divided)")),
     ("protocol", "future_trial", 0.6, 0.6, r"\b(?:this|the|our)\s+(?:study|trial|review)\s+will\b|\bwe will\s+(?:recruit|enrol|enroll|randomi[sz]e|conduct|search|assess|include|evaluate)"),
     ("protocol", "protocol_sections", 0.8, 0.8, r"\b(?:METHODS AND ANALYSIS|ETHICS AND DISSEMINATION):"),
+    # The heading trial protocols are published under; alone it does not outweigh a reported trial.
+    ("protocol", "methods_design_heading", 0.6, 0.6, r"\bMethods?\s*/\s*design\b"),
     ("meta_analysis", "meta_analysis", 0.8, 0.95, r"(?<!no )(?<!without )(?<!not )\bmeta-?\s?analy[sz]\w*"),
     ("meta_analysis", "pooling_model", 0.8, 0.8, r"\b(?:random|fixed)[- ]effects?\s+(?:model|meta)|\bpooled\s+(?:analysis|estimate|effect|results?|data|mean|risk|odds)|\bI(?:2|²|\^2)\s*=|\bforest plot"),
     ("systematic_review", "systematic_review", 0.85, 0.95, r"\bsystematic(?:al)?\s+(?:literature\s+)?review"),
@@ -158,15 +163,15 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      r"\b(?:this|the present|our)\s+(?:(?:study|work|paper|article)\s+)?(?:is\s+an?\s+)?(?:updated\s+)?systematic(?:al)?\s+(?:literature\s+)?review\b"),
     ("systematic_review", "included_studies", 0.6, 0.6, r"\b" + _NUM + r"\s+" + _TRIAL_ADJECTIVES + r"(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\b(?:\s+\w+){0,4}\s+(?:were|was|met|fulfilled|involving|including|with)\b"),
     ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|(?-i:\bGRADE\b)"),  # the approach in capitals, not "grade 3 toxicity"
-    ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))"),
-    ("narrative_review", "we_review", 0.6, 0.6, r"\b(?:we|this article|this paper|this chapter)\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"),
+    ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))|\ban update\b(?!\s+of\b)"),
+    ("narrative_review", "we_review", 0.6, 0.6, r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"),
     # A document naming itself ("this narrative review") outweighs the designs it mentions.
     ("narrative_review", "self_described_review", 0.9, 0.9, r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|notes|files))|\bnarrative review\b"),
     ("guideline", "guideline", 0.5, 0.9, r"(?<!CONSORT )(?<!STRICTA )(?<!PRISMA )(?<!SPIRIT )(?<!ethical )(?<!Helsinki )\bguidelines?\b(?!\s+(?:for reporting|of the Declaration))"),
     ("guideline", "recommendations", 0.6, 0.7, r"\b(?:strong|weak|conditional|grade [ABC])\s+recommendations?\b|\brecommendations? (?:were|are) (?:made|issued|developed|formulated)\b"),
     # A panel reaching agreement (Delphi rounds, a consensus statement) may search the literature
     # first, but what it reports is its agreement, not a systematic review.
-    ("guideline", "consensus_process", 0.9, 0.95, r"\b(?:modified\s+|e-?)?Delphi\b|\b(?:expert|formal)\s+consensus\b|\bconsensus\s+(?:statements?|conference|panel|process|study|exercise|meeting|rounds?)\b"),
+    ("guideline", "consensus_process", 0.9, 0.95, r"\b(?:modified\s+|e-?)?Delphi\b|\b(?:expert|formal)\s+consensus\b|\bconsensus\s+(?:was|were)\s+(?:reached|achieved)\b|\bexpert\s+panel\b|\bconsensus\s+(?:statements?|conference|panel|process|study|exercise|meeting|rounds?)\b"),
     ("other", "correspondence", 0.9, 0.9, r"\b(?:this|our) (?:letter|commentary|editorial|correspondence)\b|\bwe comment on\b|\b(?:erratum|corrigendum)\b"),
     ("other", "survey", 0.6, 0.8, r"\b(?:questionnaire\s+)?survey\b|\bcross-sectional\b"),
     ("other", "measurement_study", 0.6, 0.8, r"\btest-retest\b|\b(?:reliability and validity|validity and reliability)\b|\b(?:inter|intra)-?rater reliability\b|\bvalidation study\b|\bcross-cultural adaptation\b"),
@@ -180,13 +185,15 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive (?:in|out)?patients)\b"),
     # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
-    ("case_series", "retrospective", 0.4, 0.4, r"\bretrospective(?:ly)?\b"),
+    ("case_series", "retrospective", 0.4, 0.4, r"\bretrospective(?:ly)?\b|\b(?:chart|record)s?\s+review\b|\breviewed\s+(?:the\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:charts|records|notes|files)\b"),
     # "a case report ... upon 7 patients": several patients named by their number make a series.
     ("case_series", "several_patients", 0.3, 0.3, r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:[\w-]+\s+){0,2}?(?:patients|cases)\b"),
     ("cohort", "cohort", 0.7, 0.9, r"\bcohort\b"),
     # Two treatment groups compared after the fact, from records: a cohort, not a series.
     ("cohort", "retrospective_comparison", 0.6, 0.7, r"\bretrospective(?:ly)?\s+(?:compar\w+|(?:analy[sz]ed|reviewed) and compared)\b|\bcompared\b[^.]{0,80}\bretrospectively\b"),
-    ("cohort", "observational", 0.55, 0.6, r"\b(?:prospective|observational|longitudinal)\s+(?:observational\s+)?(?:study|analysis|follow-up)\b|\bpropensity[- ]score|\bregistry\b"),
+    ("cohort", "observational", 0.55, 0.6, r"\b(?:prospective|observational|longitudinal)\s+(?:observational\s+)?(?:study|analysis|follow-up)\b"),
+    # Matched or registry data compare people by what they had, which a single series does not.
+    ("cohort", "registry_or_matching", 0.55, 0.6, r"\bpropensity[- ]score|\bregistry\b"),
     ("case_control", "case_control", 0.9, 0.95, r"\bcase[- ]control\b"),
     ("case_control", "matched_controls", 0.5, 0.5, r"\b(?:age|sex)[- ]and[- ](?:age|sex)[- ]matched\b|\bmatched (?:healthy )?controls\b"),
     # Other people's "nonrandomized studies" (plural) are background, not this study's design.
@@ -194,7 +201,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # "Randomized by patient choice" names a non-random allocation, whatever the word says.
     ("non_randomized_trial", "allocation_by_choice", 0.95, 0.95, r"\brandomi[sz]ed\s+(?:according to|by|on|following)\s+(?:the\s+)?(?:patients?'?s?'?|participants?'?s?'?|their\s+own)\s+(?:choice|preference|wish)"),
     ("non_randomized_trial", "single_arm_trial", 0.8, 0.85, r"\bsingle[- ](?:arm|group)\b[^.]{0,30}\btrial\b"),
-    ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,90}\b(?:according to|based on|by)\s+(?:the\s+)?(?:(?:visit|admission|arrival|enrol?ment|consultation)\s+)?(?:order|sequence|date|day|time|patient(?:s|'s|s')?\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
+    ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,90}\b(?:according to|based on|by)\s+(?:the\s+)?(?:(?:visit|admission|arrival|enrol?ment|consultation)\s+)?(?:order|sequence|date|day|time|(?:patient(?:s|'s|s')?|their)\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
     ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),
     # Sorting people into groups, unlike allocating them to arms, is as often done by a trait.
     ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\bdivided\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+groups\b"
@@ -219,6 +226,13 @@ RANDOMIZATION_STATED_RULES = frozenset(
 # Confidence of a design chosen by a precedence rule alone, with no cue of its own.
 _PRECEDENCE_ONLY = 0.5
 _RETROSPECTIVE = frozenset({"text.retrospective", "text.retrospective_comparison"})
+_RCT_TEXT_CUES = frozenset(f"text.{name}" for design, name, _, _, _ in _TEXT_CUES if design == "rct")
+# Trial cues that a report of one treated group can show too: a "versus", a registry number.
+_WEAK_RCT_CUES = frozenset({"text.comparison_randomization_not_stated", "text.trial_registration"})
+# Cues that say a cohort compared people by exposure, and cues that name groups or a comparison.
+_COHORT_COMPARED = frozenset({"text.cohort", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
+_GROUPS_NAMED = frozenset({"text.comparison_randomization_not_stated", "text.divided_into_groups", "text.allocated_to_arms",
+                           "text.controlled_trial", "text.matched_controls"})
 # A study that calls itself a series stays one.
 _NAMED_SERIES = frozenset({"text.case_series", "text.uncontrolled", "text.no_control_group", "text.case_report", "text.single_patient"})
 # Documents that summarise trials; a narrative review competes on score alone, since "case
@@ -239,6 +253,59 @@ _HUMAN_SAMPLE = re.compile(
     r"|\b(?:healthy|human)\s+(?:[\w-]+\s+)?(?:subjects|volunteers)\b",
     re.IGNORECASE,
 )
+
+
+# One group of people said to have had a treatment ("31 patients with ... received pulsed
+# radiofrequency", "Forty patients underwent transforaminal injection"). Read only when no design
+# cue is strong enough: with no second group, no comparison and no allocation named, what such
+# an abstract reports is an uncontrolled series.
+_ONE_GROUP_TREATED = re.compile(
+    r"\b" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:patients|participants|subjects|cases|adults|people|individuals)\b"
+    r"(?:[^.]|\.(?=\d)){0,200}?\b(?:received|underwent|treated|was performed|were given|were managed"
+    r"|had\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:injections?|blocks?|acupuncture|surgery|treatment|procedures?|radiofrequency))\b"
+    # "Fifty patients were included. All received a transforaminal injection."
+    r"|\b(?:all|each)\s+(?:of\s+them\s+|(?:the\s+)?(?:patients|participants|subjects)\s+)?(?:received|underwent|were treated|had)\b",
+    re.IGNORECASE,
+)
+# Words that name a second group or arm. Without them, "versus" and "compared with" in a report
+# of one treated group set values before and after against each other, not groups.
+_GROUP_WORDS = re.compile(
+    r"\b(?:control|experimental|intervention|treatment|placebo|sham|observation|comparison|study|usual[- ]care|other)\s+(?:groups?|arms?)\b"
+    r"|\b(?:two|three|four|both|2|3|4)\s+(?:[\w-]+\s+)?(?:groups|arms|cohorts)\b|\bgroups?\s+(?:[A-D]|I{1,3})\b|\bgroups? receiving\b"
+    r"|\breceived either\b|\bwait(?:ing)?[- ]?list\b|\bplacebo\b|\bsham\b|\bgroups\b|\barms\b|\bcontrols\b|\bcontrol\s+(?:subjects|patients|participants|individuals)\b",
+    re.IGNORECASE,
+)
+_VERSUS = re.compile(r"\b(?:versus|vs)\b\.?", re.IGNORECASE)
+# What stands either side of a "versus" that sets times, not treatments, against each other.
+_TIME_OR_VALUE = re.compile(
+    r"(?:[\d.,%±)\]]+|before|after|pre|post|baseline|pre-?(?:treatment|operative|injection|procedure)|post-?(?:treatment|operative|injection|procedure)|initial|final|admission|discharge)$",
+    re.IGNORECASE,
+)
+
+
+def _one_group_treated(text: str, abstract: str) -> bool:
+    """The abstract reports one group of people given a treatment, and names no second one.
+
+    A second count given a treatment ("19 received iopamidol and 18 received iothalamate"),
+    treatments offered as alternatives ("received A or B"), words for groups or controls, and a
+    "versus" between two treatments (not between times or values) each name a second group.
+    """
+    treated = list(_ONE_GROUP_TREATED.finditer(abstract))
+    if not treated or len(treated) > 1 or _GROUP_WORDS.search(text):
+        return False
+    if re.search(r"\s(?:or|and/or)\s", abstract[treated[0].end():_sentence_end(abstract, treated[0].end())]):
+        return False
+    for m in _VERSUS.finditer(text):
+        before = text[max(0, m.start() - 20):m.start()].split()
+        after = text[m.end():m.end() + 20].split()
+        if before and after and not _TIME_OR_VALUE.search(before[-1]) and not _TIME_OR_VALUE.match(after[0].rstrip(",.;:")):
+            return False
+    return True
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    end = re.compile(r"\.(?:\s|$)").search(text, pos)
+    return end.start() if end else len(text)
 
 
 def classify_design(
@@ -309,7 +376,10 @@ def classify_design(
     def human_sample() -> bool:
         return bool(_HUMAN_SAMPLE.search(abstract_text) or _HUMAN_SAMPLE.search(title_text))
 
-    design, rule = _decide(scores, fired, human_sample)
+    def one_group_treated() -> bool:
+        return _one_group_treated(joined, abstract_text)
+
+    design, rule = _decide(scores, fired, human_sample, one_group_treated)
     if design == "other" and design not in found:
         return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
     if design not in found:
@@ -340,14 +410,19 @@ def _noisy_or(weights: Iterable[float]) -> float:
     return 1.0 - miss
 
 
-def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Callable[[], bool]) -> tuple[str, str]:
+def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Callable[[], bool],
+            one_group_treated: Callable[[], bool] = lambda: False) -> tuple[str, str]:
     """Pick the design; return it with the precedence rule's name when one decided.
 
     ``fired`` names every cue seen; ``human_sample()`` says the text counts people studied, so
-    animal words do not take precedence.
+    animal words do not take precedence; ``one_group_treated()`` says it reports one group of
+    people given a treatment.
     """
     if not scores or max(scores.values()) < _MIN_SCORE:
+        if one_group_treated():
+            return "case_series", "precedence.one_group_treated"
         return "other", "no_cue"
+    rct_cues = {name for name in fired if name.startswith("text.")} & _RCT_TEXT_CUES
     best = max(scores, key=scores.__getitem__)
     protocol = scores.get("protocol", 0.0)
     if protocol >= _PROTOCOL_PRECEDENCE and best != "protocol":
@@ -365,6 +440,15 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
             and not fired & _NAMED_SERIES:
         compared = "text.comparison_randomization_not_stated" in fired or "text.retrospective_comparison" in fired
         best, rule = ("cohort", "precedence.retrospective_comparison") if compared else ("case_series", "precedence.retrospective_series")
+    # "A prospective study of 60 patients" followed one group: with no second group, allocation
+    # or comparison named, it is an uncontrolled series, not a cohort compared by exposure.
+    if best == "cohort" and not fired & _COHORT_COMPARED and not fired & _GROUPS_NAMED:
+        best, rule = "case_series", "precedence.one_group_followed"
+    # "Pain fell from 7.9 vs 3.1" in a report of one treated group compares times, not groups:
+    # with no other trial cue and no second group named, the report is a series.
+    if best == "rct" and rct_cues <= _WEAK_RCT_CUES and not fired & RANDOMIZATION_STATED_RULES \
+            and not fired & {"pt.rct", "pt.observational"} and one_group_treated():
+        best, rule = "case_series", "precedence.one_group_treated"
     # A "case report" of several patients is a series.
     if best == "case_report" and "text.several_patients" in fired and "text.single_patient" not in fired:
         best, rule = "case_series", "precedence.several_patients_reported"

@@ -11,6 +11,7 @@ Findings come from single sentences and carry the sentence's span in
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -448,6 +449,8 @@ _PEOPLE = (
     r"workers|veterans|residents|cases|eyes|teeth"
 )
 _PEOPLE_GAP = r"(?:[A-Za-z(][\w'(),/-]*\s+){0,8}?"
+# A share of a larger set in brackets after a count: "32 (78%) were recruited".
+_SHARE = r"(?:\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))?"
 _RANDOMIZING = r"(?:randomi[sz]ed|randomly|allocated|assigned|divided|distributed)"
 _ENROLLING = r"(?:enrolled|recruited|included|entered|studied|treated|investigated|evaluated)"
 
@@ -455,17 +458,17 @@ _ENROLLING = r"(?:enrolled|recruited|included|entered|studied|treated|investigat
 _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
     (name, re.compile(p, re.IGNORECASE))
     for name, p in (
-        ("randomized_n", rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|divided|assigned|allocated)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?!groups|arms)"),
-        ("of_n_randomized", rf"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<n>{COUNT})\s+(?:randomi[sz]ed|enrolled|recruited)\b"),
+        ("randomized_n", rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|divided|assigned|allocated)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}(?:\s+(?!groups|arms)|(?=[.;]))"),
+        ("of_n_randomized", rf"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:randomi[sz]ed|enrolled|recruited)\b"),
         ("n_randomized_people", rf"(?P<n>{COUNT})\s+randomi[sz]ed\s+(?:{_PEOPLE})"),
-        ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|being|will be)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
+        ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|being|will be)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
         ("n_equals_randomized", rf"\(\s*n\s*=\s*(?P<n>\d+)\s*\)\s*(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
         # "Sixty patients with ... collected as experimental subjects were divided into", "90 patients
         # with ... admitted to our hospital from August 2022 to January 2023 were randomly divided":
         # the whole sample, however long the description between the people and the verb.
         ("n_people_then_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_PEOPLE})\s+(?:[A-Za-z0-9(][\w'(),/-]*\s+){{0,14}}?(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}\b"),
         ("total_of_n", rf"\b(?:a total of|in total,?|overall,?)\s+(?P<n>{COUNT}){_NOT_PEOPLE}(?=\s+(?:[\w-]+\s+){{0,4}}?(?:{_PEOPLE})\b)"),
-        ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
+        ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
         ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),
         ("n_eligible", rf"(?P<n>{COUNT})\s+(?:eligible|consecutive)\s+(?:\w+\s+){{0,2}}?(?:patients|participants|subjects|cases)\b"),
         ("participants_were_n", rf"\b(?:subjects|participants|patients|sample)\s+(?:were|was|comprised|consisted of|included)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})"),
@@ -496,29 +499,47 @@ _GROUP_OF_N = re.compile(
     r"|\b(?:the\s+)?(?:other|first|second|one|control|treatment|experimental|placebo|steroid)\s+group\s+(?:consisted of|comprised|included)\s+(?P<m>\d+)\s+(?:patients|participants|subjects)\b",
     re.IGNORECASE,
 )
+# One size said once for every arm ("30 cases in each group", "each with 45 patients", "43 in
+# each", "25 per arm"): the trial is that size times the number of arms, never one arm.
+_PER_GROUP = re.compile(
+    rf"(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:in\s+)?each(?:\s+(?:group|arm)\b|(?=\s*[.,;)]))"
+    rf"|\beach\s+(?:group\s+|arm\s+)?(?:with|of|had|having|containing|comprising|consisting of|included|comprised)\s+(?P<m>{COUNT})\s+(?:{_PEOPLE})\b"
+    rf"|(?P<k>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?per\s+(?:group|arm)\b",
+    re.IGNORECASE,
+)
+_PER_GROUP_HINT = re.compile(r"\beach\b|\bper\s+(?:group|arm)\b", re.IGNORECASE)
+# Arms named one by one before the size ("into a treatment group and a control group").
+_NAMED_GROUP = re.compile(r"\bgroup\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.;](?=\s|$)")
 _GROUP_OF_N_HINT = re.compile(r"\bgroup\b", re.IGNORECASE)
 _ARMS_LISTED_HINT = re.compile(r"\brespectively\b", re.IGNORECASE)
 _COUNT_IN_LIST = re.compile(COUNT, re.IGNORECASE)
 _RULE_GATES = {p: gate((p,)) for _, p in _RANDOMIZED_RULES + _HEAD_COUNT_RULES + _ANALYSED_RULES}
 _RULE_SEARCHERS = {p: Searcher(p) for p in _RULE_GATES}
 # Arm sizes: "(n = 30)", "group (30 cases)", "group, n = 30".
-_ARM_SIZE = re.compile(r"(?:[(\[][^()\[\]]{0,40}?\bn\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(\d+)(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
+_ARM_SIZE = re.compile(r"(?:[(\[][^()\[\]]{0,60}?\bn\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(\d+)(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
 _ARMS = re.compile(
     r"\b(two|three|four|five|2|3|4|5)[- ](?:arm|armed|group|parallel[- ]group)\b"
     r"|\b(?:into|to|in|among)\s+(?:one of\s+)?(?:the\s+)?(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b",
     re.IGNORECASE,
 )
 _REVIEW_STUDIES = re.compile(
-    rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+)*(?:studies|trials|RCTs|articles)\b",
+    rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+)*(?:studies|trials|RCTs|articles|papers|publications)\b",
     re.IGNORECASE,
 )
 # Records searched or screened, not the studies a review included: "Among 583 articles that were searched".
 _POOL_BEFORE = re.compile(r"\bamong\s+(?:the\s+)?$", re.IGNORECASE)
 _POOL_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:initially )?(?:searched|identified|screened|retrieved|found|records)\b", re.IGNORECASE)
 _REVIEW_PARTICIPANTS = re.compile(
-    rf"(?:\b(?:involving|including|with|totaling|totalling|comprising|of)\s+(?:a total of\s+)?|\(\s*n\s*=\s*)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
+rf"(?:\b(?:involving|including|with|totaling|totalling|comprising|of|and)\s+(?:a total of\s+)?|\(\s*(?:n\s*=\s*)?)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
     re.IGNORECASE,
 )
+# "2579 patients in 27 studies": the people named just before the studies that hold them.
+_PEOPLE_IN_STUDIES = re.compile(
+    rf"(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\s+(?:in|from|across|of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PEOPLE_COUNT = re.compile(rf"({COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b", re.IGNORECASE)
 _UNIT = r"(?:days?|weeks?|months?|years?)"
 _FOLLOW_UP = re.compile(
     rf"\bfollow(?:ed)?[- ]?up\s+(?:period\s+)?(?:of|for|at|to|lasting|was|lasted)?\s*(?:\w+\s+){{0,2}}?(?P<a>(?:{COUNT})(?:\s*(?:-|to|–)\s*{COUNT})?[- ]{_UNIT})"
@@ -572,6 +593,10 @@ def extract_sample_size(text: str) -> SampleSize:
     if n_randomized is None and len(arm_sizes) >= 2:
         n_randomized = sum(arm_sizes)
         rules["n_randomized"] = "sum_of_arm_sizes"
+    if n_randomized is None and _PER_GROUP_HINT.search(text):
+        n_randomized = _size_from_per_group(text)
+        if n_randomized is not None:
+            rules["n_randomized"] = "per_group_size_times_arms"
     if n_randomized is None:
         n_randomized = _first_count(text, _HEAD_COUNT_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
     n_analysed = _first_count(text, _ANALYSED_RULES, rules, "n_analysed")
@@ -584,18 +609,62 @@ def extract_sample_size(text: str) -> SampleSize:
         n_arms = len(arm_sizes)
         rules["n_arms"] = "arm_sizes_counted"
     studies = next((m for m in _matches_at(_REVIEW_STUDIES, text, _count_starts(text))
-                    if not (_POOL_BEFORE.search(text, max(0, m.start() - 12), m.start()) or _POOL_AFTER.match(text, m.end()))), None)
-    participants = _REVIEW_PARTICIPANTS.search(text, studies.end()) if studies else None
+                    if not (_POOL_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                            or _POOL_AFTER.match(text, m.end()) and "eligible" not in m.group(0).lower())), None)
+    n_participants = _review_participants(text, studies) if studies else None
     follow = _longest_follow_up(text)
     return SampleSize(
         n_randomized=n_randomized,
         n_analysed=n_analysed,
         n_arms=n_arms,
         n_studies=parse_count(studies.group("n")) if studies else None,
-        n_participants=parse_count(participants.group("n")) if participants else None,
+        n_participants=n_participants,
         follow_up=follow,
         rules=rules,
     )
+
+
+def _size_from_per_group(text: str) -> int | None:
+    """The whole sample from one size stated for every arm, when the number of arms is said.
+
+    The arms are counted in the sentence that states the size ("divided into a treatment group
+    and a control group, 40 cases in each group"), else taken from "two groups" anywhere.
+    """
+    for m in _PER_GROUP.finditer(text):
+        size = parse_count(m.group("n") or m.group("m") or m.group("k"))
+        if size is None or not _MIN_PEOPLE <= size <= _MAX_PEOPLE:
+            continue
+        starts = [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
+        sentence = text[starts[-1] if starts else 0:m.start()]
+        arms_said = _ARMS.search(sentence) or _ARMS.search(text)
+        if arms_said:
+            arms = parse_count(arms_said.group(1) or arms_said.group(2))
+        else:
+            named = len(_NAMED_GROUP.findall(sentence))
+            arms = named if named >= 2 else None
+        if arms:
+            return size * arms
+    return None
+
+
+def _review_participants(text: str, studies: re.Match) -> int | None:
+    """The people in a review's included studies, said before, in brackets after, or after the count.
+
+    "2579 patients in 27 studies"; "22 trials (1,875 patients)"; "12 studies involving 1842
+    participants". A bracket holding several counts (arms, subgroups) gives no total.
+    """
+    before = _PEOPLE_IN_STUDIES.search(text, max(0, studies.start() - 60), studies.start())
+    if before:
+        return parse_count(before.group("n"))
+    opening = text[studies.end():studies.end() + 2].lstrip()
+    if opening.startswith("("):
+        close = text.find(")", studies.end())
+        inside = text[studies.end():close] if close > 0 else ""
+        counts = _PEOPLE_COUNT.findall(inside)
+        if len(counts) == 1:
+            return parse_count(counts[0])
+    participants = _REVIEW_PARTICIPANTS.search(text, studies.end())
+    return parse_count(participants.group("n")) if participants else None
 
 
 def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rules: dict[str, str],
@@ -620,11 +689,29 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             if _PART_OF.search(text, max(0, m.start("n") - 16), m.start("n")):
                 # "72 patients, of whom 35 were randomized to PRF": a part of the count before it.
                 continue
-            if reject is not None and reject.search(text, m.start(), _clause_end(text, m.end())):
+            # Read after the statement: "58 subjects were screened and randomized" says both.
+            if reject is not None and reject.search(text, m.end(), _own_stretch_end(text, m)):
                 continue
             rules[field_name] = name
             return n
     return None
+
+
+def _own_stretch_end(text: str, m: re.Match) -> int:
+    """Where the words about a count end: its clause's end, or the next count after the match.
+
+    In "64 patients were randomized and 60 completed the study", "completed" is said of the 60.
+    """
+    end = _clause_end(text, m.end())
+    starts = _count_starts(text)
+    for start in starts[bisect_right(starts, m.end()):]:
+        if start >= end:
+            break
+        between = text[m.end():start]
+        # A count in brackets ("(mean age 50 years)") describes the same people.
+        if between.count("(") <= between.count(")") and between.count("[") <= between.count("]"):
+            return start
+    return end
 
 
 def _clause_end(text: str, pos: int) -> int:
