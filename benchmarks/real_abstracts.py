@@ -9,7 +9,8 @@ read through the project's search tool to score them; without it this part is sk
 ``heldout``; ``heldout_late`` are 11 records read after the rules were changed; ``heldout_2`` are 33
 records read and labelled in a later session before the code was run on them. The rules were tuned
 on ``tune`` only. ``tune_comparators`` are 15 trial abstracts read and labelled by the
-``comparators`` helper before the code ran on them (first look measured once), then tuned on.
+``comparators`` helper before the code ran on them (first look measured once), then tuned on. ``tune_comparators2`` are 8 more (k01-k09), read and labelled by the
+``comparators2`` helper the same way.
 
 A label's ``topic`` names the topic a record is read under (injection studies: the epidural
 steroid topic, whose intervention is the injection); without it, the default topic.
@@ -39,7 +40,7 @@ from evidence.extract.text import record_text
 LABELS = Path(__file__).with_name("real_labels.jsonl")
 FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator set", "add-on flag", "effects found",
           "effect measure right", "main direction")
-SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators")
+SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators", "tune_comparators2")
 
 
 
