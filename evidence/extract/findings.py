@@ -843,7 +843,8 @@ _ESTIMATE = re.compile(
     r"(?P<measure>\b(?:WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|standardi[sz]ed mean difference|"
     r"mean dif+erence|between-group dif+erence|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|(?:adjusted )?dif+erence)\b))"
     r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
-    rf"(?P<est>{_NUMBER})(?:\s*(?:points?|mm|cm|%))?"
+    # A number followed by a unit of time is when, not how much: "difference ... at 4 weeks".
+    rf"(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b)(?:\s*(?:points?|mm|cm|%))?"
     r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval)\s*[,:=]?\s*\(?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
 )
@@ -903,6 +904,7 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     pico = extract_pico(text, topic)
     findings: list[Finding] = []
     previous: _Said | None = None
+    primary = _primary_said(text, vocab)
     for sentence, mentions in analysed_sentences(text, vocab):
         if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS and not (
                 # A results heading glued to the sentence before can be missed: under a heading read
@@ -915,6 +917,16 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
             said = None
             if not outcomes and previous is not None and (previous.sentence_start == sentence.start or _DIFFERENCE_SUBJECT.match(clause.text)):
                 said = previous
+            reference = _PRIMARY_REFERENCE.search(clause.text) if primary is not None else None
+            if primary is not None and reference and not {o.label for o in outcomes} & primary.labels \
+                    and all(o.start > reference.end() for o in outcomes):
+                # "no difference for the primary outcome measure (mean pain score ...; P=0.25)": the
+                # outcome the abstract named as primary, not the looser words beside the numbers
+                # (an outcome named before the reference is another one: "back pain fell, but the
+                # primary outcome did not differ").
+                clause_mentions = [m for m in clause_mentions if m.kind != "outcome"]
+                said = replace(primary, timepoint=_timepoint(clause.text), sentence_start=sentence.start,
+                               outcomes=tuple(replace(o, start=reference.start(), end=reference.end()) for o in primary.outcomes))
             findings.extend(_sentence_findings(pmid, clause, clause_mentions, vocab, pico, said))
             if outcomes:
                 previous = _Said(tuple(outcomes), _timepoint(clause.text), sentence.start)
@@ -923,11 +935,33 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
 
 @dataclass(frozen=True)
 class _Said:
-    """What the clause before spoke about, for a clause that only says "the difference was ..."."""
+    """What the clause before spoke about, for a clause that only says "the difference was ...";
+    or the outcome the abstract named as primary, for a clause about "the primary outcome"."""
 
     outcomes: tuple[Mention, ...]
     timepoint: tuple[str | None, float | None]
     sentence_start: int
+    source: str = "previous_clause"
+
+    @property
+    def labels(self) -> set[str]:
+        return {o.label for o in self.outcomes}
+
+
+# "for the primary outcome measure", "the primary end point did not differ".
+_PRIMARY_REFERENCE = re.compile(r"\bprimary\s+(?:efficacy\s+)?(?:outcome|end\s?-?point)s?(?:\s+(?:measures?|variables?))?\b", re.IGNORECASE)
+
+
+def _primary_said(text: str, vocab: Vocabulary) -> _Said | None:
+    """The first outcome of the vocabulary in the phrase that names the primary outcome, if any."""
+    # main_result reads findings, so its primary-outcome reader is imported when first needed.
+    from .main_result import primary_outcome
+
+    primary = primary_outcome(text)
+    if primary is None:
+        return None
+    named = next((m for m in sentence_mentions(primary.text, vocab) if m.kind == "outcome"), None)
+    return _Said((named,), (None, None), -1, source="primary_outcome") if named else None
 
 
 # "The difference was significant (P < 0.001)": the outcome is the previous sentence's.
@@ -1005,7 +1039,8 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             outcomes.append(m)
     inherited = not outcomes and said is not None
     if inherited and said is not None:
-        outcomes = [replace(o, start=0, end=0) for o in said.outcomes]
+        # The outcome stands where the clause refers to it ("the primary outcome"), or nowhere.
+        outcomes = [o if said.source == "primary_outcome" else replace(o, start=0, end=0) for o in said.outcomes]
     if not outcomes:
         return []
     stats = _stats(s) if _HAS_DIGIT.search(s) else []
@@ -1068,7 +1103,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             "sentence": s, "direction": direction, "lower_is_better": lower_is_better, "timepoint": timepoint,
             "timepoint_weeks": weeks, "intervention": intervention, "comparator_class": comparator, "add_on": pico.add_on,
         }
-        suffix = ".outcome_from_previous_clause" if inherited else ""
+        suffix = f".outcome_from_{said.source}" if inherited and said is not None else ""
         estimates = [st for st in own if st.measure]
         p_only = next((st for st in own if st.measure is None), None)
         if estimates:
