@@ -118,6 +118,8 @@ _ADD_ON_STATED = re.compile(
     r"|\b(?:as )?an? (?:\w+ )?(?:addition|adjunct|add-on) to\b"
     # "Both groups received traction; additionally, the observation group was given acupuncture."
     r"|\badditionally,? (?:the |an? )?[\w-]+ (?:\w+ )?groups? (?:was|were|also )?\s*(?:given|treated|received|managed)\b"
+    # "Complex oriental medical treatment with or without balanced acupuncture".
+    r"|\bwith or without (?:the |an? )?(?:[\w-]+ ){0,2}?(?:acupuncture|electroacupuncture|needling|acupotomy|injections?|blocks?)\b"
     # "Care as usual was compared to care as usual combined with an additional injection": one
     # arm named again with more.
     r"|\b(?P<base>[a-z][\w-]*(?:\s+[\w-]+){0,3})\s+(?:\([^()]{1,15}\)\s+)?(?:was|were)\s+compared\s+(?:to|with)\s+"
