@@ -8,11 +8,12 @@ read through the project's search tool to score them; without it this part is sk
 ``split`` was fixed before any measurement: of the first 30 records read, every third is
 ``heldout``; ``heldout_late`` are 11 records read after the rules were changed; ``heldout_2`` are 33
 records read and labelled in a later session before the code was run on them. The rules were tuned
-on ``tune`` only and, later, also on ``tune_design`` and ``tune_comparators``. ``tune_design`` are 38
-records of mixed designs (injection studies, reviews, series, guidelines) read and labelled by the
-design helper in two batches (27, then 11) before the code was run on each, measured once as a first
-look and tuned on after. ``tune_comparators`` are 15 trial abstracts read and labelled by the ``comparators`` helper before the
-code ran on them (first look measured once), then tuned on.
+on ``tune`` only and, later, also on ``tune_design``, ``tune_comparators`` and ``tune_comparators2``.
+``tune_design`` are 38 records of mixed designs (injection studies, reviews, series, guidelines) read
+and labelled by the design helper in two batches (27, then 11) before the code was run on each,
+measured once as a first look and tuned on after. ``tune_comparators`` are 15 trial abstracts read and
+labelled by the ``comparators`` helper the same way; ``tune_comparators2`` are 8 more (k01-k09), read
+and labelled by the ``comparators2`` helper the same way.
 
 A label's ``topic`` names the topic a record is read under (injection studies: the epidural
 steroid topic, whose intervention is the injection); without it, the default topic.
@@ -42,7 +43,7 @@ from evidence.extract.text import record_text
 LABELS = Path(__file__).with_name("real_labels.jsonl")
 FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator set", "add-on flag", "effects found",
           "effect measure right", "main direction")
-SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators", "tune_design")
+SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators", "tune_design", "tune_comparators2")
 
 
 

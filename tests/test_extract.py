@@ -311,3 +311,22 @@ def test_follow_up_read_at_count_starts_is_the_longest_stated(topic):
     text = record_text("Trial", "Pain was assessed at 4 weeks, at a follow-up of twelve weeks and at 6-month follow-up.")
     assert extract_sample_size(text).follow_up == "6 month"
     assert extract_sample_size(record_text("Trial", "Pain fell by week 4.")).follow_up is None
+
+
+def test_saline_arm_is_the_sham_and_surgery_undergone_is_an_outcome():
+    """Seen on a real injection trial (k02 in benchmarks/real_labels.jsonl): the arms were "steroid
+    or saline", and surgery appeared only as something patients went on to have."""
+    from evidence.topic.model import load_topic
+
+    esi = load_topic("epidural_steroid_sciatica")
+    text = record_text(
+        "Nerve-root steroid injection for sciatica: a double-blind trial",
+        "In this trial 120 patients with sciatica who never underwent surgery were randomized to a "
+        "periradicular injection of triamcinolone and lidocaine or saline. Leg pain was lower in the "
+        "steroid group at 2 weeks (P = 0.01). By 1 year, 9 patients in the steroid group and 11 in the "
+        "saline group underwent surgery. The surgical rates were similar.",
+    )
+    assert extract_pico(text, esi).comparator_classes == ["sham"]
+    # Surgery named as an arm still counts.
+    arm = record_text(None, "Sixty patients were randomized to surgery or transforaminal steroid injection.")
+    assert extract_pico(arm, esi).comparator_classes == ["surgery"]

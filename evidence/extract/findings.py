@@ -114,7 +114,17 @@ _ADD_ON_STATED = re.compile(
     # "the control group was treated with X; on which basis, the study group was also treated with Y"
     r"|\bon (?:which|this|that|that of the control group's) basis\b|\bgroups? (?:was|were) also (?:treated|given|managed)\b"
     r"|\b(?:based on|on the basis of) (?:the )?[\w-]+(?:\s+[\w-]+)?\s+(?:combined with|plus)\b"
-    r"|\b(?:standard|usual|routine|conventional) (?:\w+ )?(?:care|treatment|therapy) plus (?:\w+ )?(?:acupuncture|electroacupuncture|needling)\b",
+    r"|\b(?:standard|usual|routine|conventional) (?:\w+ )?(?:care|treatment|therapy) plus (?:\w+ )?(?:acupuncture|electroacupuncture|needling)\b"
+    # "SESIs as an addition to usual care", "an effective adjunct to physiotherapy".
+    r"|\b(?:as )?an? (?:\w+ )?(?:addition|adjunct|add-on) to\b"
+    # "Both groups received traction; additionally, the observation group was given acupuncture."
+    r"|\badditionally,? (?:the |an? )?[\w-]+ (?:\w+ )?groups? (?:was|were|also )?\s*(?:given|treated|received|managed)\b"
+    # "Complex oriental medical treatment with or without balanced acupuncture".
+    r"|\bwith or without (?:the |an? )?(?:[\w-]+ ){0,2}?(?:acupuncture|electroacupuncture|needling|acupotomy|injections?|blocks?)\b"
+    # "Care as usual was compared to care as usual combined with an additional injection": one
+    # arm named again with more.
+    r"|\b(?P<base>[a-z][\w-]*(?:\s+[\w-]+){0,3})\s+(?:\([^()]{1,15}\)\s+)?(?:was|were)\s+compared\s+(?:to|with)\s+"
+    r"(?P=base)\s+(?:combined with|plus|and|with|together with)\b",
     re.IGNORECASE,
 )
 # Two acupuncture forms as the arms of one comparison ("acupotomy or manual acupuncture group",
@@ -135,9 +145,11 @@ _EVERY_ARM = re.compile(
 # for surgery", "the rate of conversion to surgery".
 _NEED_FOR = re.compile(
     r"\b(?:need(?:ed)? for|avoid(?:ed|ing|ance of)?|rates? of|proceed(?:ed|ing)? to|progress(?:ed|ion)? to|"
-    r"conver(?:sion|ted) to)\s+(?:an?\s+|further\s+|subsequent\s+|later\s+)?$",
+    r"conver(?:sion|ted) to|(?:never\s+)?underw[e]nt|requir(?:ed|ing)|needing)\s+(?:an?\s+|further\s+|subsequent\s+|later\s+)?$",
     re.IGNORECASE,
 )
+# ... or a treatment named as the thing counted: "the surgical rates were comparable".
+_COUNTED = re.compile(r"\s*(?:rates?|incidence)\b", re.IGNORECASE)
 # A double-dummy design: each arm gets a placebo of the other arm's treatment ("ESI plus placebo
 # pills or sham injection plus gabapentin"); the sham is a blind, not a comparator of its own.
 _DUMMY = r"(?:placebo|sham|dummy|simulated)"
@@ -230,6 +242,10 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     # The arms may be described in two sentences: "The treatment group was treated with X and Y.
     # The control group was treated with X."
     add_on_stated = add_on_stated or _arm_extends_other(text)
+    # Arms named as one another plus more: what is added belongs to the experimental arm, and a
+    # needled base arm is another acupuncture.
+    added_classes, needled_base = _extension_classes(text, vocab)
+    forms_compared = forms_compared or needled_base
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
     default = vocab.default_intervention
@@ -239,6 +255,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     # experimental treatment ("acupuncture and massage" against "ordinary acupuncture"), wherever
     # else the record names it.
     extra = experimental_named - control_named if control_described else set()
+    extra |= added_classes if needled_base else set()
     comparators = [m for m in kept if m.kind == "comparator" and m.label not in extra]
     classes = _unique(m.label for m in comparators)
     rules = {"comparators": "vocabulary"} if classes else {}
@@ -276,7 +293,7 @@ def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
     found = [m for m in mentions if m.kind == "comparator"]
     if not found:
         return set()
-    out = {m for m in found if _NEED_FOR.search(text, max(0, m.start - 40), m.start)}
+    out = {m for m in found if _NEED_FOR.search(text, max(0, m.start - 40), m.start) or _COUNTED.match(text, m.end)}
     out |= _experimental_extras(text, mentions)
     if _DOUBLE_DUMMY.search(text):
         out |= {m for m in found if _DUMMY_WORD.search(m.text)}
@@ -301,10 +318,44 @@ def _arm_extends_other(text: str) -> bool:
     """Whether one arm's description is another's plus more: "(standard physical therapy, n = 29)"
     and "(standard physical therapy and DN, n = 29)"; "the control group was treated with lumbar
     traction, and the combination group ... with lumbar traction plus warm needling"."""
+    return bool(_extended_arms(text))
+
+
+def _extended_arms(text: str) -> list[tuple[str, str]]:
+    """(base, added) for each arm whose description is another arm's (``base``) plus more
+    (``added``, the words beyond the base). Where what is added is an arm of its own ("A plus B",
+    "A" and "B" groups), the trial compares all three: no arm is just another plus more."""
     arms = [_USUAL_KIND.sub("", m.group(1).strip().lower()) for m in _ARM_DESCRIPTION.finditer(text)]
     arms += [_USUAL_KIND.sub("", m.group("t").strip().lower()) for m in _ARM_TREATED.finditer(text)]
-    return any(b.startswith(a + " ") and _ADDED.match(b[len(a):]) or b.endswith(" " + a) and _ADDED_BEFORE.search(b[: -len(a)])
-               for a in arms for b in arms if a != b)
+    arms += [_USUAL_KIND.sub("", m.group("t").strip().lower()) for m in _ARM_NAMED.finditer(text)]
+    out = []
+    for a in arms:
+        for b in arms:
+            if a == b:
+                continue
+            if b.startswith(a + " ") and _ADDED.match(b[len(a):]):
+                more = b[len(a):]
+            elif b.endswith(" " + a) and _ADDED_BEFORE.search(b[: -len(a)]):
+                more = b[: -len(a)]
+            else:
+                continue
+            if not any(c not in (a, b) and re.search(rf"\b{re.escape(c)}\b", more) for c in arms):
+                out.append((a, more))
+    return out
+
+
+def _extension_classes(text: str, vocab: Vocabulary) -> tuple[set[str], bool]:
+    """Comparator classes named only in what an extended arm adds to its base ("acupuncture
+    assisted by core exercise" against "acupuncture": exercise is the experimental arm's), and
+    whether a base arm is itself needled (then the comparison is against another acupuncture)."""
+    added: set[str] = set()
+    needled_base = False
+    for base, more in _extended_arms(text):
+        base_mentions = sentence_mentions(base, vocab)
+        base_classes = {m.label for m in base_mentions if m.kind == "comparator"}
+        added |= {m.label for m in sentence_mentions(more, vocab) if m.kind == "comparator"} - base_classes
+        needled_base = needled_base or any(m.kind in ("intervention", "generic") for m in base_mentions)
+    return added, needled_base
 
 
 # Words that qualify an arm's treatment without changing it: "the combination of acupuncture and
@@ -314,9 +365,12 @@ _USUAL_KIND = re.compile(r"^(?:the |a )?(?:combination of |combined use of )?(?:
 _ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)")
 # "the control group was treated with lumbar traction": an arm and what it received.
 _ARM_TREATED = re.compile(r"\bgroups?\s+(?:(?:was|were)\s+(?:treated with|given|managed with)|received)\s+(?P<t>[A-Za-z][^,.;()]{2,60}?)(?=\s*(?:[,.;(]|\band\b(?=\s+the\b)|$))", re.IGNORECASE)
+# "the EA assisted by squatting stances group (group A) and the EA group (group B)": arms named
+# by their treatment, where one name is another's plus more.
+_ARM_NAMED = re.compile(r"\b(?:the|an?)\s+(?P<t>(?:(?!(?:the|an?|and|or|of|in|to)\b)[A-Za-z][\w-]*\s+){0,6}?[A-Za-z][\w-]*)\s+groups?\b", re.IGNORECASE)
 # "EA combined with caudal epidural injection" against "caudal epidural injection".
 _ADDED_BEFORE = re.compile(r"\S\s+(?:combined with|plus|and|added to|on top of|together with)\s*$", re.IGNORECASE)
-_ADDED = re.compile(r"\s+(?:and|plus|with|combined with|\+)\s+\S", re.IGNORECASE)
+_ADDED = re.compile(r"\s+(?:and|plus|with|combined with|assisted (?:by|with)|supplemented (?:by|with)|\+)\s+\S", re.IGNORECASE)
 
 
 def _forms_compared(text: str, mentions: list[Mention]) -> bool:
@@ -878,7 +932,8 @@ _ESTIMATE = re.compile(
     r"(?P<measure>\b(?:WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|standardi[sz]ed mean difference|"
     r"mean dif+erence|between-group dif+erence|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|(?:adjusted )?dif+erence)\b))"
     r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
-    rf"(?P<est>{_NUMBER})(?:\s*(?:points?|mm|cm|%))?"
+    # A number followed by a unit of time is when, not how much: "difference ... at 4 weeks".
+    rf"(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b)(?:\s*(?:points?|mm|cm|%))?"
     r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval)\s*[,:=]?\s*\(?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
 )
@@ -938,6 +993,7 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     pico = extract_pico(text, topic)
     findings: list[Finding] = []
     previous: _Said | None = None
+    primary = _primary_said(text, vocab)
     for sentence, mentions in analysed_sentences(text, vocab):
         if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS and not (
                 # A results heading glued to the sentence before can be missed: under a heading read
@@ -950,6 +1006,16 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
             said = None
             if not outcomes and previous is not None and (previous.sentence_start == sentence.start or _DIFFERENCE_SUBJECT.match(clause.text)):
                 said = previous
+            reference = _PRIMARY_REFERENCE.search(clause.text) if primary is not None else None
+            if primary is not None and reference and not {o.label for o in outcomes} & primary.labels \
+                    and all(o.start > reference.end() for o in outcomes):
+                # "no difference for the primary outcome measure (mean pain score ...; P=0.25)": the
+                # outcome the abstract named as primary, not the looser words beside the numbers
+                # (an outcome named before the reference is another one: "back pain fell, but the
+                # primary outcome did not differ").
+                clause_mentions = [m for m in clause_mentions if m.kind != "outcome"]
+                said = replace(primary, timepoint=_timepoint(clause.text), sentence_start=sentence.start,
+                               outcomes=tuple(replace(o, start=reference.start(), end=reference.end()) for o in primary.outcomes))
             findings.extend(_sentence_findings(pmid, clause, clause_mentions, vocab, pico, said))
             if outcomes:
                 previous = _Said(tuple(outcomes), _timepoint(clause.text), sentence.start)
@@ -958,11 +1024,33 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
 
 @dataclass(frozen=True)
 class _Said:
-    """What the clause before spoke about, for a clause that only says "the difference was ..."."""
+    """What the clause before spoke about, for a clause that only says "the difference was ...";
+    or the outcome the abstract named as primary, for a clause about "the primary outcome"."""
 
     outcomes: tuple[Mention, ...]
     timepoint: tuple[str | None, float | None]
     sentence_start: int
+    source: str = "previous_clause"
+
+    @property
+    def labels(self) -> set[str]:
+        return {o.label for o in self.outcomes}
+
+
+# "for the primary outcome measure", "the primary end point did not differ".
+_PRIMARY_REFERENCE = re.compile(r"\bprimary\s+(?:efficacy\s+)?(?:outcome|end\s?-?point)s?(?:\s+(?:measures?|variables?))?\b", re.IGNORECASE)
+
+
+def _primary_said(text: str, vocab: Vocabulary) -> _Said | None:
+    """The first outcome of the vocabulary in the phrase that names the primary outcome, if any."""
+    # main_result reads findings, so its primary-outcome reader is imported when first needed.
+    from .main_result import primary_outcome
+
+    primary = primary_outcome(text)
+    if primary is None:
+        return None
+    named = next((m for m in sentence_mentions(primary.text, vocab) if m.kind == "outcome"), None)
+    return _Said((named,), (None, None), -1, source="primary_outcome") if named else None
 
 
 # "The difference was significant (P < 0.001)": the outcome is the previous sentence's.
@@ -1040,7 +1128,8 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             outcomes.append(m)
     inherited = not outcomes and said is not None
     if inherited and said is not None:
-        outcomes = [replace(o, start=0, end=0) for o in said.outcomes]
+        # The outcome stands where the clause refers to it ("the primary outcome"), or nowhere.
+        outcomes = [o if said.source == "primary_outcome" else replace(o, start=0, end=0) for o in said.outcomes]
     if not outcomes:
         return []
     stats = _stats(s) if _HAS_DIGIT.search(s) else []
@@ -1058,6 +1147,10 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         # "... the cure rate and the total effective rate ... . The efficacy was superior
         # (P < 0.01, P < 0.05)": one p-value for each outcome of the sentence before, in order.
         respective = stats
+    # "The cure rate and the effective rate were 68% and 88% ... versus 36% and 66% ..., and the
+    # differences were significant (P<0.05)": one p-value, said of every outcome listed.
+    p_values = [st for st in stats if st.measure is None and st.p_value_text]
+    shared = p_values[0] if len(outcomes) > 1 and len(stats) == len(p_values) == 1 and _SHARED_P.search(s) else None
     out: list[Finding] = []
     for i, outcome in enumerate(outcomes):
         start, end = _clause(s, outcomes, i)
@@ -1077,6 +1170,8 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             own = [st for st in stats if (outcomes[i - 1].end if i else 0) <= st.start < outcome.start] + own
         if respective is not None:
             own = [respective[i]]
+        elif not own and shared is not None:
+            own = [shared]
         # A ratio is not a difference in a score, nor a difference in a score a ratio of rates.
         proportion = outcome.label in vocab.proportions
         own = [replace(st, measure="RD" if proportion else "MD") if st.measure == _DIFFERENCE else st for st in own]
@@ -1097,7 +1192,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             "sentence": s, "direction": direction, "lower_is_better": lower_is_better, "timepoint": timepoint,
             "timepoint_weeks": weeks, "intervention": intervention, "comparator_class": comparator, "add_on": pico.add_on,
         }
-        suffix = ".outcome_from_previous_clause" if inherited else ""
+        suffix = f".outcome_from_{said.source}" if inherited and said is not None else ""
         estimates = [st for st in own if st.measure]
         p_only = next((st for st in own if st.measure is None), None)
         if estimates:
@@ -1129,6 +1224,8 @@ _CONFIDENCE = {
 }
 _INHERITED = 0.8
 _RATE_MEASURES = frozenset({"RR", "OR", "HR", "RD"})
+_SHARED_P = re.compile(r"\b(?:the|these|both|all)\s+(?:\w+\s+)?(?:differences|comparisons)\s+(?:\w+\s+){0,3}?(?:were|being)\s+(?:all\s+)?"
+                       r"(?:statistically\s+)?significant", re.IGNORECASE)
 _HAS_DIGIT = re.compile(r"\d")
 # Words that put an outcome after the numbers about it.
 _OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with regard to|regarding|as regards)\s+(?:the\s+)?$", re.IGNORECASE)

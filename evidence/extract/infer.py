@@ -815,6 +815,11 @@ def _direction_words(clause: str) -> list[tuple[int, int, int]]:
     return [f for f in found if not _bracket_depth(clause, f[0])]
 
 
+_FAVOURED_ROLE = re.compile(
+    r"\s+(?:the\s+)?(?:(?P<active>intervention|experimental|active|verum|treatment|study)(?:\s+(?:groups?|arms?|treatment))?"
+    r"|(?:control|placebo|sham|comparator|usual[- ]care)(?:\s+(?:groups?|arms?))?)\b", re.IGNORECASE)
+
+
 def _direction_of(clause: str, text: str, offset: int, outcome: str, position: int,
                   arms: Arms, lower_better: bool) -> tuple[int | None, str]:
     """+1/-1 for the intervention's value against the comparator's, from the clause's words."""
@@ -822,6 +827,10 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
     if favour:
         side = next((side for pos, side in arms.mentions(text) if offset + favour.end() <= pos < offset + favour.end() + 40),
                     None)
+        if side is None:
+            # "in favour of the intervention", "favouring the control group": the arms by their role.
+            role = _FAVOURED_ROLE.match(clause, favour.end())
+            side = role and ("intervention" if role.group("active") else "comparator")
         if side:
             better = 1 if side == "intervention" else -1
             return (-better if lower_better else better), "favours_arm"
