@@ -91,3 +91,23 @@ def test_a_primary_outcome_named_in_apposition_or_in_other_words_is_the_main_res
         rows = findings[findings["pmid"] == pmid].set_index("outcome")
         assert rows.loc["leg_pain_vas", "main_result"] and rows.loc["leg_pain_vas", "direction"] == "favours_intervention"
         assert not rows.loc["odi", "main_result"] and rows.loc["odi", "direction"] == "no_difference"
+
+
+def test_the_primary_outcome_search_near_its_phrase_equals_the_plain_search():
+    """``_primary_after`` searches only before each "primary outcome" phrase; it must find what a
+    search of the whole text finds, also with several phrases and a long text before them."""
+    from evidence.extract import main_result
+
+    filler = "Patients were treated for several weeks in two clinics " * 30
+    texts = [
+        filler + "and leg pain at 4 weeks was the primary outcome.",
+        "Disability, the main outcome, fell; " + filler + "back pain served as the primary endpoint.",
+        filler + "nothing here names one.",
+        "short",
+        "ODI was our main outcome measure; leg pain was the primary outcome. " + filler,
+    ]
+    for text in texts:
+        plain = main_result._PRIMARY_AFTER.search(text)
+        near = main_result._primary_after(text)
+        assert (plain and plain.span()) == (near and near.span())
+    assert main_result._primary_after(texts[0]) is not None and main_result._primary_after(texts[2]) is None

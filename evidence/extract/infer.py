@@ -227,7 +227,10 @@ def _rank(sentences: list[Sentence], bags: list[frozenset[str]], relevances: lis
     """(score, index) of the candidate sentences, best first: the rules' relevance, plus the
     selector's probability that the sentence reports the result when a selector is used."""
     chosen = _SHIPPED if selector == "shipped" else selector
-    if not isinstance(chosen, SentenceSelector):
+    above = sum(r > _MIN_RELEVANCE for r in relevances)
+    # One candidate has no order to choose: skip the selector's features (classify asks about one
+    # sentence per finding, so this is most of its calls).
+    if not isinstance(chosen, SentenceSelector) or above < 2:
         scored = [(r, i) for i, r in enumerate(relevances) if r > _MIN_RELEVANCE]
     else:
         candidates = _candidates(sentences, bags, relevances, weights, arms, decide)
