@@ -562,10 +562,10 @@ _PER_GROUP = re.compile(
     re.IGNORECASE,
 )
 _PER_GROUP_HINT = re.compile(r"\beach\b|\bper\s+(?:group|arm)\b", re.IGNORECASE)
-# Arms named one by one before the size ("into a treatment group and a control group").
+# The word "group": arms named one by one before the size ("into a treatment group and a control
+# group"), and the cheap gate of _GROUP_OF_N.
 _NAMED_GROUP = re.compile(r"\bgroup\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.;](?=\s|$)")
-_GROUP_OF_N_HINT = re.compile(r"\bgroup\b", re.IGNORECASE)
 _ARMS_LISTED_HINT = re.compile(r"\brespectively\b", re.IGNORECASE)
 _COUNT_IN_LIST = re.compile(COUNT, re.IGNORECASE)
 _RULE_GATES = {p: gate((p,)) for _, p in _RANDOMIZED_RULES + _HEAD_COUNT_RULES + _ANALYSED_RULES}
@@ -636,7 +636,7 @@ def extract_sample_size(text: str) -> SampleSize:
             rules["n_randomized"] = "arm_sizes_listed_respectively"
     else:
         n_randomized = None
-    groups = [int(m.group("n") or m.group("m")) for m in _GROUP_OF_N.finditer(text)] if _GROUP_OF_N_HINT.search(text) else []
+    groups = [int(m.group("n") or m.group("m")) for m in _GROUP_OF_N.finditer(text)] if _NAMED_GROUP.search(text) else []
     if n_randomized is None and len(groups) == 2:
         # "injected in 47 patients in one group. The other group consisted of 46 patients"
         n_randomized = sum(groups)
