@@ -20,7 +20,7 @@ from evidence.extract.arms import Arms
 from evidence.cli import cli
 from evidence.errors import InputError
 from evidence.extract.infer import LABELS, finding_direction, parse_prompt
-from evidence.extract.main_result import primary_outcome
+from evidence.extract.primary import primary_outcome
 
 PATTERNS = Path(__file__).parent / "fixtures" / "infer" / "patterns.jsonl"
 

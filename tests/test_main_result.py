@@ -96,7 +96,7 @@ def test_a_primary_outcome_named_in_apposition_or_in_other_words_is_the_main_res
 def test_the_primary_outcome_search_near_its_phrase_equals_the_plain_search():
     """``_primary_after`` searches only before each "primary outcome" phrase; it must find what a
     search of the whole text finds, also with several phrases and a long text before them."""
-    from evidence.extract import main_result
+    from evidence.extract import primary
 
     filler = "Patients were treated for several weeks in two clinics " * 30
     texts = [
@@ -107,7 +107,7 @@ def test_the_primary_outcome_search_near_its_phrase_equals_the_plain_search():
         "ODI was our main outcome measure; leg pain was the primary outcome. " + filler,
     ]
     for text in texts:
-        plain = main_result._PRIMARY_AFTER.search(text)
-        near = main_result._primary_after(text)
+        plain = primary._PRIMARY_AFTER.search(text)
+        near = primary._primary_after(text)
         assert (plain and plain.span()) == (near and near.span())
-    assert main_result._primary_after(texts[0]) is not None and main_result._primary_after(texts[2]) is None
+    assert primary._primary_after(texts[0]) is not None and primary._primary_after(texts[2]) is None

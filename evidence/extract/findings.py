@@ -25,6 +25,7 @@ from .infer import finding_direction
 from ..topic.literals import Gate, Searcher, could_match, gate, word_positions
 from ..topic.matcher import Mention, Vocabulary, claim, sentence_mentions, span_mentions, vocabulary
 from .numbers import COUNT, NUMBER_WORDS, parse_count
+from .primary import primary_outcome
 from .text import NON_RESULT_SECTIONS, Sentence, record_text, split_sentences
 from ..topic.model import Topic
 
@@ -1043,9 +1044,6 @@ _PRIMARY_REFERENCE = re.compile(r"\bprimary\s+(?:efficacy\s+)?(?:outcome|end\s?-
 
 def _primary_said(text: str, vocab: Vocabulary) -> _Said | None:
     """The first outcome of the vocabulary in the phrase that names the primary outcome, if any."""
-    # main_result reads findings, so its primary-outcome reader is imported when first needed.
-    from .main_result import primary_outcome
-
     primary = primary_outcome(text)
     if primary is None:
         return None
