@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..errors import SnapshotError
 from ..package_data import resource_path
+from ..topic.matcher import sentence_mentions, vocabulary
 from ..topic.model import Topic, available_topics, load_topic
 from .schema import (
     DESIGNS, DIRECTIONS, FINDINGS, RECORD_TABLES, STUDIES, Table, conform, empty_frame, upgrade_legacy_row,
@@ -221,22 +222,19 @@ def check_snapshot(folder: str | Path | None = None, topic: Topic | None = None)
 def _intervention_form_named(text: str, topic: Topic) -> str | None:
     """The intervention form a comparator's text names (its vocabulary label), else None.
 
-    A phrase that names another comparator class ("sham acupuncture", "usual care (acupuncture as
-    add-on)") belongs to that class, and an arm that combines the intervention with something else
-    ("acupuncture + nerve block") is left to the other checks.
+    Read by the topic's shared matcher, in its claiming order: a phrase that names another
+    comparator class ("sham acupuncture", "usual care (acupuncture as add-on)") belongs to that
+    class, and an arm that combines the intervention with something else ("acupuncture + nerve
+    block") is left to the other checks.
     """
-    vocab = topic.section("vocab")
     forms = set(topic.intervention_form_classes)
-    for label, patterns in topic.comparator_patterns.items():
-        if label not in forms and any(re.search(p, text, re.IGNORECASE) for p in patterns):
-            return None
-    if _COMBINED_ARM.search(text):
+    mentions = sentence_mentions(text, vocabulary(topic))
+    if any(m.kind == "comparator" and m.label not in forms for m in mentions) or _COMBINED_ARM.search(text):
         return None
-    named = {**vocab.get("intervention", {}), topic.intervention: vocab.get("intervention_generic", [])}
-    for label, patterns in named.items():
-        if any(re.search(p, text, re.IGNORECASE) for p in patterns):
-            return str(label)
-    return None
+    named = next((m for m in mentions if m.kind in ("intervention", "generic")), None)
+    if named is None:
+        return None
+    return named.label if named.kind == "intervention" else topic.intervention
 
 
 def _check_intervention_forms(studies: list[dict], findings: list[dict], topic: Topic, problems: list[str]) -> None:
