@@ -41,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 
 from evidence.tables import schema
 from evidence.extract.classify import RANDOMIZATION_STATED_RULES, classify_articles, classify_design
-from evidence.extract.findings import extract_findings, extract_sample_size
+from evidence.extract.findings import extract_findings
+from evidence.extract.sample_size import extract_sample_size
 from evidence.extract.main_result import mark_main_results
 from evidence.topic.model import load_topic
 from tests.labelled import (

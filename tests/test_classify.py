@@ -297,7 +297,7 @@ def test_design_and_size_patterns_seen_on_real_abstracts(record, topic):
 
 
 def test_one_size_per_arm_is_multiplied_not_taken_as_the_trial():
-    from evidence.extract.findings import extract_sample_size
+    from evidence.extract.sample_size import extract_sample_size
 
     # Only the arms' common size is said: the trial is that size times the arms.
     size = extract_sample_size("Patients were randomly divided into two groups, 43 in each.")

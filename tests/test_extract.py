@@ -12,9 +12,9 @@ import pytest
 from evidence.tables import schema
 from evidence.extract.classify import _COMPILED_TEXT_CUES, classify_articles
 from evidence.extract.findings import (
-    _RANDOMIZED_RULES, analysed_sentences, extract_effects, extract_findings, extract_pico, extract_sample_size,
-    sentence_mentions, vocabulary,
+    analysed_sentences, extract_effects, extract_findings, extract_pico, sentence_mentions, vocabulary,
 )
+from evidence.extract.sample_size import _RANDOMIZED_RULES, extract_sample_size
 from evidence.topic.literals import Searcher
 from evidence.extract.numbers import parse_count
 from evidence.extract.main_result import mark_main_results

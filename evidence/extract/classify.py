@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..tables import schema
-from .findings import extract_pico, extract_sample_size
+from .findings import extract_pico
+from .sample_size import extract_sample_size
 from ..topic.literals import Searcher
 from .text import record_text
 from ..topic.model import Topic

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -191,3 +192,9 @@ def _trimmed(text: str, start: int, end: int, section: str | None) -> list[Sente
     while end > start and text[end - 1].isspace():
         end -= 1
     return [Sentence(start, end, text[start:end], section)] if end > start else []
+
+
+@lru_cache(maxsize=64)
+def cached_sentences(text: str) -> tuple[Sentence, ...]:
+    """``split_sentences``, cached: PICO, sample size and effects each read the same record's sentences."""
+    return tuple(split_sentences(text))

@@ -1,0 +1,418 @@
+"""Sample size, arms and follow-up of a record: the number randomized or enrolled in the whole trial,
+the number analysed, the number of arms, and for reviews the number of studies and participants.
+
+A pure function of one record's text; ``rules`` name the rule that gave each count so a reader can
+see why (an arm, a subgroup, the screened or the analysed count is never the trial size).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..topic.literals import Searcher, could_match, gate, word_positions
+from .numbers import COUNT, NUMBER_WORDS, parse_count
+from .text import cached_sentences
+
+__all__ = ["WEEKS_PER", "SampleSize", "extract_sample_size"]
+
+
+@dataclass(frozen=True)
+class SampleSize:
+    """Counts found in a record; each is ``None`` when not stated. ``rules`` name what fired."""
+
+    n_randomized: int | None = None
+    n_analysed: int | None = None
+    n_arms: int | None = None
+    n_studies: int | None = None
+    n_participants: int | None = None
+    follow_up: str | None = None
+    rules: dict[str, str] = field(default_factory=dict)
+
+
+# Words after a number that show it is not a head count.
+_NOT_PEOPLE = (
+    r"(?!\s*(?:%|percent|per\s?cent|mg|ml|mL|kg|g\b|mcg|µg|IU|U\b|mm|cm|°|degrees?|years?|months?|weeks?|days?|"
+    r"hours?|h\b|min\w*|sec\w*|times|sessions?|points?|groups|arms|centers|centres|sites|hospitals|clusters|"
+    r"practices|studies|trials|RCTs|articles|doses?|cycles|visits|items|questions|[-–]\s*\d))"
+)
+_PEOPLE = (
+    r"patients|participants|subjects|individuals|people|persons|adults|women|men|males|females|volunteers|"
+    r"children|infants|neonates|newborns|adolescents|students|smokers|outpatients|inpatients|mothers|athletes|"
+    r"workers|veterans|residents|cases|eyes|teeth"
+)
+_PEOPLE_GAP = r"(?:[A-Za-z(][\w'(),/-]*\s+){0,8}?"
+# A share of a larger set in brackets after a count: "32 (78%) were recruited".
+_SHARE = r"(?:\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))?"
+_RANDOMIZING = r"(?:randomi[sz]ed|randomly|allocated|assigned|divided|distributed)"
+_ENROLLING = r"(?:enrolled|recruited|included|entered|studied|treated|investigated|evaluated)"
+
+# (rule name, pattern with a group named n), most specific first.
+_RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (name, re.compile(p, re.IGNORECASE))
+    for name, p in (
+        ("randomized_n", rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|divided|assigned|allocated)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}(?:\s+(?!groups|arms)|(?=[.;]))"),
+        ("of_n_randomized", rf"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:randomi[sz]ed|enrolled|recruited)\b"),
+        ("n_randomized_people", rf"(?P<n>{COUNT})\s+randomi[sz]ed\s+(?:{_PEOPLE})"),
+        ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|being|will be)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
+        ("n_equals_randomized", rf"\(\s*n\s*=\s*(?P<n>\d+)\s*\)\s*(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
+        # "Sixty patients with ... collected as experimental subjects were divided into", "90 patients
+        # with ... admitted to our hospital from August 2022 to January 2023 were randomly divided":
+        # the whole sample, however long the description between the people and the verb.
+        ("n_people_then_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_PEOPLE})\s+(?:[A-Za-z0-9(][\w'(),/-]*\s+){{0,14}}?(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}\b"),
+        ("total_of_n", rf"\b(?:a total of|in total,?|overall,?)\s+(?P<n>{COUNT}){_NOT_PEOPLE}(?=\s+(?:[\w-]+\s+){{0,4}}?(?:{_PEOPLE})\b)"),
+        ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
+        ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),
+        ("n_eligible", rf"(?P<n>{COUNT})\s+(?:eligible|consecutive)\s+(?:\w+\s+){{0,2}}?(?:patients|participants|subjects|cases)\b"),
+        ("participants_were_n", rf"\b(?:subjects|participants|patients|sample)\s+(?:were|was|comprised|consisted of|included)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})"),
+    )
+)
+# Last resort, after arm sizes: the first head count in the abstract ("in 3837 patients with
+# ..."), skipping "N of M" (part of a group). Its rule name tells users it is a weaker reading.
+_HEAD_COUNT_RULES: tuple[tuple[str, re.Pattern], ...] = (
+    ("first_head_count", re.compile(rf"(?P<n>{COUNT})(?!\s+of\s+\d){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\b", re.IGNORECASE)),
+)
+_ANALYSED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (name, re.compile(p, re.IGNORECASE))
+    for name, p in (
+        ("n_analysed", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:were|was)\s+(?:\w+\s+){{0,2}}?(?:analy[sz]ed|included in the (?:final |primary )?analys[ie]s|evaluable)"),
+        ("n_completed", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_PEOPLE_GAP}(?:completed|finished)\s+(?:the\s+)?(?:study|trial|treatment|follow-?up|protocol)"),
+        ("analysed_n", rf"\b(?:data (?:from|of)|analy[sz]ed)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:patients|participants|subjects)"),
+    )
+)
+# Each arm's size listed in one sentence, the arms named after them "respectively".
+_ARMS_LISTED = re.compile(
+    rf"(?P<list>(?:{COUNT}),\s*(?:{COUNT},\s*)*(?:and\s+)?(?:{COUNT}))\s+(?:{_PEOPLE})\s+(?:were|was)\s+(?:\w+\s+){{0,2}}?"
+    rf"(?:allocated|assigned|randomi[sz]ed|enrolled|included)\b[^.]{{0,160}}?\brespectively\b",
+    re.IGNORECASE,
+)
+# One arm's size said in words, for each of two arms.
+_GROUP_OF_N = re.compile(
+    r"\b(?:in|to)\s+(?P<n>\d+)\s+(?:patients|participants|subjects)\s+in\s+(?:one|the (?:first|second|other))\s+group\b"
+    r"|\b(?:the\s+)?(?:other|first|second|one|control|treatment|experimental|placebo|steroid)\s+group\s+(?:consisted of|comprised|included)\s+(?P<m>\d+)\s+(?:patients|participants|subjects)\b",
+    re.IGNORECASE,
+)
+# One size said once for every arm ("30 cases in each group", "each with 45 patients", "43 in
+# each", "25 per arm"): the trial is that size times the number of arms, never one arm.
+_PER_GROUP = re.compile(
+    rf"(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:in\s+)?each(?:\s+(?:group|arm)\b|(?=\s*[.,;)]))"
+    rf"|\beach\s+(?:group\s+|arm\s+)?(?:with|of|had|having|containing|comprising|consisting of|included|comprised)\s+(?P<m>{COUNT})\s+(?:{_PEOPLE})\b"
+    rf"|(?P<k>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?per\s+(?:group|arm)\b",
+    re.IGNORECASE,
+)
+_PER_GROUP_HINT = re.compile(r"\beach\b|\bper\s+(?:group|arm)\b", re.IGNORECASE)
+# The word "group": arms named one by one before the size ("into a treatment group and a control
+# group"), and the cheap gate of _GROUP_OF_N.
+_NAMED_GROUP = re.compile(r"\bgroup\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.;](?=\s|$)")
+_ARMS_LISTED_HINT = re.compile(r"\brespectively\b", re.IGNORECASE)
+_COUNT_IN_LIST = re.compile(COUNT, re.IGNORECASE)
+_RULE_GATES = {p: gate((p,)) for _, p in _RANDOMIZED_RULES + _HEAD_COUNT_RULES + _ANALYSED_RULES}
+_RULE_SEARCHERS = {p: Searcher(p) for p in _RULE_GATES}
+# Arm sizes: "(n = 30)", "group (30 cases)", "group, n = 30".
+_ARM_SIZE = re.compile(r"(?:[(\[][^()\[\]]{0,60}?\bn\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(\d+)(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
+_ARMS = re.compile(
+    r"\b(two|three|four|five|2|3|4|5)[- ](?:arm|armed|group|parallel[- ]group)\b"
+    r"|\b(?:into|to|in|among)\s+(?:one of\s+)?(?:the\s+)?(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b",
+    re.IGNORECASE,
+)
+_REVIEW_STUDIES = re.compile(
+    rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+)*(?:studies|trials|RCTs|articles|papers|publications)\b",
+    re.IGNORECASE,
+)
+# Records searched or screened, not the studies a review included: "Among 583 articles that were searched".
+_POOL_BEFORE = re.compile(r"\bamong\s+(?:the\s+)?$", re.IGNORECASE)
+_POOL_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:initially )?(?:searched|identified|screened|retrieved|found|records)\b", re.IGNORECASE)
+_REVIEW_PARTICIPANTS = re.compile(
+rf"(?:\b(?:involving|including|with|totaling|totalling|comprising|of|and)\s+(?:a total of\s+)?|\(\s*(?:n\s*=\s*)?)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
+    re.IGNORECASE,
+)
+# "2579 patients in 27 studies": the people named just before the studies that hold them.
+_PEOPLE_IN_STUDIES = re.compile(
+    rf"(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\s+(?:in|from|across|of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PEOPLE_COUNT = re.compile(rf"({COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b", re.IGNORECASE)
+_UNIT = r"(?:days?|weeks?|months?|years?)"
+_FOLLOW_UP = re.compile(
+    rf"\bfollow(?:ed)?[- ]?up\s+(?:period\s+)?(?:of|for|at|to|lasting|was|lasted)?\s*(?:\w+\s+){{0,2}}?(?P<a>(?:{COUNT})(?:\s*(?:-|to|–)\s*{COUNT})?[- ]{_UNIT})"
+    rf"|(?P<b>(?:{COUNT})[- ]{_UNIT})[- ](?:of\s+)?follow[- ]?up",
+    re.IGNORECASE,
+)
+WEEKS_PER = {"day": 1 / 7, "week": 1.0, "month": 52.0 / 12, "year": 52.0}
+
+_MIN_PEOPLE, _MAX_PEOPLE = 2, 1_000_000
+
+
+_FOLLOW_UP_GATE = gate((_FOLLOW_UP,))
+_ARMS_SEARCHER, _ARM_SIZE_SEARCHER = (Searcher(p) for p in (_ARMS, _ARM_SIZE))
+
+
+def extract_sample_size(text: str) -> SampleSize:
+    """Participants randomized and analysed, arms, included studies (reviews) and follow-up.
+
+    Parameters
+    ----------
+    text:
+        ``record_text(title, abstract)``.
+
+    Returns
+    -------
+    SampleSize
+        When no total is stated but two or more arm sizes are ("(n = 30)"), ``n_randomized``
+        is their sum and ``rules["n_randomized"]`` says so.
+    """
+    rules: dict[str, str] = {}
+    if _GLUED_HINT.search(text):
+        text = _GLUED_COUNT.sub(r"\1 ", text)
+    folded = text.casefold()
+    listed = _ARMS_LISTED.search(text) if _ARMS_LISTED_HINT.search(text) else None
+    if listed:
+        # "Thirty-eight, 40, and 41 patients were allocated to the ... groups, respectively"
+        counts = [parse_count(c) for c in _COUNT_IN_LIST.findall(listed.group("list"))]
+        n_randomized = sum(c for c in counts if c) if all(counts) else None
+        if n_randomized is not None:
+            rules["n_randomized"] = "arm_sizes_listed_respectively"
+    else:
+        n_randomized = None
+    groups = [int(m.group("n") or m.group("m")) for m in _GROUP_OF_N.finditer(text)] if _NAMED_GROUP.search(text) else []
+    if n_randomized is None and len(groups) == 2:
+        # "injected in 47 patients in one group. The other group consisted of 46 patients"
+        n_randomized = sum(groups)
+        rules["n_randomized"] = "two_groups_described"
+    if n_randomized is None:
+        n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
+    arm_sizes = _arm_sizes(text)
+    if n_randomized is None and len(arm_sizes) >= 2:
+        n_randomized = sum(arm_sizes)
+        rules["n_randomized"] = "sum_of_arm_sizes"
+    if n_randomized is None and _PER_GROUP_HINT.search(text):
+        n_randomized = _size_from_per_group(text)
+        if n_randomized is not None:
+            rules["n_randomized"] = "per_group_size_times_arms"
+    if n_randomized is None:
+        n_randomized = _first_count(text, _HEAD_COUNT_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
+    n_analysed = _first_count(text, _ANALYSED_RULES, rules, "n_analysed")
+    n_arms = None
+    arms = _ARMS_SEARCHER.search(text, folded)
+    if arms:
+        n_arms = parse_count(arms.group(1) or arms.group(2))
+        rules["n_arms"] = "arms_named"
+    elif len(arm_sizes) >= 2:
+        n_arms = len(arm_sizes)
+        rules["n_arms"] = "arm_sizes_counted"
+    studies = next((m for m in _matches_at(_REVIEW_STUDIES, text, _count_starts(text))
+                    if not (_POOL_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                            or _POOL_AFTER.match(text, m.end()) and "eligible" not in m.group(0).lower())), None)
+    n_participants = _review_participants(text, studies) if studies else None
+    follow = _longest_follow_up(text)
+    return SampleSize(
+        n_randomized=n_randomized,
+        n_analysed=n_analysed,
+        n_arms=n_arms,
+        n_studies=parse_count(studies.group("n")) if studies else None,
+        n_participants=n_participants,
+        follow_up=follow,
+        rules=rules,
+    )
+
+
+def _size_from_per_group(text: str) -> int | None:
+    """The whole sample from one size stated for every arm, when the number of arms is said.
+
+    The arms are counted in the sentence that states the size ("divided into a treatment group
+    and a control group, 40 cases in each group"), else taken from "two groups" anywhere.
+    """
+    for m in _PER_GROUP.finditer(text):
+        size = parse_count(m.group("n") or m.group("m") or m.group("k"))
+        if size is None or not _MIN_PEOPLE <= size <= _MAX_PEOPLE:
+            continue
+        starts = [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
+        sentence = text[starts[-1] if starts else 0:m.start()]
+        arms_said = _ARMS.search(sentence) or _ARMS.search(text)
+        if arms_said:
+            arms = parse_count(arms_said.group(1) or arms_said.group(2))
+        else:
+            named = len(_NAMED_GROUP.findall(sentence))
+            arms = named if named >= 2 else None
+        if arms:
+            return size * arms
+    return None
+
+
+def _review_participants(text: str, studies: re.Match) -> int | None:
+    """The people in a review's included studies, said before, in brackets after, or after the count.
+
+    "2579 patients in 27 studies"; "22 trials (1,875 patients)"; "12 studies involving 1842
+    participants". A bracket holding several counts (arms, subgroups) gives no total.
+    """
+    before = _PEOPLE_IN_STUDIES.search(text, max(0, studies.start() - 60), studies.start())
+    if before:
+        return parse_count(before.group("n"))
+    opening = text[studies.end():studies.end() + 2].lstrip()
+    if opening.startswith("("):
+        close = text.find(")", studies.end())
+        inside = text[studies.end():close] if close > 0 else ""
+        counts = _PEOPLE_COUNT.findall(inside)
+        if len(counts) == 1:
+            return parse_count(counts[0])
+    participants = _REVIEW_PARTICIPANTS.search(text, studies.end())
+    return parse_count(participants.group("n")) if participants else None
+
+
+def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rules: dict[str, str],
+                 field_name: str, reject: re.Pattern | None = None) -> int | None:
+    """The first plausible head count by the first rule that finds one; records the rule.
+
+    A count whose sentence goes on to say it is of another set of people (``reject``: those
+    analysed, screened, completing) is passed over.
+    """
+    folded = text.casefold()
+    for name, pattern in rules_list:
+        if not could_match(_RULE_GATES[pattern], folded):
+            continue
+        if pattern.pattern.startswith(_COUNT_LED):
+            matches = _matches_at(pattern, text, _count_starts(text))
+        else:
+            matches = _RULE_SEARCHERS[pattern].finditer(text, folded)
+        for m in matches:
+            n = parse_count(m.group("n"))
+            if n is None or not _MIN_PEOPLE <= n <= _MAX_PEOPLE or _is_year(m.group("n")):
+                continue
+            if _PART_OF.search(text, max(0, m.start("n") - 16), m.start("n")):
+                # "72 patients, of whom 35 were randomized to PRF": a part of the count before it.
+                continue
+            # Read after the statement: "58 subjects were screened and randomized" says both.
+            if reject is not None and reject.search(text, m.end(), _own_stretch_end(text, m)):
+                continue
+            rules[field_name] = name
+            return n
+    return None
+
+
+def _own_stretch_end(text: str, m: re.Match) -> int:
+    """Where the words about a count end: its clause's end, or the next count after the match.
+
+    In "64 patients were randomized and 60 completed the study", "completed" is said of the 60.
+    """
+    end = _clause_end(text, m.end())
+    starts = _count_starts(text)
+    for start in starts[bisect_right(starts, m.end()):]:
+        if start >= end:
+            break
+        between = text[m.end():start]
+        # A count in brackets ("(mean age 50 years)") describes the same people.
+        if between.count("(") <= between.count(")") and between.count("[") <= between.count("]"):
+            return start
+    return end
+
+
+def _clause_end(text: str, pos: int) -> int:
+    """Where the clause running at ``pos`` ends: a full stop, a line end, or a semicolon outside brackets."""
+    depth = 0
+    for m in _CLAUSE_MARK.finditer(text, pos):
+        mark = m.group()
+        if mark in "([":
+            depth += 1
+        elif mark in ")]":
+            depth = max(0, depth - 1)
+        elif mark != ";" or depth == 0:
+            return m.start()
+    return len(text)
+
+
+_PART_OF = re.compile(r"\bof (?:whom|which|these|them)\s+$", re.IGNORECASE)
+_CLAUSE_MARK = re.compile(r"[()\[\];\n]|\.(?=\s|$)")
+# Counts that are not of the people randomized: a subset analysed or completing, or the larger
+# set screened before randomization.
+_NOT_RANDOMIZED = re.compile(
+    r"\b(?:included in (?:the )?(?:final |primary |statistical )?analys[ie]s|analy[sz]ed|evaluable|completed|screened|"
+    r"assessed for eligibility|lost to follow|withdr[ae]w|dropped out|excluded)\b",
+    re.IGNORECASE,
+)
+# "60patients": a count run into the next word, as some exports print it.
+_GLUED_COUNT = re.compile(r"(?<![.,])\b(\d+)(?=[A-Za-z]{3,})")
+# What every such place holds; opening with a digit, it is found far faster than the above.
+_GLUED_HINT = re.compile(r"\d[A-Za-z]{3}")
+
+
+# Rules that open with a count can only match where a count starts, and a record has a few dozen
+# such places: trying the rule there is much faster than letting the regex engine try every
+# character. The places are the starts of words that are digits or number words, which covers
+# every position where the count pattern (it opens with a word boundary) can begin.
+_COUNT_LED = "(?P<n>"
+_WORD = re.compile(r"\w+")
+# A digit at a word start (as r"\b\d"), written to open with the digit so the engine skips to it.
+_DIGITS_START = re.compile(r"\d(?<!\w\d)")
+_NUMBER_WORDS = frozenset(NUMBER_WORDS)
+
+
+@lru_cache(maxsize=64)
+def _count_starts(text: str) -> tuple[int, ...]:
+    starts = [m.start() for m in _DIGITS_START.finditer(text)]
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: read word by word
+        return tuple(sorted(m.start() for m in _WORD.finditer(text) if m.group()[0].isdigit() or m.group().lower() in _NUMBER_WORDS))
+    for word in _NUMBER_WORDS:
+        at = lowered.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or not lowered[at - 1].isalnum() and lowered[at - 1] != "_") and (end == len(lowered) or not (lowered[end].isalnum() or lowered[end] == "_")):
+                starts.append(at)
+            at = lowered.find(word, end)
+    return tuple(sorted(starts))
+
+
+def _matches_at(pattern: re.Pattern, text: str, starts: tuple[int, ...]) -> Iterator[re.Match]:
+    """Matches of ``pattern`` starting at ``starts``, without overlaps, in text order (as finditer)."""
+    end = 0
+    for start in starts:
+        if start >= end:
+            m = pattern.match(text, start)
+            if m:
+                end = max(m.end(), start + 1)
+                yield m
+
+
+def _is_year(token: str) -> bool:
+    return bool(re.fullmatch(r"(?:19|20)\d\d", token.strip()))
+
+
+def _arm_sizes(text: str) -> list[int]:
+    """Arm sizes listed in the first sentence that lists two or more."""
+    for sentence in cached_sentences(text):
+        sizes = [int(m.group(1)) for m in _ARM_SIZE_SEARCHER.finditer(sentence.text)]
+        if len(sizes) >= 2:
+            return sizes
+    return []
+
+
+def _longest_follow_up(text: str) -> str | None:
+    best: tuple[float, str] | None = None
+    lowered = text.lower()
+    if not could_match(_FOLLOW_UP_GATE, lowered):
+        return None
+    if len(lowered) == len(text):
+        # Every match opens with "follow" or with a count: trying only there is much faster.
+        starts = tuple(sorted({*word_positions(lowered, ("follow",)), *_count_starts(text)}))
+        matches = _matches_at(_FOLLOW_UP, text, starts)
+    else:
+        matches = _FOLLOW_UP.finditer(text)
+    for m in matches:
+        phrase = (m.group("a") or m.group("b")).replace("-", " ")
+        weeks = _phrase_weeks(phrase)
+        if weeks is not None and (best is None or weeks > best[0]):
+            best = (weeks, phrase)
+    return best[1] if best else None
+
+
+def _phrase_weeks(phrase: str) -> float | None:
+    """Weeks in '6 months', '12 weeks', 'three months' (the upper end of '3 to 6 months')."""
+    m = re.search(rf"(?P<n>{COUNT})\s*(?P<u>day|week|month|year)s?\s*$", phrase, re.IGNORECASE)
+    if not m:
+        return None
+    n = parse_count(m.group("n"))
+    return None if n is None else n * WEEKS_PER[m.group("u").lower()]
