@@ -14,14 +14,14 @@ import pandas as pd
 
 from ...synthesize.certainty import GRADES, NO_EVIDENCE, NOT_GRADED
 from ..cite import csl_items, format_references
-from ..labels import reader_label
+from ..labels import MACHINE_EXTRACTED, reader_label
 from .grammar import ParsedClaim
 
 VERDICTS = ("supported", "partly_supported", "not_supported", "contradicted", "insufficient_evidence")
 CERTAINTY_LEVELS = (NO_EVIDENCE, NOT_GRADED) + GRADES
 """Every value ``certainty`` can take."""
-MACHINE = "machine-extracted, not verified"
-"""How a result from automatic extraction (provenance ``auto``) is labelled wherever it is shown."""
+MACHINE = MACHINE_EXTRACTED
+"""How a result from automatic extraction (provenance ``auto``) is labelled: the report's own words."""
 
 UNTRACED = "an untraced study (no title or identifier)"
 """How a study with no title, PMID or DOI is named to readers (never by its internal reference)."""
