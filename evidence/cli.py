@@ -641,7 +641,8 @@ def baseline_build(files: tuple[str, ...], out_dir: Path, scheduler: str | None,
 
     paths = expand_inputs(files)  # before the cluster starts: a typo fails at once
     with dask_client(scheduler, workers) as client:
-        r = build_baseline(paths, out_dir, client, progress=step_progress("file"))
+        r = build_baseline(paths, out_dir, client, progress=step_progress("file"),
+                           notify=lambda line: click.echo(line, err=True))
     click.echo(f"{r.files} files built into {r.out} ({r.parsed} parsed now, {r.published} partitions written); "
                f"{r.records:,} records, {r.superseded:,} replaced or deleted by a later file")
 

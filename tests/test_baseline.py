@@ -24,7 +24,7 @@ from evidence.baseline.dataset import read_table
 from evidence.baseline.evaluate import evaluate
 from evidence.baseline.query import parse_query
 from evidence.baseline.select import select_topic
-from evidence.errors import ClusterError, InputError, ParseError
+from evidence.errors import ClusterError, InputError, ParseError, StoreBusyError
 from evidence.extract.classify import classify_articles
 from evidence.ingest.parse import read_pubmed
 from evidence.ingest.store import Store, merge_tables
@@ -76,7 +76,8 @@ def sorted_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def mtimes(folder: Path) -> dict[str, int]:
-    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")}
+    """Modification times of the dataset's files; the writer lock records its holder on each run."""
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.name != ".lock"}
 
 
 def test_build_equals_the_single_process_path(built, single_process):
@@ -186,6 +187,26 @@ def test_a_changed_file_is_refused(files, client, tmp_path):
     shutil.copyfile(files.baseline[2], paths[1])
     with pytest.raises(InputError, match="has changed since it was built"):
         build_baseline(paths, tmp_path / "dataset", client)
+
+
+def test_a_second_build_into_the_same_folder_waits_for_the_first(files, client, tmp_path):
+    out = tmp_path / "dataset"
+    hold = ("import sys, time; from pathlib import Path; from evidence.ingest.journal import WriteLock\n"
+            "with WriteLock(Path(sys.argv[1]), 'evidence baseline build'):\n    print('held', flush=True); time.sleep(30)")
+    # Another process mid-build: it holds the folder's writer lock.
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(out)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        told: list[str] = []
+        with pytest.raises(StoreBusyError, match="still being written by .*evidence baseline build"):
+            build_baseline(files.baseline[:1], out, client, notify=told.append, lock_timeout=0.5)
+        assert told and "waiting" in told[0]
+        assert not (out / "manifest.json").exists()  # it waited, and wrote nothing
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    assert build_baseline(files.baseline[:1], out, client).files == 1  # the lock went with the process
 
 
 def test_a_file_that_is_not_pubmed_xml_fails_with_its_name(client, tmp_path):

@@ -5,6 +5,7 @@ Layout of the output folder ``DIR``::
     DIR/manifest.json                    the files, in the order they apply, with their sha256
     DIR/<table>/<partition>.parquet      the 7 record tables, one partition per input file
     DIR/.parsed/<sha16>/                 each file's own tables as read (and its claimed PMIDs)
+    DIR/.lock                            the writer lock: a second build into DIR waits for the first
 
 Three steps, the first and last as one Dask task per file:
 
@@ -37,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, StoreError
+from ..ingest.journal import WriteLock
 from ..ingest.sources import check_regular_file
 from ..tables.schema import RECORD_TABLES
 from .manifest import FileEntry, Manifest, plan_order, read_manifest, write_manifest
@@ -97,7 +99,8 @@ def partition_name(position: int, name: str) -> str:
 
 
 def build_baseline(inputs: Sequence[str | Path], out: str | Path, client: Any,
-                   progress: Callable[[str], Callable[[Iterable], Iterable] | None] | None = None) -> BuildResult:
+                   progress: Callable[[str], Callable[[Iterable], Iterable] | None] | None = None,
+                   notify: Callable[[str], None] | None = None, lock_timeout: float | None = None) -> BuildResult:
     """Build (or bring up to date) the dataset in ``out`` from ``inputs``, on the Dask ``client``.
 
     Parameters
@@ -111,6 +114,9 @@ def build_baseline(inputs: Sequence[str | Path], out: str | Path, client: Any,
         A ``distributed.Client`` (see :func:`evidence.baseline.cluster.dask_client`).
     progress:
         Given a step's name, returns a wrapper for the iterable of its finished tasks.
+    notify, lock_timeout:
+        Told (one line) when another build holds ``out``; how many seconds to wait for it. Two builds
+        into one folder would each rewrite the manifest the other reads, so the second waits.
 
     Raises
     ------
@@ -125,6 +131,12 @@ def build_baseline(inputs: Sequence[str | Path], out: str | Path, client: Any,
         (out / PARSED).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create {out / PARSED} ({exc.strerror})") from exc
+    with WriteLock(out, "evidence baseline build", notify, lock_timeout):
+        return _build_locked(paths, out, client, progress)
+
+
+def _build_locked(paths: list[Path], out: Path, client: Any,
+                  progress: Callable[[str], Callable[[Iterable], Iterable] | None] | None) -> BuildResult:
     manifest = read_manifest(out)
     new_names = set(plan_order(manifest, [p.name for p in paths]))
     listed = manifest.by_name()
