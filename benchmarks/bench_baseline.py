@@ -2,8 +2,9 @@
 
 Generates baseline-shaped files (``synthetic_baseline.py``: 8 files x 5,000 invented records and
 2 update files by default), builds the dataset from scratch with 1 worker process and then with 2,
-and prints records/s, the speed-up, and each worker's peak memory (its maximum resident set, read
-on the worker). The cluster's start is not timed. The load average is printed beside the figures:
+and prints records/s, the speed-up, each worker's peak memory (its maximum resident set, read
+on the worker) and the driver's growth during each build (it holds every file's PMIDs to resolve
+updates). The cluster's start is not timed. The load average is printed beside the figures:
 on a shared machine the speed-up says as much about the neighbours as about the code.
 
     python benchmarks/bench_baseline.py [--files 8] [--per-file 5000] [--workers 1 2] [--select]
@@ -57,6 +58,24 @@ def machine_control(inputs: list[Path], workers: int) -> float:
         return time.perf_counter() - start
 
 
+def resident_mb() -> float:
+    """This process's resident set now, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def reset_peak() -> bool:
+    """Start this process's VmHWM afresh (Linux: writing 5 to clear_refs), so the driver's peak
+    during one build is read on its own; False where the kernel does not allow it."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
 def load() -> str:
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -67,11 +86,14 @@ def run(workers: int, inputs: list[Path], work: Path, select: bool, round_no: in
     with dask_client(workers=workers) as client:
         client.wait_for_workers(workers)
         load_before = load()
+        # The driver holds every file's PMIDs during the resolve step: its growth is what a full
+        # baseline would scale.
+        driver_before, fresh_peak = resident_mb(), reset_peak()
         start = time.perf_counter()
         result = build_baseline(inputs, out, client)
         build_s = time.perf_counter() - start
         figures = {"workers": workers, "build_s": build_s, "steps": result.seconds, "control_s": control_s, "load_before": load_before,
-                   "load_after": load()}
+                   "load_after": load(), "driver_mb": (driver_before, peak_rss_mb() if fresh_peak else float("nan"))}
         if select:
             start = time.perf_counter()
             selected = select_topic("acupuncture_sciatica", out, work / f"store-{workers}-{round_no}", client)
@@ -107,7 +129,7 @@ def main() -> None:
               f"{parsed:,} records, {size:.1f} MB gzipped; generated in {time.perf_counter() - t0:.1f} s; "
               f"{os.cpu_count()} CPUs")
         rows = [run(w, files.all, work, args.select, n) for n in range(args.rounds) for w in args.workers]
-    for r in rows:
+    for i, r in enumerate(rows):
         rate = parsed / r["build_s"]
         r["rate"] = rate
         sel = (f"; select {r['select_s']:.1f} s ({', '.join(f'{k} {v:.1f} s' for k, v in r['select_steps'].items())}; "
@@ -118,6 +140,13 @@ def main() -> None:
               f"({rate / r['workers']:,.0f} per worker), dataset {r['records']:,} records; peak memory per worker "
               f"{', '.join(f'{m:.0f}' for m in r['peak_mb'])} MB{sel}; load average (1/5/15 min) before {r['load_before']}, "
               f"after {r['load_after']}")
+        before, peak = r["driver_mb"]
+        grew = peak - before
+        scale = (f"{grew * 1e6 / parsed:,.0f} bytes per record read; at that rate a full baseline of "
+                 f"{FULL_BASELINE_RECORDS / 1e6:.0f} M records would add {grew * FULL_BASELINE_RECORDS / parsed / 1024:.1f} GB"
+                 if i else "the first build in this process also loads its libraries: not a per-record figure")
+        print(f"  driver (this process): resident {before:.0f} MB before the build, peak {peak:.0f} MB during it "
+              f"(+{grew:.0f} MB; {scale})")
     ratios = []
     for n in range(args.rounds):
         base, *others = rows[n * len(args.workers):(n + 1) * len(args.workers)]
