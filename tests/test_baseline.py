@@ -24,7 +24,7 @@ from evidence.baseline.dataset import read_table
 from evidence.baseline.evaluate import evaluate
 from evidence.baseline.query import parse_query
 from evidence.baseline.select import select_topic
-from evidence.errors import ClusterError, InputError, ParseError, StoreBusyError
+from evidence.errors import ClusterError, InputError, ParseError, StoreBusyError, StoreError
 from evidence.extract.classify import classify_articles
 from evidence.ingest.parse import read_pubmed
 from evidence.ingest.store import Store, merge_tables
@@ -123,6 +123,20 @@ def test_update_files_added_later_rewrite_only_the_partitions_they_touch(files, 
     assert later.parsed == 2 and later.published == 6
     for name in RECORD_TABLES:
         pd.testing.assert_frame_equal(sorted_frame(read_table(out, name)), sorted_frame(single_process[name]), obj=name)
+
+
+def test_a_later_build_drops_the_classification_of_the_partitions_it_rewrites(files, client, tmp_path):
+    out = tmp_path / "dataset"
+    build_baseline(files.baseline, out, client)
+    classify_dataset(out, "acupuncture_sciatica", client)
+    assert len(read_table(out, "studies")) == len(read_table(out, "articles"))
+    build_baseline(files.all, out, client)  # rewrites every baseline partition (revisions in each)
+    assert not list((out / "studies").glob("*.parquet"))  # none describes records that were replaced
+    with pytest.raises(StoreError, match="missing; run `evidence baseline classify` again"):
+        read_table(out, "studies")
+    classify_dataset(out, "acupuncture_sciatica", client)
+    studies, articles = read_table(out, "studies"), read_table(out, "articles")
+    assert sorted(studies["pmid"]) == sorted(articles["pmid"])  # the classification of what is there now
 
 
 def test_select_matches_the_query_on_the_merged_tables(built, single_process, client, tmp_path):

@@ -41,6 +41,7 @@ from ..errors import InputError, StoreError
 from ..ingest.journal import WriteLock
 from ..ingest.sources import check_regular_file
 from ..tables.schema import RECORD_TABLES
+from .dataset import DERIVED_TABLES
 from .manifest import FileEntry, Manifest, plan_order, read_manifest, write_manifest
 from .updates import digest, superseded
 
@@ -238,9 +239,15 @@ def parse_file(path: str, parsed_root: str) -> dict:
 
 
 def publish_partition(parsed: str, out: str, partition: str, dropped: np.ndarray) -> None:
-    """Write one partition of every table: the parsed tables less the ``dropped`` PMIDs."""
+    """Write one partition of every table: the parsed tables less the ``dropped`` PMIDs.
+
+    The partition's classification (``studies``, ``findings``) describes the records it replaces,
+    so it goes first: a reader then meets a missing partition, with advice, never a stale one.
+    """
     source, root = Path(parsed), Path(out)
     gone = {str(p) for p in dropped.tolist()}
+    for name in DERIVED_TABLES:
+        (root / name / f"{partition}.parquet").unlink(missing_ok=True)
     for name in RECORD_TABLES:
         folder = root / name
         folder.mkdir(exist_ok=True)

@@ -52,7 +52,8 @@ def read_partition(out: str | Path, partition: str, tables: Iterable[str] = tupl
         try:
             df = pd.read_parquet(path)
         except FileNotFoundError:
-            raise StoreError(f"{path} is missing; run `evidence baseline build` again") from None
+            again = "classify" if name in DERIVED_TABLES else "build"
+            raise StoreError(f"{path} is missing; run `evidence baseline {again}` again") from None
         except Exception as exc:  # pyarrow raises several unrelated types for damaged files
             raise StoreError(f"{path} cannot be read ({exc}); delete it and run `evidence baseline build` again") from exc
         result[name] = conform(df, table_of(name))
