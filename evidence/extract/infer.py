@@ -531,7 +531,15 @@ def _clause(text: str, outcome_terms: list[str], numbers: frozenset[str] = froze
     if len(pieces) > 1 and pieces[0][1] == scene and cues.BASELINE_COMPARISON.search(text, 0, scene):
         # "While scores were alike before the course, ...": the arms at baseline, never the result.
         pieces = pieces[1:]
-    best = max(pieces, key=lambda p: (hits(p) + time_hits(p) > 0, p[1] != scene, time_hits(p), hits(p), -p[0]))
+    def named(piece: tuple[int, int]) -> int:
+        return hits(piece) + time_hits(piece)
+
+    # ... unless the concession names the outcome more fully than any other piece ("Although the
+    # difference in clinical success was not significant, that in radiographic success was").
+    def sets_scene(piece: tuple[int, int]) -> bool:
+        return piece[1] == scene and named(piece) <= max((named(q) for q in pieces if q != piece), default=0)
+
+    best = max(pieces, key=lambda p: (named(p) > 0, not sets_scene(p), time_hits(p), hits(p), -p[0]))
     if not hits(best) + time_hits(best):
         return pieces[0][0], len(text)
     start, end = best
@@ -794,12 +802,16 @@ def _significance(text: str, position: int) -> bool | None:
         if re.search(r"[x×]\s*10", m.group(0)):
             return True  # "P = 2 x 10-5"
         if op in ("<", "<="):
-            # "P < 0.08" does not say whether P is below 0.05.
-            return True if value <= _ALPHA else None
+            # Authors give the tightest bound they can: "P < 0.08" (not "P < 0.05") is a P between
+            # 0.05 and 0.08, a trend at most, not a significant difference.
+            return value <= _ALPHA
         if op in (">", ">="):
             return False if value >= _ALPHA else None
-        # Exactly 0.05 is read by the words around it.
-        return None if value == _ALPHA else value < _ALPHA
+        if value == _ALPHA:
+            # Exactly 0.05 is significant only where the words around it say so: the usual
+            # criterion is P < 0.05.
+            return bool(cues.POSITIVE_SIGNIFICANT.search(text))
+        return value < _ALPHA
     ci = cues.CI.search(text)
     if ci:
         lo, hi = sorted((_float(ci.group("lo")), _float(ci.group("hi"))))

@@ -249,8 +249,9 @@ RESPONDERS = re.compile(r"\b(?:achiev\w*|responders?|reach\w*|attain\w*)\b", re.
 WORSE_WHEN_HIGHER_SCALES = re.compile(r"\b(?:DLQI|Dermatology Life Quality|PSQI|Pittsburgh Sleep Quality|"
                                       r"Oswestry|ODI|Neck Disability|Roland[- ]Morris)\b", re.IGNORECASE)
 
+# "P = 0.03", "p-value < .001", "P for trend = 0.052" (a test of the same comparison across levels).
 P_VALUE = re.compile(
-    r"\b[Pp]\s*(?:-?\s*values?)?\s*(?:=\s*(?=[<>≤≥]))?(?P<op><=|>=|=<|=>|[<>=≤≥]|less than|(?:greater|more) than)\s*"
+    r"\b[Pp]\s*(?:-?\s*values?|\s+for\s+(?:linear\s+)?trend)?\s*(?:=\s*(?=[<>≤≥]))?(?P<op><=|>=|=<|=>|[<>=≤≥]|less than|(?:greater|more) than)\s*"
     r"(?P<p>0?[.·]\d+|1(?:[.·]0+)?)(?:\s*[x×]\s*10\s*[-−–]\s*\d+)?"
 )
 _NUMBER = r"[-−–]?\s?\d+(?:[.·]\d+)?"
