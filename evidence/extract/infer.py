@@ -604,7 +604,9 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         effect = _effect_sign(clause)
         if effect is not None:
             sign, rule = effect, "effect_estimate"
-    if (sign is None and significance and _SAID_DIFFERENT.search(clause) and not re.search(r"\b(?:both|each)\b", clause)
+    # With no statistics to read, the words may call the difference significant themselves.
+    said_significant = significance or (significance is None and cues.POSITIVE_SIGNIFICANT.search(clause))
+    if (sign is None and said_significant and _SAID_DIFFERENT.search(clause) and not re.search(r"\b(?:both|each)\b", clause)
             and not _is_within_arm(clause, arms)):
         # "The EQ-5D differed significantly (p = 0.019)": a difference with no direction stated is,
         # in trial reports, nearly always the intervention's benefit; a weak reading, used last.
