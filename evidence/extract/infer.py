@@ -784,10 +784,12 @@ def _nearer_significant(clause: str, position: int, no_difference: re.Match) -> 
     if position < 0:
         return False
     gap = abs(no_difference.start() - position)
-    # "did not show any significant difference": a "significant" the negation governs is not one.
-    governed = range(no_difference.start(), no_difference.end() + 15)
-    return any(abs(m.start() - position) < gap and m.start() not in governed
-               for m in cues.POSITIVE_SIGNIFICANT.finditer(clause))
+    # "did not show any significant difference", "neither A nor B had a significant effect": a
+    # "significant" the negation governs (a few words on, with no comma between) is not one.
+    def governed(at: int) -> bool:
+        return no_difference.start() <= at < no_difference.end() + 40 and not re.search(r"[,;]", clause[no_difference.end() : at])
+
+    return any(abs(m.start() - position) < gap and not governed(m.start()) for m in cues.POSITIVE_SIGNIFICANT.finditer(clause))
 
 
 def _significance(text: str, position: int) -> bool | None:
