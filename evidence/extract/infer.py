@@ -180,7 +180,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     # A within-arm change ("lower than before treatment") decides only when no sentence of
     # nearly the same relevance compares the arms.
     within: tuple | None = None  # (score, sentence, decision, index)
-    untested: tuple[float, Sentence, tuple] | None = None
+    untested: tuple | None = None  # (score, sentence, decision, index)
     fallback: tuple[float, Sentence, tuple] | None = None  # a significant difference with no direction
     # The thresholds below read the rules' relevance; the selector only changes the order in
     # which sentences are tried.
@@ -204,12 +204,16 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         if decided[1].endswith("_untested"):
             # A direction with no test behind it (often a conclusion) yields to a tested
             # statement about the outcome of nearly the same relevance.
-            untested = untested or (score, sentence, decided)
+            untested = untested or (score, sentence, decided, i)
             continue
         if untested and score < untested[0] - _UNTESTED_MARGIN:
             continue
         return _statement(sentence, score, decided)
     if untested:
+        later = _arms_compared_after(sentences, untested[3], outcome, arms, lower_better)
+        if later is not None:
+            label, rule, span = later[1]
+            return _statement(later[0], untested[0], (label, rule + "_after_untested_values", span))
         return _statement(untested[1], untested[0], untested[2])
     if fallback and not within:
         return _statement(fallback[1], fallback[0], fallback[2])
@@ -299,6 +303,23 @@ def _with_expansions(bag: frozenset[str], stands_for: dict[str, frozenset[str]])
     return bag.union(*extra) if extra else bag
 
 
+def _arms_compared_after(sentences: list[Sentence], i: int, outcome: str, arms: Arms,
+                         lower_better: bool) -> tuple[Sentence, tuple] | None:
+    """A tested comparison of the arms in the few sentences after an untested one, in its section:
+    "At week 4 group 1 averaged 9.7 degrees and group 2 10.2. ... There was no significant
+    difference between the two groups (p > 0.05)." The values had no test; the comparison does."""
+    for j in range(i + 1, min(i + 4, len(sentences))):
+        following = sentences[j]
+        if following.section != sentences[i].section:
+            break
+        if not cues.BETWEEN_ARMS.search(following.text):
+            continue
+        decided = _decide(following, outcome, [], arms, lower_better)
+        if decided is not None and not decided[1].endswith("_untested"):
+            return following, decided
+    return None
+
+
 def _undecided(sentences: list[Sentence], best: tuple[float, Sentence] | None, within: tuple | None, outcome: str,
                arms: Arms, lower_better: bool) -> ResultStatement:
     """The statement when no sentence compares the arms for the outcome: a within-arm change
@@ -344,7 +365,8 @@ _RULE_ACCURACY = {
     # Rare on development data: a guess from how such statements read, kept low.
     "effect_estimate": 0.7, "significant_without_direction": 0.5,
 }
-_QUALIFIER_COST = {"_of_comparator": 0.75, "_untested": 0.75, "_within_arm": 0.8, "_after_within_arm_change": 0.9}
+_QUALIFIER_COST = {"_of_comparator": 0.75, "_untested": 0.75, "_within_arm": 0.8, "_after_within_arm_change": 0.9,
+                  "_after_untested_values": 0.8}
 
 
 def _confidence(rule: str) -> float:
