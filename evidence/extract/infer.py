@@ -167,7 +167,8 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     stands_for = cues.outcome_abbreviations(outcome_terms, outcome, abstract)
     bags = [_with_expansions(frozenset(cues.terms(s.text)), stands_for) for s in sentences]
     weights = _weights(outcome_terms, bags)
-    relevances = [_relevance(s, bag, outcome_terms, weights, arms) for s, bag in zip(sentences, bags)]
+    numbers = _numbers_of(outcome)
+    relevances = [_relevance(s, bag, outcome_terms, weights, arms, numbers) for s, bag in zip(sentences, bags)]
     decisions: dict[int, tuple | None] = {}
 
     def decide(i: int) -> tuple | None:
@@ -220,6 +221,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     return _undecided(sentences, best, within, outcome, arms, lower_better)
 
 
+_NUMBER_BONUS = 0.1
 _MIN_RELEVANCE = 0.15  # below this a sentence barely names the outcome: never a candidate
 SELECTOR_WEIGHT = 2.0
 """How much the selector's probability adds to a sentence's rule relevance when ranking."""
@@ -289,7 +291,8 @@ def candidate_sentences(abstract: str, *, intervention: str, comparator: str, ou
     stands_for = cues.outcome_abbreviations(outcome_terms, outcome, abstract)
     bags = [_with_expansions(frozenset(cues.terms(s.text)), stands_for) for s in sentences]
     weights = _weights(outcome_terms, bags)
-    relevances = [_relevance(s, bag, outcome_terms, weights, arms) for s, bag in zip(sentences, bags)]
+    numbers = _numbers_of(outcome)
+    relevances = [_relevance(s, bag, outcome_terms, weights, arms, numbers) for s, bag in zip(sentences, bags)]
     lower_better = _lower_is_better(outcome)
 
     def decide(i: int) -> tuple | None:
@@ -469,7 +472,7 @@ def _weights(outcome_terms: list[str], bags: list[frozenset[str]]) -> dict[str, 
 
 
 def _relevance(sentence: Sentence, words: frozenset[str], outcome_terms: list[str], weights: dict[str, float],
-               arms: Arms) -> float:
+               arms: Arms, numbers: frozenset[str] = frozenset()) -> float:
     """How likely a sentence is to report the outcome's result (0 when it names none of it)."""
     if not outcome_terms:
         return 0.0
@@ -490,6 +493,9 @@ def _relevance(sentence: Sentence, words: frozenset[str], outcome_terms: list[st
     # Naming an arm, and better both, marks a comparison between them.
     sides = {side for _, side in arms.mentions(sentence.text)}
     score += 0.05 + 0.05 * len(sides) if sides else 0.0
+    # The outcome's own numbers ("at 12 weeks", "LVEF <= 30%") mark the sentence about it.
+    if numbers and numbers <= _numbers_of(sentence.text):
+        score += _NUMBER_BONUS
     if cues.P_VALUE.search(sentence.text) or cues.SIGNIFICANT.search(sentence.text) or cues.NO_DIFFERENCE.search(sentence.text):
         score += 0.1
     return score
