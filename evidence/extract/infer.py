@@ -167,7 +167,8 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     stands_for = cues.outcome_abbreviations(outcome_terms, outcome, abstract)
     bags = [_with_expansions(frozenset(cues.terms(s.text)), stands_for) for s in sentences]
     weights = _weights(outcome_terms, bags)
-    relevances = [_relevance(s, bag, outcome_terms, weights, arms) for s, bag in zip(sentences, bags)]
+    numbers = _numbers_of(outcome)
+    relevances = [_relevance(s, bag, outcome_terms, weights, arms, numbers) for s, bag in zip(sentences, bags)]
     decisions: dict[int, tuple | None] = {}
 
     def decide(i: int) -> tuple | None:
@@ -180,7 +181,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     # A within-arm change ("lower than before treatment") decides only when no sentence of
     # nearly the same relevance compares the arms.
     within: tuple | None = None  # (score, sentence, decision, index)
-    untested: tuple[float, Sentence, tuple] | None = None
+    untested: tuple | None = None  # (score, sentence, decision, index)
     fallback: tuple[float, Sentence, tuple] | None = None  # a significant difference with no direction
     # The thresholds below read the rules' relevance; the selector only changes the order in
     # which sentences are tried.
@@ -204,18 +205,23 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         if decided[1].endswith("_untested"):
             # A direction with no test behind it (often a conclusion) yields to a tested
             # statement about the outcome of nearly the same relevance.
-            untested = untested or (score, sentence, decided)
+            untested = untested or (score, sentence, decided, i)
             continue
         if untested and score < untested[0] - _UNTESTED_MARGIN:
             continue
         return _statement(sentence, score, decided)
     if untested:
+        later = _arms_compared_after(sentences, untested[3], outcome, arms, lower_better)
+        if later is not None:
+            label, rule, span = later[1]
+            return _statement(later[0], untested[0], (label, rule + "_after_untested_values", span))
         return _statement(untested[1], untested[0], untested[2])
     if fallback and not within:
         return _statement(fallback[1], fallback[0], fallback[2])
     return _undecided(sentences, best, within, outcome, arms, lower_better)
 
 
+_NUMBER_BONUS = 0.1
 _MIN_RELEVANCE = 0.15  # below this a sentence barely names the outcome: never a candidate
 SELECTOR_WEIGHT = 2.0
 """How much the selector's probability adds to a sentence's rule relevance when ranking."""
@@ -285,7 +291,8 @@ def candidate_sentences(abstract: str, *, intervention: str, comparator: str, ou
     stands_for = cues.outcome_abbreviations(outcome_terms, outcome, abstract)
     bags = [_with_expansions(frozenset(cues.terms(s.text)), stands_for) for s in sentences]
     weights = _weights(outcome_terms, bags)
-    relevances = [_relevance(s, bag, outcome_terms, weights, arms) for s, bag in zip(sentences, bags)]
+    numbers = _numbers_of(outcome)
+    relevances = [_relevance(s, bag, outcome_terms, weights, arms, numbers) for s, bag in zip(sentences, bags)]
     lower_better = _lower_is_better(outcome)
 
     def decide(i: int) -> tuple | None:
@@ -297,6 +304,23 @@ def candidate_sentences(abstract: str, *, intervention: str, comparator: str, ou
 def _with_expansions(bag: frozenset[str], stands_for: dict[str, frozenset[str]]) -> frozenset[str]:
     extra = [words for abbreviation, words in stands_for.items() if abbreviation in bag]
     return bag.union(*extra) if extra else bag
+
+
+def _arms_compared_after(sentences: list[Sentence], i: int, outcome: str, arms: Arms,
+                         lower_better: bool) -> tuple[Sentence, tuple] | None:
+    """A tested comparison of the arms in the few sentences after an untested one, in its section:
+    "At week 4 group 1 averaged 9.7 degrees and group 2 10.2. ... There was no significant
+    difference between the two groups (p > 0.05)." The values had no test; the comparison does."""
+    for j in range(i + 1, min(i + 4, len(sentences))):
+        following = sentences[j]
+        if following.section != sentences[i].section:
+            break
+        if not cues.BETWEEN_ARMS.search(following.text):
+            continue
+        decided = _decide(following, outcome, [], arms, lower_better)
+        if decided is not None and not decided[1].endswith("_untested"):
+            return following, decided
+    return None
 
 
 def _undecided(sentences: list[Sentence], best: tuple[float, Sentence] | None, within: tuple | None, outcome: str,
@@ -344,7 +368,8 @@ _RULE_ACCURACY = {
     # Rare on development data: a guess from how such statements read, kept low.
     "effect_estimate": 0.7, "significant_without_direction": 0.5,
 }
-_QUALIFIER_COST = {"_of_comparator": 0.75, "_untested": 0.75, "_within_arm": 0.8, "_after_within_arm_change": 0.9}
+_QUALIFIER_COST = {"_of_comparator": 0.75, "_untested": 0.75, "_within_arm": 0.8, "_after_within_arm_change": 0.9,
+                  "_after_untested_values": 0.8}
 
 
 def _confidence(rule: str) -> float:
@@ -447,7 +472,7 @@ def _weights(outcome_terms: list[str], bags: list[frozenset[str]]) -> dict[str, 
 
 
 def _relevance(sentence: Sentence, words: frozenset[str], outcome_terms: list[str], weights: dict[str, float],
-               arms: Arms) -> float:
+               arms: Arms, numbers: frozenset[str] = frozenset()) -> float:
     """How likely a sentence is to report the outcome's result (0 when it names none of it)."""
     if not outcome_terms:
         return 0.0
@@ -468,6 +493,9 @@ def _relevance(sentence: Sentence, words: frozenset[str], outcome_terms: list[st
     # Naming an arm, and better both, marks a comparison between them.
     sides = {side for _, side in arms.mentions(sentence.text)}
     score += 0.05 + 0.05 * len(sides) if sides else 0.0
+    # The outcome's own numbers ("at 12 weeks", "LVEF <= 30%") mark the sentence about it.
+    if numbers and numbers <= _numbers_of(sentence.text):
+        score += _NUMBER_BONUS
     if cues.P_VALUE.search(sentence.text) or cues.SIGNIFICANT.search(sentence.text) or cues.NO_DIFFERENCE.search(sentence.text):
         score += 0.1
     return score
@@ -531,7 +559,15 @@ def _clause(text: str, outcome_terms: list[str], numbers: frozenset[str] = froze
     if len(pieces) > 1 and pieces[0][1] == scene and cues.BASELINE_COMPARISON.search(text, 0, scene):
         # "While scores were alike before the course, ...": the arms at baseline, never the result.
         pieces = pieces[1:]
-    best = max(pieces, key=lambda p: (hits(p) + time_hits(p) > 0, p[1] != scene, time_hits(p), hits(p), -p[0]))
+    def named(piece: tuple[int, int]) -> int:
+        return hits(piece) + time_hits(piece)
+
+    # ... unless the concession names the outcome more fully than any other piece ("Although the
+    # difference in clinical success was not significant, that in radiographic success was").
+    def sets_scene(piece: tuple[int, int]) -> bool:
+        return piece[1] == scene and named(piece) <= max((named(q) for q in pieces if q != piece), default=0)
+
+    best = max(pieces, key=lambda p: (named(p) > 0, not sets_scene(p), time_hits(p), hits(p), -p[0]))
     if not hits(best) + time_hits(best):
         return pieces[0][0], len(text)
     start, end = best
@@ -596,7 +632,9 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         effect = _effect_sign(clause)
         if effect is not None:
             sign, rule = effect, "effect_estimate"
-    if (sign is None and significance and _SAID_DIFFERENT.search(clause) and not re.search(r"\b(?:both|each)\b", clause)
+    # With no statistics to read, the words may call the difference significant themselves.
+    said_significant = significance or (significance is None and cues.POSITIVE_SIGNIFICANT.search(clause))
+    if (sign is None and said_significant and _SAID_DIFFERENT.search(clause) and not re.search(r"\b(?:both|each)\b", clause)
             and not _is_within_arm(clause, arms)):
         # "The EQ-5D differed significantly (p = 0.019)": a difference with no direction stated is,
         # in trial reports, nearly always the intervention's benefit; a weak reading, used last.
@@ -774,10 +812,12 @@ def _nearer_significant(clause: str, position: int, no_difference: re.Match) -> 
     if position < 0:
         return False
     gap = abs(no_difference.start() - position)
-    # "did not show any significant difference": a "significant" the negation governs is not one.
-    governed = range(no_difference.start(), no_difference.end() + 15)
-    return any(abs(m.start() - position) < gap and m.start() not in governed
-               for m in cues.POSITIVE_SIGNIFICANT.finditer(clause))
+    # "did not show any significant difference", "neither A nor B had a significant effect": a
+    # "significant" the negation governs (a few words on, with no comma between) is not one.
+    def governed(at: int) -> bool:
+        return no_difference.start() <= at < no_difference.end() + 40 and not re.search(r"[,;]", clause[no_difference.end() : at])
+
+    return any(abs(m.start() - position) < gap and not governed(m.start()) for m in cues.POSITIVE_SIGNIFICANT.finditer(clause))
 
 
 def _significance(text: str, position: int) -> bool | None:
@@ -794,12 +834,16 @@ def _significance(text: str, position: int) -> bool | None:
         if re.search(r"[x×]\s*10", m.group(0)):
             return True  # "P = 2 x 10-5"
         if op in ("<", "<="):
-            # "P < 0.08" does not say whether P is below 0.05.
-            return True if value <= _ALPHA else None
+            # Authors give the tightest bound they can: "P < 0.08" (not "P < 0.05") is a P between
+            # 0.05 and 0.08, a trend at most, not a significant difference.
+            return value <= _ALPHA
         if op in (">", ">="):
             return False if value >= _ALPHA else None
-        # Exactly 0.05 is read by the words around it.
-        return None if value == _ALPHA else value < _ALPHA
+        if value == _ALPHA:
+            # Exactly 0.05 is significant only where the words around it say so: the usual
+            # criterion is P < 0.05.
+            return bool(cues.POSITIVE_SIGNIFICANT.search(text))
+        return value < _ALPHA
     ci = cues.CI.search(text)
     if ci:
         lo, hi = sorted((_float(ci.group("lo")), _float(ci.group("hi"))))

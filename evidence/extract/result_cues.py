@@ -249,8 +249,9 @@ RESPONDERS = re.compile(r"\b(?:achiev\w*|responders?|reach\w*|attain\w*)\b", re.
 WORSE_WHEN_HIGHER_SCALES = re.compile(r"\b(?:DLQI|Dermatology Life Quality|PSQI|Pittsburgh Sleep Quality|"
                                       r"Oswestry|ODI|Neck Disability|Roland[- ]Morris)\b", re.IGNORECASE)
 
+# "P = 0.03", "p-value < .001", "P for trend = 0.052" (a test of the same comparison across levels).
 P_VALUE = re.compile(
-    r"\b[Pp]\s*(?:-?\s*values?)?\s*(?:=\s*(?=[<>≤≥]))?(?P<op><=|>=|=<|=>|[<>=≤≥]|less than|(?:greater|more) than)\s*"
+    r"\b[Pp]\s*(?:-?\s*values?|\s+for\s+(?:linear\s+)?trend)?\s*(?:=\s*(?=[<>≤≥]))?(?P<op><=|>=|=<|=>|[<>=≤≥]|less than|(?:greater|more) than)\s*"
     r"(?P<p>0?[.·]\d+|1(?:[.·]0+)?)(?:\s*[x×]\s*10\s*[-−–]\s*\d+)?"
 )
 _NUMBER = r"[-−–]?\s?\d+(?:[.·]\d+)?"
@@ -270,8 +271,9 @@ CLAUSE_BREAK = re.compile(r";|(?:,?\s+|(?<=[)\]}]))\b(?:whereas|while|but|althou
                           re.IGNORECASE)
 # The concession ends at the comma before the main clause's subject ("Although X was higher on
 # day 7, 10 and 12, these differences ..."), else at its first comma.
-CONCESSION = re.compile(r"\s*(?:although|though|while|whereas|despite)\b(?:[^;]*?(?=, (?:this|these|those|it|they|there|"
-                         r"we|the|such|no|both|a|an|its|their)\b)|[^,;]*?(?=, ))", re.IGNORECASE)
+# A bracket ("(9.2 vs 8.1; p < 0.05)") is passed over whole: its ";" or "," ends nothing.
+CONCESSION = re.compile(r"\s*(?:although|though|while|whereas|despite)\b(?:(?:\([^()]*\)|[^;(])*?(?=, (?:this|these|those|it|they|there|"
+                         r"we|the|such|no|both|a|an|its|their)\b)|(?:\([^()]*\)|[^,;(])*?(?=, ))", re.IGNORECASE)
 # A clause that only qualifies the one before ("..., but this was not significant").
 QUALIFIER = re.compile(r"\W*(?:but|although|though|however|while)?,?\s*(?:this|these|that|it|they|such|both|"
                         r"the (?:differences?|changes?|effects?|increases?|decreases?|reductions?|improvements?))\s+"
