@@ -104,6 +104,10 @@ _ALONE = re.compile(r"\b(?:alone|only)\b|\bsimple (?:[\w-]+ ){0,2}?(?:group|trea
 # arm's treatment and more ("on the basis of the control group", "additionally received").
 _ADD_ON_STATED = re.compile(
     r"\bon the basis of (?:the )?(?:control|conventional|routine|usual|standard)\b"
+    # "treated with acupuncture on the basis of lumbar traction", "treated with X based on the control
+    # group": an arm's treatment given on top of the other arm's.
+    r"|\b(?:treated with|given|received|adopted|used)\b[^.;]{0,80}?\bon the basis of\b"
+    r"|\b(?:on the basis of|based on) (?:that of |the treatment (?:of|in) )?(?:the )?control groups?\b"
     r"|\bin addition to (?:the )?(?:treatment|therapy|care) (?:of|in|given to) the control group\b"
     r"|\badditionally received\b|\breceived (?:an )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
     # "the control group was treated with X; on which basis, the study group was also treated with Y"
@@ -119,7 +123,11 @@ _ADD_ON_STATED = re.compile(
     # "Care as usual was compared to care as usual combined with an additional injection": one
     # arm named again with more.
     r"|\b(?P<base>[a-z][\w-]*(?:\s+[\w-]+){0,3})\s+(?:\([^()]{1,15}\)\s+)?(?:was|were)\s+compared\s+(?:to|with)\s+"
-    r"(?P=base)\s+(?:combined with|plus|and|with|together with)\b",
+    r"(?P=base)\s+(?:combined with|plus|and|with|together with)\b"
+    # "between X combined with electroacupuncture (EA) and conventional EA": the other way round.
+    r"|\b(?:between|compar\w*)[\s-]+[^.;]{3,120}?\s+(?:combined with|plus|with|and|together with)\s+"
+    r"(?P<again>[a-z][\w-]*(?:\s+[\w-]+){0,2}?)\s+(?:\((?P<short>[^()]{1,15})\)\s+)?(?:and|versus|vs\.?|with|to)\s+(?:the\s+)?"
+    r"(?:(?:conventional|pure|simple|single|plain|ordinary|routine|standard)\s+)?(?:(?P=again)|(?P=short))\b",
     re.IGNORECASE,
 )
 # Two acupuncture forms as the arms of one comparison ("acupotomy or manual acupuncture group",
@@ -164,8 +172,12 @@ _EXPERIMENTAL_ARM = re.compile(
     r"(?:(?:was|were)\s+(?:also\s+)?(?:treated with|given|managed with)|(?:also\s+)?received)\b",
     re.IGNORECASE,
 )
+# "the control group was treated with X", "As to the control group, the patients were treated with
+# X", "the control group taking X".
 _CONTROL_ARM_TREATED = re.compile(
-    r"\bcontrol groups?\s+(?:(?:was|were)\s+(?:also\s+)?(?:treated with|given|managed with)|(?:also\s+)?received)\b", re.IGNORECASE)
+    r"\bcontrol groups?\b(?:\s*,\s*(?:the\s+)?(?:patients|participants|subjects)\b)?\s+"
+    r"(?:(?:was|were)\s+(?:also\s+)?(?:treated with|given|managed with)|(?:also\s+)?(?:received|receiving|took|taking|underwent))\b",
+    re.IGNORECASE)
 _ARM_CLAUSE_END = re.compile(r"[;.]|\b(?:and |while |whereas |but )?(?:the |a )?control\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
 
 
@@ -198,7 +210,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     experimental_named: set[str] = set()
     control_named: set[str] = set()
     control_described = False
-    add_on_cue = alone_cue = listed_generic = add_on_stated = forms_compared = False
+    add_on_cue = alone_cue = listed_generic = add_on_stated = forms_compared = plain_arm = False
     # A cue whose words are nowhere in the record is in none of its sentences.
     record_folded = text.casefold()
     live = {p for p in (_EXCLUSION, _HISTORY, _ADD_ON, _ALONE, _ADD_ON_STATED) if could_match(_gate_of(p), record_folded)}
@@ -232,8 +244,10 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         add_on_cue = add_on_cue or said(_ADD_ON)
         alone_cue = alone_cue or said(_ALONE)
         add_on_stated = add_on_stated or said(_ADD_ON_STATED)
-        forms_compared = forms_compared or not background and (
-            _forms_compared(s, mentions) or _doses_compared(s, mentions) or _control_arm_needled(s, mentions))
+        plain_arm = plain_arm or not background and _plain_form_arm(s, mentions)
+        forms_compared = forms_compared or plain_arm or not background and (
+            _forms_compared(s, mentions) or _doses_compared(s, mentions) or _control_arm_needled(s, mentions)
+            or (_CONTROL_ACUPOINTS.search(s) is not None and not _DUMMY_WORD.search(s)))
     # The arms may be described in two sentences: "The treatment group was treated with X and Y.
     # The control group was treated with X."
     add_on_stated = add_on_stated or _arm_extends_other(text)
@@ -259,9 +273,9 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     if forms_compared and form_class and form_class not in classes:
         classes.append(form_class)
         rules["comparators"] = "vocabulary+two_forms_compared" if rules else "two_forms_compared"
-    add_on = True if classes and (add_on_cue and alone_cue or add_on_stated) else None
+    add_on = True if classes and (add_on_cue and alone_cue or add_on_stated or plain_arm) else None
     if add_on:
-        rules["add_on"] = "stated" if add_on_stated else "plus_and_alone"
+        rules["add_on"] = "stated" if add_on_stated else "plain_form_arm" if plain_arm else "plus_and_alone"
     return Pico(
         population=_unique(m.label for m in kept if m.kind == "population"),
         interventions=interventions,
@@ -389,8 +403,9 @@ def _forms_compared(text: str, mentions: list[Mention]) -> bool:
 # The control arm's own description, where the arm it names is needled too: "simple body acupuncture
 # group (control group)", "In control group, body acupuncture was applied", "the control group was
 # treated with ordinary acupuncture", "... group and conventional acupuncture group".
+_SALINE = re.compile(r"\bsaline\b", re.IGNORECASE)
 _CONTROL_ARM = re.compile(
-    r"\bgroup\s*\(\s*(?:the\s+)?control group\s*\)"
+    r"\bgroup\s*\(\s*(?:the\s+)?controll?e?d? group\s*\)"
     r"|\b(?:in|for) (?:the )?control group\s*,?\s*(?P<in>[^.;]{0,60}?)\s+(?:was|were) (?:applied|given|used|performed|administered)\b"
     r"|\bcontrol group (?:was|were) (?:treated with|given|managed with)\s+(?P<with>[^.;,]{0,60})"
     # "divided into FSN group and conventional acupuncture (CA) group": the second arm, named as the usual kind.
@@ -405,6 +420,38 @@ _CONTROL_ARM = re.compile(
 )
 
 
+# "the Pure Acupuncture Group", "simple electro-acupuncture group", "treated with only
+# electroacupuncture", "electroacupuncture alone": a needling arm named as a form without additions.
+_PLAIN_BEFORE = re.compile(r"\b(?:pure|simple|only|single|plain|mere|sole)\s+$", re.IGNORECASE)
+_PLAIN_AFTER = re.compile(r"\s+(?:alone|only)\b", re.IGNORECASE)
+_ARM_WORDS = re.compile(r"\b(?:groups?|arms?|control|controls|versus|vs\.?|compar\w*|between|while|whereas)\b", re.IGNORECASE)
+_CONTROL_WORD = re.compile(r"\bcontroll?e?d?\s+groups?\b|\bcontrols?\b", re.IGNORECASE)
+
+
+def _plain_form_arm(text: str, mentions: list[Mention]) -> bool:
+    """Whether a sentence sets a needling arm without additions ("pure acupuncture group") against
+    another arm: after another needling arm is named, or as the control group's treatment. Such
+    an arm is another acupuncture, and the arm it is set against is it plus more (an add-on).
+    Where the sentence also names a comparator treatment ("the acupuncture group was treated with
+    acupuncture only; the nerve block group with nerve block only"), the arms are that treatment's
+    and the needling alone is a third arm of the factorial kind, not the comparison read here."""
+    needles = [m for m in mentions if m.kind in ("intervention", "generic") and not m.negated]
+    if not needles or not _ARM_WORDS.search(text) or any(m.kind == "comparator" for m in mentions):
+        return False
+    for i, m in enumerate(needles):
+        plain = _PLAIN_BEFORE.search(text, max(0, m.start - 30), m.start) or _PLAIN_AFTER.match(text, m.end)
+        if plain and (i > 0 or _CONTROL_WORD.search(text, 0, m.start)):
+            return True
+    return False
+
+
+# "The acupoints selected by the control group were ...", "In the control group, the acupoints were
+# the same as ...": the control arm is needled.
+_CONTROL_ACUPOINTS = re.compile(
+    r"\bacu-?points?\s+(?:[\w-]+\s+)?(?:by|in|for|of)\s+the\s+control\s+groups?\b"
+    r"|\bcontrol\s+groups?\s*,\s*(?:the\s+)?acu-?points?\b", re.IGNORECASE)
+
+
 def _control_arm_needled(text: str, mentions: list[Mention]) -> bool:
     """Whether a sentence describes the control arm as an acupuncture arm (of another kind)."""
     needles = [m for m in mentions if m.kind in ("intervention", "generic") and not m.negated]
@@ -417,6 +464,9 @@ def _control_arm_needled(text: str, mentions: list[Mention]) -> bool:
         else:
             # "... acupuncture group (control group)": the arm name just before the bracket.
             part = (max(0, m.start() - 40), m.start())
+        # "normal saline-pharmacopuncture-treated group (control group)" is a placebo arm.
+        if _DUMMY_WORD.search(text, *part) or _SALINE.search(text, *part):
+            continue
         if any(part[0] <= n.start and n.end <= part[1] for n in needles):
             return True
     return False
