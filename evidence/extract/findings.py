@@ -334,7 +334,7 @@ def _extended_arms(text: str) -> list[tuple[str, str]]:
     """(base, added) for each arm whose description is another arm's (``base``) plus more
     (``added``, the words beyond the base). Where what is added is an arm of its own ("A plus B",
     "A" and "B" groups), the trial compares all three: no arm is just another plus more."""
-    arms = [_USUAL_KIND.sub("", m.group(1).strip().lower()) for m in _ARM_DESCRIPTION.finditer(text)]
+    arms = [_USUAL_KIND.sub("", (m.group(1) or m.group(2)).strip().lower()) for m in _ARM_DESCRIPTION.finditer(text)]
     arms += [_USUAL_KIND.sub("", m.group("t").strip().lower()) for m in _ARM_TREATED.finditer(text)]
     arms += [_USUAL_KIND.sub("", m.group("t").strip().lower()) for m in _ARM_NAMED.finditer(text)]
     out = []
@@ -342,9 +342,9 @@ def _extended_arms(text: str) -> list[tuple[str, str]]:
         for b in arms:
             if a == b:
                 continue
-            if b.startswith(a + " ") and _ADDED.match(b[len(a):]):
+            if b.startswith(a) and _ADDED.match(b[len(a):]):
                 more = b[len(a):]
-            elif b.endswith(" " + a) and _ADDED_BEFORE.search(b[: -len(a)]):
+            elif b.endswith(a) and _ADDED_BEFORE.search(b[: -len(a)]):
                 more = b[: -len(a)]
             else:
                 continue
@@ -370,16 +370,17 @@ def _extension_classes(text: str, vocab: Vocabulary) -> tuple[set[str], bool]:
 # Words that qualify an arm's treatment without changing it: "the combination of acupuncture and
 # massage" extends "normal acupuncture".
 _USUAL_KIND = re.compile(r"^(?:the |a )?(?:combination of |combined use of )?(?:the )?(?:(?:normal|conventional|ordinary|common|routine|simple|standard|regular|usual)\s+)?")
-# "(standard physical therapy, n = 29)": an arm's treatment and size in brackets.
-_ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)")
+# "(standard physical therapy, n = 29)": an arm's treatment and size in brackets; "a control
+# group(conventional intervention)": an arm's treatment in brackets after its name.
+_ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)|\bgroups?\s*\(\s*([A-Za-z][^(),;=]{3,80}?)\s*\)")
 # "the control group was treated with lumbar traction": an arm and what it received.
 _ARM_TREATED = re.compile(r"\bgroups?\s+(?:(?:was|were)\s+(?:treated with|given|managed with)|received)\s+(?P<t>[A-Za-z][^,.;()]{2,60}?)(?=\s*(?:[,.;(]|\band\b(?=\s+the\b)|$))", re.IGNORECASE)
 # "the EA assisted by squatting stances group (group A) and the EA group (group B)": arms named
 # by their treatment, where one name is another's plus more.
 _ARM_NAMED = re.compile(r"\b(?:the|an?)\s+(?P<t>(?:(?!(?:the|an?|and|or|of|in|to)\b)[A-Za-z][\w-]*\s+){0,6}?[A-Za-z][\w-]*)\s+groups?\b", re.IGNORECASE)
 # "EA combined with caudal epidural injection" against "caudal epidural injection".
-_ADDED_BEFORE = re.compile(r"\S\s+(?:combined with|plus|and|added to|on top of|together with)\s*$", re.IGNORECASE)
-_ADDED = re.compile(r"\s+(?:and|plus|with|combined with|assisted (?:by|with)|supplemented (?:by|with)|\+)\s+\S", re.IGNORECASE)
+_ADDED_BEFORE = re.compile(r"\S\s+(?:combined with|plus|and|added to|on top of|together with)\s+$|\S\s*\+\s*$", re.IGNORECASE)
+_ADDED = re.compile(r"\s+(?:and|plus|with|combined with|assisted (?:by|with)|supplemented (?:by|with))\s+\S|\s*\+\s*\S", re.IGNORECASE)
 
 
 def _forms_compared(text: str, mentions: list[Mention]) -> bool:
