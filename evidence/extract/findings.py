@@ -11,6 +11,7 @@ Findings come from single sentences and carry the sentence's span in
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -211,6 +212,10 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     control_named: set[str] = set()
     control_described = False
     add_on_cue = alone_cue = listed_generic = add_on_stated = forms_compared = plain_arm = False
+    # Each arm's own description (is it the control arm, is it needled, the classes it names), and
+    # the classes said to be "the same" in every arm.
+    arm_clauses: list[_ArmClause] = []
+    same_named: set[str] = set()
     # A cue whose words are nowhere in the record is in none of its sentences.
     record_folded = text.casefold()
     live = {p for p in (_EXCLUSION, _HISTORY, _ADD_ON, _ALONE, _ADD_ON_STATED) if could_match(_gate_of(p), record_folded)}
@@ -239,6 +244,9 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
             if not m.negated and not (m.kind == "comparator" and (not_compared or m in aside))
         ]
         kept.extend(mentions)
+        if not background:
+            arm_clauses.extend(_arm_clauses(s, [m for m in found if not m.negated]))
+            same_named.update(m.label for m in mentions if m.kind == "comparator" and _SAME_BEFORE.search(s, max(0, m.start - 40), m.start))
         # Each flag, once raised, stays raised: later sentences need not be read for it.
         listed_generic = listed_generic or _generic_listed_with_form(s, mentions)
         add_on_cue = add_on_cue or said(_ADD_ON)
@@ -255,6 +263,11 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     # needled base arm is another acupuncture.
     added_classes, needled_base = _extension_classes(text, vocab)
     forms_compared = forms_compared or needled_base
+    # Two needling arms given the same other treatment ("electroacupuncture with massage" against
+    # "regular acupuncture with massage"): that treatment is a co-intervention, and the comparison
+    # is of the needling.
+    co_interventions = _co_interventions(arm_clauses, same_named)
+    forms_compared = forms_compared or co_interventions is not None
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
     default = vocab.default_intervention
@@ -265,6 +278,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     # else the record names it.
     extra = experimental_named - control_named if control_described else set()
     extra |= added_classes if needled_base else set()
+    extra |= co_interventions or set()
     comparators = [m for m in kept if m.kind == "comparator" and m.label not in extra]
     classes = _unique(m.label for m in comparators)
     rules = {"comparators": "vocabulary"} if classes else {}
@@ -287,6 +301,63 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         add_on=add_on,
         rules=rules,
     )
+
+
+@dataclass(frozen=True)
+class _ArmClause:
+    """One arm's description in a sentence: "the control group taking regular acupuncture with massage"."""
+
+    control: bool
+    needled: bool
+    classes: frozenset[str]
+
+
+# Where an arm's description starts: "In the acupotomy group, ...", "As to the control group, the
+# patients were treated with ...", "The treatment groups were treated with ...", "the group B was
+# treated with ...", "The control group taking ...".
+_ARM_CLAUSE_START = re.compile(
+    r"\b(?:in|for|regarding|as to|as for)\s+the\s+(?P<a>(?:[\w-]+\s+){0,5}?)groups?\s*,"
+    r"|\b(?P<b>(?:(?!(?:and|while|whereas|but|with|or|to|into)\b)[\w-]+\s+){0,5}?)groups?(?:\s+[A-Z0-9]\b)?\s*(?:\([^()]{0,40}\)\s*)?"
+    r"(?:,\s*(?:the\s+)?(?:patients|participants|subjects)\s+)?"
+    r"(?:(?:was|were)\s+(?:also\s+)?(?:treated (?:with|by)|given|managed with)|(?:also\s+)?(?:received|receiving|took|taking|underwent))\b",
+    re.IGNORECASE)
+_ARM_END = re.compile(r"[;.]|\b(?:and|while|whereas|but)\s+(?:in\s+)?the\b", re.IGNORECASE)
+# A control arm given a placebo or needles away from acupoints is a sham arm, not a needled one.
+_NOT_REAL_NEEDLING = re.compile(rf"\b{_DUMMY}\b|\bnon-?acupoints?\b|\bsaline\b", re.IGNORECASE)
+# Needling named by its tools or points ("Shu-needle therapy", "regular acupuncture points").
+_NEEDLE_WORDS = re.compile(r"\bneedl\w*|-needle\b|\bacu-?points?\b|\bacupuncture points?\b", re.IGNORECASE)
+# "with the same conventional exercise therapy": a treatment every arm has.
+_SAME_BEFORE = re.compile(r"\bthe same\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+
+
+def _arm_clauses(text: str, mentions: list[Mention]) -> list[_ArmClause]:
+    """The arms a sentence describes, each with what its description names."""
+    starts = list(_ARM_CLAUSE_START.finditer(text))
+    out = []
+    for i, start in enumerate(starts):
+        end = _ARM_END.search(text, start.end())
+        stop = min(end.start() if end else len(text), starts[i + 1].start() if i + 1 < len(starts) else len(text))
+        inside = [m for m in mentions if start.end() <= m.start < stop and m.kind in ("intervention", "generic", "comparator")]
+        name = (start.group("a") or start.group("b") or "").lower()
+        needled = (any(m.kind in ("intervention", "generic") for m in inside) or _NEEDLE_WORDS.search(text, start.end(), stop) is not None) \
+            and not _NOT_REAL_NEEDLING.search(text, start.start(), stop)
+        if not inside and not needled:
+            continue  # "In the control group, 5 cases were cured": no treatment named
+        out.append(_ArmClause("control" in name, needled, frozenset(m.label for m in inside if m.kind == "comparator")))
+    return out
+
+
+def _co_interventions(clauses: list[_ArmClause], same_named: set[str]) -> set[str] | None:
+    """Classes given alongside needling in every arm, when the control arm is needled too (or every
+    described arm is): None when the arms are not two needling arms. Where the control arm is not
+    needled ("traction" against "acupuncture and traction"), what both share is the comparator."""
+    if not clauses:
+        return None
+    control = [c for c in clauses if c.control]
+    if not (control and all(c.needled for c in control) or len(clauses) >= 2 and all(c.needled for c in clauses)):
+        return None
+    counts = Counter(label for c in clauses for label in c.classes)
+    return {label for label, n in counts.items() if n >= 2} | same_named
 
 
 def _defines(text: str, mentions: Iterable[Mention]) -> bool:
