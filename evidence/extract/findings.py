@@ -211,7 +211,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     experimental_named: set[str] = set()
     control_named: set[str] = set()
     control_described = False
-    add_on_cue = alone_cue = listed_generic = add_on_stated = forms_compared = plain_arm = False
+    add_on_cue = alone_cue = listed_generic = add_on_stated = forms_compared = plain_arm = amount_arms = False
     # Each arm's own description (is it the control arm, is it needled, the classes it names), and
     # the classes said to be "the same" in every arm.
     arm_clauses: list[_ArmClause] = []
@@ -253,6 +253,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         alone_cue = alone_cue or said(_ALONE)
         add_on_stated = add_on_stated or said(_ADD_ON_STATED)
         plain_arm = plain_arm or not background and _plain_form_arm(s, mentions)
+        amount_arms = amount_arms or not background and _amount_arms(s)
         forms_compared = forms_compared or plain_arm or not background and (
             _forms_compared(s, mentions) or _doses_compared(s, mentions) or _control_arm_needled(s, mentions)
             or (_CONTROL_ACUPOINTS.search(s) is not None and not _DUMMY_WORD.search(s)))
@@ -270,6 +271,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     forms_compared = forms_compared or co_interventions is not None
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
+    # Arms named by amounts of a needling treatment are doses of it.
+    forms_compared = forms_compared or amount_arms and bool(interventions or generic)
     default = vocab.default_intervention
     if default and default not in interventions and generic and (not interventions or listed_generic):
         interventions.append(default)
@@ -279,6 +282,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     extra = experimental_named - control_named if control_described else set()
     extra |= added_classes if needled_base else set()
     extra |= co_interventions or set()
+    extra |= _arm_contents(arm_clauses)
     comparators = [m for m in kept if m.kind == "comparator" and m.label not in extra]
     classes = _unique(m.label for m in comparators)
     rules = {"comparators": "vocabulary"} if classes else {}
@@ -310,6 +314,10 @@ class _ArmClause:
     control: bool
     needled: bool
     classes: frozenset[str]
+    # The comparator classes of the arm's own name ("the usual care group will receive ..."), and
+    # the name's words.
+    named_as: frozenset[str] = frozenset()
+    name: str = ""
 
 
 # Where an arm's description starts: "In the acupotomy group, ...", "As to the control group, the
@@ -317,9 +325,10 @@ class _ArmClause:
 # treated with ...", "The control group taking ...".
 _ARM_CLAUSE_START = re.compile(
     r"\b(?:in|for|regarding|as to|as for)\s+the\s+(?P<a>(?:[\w-]+\s+){0,5}?)groups?\s*,"
-    r"|\b(?P<b>(?:(?!(?:and|while|whereas|but|with|or|to|into)\b)[\w-]+\s+){0,5}?)groups?(?:\s+[A-Z0-9]\b)?\s*(?:\([^()]{0,40}\)\s*)?"
+    r"|\b(?P<b>(?:(?!(?:and|while|whereas|but|with|or|to|into)\b)[\w-]+\s+){0,5}?)groups?(?P<label>\s+[A-Z0-9]\b)?\s*(?:\([^()]{0,40}\)\s*)?"
     r"(?:,\s*(?:the\s+)?(?:patients|participants|subjects)\s+)?"
-    r"(?:(?:was|were)\s+(?:also\s+)?(?:treated (?:with|by)|given|managed with)|(?:also\s+)?(?:received|receiving|took|taking|underwent))\b",
+    r"(?:(?:was|were)\s+(?:also\s+)?(?:treated (?:with|by)|given|managed with)|(?:also\s+)?(?:received|receiving|took|taking|underwent)"
+    r"|(?:will|would|shall)\s+(?:also\s+)?(?:receive|be treated with|be given|take|undergo))\b",
     re.IGNORECASE)
 _ARM_END = re.compile(r"[;.]|\b(?:and|while|whereas|but)\s+(?:in\s+)?the\b", re.IGNORECASE)
 # A control arm given a placebo or needles away from acupoints is a sham arm, not a needled one.
@@ -338,26 +347,40 @@ def _arm_clauses(text: str, mentions: list[Mention]) -> list[_ArmClause]:
         end = _ARM_END.search(text, start.end())
         stop = min(end.start() if end else len(text), starts[i + 1].start() if i + 1 < len(starts) else len(text))
         inside = [m for m in mentions if start.end() <= m.start < stop and m.kind in ("intervention", "generic", "comparator")]
-        name = (start.group("a") or start.group("b") or "").lower()
+        name = (start.group("a") or start.group("b") or "").lower() + (start.group("label") or "")
         needled = (any(m.kind in ("intervention", "generic") for m in inside) or _NEEDLE_WORDS.search(text, start.end(), stop) is not None) \
             and not _NOT_REAL_NEEDLING.search(text, start.start(), stop)
         if not inside and not needled:
             continue  # "In the control group, 5 cases were cured": no treatment named
-        out.append(_ArmClause("control" in name, needled, frozenset(m.label for m in inside if m.kind == "comparator")))
+        named_as = frozenset(m.label for m in mentions if m.kind == "comparator" and start.start() <= m.start < start.end())
+        out.append(_ArmClause("control" in name, needled, frozenset(m.label for m in inside if m.kind == "comparator"), named_as,
+                              " ".join(name.split())))
     return out
 
 
+def _arm_contents(clauses: list[_ArmClause]) -> set[str]:
+    """Classes that only make up an arm named by another class: "the usual care group will receive
+    conventional medication and physical therapy" names usual care, not drugs and physiotherapy."""
+    names = {label for c in clauses for label in c.named_as}
+    return {label for c in clauses if c.named_as for label in c.classes} - names
+
+
 def _co_interventions(clauses: list[_ArmClause], same_named: set[str]) -> set[str] | None:
-    """Classes given alongside needling in every arm, when the control arm is needled too (or every
-    described arm is): None when the arms are not two needling arms. Where the control arm is not
-    needled ("traction" against "acupuncture and traction"), what both share is the comparator."""
-    if not clauses:
-        return None
+    """Classes given alongside needling in two needling arms, when the control arm is needled too
+    (or, with no control arm described, two differently named arms are): None when the arms are
+    not two needling arms. Where the control arm is not needled ("traction" against "acupuncture
+    and traction"), what both share is the comparator."""
     control = [c for c in clauses if c.control]
-    if not (control and all(c.needled for c in control) or len(clauses) >= 2 and all(c.needled for c in clauses)):
+    needled = [c for c in clauses if c.needled]
+    if control and not all(c.needled for c in control) or not control and len({c.name for c in needled}) < 2:
         return None
-    counts = Counter(label for c in clauses for label in c.classes)
-    return {label for label, n in counts.items() if n >= 2} | same_named
+    counts = Counter(label for c in needled for label in c.classes)
+    shared = {label for label, n in counts.items() if n >= 2}
+    # Without a control arm, arms of needling alone and needling with a comparator treatment
+    # ("acupuncture", "acupuncture with nerve block", "nerve block") compare that treatment.
+    if not control and not shared and any(c.classes for c in needled):
+        return None
+    return shared | same_named
 
 
 def _defines(text: str, mentions: Iterable[Mention]) -> bool:
@@ -548,6 +571,19 @@ def _control_arm_needled(text: str, mentions: list[Mention]) -> bool:
 # two amounts. A number of sessions (or times, treatments, needles) per arm, and two arms set apart.
 _DOSE = re.compile(rf"\b(?P<n>{COUNT})\s+(?:[\w-]+\s+){{0,2}}?(?:sessions|treatments|times|needles|courses)\b", re.IGNORECASE)
 _TWO_ARMS = re.compile(r"\b(?:while|whereas|versus|vs\.?|compared (?:with|to)|group [B2]|the other group|(?:low|high)[- ]dose)\b", re.IGNORECASE)
+
+
+# "40-min group, 50-min group and 60-min group", "the 2 Hz group and the 100 Hz group": arms named
+# by an amount of one treatment.
+_AMOUNT_ARM = re.compile(r"\b(?P<n>\d+(?:\.\d+)?)\s*[- ]?\s*(?P<unit>min(?:ute)?s?|sessions?|Hz|mA|weeks?|times?|needles?)[- ]groups?\b", re.IGNORECASE)
+
+
+def _amount_arms(text: str) -> bool:
+    """Whether a sentence names two or more arms by different amounts of the same unit."""
+    amounts: dict[str, set[str]] = {}
+    for m in _AMOUNT_ARM.finditer(text):
+        amounts.setdefault(m.group("unit").lower().rstrip("s")[:3], set()).add(m.group("n"))
+    return any(len(v) >= 2 for v in amounts.values())
 
 
 def _doses_compared(text: str, mentions: list[Mention]) -> bool:
