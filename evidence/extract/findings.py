@@ -244,7 +244,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
             if not m.negated and not (m.kind == "comparator" and (not_compared or m in aside))
         ]
         kept.extend(mentions)
-        if not background:
+        # Arm descriptions name a group (the word gates the slower search).
+        if not background and "group" in folded:
             arm_clauses.extend(_arm_clauses(s, [m for m in found if not m.negated]))
             same_named.update(m.label for m in mentions if m.kind == "comparator" and _SAME_BEFORE.search(s, max(0, m.start - 40), m.start))
         # Each flag, once raised, stays raised: later sentences need not be read for it.
@@ -253,7 +254,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         alone_cue = alone_cue or said(_ALONE)
         add_on_stated = add_on_stated or said(_ADD_ON_STATED)
         plain_arm = plain_arm or not background and _plain_form_arm(s, mentions)
-        amount_arms = amount_arms or not background and _amount_arms(s)
+        amount_arms = amount_arms or not background and "group" in folded and _amount_arms(s)
         forms_compared = forms_compared or plain_arm or not background and (
             _forms_compared(s, mentions) or _doses_compared(s, mentions) or _control_arm_needled(s, mentions)
             or (_CONTROL_ACUPOINTS.search(s) is not None and not _DUMMY_WORD.search(s)))
