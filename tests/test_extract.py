@@ -291,6 +291,10 @@ def test_arm_rules_say_what_decided(topic):
       "sham needles that did not penetrate the skin."), ["sham"]),
     # Arms named by the frequency of one electroacupuncture are doses of it.
     ("Patients were randomized to a 2 Hz group or a 100 Hz group of electroacupuncture.", ["other_acupuncture"]),
+    # Treatments counted at follow-up are outcomes, not arms (seen in h28, a series read as "other").
+    (("By telephone, patients rated their leg pain, their current opioid intake, and reported any additional injection "
+      "and/or surgery. Seven reported using opioids and five reported having undergone lumbar surgery. Electroacupuncture "
+      "may be a useful non-surgical option."), []),
 ])
 def test_arm_rules_on_single_sentences(text, classes, topic):
     assert extract_pico(text, topic).comparator_classes == classes

@@ -149,11 +149,17 @@ _EVERY_ARM = re.compile(
 # for surgery", "the rate of conversion to surgery".
 _NEED_FOR = re.compile(
     r"\b(?:need(?:ed)? for|avoid(?:ed|ing|ance of)?|rates? of|proceed(?:ed|ing)? to|progress(?:ed|ion)? to|"
-    r"conver(?:sion|ted) to|(?:never\s+)?underw[e]nt|requir(?:ed|ing)|needing)\s+(?:an?\s+|further\s+|subsequent\s+|later\s+)?$",
+    r"conver(?:sion|ted) to|(?:never\s+)?underw[e]nt|(?:having\s+|had\s+)?undergone|requir(?:ed|ing)|needing)\s+"
+    r"(?:an?\s+|further\s+|subsequent\s+|later\s+|additional\s+)?(?:[\w-]+\s+(?:and/or|or)\s+)?(?:lumbar\s+|spinal\s+|spine\s+)?$"
+    # "additional injection and/or surgery": more treatment, counted after the arms'.
+    r"|\badditional\s+(?:[\w-]+\s+(?:and/or|or)\s+)?$"
+    # "10 cases reported using opioids": what patients went on to take is counted, not compared.
+    r"|\breport(?:ed|ing)?\s+(?:using|taking|still taking)\s+(?:an?\s+)?$",
     re.IGNORECASE,
 )
 # ... or a treatment named as the thing counted: "the surgical rates were comparable".
-_COUNTED = re.compile(r"\s*(?:rates?|incidence)\b", re.IGNORECASE)
+# ("opioid use", "analgesic intake", "current opioid consumption").
+_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption)\b", re.IGNORECASE)
 # A double-dummy design: each arm gets a placebo of the other arm's treatment ("ESI plus placebo
 # pills or sham injection plus gabapentin"); the sham is a blind, not a comparator of its own.
 _DUMMY = r"(?:placebo|sham|dummy|simulated)"
