@@ -261,6 +261,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         add_on_stated = add_on_stated or said(_ADD_ON_STATED)
         plain_arm = plain_arm or not background and _plain_form_arm(s, mentions)
         amount_arms = amount_arms or not background and "group" in folded and _amount_arms(s)
+        forms_compared = forms_compared or not background and "group" in folded and _needled_arm_names(s, found)
         forms_compared = forms_compared or plain_arm or not background and (
             _forms_compared(s, mentions) or _doses_compared(s, mentions) or _control_arm_needled(s, mentions)
             or (_CONTROL_ACUPOINTS.search(s) is not None and not _DUMMY_WORD.search(s)))
@@ -583,6 +584,27 @@ _TWO_ARMS = re.compile(r"\b(?:while|whereas|versus|vs\.?|compared (?:with|to)|gr
 # "40-min group, 50-min group and 60-min group", "the 2 Hz group and the 100 Hz group": arms named
 # by an amount of one treatment.
 _AMOUNT_ARM = re.compile(r"\b(?P<n>\d+(?:\.\d+)?)\s*[- ]?\s*(?P<unit>min(?:ute)?s?|sessions?|Hz|mA|weeks?|times?|needles?)[- ]groups?\b", re.IGNORECASE)
+
+
+# "in the silver needle group, ... in the filiform needle group": arms named by their needling.
+_NEEDLED_ARM_NAME = re.compile(
+    r"\b(?:the|an?)\s+(?P<name>(?:(?!(?:the|an?|and|or|of|in|to|two|three|both|all|each|other)\b)[\w-]+\s+){0,4}?"
+    r"(?:[\w-]*needl\w*|[\w-]*acupuncture|acupotomy|electroacupuncture)(?:\s+(?:therapy|treatment))?)\s+groups?\b",
+    re.IGNORECASE)
+_COMBINED_NAME = re.compile(r"\b(?:plus|combined|combination|with|and|sham|placebo|minimal|simulated|non-?penetrating)\b|\+", re.IGNORECASE)
+
+
+def _needled_arm_names(text: str, mentions: list[Mention]) -> bool:
+    """Whether a sentence names two arms, each by a needling of its own ("the silver needle group"
+    and "the filiform needle group"), none of them a combination, a sham or a comparator class."""
+    names = set()
+    for m in _NEEDLED_ARM_NAME.finditer(text):
+        if _COMBINED_NAME.search(m.group("name")) or any(
+                x.kind == "comparator" and m.start("name") <= x.start < m.end("name") for x in mentions):
+            continue
+        # "the acupuncture treatment group" is the acupuncture group.
+        names.add(re.sub(r"\s+(?:therapy|treatment)$", "", " ".join(m.group("name").lower().split())))
+    return len(names) >= 2
 
 
 def _amount_arms(text: str) -> bool:
