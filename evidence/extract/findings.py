@@ -594,13 +594,13 @@ _NEEDLED_ARM_NAME = re.compile(
 _COMBINED_NAME = re.compile(r"\b(?:plus|combined|combination|with|and|sham|placebo|minimal|simulated|non-?penetrating)\b|\+", re.IGNORECASE)
 
 
-def _needled_arm_names(text: str, mentions: list[Mention]) -> bool:
+def _needled_arm_names(text: str, mentions: Iterable[Mention]) -> bool:
     """Whether a sentence names two arms, each by a needling of its own ("the silver needle group"
     and "the filiform needle group"), none of them a combination, a sham or a comparator class."""
+    comparators = [x for x in mentions if x.kind == "comparator"]
     names = set()
     for m in _NEEDLED_ARM_NAME.finditer(text):
-        if _COMBINED_NAME.search(m.group("name")) or any(
-                x.kind == "comparator" and m.start("name") <= x.start < m.end("name") for x in mentions):
+        if _COMBINED_NAME.search(m.group("name")) or any(m.start("name") <= x.start < m.end("name") for x in comparators):
             continue
         # "the acupuncture treatment group" is the acupuncture group.
         names.add(re.sub(r"\s+(?:therapy|treatment)$", "", " ".join(m.group("name").lower().split())))
