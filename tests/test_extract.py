@@ -291,6 +291,9 @@ def test_arm_rules_say_what_decided(topic):
       "sham needles that did not penetrate the skin."), ["sham"]),
     # Arms named by the frequency of one electroacupuncture are doses of it.
     ("Patients were randomized to a 2 Hz group or a 100 Hz group of electroacupuncture.", ["other_acupuncture"]),
+    # Arms given one needling "with either steel or gold needles" differ by their needles (seen in r09).
+    ("Eighty patients will be randomized to warm needling with either stainless steel or gold-plated needles.",
+     ["other_acupuncture"]),
     # Treatments counted at follow-up are outcomes, not arms (seen in h28, a series read as "other").
     (("By telephone, patients rated their leg pain, their current opioid intake, and reported any additional injection "
       "and/or surgery. Seven reported using opioids and five reported having undergone lumbar surgery. Electroacupuncture "
