@@ -124,13 +124,19 @@ _ADD_ON_STATED = re.compile(
     # "Care as usual was compared to care as usual combined with an additional injection": one
     # arm named again with more.
     r"|\b(?P<base>[a-z][\w-]*(?:\s+[\w-]+){0,3})\s+(?:\([^()]{1,15}\)\s+)?(?:was|were)\s+compared\s+(?:to|with)\s+"
-    r"(?P=base)\s+(?:combined with|plus|and|with|together with)\b"
-    # "between X combined with electroacupuncture (EA) and conventional EA": the other way round.
-    r"|\b(?:between|compar\w*)[\s-]+[^.;]{3,120}?\s+(?:combined with|plus|with|and|together with)\s+"
-    r"(?P<again>[a-z][\w-]*(?:\s+[\w-]+){0,2}?)\s+(?:\((?P<short>[^()]{1,15})\)\s+)?(?:and|versus|vs\.?|with|to)\s+(?:the\s+)?"
-    r"(?:(?:conventional|pure|simple|single|plain|ordinary|routine|standard)\s+)?(?:(?P=again)|(?P=short))\b",
+    r"(?P=base)\s+(?:combined with|plus|and|with|together with)\b",
     re.IGNORECASE,
 )
+# "between X combined with electroacupuncture (EA) and conventional EA": the experimental arm is
+# the control's plus more, the control named as the usual kind of the same treatment. Searched
+# only in sentences that compare and name a usual kind (the search is slow).
+_COMBINED_AGAINST_BASE = re.compile(
+    r"\b(?:between|compar\w*)[\s-]+[^.;]{3,120}?\s+(?:combined with|plus|with|and|together with)\s+"
+    r"(?P<again>[a-z][\w-]*(?:\s+[\w-]+){0,2}?)\s+(?:\((?P<short>[^()]{1,15})\)\s+)?(?:and|versus|vs\.?|with|to)\s+(?:the\s+)?"
+    r"(?:conventional|pure|simple|single|plain|ordinary|routine|standard)\s+(?:(?P=again)|(?P=short))\b",
+    re.IGNORECASE,
+)
+_USUAL_KIND_WORD = re.compile(r"\b(?:conventional|pure|simple|single|plain|ordinary|routine|standard)\b")
 # Two acupuncture forms as the arms of one comparison ("acupotomy or manual acupuncture group",
 # "Shinbaro pharmacopuncture and bee venom pharmacopuncture were compared"): the second form is
 # the comparator, which is another acupuncture.
@@ -251,20 +257,23 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         ]
         kept.extend(mentions)
         # Arm descriptions name a group (the word gates the slower search).
-        if not background and "group" in folded:
+        if not background and "group" in folded and _ARM_CLAUSE_GATE.search(folded):
             arm_clauses.extend(_arm_clauses(s, [m for m in found if not m.negated]))
+        if not background and "the same" in folded:
             same_named.update(m.label for m in mentions if m.kind == "comparator" and _SAME_BEFORE.search(s, max(0, m.start - 40), m.start))
         # Each flag, once raised, stays raised: later sentences need not be read for it.
         listed_generic = listed_generic or _generic_listed_with_form(s, mentions)
         add_on_cue = add_on_cue or said(_ADD_ON)
         alone_cue = alone_cue or said(_ALONE)
-        add_on_stated = add_on_stated or said(_ADD_ON_STATED)
+        add_on_stated = add_on_stated or said(_ADD_ON_STATED) or (
+            ("between" in folded or "compar" in folded) and _USUAL_KIND_WORD.search(folded) is not None
+            and _COMBINED_AGAINST_BASE.search(s) is not None)
         plain_arm = plain_arm or not background and _plain_form_arm(s, mentions)
         amount_arms = amount_arms or not background and "group" in folded and _amount_arms(s)
         forms_compared = forms_compared or not background and "group" in folded and _needled_arm_names(s, found)
         forms_compared = forms_compared or plain_arm or not background and (
             _forms_compared(s, mentions) or _doses_compared(s, mentions) or _control_arm_needled(s, mentions)
-            or (_CONTROL_ACUPOINTS.search(s) is not None and not _DUMMY_WORD.search(s)))
+            or ("control" in folded and _CONTROL_ACUPOINTS.search(s) is not None and not _DUMMY_WORD.search(s)))
     # The arms may be described in two sentences: "The treatment group was treated with X and Y.
     # The control group was treated with X."
     add_on_stated = add_on_stated or _arm_extends_other(text)
@@ -338,6 +347,8 @@ _ARM_CLAUSE_START = re.compile(
     r"(?:(?:was|were)\s+(?:also\s+)?(?:treated (?:with|by)|given|managed with)|(?:also\s+)?(?:received|receiving|took|taking|underwent)"
     r"|(?:will|would|shall)\s+(?:also\s+)?(?:receive|be treated with|be given|take|undergo))\b",
     re.IGNORECASE)
+# The words without which no arm description starts (a cheap test before the search above).
+_ARM_CLAUSE_GATE = re.compile(r"\b(?:treated|given|managed|received|receiving|receive|took|taking|take|underwent|undergo)\b|groups?\s*,")
 _ARM_END = re.compile(r"[;.]|\b(?:and|while|whereas|but)\s+(?:in\s+)?the\b", re.IGNORECASE)
 # A control arm given a placebo or needles away from acupoints is a sham arm, not a needled one.
 _NOT_REAL_NEEDLING = re.compile(rf"\b{_DUMMY}\b|\bnon-?acupoints?\b|\bsaline\b", re.IGNORECASE)
@@ -432,7 +443,8 @@ def _arm_extends_other(text: str) -> bool:
     return bool(_extended_arms(text))
 
 
-def _extended_arms(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=256)
+def _extended_arms(text: str) -> tuple[tuple[str, str], ...]:
     """(base, added) for each arm whose description is another arm's (``base``) plus more
     (``added``, the words beyond the base). Where what is added is an arm of its own ("A plus B",
     "A" and "B" groups), the trial compares all three: no arm is just another plus more."""
@@ -452,7 +464,7 @@ def _extended_arms(text: str) -> list[tuple[str, str]]:
                 continue
             if not any(c not in (a, b) and re.search(rf"\b{re.escape(c)}\b", more) for c in arms):
                 out.append((a, more))
-    return out
+    return tuple(out)
 
 
 def _extension_classes(text: str, vocab: Vocabulary) -> tuple[set[str], bool]:
