@@ -354,10 +354,14 @@ def _arm_extends_other(text: str) -> bool:
 def _extended_arms(text: str) -> tuple[tuple[str, str], ...]:
     """(base, added) for each arm whose description is another arm's (``base``) plus more
     (``added``, the words beyond the base). Where what is added is an arm of its own ("A plus B",
-    "A" and "B" groups), the trial compares all three: no arm is just another plus more."""
+    "A" and "B" groups), the trial compares all three: no arm is just another plus more. A name
+    counts as such a third arm where it stands as an arm (listed, sized, or given its treatment),
+    not as a later short name of the combined arm ("The electro acupuncture group major point is")."""
     arms = [_USUAL_KIND.sub("", (m.group(1) or m.group(2)).strip().lower()) for m in _ARM_DESCRIPTION.finditer(text)]
     arms += [_USUAL_KIND.sub("", m.group("t").strip().lower()) for m in _ARM_TREATED.finditer(text)]
-    arms += [_USUAL_KIND.sub("", m.group("t").strip().lower()) for m in _ARM_NAMED.finditer(text)]
+    named = [(_USUAL_KIND.sub("", m.group("t").strip().lower()), _AS_ARM.match(text, m.end()) is not None) for m in _ARM_NAMED.finditer(text)]
+    third_arms = arms + [name for name, as_arm in named if as_arm]
+    arms += [name for name, _ in named]
     out = []
     for a in arms:
         for b in arms:
@@ -369,7 +373,7 @@ def _extended_arms(text: str) -> tuple[tuple[str, str], ...]:
                 more = b[: -len(a)]
             else:
                 continue
-            if not any(c not in (a, b) and re.search(rf"\b{re.escape(c)}\b", more) for c in arms):
+            if not any(c not in (a, b) and re.search(rf"\b{re.escape(c)}\b", more) for c in third_arms):
                 out.append((a, more))
     return tuple(out)
 
@@ -392,13 +396,16 @@ def _extension_classes(text: str, vocab: Vocabulary) -> tuple[set[str], bool]:
 # massage" extends "normal acupuncture".
 _USUAL_KIND = re.compile(r"^(?:the |a )?(?:combination of |combined use of )?(?:the )?(?:(?:normal|conventional|ordinary|common|routine|simple|standard|regular|usual)\s+)?")
 # "(standard physical therapy, n = 29)": an arm's treatment and size in brackets; "a control
-# group(conventional intervention)": an arm's treatment in brackets after its name.
-_ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)|\bgroups?\s*\(\s*([A-Za-z][^(),;=]{3,80}?)\s*\)")
+# group(conventional intervention)", "the exercise group (back exercise, 32 cases)": an arm's
+# treatment in brackets after its name.
+_ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)|\bgroups?\s*\(\s*([A-Za-z][^(),;=]{3,80}?)\s*(?:[,;]\s*(?:n\s*=\s*)?\d+(?:\s*(?:cases|patients|participants))?\s*)?\)")
 # "the control group was treated with lumbar traction": an arm and what it received.
 _ARM_TREATED = re.compile(r"\bgroups?\s+(?:(?:was|were)\s+(?:treated with|given|managed with)|received)\s+(?P<t>[A-Za-z][^,.;()]{2,60}?)(?=\s*(?:[,.;(]|\band\b(?=\s+the\b)|$))", re.IGNORECASE)
 # "the EA assisted by squatting stances group (group A) and the EA group (group B)": arms named
 # by their treatment, where one name is another's plus more.
 _ARM_NAMED = re.compile(r"\b(?:the|an?)\s+(?P<t>(?:(?!(?:the|an?|and|or|of|in|to)\b)[A-Za-z][\w-]*\s+){0,6}?[A-Za-z][\w-]*)\s+groups?\b", re.IGNORECASE)
+# What follows an arm's name where it stands as an arm: a list, a size, its treatment.
+_AS_ARM = re.compile(r"\s*(?:[(,;.:]|$|\d|(?:and|or|versus|vs|was|were|received|receiving|had|underwent|will)\b)", re.IGNORECASE)
 # "EA combined with caudal epidural injection" against "caudal epidural injection".
 _ADDED_BEFORE = re.compile(r"\S\s+(?:combined with|plus|and|added to|on top of|together with)\s+$|\S\s*\+\s*$", re.IGNORECASE)
 _ADDED = re.compile(r"\s+(?:and|plus|with|combined with|assisted (?:by|with)|supplemented (?:by|with))\s+\S|\s*\+\s*\S", re.IGNORECASE)
