@@ -155,8 +155,8 @@ _NEED_FOR = re.compile(
     re.IGNORECASE,
 )
 # ... or a treatment named as the thing counted: "the surgical rates were comparable".
-# ("opioid use", "analgesic intake", "current opioid consumption").
-_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption)\b", re.IGNORECASE)
+# ("opioid use", "analgesic intake", "current opioid consumption", "analgesic requirements").
+_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?)\b", re.IGNORECASE)
 # A double-dummy design: each arm gets a placebo of the other arm's treatment ("ESI plus placebo
 # pills or sham injection plus gabapentin"); the sham is a blind, not a comparator of its own.
 _DOUBLE_DUMMY = re.compile(
