@@ -13,7 +13,9 @@ on ``tune`` only and, later, also on ``tune_design``, ``tune_comparators`` and `
 and labelled by the design helper in two batches (27, then 11) before the code was run on each,
 measured once as a first look and tuned on after. ``tune_comparators`` are 15 trial abstracts read and
 labelled by the ``comparators`` helper the same way; ``tune_comparators2`` are 8 more (k01-k09), read
-and labelled by the ``comparators2`` helper the same way.
+and labelled by the ``comparators2`` helper the same way; ``tune_arms2`` are 12 more (m01-m09, then m10-m12, unusual
+control arms: traction, exercise, another needling method, durations, three arms), read and labelled
+by the ``arms2`` helper the same way (two batches, each measured once before tuning).
 
 A label's ``topic`` names the topic a record is read under (injection studies: the epidural
 steroid topic, whose intervention is the injection); without it, the default topic.
@@ -43,7 +45,7 @@ from evidence.extract.text import record_text
 LABELS = Path(__file__).with_name("real_labels.jsonl")
 FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator set", "add-on flag", "effects found",
           "effect measure right", "main direction")
-SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators", "tune_design", "tune_comparators2")
+SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators", "tune_design", "tune_comparators2", "tune_arms2")
 
 
 

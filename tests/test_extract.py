@@ -261,6 +261,48 @@ def test_failure_patterns_seen_on_real_abstracts(record, topic):
     assert int(record["pmid"]) >= 99000000
 
 
+# Comparator-arm patterns (arms2 helper): each record fails on the rules before that session but
+# one, the factorial three-arm trial, which guards the new rules against reading needling alone
+# beside needling-with-a-drug as another acupuncture.
+_ARM_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_arms2.jsonl"))
+
+
+@pytest.mark.parametrize("record", _ARM_PATTERNS, ids=[r["pattern"] for r in _ARM_PATTERNS])
+def test_comparator_arm_patterns_seen_on_real_abstracts(record, topic):
+    """Each record reproduces, in new words, how a real abstract described its arms."""
+    study = classify_articles(tables_of([record]), topic).iloc[0]
+    wrong = {f: p for f, p in pattern_mismatches(record, study, pd.DataFrame(columns=["pmid"]), topic).items() if p}
+    assert not wrong, wrong
+    assert 99000750 <= int(record["pmid"]) <= 99000799
+
+
+def test_arm_rules_say_what_decided(topic):
+    """The studies table's rule column names the arm rule that set the comparator and the add-on."""
+    by_pattern = {r["pattern"]: r for r in _ARM_PATTERNS}
+    study = classify_articles(tables_of([by_pattern["pure_needling_arm_is_other_acupuncture_and_add_on"]]), topic).iloc[0]
+    assert "comparators:two_forms_compared" in study["rule"] and "add_on:plain_form_arm" in study["rule"]
+
+
+@pytest.mark.parametrize("text, classes", [
+    # Needling alone named first is the trial's own arm, not a plain control arm.
+    ("Acupuncture alone was compared with usual care in a randomized trial.", ["usual_care"]),
+    # A control arm needled with blunt sham needles at the acupoints is a sham arm.
+    (("Sixty patients were randomized into two groups. In the control group, the acupoints were needled with blunt "
+      "sham needles that did not penetrate the skin."), ["sham"]),
+    # Arms named by the frequency of one electroacupuncture are doses of it.
+    ("Patients were randomized to a 2 Hz group or a 100 Hz group of electroacupuncture.", ["other_acupuncture"]),
+    # Arms given one needling "with either steel or gold needles" differ by their needles (seen in r09).
+    ("Eighty patients will be randomized to warm needling with either stainless steel or gold-plated needles.",
+     ["other_acupuncture"]),
+    # Treatments counted at follow-up are outcomes, not arms (seen in h28, a series read as "other").
+    (("By telephone, patients rated their leg pain, their current opioid intake, and reported any additional injection "
+      "and/or surgery. Seven reported using opioids and five reported having undergone lumbar surgery. Electroacupuncture "
+      "may be a useful non-surgical option."), []),
+])
+def test_arm_rules_on_single_sentences(text, classes, topic):
+    assert extract_pico(text, topic).comparator_classes == classes
+
+
 def test_finding_rows_carry_rule_and_confidence(labelled, topic):
     findings = extract_findings(tables_of(labelled + _PATTERNS), topic)
     assert findings["rule"].notna().all() and findings["confidence"].notna().all()

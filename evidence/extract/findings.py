@@ -20,6 +20,8 @@ from typing import Any
 import pandas as pd
 
 from ..tables import schema
+from . import arm_descriptions as arm_desc
+from .arm_descriptions import DUMMY as _DUMMY
 from .infer import finding_direction
 from ..topic.literals import Gate, could_match, gate
 from ..topic.matcher import Mention, Vocabulary, claim, sentence_mentions, span_mentions, vocabulary
@@ -104,6 +106,10 @@ _ALONE = re.compile(r"\b(?:alone|only)\b|\bsimple (?:[\w-]+ ){0,2}?(?:group|trea
 # arm's treatment and more ("on the basis of the control group", "additionally received").
 _ADD_ON_STATED = re.compile(
     r"\bon the basis of (?:the )?(?:control|conventional|routine|usual|standard)\b"
+    # "treated with acupuncture on the basis of lumbar traction", "treated with X based on the control
+    # group": an arm's treatment given on top of the other arm's.
+    r"|\b(?:treated with|given|received|adopted|used)\b[^.;]{0,80}?\bon the basis of\b"
+    r"|\b(?:on the basis of|based on) (?:that of |the treatment (?:of|in) )?(?:the )?control groups?\b"
     r"|\bin addition to (?:the )?(?:treatment|therapy|care) (?:of|in|given to) the control group\b"
     r"|\badditionally received\b|\breceived (?:an )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
     # "the control group was treated with X; on which basis, the study group was also treated with Y"
@@ -140,14 +146,19 @@ _EVERY_ARM = re.compile(
 # for surgery", "the rate of conversion to surgery".
 _NEED_FOR = re.compile(
     r"\b(?:need(?:ed)? for|avoid(?:ed|ing|ance of)?|rates? of|proceed(?:ed|ing)? to|progress(?:ed|ion)? to|"
-    r"conver(?:sion|ted) to|(?:never\s+)?underw[e]nt|requir(?:ed|ing)|needing)\s+(?:an?\s+|further\s+|subsequent\s+|later\s+)?$",
+    r"conver(?:sion|ted) to|(?:never\s+)?underw[e]nt|(?:having\s+|had\s+)?undergone|requir(?:ed|ing)|needing)\s+"
+    r"(?:an?\s+|further\s+|subsequent\s+|later\s+|additional\s+)?(?:[\w-]+\s+(?:and/or|or)\s+)?(?:lumbar\s+|spinal\s+|spine\s+)?$"
+    # "additional injection and/or surgery": more treatment, counted after the arms'.
+    r"|\badditional\s+(?:[\w-]+\s+(?:and/or|or)\s+)?$"
+    # "10 cases reported using opioids": what patients went on to take is counted, not compared.
+    r"|\breport(?:ed|ing)?\s+(?:using|taking|still taking)\s+(?:an?\s+)?$",
     re.IGNORECASE,
 )
 # ... or a treatment named as the thing counted: "the surgical rates were comparable".
-_COUNTED = re.compile(r"\s*(?:rates?|incidence)\b", re.IGNORECASE)
+# ("opioid use", "analgesic intake", "current opioid consumption", "analgesic requirements").
+_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?)\b", re.IGNORECASE)
 # A double-dummy design: each arm gets a placebo of the other arm's treatment ("ESI plus placebo
 # pills or sham injection plus gabapentin"); the sham is a blind, not a comparator of its own.
-_DUMMY = r"(?:placebo|sham|dummy|simulated)"
 _DOUBLE_DUMMY = re.compile(
     rf"\b(?:plus|with|and)\s+(?:an?\s+)?{_DUMMY}\b[^.;]*?\b{_DUMMY}\s+(?:[\w-]+\s+){{0,2}}?(?:plus|with|and)\b"
     rf"|\b{_DUMMY}\s+(?:[\w-]+\s+){{0,2}}?(?:plus|with|and)\b[^.;]*?\b(?:plus|with|and)\s+(?:an?\s+)?{_DUMMY}\b",
@@ -164,8 +175,12 @@ _EXPERIMENTAL_ARM = re.compile(
     r"(?:(?:was|were)\s+(?:also\s+)?(?:treated with|given|managed with)|(?:also\s+)?received)\b",
     re.IGNORECASE,
 )
+# "the control group was treated with X", "As to the control group, the patients were treated with
+# X", "the control group taking X".
 _CONTROL_ARM_TREATED = re.compile(
-    r"\bcontrol groups?\s+(?:(?:was|were)\s+(?:also\s+)?(?:treated with|given|managed with)|(?:also\s+)?received)\b", re.IGNORECASE)
+    r"\bcontrol groups?\b(?:\s*,\s*(?:the\s+)?(?:patients|participants|subjects)\b)?\s+"
+    r"(?:(?:was|were)\s+(?:also\s+)?(?:treated with|given|managed with)|(?:also\s+)?(?:received|receiving|took|taking|underwent))\b",
+    re.IGNORECASE)
 _ARM_CLAUSE_END = re.compile(r"[;.]|\b(?:and |while |whereas |but )?(?:the |a )?control\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
 
 
@@ -198,7 +213,11 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     experimental_named: set[str] = set()
     control_named: set[str] = set()
     control_described = False
-    add_on_cue = alone_cue = listed_generic = add_on_stated = forms_compared = False
+    add_on_cue = alone_cue = listed_generic = add_on_stated = forms_compared = plain_arm = amount_arms = False
+    # Each arm's own description (is it the control arm, is it needled, the classes it names), and
+    # the classes said to be "the same" in every arm.
+    arm_clauses: list[arm_desc.ArmClause] = []
+    same_named: set[str] = set()
     # A cue whose words are nowhere in the record is in none of its sentences.
     record_folded = text.casefold()
     live = {p for p in (_EXCLUSION, _HISTORY, _ADD_ON, _ALONE, _ADD_ON_STATED) if could_match(_gate_of(p), record_folded)}
@@ -227,13 +246,19 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
             if not m.negated and not (m.kind == "comparator" and (not_compared or m in aside))
         ]
         kept.extend(mentions)
+        if not background:
+            arm_clauses.extend(arm_desc.arm_clauses(s, folded, found))
+            same_named |= arm_desc.same_in_every_arm(s, folded, mentions)
         # Each flag, once raised, stays raised: later sentences need not be read for it.
         listed_generic = listed_generic or _generic_listed_with_form(s, mentions)
         add_on_cue = add_on_cue or said(_ADD_ON)
         alone_cue = alone_cue or said(_ALONE)
-        add_on_stated = add_on_stated or said(_ADD_ON_STATED)
-        forms_compared = forms_compared or not background and (
-            _forms_compared(s, mentions) or _doses_compared(s, mentions) or _control_arm_needled(s, mentions))
+        add_on_stated = add_on_stated or said(_ADD_ON_STATED) or arm_desc.combined_against_base(s, folded)
+        plain_arm = plain_arm or not background and arm_desc.plain_form_arm(s, mentions)
+        amount_arms = amount_arms or not background and arm_desc.amount_arms(s, folded)
+        forms_compared = forms_compared or plain_arm or not background and (
+            _forms_compared(s, mentions) or _doses_compared(s, mentions) or _control_arm_needled(s, mentions)
+            or arm_desc.control_acupoints(s, folded) or "group" in folded and arm_desc.needled_arm_names(s, found))
     # The arms may be described in two sentences: "The treatment group was treated with X and Y.
     # The control group was treated with X."
     add_on_stated = add_on_stated or _arm_extends_other(text)
@@ -241,8 +266,15 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     # needled base arm is another acupuncture.
     added_classes, needled_base = _extension_classes(text, vocab)
     forms_compared = forms_compared or needled_base
+    # Two needling arms given the same other treatment ("electroacupuncture with massage" against
+    # "regular acupuncture with massage"): that treatment is a co-intervention, and the comparison
+    # is of the needling.
+    co_interventions = arm_desc.co_interventions(arm_clauses, same_named)
+    forms_compared = forms_compared or co_interventions is not None
     interventions = _unique(m.label for m in kept if m.kind == "intervention")
     generic = any(m.kind == "generic" for m in kept)
+    # Arms named by amounts of a needling treatment are doses of it.
+    forms_compared = forms_compared or amount_arms and bool(interventions or generic)
     default = vocab.default_intervention
     if default and default not in interventions and generic and (not interventions or listed_generic):
         interventions.append(default)
@@ -251,6 +283,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     # else the record names it.
     extra = experimental_named - control_named if control_described else set()
     extra |= added_classes if needled_base else set()
+    extra |= co_interventions or set()
+    extra |= arm_desc.arm_contents(arm_clauses)
     comparators = [m for m in kept if m.kind == "comparator" and m.label not in extra]
     classes = _unique(m.label for m in comparators)
     rules = {"comparators": "vocabulary"} if classes else {}
@@ -259,9 +293,9 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     if forms_compared and form_class and form_class not in classes:
         classes.append(form_class)
         rules["comparators"] = "vocabulary+two_forms_compared" if rules else "two_forms_compared"
-    add_on = True if classes and (add_on_cue and alone_cue or add_on_stated) else None
+    add_on = True if classes and (add_on_cue and alone_cue or add_on_stated or plain_arm) else None
     if add_on:
-        rules["add_on"] = "stated" if add_on_stated else "plus_and_alone"
+        rules["add_on"] = "stated" if add_on_stated else "plain_form_arm" if plain_arm else "plus_and_alone"
     return Pico(
         population=_unique(m.label for m in kept if m.kind == "population"),
         interventions=interventions,
@@ -316,27 +350,32 @@ def _arm_extends_other(text: str) -> bool:
     return bool(_extended_arms(text))
 
 
-def _extended_arms(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=256)
+def _extended_arms(text: str) -> tuple[tuple[str, str], ...]:
     """(base, added) for each arm whose description is another arm's (``base``) plus more
     (``added``, the words beyond the base). Where what is added is an arm of its own ("A plus B",
-    "A" and "B" groups), the trial compares all three: no arm is just another plus more."""
-    arms = [_USUAL_KIND.sub("", m.group(1).strip().lower()) for m in _ARM_DESCRIPTION.finditer(text)]
+    "A" and "B" groups), the trial compares all three: no arm is just another plus more. A name
+    counts as such a third arm where it stands as an arm (listed, sized, or given its treatment),
+    not as a later short name of the combined arm ("The electro acupuncture group major point is")."""
+    arms = [_USUAL_KIND.sub("", (m.group(1) or m.group(2)).strip().lower()) for m in _ARM_DESCRIPTION.finditer(text)]
     arms += [_USUAL_KIND.sub("", m.group("t").strip().lower()) for m in _ARM_TREATED.finditer(text)]
-    arms += [_USUAL_KIND.sub("", m.group("t").strip().lower()) for m in _ARM_NAMED.finditer(text)]
+    named = [(_USUAL_KIND.sub("", m.group("t").strip().lower()), _AS_ARM.match(text, m.end()) is not None) for m in _ARM_NAMED.finditer(text)]
+    third_arms = arms + [name for name, as_arm in named if as_arm]
+    arms += [name for name, _ in named]
     out = []
     for a in arms:
         for b in arms:
             if a == b:
                 continue
-            if b.startswith(a + " ") and _ADDED.match(b[len(a):]):
+            if b.startswith(a) and _ADDED.match(b[len(a):]):
                 more = b[len(a):]
-            elif b.endswith(" " + a) and _ADDED_BEFORE.search(b[: -len(a)]):
+            elif b.endswith(a) and _ADDED_BEFORE.search(b[: -len(a)]):
                 more = b[: -len(a)]
             else:
                 continue
-            if not any(c not in (a, b) and re.search(rf"\b{re.escape(c)}\b", more) for c in arms):
+            if not any(c not in (a, b) and re.search(rf"\b{re.escape(c)}\b", more) for c in third_arms):
                 out.append((a, more))
-    return out
+    return tuple(out)
 
 
 def _extension_classes(text: str, vocab: Vocabulary) -> tuple[set[str], bool]:
@@ -356,16 +395,20 @@ def _extension_classes(text: str, vocab: Vocabulary) -> tuple[set[str], bool]:
 # Words that qualify an arm's treatment without changing it: "the combination of acupuncture and
 # massage" extends "normal acupuncture".
 _USUAL_KIND = re.compile(r"^(?:the |a )?(?:combination of |combined use of )?(?:the )?(?:(?:normal|conventional|ordinary|common|routine|simple|standard|regular|usual)\s+)?")
-# "(standard physical therapy, n = 29)": an arm's treatment and size in brackets.
-_ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)")
+# "(standard physical therapy, n = 29)": an arm's treatment and size in brackets; "a control
+# group(conventional intervention)", "the exercise group (back exercise, 32 cases)": an arm's
+# treatment in brackets after its name.
+_ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)|\bgroups?\s*\(\s*([A-Za-z][^(),;=]{3,80}?)\s*(?:[,;]\s*(?:n\s*=\s*)?\d+(?:\s*(?:cases|patients|participants))?\s*)?\)")
 # "the control group was treated with lumbar traction": an arm and what it received.
 _ARM_TREATED = re.compile(r"\bgroups?\s+(?:(?:was|were)\s+(?:treated with|given|managed with)|received)\s+(?P<t>[A-Za-z][^,.;()]{2,60}?)(?=\s*(?:[,.;(]|\band\b(?=\s+the\b)|$))", re.IGNORECASE)
 # "the EA assisted by squatting stances group (group A) and the EA group (group B)": arms named
 # by their treatment, where one name is another's plus more.
 _ARM_NAMED = re.compile(r"\b(?:the|an?)\s+(?P<t>(?:(?!(?:the|an?|and|or|of|in|to)\b)[A-Za-z][\w-]*\s+){0,6}?[A-Za-z][\w-]*)\s+groups?\b", re.IGNORECASE)
+# What follows an arm's name where it stands as an arm: a list, a size, its treatment.
+_AS_ARM = re.compile(r"\s*(?:[(,;.:]|$|\d|(?:and|or|versus|vs|was|were|received|receiving|had|underwent|will)\b)", re.IGNORECASE)
 # "EA combined with caudal epidural injection" against "caudal epidural injection".
-_ADDED_BEFORE = re.compile(r"\S\s+(?:combined with|plus|and|added to|on top of|together with)\s*$", re.IGNORECASE)
-_ADDED = re.compile(r"\s+(?:and|plus|with|combined with|assisted (?:by|with)|supplemented (?:by|with)|\+)\s+\S", re.IGNORECASE)
+_ADDED_BEFORE = re.compile(r"\S\s+(?:combined with|plus|and|added to|on top of|together with)\s+$|\S\s*\+\s*$", re.IGNORECASE)
+_ADDED = re.compile(r"\s+(?:and|plus|with|combined with|assisted (?:by|with)|supplemented (?:by|with))\s+\S|\s*\+\s*\S", re.IGNORECASE)
 
 
 def _forms_compared(text: str, mentions: list[Mention]) -> bool:
@@ -389,8 +432,9 @@ def _forms_compared(text: str, mentions: list[Mention]) -> bool:
 # The control arm's own description, where the arm it names is needled too: "simple body acupuncture
 # group (control group)", "In control group, body acupuncture was applied", "the control group was
 # treated with ordinary acupuncture", "... group and conventional acupuncture group".
+_SALINE = re.compile(r"\bsaline\b", re.IGNORECASE)
 _CONTROL_ARM = re.compile(
-    r"\bgroup\s*\(\s*(?:the\s+)?control group\s*\)"
+    r"\bgroup\s*\(\s*(?:the\s+)?controll?e?d? group\s*\)"
     r"|\b(?:in|for) (?:the )?control group\s*,?\s*(?P<in>[^.;]{0,60}?)\s+(?:was|were) (?:applied|given|used|performed|administered)\b"
     r"|\bcontrol group (?:was|were) (?:treated with|given|managed with)\s+(?P<with>[^.;,]{0,60})"
     # "divided into FSN group and conventional acupuncture (CA) group": the second arm, named as the usual kind.
@@ -417,6 +461,9 @@ def _control_arm_needled(text: str, mentions: list[Mention]) -> bool:
         else:
             # "... acupuncture group (control group)": the arm name just before the bracket.
             part = (max(0, m.start() - 40), m.start())
+        # "normal saline-pharmacopuncture-treated group (control group)" is a placebo arm.
+        if _DUMMY_WORD.search(text, *part) or _SALINE.search(text, *part):
+            continue
         if any(part[0] <= n.start and n.end <= part[1] for n in needles):
             return True
     return False
