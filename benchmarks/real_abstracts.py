@@ -15,7 +15,15 @@ measured once as a first look and tuned on after. ``tune_comparators`` are 15 tr
 labelled by the ``comparators`` helper the same way; ``tune_comparators2`` are 8 more (k01-k09), read
 and labelled by the ``comparators2`` helper the same way; ``tune_arms2`` are 12 more (m01-m09, then m10-m12, unusual
 control arms: traction, exercise, another needling method, durations, three arms), read and labelled
-by the ``arms2`` helper the same way (two batches, each measured once before tuning).
+by the ``arms2`` helper the same way (two batches, each measured once before tuning). In a later
+session ``heldout_2`` became a tuning split too. ``heldout_3`` are 43 records (x01-x22 acupuncture
+trials and protocols, y01-y23 injection studies, reviews and case reports) read and labelled by two
+readers who never ran the code or saw its output; they are measured, never tuned on.
+
+Re-reading the texts: the texts live outside the repository and are lost with the machine. Each
+label carries the page's ``url`` and, where a re-read found it, the ``title`` and the ``query`` that
+found the stored page with the search tool (corpus ``pages``), so the file can be rebuilt; some pages
+show only the first part of an abstract, and a record without local text is reported as such.
 
 A label's ``topic`` names the topic a record is read under (injection studies: the epidural
 steroid topic, whose intervention is the injection); without it, the default topic.
@@ -45,7 +53,8 @@ from evidence.extract.text import record_text
 LABELS = Path(__file__).with_name("real_labels.jsonl")
 FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator set", "add-on flag", "effects found",
           "effect measure right", "main direction")
-SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators", "tune_design", "tune_comparators2", "tune_arms2")
+SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators", "tune_design", "tune_comparators2", "tune_arms2",
+          "heldout_3")
 
 
 
