@@ -22,6 +22,10 @@ readers who never ran the code or saw its output, measured once as held-out (fir
 English texts design 0.774, sample size 0.773, comparator set 0.769, effects found 0.281, main
 direction 0.690; the 12 Chinese-language texts 0 on design) and tuned on after.
 
+``heldout_4`` are 52 records (p01-p23 acupuncture trials, protocols, cohorts and reviews; q01-q29
+injection studies of every design) read and labelled the same way by two other such readers, English
+abstracts only, with the conventions for p-values and time points written down first; never tuned on.
+
 Texts mostly in Chinese characters are not scored: the extractor reads English abstracts, as PubMed
 gives them, and the report names how many were left out.
 
