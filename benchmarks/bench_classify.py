@@ -251,6 +251,8 @@ def main() -> None:
     report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_design.jsonl"))
     # Comparator-arm patterns of the arms2 helper (own file, so parallel fixers do not collide).
     report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_arms2.jsonl"))
+    # Main-result direction patterns of the direction3 helper (own file, likewise).
+    report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_direction3.jsonl"))
     report_ebm_nlp()
     report_speed(topic)
     real_abstracts.report(verbose="-v" in sys.argv)

@@ -30,7 +30,10 @@ _HARMS = frozenset({"adverse_events", "serious_adverse_events", "complications"}
 # Statements about the arms as a whole, naming no outcome.
 _SAME = re.compile(
     r"\b(?:as effective as|equally effective|similar(?:ly)? effective|comparable (?:efficacy|effects?)"
-    r"|no (?:statistically )?significant differences? (?:\w+ ){0,3}?between (?:the )?(?:\w+ ){0,4}?groups"
+    # "no statistical or clinical differences between the groups" (a stored text may end inside
+    # its last word: "between the grou").
+    r"|no (?:statistically |statistical |clinical(?:ly)? )?(?:or (?:statistical|clinical)(?:ly)? )?(?:significant |important )?"
+    r"differences? (?:\w+ ){0,3}?between (?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|interventions)"
     r"|(?:did|do) not differ(?: significantly)? between (?:the )?(?:\w+ ){0,4}?groups"
     r"|not (?:more effective|superior|better) than)\b",
     re.IGNORECASE,
@@ -38,6 +41,8 @@ _SAME = re.compile(
 _BETTER = re.compile(
     r"\b(?:more effective|more efficacious|superior|better|greater (?:\w+ ){0,2}?(?:effects?|benefits?|improvements?))\b[^.;]{0,80}?\b(?:than|to)\b"
     r"|\b(?:relieve[sd]?|eased?|reduced?|improved?)\b[^.;]{0,40}?\bmore than\b"
+    # "ESI was beneficial for pain relief at short-term follow-up when compared with conservative treatment"
+    r"|\b(?:beneficial|more effective|superior|better)\b[^.;]{0,80}?\b(?:when |as )?compared (?:with|to)\b"
     # "the mean reduction in the score was significantly greater for acupuncture than for exercise"
     r"|\b(?:reduction|improvement|decrease|relief)\b[^.;]{0,80}?\b(?:greater|larger)\b[^.;]{0,30}?\bthan\b",
     re.IGNORECASE,
