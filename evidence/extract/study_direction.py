@@ -19,6 +19,7 @@ from collections import Counter
 
 import pandas as pd
 
+from . import result_cues
 from .findings import Mention, analysed_sentences, compares_before_treatment, vocabulary
 from .text import NON_RESULT_SECTIONS
 from ..topic.model import Topic
@@ -53,6 +54,17 @@ _NOT_A_RESULT = re.compile(
     r"(?:evidence|studies|trials) (?:suggests?|shows?|indicates?)|previous(?:ly)? (?:studies|trials|reports))\b",
     re.IGNORECASE,
 )
+# A response grade counted in one arm ("13 cases effective and 1 case ineffective"): the word
+# "ineffective" here grades patients; it does not say the arms did alike.
+_GRADE_COUNT = re.compile(r"\b\d+\s+(?:cases?|patients?|people|persons?)\s+(?:were\s+|was\s+)?(?:ineffective|invalid)\b",
+                          re.IGNORECASE)
+
+
+def _says_no_difference(sentence: str) -> bool:
+    """Whether a sentence has words of no difference besides response grades counted per arm."""
+    return bool(result_cues.NO_DIFFERENCE.search(_GRADE_COUNT.sub(" ", sentence)))
+
+
 _NEGATED = re.compile(r"\b(?:not|no|neither|nor)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _ARM_KINDS = frozenset({"intervention", "generic"})
 
@@ -81,6 +93,12 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
     if "sentence" in rows:
         # What a study hopes or what earlier work suggests is not its result.
         rows = rows[~rows["sentence"].fillna("").str.contains(_NOT_A_RESULT)]
+        # "No difference" read from a response grade alone, with no test stated, is no result
+        # (a text that ends after one arm's graded counts, seen in h12).
+        if "p_value_text" in rows:
+            untested = (rows["direction"] == "no_difference") & rows["p_value_text"].isna()
+            graded = untested & ~rows["sentence"].fillna("").map(_says_no_difference).astype(bool)
+            rows = rows[~graded]
     if rows.empty:
         return overall_direction(text, topic) if text and topic is not None else None
     efficacy = rows[~rows["outcome"].isin(_HARMS)]
