@@ -51,6 +51,13 @@ def test_tie_goes_to_the_earliest_sentence_and_no_direction_is_none():
     # A stored text may stop inside the sentence's last word (seen in h29).
     ("RESULTS: All improved, but we found no statistical or clinical differences between the grou", "no_difference"),
     ("RESULTS: Acupuncture was beneficial for leg pain when compared with naproxen.", "favours_intervention"),
+    # Arms named by their group words; the clause after a glued full stop is its own clause, and a
+    # no-difference said of one outcome (its subject) is not said of the arms (seen in h06).
+    (("RESULTS: The treatment group's effect was better than the control group.(2)The total effective rate did not "
+      "differ between the two groups (P>0.05)."), "favours_intervention"),
+    ("RESULTS: The control group's effect was better than the treatment group's.", "favours_comparator"),
+    # Earlier evidence, here from animals, is not the study's result (seen in h23).
+    ("RESULTS: Electroacupuncture gave better analgesia compared with placebo in animal studies.", None),
     # A plan is not a result, and an aim written in a methods heading is not one either.
     ("OBJECTIVE: To see whether acupuncture is more effective than naproxen.\nMETHODS: Fifty adults took part.", None),
 ])

@@ -2,8 +2,9 @@
 
 A trial abstract states several results; a reader summarising the study leads with the primary
 outcome. ``main_direction`` takes the rows ``evidence.extract.main_result.mark_main_results``
-flagged as the primary outcome when there are any, else all the study's efficacy rows, and
-returns the direction most of them state. Harms ("no serious adverse events occurred") are not
+flagged as the primary outcome when there are any and returns the direction most of them state.
+Without a primary outcome, the authors' own statement that one arm did better decides; else the
+direction most of the study's efficacy rows state. Harms ("no serious adverse events occurred") are not
 the efficacy result: they decide only when nothing else is stated.
 
 When no row states a direction, the study may still say it for all its outcomes at once ("the
@@ -22,6 +23,7 @@ import pandas as pd
 from . import result_cues
 from .findings import Mention, analysed_sentences, compares_before_treatment, vocabulary
 from .text import NON_RESULT_SECTIONS
+from ..topic.matcher import Vocabulary, claim
 from ..topic.model import Topic
 
 # Outcomes that report harms rather than benefit.
@@ -51,7 +53,9 @@ _BETTER = re.compile(
 # Sentences that state a hypothesis, an aim or earlier evidence, not the study's result.
 _NOT_A_RESULT = re.compile(
     r"\b(?:hypothes[ie]s|hypothesi[sz]ed?|we expect\w*|is expected to|aims? to|aimed to|will be|(?:mounting|previous|existing|growing) evidence|"
-    r"(?:evidence|studies|trials) (?:suggests?|shows?|indicates?)|previous(?:ly)? (?:studies|trials|reports))\b",
+    r"(?:evidence|studies|trials) (?:suggests?|shows?|indicates?)|previous(?:ly)? (?:studies|trials|reports)"
+    # "X has shown superior analgesia compared with placebo in animal studies" (seen in h23's background)
+    r"|in (?:animal|earlier|prior|other) (?:studies|models|experiments|trials))\b",
     re.IGNORECASE,
 )
 # A response grade counted in one arm ("13 cases effective and 1 case ineffective"): the word
@@ -85,8 +89,9 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
     -------
     str or None
         One of ``evidence.tables.schema.DIRECTIONS``: the most frequent among the primary
-        outcome's rows (else among the efficacy rows, else among all); a tie goes to the
-        statement about all outcomes when it names one of the tied directions, else to the
+        outcome's rows; without those, the authors' statement that one arm did better, when they
+        make one, else the most frequent among the efficacy rows (else among all). A tie goes to
+        the statement about all outcomes when it names one of the tied directions, else to the
         earliest sentence.
     """
     rows = rows[rows["direction"].notna()]
@@ -104,10 +109,16 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
     efficacy = rows[~rows["outcome"].isin(_HARMS)]
     if not efficacy.empty:
         rows = efficacy
-    if "main_result" in rows:
-        main = rows[rows["main_result"].fillna(False).astype(bool)]
-        if not main.empty:
-            rows = main
+    main = rows[rows["main_result"].fillna(False).astype(bool)] if "main_result" in rows else rows.iloc[:0]
+    if not main.empty:
+        rows = main
+    elif text and topic is not None:
+        # No primary outcome named: the authors' own comparison of the arms ("the treatment
+        # group's effect is better than the control group's") is what a reader leads with, over a
+        # count of rows in which a non-significant response rate may outnumber it (seen in h06).
+        overall = overall_direction(text, topic)
+        if overall in ("favours_intervention", "favours_comparator"):
+            return overall
     rows = rows.sort_values("span_start", kind="stable")
     counts = Counter(rows["direction"])
     best = max(counts.values())
@@ -131,9 +142,10 @@ def overall_direction(text: str, topic: Topic) -> str | None:
     # After "The hypotheses of this study are as follows:" the numbered items are hopes, not
     # results, until a results or conclusions heading.
     listing_aims = False
-    for sentence, mentions in analysed_sentences(text, vocabulary(topic)):
+    vocab = vocabulary(topic)
+    for sentence, mentions in analysed_sentences(text, vocab):
         section = (sentence.section or "").upper()
-        if sentence.section == "TITLE" or section in NON_RESULT_SECTIONS:
+        if sentence.section == "TITLE" or section in _BEFORE_RESULTS:
             continue
         if _LIST_OF_AIMS.search(sentence.text):
             listing_aims = True
@@ -141,33 +153,72 @@ def overall_direction(text: str, topic: Topic) -> str | None:
             listing_aims = False
         if listing_aims or _NOT_A_RESULT.search(sentence.text):
             continue
-        said = _statement(sentence.text, mentions)
+        said = _statement(sentence.text, mentions, vocab)
         found = said or found
     return found
 
 
+# Sections that come before the results: the shared ones, and those of journals' own formats
+# ("Importance: X has shown superior analgesia compared with placebo in animals" is background).
+_BEFORE_RESULTS = NON_RESULT_SECTIONS | {"IMPORTANCE", "QUESTION", "RATIONALE", "DESIGN, SETTING, AND PARTICIPANTS"}
 _LIST_OF_AIMS = re.compile(r"\b(?:hypothes[ie]s|aims|objectives|questions)\b[^.:]{0,50}?(?:\bas follows\b\s*:?|:)", re.IGNORECASE)
 
 
-def _statement(s: str, mentions: tuple[Mention, ...]) -> str | None:
+def _statement(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary) -> str | None:
+    """What a sentence says of the arms as a whole: its last clause that says something decides
+    ("the effect was better in the treatment group.(3)The effective rate did not differ ..., it
+    shows the treatment group's method is better than the control group's")."""
     if compares_before_treatment(s):
         return None
-    if _SAME.search(s):
+    found = None
+    start = 0
+    for stop in [b.end() for b in _CLAUSE_END.finditer(s)] + [len(s)]:
+        if stop > start:
+            found = _clause_statement(s, start, stop, mentions, vocab) or found
+        start = stop
+    return found
+
+
+def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...], vocab: Vocabulary) -> str | None:
+    inside = [x for x in mentions if start <= x.start and x.end <= end]
+    same = _SAME.search(s, start, end)
+    # "The total effective rate did not differ between the groups" is said of its subject, one
+    # outcome, not of the arms as a whole ("no difference between the arms in VAS or ODI" is).
+    if same and not any(x.kind == "outcome" and x.end <= same.start() for x in inside):
         return "no_difference"
-    m = _BETTER.search(s)
-    if m is None or _NEGATED.search(s, 0, m.start()):
+    m = _BETTER.search(s, start, end)
+    if m is None or _NEGATED.search(s, start, m.start()):
         return None
     # The arms on either side of the word that compares ("than", "to"); in "the reduction was
     # greater for acupuncture than for exercise" the better arm stands inside the phrase.
     pivot = m.end() - len(m.group().split()[-1])
-    before = {_side(x) for x in mentions if x.end <= pivot} - {None}
-    after = {_side(x) for x in mentions if x.start >= pivot} - {None}
+    sides = [(a, b, side) for a, b, side in _sides(s, tuple(inside), vocab) if start <= a and b <= end]
+    before = {side for a, b, side in sides if b <= pivot}
+    after = {side for a, b, side in sides if a >= pivot}
     # "Tuina and acupuncture were superior to traction": acupuncture among the better, none below.
     if "intervention" in before and after == {"comparator"}:
         return "favours_intervention"
     if before == {"comparator"} and "intervention" in after:
         return "favours_comparator"
     return None
+
+
+# Where a comparison's clause ends: "... better than the control group.③The total effective rate".
+_CLAUSE_END = re.compile(r"[.;](?=\s|\D|$)|,?\s+(?:while|whereas|but)\s", re.IGNORECASE)
+
+
+def _sides(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary) -> list[tuple[int, int, str]]:
+    """``(start, end, side)`` of the arms named in a sentence: its treatment mentions, and arm
+    words ("treatment group", "control group") where no treatment is named."""
+    named: list[tuple[int, int, str]] = []
+    for x in mentions:
+        side = _side(x)
+        if side is not None:
+            named.append((x.start, x.end, side))
+    taken = [(x.start, x.end) for x in mentions]
+    for side, classes in (("comparator", vocab.comparator_arm), ("intervention", vocab.intervention_arm)):
+        named.extend((x.start, x.end, side) for x in claim(s, side, classes, taken))
+    return named
 
 
 def _side(m: Mention) -> str | None:
