@@ -64,6 +64,17 @@ _GRADE_COUNT = re.compile(r"\b\d+\s+(?:cases?|patients?|people|persons?)\s+(?:we
                           re.IGNORECASE)
 
 
+# Words by which a sentence compares arms (or gives each arm's figure in turn).
+_COMPARES = re.compile(
+    r"\b(?:than|versus|vs|compar\w*|differ\w*|superior|inferior|favou?r\w*|similar\w*|equal\w*|same|"
+    r"significant\w*|respectively|whereas|while|both|between|better|worse|over|against|relative|contrast)\b|\b[Pp]\s*[<>=≤≥]",
+    re.IGNORECASE,
+)
+_DEMOGRAPHICS = re.compile(r"\b(?:age|sex|gender|course of (?:the )?disease|disease (?:course|duration)|duration of (?:the )?"
+                           r"(?:disease|illness|symptoms)|body mass index|BMI)\b", re.IGNORECASE)
+_AFTER_TREATMENT = re.compile(r"\b(?:after|post-?(?:treatment|intervention)|follow-?up|at (?:the )?end)\b", re.IGNORECASE)
+
+
 def _says_no_difference(sentence: str) -> bool:
     """Whether a sentence has words of no difference besides response grades counted per arm."""
     return bool(result_cues.NO_DIFFERENCE.search(_GRADE_COUNT.sub(" ", sentence)))
@@ -101,9 +112,17 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         # "No difference" read from a response grade alone, with no test stated, is no result
         # (a text that ends after one arm's graded counts, seen in h12).
         if "p_value_text" in rows:
-            untested = (rows["direction"] == "no_difference") & rows["p_value_text"].isna()
-            graded = untested & ~rows["sentence"].fillna("").map(_says_no_difference).astype(bool)
-            rows = rows[~graded]
+            sentences = rows["sentence"].fillna("")
+            untested = rows["p_value_text"].isna()
+            no_difference = rows["direction"] == "no_difference"
+            graded = untested & no_difference & ~sentences.map(_says_no_difference).astype(bool)
+            # One arm's figures ("In the control group, 5 cases were cured, ... 71.11%") compare nothing.
+            one_arm = untested & ~sentences.str.contains(_COMPARES)
+            # Arms alike in age, sex and the scores before treatment are comparable, not a result
+            # (a text that ends inside that sentence, seen in m02; compares_before_treatment needs
+            # the word "baseline" or "before treatment").
+            baseline = no_difference & sentences.str.contains(_DEMOGRAPHICS) & ~sentences.str.contains(_AFTER_TREATMENT)
+            rows = rows[~(graded | one_arm | baseline)]
     if rows.empty:
         return overall_direction(text, topic) if text and topic is not None else None
     efficacy = rows[~rows["outcome"].isin(_HARMS)]
