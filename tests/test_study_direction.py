@@ -56,6 +56,9 @@ def test_tie_goes_to_the_earliest_sentence_and_no_direction_is_none():
     (("RESULTS: The treatment group's effect was better than the control group.(2)The total effective rate did not "
       "differ between the two groups (P>0.05)."), "favours_intervention"),
     ("RESULTS: The control group's effect was better than the treatment group's.", "favours_comparator"),
+    # Each arm improved but the arms did not differ: no difference (a kind of failure named in issue 11).
+    ("RESULTS: Both groups improved (P < 0.01), but the difference between the groups was not significant (P = 0.40).",
+     "no_difference"),
     # Earlier evidence, here from animals, is not the study's result (seen in h23).
     ("RESULTS: Electroacupuncture gave better analgesia compared with placebo in animal studies.", None),
     # A plan is not a result, and an aim written in a methods heading is not one either.

@@ -38,6 +38,9 @@ _SAME = re.compile(
     r"|no (?:statistically |statistical |clinical(?:ly)? )?(?:or (?:statistical|clinical)(?:ly)? )?(?:significant |important )?"
     r"differences? (?:\w+ ){0,3}?between (?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|interventions)"
     r"|(?:did|do) not differ(?: significantly)? between (?:the )?(?:\w+ ){0,4}?groups"
+    # "Both groups improved (P < 0.01), but the difference between the groups was not significant"
+    r"|differences? between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms) (?:was|were) (?:not (?:statistically )?significant|non-?significant)"
+    r"|not (?:statistically )?significantly different between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms)"
     r"|not (?:more effective|superior|better) than)\b",
     re.IGNORECASE,
 )
@@ -67,7 +70,7 @@ _GRADE_COUNT = re.compile(r"\b\d+\s+(?:cases?|patients?|people|persons?)\s+(?:we
 # Words by which a sentence compares arms (or gives each arm's figure in turn).
 _COMPARES = re.compile(
     r"\b(?:than|versus|vs|compar\w*|differ\w*|superior|inferior|favou?r\w*|similar\w*|equal\w*|same|"
-    r"significant\w*|respectively|whereas|while|both|between|better|worse|over|against|relative|contrast)\b|\b[Pp]\s*[<>=≤≥]",
+    r"significant\w*|respectively|whereas|while|both|between|better|worse|over|against|relative|contrast|either|neither|each)\b|\b[Pp]\s*[<>=≤≥]",
     re.IGNORECASE,
 )
 _DEMOGRAPHICS = re.compile(r"\b(?:age|sex|gender|course of (?:the )?disease|disease (?:course|duration)|duration of (?:the )?"
