@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 import pandas as pd
 
 from . import result_cues
-from .findings import Mention, analysed_sentences, compares_before_treatment, vocabulary
+from .findings import Mention, analysed_sentences, compares_before_treatment, sentence_mentions, vocabulary
 from .text import NON_RESULT_SECTIONS
 from ..topic.matcher import Vocabulary, claim
 from ..topic.model import Topic
@@ -78,6 +79,13 @@ _DEMOGRAPHICS = re.compile(r"\b(?:age|sex|gender|course of (?:the )?disease|dise
 _AFTER_TREATMENT = re.compile(r"\b(?:after|post-?(?:treatment|intervention)|follow-?up|at (?:the )?end)\b", re.IGNORECASE)
 
 
+_IN_EVERY_ARM = re.compile(r"\b(?:in|of|for) (?:all|both|each) (?:(?:two|three|four) )?(?:groups?|arms?)\b"
+                           r"|\b(?:in|of|for) (?:all|both|each) (?:(?:two|three|four) )?\w+ groups\b", re.IGNORECASE)
+_BETWEEN_ARMS = re.compile(r"\b(?:than|versus|vs|compared (?:with|to) (?:the )?(?!baseline|before)\w+|between|differences?|superior|inferior"
+                           r"|respectively)\b",
+                           re.IGNORECASE)
+
+
 def _says_no_difference(sentence: str) -> bool:
     """Whether a sentence has words of no difference besides response grades counted per arm."""
     return bool(result_cues.NO_DIFFERENCE.search(_GRADE_COUNT.sub(" ", sentence)))
@@ -125,7 +133,17 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
             # (a text that ends inside that sentence, seen in m02; compares_before_treatment needs
             # the word "baseline" or "before treatment").
             baseline = no_difference & sentences.str.contains(_DEMOGRAPHICS) & ~sentences.str.contains(_AFTER_TREATMENT)
-            rows = rows[~(graded | one_arm | baseline)]
+            # A change within every arm ("the VAS fell in all three groups (all P<0.01)") with no
+            # comparison of the arms is no result either way (issue 11; seen in r22's first result).
+            within = (sentences.str.contains(_IN_EVERY_ARM) & ~sentences.str.contains(_BETWEEN_ARMS)
+                      & ~sentences.map(_says_no_difference).astype(bool))
+            rows = rows[~(graded | one_arm | baseline | within)]
+    if topic is not None and not rows.empty and "sentence" in rows:
+        # Which arm a three-arm comparison favours ("X plus acupuncture did better than
+        # acupuncture alone and X alone") says nothing of acupuncture against X (seen in r22, t18).
+        vocab = vocabulary(topic)
+        mixed = rows["sentence"].fillna("").map(lambda s: _mixed_arms(s, vocab)).astype(bool)
+        rows = rows[~(mixed & (rows["direction"] != "no_difference"))]
     if rows.empty:
         return overall_direction(text, topic) if text and topic is not None else None
     efficacy = rows[~rows["outcome"].isin(_HARMS)]
@@ -229,7 +247,27 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
 _CLAUSE_END = re.compile(r"[.;](?=\s|\D|$)|,?\s+(?:while|whereas|but)\s", re.IGNORECASE)
 
 
-def _sides(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary) -> list[tuple[int, int, str]]:
+_PIVOT = re.compile(r"\b(?:than|versus|vs\.?|compared (?:with|to))\b", re.IGNORECASE)
+# Where the worse side of a comparison ends: a full stop, a semicolon, or a comma outside brackets
+# ("... than that of (73.33%, 22/30) in the X group and ...", "... than the control group, indicating ...").
+_SIDE_END = re.compile(r"[.;](?:\s|$)|,(?![^()]*\))")
+
+
+def _mixed_arms(sentence: str, vocab: Vocabulary) -> bool:
+    """Whether a sentence's comparison names acupuncture on both of its sides and a comparator
+    on one: a combined arm against each treatment alone."""
+    pivot = _PIVOT.search(sentence)
+    if pivot is None:
+        return False
+    opens = max((b.end() for b in _CLAUSE_END.finditer(sentence, 0, pivot.start())), default=0)
+    closes = next((b.start() for b in _SIDE_END.finditer(sentence, pivot.end())), len(sentence))
+    sides = _sides(sentence, sentence_mentions(sentence, vocab), vocab)
+    before = {side for a, b, side in sides if opens <= a and b <= pivot.start()}
+    after = {side for a, b, side in sides if pivot.end() <= a and b <= closes}
+    return "intervention" in before and "intervention" in after and "comparator" in before | after
+
+
+def _sides(s: str, mentions: Sequence[Mention], vocab: Vocabulary) -> list[tuple[int, int, str]]:
     """``(start, end, side)`` of the arms named in a sentence: its treatment mentions, and arm
     words ("treatment group", "control group") where no treatment is named."""
     named: list[tuple[int, int, str]] = []
