@@ -69,7 +69,7 @@ def primary_outcome(abstract: str) -> PrimaryOutcome | None:
     for m in _PRIMARY_BEFORE.finditer(abstract):
         stop = _PHRASE_END.search(abstract, m.end())
         finish = stop.start() if stop else len(abstract)
-        text = abstract[m.end() : finish].strip()
+        text = abstract[m.end() : finish].strip().lstrip(":").strip()  # "measures were: X"
         # "Primary outcomes were collected at 2 weeks" says when, not what (seen in h23).
         if text and not _HOW_OR_WHEN.match(text):
             start = abstract.index(text, m.end())
