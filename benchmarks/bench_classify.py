@@ -186,13 +186,21 @@ def score_ebm_nlp(path: Path = EBM_NLP) -> dict:
 def report_patterns(topic, path: Path = REAL_PATTERNS) -> None:
     """Print per-field agreement on one file of failure-pattern fixtures (tests/fixtures/labelled/real_patterns*.jsonl)."""
     records = load_labelled(path)
-    tables = labelled_tables(records)
-    studies = classify_articles(tables, topic).set_index("pmid")
-    findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
+    # A record may name the topic it is read under ("topic": an injection study under the epidural
+    # steroid topic); the others are read under ``topic``.
+    topics = {name: load_topic(name) for name in {r["topic"] for r in records if r.get("topic")}}
+    studies_parts, findings_parts = [], []
+    for name in sorted({r.get("topic") or "" for r in records}):
+        chosen = topics.get(name, topic)
+        tables = labelled_tables([r for r in records if (r.get("topic") or "") == name])
+        studies_parts.append(classify_articles(tables, chosen))
+        findings_parts.append(mark_main_results(extract_findings(tables, chosen), tables["articles"], chosen))
+    studies = pd.concat(studies_parts, ignore_index=True).set_index("pmid")
+    findings = pd.concat(findings_parts, ignore_index=True)
     right, seen = Counter(), Counter()
     for r in records:
         exp = r["expected"]
-        wrong = pattern_mismatches(r, studies.loc[r["pmid"]], findings, topic)
+        wrong = pattern_mismatches(r, studies.loc[r["pmid"]], findings, topics.get(r.get("topic") or "", topic))
         applies = {"design": True, "comparator set": exp["comparator_classes"] is not None,
                    "add-on flag": exp["comparator_classes"] is not None,
                    "sample size": any(exp.get(k) is not None for k in ("n_randomized", "n_studies", "n_participants")),
@@ -251,6 +259,8 @@ def main() -> None:
     report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_design.jsonl"))
     # Comparator-arm patterns of the arms2 helper (own file, so parallel fixers do not collide).
     report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_arms2.jsonl"))
+    # Main-result direction patterns of the direction3 helper (own file, likewise).
+    report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_direction3.jsonl"))
     report_ebm_nlp()
     report_speed(topic)
     real_abstracts.report(verbose="-v" in sys.argv)

@@ -111,3 +111,16 @@ def test_the_primary_outcome_search_near_its_phrase_equals_the_plain_search():
         near = primary._primary_after(text)
         assert (plain and plain.span()) == (near and near.span())
     assert primary._primary_after(texts[0]) is not None and primary._primary_after(texts[2]) is None
+
+
+def test_coprimary_outcomes_are_named_and_a_phrase_saying_when_is_not_the_outcome():
+    from evidence.extract.primary import primary_outcome
+
+    # "coprimary" names the primary outcomes (seen in r20).
+    found = primary_outcome("Main outcomes and measures: The 2 coprimary outcomes were changes in leg pain VAS and ODI at week 4. Others were secondary.")
+    assert found is not None and found.text == "leg pain VAS and ODI at week 4"
+    # "Primary outcomes were collected at ..." says when they were measured, not what they were (seen in h23).
+    assert primary_outcome("Primary outcomes were collected at 2 weeks before and after treatment.") is None
+    text = "Primary outcomes were collected at 2 weeks. The main outcome measure was leg pain NRS."
+    found = primary_outcome(text)
+    assert found is not None and found.text == "leg pain NRS" and text[found.start:found.end] == found.text

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evidence.extract.findings import extract_effects
+from evidence.extract.classify import classify_articles
+from evidence.extract.findings import extract_effects, extract_findings
+from evidence.extract.main_result import mark_main_results
 from evidence.extract.study_direction import main_direction, main_directions, overall_direction
 from evidence.extract.text import record_text, split_sentences
 from evidence.topic.model import load_topic
+from .labelled import REAL_PATTERNS, labelled_tables, load_labelled, pattern_mismatches
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +48,19 @@ def test_tie_goes_to_the_earliest_sentence_and_no_direction_is_none():
     ("METHODS: Fifty adults were randomized to acupuncture or naproxen.\nRESULTS: Naproxen was more effective than acupuncture.", "favours_comparator"),
     ("METHODS: Fifty adults were randomized to acupuncture or naproxen.\nRESULTS: Acupuncture was not more effective than naproxen.", "no_difference"),
     ("RESULTS: No significant differences were seen between the two groups on any scale.", "no_difference"),
+    # A stored text may stop inside the sentence's last word (seen in h29).
+    ("RESULTS: All improved, but we found no statistical or clinical differences between the grou", "no_difference"),
+    ("RESULTS: Acupuncture was beneficial for leg pain when compared with naproxen.", "favours_intervention"),
+    # Arms named by their group words; the clause after a glued full stop is its own clause, and a
+    # no-difference said of one outcome (its subject) is not said of the arms (seen in h06).
+    (("RESULTS: The treatment group's effect was better than the control group.(2)The total effective rate did not "
+      "differ between the two groups (P>0.05)."), "favours_intervention"),
+    ("RESULTS: The control group's effect was better than the treatment group's.", "favours_comparator"),
+    # Each arm improved but the arms did not differ: no difference (a kind of failure named in issue 11).
+    ("RESULTS: Both groups improved (P < 0.01), but the difference between the groups was not significant (P = 0.40).",
+     "no_difference"),
+    # Earlier evidence, here from animals, is not the study's result (seen in h23).
+    ("RESULTS: Electroacupuncture gave better analgesia compared with placebo in animal studies.", None),
     # A plan is not a result, and an aim written in a methods heading is not one either.
     ("OBJECTIVE: To see whether acupuncture is more effective than naproxen.\nMETHODS: Fifty adults took part.", None),
 ])
@@ -70,3 +86,19 @@ def test_outcomes_listed_under_an_inline_methods_heading_are_not_results(topic):
                 "Results Leg pain VAS was lower with acupuncture than with celecoxib (P = 0.02).")
     found = extract_effects("99000261", "Trial", abstract, topic)
     assert [(f.outcome, f.p_value_text) for f in found] == [("leg_pain_vas", "0.02")]
+
+
+# Main-direction patterns of the direction3 helper, each written after a real abstract ("seen_in").
+_DIRECTION_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_direction3.jsonl"))
+
+
+@pytest.mark.parametrize("record", _DIRECTION_PATTERNS, ids=[r["pattern"] for r in _DIRECTION_PATTERNS])
+def test_main_direction_patterns_seen_on_real_abstracts(record):
+    """Each record reproduces, in new words, how a real abstract stated (or did not state) its main result."""
+    topic = load_topic(record.get("topic", "acupuncture_sciatica"))
+    tables = labelled_tables([record])
+    study = classify_articles(tables, topic).iloc[0]
+    findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
+    wrong = {field: problems for field, problems in pattern_mismatches(record, study, findings, topic).items() if problems}
+    assert not wrong, wrong
+    assert 99000900 <= int(record["pmid"]) <= 99000939

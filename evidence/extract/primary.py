@@ -23,17 +23,17 @@ class PrimaryOutcome:
 # measures: Primary: ODI.", "... with leg pain as the primary outcome", "Leg pain, the primary
 # outcome, fell more with ...".
 _PRIMARY_BEFORE = re.compile(
-    r"\b(?:the\s+)?(?:primary|main)\s+(?:efficacy\s+)?(?:outcome|end\s?-?point)(?:\s+(?:measure|variable|parameter))?s?"
+    r"\b(?:the\s+)?(?:(?:\d|two|three)\s+)?(?:co-?primary|primary|main)\s+(?:efficacy\s+)?(?:outcome|end\s?-?point)(?:\s+(?:measure|variable|parameter))?s?"
     r"(?:\s+(?:was|were|is|are|will be|included|consisted of)\b|\s*[:=]|\s*:?\s*primary\s*:)\s*"
     r"(?:the\s+)?(?:(?:change|improvement|reduction)s?\s+(?:from baseline\s+)?in\s+)?",
     re.IGNORECASE,
 )
-_PRIMARY_AFTER = re.compile(r"(?P<what>[^.;:,]{3,100}?)(?:\s+(?:was|were|served as|as)\s+|,\s+)(?:the\s+|our\s+)?(?:primary|main)\s+"
+_PRIMARY_AFTER = re.compile(r"(?P<what>[^.;:,]{3,100}?)(?:\s+(?:was|were|served as|as)\s+|,\s+)(?:the\s+|our\s+)?(?:co-?primary|primary|main)\s+"
                             r"(?:efficacy\s+)?(?:outcome|end\s?-?point)", re.IGNORECASE)
 
 
 # Where "primary/main outcome" is said; _PRIMARY_AFTER is searched only in the stretch before each.
-_PRIMARY_WORDS = re.compile(r"\b(?:primary|main)\s+(?:efficacy\s+)?(?:outcome|end\s?-?point)", re.IGNORECASE)
+_PRIMARY_WORDS = re.compile(r"\b(?:co-?primary|primary|main)\s+(?:efficacy\s+)?(?:outcome|end\s?-?point)", re.IGNORECASE)
 _AFTER_REACH = 140
 """How far before "primary outcome" a match of _PRIMARY_AFTER can start (its 100 characters of
 outcome, the linking words, "the"/"our"), with room to spare."""
@@ -54,6 +54,10 @@ def _primary_after(abstract: str) -> re.Match | None:
     return best
 
 
+_PHRASE_END = re.compile(r"[.;]\s|[.;]?$|,\s+(?:and\s+)?(?:the\s+)?secondary|\s+and\s+(?:the\s+)?secondary", re.IGNORECASE)
+_HOW_OR_WHEN = re.compile(r"(?:collected|measured|assessed|recorded|obtained|evaluated|analy[sz]ed|compared|blinded)\b", re.IGNORECASE)
+
+
 def primary_outcome(abstract: str) -> PrimaryOutcome | None:
     """The primary outcome an abstract names (with its time point when stated), or ``None``.
 
@@ -62,20 +66,19 @@ def primary_outcome(abstract: str) -> PrimaryOutcome | None:
     >>> primary_outcome("METHODS: The primary outcome was leg pain VAS at 4 weeks. Others were secondary.").text
     'leg pain VAS at 4 weeks'
     """
-    m = _PRIMARY_BEFORE.search(abstract)
-    if m:
-        end = re.compile(r"[.;]\s|[.;]?$|,\s+(?:and\s+)?(?:the\s+)?secondary|\s+and\s+(?:the\s+)?secondary", re.IGNORECASE)
-        stop = end.search(abstract, m.end())
+    for m in _PRIMARY_BEFORE.finditer(abstract):
+        stop = _PHRASE_END.search(abstract, m.end())
         finish = stop.start() if stop else len(abstract)
-        text = abstract[m.end() : finish].strip()
-        if text:
+        text = abstract[m.end() : finish].strip().lstrip(":").strip()  # "measures were: X"
+        # "Primary outcomes were collected at 2 weeks" says when, not what (seen in h23).
+        if text and not _HOW_OR_WHEN.match(text):
             start = abstract.index(text, m.end())
             return PrimaryOutcome(text, start, start + len(text))
-    m = _primary_after(abstract)
-    if m:
-        what = m.group("what").strip()
+    after = _primary_after(abstract)
+    if after:
+        what = after.group("what").strip()
         what = re.sub(r"^(?:with|and|where|in which)\s+", "", what, flags=re.IGNORECASE)
-        start = abstract.index(what, m.start())
+        start = abstract.index(what, after.start())
         return PrimaryOutcome(what, start, start + len(what))
     return None
 

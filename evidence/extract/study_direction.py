@@ -2,8 +2,9 @@
 
 A trial abstract states several results; a reader summarising the study leads with the primary
 outcome. ``main_direction`` takes the rows ``evidence.extract.main_result.mark_main_results``
-flagged as the primary outcome when there are any, else all the study's efficacy rows, and
-returns the direction most of them state. Harms ("no serious adverse events occurred") are not
+flagged as the primary outcome when there are any and returns the direction most of them state.
+Without a primary outcome, the authors' own statement that one arm did better decides; else the
+direction most of the study's efficacy rows state. Harms ("no serious adverse events occurred") are not
 the efficacy result: they decide only when nothing else is stated.
 
 When no row states a direction, the study may still say it for all its outcomes at once ("the
@@ -16,11 +17,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 import pandas as pd
 
-from .findings import Mention, analysed_sentences, compares_before_treatment, vocabulary
+from . import result_cues
+from .findings import Mention, analysed_sentences, compares_before_treatment, sentence_mentions, vocabulary
 from .text import NON_RESULT_SECTIONS
+from ..topic.matcher import Vocabulary, claim
 from ..topic.model import Topic
 
 # Outcomes that report harms rather than benefit.
@@ -30,14 +34,22 @@ _HARMS = frozenset({"adverse_events", "serious_adverse_events", "complications"}
 # Statements about the arms as a whole, naming no outcome.
 _SAME = re.compile(
     r"\b(?:as effective as|equally effective|similar(?:ly)? effective|comparable (?:efficacy|effects?)"
-    r"|no (?:statistically )?significant differences? (?:\w+ ){0,3}?between (?:the )?(?:\w+ ){0,4}?groups"
+    # "no statistical or clinical differences between the groups" (a stored text may end inside
+    # its last word: "between the grou").
+    r"|no (?:statistically |statistical |clinical(?:ly)? )?(?:or (?:statistical|clinical)(?:ly)? )?(?:significant |important )?"
+    r"differences? (?:\w+ ){0,3}?between (?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|interventions)"
     r"|(?:did|do) not differ(?: significantly)? between (?:the )?(?:\w+ ){0,4}?groups"
+    # "Both groups improved (P < 0.01), but the difference between the groups was not significant"
+    r"|differences? between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms) (?:was|were) (?:not (?:statistically )?significant|non-?significant)"
+    r"|not (?:statistically )?significantly different between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms)"
     r"|not (?:more effective|superior|better) than)\b",
     re.IGNORECASE,
 )
 _BETTER = re.compile(
     r"\b(?:more effective|more efficacious|superior|better|greater (?:\w+ ){0,2}?(?:effects?|benefits?|improvements?))\b[^.;]{0,80}?\b(?:than|to)\b"
     r"|\b(?:relieve[sd]?|eased?|reduced?|improved?)\b[^.;]{0,40}?\bmore than\b"
+    # "ESI was beneficial for pain relief at short-term follow-up when compared with conservative treatment"
+    r"|\b(?:beneficial|more effective|superior|better)\b[^.;]{0,80}?\b(?:when |as )?compared (?:with|to)\b"
     # "the mean reduction in the score was significantly greater for acupuncture than for exercise"
     r"|\b(?:reduction|improvement|decrease|relief)\b[^.;]{0,80}?\b(?:greater|larger)\b[^.;]{0,30}?\bthan\b",
     re.IGNORECASE,
@@ -45,9 +57,40 @@ _BETTER = re.compile(
 # Sentences that state a hypothesis, an aim or earlier evidence, not the study's result.
 _NOT_A_RESULT = re.compile(
     r"\b(?:hypothes[ie]s|hypothesi[sz]ed?|we expect\w*|is expected to|aims? to|aimed to|will be|(?:mounting|previous|existing|growing) evidence|"
-    r"(?:evidence|studies|trials) (?:suggests?|shows?|indicates?)|previous(?:ly)? (?:studies|trials|reports))\b",
+    r"(?:evidence|studies|trials) (?:suggests?|shows?|indicates?)|previous(?:ly)? (?:studies|trials|reports)"
+    # "X has shown superior analgesia compared with placebo in animal studies" (seen in h23's background)
+    r"|in (?:animal|earlier|prior|other) (?:studies|models|experiments|trials))\b",
     re.IGNORECASE,
 )
+# A response grade counted in one arm ("13 cases effective and 1 case ineffective"): the word
+# "ineffective" here grades patients; it does not say the arms did alike.
+_GRADE_COUNT = re.compile(r"\b\d+\s+(?:cases?|patients?|people|persons?)\s+(?:were\s+|was\s+)?(?:ineffective|invalid)\b",
+                          re.IGNORECASE)
+
+
+# Words by which a sentence compares arms (or gives each arm's figure in turn).
+_COMPARES = re.compile(
+    r"\b(?:than|versus|vs|compar\w*|differ\w*|superior|inferior|favou?r\w*|similar\w*|equal\w*|same|"
+    r"significant\w*|respectively|whereas|while|both|between|better|worse|over|against|relative|contrast|either|neither|each)\b|\b[Pp]\s*[<>=≤≥]",
+    re.IGNORECASE,
+)
+_DEMOGRAPHICS = re.compile(r"\b(?:age|sex|gender|course of (?:the )?disease|disease (?:course|duration)|duration of (?:the )?"
+                           r"(?:disease|illness|symptoms)|body mass index|BMI)\b", re.IGNORECASE)
+_AFTER_TREATMENT = re.compile(r"\b(?:after|post-?(?:treatment|intervention)|follow-?up|at (?:the )?end)\b", re.IGNORECASE)
+
+
+_IN_EVERY_ARM = re.compile(r"\b(?:in|of|for) (?:all|both|each) (?:(?:two|three|four) )?(?:groups?|arms?)\b"
+                           r"|\b(?:in|of|for) (?:all|both|each) (?:(?:two|three|four) )?\w+ groups\b", re.IGNORECASE)
+_BETWEEN_ARMS = re.compile(r"\b(?:than|versus|vs|compared (?:with|to) (?:the )?(?!baseline|before)\w+|between|differences?|superior|inferior"
+                           r"|respectively)\b",
+                           re.IGNORECASE)
+
+
+def _says_no_difference(sentence: str) -> bool:
+    """Whether a sentence has words of no difference besides response grades counted per arm."""
+    return bool(result_cues.NO_DIFFERENCE.search(_GRADE_COUNT.sub(" ", sentence)))
+
+
 _NEGATED = re.compile(r"\b(?:not|no|neither|nor)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _ARM_KINDS = frozenset({"intervention", "generic"})
 
@@ -68,23 +111,54 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
     -------
     str or None
         One of ``evidence.tables.schema.DIRECTIONS``: the most frequent among the primary
-        outcome's rows (else among the efficacy rows, else among all); a tie goes to the
-        statement about all outcomes when it names one of the tied directions, else to the
+        outcome's rows; without those, the authors' statement that one arm did better, when they
+        make one, else the most frequent among the efficacy rows (else among all). A tie goes to
+        the statement about all outcomes when it names one of the tied directions, else to the
         earliest sentence.
     """
     rows = rows[rows["direction"].notna()]
     if "sentence" in rows:
         # What a study hopes or what earlier work suggests is not its result.
         rows = rows[~rows["sentence"].fillna("").str.contains(_NOT_A_RESULT)]
+        # "No difference" read from a response grade alone, with no test stated, is no result
+        # (a text that ends after one arm's graded counts, seen in h12).
+        if "p_value_text" in rows:
+            sentences = rows["sentence"].fillna("")
+            untested = rows["p_value_text"].isna()
+            no_difference = rows["direction"] == "no_difference"
+            graded = untested & no_difference & ~sentences.map(_says_no_difference).astype(bool)
+            # One arm's figures ("In the control group, 5 cases were cured, ... 71.11%") compare nothing.
+            one_arm = untested & ~sentences.str.contains(_COMPARES)
+            # Arms alike in age, sex and the scores before treatment are comparable, not a result
+            # (a text that ends inside that sentence, seen in m02; compares_before_treatment needs
+            # the word "baseline" or "before treatment").
+            baseline = no_difference & sentences.str.contains(_DEMOGRAPHICS) & ~sentences.str.contains(_AFTER_TREATMENT)
+            # A change within every arm ("the VAS fell in all three groups (all P<0.01)") with no
+            # comparison of the arms is no result either way (issue 11; seen in r22's first result).
+            within = (sentences.str.contains(_IN_EVERY_ARM) & ~sentences.str.contains(_BETWEEN_ARMS)
+                      & ~sentences.map(_says_no_difference).astype(bool))
+            rows = rows[~(graded | one_arm | baseline | within)]
+    if topic is not None and not rows.empty and "sentence" in rows:
+        # Which arm a three-arm comparison favours ("X plus acupuncture did better than
+        # acupuncture alone and X alone") says nothing of acupuncture against X (seen in r22, t18).
+        vocab = vocabulary(topic)
+        mixed = rows["sentence"].fillna("").map(lambda s: _mixed_arms(s, vocab)).astype(bool)
+        rows = rows[~(mixed & (rows["direction"] != "no_difference"))]
     if rows.empty:
         return overall_direction(text, topic) if text and topic is not None else None
     efficacy = rows[~rows["outcome"].isin(_HARMS)]
     if not efficacy.empty:
         rows = efficacy
-    if "main_result" in rows:
-        main = rows[rows["main_result"].fillna(False).astype(bool)]
-        if not main.empty:
-            rows = main
+    main = rows[rows["main_result"].fillna(False).astype(bool)] if "main_result" in rows else rows.iloc[:0]
+    if not main.empty:
+        rows = main
+    elif text and topic is not None:
+        # No primary outcome named: the authors' own comparison of the arms ("the treatment
+        # group's effect is better than the control group's") is what a reader leads with, over a
+        # count of rows in which a non-significant response rate may outnumber it (seen in h06).
+        overall = overall_direction(text, topic)
+        if overall in ("favours_intervention", "favours_comparator"):
+            return overall
     rows = rows.sort_values("span_start", kind="stable")
     counts = Counter(rows["direction"])
     best = max(counts.values())
@@ -108,9 +182,10 @@ def overall_direction(text: str, topic: Topic) -> str | None:
     # After "The hypotheses of this study are as follows:" the numbered items are hopes, not
     # results, until a results or conclusions heading.
     listing_aims = False
-    for sentence, mentions in analysed_sentences(text, vocabulary(topic)):
+    vocab = vocabulary(topic)
+    for sentence, mentions in analysed_sentences(text, vocab):
         section = (sentence.section or "").upper()
-        if sentence.section == "TITLE" or section in NON_RESULT_SECTIONS:
+        if sentence.section == "TITLE" or section in _BEFORE_RESULTS:
             continue
         if _LIST_OF_AIMS.search(sentence.text):
             listing_aims = True
@@ -118,33 +193,92 @@ def overall_direction(text: str, topic: Topic) -> str | None:
             listing_aims = False
         if listing_aims or _NOT_A_RESULT.search(sentence.text):
             continue
-        said = _statement(sentence.text, mentions)
+        said = _statement(sentence.text, mentions, vocab)
         found = said or found
     return found
 
 
+# Sections that come before the results: the shared ones, and those of journals' own formats
+# ("Importance: X has shown superior analgesia compared with placebo in animals" is background).
+_BEFORE_RESULTS = NON_RESULT_SECTIONS | {"IMPORTANCE", "QUESTION", "RATIONALE", "DESIGN, SETTING, AND PARTICIPANTS"}
 _LIST_OF_AIMS = re.compile(r"\b(?:hypothes[ie]s|aims|objectives|questions)\b[^.:]{0,50}?(?:\bas follows\b\s*:?|:)", re.IGNORECASE)
 
 
-def _statement(s: str, mentions: tuple[Mention, ...]) -> str | None:
+def _statement(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary) -> str | None:
+    """What a sentence says of the arms as a whole: its last clause that says something decides
+    ("the effect was better in the treatment group.(3)The effective rate did not differ ..., it
+    shows the treatment group's method is better than the control group's")."""
     if compares_before_treatment(s):
         return None
-    if _SAME.search(s):
+    found = None
+    start = 0
+    for stop in [b.end() for b in _CLAUSE_END.finditer(s)] + [len(s)]:
+        if stop > start:
+            found = _clause_statement(s, start, stop, mentions, vocab) or found
+        start = stop
+    return found
+
+
+def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...], vocab: Vocabulary) -> str | None:
+    inside = [x for x in mentions if start <= x.start and x.end <= end]
+    same = _SAME.search(s, start, end)
+    # "The total effective rate did not differ between the groups" is said of its subject, one
+    # outcome, not of the arms as a whole ("no difference between the arms in VAS or ODI" is).
+    if same and not any(x.kind == "outcome" and x.end <= same.start() for x in inside):
         return "no_difference"
-    m = _BETTER.search(s)
-    if m is None or _NEGATED.search(s, 0, m.start()):
+    m = _BETTER.search(s, start, end)
+    if m is None or _NEGATED.search(s, start, m.start()):
         return None
     # The arms on either side of the word that compares ("than", "to"); in "the reduction was
     # greater for acupuncture than for exercise" the better arm stands inside the phrase.
     pivot = m.end() - len(m.group().split()[-1])
-    before = {_side(x) for x in mentions if x.end <= pivot} - {None}
-    after = {_side(x) for x in mentions if x.start >= pivot} - {None}
+    sides = [(a, b, side) for a, b, side in _sides(s, tuple(inside), vocab) if start <= a and b <= end]
+    before = {side for a, b, side in sides if b <= pivot}
+    after = {side for a, b, side in sides if a >= pivot}
     # "Tuina and acupuncture were superior to traction": acupuncture among the better, none below.
     if "intervention" in before and after == {"comparator"}:
         return "favours_intervention"
     if before == {"comparator"} and "intervention" in after:
         return "favours_comparator"
     return None
+
+
+# Where a comparison's clause ends: "... better than the control group.③The total effective rate".
+_CLAUSE_END = re.compile(r"[.;](?=\s|\D|$)|,?\s+(?:while|whereas|but)\s", re.IGNORECASE)
+
+
+_PIVOT = re.compile(r"\b(?:than|versus|vs\.?|compared (?:with|to))\b", re.IGNORECASE)
+# Where the worse side of a comparison ends: a full stop, a semicolon, or a comma outside brackets
+# ("... than that of (73.33%, 22/30) in the X group and ...", "... than the control group, indicating ...").
+_SIDE_END = re.compile(r"[.;](?:\s|$)|,(?![^()]*\))")
+
+
+def _mixed_arms(sentence: str, vocab: Vocabulary) -> bool:
+    """Whether a sentence's comparison names acupuncture on both of its sides and a comparator
+    on one: a combined arm against each treatment alone."""
+    pivot = _PIVOT.search(sentence)
+    if pivot is None:
+        return False
+    opens = max((b.end() for b in _CLAUSE_END.finditer(sentence, 0, pivot.start())), default=0)
+    closes = next((b.start() for b in _SIDE_END.finditer(sentence, pivot.end())), len(sentence))
+    sides = _sides(sentence, sentence_mentions(sentence, vocab), vocab)
+    before = {side for a, b, side in sides if opens <= a and b <= pivot.start()}
+    after = {side for a, b, side in sides if pivot.end() <= a and b <= closes}
+    return "intervention" in before and "intervention" in after and "comparator" in before | after
+
+
+def _sides(s: str, mentions: Sequence[Mention], vocab: Vocabulary) -> list[tuple[int, int, str]]:
+    """``(start, end, side)`` of the arms named in a sentence: its treatment mentions, and arm
+    words ("treatment group", "control group") where no treatment is named."""
+    named: list[tuple[int, int, str]] = []
+    for x in mentions:
+        side = _side(x)
+        if side is not None:
+            named.append((x.start, x.end, side))
+    taken = [(x.start, x.end) for x in mentions]
+    for side, classes in (("comparator", vocab.comparator_arm), ("intervention", vocab.intervention_arm)):
+        named.extend((x.start, x.end, side) for x in claim(s, side, classes, taken))
+    return named
 
 
 def _side(m: Mention) -> str | None:
