@@ -154,6 +154,22 @@ _NEED_FOR = re.compile(
     r"|\breport(?:ed|ing)?\s+(?:using|taking|still taking)\s+(?:an?\s+)?$",
     re.IGNORECASE,
 )
+# ... or as a time or a later event of the trial, not an arm: "assessed before and after lumbar
+# discectomy", "three patients left the trial early for microdiscectomy".
+_EVENT_BEFORE = re.compile(
+    r"\b(?:before|after)\s+and\s+(?:before|after)\s+(?:[\w-]+\s+){0,4}$|\b(?:around|at) the time of\s+(?:[\w-]+\s+){0,3}$"
+    r"|\b(?:left|leaving|withdr[ae]wn?|withdrawals?|dropped out|drop-?outs?|terminat\w*|discontinu\w*)\b[^.;]{0,50}?"
+    r"\bfor\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# ... "Surgical treatment was later required in 6 patients".
+_EVENT_AFTER = re.compile(
+    r"\s+(?:(?:treatment|intervention|procedures?)\s+)?(?:was|were)\s+(?:(?:subsequently|later|eventually|ultimately|finally|then)\s+)?"
+    r"(?:required|needed|necessary|indicated)\b"
+    r"|\s+(?:(?:treatment|intervention|procedures?)\s+)?(?:was|were)\s+(?:subsequently|later|eventually|ultimately|finally)\s+"
+    r"(?:performed|done|carried out|undertaken)\b",
+    re.IGNORECASE,
+)
 # ... or a treatment named as the thing counted: "the surgical rates were comparable".
 # ("opioid use", "analgesic intake", "current opioid consumption", "analgesic requirements").
 _COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?)\b", re.IGNORECASE)
@@ -322,7 +338,8 @@ def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
     found = [m for m in mentions if m.kind == "comparator"]
     if not found:
         return set()
-    out = {m for m in found if _NEED_FOR.search(text, max(0, m.start - 40), m.start) or _COUNTED.match(text, m.end)}
+    out = {m for m in found if _NEED_FOR.search(text, max(0, m.start - 40), m.start) or _COUNTED.match(text, m.end)
+           or _EVENT_BEFORE.search(text, max(0, m.start - 80), m.start) or _EVENT_AFTER.match(text, m.end)}
     out |= _experimental_extras(text, mentions)
     if _DOUBLE_DUMMY.search(text):
         out |= {m for m in found if _DUMMY_WORD.search(m.text)}
