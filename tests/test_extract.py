@@ -329,11 +329,33 @@ def test_comparator_arm_patterns_of_both_topics(record):
      ["sham"]),
     # Surgery as an arm is still one.
     ("Patients were randomized to transforaminal steroid injection or discectomy.", ["surgery"]),
+    # What the blinded did not know is no arm (seen in y17, h37); a local anaesthetic named alone is
+    # the other injection.
+    ("Patients were randomized to bupivacaine alone or bupivacaine with a steroid; they were blinded to the medication.",
+     ["other_injection"]),
+    ("Patients were randomized to a nerve-root block and oral medication.", ["drug"]),
 ])
 def test_event_rules_on_single_sentences_of_the_injection_topic(text, classes):
     from evidence.topic.model import load_topic
 
     assert extract_pico(text, load_topic("epidural_steroid_sciatica")).comparator_classes == classes
+
+
+@pytest.mark.parametrize("text, add_on", [
+    # One arm's treatment named again with more (seen in y16, y17, h37).
+    ("Patients were randomized to a root block of lidocaine and triamcinolone or of lidocaine only.", True),
+    ("Patients were randomized to a root block with either lidocaine or lidocaine and triamcinolone. The lidocaine alone "
+     "group did as well.", True),
+    ("Patients were randomized to a root block with lidocaine or triamcinolone. The lidocaine alone group did as well.", None),
+    # Two extents of one operation named so are not an add-on design.
+    ("Patients having pelvic or pelvic and para-aortic surgery were randomized to a lidocaine only or saline wash.", None),
+    # "the same treatment with an additional ..." (seen in y01).
+    ("Group A had intradiscal ozone; group B received the same treatment with an additional steroid injection.", True),
+])
+def test_add_on_wordings_of_the_injection_topic(text, add_on):
+    from evidence.topic.model import load_topic
+
+    assert extract_pico(text, load_topic("epidural_steroid_sciatica")).add_on is add_on
 
 
 def test_finding_rows_carry_rule_and_confidence(labelled, topic):

@@ -112,6 +112,8 @@ _ADD_ON_STATED = re.compile(
     r"|\b(?:on the basis of|based on) (?:that of |the treatment (?:of|in) )?(?:the )?control groups?\b"
     r"|\bin addition to (?:the )?(?:treatment|therapy|care) (?:of|in|given to) the control group\b"
     r"|\badditionally received\b|\breceived (?:an )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
+    # "group B received the same treatment with an additional injection of betamethasone".
+    r"|\bthe same (?:treatment|therapy|procedure|injection|care)s?\b[^.;]{0,40}?\b(?:with|plus|and)\s+(?:an?\s+)?(?:additional|added|extra)\b"
     # "the control group was treated with X; on which basis, the study group was also treated with Y"
     r"|\bon (?:which|this|that|that of the control group's) basis\b|\bgroups? (?:was|were) also (?:treated|given|managed)\b"
     r"|\b(?:based on|on the basis of) (?:the )?[\w-]+(?:\s+[\w-]+)?\s+(?:combined with|plus)\b"
@@ -159,7 +161,10 @@ _NEED_FOR = re.compile(
 _EVENT_BEFORE = re.compile(
     r"\b(?:before|after)\s+and\s+(?:before|after)\s+(?:[\w-]+\s+){0,4}$|\b(?:around|at) the time of\s+(?:[\w-]+\s+){0,3}$"
     r"|\b(?:left|leaving|withdr[ae]wn?|withdrawals?|dropped out|drop-?outs?|terminat\w*|discontinu\w*)\b[^.;]{0,50}?"
-    r"\bfor\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}$",
+    r"\bfor\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}$"
+    # People on a list for an operation: surgery is why they were seen ("patients listed for disc surgery").
+    r"|\b(?:(?:listed|booked|scheduled|planned|candidates?|waiting)\s+for|awaiting)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}$"
+    r"|\b(?:before|prior to|ahead of)\s+(?:an?\s+|the\s+|their\s+)?(?:planned|scheduled|elective|intended)\s+(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 # ... "Surgical treatment was later required in 6 patients".
@@ -168,6 +173,12 @@ _EVENT_AFTER = re.compile(
     r"(?:required|needed|necessary|indicated)\b"
     r"|\s+(?:(?:treatment|intervention|procedures?)\s+)?(?:was|were)\s+(?:subsequently|later|eventually|ultimately|finally)\s+"
     r"(?:performed|done|carried out|undertaken)\b",
+    re.IGNORECASE,
+)
+# ... or as what the blinded did not know: "the patients were blinded to the medication".
+_BLINDED_TO = re.compile(
+    r"\b(?:blind(?:ed)?\s+(?:to|as to)|unaware\s+of|masked\s+to|kn[eo]w)\s+(?:the\s+|which\s+)?"
+    r"(?:(?:type|kind|identity|nature|content)s?\s+of\s+(?:the\s+)?)?(?:injected\s+|study\s+|allocated\s+)?$",
     re.IGNORECASE,
 )
 # ... or a treatment named as the thing counted: "the surgical rates were comparable".
@@ -269,7 +280,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         listed_generic = listed_generic or _generic_listed_with_form(s, mentions)
         add_on_cue = add_on_cue or said(_ADD_ON)
         alone_cue = alone_cue or said(_ALONE)
-        add_on_stated = add_on_stated or said(_ADD_ON_STATED) or arm_desc.combined_against_base(s, folded)
+        add_on_stated = add_on_stated or said(_ADD_ON_STATED) or arm_desc.combined_against_base(s, folded) \
+            or not background and arm_desc.named_again_with_more(s, folded)
         plain_arm = plain_arm or not background and arm_desc.plain_form_arm(s, mentions)
         amount_arms = amount_arms or not background and arm_desc.amount_arms(s, folded)
         forms_compared = forms_compared or plain_arm or not background and (
@@ -339,7 +351,8 @@ def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
     if not found:
         return set()
     out = {m for m in found if _NEED_FOR.search(text, max(0, m.start - 40), m.start) or _COUNTED.match(text, m.end)
-           or _EVENT_BEFORE.search(text, max(0, m.start - 80), m.start) or _EVENT_AFTER.match(text, m.end)}
+           or _EVENT_BEFORE.search(text, max(0, m.start - 80), m.start) or _EVENT_AFTER.match(text, m.end)
+           or _BLINDED_TO.search(text, max(0, m.start - 50), m.start)}
     out |= _experimental_extras(text, mentions)
     if _DOUBLE_DUMMY.search(text):
         out |= {m for m in found if _DUMMY_WORD.search(m.text)}
