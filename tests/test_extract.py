@@ -341,6 +341,17 @@ def test_event_rules_on_single_sentences_of_the_injection_topic(text, classes):
     assert extract_pico(text, load_topic("epidural_steroid_sciatica")).comparator_classes == classes
 
 
+@pytest.mark.parametrize("text, classes", [
+    # Conventional therapy in a physiotherapy department is its physiotherapy (seen in x19) ...
+    ("In the physiotherapy department, 40 patients were randomized to dry needling or conventional therapy.",
+     ["physiotherapy"]),
+    # ... and, with no setting named, usual care.
+    ("Forty patients were randomized to dry needling or conventional therapy.", ["usual_care"]),
+])
+def test_conventional_therapy_of_the_setting(text, classes, topic):
+    assert extract_pico(text, topic).comparator_classes == classes
+
+
 @pytest.mark.parametrize("text, add_on", [
     # One arm's treatment named again with more (seen in y16, y17, h37).
     ("Patients were randomized to a root block of lidocaine and triamcinolone or of lidocaine only.", True),

@@ -175,6 +175,10 @@ _EVENT_AFTER = re.compile(
     r"(?:performed|done|carried out|undertaken)\b",
     re.IGNORECASE,
 )
+# A class named as the place of the study ("in the physiotherapy department"): the conventional
+# treatment given there ("Group A received conventional therapy") is that class's treatment.
+_SETTING_AFTER = re.compile(r"\s+(?:departments?|clinics?|units?|wards?|cent(?:er|re)s?|services?)\b", re.IGNORECASE)
+_CONVENTIONAL = re.compile(r"(?:conventional|routine|usual|standard)\s+(?:therapy|therapies|treatments?|care)", re.IGNORECASE)
 # ... or as what the blinded did not know: "the patients were blinded to the medication".
 _BLINDED_TO = re.compile(
     r"\b(?:blind(?:ed)?\s+(?:to|as to)|unaware\s+of|masked\s+to|kn[eo]w)\s+(?:the\s+|which\s+)?"
@@ -245,6 +249,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     # the classes said to be "the same" in every arm.
     arm_clauses: list[arm_desc.ArmClause] = []
     same_named: set[str] = set()
+    settings: set[str] = set()
     # A cue whose words are nowhere in the record is in none of its sentences.
     record_folded = text.casefold()
     live = {p for p in (_EXCLUSION, _HISTORY, _ADD_ON, _ALONE, _ADD_ON_STATED) if could_match(_gate_of(p), record_folded)}
@@ -273,6 +278,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
             if not m.negated and not (m.kind == "comparator" and (not_compared or m in aside))
         ]
         kept.extend(mentions)
+        settings.update(m.label for m in mentions if m.kind == "comparator" and _SETTING_AFTER.match(s, m.end))
         if not background:
             arm_clauses.extend(arm_desc.arm_clauses(s, folded, found))
             same_named |= arm_desc.same_in_every_arm(s, folded, mentions)
@@ -314,6 +320,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     extra |= co_interventions or set()
     extra |= arm_desc.arm_contents(arm_clauses)
     comparators = [m for m in kept if m.kind == "comparator" and m.label not in extra]
+    if len(settings) == 1:
+        comparators = _conventional_of_setting(comparators, settings.pop())
     classes = _unique(m.label for m in comparators)
     rules = {"comparators": "vocabulary"} if classes else {}
     # The comparator is then the topic's class for another form of the intervention, if it has one.
@@ -335,6 +343,12 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         add_on=add_on,
         rules=rules,
     )
+
+
+def _conventional_of_setting(comparators: list[Mention], setting: str) -> list[Mention]:
+    """Comparator mentions with "conventional therapy" read as the treatment of the study's
+    setting ("the physiotherapy department"), when the setting is named by a comparator class."""
+    return [replace(m, label=setting) if m.label != setting and _CONVENTIONAL.fullmatch(m.text) else m for m in comparators]
 
 
 def _defines(text: str, mentions: Iterable[Mention]) -> bool:
