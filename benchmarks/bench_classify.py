@@ -186,13 +186,19 @@ def score_ebm_nlp(path: Path = EBM_NLP) -> dict:
 def report_patterns(topic, path: Path = REAL_PATTERNS) -> None:
     """Print per-field agreement on one file of failure-pattern fixtures (tests/fixtures/labelled/real_patterns*.jsonl)."""
     records = load_labelled(path)
-    tables = labelled_tables(records)
-    studies = classify_articles(tables, topic).set_index("pmid")
-    findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
+    # A record may name the topic it is read under (an injection study: the epidural steroid topic).
+    topics = {name: load_topic(name) for name in {r["topic"] for r in records if r.get("topic")}}
+    studies, findings = {}, {}
+    for name in {r.get("topic") for r in records}:
+        own = topics[name] if name else topic
+        tables = labelled_tables([r for r in records if r.get("topic") == name])
+        studies[name] = classify_articles(tables, own).set_index("pmid")
+        findings[name] = mark_main_results(extract_findings(tables, own), tables["articles"], own)
     right, seen = Counter(), Counter()
     for r in records:
         exp = r["expected"]
-        wrong = pattern_mismatches(r, studies.loc[r["pmid"]], findings, topic)
+        name = r.get("topic")
+        wrong = pattern_mismatches(r, studies[name].loc[r["pmid"]], findings[name], topics[name] if name else topic)
         applies = {"design": True, "comparator set": exp["comparator_classes"] is not None,
                    "add-on flag": exp["comparator_classes"] is not None,
                    "sample size": any(exp.get(k) is not None for k in ("n_randomized", "n_studies", "n_participants")),
@@ -251,6 +257,8 @@ def main() -> None:
     report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_design.jsonl"))
     # Comparator-arm patterns of the arms2 helper (own file, so parallel fixers do not collide).
     report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_arms2.jsonl"))
+    # Comparator-arm patterns of the arms3 helper, of both topics (each record names its own).
+    report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_arms3.jsonl"))
     report_ebm_nlp()
     report_speed(topic)
     real_abstracts.report(verbose="-v" in sys.argv)
