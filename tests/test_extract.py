@@ -347,6 +347,10 @@ def test_event_rules_on_single_sentences_of_the_injection_topic(text, classes):
      ["physiotherapy"]),
     # ... and, with no setting named, usual care.
     ("Forty patients were randomized to dry needling or conventional therapy.", ["usual_care"]),
+    # Treatment words in an institution's name are no arm (seen in t28).
+    ("Forty patients were randomized to acupuncture or sham acupuncture at the Hospital of Integrated Chinese and "
+     "Western Medicine.", ["sham"]),
+    ("Forty patients were randomized to acupuncture or Western medicine.", ["drug"]),
 ])
 def test_conventional_therapy_of_the_setting(text, classes, topic):
     assert extract_pico(text, topic).comparator_classes == classes

@@ -179,6 +179,10 @@ _EVENT_AFTER = re.compile(
 # treatment given there ("Group A received conventional therapy") is that class's treatment.
 _SETTING_AFTER = re.compile(r"\s+(?:departments?|clinics?|units?|wards?|cent(?:er|re)s?|services?)\b", re.IGNORECASE)
 _CONVENTIONAL = re.compile(r"(?:conventional|routine|usual|standard)\s+(?:therapy|therapies|treatments?|care)", re.IGNORECASE)
+# ... or as words of an institution's name: "the Hospital of Integrated Chinese and Western Medicine".
+_INSTITUTION_OF = re.compile(
+    r"(?-i:\b(?:Hospital|University|College|Institute|Academy|School|Department|Cent(?:er|re)|Committee)\s+of\s+"
+    r"(?:(?:the\s+)?[A-Z][\w'-]*\s+(?:and\s+|&\s+)?){0,5})$")
 # ... or as what the blinded did not know: "the patients were blinded to the medication".
 _BLINDED_TO = re.compile(
     r"\b(?:blind(?:ed)?\s+(?:to|as to)|unaware\s+of|masked\s+to|kn[eo]w)\s+(?:the\s+|which\s+)?"
@@ -366,7 +370,8 @@ def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
         return set()
     out = {m for m in found if _NEED_FOR.search(text, max(0, m.start - 40), m.start) or _COUNTED.match(text, m.end)
            or _EVENT_BEFORE.search(text, max(0, m.start - 80), m.start) or _EVENT_AFTER.match(text, m.end)
-           or _BLINDED_TO.search(text, max(0, m.start - 50), m.start)}
+           or _BLINDED_TO.search(text, max(0, m.start - 50), m.start)
+           or _INSTITUTION_OF.search(text, max(0, m.start - 80), m.start)}
     out |= _experimental_extras(text, mentions)
     if _DOUBLE_DUMMY.search(text):
         out |= {m for m in found if _DUMMY_WORD.search(m.text)}
