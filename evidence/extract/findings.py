@@ -177,7 +177,9 @@ _EVENT_AFTER = re.compile(
 )
 # A class named as the place of the study ("in the physiotherapy department"): the conventional
 # treatment given there ("Group A received conventional therapy") is that class's treatment.
-_SETTING_AFTER = re.compile(r"\s+(?:departments?|clinics?|units?|wards?|cent(?:er|re)s?|services?)\b", re.IGNORECASE)
+_SETTING_AFTER = re.compile(r"\s+(?:departments?|clinics?|units?|wards?|cent(?:er|re)s?)\b", re.IGNORECASE)
+# ... a place, "in the" or "at a" one ("with TENS units" names devices, not a place).
+_SETTING_BEFORE = re.compile(r"\b(?:in|at|of|from|to)\s+(?:the|a|an|our|this)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _CONVENTIONAL = re.compile(r"(?:conventional|routine|usual|standard)\s+(?:therapy|therapies|treatments?|care)", re.IGNORECASE)
 # ... or as words of an institution's name: "the Hospital of Integrated Chinese and Western Medicine".
 _INSTITUTION_OF = re.compile(
@@ -185,8 +187,9 @@ _INSTITUTION_OF = re.compile(
     r"(?:(?:the\s+)?[A-Z][\w'-]*\s+(?:and\s+|&\s+)?){0,5})$")
 # ... or as what the blinded did not know: "the patients were blinded to the medication".
 _BLINDED_TO = re.compile(
-    r"\b(?:blind(?:ed)?\s+(?:to|as to)|unaware\s+of|masked\s+to|kn[eo]w)\s+(?:the\s+|which\s+)?"
-    r"(?:(?:type|kind|identity|nature|content)s?\s+of\s+(?:the\s+)?)?(?:injected\s+|study\s+|allocated\s+)?$",
+    r"(?:\b(?:blind(?:ed)?\s+(?:to|as to)|unaware\s+of|masked\s+to)\s+(?:the\s+|which\s+)?(?:(?:type|kind|identity|nature|content)s?\s+of\s+(?:the\s+)?)?"
+    r"|\bkn[eo]w\s+(?:which\s+|(?:the\s+)?(?:type|kind|identity|nature|content)s?\s+of\s+(?:the\s+)?))"
+    r"(?:injected\s+|study\s+|allocated\s+)?$",
     re.IGNORECASE,
 )
 # ... or a treatment named as the thing counted: "the surgical rates were comparable".
@@ -282,7 +285,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
             if not m.negated and not (m.kind == "comparator" and (not_compared or m in aside))
         ]
         kept.extend(mentions)
-        settings.update(m.label for m in mentions if m.kind == "comparator" and _SETTING_AFTER.match(s, m.end))
+        settings.update(m.label for m in mentions if m.kind == "comparator" and _SETTING_AFTER.match(s, m.end)
+                        and _SETTING_BEFORE.search(s, max(0, m.start - 40), m.start))
         if not background:
             arm_clauses.extend(arm_desc.arm_clauses(s, folded, found))
             same_named |= arm_desc.same_in_every_arm(s, folded, mentions)
