@@ -348,8 +348,8 @@ def test_event_rules_on_single_sentences_of_the_injection_topic(text, classes):
     # ... and, with no setting named, usual care.
     ("Forty patients were randomized to dry needling or conventional therapy.", ["usual_care"]),
     # Treatment words in an institution's name are no arm (seen in t28).
-    ("Forty patients were randomized to acupuncture or sham acupuncture at the Hospital of Integrated Chinese and "
-     "Western Medicine.", ["sham"]),
+    (("Forty patients were randomized to acupuncture or sham acupuncture at the Hospital of Integrated Chinese and "
+      "Western Medicine."), ["sham"]),
     ("Forty patients were randomized to acupuncture or Western medicine.", ["drug"]),
 ])
 def test_conventional_therapy_of_the_setting(text, classes, topic):
@@ -359,8 +359,8 @@ def test_conventional_therapy_of_the_setting(text, classes, topic):
 @pytest.mark.parametrize("text, add_on", [
     # One arm's treatment named again with more (seen in y16, y17, h37).
     ("Patients were randomized to a root block of lidocaine and triamcinolone or of lidocaine only.", True),
-    ("Patients were randomized to a root block with either lidocaine or lidocaine and triamcinolone. The lidocaine alone "
-     "group did as well.", True),
+    (("Patients were randomized to a root block with either lidocaine or lidocaine and triamcinolone. The lidocaine alone "
+      "group did as well."), True),
     ("Patients were randomized to a root block with lidocaine or triamcinolone. The lidocaine alone group did as well.", None),
     # Two extents of one operation named so are not an add-on design.
     ("Patients having pelvic or pelvic and para-aortic surgery were randomized to a lidocaine only or saline wash.", None),
