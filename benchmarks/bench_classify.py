@@ -254,13 +254,10 @@ def main() -> None:
         return
     for path in (LABELLED, HELDOUT):
         report_labelled(path, topic)
-    report_patterns(topic)
-    # Design and sample-size patterns (the design helper's file, kept apart from the comparator ones).
-    report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_design.jsonl"))
-    # Comparator-arm patterns of the arms2 helper (own file, so parallel fixers do not collide).
-    report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_arms2.jsonl"))
-    # Main-result direction patterns of the direction3 helper (own file, likewise).
-    report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_direction3.jsonl"))
+    # One file of failure-pattern fixtures per helper that wrote them (real_patterns.jsonl, then
+    # real_patterns_design.jsonl, real_patterns_arms2.jsonl, ...), so parallel fixers do not collide.
+    for path in sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl")):
+        report_patterns(topic, path)
     report_ebm_nlp()
     report_speed(topic)
     real_abstracts.report(verbose="-v" in sys.argv)

@@ -303,6 +303,76 @@ def test_arm_rules_on_single_sentences(text, classes, topic):
     assert extract_pico(text, topic).comparator_classes == classes
 
 
+# Comparator-arm patterns (arms3 helper): trials of both topics, each read under its own topic
+# (injection studies under the epidural steroid topic, whose intervention is the injection).
+_ARM3_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_arms3.jsonl"))
+
+
+@pytest.mark.parametrize("record", _ARM3_PATTERNS, ids=[r["pattern"] for r in _ARM3_PATTERNS])
+def test_comparator_arm_patterns_of_both_topics(record):
+    """Each record reproduces, in new words, how a real abstract of tune_3 described its arms."""
+    from evidence.topic.model import load_topic
+
+    own_topic = load_topic(record.get("topic", "acupuncture_sciatica"))
+    study = classify_articles(tables_of([record]), own_topic).iloc[0]
+    wrong = {f: p for f, p in pattern_mismatches(record, study, pd.DataFrame(columns=["pmid"]), own_topic).items() if p}
+    assert not wrong, wrong
+    assert 99000950 <= int(record["pmid"]) <= 99000979
+
+
+@pytest.mark.parametrize("text, classes", [
+    # Surgery as the time patients were treated, or as a later event, is no arm (seen in x20, y14, y16).
+    ("Sixty patients were randomized to transforaminal steroid or saline and assessed before and after discectomy.", ["sham"]),
+    ("Patients were randomized to transforaminal steroid or saline. Surgical treatment was later required in 4 patients.",
+     ["sham"]),
+    ("Patients were randomized to transforaminal steroid or saline. Two patients withdrew from the trial for surgery.",
+     ["sham"]),
+    # Surgery as an arm is still one.
+    ("Patients were randomized to transforaminal steroid injection or discectomy.", ["surgery"]),
+    # What the blinded did not know is no arm (seen in y17, h37); a local anaesthetic named alone is
+    # the other injection.
+    ("Patients were randomized to bupivacaine alone or bupivacaine with a steroid; they were blinded to the medication.",
+     ["other_injection"]),
+    ("Patients were randomized to a nerve-root block and oral medication.", ["drug"]),
+])
+def test_event_rules_on_single_sentences_of_the_injection_topic(text, classes):
+    from evidence.topic.model import load_topic
+
+    assert extract_pico(text, load_topic("epidural_steroid_sciatica")).comparator_classes == classes
+
+
+@pytest.mark.parametrize("text, classes", [
+    # Conventional therapy in a physiotherapy department is its physiotherapy (seen in x19) ...
+    ("In the physiotherapy department, 40 patients were randomized to dry needling or conventional therapy.",
+     ["physiotherapy"]),
+    # ... and, with no setting named, usual care.
+    ("Forty patients were randomized to dry needling or conventional therapy.", ["usual_care"]),
+    # Treatment words in an institution's name are no arm (seen in t28).
+    (("Forty patients were randomized to acupuncture or sham acupuncture at the Hospital of Integrated Chinese and "
+      "Western Medicine."), ["sham"]),
+    ("Forty patients were randomized to acupuncture or Western medicine.", ["drug"]),
+])
+def test_conventional_therapy_of_the_setting(text, classes, topic):
+    assert extract_pico(text, topic).comparator_classes == classes
+
+
+@pytest.mark.parametrize("text, add_on", [
+    # One arm's treatment named again with more (seen in y16, y17, h37).
+    ("Patients were randomized to a root block of lidocaine and triamcinolone or of lidocaine only.", True),
+    (("Patients were randomized to a root block with either lidocaine or lidocaine and triamcinolone. The lidocaine alone "
+      "group did as well."), True),
+    ("Patients were randomized to a root block with lidocaine or triamcinolone. The lidocaine alone group did as well.", None),
+    # Two extents of one operation named so are not an add-on design.
+    ("Patients having pelvic or pelvic and para-aortic surgery were randomized to a lidocaine only or saline wash.", None),
+    # "the same treatment with an additional ..." (seen in y01).
+    ("Group A had intradiscal ozone; group B received the same treatment with an additional steroid injection.", True),
+])
+def test_add_on_wordings_of_the_injection_topic(text, add_on):
+    from evidence.topic.model import load_topic
+
+    assert extract_pico(text, load_topic("epidural_steroid_sciatica")).add_on is add_on
+
+
 def test_finding_rows_carry_rule_and_confidence(labelled, topic):
     findings = extract_findings(tables_of(labelled + _PATTERNS), topic)
     assert findings["rule"].notna().all() and findings["confidence"].notna().all()

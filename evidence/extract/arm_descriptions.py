@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from ..topic.matcher import Mention
 
 __all__ = ["DUMMY", "ArmClause", "amount_arms", "arm_clauses", "arm_contents", "co_interventions",
-           "combined_against_base", "control_acupoints", "needled_arm_names", "plain_form_arm", "same_in_every_arm"]
+           "combined_against_base", "control_acupoints", "named_again_with_more", "needled_arm_names", "plain_form_arm",
+           "same_in_every_arm"]
 
 # Words of a placebo or sham arm.
 DUMMY = r"(?:placebo|sham|dummy|simulated)"
@@ -187,6 +188,28 @@ def combined_against_base(text: str, folded: str) -> bool:
     X combined with EA and conventional EA"): the experimental arm is the control's plus more."""
     return ("between" in folded or "compar" in folded) and _USUAL_KIND_WORD.search(folded) is not None \
         and _COMBINED_AGAINST_BASE.search(text) is not None
+
+
+# "lidocaine and triamcinolone or lidocaine only", "either bupivacaine alone or bupivacaine with
+# betamethasone": one arm's treatment named again with more, as the other arm.
+_NAMED_AGAIN_WITH_MORE = re.compile(
+    r"\b(?P<base>[a-z][\w-]{3,})\s+(?:and|plus|with|combined with|\+)\s+(?:an?\s+)?[a-z][\w-]+(?:\s+[\w-]+){0,2}?\s+"
+    r"(?:or|versus|vs\.?|against)\s+(?:of\s+|with\s+)?(?:the\s+)?(?P=base)[- ](?:alone|only)\b"
+    # The plain arm first is named as one by "either" or "alone" (not "pelvic or pelvic and
+    # para-aortic lymphadenectomy", two extents of one operation).
+    r"|\beither\s+(?P<first>[a-z][\w-]{3,})(?:[- ](?:alone|only))?\s+(?:or|versus|vs\.?)\s+(?:of\s+|with\s+)?(?P=first)\s+"
+    r"(?:and|plus|with|combined with|in combination with|\+)\s+(?:an?\s+)?[a-z]"
+    r"|\b(?P<alone>[a-z][\w-]{3,})[- ](?:alone|only)\s+(?:or|versus|vs\.?)\s+(?:of\s+|with\s+)?(?P=alone)\s+"
+    r"(?:and|plus|with|combined with|in combination with|\+)\s+(?:an?\s+)?[a-z]",
+    re.IGNORECASE)
+_ALTERNATIVE_WORD = re.compile(r"\b(?:or|versus|vs\.?|against)\b")
+
+
+def named_again_with_more(text: str, folded: str) -> bool:
+    """Whether a sentence sets one arm's treatment against itself with more ("lidocaine and
+    triamcinolone or lidocaine only", "either bupivacaine or bupivacaine and betamethasone"): an
+    add-on design, whose comparator is the treatment named alone."""
+    return _ALTERNATIVE_WORD.search(folded) is not None and _NAMED_AGAIN_WITH_MORE.search(text) is not None
 
 
 def arm_clauses(text: str, folded: str, mentions: Iterable[Mention]) -> list[ArmClause]:

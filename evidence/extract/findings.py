@@ -112,6 +112,8 @@ _ADD_ON_STATED = re.compile(
     r"|\b(?:on the basis of|based on) (?:that of |the treatment (?:of|in) )?(?:the )?control groups?\b"
     r"|\bin addition to (?:the )?(?:treatment|therapy|care) (?:of|in|given to) the control group\b"
     r"|\badditionally received\b|\breceived (?:an )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
+    # "group B received the same treatment with an additional injection of betamethasone".
+    r"|\bthe same (?:treatment|therapy|procedure|injection|care)s?\b[^.;]{0,40}?\b(?:with|plus|and)\s+(?:an?\s+)?(?:additional|added|extra)\b"
     # "the control group was treated with X; on which basis, the study group was also treated with Y"
     r"|\bon (?:which|this|that|that of the control group's) basis\b|\bgroups? (?:was|were) also (?:treated|given|managed)\b"
     r"|\b(?:based on|on the basis of) (?:the )?[\w-]+(?:\s+[\w-]+)?\s+(?:combined with|plus)\b"
@@ -152,6 +154,42 @@ _NEED_FOR = re.compile(
     r"|\badditional\s+(?:[\w-]+\s+(?:and/or|or)\s+)?$"
     # "10 cases reported using opioids": what patients went on to take is counted, not compared.
     r"|\breport(?:ed|ing)?\s+(?:using|taking|still taking)\s+(?:an?\s+)?$",
+    re.IGNORECASE,
+)
+# ... or as a time or a later event of the trial, not an arm: "assessed before and after lumbar
+# discectomy", "three patients left the trial early for microdiscectomy".
+_EVENT_BEFORE = re.compile(
+    r"\b(?:before|after)\s+and\s+(?:before|after)\s+(?:[\w-]+\s+){0,4}$|\b(?:around|at) the time of\s+(?:[\w-]+\s+){0,3}$"
+    r"|\b(?:left|leaving|withdr[ae]wn?|withdrawals?|dropped out|drop-?outs?|terminat\w*|discontinu\w*)\b[^.;]{0,50}?"
+    r"\bfor\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}$"
+    # People on a list for an operation: surgery is why they were seen ("patients listed for disc surgery").
+    r"|\b(?:(?:listed|booked|scheduled|planned|candidates?|waiting)\s+for|awaiting)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}$"
+    r"|\b(?:before|prior to|ahead of)\s+(?:an?\s+|the\s+|their\s+)?(?:planned|scheduled|elective|intended)\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# ... "Surgical treatment was later required in 6 patients".
+_EVENT_AFTER = re.compile(
+    r"\s+(?:(?:treatment|intervention|procedures?)\s+)?(?:was|were)\s+(?:(?:subsequently|later|eventually|ultimately|finally|then)\s+)?"
+    r"(?:required|needed|necessary|indicated)\b"
+    r"|\s+(?:(?:treatment|intervention|procedures?)\s+)?(?:was|were)\s+(?:subsequently|later|eventually|ultimately|finally)\s+"
+    r"(?:performed|done|carried out|undertaken)\b",
+    re.IGNORECASE,
+)
+# A class named as the place of the study ("in the physiotherapy department"): the conventional
+# treatment given there ("Group A received conventional therapy") is that class's treatment.
+_SETTING_AFTER = re.compile(r"\s+(?:departments?|clinics?|units?|wards?|cent(?:er|re)s?)\b", re.IGNORECASE)
+# ... a place, "in the" or "at a" one ("with TENS units" names devices, not a place).
+_SETTING_BEFORE = re.compile(r"\b(?:in|at|of|from|to)\s+(?:the|a|an|our|this)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_CONVENTIONAL = re.compile(r"(?:conventional|routine|usual|standard)\s+(?:therapy|therapies|treatments?|care)", re.IGNORECASE)
+# ... or as words of an institution's name: "the Hospital of Integrated Chinese and Western Medicine".
+_INSTITUTION_OF = re.compile(
+    r"(?-i:\b(?:Hospital|University|College|Institute|Academy|School|Department|Cent(?:er|re)|Committee)\s+of\s+"
+    r"(?:(?:the\s+)?[A-Z][\w'-]*\s+(?:and\s+|&\s+)?){0,5})$")
+# ... or as what the blinded did not know: "the patients were blinded to the medication".
+_BLINDED_TO = re.compile(
+    r"(?:\b(?:blind(?:ed)?\s+(?:to|as to)|unaware\s+of|masked\s+to)\s+(?:the\s+|which\s+)?(?:(?:type|kind|identity|nature|content)s?\s+of\s+(?:the\s+)?)?"
+    r"|\bkn[eo]w\s+(?:which\s+|(?:the\s+)?(?:type|kind|identity|nature|content)s?\s+of\s+(?:the\s+)?))"
+    r"(?:injected\s+|study\s+|allocated\s+)?$",
     re.IGNORECASE,
 )
 # ... or a treatment named as the thing counted: "the surgical rates were comparable".
@@ -218,6 +256,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     # the classes said to be "the same" in every arm.
     arm_clauses: list[arm_desc.ArmClause] = []
     same_named: set[str] = set()
+    settings: set[str] = set()
     # A cue whose words are nowhere in the record is in none of its sentences.
     record_folded = text.casefold()
     live = {p for p in (_EXCLUSION, _HISTORY, _ADD_ON, _ALONE, _ADD_ON_STATED) if could_match(_gate_of(p), record_folded)}
@@ -246,6 +285,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
             if not m.negated and not (m.kind == "comparator" and (not_compared or m in aside))
         ]
         kept.extend(mentions)
+        settings.update(m.label for m in mentions if m.kind == "comparator" and _SETTING_AFTER.match(s, m.end)
+                        and _SETTING_BEFORE.search(s, max(0, m.start - 40), m.start))
         if not background:
             arm_clauses.extend(arm_desc.arm_clauses(s, folded, found))
             same_named |= arm_desc.same_in_every_arm(s, folded, mentions)
@@ -253,7 +294,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         listed_generic = listed_generic or _generic_listed_with_form(s, mentions)
         add_on_cue = add_on_cue or said(_ADD_ON)
         alone_cue = alone_cue or said(_ALONE)
-        add_on_stated = add_on_stated or said(_ADD_ON_STATED) or arm_desc.combined_against_base(s, folded)
+        add_on_stated = add_on_stated or said(_ADD_ON_STATED) or arm_desc.combined_against_base(s, folded) \
+            or not background and arm_desc.named_again_with_more(s, folded)
         plain_arm = plain_arm or not background and arm_desc.plain_form_arm(s, mentions)
         amount_arms = amount_arms or not background and arm_desc.amount_arms(s, folded)
         forms_compared = forms_compared or plain_arm or not background and (
@@ -286,6 +328,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     extra |= co_interventions or set()
     extra |= arm_desc.arm_contents(arm_clauses)
     comparators = [m for m in kept if m.kind == "comparator" and m.label not in extra]
+    if len(settings) == 1:
+        comparators = _conventional_of_setting(comparators, settings.pop())
     classes = _unique(m.label for m in comparators)
     rules = {"comparators": "vocabulary"} if classes else {}
     # The comparator is then the topic's class for another form of the intervention, if it has one.
@@ -309,6 +353,12 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     )
 
 
+def _conventional_of_setting(comparators: list[Mention], setting: str) -> list[Mention]:
+    """Comparator mentions with "conventional therapy" read as the treatment of the study's
+    setting ("the physiotherapy department"), when the setting is named by a comparator class."""
+    return [replace(m, label=setting) if m.label != setting and _CONVENTIONAL.fullmatch(m.text) else m for m in comparators]
+
+
 def _defines(text: str, mentions: Iterable[Mention]) -> bool:
     """Whether a sentence opens by saying what the intervention is ("Electroacupuncture is ...")."""
     first = next((m for m in mentions if m.kind in ("intervention", "generic")), None)
@@ -322,7 +372,10 @@ def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
     found = [m for m in mentions if m.kind == "comparator"]
     if not found:
         return set()
-    out = {m for m in found if _NEED_FOR.search(text, max(0, m.start - 40), m.start) or _COUNTED.match(text, m.end)}
+    out = {m for m in found if _NEED_FOR.search(text, max(0, m.start - 40), m.start) or _COUNTED.match(text, m.end)
+           or _EVENT_BEFORE.search(text, max(0, m.start - 80), m.start) or _EVENT_AFTER.match(text, m.end)
+           or _BLINDED_TO.search(text, max(0, m.start - 50), m.start)
+           or _INSTITUTION_OF.search(text, max(0, m.start - 80), m.start)}
     out |= _experimental_extras(text, mentions)
     if _DOUBLE_DUMMY.search(text):
         out |= {m for m in found if _DUMMY_WORD.search(m.text)}
