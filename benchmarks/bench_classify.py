@@ -249,6 +249,8 @@ def main() -> None:
     report_patterns(topic)
     # Design and sample-size patterns (the design helper's file, kept apart from the comparator ones).
     report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_design.jsonl"))
+    # The second pass over design and sample-size patterns (design3 helper, own file).
+    report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_design3.jsonl"))
     # Comparator-arm patterns of the arms2 helper (own file, so parallel fixers do not collide).
     report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_arms2.jsonl"))
     report_ebm_nlp()

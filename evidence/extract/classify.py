@@ -399,8 +399,18 @@ def classify_design(
 _SPLIT_HYPHEN = re.compile(r" - (?<=[A-Za-z] - )(?=[A-Za-z])")
 
 
+# Hyphens other than the ASCII one ("40\u2011year-old" with a non-breaking hyphen): one character
+# each, so replacing them keeps every position.
+_OTHER_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-"})
+
+
 def _rejoin_split_hyphens(text: str) -> str:
-    """``"double - blind"`` as ``"double-blind"``, so cues and their negations read the same either way."""
+    """``"double - blind"`` as ``"double-blind"``, so cues and their negations read the same either way.
+
+    Unicode hyphens ("40\u2011year-old") are read as "-" too.
+    """
+    if not text.isascii():
+        text = text.translate(_OTHER_HYPHENS)
     return _SPLIT_HYPHEN.sub("-", text)
 
 
