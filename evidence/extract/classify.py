@@ -205,7 +205,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,90}\b(?:according to|based on|by)\s+(?:the\s+)?(?:(?:visit|admission|arrival|enrol?ment|consultation)\s+)?(?:order|sequence|date|day|time|(?:patient(?:s|'s|s')?|their)\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
     ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),
     # Sorting people into groups, unlike allocating them to arms, is as often done by a trait.
-    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\bdivided\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+groups\b"
+    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\b(?:divided|classified|categori[sz]ed|separated|sorted)\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+groups\b"
      # "divided into FSN group and conventional acupuncture (CA) group"
      r"|(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s+group,?\s+and\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s*group\b)")),
 )
@@ -449,7 +449,8 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     # comparison of groups is a cohort, and a retrospective account of one group a case series.
     if best in ("rct", "case_series", "non_randomized_trial") and not fired & RANDOMIZATION_STATED_RULES and fired & _RETROSPECTIVE \
             and not fired & _NAMED_SERIES:
-        compared = "text.comparison_randomization_not_stated" in fired or "text.retrospective_comparison" in fired
+        # Groups formed from the records ("divided into 2 groups according to ...") are compared too.
+        compared = bool(fired & _GROUPS_NAMED) or "text.retrospective_comparison" in fired
         best, rule = ("cohort", "precedence.retrospective_comparison") if compared else ("case_series", "precedence.retrospective_series")
     # "A prospective study of 60 patients" followed one group: with no second group, allocation
     # or comparison named, it is an uncontrolled series, not a cohort compared by exposure.

@@ -285,6 +285,9 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             if _PART_OF.search(text, max(0, m.start("n") - 16), m.start("n")):
                 # "72 patients, of whom 35 were randomized to PRF": a part of the count before it.
                 continue
+            if _ARM_LABEL_BEFORE.search(text, max(0, m.start("n") - 16), m.start("n")):
+                # "group I (15 patients) was treated with drugs": one arm's size, in brackets after its name.
+                continue
             # Read after the statement: "58 subjects were screened and randomized" says both.
             if reject is not None and reject.search(text, m.end(), _own_stretch_end(text, m)):
                 continue
@@ -325,6 +328,7 @@ def _clause_end(text: str, pos: int) -> int:
 
 
 _PART_OF = re.compile(r"\bof (?:whom|which|these|them)\s+$", re.IGNORECASE)
+_ARM_LABEL_BEFORE = re.compile(r"\b(?:group|arm|subgroup)\s*(?:[A-D]|[IV]{1,3}[A-Z]?|\d)?\s*\(\s*$", re.IGNORECASE)
 _CLAUSE_MARK = re.compile(r"[()\[\];\n]|\.(?=\s|$)")
 # Counts that are not of the people randomized: a subset analysed or completing, or the larger
 # set screened before randomization.
