@@ -163,11 +163,18 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("systematic_review", "self_described_systematic_review", 0.95, 0.95,
      r"\b(?:this|the present|our)\s+(?:(?:study|work|paper|article)\s+)?(?:is\s+an?\s+)?(?:updated\s+)?systematic(?:al)?\s+(?:literature\s+)?review\b"),
     ("systematic_review", "included_studies", 0.6, 0.6, r"\b" + _NUM + r"\s+" + _TRIAL_ADJECTIVES + r"(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\b(?:\s+\w+){0,4}\s+(?:were|was|met|fulfilled|involving|including|with)\b"),
+    # "We included 25 clinical trials (reported in 29 publications)": a counted set of included studies.
+    ("systematic_review", "we_included_studies", 0.9, 0.9, r"\bwe (?:included|identified|found)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:studies|trials|RCTs)\b"),
     ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|(?-i:\bGRADE\b)"),  # the approach in capitals, not "grade 3 toxicity"
     ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))|\ban update\b(?!\s+of\b)"),
     ("narrative_review", "we_review", 0.6, 0.6, r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"),
     # A document naming itself ("this narrative review") outweighs the designs it mentions.
-    ("narrative_review", "self_described_review", 0.9, 0.9, r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|notes|files))|\bnarrative review\b"),
+    ("narrative_review", "self_described_review", 0.9, 0.9, r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|notes|files))|\bnarrative review\b"
+     # A title that names its own kind after a colon: "...for Sciatica: A Brief Review".
+     r"|:\s+an?\s+(?:brief|short|mini|concise|narrative|clinical|critical)[- ]?review\b(?!\s+(?:and|of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|cases)))"),
+    # A clinical-practice article opens with a patient in the present tense ("A 45-year-old man
+    # ... asks his physician"); a case report tells its patient in the past tense.
+    ("narrative_review", "clinical_vignette", 0.85, 0.85, r"\b\d{1,3}-year-old\s+(?:man|woman|patient)\b[^.]{0,120}?\b(?:asks|presents|is referred|comes|seeks|wants|requests|wonders)\b"),
     ("guideline", "guideline", 0.5, 0.9, r"(?<!CONSORT )(?<!STRICTA )(?<!PRISMA )(?<!SPIRIT )(?<!ethical )(?<!Helsinki )\bguidelines?\b(?!\s+(?:for reporting|of the Declaration))"),
     ("guideline", "recommendations", 0.6, 0.7, r"\b(?:strong|weak|conditional|grade [ABC])\s+recommendations?\b|\brecommendations? (?:were|are) (?:made|issued|developed|formulated)\b"),
     # A panel reaching agreement (Delphi rounds, a consensus statement) may search the literature
@@ -475,6 +482,10 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
         # Animal experiments randomize and compare groups too.
         elif scores.get("animal_or_lab", 0.0) >= _ANIMAL_PRECEDENCE and not human_sample():
             best, rule = "animal_or_lab", ""
+    # "This review" that goes on to count the trials it included ("We included 25 trials") is a
+    # systematic review, however plainly it is written (a plain-language summary).
+    if best == "narrative_review" and "text.we_included_studies" in fired:
+        best, rule = "systematic_review", "precedence.counted_included_studies"
     # A meta-analysis is a systematic review that pools: keep the more specific label.
     if best == "systematic_review" and scores.get("meta_analysis", 0.0) >= 0.75:
         return "meta_analysis", "precedence.pooled_review"
