@@ -153,7 +153,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("protocol", "protocol_sections", 0.8, 0.8, r"\b(?:METHODS AND ANALYSIS|ETHICS AND DISSEMINATION):"),
     # The heading trial protocols are published under; alone it does not outweigh a reported trial.
     ("protocol", "methods_design_heading", 0.6, 0.6, r"\bMethods?\s*/\s*design\b"),
-    ("meta_analysis", "meta_analysis", 0.8, 0.95, r"(?<!no )(?<!without )(?<!not )\bmeta-?\s?analy[sz]\w*"),
+    # Not the name of the PRISMA statement ("Preferred Reporting Items for Systematic Reviews and
+    # Meta-Analyses"), which systematic reviews that pool nothing follow too.
+    ("meta_analysis", "meta_analysis", 0.8, 0.95, r"(?<!no )(?<!without )(?<!not )(?<!reviews and )\bmeta-?\s?analy[sz]\w*"),
     ("meta_analysis", "pooling_model", 0.8, 0.8, r"\b(?:random|fixed)[- ]effects?\s+(?:model|meta)|\bpooled\s+(?:analysis|estimate|effect|results?|data|mean|risk|odds)|\bI(?:2|²|\^2)\s*=|\bforest plot"),
     ("systematic_review", "systematic_review", 0.85, 0.95, r"\bsystematic(?:al)?\s+(?:literature\s+)?review"),
     ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|search(?:es)? of|search(?:es)? in|retrieved from|identified (?:using|from|in|through))\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
@@ -164,7 +166,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      r"\b(?:this|the present|our)\s+(?:(?:study|work|paper|article)\s+)?(?:is\s+an?\s+)?(?:updated\s+)?systematic(?:al)?\s+(?:literature\s+)?review\b"),
     ("systematic_review", "included_studies", 0.6, 0.6, r"\b" + _NUM + r"\s+" + _TRIAL_ADJECTIVES + r"(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\b(?:\s+\w+){0,4}\s+(?:were|was|met|fulfilled|involving|including|with)\b"),
     # "We included 25 clinical trials (reported in 29 publications)": a counted set of included studies.
-    ("systematic_review", "we_included_studies", 0.9, 0.9, r"\bwe (?:included|identified|found)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:studies|trials|RCTs)\b"),
+    ("systematic_review", "we_included_studies", 0.9, 0.9, r"\bwe (?:included|identified|found)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:studies|trials|RCTs)\b"
+     # "Fourteen RCTs were included for review": what a review says of its own set.
+     r"|\b" + _NUM + r"\s+" + _TRIAL_ADJECTIVES + r"(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\s+(?:\w+\s+){0,2}?(?:were|was)\s+(?:finally\s+|eventually\s+|ultimately\s+)?included\b"),
     ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|(?-i:\bGRADE\b)"),  # the approach in capitals, not "grade 3 toxicity"
     ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))|\ban update\b(?!\s+of\b)"),
     ("narrative_review", "we_review", 0.6, 0.6, r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"),
@@ -190,6 +194,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_report", "single_patient", 0.75, 0.85, r"\b\d{1,3}[- ]year[- ]old\s+(?:man|woman|male|female|patient|boy|girl|athlete|runner)\b"),
     ("case_series", "case_series", 0.85, 0.9, r"\bcase series\b|\bseries of\s+" + _NUM + r"?\s*(?:consecutive\s+)?(?:patients|cases)\b|\bwe (?:report|present|describe)\s+" + _NUM + r"\s+(?:cases|patients)\b"),
     # "before and after" names a design only as one: trials measure "before and after treatment" too.
+    # "Three illustrative cases ... are presented": several patients told one by one.
+    ("case_series", "cases_presented", 0.8, 0.85, r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:illustrative\s+|clinical\s+|consecutive\s+|similar\s+)?cases\b[^.]{0,80}?\b(?:are|were)\s+(?:presented|reported|described)\b"),
     ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive (?:in|out)?patients)\b"),
     # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
@@ -272,7 +278,11 @@ _ONE_GROUP_TREATED = re.compile(
     r"(?:[^.]|\.(?=\d)){0,200}?\b(?:received|underwent|treated|was performed|were given|were managed"
     r"|had\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:injections?|blocks?|acupuncture|surgery|treatment|procedures?|radiofrequency))\b"
     # "Fifty patients were included. All received a transforaminal injection."
-    r"|\b(?:all|each)\s+(?:of\s+them\s+|(?:the\s+)?(?:patients|participants|subjects)\s+)?(?:received|underwent|were treated|had)\b",
+    r"|\b(?:all|each)\s+(?:of\s+them\s+|(?:the\s+)?(?:patients|participants|subjects)\s+)?(?:received|underwent|were treated|had)\b"
+    # The treatment named before the people: "acupuncture treatments with 7 patients", "effect of
+    # a nerve root block in the management of radiculopathy in 50 patients".
+    r"|\b(?:treatments?|therapy|therapies|injections?|blocks?|acupuncture|management)\b[^.]{0,80}?\b(?:with|in|on)\s+" + _NUM
+    + r"\s+(?:[\w-]+\s+){0,2}?(?:patients|participants|subjects|cases)\b",
     re.IGNORECASE,
 )
 # Words that name a second group or arm. Without them, "versus" and "compared with" in a report
