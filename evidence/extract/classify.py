@@ -166,9 +166,11 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      r"\b(?:this|the present|our)\s+(?:(?:study|work|paper|article)\s+)?(?:is\s+an?\s+)?(?:updated\s+)?systematic(?:al)?\s+(?:literature\s+)?review\b"),
     ("systematic_review", "included_studies", 0.6, 0.6, r"\b" + _NUM + r"\s+" + _TRIAL_ADJECTIVES + r"(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\b(?:\s+\w+){0,4}\s+(?:were|was|met|fulfilled|involving|including|with)\b"),
     # "We included 25 clinical trials (reported in 29 publications)": a counted set of included studies.
-    ("systematic_review", "we_included_studies", 0.9, 0.9, r"\bwe (?:included|identified|found)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:studies|trials|RCTs)\b"
-     # "Fourteen RCTs were included for review": what a review says of its own set.
-     r"|\b" + _NUM + r"\s+" + _TRIAL_ADJECTIVES + r"(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\s+(?:\w+\s+){0,2}?(?:were|was)\s+(?:finally\s+|eventually\s+|ultimately\s+)?included\b"),
+    # "We included 25 clinical trials (reported in 29 publications)", "Fourteen RCTs were included
+    # for review": a review's own set. Written to open with a word, which is found far faster
+    # than a count.
+    ("systematic_review", "we_included_studies", 0.9, 0.9, r"(?<=\bwe )(?:included|identified)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:studies|trials|RCTs)\b"
+     r"|\b(?:studies|trials|RCTs)\s+(?:(?:that|which)\s+)?(?:were|was)\s+(?:(?:finally|eventually|ultimately)\s+)?included\b"),
     ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|(?-i:\bGRADE\b)"),  # the approach in capitals, not "grade 3 toxicity"
     ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))|\ban update\b(?!\s+of\b)"),
     ("narrative_review", "we_review", 0.6, 0.6, r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"),
@@ -237,6 +239,10 @@ RANDOMIZATION_STATED_RULES = frozenset(
     {"pt.rct", "mesh.random_allocation", "text.randomized", "text.randomly_assigned", "text.were_randomized",
      "text.random_sequence", "text.randomly", "text.rct_abbreviation"}
 )
+# Randomization said of the participants themselves, not of "a randomized design" or others' trials.
+_RANDOMIZED_PARTICIPANTS = frozenset({"pt.rct", "mesh.random_allocation", "text.randomly_assigned", "text.were_randomized", "text.random_sequence"})
+_ALLOCATION_DENIED = frozenset({"text.not_randomized", "text.allocation_by_choice", "text.allocated_by_order"})
+_OUTWEIGHED_BY_RANDOMIZATION = frozenset({"cohort", "case_series", "case_control", "non_randomized_trial"})
 # Confidence of a design chosen by a precedence rule alone, with no cue of its own.
 _PRECEDENCE_ONLY = 0.5
 _RETROSPECTIVE = frozenset({"text.retrospective", "text.retrospective_comparison"})
@@ -473,6 +479,13 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     # or comparison named, it is an uncontrolled series, not a cohort compared by exposure.
     if best == "cohort" and not fired & _COHORT_COMPARED and not fired & _GROUPS_NAMED:
         best, rule = "case_series", "precedence.one_group_followed"
+    # Randomization said of this study's participants ("were randomly assigned", "were
+    # randomized", a random sequence) makes it a randomized trial whatever else it names ("a cohort
+    # of 400 women", "case series" of earlier work, groups of a trait), unless allocation is also
+    # said to be non-random. Reviews and animal studies are decided below, as before.
+    if best in _OUTWEIGHED_BY_RANDOMIZATION and fired & _RANDOMIZED_PARTICIPANTS and not fired & _ALLOCATION_DENIED \
+            and scores.get("rct", 0.0) >= _MIN_SCORE:
+        best, rule = "rct", "precedence.participants_randomized"
     # "Pain fell from 7.9 vs 3.1" in a report of one treated group compares times, not groups:
     # with no other trial cue and no second group named, the report is a series.
     if best == "rct" and rct_cues <= _WEAK_RCT_CUES and not fired & RANDOMIZATION_STATED_RULES \

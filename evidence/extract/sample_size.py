@@ -105,6 +105,10 @@ _TWO_NAMED_GROUPS = re.compile(
     rf"(?:the\s+)?[^,;.]{{0,50}}?\bgroup\b(?:\s*\([^()]{{0,12}}\))?,?\s+(?:and\s+|while\s+|whereas\s+)?(?P<b>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:were\s+|was\s+)?(?:\w+\s+)?(?:in|into|to)\s+(?:the\s+)?[^,;.]{{0,50}}?\bgroup\b",
     re.IGNORECASE,
 )
+# The verb and the first group's name: far rarer than a count, and found from its opening words.
+_TWO_NAMED_GROUPS_HINT = Searcher(re.compile(
+    r"\b(?:were|was)\s+(?:\w+\s+){0,2}?(?:included|enrolled|allocated|assigned|randomi[sz]ed|placed)\s+(?:in|into|to)\s+(?:the\s+)?[^,;.]{0,50}?\bgroup\b",
+    re.IGNORECASE))
 # Eligible people left out before randomization: "We did not allocate 17 of 133 eligible patients",
 # "17 of the 133 eligible patients were not randomized".
 _NOT_ALLOCATED = re.compile(
@@ -112,7 +116,8 @@ _NOT_ALLOCATED = re.compile(
     rf"|(?P<k2>{COUNT})\s+of\s+(?:the\s+)?(?P<n2>{COUNT})\s+eligible\s+(?:\w+\s+){{0,2}}?(?:were|was)\s+not\s+(?:randomi[sz]ed|allocated)\b",
     re.IGNORECASE,
 )
-_NOT_ALLOCATED_HINT = re.compile(r"\bnot\s+(?:allocate|randomi[sz]e|include)|\bnot\s+(?:randomi[sz]ed|allocated)\b", re.IGNORECASE)
+# Opens with a plain word so that the engine skips to it.
+_NOT_ALLOCATED_HINT = re.compile(r"not\s+(?:allocate|randomi[sz]e|include)", re.IGNORECASE)
 # One size said once for every arm ("30 cases in each group", "each with 45 patients", "43 in
 # each", "25 per arm"): the trial is that size times the number of arms, never one arm.
 _PER_GROUP = re.compile(
@@ -202,7 +207,7 @@ def extract_sample_size(text: str) -> SampleSize:
     groups = [int(m.group("n") or m.group("m")) for m in _GROUP_OF_N.finditer(text)] if _NAMED_GROUP.search(text) else []
     if n_randomized is None and len(groups) != 2 and _NAMED_GROUP.search(text):
         # "42 patients were included in the control group (CG), 43 in the steroid group (SG)"
-        pair = _TWO_NAMED_GROUPS.search(text)
+        pair = next(_matches_at(_TWO_NAMED_GROUPS, text, _count_starts(text)), None) if _TWO_NAMED_GROUPS_HINT.search(text, folded) else None
         if pair and parse_count(pair.group("a")) and parse_count(pair.group("b")):
             groups = [parse_count(pair.group("a")), parse_count(pair.group("b"))]
     if n_randomized is None and len(groups) == 2:
