@@ -175,9 +175,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))|\ban update\b(?!\s+of\b)"),
     ("narrative_review", "we_review", 0.6, 0.6, r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"),
     # A document naming itself ("this narrative review") outweighs the designs it mentions.
-    ("narrative_review", "self_described_review", 0.9, 0.9, r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|notes|files))|\bnarrative review\b"
+    ("narrative_review", "self_described_review", 0.9, 0.9, (r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|notes|files))|\bnarrative review\b"
      # A title that names its own kind after a colon: "...for Sciatica: A Brief Review".
-     r"|:\s+an?\s+(?:brief|short|mini|concise|narrative|clinical|critical)[- ]?review\b(?!\s+(?:and|of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|cases)))"),
+     r"|:\s+an?\s+(?:brief|short|mini|concise|narrative|clinical|critical)[- ]?review\b(?!\s+(?:and|of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|cases)))")),
     # A clinical-practice article opens with a patient in the present tense ("A 45-year-old man
     # ... asks his physician"); a case report tells its patient in the past tense.
     ("narrative_review", "clinical_vignette", 0.85, 0.85, r"\b\d{1,3}-year-old\s+(?:man|woman|patient)\b[^.]{0,120}?\b(?:asks|presents|is referred|comes|seeks|wants|requests|wonders)\b"),

@@ -208,8 +208,9 @@ def extract_sample_size(text: str) -> SampleSize:
     if n_randomized is None and len(groups) != 2 and _NAMED_GROUP.search(text):
         # "42 patients were included in the control group (CG), 43 in the steroid group (SG)"
         pair = next(_matches_at(_TWO_NAMED_GROUPS, text, _count_starts(text)), None) if _TWO_NAMED_GROUPS_HINT.search(text, folded) else None
-        if pair and parse_count(pair.group("a")) and parse_count(pair.group("b")):
-            groups = [parse_count(pair.group("a")), parse_count(pair.group("b"))]
+        sizes = [parse_count(pair.group("a")), parse_count(pair.group("b"))] if pair else []
+        if sizes and all(sizes):
+            groups = [n for n in sizes if n is not None]
     if n_randomized is None and len(groups) == 2:
         # "injected in 47 patients in one group. The other group consisted of 46 patients"
         n_randomized = sum(groups)
@@ -302,8 +303,8 @@ def _review_participants(text: str, studies: re.Match) -> int | None:
         # "(249 patients with ESI and 241 patients with conservative treatment)": the two sides
         # of the pooled comparison, which together are everyone (not a part, a share or a total).
         if len(counts) == 2 and _TWO_SIDES.search(inside) and not _NOT_TWO_SIDES.search(inside):
-            sides = [parse_count(c) for c in counts]
-            if all(sides):
+            sides = [n for n in map(parse_count, counts) if n]
+            if len(sides) == 2:
                 return sum(sides)
     participants = _REVIEW_PARTICIPANTS.search(text, studies.end())
     return parse_count(participants.group("n")) if participants else None
