@@ -64,7 +64,8 @@ RCT_CUE_KINDS = {
 # Sample-size rules that read a statement about enrolment or randomization (not a bare head count).
 STATED_SIZE_RULES = frozenset(
     {"randomized_n", "of_n_randomized", "n_randomized_people", "n_were_randomized", "n_equals_randomized",
-     "total_of_n", "n_were_enrolled", "enrolled_n", "n_eligible", "participants_were_n", "sum_of_arm_sizes"}
+     "total_of_n", "n_were_enrolled", "enrolled_n", "n_eligible", "participants_were_n", "sum_of_arm_sizes",
+     "two_groups_described", "arm_sizes_listed_respectively", "eligible_less_not_randomized"}
 )
 
 

@@ -313,3 +313,15 @@ def test_comparison_with_baseline_is_not_a_comparison_between_groups():
     between = classify_design(None, "Fifty patients received caudal epidural injections. Pain was lower compared with the sham group (p<0.01).")
     assert within.design == "case_series" and within.rule == "precedence.one_group_treated"
     assert between.design == "rct" and "text.comparison_randomization_not_stated" in between.cues
+
+
+_DESIGN3_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_design3.jsonl"))
+
+
+@pytest.mark.parametrize("record", _DESIGN3_PATTERNS, ids=[r["pattern"] for r in _DESIGN3_PATTERNS])
+def test_design_and_size_patterns_seen_on_real_abstracts_second_pass(record, topic):
+    """A second set of design and sample-size failures seen on real text, each written anew (fake PMIDs 99000700-99000749)."""
+    study = classify_articles(tables_of([record]), topic).iloc[0]
+    wrong = {f: p for f, p in pattern_mismatches(record, study, pd.DataFrame(columns=["pmid"]), topic).items() if p}
+    assert not wrong, wrong
+    assert 99000700 <= int(record["pmid"]) <= 99000749

@@ -153,7 +153,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("protocol", "protocol_sections", 0.8, 0.8, r"\b(?:METHODS AND ANALYSIS|ETHICS AND DISSEMINATION):"),
     # The heading trial protocols are published under; alone it does not outweigh a reported trial.
     ("protocol", "methods_design_heading", 0.6, 0.6, r"\bMethods?\s*/\s*design\b"),
-    ("meta_analysis", "meta_analysis", 0.8, 0.95, r"(?<!no )(?<!without )(?<!not )\bmeta-?\s?analy[sz]\w*"),
+    # Not the name of the PRISMA statement ("Preferred Reporting Items for Systematic Reviews and
+    # Meta-Analyses"), which systematic reviews that pool nothing follow too.
+    ("meta_analysis", "meta_analysis", 0.8, 0.95, r"(?<!no )(?<!without )(?<!not )(?<!reviews and )\bmeta-?\s?analy[sz]\w*"),
     ("meta_analysis", "pooling_model", 0.8, 0.8, r"\b(?:random|fixed)[- ]effects?\s+(?:model|meta)|\bpooled\s+(?:analysis|estimate|effect|results?|data|mean|risk|odds)|\bI(?:2|²|\^2)\s*=|\bforest plot"),
     ("systematic_review", "systematic_review", 0.85, 0.95, r"\bsystematic(?:al)?\s+(?:literature\s+)?review"),
     ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|search(?:es)? of|search(?:es)? in|retrieved from|identified (?:using|from|in|through))\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
@@ -163,11 +165,22 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("systematic_review", "self_described_systematic_review", 0.95, 0.95,
      r"\b(?:this|the present|our)\s+(?:(?:study|work|paper|article)\s+)?(?:is\s+an?\s+)?(?:updated\s+)?systematic(?:al)?\s+(?:literature\s+)?review\b"),
     ("systematic_review", "included_studies", 0.6, 0.6, r"\b" + _NUM + r"\s+" + _TRIAL_ADJECTIVES + r"(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\b(?:\s+\w+){0,4}\s+(?:were|was|met|fulfilled|involving|including|with)\b"),
+    # "We included 25 clinical trials (reported in 29 publications)": a counted set of included studies.
+    # "We included 25 clinical trials (reported in 29 publications)", "Fourteen RCTs were included
+    # for review": a review's own set. Written to open with a word, which is found far faster
+    # than a count.
+    ("systematic_review", "we_included_studies", 0.9, 0.9, r"(?<=\bwe )(?:included|identified)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:studies|trials|RCTs)\b"
+     r"|\b(?:studies|trials|RCTs)\s+(?:(?:that|which)\s+)?(?:were|was)\s+(?:(?:finally|eventually|ultimately)\s+)?included\b"),
     ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|(?-i:\bGRADE\b)"),  # the approach in capitals, not "grade 3 toxicity"
     ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))|\ban update\b(?!\s+of\b)"),
     ("narrative_review", "we_review", 0.6, 0.6, r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"),
     # A document naming itself ("this narrative review") outweighs the designs it mentions.
-    ("narrative_review", "self_described_review", 0.9, 0.9, r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|notes|files))|\bnarrative review\b"),
+    ("narrative_review", "self_described_review", 0.9, 0.9, (r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|notes|files))|\bnarrative review\b"
+     # A title that names its own kind after a colon: "...for Sciatica: A Brief Review".
+     r"|:\s+an?\s+(?:brief|short|mini|concise|narrative|clinical|critical)[- ]?review\b(?!\s+(?:and|of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|cases)))")),
+    # A clinical-practice article opens with a patient in the present tense ("A 45-year-old man
+    # ... asks his physician"); a case report tells its patient in the past tense.
+    ("narrative_review", "clinical_vignette", 0.85, 0.85, r"\b\d{1,3}-year-old\s+(?:man|woman|patient)\b[^.]{0,120}?\b(?:asks|presents|is referred|comes|seeks|wants|requests|wonders)\b"),
     ("guideline", "guideline", 0.5, 0.9, r"(?<!CONSORT )(?<!STRICTA )(?<!PRISMA )(?<!SPIRIT )(?<!ethical )(?<!Helsinki )\bguidelines?\b(?!\s+(?:for reporting|of the Declaration))"),
     ("guideline", "recommendations", 0.6, 0.7, r"\b(?:strong|weak|conditional|grade [ABC])\s+recommendations?\b|\brecommendations? (?:were|are) (?:made|issued|developed|formulated)\b"),
     # A panel reaching agreement (Delphi rounds, a consensus statement) may search the literature
@@ -183,6 +196,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_report", "single_patient", 0.75, 0.85, r"\b\d{1,3}[- ]year[- ]old\s+(?:man|woman|male|female|patient|boy|girl|athlete|runner)\b"),
     ("case_series", "case_series", 0.85, 0.9, r"\bcase series\b|\bseries of\s+" + _NUM + r"?\s*(?:consecutive\s+)?(?:patients|cases)\b|\bwe (?:report|present|describe)\s+" + _NUM + r"\s+(?:cases|patients)\b"),
     # "before and after" names a design only as one: trials measure "before and after treatment" too.
+    # "Three illustrative cases ... are presented": several patients told one by one.
+    ("case_series", "cases_presented", 0.8, 0.85, r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:illustrative\s+|clinical\s+|consecutive\s+|similar\s+)?cases\b[^.]{0,80}?\b(?:are|were)\s+(?:presented|reported|described)\b"),
     ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive (?:in|out)?patients)\b"),
     # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
@@ -198,14 +213,14 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_control", "case_control", 0.9, 0.95, r"\bcase[- ]control\b"),
     ("case_control", "matched_controls", 0.5, 0.5, r"\b(?:age|sex)[- ]and[- ](?:age|sex)[- ]matched\b|\bmatched (?:healthy )?controls\b"),
     # Other people's "nonrandomized studies" (plural) are background, not this study's design.
-    ("non_randomized_trial", "not_randomized", 0.9, 0.9, r"\b(?:non-?\s?randomi[sz]ed|quasi-?\s?randomi[sz]ed|quasi-?experimental|not randomi[sz]ed|without randomi[sz]ation|pseudo-?randomi[sz]ed)\b(?!\s+(?:\w+\s+)?(?:studies|trials|data|reports|series|evidence)\b)|\brandomi[sz]ation was not (?:performed|used|done)\b"),
+    ("non_randomized_trial", "not_randomized", 0.9, 0.9, r"\b(?:non-?\s?randomi[sz]ed|quasi-?\s?randomi[sz]ed|quasi-?experimental|not randomi[sz]ed|without randomi[sz]ation|pseudo-?randomi[sz]ed|(?:quasi|pseudo)-?\s?randomi[sz]ation)\b(?!\s+(?:\w+\s+)?(?:studies|trials|data|reports|series|evidence)\b)|\brandomi[sz]ation was not (?:performed|used|done)\b"),
     # "Randomized by patient choice" names a non-random allocation, whatever the word says.
     ("non_randomized_trial", "allocation_by_choice", 0.95, 0.95, r"\brandomi[sz]ed\s+(?:according to|by|on|following)\s+(?:the\s+)?(?:patients?'?s?'?|participants?'?s?'?|their\s+own)\s+(?:choice|preference|wish)"),
     ("non_randomized_trial", "single_arm_trial", 0.8, 0.85, r"\bsingle[- ](?:arm|group)\b[^.]{0,30}\btrial\b"),
     ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,90}\b(?:according to|based on|by)\s+(?:the\s+)?(?:(?:visit|admission|arrival|enrol?ment|consultation)\s+)?(?:order|sequence|date|day|time|(?:patient(?:s|'s|s')?|their)\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
     ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),
     # Sorting people into groups, unlike allocating them to arms, is as often done by a trait.
-    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\bdivided\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+groups\b"
+    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\b(?:divided|classified|categori[sz]ed|separated|sorted)\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+groups\b"
      # "divided into FSN group and conventional acupuncture (CA) group"
      r"|(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s+group,?\s+and\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s*group\b)")),
 )
@@ -224,6 +239,10 @@ RANDOMIZATION_STATED_RULES = frozenset(
     {"pt.rct", "mesh.random_allocation", "text.randomized", "text.randomly_assigned", "text.were_randomized",
      "text.random_sequence", "text.randomly", "text.rct_abbreviation"}
 )
+# Randomization said of the participants themselves, not of "a randomized design" or others' trials.
+_RANDOMIZED_PARTICIPANTS = frozenset({"pt.rct", "mesh.random_allocation", "text.randomly_assigned", "text.were_randomized", "text.random_sequence"})
+_ALLOCATION_DENIED = frozenset({"text.not_randomized", "text.allocation_by_choice", "text.allocated_by_order"})
+_OUTWEIGHED_BY_RANDOMIZATION = frozenset({"cohort", "case_series", "case_control", "non_randomized_trial"})
 # Confidence of a design chosen by a precedence rule alone, with no cue of its own.
 _PRECEDENCE_ONLY = 0.5
 _RETROSPECTIVE = frozenset({"text.retrospective", "text.retrospective_comparison"})
@@ -265,7 +284,11 @@ _ONE_GROUP_TREATED = re.compile(
     r"(?:[^.]|\.(?=\d)){0,200}?\b(?:received|underwent|treated|was performed|were given|were managed"
     r"|had\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:injections?|blocks?|acupuncture|surgery|treatment|procedures?|radiofrequency))\b"
     # "Fifty patients were included. All received a transforaminal injection."
-    r"|\b(?:all|each)\s+(?:of\s+them\s+|(?:the\s+)?(?:patients|participants|subjects)\s+)?(?:received|underwent|were treated|had)\b",
+    r"|\b(?:all|each)\s+(?:of\s+them\s+|(?:the\s+)?(?:patients|participants|subjects)\s+)?(?:received|underwent|were treated|had)\b"
+    # The treatment named before the people: "acupuncture treatments with 7 patients", "effect of
+    # a nerve root block in the management of radiculopathy in 50 patients".
+    r"|\b(?:treatments?|therapy|therapies|injections?|blocks?|acupuncture|management)\b[^.]{0,80}?\b(?:with|in|on)\s+" + _NUM
+    + r"\s+(?:[\w-]+\s+){0,2}?(?:patients|participants|subjects|cases)\b",
     re.IGNORECASE,
 )
 # Words that name a second group or arm. Without them, "versus" and "compared with" in a report
@@ -399,8 +422,18 @@ def classify_design(
 _SPLIT_HYPHEN = re.compile(r" - (?<=[A-Za-z] - )(?=[A-Za-z])")
 
 
+# Hyphens other than the ASCII one ("40\u2011year-old" with a non-breaking hyphen): one character
+# each, so replacing them keeps every position.
+_OTHER_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-"})
+
+
 def _rejoin_split_hyphens(text: str) -> str:
-    """``"double - blind"`` as ``"double-blind"``, so cues and their negations read the same either way."""
+    """``"double - blind"`` as ``"double-blind"``, so cues and their negations read the same either way.
+
+    Unicode hyphens ("40\u2011year-old") are read as "-" too.
+    """
+    if not text.isascii():
+        text = text.translate(_OTHER_HYPHENS)
     return _SPLIT_HYPHEN.sub("-", text)
 
 
@@ -439,12 +472,20 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     # comparison of groups is a cohort, and a retrospective account of one group a case series.
     if best in ("rct", "case_series", "non_randomized_trial") and not fired & RANDOMIZATION_STATED_RULES and fired & _RETROSPECTIVE \
             and not fired & _NAMED_SERIES:
-        compared = "text.comparison_randomization_not_stated" in fired or "text.retrospective_comparison" in fired
+        # Groups formed from the records ("divided into 2 groups according to ...") are compared too.
+        compared = bool(fired & _GROUPS_NAMED) or "text.retrospective_comparison" in fired
         best, rule = ("cohort", "precedence.retrospective_comparison") if compared else ("case_series", "precedence.retrospective_series")
     # "A prospective study of 60 patients" followed one group: with no second group, allocation
     # or comparison named, it is an uncontrolled series, not a cohort compared by exposure.
     if best == "cohort" and not fired & _COHORT_COMPARED and not fired & _GROUPS_NAMED:
         best, rule = "case_series", "precedence.one_group_followed"
+    # Randomization said of this study's participants ("were randomly assigned", "were
+    # randomized", a random sequence) makes it a randomized trial whatever else it names ("a cohort
+    # of 400 women", "case series" of earlier work, groups of a trait), unless allocation is also
+    # said to be non-random. Reviews and animal studies are decided below, as before.
+    if best in _OUTWEIGHED_BY_RANDOMIZATION and fired & _RANDOMIZED_PARTICIPANTS and not fired & _ALLOCATION_DENIED \
+            and scores.get("rct", 0.0) >= _MIN_SCORE:
+        best, rule = "rct", "precedence.participants_randomized"
     # "Pain fell from 7.9 vs 3.1" in a report of one treated group compares times, not groups:
     # with no other trial cue and no second group named, the report is a series.
     if best == "rct" and rct_cues <= _WEAK_RCT_CUES and not fired & RANDOMIZATION_STATED_RULES \
@@ -464,6 +505,10 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
         # Animal experiments randomize and compare groups too.
         elif scores.get("animal_or_lab", 0.0) >= _ANIMAL_PRECEDENCE and not human_sample():
             best, rule = "animal_or_lab", ""
+    # "This review" that goes on to count the trials it included ("We included 25 trials") is a
+    # systematic review, however plainly it is written (a plain-language summary).
+    if best == "narrative_review" and "text.we_included_studies" in fired:
+        best, rule = "systematic_review", "precedence.counted_included_studies"
     # A meta-analysis is a systematic review that pools: keep the more specific label.
     if best == "systematic_review" and scores.get("meta_analysis", 0.0) >= 0.75:
         return "meta_analysis", "precedence.pooled_review"

@@ -54,7 +54,8 @@ _ENROLLING = r"(?:enrolled|recruited|included|entered|studied|treated|investigat
 _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
     (name, re.compile(p, re.IGNORECASE))
     for name, p in (
-        ("randomized_n", rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|divided|assigned|allocated)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}(?:\s+(?!groups|arms)|(?=[.;]))"),
+        # Not "randomized 20 each to ...": one arm's size, said for every arm.
+        ("randomized_n", rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|divided|assigned|allocated)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}(?:\s+(?!groups|arms|each\b|per\b)|(?=[.;]))"),
         ("of_n_randomized", rf"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:randomi[sz]ed|enrolled|recruited)\b"),
         ("n_randomized_people", rf"(?P<n>{COUNT})\s+randomi[sz]ed\s+(?:{_PEOPLE})"),
         ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|being|will be)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
@@ -62,7 +63,10 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         # "Sixty patients with ... collected as experimental subjects were divided into", "90 patients
         # with ... admitted to our hospital from August 2022 to January 2023 were randomly divided":
         # the whole sample, however long the description between the people and the verb.
-        ("n_people_then_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_PEOPLE})\s+(?:[A-Za-z0-9(][\w'(),/-]*\s+){{0,14}}?(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}\b"),
+        # "160 consecutive, eligible patients with sciatica who had ... and who never underwent
+        # surgery were randomized": adjectives before the people, a long description after them
+        # (but not "of whom 35 were randomized", which is a part).
+        ("n_people_then_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:(?:consecutive|eligible|adult|elderly|female|male),?\s+){{0,3}}(?:{_PEOPLE})\s+(?:(?!of\s+(?:whom|these|them)\b)[A-Za-z0-9(][\w'(),/-]*\s+){{0,20}}?(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}\b"),
         ("total_of_n", rf"\b(?:a total of|in total,?|overall,?)\s+(?P<n>{COUNT}){_NOT_PEOPLE}(?=\s+(?:[\w-]+\s+){{0,4}}?(?:{_PEOPLE})\b)"),
         ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
         ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),
@@ -95,10 +99,29 @@ _GROUP_OF_N = re.compile(
     r"|\b(?:the\s+)?(?:other|first|second|one|control|treatment|experimental|placebo|steroid)\s+group\s+(?:consisted of|comprised|included)\s+(?P<m>\d+)\s+(?:patients|participants|subjects)\b",
     re.IGNORECASE,
 )
+# Two arms' sizes said one after the other, each with its group's name.
+_TWO_NAMED_GROUPS = re.compile(
+    rf"(?P<a>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:were|was)\s+(?:\w+\s+){{0,2}}?(?:included|enrolled|allocated|assigned|randomi[sz]ed|placed)\s+(?:in|into|to)\s+"
+    rf"(?:the\s+)?[^,;.]{{0,50}}?\bgroup\b(?:\s*\([^()]{{0,12}}\))?,?\s+(?:and\s+|while\s+|whereas\s+)?(?P<b>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:were\s+|was\s+)?(?:\w+\s+)?(?:in|into|to)\s+(?:the\s+)?[^,;.]{{0,50}}?\bgroup\b",
+    re.IGNORECASE,
+)
+# The verb and the first group's name: far rarer than a count, and found from its opening words.
+_TWO_NAMED_GROUPS_HINT = Searcher(re.compile(
+    r"\b(?:were|was)\s+(?:\w+\s+){0,2}?(?:included|enrolled|allocated|assigned|randomi[sz]ed|placed)\s+(?:in|into|to)\s+(?:the\s+)?[^,;.]{0,50}?\bgroup\b",
+    re.IGNORECASE))
+# Eligible people left out before randomization: "We did not allocate 17 of 133 eligible patients",
+# "17 of the 133 eligible patients were not randomized".
+_NOT_ALLOCATED = re.compile(
+    rf"\b(?:did|could)\s+not\s+(?:allocate|randomi[sz]e|include)\s+(?P<k>{COUNT})\s+of\s+(?:the\s+)?(?P<n>{COUNT})\s+eligible\b"
+    rf"|(?P<k2>{COUNT})\s+of\s+(?:the\s+)?(?P<n2>{COUNT})\s+eligible\s+(?:\w+\s+){{0,2}}?(?:were|was)\s+not\s+(?:randomi[sz]ed|allocated)\b",
+    re.IGNORECASE,
+)
+# Found from its opening word "not", far faster than the regex engine scanning every character.
+_NOT_ALLOCATED_HINT = Searcher(re.compile(r"\bnot\s+(?:allocate|randomi[sz]e|include)", re.IGNORECASE))
 # One size said once for every arm ("30 cases in each group", "each with 45 patients", "43 in
 # each", "25 per arm"): the trial is that size times the number of arms, never one arm.
 _PER_GROUP = re.compile(
-    rf"(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:in\s+)?each(?:\s+(?:group|arm)\b|(?=\s*[.,;)]))"
+    rf"(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:in\s+)?each(?:\s+(?:group|arm)\b|(?=\s*[.,;)])|(?=\s+(?:to|into)\b))"
     rf"|\beach\s+(?:group\s+|arm\s+)?(?:with|of|had|having|containing|comprising|consisting of|included|comprised)\s+(?P<m>{COUNT})\s+(?:{_PEOPLE})\b"
     rf"|(?P<k>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?per\s+(?:group|arm)\b",
     re.IGNORECASE,
@@ -113,7 +136,8 @@ _COUNT_IN_LIST = re.compile(COUNT, re.IGNORECASE)
 _RULE_GATES = {p: gate((p,)) for _, p in _RANDOMIZED_RULES + _HEAD_COUNT_RULES + _ANALYSED_RULES}
 _RULE_SEARCHERS = {p: Searcher(p) for p in _RULE_GATES}
 # Arm sizes: "(n = 30)", "group (30 cases)", "group, n = 30".
-_ARM_SIZE = re.compile(r"(?:[(\[][^()\[\]]{0,60}?\bn\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(\d+)(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
+# "(manual acupuncture plus electroacupuncture (EA), n = 34)": a bracket inside the arm's bracket.
+_ARM_SIZE = re.compile(r"(?:[(\[][^()\[\]]{0,100}?\bn\s*=\s*|\)\s*,\s*n\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(\d+)(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
 _ARMS = re.compile(
     r"\b(two|three|four|five|2|3|4|5)[- ](?:arm|armed|group|parallel[- ]group)\b"
     r"|\b(?:into|to|in|among)\s+(?:one of\s+)?(?:the\s+)?(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b",
@@ -135,6 +159,8 @@ _PEOPLE_IN_STUDIES = re.compile(
     rf"(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\s+(?:in|from|across|of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+_TWO_SIDES = re.compile(r"\b(?:and|versus|vs)\b", re.IGNORECASE)
+_NOT_TWO_SIDES = re.compile(r"\bof\b|%|\bwhom\b|\btotal\b|\bincluding\b", re.IGNORECASE)
 _PEOPLE_COUNT = re.compile(rf"({COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b", re.IGNORECASE)
 _UNIT = r"(?:days?|weeks?|months?|years?)"
 _FOLLOW_UP = re.compile(
@@ -179,10 +205,25 @@ def extract_sample_size(text: str) -> SampleSize:
     else:
         n_randomized = None
     groups = [int(m.group("n") or m.group("m")) for m in _GROUP_OF_N.finditer(text)] if _NAMED_GROUP.search(text) else []
+    if n_randomized is None and len(groups) != 2 and _NAMED_GROUP.search(text):
+        # "42 patients were included in the control group (CG), 43 in the steroid group (SG)"
+        pair = next(_matches_at(_TWO_NAMED_GROUPS, text, _count_starts(text)), None) if _TWO_NAMED_GROUPS_HINT.search(text, folded) else None
+        sizes = [parse_count(pair.group("a")), parse_count(pair.group("b"))] if pair else []
+        if sizes and all(sizes):
+            groups = [n for n in sizes if n is not None]
     if n_randomized is None and len(groups) == 2:
         # "injected in 47 patients in one group. The other group consisted of 46 patients"
         n_randomized = sum(groups)
         rules["n_randomized"] = "two_groups_described"
+    if n_randomized is None and _NOT_ALLOCATED_HINT.search(text, folded):
+        # "We did not allocate 17 of 133 eligible patients": the rest were randomized.
+        left_out = _NOT_ALLOCATED.search(text)
+        if left_out:
+            part = parse_count(left_out.group("k") or left_out.group("k2"))
+            whole = parse_count(left_out.group("n") or left_out.group("n2"))
+            if part is not None and whole is not None and 0 < part < whole:
+                n_randomized = whole - part
+                rules["n_randomized"] = "eligible_less_not_randomized"
     if n_randomized is None:
         n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
     arm_sizes = _arm_sizes(text)
@@ -259,6 +300,12 @@ def _review_participants(text: str, studies: re.Match) -> int | None:
         counts = _PEOPLE_COUNT.findall(inside)
         if len(counts) == 1:
             return parse_count(counts[0])
+        # "(249 patients with ESI and 241 patients with conservative treatment)": the two sides
+        # of the pooled comparison, which together are everyone (not a part, a share or a total).
+        if len(counts) == 2 and _TWO_SIDES.search(inside) and not _NOT_TWO_SIDES.search(inside):
+            sides = [n for n in map(parse_count, counts) if n]
+            if len(sides) == 2:
+                return sum(sides)
     participants = _REVIEW_PARTICIPANTS.search(text, studies.end())
     return parse_count(participants.group("n")) if participants else None
 
@@ -284,6 +331,9 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
                 continue
             if _PART_OF.search(text, max(0, m.start("n") - 16), m.start("n")):
                 # "72 patients, of whom 35 were randomized to PRF": a part of the count before it.
+                continue
+            if _ARM_LABEL_BEFORE.search(text, max(0, m.start("n") - 16), m.start("n")):
+                # "group I (15 patients) was treated with drugs": one arm's size, in brackets after its name.
                 continue
             # Read after the statement: "58 subjects were screened and randomized" says both.
             if reject is not None and reject.search(text, m.end(), _own_stretch_end(text, m)):
@@ -325,6 +375,7 @@ def _clause_end(text: str, pos: int) -> int:
 
 
 _PART_OF = re.compile(r"\bof (?:whom|which|these|them)\s+$", re.IGNORECASE)
+_ARM_LABEL_BEFORE = re.compile(r"\b(?:group|arm|subgroup)\s*(?:[A-D]|[IV]{1,3}[A-Z]?|\d)?\s*\(\s*$", re.IGNORECASE)
 _CLAUSE_MARK = re.compile(r"[()\[\];\n]|\.(?=\s|$)")
 # Counts that are not of the people randomized: a subset analysed or completing, or the larger
 # set screened before randomization.
