@@ -202,14 +202,22 @@ _NAMED_AGAIN_WITH_MORE = re.compile(
     r"|\b(?P<alone>[a-z][\w-]{3,})[- ](?:alone|only)\s+(?:or|versus|vs\.?)\s+(?:of\s+|with\s+)?(?P=alone)\s+"
     r"(?:and|plus|with|combined with|in combination with|\+)\s+(?:an?\s+)?[a-z]",
     re.IGNORECASE)
-_ALTERNATIVE_WORD = re.compile(r"\b(?:or|versus|vs\.?|against)\b")
+# Every wording above holds one of these words (a cheap test before the search).
+_NAMED_AGAIN_GATE = re.compile(r"\b(?:alone|only|either)\b")
+# "group B received the same treatment with an additional injection of betamethasone".
+_SAME_WITH_MORE = re.compile(
+    r"\bthe same (?:treatment|therapy|procedure|injection|care)s?\b[^.;]{0,40}?\b(?:with|plus|and)\s+(?:an?\s+)?(?:additional|added|extra)\b",
+    re.IGNORECASE)
 
 
 def named_again_with_more(text: str, folded: str) -> bool:
     """Whether a sentence sets one arm's treatment against itself with more ("lidocaine and
-    triamcinolone or lidocaine only", "either bupivacaine or bupivacaine and betamethasone"): an
-    add-on design, whose comparator is the treatment named alone."""
-    return _ALTERNATIVE_WORD.search(folded) is not None and _NAMED_AGAIN_WITH_MORE.search(text) is not None
+    triamcinolone or lidocaine only", "either bupivacaine or bupivacaine and betamethasone", "the
+    same treatment with an additional steroid"): an add-on design, whose comparator is the
+    treatment named alone."""
+    if _NAMED_AGAIN_GATE.search(folded) and _NAMED_AGAIN_WITH_MORE.search(text):
+        return True
+    return "the same" in folded and _SAME_WITH_MORE.search(text) is not None
 
 
 def arm_clauses(text: str, folded: str, mentions: Iterable[Mention]) -> list[ArmClause]:

@@ -112,8 +112,6 @@ _ADD_ON_STATED = re.compile(
     r"|\b(?:on the basis of|based on) (?:that of |the treatment (?:of|in) )?(?:the )?control groups?\b"
     r"|\bin addition to (?:the )?(?:treatment|therapy|care) (?:of|in|given to) the control group\b"
     r"|\badditionally received\b|\breceived (?:an )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
-    # "group B received the same treatment with an additional injection of betamethasone".
-    r"|\bthe same (?:treatment|therapy|procedure|injection|care)s?\b[^.;]{0,40}?\b(?:with|plus|and)\s+(?:an?\s+)?(?:additional|added|extra)\b"
     # "the control group was treated with X; on which basis, the study group was also treated with Y"
     r"|\bon (?:which|this|that|that of the control group's) basis\b|\bgroups? (?:was|were) also (?:treated|given|managed)\b"
     r"|\b(?:based on|on the basis of) (?:the )?[\w-]+(?:\s+[\w-]+)?\s+(?:combined with|plus)\b"
