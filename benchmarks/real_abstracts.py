@@ -65,6 +65,9 @@ FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator 
           "effect measure right", "main direction")
 SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators", "tune_design", "tune_comparators2", "tune_arms2",
           "tune_3", "heldout_4")
+# The splits rules may be tuned on; the others (never tuned on) are printed only when asked for.
+HELDOUT_SPLITS = ("heldout", "heldout_late", "heldout_4")
+TUNING_SPLITS = tuple(s for s in SPLITS if s not in HELDOUT_SPLITS)
 
 
 
