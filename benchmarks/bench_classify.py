@@ -196,7 +196,7 @@ def report_patterns(topic, path: Path = REAL_PATTERNS) -> None:
         applies = {"design": True, "comparator set": exp["comparator_classes"] is not None,
                    "add-on flag": exp["comparator_classes"] is not None,
                    "sample size": any(exp.get(k) is not None for k in ("n_randomized", "n_studies", "n_participants")),
-                   "effects": bool(exp["effects"]), "main direction": "main_direction" in exp}
+                   "effects": bool(exp["effects"] or exp.get("not_effects")), "main direction": "main_direction" in exp}
         for field, problems in wrong.items():
             if applies[field]:
                 seen[field] += 1
@@ -251,6 +251,8 @@ def main() -> None:
     report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_design.jsonl"))
     # Comparator-arm patterns of the arms2 helper (own file, so parallel fixers do not collide).
     report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_arms2.jsonl"))
+    # Effect-reading patterns of the effects3 helper (outcome, measure, time point, what is no result).
+    report_patterns(topic, REAL_PATTERNS.with_name("real_patterns_effects3.jsonl"))
     report_ebm_nlp()
     report_speed(topic)
     real_abstracts.report(verbose="-v" in sys.argv)
