@@ -793,8 +793,10 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         if _WITHIN_GROUP.search(s, start, end) and not _BETWEEN_GROUPS.search(s, start, end) or _WITHIN_STATED.search(s, start, end):
             # A change within the arms ("decreased in both groups, P < 0.01") is not a comparison.
             continue
-        if compares_before_treatment(s):
-            # The arms alike before treatment ("no difference in VAS at baseline") is comparability, not a result.
+        if compares_before_treatment(s) or _at_baseline_only(s):
+            # The arms alike before treatment ("no difference in VAS at baseline") is comparability, not a
+            # result; so is any comparison said only of the time before treatment ("Before treatment, the
+            # VAS scores were 6.6 and 6.5 (P=0.71)"), whatever its p-value.
             continue
         # Statistics belong to the outcome they follow (the first outcome also takes those
         # before it); the clause before an outcome may still hold its verb. An outcome named
@@ -895,6 +897,20 @@ def compares_before_treatment(sentence: str) -> bool:
     """Whether a sentence says the arms were alike before treatment ("no difference in VAS at
     baseline"), and nothing after it began: a check of comparability, not a result."""
     return bool(_BASELINE.search(sentence) and not _AFTER_START.search(sentence) and _NO_DIFFERENCE.search(sentence))
+# A sentence that opens by placing itself before treatment began ("Before treatment, ...", "At baseline, ...").
+_OPENS_AT_BASELINE = re.compile(
+    r"^\s*(?:(?:at|before|prior to)\s+(?:the\s+)?(?:baseline|(?:start of (?:the )?)?(?:treatment|intervention|therapy)|randomi[sz]ation|enrol?ment)"
+    r"|pre-?(?:treatment|intervention)|baseline)\b",
+    re.IGNORECASE,
+)
+
+
+def _at_baseline_only(sentence: str) -> bool:
+    """Whether a sentence opens at baseline and says nothing of the time after treatment began: its
+    p-value compares the arms before treatment (comparability), not the result."""
+    return bool(_OPENS_AT_BASELINE.match(sentence) and not _AFTER_START.search(sentence))
+
+
 _BETWEEN_GROUPS = re.compile(r"\bbetween(?:[- ]groups?| the (?:two |three )?groups)\b|\bthan\b(?!\s+(?:that\s+|those\s+)?(?:before|prior|at baseline|baseline|pre-?treatment))|\bversus\b|\bvs\.?|\b(?:superior|inferior) to\b|\bcompared (?:with|to) (?:the )?(?!baseline|pre-?treatment|before)\w+ group", re.IGNORECASE)
 
 
