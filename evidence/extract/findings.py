@@ -793,6 +793,11 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         if _WITHIN_GROUP.search(s, start, end) and not _BETWEEN_GROUPS.search(s, start, end) or _WITHIN_STATED.search(s, start, end):
             # A change within the arms ("decreased in both groups, P < 0.01") is not a comparison.
             continue
+        if outcome.label != "adverse_events" and _change_only(s, mentions, stats):
+            # A change over time with no comparison of the arms ("The ODI of the acupotomy group
+            # dropped by 18 points", "VAS fell from 7.1 to 2.3 in group A (P<0.001) and from 7.0 to
+            # 3.6 in group B (P<0.001)") decides nothing between them: its p-values test each arm.
+            continue
         if compares_before_treatment(s) or _at_baseline_only(s):
             # The arms alike before treatment ("no difference in VAS at baseline") is comparability, not a
             # result; so is any comparison said only of the time before treatment ("Before treatment, the
@@ -897,10 +902,50 @@ def compares_before_treatment(sentence: str) -> bool:
     """Whether a sentence says the arms were alike before treatment ("no difference in VAS at
     baseline"), and nothing after it began: a check of comparability, not a result."""
     return bool(_BASELINE.search(sentence) and not _AFTER_START.search(sentence) and _NO_DIFFERENCE.search(sentence))
+# A change over time ("dropped by 18 points", "fell from 7.1 to 2.3", "showed significant changes"),
+# and any word that sets arms or values against each other.
+_CHANGE = re.compile(
+    r"\b(?:increased|decreased|improved|reduced|declined|fell|rose|dropped|lowered|elevated|changed|"
+    r"changes|improvements?|decreases|reductions?|increases)\b",
+    re.IGNORECASE,
+)
+_SETS_AGAINST = re.compile(
+    r"\b(?:differ\w*|more|less|greater|larger|smaller|better|worse|superior|inferior|lower|higher|favou?r\w*|"
+    r"compar\w*|versus|vs|than|between|relative to|over|against|similar|same|equal\w*)\b",
+    re.IGNORECASE,
+)
+_ARM_WORD = re.compile(r"\bgroups?\b|\barms?\b", re.IGNORECASE)
+# "for the ELT and the SLT group": two arms under one arm word.
+_TWO_ARMS_NAMED = re.compile(r"\b[\w-]+ and (?:the )?[\w-]+ (?:group|arm)\b", re.IGNORECASE)
+
+
+def _change_only(clause: str, mentions: list[Mention], stats: list[_Stat]) -> bool:
+    """Whether a clause only reports a change over time, in one arm, in each arm apart, or with no arm
+    named, and sets nothing against anything: no effect estimate, no comparing word. A treatment named
+    without an arm word ("Acupuncture reduced VAS (P<0.01)") is a claim of effect and is kept."""
+    change = _CHANGE.search(clause)
+    if any(st.measure for st in stats) or change is None or _SETS_AGAINST.search(clause):
+        return False
+    if stats and change.start() > stats[0].start:
+        # The change is told after a statistic, which is about something said before it.
+        return False
+    # The changes of two arms side by side are a comparison unless each arm has its own p-value: one
+    # p-value after both ("improved to 4.0 in the IL group and 3.8 in the TF group (p=0.72)") tests
+    # the difference, and without one the next sentence may ("... decreased by 2.1 and 0.4 in the
+    # EA and sham groups. The difference was significant").
+    arms = sum(2 if word.lower().endswith("s") else 1 for word in _ARM_WORD.findall(clause))
+    arms += len(_TWO_ARMS_NAMED.findall(clause))
+    if arms >= 2 and len([st for st in stats if st.p_value_text]) < 2:
+        return False
+    treatments = any(m.kind in ("intervention", "comparator", "generic") for m in mentions)
+    return not treatments or arms > 0
+
+
 # A sentence that opens by placing itself before treatment began ("Before treatment, ...", "At baseline, ...").
 _OPENS_AT_BASELINE = re.compile(
     r"^\s*(?:(?:at|before|prior to)\s+(?:the\s+)?(?:baseline|(?:start of (?:the )?)?(?:treatment|intervention|therapy)|randomi[sz]ation|enrol?ment)"
-    r"|pre-?(?:treatment|intervention)|baseline)\b",
+    # "Pretreatment VAS ...", "Baseline scores ...", not "Pretreatment does not affect ...".
+    r"|(?:pre-?(?:treatment|intervention)|baseline)\s+(?!(?:does|did|do|is|was|were|has|had|can|may|will|could|might)\b)\w)",
     re.IGNORECASE,
 )
 
