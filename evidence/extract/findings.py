@@ -584,8 +584,11 @@ _NO_DIFFERENCE = re.compile(
     re.IGNORECASE,
 )
 _TIMEPOINT = re.compile(
-    rf"\b(?:at|after|by|over|during|within)\s+(?:the\s+)?(?:(?P<n>{COUNT})[- ](?P<u>day|week|month|year)s?(?:\s+(?:of\s+)?(?:follow-?up|treatment|intervention))?)"
-    r"|\b(?:at|by|in|after|from baseline to)\s+(?:the\s+)?week\s+(?P<week>\d+)\b|\b(?:in|at|by)\s+(?:the\s+)?(?P<nth>\d+)(?:st|nd|rd|th)\s+week\b"
+    # "between baseline and week 8", "from baseline to 8 weeks": the change up to that time.
+    rf"\b(?:at|after|by|over|during|within|from baseline to|between baseline and)\s+(?:the\s+)?(?:(?P<n>{COUNT})[- ](?P<u>day|week|month|year)s?(?:\s+(?:of\s+)?(?:follow-?up|treatment|intervention))?)"
+    r"|\b(?:at|by|in|after|from baseline to|between baseline and)\s+(?:the\s+)?week\s+(?P<week>\d+)\b|\b(?:in|at|by)\s+(?:the\s+)?(?P<nth>\d+)(?:st|nd|rd|th)\s+week\b"
+    # "1 month after treatment", "six weeks post-randomization": a time counted from an event.
+    rf"|\b(?P<n2>{COUNT})[- ](?P<u2>day|week|month|year)s?\s+(?:after|post-?|following)\s*(?:the\s+)?(?:(?:end of (?:the\s+)?)?(?:treatment|intervention|therapy)|randomi[sz]ation|injection|procedure)\b"
     r"|(?P<eot>\b(?:at )?(?:the )?end of (?:the )?(?:treatment|intervention|therapy)|post-?treatment|after treatment\b)",
     re.IGNORECASE,
 )
@@ -1051,8 +1054,8 @@ def _timepoint(s: str) -> tuple[str | None, float | None]:
     if m.group("week") or m.group("nth"):
         n = int(m.group("week") or m.group("nth"))
         return f"{n} week{'s' if n != 1 else ''}", float(n)
-    count = parse_count(m.group("n"))
-    unit = m.group("u").lower()
+    count = parse_count(m.group("n") or m.group("n2"))
+    unit = (m.group("u") or m.group("u2")).lower()
     label = f"{count} {unit}{'s' if count != 1 else ''}"
     return label, (None if count is None else count * WEEKS_PER[unit])
 
