@@ -699,7 +699,14 @@ _DIFFERENCE_SUBJECT = re.compile(
     r"^\s*(?:(?:and|but|however|in comparison|by comparison|moreover|also)\b[,\s]*)?"
     r"(?:(?:(?:the|this|these|such|a)\s+)?(?:(?:between|inter)[- ]?groups?\s+)?differences?\b"
     r"|there (?:was|were|is|are) (?:an? )?(?:statistically )?significant(?:ly)? differences?\b"
-    r"|the (?:overall )?(?:efficacy|effect|curative effect|therapeutic effect) of the [\w-]+(?:\s+[\w-]+){0,3}? group\b)",
+    r"|the (?:overall )?(?:efficacy|effect|curative effect|therapeutic effect) of the [\w-]+(?:\s+[\w-]+){0,3}? group\b"
+    # An arm said to beat the other with no outcome named: "After treatment, the treatment group was
+    # superior to the control group (P<0.05)", "The improvements of the above items in the
+    # combination group were all superior": the outcomes are those just named.
+    r"|(?:(?:after|at the end of) (?:the )?(?:treatment|intervention|therapy)\s*,\s*)?(?:the\s+)?"
+    r"(?:improvements? of the above (?:items|indexes|indices|indicators|outcomes|scores) in the )?"
+    r"[\w-]+(?:\s+[\w-]+){0,3}? groups?\s+(?:(?:was|were|is|are)\s+)?(?:all\s+)?(?:significantly\s+|obviously\s+|markedly\s+)?"
+    r"(?:superior|better|inferior|worse)\b)",
     re.IGNORECASE,
 )
 # Semicolons outside brackets part statements that each carry their own numbers.
@@ -789,7 +796,8 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     # "The cure rate and the effective rate were 68% and 88% ... versus 36% and 66% ..., and the
     # differences were significant (P<0.05)": one p-value, said of every outcome listed.
     p_values = [st for st in stats if st.measure is None and st.p_value_text]
-    shared = p_values[0] if len(outcomes) > 1 and len(stats) == len(p_values) == 1 and _SHARED_P.search(s) else None
+    # So does the one p-value of a clause that names no outcome and speaks of those just named.
+    shared = p_values[0] if len(outcomes) > 1 and len(stats) == len(p_values) == 1 and (inherited or _SHARED_P.search(s)) else None
     out: list[Finding] = []
     for i, outcome in enumerate(outcomes):
         start, end = _clause(s, outcomes, i)
@@ -824,6 +832,10 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         own = [st for st in own if st.measure is None or (st.measure in _RATE_MEASURES) == proportion]
         lower_is_better = vocab.lower_is_better.get(outcome.label)
         direction = finding_direction(s, outcome.start, outcome.end, arms, intervention, comparator, lower_is_better)
+        if inherited and direction is None:
+            # "The treatment group was superior to the control group": which arm did better, whatever
+            # the outcome's scale.
+            direction = _arm_judged_better(s, arms)
         # Which arm is favoured is only meaningful when acupuncture is one of them.
         if direction != "no_difference" and not pico.interventions:
             direction = None
@@ -960,6 +972,24 @@ def _at_baseline_only(sentence: str) -> bool:
 
 
 _BETWEEN_GROUPS = re.compile(r"\bbetween(?:[- ]groups?| the (?:two |three )?groups)\b|\bthan\b(?!\s+(?:that\s+|those\s+)?(?:before|prior|at baseline|baseline|pre-?treatment))|\bversus\b|\bvs\.?|\b(?:superior|inferior) to\b|\bcompared (?:with|to) (?:the )?(?!baseline|pre-?treatment|before)\w+ group", re.IGNORECASE)
+
+
+# An arm judged against the other in words that hold whatever an outcome's scale.
+_JUDGED = re.compile(r"\b(?P<good>superior|better)\b|\b(?:inferior|worse)\b", re.IGNORECASE)
+
+
+def _arm_judged_better(s: str, arms: list[tuple[int, int, str]]) -> str | None:
+    """The direction of "the X group was superior (inferior) to the Y group": the arm named before
+    the judging word is the one judged, and the other side must be named after it."""
+    judged = _JUDGED.search(s)
+    if judged is None or _NO_DIFFERENCE.search(s):
+        return None
+    before = [side for a, _b, side in arms if a < judged.start()]
+    after = [side for a, _b, side in arms if a > judged.start()]
+    if not before or not after or before[-1] == after[0]:
+        return None
+    better = before[-1] if judged.group("good") else after[0]
+    return "favours_intervention" if better == "intervention" else "favours_comparator"
 
 
 def _comparator_before(st: _Stat, comparators: list[Mention], start: int) -> str | None:
