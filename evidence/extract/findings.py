@@ -965,10 +965,21 @@ _OPENS_AT_BASELINE = re.compile(
 )
 
 
+# Traits of patients that only a baseline table compares: "no difference in age, sex, course of disease, VAS ...".
+_DEMOGRAPHIC = re.compile(
+    r"\b(?:age|sex|gender|body mass index|BMI|demographics?|course of (?:the )?disease|disease (?:course|duration)|"
+    r"duration of (?:the )?(?:disease|illness|symptoms|pain))\b",
+    re.IGNORECASE,
+)
+
+
 def _at_baseline_only(sentence: str) -> bool:
-    """Whether a sentence opens at baseline and says nothing of the time after treatment began: its
-    p-value compares the arms before treatment (comparability), not the result."""
-    return bool(_OPENS_AT_BASELINE.match(sentence) and not _AFTER_START.search(sentence))
+    """Whether a sentence opens at baseline, or finds the arms alike in traits such as age and sex,
+    and says nothing of the time after treatment began: it compares the arms before treatment
+    (comparability), not the result."""
+    if _AFTER_START.search(sentence):
+        return False
+    return bool(_OPENS_AT_BASELINE.match(sentence) or _DEMOGRAPHIC.search(sentence) and _NO_DIFFERENCE.search(sentence))
 
 
 _BETWEEN_GROUPS = re.compile(r"\bbetween(?:[- ]groups?| the (?:two |three )?groups)\b|\bthan\b(?!\s+(?:that\s+|those\s+)?(?:before|prior|at baseline|baseline|pre-?treatment))|\bversus\b|\bvs\.?|\b(?:superior|inferior) to\b|\bcompared (?:with|to) (?:the )?(?!baseline|pre-?treatment|before)\w+ group", re.IGNORECASE)
