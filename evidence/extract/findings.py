@@ -576,7 +576,8 @@ _ESTIMATE = re.compile(
     r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval)\s*[,:=]?\s*\(?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
 )
-_P_VALUE = re.compile(r"\b[Pp]\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
+# "P < 0.05", "P-value = 0.3", and the plural "Ps > 0.05" of a statement about several comparisons.
+_P_VALUE = re.compile(r"\b[Pp]s?\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
 _NO_DIFFERENCE = re.compile(
     r"\bno (?:statistically )?significant (?:between-group )?(?:difference|change|effect|improvement)s?\b|\bnot (?:statistically )?significant(?:ly)?(?: different)?\b"
     r"|\bdid not (?:significantly )?differ\b|\bno (?:between-group )?differences?\b|\b(?:were|was) (?:similar|comparable)\b"
@@ -930,6 +931,8 @@ _SETS_AGAINST = re.compile(
     re.IGNORECASE,
 )
 _ARM_WORD = re.compile(r"\bgroups?\b|\barms?\b", re.IGNORECASE)
+# Two values side by side: "to 20 and 22", "3.1 vs 3.5".
+_TWO_VALUES = re.compile(r"\d(?:\.\d+)?\s*(?:%|points?|mm|cm)?\s*(?:and|vs\.?|versus)\s*[-−]?\d", re.IGNORECASE)
 # "for the ELT and the SLT group": two arms under one arm word.
 _TWO_ARMS_NAMED = re.compile(r"\b[\w-]+ and (?:the )?[\w-]+ (?:group|arm)\b", re.IGNORECASE)
 
@@ -943,6 +946,9 @@ def _change_only(clause: str, mentions: list[Mention], stats: list[_Stat]) -> bo
         return False
     if stats and change.start() > stats[0].start:
         # The change is told after a statistic, which is about something said before it.
+        return False
+    if _TWO_VALUES.search(clause, change.end()):
+        # "ODI fell to 20 and 22 (P=0.45)": the values of two arms side by side.
         return False
     # The changes of two arms side by side are a comparison unless each arm has its own p-value: one
     # p-value after both ("improved to 4.0 in the IL group and 3.8 in the TF group (p=0.72)") tests
