@@ -657,7 +657,10 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
                 # (an outcome named before the reference is another one: "back pain fell, but the
                 # primary outcome did not differ").
                 clause_mentions = [m for m in clause_mentions if m.kind != "outcome"]
-                said = replace(primary, timepoint=_timepoint(clause.text), sentence_start=sentence.start,
+                # Its time point is the clause's, or else the one the primary outcome was named with
+                # ("The primary outcome was the ODI at 12 weeks").
+                when = _timepoint(clause.text)
+                said = replace(primary, timepoint=when if when[0] is not None else primary.timepoint, sentence_start=sentence.start,
                                outcomes=tuple(replace(o, start=reference.start(), end=reference.end()) for o in primary.outcomes))
             findings.extend(_sentence_findings(pmid, clause, clause_mentions, vocab, pico, said))
             if outcomes:
@@ -681,7 +684,7 @@ class _Said:
 
 
 # "for the primary outcome measure", "the primary end point did not differ".
-_PRIMARY_REFERENCE = re.compile(r"\bprimary\s+(?:efficacy\s+)?(?:outcome|end\s?-?point)s?(?:\s+(?:measures?|variables?))?\b", re.IGNORECASE)
+_PRIMARY_REFERENCE = re.compile(r"\b(?:primary|main)\s+(?:efficacy\s+)?(?:outcome|end\s?-?point)s?(?:\s+(?:measures?|variables?))?\b", re.IGNORECASE)
 
 
 def _primary_said(text: str, vocab: Vocabulary) -> _Said | None:
@@ -690,7 +693,7 @@ def _primary_said(text: str, vocab: Vocabulary) -> _Said | None:
     if primary is None:
         return None
     named = next((m for m in sentence_mentions(primary.text, vocab) if m.kind == "outcome"), None)
-    return _Said((named,), (None, None), -1, source="primary_outcome") if named else None
+    return _Said((named,), _timepoint(primary.text), -1, source="primary_outcome") if named else None
 
 
 # "The difference was significant (P < 0.001)": the outcome is the previous sentence's.
