@@ -701,13 +701,17 @@ def _primary_said(text: str, vocab: Vocabulary) -> _Said | None:
 # comparison, the efficacy of the X group was superior (P < 0.01, P < 0.05)".
 _DIFFERENCE_SUBJECT = re.compile(
     r"^\s*(?:(?:and|but|however|in comparison|by comparison|moreover|also)\b[,\s]*)?"
+    # A time said first: "At the end of the treatment, the comparison between the two groups was
+    # statistically significant (P < 0.05)".
+    r"(?:(?:at the end of|after|at|by)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}?\s*,\s*)?"
     r"(?:(?:(?:the|this|these|such|a)\s+)?(?:(?:between|inter)[- ]?groups?\s+)?differences?\b"
+    r"|(?:the\s+)?comparisons?\s+(?:between|of)\s+(?:the\s+)?(?:two\s+|three\s+|both\s+)?groups\s+(?:was|were|is|are|showed)\b"
     r"|there (?:was|were|is|are) (?:an? )?(?:statistically )?significant(?:ly)? differences?\b"
     r"|the (?:overall )?(?:efficacy|effect|curative effect|therapeutic effect) of the [\w-]+(?:\s+[\w-]+){0,3}? group\b"
     # An arm said to beat the other with no outcome named: "After treatment, the treatment group was
     # superior to the control group (P<0.05)", "The improvements of the above items in the
     # combination group were all superior": the outcomes are those just named.
-    r"|(?:(?:after|at the end of) (?:the )?(?:treatment|intervention|therapy)\s*,\s*)?(?:the\s+)?"
+    r"|(?:the\s+)?"
     r"(?:improvements? of the above (?:items|indexes|indices|indicators|outcomes|scores) in the )?"
     r"[\w-]+(?:\s+[\w-]+){0,3}? groups?\s+(?:(?:was|were|is|are)\s+)?(?:all\s+)?(?:significantly\s+|obviously\s+|markedly\s+)?"
     r"(?:superior|better|inferior|worse)\b)",
