@@ -644,7 +644,12 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
                 sentence.inline_section and _stats(sentence.text)):
             previous = None
             continue
-        for clause, clause_mentions in _clauses(sentence, mentions):
+        clauses = _clauses(sentence, mentions)
+        # The p-value that closes a sentence cut at semicolons, for the clauses before it that compare
+        # the arms in words and give no statistic of their own ("the study group had VAS ... lower than
+        # ... in the control group; JOA ... was higher than ... (P<0.05)").
+        tail = _closing_p(sentence.text) if len(clauses) > 1 else None
+        for n, (clause, clause_mentions) in enumerate(clauses):
             outcomes = [m for m in clause_mentions if m.kind == "outcome"]
             said = None
             if not outcomes and previous is not None and (previous.sentence_start == sentence.start or _DIFFERENCE_SUBJECT.match(clause.text)):
@@ -662,7 +667,8 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
                 when = _timepoint(clause.text)
                 said = replace(primary, timepoint=when if when[0] is not None else primary.timepoint, sentence_start=sentence.start,
                                outcomes=tuple(replace(o, start=reference.start(), end=reference.end()) for o in primary.outcomes))
-            findings.extend(_sentence_findings(pmid, clause, clause_mentions, vocab, pico, said))
+            findings.extend(_sentence_findings(pmid, clause, clause_mentions, vocab, pico, said,
+                                               closing_p=tail if n < len(clauses) - 1 else None))
             if outcomes:
                 previous = _Said(tuple(outcomes), _timepoint(clause.text), sentence.start)
     return findings
@@ -761,8 +767,22 @@ def _respective_stats(s: str, outcomes: list[Mention], stats: list[_Stat]) -> li
     return list(stats)
 
 
+def _closing_p(sentence: str) -> _Stat | None:
+    """The lone p-value that ends a sentence ("... in the control group (P<0.05)."), if it is significant."""
+    m = _CLOSING_P.search(sentence)
+    if m is None:
+        return None
+    p = _P_VALUE.match(sentence, m.start("p"))
+    if p is None or p.group("op") not in ("<", "≤", "<=") or float(p.group("p")) > 0.05:
+        return None
+    return _Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p))
+
+
+_CLOSING_P = re.compile(r"\(\s*(?P<p>[Pp]\s*[<≤]=?\s*0?\.\d+)\s*\)\s*[.;]?\s*$")
+
+
 def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], vocab: Vocabulary,
-                       pico: Pico, said: _Said | None = None) -> list[Finding]:
+                       pico: Pico, said: _Said | None = None, closing_p: _Stat | None = None) -> list[Finding]:
     """Findings in one sentence (or clause); the study's first form and comparator label the
     comparison unless the sentence names its own comparator, or a comparator stands right
     before an estimate ("than traction (RR 1.1 ...), ibuprofen (RR 1.24 ...)").
@@ -844,6 +864,13 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             # "The treatment group was superior to the control group": which arm did better, whatever
             # the outcome's scale.
             direction = _arm_judged_better(s, arms)
+        if not own and closing_p is not None and direction in ("favours_intervention", "favours_comparator") \
+                and not _NO_DIFFERENCE.search(s, start, end):
+            # An arm said to do better, with the sentence's closing p-value after a later clause.
+            own = [replace(closing_p, start=len(s), end=len(s))]
+            borrowed_p = True
+        else:
+            borrowed_p = False
         # Which arm is favoured is only meaningful when acupuncture is one of them.
         if direction != "no_difference" and not pico.interventions:
             direction = None
@@ -859,6 +886,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             "timepoint_weeks": weeks, "intervention": intervention, "comparator_class": comparator, "add_on": pico.add_on,
         }
         suffix = f".outcome_from_{said.source}" if inherited and said is not None else ""
+        suffix += ".p_from_sentence_end" if borrowed_p else ""
         estimates = [st for st in own if st.measure]
         p_only = next((st for st in own if st.measure is None), None)
         if estimates:
@@ -873,7 +901,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
                 ))
         elif p_only:
             out.append(Finding(**common, rule="effect.p_value" + suffix, p_value=p_only.p_value, p_value_text=p_only.p_value_text,
-                               confidence=_CONFIDENCE["effect.p_value"] * (_INHERITED if inherited else 1.0)))
+                               confidence=_CONFIDENCE["effect.p_value"] * (_INHERITED if inherited or borrowed_p else 1.0)))
         else:
             rule = "effect.statement" if narrative else "effect.adverse_events_reported"
             out.append(Finding(**common, rule=rule, confidence=_CONFIDENCE[rule]))
