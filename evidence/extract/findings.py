@@ -829,7 +829,10 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     out: list[Finding] = []
     for i, outcome in enumerate(outcomes):
         start, end = _clause(s, outcomes, i)
-        if _WITHIN_GROUP.search(s, start, end) and not _BETWEEN_GROUPS.search(s, start, end) or _WITHIN_STATED.search(s, start, end):
+        # An outcome listed after others ("improvement in NRS and ODI") shares the words before the
+        # list: "All groups demonstrated significant improvement in NRS and ODI" is within the arms for both.
+        lead = _list_start(s, outcomes, i)
+        if _WITHIN_GROUP.search(s, lead, end) and not _BETWEEN_GROUPS.search(s, lead, end) or _WITHIN_STATED.search(s, lead, end):
             # A change within the arms ("decreased in both groups, P < 0.01") is not a comparison.
             continue
         if outcome.label != "adverse_events" and _change_only(s, mentions, stats):
@@ -927,7 +930,7 @@ _OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with rega
 _WITHIN_GROUP = re.compile(
     r"\b(?:in|of|within) (?:the )?(?:all|both|each|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|changed)\b"
     r"|\bthan (?:that |those )?(?:before|prior to) (?:the )?(?:treatment|intervention|therapy)\b"
-    r"|\b(?:both|all|each) (?:\w+ )?groups? (?:\w+ )?(?:showed|had|were|was)? ?(?:significant(?:ly)? )?(?:decrease|improve|increase|reduc|declin)\w*"
+    r"|\b(?:both|all|each|every) (?:\w+ )?groups? (?:\w+ )?(?:showed|had|were|was)? ?(?:an? )?(?:significant(?:ly)? )?(?:decrease|improve|increase|reduc|declin)\w*"
     r"|\b(?:compared|as compared) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before treatment)\b"
     # The whole sample pooled ("For all patients, acupuncture achieved significant improvement").
     r"|\b(?:for|in|across|among) (?:all|the whole|the entire|the total) (?:sample|cohort|patients|participants|subjects)\b",
@@ -1099,6 +1102,14 @@ def _clause(s: str, outcomes: list[Mention], i: int) -> tuple[int, int]:
         j += 1
     end = outcomes[j + 1].start if j + 1 < len(outcomes) else len(s)
     return start, end
+
+
+def _list_start(s: str, outcomes: list[Mention], i: int) -> int:
+    """Where the clause of the first outcome of the list that outcome ``i`` ends starts."""
+    j = i
+    while j > 0 and _LISTED_OUTCOMES.fullmatch(s[outcomes[j - 1].end : outcomes[j].start]):
+        j -= 1
+    return outcomes[j - 1].end if j else 0
 
 
 _LISTED_OUTCOMES = re.compile(r"[\s,]*(?:scores?|values?|index)?[\s,]*(?:and|or|as well as)?[\s,]*(?:the\s+)?", re.IGNORECASE)
