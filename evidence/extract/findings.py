@@ -637,6 +637,7 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     findings: list[Finding] = []
     previous: _Said | None = None
     primary = _primary_said(text, vocab)
+    aliases = _instrument_aliases(text, vocab)
     for sentence, mentions in analysed_sentences(text, vocab):
         if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS and not (
                 # A results heading glued to the sentence before can be missed: under a heading read
@@ -644,6 +645,8 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
                 sentence.inline_section and _stats(sentence.text)):
             previous = None
             continue
+        if aliases:
+            mentions = _with_aliases(sentence.text, mentions, aliases)
         clauses = _clauses(sentence, mentions)
         # The p-value that closes a sentence cut at semicolons, for the clauses before it that compare
         # the arms in words and give no statistic of their own ("the study group had VAS ... lower than
@@ -672,6 +675,42 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
             if outcomes:
                 previous = _Said(tuple(outcomes), _timepoint(clause.text), sentence.start)
     return findings
+
+
+# An outcome named by its instrument in brackets: "back-related dysfunction (Roland-Morris
+# Disability Questionnaire score)", "disability (ODI)". The lay name may then stand alone in the results.
+_NAMED_INSTRUMENT = re.compile(r"\b(?P<name>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2})\s*\(\s*(?P<inst>[^()]{2,80}?)\s*\)")
+# The lay names that may stand for an instrument: disability scales go by them ("dysfunction scores",
+# "disability eased"). Other words ("pain relief (VAS)", "complications (...)") name more than the
+# instrument and, read as it, gave wrong rows on EBM-NLP abstracts.
+_LAY_NAMES = frozenset({"dysfunction", "disability", "disabilities"})
+
+
+@lru_cache(maxsize=1024)
+def _instrument_aliases(text: str, vocab: Vocabulary) -> tuple[tuple[re.Pattern, str], ...]:
+    """(pattern of a lay name, outcome label) for each outcome a record names by its instrument in
+    brackets: "dysfunction (Roland-Morris Disability Questionnaire score)" lets "mean dysfunction
+    scores ... improved" be the RMDQ."""
+    if "(" not in text or not any(word in text.lower() for word in _LAY_NAMES):
+        return ()
+    out: dict[str, str] = {}
+    for m in _NAMED_INSTRUMENT.finditer(text):
+        head = m.group("name").split()[-1].lower()
+        if head not in _LAY_NAMES or head in out:
+            continue
+        named = [x for x in sentence_mentions(m.group("inst"), vocab) if x.kind == "outcome"]
+        if len({x.label for x in named}) != 1 or any(x.kind == "outcome" for x in sentence_mentions(m.group("name"), vocab)):
+            continue
+        out[head] = named[0].label
+    return tuple((re.compile(rf"\b{re.escape(head)}\b", re.IGNORECASE), label) for head, label in out.items())
+
+
+def _with_aliases(s: str, mentions: tuple[Mention, ...], aliases: tuple[tuple[re.Pattern, str], ...]) -> tuple[Mention, ...]:
+    """The sentence's mentions with an outcome added wherever a lay name from ``aliases`` stands
+    outside every outcome the vocabulary found."""
+    added = [Mention("outcome", label, m.start(), m.end(), m.group()) for pattern, label in aliases for m in pattern.finditer(s)
+             if not any(x.kind == "outcome" and x.start < m.end() and m.start() < x.end for x in mentions)]
+    return tuple(sorted((*mentions, *added), key=lambda x: x.start)) if added else mentions
 
 
 @dataclass(frozen=True)
