@@ -276,9 +276,11 @@ def test_comparator_arm_patterns_seen_on_real_abstracts(record, topic):
     assert 99000750 <= int(record["pmid"]) <= 99000799
 
 
-# Effect-reading patterns (effects3 helper): each record failed on the rules before that session,
-# except where its "pattern" says it guards a reading that already held. ``not_effects`` lists rows
-# the text must not yield (a baseline comparison, a change within one arm).
+# Effect-reading patterns (effects3 helper): each record failed on the rules before that session but
+# two guards: "total_effective_rate_ratio_not_a_pain_difference" (a reading that already held) and
+# "both_arms_values_after_a_change_word_are_compared" (keeps the new change-within-an-arm rule from
+# dropping a comparison). ``not_effects`` lists rows the text must not yield (a baseline comparison,
+# a change within one arm).
 _EFFECT_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_effects3.jsonl"))
 
 

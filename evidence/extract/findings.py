@@ -587,7 +587,7 @@ _NO_DIFFERENCE = re.compile(
 _TIMEPOINT = re.compile(
     # "between baseline and week 8", "from baseline to 8 weeks": the change up to that time.
     rf"\b(?:at|after|by|over|during|within|from baseline to|between baseline and)\s+(?:the\s+)?(?:(?P<n>{COUNT})[- ](?P<u>day|week|month|year)s?(?:\s+(?:of\s+)?(?:follow-?up|treatment|intervention))?)"
-    r"|\b(?:at|by|in|after|from baseline to|between baseline and)\s+(?:the\s+)?week\s+(?P<week>\d+)\b|\b(?:in|at|by)\s+(?:the\s+)?(?P<nth>\d+)(?:st|nd|rd|th)\s+week\b"
+    r"|\b(?:at|by|in|after|from baseline to|between baseline and)\s+(?:the\s+)?(?:end of\s+)?week\s+(?P<week>\d+)\b|\b(?:in|at|by)\s+(?:the\s+)?(?P<nth>\d+)(?:st|nd|rd|th)\s+week\b"
     # "1 month after treatment", "six weeks post-randomization": a time counted from an event.
     rf"|\b(?P<n2>{COUNT})[- ](?P<u2>day|week|month|year)s?\s+(?:after|post-?|following)\s*(?:the\s+)?(?:(?:end of (?:the\s+)?)?(?:treatment|intervention|therapy)|randomi[sz]ation|injection|procedure)\b"
     r"|(?P<eot>\b(?:at )?(?:the )?end of (?:the )?(?:treatment|intervention|therapy)|post-?treatment|after treatment\b)",
@@ -751,6 +751,8 @@ _DIFFERENCE_SUBJECT = re.compile(
     r"(?:(?:at the end of|after|at|by)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}?\s*,\s*)?"
     r"(?:(?:(?:the|this|these|such|a)\s+)?(?:(?:between|inter)[- ]?groups?\s+)?differences?\b"
     r"|(?:the\s+)?comparisons?\s+(?:between|of)\s+(?:the\s+)?(?:two\s+|three\s+|both\s+)?groups\s+(?:was|were|is|are|showed)\b"
+    # "Gains in all the above indicators ...": a pointer back to the outcomes just named.
+    r"|(?:the\s+)?(?:improvements?|changes?|gains?)\s+(?:of|in)\s+(?:all\s+)?(?:of\s+)?the\s+above\s+(?:items|indexes|indices|indicators|outcomes|scores|measures)\b"
     r"|there (?:was|were|is|are) (?:an? )?(?:statistically )?significant(?:ly)? differences?\b"
     r"|the (?:overall )?(?:efficacy|effect|curative effect|therapeutic effect) of the [\w-]+(?:\s+[\w-]+){0,3}? group\b"
     # An arm said to beat the other with no outcome named: "After treatment, the treatment group was
