@@ -649,8 +649,8 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
             mentions = _with_aliases(sentence.text, mentions, aliases)
         clauses = _clauses(sentence, mentions)
         # The p-value that closes a sentence cut at semicolons, for the clauses before it that compare
-        # the arms in words and give no statistic of their own ("the study group had VAS ... lower than
-        # ... in the control group; JOA ... was higher than ... (P<0.05)").
+        # the arms in words and give no statistic of their own ("VAS of the study group was 2.8, lower than
+        # 4.1 in the control group; its JOA was higher than the control group's (P<0.05)").
         tail = _closing_p(sentence.text) if len(clauses) > 1 else None
         for n, (clause, clause_mentions) in enumerate(clauses):
             outcomes = [m for m in clause_mentions if m.kind == "outcome"]
@@ -677,8 +677,8 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     return findings
 
 
-# An outcome named by its instrument in brackets: "back-related dysfunction (Roland-Morris
-# Disability Questionnaire score)", "disability (ODI)". The lay name may then stand alone in the results.
+# An outcome named by its instrument in brackets: "low back dysfunction (Roland-Morris score)",
+# "disability (ODI)". The lay name may then stand alone in the results.
 _NAMED_INSTRUMENT = re.compile(r"\b(?P<name>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2})\s*\(\s*(?P<inst>[^()]{2,80}?)\s*\)")
 # The lay names that may stand for an instrument: disability scales go by them ("dysfunction scores",
 # "disability eased"). Other words ("pain relief (VAS)", "complications (...)") name more than the
@@ -689,8 +689,7 @@ _LAY_NAMES = frozenset({"dysfunction", "disability", "disabilities"})
 @lru_cache(maxsize=1024)
 def _instrument_aliases(text: str, vocab: Vocabulary) -> tuple[tuple[re.Pattern, str], ...]:
     """(pattern of a lay name, outcome label) for each outcome a record names by its instrument in
-    brackets: "dysfunction (Roland-Morris Disability Questionnaire score)" lets "mean dysfunction
-    scores ... improved" be the RMDQ."""
+    brackets: "disability (Oswestry Disability Index)" lets "disability eased by 9.8 points" be the ODI."""
     if "(" not in text or not any(word in text.lower() for word in _LAY_NAMES):
         return ()
     out: dict[str, str] = {}
@@ -746,8 +745,7 @@ def _primary_said(text: str, vocab: Vocabulary) -> _Said | None:
 # comparison, the efficacy of the X group was superior (P < 0.01, P < 0.05)".
 _DIFFERENCE_SUBJECT = re.compile(
     r"^\s*(?:(?:and|but|however|in comparison|by comparison|moreover|also)\b[,\s]*)?"
-    # A time said first: "At the end of the treatment, the comparison between the two groups was
-    # statistically significant (P < 0.05)".
+    # A time said first: "By the end of week 6, the comparison of the two groups was significant (P=0.01)".
     r"(?:(?:at the end of|after|at|by)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}?\s*,\s*)?"
     r"(?:(?:(?:the|this|these|such|a)\s+)?(?:(?:between|inter)[- ]?groups?\s+)?differences?\b"
     r"|(?:the\s+)?comparisons?\s+(?:between|of)\s+(?:the\s+)?(?:two\s+|three\s+|both\s+)?groups\s+(?:was|were|is|are|showed)\b"
@@ -756,8 +754,7 @@ _DIFFERENCE_SUBJECT = re.compile(
     r"|there (?:was|were|is|are) (?:an? )?(?:statistically )?significant(?:ly)? differences?\b"
     r"|the (?:overall )?(?:efficacy|effect|curative effect|therapeutic effect) of the [\w-]+(?:\s+[\w-]+){0,3}? group\b"
     # An arm said to beat the other with no outcome named: "After treatment, the treatment group was
-    # superior to the control group (P<0.05)", "The improvements of the above items in the
-    # combination group were all superior": the outcomes are those just named.
+    # superior to the control group (P<0.05)": the outcomes are those just named.
     r"|(?:the\s+)?"
     r"(?:improvements? of the above (?:items|indexes|indices|indicators|outcomes|scores) in the )?"
     r"[\w-]+(?:\s+[\w-]+){0,3}? groups?\s+(?:(?:was|were|is|are)\s+)?(?:all\s+)?(?:significantly\s+|obviously\s+|markedly\s+)?"
@@ -871,7 +868,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     for i, outcome in enumerate(outcomes):
         start, end = _clause(s, outcomes, i)
         # An outcome listed after others ("improvement in NRS and ODI") shares the words before the
-        # list: "All groups demonstrated significant improvement in NRS and ODI" is within the arms for both.
+        # list: "All three groups improved significantly in VAS, ODI and JOA" is within the arms for each.
         lead = _list_start(s, outcomes, i)
         if _WITHIN_GROUP.search(s, lead, end) and not _BETWEEN_GROUPS.search(s, lead, end) or _WITHIN_STATED.search(s, lead, end):
             # A change within the arms ("decreased in both groups, P < 0.01") is not a comparison.
@@ -1030,7 +1027,7 @@ def _change_only(clause: str, mentions: list[Mention], stats: list[_Stat]) -> bo
         # "ODI fell to 20 and 22 (P=0.45)": the values of two arms side by side.
         return False
     # The changes of two arms side by side are a comparison unless each arm has its own p-value: one
-    # p-value after both ("improved to 4.0 in the IL group and 3.8 in the TF group (p=0.72)") tests
+    # p-value after both ("fell to 3.4 in the A group and 3.9 in the B group (P=0.27)") tests
     # the difference, and without one the next sentence may ("... decreased by 2.1 and 0.4 in the
     # EA and sham groups. The difference was significant").
     arms = sum(2 if word.lower().endswith("s") else 1 for word in _ARM_WORD.findall(clause))
