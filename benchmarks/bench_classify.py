@@ -207,7 +207,7 @@ def report_patterns(topic, path: Path = REAL_PATTERNS) -> None:
         applies = {"design": True, "comparator set": exp["comparator_classes"] is not None,
                    "add-on flag": exp["comparator_classes"] is not None,
                    "sample size": any(exp.get(k) is not None for k in ("n_randomized", "n_studies", "n_participants")),
-                   "effects": bool(exp["effects"]), "main direction": "main_direction" in exp}
+                   "effects": bool(exp["effects"] or exp.get("not_effects")), "main direction": "main_direction" in exp}
         for field, problems in wrong.items():
             if applies[field]:
                 seen[field] += 1

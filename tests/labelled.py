@@ -72,6 +72,10 @@ def pattern_mismatches(record: dict, study: pd.Series, findings: pd.DataFrame, t
     for e in exp["effects"]:
         if not any(_finding_matches(e, r) for r in rows):
             wrong["effects"].append(f"effect {e} not found")
+    # Rows a record must not yield: a baseline comparison, a change within one arm.
+    for e in exp.get("not_effects", []):
+        if any(_finding_matches(e, r) for r in rows):
+            wrong["effects"].append(f"effect {e} found, though the text states no such between-group result")
     if "main_direction" in exp and topic is not None:
         got = main_direction(frame, record_text(record["title"], record["abstract"]), topic)
         if got != exp["main_direction"]:

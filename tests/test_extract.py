@@ -276,6 +276,25 @@ def test_comparator_arm_patterns_seen_on_real_abstracts(record, topic):
     assert 99000750 <= int(record["pmid"]) <= 99000799
 
 
+# Effect-reading patterns (effects3 helper): each record failed on the rules before that session but
+# two guards: "total_effective_rate_ratio_not_a_pain_difference" (a reading that already held) and
+# "both_arms_values_after_a_change_word_are_compared" (keeps the new change-within-an-arm rule from
+# dropping a comparison). ``not_effects`` lists rows the text must not yield (a baseline comparison,
+# a change within one arm).
+_EFFECT_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_effects3.jsonl"))
+
+
+@pytest.mark.parametrize("record", _EFFECT_PATTERNS, ids=[r["pattern"] for r in _EFFECT_PATTERNS])
+def test_effect_patterns_seen_on_real_abstracts(record, topic):
+    """Each record reproduces, in new words, how a real abstract stated (or seemed to state) an effect."""
+    tables = tables_of([record])
+    study = classify_articles(tables, topic).iloc[0]
+    findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
+    wrong = {f: p for f, p in pattern_mismatches(record, study, findings, topic).items() if p}
+    assert not wrong, wrong
+    assert 99000810 <= int(record["pmid"]) <= 99000849
+
+
 def test_arm_rules_say_what_decided(topic):
     """The studies table's rule column names the arm rule that set the comparator and the add-on."""
     by_pattern = {r["pattern"]: r for r in _ARM_PATTERNS}

@@ -627,7 +627,8 @@ _ESTIMATE = re.compile(
     r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval)\s*[,:=]?\s*\(?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
 )
-_P_VALUE = re.compile(r"\b[Pp]\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
+# "P < 0.05", "P-value = 0.3", and the plural "Ps > 0.05" of a statement about several comparisons.
+_P_VALUE = re.compile(r"\b[Pp]s?\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
 _NO_DIFFERENCE = re.compile(
     r"\bno (?:statistically )?significant (?:between-group )?(?:difference|change|effect|improvement)s?\b|\bnot (?:statistically )?significant(?:ly)?(?: different)?\b"
     r"|\bdid not (?:significantly )?differ\b|\bno (?:between-group )?differences?\b|\b(?:were|was) (?:similar|comparable)\b"
@@ -635,8 +636,11 @@ _NO_DIFFERENCE = re.compile(
     re.IGNORECASE,
 )
 _TIMEPOINT = re.compile(
-    rf"\b(?:at|after|by|over|during|within)\s+(?:the\s+)?(?:(?P<n>{COUNT})[- ](?P<u>day|week|month|year)s?(?:\s+(?:of\s+)?(?:follow-?up|treatment|intervention))?)"
-    r"|\b(?:at|by|in|after|from baseline to)\s+(?:the\s+)?week\s+(?P<week>\d+)\b|\b(?:in|at|by)\s+(?:the\s+)?(?P<nth>\d+)(?:st|nd|rd|th)\s+week\b"
+    # "between baseline and week 8", "from baseline to 8 weeks": the change up to that time.
+    rf"\b(?:at|after|by|over|during|within|from baseline to|between baseline and)\s+(?:the\s+)?(?:(?P<n>{COUNT})[- ](?P<u>day|week|month|year)s?(?:\s+(?:of\s+)?(?:follow-?up|treatment|intervention))?)"
+    r"|\b(?:at|by|in|after|from baseline to|between baseline and)\s+(?:the\s+)?(?:end of\s+)?week\s+(?P<week>\d+)\b|\b(?:in|at|by)\s+(?:the\s+)?(?P<nth>\d+)(?:st|nd|rd|th)\s+week\b"
+    # "1 month after treatment", "six weeks post-randomization": a time counted from an event.
+    rf"|\b(?P<n2>{COUNT})[- ](?P<u2>day|week|month|year)s?\s+(?:after|post-?|following)\s*(?:the\s+)?(?:(?:end of (?:the\s+)?)?(?:treatment|intervention|therapy)|randomi[sz]ation|injection|procedure)\b"
     r"|(?P<eot>\b(?:at )?(?:the )?end of (?:the )?(?:treatment|intervention|therapy)|post-?treatment|after treatment\b)",
     re.IGNORECASE,
 )
@@ -684,6 +688,7 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     findings: list[Finding] = []
     previous: _Said | None = None
     primary = _primary_said(text, vocab)
+    aliases = _instrument_aliases(text, vocab)
     for sentence, mentions in analysed_sentences(text, vocab):
         if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS and not (
                 # A results heading glued to the sentence before can be missed: under a heading read
@@ -691,7 +696,14 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
                 sentence.inline_section and _stats(sentence.text)):
             previous = None
             continue
-        for clause, clause_mentions in _clauses(sentence, mentions):
+        if aliases:
+            mentions = _with_aliases(sentence.text, mentions, aliases)
+        clauses = _clauses(sentence, mentions)
+        # The p-value that closes a sentence cut at semicolons, for the clauses before it that compare
+        # the arms in words and give no statistic of their own ("VAS of the study group was 2.8, lower than
+        # 4.1 in the control group; its JOA was higher than the control group's (P<0.05)").
+        tail = _closing_p(sentence.text) if len(clauses) > 1 else None
+        for n, (clause, clause_mentions) in enumerate(clauses):
             outcomes = [m for m in clause_mentions if m.kind == "outcome"]
             said = None
             if not outcomes and previous is not None and (previous.sentence_start == sentence.start or _DIFFERENCE_SUBJECT.match(clause.text)):
@@ -704,12 +716,51 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
                 # (an outcome named before the reference is another one: "back pain fell, but the
                 # primary outcome did not differ").
                 clause_mentions = [m for m in clause_mentions if m.kind != "outcome"]
-                said = replace(primary, timepoint=_timepoint(clause.text), sentence_start=sentence.start,
+                # Its time point is the clause's, or else the one the primary outcome was named with
+                # ("The primary outcome was the ODI at 12 weeks").
+                when = _timepoint(clause.text)
+                said = replace(primary, timepoint=when if when[0] is not None else primary.timepoint, sentence_start=sentence.start,
                                outcomes=tuple(replace(o, start=reference.start(), end=reference.end()) for o in primary.outcomes))
-            findings.extend(_sentence_findings(pmid, clause, clause_mentions, vocab, pico, said))
+            findings.extend(_sentence_findings(pmid, clause, clause_mentions, vocab, pico, said,
+                                               closing_p=tail if n < len(clauses) - 1 else None))
             if outcomes:
                 previous = _Said(tuple(outcomes), _timepoint(clause.text), sentence.start)
     return findings
+
+
+# An outcome named by its instrument in brackets: "low back dysfunction (Roland-Morris score)",
+# "disability (ODI)". The lay name may then stand alone in the results.
+_NAMED_INSTRUMENT = re.compile(r"\b(?P<name>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2})\s*\(\s*(?P<inst>[^()]{2,80}?)\s*\)")
+# The lay names that may stand for an instrument: disability scales go by them ("dysfunction scores",
+# "disability eased"). Other words ("pain relief (VAS)", "complications (...)") name more than the
+# instrument and, read as it, gave wrong rows on EBM-NLP abstracts.
+_LAY_NAMES = frozenset({"dysfunction", "disability", "disabilities"})
+
+
+@lru_cache(maxsize=1024)
+def _instrument_aliases(text: str, vocab: Vocabulary) -> tuple[tuple[re.Pattern, str], ...]:
+    """(pattern of a lay name, outcome label) for each outcome a record names by its instrument in
+    brackets: "disability (Oswestry Disability Index)" lets "disability eased by 9.8 points" be the ODI."""
+    if "(" not in text or not any(word in text.lower() for word in _LAY_NAMES):
+        return ()
+    out: dict[str, str] = {}
+    for m in _NAMED_INSTRUMENT.finditer(text):
+        head = m.group("name").split()[-1].lower()
+        if head not in _LAY_NAMES or head in out:
+            continue
+        named = [x for x in sentence_mentions(m.group("inst"), vocab) if x.kind == "outcome"]
+        if len({x.label for x in named}) != 1 or any(x.kind == "outcome" for x in sentence_mentions(m.group("name"), vocab)):
+            continue
+        out[head] = named[0].label
+    return tuple((re.compile(rf"\b{re.escape(head)}\b", re.IGNORECASE), label) for head, label in out.items())
+
+
+def _with_aliases(s: str, mentions: tuple[Mention, ...], aliases: tuple[tuple[re.Pattern, str], ...]) -> tuple[Mention, ...]:
+    """The sentence's mentions with an outcome added wherever a lay name from ``aliases`` stands
+    outside every outcome the vocabulary found."""
+    added = [Mention("outcome", label, m.start(), m.end(), m.group()) for pattern, label in aliases for m in pattern.finditer(s)
+             if not any(x.kind == "outcome" and x.start < m.end() and m.start() < x.end for x in mentions)]
+    return tuple(sorted((*mentions, *added), key=lambda x: x.start)) if added else mentions
 
 
 @dataclass(frozen=True)
@@ -728,7 +779,7 @@ class _Said:
 
 
 # "for the primary outcome measure", "the primary end point did not differ".
-_PRIMARY_REFERENCE = re.compile(r"\bprimary\s+(?:efficacy\s+)?(?:outcome|end\s?-?point)s?(?:\s+(?:measures?|variables?))?\b", re.IGNORECASE)
+_PRIMARY_REFERENCE = re.compile(r"\b(?:primary|main)\s+(?:efficacy\s+)?(?:outcome|end\s?-?point)s?(?:\s+(?:measures?|variables?))?\b", re.IGNORECASE)
 
 
 def _primary_said(text: str, vocab: Vocabulary) -> _Said | None:
@@ -737,7 +788,7 @@ def _primary_said(text: str, vocab: Vocabulary) -> _Said | None:
     if primary is None:
         return None
     named = next((m for m in sentence_mentions(primary.text, vocab) if m.kind == "outcome"), None)
-    return _Said((named,), (None, None), -1, source="primary_outcome") if named else None
+    return _Said((named,), _timepoint(primary.text), -1, source="primary_outcome") if named else None
 
 
 # "The difference was significant (P < 0.001)": the outcome is the previous sentence's.
@@ -745,9 +796,20 @@ def _primary_said(text: str, vocab: Vocabulary) -> _Said | None:
 # comparison, the efficacy of the X group was superior (P < 0.01, P < 0.05)".
 _DIFFERENCE_SUBJECT = re.compile(
     r"^\s*(?:(?:and|but|however|in comparison|by comparison|moreover|also)\b[,\s]*)?"
+    # A time said first: "By the end of week 6, the comparison of the two groups was significant (P=0.01)".
+    r"(?:(?:at the end of|after|at|by)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}?\s*,\s*)?"
     r"(?:(?:(?:the|this|these|such|a)\s+)?(?:(?:between|inter)[- ]?groups?\s+)?differences?\b"
+    r"|(?:the\s+)?comparisons?\s+(?:between|of)\s+(?:the\s+)?(?:two\s+|three\s+|both\s+)?groups\s+(?:was|were|is|are|showed)\b"
+    # "Gains in all the above indicators ...": a pointer back to the outcomes just named.
+    r"|(?:the\s+)?(?:improvements?|changes?|gains?)\s+(?:of|in)\s+(?:all\s+)?(?:of\s+)?the\s+above\s+(?:items|indexes|indices|indicators|outcomes|scores|measures)\b"
     r"|there (?:was|were|is|are) (?:an? )?(?:statistically )?significant(?:ly)? differences?\b"
-    r"|the (?:overall )?(?:efficacy|effect|curative effect|therapeutic effect) of the [\w-]+(?:\s+[\w-]+){0,3}? group\b)",
+    r"|the (?:overall )?(?:efficacy|effect|curative effect|therapeutic effect) of the [\w-]+(?:\s+[\w-]+){0,3}? group\b"
+    # An arm said to beat the other with no outcome named: "After treatment, the treatment group was
+    # superior to the control group (P<0.05)": the outcomes are those just named.
+    r"|(?:the\s+)?"
+    r"(?:improvements? of the above (?:items|indexes|indices|indicators|outcomes|scores) in the )?"
+    r"[\w-]+(?:\s+[\w-]+){0,3}? groups?\s+(?:(?:was|were|is|are)\s+)?(?:all\s+)?(?:significantly\s+|obviously\s+|markedly\s+)?"
+    r"(?:superior|better|inferior|worse)\b)",
     re.IGNORECASE,
 )
 # Semicolons outside brackets part statements that each carry their own numbers.
@@ -794,8 +856,22 @@ def _respective_stats(s: str, outcomes: list[Mention], stats: list[_Stat]) -> li
     return list(stats)
 
 
+def _closing_p(sentence: str) -> _Stat | None:
+    """The lone p-value that ends a sentence ("... in the control group (P<0.05)."), if it is significant."""
+    m = _CLOSING_P.search(sentence)
+    if m is None:
+        return None
+    p = _P_VALUE.match(sentence, m.start("p"))
+    if p is None or p.group("op") not in ("<", "≤", "<=") or float(p.group("p")) > 0.05:
+        return None
+    return _Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p))
+
+
+_CLOSING_P = re.compile(r"\(\s*(?P<p>[Pp]\s*[<≤]=?\s*0?\.\d+)\s*\)\s*[.;]?\s*$")
+
+
 def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], vocab: Vocabulary,
-                       pico: Pico, said: _Said | None = None) -> list[Finding]:
+                       pico: Pico, said: _Said | None = None, closing_p: _Stat | None = None) -> list[Finding]:
     """Findings in one sentence (or clause); the study's first form and comparator label the
     comparison unless the sentence names its own comparator, or a comparator stands right
     before an estimate ("than traction (RR 1.1 ...), ibuprofen (RR 1.24 ...)").
@@ -837,15 +913,26 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     # "The cure rate and the effective rate were 68% and 88% ... versus 36% and 66% ..., and the
     # differences were significant (P<0.05)": one p-value, said of every outcome listed.
     p_values = [st for st in stats if st.measure is None and st.p_value_text]
-    shared = p_values[0] if len(outcomes) > 1 and len(stats) == len(p_values) == 1 and _SHARED_P.search(s) else None
+    # So does the one p-value of a clause that names no outcome and speaks of those just named.
+    shared = p_values[0] if len(outcomes) > 1 and len(stats) == len(p_values) == 1 and (inherited or _SHARED_P.search(s)) else None
     out: list[Finding] = []
     for i, outcome in enumerate(outcomes):
         start, end = _clause(s, outcomes, i)
-        if _WITHIN_GROUP.search(s, start, end) and not _BETWEEN_GROUPS.search(s, start, end) or _WITHIN_STATED.search(s, start, end):
+        # An outcome listed after others ("improvement in NRS and ODI") shares the words before the
+        # list: "All three groups improved significantly in VAS, ODI and JOA" is within the arms for each.
+        lead = _list_start(s, outcomes, i)
+        if _WITHIN_GROUP.search(s, lead, end) and not _BETWEEN_GROUPS.search(s, lead, end) or _WITHIN_STATED.search(s, lead, end):
             # A change within the arms ("decreased in both groups, P < 0.01") is not a comparison.
             continue
-        if compares_before_treatment(s):
-            # The arms alike before treatment ("no difference in VAS at baseline") is comparability, not a result.
+        if outcome.label != "adverse_events" and _change_only(s, mentions, stats):
+            # A change over time with no comparison of the arms ("The ODI of the acupotomy group
+            # dropped by 18 points", "VAS fell from 7.1 to 2.3 in group A (P<0.001) and from 7.0 to
+            # 3.6 in group B (P<0.001)") decides nothing between them: its p-values test each arm.
+            continue
+        if compares_before_treatment(s) or _at_baseline_only(s):
+            # The arms alike before treatment ("no difference in VAS at baseline") is comparability, not a
+            # result; so is any comparison said only of the time before treatment ("Before treatment, the
+            # VAS scores were 6.6 and 6.5 (P=0.71)"), whatever its p-value.
             continue
         # Statistics belong to the outcome they follow (the first outcome also takes those
         # before it); the clause before an outcome may still hold its verb. An outcome named
@@ -865,6 +952,17 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         own = [st for st in own if st.measure is None or (st.measure in _RATE_MEASURES) == proportion]
         lower_is_better = vocab.lower_is_better.get(outcome.label)
         direction = finding_direction(s, outcome.start, outcome.end, arms, intervention, comparator, lower_is_better)
+        if inherited and direction is None:
+            # "The treatment group was superior to the control group": which arm did better, whatever
+            # the outcome's scale.
+            direction = _arm_judged_better(s, arms)
+        if not own and closing_p is not None and direction in ("favours_intervention", "favours_comparator") \
+                and not _NO_DIFFERENCE.search(s, start, end):
+            # An arm said to do better, with the sentence's closing p-value after a later clause.
+            own = [replace(closing_p, start=len(s), end=len(s))]
+            borrowed_p = True
+        else:
+            borrowed_p = False
         # Which arm is favoured is only meaningful when acupuncture is one of them.
         if direction != "no_difference" and not pico.interventions:
             direction = None
@@ -880,6 +978,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             "timepoint_weeks": weeks, "intervention": intervention, "comparator_class": comparator, "add_on": pico.add_on,
         }
         suffix = f".outcome_from_{said.source}" if inherited and said is not None else ""
+        suffix += ".p_from_sentence_end" if borrowed_p else ""
         estimates = [st for st in own if st.measure]
         p_only = next((st for st in own if st.measure is None), None)
         if estimates:
@@ -894,7 +993,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
                 ))
         elif p_only:
             out.append(Finding(**common, rule="effect.p_value" + suffix, p_value=p_only.p_value, p_value_text=p_only.p_value_text,
-                               confidence=_CONFIDENCE["effect.p_value"] * (_INHERITED if inherited else 1.0)))
+                               confidence=_CONFIDENCE["effect.p_value"] * (_INHERITED if inherited or borrowed_p else 1.0)))
         else:
             rule = "effect.statement" if narrative else "effect.adverse_events_reported"
             out.append(Finding(**common, rule=rule, confidence=_CONFIDENCE[rule]))
@@ -920,7 +1019,7 @@ _OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with rega
 _WITHIN_GROUP = re.compile(
     r"\b(?:in|of|within) (?:the )?(?:all|both|each|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|changed)\b"
     r"|\bthan (?:that |those )?(?:before|prior to) (?:the )?(?:treatment|intervention|therapy)\b"
-    r"|\b(?:both|all|each) (?:\w+ )?groups? (?:\w+ )?(?:showed|had|were|was)? ?(?:significant(?:ly)? )?(?:decrease|improve|increase|reduc|declin)\w*"
+    r"|\b(?:both|all|each|every) (?:\w+ )?groups? (?:\w+ )?(?:showed|had|were|was)? ?(?:an? )?(?:significant(?:ly)? )?(?:decrease|improve|increase|reduc|declin)\w*"
     r"|\b(?:compared|as compared) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before treatment)\b"
     # The whole sample pooled ("For all patients, acupuncture achieved significant improvement").
     r"|\b(?:for|in|across|among) (?:all|the whole|the entire|the total) (?:sample|cohort|patients|participants|subjects)\b",
@@ -946,7 +1045,95 @@ def compares_before_treatment(sentence: str) -> bool:
     """Whether a sentence says the arms were alike before treatment ("no difference in VAS at
     baseline"), and nothing after it began: a check of comparability, not a result."""
     return bool(_BASELINE.search(sentence) and not _AFTER_START.search(sentence) and _NO_DIFFERENCE.search(sentence))
+# A change over time ("dropped by 18 points", "fell from 7.1 to 2.3", "showed significant changes"),
+# and any word that sets arms or values against each other.
+_CHANGE = re.compile(
+    r"\b(?:increased|decreased|improved|reduced|declined|fell|rose|dropped|lowered|elevated|changed|"
+    r"changes|improvements?|decreases|reductions?|increases)\b",
+    re.IGNORECASE,
+)
+_SETS_AGAINST = re.compile(
+    r"\b(?:differ\w*|more|less|greater|larger|smaller|better|worse|superior|inferior|lower|higher|favou?r\w*|"
+    r"compar\w*|versus|vs|than|between|relative to|over|against|similar|same|equal\w*)\b",
+    re.IGNORECASE,
+)
+_ARM_WORD = re.compile(r"\bgroups?\b|\barms?\b", re.IGNORECASE)
+# Two values side by side: "to 20 and 22", "3.1 vs 3.5".
+_TWO_VALUES = re.compile(r"\d(?:\.\d+)?\s*(?:%|points?|mm|cm)?\s*(?:and|vs\.?|versus)\s*[-−]?\d", re.IGNORECASE)
+# "for the ELT and the SLT group": two arms under one arm word.
+_TWO_ARMS_NAMED = re.compile(r"\b[\w-]+ and (?:the )?[\w-]+ (?:group|arm)\b", re.IGNORECASE)
+
+
+def _change_only(clause: str, mentions: list[Mention], stats: list[_Stat]) -> bool:
+    """Whether a clause only reports a change over time, in one arm, in each arm apart, or with no arm
+    named, and sets nothing against anything: no effect estimate, no comparing word. A treatment named
+    without an arm word ("Acupuncture reduced VAS (P<0.01)") is a claim of effect and is kept."""
+    change = _CHANGE.search(clause)
+    if any(st.measure for st in stats) or change is None or _SETS_AGAINST.search(clause):
+        return False
+    if stats and change.start() > stats[0].start:
+        # The change is told after a statistic, which is about something said before it.
+        return False
+    if _TWO_VALUES.search(clause, change.end()):
+        # "ODI fell to 20 and 22 (P=0.45)": the values of two arms side by side.
+        return False
+    # The changes of two arms side by side are a comparison unless each arm has its own p-value: one
+    # p-value after both ("fell to 3.4 in the A group and 3.9 in the B group (P=0.27)") tests
+    # the difference, and without one the next sentence may ("... decreased by 2.1 and 0.4 in the
+    # EA and sham groups. The difference was significant").
+    arms = sum(2 if word.lower().endswith("s") else 1 for word in _ARM_WORD.findall(clause))
+    arms += len(_TWO_ARMS_NAMED.findall(clause))
+    if arms >= 2 and len([st for st in stats if st.p_value_text]) < 2:
+        return False
+    treatments = any(m.kind in ("intervention", "comparator", "generic") for m in mentions)
+    return not treatments or arms > 0
+
+
+# A sentence that opens by placing itself before treatment began ("Before treatment, ...", "At baseline, ...").
+_OPENS_AT_BASELINE = re.compile(
+    r"^\s*(?:(?:at|before|prior to)\s+(?:the\s+)?(?:baseline|(?:start of (?:the )?)?(?:treatment|intervention|therapy)|randomi[sz]ation|enrol?ment)"
+    # "Pretreatment VAS ...", "Baseline scores ...", not "Pretreatment does not affect ...".
+    r"|(?:pre-?(?:treatment|intervention)|baseline)\s+(?!(?:does|did|do|is|was|were|has|had|can|may|will|could|might)\b)\w)",
+    re.IGNORECASE,
+)
+
+
+# Traits of patients that only a baseline table compares: "no difference in age, sex, course of disease, VAS ...".
+_DEMOGRAPHIC = re.compile(
+    r"\b(?:age|sex|gender|body mass index|BMI|demographics?|course of (?:the )?disease|disease (?:course|duration)|"
+    r"duration of (?:the )?(?:disease|illness|symptoms|pain))\b",
+    re.IGNORECASE,
+)
+
+
+def _at_baseline_only(sentence: str) -> bool:
+    """Whether a sentence opens at baseline, or finds the arms alike in traits such as age and sex,
+    and says nothing of the time after treatment began: it compares the arms before treatment
+    (comparability), not the result."""
+    if _AFTER_START.search(sentence):
+        return False
+    return bool(_OPENS_AT_BASELINE.match(sentence) or _DEMOGRAPHIC.search(sentence) and _NO_DIFFERENCE.search(sentence))
+
+
 _BETWEEN_GROUPS = re.compile(r"\bbetween(?:[- ]groups?| the (?:two |three )?groups)\b|\bthan\b(?!\s+(?:that\s+|those\s+)?(?:before|prior|at baseline|baseline|pre-?treatment))|\bversus\b|\bvs\.?|\b(?:superior|inferior) to\b|\bcompared (?:with|to) (?:the )?(?!baseline|pre-?treatment|before)\w+ group", re.IGNORECASE)
+
+
+# An arm judged against the other in words that hold whatever an outcome's scale.
+_JUDGED = re.compile(r"\b(?P<good>superior|better)\b|\b(?:inferior|worse)\b", re.IGNORECASE)
+
+
+def _arm_judged_better(s: str, arms: list[tuple[int, int, str]]) -> str | None:
+    """The direction of "the X group was superior (inferior) to the Y group": the arm named before
+    the judging word is the one judged, and the other side must be named after it."""
+    judged = _JUDGED.search(s)
+    if judged is None or _NO_DIFFERENCE.search(s):
+        return None
+    before = [side for a, _b, side in arms if a < judged.start()]
+    after = [side for a, _b, side in arms if a > judged.start()]
+    if not before or not after or before[-1] == after[0]:
+        return None
+    better = before[-1] if judged.group("good") else after[0]
+    return "favours_intervention" if better == "intervention" else "favours_comparator"
 
 
 def _comparator_before(st: _Stat, comparators: list[Mention], start: int) -> str | None:
@@ -1006,6 +1193,14 @@ def _clause(s: str, outcomes: list[Mention], i: int) -> tuple[int, int]:
     return start, end
 
 
+def _list_start(s: str, outcomes: list[Mention], i: int) -> int:
+    """Where the clause of the first outcome of the list that outcome ``i`` ends starts."""
+    j = i
+    while j > 0 and _LISTED_OUTCOMES.fullmatch(s[outcomes[j - 1].end : outcomes[j].start]):
+        j -= 1
+    return outcomes[j - 1].end if j else 0
+
+
 _LISTED_OUTCOMES = re.compile(r"[\s,]*(?:scores?|values?|index)?[\s,]*(?:and|or|as well as)?[\s,]*(?:the\s+)?", re.IGNORECASE)
 
 
@@ -1041,8 +1236,8 @@ def _timepoint(s: str) -> tuple[str | None, float | None]:
     if m.group("week") or m.group("nth"):
         n = int(m.group("week") or m.group("nth"))
         return f"{n} week{'s' if n != 1 else ''}", float(n)
-    count = parse_count(m.group("n"))
-    unit = m.group("u").lower()
+    count = parse_count(m.group("n") or m.group("n2"))
+    unit = (m.group("u") or m.group("u2")).lower()
     label = f"{count} {unit}{'s' if count != 1 else ''}"
     return label, (None if count is None else count * WEEKS_PER[unit])
 

@@ -20,8 +20,10 @@ _LABEL = re.compile(r"([A-Z][A-Z &/,-]{2,60}):\s+")
 # Candidate sentence ends: terminal punctuation followed by space and a capital, digit or bracket;
 # or, as some exports glue sentences, a full stop after a word or bracket and straight before a
 # capitalised word, an abbreviation or a numbered point ("... group.The curative", "(P>0.05).VAS scores",
-# "(P<0.05).(2)After", "(CRP)].Results The").
-_BOUNDARY = re.compile(r"[.?!](?=\s+[\"'(\[]?[A-Z0-9])|(?<=[a-z%)\]])\.(?=[A-Z][a-z]{2,}|[A-Z]{2,}\b|\(\d{1,2}\)[A-Z])")
+# "(P<0.05).(2)After", "group.(3)as for the JOA" (a numbered point may open in lower case),
+# "(P<0.01).In the end" (a short capitalised word and the next),
+# "(CRP)].Results The").
+_BOUNDARY = re.compile(r"[.?!](?=\s+[\"'(\[]?[A-Z0-9])|(?<=[a-z%)\]])\.(?=[A-Z][a-z]{2,}|[A-Z][a-z]?\s+[a-z]|[A-Z]{2,}\b|\(\d{1,2}\)[A-Za-z])")
 
 # Abbreviations that end in a full stop without ending a sentence ("vs. 4.2", "et al. In").
 _NO_BREAK_BEFORE = re.compile(
