@@ -5,7 +5,9 @@ outcome. ``main_direction`` takes the rows ``evidence.extract.main_result.mark_m
 flagged as the primary outcome when there are any and returns the direction most of them state.
 Without a primary outcome, the authors' own statement that one arm did better decides; else the
 direction most of the study's efficacy rows state. Harms ("no serious adverse events occurred") are not
-the efficacy result: they decide only when nothing else is stated.
+the efficacy result: they decide only when nothing else is stated. Rows that state no result of the
+trial (an aim, one arm's figures, the arms alike at baseline, a change within every arm, a combined
+arm against each treatment alone) are set aside first.
 
 When no row states a direction, the study may still say it for all its outcomes at once ("the
 two groups did not differ on any scale", "acupuncture may be more effective than drugs"):
@@ -116,28 +118,7 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         the statement about all outcomes when it names one of the tied directions, else to the
         earliest sentence.
     """
-    rows = rows[rows["direction"].notna()]
-    if "sentence" in rows:
-        # What a study hopes or what earlier work suggests is not its result.
-        rows = rows[~rows["sentence"].fillna("").str.contains(_NOT_A_RESULT)]
-        # "No difference" read from a response grade alone, with no test stated, is no result
-        # (a text that ends after one arm's graded counts, seen in h12).
-        if "p_value_text" in rows:
-            sentences = rows["sentence"].fillna("")
-            untested = rows["p_value_text"].isna()
-            no_difference = rows["direction"] == "no_difference"
-            graded = untested & no_difference & ~sentences.map(_says_no_difference).astype(bool)
-            # One arm's figures ("In the control group, 5 cases were cured, ... 71.11%") compare nothing.
-            one_arm = untested & ~sentences.str.contains(_COMPARES)
-            # Arms alike in age, sex and the scores before treatment are comparable, not a result
-            # (a text that ends inside that sentence, seen in m02; compares_before_treatment needs
-            # the word "baseline" or "before treatment").
-            baseline = no_difference & sentences.str.contains(_DEMOGRAPHICS) & ~sentences.str.contains(_AFTER_TREATMENT)
-            # A change within every arm ("the VAS fell in all three groups (all P<0.01)") with no
-            # comparison of the arms is no result either way (issue 11; seen in r22's first result).
-            within = (sentences.str.contains(_IN_EVERY_ARM) & ~sentences.str.contains(_BETWEEN_ARMS)
-                      & ~sentences.map(_says_no_difference).astype(bool))
-            rows = rows[~(graded | one_arm | baseline | within)]
+    rows = _stated_results(rows[rows["direction"].notna()])
     if topic is not None and not rows.empty and "sentence" in rows:
         # Which arm a three-arm comparison favours ("X plus acupuncture did better than
         # acupuncture alone and X alone") says nothing of acupuncture against X (seen in r22, t18).
@@ -169,6 +150,33 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         if overall in tied:
             return str(overall)
     return str(tied[0])
+
+
+def _stated_results(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose sentence states a result of the trial: not an aim or earlier evidence, one
+    arm's figures, the arms alike at baseline, or a change within every arm."""
+    if "sentence" in rows:
+        # What a study hopes or what earlier work suggests is not its result.
+        rows = rows[~rows["sentence"].fillna("").str.contains(_NOT_A_RESULT)]
+        # "No difference" read from a response grade alone, with no test stated, is no result
+        # (a text that ends after one arm's graded counts, seen in h12).
+        if "p_value_text" in rows:
+            sentences = rows["sentence"].fillna("")
+            untested = rows["p_value_text"].isna()
+            no_difference = rows["direction"] == "no_difference"
+            graded = untested & no_difference & ~sentences.map(_says_no_difference).astype(bool)
+            # One arm's figures ("In the control group, 5 cases were cured, ... 71.11%") compare nothing.
+            one_arm = untested & ~sentences.str.contains(_COMPARES)
+            # Arms alike in age, sex and the scores before treatment are comparable, not a result
+            # (a text that ends inside that sentence, seen in m02; compares_before_treatment needs
+            # the word "baseline" or "before treatment").
+            baseline = no_difference & sentences.str.contains(_DEMOGRAPHICS) & ~sentences.str.contains(_AFTER_TREATMENT)
+            # A change within every arm ("the VAS fell in all three groups (all P<0.01)") with no
+            # comparison of the arms is no result either way (issue 11; seen in r22's first result).
+            within = (sentences.str.contains(_IN_EVERY_ARM) & ~sentences.str.contains(_BETWEEN_ARMS)
+                      & ~sentences.map(_says_no_difference).astype(bool))
+            rows = rows[~(graded | one_arm | baseline | within)]
+    return rows
 
 
 def overall_direction(text: str, topic: Topic) -> str | None:
