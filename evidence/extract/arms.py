@@ -44,6 +44,11 @@ class Arms:
         # A comparator that is the intervention withheld ("did not receive it", "no treatment") is a control.
         self.control_like = bool(cues.CONTROL_WORDS.search(comparator) or _WITHHELD.match(comparator)) \
             and not cues.CONTROL_WORDS.search(intervention)
+        # Prompts may also put the control first ("placebo" against "drug X"): then "the control
+        # group" names the intervention side and "the treatment group" the comparator.
+        self.control_side: str | None = "comparator" if self.control_like else (
+            "intervention" if (cues.CONTROL_WORDS.search(intervention) or _WITHHELD.match(intervention))
+            and not cues.CONTROL_WORDS.search(comparator) and not _WITHHELD.match(comparator) else None)
         # Arms called by a letter or number ("group A", "Group 2") are found by that label.
         self.labels = [(re.compile(rf"(?i:\bgroups?)\s+{re.escape(label)}\b|\b{re.escape(label)}\s+(?i:groups?)\b"), side)
                        for side, arm in (("intervention", intervention), ("comparator", comparator))
@@ -84,10 +89,10 @@ class Arms:
                     # "non-implanted eyes" names the arm without the implant.
                     negated = _NEGATED_ARM.search(lowered, max(0, m.start() - 8), m.start())
                     out.append((m.start(), other_side(side) if negated else side))
-            if self.control_like and cues.CONTROL_WORDS.fullmatch(m.group()):
-                out.append((m.start(), "comparator"))
-            elif self.control_like and _ACTIVE_ARM.match(lowered, m.start()):
-                out.append((m.start(), "intervention"))
+            if self.control_side and cues.CONTROL_WORDS.fullmatch(m.group()):
+                out.append((m.start(), self.control_side))
+            elif self.control_side and _ACTIVE_ARM.match(lowered, m.start()):
+                out.append((m.start(), other_side(self.control_side)))
         for pattern, side in self.labels:
             out.extend((m.start(), side) for m in pattern.finditer(text))
         return _phrases(sorted(set(out)), lowered, self.own)

@@ -218,7 +218,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         return _statement(untested[1], untested[0], untested[2])
     if fallback and not within:
         return _statement(fallback[1], fallback[0], fallback[2])
-    return _undecided(sentences, best, within, outcome, arms, lower_better)
+    return _undecided(sentences, best, within, outcome, arms, lower_better, [(relevances[i], i) for _, i in ranked])
 
 
 _NUMBER_BONUS = 0.1
@@ -324,7 +324,7 @@ def _arms_compared_after(sentences: list[Sentence], i: int, outcome: str, arms: 
 
 
 def _undecided(sentences: list[Sentence], best: tuple[float, Sentence] | None, within: tuple | None, outcome: str,
-               arms: Arms, lower_better: bool) -> ResultStatement:
+               arms: Arms, lower_better: bool, ranked: list[tuple[float, int]] = ()) -> ResultStatement:
     """The statement when no sentence compares the arms for the outcome: a within-arm change
     (or the between-arm sentence right after it), a "no differences in any outcome" sentence, or
     no label with the sentence that names the outcome best."""
@@ -346,8 +346,45 @@ def _undecided(sentences: list[Sentence], best: tuple[float, Sentence] | None, w
     every = next((s for s in sentences if cues.NO_DIFFERENCE_FOR_ALL.search(s.text)), None)
     if every is not None:
         return _statement(every, best[0] / 2, ("no_difference", "no_difference_for_all_outcomes", (0, len(every.text))))
+    loose = _statistics_alone(sentences, ranked, arms, lower_better, _polarity_known(outcome))
+    if loose is not None:
+        return loose
     sentence = best[1]
     return ResultStatement(None, sentence.text, sentence.start, sentence.end, f"{ENGINE}:no_result_stated", 0.0)
+
+
+_LOOSE_CANDIDATES = 3
+
+
+def _polarity_known(outcome: str) -> bool:
+    """Whether the outcome's words say which way is better (else a benefit has no direction)."""
+    return any(p.search(outcome) for p in (cues.RESPONDERS, cues.WORSE_WHEN_HIGHER_SCALES, cues.HIGHER_IS_BETTER,
+                                           cues.LOWER_IS_BETTER))
+
+
+def _statistics_alone(sentences: list[Sentence], ranked: list[tuple[float, int]], arms: Arms,
+                      lower_better: bool, polarity_known: bool) -> ResultStatement | None:
+    """The last reading, when no sentence about the outcome states a result in words the rules
+    read: the statistics of the most relevant sentences that carry any. A p-value or interval that
+    says "not significant" is no difference; one that says "significant", between arms rather than
+    within them, is read (weakly) as the active arm's benefit, as trial reports nearly always are,
+    when the outcome's words say which way is better."""
+    for score, i in ranked[:_LOOSE_CANDIDATES]:
+        sentence = sentences[i]
+        text = sentence.text
+        if cues.AIM.search(text) or cues.BASELINE_COMPARISON.search(text):
+            continue
+        significance = _significance(text, 0)
+        if significance is None:
+            continue
+        span = (0, len(text))
+        if significance is False:
+            return _statement(sentence, score, ("no_difference", "statistics_alone_not_significant", span))
+        if not polarity_known or cues.BOTH_ARMS.search(text) or _is_within_arm(text, arms):
+            return None
+        benefit = (-1 if lower_better else 1) * (1 if _active_side(arms) == "intervention" else -1)
+        return _statement(sentence, score, ("increased" if benefit > 0 else "decreased", "statistics_alone_significant", span))
+    return None
 
 
 def _statement(sentence: Sentence, score: float, decided: tuple, within_arm: bool = False) -> ResultStatement:
@@ -367,6 +404,7 @@ _RULE_ACCURACY = {
     "change_in_both_arms": 0.75, "no_difference_between_arms": 0.8, "sized_change": 0.65, "change_size_per_arm": 0.5, "no_difference_for_all_outcomes": 0.5,
     # Rare on development data: a guess from how such statements read, kept low.
     "effect_estimate": 0.7, "significant_without_direction": 0.5,
+    "statistics_alone_not_significant": 0.5, "statistics_alone_significant": 0.4,
 }
 _QUALIFIER_COST = {"_of_comparator": 0.75, "_untested": 0.75, "_within_arm": 0.8, "_after_within_arm_change": 0.9,
                   "_after_untested_values": 0.8}
@@ -416,6 +454,8 @@ def finding_direction(sentence: str, outcome_start: int, outcome_end: int, arms:
                           outcome=sentence[outcome_start:outcome_end], lower_is_better=lower_is_better)
     if result.label is None or result.rule.endswith("_within_arm"):
         return None  # a change within each arm says nothing about which did better
+    if result.rule.endswith("statistics_alone_significant"):
+        return None  # a benefit read from a p-value alone is too weak to file as a finding's direction
     if result.label == "no_difference":
         return "no_difference"
     if lower_is_better is None or not (comparator or names["comparator"]):
@@ -638,7 +678,7 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
             and not _is_within_arm(clause, arms)):
         # "The EQ-5D differed significantly (p = 0.019)": a difference with no direction stated is,
         # in trial reports, nearly always the intervention's benefit; a weak reading, used last.
-        sign, rule = (-1 if lower_better else 1), "significant_without_direction"
+        sign, rule = (-1 if lower_better else 1) * (1 if _active_side(arms) == "intervention" else -1), "significant_without_direction"
     if sign is None:
         return None
     if cues.BOTH_ARMS.search(clause) and not cues.THAN.search(clause) and not any(p.search(clause) for p in cues.SIZED_CHANGE):
@@ -877,7 +917,7 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
         if side is None:
             # "in favour of the intervention", "favouring the control group": the arms by their role.
             role = _FAVOURED_ROLE.match(clause, favour.end())
-            side = role and ("intervention" if role.group("active") else "comparator")
+            side = role and (_active_side(arms) if role.group("active") else other_side(_active_side(arms)))
         if side:
             better = 1 if side == "intervention" else -1
             return (-better if lower_better else better), "favours_arm"
@@ -923,9 +963,18 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
             more = 1 if amounts["intervention"] > amounts["comparator"] else -1
             return sign * more, "change_size_per_arm"
     side = _subject(text, offset + word_start, offset + word_end, arms)
+    if side is None:
+        # A change said of no arm ("pain fell significantly") is the active treatment's.
+        side = _active_side(arms)
     if side == "comparator":
         return -sign, rule + "_of_comparator"
     return sign, rule
+
+
+def _active_side(arms: Arms) -> str:
+    """The arm a result that names no arm speaks of: the active treatment, which is the
+    intervention unless the prompt puts the control first ("placebo" against "drug X")."""
+    return "comparator" if arms.control_side == "intervention" else "intervention"
 
 
 def _lower_is_better(outcome: str) -> bool:
