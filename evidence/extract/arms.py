@@ -41,14 +41,12 @@ class Arms:
         self.own = {"intervention": own_i, "comparator": own_c}
         self.words = {"intervention": own_i - own_c or (own_i if _modified(comparator, own_c - own_i) else set()),
                       "comparator": own_c - own_i or (own_c if _added_to(intervention, own_c) else set())}
-        # A comparator that is the intervention withheld ("did not receive it", "no treatment") is a control.
-        self.control_like = bool(cues.CONTROL_WORDS.search(comparator) or _WITHHELD.match(comparator)) \
-            and not cues.CONTROL_WORDS.search(intervention)
-        # Prompts may also put the control first ("placebo" against "drug X"): then "the control
-        # group" names the intervention side and "the treatment group" the comparator.
-        self.control_side: str | None = "comparator" if self.control_like else (
-            "intervention" if (cues.CONTROL_WORDS.search(intervention) or _WITHHELD.match(intervention))
-            and not cues.CONTROL_WORDS.search(comparator) and not _WITHHELD.match(comparator) else None)
+        # The control arm, when one arm is one: "the control group" names it and "the treatment
+        # group" the other. Prompts usually put it second, but some put it first ("placebo"
+        # against "drug X").
+        control = {"intervention": _is_control(intervention, comparator, own_i),
+                   "comparator": _is_control(comparator, intervention, own_c)}
+        self.control_side: str | None = next((side for side in control if control[side] and not control[other_side(side)]), None)
         # Arms called by a letter or number ("group A", "Group 2") are found by that label.
         self.labels = [(re.compile(rf"(?i:\bgroups?)\s+{re.escape(label)}\b|\b{re.escape(label)}\s+(?i:groups?)\b"), side)
                        for side, arm in (("intervention", intervention), ("comparator", comparator))
@@ -96,6 +94,15 @@ class Arms:
         for pattern, side in self.labels:
             out.extend((m.start(), side) for m in pattern.finditer(text))
         return _phrases(sorted(set(out)), lowered, self.own)
+
+
+_BASE_ONLY = re.compile(r"\balone\b|\bas usual\b", re.IGNORECASE)
+
+
+def _is_control(arm: str, other: str, own: set[str]) -> bool:
+    """Whether an arm is a control: placebo, sham, usual or no care ("did not receive it"), or
+    the base treatment of an add-on design ("drug alone" against "drug plus acupuncture")."""
+    return bool(cues.CONTROL_WORDS.search(arm) or _WITHHELD.match(arm) or _BASE_ONLY.search(arm)) or _added_to(other, own)
 
 
 def _modified(arm: str, distinct: set[str]) -> bool:
