@@ -671,7 +671,9 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         # intervention against comparator, read against its null value.
         effect = _effect_sign(clause)
         if effect is not None:
-            sign, rule = effect, "effect_estimate"
+            # Trials state the experimental arm against the control: turned round when the
+            # prompt puts the control first.
+            sign, rule = effect * (1 if _active_side(arms) == "intervention" else -1), "effect_estimate"
     # With no statistics to read, the words may call the difference significant themselves.
     said_significant = significance or (significance is None and cues.POSITIVE_SIGNIFICANT.search(clause))
     if (sign is None and said_significant and _SAID_DIFFERENT.search(clause) and not re.search(r"\b(?:both|each)\b", clause)
@@ -950,8 +952,11 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
             word_start = phrase.start()
             word_end = word_start + len(re.findall(r"^\w*", clause[word_start:])[0])
     elif kind in (0, 2) and position >= 0 and (signed := _SIGNED_CHANGE.match(clause, position)):
-        # "skin dryness (-59.5%) improved": the change is stated with its sign.
-        return (-1 if signed.group("sign") != "+" else 1), "signed_change"
+        # "skin dryness (-59.5%) improved": the change is stated with its sign, in the arm the
+        # sentence names (else the active one).
+        sign = -1 if signed.group("sign") != "+" else 1
+        side = _subject(text, offset + word_start, offset + word_end, arms) or _active_side(arms)
+        return (sign, "signed_change") if side == "intervention" else (-sign, "signed_change_of_comparator")
     elif kind in (0, 2):
         sign = (-1 if lower_better else 1) * (1 if kind == 0 else -1)
         rule = "better_word_with_polarity"
