@@ -952,10 +952,11 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
             word_start = phrase.start()
             word_end = word_start + len(re.findall(r"^\w*", clause[word_start:])[0])
     elif kind in (0, 2) and position >= 0 and (signed := _SIGNED_CHANGE.match(clause, position)):
-        # "skin dryness (-59.5%) improved": the change is stated with its sign, in the arm the
-        # sentence names (else the active one).
+        # "skin dryness (-59.5%) improved": the change is stated with its sign, in the one arm the
+        # sentence names (else the active one: "with A against B, X (-31%) improved" is A's).
         sign = -1 if signed.group("sign") != "+" else 1
-        side = _subject(text, offset + word_start, offset + word_end, arms) or _active_side(arms)
+        named = {side for _, side in arms.mentions(text)}
+        side = named.pop() if len(named) == 1 else "intervention" if named else _active_side(arms)
         return (sign, "signed_change") if side == "intervention" else (-sign, "signed_change_of_comparator")
     elif kind in (0, 2):
         sign = (-1 if lower_better else 1) * (1 if kind == 0 else -1)
