@@ -216,8 +216,12 @@ SIZED_CHANGE = (
                r"\s+than\b(?!\s*[\d(])", re.IGNORECASE),
 )
 # "..., but more decrease was seen in group A": a clause that sizes the change just stated.
-SIZE_CONTINUATION = re.compile(rf"\W*(?:but|while|whereas|however)?,?\s*(?:a |the )?(?:significantly )?{_SIZE_WORD}\s+"
-                               rf"(?:[\w-]+\s+){{0,2}}?{_CHANGE_NOUN}\b", re.IGNORECASE)
+# "..., but the fall was greater in group A": the same, the change named first.
+_PLAIN_CHANGE_NOUN = re.sub(r"\?P<\w+>", "", _CHANGE_NOUN)
+_PLAIN_SIZE_WORD = re.sub(r"\?P<\w+>", "", _SIZE_WORD)
+SIZE_CONTINUATION = re.compile(rf"\W*(?:but|while|whereas|however)?,?\s*(?:a |the )?(?:significantly )?(?:{_SIZE_WORD}\s+"
+                               rf"(?:[\w-]+\s+){{0,2}}?{_CHANGE_NOUN}\b|{_PLAIN_CHANGE_NOUN}\s+(?:[\w-]+\s+){{0,3}}?(?:was|were)\s+"
+                               rf"(?:\w+\s+){{0,2}}?{_PLAIN_SIZE_WORD}\b)", re.IGNORECASE)
 # "more than 20%", "less than half": a quantity, not a comparison of arms.
 QUANTITY = re.compile(r"\s+than\s+(?:[\d.,]+|half|twice|double|one|two|three)\b", re.IGNORECASE)
 FAVOUR = re.compile(r"\b(?:in )?favou?r(?:ed|ing|s)?(?: of)?\b", re.IGNORECASE)
@@ -264,7 +268,8 @@ ESTIMATE = re.compile(
     rf"\s*(?:\[[^\]]{{0,20}}\]|\([^)]{{0,20}}\))?\s*(?:=|:|of|was|,)?\s*(?P<est>{_NUMBER})"
 )
 # "versus" between two numbers ("23.5% versus 1.0%") compares values, not arms.
-THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|relative to|versus|vs\.?|over)(?!\s*[-−–(\[]?\d)\b",
+THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|relative to|versus|vs\.?|over|(?<=superior )to|(?<=inferior )to)"
+                  r"(?!\s*[-−–(\[]?\d)\b",
                    re.IGNORECASE)
 # "(p = 0.82)but the ferritin ...": a bracket may stand right before the conjunction.
 CLAUSE_BREAK = re.compile(r";|(?:,?\s+|(?<=[)\]}]))\b(?:whereas|while|but|although|though|however|except)\b|\.\s",
