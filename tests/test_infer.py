@@ -342,3 +342,96 @@ def test_abbreviations_are_found_through_small_words_and_inside_words():
     assert defined_abbreviations("Success was defined as intraocular pressure (SAP).") == []
     assert spelled_out("ODI", "The Oswestry Disability Index fell.") == "Oswestry Disability Index"
     assert spelled_out("ODI", "Pain fell.") is None
+
+
+# Common ways trial abstracts state a between-group result (written for this project), each with the
+# label of the first arm against the second. Each is tried in both arm orders: swapping the arms
+# turns an increase into a decrease, and leaves no difference as it is.
+PHRASINGS = [
+    ("acupuncture", "nerve block", "leg pain", "Leg pain was significantly lower in the acupuncture group than in the nerve block group (P = 0.01).", "decreased"),
+    ("acupuncture", "nerve block", "leg pain", "Compared with nerve block, acupuncture significantly reduced leg pain (P = 0.01).", "decreased"),
+    ("acupuncture", "nerve block", "leg pain", "Compared with acupuncture, nerve block significantly reduced leg pain (P = 0.01).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Patients receiving nerve block reported more leg pain than those receiving acupuncture (P = 0.03).", "decreased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain was higher with nerve block than with acupuncture (P = 0.03).", "decreased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain at 12 weeks was 3.1 in the acupuncture group and 4.5 in the nerve block group (P = 0.002).", "decreased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain at 12 weeks was 4.5 in the nerve block group and 3.1 in the acupuncture group (P = 0.002).", "decreased"),
+    ("acupuncture", "nerve block", "leg pain", "Mean leg pain was 3.1 with acupuncture versus 4.5 with nerve block (P = 0.002).", "decreased"),
+    ("acupuncture", "nerve block", "leg pain", "Mean leg pain was 4.5 with nerve block versus 3.1 with acupuncture (P = 0.002).", "decreased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain did not differ between acupuncture and nerve block (P = 0.41).", "no_difference"),
+    ("acupuncture", "nerve block", "leg pain", "There was no significant difference in leg pain between the nerve block and acupuncture groups.", "no_difference"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain was similar in both groups (3.2 vs 3.4; P = 0.62).", "no_difference"),
+    ("acupuncture", "nerve block", "leg pain", "Nerve block was associated with greater leg pain than acupuncture (P = 0.04).", "decreased"),
+    ("acupuncture", "nerve block", "leg pain", "The reduction in leg pain was greater with nerve block than with acupuncture (P = 0.02).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "The reduction in leg pain was greater with acupuncture than with nerve block (P = 0.02).", "decreased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain improved more with nerve block than with acupuncture (P = 0.02).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Nerve block reduced leg pain more than acupuncture did (P = 0.02).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain fell in both groups, but the fall was greater in the nerve block group (P = 0.02).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Acupuncture was inferior to nerve block for leg pain (P = 0.02).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Nerve block was superior to acupuncture in relieving leg pain (P = 0.02).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain favoured nerve block (mean difference 1.1, 95% CI 0.4 to 1.8).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain was significantly lower in the nerve block group (P = 0.01).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "In the nerve block group, leg pain was significantly lower than in the acupuncture group (P = 0.01).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain was significantly increased in the acupuncture group compared with the nerve block group (P = 0.01).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Fewer patients in the nerve block group had severe leg pain than in the acupuncture group (12% vs 30%; P = 0.01).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Severe leg pain was less frequent after nerve block than after acupuncture (12% vs 30%; P = 0.01).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain scores were 2.9 and 4.1 in the nerve block and acupuncture groups, respectively (P = 0.01).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain scores were 4.1 and 2.9 in the acupuncture and nerve block groups, respectively (P = 0.01).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Acupuncture did not reduce leg pain compared with nerve block (P = 0.30).", "no_difference"),
+    ("acupuncture", "nerve block", "leg pain", "Nerve block resulted in significantly less leg pain than acupuncture (P < 0.001).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain was lower following nerve block compared to acupuncture (P < 0.001).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Relative to nerve block, acupuncture led to higher leg pain (P < 0.001).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "The nerve block group showed a significant decrease in leg pain compared with the acupuncture group (P < 0.001).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain decreased significantly more in the nerve block group than in the acupuncture group (P < 0.001).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "At 12 weeks, leg pain was 2.0 (nerve block) and 3.5 (acupuncture) (P = 0.01).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain: nerve block 2.0 vs acupuncture 3.5 (P = 0.01).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "The acupuncture group had significantly more leg pain than the nerve block group at 12 weeks (P = 0.01).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain was significantly worse with acupuncture than with nerve block (P = 0.01).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain was significantly better with nerve block than with acupuncture (P = 0.01).", "increased"),
+    ("acupuncture", "nerve block", "leg pain", "Leg pain was significantly improved in the nerve block group compared with the acupuncture group (P = 0.01).", "increased"),
+    ("metformin", "placebo", "response rate", "The response rate was 45% with metformin and 20% with placebo (P < 0.001).", "increased"),
+    ("metformin", "placebo", "response rate", "The response rate was 20% with placebo and 45% with metformin (P < 0.001).", "increased"),
+    ("metformin", "placebo", "quality of life", "Quality of life improved significantly more in metformin-treated patients than in placebo-treated patients (P = 0.01).", "increased"),
+    ("metformin", "placebo", "HbA1c", "HbA1c fell by 1.1% on metformin and by 0.2% on placebo (P < 0.001).", "decreased"),
+    ("metformin", "placebo", "HbA1c", "Patients on metformin had lower HbA1c at 24 weeks than patients on placebo (7.1% vs 8.0%, P < 0.001).", "decreased"),
+    ("metformin", "placebo", "weight", "Metformin-treated patients lost more weight than those given placebo (P = 0.02).", "decreased"),
+    ("metformin", "placebo", "diarrhoea", "Diarrhoea occurred in 25% of patients in the metformin arm and 8% in the placebo arm (P = 0.003).", "increased"),
+    ("metformin", "placebo", "diarrhoea", "Diarrhoea was more common in the metformin arm (25% vs 8%; P = 0.003).", "increased"),
+    ("metformin", "placebo", "diarrhoea", "The incidence of diarrhoea was three times higher with metformin (relative risk 3.1, 95% CI 1.5 to 6.4).", "increased"),
+    ("metformin", "placebo", "mortality", "Mortality did not differ (hazard ratio 0.95, 95% CI 0.80 to 1.13).", "no_difference"),
+    ("metformin", "placebo", "mortality", "Metformin reduced mortality (hazard ratio 0.75, 95% CI 0.61 to 0.92).", "decreased"),
+    ("metformin", "placebo", "mortality", "The hazard ratio for death with metformin was 0.75 (95% CI 0.61 to 0.92).", "decreased"),
+    ("metformin", "placebo", "mortality", "The odds of death were lower in the metformin group (OR 0.70; 95% CI 0.55-0.89; p=0.004).", "decreased"),
+    ("metformin", "placebo", "fasting glucose", "Fasting glucose was comparable between the two groups at 12 weeks.", "no_difference"),
+    ("metformin", "placebo", "fasting glucose", "No between-group difference was observed for fasting glucose (p = 0.47).", "no_difference"),
+    ("metformin", "placebo", "fasting glucose", "Fasting glucose decreased in both groups without a significant difference between them.", "no_difference"),
+    ("metformin", "placebo", "fasting glucose", "Fasting glucose decreased from 8.1 to 6.9 mmol/L with metformin (P < 0.001) but did not change with placebo.", "decreased"),
+    ("metformin", "placebo", "fasting glucose", "The change in fasting glucose did not reach statistical significance (P = 0.08).", "no_difference"),
+    ("metformin", "placebo", "fasting glucose", "Metformin had no effect on fasting glucose.", "no_difference"),
+    ("metformin", "placebo", "fasting glucose", "Fasting glucose tended to be lower with metformin (P = 0.07).", "no_difference"),
+    ("group A", "group B", "blood loss", "Blood loss was significantly less in group A (210 ml) than in group B (340 ml) (P < 0.01).", "decreased"),
+    ("group A", "group B", "blood loss", "Group B had significantly greater blood loss than group A (P < 0.01).", "decreased"),
+    ("group A", "group B", "operative time", "Operative time was 45 min in group B and 62 min in group A (P = 0.03).", "increased"),
+    ("intrathecal morphine", "systemic analgesia", "time to first rescue analgesic", "Time to first rescue analgesic was prolonged with intrathecal morphine compared with systemic analgesia (P < 0.001).", "increased"),
+    ("intrathecal morphine", "systemic analgesia", "time to first rescue analgesic", "Time to first rescue analgesic was shorter with systemic analgesia (P < 0.001).", "increased"),
+    ("dexamethasone", "saline", "nausea", "Nausea was reported by 12 of 50 patients given dexamethasone and 27 of 50 given saline (P = 0.002).", "decreased"),
+    ("dexamethasone", "saline", "nausea", "Dexamethasone significantly reduced the incidence of nausea compared with saline (24% vs 54%, P = 0.002).", "decreased"),
+    ("dexamethasone", "saline", "nausea", "The incidence of nausea in the saline group was significantly higher than in the dexamethasone group (54% vs 24%, P = 0.002).", "decreased"),
+    ("exercise", "usual care", "walking distance", "Walking distance increased by 80 m with exercise compared with 10 m with usual care (P < 0.001).", "increased"),
+    ("exercise", "usual care", "walking distance", "Exercise improved walking distance relative to usual care (mean difference 70 m, 95% CI 40 to 100).", "increased"),
+    ("exercise", "usual care", "walking distance", "Walking distance favoured exercise (mean difference 70 m, 95% CI 40 to 100).", "increased"),
+    ("exercise", "usual care", "depression scores", "Depression scores improved significantly in the exercise group compared with the usual care group (P = 0.01).", "decreased"),
+    ("exercise", "usual care", "depression scores", "Depression scores were significantly higher in the usual care group at 6 months (P = 0.01).", "decreased"),
+    ("exercise", "usual care", "adherence", "Adherence was lower among exercise participants than among usual care participants (62% vs 80%; P = 0.02).", "decreased"),
+    ("exercise", "usual care", "falls", "Exercise did not significantly reduce falls (rate ratio 0.91, 95% CI 0.72 to 1.15).", "no_difference"),
+    ("exercise", "usual care", "falls", "The exercise programme reduced the rate of falls by 30% (rate ratio 0.70, 95% CI 0.55 to 0.89).", "decreased"),
+]
+_TURNED = {"increased": "decreased", "decreased": "increased", "no_difference": "no_difference"}
+
+
+@pytest.mark.parametrize("first, second, outcome, sentence, label", PHRASINGS)
+def test_a_common_result_phrasing_is_read_in_both_arm_orders(first, second, outcome, sentence, label):
+    text = f"A randomised trial\nMETHODS: Adults were randomised to {first} or {second}.\nRESULTS: {sentence}"
+    forward = evidence.infer_result(text, intervention=first, comparator=second, outcome=outcome)
+    backward = evidence.infer_result(text, intervention=second, comparator=first, outcome=outcome)
+    assert (forward.label, backward.label) == (label, _TURNED[label]), (forward, backward)
+    assert forward.sentence == sentence

@@ -46,6 +46,11 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
         words = spelled_out(acronym, abstract) if not re.search(rf"\b{acronym.lower()}\b", lowered) else None
         if words:
             found.extend(t for t in terms(words) if t not in found)
+    words = set(terms(abstract))
+    for term in list(found):
+        # An outcome word the abstract never uses may be written as its usual other word ("mortality": "deaths").
+        if term not in words:
+            found.extend(other for other in SAME_OUTCOME.get(term, ()) if other in words and other not in found)
     wanted = set(found)
     for written, expansion in defined_abbreviations(abstract):
         abbreviation = written.lower().replace("-", "")
@@ -53,6 +58,14 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
         if abbreviation not in wanted and expanded and len(expanded & wanted) * 2 >= len(expanded):
             found.append(abbreviation)
     return found
+
+
+# Outcome words that abstracts write in another form (stemmed as ``terms`` stems them). Only
+# words of the same polarity: "survival" is not "mortality" read the other way.
+SAME_OUTCOME: dict[str, tuple[str, ...]] = {
+    "mortality": ("death", "died"), "death": ("mortality", "died"), "died": ("death", "mortality"),
+    "adverse": ("side", "complic"), "complic": ("adverse",),
+}
 
 
 def outcome_abbreviations(outcome_terms: list[str], outcome: str, abstract: str) -> dict[str, frozenset[str]]:
@@ -214,6 +227,9 @@ SIZED_CHANGE = (
     re.compile(r"\b(?:(?P<up>increas\w*|rais\w*|rose|improv\w*|gain\w*|elevat\w*)|(?P<down>decreas\w*|reduc\w*|lower\w*|fell|"
                r"dropp\w*|declin\w*|diminish\w*))\b[^;,.]{0,40}?\b(?:(?P<big>more|greater|further)|(?P<small>less|lesser))"
                r"\s+than\b(?!\s*[\d(])", re.IGNORECASE),
+    # "A lost more weight than B", "gained less weight": a verb of change sized by the word after it.
+    re.compile(r"\b(?:(?P<up>gain(?:ed|s)?|put on)|(?P<down>lost|los(?:e|es|ing)|shed))\s+(?:significantly\s+)?"
+               r"(?:(?P<big>more|greater)|(?P<small>less|fewer))\b", re.IGNORECASE),
 )
 # "..., but more decrease was seen in group A": a clause that sizes the change just stated.
 # "..., but the fall was greater in group A": the same, the change named first.
