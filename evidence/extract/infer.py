@@ -324,7 +324,7 @@ def _arms_compared_after(sentences: list[Sentence], i: int, outcome: str, arms: 
 
 
 def _undecided(sentences: list[Sentence], best: tuple[float, Sentence] | None, within: tuple | None, outcome: str,
-               arms: Arms, lower_better: bool, ranked: list[tuple[float, int]] = ()) -> ResultStatement:
+               arms: Arms, lower_better: bool, ranked: list[tuple[float, int]] | None = None) -> ResultStatement:
     """The statement when no sentence compares the arms for the outcome: a within-arm change
     (or the between-arm sentence right after it), a "no differences in any outcome" sentence, or
     no label with the sentence that names the outcome best."""
@@ -346,7 +346,7 @@ def _undecided(sentences: list[Sentence], best: tuple[float, Sentence] | None, w
     every = next((s for s in sentences if cues.NO_DIFFERENCE_FOR_ALL.search(s.text)), None)
     if every is not None:
         return _statement(every, best[0] / 2, ("no_difference", "no_difference_for_all_outcomes", (0, len(every.text))))
-    loose = _statistics_alone(sentences, ranked, arms, lower_better, _polarity_known(outcome))
+    loose = _statistics_alone(sentences, ranked or [], arms, lower_better, _polarity_known(outcome))
     if loose is not None:
         return loose
     sentence = best[1]

@@ -18,8 +18,8 @@ WORD = re.compile(r"[a-z0-9]+")
 
 @functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A light stem, so "infections"/"infection" and "reduced"/"reduction" meet."""
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
+    """A light stem, so "infections"/"infection" and "sedated"/"sedation" meet."""
+    for suffix in ("ions", "ion", "ings", "ing", "ies", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     # "fracture" meets "fractures" (stemmed "fractur").
@@ -46,11 +46,11 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
         words = spelled_out(acronym, abstract) if not re.search(rf"\b{acronym.lower()}\b", lowered) else None
         if words:
             found.extend(t for t in terms(words) if t not in found)
-    words = set(terms(abstract))
+    used = set(terms(abstract))
     for term in list(found):
         # An outcome word the abstract never uses may be written as its usual other word ("mortality": "deaths").
-        if term not in words:
-            found.extend(other for other in SAME_OUTCOME.get(term, ()) if other in words and other not in found)
+        if term not in used:
+            found.extend(other for other in SAME_OUTCOME.get(term, ()) if other in used and other not in found)
     wanted = set(found)
     for written, expansion in defined_abbreviations(abstract):
         abbreviation = written.lower().replace("-", "")
@@ -64,7 +64,7 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
 # words of the same polarity: "survival" is not "mortality" read the other way.
 SAME_OUTCOME: dict[str, tuple[str, ...]] = {
     "mortality": ("death", "died"), "death": ("mortality", "died"), "died": ("death", "mortality"),
-    "adverse": ("side", "complic"), "complic": ("adverse",),
+    "adverse": ("side", "complicat"), "complicat": ("adverse",),
 }
 
 
@@ -257,6 +257,8 @@ LOWER_IS_BETTER = re.compile(
     r"shiver\w*|edema|oedema|swelling|inflammation|lesion\w*|weight|BMI|cholesterol|LDL|glucose|HbA1c|blood pressure|"
     r"SBP|DBP|readmission\w*|ODI|arrhythmi\w*|fibrillation|tension|anger|confusion|dryness|craving|"
     r"withdrawal|rejection|stenosis|restenosis|progression|dysfunction|distress|burden|cost\w*|negative|"
+    # Analgesics taken: less is better ("morphine consumption", "rescue analgesic requirement").
+    r"(?:analgesi\w*|opioid\w*|morphine|fentanyl|pethidine|tramadol|rescue)\s+(?:\w+\s+)?(?:consumption|requirements?|use|doses?|demands?)|"
     # Scales scored up with worse health.
     r"RMDQ|Roland|WOMAC|NDI|PASI|HAM-?[AD]|HADS|BDI|PHQ-?\d*|GAD-?7|EDSS|NIHSS|IPSS|SLEDAI|DAS-?28|CRP|C-reactive|"
     r"IL-?6|TNF\w*|triglycerides?|creatinine|viral load|HOMA\w*|VAS|NRS|disease activity)\b",
