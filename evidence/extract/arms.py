@@ -82,15 +82,14 @@ class Arms:
         lowered = text.lower()
         for m in cues.WORD.finditer(lowered):
             term = cues.stem(m.group())
-            for side, words in self.words.items():
-                if term in words:
-                    # "non-implanted eyes" names the arm without the implant.
-                    negated = _NEGATED_ARM.search(lowered, max(0, m.start() - 8), m.start())
-                    out.append((m.start(), other_side(side) if negated else side))
+            sides = [side for side, words in self.words.items() if term in words]
             if self.control_side and cues.CONTROL_WORDS.fullmatch(m.group()):
-                out.append((m.start(), self.control_side))
+                sides.append(self.control_side)
             elif self.control_side and _ACTIVE_ARM.match(lowered, m.start()):
-                out.append((m.start(), other_side(self.control_side)))
+                sides.append(other_side(self.control_side))
+            # "non-implanted eyes", "but not saline" name the other arm.
+            negated = sides and _NEGATED_ARM.search(lowered, max(0, m.start() - 8), m.start())
+            out.extend((m.start(), other_side(side) if negated else side) for side in sides)
         for pattern, side in self.labels:
             out.extend((m.start(), side) for m in pattern.finditer(text))
         return _phrases(sorted(set(out)), lowered, self.own)
