@@ -78,7 +78,7 @@ class Arms:
 
     def mentions(self, text: str) -> list[tuple[int, str]]:
         """(position, side) of every arm word in ``text``, in order."""
-        out = []
+        out: list[tuple[int, str]] = []
         lowered = text.lower()
         for m in cues.WORD.finditer(lowered):
             term = cues.stem(m.group())
