@@ -488,3 +488,31 @@ def test_a_common_result_phrasing_is_read_in_both_arm_orders(first, second, outc
     backward = evidence.infer_result(text, intervention=second, comparator=first, outcome=outcome)
     assert (forward.label, backward.label) == (label, _TURNED[label]), (forward, backward)
     assert forward.sentence == sentence
+
+
+# The same, in abstracts that name the arms in their methods (abbreviations, group numbers, roles):
+# (methods sentence, first arm, second arm, outcome, result sentence, label of the first against the second).
+NAMED_ARM_PHRASINGS = [
+    ("Patients were randomised to electroacupuncture (EA group) or manual acupuncture (MA group).", "electroacupuncture", "manual acupuncture", "pain intensity", "Pain intensity decreased more in the EA group than in the MA group (P = 0.02).", "decreased"),
+    ("Patients were randomised to electroacupuncture (EA group) or manual acupuncture (MA group).", "electroacupuncture", "manual acupuncture", "pain intensity", "The MA group had significantly higher pain intensity than the EA group at week 4 (5.2 ± 1.1 vs 4.1 ± 1.3, P = 0.01).", "decreased"),
+    ("Group I received bupivacaine and group II received bupivacaine with dexmedetomidine.", "bupivacaine with dexmedetomidine", "bupivacaine", "duration of analgesia", "The duration of analgesia was significantly longer in group II (P < 0.001).", "increased"),
+    ("Group I received bupivacaine and group II received bupivacaine with dexmedetomidine.", "bupivacaine with dexmedetomidine", "bupivacaine", "duration of analgesia", "Duration of analgesia was 320 ± 40 min in group I and 510 ± 60 min in group II (P < 0.001).", "increased"),
+    ("Group I received bupivacaine and group II received bupivacaine with dexmedetomidine.", "bupivacaine with dexmedetomidine", "bupivacaine", "hypotension", "Hypotension occurred in 4 patients in group I and 5 patients in group II, a difference that was not significant.", "no_difference"),
+    ("Women were assigned to the intervention (n = 60) or the control group (n = 58).", "breathing exercises", "routine care", "anxiety scores", "Anxiety scores in the intervention group were significantly lower than those of the control group after the programme (P < 0.001).", "decreased"),
+    ("Women were assigned to the intervention (n = 60) or the control group (n = 58).", "breathing exercises", "routine care", "anxiety scores", "After the programme the control group had higher anxiety scores (P < 0.001).", "decreased"),
+    ("Children received zinc or placebo for 14 days.", "zinc", "placebo", "duration of diarrhoea", "The mean duration of diarrhoea was 3.1 days with zinc and 4.0 days with placebo (difference -0.9 days, 95% CI -1.5 to -0.3).", "decreased"),
+    ("Children received zinc or placebo for 14 days.", "zinc", "placebo", "stool output", "Zinc supplementation was associated with a 20% reduction in stool output (P = 0.03).", "decreased"),
+    ("Children received zinc or placebo for 14 days.", "zinc", "placebo", "vomiting", "Vomiting was more frequent in zinc recipients (19% v 8%, P = 0.001).", "increased"),
+    ("Children received zinc or placebo for 14 days.", "zinc", "placebo", "vomiting", "Zinc recipients vomited more often than placebo recipients (P = 0.001).", "increased"),
+    ("Participants were randomised to high-intensity (HIT) or moderate-intensity training (MIT).", "high-intensity training", "moderate-intensity training", "VO2max", "VO2max increased by 12% after HIT and by 5% after MIT (P for interaction = 0.01).", "increased"),
+    ("Participants were randomised to high-intensity (HIT) or moderate-intensity training (MIT).", "high-intensity training", "moderate-intensity training", "VO2max", "HIT resulted in a larger improvement in VO2max than MIT (P = 0.01).", "increased"),
+    ("Participants were randomised to high-intensity (HIT) or moderate-intensity training (MIT).", "high-intensity training", "moderate-intensity training", "body fat", "Body fat fell similarly in both groups (P = 0.74 between groups).", "no_difference"),
+]
+
+
+@pytest.mark.parametrize("methods, first, second, outcome, sentence, label", NAMED_ARM_PHRASINGS)
+def test_arms_named_in_the_methods_are_read_in_both_arm_orders(methods, first, second, outcome, sentence, label):
+    text = f"A randomised trial\nMETHODS: {methods}\nRESULTS: {sentence}"
+    forward = evidence.infer_result(text, intervention=first, comparator=second, outcome=outcome)
+    backward = evidence.infer_result(text, intervention=second, comparator=first, outcome=outcome)
+    assert (forward.label, backward.label) == (label, _TURNED[label]), (forward, backward)

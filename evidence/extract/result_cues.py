@@ -87,7 +87,8 @@ def cues_key(abbreviation: str) -> str:
     return stem(abbreviation.lower().replace("-", ""))
 
 
-_ABBREVIATION = re.compile(r"\(([A-Za-z][A-Za-z0-9-]{1,9})\)")
+# "(EA)", also "(EA group)" and "(EA; n = 30)".
+_ABBREVIATION = re.compile(r"\(([A-Za-z][A-Za-z0-9-]{1,9})(?:\s+(?:group|arm)|\s*[;,][^()]{0,30})?\)")
 
 
 def defined_abbreviations(abstract: str) -> list[tuple[str, str]]:
