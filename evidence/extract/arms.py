@@ -177,7 +177,10 @@ def _group_labels(abstract: str, intervention: str, comparator: str) -> dict[str
         end = min(stop, m.end() + 150, *(k for k in (abstract.find(". ", m.end()), abstract.find(";", m.end())) if k > 0))
         context = abstract[m.end() : end]
         if abstract[max(0, m.start() - 1) : m.start()] == "(":
-            context += " " + re.split(r"[.;:]|\bgroups?\b", abstract[max(0, m.start() - 120) : m.start()], flags=re.IGNORECASE)[-1]
+            # "randomised to dexmedetomidine (group D) or saline (group S)": a bracketed label names
+            # the words just before it, not the next arm after it.
+            context = re.split(r"[.;:,(]|\bgroups?\b|\b(?:or|and|to|versus|vs)\b", abstract[max(0, m.start() - 120) : m.start() - 1],
+                               flags=re.IGNORECASE)[-1]
         words = _tokens(context)
         if not words:
             continue

@@ -661,6 +661,12 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         # change is within the arms; the comparison of the arms is the one without a difference.
         return "no_difference", "no_difference_between_arms", (start, end)
     sign, rule = _direction_of(clause, text, start, outcome, position, arms, lower_better)
+    if sign is None and significance and (start, end) != (0, len(text)) and not cues.BOTH_ARMS.search(text):
+        # "X remained stable in A but rose significantly in B (P < 0.05)": the clause naming X
+        # has no direction; the one after it compares the arms.
+        sign, rule = _direction_of(text, text, 0, outcome, _outcome_position(text, outcome_terms, outcome), arms, lower_better)
+        if sign is not None and not {side for _, side in arms.mentions(text[end:])}:
+            sign = None  # only a clause that names an arm speaks for the comparison
     if sign is None and significance:
         # "operative time was 15.1 min in group B and 32.5 min in group A (P = 0.02)"
         values = _arm_values(clause, arms, position)
@@ -941,6 +947,10 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
         return abs(f[0] - position) + (200 if _COORDINATION.search(between) else 0), f[0]
 
     word_start, word_end, kind = min(found, key=distance)
+    if kind == 3:
+        # A word of speed: "onset was faster" is a shorter onset time, "faster gait" a higher speed.
+        slower = bool(re.match(r"slower|less", clause[word_start:word_end], re.IGNORECASE))
+        kind = (-1 if cues.TIME_LIKE.search(outcome) else 1) * (-1 if slower else 1)
     rule = "direction_word"
     sign = kind
     sized = _sized_change(clause, word_start, lower_better, own)
@@ -1052,7 +1062,7 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
             return other_side(obj)
     if text[word_start:word_end].lower().endswith("ed"):
         # "Drug X abolished the rise seen with placebo": a verb's subject is the arm named just before it.
-        subject = [side for pos, side in mentions if word_start - 60 <= pos < word_start and not re.search(r"[,;]", text[pos:word_start])]
+        subject = [side for pos, side in mentions if word_start - 60 <= pos < word_start and not _CLAUSE_BETWEEN.search(text, pos, word_start)]
         if subject and not cues.THAN.search(text, word_end, word_end + 80):
             return subject[-1]
     lead = _AFTER_ARM.match(text, word_end)
@@ -1073,6 +1083,8 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
     return None
 
 
+# A break between an arm and a verb: "stable in A but rose in B" does not make A rise.
+_CLAUSE_BETWEEN = re.compile(r"[,;]|\b(?:but|whereas|while)\b", re.IGNORECASE)
 _IN_ARM = re.compile(r"\b(?:in|with|among|for|receiving)\s+(?:the|those|patients|subjects|participants)?\s*", re.IGNORECASE)
 
 

@@ -204,6 +204,10 @@ _DOWN = (r"blunt\w*|eliminat\w*|abolish\w*|abrogat\w*|(?:earlier|sooner)(?=[^.;]
          r"(?<=significantly )(?:earlier|sooner)|(?<=significantly )low|decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
          r"smaller|attenuat\w*|suppress\w*|inhibit\w*|prevent\w*|lessen\w*|alleviat\w*|reliev\w*|relief|"
          r"minimi[sz]\w*|slow\w*|shorten\w*|halv\w*|loss|lost|los(?:e|ing)")
+# "faster", "quicker": shorter for a time ("onset was faster"), higher for anything else ("faster gait").
+SPEED_WORDS = re.compile(r"\b(?:faster|quicker|more rapid(?:ly)?|slower|less rapid(?:ly)?)\b", re.IGNORECASE)
+TIME_LIKE = re.compile(r"\b(?:time|times|onset|duration|latency|recovery|emergence|extubation|discharge|return|"
+                       r"healing|resolution|stay|delay|interval|days|hours|minutes|weeks)\b", re.IGNORECASE)
 DIRECTION_WORDS: tuple[tuple[re.Pattern, int], ...] = (
     (re.compile(r"\b(?:more|most|greater) (?:effective|efficacious|beneficial|successful)|\boutperform\w*|"
                 r"\b(?:improv\w*|better|benefi\w*|effective|efficacious|ameliorat\w*|superior)\b", re.IGNORECASE), 0),
@@ -211,6 +215,7 @@ DIRECTION_WORDS: tuple[tuple[re.Pattern, int], ...] = (
                 r"poor\w*|inferior)\b", re.IGNORECASE), 2),
     (re.compile(rf"\b(?:{_UP})\b", re.IGNORECASE), 1),
     (re.compile(rf"\b(?:{_DOWN})\b", re.IGNORECASE), -1),
+    (SPEED_WORDS, 3),
 )
 # "a greater reduction", "weight loss was larger", "the decrease ... was smaller": a change said to
 # be bigger or smaller; the direction is the change's times the size's.
@@ -224,6 +229,10 @@ SIZED_CHANGE = (
     # "A attenuated the rise in heart rate", "A prevented the decline in FEV1": a change made smaller.
     re.compile(rf"\b(?P<small>attenuat\w*|prevent\w*|blunt\w*|limit\w*|abolish\w*|inhibit\w*|suppress\w*|counteract\w*|"
                rf"curb\w*|lessen\w*|mitigat\w*)\s+(?:the\s+|a\s+|any\s+)?(?:[\w-]+\s+)?{_CHANGE_NOUN}\b(?P<big>(?!))?", re.IGNORECASE),
+    # "The rise in heart rate was attenuated in group D": the same, said in the passive.
+    re.compile(rf"\b{_CHANGE_NOUN}\b[^;,]{{0,60}}?\b(?:was|were|being)\s+(?:\w+\s+){{0,2}}?(?P<small>attenuat\w*|prevent\w*|"
+               rf"blunt\w*|limit\w*|abolish\w*|inhibit\w*|suppress\w*|counteract\w*|curb\w*|lessen\w*|mitigat\w*)\b(?P<big>(?!))?",
+               re.IGNORECASE),
     # "A reduced pain more than B did", "A lowered blood pressure less than B".
     re.compile(r"\b(?:(?P<up>increas\w*|rais\w*|rose|improv\w*|gain\w*|elevat\w*)|(?P<down>decreas\w*|reduc\w*|lower\w*|fell|"
                r"dropp\w*|declin\w*|diminish\w*))\b[^;,.]{0,40}?\b(?:(?P<big>more|greater|further)|(?P<small>less|lesser))"
