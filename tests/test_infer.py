@@ -525,6 +525,16 @@ NAMED_ARM_PHRASINGS = [
     ("Patients were randomised to dexmedetomidine (group D) or normal saline (group S).", "dexmedetomidine", "normal saline", "extubation time", "There was no statistically significant difference in extubation time between group D and group S.", "no_difference"),
     ("Patients were randomised to dexmedetomidine (group D) or normal saline (group S).", "dexmedetomidine", "normal saline", "mean arterial pressure", "Mean arterial pressure remained stable in group D but increased significantly in group S (P < 0.05).", "decreased"),
     ("Patients were randomised to dexmedetomidine (group D) or normal saline (group S).", "dexmedetomidine", "normal saline", "mean arterial pressure", "Compared with group S, mean arterial pressure was significantly lower in group D after intubation (P < 0.05).", "decreased"),
+    ("Group A (n = 30) received ketamine; group B (n = 30) received saline.", "ketamine", "saline", "pain scores", "Pain scores were significantly lower in group A than in group B (P < 0.01).", "decreased"),
+    ("Patients were divided into two groups: group C (control, saline) and group K (ketamine).", "ketamine", "saline", "pain scores", "Pain scores were significantly lower in group K (P < 0.01).", "decreased"),
+    ("Patients were allocated into group L (lidocaine 1.5 mg/kg) and group P (placebo).", "lidocaine", "placebo", "cough", "Cough occurred less often in group L than in group P (15% vs 45%; P = 0.002).", "decreased"),
+    ("Group I: ondansetron 4 mg; Group II: granisetron 1 mg.", "granisetron", "ondansetron", "nausea", "Nausea was significantly less in Group II (P = 0.03).", "decreased"),
+    ("Patients were randomised to the tramadol group (n = 40) or the ketorolac group (n = 40).", "tramadol", "ketorolac", "vomiting", "Vomiting was more common in the tramadol group (P = 0.01).", "increased"),
+    ("Patients received intrathecal morphine (ITM) or intravenous patient-controlled analgesia (IV-PCA).", "intrathecal morphine", "intravenous patient-controlled analgesia", "pruritus", "Pruritus was more frequent in the ITM group than in the IV-PCA group (P < 0.001).", "increased"),
+    ("Patients receiving pregabalin (P group) were compared with those receiving placebo (C group).", "pregabalin", "placebo", "anxiety", "Anxiety was significantly reduced in the P group (P = 0.02).", "decreased"),
+    ("Sixty patients were randomly assigned to two groups: the study group received acupuncture and the control group received sham acupuncture.", "acupuncture", "sham acupuncture", "leg pain", "Leg pain decreased significantly more in the study group (P = 0.01).", "decreased"),
+    ("Children were randomized to receive either oral midazolam (Group M) or oral ketamine (Group K).", "oral ketamine", "oral midazolam", "sedation", "Group K children were significantly more sedated than Group M children (P = 0.03).", "increased"),
+    ("Participants were allocated to the exercise arm or the education arm.", "exercise", "education", "fatigue", "Fatigue was lower in the exercise arm than in the education arm at 12 weeks (P = 0.04).", "decreased"),
 ]
 
 
