@@ -58,6 +58,10 @@ class Arms:
         self.labels += [(re.compile(rf"(?<![\d.]){re.escape(number)}\s*{re.escape(unit)}(?![a-z])", re.IGNORECASE), side)
                         for side in doses if not self.words[side]
                         for number, unit in doses[side] - doses[other_side(side)]]
+        # Groups the abstract names by their role ("an observation group treated with warm needling
+        # and a control group given medication"): found by what each was given.
+        self.roles = _role_groups(abstract, intervention, comparator) if abstract else {}
+        self.labels += [(re.compile(rf"\b{role}\s+(?:groups?|arms?)\b", re.IGNORECASE), side) for role, side in self.roles.items()]
         if abstract:
             self.labels += [(re.compile(rf"(?<![\w+.-]){re.escape(alias)}(?![\w+-]|\.\d)"), side)
                             for alias, side in self._aliases(abstract, intervention, comparator)]
@@ -83,7 +87,9 @@ class Arms:
         for m in cues.WORD.finditer(lowered):
             term = cues.stem(m.group())
             sides = [side for side, words in self.words.items() if term in words]
-            if self.control_side and cues.CONTROL_WORDS.fullmatch(m.group()):
+            if m.group() in self.roles:
+                pass  # a role the abstract gave a group is found by its label
+            elif self.control_side and cues.CONTROL_WORDS.fullmatch(m.group()):
                 sides.append(self.control_side)
             elif self.control_side and _ACTIVE_ARM.match(lowered, m.start()):
                 sides.append(other_side(self.control_side))
@@ -196,6 +202,37 @@ def _group_labels(abstract: str, intervention: str, comparator: str) -> dict[str
             top = max(d[index] for d in mine.values())
             out.update({label: side for label, d in mine.items() if d[index] == top})
     return out
+
+
+_ROLE_GROUP = re.compile(
+    r"\b(?P<role>observation|treatment|study|experimental|intervention|control|test|research|trial|therapy|combination|"
+    r"reference|comparison)\s+groups?\b(?:\s*\([^()]{0,30}\))?\s*,?\s*(?:(?:was|were|which|who|that)\s+)*"
+    r"(?:treated|received|receiving|given|underwent|undergoing|took|taking|using|used|with|by)\b(?=(?P<what>[^.;]{1,120}))",
+    re.IGNORECASE)
+_WHAT_ENDS = re.compile(r",|\band\s+(?:an?|the)\b|\b(?:while|whereas)\b|\(", re.IGNORECASE)
+
+
+def _role_groups(abstract: str, intervention: str, comparator: str) -> dict[str, str]:
+    """The arm each role-named group stands for ("observation" -> "intervention"), from the words of
+    what the abstract says it was given, matched to the arms' descriptions as group labels are."""
+    arm_tokens = {"intervention": _tokens(intervention), "comparator": _tokens(comparator)}
+    best: dict[str, tuple[float, float]] = {}
+    for m in _ROLE_GROUP.finditer(abstract):
+        words = _tokens(_WHAT_ENDS.split(m.group("what"))[0])
+        if not words:
+            continue
+        dice = tuple(2 * len(words & arm_tokens[side]) / (len(words) + len(arm_tokens[side]) or 1)
+                     for side in ("intervention", "comparator"))
+        role = m.group("role").lower()
+        if max(dice) > max(best.get(role, (0.0, 0.0))):
+            best[role] = (dice[0], dice[1])
+    out: dict[str, str] = {}
+    for index, side in enumerate(("intervention", "comparator")):
+        mine = {role: d for role, d in best.items() if d[index] > d[1 - index] and d[index] >= 0.15}
+        if mine:
+            out[max(mine, key=lambda role: mine[role][index])] = side
+    # Two roles for one arm, or one role for both, say nothing.
+    return out if len(set(out.values())) == len(out) else {}
 
 
 _DOSE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(mg/kg|μg/kg|µg/kg|mg|μg|µg|mcg|g|ml|IU|units?|%)(?![a-z])", re.IGNORECASE)

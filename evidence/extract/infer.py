@@ -667,8 +667,9 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         sign, rule = _direction_of(text, text, 0, outcome, _outcome_position(text, outcome_terms, outcome), arms, lower_better)
         if sign is not None and not {side for _, side in arms.mentions(text[end:])}:
             sign = None  # only a clause that names an arm speaks for the comparison
-    if sign is None and significance:
-        # "operative time was 15.1 min in group B and 32.5 min in group A (P = 0.02)"
+    if sign is None and (significance or (significance is None and not cues.SIGNIFICANT.search(text))):
+        # "operative time was 15.1 min in group B and 32.5 min in group A (P = 0.02)"; with no
+        # test at all, the values are still the report (read as untested, below).
         values = _arm_values(clause, arms, position)
         if len(values) == 2 and values["intervention"] != values["comparator"]:
             sign, rule = (1 if values["intervention"] > values["comparator"] else -1), "arm_values"
@@ -901,10 +902,21 @@ def _significance(text: str, position: int) -> bool | None:
     return None
 
 
+# "higher than 76.7% (23/30) of the control group": a value of the other group, not a quantity.
+_OTHER_GROUPS_VALUE = re.compile(r"\s*%?\s*(?:\([^()]{0,30}\)\s*)?(?:of|in|for|with|among)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:groups?|arms?)\b",
+                                 re.IGNORECASE)
+
+
+def _quantity_after(clause: str, at: int) -> bool:
+    """Whether the words after a direction word make it a quantity ("more than 20 patients")."""
+    quantity = cues.QUANTITY.match(clause, at)
+    return quantity is not None and not _OTHER_GROUPS_VALUE.match(clause, quantity.end())
+
+
 def _direction_words(clause: str) -> list[tuple[int, int, int]]:
     """(start, end, kind) of direction words; a longer match hides the shorter ones inside it."""
     found = [(m.start(), m.end(), kind) for pattern, kind in cues.DIRECTION_WORDS for m in pattern.finditer(clause)
-             if not cues.QUANTITY.match(clause, m.end())]
+             if not _quantity_after(clause, m.end())]
     found = [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g != f for g in found)]
     # Words in brackets define or qualify ("response (a reduction of at least 25%)").
     return [f for f in found if not _bracket_depth(clause, f[0])]
@@ -1045,6 +1057,12 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
     nearest arm named before it. ``None`` when no arm is named.
     """
     mentions = arms.mentions(text)
+    valued = _THAN_VALUE_OF.match(text, word_end)
+    if valued:
+        # "6.7%, lower than 26.7% of the control group": the group after the value is compared against.
+        obj = _object_side(text, valued.end(), mentions)
+        if obj:
+            return other_side(obj)
     than = cues.THAN.search(text, word_start)
     if than and than.start() - word_end < 80:
         obj = _object_side(text, than.end(), mentions)
@@ -1083,6 +1101,7 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
     return None
 
 
+_THAN_VALUE_OF = re.compile(r"\s+than\s+(?:that\s+of\s+)?[-−]?\d[\d.,]*\s*%?\s*(?:\([^()]{0,30}\)\s*)?(?:of|in|for|with|among)\s+", re.IGNORECASE)
 # A break between an arm and a verb: "stable in A but rose in B" does not make A rise.
 _CLAUSE_BETWEEN = re.compile(r"[,;]|\b(?:but|whereas|while)\b", re.IGNORECASE)
 _IN_ARM = re.compile(r"\b(?:in|with|among|for|receiving)\s+(?:the|those|patients|subjects|participants)?\s*", re.IGNORECASE)
