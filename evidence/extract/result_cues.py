@@ -197,7 +197,9 @@ POSITIVE_SIGNIFICANT = re.compile(
 SIGNIFICANT = re.compile(r"\bsignificant(?:ly)?\b|\bstatistically\b", re.IGNORECASE)
 
 # Direction words: +1 the value is higher, -1 lower; 0 says "better", 2 "worse", without saying which way.
-_UP = (r"doubl(?:ed|ing|es)|tripl(?:ed|ing|es)|potentiat\w*|amplif\w*|later(?=[^.;]{0,60}\b(?:than|compared|versus|vs)\b)|(?<=significantly )later|(?<=significantly )high|increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
+# "reported only in group B": the other arm had none ("seen", "found", "noted" too).
+_UP = (r"(?:(?<=reported |occurred |observed |detected |recorded )|(?<=found |noted )|(?<=seen ))only(?= (?:in|with|among|after) )|"
+       r"doubl(?:ed|ing|es)|tripl(?:ed|ing|es)|potentiat\w*|amplif\w*|later(?=[^.;]{0,60}\b(?:than|compared|versus|vs)\b)|(?<=significantly )later|(?<=significantly )high|increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
        r"augment\w*|boost\w*|prolong\w*|exceed\w*|accelerat\w*|delay\w*|extend\w*")
 # "later"/"earlier" compare arms only beside "than"/"compared" or "significantly" ("six weeks later" does not).
 _DOWN = (r"blunt\w*|eliminat\w*|abolish\w*|abrogat\w*|(?:earlier|sooner)(?=[^.;]{0,60}\b(?:than|compared|versus|vs)\b)|"
