@@ -562,6 +562,18 @@ NAMED_ARM_PHRASINGS = [
     ("Patients were randomised to acupuncture or celecoxib.", "acupuncture", "celecoxib", "leg pain", "Leg pain relief was significantly greater with acupuncture (P = 0.01).", "decreased"),
     ("Patients were randomised to acupuncture or celecoxib.", "acupuncture", "celecoxib", "pain relief", "Pain relief was significantly greater with acupuncture (P = 0.01).", "increased"),
     ("Patients were randomised to acupuncture or celecoxib.", "acupuncture", "celecoxib", "analgesic intake", "Analgesic intake was reduced by half in the acupuncture group but unchanged in the celecoxib group (P = 0.004 between groups).", "decreased"),
+    ("A total of 90 patients were randomly allocated to receive 0.1 mg/kg morphine (M group) or 1 mg/kg tramadol (T group).", "tramadol", "morphine", "respiratory depression", "Respiratory depression was significantly less frequent in the T group than the M group (2.2% vs 15.6%, P = 0.03).", "decreased"),
+    ("Patients were randomized into two groups: Group I (n = 40) received intravenous paracetamol and Group II (n = 40) received intravenous ketorolac.", "intravenous ketorolac", "intravenous paracetamol", "pain scores", "Pain scores at 6 h were significantly lower in Group II compared to Group I (P = 0.004).", "decreased"),
+    ("Patients were randomized to receive either spinal anaesthesia with bupivacaine 0.5% (group B) or levobupivacaine 0.5% (group L).", "levobupivacaine", "bupivacaine", "hypotension", "Hypotension was observed in 35% of group B and 15% of group L patients (P = 0.03).", "decreased"),
+    ("Subjects were assigned to a low-fat diet (LF) or a low-carbohydrate diet (LC).", "low-carbohydrate diet", "low-fat diet", "weight loss", "Weight loss at 6 months was greater with LC than with LF (-5.8 vs -1.9 kg; P = 0.002).", "increased"),
+    ("Subjects were assigned to a low-fat diet (LF) or a low-carbohydrate diet (LC).", "low-carbohydrate diet", "low-fat diet", "triglycerides", "LC participants had greater decreases in triglycerides (P = 0.001).", "decreased"),
+    ("Subjects were assigned to a low-fat diet (LF) or a low-carbohydrate diet (LC).", "low-carbohydrate diet", "low-fat diet", "HDL cholesterol", "HDL cholesterol increased more in the LC group (P = 0.01).", "increased"),
+    ("Infants were randomized to kangaroo care (KC) or standard incubator care (SIC).", "kangaroo care", "standard incubator care", "breastfeeding at discharge", "Exclusive breastfeeding at discharge was more common in the KC group (78% vs 52%; RR 1.5, 95% CI 1.2-1.9).", "increased"),
+    ("Infants were randomized to kangaroo care (KC) or standard incubator care (SIC).", "kangaroo care", "standard incubator care", "hypothermia", "Hypothermia was less frequent with KC (RR 0.35, 95% CI 0.22-0.57).", "decreased"),
+    ("Infants were randomized to kangaroo care (KC) or standard incubator care (SIC).", "kangaroo care", "standard incubator care", "length of hospital stay", "Length of hospital stay was shorter for KC infants (median 12 vs 16 days; P = 0.02).", "decreased"),
+    ("Women were randomised to misoprostol or oxytocin.", "misoprostol", "oxytocin", "postpartum haemorrhage", "Postpartum haemorrhage (≥500 ml) occurred in 8.0% of women receiving misoprostol and 6.4% of those receiving oxytocin (RR 1.25, 95% CI 0.98-1.60).", "no_difference"),
+    ("Women were randomised to misoprostol or oxytocin.", "misoprostol", "oxytocin", "shivering", "Shivering was significantly more common with misoprostol (RR 3.2, 95% CI 2.4-4.2).", "increased"),
+    ("Women were randomised to misoprostol or oxytocin.", "misoprostol", "oxytocin", "blood loss", "Mean blood loss did not differ significantly (misoprostol 310 ml versus oxytocin 296 ml).", "no_difference"),
 ]
 
 

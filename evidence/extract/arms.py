@@ -158,7 +158,9 @@ _ARM_LABEL = re.compile(r"(?i:\bgroups?)\s+([A-Z]|[IVX]{1,4}|\d{1,2})\b|\b([A-Z]
 
 
 # "Group P+D (palonosetron and droperidol)", "Group 2 were treated with ...": a label, then what it names.
-_GROUP_LABEL = re.compile(r"\b[Gg]roups?\s+(?P<label>[A-Z][A-Za-z]?[\d.+&/]*[A-Za-z\d]?|[IVX]{1,4}|\d{1,2})(?![\w+])")
+_GROUP_LABEL = re.compile(r"\b[Gg]roups?\s+(?P<label>[A-Z][A-Za-z]?[\d.+&/]*[A-Za-z\d]?|[IVX]{1,4}|\d{1,2})(?![\w+])"
+                          # "(M group)": the label before the word, in brackets after what it names.
+                          r"|(?<=\()(?P<before>[A-Z][A-Za-z]?\d?)\s+[Gg]roup\)")
 _TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 
 
@@ -185,14 +187,14 @@ def _group_labels(abstract: str, intervention: str, comparator: str) -> dict[str
         if abstract[max(0, m.start() - 1) : m.start()] == "(":
             # "randomised to dexmedetomidine (group D) or saline (group S)": a bracketed label names
             # the words just before it, not the next arm after it.
-            context = re.split(r"[.;:,(]|\bgroups?\b|\b(?:or|and|to|versus|vs)\b", abstract[max(0, m.start() - 120) : m.start() - 1],
+            context = re.split(r"\.(?!\d)|[;:,(]|\bgroups?\b|\b(?:or|and|to|versus|vs)\b", abstract[max(0, m.start() - 120) : m.start() - 1],
                                flags=re.IGNORECASE)[-1]
         words = _tokens(context)
         if not words:
             continue
         dice = tuple(2 * len(words & arm_tokens[side]) / (len(words) + len(arm_tokens[side]) or 1)
                      for side in ("intervention", "comparator"))
-        label = m.group("label")
+        label = m.group("label") or m.group("before")
         if max(dice) > max(best.get(label, (0.0, 0.0))):
             best[label] = (dice[0], dice[1])
     out: dict[str, str] = {}

@@ -106,9 +106,17 @@ def defined_abbreviations(abstract: str) -> list[tuple[str, str]]:
                 break
         else:
             expansion = _letters_in_order(letters, before[-min(len(letters) + 3, 2 * len(letters)):])
+            # "a low-fat diet (LF)": the kind of arm named after the letters' words lends none.
+            while not expansion and len(before) > 1 and before[-1] in _ARM_KIND_WORDS:
+                before = before[:-1]
+                expansion = _letters_in_order(letters, before[-min(len(letters) + 3, 2 * len(letters)):])
             if expansion:
                 out.append((m.group(1), expansion))
     return out
+
+
+_ARM_KIND_WORDS = frozenset({"diet", "therapy", "treatment", "group", "arm", "program", "programme", "training", "care",
+                             "regimen", "supplementation", "intervention", "condition", "exercise", "technique"})
 
 
 def _letters_in_order(letters: list[str], words: list[str]) -> str | None:
