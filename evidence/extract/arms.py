@@ -84,15 +84,20 @@ class Arms:
         """(position, side) of every arm word in ``text``, in order."""
         out: list[tuple[int, str]] = []
         lowered = text.lower()
+        words_i, words_c = self.words["intervention"], self.words["comparator"]
+        control = self.control_side
         for m in cues.WORD.finditer(lowered):
-            term = cues.stem(m.group())
-            sides = [side for side, words in self.words.items() if term in words]
-            if m.group() in self.roles:
+            word = m.group()
+            term = cues.stem(word)
+            sides = ["intervention"] * (term in words_i) + ["comparator"] * (term in words_c)
+            if not control or word in self.roles:
                 pass  # a role the abstract gave a group is found by its label
-            elif self.control_side and cues.CONTROL_WORDS.fullmatch(m.group()):
-                sides.append(self.control_side)
-            elif self.control_side and _ACTIVE_ARM.match(lowered, m.start()):
-                sides.append(other_side(self.control_side))
+            elif (word in _CONTROL_WORD_SET or word.startswith("control")) and cues.CONTROL_WORDS.fullmatch(word):
+                sides.append(control)
+            elif word in _ACTIVE_WORD_SET and _ACTIVE_ARM.match(lowered, m.start()):
+                sides.append(other_side(control))
+            if not sides:
+                continue
             # "non-implanted eyes", "but not saline" name the other arm.
             negated = sides and _NEGATED_ARM.search(lowered, max(0, m.start() - 8), m.start())
             out.extend((m.start(), other_side(side) if negated else side) for side in sides)
@@ -101,6 +106,9 @@ class Arms:
         return _phrases(sorted(set(out)), lowered, self.own)
 
 
+# The single words CONTROL_WORDS and _ACTIVE_ARM can start with: a set lookup spares a regex per word.
+_CONTROL_WORD_SET = frozenset({"placebo", "sham", "routine", "conventional", "vehicle", "saline"})
+_ACTIVE_WORD_SET = frozenset({"intervention", "treatment", "treated", "experimental", "study", "active", "verum"})
 _BASE_ONLY = re.compile(r"\balone\b|\bas usual\b", re.IGNORECASE)
 
 

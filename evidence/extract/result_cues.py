@@ -46,7 +46,7 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
         words = spelled_out(acronym, abstract) if not re.search(rf"\b{acronym.lower()}\b", lowered) else None
         if words:
             found.extend(t for t in terms(words) if t not in found)
-    used = set(terms(abstract))
+    used = set(terms(abstract)) if any(term in SAME_OUTCOME for term in found) else set()
     for term in list(found):
         # An outcome word the abstract never uses may be written as its usual other word ("mortality": "deaths").
         if term not in used:
