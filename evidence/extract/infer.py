@@ -454,8 +454,10 @@ def finding_direction(sentence: str, outcome_start: int, outcome_end: int, arms:
                           outcome=sentence[outcome_start:outcome_end], lower_is_better=lower_is_better)
     if result.label is None or result.rule.endswith("_within_arm"):
         return None  # a change within each arm says nothing about which did better
-    if result.rule.endswith("statistics_alone_significant"):
-        return None  # a benefit read from a p-value alone is too weak to file as a finding's direction
+    if result.rule.endswith(("statistics_alone_significant", "arm_values_untested")):
+        # A benefit read from a p-value alone, or two arms' values with no test ("18 and 15
+        # patients had surgery"), is too weak to file as a finding's direction.
+        return None
     if result.label == "no_difference":
         return "no_difference"
     if lower_is_better is None or not (comparator or names["comparator"]):
