@@ -41,9 +41,12 @@ class Arms:
         self.own = {"intervention": own_i, "comparator": own_c}
         self.words = {"intervention": own_i - own_c or (own_i if _modified(comparator, own_c - own_i) else set()),
                       "comparator": own_c - own_i or (own_c if _added_to(intervention, own_c) else set())}
-        # A comparator that is the intervention withheld ("did not receive it", "no treatment") is a control.
-        self.control_like = bool(cues.CONTROL_WORDS.search(comparator) or _WITHHELD.match(comparator)) \
-            and not cues.CONTROL_WORDS.search(intervention)
+        # The control arm, when one arm is one: "the control group" names it and "the treatment
+        # group" the other. Prompts usually put it second, but some put it first ("placebo"
+        # against "drug X").
+        control = {"intervention": _is_control(intervention, comparator, own_i),
+                   "comparator": _is_control(comparator, intervention, own_c)}
+        self.control_side: str | None = next((side for side in control if control[side] and not control[other_side(side)]), None)
         # Arms called by a letter or number ("group A", "Group 2") are found by that label.
         self.labels = [(re.compile(rf"(?i:\bgroups?)\s+{re.escape(label)}\b|\b{re.escape(label)}\s+(?i:groups?)\b"), side)
                        for side, arm in (("intervention", intervention), ("comparator", comparator))
@@ -55,6 +58,10 @@ class Arms:
         self.labels += [(re.compile(rf"(?<![\d.]){re.escape(number)}\s*{re.escape(unit)}(?![a-z])", re.IGNORECASE), side)
                         for side in doses if not self.words[side]
                         for number, unit in doses[side] - doses[other_side(side)]]
+        # Groups the abstract names by their role ("an observation group treated with warm needling
+        # and a control group given medication"): found by what each was given.
+        self.roles = _role_groups(abstract, intervention, comparator) if abstract else {}
+        self.labels += [(re.compile(rf"\b{role}\s+(?:groups?|arms?)\b", re.IGNORECASE), side) for role, side in self.roles.items()]
         if abstract:
             self.labels += [(re.compile(rf"(?<![\w+.-]){re.escape(alias)}(?![\w+-]|\.\d)"), side)
                             for alias, side in self._aliases(abstract, intervention, comparator)]
@@ -75,22 +82,40 @@ class Arms:
 
     def mentions(self, text: str) -> list[tuple[int, str]]:
         """(position, side) of every arm word in ``text``, in order."""
-        out = []
+        out: list[tuple[int, str]] = []
         lowered = text.lower()
+        words_i, words_c = self.words["intervention"], self.words["comparator"]
+        control = self.control_side
         for m in cues.WORD.finditer(lowered):
-            term = cues.stem(m.group())
-            for side, words in self.words.items():
-                if term in words:
-                    # "non-implanted eyes" names the arm without the implant.
-                    negated = _NEGATED_ARM.search(lowered, max(0, m.start() - 8), m.start())
-                    out.append((m.start(), other_side(side) if negated else side))
-            if self.control_like and cues.CONTROL_WORDS.fullmatch(m.group()):
-                out.append((m.start(), "comparator"))
-            elif self.control_like and _ACTIVE_ARM.match(lowered, m.start()):
-                out.append((m.start(), "intervention"))
+            word = m.group()
+            term = cues.stem(word)
+            sides = ["intervention"] * (term in words_i) + ["comparator"] * (term in words_c)
+            if not control or word in self.roles:
+                pass  # a role the abstract gave a group is found by its label
+            elif (word in _CONTROL_WORD_SET or word.startswith("control")) and cues.CONTROL_WORDS.fullmatch(word):
+                sides.append(control)
+            elif word in _ACTIVE_WORD_SET and _ACTIVE_ARM.match(lowered, m.start()):
+                sides.append(other_side(control))
+            if not sides:
+                continue
+            # "non-implanted eyes", "but not saline" name the other arm.
+            negated = sides and _NEGATED_ARM.search(lowered, max(0, m.start() - 8), m.start())
+            out.extend((m.start(), other_side(side) if negated else side) for side in sides)
         for pattern, side in self.labels:
             out.extend((m.start(), side) for m in pattern.finditer(text))
         return _phrases(sorted(set(out)), lowered, self.own)
+
+
+# The single words CONTROL_WORDS and _ACTIVE_ARM can start with: a set lookup spares a regex per word.
+_CONTROL_WORD_SET = frozenset({"placebo", "sham", "routine", "conventional", "vehicle", "saline"})
+_ACTIVE_WORD_SET = frozenset({"intervention", "treatment", "treated", "experimental", "study", "active", "verum"})
+_BASE_ONLY = re.compile(r"\balone\b|\bas usual\b", re.IGNORECASE)
+
+
+def _is_control(arm: str, other: str, own: set[str]) -> bool:
+    """Whether an arm is a control: placebo, sham, usual or no care ("did not receive it"), or
+    the base treatment of an add-on design ("drug alone" against "drug plus acupuncture")."""
+    return bool(cues.CONTROL_WORDS.search(arm) or _WITHHELD.match(arm) or _BASE_ONLY.search(arm)) or _added_to(other, own)
 
 
 def _modified(arm: str, distinct: set[str]) -> bool:
@@ -141,7 +166,9 @@ _ARM_LABEL = re.compile(r"(?i:\bgroups?)\s+([A-Z]|[IVX]{1,4}|\d{1,2})\b|\b([A-Z]
 
 
 # "Group P+D (palonosetron and droperidol)", "Group 2 were treated with ...": a label, then what it names.
-_GROUP_LABEL = re.compile(r"\b[Gg]roups?\s+(?P<label>[A-Z][A-Za-z]?[\d.+&/]*[A-Za-z\d]?|[IVX]{1,4}|\d{1,2})(?![\w+])")
+_GROUP_LABEL = re.compile(r"\b[Gg]roups?\s+(?P<label>[A-Z][A-Za-z]?[\d.+&/]*[A-Za-z\d]?|[IVX]{1,4}|\d{1,2})(?![\w+])"
+                          # "(M group)": the label before the word, in brackets after what it names.
+                          r"|(?<=\()(?P<before>[A-Z][A-Za-z]?\d?)\s+[Gg]roup\)")
 _TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 
 
@@ -166,13 +193,16 @@ def _group_labels(abstract: str, intervention: str, comparator: str) -> dict[str
         end = min(stop, m.end() + 150, *(k for k in (abstract.find(". ", m.end()), abstract.find(";", m.end())) if k > 0))
         context = abstract[m.end() : end]
         if abstract[max(0, m.start() - 1) : m.start()] == "(":
-            context += " " + re.split(r"[.;:]|\bgroups?\b", abstract[max(0, m.start() - 120) : m.start()], flags=re.IGNORECASE)[-1]
+            # "randomised to dexmedetomidine (group D) or saline (group S)": a bracketed label names
+            # the words just before it, not the next arm after it.
+            context = re.split(r"\.(?!\d)|[;:,(]|\bgroups?\b|\b(?:or|and|to|versus|vs)\b", abstract[max(0, m.start() - 120) : m.start() - 1],
+                               flags=re.IGNORECASE)[-1]
         words = _tokens(context)
         if not words:
             continue
         dice = tuple(2 * len(words & arm_tokens[side]) / (len(words) + len(arm_tokens[side]) or 1)
                      for side in ("intervention", "comparator"))
-        label = m.group("label")
+        label = m.group("label") or m.group("before")
         if max(dice) > max(best.get(label, (0.0, 0.0))):
             best[label] = (dice[0], dice[1])
     out: dict[str, str] = {}
@@ -182,6 +212,37 @@ def _group_labels(abstract: str, intervention: str, comparator: str) -> dict[str
             top = max(d[index] for d in mine.values())
             out.update({label: side for label, d in mine.items() if d[index] == top})
     return out
+
+
+_ROLE_GROUP = re.compile(
+    r"\b(?P<role>observation|treatment|study|experimental|intervention|control|test|research|trial|therapy|combination|"
+    r"reference|comparison)\s+groups?\b(?:\s*\([^()]{0,30}\))?\s*,?\s*(?:(?:was|were|which|who|that)\s+)*"
+    r"(?:treated|received|receiving|given|underwent|undergoing|took|taking|using|used|with|by)\b(?=(?P<what>[^.;]{1,120}))",
+    re.IGNORECASE)
+_WHAT_ENDS = re.compile(r",|\band\s+(?:an?|the)\b|\b(?:while|whereas)\b|\(", re.IGNORECASE)
+
+
+def _role_groups(abstract: str, intervention: str, comparator: str) -> dict[str, str]:
+    """The arm each role-named group stands for ("observation" -> "intervention"), from the words of
+    what the abstract says it was given, matched to the arms' descriptions as group labels are."""
+    arm_tokens = {"intervention": _tokens(intervention), "comparator": _tokens(comparator)}
+    best: dict[str, tuple[float, float]] = {}
+    for m in _ROLE_GROUP.finditer(abstract):
+        words = _tokens(_WHAT_ENDS.split(m.group("what"))[0])
+        if not words:
+            continue
+        dice = tuple(2 * len(words & arm_tokens[side]) / (len(words) + len(arm_tokens[side]) or 1)
+                     for side in ("intervention", "comparator"))
+        role = m.group("role").lower()
+        if max(dice) > max(best.get(role, (0.0, 0.0))):
+            best[role] = (dice[0], dice[1])
+    out: dict[str, str] = {}
+    for index, side in enumerate(("intervention", "comparator")):
+        mine = {role: d for role, d in best.items() if d[index] > d[1 - index] and d[index] >= 0.15}
+        if mine:
+            out[max(mine, key=lambda role: mine[role][index])] = side
+    # Two roles for one arm, or one role for both, say nothing.
+    return out if len(set(out.values())) == len(out) else {}
 
 
 _DOSE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(mg/kg|μg/kg|µg/kg|mg|μg|µg|mcg|g|ml|IU|units?|%)(?![a-z])", re.IGNORECASE)

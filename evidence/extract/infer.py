@@ -218,7 +218,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
         return _statement(untested[1], untested[0], untested[2])
     if fallback and not within:
         return _statement(fallback[1], fallback[0], fallback[2])
-    return _undecided(sentences, best, within, outcome, arms, lower_better)
+    return _undecided(sentences, best, within, outcome, arms, lower_better, [(relevances[i], i) for _, i in ranked])
 
 
 _NUMBER_BONUS = 0.1
@@ -324,7 +324,7 @@ def _arms_compared_after(sentences: list[Sentence], i: int, outcome: str, arms: 
 
 
 def _undecided(sentences: list[Sentence], best: tuple[float, Sentence] | None, within: tuple | None, outcome: str,
-               arms: Arms, lower_better: bool) -> ResultStatement:
+               arms: Arms, lower_better: bool, ranked: list[tuple[float, int]] | None = None) -> ResultStatement:
     """The statement when no sentence compares the arms for the outcome: a within-arm change
     (or the between-arm sentence right after it), a "no differences in any outcome" sentence, or
     no label with the sentence that names the outcome best."""
@@ -346,8 +346,45 @@ def _undecided(sentences: list[Sentence], best: tuple[float, Sentence] | None, w
     every = next((s for s in sentences if cues.NO_DIFFERENCE_FOR_ALL.search(s.text)), None)
     if every is not None:
         return _statement(every, best[0] / 2, ("no_difference", "no_difference_for_all_outcomes", (0, len(every.text))))
+    loose = _statistics_alone(sentences, ranked or [], arms, lower_better, _polarity_known(outcome))
+    if loose is not None:
+        return loose
     sentence = best[1]
     return ResultStatement(None, sentence.text, sentence.start, sentence.end, f"{ENGINE}:no_result_stated", 0.0)
+
+
+_LOOSE_CANDIDATES = 3
+
+
+def _polarity_known(outcome: str) -> bool:
+    """Whether the outcome's words say which way is better (else a benefit has no direction)."""
+    return any(p.search(outcome) for p in (cues.RESPONDERS, cues.WORSE_WHEN_HIGHER_SCALES, cues.HIGHER_IS_BETTER,
+                                           cues.LOWER_IS_BETTER))
+
+
+def _statistics_alone(sentences: list[Sentence], ranked: list[tuple[float, int]], arms: Arms,
+                      lower_better: bool, polarity_known: bool) -> ResultStatement | None:
+    """The last reading, when no sentence about the outcome states a result in words the rules
+    read: the statistics of the most relevant sentences that carry any. A p-value or interval that
+    says "not significant" is no difference; one that says "significant", between arms rather than
+    within them, is read (weakly) as the active arm's benefit, as trial reports nearly always are,
+    when the outcome's words say which way is better."""
+    for score, i in ranked[:_LOOSE_CANDIDATES]:
+        sentence = sentences[i]
+        text = sentence.text
+        if cues.AIM.search(text) or cues.BASELINE_COMPARISON.search(text):
+            continue
+        significance = _significance(text, 0)
+        if significance is None:
+            continue
+        span = (0, len(text))
+        if significance is False:
+            return _statement(sentence, score, ("no_difference", "statistics_alone_not_significant", span))
+        if not polarity_known or cues.BOTH_ARMS.search(text) or _is_within_arm(text, arms):
+            return None
+        benefit = (-1 if lower_better else 1) * (1 if _active_side(arms) == "intervention" else -1)
+        return _statement(sentence, score, ("increased" if benefit > 0 else "decreased", "statistics_alone_significant", span))
+    return None
 
 
 def _statement(sentence: Sentence, score: float, decided: tuple, within_arm: bool = False) -> ResultStatement:
@@ -367,6 +404,7 @@ _RULE_ACCURACY = {
     "change_in_both_arms": 0.75, "no_difference_between_arms": 0.8, "sized_change": 0.65, "change_size_per_arm": 0.5, "no_difference_for_all_outcomes": 0.5,
     # Rare on development data: a guess from how such statements read, kept low.
     "effect_estimate": 0.7, "significant_without_direction": 0.5,
+    "statistics_alone_not_significant": 0.5, "statistics_alone_significant": 0.4,
 }
 _QUALIFIER_COST = {"_of_comparator": 0.75, "_untested": 0.75, "_within_arm": 0.8, "_after_within_arm_change": 0.9,
                   "_after_untested_values": 0.8}
@@ -416,6 +454,10 @@ def finding_direction(sentence: str, outcome_start: int, outcome_end: int, arms:
                           outcome=sentence[outcome_start:outcome_end], lower_is_better=lower_is_better)
     if result.label is None or result.rule.endswith("_within_arm"):
         return None  # a change within each arm says nothing about which did better
+    if result.rule.endswith(("statistics_alone_significant", "arm_values_untested")):
+        # A benefit read from a p-value alone, or two arms' values with no test ("18 and 15
+        # patients had surgery"), is too weak to file as a finding's direction.
+        return None
     if result.label == "no_difference":
         return "no_difference"
     if lower_is_better is None or not (comparator or names["comparator"]):
@@ -621,8 +663,15 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         # change is within the arms; the comparison of the arms is the one without a difference.
         return "no_difference", "no_difference_between_arms", (start, end)
     sign, rule = _direction_of(clause, text, start, outcome, position, arms, lower_better)
-    if sign is None and significance:
-        # "operative time was 15.1 min in group B and 32.5 min in group A (P = 0.02)"
+    if sign is None and significance and (start, end) != (0, len(text)) and not cues.BOTH_ARMS.search(text):
+        # "X remained stable in A but rose significantly in B (P < 0.05)": the clause naming X
+        # has no direction; the one after it compares the arms.
+        sign, rule = _direction_of(text, text, 0, outcome, _outcome_position(text, outcome_terms, outcome), arms, lower_better)
+        if sign is not None and not {side for _, side in arms.mentions(text[end:])}:
+            sign = None  # only a clause that names an arm speaks for the comparison
+    if sign is None and (significance or (significance is None and not cues.SIGNIFICANT.search(text))):
+        # "operative time was 15.1 min in group B and 32.5 min in group A (P = 0.02)"; with no
+        # test at all, the values are still the report (read as untested, below).
         values = _arm_values(clause, arms, position)
         if len(values) == 2 and values["intervention"] != values["comparator"]:
             sign, rule = (1 if values["intervention"] > values["comparator"] else -1), "arm_values"
@@ -631,14 +680,16 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         # intervention against comparator, read against its null value.
         effect = _effect_sign(clause)
         if effect is not None:
-            sign, rule = effect, "effect_estimate"
+            # Trials state the experimental arm against the control: turned round when the
+            # prompt puts the control first.
+            sign, rule = effect * (1 if _active_side(arms) == "intervention" else -1), "effect_estimate"
     # With no statistics to read, the words may call the difference significant themselves.
     said_significant = significance or (significance is None and cues.POSITIVE_SIGNIFICANT.search(clause))
     if (sign is None and said_significant and _SAID_DIFFERENT.search(clause) and not re.search(r"\b(?:both|each)\b", clause)
             and not _is_within_arm(clause, arms)):
         # "The EQ-5D differed significantly (p = 0.019)": a difference with no direction stated is,
         # in trial reports, nearly always the intervention's benefit; a weak reading, used last.
-        sign, rule = (-1 if lower_better else 1), "significant_without_direction"
+        sign, rule = (-1 if lower_better else 1) * (1 if _active_side(arms) == "intervention" else -1), "significant_without_direction"
     if sign is None:
         return None
     if cues.BOTH_ARMS.search(clause) and not cues.THAN.search(clause) and not any(p.search(clause) for p in cues.SIZED_CHANGE):
@@ -657,7 +708,7 @@ _VALUE_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?[^\d;]{0,50}?(?:was
 # A signed change ("+0.02% for placebo compared with -0.48% for the drug"): the sign only after a space or bracket.
 _VALUE_BEFORE_ARM = re.compile(r"(?P<v>(?:(?<=[\s(])[-−–+])?\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zμ/]{1,12}\b)?(?:\s*±\s*[\d.]+)?\s*(?:\([^)]{0,30}\)\s*)?"
                                r"(?:in|for|with|among|of|after|following|on|under)\s+(?:(?:the|those|patients|subjects|participants|given|receiving|"
-                               r"treated|with|who|received|assigned|to)\s+)*$")
+                               r"treated|with|who|received|assigned|to|in)\s+)*$")
 
 
 # An estimate right before its interval: "0.4 (95% CI 0.2 to 0.8)", "MD -1.2, 95% CI -2.0 to -0.4".
@@ -853,10 +904,21 @@ def _significance(text: str, position: int) -> bool | None:
     return None
 
 
+# "higher than 76.7% (23/30) of the control group": a value of the other group, not a quantity.
+_OTHER_GROUPS_VALUE = re.compile(r"\s*%?\s*(?:\([^()]{0,30}\)\s*)?(?:of|in|for|with|among)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:groups?|arms?)\b",
+                                 re.IGNORECASE)
+
+
+def _quantity_after(clause: str, at: int) -> bool:
+    """Whether the words after a direction word make it a quantity ("more than 20 patients")."""
+    quantity = cues.QUANTITY.match(clause, at)
+    return quantity is not None and not _OTHER_GROUPS_VALUE.match(clause, quantity.end())
+
+
 def _direction_words(clause: str) -> list[tuple[int, int, int]]:
     """(start, end, kind) of direction words; a longer match hides the shorter ones inside it."""
     found = [(m.start(), m.end(), kind) for pattern, kind in cues.DIRECTION_WORDS for m in pattern.finditer(clause)
-             if not cues.QUANTITY.match(clause, m.end())]
+             if not _quantity_after(clause, m.end())]
     found = [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g != f for g in found)]
     # Words in brackets define or qualify ("response (a reduction of at least 25%)").
     return [f for f in found if not _bracket_depth(clause, f[0])]
@@ -877,7 +939,7 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
         if side is None:
             # "in favour of the intervention", "favouring the control group": the arms by their role.
             role = _FAVOURED_ROLE.match(clause, favour.end())
-            side = role and ("intervention" if role.group("active") else "comparator")
+            side = role and (_active_side(arms) if role.group("active") else other_side(_active_side(arms)))
         if side:
             better = 1 if side == "intervention" else -1
             return (-better if lower_better else better), "favours_arm"
@@ -899,6 +961,10 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
         return abs(f[0] - position) + (200 if _COORDINATION.search(between) else 0), f[0]
 
     word_start, word_end, kind = min(found, key=distance)
+    if kind == 3:
+        # A word of speed: "onset was faster" is a shorter onset time, "faster gait" a higher speed.
+        slower = bool(re.match(r"slower|less", clause[word_start:word_end], re.IGNORECASE))
+        kind = (-1 if cues.TIME_LIKE.search(outcome) else 1) * (-1 if slower else 1)
     rule = "direction_word"
     sign = kind
     sized = _sized_change(clause, word_start, lower_better, own)
@@ -910,8 +976,12 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
             word_start = phrase.start()
             word_end = word_start + len(re.findall(r"^\w*", clause[word_start:])[0])
     elif kind in (0, 2) and position >= 0 and (signed := _SIGNED_CHANGE.match(clause, position)):
-        # "skin dryness (-59.5%) improved": the change is stated with its sign.
-        return (-1 if signed.group("sign") != "+" else 1), "signed_change"
+        # "skin dryness (-59.5%) improved": the change is stated with its sign, in the one arm the
+        # sentence names (else the active one: "with A against B, X (-31%) improved" is A's).
+        sign = -1 if signed.group("sign") != "+" else 1
+        named = {side for _, side in arms.mentions(text)}
+        side = named.pop() if len(named) == 1 else "intervention" if named else _active_side(arms)
+        return (sign, "signed_change") if side == "intervention" else (-sign, "signed_change_of_comparator")
     elif kind in (0, 2):
         sign = (-1 if lower_better else 1) * (1 if kind == 0 else -1)
         rule = "better_word_with_polarity"
@@ -923,9 +993,18 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
             more = 1 if amounts["intervention"] > amounts["comparator"] else -1
             return sign * more, "change_size_per_arm"
     side = _subject(text, offset + word_start, offset + word_end, arms)
+    if side is None:
+        # A change said of no arm ("pain fell significantly") is the active treatment's.
+        side = _active_side(arms)
     if side == "comparator":
         return -sign, rule + "_of_comparator"
     return sign, rule
+
+
+def _active_side(arms: Arms) -> str:
+    """The arm a result that names no arm speaks of: the active treatment, which is the
+    intervention unless the prompt puts the control first ("placebo" against "drug X")."""
+    return "comparator" if arms.control_side == "intervention" else "intervention"
 
 
 def _lower_is_better(outcome: str) -> bool:
@@ -980,6 +1059,12 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
     nearest arm named before it. ``None`` when no arm is named.
     """
     mentions = arms.mentions(text)
+    valued = _THAN_VALUE_OF.match(text, word_end)
+    if valued:
+        # "6.7%, lower than 26.7% of the control group": the group after the value is compared against.
+        obj = _object_side(text, valued.end(), mentions)
+        if obj:
+            return other_side(obj)
     than = cues.THAN.search(text, word_start)
     if than and than.start() - word_end < 80:
         obj = _object_side(text, than.end(), mentions)
@@ -997,7 +1082,7 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
             return other_side(obj)
     if text[word_start:word_end].lower().endswith("ed"):
         # "Drug X abolished the rise seen with placebo": a verb's subject is the arm named just before it.
-        subject = [side for pos, side in mentions if word_start - 60 <= pos < word_start and not re.search(r"[,;]", text[pos:word_start])]
+        subject = [side for pos, side in mentions if word_start - 60 <= pos < word_start and not _CLAUSE_BETWEEN.search(text, pos, word_start)]
         if subject and not cues.THAN.search(text, word_end, word_end + 80):
             return subject[-1]
     lead = _AFTER_ARM.match(text, word_end)
@@ -1018,6 +1103,9 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
     return None
 
 
+_THAN_VALUE_OF = re.compile(r"\s+than\s+(?:that\s+of\s+)?[-−]?\d[\d.,]*\s*%?\s*(?:\([^()]{0,30}\)\s*)?(?:of|in|for|with|among)\s+", re.IGNORECASE)
+# A break between an arm and a verb: "stable in A but rose in B" does not make A rise.
+_CLAUSE_BETWEEN = re.compile(r"[,;]|\b(?:but|whereas|while)\b", re.IGNORECASE)
 _IN_ARM = re.compile(r"\b(?:in|with|among|for|receiving)\s+(?:the|those|patients|subjects|participants)?\s*", re.IGNORECASE)
 
 

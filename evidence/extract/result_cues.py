@@ -18,8 +18,8 @@ WORD = re.compile(r"[a-z0-9]+")
 
 @functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A light stem, so "infections"/"infection" and "reduced"/"reduction" meet."""
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
+    """A light stem, so "infections"/"infection" and "sedated"/"sedation" meet."""
+    for suffix in ("ions", "ion", "ings", "ing", "ies", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     # "fracture" meets "fractures" (stemmed "fractur").
@@ -46,6 +46,11 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
         words = spelled_out(acronym, abstract) if not re.search(rf"\b{acronym.lower()}\b", lowered) else None
         if words:
             found.extend(t for t in terms(words) if t not in found)
+    used = set(terms(abstract)) if any(term in SAME_OUTCOME for term in found) else set()
+    for term in list(found):
+        # An outcome word the abstract never uses may be written as its usual other word ("mortality": "deaths").
+        if term not in used:
+            found.extend(other for other in SAME_OUTCOME.get(term, ()) if other in used and other not in found)
     wanted = set(found)
     for written, expansion in defined_abbreviations(abstract):
         abbreviation = written.lower().replace("-", "")
@@ -53,6 +58,14 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
         if abbreviation not in wanted and expanded and len(expanded & wanted) * 2 >= len(expanded):
             found.append(abbreviation)
     return found
+
+
+# Outcome words that abstracts write in another form (stemmed as ``terms`` stems them). Only
+# words of the same polarity: "survival" is not "mortality" read the other way.
+SAME_OUTCOME: dict[str, tuple[str, ...]] = {
+    "mortality": ("death", "died"), "death": ("mortality", "died"), "died": ("death", "mortality"),
+    "adverse": ("side", "complicat"), "complicat": ("adverse",),
+}
 
 
 def outcome_abbreviations(outcome_terms: list[str], outcome: str, abstract: str) -> dict[str, frozenset[str]]:
@@ -74,7 +87,8 @@ def cues_key(abbreviation: str) -> str:
     return stem(abbreviation.lower().replace("-", ""))
 
 
-_ABBREVIATION = re.compile(r"\(([A-Za-z][A-Za-z0-9-]{1,9})\)")
+# "(EA)", also "(EA group)" and "(EA; n = 30)".
+_ABBREVIATION = re.compile(r"\(([A-Za-z][A-Za-z0-9-]{1,9})(?:\s+(?:group|arm)|\s*[;,][^()]{0,30})?\)")
 
 
 def defined_abbreviations(abstract: str) -> list[tuple[str, str]]:
@@ -92,9 +106,17 @@ def defined_abbreviations(abstract: str) -> list[tuple[str, str]]:
                 break
         else:
             expansion = _letters_in_order(letters, before[-min(len(letters) + 3, 2 * len(letters)):])
+            # "a low-fat diet (LF)": the kind of arm named after the letters' words lends none.
+            while not expansion and len(before) > 1 and before[-1] in _ARM_KIND_WORDS:
+                before = before[:-1]
+                expansion = _letters_in_order(letters, before[-min(len(letters) + 3, 2 * len(letters)):])
             if expansion:
                 out.append((m.group(1), expansion))
     return out
+
+
+_ARM_KIND_WORDS = frozenset({"diet", "therapy", "treatment", "group", "arm", "program", "programme", "training", "care",
+                             "regimen", "supplementation", "intervention", "condition", "exercise", "technique"})
 
 
 def _letters_in_order(letters: list[str], words: list[str]) -> str | None:
@@ -183,13 +205,19 @@ POSITIVE_SIGNIFICANT = re.compile(
 SIGNIFICANT = re.compile(r"\bsignificant(?:ly)?\b|\bstatistically\b", re.IGNORECASE)
 
 # Direction words: +1 the value is higher, -1 lower; 0 says "better", 2 "worse", without saying which way.
-_UP = (r"doubl(?:ed|ing|es)|tripl(?:ed|ing|es)|potentiat\w*|amplif\w*|later(?=[^.;]{0,60}\b(?:than|compared|versus|vs)\b)|(?<=significantly )later|(?<=significantly )high|increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
+# "reported only in group B": the other arm had none ("seen", "found", "noted" too).
+_UP = (r"(?:(?<=reported |occurred |observed |detected |recorded )|(?<=found |noted )|(?<=seen ))only(?= (?:in|with|among|after) )|"
+       r"doubl(?:ed|ing|es)|tripl(?:ed|ing|es)|potentiat\w*|amplif\w*|later(?=[^.;]{0,60}\b(?:than|compared|versus|vs)\b)|(?<=significantly )later|(?<=significantly )high|increas\w*|higher|greater|more|elevat\w*|rais\w*|rose|rise|longer|larger|bigger|gain\w*|enhanc\w*|"
        r"augment\w*|boost\w*|prolong\w*|exceed\w*|accelerat\w*|delay\w*|extend\w*")
 # "later"/"earlier" compare arms only beside "than"/"compared" or "significantly" ("six weeks later" does not).
 _DOWN = (r"blunt\w*|eliminat\w*|abolish\w*|abrogat\w*|(?:earlier|sooner)(?=[^.;]{0,60}\b(?:than|compared|versus|vs)\b)|"
          r"(?<=significantly )(?:earlier|sooner)|(?<=significantly )low|decreas\w*|lower\w*|reduc\w*|less|lesser|fewer|declin\w*|fell|fall\w*|drop\w*|diminish\w*|shorter|"
          r"smaller|attenuat\w*|suppress\w*|inhibit\w*|prevent\w*|lessen\w*|alleviat\w*|reliev\w*|relief|"
          r"minimi[sz]\w*|slow\w*|shorten\w*|halv\w*|loss|lost|los(?:e|ing)")
+# "faster", "quicker": shorter for a time ("onset was faster"), higher for anything else ("faster gait").
+SPEED_WORDS = re.compile(r"\b(?:faster|quicker|more rapid(?:ly)?|slower|less rapid(?:ly)?)\b", re.IGNORECASE)
+TIME_LIKE = re.compile(r"\b(?:time|times|onset|duration|latency|recovery|emergence|extubation|discharge|return|"
+                       r"healing|resolution|stay|delay|interval|days|hours|minutes|weeks)\b", re.IGNORECASE)
 DIRECTION_WORDS: tuple[tuple[re.Pattern, int], ...] = (
     (re.compile(r"\b(?:more|most|greater) (?:effective|efficacious|beneficial|successful)|\boutperform\w*|"
                 r"\b(?:improv\w*|better|benefi\w*|effective|efficacious|ameliorat\w*|superior)\b", re.IGNORECASE), 0),
@@ -197,6 +225,7 @@ DIRECTION_WORDS: tuple[tuple[re.Pattern, int], ...] = (
                 r"poor\w*|inferior)\b", re.IGNORECASE), 2),
     (re.compile(rf"\b(?:{_UP})\b", re.IGNORECASE), 1),
     (re.compile(rf"\b(?:{_DOWN})\b", re.IGNORECASE), -1),
+    (SPEED_WORDS, 3),
 )
 # "a greater reduction", "weight loss was larger", "the decrease ... was smaller": a change said to
 # be bigger or smaller; the direction is the change's times the size's.
@@ -210,14 +239,25 @@ SIZED_CHANGE = (
     # "A attenuated the rise in heart rate", "A prevented the decline in FEV1": a change made smaller.
     re.compile(rf"\b(?P<small>attenuat\w*|prevent\w*|blunt\w*|limit\w*|abolish\w*|inhibit\w*|suppress\w*|counteract\w*|"
                rf"curb\w*|lessen\w*|mitigat\w*)\s+(?:the\s+|a\s+|any\s+)?(?:[\w-]+\s+)?{_CHANGE_NOUN}\b(?P<big>(?!))?", re.IGNORECASE),
+    # "The rise in heart rate was attenuated in group D": the same, said in the passive.
+    re.compile(rf"\b{_CHANGE_NOUN}\b[^;,]{{0,60}}?\b(?:was|were|being)\s+(?:\w+\s+){{0,2}}?(?P<small>attenuat\w*|prevent\w*|"
+               rf"blunt\w*|limit\w*|abolish\w*|inhibit\w*|suppress\w*|counteract\w*|curb\w*|lessen\w*|mitigat\w*)\b(?P<big>(?!))?",
+               re.IGNORECASE),
     # "A reduced pain more than B did", "A lowered blood pressure less than B".
     re.compile(r"\b(?:(?P<up>increas\w*|rais\w*|rose|improv\w*|gain\w*|elevat\w*)|(?P<down>decreas\w*|reduc\w*|lower\w*|fell|"
                r"dropp\w*|declin\w*|diminish\w*))\b[^;,.]{0,40}?\b(?:(?P<big>more|greater|further)|(?P<small>less|lesser))"
                r"\s+than\b(?!\s*[\d(])", re.IGNORECASE),
+    # "A lost more weight than B", "gained less weight": a verb of change sized by the word after it.
+    re.compile(r"\b(?:(?P<up>gain(?:ed|s)?|put on)|(?P<down>lost|los(?:e|es|ing)|shed))\s+(?:significantly\s+)?"
+               r"(?:(?P<big>more|greater)|(?P<small>less|fewer))\b", re.IGNORECASE),
 )
 # "..., but more decrease was seen in group A": a clause that sizes the change just stated.
-SIZE_CONTINUATION = re.compile(rf"\W*(?:but|while|whereas|however)?,?\s*(?:a |the )?(?:significantly )?{_SIZE_WORD}\s+"
-                               rf"(?:[\w-]+\s+){{0,2}}?{_CHANGE_NOUN}\b", re.IGNORECASE)
+# "..., but the fall was greater in group A": the same, the change named first.
+_PLAIN_CHANGE_NOUN = re.sub(r"\?P<\w+>", "", _CHANGE_NOUN)
+_PLAIN_SIZE_WORD = re.sub(r"\?P<\w+>", "", _SIZE_WORD)
+SIZE_CONTINUATION = re.compile(rf"\W*(?:but|while|whereas|however)?,?\s*(?:a |the )?(?:significantly )?(?:{_SIZE_WORD}\s+"
+                               rf"(?:[\w-]+\s+){{0,2}}?{_CHANGE_NOUN}\b|{_PLAIN_CHANGE_NOUN}\s+(?:[\w-]+\s+){{0,3}}?(?:was|were)\s+"
+                               rf"(?:\w+\s+){{0,2}}?{_PLAIN_SIZE_WORD}\b)", re.IGNORECASE)
 # "more than 20%", "less than half": a quantity, not a comparison of arms.
 QUANTITY = re.compile(r"\s+than\s+(?:[\d.,]+|half|twice|double|one|two|three)\b", re.IGNORECASE)
 FAVOUR = re.compile(r"\b(?:in )?favou?r(?:ed|ing|s)?(?: of)?\b", re.IGNORECASE)
@@ -237,6 +277,8 @@ LOWER_IS_BETTER = re.compile(
     r"shiver\w*|edema|oedema|swelling|inflammation|lesion\w*|weight|BMI|cholesterol|LDL|glucose|HbA1c|blood pressure|"
     r"SBP|DBP|readmission\w*|ODI|arrhythmi\w*|fibrillation|tension|anger|confusion|dryness|craving|"
     r"withdrawal|rejection|stenosis|restenosis|progression|dysfunction|distress|burden|cost\w*|negative|"
+    # Analgesics taken: less is better ("morphine consumption", "rescue analgesic requirement").
+    r"(?:analgesi\w*|opioid\w*|morphine|fentanyl|pethidine|tramadol|rescue)\s+(?:\w+\s+)?(?:consumption|requirements?|use|doses?|demands?)|"
     # Scales scored up with worse health.
     r"RMDQ|Roland|WOMAC|NDI|PASI|HAM-?[AD]|HADS|BDI|PHQ-?\d*|GAD-?7|EDSS|NIHSS|IPSS|SLEDAI|DAS-?28|CRP|C-reactive|"
     r"IL-?6|TNF\w*|triglycerides?|creatinine|viral load|HOMA\w*|VAS|NRS|disease activity)\b",
@@ -264,7 +306,8 @@ ESTIMATE = re.compile(
     rf"\s*(?:\[[^\]]{{0,20}}\]|\([^)]{{0,20}}\))?\s*(?:=|:|of|was|,)?\s*(?P<est>{_NUMBER})"
 )
 # "versus" between two numbers ("23.5% versus 1.0%") compares values, not arms.
-THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|relative to|versus|vs\.?|over)(?!\s*[-−–(\[]?\d)\b",
+THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|relative to|versus|vs\.?|over|(?<=superior )to|(?<=inferior )to)"
+                  r"(?!\s*[-−–(\[]?\d)\b",
                    re.IGNORECASE)
 # "(p = 0.82)but the ferritin ...": a bracket may stand right before the conjunction.
 CLAUSE_BREAK = re.compile(r";|(?:,?\s+|(?<=[)\]}]))\b(?:whereas|while|but|although|though|however|except)\b|\.\s",
