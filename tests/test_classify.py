@@ -325,3 +325,15 @@ def test_design_and_size_patterns_seen_on_real_abstracts_second_pass(record, top
     wrong = {f: p for f, p in pattern_mismatches(record, study, pd.DataFrame(columns=["pmid"]), topic).items() if p}
     assert not wrong, wrong
     assert 99000700 <= int(record["pmid"]) <= 99000749
+
+
+_DESIGN4_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_design4.jsonl"))
+
+
+@pytest.mark.parametrize("record", _DESIGN4_PATTERNS, ids=[r["pattern"] for r in _DESIGN4_PATTERNS])
+def test_design_and_size_patterns_seen_on_real_abstracts_third_pass(record, topic):
+    """Design and sample-size failures seen on the tune_3 split, each written anew (fake PMIDs 99000980-99000999)."""
+    study = classify_articles(tables_of([record]), topic).iloc[0]
+    wrong = {f: p for f, p in pattern_mismatches(record, study, pd.DataFrame(columns=["pmid"]), topic).items() if p}
+    assert not wrong, wrong
+    assert 99000980 <= int(record["pmid"]) <= 99000999
