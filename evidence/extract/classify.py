@@ -164,9 +164,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # A document calling itself a systematic review ("This is a systematic review and meta-analysis")
     # outweighs "in this review", which alone would make it a narrative review.
     ("systematic_review", "self_described_systematic_review", 0.95, 0.95,
-     r"\b(?:this|the present|our)\s+(?:(?:study|work|paper|article)\s+)?(?:is\s+an?\s+)?(?:updated\s+)?systematic(?:al)?\s+(?:literature\s+)?review\b"
+     (r"\b(?:this|the present|our)\s+(?:(?:study|work|paper|article)\s+)?(?:is\s+an?\s+)?(?:updated\s+)?systematic(?:al)?\s+(?:literature\s+)?review\b"
      # A structured abstract's design heading: "Design. Comprehensive systematic review."
-     r"|(?-i:\bDesign)\s*[.:]\s*(?:an?\s+)?(?:[\w-]+\s+){0,2}?systematic(?:al)?\s+(?:literature\s+)?review\b"),
+     r"|(?-i:\bDesign)\s*[.:]\s*(?:an?\s+)?(?:[\w-]+\s+){0,2}?systematic(?:al)?\s+(?:literature\s+)?review\b")),
     ("systematic_review", "included_studies", 0.6, 0.6, r"\b" + _NUM + r"\s+" + _TRIAL_ADJECTIVES + r"(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\b(?:\s+\w+){0,4}\s+(?:were|was|met|fulfilled|involving|including|with)\b"),
     # "We included 25 clinical trials (reported in 29 publications)": a counted set of included studies.
     # "We included 25 clinical trials (reported in 29 publications)", "Fourteen RCTs were included

@@ -334,9 +334,9 @@ def _review_participants(text: str, studies: re.Match) -> int | None:
     participants = _REVIEW_PARTICIPANTS.search(text, studies.end())
     # Two sides compared that begin before (or at) the first people counted after the studies:
     # their sum, not the first side alone.
-    sides = _COMPARED_SIDES.search(text, studies.end()) if " compared " in text else None
-    if sides and (participants is None or sides.start() <= participants.end()):
-        a, b = parse_count(sides.group("a")), parse_count(sides.group("b"))
+    pooled = _COMPARED_SIDES.search(text, studies.end()) if " compared " in text else None
+    if pooled and (participants is None or pooled.start() <= participants.end()):
+        a, b = parse_count(pooled.group("a")), parse_count(pooled.group("b"))
         if a and b:
             return a + b
     return parse_count(participants.group("n")) if participants else None
