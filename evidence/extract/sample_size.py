@@ -160,6 +160,8 @@ _REVIEW_STUDIES = re.compile(
 _POOL_BEFORE = re.compile(r"\bamong\s+(?:the\s+)?$", re.IGNORECASE)
 # "The initial search identified 126 papers": what a search found, before screening.
 _SEARCH_FOUND_BEFORE = re.compile(r"\bsearch(?:es)?\s+(?:\w+\s+){0,2}?(?:identified|found|yielded|retrieved|returned)\s+(?:a total of\s+)?$", re.IGNORECASE)
+# Only hits of no stated kind: "the search identified 14 eligible RCTs" may be the included set.
+_SEARCH_HITS = re.compile(r"^(?!.*\beligible\b).*\b(?:papers|articles|publications)$", re.IGNORECASE)
 _POOL_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:initially )?(?:searched|identified|screened|retrieved|found|records)\b", re.IGNORECASE)
 _REVIEW_PARTICIPANTS = re.compile(
 rf"(?:\b(?:involving|including|with|totaling|totalling|comprising|of|and)\s+(?:a total of\s+)?|\(\s*(?:n\s*=\s*)?)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
@@ -268,7 +270,7 @@ def extract_sample_size(text: str) -> SampleSize:
         rules["n_arms"] = "arm_sizes_counted"
     studies = next((m for m in _matches_at(_REVIEW_STUDIES, text, _count_starts(text))
                     if not (_POOL_BEFORE.search(text, max(0, m.start() - 12), m.start())
-                            or _SEARCH_FOUND_BEFORE.search(text, max(0, m.start() - 60), m.start())
+                            or _SEARCH_FOUND_BEFORE.search(text, max(0, m.start() - 60), m.start()) and _SEARCH_HITS.search(m.group(0))
                             or _POOL_AFTER.match(text, m.end()) and "eligible" not in m.group(0).lower())), None)
     n_participants = _review_participants(text, studies) if studies else None
     follow = _longest_follow_up(text)
