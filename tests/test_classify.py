@@ -325,3 +325,25 @@ def test_design_and_size_patterns_seen_on_real_abstracts_second_pass(record, top
     wrong = {f: p for f, p in pattern_mismatches(record, study, pd.DataFrame(columns=["pmid"]), topic).items() if p}
     assert not wrong, wrong
     assert 99000700 <= int(record["pmid"]) <= 99000749
+
+
+_DESIGN4_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_design4.jsonl"))
+
+
+@pytest.mark.parametrize("record", _DESIGN4_PATTERNS, ids=[r["pattern"] for r in _DESIGN4_PATTERNS])
+def test_design_and_size_patterns_seen_on_real_abstracts_third_pass(record, topic):
+    """Design and sample-size failures seen on the tune_3 split, each written anew (fake PMIDs 99000980-99000999)."""
+    study = classify_articles(tables_of([record]), topic).iloc[0]
+    wrong = {f: p for f, p in pattern_mismatches(record, study, pd.DataFrame(columns=["pmid"]), topic).items() if p}
+    assert not wrong, wrong
+    assert 99000980 <= int(record["pmid"]) <= 99000999
+
+
+def test_what_a_search_found_is_not_a_reviews_included_set_unless_its_kind_is_stated():
+    from evidence.extract.sample_size import extract_sample_size
+
+    # Papers the search found are screened away; the included trials come after.
+    assert extract_sample_size("The initial search identified 126 papers. After screening, five randomised controlled trials were analysed.").n_studies == 5
+    # A search that found trials, or eligible articles, found the included set.
+    assert extract_sample_size("Our search identified 14 randomized trials with 1200 patients.").n_studies == 14
+    assert extract_sample_size("The search found 14 eligible articles (980 patients).").n_participants == 980

@@ -105,6 +105,14 @@ _TWO_NAMED_GROUPS = re.compile(
     rf"(?:the\s+)?[^,;.]{{0,50}}?\bgroup\b(?:\s*\([^()]{{0,12}}\))?,?\s+(?:and\s+|while\s+|whereas\s+)?(?P<b>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:were\s+|was\s+)?(?:\w+\s+)?(?:in|into|to)\s+(?:the\s+)?[^,;.]{{0,50}}?\bgroup\b",
     re.IGNORECASE,
 )
+# The verb first, then each arm's size with its group's name: "We recruited 43 patients in the
+# steroid group and 43 patients in the saline group".
+_RECRUITED_TWO_GROUPS = re.compile(
+    rf"\b(?:recruited|enrolled|included|randomi[sz]ed)\s+(?P<a>{COUNT})\s+(?:{_PEOPLE})\s+(?:in|into|to)\s+the\s+[^,;.]{{0,60}}?\bgroup\b,?\s+"
+    rf"and\s+(?P<b>{COUNT})\s+(?:{_PEOPLE})\s+(?:in|into|to)\s+the\s+[^,;.]{{0,60}}?\bgroup\b",
+    re.IGNORECASE,
+)
+_RECRUITED_TWO_GROUPS_HINT = Searcher(re.compile(r"\b(?:recruited|enrolled|included|randomi[sz]ed)\s+\S+\s+(?:patients|participants|subjects)\s+in\s+the\b", re.IGNORECASE))
 # The verb and the first group's name: far rarer than a count, and found from its opening words.
 _TWO_NAMED_GROUPS_HINT = Searcher(re.compile(
     r"\b(?:were|was)\s+(?:\w+\s+){0,2}?(?:included|enrolled|allocated|assigned|randomi[sz]ed|placed)\s+(?:in|into|to)\s+(?:the\s+)?[^,;.]{0,50}?\bgroup\b",
@@ -144,14 +152,27 @@ _ARMS = re.compile(
     re.IGNORECASE,
 )
 _REVIEW_STUDIES = re.compile(
-    rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+)*(?:studies|trials|RCTs|articles|papers|publications)\b",
+    # An overview counts the systematic reviews it included.
+    rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+|systematic[\s-]+)*(?:studies|trials|RCTs|articles|papers|publications|reviews)\b",
     re.IGNORECASE,
 )
 # Records searched or screened, not the studies a review included: "Among 583 articles that were searched".
 _POOL_BEFORE = re.compile(r"\bamong\s+(?:the\s+)?$", re.IGNORECASE)
+# "The initial search identified 126 papers": what a search found, before screening.
+_SEARCH_FOUND_BEFORE = re.compile(r"\bsearch(?:es)?\s+(?:\w+\s+){0,2}?(?:identified|found|yielded|retrieved|returned)\s+(?:a total of\s+)?$", re.IGNORECASE)
+# Only hits of no stated kind: "the search identified 14 eligible RCTs" may be the included set.
+_SEARCH_HITS = re.compile(r"^(?!.*\beligible\b).*\b(?:papers|articles|publications)$", re.IGNORECASE)
 _POOL_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:initially )?(?:searched|identified|screened|retrieved|found|records)\b", re.IGNORECASE)
 _REVIEW_PARTICIPANTS = re.compile(
 rf"(?:\b(?:involving|including|with|totaling|totalling|comprising|of|and)\s+(?:a total of\s+)?|\(\s*(?:n\s*=\s*)?)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
+    re.IGNORECASE,
+)
+# "Three trials (n=132)": the people of the included trials as a bare n in brackets.
+_BRACKET_N = re.compile(r"\s*\(\s*n\s*=\s*(?P<n>\d[\d,]*)\s*$", re.IGNORECASE)
+# "187 patients (given steroid) were compared with 181 patients (given anaesthetic)": the two
+# pooled sides of one comparison, which together are everyone.
+_COMPARED_SIDES = re.compile(
+    rf"(?P<a>{COUNT})\s+(?:{_PEOPLE})\b[^.;]{{0,120}}?\b(?:were|was)\s+compared\s+(?:with|to|against)\s+(?P<b>{COUNT})\s+(?:{_PEOPLE})\b",
     re.IGNORECASE,
 )
 # "2579 patients in 27 studies": the people named just before the studies that hold them.
@@ -208,6 +229,8 @@ def extract_sample_size(text: str) -> SampleSize:
     if n_randomized is None and len(groups) != 2 and _NAMED_GROUP.search(text):
         # "42 patients were included in the control group (CG), 43 in the steroid group (SG)"
         pair = next(_matches_at(_TWO_NAMED_GROUPS, text, _count_starts(text)), None) if _TWO_NAMED_GROUPS_HINT.search(text, folded) else None
+        if pair is None and _RECRUITED_TWO_GROUPS_HINT.search(text, folded):
+            pair = _RECRUITED_TWO_GROUPS.search(text)
         sizes = [parse_count(pair.group("a")), parse_count(pair.group("b"))] if pair else []
         if sizes and all(sizes):
             groups = [n for n in sizes if n is not None]
@@ -247,6 +270,7 @@ def extract_sample_size(text: str) -> SampleSize:
         rules["n_arms"] = "arm_sizes_counted"
     studies = next((m for m in _matches_at(_REVIEW_STUDIES, text, _count_starts(text))
                     if not (_POOL_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                            or _SEARCH_FOUND_BEFORE.search(text, max(0, m.start() - 60), m.start()) and _SEARCH_HITS.search(m.group(0))
                             or _POOL_AFTER.match(text, m.end()) and "eligible" not in m.group(0).lower())), None)
     n_participants = _review_participants(text, studies) if studies else None
     follow = _longest_follow_up(text)
@@ -297,6 +321,9 @@ def _review_participants(text: str, studies: re.Match) -> int | None:
     if opening.startswith("("):
         close = text.find(")", studies.end())
         inside = text[studies.end():close] if close > 0 else ""
+        bare = _BRACKET_N.match(inside)
+        if bare:
+            return parse_count(bare.group("n").replace(",", ""))
         counts = _PEOPLE_COUNT.findall(inside)
         if len(counts) == 1:
             return parse_count(counts[0])
@@ -307,6 +334,13 @@ def _review_participants(text: str, studies: re.Match) -> int | None:
             if len(sides) == 2:
                 return sum(sides)
     participants = _REVIEW_PARTICIPANTS.search(text, studies.end())
+    # Two sides compared that begin before (or at) the first people counted after the studies:
+    # their sum, not the first side alone.
+    pooled = _COMPARED_SIDES.search(text, studies.end()) if " compared " in text else None
+    if pooled and (participants is None or pooled.start() <= participants.end()):
+        a, b = parse_count(pooled.group("a")), parse_count(pooled.group("b"))
+        if a and b:
+            return a + b
     return parse_count(participants.group("n")) if participants else None
 
 
