@@ -41,6 +41,11 @@ _SAME = re.compile(
     r"|no (?:statistically |statistical |clinical(?:ly)? )?(?:or (?:statistical|clinical)(?:ly)? )?(?:significant |important )?"
     r"differences? (?:\w+ ){0,3}?between (?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|interventions)"
     r"|(?:did|do) not differ(?: significantly)? between (?:the )?(?:\w+ ){0,4}?groups"
+    # "no significant differences in lowering pain, ... and raising function among the groups" (x18)
+    # (not a list of baseline traits: "no significant difference in age, gender ... between the groups")
+    r"|no (?:statistically )?significant differences? in (?![^.;]{0,120}?\b(?:age|sex|gender|course|duration|baseline)\b)[^.;]{0,120}?\b(?:between|among) (?:the |all )?(?:\w+ )?(?:groups|arms)"
+    # "Intergroup differences at follow-up over a year were not found to be significant" (y07)
+    r"|(?:inter-?group|between-group) differences? [^.;]{0,80}?\b(?:was|were) not (?:found to be )?(?:statistically )?significant"
     # "Both groups improved (P < 0.01), but the difference between the groups was not significant"
     r"|differences? between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms) (?:was|were) (?:not (?:statistically )?significant|non-?significant)"
     r"|not (?:statistically )?significantly different between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms)"
