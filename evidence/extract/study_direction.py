@@ -44,6 +44,8 @@ _SAME = re.compile(
     # "no significant differences in lowering pain, ... and raising function among the groups" (x18)
     # (not a list of baseline traits: "no significant difference in age, gender ... between the groups")
     r"|no (?:statistically )?significant differences? in (?![^.;]{0,120}?\b(?:age|sex|gender|course|duration|baseline)\b)[^.;]{0,120}?\b(?:between|among) (?:the |all )?(?:\w+ )?(?:groups|arms)"
+    # "X showed no significant difference in all outcomes compared to sham" (x21)
+    r"|no (?:statistically )?significant differences? in (?:all|any|each) (?:of )?(?:the )?(?:\w+ )?outcomes"
     # "Intergroup differences at follow-up over a year were not found to be significant" (y07)
     r"|(?:inter-?group|between-group) differences? [^.;]{0,80}?\b(?:was|were) not (?:found to be )?(?:statistically )?significant"
     # "Both groups improved (P < 0.01), but the difference between the groups was not significant"
