@@ -102,3 +102,19 @@ def test_main_direction_patterns_seen_on_real_abstracts(record):
     wrong = {field: problems for field, problems in pattern_mismatches(record, study, findings, topic).items() if problems}
     assert not wrong, wrong
     assert 99000900 <= int(record["pmid"]) <= 99000939
+
+
+# Main-direction patterns of the direction4 helper (tune_3 abstracts), each written after a real abstract.
+_DIRECTION4_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_direction4.jsonl"))
+
+
+@pytest.mark.parametrize("record", _DIRECTION4_PATTERNS, ids=[r["pattern"] for r in _DIRECTION4_PATTERNS])
+def test_main_direction_patterns_seen_on_tune_3(record):
+    """Each record reproduces, in new words, how a tune_3 abstract stated its main result."""
+    topic = load_topic(record.get("topic", "acupuncture_sciatica"))
+    tables = labelled_tables([record])
+    study = classify_articles(tables, topic).iloc[0]
+    findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
+    wrong = {field: problems for field, problems in pattern_mismatches(record, study, findings, topic).items() if problems}
+    assert not wrong, wrong
+    assert 99001000 <= int(record["pmid"]) <= 99001029

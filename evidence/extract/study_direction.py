@@ -41,6 +41,13 @@ _SAME = re.compile(
     r"|no (?:statistically |statistical |clinical(?:ly)? )?(?:or (?:statistical|clinical)(?:ly)? )?(?:significant |important )?"
     r"differences? (?:\w+ ){0,3}?between (?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|interventions)"
     r"|(?:did|do) not differ(?: significantly)? between (?:the )?(?:\w+ ){0,4}?groups"
+    # "no significant differences in lowering pain, ... and raising function among the groups" (x18)
+    # (not a list of baseline traits: "no significant difference in age, gender ... between the groups")
+    r"|no (?:statistically )?significant differences? in (?![^.;]{0,120}?\b(?:age|sex|gender|course|duration|baseline)\b)[^.;]{0,120}?\b(?:between|among) (?:the |all )?(?:\w+ )?(?:groups|arms)"
+    # "X showed no significant difference in all outcomes compared to sham" (x21)
+    r"|no (?:statistically )?significant differences? in (?:all|any|each) (?:of )?(?:the )?(?:\w+ )?outcomes"
+    # "Intergroup differences at follow-up over a year were not found to be significant" (y07)
+    r"|(?:inter-?group|between-group) differences? [^.;]{0,80}?\b(?:was|were) not (?:found to be )?(?:statistically )?significant"
     # "Both groups improved (P < 0.01), but the difference between the groups was not significant"
     r"|differences? between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms) (?:was|were) (?:not (?:statistically )?significant|non-?significant)"
     r"|not (?:statistically )?significantly different between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms)"
@@ -50,6 +57,8 @@ _SAME = re.compile(
 _BETTER = re.compile(
     r"\b(?:more effective|more efficacious|superior|better|greater (?:\w+ ){0,2}?(?:effects?|benefits?|improvements?))\b[^.;]{0,80}?\b(?:than|to)\b"
     r"|\b(?:relieve[sd]?|eased?|reduced?|improved?)\b[^.;]{0,40}?\bmore than\b"
+    # "a significantly greater proportion of patients given X achieved relief than did those given Y" (y21)
+    r"|\b(?:greater|higher|larger) (?:proportion|percentage|number) of (?:patients|participants|people)\b[^.;]{0,120}?\bthan\b"
     # "ESI was beneficial for pain relief at short-term follow-up when compared with conservative treatment"
     r"|\b(?:beneficial|more effective|superior|better)\b[^.;]{0,80}?\b(?:when |as )?compared (?:with|to)\b"
     # "the mean reduction in the score was significantly greater for acupuncture than for exercise"
@@ -233,6 +242,12 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     # "The total effective rate did not differ between the groups" is said of its subject, one
     # outcome, not of the arms as a whole ("no difference between the arms in VAS or ODI" is).
     if same and not any(x.kind == "outcome" and x.end <= same.start() for x in inside):
+        # "Nonparticulate X is as effective as particulate X" compares two forms of the
+        # intervention: no comparator after "as effective as" says nothing of the comparison (y19).
+        if same.group().lower().startswith("as effective as") and not any(
+                side == "comparator" and a >= same.end()
+                for a, b, side in _sides(s, tuple(inside), vocab) if b <= end):
+            return None
         return "no_difference"
     m = _BETTER.search(s, start, end)
     if m is None or _NEGATED.search(s, start, m.start()):
@@ -244,7 +259,9 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     before = {side for a, b, side in sides if b <= pivot}
     after = {side for a, b, side in sides if a >= pivot}
     # "Tuina and acupuncture were superior to traction": acupuncture among the better, none below.
-    if "intervention" in before and after == {"comparator"}:
+    # "A greater proportion with transforaminal X than with transforaminal saline, intramuscular
+    # X or ...": only the intervention before the pivot, comparators among the arms after (y21).
+    if ("intervention" in before and after == {"comparator"}) or (before == {"intervention"} and "comparator" in after):
         return "favours_intervention"
     if before == {"comparator"} and "intervention" in after:
         return "favours_comparator"
