@@ -614,17 +614,18 @@ _DIFFERENCE = "difference"
 _MEASURE_NAMES = {
     "md": "MD", "wmd": "MD", "mean difference": "MD", "weighted mean difference": "MD", "difference": _DIFFERENCE,
     "between-group difference": "MD", "smd": "SMD", "standardized mean difference": "SMD",
-    "standardised mean difference": "SMD", "rr": "RR", "risk ratio": "RR", "relative risk": "RR",
+    "standardised mean difference": "SMD", "standard md": "SMD", "standardised md": "SMD", "standardized md": "SMD", "rr": "RR", "risk ratio": "RR", "relative risk": "RR",
     "or": "OR", "odds ratio": "OR", "hr": "HR", "hazard ratio": "HR", "rd": "RD", "risk difference": "RD",
 }
 # Abbreviations are case-sensitive ("OR", never "or"); spelled-out names are not.
 _ESTIMATE = re.compile(
-    r"(?P<measure>\b(?:WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|standardi[sz]ed mean difference|"
+    # "standard MD" is a meta-analysis's short name for the standardised mean difference.
+    r"(?P<measure>\b(?:(?i:standardi[sz]ed|standard) MD|WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|standardi[sz]ed mean difference|"
     r"mean dif+erence|between-group dif+erence|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|(?:adjusted )?dif+erence)\b))"
     r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
     # A number followed by a unit of time is when, not how much: "difference ... at 4 weeks".
     rf"(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b)(?:\s*(?:points?|mm|cm|%))?"
-    r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval)\s*[,:=]?\s*\(?\s*"
+    r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[,:=]?\s*\(?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
 )
 # "P < 0.05", "P-value = 0.3", and the plural "Ps > 0.05" of a statement about several comparisons.
