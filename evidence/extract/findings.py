@@ -625,11 +625,12 @@ _ESTIMATE = re.compile(
     r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
     # A number followed by a unit of time is when, not how much: "difference ... at 4 weeks".
     rf"(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b)(?:\s*(?:points?|mm|cm|%))?"
-    r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[,:=]?\s*\(?\s*"
+    r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[,:=]?\s*[(\[]?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
 )
 # "P < 0.05", "P-value = 0.3", and the plural "Ps > 0.05" of a statement about several comparisons.
-_P_VALUE = re.compile(r"\b[Pp]s?\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
+# Digits may be grouped in threes ("P<0.000 01"): only after three zeros, where "P<0.000" alone means nothing.
+_P_VALUE = re.compile(r"\b[Pp]s?\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.000 \d{1,3}|0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
 _NO_DIFFERENCE = re.compile(
     r"\bno (?:statistically )?significant (?:between-group )?(?:difference|change|effect|improvement)s?\b|\bnot (?:statistically )?significant(?:ly)?(?: different)?\b"
     r"|\bdid not (?:significantly )?differ\b|\bno (?:between-group )?differences?\b|\b(?:were|was) (?:similar|comparable)\b"
@@ -863,7 +864,7 @@ def _closing_p(sentence: str) -> _Stat | None:
     if m is None:
         return None
     p = _P_VALUE.match(sentence, m.start("p"))
-    if p is None or p.group("op") not in ("<", "≤", "<=") or float(p.group("p")) > 0.05:
+    if p is None or p.group("op") not in ("<", "≤", "<=") or _p_number(p) > 0.05:
         return None
     return _Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p))
 
@@ -1172,11 +1173,16 @@ def _float(text: str) -> float:
     return float(re.sub(r"\s", "", text).replace("−", "-").replace("–", "-"))
 
 
+def _p_number(m: re.Match) -> float:
+    """The number of a ``_P_VALUE`` match, its digit groups joined ("0.000 01" is 1e-05)."""
+    return float(m.group("p").replace(" ", ""))
+
+
 def _p_fields(m: re.Match) -> tuple[float | None, str]:
     if m.group("ns"):
         return None, "NS"
     op = {"≤": "<=", "≥": ">="}.get(m.group("op"), m.group("op"))
-    value = float(m.group("p"))
+    value = _p_number(m)
     return (value if op == "=" else None), (f"{value:g}" if op == "=" else f"{op}{value:g}")
 
 
