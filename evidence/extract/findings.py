@@ -1061,7 +1061,8 @@ _SETS_AGAINST = re.compile(
 )
 _ARM_WORD = re.compile(r"\bgroups?\b|\barms?\b", re.IGNORECASE)
 # Two values side by side: "to 20 and 22", "3.1 vs 3.5".
-_TWO_VALUES = re.compile(r"\d(?:\.\d+)?\s*(?:%|points?|mm|cm)?\s*(?:and|vs\.?|versus)\s*[-−]?\d", re.IGNORECASE)
+# A number glued to a letter names a time ("at D0 and 3.7 at 6 weeks": day 0), not an arm's value.
+_TWO_VALUES = re.compile(r"(?<![A-Za-z])\d(?:\.\d+)?\s*(?:%|points?|mm|cm)?\s*(?:and|vs\.?|versus)\s*[-−]?\d", re.IGNORECASE)
 # "for the ELT and the SLT group": two arms under one arm word.
 _TWO_ARMS_NAMED = re.compile(r"\b[\w-]+ and (?:the )?[\w-]+ (?:group|arm)\b", re.IGNORECASE)
 
