@@ -623,8 +623,9 @@ _ESTIMATE = re.compile(
     r"(?P<measure>\b(?:(?i:standardi[sz]ed|standard) MD|WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|standardi[sz]ed mean difference|"
     r"mean dif+erence|between-group dif+erence|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|(?:adjusted )?dif+erence)\b))"
     r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
-    # A number followed by a unit of time is when, not how much: "difference ... at 4 weeks".
-    rf"(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b)(?:\s*(?:points?|mm|cm|%))?"
+    # A number followed by a unit of time is when, not how much: "difference ... at 4 weeks"; one
+    # after "than" is a threshold ("no difference between groups greater than 0.05").
+    rf"(?<!\bthan\s)(?<!\bthan)(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b)(?:\s*(?:points?|mm|cm|%))?"
     r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[,:=]?\s*[(\[]?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
 )
