@@ -629,6 +629,12 @@ _ESTIMATE = re.compile(
     r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[,:=]?\s*[(\[]?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
 )
+# A difference given with no measure named, only its interval and p-value in one bracket:
+# "(-1.2 [-0.4 to -2.0], P = .01)". The p-value must follow, so that ranges and "mean (SD)" pairs
+# stay out; what kind of difference it is follows from the outcome, as for a bare "difference".
+_UNNAMED_ESTIMATE = re.compile(
+    rf"\(\s*(?P<est>{_NUMBER})\s*[\[(]\s*(?P<lo>{_NUMBER})\s*(?:to|,)\s*(?P<hi>{_NUMBER})\s*[\])]\s*[,;]\s*(?=[Pp]\s*(?:<=|>=|[<>=≤≥]))"
+)
 # "P < 0.05", "P-value = 0.3", and the plural "Ps > 0.05" of a statement about several comparisons.
 # Digits may be grouped in threes ("P<0.000 01"): only after three zeros, where "P<0.000" alone means nothing.
 _P_VALUE = re.compile(r"\b[Pp]s?\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.000 \d{1,3}|0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
@@ -1158,6 +1164,16 @@ def _stats(s: str) -> list[_Stat]:
                            _float(lo) if lo else None, _float(hi) if hi else None,
                            *(_p_fields(p) if p else (None, None))))
         used.append((m.start(), p.end() if p else m.end()))
+    for m in _UNNAMED_ESTIMATE.finditer(s):
+        if any(a <= m.start("est") < b for a, b in used):
+            continue
+        p = _P_VALUE.match(s, m.end())
+        if p is None:
+            continue
+        # The interval may be written upper bound first ("[-1.01 to -3.32]").
+        lo, hi = sorted((_float(m.group("lo")), _float(m.group("hi"))))
+        stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi, *_p_fields(p)))
+        used.append((m.start("est"), p.end()))
     for p in _P_VALUE.finditer(s):
         if not any(a <= p.start() < b for a, b in used):
             stats.append(_Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p)))
