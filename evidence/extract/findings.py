@@ -1160,7 +1160,10 @@ def _stats(s: str) -> list[_Stat]:
         measure = _MEASURE_NAMES[_measure_key(m.group("measure"))]
         lo, hi = m.group("lo"), m.group("hi")
         p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
-        stats.append(_Stat(m.start(), m.end(), measure, _float(m.group("est")),
+        # An estimate named with what it measures ("mean difference in ODI -0.1") stands, for pairing
+        # with outcomes, where its number does: after the scale it names, not before it.
+        named_scale = re.search(r"[A-Za-z]{2,}", s[m.end("measure"):m.start("est")]) is not None
+        stats.append(_Stat(m.start("est") if named_scale else m.start(), m.end(), measure, _float(m.group("est")),
                            _float(lo) if lo else None, _float(hi) if hi else None,
                            *(_p_fields(p) if p else (None, None))))
         used.append((m.start(), p.end() if p else m.end()))
