@@ -1068,7 +1068,7 @@ _SETS_AGAINST = re.compile(
 )
 _ARM_WORD = re.compile(r"\bgroups?\b|\barms?\b", re.IGNORECASE)
 # Two values side by side: "to 20 and 22", "3.1 vs 3.5".
-# A number glued to a letter names a time ("at D0 and 3.7 at 6 weeks": day 0), not an arm's value.
+# A number glued to a letter names a time ("4.2 at D0 and 2.9 at week 4": day 0), not an arm's value.
 _TWO_VALUES = re.compile(r"(?<![A-Za-z])\d(?:\.\d+)?\s*(?:%|points?|mm|cm)?\s*(?:and|vs\.?|versus)\s*[-−]?\d", re.IGNORECASE)
 # "for the ELT and the SLT group": two arms under one arm word.
 _TWO_ARMS_NAMED = re.compile(r"\b[\w-]+ and (?:the )?[\w-]+ (?:group|arm)\b", re.IGNORECASE)
@@ -1173,7 +1173,7 @@ def _stats(s: str) -> list[_Stat]:
         p = _P_VALUE.match(s, m.end())
         if p is None:
             continue
-        # The interval may be written upper bound first ("[-1.01 to -3.32]").
+        # The interval may be written upper bound first ("[-0.5 to -1.9]").
         lo, hi = sorted((_float(m.group("lo")), _float(m.group("hi"))))
         stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi, *_p_fields(p)))
         used.append((m.start("est"), p.end()))
