@@ -295,6 +295,21 @@ def test_effect_patterns_seen_on_real_abstracts(record, topic):
     assert 99000810 <= int(record["pmid"]) <= 99000849
 
 
+# Effect-reading patterns (effects4 helper, from the tune_3 split): each record failed on the rules before.
+_EFFECT4_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_effects4.jsonl"))
+
+
+@pytest.mark.parametrize("record", _EFFECT4_PATTERNS, ids=[r["pattern"] for r in _EFFECT4_PATTERNS])
+def test_effect_patterns_seen_on_tune_3(record, topic):
+    """Each record reproduces, in new words, how a tune_3 abstract stated an effect."""
+    tables = tables_of([record])
+    study = classify_articles(tables, topic).iloc[0]
+    findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
+    wrong = {f: p for f, p in pattern_mismatches(record, study, findings, topic).items() if p}
+    assert not wrong, wrong
+    assert 99000920 <= int(record["pmid"]) <= 99000949
+
+
 def test_arm_rules_say_what_decided(topic):
     """The studies table's rule column names the arm rule that set the comparator and the add-on."""
     by_pattern = {r["pattern"]: r for r in _ARM_PATTERNS}

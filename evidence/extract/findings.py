@@ -614,21 +614,30 @@ _DIFFERENCE = "difference"
 _MEASURE_NAMES = {
     "md": "MD", "wmd": "MD", "mean difference": "MD", "weighted mean difference": "MD", "difference": _DIFFERENCE,
     "between-group difference": "MD", "smd": "SMD", "standardized mean difference": "SMD",
-    "standardised mean difference": "SMD", "rr": "RR", "risk ratio": "RR", "relative risk": "RR",
+    "standardised mean difference": "SMD", "standard md": "SMD", "standardised md": "SMD", "standardized md": "SMD", "rr": "RR", "risk ratio": "RR", "relative risk": "RR",
     "or": "OR", "odds ratio": "OR", "hr": "HR", "hazard ratio": "HR", "rd": "RD", "risk difference": "RD",
 }
 # Abbreviations are case-sensitive ("OR", never "or"); spelled-out names are not.
 _ESTIMATE = re.compile(
-    r"(?P<measure>\b(?:WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|standardi[sz]ed mean difference|"
+    # "standard MD" is a meta-analysis's short name for the standardised mean difference.
+    r"(?P<measure>\b(?:(?i:standardi[sz]ed|standard) MD|WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|standardi[sz]ed mean difference|"
     r"mean dif+erence|between-group dif+erence|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|(?:adjusted )?dif+erence)\b))"
     r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
-    # A number followed by a unit of time is when, not how much: "difference ... at 4 weeks".
-    rf"(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b)(?:\s*(?:points?|mm|cm|%))?"
-    r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval)\s*[,:=]?\s*\(?\s*"
+    # A number followed by a unit of time is when, not how much: "difference ... at 4 weeks"; one
+    # after "than" is a threshold ("no difference between groups greater than 0.05").
+    rf"(?<!\bthan\s)(?<!\bthan)(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b)(?:\s*(?:points?|mm|cm|%))?"
+    r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[,:=]?\s*[(\[]?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
 )
+# A difference given with no measure named, only its interval and p-value in one bracket:
+# "(-1.2 [-0.4 to -2.0], P = .01)". The p-value must follow, so that ranges and "mean (SD)" pairs
+# stay out; what kind of difference it is follows from the outcome, as for a bare "difference".
+_UNNAMED_ESTIMATE = re.compile(
+    rf"\(\s*(?P<est>{_NUMBER})\s*[\[(]\s*(?P<lo>{_NUMBER})\s*(?:to|,)\s*(?P<hi>{_NUMBER})\s*[\])]\s*[,;]\s*(?=[Pp]\s*(?:<=|>=|[<>=≤≥]))"
+)
 # "P < 0.05", "P-value = 0.3", and the plural "Ps > 0.05" of a statement about several comparisons.
-_P_VALUE = re.compile(r"\b[Pp]s?\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
+# Digits may be grouped in threes ("P<0.000 01"): only after three zeros, where "P<0.000" alone means nothing.
+_P_VALUE = re.compile(r"\b[Pp]s?\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.000 \d{1,3}|0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
 _NO_DIFFERENCE = re.compile(
     r"\bno (?:statistically )?significant (?:between-group )?(?:difference|change|effect|improvement)s?\b|\bnot (?:statistically )?significant(?:ly)?(?: different)?\b"
     r"|\bdid not (?:significantly )?differ\b|\bno (?:between-group )?differences?\b|\b(?:were|was) (?:similar|comparable)\b"
@@ -862,7 +871,7 @@ def _closing_p(sentence: str) -> _Stat | None:
     if m is None:
         return None
     p = _P_VALUE.match(sentence, m.start("p"))
-    if p is None or p.group("op") not in ("<", "≤", "<=") or float(p.group("p")) > 0.05:
+    if p is None or p.group("op") not in ("<", "≤", "<=") or _p_number(p) > 0.05:
         return None
     return _Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p))
 
@@ -1059,7 +1068,8 @@ _SETS_AGAINST = re.compile(
 )
 _ARM_WORD = re.compile(r"\bgroups?\b|\barms?\b", re.IGNORECASE)
 # Two values side by side: "to 20 and 22", "3.1 vs 3.5".
-_TWO_VALUES = re.compile(r"\d(?:\.\d+)?\s*(?:%|points?|mm|cm)?\s*(?:and|vs\.?|versus)\s*[-−]?\d", re.IGNORECASE)
+# A number glued to a letter names a time ("4.2 at D0 and 2.9 at week 4": day 0), not an arm's value.
+_TWO_VALUES = re.compile(r"(?<![A-Za-z])\d(?:\.\d+)?\s*(?:%|points?|mm|cm)?\s*(?:and|vs\.?|versus)\s*[-−]?\d", re.IGNORECASE)
 # "for the ELT and the SLT group": two arms under one arm word.
 _TWO_ARMS_NAMED = re.compile(r"\b[\w-]+ and (?:the )?[\w-]+ (?:group|arm)\b", re.IGNORECASE)
 
@@ -1150,10 +1160,23 @@ def _stats(s: str) -> list[_Stat]:
         measure = _MEASURE_NAMES[_measure_key(m.group("measure"))]
         lo, hi = m.group("lo"), m.group("hi")
         p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
-        stats.append(_Stat(m.start(), m.end(), measure, _float(m.group("est")),
+        # An estimate named with what it measures ("mean difference in ODI -0.1") stands, for pairing
+        # with outcomes, where its number does: after the scale it names, not before it.
+        named_scale = re.search(r"[A-Za-z]{2,}", s[m.end("measure"):m.start("est")]) is not None
+        stats.append(_Stat(m.start("est") if named_scale else m.start(), m.end(), measure, _float(m.group("est")),
                            _float(lo) if lo else None, _float(hi) if hi else None,
                            *(_p_fields(p) if p else (None, None))))
         used.append((m.start(), p.end() if p else m.end()))
+    for m in _UNNAMED_ESTIMATE.finditer(s):
+        if any(a <= m.start("est") < b for a, b in used):
+            continue
+        p = _P_VALUE.match(s, m.end())
+        if p is None:
+            continue
+        # The interval may be written upper bound first ("[-0.5 to -1.9]").
+        lo, hi = sorted((_float(m.group("lo")), _float(m.group("hi"))))
+        stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi, *_p_fields(p)))
+        used.append((m.start("est"), p.end()))
     for p in _P_VALUE.finditer(s):
         if not any(a <= p.start() < b for a, b in used):
             stats.append(_Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p)))
@@ -1171,11 +1194,16 @@ def _float(text: str) -> float:
     return float(re.sub(r"\s", "", text).replace("−", "-").replace("–", "-"))
 
 
+def _p_number(m: re.Match) -> float:
+    """The number of a ``_P_VALUE`` match, its digit groups joined ("0.000 01" is 1e-05)."""
+    return float(m.group("p").replace(" ", ""))
+
+
 def _p_fields(m: re.Match) -> tuple[float | None, str]:
     if m.group("ns"):
         return None, "NS"
     op = {"≤": "<=", "≥": ">="}.get(m.group("op"), m.group("op"))
-    value = float(m.group("p"))
+    value = _p_number(m)
     return (value if op == "=" else None), (f"{value:g}" if op == "=" else f"{op}{value:g}")
 
 
