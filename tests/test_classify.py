@@ -13,7 +13,7 @@ from evidence.extract.classify import classify_articles, classify_design
 from evidence.tables.dataset import merge_curated
 from evidence.topic.model import load_topic
 
-from .labelled import HELDOUT, LABELLED, REAL_PATTERNS, labelled_tables as tables_of, load_labelled, pattern_mismatches
+from .labelled import HELDOUT, LABELLED, labelled_tables as tables_of
 
 
 def test_labelled_set_covers_every_design_and_comparator_class(labelled):
@@ -282,20 +282,6 @@ def test_studies_rows_name_the_rules_behind_design_comparators_add_on_and_size(t
     assert studies["rule"].notna().all() and studies["confidence"].notna().all()
 
 
-# ------------------------------------------- design and sample-size patterns seen on real text
-
-_DESIGN_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_design.jsonl"))
-
-
-@pytest.mark.parametrize("record", _DESIGN_PATTERNS, ids=[r["pattern"] for r in _DESIGN_PATTERNS])
-def test_design_and_size_patterns_seen_on_real_abstracts(record, topic):
-    """Each record reproduces, in new words, a design or sample-size failure seen on real text."""
-    study = classify_articles(tables_of([record]), topic).iloc[0]
-    wrong = {f: p for f, p in pattern_mismatches(record, study, pd.DataFrame(columns=["pmid"]), topic).items() if p}
-    assert not wrong, wrong
-    assert 99000300 <= int(record["pmid"]) <= 99000349
-
-
 def test_one_size_per_arm_is_multiplied_not_taken_as_the_trial():
     from evidence.extract.sample_size import extract_sample_size
 
@@ -313,30 +299,6 @@ def test_comparison_with_baseline_is_not_a_comparison_between_groups():
     between = classify_design(None, "Fifty patients received caudal epidural injections. Pain was lower compared with the sham group (p<0.01).")
     assert within.design == "case_series" and within.rule == "precedence.one_group_treated"
     assert between.design == "rct" and "text.comparison_randomization_not_stated" in between.cues
-
-
-_DESIGN3_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_design3.jsonl"))
-
-
-@pytest.mark.parametrize("record", _DESIGN3_PATTERNS, ids=[r["pattern"] for r in _DESIGN3_PATTERNS])
-def test_design_and_size_patterns_seen_on_real_abstracts_second_pass(record, topic):
-    """A second set of design and sample-size failures seen on real text, each written anew (fake PMIDs 99000700-99000749)."""
-    study = classify_articles(tables_of([record]), topic).iloc[0]
-    wrong = {f: p for f, p in pattern_mismatches(record, study, pd.DataFrame(columns=["pmid"]), topic).items() if p}
-    assert not wrong, wrong
-    assert 99000700 <= int(record["pmid"]) <= 99000749
-
-
-_DESIGN4_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_design4.jsonl"))
-
-
-@pytest.mark.parametrize("record", _DESIGN4_PATTERNS, ids=[r["pattern"] for r in _DESIGN4_PATTERNS])
-def test_design_and_size_patterns_seen_on_real_abstracts_third_pass(record, topic):
-    """Design and sample-size failures seen on the tune_3 split, each written anew (fake PMIDs 99000980-99000999)."""
-    study = classify_articles(tables_of([record]), topic).iloc[0]
-    wrong = {f: p for f, p in pattern_mismatches(record, study, pd.DataFrame(columns=["pmid"]), topic).items() if p}
-    assert not wrong, wrong
-    assert 99000980 <= int(record["pmid"]) <= 99000999
 
 
 def test_what_a_search_found_is_not_a_reviews_included_set_unless_its_kind_is_stated():

@@ -17,10 +17,9 @@ from evidence.extract.findings import (
 from evidence.extract.sample_size import _RANDOMIZED_RULES, extract_sample_size
 from evidence.topic.literals import Searcher
 from evidence.extract.numbers import parse_count
-from evidence.extract.main_result import mark_main_results
 from evidence.extract.text import record_text, split_sentences
 
-from .labelled import REAL_PATTERNS, load_labelled, pattern_mismatches
+from .labelled import REAL_PATTERNS, load_labelled
 from .labelled import labelled_tables as tables_of
 
 # ---------------------------------------------------------------- sentences and numbers
@@ -247,67 +246,15 @@ def test_no_favoured_arm_without_an_intervention_arm(topic):
 
 # ------------------------------------------------- failure patterns seen on real abstracts
 
+# The failure-pattern fixtures themselves are checked in tests/test_real_patterns.py; these
+# tests use some of them as inputs.
 _PATTERNS = load_labelled(REAL_PATTERNS)
-
-
-@pytest.mark.parametrize("record", _PATTERNS, ids=[r["pattern"] for r in _PATTERNS])
-def test_failure_patterns_seen_on_real_abstracts(record, topic):
-    """Each record reproduces, in new words, a failure seen on a real abstract of the topic."""
-    tables = tables_of([record])
-    study = classify_articles(tables, topic).iloc[0]
-    findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
-    wrong = {field: problems for field, problems in pattern_mismatches(record, study, findings, topic).items() if problems}
-    assert not wrong, wrong
-    assert int(record["pmid"]) >= 99000000
 
 
 # Comparator-arm patterns (arms2 helper): each record fails on the rules before that session but
 # one, the factorial three-arm trial, which guards the new rules against reading needling alone
 # beside needling-with-a-drug as another acupuncture.
 _ARM_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_arms2.jsonl"))
-
-
-@pytest.mark.parametrize("record", _ARM_PATTERNS, ids=[r["pattern"] for r in _ARM_PATTERNS])
-def test_comparator_arm_patterns_seen_on_real_abstracts(record, topic):
-    """Each record reproduces, in new words, how a real abstract described its arms."""
-    study = classify_articles(tables_of([record]), topic).iloc[0]
-    wrong = {f: p for f, p in pattern_mismatches(record, study, pd.DataFrame(columns=["pmid"]), topic).items() if p}
-    assert not wrong, wrong
-    assert 99000750 <= int(record["pmid"]) <= 99000799
-
-
-# Effect-reading patterns (effects3 helper): each record failed on the rules before that session but
-# two guards: "total_effective_rate_ratio_not_a_pain_difference" (a reading that already held) and
-# "both_arms_values_after_a_change_word_are_compared" (keeps the new change-within-an-arm rule from
-# dropping a comparison). ``not_effects`` lists rows the text must not yield (a baseline comparison,
-# a change within one arm).
-_EFFECT_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_effects3.jsonl"))
-
-
-@pytest.mark.parametrize("record", _EFFECT_PATTERNS, ids=[r["pattern"] for r in _EFFECT_PATTERNS])
-def test_effect_patterns_seen_on_real_abstracts(record, topic):
-    """Each record reproduces, in new words, how a real abstract stated (or seemed to state) an effect."""
-    tables = tables_of([record])
-    study = classify_articles(tables, topic).iloc[0]
-    findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
-    wrong = {f: p for f, p in pattern_mismatches(record, study, findings, topic).items() if p}
-    assert not wrong, wrong
-    assert 99000810 <= int(record["pmid"]) <= 99000849
-
-
-# Effect-reading patterns (effects4 helper, from the tune_3 split): each record failed on the rules before.
-_EFFECT4_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_effects4.jsonl"))
-
-
-@pytest.mark.parametrize("record", _EFFECT4_PATTERNS, ids=[r["pattern"] for r in _EFFECT4_PATTERNS])
-def test_effect_patterns_seen_on_tune_3(record, topic):
-    """Each record reproduces, in new words, how a tune_3 abstract stated an effect."""
-    tables = tables_of([record])
-    study = classify_articles(tables, topic).iloc[0]
-    findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
-    wrong = {f: p for f, p in pattern_mismatches(record, study, findings, topic).items() if p}
-    assert not wrong, wrong
-    assert 99000920 <= int(record["pmid"]) <= 99000949
 
 
 def test_arm_rules_say_what_decided(topic):
@@ -335,23 +282,6 @@ def test_arm_rules_say_what_decided(topic):
 ])
 def test_arm_rules_on_single_sentences(text, classes, topic):
     assert extract_pico(text, topic).comparator_classes == classes
-
-
-# Comparator-arm patterns (arms3 helper): trials of both topics, each read under its own topic
-# (injection studies under the epidural steroid topic, whose intervention is the injection).
-_ARM3_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_arms3.jsonl"))
-
-
-@pytest.mark.parametrize("record", _ARM3_PATTERNS, ids=[r["pattern"] for r in _ARM3_PATTERNS])
-def test_comparator_arm_patterns_of_both_topics(record):
-    """Each record reproduces, in new words, how a real abstract of tune_3 described its arms."""
-    from evidence.topic.model import load_topic
-
-    own_topic = load_topic(record.get("topic", "acupuncture_sciatica"))
-    study = classify_articles(tables_of([record]), own_topic).iloc[0]
-    wrong = {f: p for f, p in pattern_mismatches(record, study, pd.DataFrame(columns=["pmid"]), own_topic).items() if p}
-    assert not wrong, wrong
-    assert 99000950 <= int(record["pmid"]) <= 99000979
 
 
 @pytest.mark.parametrize("text, classes", [

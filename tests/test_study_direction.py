@@ -5,13 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evidence.extract.classify import classify_articles
-from evidence.extract.findings import extract_effects, extract_findings
-from evidence.extract.main_result import mark_main_results
+from evidence.extract.findings import extract_effects
 from evidence.extract.study_direction import main_direction, main_directions, overall_direction
 from evidence.extract.text import record_text, split_sentences
 from evidence.topic.model import load_topic
-from .labelled import REAL_PATTERNS, labelled_tables, load_labelled, pattern_mismatches
 
 
 @pytest.fixture(scope="module")
@@ -88,33 +85,3 @@ def test_outcomes_listed_under_an_inline_methods_heading_are_not_results(topic):
     assert [(f.outcome, f.p_value_text) for f in found] == [("leg_pain_vas", "0.02")]
 
 
-# Main-direction patterns of the direction3 helper, each written after a real abstract ("seen_in").
-_DIRECTION_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_direction3.jsonl"))
-
-
-@pytest.mark.parametrize("record", _DIRECTION_PATTERNS, ids=[r["pattern"] for r in _DIRECTION_PATTERNS])
-def test_main_direction_patterns_seen_on_real_abstracts(record):
-    """Each record reproduces, in new words, how a real abstract stated (or did not state) its main result."""
-    topic = load_topic(record.get("topic", "acupuncture_sciatica"))
-    tables = labelled_tables([record])
-    study = classify_articles(tables, topic).iloc[0]
-    findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
-    wrong = {field: problems for field, problems in pattern_mismatches(record, study, findings, topic).items() if problems}
-    assert not wrong, wrong
-    assert 99000900 <= int(record["pmid"]) <= 99000939
-
-
-# Main-direction patterns of the direction4 helper (tune_3 abstracts), each written after a real abstract.
-_DIRECTION4_PATTERNS = load_labelled(REAL_PATTERNS.with_name("real_patterns_direction4.jsonl"))
-
-
-@pytest.mark.parametrize("record", _DIRECTION4_PATTERNS, ids=[r["pattern"] for r in _DIRECTION4_PATTERNS])
-def test_main_direction_patterns_seen_on_tune_3(record):
-    """Each record reproduces, in new words, how a tune_3 abstract stated its main result."""
-    topic = load_topic(record.get("topic", "acupuncture_sciatica"))
-    tables = labelled_tables([record])
-    study = classify_articles(tables, topic).iloc[0]
-    findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
-    wrong = {field: problems for field, problems in pattern_mismatches(record, study, findings, topic).items() if problems}
-    assert not wrong, wrong
-    assert 99001000 <= int(record["pmid"]) <= 99001029

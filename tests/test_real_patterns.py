@@ -1,0 +1,55 @@
+"""Failure-pattern fixtures: each record reproduces, in new words under a fake PMID, a way a real
+abstract of the topic broke the extraction (design, size, arms, effects or main direction).
+
+One file per helper session that wrote them (``tests/fixtures/labelled/real_patterns*.jsonl``), so
+parallel fixers do not collide; every record is read the way ``evidence classify`` reads it
+(studies, then findings with their main results), under the topic it names (injection studies:
+the epidural steroid topic), and checked on every field it states.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from evidence.extract.classify import classify_articles
+from evidence.extract.findings import extract_findings
+from evidence.extract.main_result import mark_main_results
+from evidence.topic.model import load_topic
+
+from .labelled import REAL_PATTERNS, labelled_tables, load_labelled, pattern_mismatches
+
+# The fake PMIDs each file may use, so that files written in parallel never share one.
+PMID_RANGES = {
+    "real_patterns.jsonl": (99000000, 99000699),  # the first file; later files took sub-ranges
+    "real_patterns_design.jsonl": (99000300, 99000349),
+    "real_patterns_design3.jsonl": (99000700, 99000749),
+    "real_patterns_arms2.jsonl": (99000750, 99000799),
+    "real_patterns_effects3.jsonl": (99000810, 99000849),
+    "real_patterns_direction3.jsonl": (99000900, 99000919),
+    "real_patterns_effects4.jsonl": (99000920, 99000949),
+    "real_patterns_arms3.jsonl": (99000950, 99000979),
+    "real_patterns_design4.jsonl": (99000980, 99000999),
+    "real_patterns_direction4.jsonl": (99001000, 99001029),
+}
+FILES = sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl"))
+RECORDS = [(path.name, record) for path in FILES for record in load_labelled(path)]
+DEFAULT_TOPIC = "acupuncture_sciatica"
+
+
+def test_every_pattern_file_has_its_own_pmid_range():
+    assert {path.name for path in FILES} == set(PMID_RANGES), "register a new real_patterns file in PMID_RANGES"
+    pmids = [int(record["pmid"]) for _, record in RECORDS]
+    assert len(pmids) == len(set(pmids)), "two pattern records share a fake PMID"
+    for name, record in RECORDS:
+        low, high = PMID_RANGES[name]
+        assert low <= int(record["pmid"]) <= high, (name, record["pmid"])
+
+
+@pytest.mark.parametrize("name, record", RECORDS, ids=[f"{name[:-6]}:{record['pattern']}" for name, record in RECORDS])
+def test_pattern_seen_on_real_abstracts_is_read_right(name, record):
+    topic = load_topic(record.get("topic", DEFAULT_TOPIC))
+    tables = labelled_tables([record])
+    study = classify_articles(tables, topic).iloc[0]
+    findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
+    wrong = {field: problems for field, problems in pattern_mismatches(record, study, findings, topic).items() if problems}
+    assert not wrong, wrong
