@@ -637,7 +637,17 @@ _UNNAMED_ESTIMATE = re.compile(
 )
 # "P < 0.05", "P-value = 0.3", and the plural "Ps > 0.05" of a statement about several comparisons.
 # Digits may be grouped in threes ("P<0.000 01"): only after three zeros, where "P<0.000" alone means nothing.
-_P_VALUE = re.compile(r"\b[Pp]s?\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.000 \d{1,3}|0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)")
+_P_VALUE = re.compile(
+    r"\b[Pp]s?\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.000 \d{1,3}|0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)"
+    # Said in words with no sign: "the p value for pain between the groups was 0.07" (a made-up
+    # example). A few words without numbers may say what was compared; "less than" and the like
+    # give the sign. A significance level set in the methods ("a P value of 0.05 was considered
+    # significant") is no result, so a number followed by such a verb is left out.
+    r"|\b[Pp][- ]?values?\b(?:\s+(?:for|of|in|on|between|after|at)\b[^0-9;=<>()\[\]]{0,80}?)?\s+(?:was|is|were|of)\s+"
+    r"(?:(?P<word_op>less than|lower than|below|greater than|more than|above)\s+)?(?P<said>0?\.\d+|1(?:\.0+)?)\b(?!\.\d)"
+    r"(?!\s*(?:was|were|is)?\s*(?:considered|set|defined|taken|regarded|accepted|deemed|used|chosen)\b)"
+)
+_WORD_OPS = {"less than": "<", "lower than": "<", "below": "<", "greater than": ">", "more than": ">", "above": ">"}
 _NO_DIFFERENCE = re.compile(
     r"\bno (?:statistically )?significant (?:between-group )?(?:difference|change|effect|improvement)s?\b|\bnot (?:statistically )?significant(?:ly)?(?: different)?\b"
     r"|\bdid not (?:significantly )?differ\b|\bno (?:between-group )?differences?\b|\b(?:were|was) (?:similar|comparable)\b"
@@ -871,7 +881,7 @@ def _closing_p(sentence: str) -> _Stat | None:
     if m is None:
         return None
     p = _P_VALUE.match(sentence, m.start("p"))
-    if p is None or p.group("op") not in ("<", "≤", "<=") or _p_number(p) > 0.05:
+    if p is None or _p_sign(p) not in ("<", "<=") or _p_number(p) > 0.05:
         return None
     return _Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p))
 
@@ -1196,13 +1206,20 @@ def _float(text: str) -> float:
 
 def _p_number(m: re.Match) -> float:
     """The number of a ``_P_VALUE`` match, its digit groups joined ("0.000 01" is 1e-05)."""
-    return float(m.group("p").replace(" ", ""))
+    return float((m.group("p") or m.group("said")).replace(" ", ""))
+
+
+def _p_sign(m: re.Match) -> str:
+    """The comparison a ``_P_VALUE`` match states: its sign, the words for it, or "=" for a bare number."""
+    if m.group("said") is not None:
+        return _WORD_OPS.get((m.group("word_op") or "").lower(), "=")
+    return {"≤": "<=", "≥": ">="}.get(m.group("op"), m.group("op"))
 
 
 def _p_fields(m: re.Match) -> tuple[float | None, str]:
     if m.group("ns"):
         return None, "NS"
-    op = {"≤": "<=", "≥": ">="}.get(m.group("op"), m.group("op"))
+    op = _p_sign(m)
     value = _p_number(m)
     return (value if op == "=" else None), (f"{value:g}" if op == "=" else f"{op}{value:g}")
 
