@@ -22,9 +22,14 @@ readers who never ran the code or saw its output, measured once as held-out (fir
 English texts design 0.774, sample size 0.773, comparator set 0.769, effects found 0.281, main
 direction 0.690; the 12 Chinese-language texts 0 on design) and tuned on after.
 
-``heldout_4`` are 52 records (p01-p23 acupuncture trials, protocols, cohorts and reviews; q01-q29
+``tune_4`` are 52 records (p01-p23 acupuncture trials, protocols, cohorts and reviews; q01-q29
 injection studies of every design) read and labelled the same way by two other such readers, English
-abstracts only, with the conventions for p-values and time points written down first; never tuned on.
+abstracts only, with the conventions for p-values and time points written down first. They were
+held out for one session and measured twice, on the code before and after that session's tuning on
+tune_3: design 0.846 and 0.846, non-randomised not called rct 0.897 and 0.897, sample size 0.925
+and 0.925, comparator set 0.421 and 0.421, add-on 0.868 and 0.868, effects found 0.375 and 0.375,
+main direction 0.727 and 0.750: the tuning did not carry over. Their misses were read after that,
+so they are a tuning split now.
 
 Texts mostly in Chinese characters are not scored: the extractor reads English abstracts, as PubMed
 gives them, and the report names how many were left out.
@@ -64,9 +69,9 @@ LABELS = Path(__file__).with_name("real_labels.jsonl")
 FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator set", "add-on flag", "effects found",
           "effect measure right", "main direction")
 SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators", "tune_design", "tune_comparators2", "tune_arms2",
-          "tune_3", "heldout_4")
+          "tune_3", "tune_4")
 # The splits rules may be tuned on; the others (never tuned on) are printed only when asked for.
-HELDOUT_SPLITS = ("heldout", "heldout_late", "heldout_4")
+HELDOUT_SPLITS = ("heldout", "heldout_late")
 TUNING_SPLITS = tuple(s for s in SPLITS if s not in HELDOUT_SPLITS)
 
 
