@@ -45,10 +45,9 @@ from evidence.tables import schema
 from evidence.extract.classify import RANDOMIZATION_STATED_RULES, classify_articles, classify_design
 from evidence.extract.findings import extract_findings
 from evidence.extract.sample_size import extract_sample_size
-from evidence.extract.main_result import mark_main_results
 from evidence.topic.model import load_topic
 from tests.labelled import (
-    HELDOUT, LABELLED, PATTERN_FIELDS, REAL_PATTERNS, labelled_tables, load_labelled, pattern_mismatches,
+    HELDOUT, LABELLED, PATTERN_FIELDS, REAL_PATTERNS, labelled_tables, load_labelled, pattern_mismatches, read_under_topics,
 )
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -189,21 +188,11 @@ def score_ebm_nlp(path: Path = EBM_NLP) -> dict:
 def report_patterns(topic, path: Path = REAL_PATTERNS) -> None:
     """Print per-field agreement on one file of failure-pattern fixtures (tests/fixtures/labelled/real_patterns*.jsonl)."""
     records = load_labelled(path)
-    # A record may name the topic it is read under ("topic": an injection study under the epidural
-    # steroid topic); the others are read under ``topic``.
-    topics = {name: load_topic(name) for name in {r["topic"] for r in records if r.get("topic")}}
-    studies_parts, findings_parts = [], []
-    for name in sorted({r.get("topic") or "" for r in records}):
-        chosen = topics.get(name, topic)
-        tables = labelled_tables([r for r in records if (r.get("topic") or "") == name])
-        studies_parts.append(classify_articles(tables, chosen))
-        findings_parts.append(mark_main_results(extract_findings(tables, chosen), tables["articles"], chosen))
-    studies = pd.concat(studies_parts, ignore_index=True).set_index("pmid")
-    findings = pd.concat(findings_parts, ignore_index=True)
+    studies, findings, topic_of = read_under_topics(records, topic)
     right, seen = Counter(), Counter()
     for r in records:
         exp = r["expected"]
-        wrong = pattern_mismatches(r, studies.loc[r["pmid"]], findings, topics.get(r.get("topic") or "", topic))
+        wrong = pattern_mismatches(r, studies.loc[r["pmid"]], findings, topic_of[r["pmid"]])
         applies = {"design": True, "comparator set": exp["comparator_classes"] is not None,
                    "add-on flag": exp["comparator_classes"] is not None,
                    "sample size": any(exp.get(k) is not None for k in ("n_randomized", "n_studies", "n_participants")),

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from evidence.extract.classify import classify_articles
+from evidence.extract.findings import extract_findings
+from evidence.extract.main_result import mark_main_results
 from evidence.extract.study_direction import main_direction
 from evidence.extract.text import record_text
 from evidence.tables import schema
@@ -44,6 +47,27 @@ def labelled_tables(records: list[dict]) -> dict[str, pd.DataFrame]:
         schema.MESH,
     )
     return {"articles": articles, "mesh": mesh}
+
+
+def read_under_topics(records: list[dict], default_topic) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Classify and extract records as ``evidence classify`` does, each under the topic it names
+    ("topic": an injection study under the epidural steroid topic), the others under ``default_topic``.
+
+    Returns the studies (indexed by pmid), the findings with their main results marked, and each
+    record's topic by pmid.
+    """
+    from evidence.topic.model import load_topic
+
+    loaded = {name: load_topic(name) for name in {r["topic"] for r in records if r.get("topic")}}
+    topic_of = {r["pmid"]: loaded.get(r.get("topic") or "", default_topic) for r in records}
+    studies_parts, findings_parts = [], []
+    for name in sorted({r.get("topic") or "" for r in records}):
+        topic = loaded.get(name, default_topic)
+        tables = labelled_tables([r for r in records if (r.get("topic") or "") == name])
+        studies_parts.append(classify_articles(tables, topic))
+        findings_parts.append(mark_main_results(extract_findings(tables, topic), tables["articles"], topic))
+    studies = pd.concat(studies_parts, ignore_index=True).set_index("pmid")
+    return studies, pd.concat(findings_parts, ignore_index=True), topic_of
 
 
 def pattern_mismatches(record: dict, study: pd.Series, findings: pd.DataFrame, topic=None) -> dict[str, list[str]]:

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.extract.classify import classify_articles
-from evidence.extract.findings import extract_findings
-from evidence.extract.main_result import mark_main_results
 from evidence.topic.model import load_topic
 
-from .labelled import REAL_PATTERNS, labelled_tables, load_labelled, pattern_mismatches
+from .labelled import REAL_PATTERNS, load_labelled, pattern_mismatches, read_under_topics
 
 # The fake PMIDs each file may use, so that files written in parallel never share one.
 PMID_RANGES = {
@@ -48,9 +45,7 @@ def test_every_pattern_file_has_its_own_pmid_range():
 
 @pytest.mark.parametrize("name, record", RECORDS, ids=[f"{name[:-6]}:{record['pattern']}" for name, record in RECORDS])
 def test_pattern_seen_on_real_abstracts_is_read_right(name, record):
-    topic = load_topic(record.get("topic", DEFAULT_TOPIC))
-    tables = labelled_tables([record])
-    study = classify_articles(tables, topic).iloc[0]
-    findings = mark_main_results(extract_findings(tables, topic), tables["articles"], topic)
-    wrong = {field: problems for field, problems in pattern_mismatches(record, study, findings, topic).items() if problems}
+    studies, findings, topic_of = read_under_topics([record], load_topic(DEFAULT_TOPIC))
+    wrong = {field: problems for field, problems in pattern_mismatches(record, studies.iloc[0], findings, topic_of[record["pmid"]]).items()
+             if problems}
     assert not wrong, wrong
