@@ -1,0 +1,40 @@
+"""The real-abstract labels (benchmarks/real_labels*.jsonl) are data the benchmark trusts: every row
+must name a known split, design, topic and comparator classes of its own topic, and ids must be unique
+across files, or a reader's typo would silently drop a record from the figures."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from evidence.tables.schema import DESIGNS, DIRECTIONS
+from evidence.topic.model import load_topic
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+import real_abstracts
+
+ROWS = real_abstracts.all_labels()
+DEFAULT_TOPIC = "acupuncture_sciatica"
+
+
+def test_every_label_file_is_read_and_ids_are_unique():
+    assert len(real_abstracts.LABEL_FILES) >= 2
+    ids = [row["id"] for row in ROWS]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row["id"] for row in ROWS])
+def test_label_row_uses_known_values(row):
+    assert row["split"] in real_abstracts.SPLITS
+    assert row["url"].startswith("http")
+    labels = row["labels"]
+    assert labels["design"] in DESIGNS
+    topic = load_topic(row.get("topic", DEFAULT_TOPIC))
+    unknown = set(labels.get("comparator_classes") or []) - set(topic.comparator_classes)
+    assert not unknown, f"{row['id']}: not a comparator class of {topic.name}: {sorted(unknown)}"
+    assert labels.get("main_direction") in (None, *DIRECTIONS)
+    for effect in labels.get("effects") or []:
+        assert effect.get("p_value_text") is None or effect["p_value_text"][0] in "<>=0123456789", effect
