@@ -96,7 +96,7 @@ def texts_path() -> Path | None:
 
 def _tables(records: list[dict], with_publication_types: bool) -> dict[str, pd.DataFrame]:
     articles = schema.conform(pd.DataFrame([
-        {"pmid": r["id"], "title": r["title"], "abstract": r["abstract"], "record_type": "article", "source": "real",
+        {"pmid": r["id"], "title": r.get("title") or "", "abstract": r["abstract"], "record_type": "article", "source": "real",
          "publication_types": r["publication_types"] if with_publication_types else []}
         for r in records]), schema.ARTICLES)
     return {"articles": articles}
@@ -119,7 +119,7 @@ def _p_key(text) -> tuple[str, float] | str | None:
 
 def _mostly_chinese(text: dict) -> bool:
     """Whether a text is mostly in Chinese characters (the extractor reads English)."""
-    chars = text["title"] + text["abstract"]
+    chars = (text.get("title") or "") + text["abstract"]
     return sum("\u4e00" <= c <= "\u9fff" for c in chars) > 0.1 * max(len(chars), 1)
 
 
