@@ -33,7 +33,8 @@ so they are a tuning split now.
 
 ``heldout5`` are records read and labelled in a later session by three readers who never ran the code
 (``real_labels_heldout5_<reader>.jsonl``, ids h5a.., h5b.., h5c..), English abstracts only, with the
-same conventions; they are never tuned on.
+same conventions; they are never tuned on. ``tune_5`` (``real_labels_tune5_<reader>.jsonl``, ids t5..) are
+records labelled the same way in the same session as more tuning data, measured once before tuning.
 
 Texts mostly in Chinese characters are not scored: the extractor reads English abstracts, as PubMed
 gives them, and the report names how many were left out.
@@ -76,7 +77,7 @@ LABEL_FILES = (LABELS, *sorted(LABELS.parent.glob("real_labels_*.jsonl")))
 FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator set", "add-on flag", "effects found",
           "effect measure right", "main direction")
 SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators", "tune_design", "tune_comparators2", "tune_arms2",
-          "tune_3", "tune_4", "heldout5")
+          "tune_3", "tune_4", "heldout5", "tune_5")
 # The splits rules may be tuned on; the others (never tuned on) are printed only when asked for.
 HELDOUT_SPLITS = ("heldout", "heldout_late", "heldout5")
 TUNING_SPLITS = tuple(s for s in SPLITS if s not in HELDOUT_SPLITS)
