@@ -75,6 +75,7 @@ LABELS = Path(__file__).with_name("real_labels.jsonl")
 # no label is lost if a session ends; all files are read as one set.
 LABEL_FILES = (LABELS, *sorted(LABELS.parent.glob("real_labels_*.jsonl")))
 FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator set", "add-on flag", "effects found",
+          "effects found, outcome in vocabulary",
           "effect measure right", "main direction")
 SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators", "tune_design", "tune_comparators2", "tune_arms2",
           "tune_3", "tune_4", "heldout5", "tune_5")
@@ -179,6 +180,11 @@ def score(split: str, with_publication_types: bool = True, one_topic: bool = Fal
         for e in exp["effects"]:
             found = _effect_found(e, rows)
             check("effects found", found, f"{rid} effect {e}: not found")
+            # The same, over the labelled effects whose outcome the topic's vocabulary can name at all
+            # (a reader also labels outcomes such as fluoroscopy time that no topic names).
+            if e["outcome"] in _topic(topic_of[rid]).section("vocab").get("outcome", {}):
+                totals["effects found, outcome in vocabulary"] += 1
+                hits["effects found, outcome in vocabulary"] += found
         # An estimate filed under an outcome whose scale it cannot be on: a ratio on a pain score,
         # or a mean difference on a response rate.
         for r in rows[rows["measure"].notna()].to_dict("records"):
