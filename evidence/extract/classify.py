@@ -146,7 +146,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # Registries take observational and single-arm studies too, so a trial id alone says little
     # about the design: its weight is below _MIN_SCORE and only adds to other trial cues.
     ("rct", "trial_registration", 0.3, 0.3, r"\b(?:NCT\s?\d{8}|ISRCTN\s?\d{6,}|ChiCTR[-\w]*\d{6,}|ACTRN\s?\d{10,}|EudraCT\s?(?:number\s?:?\s?)?\d{4}-\d{6}|IRCT\s?\d{6,}|UMIN\s?\d{6,}|DRKS\s?\d{6,}|CTRI/\d{4})"),
-    ("protocol", "protocol_title", 0.6, 0.95, r"(?<!per-)(?<!per )\b(?:study|trial|research|review)\s+protocol\b|\bprotocol\s+(?:for|of)\s+an?\b"),
+    ("protocol", "protocol_title", 0.6, 0.95, (r"(?<!per-)(?<!per )\b(?:study|trial|research|review)\s+protocol\b|\bprotocol\s+(?:for|of)\s+an?\b"
+     # A title that opens with the word: "Protocol for evaluation of ...".
+     r"|^\s*protocol\s+(?:for|of)\b")),
     ("protocol", "future_methods", 0.75, 0.75, (r"\b(?:will|shall)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|measured|assessed|evaluated|analy[sz]ed|collected|followed|divided|searched)"
      # Plans said in the present: "240 participants are to be recruited", "are going to be assigned".
      r"|\b(?:are|is)\s+(?:to|going to)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|divided)"
@@ -165,7 +167,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("meta_analysis", "meta_analysis", 0.8, 0.95, r"(?<!no )(?<!without )(?<!not )(?<!reviews and )\bmeta-?\s?analy[sz]\w*"),
     ("meta_analysis", "pooling_model", 0.8, 0.8, r"\b(?:random|fixed)[- ]effects?\s+(?:model|meta)|\bpooled\s+(?:analysis|estimate|effect|results?|data|mean|risk|odds)|\bI(?:2|²|\^2)\s*=|\bforest plot"),
     ("systematic_review", "systematic_review", 0.85, 0.95, r"\bsystematic(?:al)?\s+(?:literature\s+)?review"),
-    ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|search(?:es)? of|search(?:es)? in|retrieved from|identified (?:using|from|in|through))\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
+    ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|searching|search(?:es)? of|search(?:es)? in|retrieved from|identified (?:using|from|in|through))\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
     ("systematic_review", "prisma", 0.8, 0.8, r"\bPRISMA\b"),
     # A document calling itself a systematic review ("This is a systematic review and meta-analysis")
     # outweighs "in this review", which alone would make it a narrative review.
@@ -178,8 +180,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # "We included 25 clinical trials (reported in 29 publications)", "Fourteen RCTs were included
     # for review": a review's own set. Written to open with a word, which is found far faster
     # than a count.
-    ("systematic_review", "we_included_studies", 0.9, 0.9, r"(?<=\bwe )(?:included|identified)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:studies|trials|RCTs)\b"
-     r"|\b(?:studies|trials|RCTs)\s+(?:(?:that|which)\s+)?(?:were|was)\s+(?:(?:finally|eventually|ultimately)\s+)?included\b"),
+    ("systematic_review", "we_included_studies", 0.9, 0.9, r"(?<=\bwe )(?:included|identified|collected|selected)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:studies|trials|RCTs|articles)\b"
+     r"|\b(?:studies|trials|RCTs)\s+(?:(?:that|which)\s+)?(?:were|was)\s+(?:(?:finally|eventually|ultimately)\s+)?(?:included|selected)\b"),
     ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|(?-i:\bGRADE\b)"),  # the approach in capitals, not "grade 3 toxicity"
     ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))|\ban update\b(?!\s+of\b)"),
     ("narrative_review", "we_review", 0.6, 0.6, r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"),
@@ -190,23 +192,27 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # A clinical-practice article opens with a patient in the present tense ("A 45-year-old man
     # ... asks his physician"); a case report tells its patient in the past tense.
     ("narrative_review", "clinical_vignette", 0.85, 0.85, r"\b\d{1,3}-year-old\s+(?:man|woman|patient)\b[^.]{0,120}?\b(?:asks|presents|is referred|comes|seeks|wants|requests|wonders)\b"),
-    ("guideline", "guideline", 0.5, 0.9, r"(?<!CONSORT )(?<!STRICTA )(?<!PRISMA )(?<!SPIRIT )(?<!ethical )(?<!Helsinki )\bguidelines?\b(?!\s+(?:for reporting|of the Declaration))"),
+    ("guideline", "guideline", 0.5, 0.9, (r"(?<!CONSORT )(?<!STRICTA )(?<!PRISMA )(?<!SPIRIT )(?<!ethical )(?<!Helsinki )"
+     # Work done "for clinical practice guidelines" (a survey as preliminary data) is not one.
+     r"(?<!for )(?<!for clinical )(?<!for practice )(?<!for clinical practice )\bguidelines?\b(?!\s+(?:for reporting|of the Declaration))")),
     ("guideline", "recommendations", 0.6, 0.7, r"\b(?:strong|weak|conditional|grade [ABC])\s+recommendations?\b|\brecommendations? (?:were|are) (?:made|issued|developed|formulated)\b"),
     # A panel reaching agreement (Delphi rounds, a consensus statement) may search the literature
     # first, but what it reports is its agreement, not a systematic review.
     ("guideline", "consensus_process", 0.9, 0.95, r"\b(?:modified\s+|e-?)?Delphi\b|\b(?:expert|formal)\s+consensus\b|\bconsensus\s+(?:was|were)\s+(?:reached|achieved)\b|\bexpert\s+panel\b|\bconsensus\s+(?:statements?|conference|panel|process|study|exercise|meeting|rounds?)\b"),
     ("other", "correspondence", 0.9, 0.9, r"\b(?:this|our) (?:letter|commentary|editorial|correspondence)\b|\bwe comment on\b|\b(?:erratum|corrigendum)\b"),
-    ("other", "survey", 0.6, 0.8, r"\b(?:questionnaire\s+)?survey\b|\bcross-sectional\b"),
+    ("other", "survey", 0.6, 0.8, r"\b(?:questionnaire\s+)?survey\b|\bcross-sectional\b(?!\s+areas?\b)"),
     ("other", "measurement_study", 0.6, 0.8, r"\btest-retest\b|\b(?:reliability and validity|validity and reliability)\b|\b(?:inter|intra)-?rater reliability\b|\bvalidation study\b|\bcross-cultural adaptation\b"),
     ("animal_or_lab", "animals", 0.7, 0.9, r"\b(?:rats?|mice|mouse|rabbits?|murine|Sprague[- ]Dawley|Wistar|rodents?|animal models?)\b"),
     ("animal_or_lab", "laboratory", 0.7, 0.85, r"\b(?:in vitro|cell lines?|cultured cells|Schwann cells|dorsal root ganglion neurons)\b"),
-    ("case_report", "case_report", 0.9, 0.95, r"\bcase reports?\b|\bwe (?:report|present|describe)\s+(?:the\s+)?(?:case|(?:a|an|one)\s+(?:\w+\s+){0,2}?(?:case|patient|man|woman|boy|girl))\b"),
+    ("case_report", "case_report", 0.9, 0.95, r"\bcase reports?\b|\bcase presentation\b|\bwe (?:report|present|describe)\s+(?:the\s+)?(?:case|(?:a|an|one)\s+(?:\w+\s+){0,2}?(?:case|patient|man|woman|boy|girl))\b"),
     ("case_report", "a_case_of", 0.6, 0.9, r"\b(?:a|one)\s+(?:rare\s+)?case\s+of\b"),
-    ("case_report", "single_patient", 0.75, 0.85, r"\b\d{1,3}[- ]year[- ]old\s+(?:man|woman|male|female|patient|boy|girl|athlete|runner)\b"),
+    ("case_report", "single_patient", 0.75, 0.85, r"\b\d{1,3}[- ]year[- ]old\s+(?:man|woman|lady|gentleman|male|female|patient|boy|girl|athlete|runner)\b"),
     ("case_series", "case_series", 0.85, 0.9, r"\bcase series\b|\b(?:observational|retrospective|prospective|consecutive|clinical)\s+series\b|\bseries of\s+" + _NUM + r"?\s*(?:consecutive\s+)?(?:patients|cases)\b|\bwe (?:report|present|describe)\s+" + _NUM + r"\s+(?:cases|patients)\b"),
     # "before and after" names a design only as one: trials measure "before and after treatment" too.
     # "Three illustrative cases ... are presented": several patients told one by one.
-    ("case_series", "cases_presented", 0.8, 0.85, r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:illustrative\s+|clinical\s+|consecutive\s+|similar\s+)?cases\b[^.]{0,80}?\b(?:are|were)\s+(?:presented|reported|described)\b"),
+    ("case_series", "cases_presented", 0.8, 0.85, (r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:illustrative\s+|clinical\s+|consecutive\s+|similar\s+)?cases\b[^.]{0,80}?\b(?:are|were)\s+(?:presented|reported|described)\b"
+     # "This report will present two cases of ...", "we describe three cases".
+     r"|\b(?:present|presents|report|reports|describe|describes)\s+(?:two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:\w+\s+){0,2}?cases\b")),
     ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive (?:in|out)?patients)\b"),
     # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
@@ -233,7 +239,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,90}\b(?:according to|based on|by)\s+(?:the\s+)?(?:(?:visit|admission|arrival|enrol?ment|consultation)\s+)?(?:order|sequence|date|day|time|(?:patient(?:s|'s|s')?|their)\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
     ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),
     # Sorting people into groups, unlike allocating them to arms, is as often done by a trait.
-    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\b(?:divided|classified|categori[sz]ed|separated|sorted|split)\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+groups\b"
+    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\b(?:divided|classified|categori[sz]ed|separated|sorted|split)\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+(?:[\w-]+\s+)?groups\b"
      # "divided into FSN group and conventional acupuncture (CA) group"
      r"|(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s+group,?\s+and\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s*group\b)")),
 )
@@ -302,7 +308,7 @@ _ONE_GROUP_TREATED = re.compile(
     r"(?:[^.]|\.(?=\d)){0,200}?\b(?:received|underwent|treated|was performed|were given|were managed"
     r"|had\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:injections?|blocks?|acupuncture|surgery|treatment|procedures?|radiofrequency))\b"
     # "Fifty patients were included. All received a transforaminal injection."
-    r"|\b(?:all|each)\s+(?:of\s+them\s+|(?:the\s+)?(?:patients|participants|subjects)\s+)?(?:received|underwent|were treated|had)\b"
+    r"|\b(?:all|each)\s+(?:of\s+them\s+|(?:the\s+)?(?:patients|participants|subjects)\s+(?:who\s+)?)?(?:received|underwent|were treated|had)\b"
     # The treatment named before the people: "acupuncture treatments with 7 patients", "effect of
     # a nerve root block in the management of radiculopathy in 50 patients".
     r"|\b(?:treatments?|therapy|therapies|injections?|blocks?|acupuncture|management)\b[^.]{0,80}?\b(?:with|in|on)\s+" + _NUM
@@ -332,7 +338,10 @@ _PEOPLE = r"(?:patients|participants|subjects|cases|people|individuals|adults)"
 # group"): allocated by the investigators, by an unstated method;
 _ASSIGNED_TO_NAMED_GROUPS = re.compile(
     r"\b(?:assigned|allocated|distributed|grouped|placed)\s+(?:equally\s+)?(?:in)?to\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s+group,?"
-    r"\s+(?:and|or)\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s*group\b",
+    r"\s+(?:and|or)\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s*group\b"
+    # "The two groups of 25 participants, formed on the basis of the steroid used"
+    r"|\bgroups?\b[^.]{0,60}?\b(?:formed|made|constituted|created)\s+(?:on the basis of|according to|based on)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:drugs?|steroids?|treatments?|therap(?:y|ies)|injections?|medications?|procedures?|techniques?)\b",
     re.IGNORECASE,
 )
 # and groups named by what each had ("Fourteen patients received A and eighteen patients had B",
@@ -344,6 +353,11 @@ _GROUPS_BY_TREATMENT_HAD = re.compile(
     r"|\b(?:was|were)\s+(?:performed|done|given|administered|applied|used)\s+(?:to|in|on|for)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE
     + r"\b[^.;]{0,80}?\band\b[^.;]{0,80}?\b(?:to|in|on|for)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE + r"\b"
     r"|\bcompared\s+(?:with|to)\s+(?:" + _NUM + r"\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r"|those)\s+(?:who|that)\s+(?:had\s+)?(?:not|never|did\s+not)\b",
+    re.IGNORECASE,
+)
+# Patients (not animals) put into groups or arms.
+_PATIENTS_ALLOCATED = re.compile(
+    r"\b(?:patients|participants|volunteers)\b[^.]{0,120}?\b(?:divided|allocated|assigned|randomi[sz]ed|split)\s+(?:in)?to\b",
     re.IGNORECASE,
 )
 _PLACEBO_OR_SHAM = re.compile(r"\b(?:placebo|sham|dummy)\b", re.IGNORECASE)
@@ -472,7 +486,13 @@ def classify_design(
     def groups_formed() -> str | None:
         return _groups_formed_without_randomization(joined)
 
-    design, rule = _decide(scores, fired, human_sample, one_group_treated, groups_formed)
+    def before_and_after() -> bool:
+        return bool(_BEFORE_AND_AFTER.search(abstract_text))
+
+    def patients_allocated() -> bool:
+        return bool(_PATIENTS_ALLOCATED.search(joined))
+
+    design, rule = _decide(scores, fired, human_sample, one_group_treated, groups_formed, before_and_after, patients_allocated)
     if design == "other" and design not in found:
         return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
     if design not in found:
@@ -533,13 +553,17 @@ def _noisy_or(weights: Iterable[float]) -> float:
 
 def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Callable[[], bool],
             one_group_treated: Callable[[], bool] = lambda: False,
-            groups_formed: Callable[[], str | None] = lambda: None) -> tuple[str, str]:
+            groups_formed: Callable[[], str | None] = lambda: None,
+            before_and_after: Callable[[], bool] = lambda: False,
+            patients_allocated: Callable[[], bool] = lambda: False) -> tuple[str, str]:
     """Pick the design; return it with the precedence rule's name when one decided.
 
     ``fired`` names every cue seen; ``human_sample()`` says the text counts people studied, so
     animal words do not take precedence; ``one_group_treated()`` says it reports one group of
     people given a treatment; ``groups_formed()`` names the design of a comparison whose groups
-    the text says were formed without saying it was at random.
+    the text says were formed without saying it was at random; ``before_and_after()`` says
+    outcomes were measured before and after a treatment; ``patients_allocated()`` says patients
+    were put into groups or arms.
     """
     if not scores or max(scores.values()) < _MIN_SCORE:
         if one_group_treated():
@@ -567,8 +591,12 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     # "A prospective study of 60 patients" followed one group: with no second group, allocation
     # or comparison named, it is an uncontrolled series, not a cohort compared by exposure.
     if best == "cohort" and not fired & _COHORT_COMPARED and not fired & _GROUPS_NAMED:
-        # Unless it names itself observational or a long-term follow-up: a cohort of one group.
-        best, rule = ("cohort", SINGLE_GROUP_COHORT) if fired & _NAMED_COHORT else ("case_series", "precedence.one_group_followed")
+        # Unless it names itself observational or a long-term follow-up: a cohort of one group,
+        # but one whose outcomes are measured before and after the treatment is a treated series.
+        if fired & _NAMED_COHORT and not before_and_after():
+            best, rule = "cohort", SINGLE_GROUP_COHORT
+        else:
+            best, rule = "case_series", "precedence.one_group_followed"
     # Randomization said of this study's participants ("were randomly assigned", "were
     # randomized", a random sequence) makes it a randomized trial whatever else it names ("a cohort
     # of 400 women", "case series" of earlier work, groups of a trait), unless allocation is also
@@ -598,6 +626,13 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     review = max(_REVIEWS, key=lambda d: scores.get(d, 0.0))
     if best in _CONTROLLED_PRIMARY and "text.self_described_review" in fired and scores.get(review, 0.0) < _REVIEW_PRECEDENCE:
         return "narrative_review", "precedence.self_described_review"
+    # A clinical trial reported with an animal experiment ("patients ... were divided into three
+    # treatment groups ... in anesthetized rats"): when the animal words are only the abstract's,
+    # the patients' trial is the design.
+    if best == "animal_or_lab" and scores["animal_or_lab"] < _ANIMAL_PRECEDENCE and patients_allocated():
+        primary = max(_CONTROLLED_PRIMARY, key=lambda d: scores.get(d, 0.0))
+        if scores.get(primary, 0.0) >= _MIN_SCORE:
+            best, rule = primary, "precedence.clinical_part_of_animal_study"
     if best in _PRIMARY_STUDY:
         if scores.get(review, 0.0) >= _REVIEW_PRECEDENCE:
             best, rule = review, ""
