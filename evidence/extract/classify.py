@@ -129,7 +129,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("rct", "randomly", 0.6, 0.6, _NOT_FUTURE + r"\b(?:randomly|at random)\b(?!\s+(?:selected|chosen|sampled|drawn|gathered|collected)\b(?!\s+to))"),
     # Weakest RCT cue: treatments compared between groups, randomization not stated. Most such
     # abstracts report RCTs, but the low weight keeps the doubt visible in the confidence.
-    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)(?!\s+(?:the\s+)?(?:baseline|before|pre-?(?:treatment|operative|procedure|injection|intervention)\b))|comparison of|comparing|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|received either|wait(?:ing)?[- ]?list|trial(?!\s+regist))\b"),
+    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)(?!\s+(?:the\s+)?(?:baseline|before|pre-?(?:treatment|operative|procedure|injection|intervention)\b))|comparison of|comparing|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|received either|wait(?:ing)?[- ]?list|trial(?!\s+(?:(?:is|was|has been)\s+)?regist))\b"),
     ("rct", "rct_abbreviation", 0.6, 0.8, r"\bRCT\b"),
     # Blinding both sides almost always comes with random allocation, but neither says it was
     # random: lower than stated randomization. Blinding one side (or only the assessors) is also
