@@ -140,7 +140,9 @@ def score_labelled(records: list[dict], topic) -> dict:
 # An abstract states randomisation when it says randomized/randomly/at random (not "a random
 # sample of blood"). EBM-NLP holds some trial protocols; for those "protocol" is the right call.
 STATES_RANDOMISATION = re.compile(r"\brandomi[sz](?:ed|ation|ing)\b|\brandomly\b|\bat random\b|\bRCT\b", re.IGNORECASE)
-_PLANNED = re.compile(r"\bwill be (?:\w+ )?(?:randomi[sz]ed|randomly|allocated|assigned)\b|\b(?:study|trial) protocol\b|\bplan to conduct\b", re.IGNORECASE)
+# A paper on the design of a trial ("design of a randomized clinical trial") describes it before its results.
+_PLANNED = re.compile(r"\bwill be (?:\w+ )?(?:randomi[sz]ed|randomly|allocated|assigned)\b|\b(?:study|trial) protocol\b|\bplan to conduct\b"
+                      r"|\bdesign of an? (?:[\w-]+,? ){0,5}?(?:trial|study)\b", re.IGNORECASE)
 
 
 def _right_design(design: str, text: str) -> bool:

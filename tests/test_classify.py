@@ -117,8 +117,11 @@ def test_trial_registry_id_only_adds_to_other_trial_cues():
 @pytest.mark.parametrize(
     ("title", "abstract", "design", "rule"),
     [
-        # A protocol is double-blind and allocates in the future tense.
+        # A protocol is double-blind and allocates in the future tense; its title names a design paper.
         ("Acupuncture for sciatica: design of a double-blind trial", "This double-blind trial will allocate 140 patients to acupuncture or sham. Outcomes will be assessed at 4 weeks.",
+         "protocol", "text.design_paper"),
+        # Without the title's word, the future tense still makes it a protocol over its trial words.
+        ("Acupuncture for sciatica: a double-blind trial", "This double-blind trial will allocate 140 patients to acupuncture or sham. Outcomes will be assessed at 4 weeks.",
          "protocol", "precedence.protocol_over_reported_design"),
         # Blinding and arms do not outweigh a stated absence of randomization.
         ("A non-randomised double-blind comparison of electroacupuncture and sham", "Sixty patients were allocated to two groups by ward.",
@@ -242,12 +245,16 @@ def test_rct_recall_from_text_on_real_rct_abstracts(peer_data):
     Most of the rest state no design at all (titles without abstracts, secondary analyses,
     experiments in volunteers) or describe a protocol: see benchmarks/bench_classify.py. The
     figure fell from 0.884 when protocols headed "Methods/design" were called protocols and one
-    group compared only with its own baseline stopped counting as a comparison between groups.
+    group compared only with its own baseline stopped counting as a comparison between groups, and
+    from 0.877 to 0.873 when six design papers and protocols ("design of a randomized clinical
+    trial", "we aim to include 170 patients") were called protocols and two comparisons that tell
+    how their groups were formed without a word of randomization (one of them a records review)
+    were called cohorts.
     """
     path = peer_data / "ebm-nlp" / "rct_abstracts.jsonl.gz"
     texts = [" ".join(json.loads(line)["tokens"]) for line in gzip.open(path, "rt", encoding="utf-8")]
     calls = [classify_design(None, t) for t in texts]
-    assert sum(c.design == "rct" for c in calls) / len(texts) >= 0.875
+    assert sum(c.design == "rct" for c in calls) / len(texts) >= 0.87
     stated = [(c, t) for c, t in zip(calls, texts) if "random" in t.lower()]
     assert sum(c.design in ("rct", "protocol") for c, _ in stated) / len(stated) >= 0.97
 

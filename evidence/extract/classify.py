@@ -116,20 +116,20 @@ _TRIAL_ADJECTIVES = r"(?:(?:double|single|triple)-blind(?:ed)?,?\s+|(?:placebo|s
 _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # Not where "were_randomized" reads the same word: one phrase is one piece of evidence.
     ("rct", "randomized", 0.75, 0.8, _NOT_FUTURE + _NOT_NEGATED + r"(?<!were )(?<!was )(?<!been )(?<!we )\brandomi[sz](?:ed|ation|ing)\b"),
-    ("rct", "randomly_assigned", 0.9, 0.9, _NOT_FUTURE + r"\b(?:randomly|at random)\s+(?:\w+\s+){0,2}(?:assigned|allocated|divided|subdivided|distributed|split|grouped|enrolled|treated|exposed|given|stratified|sequenced|studied|selected to (?:receive|consume|undergo))"
+    ("rct", "randomly_assigned", 0.9, 0.9, _NOT_FUTURE + r"\b(?:randomly|at random),?\s+(?:\w+\s+){0,2}(?:assigned|allocated|divided|subdivided|distributed|split|grouped|enrolled|treated|exposed|given|stratified|sequenced|studied|selected to (?:receive|consume|undergo))"
      r"|\b(?:assigned|allocated|divided|subdivided|distributed|treated|exposed|given)\s+(?:\w+\s+){0,3}?(?:randomly|at random)\b"
      # Groups, not people, "randomly selected": the allocation was random ("two randomly selected groups").
      r"|\b(?:randomly|at random)\s+(?:selected|chosen|formed)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b"),
     # Randomization stated as done to the participants ("were randomized to", "we randomised 30
     # subjects"): as plain as "randomly assigned", unlike the adjective in "a randomized trial".
     ("rct", "were_randomized", 0.9, 0.9, r"\b(?:were|was|been|we)\s+(?:\w+ly\s+|then\s+)?randomi[sz]ed\b(?!\s+(?:controlled|clinical|trials?|studies)\b)"),
-    ("rct", "random_sequence", 0.8, 0.8, _NOT_NEGATED + r"\brandom(?:ized|ised)?\s+(?:number|allocation|assignment|sequence|digit|method|envelope|lottery|grouping|(?:counterbalanced\s+)?order)"
+    ("rct", "random_sequence", 0.8, 0.8, _NOT_NEGATED + r"\brandom(?:ized|ised)?\s+(?:number|numer(?:ical|ic)|allocation|assignment|sequence|digit|method|envelope|lottery|grouping|(?:counterbalanced\s+)?order)"
      r"|\b(?:by|through)\s+(?:the\s+)?(?:drawing|draw(?:ing)? of)\s+lots\b"),
     # People "randomly selected" or "randomly gathered" were sampled at random, not allocated.
     ("rct", "randomly", 0.6, 0.6, _NOT_FUTURE + r"\b(?:randomly|at random)\b(?!\s+(?:selected|chosen|sampled|drawn|gathered|collected)\b(?!\s+to))"),
     # Weakest RCT cue: treatments compared between groups, randomization not stated. Most such
     # abstracts report RCTs, but the low weight keeps the doubt visible in the confidence.
-    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)(?!\s+(?:the\s+)?(?:baseline|before|pre-?(?:treatment|operative|procedure|injection|intervention)\b))|comparison of|comparing|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|received either|wait(?:ing)?[- ]?list|trial(?!\s+regist))\b"),
+    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)(?!\s+(?:the\s+)?(?:baseline|before|pre-?(?:treatment|operative|procedure|injection|intervention)\b))|comparison of|comparing|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|received either|wait(?:ing)?[- ]?list|trial(?!\s+(?:(?:is|was|has been)\s+)?regist))\b"),
     ("rct", "rct_abbreviation", 0.6, 0.8, r"\bRCT\b"),
     # Blinding both sides almost always comes with random allocation, but neither says it was
     # random: lower than stated randomization. Blinding one side (or only the assessors) is also
@@ -146,20 +146,28 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # Registries take observational and single-arm studies too, so a trial id alone says little
     # about the design: its weight is below _MIN_SCORE and only adds to other trial cues.
     ("rct", "trial_registration", 0.3, 0.3, r"\b(?:NCT\s?\d{8}|ISRCTN\s?\d{6,}|ChiCTR[-\w]*\d{6,}|ACTRN\s?\d{10,}|EudraCT\s?(?:number\s?:?\s?)?\d{4}-\d{6}|IRCT\s?\d{6,}|UMIN\s?\d{6,}|DRKS\s?\d{6,}|CTRI/\d{4})"),
-    ("protocol", "protocol_title", 0.6, 0.95, r"(?<!per-)(?<!per )\b(?:study|trial|research|review)\s+protocol\b|\bprotocol\s+(?:for|of)\s+an?\b"),
+    ("protocol", "protocol_title", 0.6, 0.95, (r"(?<!per-)(?<!per )\b(?:study|trial|research|review)\s+protocol\b|\bprotocol\s+(?:for|of)\s+an?\b"
+     # A title that opens with the word: "Protocol for evaluation of ...".
+     r"|^\s*protocol\s+(?:for|of)\b")),
     ("protocol", "future_methods", 0.75, 0.75, (r"\b(?:will|shall)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|measured|assessed|evaluated|analy[sz]ed|collected|followed|divided|searched)"
      # Plans said in the present: "240 participants are to be recruited", "are going to be assigned".
-     r"|\b(?:are|is)\s+(?:to|going to)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|divided)")),
+     r"|\b(?:are|is)\s+(?:to|going to)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|divided)"
+     # A plan for the participants in the present tense: "the study aims to include 50 participants".
+     r"|\b(?:aims?|plans?|intends?)\s+to\s+(?:include|recruit|enrol|enroll|randomi[sz]e)\b")),
     ("protocol", "future_trial", 0.6, 0.6, r"\b(?:this|the|our)\s+(?:study|trial|review)\s+will\b|\bwe will\s+(?:recruit|enrol|enroll|randomi[sz]e|conduct|search|assess|include|evaluate)"),
     ("protocol", "protocol_sections", 0.8, 0.8, r"\b(?:METHODS AND ANALYSIS|ETHICS AND DISSEMINATION):"),
     # The heading trial protocols are published under; alone it does not outweigh a reported trial.
     ("protocol", "methods_design_heading", 0.6, 0.6, r"\bMethods?\s*/\s*design\b"),
+    # A paper on the design of a trial ("design of a randomized controlled trial", "rationale and
+    # design of a ... study"): in a title it names a protocol; in an abstract it may be a remark on
+    # a reported trial's design, so it counts for little there.
+    ("protocol", "design_paper", 0.4, 0.9, r"\b(?:design|rationale)(?:\s+and\s+(?:design|rationale|methods?))?\s+(?:of|for)\s+(?:an?|the)\s+(?:[\w-]+,?\s+){0,5}?(?:trial|study|RCT)\b"),
     # Not the name of the PRISMA statement ("Preferred Reporting Items for Systematic Reviews and
     # Meta-Analyses"), which systematic reviews that pool nothing follow too.
     ("meta_analysis", "meta_analysis", 0.8, 0.95, r"(?<!no )(?<!without )(?<!not )(?<!reviews and )\bmeta-?\s?analy[sz]\w*"),
     ("meta_analysis", "pooling_model", 0.8, 0.8, r"\b(?:random|fixed)[- ]effects?\s+(?:model|meta)|\bpooled\s+(?:analysis|estimate|effect|results?|data|mean|risk|odds)|\bI(?:2|²|\^2)\s*=|\bforest plot"),
     ("systematic_review", "systematic_review", 0.85, 0.95, r"\bsystematic(?:al)?\s+(?:literature\s+)?review"),
-    ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|search(?:es)? of|search(?:es)? in|retrieved from|identified (?:using|from|in|through))\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
+    ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|searching|search(?:es)? of|search(?:es)? in|retrieved from|identified (?:using|from|in|through))\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
     ("systematic_review", "prisma", 0.8, 0.8, r"\bPRISMA\b"),
     # A document calling itself a systematic review ("This is a systematic review and meta-analysis")
     # outweighs "in this review", which alone would make it a narrative review.
@@ -172,8 +180,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # "We included 25 clinical trials (reported in 29 publications)", "Fourteen RCTs were included
     # for review": a review's own set. Written to open with a word, which is found far faster
     # than a count.
-    ("systematic_review", "we_included_studies", 0.9, 0.9, r"(?<=\bwe )(?:included|identified)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:studies|trials|RCTs)\b"
-     r"|\b(?:studies|trials|RCTs)\s+(?:(?:that|which)\s+)?(?:were|was)\s+(?:(?:finally|eventually|ultimately)\s+)?included\b"),
+    ("systematic_review", "we_included_studies", 0.9, 0.9, r"(?<=\bwe )(?:included|identified|collected|selected)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:studies|trials|RCTs|articles)\b"
+     r"|\b(?:studies|trials|RCTs)\s+(?:(?:that|which)\s+)?(?:were|was)\s+(?:(?:finally|eventually|ultimately)\s+)?(?:included|selected)\b"),
     ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|(?-i:\bGRADE\b)"),  # the approach in capitals, not "grade 3 toxicity"
     ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))|\ban update\b(?!\s+of\b)"),
     ("narrative_review", "we_review", 0.6, 0.6, r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"),
@@ -184,23 +192,27 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # A clinical-practice article opens with a patient in the present tense ("A 45-year-old man
     # ... asks his physician"); a case report tells its patient in the past tense.
     ("narrative_review", "clinical_vignette", 0.85, 0.85, r"\b\d{1,3}-year-old\s+(?:man|woman|patient)\b[^.]{0,120}?\b(?:asks|presents|is referred|comes|seeks|wants|requests|wonders)\b"),
-    ("guideline", "guideline", 0.5, 0.9, r"(?<!CONSORT )(?<!STRICTA )(?<!PRISMA )(?<!SPIRIT )(?<!ethical )(?<!Helsinki )\bguidelines?\b(?!\s+(?:for reporting|of the Declaration))"),
+    ("guideline", "guideline", 0.5, 0.9, (r"(?<!CONSORT )(?<!STRICTA )(?<!PRISMA )(?<!SPIRIT )(?<!ethical )(?<!Helsinki )"
+     # Work done "for clinical practice guidelines" (a survey as preliminary data) is not one.
+     r"(?<!for )(?<!for clinical )(?<!for practice )(?<!for clinical practice )\bguidelines?\b(?!\s+(?:for reporting|of the Declaration))")),
     ("guideline", "recommendations", 0.6, 0.7, r"\b(?:strong|weak|conditional|grade [ABC])\s+recommendations?\b|\brecommendations? (?:were|are) (?:made|issued|developed|formulated)\b"),
     # A panel reaching agreement (Delphi rounds, a consensus statement) may search the literature
     # first, but what it reports is its agreement, not a systematic review.
     ("guideline", "consensus_process", 0.9, 0.95, r"\b(?:modified\s+|e-?)?Delphi\b|\b(?:expert|formal)\s+consensus\b|\bconsensus\s+(?:was|were)\s+(?:reached|achieved)\b|\bexpert\s+panel\b|\bconsensus\s+(?:statements?|conference|panel|process|study|exercise|meeting|rounds?)\b"),
     ("other", "correspondence", 0.9, 0.9, r"\b(?:this|our) (?:letter|commentary|editorial|correspondence)\b|\bwe comment on\b|\b(?:erratum|corrigendum)\b"),
-    ("other", "survey", 0.6, 0.8, r"\b(?:questionnaire\s+)?survey\b|\bcross-sectional\b"),
+    ("other", "survey", 0.6, 0.8, r"\b(?:questionnaire\s+)?survey\b|\bcross-sectional\b(?!\s+areas?\b)"),
     ("other", "measurement_study", 0.6, 0.8, r"\btest-retest\b|\b(?:reliability and validity|validity and reliability)\b|\b(?:inter|intra)-?rater reliability\b|\bvalidation study\b|\bcross-cultural adaptation\b"),
     ("animal_or_lab", "animals", 0.7, 0.9, r"\b(?:rats?|mice|mouse|rabbits?|murine|Sprague[- ]Dawley|Wistar|rodents?|animal models?)\b"),
     ("animal_or_lab", "laboratory", 0.7, 0.85, r"\b(?:in vitro|cell lines?|cultured cells|Schwann cells|dorsal root ganglion neurons)\b"),
-    ("case_report", "case_report", 0.9, 0.95, r"\bcase reports?\b|\bwe (?:report|present|describe)\s+(?:the\s+)?(?:case|(?:a|an|one)\s+(?:\w+\s+){0,2}?(?:case|patient|man|woman|boy|girl))\b"),
+    ("case_report", "case_report", 0.9, 0.95, r"\bcase reports?\b|\bcase presentation\b|\bwe (?:report|present|describe)\s+(?:the\s+)?(?:case|(?:a|an|one)\s+(?:\w+\s+){0,2}?(?:case|patient|man|woman|boy|girl))\b"),
     ("case_report", "a_case_of", 0.6, 0.9, r"\b(?:a|one)\s+(?:rare\s+)?case\s+of\b"),
-    ("case_report", "single_patient", 0.75, 0.85, r"\b\d{1,3}[- ]year[- ]old\s+(?:man|woman|male|female|patient|boy|girl|athlete|runner)\b"),
-    ("case_series", "case_series", 0.85, 0.9, r"\bcase series\b|\bseries of\s+" + _NUM + r"?\s*(?:consecutive\s+)?(?:patients|cases)\b|\bwe (?:report|present|describe)\s+" + _NUM + r"\s+(?:cases|patients)\b"),
+    ("case_report", "single_patient", 0.75, 0.85, r"\b\d{1,3}[- ]year[- ]old\s+(?:man|woman|lady|gentleman|male|female|patient|boy|girl|athlete|runner)\b"),
+    ("case_series", "case_series", 0.85, 0.9, r"\bcase series\b|\b(?:observational|retrospective|prospective|consecutive|clinical)\s+series\b|\bseries of\s+" + _NUM + r"?\s*(?:consecutive\s+)?(?:patients|cases)\b|\bwe (?:report|present|describe)\s+" + _NUM + r"\s+(?:cases|patients)\b"),
     # "before and after" names a design only as one: trials measure "before and after treatment" too.
     # "Three illustrative cases ... are presented": several patients told one by one.
-    ("case_series", "cases_presented", 0.8, 0.85, r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:illustrative\s+|clinical\s+|consecutive\s+|similar\s+)?cases\b[^.]{0,80}?\b(?:are|were)\s+(?:presented|reported|described)\b"),
+    ("case_series", "cases_presented", 0.8, 0.85, (r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:illustrative\s+|clinical\s+|consecutive\s+|similar\s+)?cases\b[^.]{0,80}?\b(?:are|were)\s+(?:presented|reported|described)\b"
+     # "This report will present two cases of ...", "we describe three cases".
+     r"|\b(?:present|presents|report|reports|describe|describes)\s+(?:two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:\w+\s+){0,2}?cases\b")),
     ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive (?:in|out)?patients)\b"),
     # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
@@ -210,7 +222,11 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("cohort", "cohort", 0.7, 0.9, r"\bcohort\b"),
     # Two treatment groups compared after the fact, from records: a cohort, not a series.
     ("cohort", "retrospective_comparison", 0.6, 0.7, r"\bretrospective(?:ly)?\s+(?:compar\w+|(?:analy[sz]ed|reviewed) and compared)\b|\bcompared\b[^.]{0,80}\bretrospectively\b"),
-    ("cohort", "observational", 0.55, 0.6, r"\b(?:prospective|observational|longitudinal)\s+(?:observational\s+)?(?:study|analysis|follow-up)\b"),
+    # A study naming itself observational, or the long-term follow-up of people treated, names a
+    # cohort even when one group is followed; "a prospective study" alone may be a series.
+    ("cohort", "observational", 0.55, 0.6, r"\b(?:prospective\s+|retrospective\s+)?(?:observational|longitudinal)\s+(?:study|analysis|follow-up)\b"),
+    ("cohort", "prospective_study", 0.55, 0.6, r"\bprospective\s+(?:study|analysis|follow-up)\b"),
+    ("cohort", "follow_up_study", 0.6, 0.7, r"\b(?:long-term|[\w]+[- ]years?)\s+follow-up\s+(?:study|survey)\b|\bthis\s+follow-up\s+study\b"),
     # Matched or registry data compare people by what they had, which a single series does not.
     ("cohort", "registry_or_matching", 0.55, 0.6, r"\bpropensity[- ]score|\bregistry\b"),
     ("case_control", "case_control", 0.9, 0.95, r"\bcase[- ]control\b"),
@@ -223,7 +239,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,90}\b(?:according to|based on|by)\s+(?:the\s+)?(?:(?:visit|admission|arrival|enrol?ment|consultation)\s+)?(?:order|sequence|date|day|time|(?:patient(?:s|'s|s')?|their)\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
     ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),
     # Sorting people into groups, unlike allocating them to arms, is as often done by a trait.
-    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\b(?:divided|classified|categori[sz]ed|separated|sorted|split)\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+groups\b"
+    ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\b(?:divided|classified|categori[sz]ed|separated|sorted|split)\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+(?:[\w-]+\s+)?groups\b"
      # "divided into FSN group and conventional acupuncture (CA) group"
      r"|(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s+group,?\s+and\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s*group\b)")),
 )
@@ -254,6 +270,11 @@ _RCT_TEXT_CUES = frozenset(f"text.{name}" for design, name, _, _, _ in _TEXT_CUE
 _WEAK_RCT_CUES = frozenset({"text.comparison_randomization_not_stated", "text.trial_registration"})
 # Cues that say a cohort compared people by exposure, and cues that name groups or a comparison.
 _COHORT_COMPARED = frozenset({"text.cohort", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
+# Cues that name a cohort design even for one group followed ("an observational study", "a
+# 10-year follow-up study" of people treated years before).
+_NAMED_COHORT = frozenset({"text.observational", "text.follow_up_study"})
+# The rule of a cohort that follows one group: like a series, it has no comparison arm.
+SINGLE_GROUP_COHORT = "precedence.single_group_cohort"
 _GROUPS_NAMED = frozenset({"text.comparison_randomization_not_stated", "text.divided_into_groups", "text.allocated_to_arms",
                            "text.controlled_trial", "text.matched_controls"})
 # A study that calls itself a series stays one.
@@ -287,11 +308,19 @@ _ONE_GROUP_TREATED = re.compile(
     r"(?:[^.]|\.(?=\d)){0,200}?\b(?:received|underwent|treated|was performed|were given|were managed"
     r"|had\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:injections?|blocks?|acupuncture|surgery|treatment|procedures?|radiofrequency))\b"
     # "Fifty patients were included. All received a transforaminal injection."
-    r"|\b(?:all|each)\s+(?:of\s+them\s+|(?:the\s+)?(?:patients|participants|subjects)\s+)?(?:received|underwent|were treated|had)\b"
+    r"|\b(?:all|each)\s+(?:of\s+them\s+|(?:the\s+)?(?:patients|participants|subjects)\s+(?:who\s+)?)?(?:received|underwent|were treated|had)\b"
     # The treatment named before the people: "acupuncture treatments with 7 patients", "effect of
     # a nerve root block in the management of radiculopathy in 50 patients".
     r"|\b(?:treatments?|therapy|therapies|injections?|blocks?|acupuncture|management)\b[^.]{0,80}?\b(?:with|in|on)\s+" + _NUM
     + r"\s+(?:[\w-]+\s+){0,2}?(?:patients|participants|subjects|cases)\b",
+    re.IGNORECASE,
+)
+# Outcomes measured before and after a treatment, or set against the pretreatment values ("VAS and
+# ODI were performed before and after injections", "improved at 4 weeks compared with
+# pretreatment"): with no count of people given it and no second group named, one group treated.
+_BEFORE_AND_AFTER = re.compile(
+    r"\b(?:before|prior to)\s+and\s+(?:after|following)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:treatments?|injections?|interventions?|procedures?|therapy|blocks?|acupuncture|administration|surgery)\b"
+    r"|\bcompared\s+(?:with|to)\s+(?:the\s+)?(?:pre-?treatment|pre-?injection|pre-?operative|pre-?procedure|baseline|before\s+(?:the\s+)?(?:treatment|injection|procedure))(?:\s+(?:values?|levels?|scores?))?\b",
     re.IGNORECASE,
 )
 # Words that name a second group or arm. Without them, "versus" and "compared with" in a report
@@ -303,6 +332,50 @@ _GROUP_WORDS = re.compile(
     re.IGNORECASE,
 )
 _VERSUS = re.compile(r"\b(?:versus|vs)\b\.?", re.IGNORECASE)
+_PEOPLE = r"(?:patients|participants|subjects|cases|people|individuals|adults)"
+# How a comparison's groups were formed, told without a word of randomization:
+# people put into named groups ("were equally assigned into the treatment group and the control
+# group"): allocated by the investigators, by an unstated method;
+_ASSIGNED_TO_NAMED_GROUPS = re.compile(
+    r"\b(?:assigned|allocated|distributed|grouped|placed)\s+(?:equally\s+)?(?:in)?to\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s+group,?"
+    r"\s+(?:and|or)\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s*group\b"
+    # "The two groups of 25 participants, formed on the basis of the steroid used"
+    r"|\bgroups?\b[^.]{0,60}?\b(?:formed|made|constituted|created)\s+(?:on the basis of|according to|based on)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:drugs?|steroids?|treatments?|therap(?:y|ies)|injections?|medications?|procedures?|techniques?)\b",
+    re.IGNORECASE,
+)
+# and groups named by what each had ("Fourteen patients received A and eighteen patients had B",
+# "A was performed in 67 patients and B in 62 patients", "... were compared with 453 patients
+# who had not received an injection"): people compared by the treatment they got.
+_GROUPS_BY_TREATMENT_HAD = re.compile(
+    r"\b" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE + r"\s+(?:received|underwent|had|were treated with|were given)\b[^.;]{0,120}?"
+    r"(?:\band|;|,|\bwhile|\bwhereas)\s+(?:the\s+other\s+|the\s+remaining\s+)?" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r"\s+)?(?:received|underwent|had|were treated|were given)\b"
+    r"|\b(?:was|were)\s+(?:performed|done|given|administered|applied|used)\s+(?:to|in|on|for)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE
+    + r"\b[^.;]{0,80}?\band\b[^.;]{0,80}?\b(?:to|in|on|for)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE + r"\b"
+    r"|\bcompared\s+(?:with|to)\s+(?:" + _NUM + r"\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r"|those)\s+(?:who|that)\s+(?:had\s+)?(?:not|never|did\s+not)\b",
+    re.IGNORECASE,
+)
+# Patients (not animals) put into groups or arms.
+_PATIENTS_ALLOCATED = re.compile(
+    r"\b(?:patients|participants|volunteers)\b[^.]{0,120}?\b(?:divided|allocated|assigned|randomi[sz]ed|split)\s+(?:in)?to\b",
+    re.IGNORECASE,
+)
+_PLACEBO_OR_SHAM = re.compile(r"\b(?:placebo|sham|dummy)\b", re.IGNORECASE)
+
+
+def _groups_formed_without_randomization(text: str) -> str | None:
+    """The design a comparison is, when the text tells how its groups were formed and not that it
+    was at random: ``"non_randomized_trial"`` when people were put into groups,
+    ``"cohort"`` when groups are named by the treatment people had, ``None`` when it says neither
+    or names a placebo or sham (which only trials give).
+    """
+    if _PLACEBO_OR_SHAM.search(text):
+        return None
+    if _ASSIGNED_TO_NAMED_GROUPS.search(text):
+        return "non_randomized_trial"
+    if _GROUPS_BY_TREATMENT_HAD.search(text):
+        return "cohort"
+    return None
 # What stands either side of a "versus" that sets times, not treatments, against each other.
 _TIME_OR_VALUE = re.compile(
     r"(?:[\d.,%±)\]]+|before|after|pre|post|baseline|pre-?(?:treatment|operative|injection|procedure)|post-?(?:treatment|operative|injection|procedure)|initial|final|admission|discharge)$",
@@ -313,14 +386,18 @@ _TIME_OR_VALUE = re.compile(
 def _one_group_treated(text: str, abstract: str) -> bool:
     """The abstract reports one group of people given a treatment, and names no second one.
 
-    A second count given a treatment ("19 received iopamidol and 18 received iothalamate"),
-    treatments offered as alternatives ("received A or B"), words for groups or controls, and a
+    Without such a count, outcomes measured before and after a treatment (or against the
+    pretreatment values) show the treated group. A second count given a treatment ("19 received
+    iopamidol and 18 received iothalamate"), treatments offered as alternatives ("received A or B"), words for groups or controls, and a
     "versus" between two treatments (not between times or values) each name a second group.
     """
     treated = list(_ONE_GROUP_TREATED.finditer(abstract))
-    if not treated or len(treated) > 1 or _GROUP_WORDS.search(text):
+    if len(treated) > 1 or _GROUP_WORDS.search(text):
         return False
-    if re.search(r"\s(?:or|and/or)\s", abstract[treated[0].end():_sentence_end(abstract, treated[0].end())]):
+    if not treated:
+        if not _BEFORE_AND_AFTER.search(abstract):
+            return False
+    elif re.search(r"\s(?:or|and/or)\s", abstract[treated[0].end():_sentence_end(abstract, treated[0].end())]):
         return False
     for m in _VERSUS.finditer(text):
         before = text[max(0, m.start() - 20):m.start()].split()
@@ -375,8 +452,8 @@ def classify_design(
     if "animals" in mesh and "humans" not in mesh:
         add(_Cue("animal_or_lab", "mesh.animals_only", 0.9), 0.9, "MeSH: Animals (no Humans)")
 
-    title_text = _rejoin_split_hyphens(record_text(title, "").rstrip("\n"))
-    abstract_text = _rejoin_split_hyphens(record_text("", abstract).lstrip("\n"))
+    title_text = _without_calls_for_research(_rejoin_split_hyphens(record_text(title, "").rstrip("\n")))
+    abstract_text = _without_calls_for_research(_rejoin_split_hyphens(record_text("", abstract).lstrip("\n")))
     # Title and abstract are searched as one text: its first hit is the title's when the title
     # has one. A hit that runs from one into the other is searched again in each part.
     joined = f"{title_text}\n{abstract_text}"
@@ -406,7 +483,16 @@ def classify_design(
     def one_group_treated() -> bool:
         return _one_group_treated(joined, abstract_text)
 
-    design, rule = _decide(scores, fired, human_sample, one_group_treated)
+    def groups_formed() -> str | None:
+        return _groups_formed_without_randomization(joined)
+
+    def before_and_after() -> bool:
+        return bool(_BEFORE_AND_AFTER.search(abstract_text))
+
+    def patients_allocated() -> bool:
+        return bool(_PATIENTS_ALLOCATED.search(joined))
+
+    design, rule = _decide(scores, fired, human_sample, one_group_treated, groups_formed, before_and_after, patients_allocated)
     if design == "other" and design not in found:
         return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
     if design not in found:
@@ -440,6 +526,24 @@ def _rejoin_split_hyphens(text: str) -> str:
     return _SPLIT_HYPHEN.sub("-", text)
 
 
+# A call for studies not yet done ("future large randomized trials are needed", "further studies
+# with placebo controls are warranted"): the designs it names are not this study's.
+_CALL_FOR_RESEARCH = re.compile(
+    r"\b(?:future|further|more|larger|additional|well-designed|high-quality|large-scale|rigorous)\s+(?:[\w/-]+,?\s+){0,5}?"
+    r"(?:trials?|studies|research|RCTs?|investigations?)\b[^.]{0,100}?\b(?:are|is|be|remain)\s+"
+    r"(?:still\s+|urgently\s+|therefore\s+|thus\s+|clearly\s+)?(?:needed|warranted|required|necessary|recommended|called for|justified)\b",
+    re.IGNORECASE,
+)
+
+
+def _without_calls_for_research(text: str) -> str:
+    """``text`` with calls for future research blanked out (spaces, so every position is kept)."""
+    if "need" not in text and "warrant" not in text and "requir" not in text and "necessar" not in text \
+            and "recommend" not in text and "called for" not in text and "justified" not in text:
+        return text
+    return _CALL_FOR_RESEARCH.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def _noisy_or(weights: Iterable[float]) -> float:
     miss = 1.0
     for w in weights:
@@ -448,12 +552,18 @@ def _noisy_or(weights: Iterable[float]) -> float:
 
 
 def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Callable[[], bool],
-            one_group_treated: Callable[[], bool] = lambda: False) -> tuple[str, str]:
+            one_group_treated: Callable[[], bool] = lambda: False,
+            groups_formed: Callable[[], str | None] = lambda: None,
+            before_and_after: Callable[[], bool] = lambda: False,
+            patients_allocated: Callable[[], bool] = lambda: False) -> tuple[str, str]:
     """Pick the design; return it with the precedence rule's name when one decided.
 
     ``fired`` names every cue seen; ``human_sample()`` says the text counts people studied, so
     animal words do not take precedence; ``one_group_treated()`` says it reports one group of
-    people given a treatment.
+    people given a treatment; ``groups_formed()`` names the design of a comparison whose groups
+    the text says were formed without saying it was at random; ``before_and_after()`` says
+    outcomes were measured before and after a treatment; ``patients_allocated()`` says patients
+    were put into groups or arms.
     """
     if not scores or max(scores.values()) < _MIN_SCORE:
         if one_group_treated():
@@ -481,7 +591,12 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     # "A prospective study of 60 patients" followed one group: with no second group, allocation
     # or comparison named, it is an uncontrolled series, not a cohort compared by exposure.
     if best == "cohort" and not fired & _COHORT_COMPARED and not fired & _GROUPS_NAMED:
-        best, rule = "case_series", "precedence.one_group_followed"
+        # Unless it names itself observational or a long-term follow-up: a cohort of one group,
+        # but one whose outcomes are measured before and after the treatment is a treated series.
+        if fired & _NAMED_COHORT and not before_and_after():
+            best, rule = "cohort", SINGLE_GROUP_COHORT
+        else:
+            best, rule = "case_series", "precedence.one_group_followed"
     # Randomization said of this study's participants ("were randomly assigned", "were
     # randomized", a random sequence) makes it a randomized trial whatever else it names ("a cohort
     # of 400 women", "case series" of earlier work, groups of a trait), unless allocation is also
@@ -494,6 +609,15 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     if best == "rct" and rct_cues <= _WEAK_RCT_CUES and not fired & RANDOMIZATION_STATED_RULES \
             and not fired & {"pt.rct", "pt.observational"} and one_group_treated():
         best, rule = "case_series", "precedence.one_group_treated"
+    # A comparison that tells how its groups were formed ("were assigned into the treatment group
+    # and the control group", "14 patients received A and 18 had B") without saying it was at
+    # random is not shown to be randomized: people put into groups make a non-randomized trial,
+    # people compared by what they had a cohort.
+    if best == "rct" and rct_cues <= _WEAK_RCT_CUES and not fired & RANDOMIZATION_STATED_RULES \
+            and not fired & {"pt.rct", "mesh.blinding"}:
+        formed = groups_formed()
+        if formed:
+            best, rule = formed, "precedence.groups_formed_not_randomized"
     # A "case report" of several patients is a series.
     if best == "case_report" and "text.several_patients" in fired and "text.single_patient" not in fired:
         best, rule = "case_series", "precedence.several_patients_reported"
@@ -502,6 +626,13 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     review = max(_REVIEWS, key=lambda d: scores.get(d, 0.0))
     if best in _CONTROLLED_PRIMARY and "text.self_described_review" in fired and scores.get(review, 0.0) < _REVIEW_PRECEDENCE:
         return "narrative_review", "precedence.self_described_review"
+    # A clinical trial reported with an animal experiment ("patients ... were divided into three
+    # treatment groups ... in anesthetized rats"): when the animal words are only the abstract's,
+    # the patients' trial is the design.
+    if best == "animal_or_lab" and scores["animal_or_lab"] < _ANIMAL_PRECEDENCE and patients_allocated():
+        primary = max(_CONTROLLED_PRIMARY, key=lambda d: scores.get(d, 0.0))
+        if scores.get(primary, 0.0) >= _MIN_SCORE:
+            best, rule = primary, "precedence.clinical_part_of_animal_study"
     if best in _PRIMARY_STUDY:
         if scores.get(review, 0.0) >= _REVIEW_PRECEDENCE:
             best, rule = review, ""
@@ -562,9 +693,9 @@ def classify_record(record: dict, topic: Topic) -> dict:
     pico = extract_pico(text, topic)
     size = extract_sample_size(text)
     is_review = call.design in {"systematic_review", "meta_analysis"}
-    # Reports of single patients or uncontrolled series have no comparison arm: treatments they
+    # Reports of single patients, uncontrolled series or one group followed have no comparison arm: treatments they
     # name are history or co-treatment, never a comparator.
-    uncontrolled = call.design in _UNCONTROLLED
+    uncontrolled = call.design in _UNCONTROLLED or call.rule == SINGLE_GROUP_COHORT
     return {
         "study_id": record["pmid"],
         "pmid": record["pmid"],
