@@ -38,12 +38,18 @@ _SAME = re.compile(
     r"\b(?:as effective as|equally effective|similar(?:ly)? effective|comparable (?:efficacy|effects?)"
     # "no statistical or clinical differences between the groups" (a stored text may end inside
     # its last word: "between the grou").
-    r"|no (?:statistically |statistical |clinical(?:ly)? )?(?:or (?:statistical|clinical)(?:ly)? )?(?:significant |important )?"
-    r"differences? (?:\w+ ){0,3}?between (?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|interventions)"
+    r"|(?:no|without any|without) (?:statistically |statistical |clinical(?:ly)? )?(?:or (?:statistical|clinical)(?:ly)? )?(?:significant |important )?"
+    r"differences? (?:\w+ ){0,3}?(?:between|among) (?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|interventions)"
     r"|(?:did|do) not differ(?: significantly)? between (?:the )?(?:\w+ ){0,4}?groups"
     # "no significant differences in lowering pain, ... and raising function among the groups" (x18)
     # (not a list of baseline traits: "no significant difference in age, gender ... between the groups")
-    r"|no (?:statistically )?significant differences? in (?![^.;]{0,120}?\b(?:age|sex|gender|course|duration|baseline)\b)[^.;]{0,120}?\b(?:between|among) (?:the |all )?(?:\w+ )?(?:groups|arms)"
+    # "There was no difference in primary or secondary outcome measures at four years between the groups" (q01)
+    r"|no (?:statistically )?(?:significant )?differences? in (?![^.;]{0,120}?\b(?:age|sex|gender|course|duration|baseline)\b)[^.;]{0,120}?\b(?:between|among) (?:the |all )?(?:\w+ )?(?:groups|arms)"
+    # "No significant difference was found in the clinical results between the 40 operated cases and
+    # the 55 cases relieved by the block" (y02): the results as a whole, between two named sets (not
+    # one variable: "no significant differences in wait times were found between X patients and ...")
+    r"|no (?:statistically )?significant differences?\b[^.;]{0,50}?\b(?:results|outcomes|efficacy|effects?)\b"
+    r"[^.;]{0,20}?\bbetween (?!\d)[^.;]{0,80}?\b(?:and|groups?|arms)\b"
     # "X showed no significant difference in all outcomes compared to sham" (x21)
     r"|no (?:statistically )?significant differences? in (?:all|any|each) (?:of )?(?:the )?(?:\w+ )?outcomes"
     # "Intergroup differences at follow-up over a year were not found to be significant" (y07)
@@ -70,7 +76,10 @@ _NOT_A_RESULT = re.compile(
     r"\b(?:hypothes[ie]s|hypothesi[sz]ed?|we expect\w*|is expected to|aims? to|aimed to|will be|(?:mounting|previous|existing|growing) evidence|"
     r"(?:evidence|studies|trials) (?:suggests?|shows?|indicates?)|previous(?:ly)? (?:studies|trials|reports)"
     # "X has shown superior analgesia compared with placebo in animal studies" (seen in h23's background)
-    r"|in (?:animal|earlier|prior|other) (?:studies|models|experiments|trials))\b",
+    r"|in (?:animal|earlier|prior|other) (?:studies|models|experiments|trials))\b"
+    # A sentence that opens with the study's aim, its heading sometimes glued on ("ObjectiveTo
+    # explore the effect ... so that patients can choose a better scheme", seen in c06).
+    r"|^\W*(?:(?:objectives?|aims?|purpose)\s*:?\s*)?to (?:explore|evaluate|investigate|assess|compare|determine|observe|examine|study|analy[sz]e)\b",
     re.IGNORECASE,
 )
 # A response grade counted in one arm ("13 cases effective and 1 case ineffective"): the word
@@ -82,7 +91,8 @@ _GRADE_COUNT = re.compile(r"\b\d+\s+(?:cases?|patients?|people|persons?)\s+(?:we
 # Words by which a sentence compares arms (or gives each arm's figure in turn).
 _COMPARES = re.compile(
     r"\b(?:than|versus|vs|compar\w*|differ\w*|superior|inferior|favou?r\w*|similar\w*|equal\w*|same|"
-    r"significant\w*|respectively|whereas|while|both|between|better|worse|over|against|relative|contrast|either|neither|each)\b|\b[Pp]\s*[<>=≤≥]",
+    # ("between" before a number opens a range, "between 2.4 and 9.6%", not a comparison: q13)
+    r"significant\w*|respectively|whereas|while|both|between(?!\s+[-−]?\d)|better|worse|over|against|relative|contrast|either|neither|each)\b|\b[Pp]\s*[<>=≤≥]",
     re.IGNORECASE,
 )
 _DEMOGRAPHICS = re.compile(r"\b(?:age|sex|gender|course of (?:the )?disease|disease (?:course|duration)|duration of (?:the )?"
