@@ -259,6 +259,9 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
                 for a, b, side in _sides(s, tuple(inside), vocab) if b <= end):
             return None
         return "no_difference"
+    fronted = _fronted_comparison(s, start, end, inside, vocab)
+    if fronted is not None:
+        return fronted
     m = _BETTER.search(s, start, end)
     if m is None or _NEGATED.search(s, start, m.start()):
         return None
@@ -276,6 +279,37 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     if before == {"comparator"} and "intervention" in after:
         return "favours_comparator"
     return None
+
+
+# A comparison put first: "Compared with X alone, adding Y led to greater relief of pain" (seen in
+# p02's pooled result). The arm after the comma did better than the one named before it.
+_FRONTED = re.compile(
+    r"\s*(?:when |as )?compared (?:with|to) (?P<other>[^,;.]{1,80}),\s*(?P<subject>[^.;]{1,120}?)\s+"
+    r"(?:(?:led|leads?|resulted|results?) (?:to|in)|(?:showed|shows|achieved|produced|yielded|gave|had|brought)) "
+    r"(?:(?:a|an|the) )?(?:(?:statistically |clinically )?significant(?:ly)? |greater |larger |more |better |further )*"
+    r"(?:improvements?|reductions?|relief|benefits?|efficacy|effectiveness)\b",
+    re.IGNORECASE,
+)
+
+
+def _fronted_comparison(s: str, start: int, end: int, inside: Sequence[Mention], vocab: Vocabulary) -> str | None:
+    """The arm favoured by a clause that opens with "Compared with <arm>," and says the arm after
+    the comma brought improvement: the intervention when only comparators stand before the comma
+    and the intervention after it; the comparator the other way round; else None."""
+    m = _FRONTED.match(s, start, end)
+    if m is None or _NEGATIVE.search(m.group("subject")):
+        return None
+    sides = _sides(s, tuple(inside), vocab)
+    other = {side for a, b, side in sides if m.start("other") <= a and b <= m.end("other")}
+    subject = {side for a, b, side in sides if m.start("subject") <= a and b <= m.end("subject")}
+    if other == {"comparator"} and "intervention" in subject:
+        return "favours_intervention"
+    if other == {"intervention"} and subject == {"comparator"}:
+        return "favours_comparator"
+    return None
+
+
+_NEGATIVE = re.compile(r"\b(?:no|not|neither|nor|without)\b", re.IGNORECASE)
 
 
 # Where a comparison's clause ends: "... better than the control group.③The total effective rate".
