@@ -36,6 +36,8 @@ _HARMS = frozenset({"adverse_events", "serious_adverse_events", "complications"}
 # Statements about the arms as a whole, naming no outcome.
 _SAME = re.compile(
     r"\b(?:as effective as|equally effective|similar(?:ly)? effective|comparable (?:efficacy|effects?)"
+    # "the effects of acupuncture were similar to NSAID therapy (p>0.05)" (p14; a comparator must follow)
+    r"|(?:was|were|is|are) (?:\w+ )?(?:similar|comparable) to"
     # "no statistical or clinical differences between the groups" (a stored text may end inside
     # its last word: "between the grou").
     r"|(?:no|without any|without) (?:statistically |statistical |clinical(?:ly)? )?(?:or (?:statistical|clinical)(?:ly)? )?(?:significant |important )?"
@@ -254,9 +256,14 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     if same and not any(x.kind == "outcome" and x.end <= same.start() for x in inside):
         # "Nonparticulate X is as effective as particulate X" compares two forms of the
         # intervention: no comparator after "as effective as" says nothing of the comparison (y19).
-        if same.group().lower().startswith("as effective as") and not any(
-                side == "comparator" and a >= same.end()
-                for a, b, side in _sides(s, tuple(inside), vocab) if b <= end):
+        sides = [(a, b, side) for a, b, side in _sides(s, tuple(inside), vocab) if start <= a and b <= end]
+        if same.group().lower().startswith(("as effective as", "was ", "were ", "is ", "are ")) and not any(
+                side == "comparator" and a >= same.end() for a, b, side in sides):
+            return None
+        # "X's effects were similar to Y": the intervention must be what is likened ("pain outcomes
+        # of ozone were similar to those after discectomy" likens two comparators, seen in q12).
+        if same.group().lower().startswith(("was ", "were ", "is ", "are ")) and not any(
+                side == "intervention" and b <= same.start() for a, b, side in sides):
             return None
         return "no_difference"
     fronted = _fronted_comparison(s, start, end, inside, vocab)
