@@ -46,7 +46,10 @@ _SAME = re.compile(
     # "no significant differences in lowering pain, ... and raising function among the groups" (x18)
     # (not a list of baseline traits: "no significant difference in age, gender ... between the groups")
     # "There was no difference in primary or secondary outcome measures at four years between the groups" (q01)
-    r"|no (?:statistically )?(?:significant )?differences? in (?![^.;]{0,120}?\b(?:age|sex|gender|course|duration|baseline)\b)[^.;]{0,120}?\b(?:between|among) (?:the |all )?(?:\w+ )?(?:groups|arms)"
+    # (a decimal point inside the list is no sentence end: "no differences in pain reduction (p = 0.222), or
+    # function (p = 0.254) between the four groups", seen in t5d05)
+    r"|no (?:statistically )?(?:significant )?differences? in (?!(?:[^.;]|(?<=\d)\.(?=\d)){0,120}?\b(?:age|sex|gender|course|duration|baseline)\b)"
+    r"(?:[^.;]|(?<=\d)\.(?=\d)){0,160}?\b(?:between|among) (?:the |all )?(?:\w+ )?(?:groups|arms)"
     # "No significant difference was found in the clinical results between the 40 operated cases and
     # the 55 cases relieved by the block" (y02): the results as a whole, between two named sets (not
     # one variable: "no significant differences in wait times were found between X patients and ...")
@@ -59,7 +62,8 @@ _SAME = re.compile(
     # "Both groups improved (P < 0.01), but the difference between the groups was not significant"
     r"|differences? between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms) (?:was|were) (?:not (?:statistically )?significant|non-?significant)"
     r"|not (?:statistically )?significantly different between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms)"
-    r"|not (?:more effective|superior|better) than)\b",
+    # "injection of the steroid is no more effective than the anaesthetic alone" (t5e05)
+    r"|(?:not|no) (?:more effective|superior|better) than)\b",
     re.IGNORECASE,
 )
 _BETTER = re.compile(
