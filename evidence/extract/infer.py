@@ -708,7 +708,7 @@ _VALUE_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?[^\d;]{0,50}?(?:was
 # A signed change ("+0.02% for placebo compared with -0.48% for the drug"): the sign only after a space or bracket.
 _VALUE_BEFORE_ARM = re.compile(r"(?P<v>(?:(?<=[\s(])[-−–+])?\d+(?:\.\d+)?)\s*(?:%|[a-zA-Zμ/]{1,12}\b)?(?:\s*±\s*[\d.]+)?\s*(?:\([^)]{0,30}\)\s*)?"
                                r"(?:in|for|with|among|of|after|following|on|under)\s+(?:(?:the|those|patients|subjects|participants|given|receiving|"
-                               r"treated|with|who|received|assigned|to|in)\s+)*$")
+                               r"treated|with|by|who|received|assigned|to|in)\s+)*$")
 
 
 # An estimate right before its interval: "0.4 (95% CI 0.2 to 0.8)", "MD -1.2, 95% CI -2.0 to -0.4".

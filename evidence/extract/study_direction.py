@@ -36,14 +36,25 @@ _HARMS = frozenset({"adverse_events", "serious_adverse_events", "complications"}
 # Statements about the arms as a whole, naming no outcome.
 _SAME = re.compile(
     r"\b(?:as effective as|equally effective|similar(?:ly)? effective|comparable (?:efficacy|effects?)"
+    # "the effects of acupuncture were similar to NSAID therapy (p>0.05)" (p14; a comparator must follow)
+    r"|(?:was|were|is|are) (?:\w+ )?(?:similar|comparable) to"
     # "no statistical or clinical differences between the groups" (a stored text may end inside
     # its last word: "between the grou").
-    r"|no (?:statistically |statistical |clinical(?:ly)? )?(?:or (?:statistical|clinical)(?:ly)? )?(?:significant |important )?"
-    r"differences? (?:\w+ ){0,3}?between (?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|interventions)"
+    r"|(?:no|without any|without) (?:statistically |statistical |clinical(?:ly)? )?(?:or (?:statistical|clinical)(?:ly)? )?(?:significant |important )?"
+    r"differences? (?:\w+ ){0,3}?(?:between|among) (?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|interventions)"
     r"|(?:did|do) not differ(?: significantly)? between (?:the )?(?:\w+ ){0,4}?groups"
     # "no significant differences in lowering pain, ... and raising function among the groups" (x18)
     # (not a list of baseline traits: "no significant difference in age, gender ... between the groups")
-    r"|no (?:statistically )?significant differences? in (?![^.;]{0,120}?\b(?:age|sex|gender|course|duration|baseline)\b)[^.;]{0,120}?\b(?:between|among) (?:the |all )?(?:\w+ )?(?:groups|arms)"
+    # "There was no difference in primary or secondary outcome measures at four years between the groups" (q01)
+    # (a decimal point inside the list is no sentence end: "no differences in pain reduction (p = 0.222), or
+    # function (p = 0.254) between the four groups", seen in t5d05)
+    r"|no (?:statistically )?(?:significant )?differences? in (?!(?:[^.;]|(?<=\d)\.(?=\d)){0,120}?\b(?:age|sex|gender|course|duration|baseline)\b)"
+    r"(?:[^.;]|(?<=\d)\.(?=\d)){0,160}?\b(?:between|among) (?:the |all )?(?:\w+ )?(?:groups|arms)"
+    # "No significant difference was found in the clinical results between the 40 operated cases and
+    # the 55 cases relieved by the block" (y02): the results as a whole, between two named sets (not
+    # one variable: "no significant differences in wait times were found between X patients and ...")
+    r"|no (?:statistically )?significant differences?\b[^.;]{0,50}?\b(?:results|outcomes|efficacy|effects?)\b"
+    r"[^.;]{0,20}?\bbetween (?!\d)[^.;]{0,80}?\b(?:and|groups?|arms)\b"
     # "X showed no significant difference in all outcomes compared to sham" (x21)
     r"|no (?:statistically )?significant differences? in (?:all|any|each) (?:of )?(?:the )?(?:\w+ )?outcomes"
     # "Intergroup differences at follow-up over a year were not found to be significant" (y07)
@@ -51,7 +62,8 @@ _SAME = re.compile(
     # "Both groups improved (P < 0.01), but the difference between the groups was not significant"
     r"|differences? between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms) (?:was|were) (?:not (?:statistically )?significant|non-?significant)"
     r"|not (?:statistically )?significantly different between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms)"
-    r"|not (?:more effective|superior|better) than)\b",
+    # "injection of the steroid is no more effective than the anaesthetic alone" (t5e05)
+    r"|(?:not|no) (?:more effective|superior|better) than)\b",
     re.IGNORECASE,
 )
 _BETTER = re.compile(
@@ -70,7 +82,10 @@ _NOT_A_RESULT = re.compile(
     r"\b(?:hypothes[ie]s|hypothesi[sz]ed?|we expect\w*|is expected to|aims? to|aimed to|will be|(?:mounting|previous|existing|growing) evidence|"
     r"(?:evidence|studies|trials) (?:suggests?|shows?|indicates?)|previous(?:ly)? (?:studies|trials|reports)"
     # "X has shown superior analgesia compared with placebo in animal studies" (seen in h23's background)
-    r"|in (?:animal|earlier|prior|other) (?:studies|models|experiments|trials))\b",
+    r"|in (?:animal|earlier|prior|other) (?:studies|models|experiments|trials))\b"
+    # A sentence that opens with the study's aim, its heading sometimes glued on ("ObjectiveTo
+    # explore the effect ... so that patients can choose a better scheme", seen in c06).
+    r"|^\W*(?:(?:objectives?|aims?|purpose)\s*:?\s*)?to (?:explore|evaluate|investigate|assess|compare|determine|observe|examine|study|analy[sz]e)\b",
     re.IGNORECASE,
 )
 # A response grade counted in one arm ("13 cases effective and 1 case ineffective"): the word
@@ -82,7 +97,8 @@ _GRADE_COUNT = re.compile(r"\b\d+\s+(?:cases?|patients?|people|persons?)\s+(?:we
 # Words by which a sentence compares arms (or gives each arm's figure in turn).
 _COMPARES = re.compile(
     r"\b(?:than|versus|vs|compar\w*|differ\w*|superior|inferior|favou?r\w*|similar\w*|equal\w*|same|"
-    r"significant\w*|respectively|whereas|while|both|between|better|worse|over|against|relative|contrast|either|neither|each)\b|\b[Pp]\s*[<>=≤≥]",
+    # ("between" before a number opens a range, "between 2.4 and 9.6%", not a comparison: q13)
+    r"significant\w*|respectively|whereas|while|both|between(?!\s+[-−]?\d)|better|worse|over|against|relative|contrast|either|neither|each)\b|\b[Pp]\s*[<>=≤≥]",
     re.IGNORECASE,
 )
 _DEMOGRAPHICS = re.compile(r"\b(?:age|sex|gender|course of (?:the )?disease|disease (?:course|duration)|duration of (?:the )?"
@@ -244,11 +260,19 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     if same and not any(x.kind == "outcome" and x.end <= same.start() for x in inside):
         # "Nonparticulate X is as effective as particulate X" compares two forms of the
         # intervention: no comparator after "as effective as" says nothing of the comparison (y19).
-        if same.group().lower().startswith("as effective as") and not any(
-                side == "comparator" and a >= same.end()
-                for a, b, side in _sides(s, tuple(inside), vocab) if b <= end):
+        sides = [(a, b, side) for a, b, side in _sides(s, tuple(inside), vocab) if start <= a and b <= end]
+        if same.group().lower().startswith(("as effective as", "was ", "were ", "is ", "are ")) and not any(
+                side == "comparator" and a >= same.end() for a, b, side in sides):
+            return None
+        # "X's effects were similar to Y": the intervention must be what is likened ("pain outcomes
+        # of ozone were similar to those after discectomy" likens two comparators, seen in q12).
+        if same.group().lower().startswith(("was ", "were ", "is ", "are ")) and not any(
+                side == "intervention" and b <= same.start() for a, b, side in sides):
             return None
         return "no_difference"
+    fronted = _fronted_comparison(s, start, end, inside, vocab)
+    if fronted is not None:
+        return fronted
     m = _BETTER.search(s, start, end)
     if m is None or _NEGATED.search(s, start, m.start()):
         return None
@@ -266,6 +290,37 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     if before == {"comparator"} and "intervention" in after:
         return "favours_comparator"
     return None
+
+
+# A comparison put first: "Compared with X alone, adding Y led to greater relief of pain" (seen in
+# p02's pooled result). The arm after the comma did better than the one named before it.
+_FRONTED = re.compile(
+    r"\s*(?:when |as )?compared (?:with|to) (?P<other>[^,;.]{1,80}),\s*(?P<subject>[^.;]{1,120}?)\s+"
+    r"(?:(?:led|leads?|resulted|results?) (?:to|in)|(?:showed|shows|achieved|produced|yielded|gave|had|brought)) "
+    r"(?:(?:a|an|the) )?(?:(?:statistically |clinically )?significant(?:ly)? |greater |larger |more |better |further )*"
+    r"(?:improvements?|reductions?|relief|benefits?|efficacy|effectiveness)\b",
+    re.IGNORECASE,
+)
+
+
+def _fronted_comparison(s: str, start: int, end: int, inside: Sequence[Mention], vocab: Vocabulary) -> str | None:
+    """The arm favoured by a clause that opens with "Compared with <arm>," and says the arm after
+    the comma brought improvement: the intervention when only comparators stand before the comma
+    and the intervention after it; the comparator the other way round; else None."""
+    m = _FRONTED.match(s, start, end)
+    if m is None or _NEGATIVE.search(m.group("subject")):
+        return None
+    sides = _sides(s, tuple(inside), vocab)
+    other = {side for a, b, side in sides if m.start("other") <= a and b <= m.end("other")}
+    subject = {side for a, b, side in sides if m.start("subject") <= a and b <= m.end("subject")}
+    if other == {"comparator"} and "intervention" in subject:
+        return "favours_intervention"
+    if other == {"intervention"} and subject == {"comparator"}:
+        return "favours_comparator"
+    return None
+
+
+_NEGATIVE = re.compile(r"\b(?:no|not|neither|nor|without)\b", re.IGNORECASE)
 
 
 # Where a comparison's clause ends: "... better than the control group.③The total effective rate".
