@@ -7,6 +7,7 @@ Kept apart from the engine (``evidence.extract.infer``) so the lexicon can be re
 from __future__ import annotations
 
 import functools
+import os
 import re
 
 STOP = frozenset(
@@ -51,6 +52,15 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
         # An outcome word the abstract never uses may be written as its usual other word ("mortality": "deaths").
         if term not in used:
             found.extend(other for other in SAME_OUTCOME.get(term, ()) if other in used and other not in found)
+    if any(len(term) >= 4 and term.isalpha() for term in found):
+        # An outcome word the abstract never uses may be written in another form of the same word
+        # ("leaking": "leakage", "accurate": "accurately"): abstract words that share all but its
+        # last few letters stand in for it.
+        used = used or set(terms(abstract))
+        for term in list(found):
+            if term in used or len(term) < 4 or not term.isalpha() or term == initials:
+                continue
+            found.extend(sorted(other for other in used if other not in found and _same_root(term, other)))
     wanted = set(found)
     for written, expansion in defined_abbreviations(abstract):
         abbreviation = written.lower().replace("-", "")
@@ -58,6 +68,15 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
         if abbreviation not in wanted and expanded and len(expanded & wanted) * 2 >= len(expanded):
             found.append(abbreviation)
     return found
+
+
+def _same_root(a: str, b: str) -> bool:
+    """Whether two words are forms of one word: they share all but their last three letters
+    (and at least four)."""
+    if not b.isalpha():
+        return False
+    common = len(os.path.commonprefix((a, b)))
+    return common >= max(4, len(a) - 3, len(b) - 3)
 
 
 # Outcome words that abstracts write in another form (stemmed as ``terms`` stems them). Only
