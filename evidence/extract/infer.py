@@ -1126,7 +1126,8 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
 _THAN_VALUE_OF = re.compile(r"\s+than\s+(?:that\s+of\s+)?[-−]?\d[\d.,]*\s*%?\s*(?:\([^()]{0,30}\)\s*)?(?:of|in|for|with|among)\s+", re.IGNORECASE)
 # A break between an arm and a verb: "stable in A but rose in B" does not make A rise.
 _CLAUSE_BETWEEN = re.compile(r"[,;]|\b(?:but|whereas|while)\b", re.IGNORECASE)
-_IN_ARM = re.compile(r"\b(?:in|with|among|for|receiving)\s+(?:the|those|patients|subjects|participants)?\s*", re.IGNORECASE)
+_IN_ARM = re.compile(r"\b(?:in|with|among|for|receiving|after|following)\s+(?:the|those|patients|subjects|participants)?\s*"
+                     r"(?:(?:administration|use|intake|treatment|infusion|injection)\s+(?:of|with)\s+(?:the\s+)?)?", re.IGNORECASE)
 
 
 def _object_side(text: str, start: int, mentions: list[tuple[int, str]]) -> str | None:
