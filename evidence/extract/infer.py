@@ -701,8 +701,11 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         effect = _effect_sign(clause)
         if effect is not None:
             # Trials state the experimental arm against the control: turned round when the
-            # prompt puts the control first.
-            sign, rule = effect * (1 if _active_side(arms) == "intervention" else -1), "effect_estimate"
+            # prompt puts the control first. A sentence naming both arms states the first named
+            # against the other ("A cost 35 against 51 with B, a difference of 16 (95% CI ...)").
+            named = arms.mentions(text)
+            first = named[0][1] if len({side for _, side in named}) == 2 else _active_side(arms)
+            sign, rule = effect * (1 if first == "intervention" else -1), "effect_estimate"
     # With no statistics to read, the words may call the difference significant themselves.
     said_significant = significance or (significance is None and cues.POSITIVE_SIGNIFICANT.search(clause))
     if (sign is None and said_significant and _SAID_DIFFERENT.search(clause) and not re.search(r"\b(?:both|each)\b", clause)
