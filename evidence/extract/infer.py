@@ -701,11 +701,10 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         effect = _effect_sign(clause)
         if effect is not None:
             # Trials state the experimental arm against the control: turned round when the
-            # prompt puts the control first. A sentence naming both arms states the first named
-            # against the other ("A cost 35 against 51 with B, a difference of 16 (95% CI ...)").
-            named = arms.mentions(text)
-            first = named[0][1] if len({side for _, side in named}) == 2 else _active_side(arms)
-            sign, rule = effect * (1 if first == "intervention" else -1), "effect_estimate"
+            # prompt puts the control first. A sentence naming both arms states the arm after
+            # "compared with"/"versus" as the reference ("the odds with A compared with B", "for
+            # B versus A the difference"), else the first named against the other.
+            sign, rule = effect * (1 if _effect_subject(text, arms) == "intervention" else -1), "effect_estimate"
     # With no statistics to read, the words may call the difference significant themselves.
     said_significant = significance or (significance is None and cues.POSITIVE_SIGNIFICANT.search(clause))
     if (sign is None and said_significant and _SAID_DIFFERENT.search(clause) and not re.search(r"\b(?:both|each)\b", clause)
@@ -738,6 +737,18 @@ _VALUE_BEFORE_ARM = re.compile(r"(?P<v>(?:(?<=[\s(])[-−–+])?\d+(?:\.\d+)?)\s
 _ESTIMATE_BEFORE_CI = re.compile(r"(?P<est>[-−–]?\s?\d+(?:[.·]\d+)?)\s*%?\s*(?:\(|\[|,|;)\s*(?:95\s*%\s*)?(?:CI|C\.I\.|confidence interval)")
 _RATIO_WORDS = re.compile(r"\b(?:RR|OR|HR|IRR|ratio|odds|risk|hazard)\b", re.IGNORECASE)
 _DIFFERENCE_WORDS = re.compile(r"\b(?:MD|WMD|SMD|RD|ARR|difference|effect size|differed by)\b", re.IGNORECASE)
+
+
+def _effect_subject(text: str, arms: Arms) -> str:
+    """The arm an effect estimate in a sentence is stated for (against the other arm)."""
+    named = arms.mentions(text)
+    if len({side for _, side in named}) < 2:
+        return _active_side(arms)
+    for than in cues.THAN.finditer(text):
+        reference = _object_side(text, than.end(), named)
+        if reference:
+            return other_side(reference)
+    return named[0][1]
 
 
 def _effect_sign(clause: str) -> int | None:
