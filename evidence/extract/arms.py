@@ -245,7 +245,10 @@ def _role_groups(abstract: str, intervention: str, comparator: str) -> dict[str,
     return out if len(set(out.values())) == len(out) else {}
 
 
-_DOSE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(mg/kg|μg/kg|µg/kg|mg|μg|µg|mcg|g|ml|IU|units?|%)(?![a-z])", re.IGNORECASE)
+# Doses and strengths, and the other quantities arms may differ by alone: energy ("1 kcal/minute"),
+# temperature ("16°C"), radiation ("50 Gy"), frequency ("2 Hz"), pressure ("20 mmHg").
+_DOSE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(mg/kg|μg/kg|µg/kg|mg|μg|µg|mcg|g|ml|IU|units?|%|kcal|kJ|°\s?C|Gy|Hz|mmHg)(?![a-z])",
+                   re.IGNORECASE)
 
 
 def _doses(arm: str) -> set[tuple[str, str]]:
