@@ -350,12 +350,13 @@ def _undecided(sentences: list[Sentence], best: tuple[float, Sentence] | None, w
     if loose is not None:
         return loose
     sentence = best[1]
-    if _reports_results(sentences):
+    if _reports_results(sentences) and not _significance(sentence.text, 0):
         # The outcome is named, and the abstract states results for others, but none for this one:
         # the outcomes an abstract names without a result are mostly those that did not differ
         # (significant differences are the ones stated). A guess, with low confidence; on the
-        # development split of Evidence Inference 3 of the 6 such prompts were no difference, the
-        # largest class there (43% of all prompts).
+        # development split of Evidence Inference 3 of the 5 such prompts were no difference, the
+        # largest class there (43% of all prompts). Not when the sentence that names the outcome
+        # best carries a significant p-value: that is a difference the rules could not read.
         return _statement(sentence, best[0], ("no_difference", "no_result_stated_guess", (0, len(sentence.text))))
     return ResultStatement(None, sentence.text, sentence.start, sentence.end, f"{ENGINE}:no_result_stated", 0.0)
 
