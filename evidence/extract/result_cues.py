@@ -181,7 +181,7 @@ NO_DIFFERENCE = re.compile(
     r"|\b(?:(?:did|does|do|was|were|is|are|could|can|and) not|(?:did|does|do|was|were|is|are|could)n[’']t) (?:significantly |statistically |substantially |appear to |seem to )?"
     r"(?:differ|different|change|changed|affect|affected|improve|improved|reduce|reduced|increase|increased|decrease|"
     r"decreased|alter|altered|influence|modify|vary|show|superior|inferior|better|worse|lead to|result in|associated|"
-    r"prolong|shorten|prevent|lower|raise|enhance|impact|benefit)\b"
+    r"prolong|shorten|prevent|lower|raise|enhance|impact|benefit|higher|greater|longer|shorter|faster|slower|more|less)\b"
     r"|\b(?:similar|comparable|equivalent|unchanged|unaffected|identical|equally)\b|\bfailed to\b"
     r"|(?<![\w.])n\.?s\.?(?=[\s,;)\]]|$)|\bnot reach\b|\bas effective as\b|\bnon-?inferior\b"
     r"|\bwithout (?:any )?(?:significant |statistically )?(?:difference|change)"
