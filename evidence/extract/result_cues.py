@@ -185,6 +185,7 @@ NO_DIFFERENCE = re.compile(
     r"|\b(?:similar|comparable|equivalent|unchanged|unaffected|identical|equally)\b|\bfailed to\b"
     r"|(?<![\w.])n\.?s\.?(?=[\s,;)\]]|$)|\bnot reach\b|\bas effective as\b|\bnon-?inferior\b"
     r"|\bwithout (?:any )?(?:significant |statistically )?(?:difference|change)"
+    r"|\bwithout (?:significantly )?(?:increas|decreas|reduc|affect|alter|worsen|chang)\w*|\bnot (?:affect|alter)ing\b"
     r"|\bineffective\b|\b(?:was|were|remained|is|are) (?:\w+ )?the same\b"
     r"|\bno (?:evidence|suggestion|indication|sign) (?:of|for) (?:a |an |any )?(?:further |additional |significant )?(?:difference|benefit|effect|advantage|superiority)"
     r"|\b(?:did|does|do|could|was|were)(?: not|n[’']t) (?:reveal|show|find|demonstrate|detect|yield|produce|observe)\b[^.;]{0,50}\b(?:differences?|effects?|changes?|benefits?|advantages?)\b"
@@ -331,7 +332,9 @@ THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|rel
                   r"(?!\s*[-−–(\[]?\d)\b",
                    re.IGNORECASE)
 # "(p = 0.82)but the ferritin ...": a bracket may stand right before the conjunction.
-CLAUSE_BREAK = re.compile(r";|(?:,?\s+|(?<=[)\]}]))\b(?:whereas|while|but|although|though|however|except)\b|\.\s",
+CLAUSE_BREAK = re.compile(r";|(?:,?\s+|(?<=[)\]}]))\b(?:whereas|while|but|although|though|however|except"
+                          r"|without (?:significantly )?(?:increas|decreas|reduc|affect|alter|worsen|chang)\w*"
+                          r"|not (?:affect|alter)ing)\b|\.\s",
                           re.IGNORECASE)
 # The concession ends at the comma before the main clause's subject ("Although X was higher on
 # day 7, 10 and 12, these differences ..."), else at its first comma.
