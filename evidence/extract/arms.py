@@ -13,7 +13,8 @@ def other_side(side: str) -> str:
 
 
 # Against a control, "the intervention group" or "the treated patients" is the intervention arm.
-_ACTIVE_ARM = re.compile(r"(?:intervention|treatment|treated|experimental|study|active|verum)\s+(?:group|arm|patients|participants)\b")
+_ACTIVE_ARM = re.compile(r"(?:intervention|treatment|treated|experimental|study|active|verum|supplemented)\s+"
+                         r"(?:group|arm|patients|participants|subjects|clusters|recipients|children|women|men|treatment|condition)s?\b")
 _NEGATION_WORDS = frozenset({"not", "did", "do", "does", "without"})  # not "no": "NO" is nitric oxide
 _WITHHELD = re.compile(r"\s*(?:(?:did|does|do|were|was) not|no|without|none)\b", re.IGNORECASE)
 _NEGATED_ARM = re.compile(r"(?:\bnon[-‐‑ ]?|\bun|\bno |\bnot |\bwithout )$")
@@ -108,7 +109,7 @@ class Arms:
 
 # The single words CONTROL_WORDS and _ACTIVE_ARM can start with: a set lookup spares a regex per word.
 _CONTROL_WORD_SET = frozenset({"placebo", "sham", "routine", "conventional", "vehicle", "saline"})
-_ACTIVE_WORD_SET = frozenset({"intervention", "treatment", "treated", "experimental", "study", "active", "verum"})
+_ACTIVE_WORD_SET = frozenset({"intervention", "treatment", "treated", "experimental", "study", "active", "verum", "supplemented"})
 _BASE_ONLY = re.compile(r"\balone\b|\bas usual\b", re.IGNORECASE)
 
 

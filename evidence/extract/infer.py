@@ -1029,8 +1029,11 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
             return sign * more, "change_size_per_arm"
     side = _subject(text, offset + word_start, offset + word_end, arms)
     if side is None:
-        # A change said of no arm ("pain fell significantly") is the active treatment's.
-        side = _active_side(arms)
+        # A change placed in no arm is said of the one arm the sentence names, if it names one
+        # ("X fell significantly (P = 0.01), with less nausea, in group A"), else it is the active
+        # treatment's ("pain fell significantly").
+        named = {side for _, side in arms.mentions(text)}
+        side = named.pop() if len(named) == 1 else _active_side(arms)
     if side == "comparator":
         return -sign, rule + "_of_comparator"
     return sign, rule
