@@ -47,7 +47,7 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
         words = spelled_out(acronym, abstract) if not re.search(rf"\b{acronym.lower()}\b", lowered) else None
         if words:
             found.extend(t for t in terms(words) if t not in found)
-    used = set(terms(abstract)) if any(term in SAME_OUTCOME for term in found) else set()
+    used = _abstract_terms(abstract) if any(term in SAME_OUTCOME for term in found) else frozenset()
     for term in list(found):
         # An outcome word the abstract never uses may be written as its usual other word ("mortality": "deaths").
         if term not in used:
@@ -56,7 +56,7 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
         # An outcome word the abstract never uses may be written in another form of the same word
         # ("leaking": "leakage", "accurate": "accurately"): abstract words that share all but its
         # last few letters stand in for it.
-        used = used or set(terms(abstract))
+        used = used or _abstract_terms(abstract)
         for term in list(found):
             if term in used or len(term) < 4 or not term.isalpha() or term == initials:
                 continue
@@ -68,6 +68,12 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
         if abbreviation not in wanted and expanded and len(expanded & wanted) * 2 >= len(expanded):
             found.append(abbreviation)
     return found
+
+
+@functools.lru_cache(maxsize=32)
+def _abstract_terms(abstract: str) -> frozenset[str]:
+    """The stemmed content words of an abstract (cached: several prompts ask about one abstract)."""
+    return frozenset(terms(abstract))
 
 
 def _same_root(a: str, b: str) -> bool:
