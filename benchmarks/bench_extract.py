@@ -19,6 +19,10 @@ Prints:
 4. prompts per second (all 905 prompts, best of three passes).
 
 ``--errors`` lists development-split misses only: the held-out split is never printed.
+``--swap`` asks every development-split prompt again with its intervention and comparator swapped
+and counts the answers that turn round as they should (increased <-> decreased, no_difference and
+None stay): a check of which arm each statement is read for that needs no labels, so it can guide
+changes without fitting them to the development labels.
 """
 
 from __future__ import annotations
@@ -95,6 +99,8 @@ def _span_overlap(prompt: dict, sentence: str | None) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--errors", action="store_true", help="list development-split misses")
+    parser.add_argument("--swap", action="store_true",
+                        help="development split: how often swapping intervention and comparator turns the answer round")
     parser.add_argument("--rules-only", action="store_true",
                         help="rank sentences by the rules' relevance alone (no learned sentence selector)")
     args = parser.parse_args()
@@ -133,6 +139,14 @@ def main() -> None:
                 infer_result(p["text"], intervention=p["intervention"], comparator=p["comparator"], outcome=p["outcome"], selector=selector)
             timings.append(time.perf_counter() - t0)
         print(f"speed: {len(prompts) / min(timings):,.0f} prompts/s (best of 3 passes over {len(prompts)})")
+        if args.swap:
+            turned = {"increased": "decreased", "decreased": "increased", "no_difference": "no_difference", None: None}
+            consistent = 0
+            for p, r in dev:
+                swapped = infer_result(p["text"], intervention=p["comparator"], comparator=p["intervention"],
+                                       outcome=p["outcome"], selector=selector)
+                consistent += turned[swapped.label] == r.label
+            print(f"dev: answer turns round when intervention and comparator are swapped in {consistent}/{len(dev)}")
         if args.errors:
             for p, r in dev:
                 if r.label != p["gold"]:

@@ -13,7 +13,8 @@ def other_side(side: str) -> str:
 
 
 # Against a control, "the intervention group" or "the treated patients" is the intervention arm.
-_ACTIVE_ARM = re.compile(r"(?:intervention|treatment|treated|experimental|study|active|verum)\s+(?:group|arm|patients|participants)\b")
+_ACTIVE_ARM = re.compile(r"(?:intervention|treatment|treated|experimental|study|active|verum|supplemented)\s+"
+                         r"(?:group|arm|patients|participants|subjects|clusters|recipients|children|women|men|treatment|condition)s?\b")
 _NEGATION_WORDS = frozenset({"not", "did", "do", "does", "without"})  # not "no": "NO" is nitric oxide
 _WITHHELD = re.compile(r"\s*(?:(?:did|does|do|were|was) not|no|without|none)\b", re.IGNORECASE)
 _NEGATED_ARM = re.compile(r"(?:\bnon[-‐‑ ]?|\bun|\bno |\bnot |\bwithout )$")
@@ -108,7 +109,7 @@ class Arms:
 
 # The single words CONTROL_WORDS and _ACTIVE_ARM can start with: a set lookup spares a regex per word.
 _CONTROL_WORD_SET = frozenset({"placebo", "sham", "routine", "conventional", "vehicle", "saline"})
-_ACTIVE_WORD_SET = frozenset({"intervention", "treatment", "treated", "experimental", "study", "active", "verum"})
+_ACTIVE_WORD_SET = frozenset({"intervention", "treatment", "treated", "experimental", "study", "active", "verum", "supplemented"})
 _BASE_ONLY = re.compile(r"\balone\b|\bas usual\b", re.IGNORECASE)
 
 
@@ -245,7 +246,10 @@ def _role_groups(abstract: str, intervention: str, comparator: str) -> dict[str,
     return out if len(set(out.values())) == len(out) else {}
 
 
-_DOSE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(mg/kg|μg/kg|µg/kg|mg|μg|µg|mcg|g|ml|IU|units?|%)(?![a-z])", re.IGNORECASE)
+# Doses and strengths, and the other quantities arms may differ by alone: energy ("1 kcal/minute"),
+# temperature ("16°C"), radiation ("50 Gy"), frequency ("2 Hz"), pressure ("20 mmHg").
+_DOSE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(mg/kg|μg/kg|µg/kg|mg|μg|µg|mcg|g|ml|IU|units?|%|kcal|kJ|°\s?C|Gy|Hz|mmHg)(?![a-z])",
+                   re.IGNORECASE)
 
 
 def _doses(arm: str) -> set[tuple[str, str]]:

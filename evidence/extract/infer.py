@@ -350,7 +350,27 @@ def _undecided(sentences: list[Sentence], best: tuple[float, Sentence] | None, w
     if loose is not None:
         return loose
     sentence = best[1]
+    if _reports_results(sentences) and not _significance(sentence.text, 0):
+        # The outcome is named, and the abstract states results for others, but none for this one:
+        # the outcomes an abstract names without a result are mostly those that did not differ
+        # (significant differences are the ones stated). A guess, with low confidence; on the
+        # development split of Evidence Inference 3 of the 5 such prompts were no difference, the
+        # largest class there (43% of all prompts). Not when the sentence that names the outcome
+        # best carries a significant p-value: that is a difference the rules could not read.
+        return _statement(sentence, best[0], ("no_difference", "no_result_stated_guess", (0, len(sentence.text))))
     return ResultStatement(None, sentence.text, sentence.start, sentence.end, f"{ENGINE}:no_result_stated", 0.0)
+
+
+def _reports_results(sentences: list[Sentence]) -> bool:
+    """Whether any sentence outside the background and methods states a result (a p-value, or
+    words of significance or of no difference): a protocol or a design paper states none."""
+    for s in sentences:
+        section = (s.section or "").upper()
+        if section == "TITLE" or any(k in section for k in cues.NON_RESULT_SECTIONS) or cues.AIM.search(s.text):
+            continue
+        if cues.P_VALUE.search(s.text) or cues.SIGNIFICANT.search(s.text) or cues.NO_DIFFERENCE.search(s.text):
+            return True
+    return False
 
 
 _LOOSE_CANDIDATES = 3
@@ -404,7 +424,7 @@ _RULE_ACCURACY = {
     "change_in_both_arms": 0.75, "no_difference_between_arms": 0.8, "sized_change": 0.65, "change_size_per_arm": 0.5, "no_difference_for_all_outcomes": 0.5,
     # Rare on development data: a guess from how such statements read, kept low.
     "effect_estimate": 0.7, "significant_without_direction": 0.5,
-    "statistics_alone_not_significant": 0.5, "statistics_alone_significant": 0.4,
+    "statistics_alone_not_significant": 0.5, "statistics_alone_significant": 0.4, "no_result_stated_guess": 0.4,
 }
 _QUALIFIER_COST = {"_of_comparator": 0.75, "_untested": 0.75, "_within_arm": 0.8, "_after_within_arm_change": 0.9,
                   "_after_untested_values": 0.8}
@@ -454,9 +474,10 @@ def finding_direction(sentence: str, outcome_start: int, outcome_end: int, arms:
                           outcome=sentence[outcome_start:outcome_end], lower_is_better=lower_is_better)
     if result.label is None or result.rule.endswith("_within_arm"):
         return None  # a change within each arm says nothing about which did better
-    if result.rule.endswith(("statistics_alone_significant", "arm_values_untested")):
-        # A benefit read from a p-value alone, or two arms' values with no test ("18 and 15
-        # patients had surgery"), is too weak to file as a finding's direction.
+    if result.rule.endswith(("statistics_alone_significant", "arm_values_untested", "no_result_stated_guess")):
+        # A benefit read from a p-value alone, two arms' values with no test ("18 and 15
+        # patients had surgery"), or a guess where no result is stated, is too weak to file as a
+        # finding's direction.
         return None
     if result.label == "no_difference":
         return "no_difference"
@@ -681,8 +702,10 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         effect = _effect_sign(clause)
         if effect is not None:
             # Trials state the experimental arm against the control: turned round when the
-            # prompt puts the control first.
-            sign, rule = effect * (1 if _active_side(arms) == "intervention" else -1), "effect_estimate"
+            # prompt puts the control first. A sentence naming both arms states the arm after
+            # "compared with"/"versus" as the reference ("the odds with A compared with B", "for
+            # B versus A the difference"), else the first named against the other.
+            sign, rule = effect * (1 if _effect_subject(text, arms) == "intervention" else -1), "effect_estimate"
     # With no statistics to read, the words may call the difference significant themselves.
     said_significant = significance or (significance is None and cues.POSITIVE_SIGNIFICANT.search(clause))
     if (sign is None and said_significant and _SAID_DIFFERENT.search(clause) and not re.search(r"\b(?:both|each)\b", clause)
@@ -715,6 +738,18 @@ _VALUE_BEFORE_ARM = re.compile(r"(?P<v>(?:(?<=[\s(])[-−–+])?\d+(?:\.\d+)?)\s
 _ESTIMATE_BEFORE_CI = re.compile(r"(?P<est>[-−–]?\s?\d+(?:[.·]\d+)?)\s*%?\s*(?:\(|\[|,|;)\s*(?:95\s*%\s*)?(?:CI|C\.I\.|confidence interval)")
 _RATIO_WORDS = re.compile(r"\b(?:RR|OR|HR|IRR|ratio|odds|risk|hazard)\b", re.IGNORECASE)
 _DIFFERENCE_WORDS = re.compile(r"\b(?:MD|WMD|SMD|RD|ARR|difference|effect size|differed by)\b", re.IGNORECASE)
+
+
+def _effect_subject(text: str, arms: Arms) -> str:
+    """The arm an effect estimate in a sentence is stated for (against the other arm)."""
+    named = arms.mentions(text)
+    if len({side for _, side in named}) < 2:
+        return _active_side(arms)
+    for than in cues.THAN.finditer(text):
+        reference = _object_side(text, than.end(), named)
+        if reference:
+            return other_side(reference)
+    return named[0][1]
 
 
 def _effect_sign(clause: str) -> int | None:
@@ -994,8 +1029,11 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
             return sign * more, "change_size_per_arm"
     side = _subject(text, offset + word_start, offset + word_end, arms)
     if side is None:
-        # A change said of no arm ("pain fell significantly") is the active treatment's.
-        side = _active_side(arms)
+        # A change placed in no arm is said of the one arm the sentence names, if it names one
+        # ("X fell significantly (P = 0.01), with less nausea, in group A"), else it is the active
+        # treatment's ("pain fell significantly").
+        named = {side for _, side in arms.mentions(text)}
+        side = named.pop() if len(named) == 1 else _active_side(arms)
     if side == "comparator":
         return -sign, rule + "_of_comparator"
     return sign, rule
@@ -1106,7 +1144,8 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
 _THAN_VALUE_OF = re.compile(r"\s+than\s+(?:that\s+of\s+)?[-−]?\d[\d.,]*\s*%?\s*(?:\([^()]{0,30}\)\s*)?(?:of|in|for|with|among)\s+", re.IGNORECASE)
 # A break between an arm and a verb: "stable in A but rose in B" does not make A rise.
 _CLAUSE_BETWEEN = re.compile(r"[,;]|\b(?:but|whereas|while)\b", re.IGNORECASE)
-_IN_ARM = re.compile(r"\b(?:in|with|among|for|receiving)\s+(?:the|those|patients|subjects|participants)?\s*", re.IGNORECASE)
+_IN_ARM = re.compile(r"\b(?:in|with|among|for|receiving|after|following)\s+(?:the|those|patients|subjects|participants)?\s*"
+                     r"(?:(?:administration|use|intake|treatment|infusion|injection)\s+(?:of|with)\s+(?:the\s+)?)?", re.IGNORECASE)
 
 
 def _object_side(text: str, start: int, mentions: list[tuple[int, str]]) -> str | None:

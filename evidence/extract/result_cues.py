@@ -7,6 +7,7 @@ Kept apart from the engine (``evidence.extract.infer``) so the lexicon can be re
 from __future__ import annotations
 
 import functools
+import os
 import re
 
 STOP = frozenset(
@@ -46,11 +47,20 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
         words = spelled_out(acronym, abstract) if not re.search(rf"\b{acronym.lower()}\b", lowered) else None
         if words:
             found.extend(t for t in terms(words) if t not in found)
-    used = set(terms(abstract)) if any(term in SAME_OUTCOME for term in found) else set()
+    used = _abstract_terms(abstract) if any(term in SAME_OUTCOME for term in found) else frozenset()
     for term in list(found):
         # An outcome word the abstract never uses may be written as its usual other word ("mortality": "deaths").
         if term not in used:
             found.extend(other for other in SAME_OUTCOME.get(term, ()) if other in used and other not in found)
+    if any(len(term) >= 4 and term.isalpha() for term in found):
+        # An outcome word the abstract never uses may be written in another form of the same word
+        # ("leaking": "leakage", "accurate": "accurately"): abstract words that share all but its
+        # last few letters stand in for it.
+        used = used or _abstract_terms(abstract)
+        for term in list(found):
+            if term in used or len(term) < 4 or not term.isalpha() or term == initials:
+                continue
+            found.extend(sorted(other for other in used if other not in found and _same_root(term, other)))
     wanted = set(found)
     for written, expansion in defined_abbreviations(abstract):
         abbreviation = written.lower().replace("-", "")
@@ -58,6 +68,21 @@ def outcome_terms(outcome: str, abstract: str) -> list[str]:
         if abbreviation not in wanted and expanded and len(expanded & wanted) * 2 >= len(expanded):
             found.append(abbreviation)
     return found
+
+
+@functools.lru_cache(maxsize=32)
+def _abstract_terms(abstract: str) -> frozenset[str]:
+    """The stemmed content words of an abstract (cached: several prompts ask about one abstract)."""
+    return frozenset(terms(abstract))
+
+
+def _same_root(a: str, b: str) -> bool:
+    """Whether two words are forms of one word: they share all but their last three letters
+    (and at least four)."""
+    if not b.isalpha():
+        return False
+    common = len(os.path.commonprefix((a, b)))
+    return common >= max(4, len(a) - 3, len(b) - 3)
 
 
 # Outcome words that abstracts write in another form (stemmed as ``terms`` stems them). Only
@@ -156,14 +181,17 @@ NO_DIFFERENCE = re.compile(
     r"\bno (?:statistically |clinically )?significant(?:ly)?\b|\bnot (?:statistically |clinically )?significant(?:ly)?\b"
     r"|\bnon[-‐‑]?significant(?:ly)?\b|\binsignificant(?:ly)?\b"
     r"|\bno (?:statistical|clinical|significant)(?: (?:or|and) (?:statistical|clinical|significant))? differences?\b"
-    r"|\bno (?:significant |statistical |between[-‐‑ ]group |group |major |overall |other |further |additional )?"
-    r"(?:difference|change|effect|improvement|increase|decrease|reduction|benefit|association|advantage)s?\b"
+    r"|\bno (?:significant |statistical |between[-‐‑ ]group |inter-?group |group |major |overall |other |further |additional )?"
+    r"(?:difference|change|effect|improvement|increase|decrease|reduction|benefit|association|advantage|impact|influence)s?\b"
+    r"|\black of (?:a |any )?(?:(?:statistically )?significant )?(?:difference|effect|benefit|association)s?\b"
     r"|\b(?:(?:did|does|do|was|were|is|are|could|can|and) not|(?:did|does|do|was|were|is|are|could)n[’']t) (?:significantly |statistically |substantially |appear to |seem to )?"
     r"(?:differ|different|change|changed|affect|affected|improve|improved|reduce|reduced|increase|increased|decrease|"
-    r"decreased|alter|altered|influence|modify|vary|show|superior|inferior|better|worse|lead to|result in|associated)\b"
+    r"decreased|alter|altered|influence|modify|vary|show|superior|inferior|better|worse|lead to|result in|associated|"
+    r"prolong|shorten|prevent|lower|raise|enhance|impact|benefit|higher|greater|longer|shorter|faster|slower|more|less)\b"
     r"|\b(?:similar|comparable|equivalent|unchanged|unaffected|identical|equally)\b|\bfailed to\b"
     r"|(?<![\w.])n\.?s\.?(?=[\s,;)\]]|$)|\bnot reach\b|\bas effective as\b|\bnon-?inferior\b"
     r"|\bwithout (?:any )?(?:significant |statistically )?(?:difference|change)"
+    r"|\bwithout (?:significantly )?(?:increas|decreas|reduc|affect|alter|worsen|chang)\w*|\bnot (?:affect|alter)ing\b"
     r"|\bineffective\b|\b(?:was|were|remained|is|are) (?:\w+ )?the same\b"
     r"|\bno (?:evidence|suggestion|indication|sign) (?:of|for) (?:a |an |any )?(?:further |additional |significant )?(?:difference|benefit|effect|advantage|superiority)"
     r"|\b(?:did|does|do|could|was|were)(?: not|n[’']t) (?:reveal|show|find|demonstrate|detect|yield|produce|observe)\b[^.;]{0,50}\b(?:differences?|effects?|changes?|benefits?|advantages?)\b"
@@ -310,7 +338,9 @@ THAN = re.compile(r"\b(?:than|compared (?:with|to)|in comparison (?:with|to)|rel
                   r"(?!\s*[-−–(\[]?\d)\b",
                    re.IGNORECASE)
 # "(p = 0.82)but the ferritin ...": a bracket may stand right before the conjunction.
-CLAUSE_BREAK = re.compile(r";|(?:,?\s+|(?<=[)\]}]))\b(?:whereas|while|but|although|though|however|except)\b|\.\s",
+CLAUSE_BREAK = re.compile(r";|(?:,?\s+|(?<=[)\]}]))\b(?:whereas|while|but|although|though|however|except"
+                          r"|without (?:significantly )?(?:increas|decreas|reduc|affect|alter|worsen|chang)\w*"
+                          r"|not (?:affect|alter)ing)\b|\.\s",
                           re.IGNORECASE)
 # The concession ends at the comma before the main clause's subject ("Although X was higher on
 # day 7, 10 and 12, these differences ..."), else at its first comma.
