@@ -151,7 +151,13 @@ _NEED_FOR = re.compile(
     # "additional injection and/or surgery": more treatment, counted after the arms'.
     r"|\badditional\s+(?:[\w-]+\s+(?:and/or|or)\s+)?$"
     # "10 cases reported using opioids": what patients went on to take is counted, not compared.
-    r"|\breport(?:ed|ing)?\s+(?:using|taking|still taking)\s+(?:an?\s+)?$",
+    r"|\breport(?:ed|ing)?\s+(?:using|taking|still taking)\s+(?:an?\s+)?$"
+    # "without any indications for surgery", "its role in preventing surgery", "the proportion of
+    # lumbar surgery": what patients may come to need, counted or avoided, not an arm.
+    r"|\b(?:indications?\s+for|prevent(?:s|ed|ing|ion\s+of)?|proportions?\s+of|percentages?\s+of|incidence\s+of)\s+"
+    r"(?:an?\s+|further\s+|subsequent\s+|later\s+)?(?:[\w-]+\s+){0,2}$"
+    # "both groups used less opioids": how much of a treatment an arm went on to take.
+    r"|\b(?:used|using|took|taking|consumed|needed|required)\s+(?:less|more|fewer|lower|higher)\s+(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )
 # ... or as a time or a later event of the trial, not an arm: "assessed before and after lumbar
@@ -162,7 +168,13 @@ _EVENT_BEFORE = re.compile(
     r"\bfor\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}$"
     # People on a list for an operation: surgery is why they were seen ("patients listed for disc surgery").
     r"|\b(?:(?:listed|booked|scheduled|planned|candidates?|waiting)\s+for|awaiting)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}$"
-    r"|\b(?:before|prior to|ahead of)\s+(?:an?\s+|the\s+|their\s+)?(?:planned|scheduled|elective|intended)\s+(?:[\w-]+\s+){0,2}$",
+    r"|\b(?:before|prior to|ahead of)\s+(?:an?\s+|the\s+|their\s+)?(?:planned|scheduled|elective|intended)\s+(?:[\w-]+\s+){0,2}$"
+    # An operation that sets who was studied or when: "low back pain after disc herniation surgery",
+    # "patients undergoing endoscopic surgery", "participants who had at least one lumbar surgery".
+    r"|\b(?:after|following|post)[\s-]+(?:an?\s+|the\s+|their\s+|previous\s+|prior\s+|recent\s+)?(?:[\w-]+\s+){0,3}$"
+    r"|\b(?:patients|participants|subjects|people|individuals|adults|those|cases)\b(?:\s+with\s+[^.;,()]{1,50}?)?\s+"
+    r"(?:undergoing|(?:who|that)\s+(?:had\s+|have\s+)?(?:undergone|underwent|had|were\s+undergoing|are\s+undergoing))\s+"
+    r"(?:an?\s+|the\s+|at least one\s+|one or more\s+|previous\s+|prior\s+)?(?:[\w-]+\s+){0,4}$",
     re.IGNORECASE,
 )
 # ... "Surgical treatment was later required in 6 patients".
@@ -170,7 +182,9 @@ _EVENT_AFTER = re.compile(
     r"\s+(?:(?:treatment|intervention|procedures?)\s+)?(?:was|were)\s+(?:(?:subsequently|later|eventually|ultimately|finally|then)\s+)?"
     r"(?:required|needed|necessary|indicated)\b"
     r"|\s+(?:(?:treatment|intervention|procedures?)\s+)?(?:was|were)\s+(?:subsequently|later|eventually|ultimately|finally)\s+"
-    r"(?:performed|done|carried out|undertaken)\b",
+    r"(?:performed|done|carried out|undertaken)\b"
+    # "Surgery was avoided in 80% of patients".
+    r"|\s+(?:(?:treatment|intervention|procedures?)\s+)?(?:was|were)\s+(?:\w+\s+)?(?:avoided|prevented|spared|averted)\b",
     re.IGNORECASE,
 )
 # A class named as the place of the study ("in the physiotherapy department"): the conventional
@@ -371,7 +385,7 @@ def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
     if not found:
         return set()
     out = {m for m in found if _NEED_FOR.search(text, max(0, m.start - 40), m.start) or _COUNTED.match(text, m.end)
-           or _EVENT_BEFORE.search(text, max(0, m.start - 80), m.start) or _EVENT_AFTER.match(text, m.end)
+           or _EVENT_BEFORE.search(text, max(0, m.start - 140), m.start) or _EVENT_AFTER.match(text, m.end)
            or _BLINDED_TO.search(text, max(0, m.start - 50), m.start)
            or _INSTITUTION_OF.search(text, max(0, m.start - 80), m.start)}
     out |= _experimental_extras(text, mentions)
