@@ -156,6 +156,9 @@ _NEED_FOR = re.compile(
     # lumbar surgery": what patients may come to need, counted or avoided, not an arm.
     r"|\b(?:indications?\s+for|prevent(?:s|ed|ing|ion\s+of)?|proportions?\s+of|percentages?\s+of|incidence\s+of)\s+"
     r"(?:an?\s+|further\s+|subsequent\s+|later\s+)?(?:[\w-]+\s+){0,2}$"
+    # "the number of patients with analgesic drugs was smaller": how many went on to take it.
+    r"|\b(?:numbers?|proportions?|percentages?)\s+of\s+(?:patients|participants|cases|people|subjects)\s+"
+    r"(?:with|using|taking|on|needing|requiring|who\s+(?:used|took|needed|required))\s+(?:an?\s+)?(?:[\w-]+\s+)?$"
     # "both groups used less opioids": how much of a treatment an arm went on to take.
     r"|\b(?:used|using|took|taking|consumed|needed|required)\s+(?:less|more|fewer|lower|higher)\s+(?:[\w-]+\s+)?$",
     re.IGNORECASE,
@@ -217,7 +220,27 @@ _DOUBLE_DUMMY = re.compile(
 _DUMMY_WORD = re.compile(rf"\b{_DUMMY}\b", re.IGNORECASE)
 # A sentence that says what the intervention is ("Electroacupuncture is based on ... electrical
 # stimulation"; "Acupotomy, which involves ..."): the treatments it names are not arms.
-_DEFINES = re.compile(r"\s*(?:,\s*which\s+|\s+)(?:is|are|involves?|refers to|uses|combines|consists of)\b", re.IGNORECASE)
+_DEFINES = re.compile(
+    r"\s*(?:,\s*which\s+|\s+)(?:is|are|involves?|refers to|uses|combines|consists of)\b"
+    # ... with what it is set between dashes or brackets first: "Acupotomy (a blend of needling and
+    # minimally invasive surgery) is ...".
+    r"|\s*(?P<open>[—–(]|--|,)[^.;]{3,120}?(?:[—–)]|--|,)\s*(?:is|are)\b", re.IGNORECASE)
+# A sentence that asks for other studies: the controls it names are the next trials', not this one's
+# ("larger trials against placebo are warranted").
+_FURTHER_STUDIES = re.compile(
+    r"\b(?:further|future|more|larger|additional|well-designed|high-quality)\s+(?:[\w-]+\s+){0,3}?(?:studies|trials|research|investigations?)\b"
+    r"[^.;]{0,120}?\b(?:warranted|needed|required|necessary|recommended)\b",
+    re.IGNORECASE)
+# A list of what was measured: "pain scores, disability, satisfaction, surgery and recurrence were
+# investigated". A treatment in it is counted, not given; a list that names groups is left alone.
+_MEASURED_LIST = re.compile(
+    r"(?:^|[;:])(?P<list>[^;:]*?)\s+(?:were|was|will be)\s+(?:\w+\s+)?(?:investigated|assessed|measured|recorded|collected|"
+    r"evaluated|observed|documented|surveyed|monitored|noted)\b",
+    re.IGNORECASE)
+_GROUP_WORDS = re.compile(r"\b(?:groups?|arms?|versus|vs\.?|compared|than|between|received|treated|randomi[sz]\w*|allocated|assigned)\b", re.IGNORECASE)
+# What the usual care of an arm consists of is part of it: "usual care, including physical therapy
+# and education", "usual care consisting of oral pain medication".
+_CONTENT_OF = re.compile(r"^\s*(?:[\w-]+\s*){0,2}?(?:\(|,)?\s*(?:consist(?:s|ed|ing)? of|including|includes|included|comprising|comprised|such as|namely)\s+(?:[^.;()]{0,60}?)$", re.IGNORECASE)
 # The experimental arm's own description: what it names belongs to that arm, not to the control
 # arm ("The treatment group was treated with acupuncture and massage. The control group ...").
 _EXPERIMENTAL_ARM = re.compile(
@@ -285,7 +308,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         # under it, a sentence that allocates or compares arms is not background.
         background = sentence.section in _BACKGROUND_SECTIONS and not (
             sentence.inline_section and _ALLOCATES.search(s))
-        not_compared = background or said(_HISTORY) or _EVERY_ARM.search(s) is not None or _defines(s, found)
+        not_compared = background or said(_HISTORY) or _EVERY_ARM.search(s) is not None or _defines(s, found) \
+            or _FURTHER_STUDIES.search(s) is not None
         aside = _not_arms(s, found)
         experimental_named.update(m.label for m in _experimental_extras(s, found))
         for arm in _CONTROL_ARM_TREATED.finditer(s):
@@ -389,9 +413,33 @@ def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
            or _BLINDED_TO.search(text, max(0, m.start - 50), m.start)
            or _INSTITUTION_OF.search(text, max(0, m.start - 80), m.start)}
     out |= _experimental_extras(text, mentions)
+    out |= _measured(text, mentions)
+    out |= _usual_care_contents(text, found)
     if _DOUBLE_DUMMY.search(text):
         out |= {m for m in found if _DUMMY_WORD.search(m.text)}
     return out
+
+
+def _measured(text: str, mentions: Iterable[Mention]) -> set[Mention]:
+    """Comparator mentions in a list of what was measured, beside an outcome the topic knows
+    ("pain, the ODI, satisfaction, surgery and recurrence were investigated")."""
+    mentions = list(mentions)
+    out: set[Mention] = set()
+    for listed in _MEASURED_LIST.finditer(text):
+        start, end = listed.span("list")
+        if _GROUP_WORDS.search(text, start, end):
+            continue
+        inside = [m for m in mentions if start <= m.start and m.end <= end]
+        if any(m.kind == "outcome" for m in inside):
+            out |= {m for m in inside if m.kind == "comparator"}
+    return out
+
+
+def _usual_care_contents(text: str, found: list[Mention]) -> set[Mention]:
+    """Comparator mentions that say what a usual-care mention before them consists of."""
+    bases = [m for m in found if m.label == "usual_care"]
+    return {m for m in found if m.label != "usual_care"
+            and any(b.end <= m.start and _CONTENT_OF.match(text[b.end:m.start]) for b in bases)}
 
 
 def _experimental_extras(text: str, mentions: Iterable[Mention]) -> set[Mention]:
