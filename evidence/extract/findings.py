@@ -237,6 +237,9 @@ _MEASURED_LIST = re.compile(
     r"(?:^|[;:])(?P<list>[^;:]*?)\s+(?:were|was|will be)\s+(?:\w+\s+)?(?:investigated|assessed|measured|recorded|collected|"
     r"evaluated|observed|documented|surveyed|monitored|noted)\b",
     re.IGNORECASE)
+# "differences were found for satisfaction and surgery": a treatment named as what differed.
+_DIFFERED_FOR = re.compile(r"\bdif+erences?\s+(?:(?:were|was)\s+(?:\w+\s+)?(?:found|seen|observed|noted)\s+)?(?:for|in|on|regarding)\s+"
+                           r"(?:[\w-]+,?\s+){0,4}?(?:and\s+|or\s+)?$", re.IGNORECASE)
 _GROUP_WORDS = re.compile(r"\b(?:groups?|arms?|versus|vs\.?|compared|than|between|received|treated|randomi[sz]\w*|allocated|assigned)\b", re.IGNORECASE)
 # What the usual care of an arm consists of is part of it: "usual care, including physical therapy
 # and education", "usual care consisting of oral pain medication".
@@ -414,6 +417,7 @@ def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
            or _INSTITUTION_OF.search(text, max(0, m.start - 80), m.start)}
     out |= _experimental_extras(text, mentions)
     out |= _measured(text, mentions)
+    out |= _what_differed(text, mentions)
     out |= _usual_care_contents(text, found)
     if _DOUBLE_DUMMY.search(text):
         out |= {m for m in found if _DUMMY_WORD.search(m.text)}
@@ -432,6 +436,21 @@ def _measured(text: str, mentions: Iterable[Mention]) -> set[Mention]:
         inside = [m for m in mentions if start <= m.start and m.end <= end]
         if any(m.kind == "outcome" for m in inside):
             out |= {m for m in inside if m.kind == "comparator"}
+    return out
+
+
+def _what_differed(text: str, mentions: Iterable[Mention]) -> set[Mention]:
+    """Comparator mentions named as what differed between the arms ("differences were found for
+    satisfaction and surgery"), where no arm is named between the difference and the mention."""
+    mentions = list(mentions)
+    out: set[Mention] = set()
+    for m in mentions:
+        if m.kind != "comparator":
+            continue
+        said = _DIFFERED_FOR.search(text, max(0, m.start - 90), m.start)
+        if said and not _GROUP_WORDS.search(text, said.start(), m.start) and not any(
+                said.start() <= n.start < m.start and n.kind in ("intervention", "generic", "comparator") for n in mentions):
+            out.add(m)
     return out
 
 
