@@ -173,8 +173,9 @@ _EVENT_BEFORE = re.compile(
     r"|\b(?:(?:listed|booked|scheduled|planned|candidates?|waiting)\s+for|awaiting)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}$"
     r"|\b(?:before|prior to|ahead of)\s+(?:an?\s+|the\s+|their\s+)?(?:planned|scheduled|elective|intended)\s+(?:[\w-]+\s+){0,2}$"
     # An operation that sets who was studied or when: "low back pain after disc herniation surgery",
+    # "pain during endoscopic discectomy",
     # "patients undergoing endoscopic surgery", "participants who had at least one lumbar surgery".
-    r"|\b(?:after|following|post)[\s-]+(?:an?\s+|the\s+|their\s+|previous\s+|prior\s+|recent\s+)?(?:[\w-]+\s+){0,3}$"
+    r"|\b(?:after|following|post|during)[\s-]+(?:an?\s+|the\s+|their\s+|previous\s+|prior\s+|recent\s+)?(?:[\w-]+\s+){0,3}$"
     r"|\b(?:patients|participants|subjects|people|individuals|adults|those|cases)\b(?:\s+with\s+[^.;,()]{1,50}?)?\s+"
     r"(?:undergoing|(?:who|that)\s+(?:had\s+|have\s+)?(?:undergone|underwent|had|were\s+undergoing|are\s+undergoing))\s+"
     r"(?:an?\s+|the\s+|at least one\s+|one or more\s+|previous\s+|prior\s+)?(?:[\w-]+\s+){0,4}$",
@@ -209,7 +210,8 @@ _BLINDED_TO = re.compile(
 )
 # ... or a treatment named as the thing counted: "the surgical rates were comparable".
 # ("opioid use", "analgesic intake", "current opioid consumption", "analgesic requirements").
-_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?)\b", re.IGNORECASE)
+# ... and "the limitations of conventional treatment options": the choices in general, not an arm.
+_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?|options)\b", re.IGNORECASE)
 # A double-dummy design: each arm gets a placebo of the other arm's treatment ("ESI plus placebo
 # pills or sham injection plus gabapentin"); the sham is a blind, not a comparator of its own.
 _DOUBLE_DUMMY = re.compile(
@@ -237,6 +239,10 @@ _MEASURED_LIST = re.compile(
     r"(?:^|[;:])(?P<list>[^;:]*?)\s+(?:were|was|will be)\s+(?:\w+\s+)?(?:investigated|assessed|measured|recorded|collected|"
     r"evaluated|observed|documented|surveyed|monitored|noted)\b",
     re.IGNORECASE)
+# What an injection holds: "a 5 mL mixture of dexamethasone and lidocaine", "drugs used in the
+# block": a drug inside another arm's treatment, not an arm of its own.
+_INJECTATE_BEFORE = re.compile(r"\b(?:mixture|solution|injectate|cocktail)\s+of\s+(?:\d+(?:\.\d+)?\s*(?:mg|ml|mL|%|IU)\s+(?:of\s+)?)?$", re.IGNORECASE)
+_USED_IN = re.compile(r"\s+(?:used|given|injected|administered)\s+(?:in|for|with|during)\s+(?:the\s+|each\s+|an?\s+)?", re.IGNORECASE)
 # "differences were found for satisfaction and surgery": a treatment named as what differed.
 _DIFFERED_FOR = re.compile(r"\bdif+erences?\s+(?:(?:were|was)\s+(?:\w+\s+)?(?:found|seen|observed|noted)\s+)?(?:for|in|on|regarding)\s+"
                            r"(?:[\w-]+,?\s+){0,4}?(?:and\s+|or\s+)?$", re.IGNORECASE)
@@ -418,6 +424,7 @@ def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
     out |= _experimental_extras(text, mentions)
     out |= _measured(text, mentions)
     out |= _what_differed(text, mentions)
+    out |= _injected_contents(text, mentions)
     out |= _usual_care_contents(text, found)
     if _DOUBLE_DUMMY.search(text):
         out |= {m for m in found if _DUMMY_WORD.search(m.text)}
@@ -436,6 +443,21 @@ def _measured(text: str, mentions: Iterable[Mention]) -> set[Mention]:
         inside = [m for m in mentions if start <= m.start and m.end <= end]
         if any(m.kind == "outcome" for m in inside):
             out |= {m for m in inside if m.kind == "comparator"}
+    return out
+
+
+def _injected_contents(text: str, mentions: Iterable[Mention]) -> set[Mention]:
+    """Comparator mentions that name what another treatment holds ("a mixture of dexamethasone and
+    lidocaine", "drugs used in ESI", where ESI is named right after)."""
+    mentions = list(mentions)
+    starts = {n.start for n in mentions if n.kind in ("intervention", "generic", "comparator")}
+    out: set[Mention] = set()
+    for m in mentions:
+        if m.kind != "comparator":
+            continue
+        used = _USED_IN.match(text, m.end)
+        if _INJECTATE_BEFORE.search(text, max(0, m.start - 40), m.start) or used and used.end() in starts:
+            out.add(m)
     return out
 
 
@@ -556,6 +578,9 @@ def _forms_compared(text: str, mentions: list[Mention]) -> bool:
             and (joined.group("word").lower() != "and" or _COMPARISON.search(text, 0, a.start))
             # "We compared patients given X with patients given Y"
             or _COMPARED_BEFORE.search(text, max(0, a.start - 60), a.start) and _WITH_BETWEEN.match(text[a.end:b.start])
+            # "randomly assigned to the X, Y, or sham group": forms listed as the arms of an allocation.
+            or text[a.end:b.start].strip() == "," and _ALLOCATES.search(text, 0, a.start) is not None
+            and _LISTED_ARMS_END.match(text, b.end) is not None
         )
         for a, b in pairwise(forms)
     )
@@ -576,7 +601,11 @@ _CONTROL_ARM = re.compile(
     # "compare floating needle therapy and common acupuncture", "between balance acupuncture and
     # traditional acupuncture": the usual kind of needling as the second member of a comparison.
     r"|\b(?:compar\w*|between|versus|vs\.?)\b[^.;]{0,120}?\b(?:and|versus|vs\.?|with|to|than)\s+(?:the\s+)?"
-    r"(?P<versus>(?:conventional|traditional|ordinary|common|normal|regular|routine|standard|simple|general)\s+[^.;,]{0,25})",
+    r"(?P<versus>(?:conventional|traditional|ordinary|common|normal|regular|routine|standard|simple|general)\s+[^.;,]{0,25})"
+    # "different control measures (such as filiform needles and electroacupuncture)": a review's
+    # controls named by example.
+    r"|\bcontrol\s+(?:measures|interventions|treatments|therapies|groups|arms|conditions)\s*(?:\(\s*|,\s*)?(?:such as|e\.g\.,?|including|like)\s+"
+    r"(?P<examples>[^.;)]{0,80})",
     re.IGNORECASE,
 )
 
@@ -587,7 +616,7 @@ def _control_arm_needled(text: str, mentions: list[Mention]) -> bool:
     if not needles:
         return False
     for m in _CONTROL_ARM.finditer(text):
-        named = next((g for g in ("in", "with", "usual", "named", "versus") if m.group(g) is not None), None)
+        named = next((g for g in ("in", "with", "usual", "named", "versus", "examples") if m.group(g) is not None), None)
         if named is not None:
             part = m.span(named)
         else:
@@ -616,6 +645,7 @@ def _doses_compared(text: str, mentions: list[Mention]) -> bool:
     return len(doses - {None}) >= 2
 
 
+_LISTED_ARMS_END = re.compile(r"[^.;]{0,60}?\b(?:or|and)\b[^.;]{0,40}?\bgroups\b|[^.;]{0,60}?,?\s+or\s+[^.;]{0,40}?\bgroup\b", re.IGNORECASE)
 _COMPARED_BEFORE = re.compile(r"\bcompar(?:e|ed|ing)\b", re.IGNORECASE)
 _WITH_BETWEEN = re.compile(r"^[^;,]{0,40}?\bwith\b[^;,]{0,30}$", re.IGNORECASE)
 
