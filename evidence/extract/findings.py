@@ -111,7 +111,7 @@ _ADD_ON_STATED = re.compile(
     r"|\b(?:treated with|given|received|adopted|used)\b[^.;]{0,80}?\bon the basis of\b"
     r"|\b(?:on the basis of|based on) (?:that of |the treatment (?:of|in) )?(?:the )?control groups?\b"
     r"|\bin addition to (?:the )?(?:treatment|therapy|care) (?:of|in|given to) the control group\b"
-    r"|\badditionally received\b|\breceived (?:an )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
+    r"|\badditionally received\b|\b(?:received|receives|(?:will|would) receive) (?:an |(?:two|three|four|five|six|seven|eight|nine|ten|twelve|\d+) )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
     # "the control group was treated with X; on which basis, the study group was also treated with Y"
     r"|\bon (?:which|this|that|that of the control group's) basis\b|\bgroups? (?:was|were) also (?:treated|given|managed)\b"
     r"|\b(?:based on|on the basis of) (?:the )?[\w-]+(?:\s+[\w-]+)?\s+(?:combined with|plus)\b"
@@ -121,7 +121,7 @@ _ADD_ON_STATED = re.compile(
     # "Both groups received traction; additionally, the observation group was given acupuncture."
     r"|\badditionally,? (?:the |an? )?[\w-]+ (?:\w+ )?groups? (?:was|were|also )?\s*(?:given|treated|received|managed)\b"
     # "Complex oriental medical treatment with or without balanced acupuncture".
-    r"|\bwith or without (?:the |an? )?(?:[\w-]+ ){0,2}?(?:acupuncture|electroacupuncture|needling|acupotomy|injections?|blocks?)\b"
+    r"|\bwith or without (?:the |an? )?(?:[\w-]+ ){0,2}?(?:acupuncture|electroacupuncture|needling|acupotomy|injections?|blocks?|(?:cortico)?steroids?)\b"
     # "Care as usual was compared to care as usual combined with an additional injection": one
     # arm named again with more.
     r"|\b(?P<base>[a-z][\w-]*(?:\s+[\w-]+){0,3})\s+(?:\([^()]{1,15}\)\s+)?(?:was|were)\s+compared\s+(?:to|with)\s+"
