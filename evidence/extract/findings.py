@@ -154,11 +154,13 @@ _NEED_FOR = re.compile(
     r"|\breport(?:ed|ing)?\s+(?:using|taking|still taking)\s+(?:an?\s+)?$"
     # "without any indications for surgery", "its role in preventing surgery", "the proportion of
     # lumbar surgery": what patients may come to need, counted or avoided, not an arm.
-    r"|\b(?:indications?\s+for|prevent(?:s|ed|ing|ion\s+of)?|proportions?\s+of|percentages?\s+of|incidence\s+of)\s+"
+    r"|\b(?:indications?\s+for|prevent(?:s|ed|ing|ion\s+of)?|proportions?\s+of|percentages?\s+of|incidence\s+of|(?:risk|odds|likelihood|hazard)s?\s+of)\s+"
     r"(?:an?\s+|further\s+|subsequent\s+|later\s+)?(?:[\w-]+\s+){0,2}$"
     # "the number of patients with analgesic drugs was smaller": how many went on to take it.
     r"|\b(?:numbers?|proportions?|percentages?)\s+of\s+(?:patients|participants|cases|people|subjects)\s+"
     r"(?:with|using|taking|on|needing|requiring|who\s+(?:used|took|needed|required))\s+(?:an?\s+)?(?:[\w-]+\s+)?$"
+    # "acupuncture and subsequent surgery": a treatment that came later.
+    r"|\b(?:subsequent|eventual|later|future)\s+(?:[\w-]+\s+)?$"
     # "both groups used less opioids": how much of a treatment an arm went on to take.
     r"|\b(?:used|using|took|taking|consumed|needed|required)\s+(?:less|more|fewer|lower|higher)\s+(?:[\w-]+\s+)?$",
     re.IGNORECASE,
