@@ -142,6 +142,8 @@ _EVERY_ARM = re.compile(
     r"\b(?:were given|received|took|were treated with|were prescribed|were administered|underwent|were also given)\b",
     re.IGNORECASE,
 )
+# A word of a noun phrase, not one that links phrases or starts a clause.
+_CONTENT_WORD = r"(?!(?:in|on|at|of|the|a|an|with|for|to|and|or|from|by|than|which|that|where|who|whom|was|were|is|are|had|has|received)\b)[\w-]+"
 # A treatment named as something an arm may come to need is an outcome: "did not reduce the need
 # for surgery", "the rate of conversion to surgery".
 _NEED_FOR = re.compile(
@@ -177,10 +179,12 @@ _EVENT_BEFORE = re.compile(
     # An operation that sets who was studied or when: "low back pain after disc herniation surgery",
     # "pain during endoscopic discectomy",
     # "patients undergoing endoscopic surgery", "participants who had at least one lumbar surgery".
-    r"|\b(?:after|following|post|during)[\s-]+(?:an?\s+|the\s+|their\s+|previous\s+|prior\s+|recent\s+)?(?:[\w-]+\s+){0,3}$"
+    # (The words between are the operation's own: "after treatment in the medication group" names an arm.)
+    rf"|\b(?:after|following|post|during)[\s-]+(?:an?\s+|the\s+|their\s+|previous\s+|prior\s+|recent\s+)?(?:{_CONTENT_WORD}\s+){{0,3}}$"
     r"|\b(?:patients|participants|subjects|people|individuals|adults|those|cases)\b(?:\s+with\s+[^.;,()]{1,50}?)?\s+"
-    r"(?:undergoing|(?:who|that)\s+(?:had\s+|have\s+)?(?:undergone|underwent|had|were\s+undergoing|are\s+undergoing))\s+"
-    r"(?:an?\s+|the\s+|at least one\s+|one or more\s+|previous\s+|prior\s+)?(?:[\w-]+\s+){0,4}$",
+    r"(?:undergoing|(?:who|that)\s+(?:had\s+|have\s+)?(?:undergone|underwent|were\s+undergoing|are\s+undergoing)"
+    r"|(?:who|that)\s+(?:had|have had)\s+(?:at least one|one or more|(?:an?\s+)?(?:previous|prior|earlier)))\s+"
+    rf"(?:an?\s+|the\s+)?(?:{_CONTENT_WORD}\s+){{0,4}}$",
     re.IGNORECASE,
 )
 # ... "Surgical treatment was later required in 6 patients".
@@ -247,7 +251,7 @@ _INJECTATE_BEFORE = re.compile(r"\b(?:mixture|solution|injectate|cocktail)\s+of\
 _USED_IN = re.compile(r"\s+(?:used|given|injected|administered)\s+(?:in|for|with|during)\s+(?:the\s+|each\s+|an?\s+)?", re.IGNORECASE)
 # "differences were found for satisfaction and surgery": a treatment named as what differed.
 _DIFFERED_FOR = re.compile(r"\bdif+erences?\s+(?:(?:were|was)\s+(?:\w+\s+)?(?:found|seen|observed|noted)\s+)?(?:for|in|on|regarding)\s+"
-                           r"(?:[\w-]+,?\s+){0,4}?(?:and\s+|or\s+)?$", re.IGNORECASE)
+                           rf"(?:{_CONTENT_WORD},?\s+){{0,4}}?(?:and\s+|or\s+)?$", re.IGNORECASE)
 _GROUP_WORDS = re.compile(r"\b(?:groups?|arms?|versus|vs\.?|compared|than|between|received|treated|randomi[sz]\w*|allocated|assigned)\b", re.IGNORECASE)
 # What the usual care of an arm consists of is part of it: "usual care, including physical therapy
 # and education", "usual care consisting of oral pain medication".
