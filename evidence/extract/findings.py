@@ -154,11 +154,11 @@ _NEED_FOR = re.compile(
     r"|\badditional\s+(?:[\w-]+\s+(?:and/or|or)\s+)?$"
     # "10 cases reported using opioids": what patients went on to take is counted, not compared.
     r"|\breport(?:ed|ing)?\s+(?:using|taking|still taking)\s+(?:an?\s+)?$"
-    # "without any indications for surgery", "its role in preventing surgery", "the proportion of
+    # "without a clear indication for surgery", "a way of preventing surgery", "the proportion of
     # lumbar surgery": what patients may come to need, counted or avoided, not an arm.
     r"|\b(?:indications?\s+for|prevent(?:s|ed|ing|ion\s+of)?|proportions?\s+of|percentages?\s+of|incidence\s+of|(?:risk|odds|likelihood|hazard)s?\s+of)\s+"
     r"(?:an?\s+|further\s+|subsequent\s+|later\s+)?(?:[\w-]+\s+){0,2}$"
-    # "the number of patients with analgesic drugs was smaller": how many went on to take it.
+    # "the number of patients taking pain tablets": how many went on to take it.
     r"|\b(?:numbers?|proportions?|percentages?)\s+of\s+(?:patients|participants|cases|people|subjects)\s+"
     r"(?:with|using|taking|on|needing|requiring|who\s+(?:used|took|needed|required))\s+(?:an?\s+)?(?:[\w-]+\s+)?$"
     # "acupuncture and subsequent surgery": a treatment that came later.
@@ -178,7 +178,7 @@ _EVENT_BEFORE = re.compile(
     r"|\b(?:before|prior to|ahead of)\s+(?:an?\s+|the\s+|their\s+)?(?:planned|scheduled|elective|intended)\s+(?:[\w-]+\s+){0,2}$"
     # An operation that sets who was studied or when: "low back pain after disc herniation surgery",
     # "pain during endoscopic discectomy",
-    # "patients undergoing endoscopic surgery", "participants who had at least one lumbar surgery".
+    # "patients undergoing endoscopic surgery", "adults who had at least one earlier spinal operation".
     # (The words between are the operation's own: "after treatment in the medication group" names an arm.)
     rf"|\b(?:after|following|post|during)[\s-]+(?:an?\s+|the\s+|their\s+|previous\s+|prior\s+|recent\s+)?(?:{_CONTENT_WORD}\s+){{0,3}}$"
     r"|\b(?:patients|participants|subjects|people|individuals|adults|those|cases)\b(?:\s+with\s+[^.;,()]{1,50}?)?\s+"
@@ -216,7 +216,7 @@ _BLINDED_TO = re.compile(
 )
 # ... or a treatment named as the thing counted: "the surgical rates were comparable".
 # ("opioid use", "analgesic intake", "current opioid consumption", "analgesic requirements").
-# ... and "the limitations of conventional treatment options": the choices in general, not an arm.
+# ... and "the drawbacks of standard treatment options": the choices in general, not an arm.
 _COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?|options)\b", re.IGNORECASE)
 # A double-dummy design: each arm gets a placebo of the other arm's treatment ("ESI plus placebo
 # pills or sham injection plus gabapentin"); the sham is a blind, not a comparator of its own.
@@ -245,7 +245,7 @@ _MEASURED_LIST = re.compile(
     r"(?:^|[;:])(?P<list>[^;:]*?)\s+(?:were|was|will be)\s+(?:\w+\s+)?(?:investigated|assessed|measured|recorded|collected|"
     r"evaluated|observed|documented|surveyed|monitored|noted)\b",
     re.IGNORECASE)
-# What an injection holds: "a 5 mL mixture of dexamethasone and lidocaine", "drugs used in the
+# What an injection holds: "a 5 mL mixture of dexamethasone and lidocaine", "drugs given in the
 # block": a drug inside another arm's treatment, not an arm of its own.
 _INJECTATE_BEFORE = re.compile(r"\b(?:mixture|solution|injectate|cocktail)\s+of\s+(?:\d+(?:\.\d+)?\s*(?:mg|ml|mL|%|IU)\s+(?:of\s+)?)?$", re.IGNORECASE)
 _USED_IN = re.compile(r"\s+(?:used|given|injected|administered)\s+(?:in|for|with|during)\s+(?:the\s+|each\s+|an?\s+)?", re.IGNORECASE)
@@ -254,7 +254,7 @@ _DIFFERED_FOR = re.compile(r"\bdif+erences?\s+(?:(?:were|was)\s+(?:\w+\s+)?(?:fo
                            rf"(?:{_CONTENT_WORD},?\s+){{0,4}}?(?:and\s+|or\s+)?$", re.IGNORECASE)
 _GROUP_WORDS = re.compile(r"\b(?:groups?|arms?|versus|vs\.?|compared|than|between|received|treated|randomi[sz]\w*|allocated|assigned)\b", re.IGNORECASE)
 # What the usual care of an arm consists of is part of it: "usual care, including physical therapy
-# and education", "usual care consisting of oral pain medication".
+# and education", "usual care consisting of pain tablets".
 _CONTENT_OF = re.compile(r"^\s*(?:[\w-]+\s*){0,2}?(?:\(|,)?\s*(?:consist(?:s|ed|ing)? of|including|includes|included|comprising|comprised|such as|namely)\s+(?:[^.;()]{0,60}?)$", re.IGNORECASE)
 # The experimental arm's own description: what it names belongs to that arm, not to the control
 # arm ("The treatment group was treated with acupuncture and massage. The control group ...").
@@ -454,7 +454,7 @@ def _measured(text: str, mentions: Iterable[Mention]) -> set[Mention]:
 
 def _injected_contents(text: str, mentions: Iterable[Mention]) -> set[Mention]:
     """Comparator mentions that name what another treatment holds ("a mixture of dexamethasone and
-    lidocaine", "drugs used in ESI", where ESI is named right after)."""
+    lidocaine", "drugs given in the nerve block", where the block is named right after)."""
     mentions = list(mentions)
     starts = {n.start for n in mentions if n.kind in ("intervention", "generic", "comparator")}
     out: set[Mention] = set()
@@ -608,7 +608,7 @@ _CONTROL_ARM = re.compile(
     # traditional acupuncture": the usual kind of needling as the second member of a comparison.
     r"|\b(?:compar\w*|between|versus|vs\.?)\b[^.;]{0,120}?\b(?:and|versus|vs\.?|with|to|than)\s+(?:the\s+)?"
     r"(?P<versus>(?:conventional|traditional|ordinary|common|normal|regular|routine|standard|simple|general)\s+[^.;,]{0,25})"
-    # "different control measures (such as filiform needles and electroacupuncture)": a review's
+    # "control interventions (such as manual needling or electroacupuncture)": a review's
     # controls named by example.
     r"|\bcontrol\s+(?:measures|interventions|treatments|therapies|groups|arms|conditions)\s*(?:\(\s*|,\s*)?(?:such as|e\.g\.,?|including|like)\s+"
     r"(?P<examples>[^.;)]{0,80})",
