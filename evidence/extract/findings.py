@@ -98,7 +98,7 @@ class Pico:
     rules: dict[str, str] = field(default_factory=dict)
 
 
-_BACKGROUND_SECTIONS = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE"})
+_BACKGROUND_SECTIONS = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE", "SUMMARY OF BACKGROUND DATA"})
 _ADD_ON = re.compile(r"\b(?:plus|combined with|in combination with|in addition to|added to|together with|adjunct\w*|combined (?:therapy|treatment) of)\b", re.IGNORECASE)
 # "X alone", "X only", and the "simple X group" of translated abstracts.
 _ALONE = re.compile(r"\b(?:alone|only)\b|\bsimple (?:[\w-]+ ){0,2}?(?:group|treatment|therapy)\b", re.IGNORECASE)
