@@ -139,7 +139,10 @@ _COMPARISON = re.compile(r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|comp
 # mecobalamin tablets".
 _EVERY_ARM = re.compile(
     r"\b(?:both|all(?: the)?(?: three| four)?|the two|each of the two) (?:groups|arms)\b[^.;]{0,30}?"
-    r"\b(?:were given|received|took|were treated with|were prescribed|were administered|underwent|were also given)\b",
+    r"\b(?:were given|received|took|were treated with|were prescribed|were administered|underwent|were also given)\b"
+    # "After 12 weeks, participants received usual care": what all had once the compared period ended.
+    r"|^\s*(?:after|following|beyond)\s+(?:the\s+)?(?:\d+|[a-z]+)[- ](?:weeks?|months?|days?)\s*,?\s+(?:all\s+)?"
+    r"(?:participants|patients|subjects)\s+(?:then\s+)?(?:received|were given|got)\b",
     re.IGNORECASE,
 )
 # A word of a noun phrase, not one that links phrases or starts a clause.
@@ -179,6 +182,8 @@ _EVENT_BEFORE = re.compile(
     # An operation that sets who was studied or when: "low back pain after disc herniation surgery",
     # "pain during endoscopic discectomy",
     # "patients undergoing endoscopic surgery", "adults who had at least one earlier spinal operation".
+    # "sensory loss caused by lumbar discectomy": the operation as the cause of the condition studied.
+    rf"|\b(?:caused by|due to|resulting from|secondary to)\s+(?:an?\s+|the\s+|previous\s+|prior\s+)?(?:{_CONTENT_WORD}\s+){{0,4}}$"
     # (The words between are the operation's own: "after treatment in the medication group" names an arm.)
     rf"|\b(?:after|following|post|during)[\s-]+(?:an?\s+|the\s+|their\s+|previous\s+|prior\s+|recent\s+)?(?:{_CONTENT_WORD}\s+){{0,3}}$"
     r"|\b(?:patients|participants|subjects|people|individuals|adults|those|cases)\b(?:\s+with\s+[^.;,()]{1,50}?)?\s+"
@@ -216,8 +221,11 @@ _BLINDED_TO = re.compile(
 )
 # ... or a treatment named as the thing counted: "the surgical rates were comparable".
 # ("opioid use", "analgesic intake", "current opioid consumption", "analgesic requirements").
-# ... and "the drawbacks of standard treatment options": the choices in general, not an arm.
-_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?|options)\b", re.IGNORECASE)
+# ... and "the drawbacks of standard treatment options": the choices in general, not an arm;
+# "spine surgery (arm A: 12% vs arm B: 9%)": a share of each arm given per arm; "Western medicine
+# institutions": a kind of place.
+_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?|options|institutions?|facilities)\b"
+                      r"|\s*\(\s*[^():;]{1,60}:\s*\d+(?:\.\d+)?\s*%", re.IGNORECASE)
 # A double-dummy design: each arm gets a placebo of the other arm's treatment ("ESI plus placebo
 # pills or sham injection plus gabapentin"); the sham is a blind, not a comparator of its own.
 _DOUBLE_DUMMY = re.compile(
@@ -252,6 +260,10 @@ _USED_IN = re.compile(r"\s+(?:used|given|injected|administered)\s+(?:in|for|with
 # "differences were found for satisfaction and surgery": a treatment named as what differed.
 _DIFFERED_FOR = re.compile(r"\bdif+erences?\s+(?:(?:were|was)\s+(?:\w+\s+)?(?:found|seen|observed|noted)\s+)?(?:for|in|on|regarding)\s+"
                            rf"(?:{_CONTENT_WORD},?\s+){{0,4}}?(?:and\s+|or\s+)?$", re.IGNORECASE)
+# "Secondary outcomes included opioid use, spine surgery and crossover": a list of outcomes.
+_OUTCOMES_LISTED = re.compile(
+    r"\b(?:primary|secondary|main|other)?\s*(?:outcomes?|end-?points?|outcome measures?)\s+(?:included|includes|include|were|was|are|will be|comprised)\s+"
+    r"(?P<list>[^;:.]*)", re.IGNORECASE)
 _GROUP_WORDS = re.compile(r"\b(?:groups?|arms?|versus|vs\.?|compared|than|between|received|treated|randomi[sz]\w*|allocated|assigned)\b", re.IGNORECASE)
 # What the usual care of an arm consists of is part of it: "usual care, including physical therapy
 # and education", "usual care consisting of pain tablets".
@@ -449,6 +461,10 @@ def _measured(text: str, mentions: Iterable[Mention]) -> set[Mention]:
         inside = [m for m in mentions if start <= m.start and m.end <= end]
         if any(m.kind == "outcome" for m in inside):
             out |= {m for m in inside if m.kind == "comparator"}
+    for listed in _OUTCOMES_LISTED.finditer(text):
+        start, end = listed.span("list")
+        if not _GROUP_WORDS.search(text, start, end):
+            out |= {m for m in mentions if m.kind == "comparator" and start <= m.start and m.end <= end}
     return out
 
 
