@@ -98,7 +98,7 @@ class Pico:
     rules: dict[str, str] = field(default_factory=dict)
 
 
-_BACKGROUND_SECTIONS = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE"})
+_BACKGROUND_SECTIONS = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE", "SUMMARY OF BACKGROUND DATA"})
 _ADD_ON = re.compile(r"\b(?:plus|combined with|in combination with|in addition to|added to|together with|adjunct\w*|combined (?:therapy|treatment) of)\b", re.IGNORECASE)
 # "X alone", "X only", and the "simple X group" of translated abstracts.
 _ALONE = re.compile(r"\b(?:alone|only)\b|\bsimple (?:[\w-]+ ){0,2}?(?:group|treatment|therapy)\b", re.IGNORECASE)
@@ -111,7 +111,7 @@ _ADD_ON_STATED = re.compile(
     r"|\b(?:treated with|given|received|adopted|used)\b[^.;]{0,80}?\bon the basis of\b"
     r"|\b(?:on the basis of|based on) (?:that of |the treatment (?:of|in) )?(?:the )?control groups?\b"
     r"|\bin addition to (?:the )?(?:treatment|therapy|care) (?:of|in|given to) the control group\b"
-    r"|\badditionally received\b|\breceived (?:an )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
+    r"|\badditionally received\b|\b(?:received|receives|(?:will|would) receive) (?:an |(?:two|three|four|five|six|seven|eight|nine|ten|twelve|\d+) )?additional\b|\bsame (?:treatment|therapy|care) as the control group\b"
     # "the control group was treated with X; on which basis, the study group was also treated with Y"
     r"|\bon (?:which|this|that|that of the control group's) basis\b|\bgroups? (?:was|were) also (?:treated|given|managed)\b"
     r"|\b(?:based on|on the basis of) (?:the )?[\w-]+(?:\s+[\w-]+)?\s+(?:combined with|plus)\b"
@@ -121,7 +121,7 @@ _ADD_ON_STATED = re.compile(
     # "Both groups received traction; additionally, the observation group was given acupuncture."
     r"|\badditionally,? (?:the |an? )?[\w-]+ (?:\w+ )?groups? (?:was|were|also )?\s*(?:given|treated|received|managed)\b"
     # "Complex oriental medical treatment with or without balanced acupuncture".
-    r"|\bwith or without (?:the |an? )?(?:[\w-]+ ){0,2}?(?:acupuncture|electroacupuncture|needling|acupotomy|injections?|blocks?)\b"
+    r"|\bwith or without (?:the |an? )?(?:[\w-]+ ){0,2}?(?:acupuncture|electroacupuncture|needling|acupotomy|injections?|blocks?|(?:cortico)?steroids?)\b"
     # "Care as usual was compared to care as usual combined with an additional injection": one
     # arm named again with more.
     r"|\b(?P<base>[a-z][\w-]*(?:\s+[\w-]+){0,3})\s+(?:\([^()]{1,15}\)\s+)?(?:was|were)\s+compared\s+(?:to|with)\s+"
@@ -139,9 +139,14 @@ _COMPARISON = re.compile(r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|comp
 # mecobalamin tablets".
 _EVERY_ARM = re.compile(
     r"\b(?:both|all(?: the)?(?: three| four)?|the two|each of the two) (?:groups|arms)\b[^.;]{0,30}?"
-    r"\b(?:were given|received|took|were treated with|were prescribed|were administered|underwent|were also given)\b",
+    r"\b(?:were given|received|took|were treated with|were prescribed|were administered|underwent|were also given)\b"
+    # "After 12 weeks, participants received usual care": what all had once the compared period ended.
+    r"|^\s*(?:after|following|beyond)\s+(?:the\s+)?(?:\d+|[a-z]+)[- ](?:weeks?|months?|days?)\s*,?\s+(?:all\s+)?"
+    r"(?:participants|patients|subjects)\s+(?:then\s+)?(?:received|were given|got)\b",
     re.IGNORECASE,
 )
+# A word of a noun phrase, not one that links phrases or starts a clause.
+_CONTENT_WORD = r"(?!(?:in|on|at|of|the|a|an|with|for|to|and|or|from|by|than|which|that|where|who|whom|was|were|is|are|had|has|received)\b)[\w-]+"
 # A treatment named as something an arm may come to need is an outcome: "did not reduce the need
 # for surgery", "the rate of conversion to surgery".
 _NEED_FOR = re.compile(
@@ -151,7 +156,18 @@ _NEED_FOR = re.compile(
     # "additional injection and/or surgery": more treatment, counted after the arms'.
     r"|\badditional\s+(?:[\w-]+\s+(?:and/or|or)\s+)?$"
     # "10 cases reported using opioids": what patients went on to take is counted, not compared.
-    r"|\breport(?:ed|ing)?\s+(?:using|taking|still taking)\s+(?:an?\s+)?$",
+    r"|\breport(?:ed|ing)?\s+(?:using|taking|still taking)\s+(?:an?\s+)?$"
+    # "without a clear indication for surgery", "a way of preventing surgery", "the proportion of
+    # lumbar surgery": what patients may come to need, counted or avoided, not an arm.
+    r"|\b(?:indications?\s+for|prevent(?:s|ed|ing|ion\s+of)?|proportions?\s+of|percentages?\s+of|incidence\s+of|(?:risk|odds|likelihood|hazard)s?\s+of)\s+"
+    r"(?:an?\s+|further\s+|subsequent\s+|later\s+)?(?:[\w-]+\s+){0,2}$"
+    # "the number of patients taking pain tablets": how many went on to take it.
+    r"|\b(?:numbers?|proportions?|percentages?)\s+of\s+(?:patients|participants|cases|people|subjects)\s+"
+    r"(?:with|using|taking|on|needing|requiring|who\s+(?:used|took|needed|required))\s+(?:an?\s+)?(?:[\w-]+\s+)?$"
+    # "acupuncture and subsequent surgery": a treatment that came later.
+    r"|\b(?:subsequent|eventual|later|future)\s+(?:[\w-]+\s+)?$"
+    # "both groups used less opioids": how much of a treatment an arm went on to take.
+    r"|\b(?:used|using|took|taking|consumed|needed|required)\s+(?:less|more|fewer|lower|higher)\s+(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )
 # ... or as a time or a later event of the trial, not an arm: "assessed before and after lumbar
@@ -162,7 +178,18 @@ _EVENT_BEFORE = re.compile(
     r"\bfor\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}$"
     # People on a list for an operation: surgery is why they were seen ("patients listed for disc surgery").
     r"|\b(?:(?:listed|booked|scheduled|planned|candidates?|waiting)\s+for|awaiting)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}$"
-    r"|\b(?:before|prior to|ahead of)\s+(?:an?\s+|the\s+|their\s+)?(?:planned|scheduled|elective|intended)\s+(?:[\w-]+\s+){0,2}$",
+    r"|\b(?:before|prior to|ahead of)\s+(?:an?\s+|the\s+|their\s+)?(?:planned|scheduled|elective|intended)\s+(?:[\w-]+\s+){0,2}$"
+    # An operation that sets who was studied or when: "low back pain after disc herniation surgery",
+    # "pain during endoscopic discectomy",
+    # "patients undergoing endoscopic surgery", "adults who had at least one earlier spinal operation".
+    # "sensory loss caused by lumbar discectomy": the operation as the cause of the condition studied.
+    rf"|\b(?:caused by|due to|resulting from|secondary to)\s+(?:an?\s+|the\s+|previous\s+|prior\s+)?(?:{_CONTENT_WORD}\s+){{0,4}}$"
+    # (The words between are the operation's own: "after treatment in the medication group" names an arm.)
+    rf"|\b(?:after|following|post|during)[\s-]+(?:an?\s+|the\s+|their\s+|previous\s+|prior\s+|recent\s+)?(?:{_CONTENT_WORD}\s+){{0,3}}$"
+    r"|\b(?:patients|participants|subjects|people|individuals|adults|those|cases)\b(?:\s+with\s+[^.;,()]{1,50}?)?\s+"
+    r"(?:undergoing|(?:who|that)\s+(?:had\s+|have\s+)?(?:undergone|underwent|were\s+undergoing|are\s+undergoing)"
+    r"|(?:who|that)\s+(?:had|have had)\s+(?:at least one|one or more|(?:an?\s+)?(?:previous|prior|earlier)))\s+"
+    rf"(?:an?\s+|the\s+)?(?:{_CONTENT_WORD}\s+){{0,4}}$",
     re.IGNORECASE,
 )
 # ... "Surgical treatment was later required in 6 patients".
@@ -170,7 +197,9 @@ _EVENT_AFTER = re.compile(
     r"\s+(?:(?:treatment|intervention|procedures?)\s+)?(?:was|were)\s+(?:(?:subsequently|later|eventually|ultimately|finally|then)\s+)?"
     r"(?:required|needed|necessary|indicated)\b"
     r"|\s+(?:(?:treatment|intervention|procedures?)\s+)?(?:was|were)\s+(?:subsequently|later|eventually|ultimately|finally)\s+"
-    r"(?:performed|done|carried out|undertaken)\b",
+    r"(?:performed|done|carried out|undertaken)\b"
+    # "Surgery was avoided in 80% of patients".
+    r"|\s+(?:(?:treatment|intervention|procedures?)\s+)?(?:was|were)\s+(?:\w+\s+)?(?:avoided|prevented|spared|averted)\b",
     re.IGNORECASE,
 )
 # A class named as the place of the study ("in the physiotherapy department"): the conventional
@@ -192,7 +221,11 @@ _BLINDED_TO = re.compile(
 )
 # ... or a treatment named as the thing counted: "the surgical rates were comparable".
 # ("opioid use", "analgesic intake", "current opioid consumption", "analgesic requirements").
-_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?)\b", re.IGNORECASE)
+# ... and "the drawbacks of standard treatment options": the choices in general, not an arm;
+# "spine surgery (arm A: 12% vs arm B: 9%)": a share of each arm given per arm; "Western medicine
+# institutions": a kind of place.
+_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?|options|institutions?|facilities)\b"
+                      r"|\s*\(\s*[^():;]{1,60}:\s*\d+(?:\.\d+)?\s*%", re.IGNORECASE)
 # A double-dummy design: each arm gets a placebo of the other arm's treatment ("ESI plus placebo
 # pills or sham injection plus gabapentin"); the sham is a blind, not a comparator of its own.
 _DOUBLE_DUMMY = re.compile(
@@ -203,7 +236,38 @@ _DOUBLE_DUMMY = re.compile(
 _DUMMY_WORD = re.compile(rf"\b{_DUMMY}\b", re.IGNORECASE)
 # A sentence that says what the intervention is ("Electroacupuncture is based on ... electrical
 # stimulation"; "Acupotomy, which involves ..."): the treatments it names are not arms.
-_DEFINES = re.compile(r"\s*(?:,\s*which\s+|\s+)(?:is|are|involves?|refers to|uses|combines|consists of)\b", re.IGNORECASE)
+_DEFINES = re.compile(
+    r"\s*(?:,\s*which\s+|\s+)(?:is|are|involves?|refers to|uses|combines|consists of)\b"
+    # ... with what it is set between dashes or brackets first: "Acupotomy (a blend of needling and
+    # minimally invasive surgery) is ...".
+    r"|\s*(?P<open>[—–(]|--|,)[^.;]{3,120}?(?:[—–)]|--|,)\s*(?:is|are)\b", re.IGNORECASE)
+# A sentence that asks for other studies: the controls it names are the next trials', not this one's
+# ("larger trials against placebo are warranted").
+_FURTHER_STUDIES = re.compile(
+    r"\b(?:further|future|more|larger|additional|well-designed|high-quality)\s+(?:[\w-]+\s+){0,3}?(?:studies|trials|research|investigations?)\b"
+    r"[^.;]{0,120}?\b(?:warranted|needed|required|necessary|recommended)\b",
+    re.IGNORECASE)
+# A list of what was measured: "pain scores, disability, satisfaction, surgery and recurrence were
+# investigated". A treatment in it is counted, not given; a list that names groups is left alone.
+_MEASURED_LIST = re.compile(
+    r"(?:^|[;:])(?P<list>[^;:]*?)\s+(?:were|was|will be)\s+(?:\w+\s+)?(?:investigated|assessed|measured|recorded|collected|"
+    r"evaluated|observed|documented|surveyed|monitored|noted)\b",
+    re.IGNORECASE)
+# What an injection holds: "a 5 mL mixture of dexamethasone and lidocaine", "drugs given in the
+# block": a drug inside another arm's treatment, not an arm of its own.
+_INJECTATE_BEFORE = re.compile(r"\b(?:mixture|solution|injectate|cocktail)\s+of\s+(?:\d+(?:\.\d+)?\s*(?:mg|ml|mL|%|IU)\s+(?:of\s+)?)?$", re.IGNORECASE)
+_USED_IN = re.compile(r"\s+(?:used|given|injected|administered)\s+(?:in|for|with|during)\s+(?:the\s+|each\s+|an?\s+)?", re.IGNORECASE)
+# "differences were found for satisfaction and surgery": a treatment named as what differed.
+_DIFFERED_FOR = re.compile(r"\bdif+erences?\s+(?:(?:were|was)\s+(?:\w+\s+)?(?:found|seen|observed|noted)\s+)?(?:for|in|on|regarding)\s+"
+                           rf"(?:{_CONTENT_WORD},?\s+){{0,4}}?(?:and\s+|or\s+)?$", re.IGNORECASE)
+# "Secondary outcomes included opioid use, spine surgery and crossover": a list of outcomes.
+_OUTCOMES_LISTED = re.compile(
+    r"\b(?:primary|secondary|main|other)?\s*(?:outcomes?|end-?points?|outcome measures?)\s+(?:included|includes|include|were|was|are|will be|comprised)\s+"
+    r"(?P<list>[^;:.]*)", re.IGNORECASE)
+_GROUP_WORDS = re.compile(r"\b(?:groups?|arms?|versus|vs\.?|compared|than|between|received|treated|randomi[sz]\w*|allocated|assigned)\b", re.IGNORECASE)
+# What the usual care of an arm consists of is part of it: "usual care, including physical therapy
+# and education", "usual care consisting of pain tablets".
+_CONTENT_OF = re.compile(r"^\s*(?:[\w-]+\s*){0,2}?(?:\(|,)?\s*(?:consist(?:s|ed|ing)? of|including|includes|included|comprising|comprised|such as|namely)\s+(?:[^.;()]{0,60}?)$", re.IGNORECASE)
 # The experimental arm's own description: what it names belongs to that arm, not to the control
 # arm ("The treatment group was treated with acupuncture and massage. The control group ...").
 _EXPERIMENTAL_ARM = re.compile(
@@ -271,7 +335,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         # under it, a sentence that allocates or compares arms is not background.
         background = sentence.section in _BACKGROUND_SECTIONS and not (
             sentence.inline_section and _ALLOCATES.search(s))
-        not_compared = background or said(_HISTORY) or _EVERY_ARM.search(s) is not None or _defines(s, found)
+        not_compared = background or said(_HISTORY) or _EVERY_ARM.search(s) is not None or _defines(s, found) \
+            or _FURTHER_STUDIES.search(s) is not None
         aside = _not_arms(s, found)
         experimental_named.update(m.label for m in _experimental_extras(s, found))
         for arm in _CONTROL_ARM_TREATED.finditer(s):
@@ -371,13 +436,73 @@ def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
     if not found:
         return set()
     out = {m for m in found if _NEED_FOR.search(text, max(0, m.start - 40), m.start) or _COUNTED.match(text, m.end)
-           or _EVENT_BEFORE.search(text, max(0, m.start - 80), m.start) or _EVENT_AFTER.match(text, m.end)
+           or _EVENT_BEFORE.search(text, max(0, m.start - 140), m.start) or _EVENT_AFTER.match(text, m.end)
            or _BLINDED_TO.search(text, max(0, m.start - 50), m.start)
            or _INSTITUTION_OF.search(text, max(0, m.start - 80), m.start)}
     out |= _experimental_extras(text, mentions)
+    out |= _measured(text, mentions)
+    out |= _what_differed(text, mentions)
+    out |= _injected_contents(text, mentions)
+    out |= _usual_care_contents(text, found)
     if _DOUBLE_DUMMY.search(text):
         out |= {m for m in found if _DUMMY_WORD.search(m.text)}
     return out
+
+
+def _measured(text: str, mentions: Iterable[Mention]) -> set[Mention]:
+    """Comparator mentions in a list of what was measured, beside an outcome the topic knows
+    ("pain, the ODI, satisfaction, surgery and recurrence were investigated")."""
+    mentions = list(mentions)
+    out: set[Mention] = set()
+    for listed in _MEASURED_LIST.finditer(text):
+        start, end = listed.span("list")
+        if _GROUP_WORDS.search(text, start, end):
+            continue
+        inside = [m for m in mentions if start <= m.start and m.end <= end]
+        if any(m.kind == "outcome" for m in inside):
+            out |= {m for m in inside if m.kind == "comparator"}
+    for listed in _OUTCOMES_LISTED.finditer(text):
+        start, end = listed.span("list")
+        if not _GROUP_WORDS.search(text, start, end):
+            out |= {m for m in mentions if m.kind == "comparator" and start <= m.start and m.end <= end}
+    return out
+
+
+def _injected_contents(text: str, mentions: Iterable[Mention]) -> set[Mention]:
+    """Comparator mentions that name what another treatment holds ("a mixture of dexamethasone and
+    lidocaine", "drugs given in the nerve block", where the block is named right after)."""
+    mentions = list(mentions)
+    starts = {n.start for n in mentions if n.kind in ("intervention", "generic", "comparator")}
+    out: set[Mention] = set()
+    for m in mentions:
+        if m.kind != "comparator":
+            continue
+        used = _USED_IN.match(text, m.end)
+        if _INJECTATE_BEFORE.search(text, max(0, m.start - 40), m.start) or used and used.end() in starts:
+            out.add(m)
+    return out
+
+
+def _what_differed(text: str, mentions: Iterable[Mention]) -> set[Mention]:
+    """Comparator mentions named as what differed between the arms ("differences were found for
+    satisfaction and surgery"), where no arm is named between the difference and the mention."""
+    mentions = list(mentions)
+    out: set[Mention] = set()
+    for m in mentions:
+        if m.kind != "comparator":
+            continue
+        said = _DIFFERED_FOR.search(text, max(0, m.start - 90), m.start)
+        if said and not _GROUP_WORDS.search(text, said.start(), m.start) and not any(
+                said.start() <= n.start < m.start and n.kind in ("intervention", "generic", "comparator") for n in mentions):
+            out.add(m)
+    return out
+
+
+def _usual_care_contents(text: str, found: list[Mention]) -> set[Mention]:
+    """Comparator mentions that say what a usual-care mention before them consists of."""
+    bases = [m for m in found if m.label == "usual_care"]
+    return {m for m in found if m.label != "usual_care"
+            and any(b.end <= m.start and _CONTENT_OF.match(text[b.end:m.start]) for b in bases)}
 
 
 def _experimental_extras(text: str, mentions: Iterable[Mention]) -> set[Mention]:
@@ -475,6 +600,9 @@ def _forms_compared(text: str, mentions: list[Mention]) -> bool:
             and (joined.group("word").lower() != "and" or _COMPARISON.search(text, 0, a.start))
             # "We compared patients given X with patients given Y"
             or _COMPARED_BEFORE.search(text, max(0, a.start - 60), a.start) and _WITH_BETWEEN.match(text[a.end:b.start])
+            # "randomly assigned to the X, Y, or sham group": forms listed as the arms of an allocation.
+            or text[a.end:b.start].strip() == "," and _ALLOCATES.search(text, 0, a.start) is not None
+            and _LISTED_ARMS_END.match(text, b.end) is not None
         )
         for a, b in pairwise(forms)
     )
@@ -495,7 +623,11 @@ _CONTROL_ARM = re.compile(
     # "compare floating needle therapy and common acupuncture", "between balance acupuncture and
     # traditional acupuncture": the usual kind of needling as the second member of a comparison.
     r"|\b(?:compar\w*|between|versus|vs\.?)\b[^.;]{0,120}?\b(?:and|versus|vs\.?|with|to|than)\s+(?:the\s+)?"
-    r"(?P<versus>(?:conventional|traditional|ordinary|common|normal|regular|routine|standard|simple|general)\s+[^.;,]{0,25})",
+    r"(?P<versus>(?:conventional|traditional|ordinary|common|normal|regular|routine|standard|simple|general)\s+[^.;,]{0,25})"
+    # "control interventions (such as manual needling or electroacupuncture)": a review's
+    # controls named by example.
+    r"|\bcontrol\s+(?:measures|interventions|treatments|therapies|groups|arms|conditions)\s*(?:\(\s*|,\s*)?(?:such as|e\.g\.,?|including|like)\s+"
+    r"(?P<examples>[^.;)]{0,80})",
     re.IGNORECASE,
 )
 
@@ -506,7 +638,7 @@ def _control_arm_needled(text: str, mentions: list[Mention]) -> bool:
     if not needles:
         return False
     for m in _CONTROL_ARM.finditer(text):
-        named = next((g for g in ("in", "with", "usual", "named", "versus") if m.group(g) is not None), None)
+        named = next((g for g in ("in", "with", "usual", "named", "versus", "examples") if m.group(g) is not None), None)
         if named is not None:
             part = m.span(named)
         else:
@@ -535,6 +667,7 @@ def _doses_compared(text: str, mentions: list[Mention]) -> bool:
     return len(doses - {None}) >= 2
 
 
+_LISTED_ARMS_END = re.compile(r"[^.;]{0,60}?\b(?:or|and)\b[^.;]{0,40}?\bgroups\b|[^.;]{0,60}?,?\s+or\s+[^.;]{0,40}?\bgroup\b", re.IGNORECASE)
 _COMPARED_BEFORE = re.compile(r"\bcompar(?:e|ed|ing)\b", re.IGNORECASE)
 _WITH_BETWEEN = re.compile(r"^[^;,]{0,40}?\bwith\b[^;,]{0,30}$", re.IGNORECASE)
 

@@ -37,7 +37,8 @@ NON_RESULT_SECTIONS = frozenset(
      "METHODS", "METHOD", "MATERIALS AND METHODS", "DESIGN", "SETTING", "PARTICIPANTS",
      "INTERVENTIONS", "INTERVENTION", "STUDY DESIGN", "METHODS AND ANALYSIS", "ETHICS AND DISSEMINATION",
      "TRIAL REGISTRATION", "REGISTRATION", "SEARCH METHODS", "SELECTION CRITERIA", "DATA SOURCES",
-     "DATA COLLECTION AND ANALYSIS", "STUDY SELECTION", "DATA EXTRACTION", "MAIN OUTCOME MEASURES"}
+     "DATA COLLECTION AND ANALYSIS", "STUDY SELECTION", "DATA EXTRACTION", "MAIN OUTCOME MEASURES",
+     "SUMMARY OF BACKGROUND DATA"}
 )
 
 # A heading written inside an unstructured abstract, at the start of a sentence: "Methods: We ...",
@@ -45,7 +46,7 @@ NON_RESULT_SECTIONS = frozenset(
 # structured abstract this way. After a colon any word may follow; after a full stop or a bare
 # space the next word must be capitalised, so "Results showed ..." stays a sentence.
 _HEADING = (
-    r"(?P<label>(?i:background|objectives?|object|aims?|purpose|introduction|context|patients and methods|"
+    r"(?P<label>(?i:summary of background data|background|objectives?|object|aims?|purpose|introduction|context|patients and methods|"
     r"materials and methods|methods?(?:/design| and analysis)?|study design|design(?:,? settings?,? and participants)?|"
     r"settings?|participants|interventions?|main outcomes? (?:and )?measures?|results?|findings|conclusions?|interpretation))"
 )
@@ -58,6 +59,8 @@ _INLINE_LABEL = re.compile(
 _LABEL_ALONE = re.compile(_HEADING + r"\s*[.:]")
 # Inline headings as the section names of structured abstracts.
 _CANONICAL_LABEL = (
+    # The background heading of some journals' structured abstracts.
+    ("summary of background", "BACKGROUND"),
     ("patients and methods", "METHODS"), ("materials and methods", "METHODS"), ("methods and analysis", "METHODS AND ANALYSIS"),
     ("method", "METHODS"), ("study design", "DESIGN"), ("design", "DESIGN"), ("setting", "SETTING"),
     ("participants", "PARTICIPANTS"), ("intervention", "INTERVENTIONS"), ("main outcome", "MAIN OUTCOME MEASURES"),
