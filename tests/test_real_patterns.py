@@ -28,6 +28,7 @@ PMID_RANGES = {
     "real_patterns_design4.jsonl": (99000980, 99000999),
     "real_patterns_direction4.jsonl": (99001000, 99001029),
     "real_patterns_effects5.jsonl": (99001030, 99001049),
+    "real_patterns_effects6.jsonl": (99001110, 99001149),
 }
 FILES = sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl"))
 RECORDS = [(path.name, record) for path in FILES for record in load_labelled(path)]

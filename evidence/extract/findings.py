@@ -708,6 +708,7 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     previous: _Said | None = None
     primary = _primary_said(text, vocab)
     aliases = _instrument_aliases(text, vocab)
+    pain_scale = _pain_scale(text)
     for sentence, mentions in analysed_sentences(text, vocab):
         if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS and not (
                 # A results heading glued to the sentence before can be missed: under a heading read
@@ -717,6 +718,8 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
             continue
         if aliases:
             mentions = _with_aliases(sentence.text, mentions, aliases)
+        if _HAS_DIGIT.search(sentence.text):
+            mentions = _with_pain_named_bare(sentence.text, mentions, vocab, pain_scale)
         clauses = _clauses(sentence, mentions)
         # The p-value that closes a sentence cut at semicolons, for the clauses before it that compare
         # the arms in words and give no statistic of their own ("VAS of the study group was 2.8, lower than
@@ -779,6 +782,79 @@ def _with_aliases(s: str, mentions: tuple[Mention, ...], aliases: tuple[tuple[re
     outside every outcome the vocabulary found."""
     added = [Mention("outcome", label, m.start(), m.end(), m.group()) for pattern, label in aliases for m in pattern.finditer(s)
              if not any(x.kind == "outcome" and x.start < m.end() and m.start() < x.end for x in mentions)]
+    return tuple(sorted((*mentions, *added), key=lambda x: x.start)) if added else mentions
+
+
+# Pain said with no scale in a results sentence ("greater pain relief (MD -1.2 ...)", "more effective
+# for leg pain (P < 0.05)", "[back pain, P = 0.6; ...]") is read on the scale the record names for
+# pain: the VAS when it names the VAS (or no scale at all), the NRS when it names only the NRS. Only
+# pain in general, or of the leg or back; the word before must not name another site ("body pain" of
+# the SF-36, "calf pain"), and what follows must not make it something else ("pain medication").
+_BARE_PAIN = re.compile(
+    r"(?<![\w-])(?:(?P<site>leg|radiating|radicular|sciatic|(?:low(?:er)?\s+)?back)\s+)?pain"
+    r"(?:\s+(?:relief|reduction|relieving effects?|intensity|scores?|levels?))?(?![\w-])"
+    r"(?!\s+(?:medications?|medicines?|killers?|drugs?|management|clinics?|physicians?|specialists?|thresholds?|"
+    r"pressure|duration|history|catastroph\w*|disability|interference|self-efficacy|diar(?:y|ies)|free)\b)",
+    re.IGNORECASE,
+)
+# Words that may stand right before a bare pain word: articles, prepositions and the words that
+# compare or change it. Any other word ("body", "muscle", "patients with") names something else.
+_BEFORE_BARE_PAIN = frozenset({
+    "the", "in", "of", "on", "for", "and", "or", "to", "their", "its", "greater", "more", "better", "less", "lower", "higher",
+    "stronger", "larger", "smaller", "reduced", "reducing", "decreased", "decreasing", "relieving", "relieved", "improved",
+    "improving", "significant", "overall", "sustained", "both", "mean", "average", "worst", "was", "were", "whose",
+})
+_BEFORE_BARE_PAIN |= {"term", "short-term", "long-term"}
+# Pain counted or timed, not scored: "time to pain relief", "duration of pain relief", "complained of pain".
+_NOT_A_PAIN_SCORE = re.compile(
+    r"\b(?:duration|time|onset|incidence|frequency|episodes?|history|absence|free|complain\w*|complaints?|number|"
+    r"proportion|percentage|rates?|site|location)\s+(?:of|to|from|with)\s+(?:the\s+)?$", re.IGNORECASE)
+# "a more significant effect on the low back pain than sham": more effect on pain is more relief.
+_EFFECT_ON = re.compile(r"\b(?:effects?|efficacy|effectiveness)\s+(?:on|in|for)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+_RELIEF = re.compile(r"\b(?:relief|relieving|reduction)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _BareMention(Mention):
+    """Pain said with no scale, read on the record's scale: a finding only with a statistic of its own."""
+
+
+_VAS_NAMED = re.compile(r"\bVAS\b|\bvisual analog(?:ue)? (?:scale|score)", re.IGNORECASE)
+_NRS_NAMED = re.compile(r"\bN?P?RS\b|\bnumeric(?:al)? (?:pain )?rating scale", re.IGNORECASE)
+_SCALED = {None: ("pain_vas", "leg_pain", "back_pain"), "vas": ("pain_vas", "leg_pain_vas", "back_pain_vas"),
+           "nrs": ("pain_nrs", "leg_pain_nrs", "back_pain_nrs")}
+
+
+def _pain_scale(text: str) -> str:
+    """The pain scale a record names: "vas" (named at all), "nrs" (named alone), or "" for none."""
+    if _VAS_NAMED.search(text):
+        return "vas"
+    return "nrs" if _NRS_NAMED.search(text) else ""
+
+
+def _with_pain_named_bare(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary, scale: str) -> tuple[Mention, ...]:
+    """The sentence's mentions with pain said bare read as an outcome on the record's scale, when the
+    sentence has a statistic and the words stand outside every other mention; and an unscaled leg or
+    back pain outcome read on that scale, when the record names one."""
+    if not _stats(s):
+        return mentions
+    general, leg, back = _SCALED[scale or None]
+    mentions = tuple(replace(m, label=(leg if m.label == "leg_pain" else back)) if m.kind == "outcome" and scale
+                     and m.label in ("leg_pain", "back_pain") and (leg if m.label == "leg_pain" else back) in vocab.lower_is_better
+                     else m for m in mentions)
+    added = []
+    for m in _BARE_PAIN.finditer(s):
+        if any(x.start < m.end() and m.start() < x.end for x in mentions):
+            continue
+        word = re.search(r"([A-Za-z][\w-]*)\s+$", s[: m.start()])
+        if word and word.group(1).lower() not in _BEFORE_BARE_PAIN or _NOT_A_PAIN_SCORE.search(s, max(0, m.start() - 40), m.start()):
+            continue
+        site = (m.group("site") or "").lower()
+        label = general if not site else back if site.endswith("back") else leg
+        if label in vocab.lower_is_better:
+            added.append(_BareMention("outcome", label, m.start(), m.end(), m.group()))
     return tuple(sorted((*mentions, *added), key=lambda x: x.start)) if added else mentions
 
 
@@ -970,7 +1046,13 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         own = [replace(st, measure="RD" if proportion else "MD") if st.measure == _DIFFERENCE else st for st in own]
         own = [st for st in own if st.measure is None or (st.measure in _RATE_MEASURES) == proportion]
         lower_is_better = vocab.lower_is_better.get(outcome.label)
-        direction = finding_direction(s, outcome.start, outcome.end, arms, intervention, comparator, lower_is_better)
+        if isinstance(outcome, _BareMention) and not own:
+            # Pain said bare gives a finding only with a statistic of its own: no narrative row.
+            continue
+        # "More effect on pain" is more relief: the words read the other way round from the scale.
+        relief = _EFFECT_ON.search(s, max(0, outcome.start - 30), outcome.start) or isinstance(outcome, _BareMention) and _RELIEF.search(outcome.text)
+        polarity = not lower_is_better if lower_is_better is not None and relief else lower_is_better
+        direction = finding_direction(s, outcome.start, outcome.end, arms, intervention, comparator, polarity)
         if inherited and direction is None:
             # "The treatment group was superior to the control group": which arm did better, whatever
             # the outcome's scale.
