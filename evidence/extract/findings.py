@@ -614,20 +614,24 @@ _DIFFERENCE = "difference"
 _MEASURE_NAMES = {
     "md": "MD", "wmd": "MD", "mean difference": "MD", "weighted mean difference": "MD", "difference": _DIFFERENCE,
     "between-group difference": "MD", "smd": "SMD", "standardized mean difference": "SMD",
-    "standardised mean difference": "SMD", "standard md": "SMD", "standardised md": "SMD", "standardized md": "SMD", "rr": "RR", "risk ratio": "RR", "relative risk": "RR",
+    "standardised mean difference": "SMD", "standard mean difference": "SMD", "standard md": "SMD", "standardised md": "SMD", "standardized md": "SMD", "rr": "RR", "risk ratio": "RR", "relative risk": "RR",
     "or": "OR", "odds ratio": "OR", "hr": "HR", "hazard ratio": "HR", "rd": "RD", "risk difference": "RD",
 }
 # Abbreviations are case-sensitive ("OR", never "or"); spelled-out names are not.
 _ESTIMATE = re.compile(
     # "standard MD" is a meta-analysis's short name for the standardised mean difference.
-    r"(?P<measure>\b(?:(?i:standardi[sz]ed|standard) MD|WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|standardi[sz]ed mean difference|"
+    r"(?P<measure>\b(?:(?i:standardi[sz]ed|standard) MD|WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|(?:standardi[sz]ed|standard) mean difference|"
     r"mean dif+erence|between-group dif+erence|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|(?:adjusted )?dif+erence)\b))"
+    # The spelled-out name may carry its abbreviation in brackets: "standardized mean difference (SMD) -2.4".
+    r"(?:\s*[\[(]\s*(?:SMD|WMD|MD|RR|OR|HR|RD)\s*[\])])?"
     r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
     # A number followed by a unit of time is when, not how much: "difference ... at 4 weeks"; one
     # after "than" is a threshold ("no difference between groups greater than 0.05").
     rf"(?<!\bthan\s)(?<!\bthan)(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b)(?:\s*(?:points?|mm|cm|%))?"
     r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[,:=]?\s*[(\[]?\s*"
-    rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
+    rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER})"
+    # A named estimate with its interval in brackets and no CI label: "risk ratio 1.31 [1.02 to 1.69]".
+    rf"|\s*[\[(]\s*(?P<lo2>{_NUMBER})\s*(?:to|,|;|–|—)\s*(?P<hi2>{_NUMBER})\s*[\])])?"
 )
 # A difference given with no measure named, only its interval and p-value in one bracket:
 # "(-1.2 [-0.4 to -2.0], P = .01)". The p-value must follow, so that ranges and "mean (SD)" pairs
@@ -1250,7 +1254,7 @@ def _stats(s: str) -> list[_Stat]:
     used: list[tuple[int, int]] = []
     for m in _ESTIMATE.finditer(s):
         measure = _MEASURE_NAMES[_measure_key(m.group("measure"))]
-        lo, hi = m.group("lo"), m.group("hi")
+        lo, hi = m.group("lo") or m.group("lo2"), m.group("hi") or m.group("hi2")
         p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
         # An estimate named with what it measures ("mean difference in ODI -0.1") stands, for pairing
         # with outcomes, where its number does: after the scale it names, not before it.
