@@ -955,6 +955,94 @@ def _respective_stats(s: str, outcomes: list[Mention], stats: list[_Stat]) -> li
     return list(stats)
 
 
+# What may stand between a p-value and the outcome it names: "for", "in", "both", "the" and up to
+# three other words ("P = .05 for severity of pain").
+_NAMED_AFTER_P = re.compile(r"\s*(?:for|in|on)\s+(?:(?:both|all|the)\s+)?(?:[A-Za-z][\w-]*\s+){0,3}?", re.IGNORECASE)
+
+
+def _bound_p_values(s: str, mentions: list[Mention], stats: list[_Stat]) -> dict[str, list[_Stat]]:
+    """The p-values that name their outcome right after them ("P = 0.605 for MODI and P = 0.612 for
+    VAS", "P < 0.001 for both VAS and MODI"), by outcome label, in text order."""
+    found = [m for m in mentions if m.kind == "outcome"]
+    bound: dict[str, list[_Stat]] = {}
+    for st in stats:
+        if st.measure is not None or not st.p_value_text:
+            continue
+        lead = re.match(r"\s*(?:for|in|on)\s", s[st.end:])
+        if lead is None:
+            continue
+        named = [m for m in found if st.end < m.start and _NAMED_AFTER_P.fullmatch(s, st.end, m.start)]
+        if not named:
+            continue
+        run = [named[0]]
+        for m in found[found.index(named[0]) + 1:]:
+            if not _LISTED_OUTCOMES.fullmatch(s[run[-1].end : m.start]) or s[run[-1].end : m.start].strip() == "":
+                break
+            run.append(m)
+        if _RESPECTIVELY.match(s, run[-1].end) or re.match(r"\s*,?\s*respectively\b", s[run[-1].end:], re.IGNORECASE):
+            # "(p = 0.85 and p = 0.31 for the NRS and ODI, respectively)": one each, in order.
+            continue
+        for m in run:
+            bound.setdefault(m.label, [])
+            if st not in bound[m.label]:
+                bound[m.label].append(st)
+    # An outcome named as a heading before its numbers: "(VAS: 1.8 vs 2.4, p = 0.029; ODI: 22 vs 27, p = 0.025)".
+    for k, m in enumerate(found):
+        if not re.match(r"\s*:", s[m.end:]):
+            continue
+        stop = min([x.start for x in found[k + 1:]] + [len(s)])
+        under = next((x for x in stats if m.end < x.start < stop and x.measure is None and x.p_value_text), None)
+        if under is not None and not any(under in sts for sts in bound.values()):
+            bound.setdefault(m.label, []).append(under)
+    for sts in bound.values():
+        sts.sort(key=lambda x: x.start)
+    return bound
+
+
+def _listed_p_values(s: str, outcomes: list[Mention], stats: list[_Stat]) -> dict[int, _Stat]:
+    """For outcomes listed together ("NRS and ODI were decreased (P<0.01, P<0.05)"), the p-values of the
+    first bracket after the list that holds only p-values, as many as the outcomes: one each, in order."""
+    out: dict[int, _Stat] = {}
+    i = 0
+    while i < len(outcomes):
+        j = i
+        while j + 1 < len(outcomes) and _LISTED_OUTCOMES.fullmatch(s[outcomes[j].end : outcomes[j + 1].start]) \
+                and s[outcomes[j].end : outcomes[j + 1].start].strip():
+            j += 1
+        if j > i:
+            bracket = _P_BRACKET.search(s, outcomes[j].end)
+            later = [o for o in outcomes if outcomes[j].end < o.start < (bracket.start() if bracket else 0)]
+            if bracket and not later and ";" not in s[outcomes[j].end : bracket.start()] and bracket.start() - outcomes[j].end <= 80:
+                inside = [st for st in stats if bracket.start() < st.start < bracket.end()]
+                if len(inside) == j - i + 1 and all(st.measure is None and st.p_value_text for st in inside):
+                    out.update({i + k: st for k, st in enumerate(inside)})
+        i = j + 1
+    return out
+
+
+_P_ONE = r"[Pp]\s*(?:<=|>=|[<>=≤≥])\s*0?\.\d+"
+_P_BRACKET = re.compile(rf"\(\s*{_P_ONE}(?:\s*[,;]\s*(?:and\s+)?{_P_ONE})+\s*\)")
+
+
+def _timepoint_before(s: str, at: int) -> tuple[str | None, float | None] | None:
+    """The time point said last before position ``at`` of a sentence, if any."""
+    last = None
+    for m in _TIMEPOINT.finditer(s, 0, at):
+        last = m
+    return _timepoint(s[last.start():last.end()]) if last else None
+
+
+def _p_significant(st: _Stat) -> bool | None:
+    """Whether a p-value is below 0.05 ("<0.05", "=0.003"); "NS", ">0.05" and "=0.61" are not; an
+    exact 0.05 is left undecided (None)."""
+    text = st.p_value_text or ""
+    if text.startswith(">") or text == "NS":
+        return False
+    if st.p_value is not None:
+        return None if st.p_value == 0.05 else st.p_value < 0.05
+    return text.startswith("<")
+
+
 def _closing_p(sentence: str) -> _Stat | None:
     """The lone p-value that ends a sentence ("... in the control group (P<0.05)."), if it is significant."""
     m = _CLOSING_P.search(sentence)
@@ -1005,6 +1093,12 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     arms = _arms(s, mentions, vocab)
     backward = [bool(_OUTCOME_AFTER_NUMBERS.search(s, max(0, o.start - 30), o.start)) for o in outcomes]
     respective = _respective_stats(s, outcomes, stats)
+    # "NRS and ODI were lower (P<0.01, P<0.05)": a bracket of p-values only, one for each outcome listed.
+    in_order = _listed_p_values(s, outcomes, stats) if respective is None and not inherited else {}
+    # "(P = 0.61 for ODI and P = 0.58 for VAS)": a p-value that names its outcome right after it, or
+    # one under the outcome's name as a heading ("VAS: 1.8 vs 2.4, p = 0.029").
+    bound = _bound_p_values(s, mentions, stats) if not inherited else {}
+    bound_at = {st.start for sts in bound.values() for st in sts}
     if respective is None and inherited and 1 < len(outcomes) == len(stats):
         # "... the cure rate and the total effective rate ... . The efficacy was superior
         # (P < 0.01, P < 0.05)": one p-value for each outcome of the sentence before, in order.
@@ -1043,8 +1137,14 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             own = [st for st in stats if (outcomes[i - 1].end if i else 0) <= st.start < outcome.start] + own
         if respective is not None:
             own = [respective[i]]
+        elif i in in_order:
+            own = [in_order[i]]
         elif not own and shared is not None:
             own = [shared]
+        if outcome.label in bound:
+            own = [st for st in own if st.measure] + bound[outcome.label][:1]
+        elif bound_at:
+            own = [st for st in own if st.start not in bound_at]
         # A ratio is not a difference in a score, nor a difference in a score a ratio of rates.
         proportion = outcome.label in vocab.proportions
         own = [replace(st, measure="RD" if proportion else "MD") if st.measure == _DIFFERENCE else st for st in own]
@@ -1099,6 +1199,16 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         elif p_only:
             out.append(Finding(**common, rule="effect.p_value" + suffix, p_value=p_only.p_value, p_value_text=p_only.p_value_text,
                                confidence=_CONFIDENCE["effect.p_value"] * (_INHERITED if inherited or borrowed_p else 1.0)))
+            if outcome.label in bound:
+                # Each p-value named for this outcome is a row, at the time said last before it ("better
+                # with A at 1 month (P < 0.001 for VAS) ... no difference at 3 months (P = 0.61 for VAS)").
+                first = out.pop()
+                for st in bound[outcome.label]:
+                    when = _timepoint_before(s, st.start) or (first.timepoint, first.timepoint_weeks)
+                    significant = _p_significant(st)
+                    out.append(replace(first, p_value=st.p_value, p_value_text=st.p_value_text, timepoint=when[0], timepoint_weeks=when[1],
+                                       direction=(first.direction if first.direction != "no_difference" and st is bound[outcome.label][0] else None)
+                                       if significant or significant is None else "no_difference", rule="effect.p_value.named_with_it"))
         else:
             rule = "effect.statement" if narrative else "effect.adverse_events_reported"
             out.append(Finding(**common, rule=rule, confidence=_CONFIDENCE[rule]))
