@@ -713,6 +713,7 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     primary = _primary_said(text, vocab)
     aliases = _instrument_aliases(text, vocab)
     pain_scale = _pain_scale(text)
+    disability = _disability_instrument(text, vocab)
     for sentence, mentions in analysed_sentences(text, vocab):
         if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS and not (
                 # A results heading glued to the sentence before can be missed: under a heading read
@@ -723,7 +724,7 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
         if aliases:
             mentions = _with_aliases(sentence.text, mentions, aliases)
         if _HAS_DIGIT.search(sentence.text):
-            mentions = _with_pain_named_bare(sentence.text, mentions, vocab, pain_scale)
+            mentions = _with_pain_named_bare(sentence.text, mentions, vocab, pain_scale, disability)
         clauses = _clauses(sentence, mentions)
         # The p-value that closes a sentence cut at semicolons, for the clauses before it that compare
         # the arms in words and give no statistic of their own ("VAS of the study group was 2.8, lower than
@@ -798,7 +799,7 @@ _BARE_PAIN = re.compile(
     r"(?<![\w-])(?:(?P<site>leg|radiating|radicular|sciatic|(?:low(?:er)?\s+)?back)\s+)?pain"
     r"(?:\s+(?:relief|reduction|relieving effects?|intensity|scores?|levels?))?(?![\w-])"
     r"(?!\s+(?:medications?|medicines?|killers?|drugs?|management|clinics?|physicians?|specialists?|thresholds?|"
-    r"pressure|duration|history|catastroph\w*|disability|interference|self-efficacy|diar(?:y|ies)|free)\b)",
+    r"pressure|duration|history|catastroph\w*|disability|interference|self-efficacy|diar(?:y|ies)|free|tolera\w+)\b)",
     re.IGNORECASE,
 )
 # Words that may stand right before a bare pain word: articles, prepositions and the words that
@@ -808,11 +809,12 @@ _BEFORE_BARE_PAIN = frozenset({
     "stronger", "larger", "smaller", "reduced", "reducing", "decreased", "decreasing", "relieving", "relieved", "improved",
     "improving", "significant", "overall", "sustained", "both", "mean", "average", "worst", "was", "were", "whose",
 })
-_BEFORE_BARE_PAIN |= {"term", "short-term", "long-term"}
+_BEFORE_BARE_PAIN |= {"term", "short-term", "long-term", "lowering", "lowered", "easing", "eased", "alleviating", "alleviated", "reduce", "relieve"}
 # Pain counted or timed, not scored: "time to pain relief", "duration of pain relief", "complained of pain".
 _NOT_A_PAIN_SCORE = re.compile(
     r"\b(?:duration|time|onset|incidence|frequency|episodes?|history|absence|free|complain\w*|complaints?|number|"
-    r"proportion|percentage|rates?|site|location)\s+(?:of|to|from|with)\s+(?:the\s+)?$", re.IGNORECASE)
+    r"proportion|percentage|rates?|site|location)\s+(?:of|to|from|with)\s+(?:the\s+)?$"
+    r"|\b(?:until|interval|time)\b[^.;,()]{0,30}$", re.IGNORECASE)
 # "a more significant effect on the low back pain than sham": more effect on pain is more relief.
 _EFFECT_ON = re.compile(r"\b(?:effects?|efficacy|effectiveness)\s+(?:on|in|for)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -838,7 +840,20 @@ def _pain_scale(text: str) -> str:
     return "nrs" if _NRS_NAMED.search(text) else ""
 
 
-def _with_pain_named_bare(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary, scale: str) -> tuple[Mention, ...]:
+_DISABILITY_INSTRUMENTS = ("odi", "rmdq")
+_BARE_DISABILITY = re.compile(r"(?<![\w-])disability(?![\w-])(?!\s+(?:index|questionnaire|scale|pension|benefits?|leave)\b)", re.IGNORECASE)
+
+
+def _disability_instrument(text: str, vocab: Vocabulary) -> str | None:
+    """The one disability instrument a record names (ODI or RMDQ), if it names exactly one."""
+    if "disab" not in text.lower():
+        return None
+    named = {m.label for m in sentence_mentions(text, vocab) if m.kind == "outcome" and m.label in _DISABILITY_INSTRUMENTS}
+    return named.pop() if len(named) == 1 else None
+
+
+def _with_pain_named_bare(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary, scale: str,
+                          disability: str | None = None) -> tuple[Mention, ...]:
     """The sentence's mentions with pain said bare read as an outcome on the record's scale, when the
     sentence has a statistic and the words stand outside every other mention; and an unscaled leg or
     back pain outcome read on that scale, when the record names one."""
@@ -859,6 +874,10 @@ def _with_pain_named_bare(s: str, mentions: tuple[Mention, ...], vocab: Vocabula
         label = general if not site else back if site.endswith("back") else leg
         if label in vocab.lower_is_better:
             added.append(_BareMention("outcome", label, m.start(), m.end(), m.group()))
+    # "reducing disability (p > 0.05)" in a record that measured disability with one instrument only.
+    for m in _BARE_DISABILITY.finditer(s) if disability else ():
+        if not any(x.start < m.end() and m.start() < x.end for x in (*mentions, *added)):
+            added.append(_BareMention("outcome", disability or "", m.start(), m.end(), m.group()))
     return tuple(sorted((*mentions, *added), key=lambda x: x.start)) if added else mentions
 
 
@@ -1107,7 +1126,9 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     # differences were significant (P<0.05)": one p-value, said of every outcome listed.
     p_values = [st for st in stats if st.measure is None and st.p_value_text]
     # So does the one p-value of a clause that names no outcome and speaks of those just named.
-    shared = p_values[0] if len(outcomes) > 1 and len(stats) == len(p_values) == 1 and (inherited or _SHARED_P.search(s)) else None
+    # And one p-value, not significant, after "no differences in A, B and C": said of every outcome listed.
+    shared = p_values[0] if len(outcomes) > 1 and len(stats) == len(p_values) == 1 and (
+        inherited or _SHARED_P.search(s) or _p_significant(p_values[0]) is False and _NO_DIFFERENCE.search(s, 0, outcomes[0].start)) else None
     out: list[Finding] = []
     for i, outcome in enumerate(outcomes):
         start, end = _clause(s, outcomes, i)
@@ -1150,6 +1171,12 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         own = [replace(st, measure="RD" if proportion else "MD") if st.measure == _DIFFERENCE else st for st in own]
         own = [st for st in own if st.measure is None or (st.measure in _RATE_MEASURES) == proportion]
         lower_is_better = vocab.lower_is_better.get(outcome.label)
+        if isinstance(outcome, _BareMention):
+            # Bare pain takes the numbers after it, or those right before it ("[MD 0.7 ...] pain relief"):
+            # a p-value further before it is about something else.
+            ahead = [st for st in own if st.start < outcome.start]
+            if ahead and not re.fullmatch(r"[\s\d.,;:=<>()\[\]Pp-]{0,30}", s[max(st.end for st in ahead) : outcome.start]):
+                own = [st for st in own if st.start > outcome.start]
         if isinstance(outcome, _BareMention) and not own:
             # Pain said bare gives a finding only with a statistic of its own: no narrative row.
             continue
@@ -1190,8 +1217,12 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             for st in estimates:
                 p = st if st.p_value_text else p_only
                 rule = "effect.estimate" + ("_ci" if st.ci_low is not None else "")
+                # Several estimates of one outcome, each after its own time ("short-term (within 3 months)
+                # [MD 0.4 ...] and medium-term (within 6 months) [MD 0.7 ...]"): each at the time said last before it.
+                when = _timepoint_before(s, st.start) if len(estimates) > 1 else None
+                timed = {"timepoint": when[0], "timepoint_weeks": when[1]} if when else {}
                 out.append(Finding(
-                    **{**common, "comparator_class": _comparator_before(st, comparators, start) or comparator},
+                    **{**common, **timed, "comparator_class": _comparator_before(st, comparators, start) or comparator},
                     rule=rule + suffix, confidence=_CONFIDENCE[rule] * (_INHERITED if inherited else 1.0),
                     measure=st.measure, estimate=st.estimate, ci_low=st.ci_low, ci_high=st.ci_high,
                     p_value=p.p_value if p else None, p_value_text=p.p_value_text if p else None,
