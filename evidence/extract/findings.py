@@ -639,6 +639,12 @@ _ESTIMATE = re.compile(
 _UNNAMED_ESTIMATE = re.compile(
     rf"\(\s*(?P<est>{_NUMBER})\s*[\[(]\s*(?P<lo>{_NUMBER})\s*(?:to|,)\s*(?P<hi>{_NUMBER})\s*[\])]\s*[,;]\s*(?=[Pp]\s*(?:<=|>=|[<>=≤≥]))"
 )
+_UNIT = r"(?:\s*(?:mm|cm|points?|%))?"
+_UNNAMED_WITH_CI = re.compile(
+    rf"\(\s*(?P<est>{_NUMBER}){_UNIT}\s*[;,]?\s*95\s*%\s*(?:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[:=,]?\s*(?P<lo>{_NUMBER}){_UNIT}\s*(?:to|,|–|—)\s*(?P<hi>{_NUMBER}){_UNIT}"
+    r"\s*(?:\)|[;,]\s*(?=[Pp]\s*(?:<=|>=|[<>=≤≥])))"
+)
+_DIFFERENCES_WORD = re.compile(r"\bdifferences?\b", re.IGNORECASE)
 # "P < 0.05", "P-value = 0.3", and the plural "Ps > 0.05" of a statement about several comparisons.
 # Digits may be grouped in threes ("P<0.000 01"): only after three zeros, where "P<0.000" alone means nothing.
 _P_VALUE = re.compile(
@@ -1414,6 +1420,17 @@ def _stats(s: str) -> list[_Stat]:
         lo, hi = sorted((_float(m.group("lo")), _float(m.group("hi"))))
         stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi, *_p_fields(p)))
         used.append((m.start("est"), p.end()))
+    if _BETWEEN_GROUPS.search(s) or _DIFFERENCES_WORD.search(s):
+        # "The differences ... in the 1.25-U group (-14.9 mm; 95% CI -28.4 to -1.4 mm; p = 0.03)": a bare
+        # number with its labelled interval in one bracket, in a sentence about differences between arms.
+        for m in _UNNAMED_WITH_CI.finditer(s):
+            if any(a <= m.start("est") < b for a, b in used):
+                continue
+            p = _P_VALUE.match(s, m.end())
+            lo, hi = sorted((_float(m.group("lo")), _float(m.group("hi"))))
+            stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi,
+                               *(_p_fields(p) if p else (None, None))))
+            used.append((m.start("est"), p.end() if p else m.end()))
     for p in _P_VALUE.finditer(s):
         if not any(a <= p.start() < b for a, b in used):
             stats.append(_Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p)))
