@@ -644,6 +644,9 @@ _UNNAMED_WITH_CI = re.compile(
     rf"\(\s*(?P<est>{_NUMBER}){_UNIT}\s*[;,]?\s*95\s*%\s*(?:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[:=,]?\s*(?P<lo>{_NUMBER}){_UNIT}\s*(?:to|,|–|—)\s*(?P<hi>{_NUMBER}){_UNIT}"
     r"\s*(?:\)|[;,]\s*(?=[Pp]\s*(?:<=|>=|[<>=≤≥])))"
 )
+# A p-value whose letter was lost (pages drop the italic P): a sign and a decimal right after an
+# estimate's interval, inside its bracket ("RR = 1.27, 95%CI [1.18, 1.36], < 0.00001)").
+_BARE_P_AFTER_CI = re.compile(r"\s*[\])]?\s*[,;]\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+)(?=\s*[)\]])")
 _DIFFERENCES_WORD = re.compile(r"\bdifferences?\b", re.IGNORECASE)
 # "P < 0.05", "P-value = 0.3", and the plural "Ps > 0.05" of a statement about several comparisons.
 # Digits may be grouped in threes ("P<0.000 01"): only after three zeros, where "P<0.000" alone means nothing.
@@ -1112,6 +1115,11 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         return []
     comparators = [m for m in mentions if m.kind == "comparator" and not m.negated]
     comparator = comparators[0].label if comparators else study_comparator
+    # Another named form of the intervention right before an estimate ("higher than that of conventional
+    # acupuncture (RR = 1.27 ...)") is the arm the estimate is against: the topic's other-form class.
+    form_class = vocab.intervention_form_classes[0] if vocab.intervention_form_classes else None
+    other_forms = [replace(m, kind="comparator", label=form_class) for m in mentions
+                   if form_class and m.kind == "intervention" and intervention and m.label != intervention and not m.negated]
     timepoint, weeks = _timepoint(s)
     if inherited and timepoint is None and said is not None:
         timepoint, weeks = said.timepoint
@@ -1228,7 +1236,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
                 when = _timepoint_before(s, st.start) if len(estimates) > 1 else None
                 timed = {"timepoint": when[0], "timepoint_weeks": when[1]} if when else {}
                 out.append(Finding(
-                    **{**common, **timed, "comparator_class": _comparator_before(st, comparators, start) or comparator},
+                    **{**common, **timed, "comparator_class": _comparator_before(st, comparators + other_forms, start) or comparator},
                     rule=rule + suffix, confidence=_CONFIDENCE[rule] * (_INHERITED if inherited else 1.0),
                     measure=st.measure, estimate=st.estimate, ci_low=st.ci_low, ci_high=st.ci_high,
                     p_value=p.p_value if p else None, p_value_text=p.p_value_text if p else None,
@@ -1403,12 +1411,13 @@ def _stats(s: str) -> list[_Stat]:
         measure = _MEASURE_NAMES[_measure_key(m.group("measure"))]
         lo, hi = m.group("lo") or m.group("lo2"), m.group("hi") or m.group("hi2")
         p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
+        bare = _BARE_P_AFTER_CI.match(s, m.end()) if p is None and lo else None
         # An estimate named with what it measures ("mean difference in ODI -0.1") stands, for pairing
         # with outcomes, where its number does: after the scale it names, not before it.
         named_scale = re.search(r"[A-Za-z]{2,}", s[m.end("measure"):m.start("est")]) is not None
         stats.append(_Stat(m.start("est") if named_scale else m.start(), m.end(), measure, _float(m.group("est")),
                            _float(lo) if lo else None, _float(hi) if hi else None,
-                           *(_p_fields(p) if p else (None, None))))
+                           *(_p_fields(p) if p else _bare_p_fields(bare) if bare else (None, None))))
         used.append((m.start(), p.end() if p else m.end()))
     for m in _UNNAMED_ESTIMATE.finditer(s):
         if any(a <= m.start("est") < b for a, b in used):
@@ -1458,6 +1467,13 @@ def _p_sign(m: re.Match) -> str:
     if m.group("said") is not None:
         return _WORD_OPS.get((m.group("word_op") or "").lower(), "=")
     return {"≤": "<=", "≥": ">="}.get(m.group("op"), m.group("op"))
+
+
+def _bare_p_fields(m: re.Match) -> tuple[float | None, str]:
+    """The fields of a p-value written without its letter (``_BARE_P_AFTER_CI``)."""
+    op = {"≤": "<=", "≥": ">="}.get(m.group("op"), m.group("op"))
+    value = float(m.group("p"))
+    return (value if op == "=" else None), (f"{value:g}" if op == "=" else f"{op}{value:g}")
 
 
 def _p_fields(m: re.Match) -> tuple[float | None, str]:
