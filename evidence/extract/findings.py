@@ -866,7 +866,7 @@ def _with_pain_named_bare(s: str, mentions: tuple[Mention, ...], vocab: Vocabula
     """The sentence's mentions with pain said bare read as an outcome on the record's scale, when the
     sentence has a statistic and the words stand outside every other mention; and an unscaled leg or
     back pain outcome read on that scale, when the record names one."""
-    if not _stats(s):
+    if not _stats_of(s):
         return mentions
     general, leg, back = _SCALED[scale or None]
     mentions = tuple(replace(m, label=(leg if m.label == "leg_pain" else back)) if m.kind == "outcome" and scale
@@ -876,7 +876,7 @@ def _with_pain_named_bare(s: str, mentions: tuple[Mention, ...], vocab: Vocabula
     for m in _BARE_PAIN.finditer(s):
         if any(x.start < m.end() and m.start() < x.end for x in mentions):
             continue
-        word = re.search(r"([A-Za-z][\w-]*)\s+$", s[: m.start()])
+        word = re.search(r"([A-Za-z][\w-]*)\s+$", s[max(0, m.start() - 40) : m.start()])
         if word and word.group(1).lower() not in _BEFORE_BARE_PAIN or _NOT_A_PAIN_SCORE.search(s, max(0, m.start() - 40), m.start()):
             continue
         site = (m.group("site") or "").lower()
@@ -1405,6 +1405,16 @@ def _comparator_before(st: _Stat, comparators: list[Mention], start: int) -> str
 
 def _stats(s: str) -> list[_Stat]:
     """Effect estimates (with the p-value right after them, if any) and lone p-values."""
+    return list(_stats_of(s))
+
+
+@lru_cache(maxsize=4096)
+def _stats_of(s: str) -> tuple[_Stat, ...]:
+    """:func:`_stats`, cached: a sentence is read for its statistics more than once."""
+    return tuple(_read_stats(s))
+
+
+def _read_stats(s: str) -> list[_Stat]:
     stats: list[_Stat] = []
     used: list[tuple[int, int]] = []
     for m in _ESTIMATE.finditer(s):
