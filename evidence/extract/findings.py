@@ -1277,7 +1277,14 @@ _HAS_DIGIT = re.compile(r"\d")
 _OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with regard to|regarding|as regards)\s+(?:the\s+)?$", re.IGNORECASE)
 # Changes within the arms, not between them.
 _WITHIN_GROUP = re.compile(
-    r"\b(?:in|of|within) (?:the )?(?:all|both|each|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|changed)\b"
+    r"\b(?:in|of|within) (?:the )?(?:all|both|each|either|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|changed)\b"
+    # "Pain improved in all groups after 2 weeks", "... were improved in either group".
+    r"|\b(?:decreased|improved|increased|reduced|declined|rose|changed)\s+(?:significantly\s+)?(?:in|within)\s+(?:the\s+)?(?:all|both|each|either|every)\s+(?:\w+\s+)?groups?\b"
+    # ... unless the sentence goes on to set one arm's change against the other's ("..., which was more
+    # significant in the acupotomy group").
+    r"(?![^;]*\b(?:more|greater|better|superior|larger|less|smaller)\b)"
+    # "the difference ... between pretreatment and posttreatment".
+    r"|\bbetween (?:the )?pre-?treatment and (?:the )?post-?treatment\b"
     r"|\bthan (?:that |those )?(?:before|prior to) (?:the )?(?:treatment|intervention|therapy)\b"
     r"|\b(?:both|all|each|every) (?:\w+ )?groups? (?:\w+ )?(?:showed|had|were|was)? ?(?:an? )?(?:significant(?:ly)? )?(?:decrease|improve|increase|reduc|declin)\w*"
     r"|\b(?:compared|as compared) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before treatment)\b"
@@ -1289,7 +1296,7 @@ _WITHIN_GROUP = re.compile(
 # the JOA scores before and after treatment between the two groups, the scores in the observation
 # group were higher (P < 0.01) and those in the control group were higher (P < 0.01)".
 _WITHIN_STATED = re.compile(
-    r"\bwithin[- ]groups?\b|\b(?:comparing|compared|comparison of)\b[^.;]{0,40}?\b(?:before and after|pre-? and post-?)\s*(?:the\s+)?(?:treatment|intervention|therapy)\b",
+    r"\bwithin[- ]groups?\b|\b(?:comparing|compared|comparison of|in comparison)\b[^.;]{0,40}?\b(?:before and after|pre-? and post-?)\s*(?:the\s+)?(?:treatment|intervention|therapy)\b",
     re.IGNORECASE,
 )
 # Words that place a comparison before treatment began, and words that place it after.
