@@ -747,20 +747,24 @@ _DIFFERENCE = "difference"
 _MEASURE_NAMES = {
     "md": "MD", "wmd": "MD", "mean difference": "MD", "weighted mean difference": "MD", "difference": _DIFFERENCE,
     "between-group difference": "MD", "smd": "SMD", "standardized mean difference": "SMD",
-    "standardised mean difference": "SMD", "standard md": "SMD", "standardised md": "SMD", "standardized md": "SMD", "rr": "RR", "risk ratio": "RR", "relative risk": "RR",
+    "standardised mean difference": "SMD", "standard mean difference": "SMD", "standard md": "SMD", "standardised md": "SMD", "standardized md": "SMD", "rr": "RR", "risk ratio": "RR", "relative risk": "RR",
     "or": "OR", "odds ratio": "OR", "hr": "HR", "hazard ratio": "HR", "rd": "RD", "risk difference": "RD",
 }
 # Abbreviations are case-sensitive ("OR", never "or"); spelled-out names are not.
 _ESTIMATE = re.compile(
     # "standard MD" is a meta-analysis's short name for the standardised mean difference.
-    r"(?P<measure>\b(?:(?i:standardi[sz]ed|standard) MD|WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|standardi[sz]ed mean difference|"
+    r"(?P<measure>\b(?:(?i:standardi[sz]ed|standard) MD|WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|(?:standardi[sz]ed|standard) mean difference|"
     r"mean dif+erence|between-group dif+erence|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|(?:adjusted )?dif+erence)\b))"
+    # The spelled-out name may carry its abbreviation in brackets: "standardized mean difference (SMD) -2.4".
+    r"(?:\s*[\[(]\s*(?:SMD|WMD|MD|RR|OR|HR|RD)\s*[\])])?"
     r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
     # A number followed by a unit of time is when, not how much: "difference ... at 4 weeks"; one
     # after "than" is a threshold ("no difference between groups greater than 0.05").
     rf"(?<!\bthan\s)(?<!\bthan)(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b)(?:\s*(?:points?|mm|cm|%))?"
     r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[,:=]?\s*[(\[]?\s*"
-    rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER}))?"
+    rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER})"
+    # A named estimate with its interval in brackets and no CI label: "risk ratio 1.31 [1.02 to 1.69]".
+    rf"|\s*[\[(]\s*(?P<lo2>{_NUMBER})\s*(?:to|,|;|–|—)\s*(?P<hi2>{_NUMBER})\s*[\])])?"
 )
 # A difference given with no measure named, only its interval and p-value in one bracket:
 # "(-1.2 [-0.4 to -2.0], P = .01)". The p-value must follow, so that ranges and "mean (SD)" pairs
@@ -768,6 +772,15 @@ _ESTIMATE = re.compile(
 _UNNAMED_ESTIMATE = re.compile(
     rf"\(\s*(?P<est>{_NUMBER})\s*[\[(]\s*(?P<lo>{_NUMBER})\s*(?:to|,)\s*(?P<hi>{_NUMBER})\s*[\])]\s*[,;]\s*(?=[Pp]\s*(?:<=|>=|[<>=≤≥]))"
 )
+_UNIT = r"(?:\s*(?:mm|cm|points?|%))?"
+_UNNAMED_WITH_CI = re.compile(
+    rf"\(\s*(?P<est>{_NUMBER}){_UNIT}\s*[;,]?\s*95\s*%\s*(?:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[:=,]?\s*(?P<lo>{_NUMBER}){_UNIT}\s*(?:to|,|–|—)\s*(?P<hi>{_NUMBER}){_UNIT}"
+    r"\s*(?:\)|[;,]\s*(?=[Pp]\s*(?:<=|>=|[<>=≤≥])))"
+)
+# A p-value whose letter was lost (pages drop the italic P): a sign and a decimal right after an
+# estimate's interval, inside its bracket ("RR = 1.27, 95%CI [1.18, 1.36], < 0.00001)").
+_BARE_P_AFTER_CI = re.compile(r"\s*[\])]?\s*[,;]\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+)(?=\s*[)\]])")
+_DIFFERENCES_WORD = re.compile(r"\bdifferences?\b", re.IGNORECASE)
 # "P < 0.05", "P-value = 0.3", and the plural "Ps > 0.05" of a statement about several comparisons.
 # Digits may be grouped in threes ("P<0.000 01"): only after three zeros, where "P<0.000" alone means nothing.
 _P_VALUE = re.compile(
@@ -841,6 +854,8 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     previous: _Said | None = None
     primary = _primary_said(text, vocab)
     aliases = _instrument_aliases(text, vocab)
+    pain_scale = _pain_scale(text)
+    disability = _disability_instrument(text, vocab)
     for sentence, mentions in analysed_sentences(text, vocab):
         if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS and not (
                 # A results heading glued to the sentence before can be missed: under a heading read
@@ -850,6 +865,8 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
             continue
         if aliases:
             mentions = _with_aliases(sentence.text, mentions, aliases)
+        if _HAS_DIGIT.search(sentence.text):
+            mentions = _with_pain_named_bare(sentence.text, mentions, vocab, pain_scale, disability)
         clauses = _clauses(sentence, mentions)
         # The p-value that closes a sentence cut at semicolons, for the clauses before it that compare
         # the arms in words and give no statistic of their own ("VAS of the study group was 2.8, lower than
@@ -912,6 +929,97 @@ def _with_aliases(s: str, mentions: tuple[Mention, ...], aliases: tuple[tuple[re
     outside every outcome the vocabulary found."""
     added = [Mention("outcome", label, m.start(), m.end(), m.group()) for pattern, label in aliases for m in pattern.finditer(s)
              if not any(x.kind == "outcome" and x.start < m.end() and m.start() < x.end for x in mentions)]
+    return tuple(sorted((*mentions, *added), key=lambda x: x.start)) if added else mentions
+
+
+# Pain said with no scale in a results sentence ("greater pain relief (MD -1.2 ...)", "more effective
+# for leg pain (P < 0.05)", "[back pain, P = 0.6; ...]") is read on the scale the record names for
+# pain: the VAS when it names the VAS (or no scale at all), the NRS when it names only the NRS. Only
+# pain in general, or of the leg or back; the word before must not name another site ("body pain" of
+# the SF-36, "calf pain"), and what follows must not make it something else ("pain medication").
+_BARE_PAIN = re.compile(
+    r"(?<![\w-])(?:(?P<site>leg|radiating|radicular|sciatic|(?:low(?:er)?\s+)?back)\s+)?pain"
+    r"(?:\s+(?:relief|reduction|relieving effects?|intensity|scores?|levels?))?(?![\w-])"
+    r"(?!\s+(?:medications?|medicines?|killers?|drugs?|management|clinics?|physicians?|specialists?|thresholds?|"
+    r"pressure|duration|history|catastroph\w*|disability|interference|self-efficacy|diar(?:y|ies)|free|tolera\w+)\b)",
+    re.IGNORECASE,
+)
+# Words that may stand right before a bare pain word: articles, prepositions and the words that
+# compare or change it. Any other word ("body", "muscle", "patients with") names something else.
+_BEFORE_BARE_PAIN = frozenset({
+    "the", "in", "of", "on", "for", "and", "or", "to", "their", "its", "greater", "more", "better", "less", "lower", "higher",
+    "stronger", "larger", "smaller", "reduced", "reducing", "decreased", "decreasing", "relieving", "relieved", "improved",
+    "improving", "significant", "overall", "sustained", "both", "mean", "average", "worst", "was", "were", "whose",
+})
+_BEFORE_BARE_PAIN |= {"term", "short-term", "long-term", "lowering", "lowered", "easing", "eased", "alleviating", "alleviated", "reduce", "relieve"}
+# Pain counted or timed, not scored: "time to pain relief", "duration of pain relief", "complained of pain".
+_NOT_A_PAIN_SCORE = re.compile(
+    r"\b(?:duration|time|onset|incidence|frequency|episodes?|history|absence|free|complain\w*|complaints?|number|"
+    r"proportion|percentage|rates?|site|location)\s+(?:of|to|from|with)\s+(?:the\s+)?$"
+    r"|\b(?:until|interval|time)\b[^.;,()]{0,30}$", re.IGNORECASE)
+# "a more significant effect on the low back pain than sham": more effect on pain is more relief.
+_EFFECT_ON = re.compile(r"\b(?:effects?|efficacy|effectiveness)\s+(?:on|in|for)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+_RELIEF = re.compile(r"\b(?:relief|relieving|reduction)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _BareMention(Mention):
+    """Pain said with no scale, read on the record's scale: a finding only with a statistic of its own."""
+
+
+_VAS_NAMED = re.compile(r"\bVAS\b|\bvisual analog(?:ue)? (?:scale|score)", re.IGNORECASE)
+_NRS_NAMED = re.compile(r"\bN?P?RS\b|\bnumeric(?:al)? (?:pain )?rating scale", re.IGNORECASE)
+_SCALED = {None: ("pain_vas", "leg_pain", "back_pain"), "vas": ("pain_vas", "leg_pain_vas", "back_pain_vas"),
+           "nrs": ("pain_nrs", "leg_pain_nrs", "back_pain_nrs")}
+
+
+def _pain_scale(text: str) -> str:
+    """The pain scale a record names: "vas" (named at all), "nrs" (named alone), or "" for none."""
+    if _VAS_NAMED.search(text):
+        return "vas"
+    return "nrs" if _NRS_NAMED.search(text) else ""
+
+
+_DISABILITY_INSTRUMENTS = ("odi", "rmdq")
+_BARE_DISABILITY = re.compile(r"(?<![\w-])disability(?![\w-])(?!\s+(?:index|questionnaire|scale|pension|benefits?|leave)\b)", re.IGNORECASE)
+
+
+def _disability_instrument(text: str, vocab: Vocabulary) -> str | None:
+    """The one disability instrument a record names (ODI or RMDQ), if it names exactly one."""
+    if "disab" not in text.lower():
+        return None
+    named = {m.label for m in sentence_mentions(text, vocab) if m.kind == "outcome" and m.label in _DISABILITY_INSTRUMENTS}
+    return named.pop() if len(named) == 1 else None
+
+
+def _with_pain_named_bare(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary, scale: str,
+                          disability: str | None = None) -> tuple[Mention, ...]:
+    """The sentence's mentions with pain said bare read as an outcome on the record's scale, when the
+    sentence has a statistic and the words stand outside every other mention; and an unscaled leg or
+    back pain outcome read on that scale, when the record names one."""
+    if not _stats_of(s):
+        return mentions
+    general, leg, back = _SCALED[scale or None]
+    mentions = tuple(replace(m, label=(leg if m.label == "leg_pain" else back)) if m.kind == "outcome" and scale
+                     and m.label in ("leg_pain", "back_pain") and (leg if m.label == "leg_pain" else back) in vocab.lower_is_better
+                     else m for m in mentions)
+    added = []
+    for m in _BARE_PAIN.finditer(s):
+        if any(x.start < m.end() and m.start() < x.end for x in mentions):
+            continue
+        word = re.search(r"([A-Za-z][\w-]*)\s+$", s[max(0, m.start() - 40) : m.start()])
+        if word and word.group(1).lower() not in _BEFORE_BARE_PAIN or _NOT_A_PAIN_SCORE.search(s, max(0, m.start() - 40), m.start()):
+            continue
+        site = (m.group("site") or "").lower()
+        label = general if not site else back if site.endswith("back") else leg
+        if label in vocab.lower_is_better:
+            added.append(_BareMention("outcome", label, m.start(), m.end(), m.group()))
+    # "reducing disability (p > 0.05)" in a record that measured disability with one instrument only.
+    for m in _BARE_DISABILITY.finditer(s) if disability else ():
+        if not any(x.start < m.end() and m.start() < x.end for x in (*mentions, *added)):
+            added.append(_BareMention("outcome", disability or "", m.start(), m.end(), m.group()))
     return tuple(sorted((*mentions, *added), key=lambda x: x.start)) if added else mentions
 
 
@@ -1008,6 +1116,94 @@ def _respective_stats(s: str, outcomes: list[Mention], stats: list[_Stat]) -> li
     return list(stats)
 
 
+# What may stand between a p-value and the outcome it names: "for", "in", "both", "the" and up to
+# three other words ("P = .05 for severity of pain").
+_NAMED_AFTER_P = re.compile(r"\s*(?:for|in|on)\s+(?:(?:both|all|the)\s+)?(?:[A-Za-z][\w-]*\s+){0,3}?", re.IGNORECASE)
+
+
+def _bound_p_values(s: str, mentions: list[Mention], stats: list[_Stat]) -> dict[str, list[_Stat]]:
+    """The p-values that name their outcome right after them ("P = 0.605 for MODI and P = 0.612 for
+    VAS", "P < 0.001 for both VAS and MODI"), by outcome label, in text order."""
+    found = [m for m in mentions if m.kind == "outcome"]
+    bound: dict[str, list[_Stat]] = {}
+    for st in stats:
+        if st.measure is not None or not st.p_value_text:
+            continue
+        lead = re.match(r"\s*(?:for|in|on)\s", s[st.end:])
+        if lead is None:
+            continue
+        named = [m for m in found if st.end < m.start and _NAMED_AFTER_P.fullmatch(s, st.end, m.start)]
+        if not named:
+            continue
+        run = [named[0]]
+        for m in found[found.index(named[0]) + 1:]:
+            if not _LISTED_OUTCOMES.fullmatch(s[run[-1].end : m.start]) or s[run[-1].end : m.start].strip() == "":
+                break
+            run.append(m)
+        if _RESPECTIVELY.match(s, run[-1].end) or re.match(r"\s*,?\s*respectively\b", s[run[-1].end:], re.IGNORECASE):
+            # "(p = 0.85 and p = 0.31 for the NRS and ODI, respectively)": one each, in order.
+            continue
+        for m in run:
+            bound.setdefault(m.label, [])
+            if st not in bound[m.label]:
+                bound[m.label].append(st)
+    # An outcome named as a heading before its numbers: "(VAS: 1.8 vs 2.4, p = 0.029; ODI: 22 vs 27, p = 0.025)".
+    for k, m in enumerate(found):
+        if not re.match(r"\s*:", s[m.end:]):
+            continue
+        stop = min([x.start for x in found[k + 1:]] + [len(s)])
+        under = next((x for x in stats if m.end < x.start < stop and x.measure is None and x.p_value_text), None)
+        if under is not None and not any(under in sts for sts in bound.values()):
+            bound.setdefault(m.label, []).append(under)
+    for sts in bound.values():
+        sts.sort(key=lambda x: x.start)
+    return bound
+
+
+def _listed_p_values(s: str, outcomes: list[Mention], stats: list[_Stat]) -> dict[int, _Stat]:
+    """For outcomes listed together ("NRS and ODI were decreased (P<0.01, P<0.05)"), the p-values of the
+    first bracket after the list that holds only p-values, as many as the outcomes: one each, in order."""
+    out: dict[int, _Stat] = {}
+    i = 0
+    while i < len(outcomes):
+        j = i
+        while j + 1 < len(outcomes) and _LISTED_OUTCOMES.fullmatch(s[outcomes[j].end : outcomes[j + 1].start]) \
+                and s[outcomes[j].end : outcomes[j + 1].start].strip():
+            j += 1
+        if j > i:
+            bracket = _P_BRACKET.search(s, outcomes[j].end)
+            later = [o for o in outcomes if outcomes[j].end < o.start < (bracket.start() if bracket else 0)]
+            if bracket and not later and ";" not in s[outcomes[j].end : bracket.start()] and bracket.start() - outcomes[j].end <= 80:
+                inside = [st for st in stats if bracket.start() < st.start < bracket.end()]
+                if len(inside) == j - i + 1 and all(st.measure is None and st.p_value_text for st in inside):
+                    out.update({i + k: st for k, st in enumerate(inside)})
+        i = j + 1
+    return out
+
+
+_P_ONE = r"[Pp]\s*(?:<=|>=|[<>=≤≥])\s*0?\.\d+"
+_P_BRACKET = re.compile(rf"\(\s*{_P_ONE}(?:\s*[,;]\s*(?:and\s+)?{_P_ONE})+\s*\)")
+
+
+def _timepoint_before(s: str, at: int) -> tuple[str | None, float | None] | None:
+    """The time point said last before position ``at`` of a sentence, if any."""
+    last = None
+    for m in _TIMEPOINT.finditer(s, 0, at):
+        last = m
+    return _timepoint(s[last.start():last.end()]) if last else None
+
+
+def _p_significant(st: _Stat) -> bool | None:
+    """Whether a p-value is below 0.05 ("<0.05", "=0.003"); "NS", ">0.05" and "=0.61" are not; an
+    exact 0.05 is left undecided (None)."""
+    text = st.p_value_text or ""
+    if text.startswith(">") or text == "NS":
+        return False
+    if st.p_value is not None:
+        return None if st.p_value == 0.05 else st.p_value < 0.05
+    return text.startswith("<")
+
+
 def _closing_p(sentence: str) -> _Stat | None:
     """The lone p-value that ends a sentence ("... in the control group (P<0.05)."), if it is significant."""
     m = _CLOSING_P.search(sentence)
@@ -1052,12 +1248,23 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         return []
     comparators = [m for m in mentions if m.kind == "comparator" and not m.negated]
     comparator = comparators[0].label if comparators else study_comparator
+    # Another named form of the intervention right before an estimate ("higher than that of conventional
+    # acupuncture (RR = 1.27 ...)") is the arm the estimate is against: the topic's other-form class.
+    form_class = vocab.intervention_form_classes[0] if vocab.intervention_form_classes else None
+    other_forms = [replace(m, kind="comparator", label=form_class) for m in mentions
+                   if form_class and m.kind == "intervention" and intervention and m.label != intervention and not m.negated]
     timepoint, weeks = _timepoint(s)
     if inherited and timepoint is None and said is not None:
         timepoint, weeks = said.timepoint
     arms = _arms(s, mentions, vocab)
     backward = [bool(_OUTCOME_AFTER_NUMBERS.search(s, max(0, o.start - 30), o.start)) for o in outcomes]
     respective = _respective_stats(s, outcomes, stats)
+    # "NRS and ODI were lower (P<0.01, P<0.05)": a bracket of p-values only, one for each outcome listed.
+    in_order = _listed_p_values(s, outcomes, stats) if respective is None and not inherited else {}
+    # "(P = 0.61 for ODI and P = 0.58 for VAS)": a p-value that names its outcome right after it, or
+    # one under the outcome's name as a heading ("VAS: 1.8 vs 2.4, p = 0.029").
+    bound = _bound_p_values(s, mentions, stats) if not inherited else {}
+    bound_at = {st.start for sts in bound.values() for st in sts}
     if respective is None and inherited and 1 < len(outcomes) == len(stats):
         # "... the cure rate and the total effective rate ... . The efficacy was superior
         # (P < 0.01, P < 0.05)": one p-value for each outcome of the sentence before, in order.
@@ -1066,7 +1273,9 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     # differences were significant (P<0.05)": one p-value, said of every outcome listed.
     p_values = [st for st in stats if st.measure is None and st.p_value_text]
     # So does the one p-value of a clause that names no outcome and speaks of those just named.
-    shared = p_values[0] if len(outcomes) > 1 and len(stats) == len(p_values) == 1 and (inherited or _SHARED_P.search(s)) else None
+    # And one p-value, not significant, after "no differences in A, B and C": said of every outcome listed.
+    shared = p_values[0] if len(outcomes) > 1 and len(stats) == len(p_values) == 1 and (
+        inherited or _SHARED_P.search(s) or _p_significant(p_values[0]) is False and _NO_DIFFERENCE.search(s, 0, outcomes[0].start)) else None
     out: list[Finding] = []
     for i, outcome in enumerate(outcomes):
         start, end = _clause(s, outcomes, i)
@@ -1096,14 +1305,32 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             own = [st for st in stats if (outcomes[i - 1].end if i else 0) <= st.start < outcome.start] + own
         if respective is not None:
             own = [respective[i]]
+        elif i in in_order:
+            own = [in_order[i]]
         elif not own and shared is not None:
             own = [shared]
+        if outcome.label in bound:
+            own = [st for st in own if st.measure] + bound[outcome.label][:1]
+        elif bound_at:
+            own = [st for st in own if st.start not in bound_at]
         # A ratio is not a difference in a score, nor a difference in a score a ratio of rates.
         proportion = outcome.label in vocab.proportions
         own = [replace(st, measure="RD" if proportion else "MD") if st.measure == _DIFFERENCE else st for st in own]
         own = [st for st in own if st.measure is None or (st.measure in _RATE_MEASURES) == proportion]
         lower_is_better = vocab.lower_is_better.get(outcome.label)
-        direction = finding_direction(s, outcome.start, outcome.end, arms, intervention, comparator, lower_is_better)
+        if isinstance(outcome, _BareMention):
+            # Bare pain takes the numbers after it, or those right before it ("[MD 0.7 ...] pain relief"):
+            # a p-value further before it is about something else.
+            ahead = [st for st in own if st.start < outcome.start]
+            if ahead and not re.fullmatch(r"[\s\d.,;:=<>()\[\]Pp-]{0,30}", s[max(st.end for st in ahead) : outcome.start]):
+                own = [st for st in own if st.start > outcome.start]
+        if isinstance(outcome, _BareMention) and not own:
+            # Pain said bare gives a finding only with a statistic of its own: no narrative row.
+            continue
+        # "More effect on pain" is more relief: the words read the other way round from the scale.
+        relief = _EFFECT_ON.search(s, max(0, outcome.start - 30), outcome.start) or isinstance(outcome, _BareMention) and _RELIEF.search(outcome.text)
+        polarity = not lower_is_better if lower_is_better is not None and relief else lower_is_better
+        direction = finding_direction(s, outcome.start, outcome.end, arms, intervention, comparator, polarity)
         if inherited and direction is None:
             # "The treatment group was superior to the control group": which arm did better, whatever
             # the outcome's scale.
@@ -1137,8 +1364,12 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             for st in estimates:
                 p = st if st.p_value_text else p_only
                 rule = "effect.estimate" + ("_ci" if st.ci_low is not None else "")
+                # Several estimates of one outcome, each after its own time ("short-term (within 3 months)
+                # [MD 0.4 ...] and medium-term (within 6 months) [MD 0.7 ...]"): each at the time said last before it.
+                when = _timepoint_before(s, st.start) if len(estimates) > 1 else None
+                timed = {"timepoint": when[0], "timepoint_weeks": when[1]} if when else {}
                 out.append(Finding(
-                    **{**common, "comparator_class": _comparator_before(st, comparators, start) or comparator},
+                    **{**common, **timed, "comparator_class": _comparator_before(st, comparators + other_forms, start) or comparator},
                     rule=rule + suffix, confidence=_CONFIDENCE[rule] * (_INHERITED if inherited else 1.0),
                     measure=st.measure, estimate=st.estimate, ci_low=st.ci_low, ci_high=st.ci_high,
                     p_value=p.p_value if p else None, p_value_text=p.p_value_text if p else None,
@@ -1146,6 +1377,16 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         elif p_only:
             out.append(Finding(**common, rule="effect.p_value" + suffix, p_value=p_only.p_value, p_value_text=p_only.p_value_text,
                                confidence=_CONFIDENCE["effect.p_value"] * (_INHERITED if inherited or borrowed_p else 1.0)))
+            if outcome.label in bound:
+                # Each p-value named for this outcome is a row, at the time said last before it ("better
+                # with A at 1 month (P < 0.001 for VAS) ... no difference at 3 months (P = 0.61 for VAS)").
+                first = out.pop()
+                for st in bound[outcome.label]:
+                    when = _timepoint_before(s, st.start) or (first.timepoint, first.timepoint_weeks)
+                    significant = _p_significant(st)
+                    out.append(replace(first, p_value=st.p_value, p_value_text=st.p_value_text, timepoint=when[0], timepoint_weeks=when[1],
+                                       direction=(first.direction if first.direction != "no_difference" and st is bound[outcome.label][0] else None)
+                                       if significant or significant is None else "no_difference", rule="effect.p_value.named_with_it"))
         else:
             rule = "effect.statement" if narrative else "effect.adverse_events_reported"
             out.append(Finding(**common, rule=rule, confidence=_CONFIDENCE[rule]))
@@ -1169,7 +1410,14 @@ _HAS_DIGIT = re.compile(r"\d")
 _OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with regard to|regarding|as regards)\s+(?:the\s+)?$", re.IGNORECASE)
 # Changes within the arms, not between them.
 _WITHIN_GROUP = re.compile(
-    r"\b(?:in|of|within) (?:the )?(?:all|both|each|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|changed)\b"
+    r"\b(?:in|of|within) (?:the )?(?:all|both|each|either|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|changed)\b"
+    # "Pain improved in all groups after 2 weeks", "... were improved in either group".
+    r"|\b(?:decreased|improved|increased|reduced|declined|rose|changed)\s+(?:significantly\s+)?(?:in|within)\s+(?:the\s+)?(?:all|both|each|either|every)\s+(?:\w+\s+)?groups?\b"
+    # ... unless the sentence goes on to set one arm's change against the other's ("..., which was more
+    # significant in the acupotomy group").
+    r"(?![^;]*\b(?:more|greater|better|superior|larger|less|smaller)\b)"
+    # "the difference ... between pretreatment and posttreatment".
+    r"|\bbetween (?:the )?pre-?treatment and (?:the )?post-?treatment\b"
     r"|\bthan (?:that |those )?(?:before|prior to) (?:the )?(?:treatment|intervention|therapy)\b"
     r"|\b(?:both|all|each|every) (?:\w+ )?groups? (?:\w+ )?(?:showed|had|were|was)? ?(?:an? )?(?:significant(?:ly)? )?(?:decrease|improve|increase|reduc|declin)\w*"
     r"|\b(?:compared|as compared) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before treatment)\b"
@@ -1181,7 +1429,7 @@ _WITHIN_GROUP = re.compile(
 # the JOA scores before and after treatment between the two groups, the scores in the observation
 # group were higher (P < 0.01) and those in the control group were higher (P < 0.01)".
 _WITHIN_STATED = re.compile(
-    r"\bwithin[- ]groups?\b|\b(?:comparing|compared|comparison of)\b[^.;]{0,40}?\b(?:before and after|pre-? and post-?)\s*(?:the\s+)?(?:treatment|intervention|therapy)\b",
+    r"\bwithin[- ]groups?\b|\b(?:comparing|compared|comparison of|in comparison)\b[^.;]{0,40}?\b(?:before and after|pre-? and post-?)\s*(?:the\s+)?(?:treatment|intervention|therapy)\b",
     re.IGNORECASE,
 )
 # Words that place a comparison before treatment began, and words that place it after.
@@ -1297,18 +1545,29 @@ def _comparator_before(st: _Stat, comparators: list[Mention], start: int) -> str
 
 def _stats(s: str) -> list[_Stat]:
     """Effect estimates (with the p-value right after them, if any) and lone p-values."""
+    return list(_stats_of(s))
+
+
+@lru_cache(maxsize=4096)
+def _stats_of(s: str) -> tuple[_Stat, ...]:
+    """:func:`_stats`, cached: a sentence is read for its statistics more than once."""
+    return tuple(_read_stats(s))
+
+
+def _read_stats(s: str) -> list[_Stat]:
     stats: list[_Stat] = []
     used: list[tuple[int, int]] = []
     for m in _ESTIMATE.finditer(s):
         measure = _MEASURE_NAMES[_measure_key(m.group("measure"))]
-        lo, hi = m.group("lo"), m.group("hi")
+        lo, hi = m.group("lo") or m.group("lo2"), m.group("hi") or m.group("hi2")
         p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
+        bare = _BARE_P_AFTER_CI.match(s, m.end()) if p is None and lo else None
         # An estimate named with what it measures ("mean difference in ODI -0.1") stands, for pairing
         # with outcomes, where its number does: after the scale it names, not before it.
         named_scale = re.search(r"[A-Za-z]{2,}", s[m.end("measure"):m.start("est")]) is not None
         stats.append(_Stat(m.start("est") if named_scale else m.start(), m.end(), measure, _float(m.group("est")),
                            _float(lo) if lo else None, _float(hi) if hi else None,
-                           *(_p_fields(p) if p else (None, None))))
+                           *(_p_fields(p) if p else _bare_p_fields(bare) if bare else (None, None))))
         used.append((m.start(), p.end() if p else m.end()))
     for m in _UNNAMED_ESTIMATE.finditer(s):
         if any(a <= m.start("est") < b for a, b in used):
@@ -1320,6 +1579,17 @@ def _stats(s: str) -> list[_Stat]:
         lo, hi = sorted((_float(m.group("lo")), _float(m.group("hi"))))
         stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi, *_p_fields(p)))
         used.append((m.start("est"), p.end()))
+    if _BETWEEN_GROUPS.search(s) or _DIFFERENCES_WORD.search(s):
+        # "The differences ... in the 1.25-U group (-14.9 mm; 95% CI -28.4 to -1.4 mm; p = 0.03)": a bare
+        # number with its labelled interval in one bracket, in a sentence about differences between arms.
+        for m in _UNNAMED_WITH_CI.finditer(s):
+            if any(a <= m.start("est") < b for a, b in used):
+                continue
+            p = _P_VALUE.match(s, m.end())
+            lo, hi = sorted((_float(m.group("lo")), _float(m.group("hi"))))
+            stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi,
+                               *(_p_fields(p) if p else (None, None))))
+            used.append((m.start("est"), p.end() if p else m.end()))
     for p in _P_VALUE.finditer(s):
         if not any(a <= p.start() < b for a, b in used):
             stats.append(_Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p)))
@@ -1347,6 +1617,13 @@ def _p_sign(m: re.Match) -> str:
     if m.group("said") is not None:
         return _WORD_OPS.get((m.group("word_op") or "").lower(), "=")
     return {"≤": "<=", "≥": ">="}.get(m.group("op"), m.group("op"))
+
+
+def _bare_p_fields(m: re.Match) -> tuple[float | None, str]:
+    """The fields of a p-value written without its letter (``_BARE_P_AFTER_CI``)."""
+    op = {"≤": "<=", "≥": ">="}.get(m.group("op"), m.group("op"))
+    value = float(m.group("p"))
+    return (value if op == "=" else None), (f"{value:g}" if op == "=" else f"{op}{value:g}")
 
 
 def _p_fields(m: re.Match) -> tuple[float | None, str]:
