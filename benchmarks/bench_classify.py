@@ -66,7 +66,9 @@ RCT_CUE_KINDS = {
 STATED_SIZE_RULES = frozenset(
     {"randomized_n", "of_n_randomized", "n_randomized_people", "n_were_randomized", "n_equals_randomized",
      "total_of_n", "n_were_enrolled", "enrolled_n", "n_eligible", "participants_were_n", "sum_of_arm_sizes",
-     "two_groups_described", "arm_sizes_listed_respectively", "eligible_less_not_randomized"}
+     "two_groups_described", "arm_sizes_listed_respectively", "eligible_less_not_randomized",
+     "selected_for_study_from_pool", "people_then_total_N", "study_done_in_n",
+     "randomized_shares_summed"}
 )
 
 

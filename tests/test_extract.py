@@ -117,6 +117,28 @@ def test_add_on_design_is_flagged_only_when_stated(topic):
         ("A total of 1,204 adults took part.", 1204, "total_of_n"),
         ("Patients were allocated to acupuncture (n = 34) or nerve block (n = 30).", 64, "sum_of_arm_sizes"),
         ("Patients took part for 12 weeks at 3 sites.", None, None),
+        # Invented sentences for the kinds of prose seen on tune_5 (see real_patterns_sample5.jsonl).
+        ("A postal survey of GPs. Of the 300 doctors invited, 212 returned the questionnaire.", 212, "survey_respondents"),
+        ("A survey. Ninety surgeons and 41 anaesthetists completed the questionnaire.", None, None),
+        ("Volunteers were randomly placed in three groups of 12 volunteers.", 36, "groups_of_n_times_arms"),
+        ("Subjects received drug A (N = 6) or placebo (N = 6).", 12, "sum_of_arm_sizes"),
+        ("Adults with stenosis (N = 1,085) took part. Arm A (n = 542) and arm B (n = 543).", 1085, "people_then_total_N"),
+        ("Each patient had 2.5 ± 1.4 sessions a week; 3-5 weekly visits were evaluated.", None, None),
+        ("The trial was carried out in 4 teaching hospitals in Chile of adults with sciatica.", None, None),
+        ("A cohort study was performed in 316 lumbar canal stenosis (LCS) outpatients.", 316, "study_done_in_n"),
+        # The whole sample in brackets before its arms' sizes in one sentence is not another arm.
+        ("Patients (n = 44) with sciatica were randomly assigned to EA (n = 22) or MA (n = 22).", 44, "sum_of_arm_sizes"),
+        ("Women (n = 2,210) were assigned to drug (n = 1,100) or placebo (n = 1,110).", 2210, "sum_of_arm_sizes"),
+        ("Patients were split in two. Group I (n=26) received cupping. Group II (n=27) received massage.", 53, "sum_of_arm_sizes"),
+        ("The needling group (n = 18) improved more than expected. Pain was scored weekly.", None, None),
+        # Every arm's share of one randomization, summed; a total followed by its shares is the total.
+        ("Of the 64 patients, 32 were randomized to ESI and 32 to saline.", 64, "randomized_shares_summed"),
+        ("Then 30 were allocated to cupping, 31 to massage and 29 to rest.", 90, "randomized_shares_summed"),
+        ("Patients were randomized into two groups: cupping (27 cases) and massage (26 cases).", 53, "sum_of_arm_sizes"),
+        # "(35%, n = 42)" is those of an arm with some outcome, not the arm.
+        ("Fewer given steroid (20%, n = 24) than saline (35%, n = 42) crossed over.", None, None),
+        ("Adults were assigned to slow (n = 30) or brisk (60-70% of peak; n = 29) walking.", 59, "sum_of_arm_sizes"),
+        ("Sixty-one patients were randomised to treatment: 30 to drug A and 31 to drug B.", 61, "randomized_shares_summed"),
     ],
 )
 def test_sample_size_rules(text, n, rule):

@@ -27,6 +27,7 @@ PMID_RANGES = {
     "real_patterns_arms3.jsonl": (99000950, 99000979),
     "real_patterns_design4.jsonl": (99000980, 99000999),
     "real_patterns_direction4.jsonl": (99001000, 99001029),
+    "real_patterns_sample5.jsonl": (99001170, 99001199),
     "real_patterns_effects5.jsonl": (99001030, 99001049),
     "real_patterns_design5.jsonl": (99001080, 99001109),
     "real_patterns_direction5.jsonl": (99001150, 99001169),

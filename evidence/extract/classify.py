@@ -692,6 +692,15 @@ def classify_record(record: dict, topic: Topic) -> dict:
     text = record_text(title, abstract)
     pico = extract_pico(text, topic)
     size = extract_sample_size(text)
+    # A narrative review that says how many studies it gathered ("we gathered 45 articles")
+    # has a study count too, though no one was randomized in it.
+    counts_studies = call.design in {"systematic_review", "meta_analysis", "narrative_review"}
+    size_rules = dict(size.rules)
+    n_randomized = size.n_randomized
+    if call.design == "case_report" and n_randomized is None:
+        # A case report describes one patient, whose count it seldom states.
+        n_randomized = 1
+        size_rules["n_randomized"] = "case_report_one_patient"
     is_review = call.design in {"systematic_review", "meta_analysis"}
     # Reports of single patients, uncontrolled series or one group followed have no comparison arm: treatments they
     # name are history or co-treatment, never a comparator.
@@ -711,11 +720,11 @@ def classify_record(record: dict, topic: Topic) -> dict:
         "comparators": [] if uncontrolled else pico.comparators,
         "comparator_class": [] if uncontrolled else pico.comparator_classes,
         "add_on": pico.add_on,
-        "n_randomized": pd.NA if is_review else size.n_randomized,
+        "n_randomized": pd.NA if is_review else n_randomized,
         "n_analysed": pd.NA if is_review else size.n_analysed,
         "n_arms": pd.NA if is_review else size.n_arms,
-        "n_studies": size.n_studies if is_review else pd.NA,
-        "n_participants": size.n_participants if is_review else pd.NA,
+        "n_studies": size.n_studies if counts_studies else pd.NA,
+        "n_participants": size.n_participants if counts_studies else pd.NA,
         "follow_up": size.follow_up,
         "outcomes": pico.outcomes,
         "verified": False,
@@ -724,7 +733,7 @@ def classify_record(record: dict, topic: Topic) -> dict:
         "rule": "; ".join([
             f"design:{call.rule}",
             *([] if uncontrolled else (f"{k}:{v}" for k, v in pico.rules.items())),
-            *([] if is_review else (f"{k}:{v}" for k, v in size.rules.items())),
+            *([] if is_review else (f"{k}:{v}" for k, v in size_rules.items())),
         ]),
         "confidence": call.confidence,
     }

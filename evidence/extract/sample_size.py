@@ -50,6 +50,9 @@ _SHARE = r"(?:\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))?"
 _RANDOMIZING = r"(?:randomi[sz]ed|randomly|allocated|assigned|divided|distributed)"
 _ENROLLING = r"(?:enrolled|recruited|included|entered|studied|treated|investigated|evaluated)"
 
+# Words between a count and its people that show the count is of something else: "performed in
+# 5 teaching hospitals in Peru of adults".
+_NOT_A_PLACE = r"(?!(?:in|of|at|from|across|for|hospitals?|centers?|centres?|sites?|clinics?|countries|cities|regions?|wards?|units?)\b)"
 # (rule name, pattern with a group named n), most specific first.
 _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
     (name, re.compile(p, re.IGNORECASE))
@@ -72,6 +75,9 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),
         ("n_eligible", rf"(?P<n>{COUNT})\s+(?:eligible|consecutive)\s+(?:\w+\s+){{0,2}}?(?:patients|participants|subjects|cases)\b"),
         ("participants_were_n", rf"\b(?:subjects|participants|patients|sample)\s+(?:were|was|comprised|consisted of|included)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})"),
+        # "A cohort study was performed in 316 lumbar canal stenosis (LCS) outpatients": the
+        # study's people, however long their condition's name.
+        ("study_done_in_n", rf"\b(?:study|trial)\s+(?:was\s+|were\s+)?(?:conducted|performed|carried out|undertaken)\s+(?:in|on|among|with|involving)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_NOT_A_PLACE}[\w-]+\s+|\([\w-]{{1,12}}\)\s+){{0,6}}?(?:{_PEOPLE})\b"),
     )
 )
 # Last resort, after arm sizes: the first head count in the abstract ("in 3837 patients with
@@ -117,6 +123,48 @@ _RECRUITED_TWO_GROUPS_HINT = Searcher(re.compile(r"\b(?:recruited|enrolled|inclu
 _TWO_NAMED_GROUPS_HINT = Searcher(re.compile(
     r"\b(?:were|was)\s+(?:\w+\s+){0,2}?(?:included|enrolled|allocated|assigned|randomi[sz]ed|placed)\s+(?:in|into|to)\s+(?:the\s+)?[^,;.]{0,50}?\bgroup\b",
     re.IGNORECASE))
+# A survey, and those who answered it: "a response rate of 64% (n = 90/140)", "90 respondents",
+# "90 of the 140 nurses returned the questionnaire".
+_SURVEY = re.compile(r"\bsurvey(?:s|ed)?\b", re.IGNORECASE)
+_LIST_BEFORE = re.compile(r"\band\s+$", re.IGNORECASE)
+_RANDOMIZED_WORD = re.compile(r"\brandomi[sz]", re.IGNORECASE)
+_RESPONDENTS = re.compile(
+    rf"\bresponse rate\b(?:[^.;]|\.(?=\d)){{0,60}}?\(\s*n\s*=\s*(?P<n>\d+)\s*/\s*\d+"
+    rf"|\b(?P<n2>{COUNT})\s+(?:(?:eligible|valid|survey|total)\s+)?respondents\b"
+    rf"|\b(?P<n3>{COUNT})\s+(?:(?!\d)[\w-]+\s+){{0,5}}?(?:responded|replied|returned|answered|completed)\s+(?:to\s+)?(?:the\s+|our\s+|this\s+)?(?:online\s+)?(?:survey|questionnaire)",
+    re.IGNORECASE,
+)
+# A part chosen for the study from a larger set just named: "and out of those, 58 meeting the
+# criteria were chosen for the present study" (not "of whom 20 were randomized to cupping").
+_SELECTED_FROM_POOL = re.compile(
+    rf"\b(?:out\s+)?of\s+(?:those|these|them|whom|which)\b,?\s+(?P<n>{COUNT})\s+(?:[\w-]+\s+){{0,6}}?(?:were|was)\s+(?:\w+\s+)?"
+    rf"(?:selected|included|enrolled|recruited)\s+(?:for|in|into)\s+(?:the|this|our)\s+(?:\w+\s+)?(?:study|research|trial)\b(?!\s+(?:group|arm))",
+    re.IGNORECASE,
+)
+_FROM_POOL_HINT = Searcher(re.compile(r"\bof\s+(?:those|these|them|whom|which)\b", re.IGNORECASE))
+# "three groups of 12 volunteers" (not "two groups of 30 and 32 patients").
+_GROUPS_OF_N = re.compile(
+    rf"\b(?P<arms>two|three|four|2|3|4)\s+(?:equal\s+|equally[\s-]sized\s+)?(?:groups|arms)\s+of\s+(?P<n>{COUNT})(?!\s*(?:,|and|or|to|-|–)\s*\d)"
+    rf"(?=\s+(?:{_PEOPLE})\b|\s+each\b|\s*[,.;)])",
+    re.IGNORECASE,
+)
+_GROUPS_OF_HINT = Searcher(re.compile(r"\b(?:groups|arms)\s+of\s+\S", re.IGNORECASE))
+# The whole sample as a capital N in brackets a few words after the people, no group between.
+_TOTAL_N = re.compile(
+    rf"(?i:\b(?:{_PEOPLE})\b)(?:(?!(?i:\b(?:groups?|arms?)\b))[^.;()]){{0,80}}?\(\s*N\s*=\s*(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+)\s*[,;)]"
+)
+# One arm's share randomized, then the other arms' shares in the same clause.
+_SPLIT_HEAD = re.compile(
+    rf"(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:were|was)\s+(?:\w+\s+)?(?:randomi[sz]ed|allocated|assigned)\s+to\s+(?!(?:one|two|three|four|either|each|receive|the\s+(?:two|three|four))\b)",
+    re.IGNORECASE,
+)
+_SPLIT_MORE = re.compile(
+    rf"(?:,|:|\band\b|\bwhile\b|\bwhereas\b)\s+(?:and\s+)?(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:(?:were|was)\s+)?(?:(?:randomi[sz]ed|allocated|assigned)\s+)?to\s+(?!(?:\d|receive\b))",
+    re.IGNORECASE,
+)
+_SPLIT_HINT = Searcher(re.compile(r"\b(?:were|was)\s+(?:\w+\s+)?(?:randomi[sz]ed|allocated|assigned)\s+to\b", re.IGNORECASE))
+_CAPITAL_N = re.compile(r"\bN\s*=\s*\d")
+_FULL_STOP = re.compile(r"\.(?=\s|$|[A-Z][a-z])")
 # Eligible people left out before randomization: "We did not allocate 17 of 133 eligible patients",
 # "17 of the 133 eligible patients were not randomized".
 _NOT_ALLOCATED = re.compile(
@@ -138,14 +186,25 @@ _PER_GROUP_HINT = re.compile(r"\beach\b|\bper\s+(?:group|arm)\b", re.IGNORECASE)
 # The word "group": arms named one by one before the size ("into a treatment group and a control
 # group"), and the cheap gate of _GROUP_OF_N.
 _NAMED_GROUP = re.compile(r"\bgroup\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.;](?=\s|$)")
+# "... into group A and group B,with 35 cases in each group.The points ...": some pages drop the
+# space after a full stop.
+_SENTENCE_END = re.compile(r"[.;](?=\s|$|[A-Z][a-z])")
+_BRACKETED = re.compile(r"\([^()]*\)")
 _ARMS_LISTED_HINT = re.compile(r"\brespectively\b", re.IGNORECASE)
 _COUNT_IN_LIST = re.compile(COUNT, re.IGNORECASE)
 _RULE_GATES = {p: gate((p,)) for _, p in _RANDOMIZED_RULES + _HEAD_COUNT_RULES + _ANALYSED_RULES}
 _RULE_SEARCHERS = {p: Searcher(p) for p in _RULE_GATES}
-# Arm sizes: "(n = 30)", "group (30 cases)", "group, n = 30".
+# Arm sizes: "(n = 30)", "group (30 cases)", "group, n = 30"; not "(45%, n = 90)", those of an
+# arm with some outcome.
 # "(manual acupuncture plus electroacupuncture (EA), n = 34)": a bracket inside the arm's bracket.
-_ARM_SIZE = re.compile(r"(?:[(\[][^()\[\]]{0,100}?\bn\s*=\s*|\)\s*,\s*n\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(\d+)(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
+_ARM_SIZE = re.compile(r"(?:[(\[](?!\s*\d+(?:\.\d+)?\s*%\s*[,;]\s*n\s*=)[^()\[\]]{0,100}?\bn\s*=\s*|\)\s*,\s*n\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(\d{1,3}(?:,\d{3})+|\d+)(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
+_BARE_ARM_SIZE = re.compile(r"\(\s*(\d{1,3}(?:,\d{3})+|\d+)\s+(?:cases|patients|participants|subjects)\s*\)", re.IGNORECASE)
+_ALLOCATING = re.compile(r"\b(?:randomi[sz]ed|randomly|allocated|assigned|divided)\b", re.IGNORECASE)
+_GROUP_OPENS_WITH_SIZE = re.compile(
+    r"\s*(?:(?:the|in the)\s+)?(?:group\s+(?:[A-D]|[IV]{1,3}|\d)|[\w-]+(?:\s+[\w-]+){0,2}\s+group)\s*\(\s*n\s*=\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*\)\s+"
+    r"(?:received|was given|was treated|underwent|had|got)\b",
+    re.IGNORECASE,
+)
 _ARMS = re.compile(
     r"\b(two|three|four|five|2|3|4|5)[- ](?:arm|armed|group|parallel[- ]group)\b"
     r"|\b(?:into|to|in|among)\s+(?:one of\s+)?(?:the\s+)?(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b",
@@ -215,6 +274,10 @@ def extract_sample_size(text: str) -> SampleSize:
     rules: dict[str, str] = {}
     if _GLUED_HINT.search(text):
         text = _GLUED_COUNT.sub(r"\1 ", text)
+    if _GLUED_HEADING_HINT.search(text):
+        # "RESULTSNinety patients", "Methods80 subjects": a heading run into the sentence
+        # after it, which hides the count's start.
+        text = _GLUED_HEADING.sub(r"\1 ", text)
     folded = text.casefold()
     listed = _ARMS_LISTED.search(text) if _ARMS_LISTED_HINT.search(text) else None
     if listed:
@@ -247,8 +310,43 @@ def extract_sample_size(text: str) -> SampleSize:
             if part is not None and whole is not None and 0 < part < whole:
                 n_randomized = whole - part
                 rules["n_randomized"] = "eligible_less_not_randomized"
+    if n_randomized is None and _SPLIT_HINT.search(text, folded):
+        # "32 were randomized to ESI and 32 to saline": every arm's share, which together are all.
+        n_randomized = _randomized_split(text)
+        if n_randomized is not None:
+            rules["n_randomized"] = "randomized_shares_summed"
+    if n_randomized is None and _SURVEY.search(text) and not _RANDOMIZED_WORD.search(text):
+        # A survey's sample is those who answered it: "a response rate of 64% (n = 90/140)".
+        # Not "Ninety surgeons and 41 anaesthetists completed the questionnaire": one part of two.
+        answered = [parse_count(m.group("n") or m.group("n2") or m.group("n3")) for m in _RESPONDENTS.finditer(text)
+                    if not _LIST_BEFORE.search(text, max(0, m.start() - 6), m.start())]
+        n_randomized = next((n for n in answered if n is not None and _MIN_PEOPLE <= n <= _MAX_PEOPLE), None)
+        if n_randomized is not None:
+            rules["n_randomized"] = "survey_respondents"
+    if n_randomized is None and _FROM_POOL_HINT.search(text, folded):
+        # "96 patients were treated, and out of those, 58 ... were chosen for the study": the
+        # study's sample is the part chosen from the larger pool.
+        chosen = _SELECTED_FROM_POOL.search(text)
+        part = parse_count(chosen.group("n")) if chosen else None
+        if part is not None and _MIN_PEOPLE <= part <= _MAX_PEOPLE:
+            n_randomized = part
+            rules["n_randomized"] = "selected_for_study_from_pool"
     if n_randomized is None:
         n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
+    if n_randomized is None and _GROUPS_OF_HINT.search(text, folded):
+        # "three groups of 12 volunteers": the size of each of the named number of arms.
+        groups_of = _GROUPS_OF_N.search(text)
+        n_groups, each = (parse_count(groups_of.group("arms")), parse_count(groups_of.group("n"))) if groups_of else (None, None)
+        if n_groups and each and _MIN_PEOPLE <= each <= _MAX_PEOPLE:
+            n_randomized = n_groups * each
+            rules["n_randomized"] = "groups_of_n_times_arms"
+    if n_randomized is None and "N" in text:
+        # "Adults with sciatica (N=240)": the whole sample as a capital N after the people,
+        # before arm sizes in brackets can be summed instead.
+        total = next((m for m in _TOTAL_N.finditer(text) if _whole_sample_n(text, m)), None)
+        if total:
+            n_randomized = parse_count(total.group("n"))
+            rules["n_randomized"] = "people_then_total_N"
     arm_sizes = _arm_sizes(text)
     if n_randomized is None and len(arm_sizes) >= 2:
         n_randomized = sum(arm_sizes)
@@ -285,6 +383,37 @@ def extract_sample_size(text: str) -> SampleSize:
     )
 
 
+def _randomized_split(text: str) -> int | None:
+    """The sum of the shares in "32 were randomized to ESI, 30 to saline and 31 to sham"."""
+    for head in _SPLIT_HEAD.finditer(text):
+        first = parse_count(head.group("n"))
+        end = _clause_end(text, head.end())
+        if first is None or _LIST_BEFORE.search(text, max(0, head.start() - 6), head.start()):
+            continue
+        if _PART_OF.search(text, max(0, head.start() - 16), head.start()):
+            # "64 patients, of whom 31 were randomized to EA, 31 to sham": the whole is stated.
+            return None
+        more = list(_SPLIT_MORE.finditer(text, head.end(), end))
+        rest = [parse_count(m.group("n")) for m in more]
+        if rest and all(rest):
+            shares = sum(n for n in rest if n)
+            # "60 were randomised to care: 29 to drug A and 31 to drug B": the total, then its shares.
+            if more[0].group(0).startswith(":"):
+                return first if shares == first else None
+            return first + shares
+    return None
+
+
+def _whole_sample_n(text: str, m: re.Match) -> bool:
+    """Whether a capital "(N = 240)" after the people is the whole sample: the only capital N in
+    its sentence (not "... (N = 5); ... (N = 6); or sham (N = 5)", one per arm) and not said of
+    those completing, analysed or screened."""
+    starts = [e.end() for e in _FULL_STOP.finditer(text, 0, m.start())]
+    end = _FULL_STOP.search(text, m.end())
+    sentence = text[starts[-1] if starts else 0:end.start() if end else len(text)]
+    return len(_CAPITAL_N.findall(sentence)) == 1 and not _NOT_RANDOMIZED.search(m.group(0))
+
+
 def _size_from_per_group(text: str) -> int | None:
     """The whole sample from one size stated for every arm, when the number of arms is said.
 
@@ -301,7 +430,9 @@ def _size_from_per_group(text: str) -> int | None:
         if arms_said:
             arms = parse_count(arms_said.group(1) or arms_said.group(2))
         else:
-            named = len(_NAMED_GROUP.findall(sentence))
+            # "the Cupping Group (Treatment Group) and the Massage Group (Control Group)":
+            # a group's other name in brackets is not another arm.
+            named = len(_NAMED_GROUP.findall(_BRACKETED.sub("", sentence)))
             arms = named if named >= 2 else None
         if arms:
             return size * arms
@@ -363,6 +494,10 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             n = parse_count(m.group("n"))
             if n is None or not _MIN_PEOPLE <= n <= _MAX_PEOPLE or _is_year(m.group("n")):
                 continue
+            if _NOT_A_COUNT_BEFORE.search(text, max(0, m.start("n") - 4), m.start("n")):
+                # "5.2 ± 4.6 patients a day", "4-6 weekly treatments": the decimals of a mean, a
+                # spread or the upper end of a range, never a head count.
+                continue
             if _PART_OF.search(text, max(0, m.start("n") - 16), m.start("n")):
                 # "72 patients, of whom 35 were randomized to PRF": a part of the count before it.
                 continue
@@ -408,6 +543,7 @@ def _clause_end(text: str, pos: int) -> int:
     return len(text)
 
 
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:\d\.|±\s*|\d\s*[-–]\s*)$")
 _PART_OF = re.compile(r"\bof (?:whom|which|these|them)\s+$", re.IGNORECASE)
 _ARM_LABEL_BEFORE = re.compile(r"\b(?:group|arm|subgroup)\s*(?:[A-D]|[IV]{1,3}[A-Z]?|\d)?\s*\(\s*$", re.IGNORECASE)
 _CLAUSE_MARK = re.compile(r"[()\[\];\n]|\.(?=\s|$)")
@@ -415,13 +551,18 @@ _CLAUSE_MARK = re.compile(r"[()\[\];\n]|\.(?=\s|$)")
 # set screened before randomization.
 _NOT_RANDOMIZED = re.compile(
     r"\b(?:included in (?:the )?(?:final |primary |statistical )?analys[ie]s|analy[sz]ed|evaluable|completed|screened|"
-    r"assessed for eligibility|lost to follow|withdr[ae]w|dropped out|excluded)\b",
+    r"assessed for eligibility|lost to follow|withdr[ae]w|dropped out|excluded|available for (?:the\s+)?(?:follow|final|analys)\w*)\b",
     re.IGNORECASE,
 )
 # "60patients": a count run into the next word, as some exports print it.
 _GLUED_COUNT = re.compile(r"(?<![.,])\b(\d+)(?=[A-Za-z]{3,})")
 # What every such place holds; opening with a digit, it is found far faster than the above.
 _GLUED_HINT = re.compile(r"\d[A-Za-z]{3}")
+# A section heading run into its first word, as some pages print structured abstracts:
+# "RESULTSNinety ...", "Methods80 subjects ...". Only headings, so "L4" or "GV3" stay whole.
+_HEADINGS = r"BACKGROUND|OBJECTIVES?|METHODS?|RESULTS?|CONCLUSIONS?|DESIGN|SETTING|PARTICIPANTS|PATIENTS|SUBJECTS|INTERVENTIONS?|PURPOSE|AIMS?|MATERIALS"
+_GLUED_HEADING = re.compile(rf"\b((?:{_HEADINGS})(?=[A-Z][a-z]|\d)|(?:{_HEADINGS.title()})(?=[A-Z0-9]))")
+_GLUED_HEADING_HINT = re.compile(rf"(?:{_HEADINGS})(?:[A-Z][a-z]|\d)|(?:{_HEADINGS.title()})[A-Z0-9]")
 
 
 # Rules that open with a count can only match where a count starts, and a record has a few dozen
@@ -469,10 +610,30 @@ def _is_year(token: str) -> bool:
 def _arm_sizes(text: str) -> list[int]:
     """Arm sizes listed in the first sentence that lists two or more."""
     for sentence in cached_sentences(text):
-        sizes = [int(m.group(1)) for m in _ARM_SIZE_SEARCHER.finditer(sentence.text)]
+        # "(n = 2,210)": a count with thousands commas.
+        sizes = [int(m.group(1).replace(",", "")) for m in _ARM_SIZE_SEARCHER.finditer(sentence.text)]
+        if len(sizes) < 2 and "(" in sentence.text and _ALLOCATING.search(sentence.text):
+            # "randomized into two groups: acupuncture (34 cases) and medication (34 cases)": bare
+            # head counts in brackets, read only in the sentence that allocates.
+            sizes = [int(m.group(1).replace(",", "")) for m in _BARE_ARM_SIZE.finditer(sentence.text)]
+        if len(sizes) >= 3 and sizes[0] == sum(sizes[1:]):
+            # "Patients (n = 44) ... were assigned to EA (n = 22) or MA (n = 22)": the whole
+            # sample first, then its arms.
+            return sizes[1:]
         if len(sizes) >= 2:
             return sizes
-    return []
+    # "Group A (n=25) received acupuncture. Group B (n=25) received diclofenac.": each arm's size
+    # opening its own sentence, the sentences one after another.
+    run: list[int] = []
+    for sentence in cached_sentences(text):
+        opening = _GROUP_OPENS_WITH_SIZE.match(sentence.text)
+        if opening:
+            run.append(int(opening.group("n").replace(",", "")))
+        elif len(run) >= 2:
+            break
+        else:
+            run = []
+    return run if len(run) >= 2 else []
 
 
 def _longest_follow_up(text: str) -> str | None:
