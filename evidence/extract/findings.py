@@ -757,7 +757,9 @@ _ESTIMATE = re.compile(
     r"mean dif+erence|between-group dif+erence|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|(?:adjusted )?dif+erence)\b))"
     # The spelled-out name may carry its abbreviation in brackets: "standardized mean difference (SMD) -2.4".
     r"(?:\s*[\[(]\s*(?:SMD|WMD|MD|RR|OR|HR|RD)\s*[\])])?"
-    r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
+    r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?"
+    # "difference in the average effect between the A group and the B group, -1.0": the two arms may take longer.
+    r"|\s+(?i:in|of|for|between)\b[^0-9;=()\[\]]{0,60}?\b(?i:between)\b[^0-9;=()\[\]]{0,50}?\b(?i:groups?)\b[^0-9;=()\[\]]{0,50}?\b(?i:groups?|arms?)\b)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
     # A number followed by a unit of time is when, not how much: "difference ... at 4 weeks"; one
     # after "than" is a threshold ("no difference between groups greater than 0.05").
     rf"(?<!\bthan\s)(?<!\bthan)(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b)(?:\s*(?:points?|mm|cm|%))?"
@@ -804,6 +806,9 @@ _TIMEPOINT = re.compile(
     # "between baseline and week 8", "from baseline to 8 weeks": the change up to that time.
     rf"\b(?:at|after|by|over|during|within|from baseline to|between baseline and)\s+(?:the\s+)?(?:(?P<n>{COUNT})[- ](?P<u>day|week|month|year)s?(?:\s+(?:of\s+)?(?:follow-?up|treatment|intervention))?)"
     r"|\b(?:at|by|in|after|from baseline to|between baseline and)\s+(?:the\s+)?(?:end of\s+)?week\s+(?P<week>\d+)\b|\b(?:in|at|by)\s+(?:the\s+)?(?P<nth>\d+)(?:st|nd|rd|th)\s+week\b"
+    # "on day 30", "at day 15": a day counted from the start, as the week is above; also right after
+    # a heading glued to the sentence ("ResultsOn day 15").
+    r"|(?:\b|(?<=[a-z])(?=(?-i:On|At|By|After)\b))(?:at|on|by|after|from baseline to|between baseline and)\s+(?:the\s+)?(?:end of\s+)?day\s+(?P<day>\d+)\b"
     # "1 month after treatment", "six weeks post-randomization": a time counted from an event.
     rf"|\b(?P<n2>{COUNT})[- ](?P<u2>day|week|month|year)s?\s+(?:after|post-?|following)\s*(?:the\s+)?(?:(?:end of (?:the\s+)?)?(?:treatment|intervention|therapy)|randomi[sz]ation|injection|procedure)\b"
     r"|(?P<eot>\b(?:at )?(?:the )?end of (?:the )?(?:treatment|intervention|therapy)|post-?treatment|after treatment\b)",
@@ -865,6 +870,7 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
             continue
         if aliases:
             mentions = _with_aliases(sentence.text, mentions, aliases)
+        mentions = _without_arms_inside_outcomes(mentions)
         if _HAS_DIGIT.search(sentence.text):
             mentions = _with_pain_named_bare(sentence.text, mentions, vocab, pain_scale, disability)
         clauses = _clauses(sentence, mentions)
@@ -895,6 +901,16 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
             if outcomes:
                 previous = _Said(tuple(outcomes), _timepoint(clause.text), sentence.start)
     return findings
+
+
+def _without_arms_inside_outcomes(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    """The mentions less the arm words that lie inside an outcome's words: "opioid use" or "need for
+    surgery" is what was measured, not the opioid or surgery arm."""
+    outcomes = [m for m in mentions if m.kind == "outcome"]
+    if not outcomes:
+        return mentions
+    return tuple(m for m in mentions if m.kind not in ("comparator", "intervention", "generic")
+                 or not any(o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in outcomes))
 
 
 # An outcome named by its instrument in brackets: "low back dysfunction (Roland-Morris score)",
@@ -975,11 +991,19 @@ _SCALED = {None: ("pain_vas", "leg_pain", "back_pain"), "vas": ("pain_vas", "leg
            "nrs": ("pain_nrs", "leg_pain_nrs", "back_pain_nrs")}
 
 
+# Pain rated from 0 to 10 with no scale named ("intensity of leg pain, scored on a scale from 0 to 10",
+# "pain intensity (range, 0 [none] to 10 [worst])"): eleven whole numbers are a numeric rating scale.
+_ZERO_TO_TEN = re.compile(
+    r"\bpain\b[^.;]{0,40}?\b(?:scale|range|rated|scored)\b[^.;\d]{0,15}?(?<![\d.])0\s*(?:\[[^\]]{0,40}\]\s*|\([^)]{0,40}\)\s*)?"
+    r"(?:to|-|–)\s*10\b(?![.,]\d)(?!\s*(?:cm|mm)\b)", re.IGNORECASE)
+
+
 def _pain_scale(text: str) -> str:
-    """The pain scale a record names: "vas" (named at all), "nrs" (named alone), or "" for none."""
+    """The pain scale a record names: "vas" (named at all), "nrs" (named alone, or pain scored from
+    0 to 10 with no scale named), or "" for none."""
     if _VAS_NAMED.search(text):
         return "vas"
-    return "nrs" if _NRS_NAMED.search(text) else ""
+    return "nrs" if _NRS_NAMED.search(text) or _ZERO_TO_TEN.search(text) else ""
 
 
 _DISABILITY_INSTRUMENTS = ("odi", "rmdq")
@@ -1688,6 +1712,9 @@ def _timepoint(s: str) -> tuple[str | None, float | None]:
         return None, None
     if m.group("eot"):
         return "end of treatment", None
+    if m.group("day"):
+        n = int(m.group("day"))
+        return f"{n} day{'s' if n != 1 else ''}", n * WEEKS_PER["day"]
     if m.group("week") or m.group("nth"):
         n = int(m.group("week") or m.group("nth"))
         return f"{n} week{'s' if n != 1 else ''}", float(n)

@@ -9,7 +9,7 @@ then the abstract (sections joined by blank lines, each led by ``LABEL: ``, as i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pandas as pd
@@ -55,6 +55,7 @@ _INLINE_LABEL = re.compile(
     # Glued to the next word in capitals, as some exports print it: "RESULTSThe VAS fell".
     r"|(?P<caps>BACKGROUND|OBJECTIVES?|METHODS?|RESULTS?|CONCLUSIONS?)(?=[A-Z][a-z])"
 )
+_HEADING_LINE = re.compile(r"\s*" + _HEADING + r"\s*[.:]?\s*")
 # A heading the sentence splitter cut off on its own ("Objective." then "To investigate ...").
 _LABEL_ALONE = re.compile(_HEADING + r"\s*[.:]")
 # Inline headings as the section names of structured abstracts.
@@ -126,6 +127,9 @@ def split_sentences(text: str) -> list[Sentence]:
     title_end = text.find("\n")
     title_end = len(text) if title_end < 0 else title_end
     sentences.extend(split_block(text, 0, title_end, "TITLE"))
+    # A heading on a line of its own ("Background", then the section's text on the next line), as
+    # pages of structured abstracts print them: the lines after it sit under it until the next heading.
+    carried: str | None = None
     for block in re.finditer(r"[^\n]+", text[title_end:]):
         start, end = title_end + block.start(), title_end + block.end()
         section = None
@@ -133,6 +137,15 @@ def split_sentences(text: str) -> list[Sentence]:
         if label:
             section = label.group(1).strip()
             start = label.end()
+            carried = None
+        alone = _HEADING_LINE.fullmatch(text, start, end)
+        if alone:
+            carried = _canonical(alone.group("label"))
+        elif section is None and carried is not None:
+            # Read as a heading found in the text: the next heading may be missing ("Study design"
+            # and then the results with no heading of their own), so statistics are still read.
+            sentences.extend(replace(x, inline_section=True) for x in _inline_sections(text, split_block(text, start, end, carried)))
+            continue
         # A block may hold more headings inline ("OBJECTIVE: ... METHODS: ... RESULTS: ..." on one line).
         sentences.extend(_inline_sections(text, split_block(text, start, end, section)))
     return sentences
