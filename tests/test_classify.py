@@ -58,7 +58,7 @@ def test_design_from_text_alone_when_record_is_not_indexed(labelled):
         ("Interferon for hepatitis", "Eligible patients entered the treatment phase in two randomly selected groups (placebo and interferon).", "rct"),
         ("Pain in the community", "Thirty randomly selected adults from the registry were interviewed about pain.", "cohort"),
         # "In this review" from a text calling itself a systematic review.
-        ("", "This is a systematic review and meta-analysis. In this review, nine randomized controlled trials were included.", "meta_analysis"),
+        ("", "This work is a systematic review with meta-analysis. In this review, nine randomized controlled trials were included.", "meta_analysis"),
         ("Electroacupuncture in rats with sciatic nerve injury", "Rats received electroacupuncture.", "animal_or_lab"),
         ("Acupuncture for sciatica", "A 62-year-old woman developed a haematoma after acupuncture.", "case_report"),
         ("Acupuncture for sciatica", None, "other"),
@@ -312,7 +312,7 @@ def test_what_a_search_found_is_not_a_reviews_included_set_unless_its_kind_is_st
     from evidence.extract.sample_size import extract_sample_size
 
     # Papers the search found are screened away; the included trials come after.
-    assert extract_sample_size("The initial search identified 126 papers. After screening, five randomised controlled trials were analysed.").n_studies == 5
+    assert extract_sample_size("Our first search found 214 records. After screening, five randomised controlled trials were analysed.").n_studies == 5
     # A search that found trials, or eligible articles, found the included set.
     assert extract_sample_size("Our search identified 14 randomized trials with 1200 patients.").n_studies == 14
     assert extract_sample_size("The search found 14 eligible articles (980 patients).").n_participants == 980

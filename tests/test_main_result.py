@@ -117,7 +117,7 @@ def test_coprimary_outcomes_are_named_and_a_phrase_saying_when_is_not_the_outcom
     from evidence.extract.primary import primary_outcome
 
     # "coprimary" names the primary outcomes (seen in r20).
-    found = primary_outcome("Main outcomes and measures: The 2 coprimary outcomes were changes in leg pain VAS and ODI at week 4. Others were secondary.")
+    found = primary_outcome("Main outcomes and measures: Its two coprimary outcomes were the changes in leg pain VAS and ODI at week 4. Others were secondary.")
     assert found is not None and found.text == "leg pain VAS and ODI at week 4"
     # "Primary outcomes were collected at ..." says when they were measured, not what they were (seen in h23).
     assert primary_outcome("Primary outcomes were collected at 2 weeks before and after treatment.") is None

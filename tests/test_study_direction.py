@@ -46,7 +46,7 @@ def test_tie_goes_to_the_earliest_sentence_and_no_direction_is_none():
     ("METHODS: Fifty adults were randomized to acupuncture or naproxen.\nRESULTS: Acupuncture was not more effective than naproxen.", "no_difference"),
     ("RESULTS: No significant differences were seen between the two groups on any scale.", "no_difference"),
     # A stored text may stop inside the sentence's last word (seen in h29).
-    ("RESULTS: All improved, but we found no statistical or clinical differences between the grou", "no_difference"),
+    ("RESULTS: Everyone got better, but we saw no clinical or statistical differences between the grou", "no_difference"),
     ("RESULTS: Acupuncture was beneficial for leg pain when compared with naproxen.", "favours_intervention"),
     # Arms named by their group words; the clause after a glued full stop is its own clause, and a
     # no-difference said of one outcome (its subject) is not said of the arms (seen in h06).

@@ -83,7 +83,7 @@ def _sentence_arm_clauses(text: str, mentions: list[Mention]) -> list[ArmClause]
         needled = (any(m.kind in ("intervention", "generic") for m in inside) or _NEEDLE_WORDS.search(text, start.end(), stop) is not None) \
             and not _NOT_REAL_NEEDLING.search(text, start.start(), stop)
         if not inside and not needled:
-            continue  # "In the control group, 5 cases were cured": no treatment named
+            continue  # "Among controls, 9 cases were healed": no treatment named
         named_as = frozenset(m.label for m in mentions if m.kind == "comparator" and start.start() <= m.start < start.end())
         out.append(ArmClause("control" in name, needled, frozenset(m.label for m in inside if m.kind == "comparator"), named_as,
                               " ".join(name.split())))
@@ -141,7 +141,7 @@ def plain_form_arm(text: str, mentions: list[Mention]) -> bool:
     return False
 
 
-# "The acupoints selected by the control group were ...", "In the control group, the acupoints were
+# "The points chosen for the control group were ...", "In the control group, the acupoints were
 # the same as ...": the control arm is needled.
 _CONTROL_ACUPOINTS = re.compile(
     r"\bacu-?points?\s+(?:[\w-]+\s+)?(?:by|in|for|of)\s+the\s+control\s+groups?\b"
@@ -149,7 +149,7 @@ _CONTROL_ACUPOINTS = re.compile(
 
 
 
-# "40-min group, 50-min group and 60-min group", "the 2 Hz group and the 100 Hz group": arms named
+# "20-min group, 30-min group and 45-min group", "the 2 Hz group and the 100 Hz group": arms named
 # by an amount of one treatment.
 _AMOUNT_ARM = re.compile(r"\b(?P<n>\d+(?:\.\d+)?)\s*[- ]?\s*(?P<unit>min(?:ute)?s?|sessions?|Hz|mA|weeks?|times?|needles?)[- ]groups?\b", re.IGNORECASE)
 

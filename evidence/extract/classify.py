@@ -169,15 +169,15 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("systematic_review", "systematic_review", 0.85, 0.95, r"\bsystematic(?:al)?\s+(?:literature\s+)?review"),
     ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|searching|search(?:es)? of|search(?:es)? in|retrieved from|identified (?:using|from|in|through))\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
     ("systematic_review", "prisma", 0.8, 0.8, r"\bPRISMA\b"),
-    # A document calling itself a systematic review ("This is a systematic review and meta-analysis")
+    # A document calling itself a systematic review ("This work is a systematic review with meta-analysis")
     # outweighs "in this review", which alone would make it a narrative review.
     ("systematic_review", "self_described_systematic_review", 0.95, 0.95,
      (r"\b(?:this|the present|our)\s+(?:(?:study|work|paper|article)\s+)?(?:is\s+an?\s+)?(?:updated\s+)?systematic(?:al)?\s+(?:literature\s+)?review\b"
      # A structured abstract's design heading: "Design. Comprehensive systematic review."
      r"|(?-i:\bDesign)\s*[.:]\s*(?:an?\s+)?(?:[\w-]+\s+){0,2}?systematic(?:al)?\s+(?:literature\s+)?review\b")),
     ("systematic_review", "included_studies", 0.6, 0.6, r"\b" + _NUM + r"\s+" + _TRIAL_ADJECTIVES + r"(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\b(?:\s+\w+){0,4}\s+(?:were|was|met|fulfilled|involving|including|with)\b"),
-    # "We included 25 clinical trials (reported in 29 publications)": a counted set of included studies.
-    # "We included 25 clinical trials (reported in 29 publications)", "Fourteen RCTs were included
+    # "We included 31 randomized trials (from 36 reports)": a counted set of included studies.
+    # "We included 31 randomized trials (from 36 reports)", "Fourteen RCTs were included
     # for review": a review's own set. Written to open with a word, which is found far faster
     # than a count.
     ("systematic_review", "we_included_studies", 0.9, 0.9, r"(?<=\bwe )(?:included|identified|collected|selected)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:studies|trials|RCTs|articles)\b"
@@ -339,7 +339,7 @@ _PEOPLE = r"(?:patients|participants|subjects|cases|people|individuals|adults)"
 _ASSIGNED_TO_NAMED_GROUPS = re.compile(
     r"\b(?:assigned|allocated|distributed|grouped|placed)\s+(?:equally\s+)?(?:in)?to\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s+group,?"
     r"\s+(?:and|or)\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s*group\b"
-    # "The two groups of 25 participants, formed on the basis of the steroid used"
+    # "The two groups of 30 patients, formed on the basis of which drug was injected"
     r"|\bgroups?\b[^.]{0,60}?\b(?:formed|made|constituted|created)\s+(?:on the basis of|according to|based on)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:drugs?|steroids?|treatments?|therap(?:y|ies)|injections?|medications?|procedures?|techniques?)\b",
     re.IGNORECASE,

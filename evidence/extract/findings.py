@@ -122,7 +122,7 @@ _ADD_ON_STATED = re.compile(
     r"|\badditionally,? (?:the |an? )?[\w-]+ (?:\w+ )?groups? (?:was|were|also )?\s*(?:given|treated|received|managed)\b"
     # "Complex oriental medical treatment with or without balanced acupuncture".
     r"|\bwith or without (?:the |an? )?(?:[\w-]+ ){0,2}?(?:acupuncture|electroacupuncture|needling|acupotomy|injections?|blocks?|(?:cortico)?steroids?)\b"
-    # "Care as usual was compared to care as usual combined with an additional injection": one
+    # "Usual care was compared with usual care plus one extra injection": one
     # arm named again with more.
     r"|\b(?P<base>[a-z][\w-]*(?:\s+[\w-]+){0,3})\s+(?:\([^()]{1,15}\)\s+)?(?:was|were)\s+compared\s+(?:to|with)\s+"
     r"(?P=base)\s+(?:combined with|plus|and|with|together with)\b",
@@ -260,7 +260,7 @@ _USED_IN = re.compile(r"\s+(?:used|given|injected|administered)\s+(?:in|for|with
 # "differences were found for satisfaction and surgery": a treatment named as what differed.
 _DIFFERED_FOR = re.compile(r"\bdif+erences?\s+(?:(?:were|was)\s+(?:\w+\s+)?(?:found|seen|observed|noted)\s+)?(?:for|in|on|regarding)\s+"
                            rf"(?:{_CONTENT_WORD},?\s+){{0,4}}?(?:and\s+|or\s+)?$", re.IGNORECASE)
-# "Secondary outcomes included opioid use, spine surgery and crossover": a list of outcomes.
+# "Other outcomes covered analgesic intake, reoperation and switching arms": a list of outcomes.
 _OUTCOMES_LISTED = re.compile(
     r"\b(?:primary|secondary|main|other)?\s*(?:outcomes?|end-?points?|outcome measures?)\s+(?:included|includes|include|were|was|are|will be|comprised)\s+"
     r"(?P<list>[^;:.]*)", re.IGNORECASE)
@@ -275,7 +275,7 @@ _EXPERIMENTAL_ARM = re.compile(
     r"(?:(?:was|were)\s+(?:also\s+)?(?:treated with|given|managed with)|(?:also\s+)?received)\b",
     re.IGNORECASE,
 )
-# "the control group was treated with X", "As to the control group, the patients were treated with
+# "the control group was treated with X", "Regarding the control group, subjects were treated with
 # X", "the control group taking X".
 _CONTROL_ARM_TREATED = re.compile(
     r"\bcontrol groups?\b(?:\s*,\s*(?:the\s+)?(?:patients|participants|subjects)\b)?\s+"
@@ -575,9 +575,9 @@ _USUAL_KIND = re.compile(r"^(?:the |a )?(?:combination of |combined use of )?(?:
 # group(conventional intervention)", "the exercise group (back exercise, 32 cases)": an arm's
 # treatment in brackets after its name.
 _ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)|\bgroups?\s*\(\s*([A-Za-z][^(),;=]{3,80}?)\s*(?:[,;]\s*(?:n\s*=\s*)?\d+(?:\s*(?:cases|patients|participants))?\s*)?\)")
-# "the control group was treated with lumbar traction": an arm and what it received.
+# "the control group was treated with hot packs": an arm and what it received.
 _ARM_TREATED = re.compile(r"\bgroups?\s+(?:(?:was|were)\s+(?:treated with|given|managed with)|received)\s+(?P<t>[A-Za-z][^,.;()]{2,60}?)(?=\s*(?:[,.;(]|\band\b(?=\s+the\b)|$))", re.IGNORECASE)
-# "the EA assisted by squatting stances group (group A) and the EA group (group B)": arms named
+# "the EA plus stretching drills group (group 1) and the EA group (group 2)": arms named
 # by their treatment, where one name is another's plus more.
 _ARM_NAMED = re.compile(r"\b(?:the|an?)\s+(?P<t>(?:(?!(?:the|an?|and|or|of|in|to)\b)[A-Za-z][\w-]*\s+){0,6}?[A-Za-z][\w-]*)\s+groups?\b", re.IGNORECASE)
 # What follows an arm's name where it stands as an arm: a list, a size, its treatment.
@@ -618,7 +618,7 @@ _CONTROL_ARM = re.compile(
     r"|\bcontrol group (?:was|were) (?:treated with|given|managed with)\s+(?P<with>[^.;,]{0,60})"
     # "divided into FSN group and conventional acupuncture (CA) group": the second arm, named as the usual kind.
     r"|\band (?:an? |the )?(?P<usual>(?:conventional|ordinary|routine|common|simple|standard) [^.;,]{0,30}?)\s*group\b"
-    # "randomly divided into the acupuncture control group and the floating-needle group"
+    # "randomly split into the sham needling group and the warm-needle group"
     r"|\b(?P<named>[\w-]+(?:\s+[\w-]+)?)(?=\s+control groups?\b)"
     # "compare floating needle therapy and common acupuncture", "between balance acupuncture and
     # traditional acupuncture": the usual kind of needling as the second member of a comparison.
@@ -765,7 +765,7 @@ _ESTIMATE = re.compile(
     rf"(?<!\bthan\s)(?<!\bthan)(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b)(?:\s*(?:points?|mm|cm|%))?"
     r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[,:=]?\s*[(\[]?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER})"
-    # A named estimate with its interval in brackets and no CI label: "risk ratio 1.31 [1.02 to 1.69]".
+    # A named estimate with its interval in brackets and no CI label: "risk ratio 1.44 [1.09 to 1.83]".
     rf"|\s*[\[(]\s*(?P<lo2>{_NUMBER})\s*(?:to|,|;|–|—)\s*(?P<hi2>{_NUMBER})\s*[\])])?"
 )
 # A difference given with no measure named, only its interval and p-value in one bracket:
@@ -780,7 +780,7 @@ _UNNAMED_WITH_CI = re.compile(
     r"\s*(?:\)|[;,]\s*(?=[Pp]\s*(?:<=|>=|[<>=≤≥])))"
 )
 # A p-value whose letter was lost (pages drop the italic P): a sign and a decimal right after an
-# estimate's interval, inside its bracket ("RR = 1.27, 95%CI [1.18, 1.36], < 0.00001)").
+# estimate's interval, inside its bracket ("RR = 1.39, 95%CI [1.21, 1.58], < 0.00001)").
 _BARE_P_AFTER_CI = re.compile(r"\s*[\])]?\s*[,;]\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+)(?=\s*[)\]])")
 _DIFFERENCES_WORD = re.compile(r"\bdifferences?\b", re.IGNORECASE)
 # "P < 0.05", "P-value = 0.3", and the plural "Ps > 0.05" of a statement about several comparisons.
@@ -973,7 +973,7 @@ _NOT_A_PAIN_SCORE = re.compile(
     r"\b(?:duration|time|onset|incidence|frequency|episodes?|history|absence|free|complain\w*|complaints?|number|"
     r"proportion|percentage|rates?|site|location)\s+(?:of|to|from|with)\s+(?:the\s+)?$"
     r"|\b(?:until|interval|time)\b[^.;,()]{0,30}$", re.IGNORECASE)
-# "a more significant effect on the low back pain than sham": more effect on pain is more relief.
+# "a stronger effect on the leg pain than sham": more effect on pain is more relief.
 _EFFECT_ON = re.compile(r"\b(?:effects?|efficacy|effectiveness)\s+(?:on|in|for)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -1075,8 +1075,8 @@ def _primary_said(text: str, vocab: Vocabulary) -> _Said | None:
     return _Said((named,), _timepoint(primary.text), -1, source="primary_outcome") if named else None
 
 
-# "The difference was significant (P < 0.001)": the outcome is the previous sentence's.
-# Also "And there were significant differences between the two groups (P<0.05)" and "In
+# "That gap was significant (P < 0.001)": the outcome is the previous sentence's.
+# Also "Moreover the two arms differed significantly (P<0.05)" and "In
 # comparison, the efficacy of the X group was superior (P < 0.01, P < 0.05)".
 _DIFFERENCE_SUBJECT = re.compile(
     r"^\s*(?:(?:and|but|however|in comparison|by comparison|moreover|also)\b[,\s]*)?"
@@ -1127,7 +1127,7 @@ _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 
 
 def _respective_stats(s: str, outcomes: list[Mention], stats: list[_Stat]) -> list[_Stat] | None:
-    """The statistics of "A and B ... (P = 0.05 and P = 0.03, respectively)", one per outcome in order.
+    """The statistics of "A and B ... (P = 0.04 and P = 0.02, respectively)", one per outcome in order.
 
     Only when every statistic of the sentence stands after the last outcome and before
     "respectively", and there are as many as outcomes; otherwise ``None`` (the usual pairing).
@@ -1146,8 +1146,8 @@ _NAMED_AFTER_P = re.compile(r"\s*(?:for|in|on)\s+(?:(?:both|all|the)\s+)?(?:[A-Z
 
 
 def _bound_p_values(s: str, mentions: list[Mention], stats: list[_Stat]) -> dict[str, list[_Stat]]:
-    """The p-values that name their outcome right after them ("P = 0.605 for MODI and P = 0.612 for
-    VAS", "P < 0.001 for both VAS and MODI"), by outcome label, in text order."""
+    """The p-values that name their outcome right after them ("P = 0.472 for ODI and P = 0.318 for
+    NRS", "P < 0.001 for both NRS and ODI"), by outcome label, in text order."""
     found = [m for m in mentions if m.kind == "outcome"]
     bound: dict[str, list[_Stat]] = {}
     for st in stats:
@@ -1185,7 +1185,7 @@ def _bound_p_values(s: str, mentions: list[Mention], stats: list[_Stat]) -> dict
 
 
 def _listed_p_values(s: str, outcomes: list[Mention], stats: list[_Stat]) -> dict[int, _Stat]:
-    """For outcomes listed together ("NRS and ODI were decreased (P<0.01, P<0.05)"), the p-values of the
+    """For outcomes listed together ("VAS and JOA were improved (P<0.05, P<0.01)"), the p-values of the
     first bracket after the list that holds only p-values, as many as the outcomes: one each, in order."""
     out: dict[int, _Stat] = {}
     i = 0
@@ -1388,8 +1388,8 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             for st in estimates:
                 p = st if st.p_value_text else p_only
                 rule = "effect.estimate" + ("_ci" if st.ci_low is not None else "")
-                # Several estimates of one outcome, each after its own time ("short-term (within 3 months)
-                # [MD 0.4 ...] and medium-term (within 6 months) [MD 0.7 ...]"): each at the time said last before it.
+                # Several estimates of one outcome, each after its own time ("early (under 4 weeks)
+                # [MD 0.3 ...] and later (by 12 weeks) [MD 0.9 ...]"): each at the time said last before it.
                 when = _timepoint_before(s, st.start) if len(estimates) > 1 else None
                 timed = {"timepoint": when[0], "timepoint_weeks": when[1]} if when else {}
                 out.append(Finding(
@@ -1435,7 +1435,7 @@ _OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with rega
 # Changes within the arms, not between them.
 _WITHIN_GROUP = re.compile(
     r"\b(?:in|of|within) (?:the )?(?:all|both|each|either|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|changed)\b"
-    # "Pain improved in all groups after 2 weeks", "... were improved in either group".
+    # "Every arm's pain eased by week 3", "... were improved in either group".
     r"|\b(?:decreased|improved|increased|reduced|declined|rose|changed)\s+(?:significantly\s+)?(?:in|within)\s+(?:the\s+)?(?:all|both|each|either|every)\s+(?:\w+\s+)?groups?\b"
     # ... unless the sentence goes on to set one arm's change against the other's ("..., which was more
     # significant in the acupotomy group").
@@ -1449,9 +1449,9 @@ _WITHIN_GROUP = re.compile(
     r"|\b(?:for|in|across|among) (?:all|the whole|the entire|the total) (?:sample|cohort|patients|participants|subjects)\b",
     re.IGNORECASE,
 )
-# A comparison said to be within the arms even where "between the groups" follows: "when comparing
-# the JOA scores before and after treatment between the two groups, the scores in the observation
-# group were higher (P < 0.01) and those in the control group were higher (P < 0.01)".
+# A comparison said to be within the arms even where "between the groups" follows: "comparing
+# ODI scores pre- and post-treatment between the two groups, the observation group's scores
+# fell (P < 0.01) and so did the control group's (P < 0.01)".
 _WITHIN_STATED = re.compile(
     r"\bwithin[- ]groups?\b|\b(?:comparing|compared|comparison of|in comparison)\b[^.;]{0,40}?\b(?:before and after|pre-? and post-?)\s*(?:the\s+)?(?:treatment|intervention|therapy)\b",
     re.IGNORECASE,
@@ -1523,7 +1523,7 @@ _OPENS_AT_BASELINE = re.compile(
 )
 
 
-# Traits of patients that only a baseline table compares: "no difference in age, sex, course of disease, VAS ...".
+# Traits of patients that only a baseline table compares: "similar in age, gender, illness duration, VAS ...".
 _DEMOGRAPHIC = re.compile(
     r"\b(?:age|sex|gender|body mass index|BMI|demographics?|course of (?:the )?disease|disease (?:course|duration)|"
     r"duration of (?:the )?(?:disease|illness|symptoms|pain))\b",
@@ -1604,7 +1604,7 @@ def _read_stats(s: str) -> list[_Stat]:
         stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi, *_p_fields(p)))
         used.append((m.start("est"), p.end()))
     if _BETWEEN_GROUPS.search(s) or _DIFFERENCES_WORD.search(s):
-        # "The differences ... in the 1.25-U group (-14.9 mm; 95% CI -28.4 to -1.4 mm; p = 0.03)": a bare
+        # "The differences ... in the 2.5-mg group (-11.2 mm; 95% CI -20.7 to -1.7 mm; p = 0.02)": a bare
         # number with its labelled interval in one bracket, in a sentence about differences between arms.
         for m in _UNNAMED_WITH_CI.finditer(s):
             if any(a <= m.start("est") < b for a, b in used):

@@ -309,8 +309,8 @@ def _with_expansions(bag: frozenset[str], stands_for: dict[str, frozenset[str]])
 def _arms_compared_after(sentences: list[Sentence], i: int, outcome: str, arms: Arms,
                          lower_better: bool) -> tuple[Sentence, tuple] | None:
     """A tested comparison of the arms in the few sentences after an untested one, in its section:
-    "At week 4 group 1 averaged 9.7 degrees and group 2 10.2. ... There was no significant
-    difference between the two groups (p > 0.05)." The values had no test; the comparison does."""
+    "At week 4 group 1 averaged 9.7 degrees and group 2 10.2. ... The
+    gap between the two arms was not significant (p > 0.05)." The values had no test; the comparison does."""
     for j in range(i + 1, min(i + 4, len(sentences))):
         following = sentences[j]
         if following.section != sentences[i].section:
@@ -1021,7 +1021,7 @@ def _direction_of(clause: str, text: str, offset: int, outcome: str, position: i
         sign = (-1 if lower_better else 1) * (1 if kind == 0 else -1)
         rule = "better_word_with_polarity"
     if _CHANGE_VERB.fullmatch(clause, word_start, word_end):
-        # "decreased 30.8 mm in the acupuncture group and 14.9 mm in the sham group": both arms
+        # "fell 22.4 mm with acupuncture and 11.6 mm in the sham group": both arms
         # changed; the one that changed more is the intervention's side or not.
         amounts = _values_in_arm_order(clause, arms, arms.mentions(clause), word_end) or _arm_values(clause[word_end:], arms, 0)
         if len(amounts) == 2 and amounts["intervention"] != amounts["comparator"]:

@@ -64,9 +64,9 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|being|will be)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
         ("n_equals_randomized", rf"\(\s*n\s*=\s*(?P<n>\d+)\s*\)\s*(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
         # "Sixty patients with ... collected as experimental subjects were divided into", "90 patients
-        # with ... admitted to our hospital from August 2022 to January 2023 were randomly divided":
+        # with ... seen at one clinic between May 2019 and March 2020 were split at random":
         # the whole sample, however long the description between the people and the verb.
-        # "160 consecutive, eligible patients with sciatica who had ... and who never underwent
+        # "212 consecutive eligible adults with leg pain who had ... and who never underwent
         # surgery were randomized": adjectives before the people, a long description after them
         # (but not "of whom 35 were randomized", which is a part).
         ("n_people_then_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:(?:consecutive|eligible|adult|elderly|female|male),?\s+){{0,3}}(?:{_PEOPLE})\s+(?:(?!of\s+(?:whom|these|them)\b)[A-Za-z0-9(][\w'(),/-]*\s+){{0,20}}?(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}\b"),
@@ -165,7 +165,7 @@ _SPLIT_MORE = re.compile(
 _SPLIT_HINT = Searcher(re.compile(r"\b(?:were|was)\s+(?:\w+\s+)?(?:randomi[sz]ed|allocated|assigned)\s+to\b", re.IGNORECASE))
 _CAPITAL_N = re.compile(r"\bN\s*=\s*\d")
 _FULL_STOP = re.compile(r"\.(?=\s|$|[A-Z][a-z])")
-# Eligible people left out before randomization: "We did not allocate 17 of 133 eligible patients",
+# Eligible people left out before randomization: "we could not randomise 9 of the 118 eligible people",
 # "17 of the 133 eligible patients were not randomized".
 _NOT_ALLOCATED = re.compile(
     rf"\b(?:did|could)\s+not\s+(?:allocate|randomi[sz]e|include)\s+(?P<k>{COUNT})\s+of\s+(?:the\s+)?(?P<n>{COUNT})\s+eligible\b"
@@ -281,7 +281,7 @@ def extract_sample_size(text: str) -> SampleSize:
     folded = text.casefold()
     listed = _ARMS_LISTED.search(text) if _ARMS_LISTED_HINT.search(text) else None
     if listed:
-        # "Thirty-eight, 40, and 41 patients were allocated to the ... groups, respectively"
+        # "Twenty-six, 29, and 31 patients went to the ... groups, respectively"
         counts = [parse_count(c) for c in _COUNT_IN_LIST.findall(listed.group("list"))]
         n_randomized = sum(c for c in counts if c) if all(counts) else None
         if n_randomized is not None:
@@ -290,7 +290,7 @@ def extract_sample_size(text: str) -> SampleSize:
         n_randomized = None
     groups = [int(m.group("n") or m.group("m")) for m in _GROUP_OF_N.finditer(text)] if _NAMED_GROUP.search(text) else []
     if n_randomized is None and len(groups) != 2 and _NAMED_GROUP.search(text):
-        # "42 patients were included in the control group (CG), 43 in the steroid group (SG)"
+        # "37 patients were placed in the control group (CG), 39 in the steroid arm (SG)"
         pair = next(_matches_at(_TWO_NAMED_GROUPS, text, _count_starts(text)), None) if _TWO_NAMED_GROUPS_HINT.search(text, folded) else None
         if pair is None and _RECRUITED_TWO_GROUPS_HINT.search(text, folded):
             pair = _RECRUITED_TWO_GROUPS.search(text)
@@ -298,11 +298,11 @@ def extract_sample_size(text: str) -> SampleSize:
         if sizes and all(sizes):
             groups = [n for n in sizes if n is not None]
     if n_randomized is None and len(groups) == 2:
-        # "injected in 47 patients in one group. The other group consisted of 46 patients"
+        # "injected in 52 subjects in the first arm. The second arm held 50 subjects"
         n_randomized = sum(groups)
         rules["n_randomized"] = "two_groups_described"
     if n_randomized is None and _NOT_ALLOCATED_HINT.search(text, folded):
-        # "We did not allocate 17 of 133 eligible patients": the rest were randomized.
+        # "We left 9 of 118 eligible people unallocated": the remainder were randomized.
         left_out = _NOT_ALLOCATED.search(text)
         if left_out:
             part = parse_count(left_out.group("k") or left_out.group("k2"))
@@ -458,7 +458,7 @@ def _review_participants(text: str, studies: re.Match) -> int | None:
         counts = _PEOPLE_COUNT.findall(inside)
         if len(counts) == 1:
             return parse_count(counts[0])
-        # "(249 patients with ESI and 241 patients with conservative treatment)": the two sides
+        # "(301 patients given ESI and 288 patients given usual care)": the two sides
         # of the pooled comparison, which together are everyone (not a part, a share or a total).
         if len(counts) == 2 and _TWO_SIDES.search(inside) and not _NOT_TWO_SIDES.search(inside):
             sides = [n for n in map(parse_count, counts) if n]
@@ -499,10 +499,10 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
                 # spread or the upper end of a range, never a head count.
                 continue
             if _PART_OF.search(text, max(0, m.start("n") - 16), m.start("n")):
-                # "72 patients, of whom 35 were randomized to PRF": a part of the count before it.
+                # "64 patients, 30 of whom were randomized to PRF": a part of the count before it.
                 continue
             if _ARM_LABEL_BEFORE.search(text, max(0, m.start("n") - 16), m.start("n")):
-                # "group I (15 patients) was treated with drugs": one arm's size, in brackets after its name.
+                # "group II (18 patients) received drugs": one arm's size, in brackets after its name.
                 continue
             # Read after the statement: "58 subjects were screened and randomized" says both.
             if reject is not None and reject.search(text, m.end(), _own_stretch_end(text, m)):

@@ -36,7 +36,7 @@ _HARMS = frozenset({"adverse_events", "serious_adverse_events", "complications"}
 # Statements about the arms as a whole, naming no outcome.
 _SAME = re.compile(
     r"\b(?:as effective as|equally effective|similar(?:ly)? effective|comparable (?:efficacy|effects?)"
-    # "the effects of acupuncture were similar to NSAID therapy (p>0.05)" (p14; a comparator must follow)
+    # "acupuncture's effects matched those of NSAID treatment (p>0.05)" (p14; a comparator must follow)
     r"|(?:was|were|is|are) (?:\w+ )?(?:similar|comparable) to"
     # "no statistical or clinical differences between the groups" (a stored text may end inside
     # its last word: "between the grou").
@@ -45,17 +45,17 @@ _SAME = re.compile(
     r"|(?:did|do) not differ(?: significantly)? between (?:the )?(?:\w+ ){0,4}?groups"
     # "no significant differences in lowering pain, ... and raising function among the groups" (x18)
     # (not a list of baseline traits: "no significant difference in age, gender ... between the groups")
-    # "There was no difference in primary or secondary outcome measures at four years between the groups" (q01)
+    # "Neither main nor other outcomes differed between arms at three years" (q01)
     # (a decimal point inside the list is no sentence end: "no differences in pain reduction (p = 0.222), or
     # function (p = 0.254) between the four groups", seen in t5d05)
     r"|no (?:statistically )?(?:significant )?differences? in (?!(?:[^.;]|(?<=\d)\.(?=\d)){0,120}?\b(?:age|sex|gender|course|duration|baseline)\b)"
     r"(?:[^.;]|(?<=\d)\.(?=\d)){0,160}?\b(?:between|among) (?:the |all )?(?:\w+ )?(?:groups|arms)"
     # "No significant difference was found in the clinical results between the 40 operated cases and
     # the 55 cases relieved by the block" (y02): the results as a whole, between two named sets (not
-    # one variable: "no significant differences in wait times were found between X patients and ...")
+    # one variable: "queue lengths showed no significant differences between X patients and ...")
     r"|no (?:statistically )?significant differences?\b[^.;]{0,50}?\b(?:results|outcomes|efficacy|effects?)\b"
     r"[^.;]{0,20}?\bbetween (?!\d)[^.;]{0,80}?\b(?:and|groups?|arms)\b"
-    # "X showed no significant difference in all outcomes compared to sham" (x21)
+    # "X yielded no significant difference on any outcome against sham" (x21)
     r"|no (?:statistically )?significant differences? in (?:all|any|each) (?:of )?(?:the )?(?:\w+ )?outcomes"
     # "Intergroup differences at follow-up over a year were not found to be significant" (y07)
     r"|(?:inter-?group|between-group) differences? [^.;]{0,80}?\b(?:was|were) not (?:found to be )?(?:statistically )?significant"
@@ -71,9 +71,9 @@ _BETTER = re.compile(
     r"|\b(?:relieve[sd]?|eased?|reduced?|improved?)\b[^.;]{0,40}?\bmore than\b"
     # "a significantly greater proportion of patients given X achieved relief than did those given Y" (y21)
     r"|\b(?:greater|higher|larger) (?:proportion|percentage|number) of (?:patients|participants|people)\b[^.;]{0,120}?\bthan\b"
-    # "ESI was beneficial for pain relief at short-term follow-up when compared with conservative treatment"
+    # "ESI helped pain at short follow-up when set against conservative care"
     r"|\b(?:beneficial|more effective|superior|better)\b[^.;]{0,80}?\b(?:when |as )?compared (?:with|to)\b"
-    # "the mean reduction in the score was significantly greater for acupuncture than for exercise"
+    # "the mean fall in the score was significantly larger with acupuncture than with exercise"
     r"|\b(?:reduction|improvement|decrease|relief)\b[^.;]{0,80}?\b(?:greater|larger)\b[^.;]{0,30}?\bthan\b",
     re.IGNORECASE,
 )
@@ -81,7 +81,7 @@ _BETTER = re.compile(
 _NOT_A_RESULT = re.compile(
     r"\b(?:hypothes[ie]s|hypothesi[sz]ed?|we expect\w*|is expected to|aims? to|aimed to|will be|(?:mounting|previous|existing|growing) evidence|"
     r"(?:evidence|studies|trials) (?:suggests?|shows?|indicates?)|previous(?:ly)? (?:studies|trials|reports)"
-    # "X has shown superior analgesia compared with placebo in animal studies" (seen in h23's background)
+    # "X gave stronger analgesia than placebo in animal work" (seen in h23's background)
     r"|in (?:animal|earlier|prior|other) (?:studies|models|experiments|trials))\b"
     # A sentence that opens with the study's aim, its heading sometimes glued on ("ObjectiveTo
     # explore the effect ... so that patients can choose a better scheme", seen in c06).
@@ -159,8 +159,8 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
     if not main.empty:
         rows = main
     elif text and topic is not None:
-        # No primary outcome named: the authors' own comparison of the arms ("the treatment
-        # group's effect is better than the control group's") is what a reader leads with, over a
+        # No primary outcome named: the authors' own comparison of the arms ("the treated
+        # arm did better than the control arm") is what a reader leads with, over a
         # count of rows in which a non-significant response rate may outnumber it (seen in h06).
         overall = overall_direction(text, topic)
         if overall in ("favours_intervention", "favours_comparator"):
@@ -190,7 +190,7 @@ def _stated_results(rows: pd.DataFrame) -> pd.DataFrame:
             untested = rows["p_value_text"].isna()
             no_difference = rows["direction"] == "no_difference"
             graded = untested & no_difference & ~sentences.map(_says_no_difference).astype(bool)
-            # One arm's figures ("In the control group, 5 cases were cured, ... 71.11%") compare nothing.
+            # One arm's figures ("Among controls, 7 cases were healed, ... 64.29%") compare nothing.
             one_arm = untested & ~sentences.str.contains(_COMPARES)
             # Arms alike in age, sex and the scores before treatment are comparable, not a result
             # (a text that ends inside that sentence, seen in m02; compares_before_treatment needs
@@ -212,7 +212,7 @@ def overall_direction(text: str, topic: Topic) -> str | None:
     (or the topic's intervention) stands before the comparison and a comparator after it.
     """
     found = None
-    # After "The hypotheses of this study are as follows:" the numbered items are hopes, not
+    # After "This study tests the following hypotheses:" the numbered items are hopes, not
     # results, until a results or conclusions heading.
     listing_aims = False
     vocab = vocabulary(topic)
@@ -323,13 +323,13 @@ def _fronted_comparison(s: str, start: int, end: int, inside: Sequence[Mention],
 _NEGATIVE = re.compile(r"\b(?:no|not|neither|nor|without)\b", re.IGNORECASE)
 
 
-# Where a comparison's clause ends: "... better than the control group.③The total effective rate".
+# Where a comparison's clause ends: "... better than the control arm.②The overall response rate".
 _CLAUSE_END = re.compile(r"[.;](?=\s|\D|$)|,?\s+(?:while|whereas|but)\s", re.IGNORECASE)
 
 
 _PIVOT = re.compile(r"\b(?:than|versus|vs\.?|compared (?:with|to))\b", re.IGNORECASE)
 # Where the worse side of a comparison ends: a full stop, a semicolon, or a comma outside brackets
-# ("... than that of (73.33%, 22/30) in the X group and ...", "... than the control group, indicating ...").
+# ("... than that of (61.54%, 16/26) in the X group and ...", "... than the control group, indicating ...").
 _SIDE_END = re.compile(r"[.;](?:\s|$)|,(?![^()]*\))")
 
 
