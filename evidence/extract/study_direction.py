@@ -150,6 +150,14 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         vocab = vocabulary(topic)
         mixed = rows["sentence"].fillna("").map(lambda s: _mixed_arms(s, vocab)).astype(bool)
         rows = rows[~(mixed & (rows["direction"] != "no_difference"))]
+        # A side favoured where the sentence cannot say which: "scores improved significantly after the
+        # first session (p<0.05)" names no comparator and compares nothing (a case series, t5d06); and
+        # each arm's figures listed with no test and no word that judges them ("3.7 and 3.6 in the two
+        # groups, respectively", seen in t5e03, q27) leave the reader to compare near figures.
+        unsaid = rows["sentence"].fillna("").map(lambda s: _side_unsaid(s, vocab)).astype(bool)
+        untested = rows["p_value_text"].isna() if "p_value_text" in rows else pd.Series(True, index=rows.index)
+        listed = untested & ~rows["sentence"].fillna("").str.contains(_JUDGES)
+        rows = rows[~((unsaid | listed) & (rows["direction"] != "no_difference"))]
     if rows.empty:
         return overall_direction(text, topic) if text and topic is not None else None
     efficacy = rows[~rows["outcome"].isin(_HARMS)]
@@ -175,6 +183,33 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         if overall in tied:
             return str(overall)
     return str(tied[0])
+
+
+# Words by which a sentence judges one arm against another, not merely lists each arm's figures.
+_JUDGES = re.compile(
+    r"\b(?:than|versus|vs|compar\w*|differ\w*|superior|inferior|favou?r\w*|better|worse|over|against|relative|"
+    r"outperform\w*|exceed\w*|advantage\w*|benefit\w*|effective|efficacious)\b|\b[Pp]\s*[<>=≤≥]",
+    re.IGNORECASE,
+)
+# Words that set one arm against another, or the arms against each other.
+_COMPARISON = re.compile(
+    r"\b(?:than|versus|vs|compar\w*|differ\w*|superior|inferior|favou?r\w*|better|worse|against|relative to|between|"
+    r"whereas|while|respectively|outperform\w*|over (?:the )?(?:\w+ )?(?:group|arm|control|placebo|sham))\b",
+    re.IGNORECASE,
+)
+
+
+# A change over time: "scores improved significantly after the first session".
+_CHANGED = re.compile(r"\b(?:improved|improvements?|reduced|reductions?|decreased|decreases?|relieved|increased|declined|fell|dropped)\b",
+                      re.IGNORECASE)
+
+
+def _side_unsaid(sentence: str, vocab: Vocabulary) -> bool:
+    """Whether a sentence leaves unsaid which arm did better: it names the intervention, no
+    comparator and no word that compares, only a change over time (in the one arm)."""
+    sides = {side for a, b, side in _sides(sentence, sentence_mentions(sentence, vocab), vocab)}
+    return (bool(sides) and "comparator" not in sides and not _COMPARISON.search(sentence)
+            and bool(_CHANGED.search(sentence)))
 
 
 def _stated_results(rows: pd.DataFrame) -> pd.DataFrame:
