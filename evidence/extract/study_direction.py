@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -157,7 +158,11 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         unsaid = rows["sentence"].fillna("").map(lambda s: _side_unsaid(s, vocab)).astype(bool)
         untested = rows["p_value_text"].isna() if "p_value_text" in rows else pd.Series(True, index=rows.index)
         listed = untested & ~rows["sentence"].fillna("").str.contains(_JUDGES)
-        rows = rows[~((unsaid | listed) & (rows["direction"] != "no_difference"))]
+        # "Significant differences between groups were observed (p<0.05)" names no arm and no side
+        # that did better; with no arm named in the sentence before either (whose figures the reader
+        # would compare), which side it favours is not said (seen in t5e17).
+        nameless = _nameless_rows(rows, text, vocab) if text else pd.Series(False, index=rows.index)
+        rows = rows[~((unsaid | listed | nameless) & (rows["direction"] != "no_difference"))]
     if rows.empty:
         return overall_direction(text, topic) if text and topic is not None else None
     efficacy = rows[~rows["outcome"].isin(_HARMS)]
@@ -202,6 +207,37 @@ _COMPARISON = re.compile(
 # A change over time: "scores improved significantly after the first session".
 _CHANGED = re.compile(r"\b(?:improved|improvements?|reduced|reductions?|decreased|decreases?|relieved|increased|declined|fell|dropped)\b",
                       re.IGNORECASE)
+
+
+# Words that say which side did better, or set the arms against each other by name.
+_WHICH_SIDE = re.compile(
+    r"\b(?:than|superior|inferior|better|worse|favou?r\w*|more|less|higher|lower|greater|smaller|larger|fewer|"
+    r"compar\w*|versus|vs|outperform\w*|advantage\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _nameless_rows(rows: pd.DataFrame, text: str, vocab: Vocabulary) -> pd.Series:
+    """Which rows' sentences name no arm and no side that did better, after a sentence that names
+    no arm either."""
+    sentences = analysed_sentences(text, vocab)
+
+    def named(i: int) -> bool:
+        sentence, mentions = sentences[i]
+        return bool(_sides(sentence.text, mentions, vocab))
+
+    def nameless(start: Any, sentence: object) -> bool:
+        s = sentence if isinstance(sentence, str) else ""
+        if not s or _WHICH_SIDE.search(s) or _sides(s, sentence_mentions(s, vocab), vocab):
+            return False
+        if pd.isna(start):
+            return False
+        at = [i for i, (x, _) in enumerate(sentences) if x.start <= int(start)]
+        if not at:
+            return False
+        return at[-1] > 0 and not named(at[-1] - 1)
+
+    return pd.Series([nameless(a, b) for a, b in zip(rows["span_start"], rows["sentence"])], index=rows.index, dtype=bool)
 
 
 def _side_unsaid(sentence: str, vocab: Vocabulary) -> bool:
