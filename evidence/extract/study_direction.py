@@ -155,9 +155,11 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         # first session (p<0.05)" names no comparator and compares nothing (a case series, t5d06); and
         # each arm's figures listed with no test and no word that judges them ("3.7 and 3.6 in the two
         # groups, respectively", seen in t5e03, q27) leave the reader to compare near figures.
-        unsaid = rows["sentence"].fillna("").map(lambda s: _side_unsaid(s, vocab)).astype(bool)
+        # (A row with an estimate of the difference, "MD -1.2, 95% CI ...", states a comparison.)
+        estimated = rows["measure"].notna() if "measure" in rows else pd.Series(False, index=rows.index)
+        unsaid = rows["sentence"].fillna("").map(lambda s: _side_unsaid(s, vocab)).astype(bool) & ~estimated
         untested = rows["p_value_text"].isna() if "p_value_text" in rows else pd.Series(True, index=rows.index)
-        listed = untested & ~rows["sentence"].fillna("").str.contains(_JUDGES)
+        listed = untested & ~estimated & ~rows["sentence"].fillna("").str.contains(_JUDGES)
         # "Significant differences between groups were observed (p<0.05)" names no arm and no side
         # that did better; with no arm named in the sentence before either (whose figures the reader
         # would compare), which side it favours is not said (seen in t5e17).
@@ -242,10 +244,10 @@ def _nameless_rows(rows: pd.DataFrame, text: str, vocab: Vocabulary) -> pd.Serie
 
 def _side_unsaid(sentence: str, vocab: Vocabulary) -> bool:
     """Whether a sentence leaves unsaid which arm did better: it names the intervention, no
-    comparator and no word that compares, only a change over time (in the one arm)."""
+    comparator and no word that compares, only a change after treatment (in the one arm)."""
     sides = {side for a, b, side in _sides(sentence, sentence_mentions(sentence, vocab), vocab)}
     return (bool(sides) and "comparator" not in sides and not _COMPARISON.search(sentence)
-            and bool(_CHANGED.search(sentence)))
+            and bool(_CHANGED.search(sentence)) and bool(_AFTER_TREATMENT.search(sentence)))
 
 
 def _stated_results(rows: pd.DataFrame) -> pd.DataFrame:
@@ -262,7 +264,10 @@ def _stated_results(rows: pd.DataFrame) -> pd.DataFrame:
             no_difference = rows["direction"] == "no_difference"
             graded = untested & no_difference & ~sentences.map(_says_no_difference).astype(bool)
             # One arm's figures ("In the control group, 5 cases were cured, ... 71.11%") compare nothing.
+            # (An estimate of the difference, "MD -1.4, 95% CI -2.1 to -0.7", compares the arms.)
             one_arm = untested & ~sentences.str.contains(_COMPARES)
+            if "measure" in rows:
+                one_arm &= rows["measure"].isna()
             # Arms alike in age, sex and the scores before treatment are comparable, not a result
             # (a text that ends inside that sentence, seen in m02; compares_before_treatment needs
             # the word "baseline" or "before treatment").
