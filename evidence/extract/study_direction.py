@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -150,6 +151,20 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         vocab = vocabulary(topic)
         mixed = rows["sentence"].fillna("").map(lambda s: _mixed_arms(s, vocab)).astype(bool)
         rows = rows[~(mixed & (rows["direction"] != "no_difference"))]
+        # A side favoured where the sentence cannot say which: "scores improved significantly after the
+        # first session (p<0.05)" names no comparator and compares nothing (a case series, t5d06); and
+        # each arm's figures listed with no test and no word that judges them ("3.7 and 3.6 in the two
+        # groups, respectively", seen in t5e03, q27) leave the reader to compare near figures.
+        # (A row with an estimate of the difference, "MD -1.2, 95% CI ...", states a comparison.)
+        estimated = rows["measure"].notna() if "measure" in rows else pd.Series(False, index=rows.index)
+        unsaid = rows["sentence"].fillna("").map(lambda s: _side_unsaid(s, vocab)).astype(bool) & ~estimated
+        untested = rows["p_value_text"].isna() if "p_value_text" in rows else pd.Series(True, index=rows.index)
+        listed = untested & ~estimated & ~rows["sentence"].fillna("").str.contains(_JUDGES)
+        # "Significant differences between groups were observed (p<0.05)" names no arm and no side
+        # that did better; with no arm named in the sentence before either (whose figures the reader
+        # would compare), which side it favours is not said (seen in t5e17).
+        nameless = _nameless_rows(rows, text, vocab) if text else pd.Series(False, index=rows.index)
+        rows = rows[~((unsaid | listed | nameless) & (rows["direction"] != "no_difference"))]
     if rows.empty:
         return overall_direction(text, topic) if text and topic is not None else None
     efficacy = rows[~rows["outcome"].isin(_HARMS)]
@@ -177,6 +192,64 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
     return str(tied[0])
 
 
+# Words by which a sentence judges one arm against another, not merely lists each arm's figures.
+_JUDGES = re.compile(
+    r"\b(?:than|versus|vs|compar\w*|differ\w*|superior|inferior|favou?r\w*|better|worse|over|against|relative|"
+    r"outperform\w*|exceed\w*|advantage\w*|benefit\w*|effective|efficacious)\b|\b[Pp]\s*[<>=≤≥]",
+    re.IGNORECASE,
+)
+# Words that set one arm against another, or the arms against each other.
+_COMPARISON = re.compile(
+    r"\b(?:than|versus|vs|compar\w*|differ\w*|superior|inferior|favou?r\w*|better|worse|against|relative to|between|"
+    r"whereas|while|respectively|outperform\w*|over (?:the )?(?:\w+ )?(?:group|arm|control|placebo|sham))\b",
+    re.IGNORECASE,
+)
+
+
+# A change over time: "scores improved significantly after the first session".
+_CHANGED = re.compile(r"\b(?:improved|improvements?|reduced|reductions?|decreased|decreases?|relieved|increased|declined|fell|dropped)\b",
+                      re.IGNORECASE)
+
+
+# Words that say which side did better, or set the arms against each other by name.
+_WHICH_SIDE = re.compile(
+    r"\b(?:than|superior|inferior|better|worse|favou?r\w*|more|less|higher|lower|greater|smaller|larger|fewer|"
+    r"compar\w*|versus|vs|outperform\w*|advantage\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _nameless_rows(rows: pd.DataFrame, text: str, vocab: Vocabulary) -> pd.Series:
+    """Which rows' sentences name no arm and no side that did better, after a sentence that names
+    no arm either."""
+    sentences = analysed_sentences(text, vocab)
+
+    def named(i: int) -> bool:
+        sentence, mentions = sentences[i]
+        return bool(_sides(sentence.text, mentions, vocab))
+
+    def nameless(start: Any, sentence: object) -> bool:
+        s = sentence if isinstance(sentence, str) else ""
+        if not s or _WHICH_SIDE.search(s) or _sides(s, sentence_mentions(s, vocab), vocab):
+            return False
+        if pd.isna(start):
+            return False
+        at = [i for i, (x, _) in enumerate(sentences) if x.start <= int(start)]
+        if not at:
+            return False
+        return at[-1] > 0 and not named(at[-1] - 1)
+
+    return pd.Series([nameless(a, b) for a, b in zip(rows["span_start"], rows["sentence"])], index=rows.index, dtype=bool)
+
+
+def _side_unsaid(sentence: str, vocab: Vocabulary) -> bool:
+    """Whether a sentence leaves unsaid which arm did better: it names the intervention, no
+    comparator and no word that compares, only a change after treatment (in the one arm)."""
+    sides = {side for a, b, side in _sides(sentence, sentence_mentions(sentence, vocab), vocab)}
+    return (bool(sides) and "comparator" not in sides and not _COMPARISON.search(sentence)
+            and bool(_CHANGED.search(sentence)) and bool(_AFTER_TREATMENT.search(sentence)))
+
+
 def _stated_results(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows whose sentence states a result of the trial: not an aim or earlier evidence, one
     arm's figures, the arms alike at baseline, or a change within every arm."""
@@ -191,7 +264,10 @@ def _stated_results(rows: pd.DataFrame) -> pd.DataFrame:
             no_difference = rows["direction"] == "no_difference"
             graded = untested & no_difference & ~sentences.map(_says_no_difference).astype(bool)
             # One arm's figures ("Among controls, 7 cases were healed, ... 64.29%") compare nothing.
+            # (An estimate of the difference, "MD -1.4, 95% CI -2.1 to -0.7", compares the arms.)
             one_arm = untested & ~sentences.str.contains(_COMPARES)
+            if "measure" in rows:
+                one_arm &= rows["measure"].isna()
             # Arms alike in age, sex and the scores before treatment are comparable, not a result
             # (a text that ends inside that sentence, seen in m02; compares_before_treatment needs
             # the word "baseline" or "before treatment").
