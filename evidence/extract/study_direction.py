@@ -153,7 +153,7 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         rows = rows[~(mixed & (rows["direction"] != "no_difference"))]
         # A side favoured where the sentence cannot say which: "scores improved significantly after the
         # first session (p<0.05)" names no comparator and compares nothing (a case series, t5d06); and
-        # each arm's figures listed with no test and no word that judges them ("3.7 and 3.6 in the two
+        # each arm's figures listed with no test and no word that judges them ("2.9 and 2.8 in the two
         # groups, respectively", seen in t5e03, q27) leave the reader to compare near figures.
         # (A row with an estimate of the difference, "MD -1.2, 95% CI ...", states a comparison.)
         estimated = rows["measure"].notna() if "measure" in rows else pd.Series(False, index=rows.index)
