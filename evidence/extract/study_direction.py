@@ -95,11 +95,13 @@ _GRADE_COUNT = re.compile(r"\b\d+\s+(?:cases?|patients?|people|persons?)\s+(?:we
                           re.IGNORECASE)
 
 
+# Words that set arms against each other, shared by the word lists below (each adds its own).
+_SET_AGAINST = r"than|versus|vs|compar\w*|differ\w*|superior|inferior|favou?r\w*|better|worse"
 # Words by which a sentence compares arms (or gives each arm's figure in turn).
 _COMPARES = re.compile(
-    r"\b(?:than|versus|vs|compar\w*|differ\w*|superior|inferior|favou?r\w*|similar\w*|equal\w*|same|"
+    rf"\b(?:{_SET_AGAINST}|similar\w*|equal\w*|same|"
     # ("between" before a number opens a range, "between 2.4 and 9.6%", not a comparison: q13)
-    r"significant\w*|respectively|whereas|while|both|between(?!\s+[-−]?\d)|better|worse|over|against|relative|contrast|either|neither|each)\b|\b[Pp]\s*[<>=≤≥]",
+    r"significant\w*|respectively|whereas|while|both|between(?!\s+[-−]?\d)|over|against|relative|contrast|either|neither|each)\b|\b[Pp]\s*[<>=≤≥]",
     re.IGNORECASE,
 )
 _DEMOGRAPHICS = re.compile(r"\b(?:age|sex|gender|course of (?:the )?disease|disease (?:course|duration)|duration of (?:the )?"
@@ -194,13 +196,13 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
 
 # Words by which a sentence judges one arm against another, not merely lists each arm's figures.
 _JUDGES = re.compile(
-    r"\b(?:than|versus|vs|compar\w*|differ\w*|superior|inferior|favou?r\w*|better|worse|over|against|relative|"
+    rf"\b(?:{_SET_AGAINST}|over|against|relative|"
     r"outperform\w*|exceed\w*|advantage\w*|benefit\w*|effective|efficacious)\b|\b[Pp]\s*[<>=≤≥]",
     re.IGNORECASE,
 )
 # Words that set one arm against another, or the arms against each other.
 _COMPARISON = re.compile(
-    r"\b(?:than|versus|vs|compar\w*|differ\w*|superior|inferior|favou?r\w*|better|worse|against|relative to|between|"
+    rf"\b(?:{_SET_AGAINST}|against|relative to|between|"
     r"whereas|while|respectively|outperform\w*|over (?:the )?(?:\w+ )?(?:group|arm|control|placebo|sham))\b",
     re.IGNORECASE,
 )
