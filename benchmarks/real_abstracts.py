@@ -223,7 +223,7 @@ def report(verbose: bool = False, splits: tuple[str, ...] = SPLITS, one_topic: b
             continue
         result = score(split, one_topic=one_topic)
         how = "all read under the default topic" if one_topic else "each under its topic"
-        print(f"\n== real topic abstracts, {split} split ({result['n']} abstracts, {how}; labels in benchmarks/real_labels.jsonl)")
+        print(f"\n== real topic abstracts, {split} split ({result['n']} abstracts, {how}; labels in benchmarks/real_labels*.jsonl)")
         if result["not_english"]:
             print(f"(not scored, mostly in Chinese: {len(result['not_english'])} records: {', '.join(result['not_english'])})")
         if result["missing"]:
