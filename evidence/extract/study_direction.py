@@ -67,6 +67,21 @@ _SAME = re.compile(
     r"|(?:not|no) (?:more effective|superior|better) than)\b",
     re.IGNORECASE,
 )
+# Verbs by which an arm brings something about, and the gains it may bring.
+_BROUGHT = (r"(?:show(?:s|ed)?|produc(?:es|ed)|provid(?:es|ed)|achiev(?:es|ed)|yield(?:s|ed)|result(?:s|ed)? in|"
+            r"le(?:ad|ads|d) to|g(?:ave|ives)|br(?:ought|ings)|demonstrat(?:es|ed)|offer(?:s|ed)|afford(?:s|ed))")
+_GAIN = r"(?:benefits?|reductions?|improvements?|relief|decreases?|declines?|advantages?|gains?)"
+_NOT_A_GAIN = r"no|not|any|similar|comparable|equal|equivalent|same|less|lower|smaller|fewer|lesser|worse|inferior|non-?significant|minimal|slight|modest"
+# The arm named first brought a gain set against the other arm: "X showed clinical benefit in easing
+# leg pain compared with sham", "X produced a larger fall in pain scores than Y", "X gave more marked
+# relief relative to Y" (seen in h5c07, h5b02). What is brought must be a gain, not its absence or
+# an equal share ("showed similar improvement compared with Y" is no side); a gain that came "earlier
+# than" the other arm's is about its speed, not its size (h5b02).
+_BROUGHT_GAIN = (
+    rf"\b{_BROUGHT}\s+(?:(?:a|an|the)\s+)?(?!(?:[\w-]+\s+){{0,4}}?(?:{_NOT_A_GAIN})\b)(?:(?!(?:that|which|whether)\b)[\w-]+\s+){{0,4}}?{_GAIN}\b"
+    r"(?:(?!\b(?:no|not|neither|nor|but|while|whereas|although)\b)[^.;]){0,120}?"
+    r"(?<!earlier )(?<!sooner )(?<!faster )(?<!quicker )(?<!quickly )(?<!rapidly )\b(?:(?:when |as )?compared (?:with|to)|than|relative to|over)\b"
+)
 _BETTER = re.compile(
     r"\b(?:more effective|more efficacious|superior|better|greater (?:\w+ ){0,2}?(?:effects?|benefits?|improvements?))\b[^.;]{0,80}?\b(?:than|to)\b"
     r"|\b(?:relieve[sd]?|eased?|reduced?|improved?)\b[^.;]{0,40}?\bmore than\b"
@@ -75,9 +90,13 @@ _BETTER = re.compile(
     # "ESI helped pain at short follow-up when set against conservative care"
     r"|\b(?:beneficial|more effective|superior|better)\b[^.;]{0,80}?\b(?:when |as )?compared (?:with|to)\b"
     # "the mean fall in the score was significantly larger with acupuncture than with exercise"
-    r"|\b(?:reduction|improvement|decrease|relief)\b[^.;]{0,80}?\b(?:greater|larger)\b[^.;]{0,30}?\bthan\b",
+    r"|\b(?:reduction|improvement|decrease|relief)\b[^.;]{0,80}?\b(?:greater|larger)\b[^.;]{0,30}?\bthan\b"
+    rf"|{_BROUGHT_GAIN}"
+    # "X outperformed Y"
+    r"|\boutperform(?:s|ed)?\b",
     re.IGNORECASE,
 )
+_BROUGHTS = re.compile(_BROUGHT_GAIN, re.IGNORECASE)
 # Sentences that state a hypothesis, an aim or earlier evidence, not the study's result.
 _NOT_A_RESULT = re.compile(
     r"\b(?:hypothes[ie]s|hypothesi[sz]ed?|we expect\w*|is expected to|aims? to|aimed to|will be|(?:mounting|previous|existing|growing) evidence|"
@@ -354,11 +373,18 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     m = _BETTER.search(s, start, end)
     if m is None or _NEGATED.search(s, start, m.start()):
         return None
+    if _BROUGHTS.fullmatch(m.group()) and _says_no_difference(s):
+        # "No difference in pain between the arms; however, X brought a greater fall in disability
+        # compared with sham": the gain is on another outcome than the one found alike (seen in h23).
+        return None
     # The arms on either side of the word that compares ("than", "to"); in "the reduction was
     # greater for acupuncture than for exercise" the better arm stands inside the phrase.
     pivot = m.end() - len(m.group().split()[-1])
     sides = [(a, b, side) for a, b, side in _sides(s, tuple(inside), vocab) if start <= a and b <= end]
-    before = {side for a, b, side in sides if b <= pivot}
+    # An arm that brought a gain is named before the verb: in "sites given A showed reductions in
+    # responses following acupuncture compared to control sites" acupuncture is not what brought it.
+    subject_end = m.start() if _BROUGHTS.fullmatch(m.group()) else pivot
+    before = {side for a, b, side in sides if b <= subject_end}
     after = {side for a, b, side in sides if a >= pivot}
     # "Tuina and acupuncture were superior to traction": acupuncture among the better, none below.
     # "A greater proportion with transforaminal X than with transforaminal saline, intramuscular
@@ -371,14 +397,24 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
 
 
 # A comparison put first: "Compared with X alone, adding Y led to greater relief of pain" (seen in
-# p02's pooled result). The arm after the comma did better than the one named before it.
+# p02's pooled result). The arm after the comma did better than the one named before it. Other
+# authors put it as "Compared with X, Y significantly improved the response" or "..., Y was superior
+# in terms of pain" (h5a14), or "for overall recovery, compared with X, there was a significant
+# improvement following Y" (h5c24, a network meta-analysis), a short lead-in before the comparison.
+_GAINS_WORDS = (r"(?:(?:a|an|the) )?(?:(?:statistically |clinically )?significant(?:ly)? |greater |larger |more |better |further )*"
+                r"(?:improvements?|reductions?|relief|benefits?|efficacy|effectiveness)\b")
 _FRONTED = re.compile(
-    r"\s*(?:when |as )?compared (?:with|to) (?P<other>[^,;.]{1,80}),\s*(?P<subject>[^.;]{1,120}?)\s+"
-    r"(?:(?:led|leads?|resulted|results?) (?:to|in)|(?:showed|shows|achieved|produced|yielded|gave|had|brought)) "
-    r"(?:(?:a|an|the) )?(?:(?:statistically |clinically )?significant(?:ly)? |greater |larger |more |better |further )*"
-    r"(?:improvements?|reductions?|relief|benefits?|efficacy|effectiveness)\b",
+    r"(?:[^,;.()]{1,60},\s*)?\s*(?:when |as )?compared (?:with|to) (?P<other>[^,;.]{1,80}),\s*"
+    r"(?:(?P<subject>[^.;]{1,120}?)\s+"
+    r"(?:(?:led|leads?|resulted|results?) (?:to|in)|(?:showed|shows|achieved|produced|yielded|gave|had|brought)) " + _GAINS_WORDS +
+    r"|(?P<subject2>[^.;]{1,120}?)\s+(?:(?:(?:statistically |clinically )?significantly|markedly|further|greatly|better) )?"
+    r"(?:improved|relieved|reduced|alleviated|eased)\b"
+    r"|(?P<subject3>[^.;]{1,120}?)\s+(?:was|were|is|are|proved|appeared) (?:(?:statistically |clinically )?significantly )?"
+    r"(?:superior|better|more effective|more efficacious)\b(?!\s+(?:to|than)\b)"
+    r"|there (?:was|were|is|are) " + _GAINS_WORDS + r"[^.;]{0,60}?\b(?:following|with|after|from)\s+(?P<subject4>[^.;]{1,160}))",
     re.IGNORECASE,
 )
+_SUBJECTS = ("subject", "subject2", "subject3", "subject4")
 
 
 def _fronted_comparison(s: str, start: int, end: int, inside: Sequence[Mention], vocab: Vocabulary) -> str | None:
@@ -386,11 +422,14 @@ def _fronted_comparison(s: str, start: int, end: int, inside: Sequence[Mention],
     the comma brought improvement: the intervention when only comparators stand before the comma
     and the intervention after it; the comparator the other way round; else None."""
     m = _FRONTED.match(s, start, end)
-    if m is None or _NEGATIVE.search(m.group("subject")):
+    if m is None:
+        return None
+    said = next(g for g in _SUBJECTS if m.group(g) is not None)
+    if _NEGATIVE.search(m.group(said)):
         return None
     sides = _sides(s, tuple(inside), vocab)
     other = {side for a, b, side in sides if m.start("other") <= a and b <= m.end("other")}
-    subject = {side for a, b, side in sides if m.start("subject") <= a and b <= m.end("subject")}
+    subject = {side for a, b, side in sides if m.start(said) <= a and b <= m.end(said)}
     if other == {"comparator"} and "intervention" in subject:
         return "favours_intervention"
     if other == {"intervention"} and subject == {"comparator"}:
