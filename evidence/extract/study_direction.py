@@ -72,8 +72,8 @@ _BROUGHT = (r"(?:show(?:s|ed)?|produc(?:es|ed)|provid(?:es|ed)|achiev(?:es|ed)|y
             r"le(?:ad|ads|d) to|g(?:ave|ives)|br(?:ought|ings)|demonstrat(?:es|ed)|offer(?:s|ed)|afford(?:s|ed))")
 _GAIN = r"(?:benefits?|reductions?|improvements?|relief|decreases?|declines?|advantages?|gains?)"
 _NOT_A_GAIN = r"no|not|any|similar|comparable|equal|equivalent|same|less|lower|smaller|fewer|lesser|worse|inferior|non-?significant|minimal|slight|modest"
-# The arm named first brought a gain set against the other arm: "X showed clinical benefit in easing
-# leg pain compared with sham", "X produced a larger fall in pain scores than Y", "X gave more marked
+# The arm named first brought a gain set against the other arm: "X showed a benefit for leg pain
+# compared with sham", "X produced a larger fall in pain scores than Y", "X gave more marked
 # relief relative to Y" (seen in h5c07, h5b02). What is brought must be a gain, not its absence or
 # an equal share ("showed similar improvement compared with Y" is no side); a gain that came "earlier
 # than" the other arm's is about its speed, not its size (h5b02).
@@ -374,7 +374,7 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     if m is None or _NEGATED.search(s, start, m.start()):
         return None
     if _BROUGHTS.fullmatch(m.group()) and _says_no_difference(s):
-        # "No difference in pain between the arms; however, X brought a greater fall in disability
+        # "Pain did not differ between the arms; however, X yielded a larger gain in function
         # compared with sham": the gain is on another outcome than the one found alike (seen in h23).
         return None
     # The arms on either side of the word that compares ("than", "to"); in "the reduction was
