@@ -370,6 +370,9 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     fronted = _fronted_comparison(s, start, end, inside, vocab)
     if fronted is not None:
         return fronted
+    favoured = _favoured_arm(s, start, end, inside, vocab)
+    if favoured is not None:
+        return favoured
     m = _BETTER.search(s, start, end)
     if m is None or _NEGATED.search(s, start, m.start()):
         return None
@@ -435,6 +438,27 @@ def _fronted_comparison(s: str, start: int, end: int, inside: Sequence[Mention],
     if other == {"intervention"} and subject == {"comparator"}:
         return "favours_comparator"
     return None
+
+
+# "Differences in favour of X were significant", "a significant effect favouring X": the arm named
+# right after the word is the one that did better (seen in h5b21). A favoured side must be said to be
+# significant, without "not", "trend" or the like anywhere in the clause: "a trend favouring X" and "the
+# estimate favoured X (95% CI -0.7 to 0.1)" are no side.
+_FAVOURED = re.compile(r"\b(?:in favou?r of|favou?ring|(?<!was )(?<!were )(?<!is )(?<!are )(?<!been )(?<!be )favou?red)\s+(?:the\s+)?", re.IGNORECASE)
+_SIGNIFICANT = re.compile(r"(?<!non-)(?<!non)(?<!in)\bsignificant(?:ly)?\b", re.IGNORECASE)
+_NOT_SURE = re.compile(r"\b(?:no|not|non|nor|neither|trends?|tendency|tended|insignificant|non-?significant|marginal(?:ly)?)\b", re.IGNORECASE)
+
+
+def _favoured_arm(s: str, start: int, end: int, inside: Sequence[Mention], vocab: Vocabulary) -> str | None:
+    """The side of the arm named within a few words after "in favour of" ("favouring") in a clause
+    that calls the result significant and says nothing to doubt it; else None."""
+    m = _FAVOURED.search(s, start, end)
+    if m is None or not _SIGNIFICANT.search(s, start, end) or _NOT_SURE.search(s, start, end):
+        return None
+    named = sorted((a, side) for a, b, side in _sides(s, tuple(inside), vocab) if m.end() <= a <= m.end() + 30 and b <= end)
+    if not named:
+        return None
+    return "favours_intervention" if named[0][1] == "intervention" else "favours_comparator"
 
 
 _NEGATIVE = re.compile(r"\b(?:no|not|neither|nor|without)\b", re.IGNORECASE)
