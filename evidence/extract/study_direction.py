@@ -69,7 +69,9 @@ _SAME = re.compile(
 )
 # Verbs by which an arm brings something about, and the gains it may bring.
 _BROUGHT = (r"(?:show(?:s|ed)?|produc(?:es|ed)|provid(?:es|ed)|achiev(?:es|ed)|yield(?:s|ed)|result(?:s|ed)? in|"
-            r"le(?:ad|ads|d) to|g(?:ave|ives)|br(?:ought|ings)|demonstrat(?:es|ed)|offer(?:s|ed)|afford(?:s|ed))")
+            r"le(?:ad|ads|d) to|g(?:ave|ives)|br(?:ought|ings)|demonstrat(?:es|ed)|offer(?:s|ed)|afford(?:s|ed)|"
+            # "patients given X had (experienced) a larger fall in pain than ...", "X was associated with greater relief"
+            r"had|has|experienc(?:es|ed)|obtain(?:s|ed)|(?:was|were|is|are) associated with)")
 _GAIN = r"(?:benefits?|reductions?|improvements?|relief|decreases?|declines?|advantages?|gains?)"
 _NOT_A_GAIN = r"no|not|any|similar|comparable|equal|equivalent|same|less|lower|smaller|fewer|lesser|worse|inferior|non-?significant|minimal|slight|modest"
 # The arm named first brought a gain set against the other arm: "X showed a benefit for leg pain
@@ -82,6 +84,17 @@ _BROUGHT_GAIN = (
     r"(?:(?!\b(?:no|not|neither|nor|but|while|whereas|although)\b)[^.;]){0,120}?"
     r"(?<!earlier )(?<!sooner )(?<!faster )(?<!quicker )(?<!quickly )(?<!rapidly )\b(?:(?:when |as )?compared (?:with|to)|than|relative to|over)\b"
 )
+# The arm named first improved the outcome, set against the other arm: "X significantly improved leg
+# pain compared with Y", "X relieved pain more effectively than Y", "X reduced disability relative to Y".
+# "Reduced" is a gain only of something bad (pain, disability, symptoms); not with "similarly" or "less".
+_IMPROVED_AGAINST = (
+    r"\b(?:improved|relieved|alleviated|eased|(?:reduced|decreased|lowered)(?=\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:pain|disability|symptoms?|VAS|NRS|ODI|RMDQ|scores?|intensity)\b))"
+    r"(?!\s+(?:similarly|equally|less|only|in both|in all|from baseline|over time)\b)"
+    r"(?:(?!\b(?:no|not|neither|nor|but|while|whereas|although|similar(?:ly)?|equally|less|baseline|before)\b)[^.;]){0,80}?"
+    r"\b(?:(?:when |as )?compared (?:with|to)|(?:more (?:effectively|efficiently|markedly|substantially) )?than|relative to)\b"
+)
+_BROUGHTS = re.compile(rf"{_BROUGHT_GAIN}|{_IMPROVED_AGAINST}", re.IGNORECASE)
 _BETTER = re.compile(
     r"\b(?:more effective|more efficacious|superior|better|greater (?:\w+ ){0,2}?(?:effects?|benefits?|improvements?))\b[^.;]{0,80}?\b(?:than|to)\b"
     r"|\b(?:relieve[sd]?|eased?|reduced?|improved?)\b[^.;]{0,40}?\bmore than\b"
@@ -91,12 +104,11 @@ _BETTER = re.compile(
     r"|\b(?:beneficial|more effective|superior|better)\b[^.;]{0,80}?\b(?:when |as )?compared (?:with|to)\b"
     # "the mean fall in the score was significantly larger with acupuncture than with exercise"
     r"|\b(?:reduction|improvement|decrease|relief)\b[^.;]{0,80}?\b(?:greater|larger)\b[^.;]{0,30}?\bthan\b"
-    rf"|{_BROUGHT_GAIN}"
+    rf"|{_BROUGHT_GAIN}|{_IMPROVED_AGAINST}"
     # "X outperformed Y"
     r"|\boutperform(?:s|ed)?\b",
     re.IGNORECASE,
 )
-_BROUGHTS = re.compile(_BROUGHT_GAIN, re.IGNORECASE)
 # Sentences that state a hypothesis, an aim or earlier evidence, not the study's result.
 _NOT_A_RESULT = re.compile(
     r"\b(?:hypothes[ie]s|hypothesi[sz]ed?|we expect\w*|is expected to|aims? to|aimed to|will be|(?:mounting|previous|existing|growing) evidence|"
@@ -373,29 +385,34 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     favoured = _favoured_arm(s, start, end, inside, vocab)
     if favoured is not None:
         return favoured
-    m = _BETTER.search(s, start, end)
-    if m is None or _NEGATED.search(s, start, m.start()):
-        return None
-    if _BROUGHTS.fullmatch(m.group()) and _says_no_difference(s):
-        # "Pain did not differ between the arms; however, X yielded a larger gain in function
-        # compared with sham": the gain is on another outcome than the one found alike (seen in h23).
-        return None
-    # The arms on either side of the word that compares ("than", "to"); in "the reduction was
-    # greater for acupuncture than for exercise" the better arm stands inside the phrase.
-    pivot = m.end() - len(m.group().split()[-1])
     sides = [(a, b, side) for a, b, side in _sides(s, tuple(inside), vocab) if start <= a and b <= end]
-    # An arm that brought a gain is named before the verb: in "sites given A showed reductions in
-    # responses following acupuncture compared to control sites" acupuncture is not what brought it.
-    subject_end = m.start() if _BROUGHTS.fullmatch(m.group()) else pivot
-    before = {side for a, b, side in sides if b <= subject_end}
-    after = {side for a, b, side in sides if a >= pivot}
-    # "Tuina and acupuncture were superior to traction": acupuncture among the better, none below.
-    # "A greater proportion with transforaminal X than with transforaminal saline, intramuscular
-    # X or ...": only the intervention before the pivot, comparators among the arms after (y21).
-    if ("intervention" in before and after == {"comparator"}) or (before == {"intervention"} and "comparator" in after):
-        return "favours_intervention"
-    if before == {"comparator"} and "intervention" in after:
-        return "favours_comparator"
+    at = start
+    # A comparison that names no arm on a side may be followed by one that does: "pain eased more
+    # with real needling: over four weeks, acupuncture provided a clear benefit compared with sham".
+    while (m := _BETTER.search(s, at, end)) is not None:
+        if _NEGATED.search(s, start, m.start()):
+            return None
+        brought = bool(_BROUGHTS.fullmatch(m.group()))
+        if brought and _says_no_difference(s):
+            # "Pain did not differ between the arms; however, X yielded a larger gain in function
+            # compared with sham": the gain is on another outcome than the one found alike (seen in h23).
+            return None
+        # The arms on either side of the word that compares ("than", "to"); in "the reduction was
+        # greater for acupuncture than for exercise" the better arm stands inside the phrase.
+        pivot = m.end() - len(m.group().split()[-1])
+        # An arm that brought a gain is named before the verb: in "sites given A showed reductions in
+        # responses following acupuncture compared to control sites" acupuncture is not what brought it.
+        subject_end = m.start() if brought else pivot
+        before = {side for a, b, side in sides if b <= subject_end}
+        after = {side for a, b, side in sides if a >= pivot}
+        # "Tuina and acupuncture were superior to traction": acupuncture among the better, none below.
+        # "A greater proportion with transforaminal X than with transforaminal saline, intramuscular
+        # X or ...": only the intervention before the pivot, comparators among the arms after (y21).
+        if ("intervention" in before and after == {"comparator"}) or (before == {"intervention"} and "comparator" in after):
+            return "favours_intervention"
+        if before == {"comparator"} and "intervention" in after:
+            return "favours_comparator"
+        at = m.start() + 1
     return None
 
 
