@@ -393,6 +393,10 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
         if _NEGATED.search(s, start, m.start()):
             return None
         brought = bool(_BROUGHTS.fullmatch(m.group()))
+        if brought and _untested_or_not_significant(s):
+            # "The steroid group had greater reductions than the saline group (MD -1.3 [-2.8 to
+            # 0.3]; P = 0.11)": a gain the test does not bear out is no side (seen in q16).
+            return None
         if brought and _says_no_difference(s):
             # "Pain did not differ between the arms; however, X yielded a larger gain in function
             # compared with sham": the gain is on another outcome than the one found alike (seen in h23).
@@ -476,6 +480,17 @@ def _favoured_arm(s: str, start: int, end: int, inside: Sequence[Mention], vocab
     if not named:
         return None
     return "favours_intervention" if named[0][1] == "intervention" else "favours_comparator"
+
+
+_P_STATED = re.compile(r"\b[Pp]s?\s*(?:-?\s*values?\s*)?(?P<op>[<>=≤≥]=?)\s*(?P<p>0?\.\d+|1(?:\.0+)?)\b")
+
+
+def _untested_or_not_significant(s: str) -> bool:
+    """Whether a sentence gives p-values and none of them below 0.05 ("P = 0.11", "p > 0.05")."""
+    stated = [(m.group("op"), float(m.group("p"))) for m in _P_STATED.finditer(s)]
+    if not stated:
+        return False
+    return not any(p < 0.05 or (op.startswith(("<", "≤")) and p <= 0.05) for op, p in stated)
 
 
 _NEGATIVE = re.compile(r"\b(?:no|not|neither|nor|without)\b", re.IGNORECASE)
