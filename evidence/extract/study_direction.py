@@ -428,7 +428,7 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
 _GAINS_WORDS = (r"(?:(?:a|an|the) )?(?:(?:statistically |clinically )?significant(?:ly)? |greater |larger |more |better |further )*"
                 r"(?:improvements?|reductions?|relief|benefits?|efficacy|effectiveness)\b")
 _FRONTED = re.compile(
-    r"(?:[^,;.()]{1,60},\s*)?\s*(?:when |as )?compared (?:with|to) (?P<other>[^,;.]{1,80}),\s*"
+    r"(?:[^,;.()]{1,60},\s*)?\s*(?:(?:when |as )?compared (?:with|to)|in comparison (?:with|to)|relative to) (?P<other>[^,;.]{1,80}),\s*"
     r"(?:(?P<subject>[^.;]{1,120}?)\s+"
     r"(?:(?:led|leads?|resulted|results?) (?:to|in)|(?:showed|shows|achieved|produced|yielded|gave|had|brought)) " + _GAINS_WORDS +
     r"|(?P<subject2>[^.;]{1,120}?)\s+(?:(?:(?:statistically |clinically )?significantly|markedly|further|greatly|better) )?"
