@@ -1582,6 +1582,10 @@ def _read_stats(s: str) -> list[_Stat]:
     stats: list[_Stat] = []
     used: list[tuple[int, int]] = []
     for m in _ESTIMATE.finditer(s):
+        if _THRESHOLD_BEFORE.search(s, max(0, m.start() - 60), m.start()):
+            # "larger than the minimal clinically important difference of 5 mm": a threshold the
+            # authors set, not a difference they found.
+            continue
         measure = _MEASURE_NAMES[_measure_key(m.group("measure"))]
         lo, hi = m.group("lo") or m.group("lo2"), m.group("hi") or m.group("hi2")
         p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
@@ -1618,6 +1622,13 @@ def _read_stats(s: str) -> list[_Stat]:
         if not any(a <= p.start() < b for a, b in used):
             stats.append(_Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p)))
     return sorted(stats, key=lambda st: st.start)
+
+
+# The smallest difference that matters to patients, named before "difference": "the minimal clinically
+# important difference of 5 mm", "a minimum detectable difference of 8 points".
+_THRESHOLD_BEFORE = re.compile(
+    r"\b(?:minimal(?:ly)?|minimum|smallest|least)\s+(?:clinically\s+)?(?:important|relevant|meaningful|worthwhile|detectable)\s+$",
+    re.IGNORECASE)
 
 
 def _measure_key(name: str) -> str:

@@ -950,11 +950,19 @@ def _quantity_after(clause: str, at: int) -> bool:
     return quantity is not None and not _OTHER_GROUPS_VALUE.match(clause, quantity.end())
 
 
+_THAN_THRESHOLD = re.compile(
+    r"\s+than\s+(?:the\s+|a\s+|an\s+)?(?:(?:minimal(?:ly)?|minimum|smallest|least)\s+(?:clinically\s+)?(?:important|relevant|meaningful|worthwhile|detectable)"
+    r"|MC?I?D\b|(?:clinically\s+)?(?:important|meaningful|relevant)\s+(?:difference|change|threshold))",
+    re.IGNORECASE)
+
+
 def _direction_words(clause: str) -> list[tuple[int, int, int]]:
     """(start, end, kind) of direction words; a longer match hides the shorter ones inside it."""
     found = [(m.start(), m.end(), kind) for pattern, kind in cues.DIRECTION_WORDS for m in pattern.finditer(clause)
              if not _quantity_after(clause, m.end())]
     found = [f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g != f for g in found)]
+    # "larger than the minimal clinically important difference": set against a threshold, not an arm.
+    found = [f for f in found if not _THAN_THRESHOLD.match(clause, f[1])]
     # Words in brackets define or qualify ("response (a reduction of at least 25%)").
     return [f for f in found if not _bracket_depth(clause, f[0])]
 

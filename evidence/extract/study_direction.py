@@ -67,6 +67,34 @@ _SAME = re.compile(
     r"|(?:not|no) (?:more effective|superior|better) than)\b",
     re.IGNORECASE,
 )
+# Verbs by which an arm brings something about, and the gains it may bring.
+_BROUGHT = (r"(?:show(?:s|ed)?|produc(?:es|ed)|provid(?:es|ed)|achiev(?:es|ed)|yield(?:s|ed)|result(?:s|ed)? in|"
+            r"le(?:ad|ads|d) to|g(?:ave|ives)|br(?:ought|ings)|demonstrat(?:es|ed)|offer(?:s|ed)|afford(?:s|ed)|"
+            # "patients given X had (experienced) a larger fall in pain than ...", "X was associated with greater relief"
+            r"had|has|experienc(?:es|ed)|obtain(?:s|ed)|(?:was|were|is|are) associated with)")
+_GAIN = r"(?:benefits?|reductions?|improvements?|relief|decreases?|declines?|advantages?|gains?)"
+_NOT_A_GAIN = r"no|not|any|similar|comparable|equal|equivalent|same|less|lower|smaller|fewer|lesser|worse|inferior|non-?significant|minimal|slight|modest"
+# The arm named first brought a gain set against the other arm: "X showed a benefit for leg pain
+# compared with sham", "X produced a larger fall in pain scores than Y", "X gave more marked
+# relief relative to Y" (seen in h5c07, h5b02). What is brought must be a gain, not its absence or
+# an equal share ("showed similar improvement compared with Y" is no side); a gain that came "earlier
+# than" the other arm's is about its speed, not its size (h5b02).
+_BROUGHT_GAIN = (
+    rf"\b{_BROUGHT}\s+(?:(?:a|an|the)\s+)?(?!(?:[\w-]+\s+){{0,4}}?(?:{_NOT_A_GAIN})\b)(?:(?!(?:that|which|whether)\b)[\w-]+\s+){{0,4}}?{_GAIN}\b"
+    r"(?:(?!\b(?:no|not|neither|nor|but|while|whereas|although)\b)[^.;]){0,120}?"
+    r"(?<!earlier )(?<!sooner )(?<!faster )(?<!quicker )(?<!quickly )(?<!rapidly )\b(?:(?:when |as )?compared (?:with|to)|than|relative to|over)\b"
+)
+# The arm named first improved the outcome, set against the other arm: "X significantly improved leg
+# pain compared with Y", "X relieved pain more effectively than Y", "X reduced disability relative to Y".
+# "Reduced" is a gain only of something bad (pain, disability, symptoms); not with "similarly" or "less".
+_IMPROVED_AGAINST = (
+    r"\b(?:improved|relieved|alleviated|eased|(?:reduced|decreased|lowered)(?=\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:pain|disability|symptoms?|VAS|NRS|ODI|RMDQ|scores?|intensity)\b))"
+    r"(?!\s+(?:similarly|equally|less|only|in both|in all|from baseline|over time)\b)"
+    r"(?:(?!\b(?:no|not|neither|nor|but|while|whereas|although|similar(?:ly)?|equally|less|baseline|before)\b)[^.;]){0,80}?"
+    r"\b(?:(?:when |as )?compared (?:with|to)|(?:more (?:effectively|efficiently|markedly|substantially) )?than|relative to)\b"
+)
+_BROUGHTS = re.compile(rf"{_BROUGHT_GAIN}|{_IMPROVED_AGAINST}", re.IGNORECASE)
 _BETTER = re.compile(
     r"\b(?:more effective|more efficacious|superior|better|greater (?:\w+ ){0,2}?(?:effects?|benefits?|improvements?))\b[^.;]{0,80}?\b(?:than|to)\b"
     r"|\b(?:relieve[sd]?|eased?|reduced?|improved?)\b[^.;]{0,40}?\bmore than\b"
@@ -75,7 +103,10 @@ _BETTER = re.compile(
     # "ESI helped pain at short follow-up when set against conservative care"
     r"|\b(?:beneficial|more effective|superior|better)\b[^.;]{0,80}?\b(?:when |as )?compared (?:with|to)\b"
     # "the mean fall in the score was significantly larger with acupuncture than with exercise"
-    r"|\b(?:reduction|improvement|decrease|relief)\b[^.;]{0,80}?\b(?:greater|larger)\b[^.;]{0,30}?\bthan\b",
+    r"|\b(?:reduction|improvement|decrease|relief)\b[^.;]{0,80}?\b(?:greater|larger)\b[^.;]{0,30}?\bthan\b"
+    rf"|{_BROUGHT_GAIN}|{_IMPROVED_AGAINST}"
+    # "X outperformed Y"
+    r"|\boutperform(?:s|ed)?\b",
     re.IGNORECASE,
 )
 # Sentences that state a hypothesis, an aim or earlier evidence, not the study's result.
@@ -351,34 +382,63 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     fronted = _fronted_comparison(s, start, end, inside, vocab)
     if fronted is not None:
         return fronted
-    m = _BETTER.search(s, start, end)
-    if m is None or _NEGATED.search(s, start, m.start()):
-        return None
-    # The arms on either side of the word that compares ("than", "to"); in "the reduction was
-    # greater for acupuncture than for exercise" the better arm stands inside the phrase.
-    pivot = m.end() - len(m.group().split()[-1])
+    favoured = _favoured_arm(s, start, end, inside, vocab)
+    if favoured is not None:
+        return favoured
     sides = [(a, b, side) for a, b, side in _sides(s, tuple(inside), vocab) if start <= a and b <= end]
-    before = {side for a, b, side in sides if b <= pivot}
-    after = {side for a, b, side in sides if a >= pivot}
-    # "Tuina and acupuncture were superior to traction": acupuncture among the better, none below.
-    # "A greater proportion with transforaminal X than with transforaminal saline, intramuscular
-    # X or ...": only the intervention before the pivot, comparators among the arms after (y21).
-    if ("intervention" in before and after == {"comparator"}) or (before == {"intervention"} and "comparator" in after):
-        return "favours_intervention"
-    if before == {"comparator"} and "intervention" in after:
-        return "favours_comparator"
+    at = start
+    # A comparison that names no arm on a side may be followed by one that does: "pain eased more
+    # with real needling: over four weeks, acupuncture provided a clear benefit compared with sham".
+    while (m := _BETTER.search(s, at, end)) is not None:
+        if _NEGATED.search(s, start, m.start()):
+            return None
+        brought = bool(_BROUGHTS.fullmatch(m.group()))
+        if brought and _untested_or_not_significant(s):
+            # "The steroid group had greater reductions than the saline group (MD -1.3 [-2.8 to
+            # 0.3]; P = 0.11)": a gain the test does not bear out is no side (seen in q16).
+            return None
+        if brought and _says_no_difference(s):
+            # "Pain did not differ between the arms; however, X yielded a larger gain in function
+            # compared with sham": the gain is on another outcome than the one found alike (seen in h23).
+            return None
+        # The arms on either side of the word that compares ("than", "to"); in "the reduction was
+        # greater for acupuncture than for exercise" the better arm stands inside the phrase.
+        pivot = m.end() - len(m.group().split()[-1])
+        # An arm that brought a gain is named before the verb: in "sites given A showed reductions in
+        # responses following acupuncture compared to control sites" acupuncture is not what brought it.
+        subject_end = m.start() if brought else pivot
+        before = {side for a, b, side in sides if b <= subject_end}
+        after = {side for a, b, side in sides if a >= pivot}
+        # "Tuina and acupuncture were superior to traction": acupuncture among the better, none below.
+        # "A greater proportion with transforaminal X than with transforaminal saline, intramuscular
+        # X or ...": only the intervention before the pivot, comparators among the arms after (y21).
+        if ("intervention" in before and after == {"comparator"}) or (before == {"intervention"} and "comparator" in after):
+            return "favours_intervention"
+        if before == {"comparator"} and "intervention" in after:
+            return "favours_comparator"
+        at = m.start() + 1
     return None
 
 
 # A comparison put first: "Compared with X alone, adding Y led to greater relief of pain" (seen in
-# p02's pooled result). The arm after the comma did better than the one named before it.
+# p02's pooled result). The arm after the comma did better than the one named before it. Other
+# authors put it as "Compared with X, Y significantly improved the response" or "..., Y was superior
+# in terms of pain" (h5a14), or "for overall recovery, compared with X, there was a significant
+# improvement following Y" (h5c24, a network meta-analysis), a short lead-in before the comparison.
+_GAINS_WORDS = (r"(?:(?:a|an|the) )?(?:(?:statistically |clinically )?significant(?:ly)? |greater |larger |more |better |further )*"
+                r"(?:improvements?|reductions?|relief|benefits?|efficacy|effectiveness)\b")
 _FRONTED = re.compile(
-    r"\s*(?:when |as )?compared (?:with|to) (?P<other>[^,;.]{1,80}),\s*(?P<subject>[^.;]{1,120}?)\s+"
-    r"(?:(?:led|leads?|resulted|results?) (?:to|in)|(?:showed|shows|achieved|produced|yielded|gave|had|brought)) "
-    r"(?:(?:a|an|the) )?(?:(?:statistically |clinically )?significant(?:ly)? |greater |larger |more |better |further )*"
-    r"(?:improvements?|reductions?|relief|benefits?|efficacy|effectiveness)\b",
+    r"(?:[^,;.()]{1,60},\s*)?\s*(?:(?:when |as )?compared (?:with|to)|in comparison (?:with|to)|relative to) (?P<other>[^,;.]{1,80}),\s*"
+    r"(?:(?P<subject>[^.;]{1,120}?)\s+"
+    r"(?:(?:led|leads?|resulted|results?) (?:to|in)|(?:showed|shows|achieved|produced|yielded|gave|had|brought)) " + _GAINS_WORDS +
+    r"|(?P<subject2>[^.;]{1,120}?)\s+(?:(?:(?:statistically |clinically )?significantly|markedly|further|greatly|better) )?"
+    r"(?:improved|relieved|reduced|alleviated|eased)\b"
+    r"|(?P<subject3>[^.;]{1,120}?)\s+(?:was|were|is|are|proved|appeared) (?:(?:statistically |clinically )?significantly )?"
+    r"(?:superior|better|more effective|more efficacious)\b(?!\s+(?:to|than)\b)"
+    r"|there (?:was|were|is|are) " + _GAINS_WORDS + r"[^.;]{0,60}?\b(?:following|with|after|from)\s+(?P<subject4>[^.;]{1,160}))",
     re.IGNORECASE,
 )
+_SUBJECTS = ("subject", "subject2", "subject3", "subject4")
 
 
 def _fronted_comparison(s: str, start: int, end: int, inside: Sequence[Mention], vocab: Vocabulary) -> str | None:
@@ -386,16 +446,51 @@ def _fronted_comparison(s: str, start: int, end: int, inside: Sequence[Mention],
     the comma brought improvement: the intervention when only comparators stand before the comma
     and the intervention after it; the comparator the other way round; else None."""
     m = _FRONTED.match(s, start, end)
-    if m is None or _NEGATIVE.search(m.group("subject")):
+    if m is None:
+        return None
+    said = next(g for g in _SUBJECTS if m.group(g) is not None)
+    if _NEGATIVE.search(m.group(said)):
         return None
     sides = _sides(s, tuple(inside), vocab)
     other = {side for a, b, side in sides if m.start("other") <= a and b <= m.end("other")}
-    subject = {side for a, b, side in sides if m.start("subject") <= a and b <= m.end("subject")}
+    subject = {side for a, b, side in sides if m.start(said) <= a and b <= m.end(said)}
     if other == {"comparator"} and "intervention" in subject:
         return "favours_intervention"
     if other == {"intervention"} and subject == {"comparator"}:
         return "favours_comparator"
     return None
+
+
+# "Differences in favour of X were significant", "a significant effect favouring X": the arm named
+# right after the word is the one that did better (seen in h5b21). A favoured side must be said to be
+# significant, without "not", "trend" or the like anywhere in the clause: "a trend favouring X" and "the
+# estimate favoured X (95% CI -0.7 to 0.1)" are no side.
+_FAVOURED = re.compile(r"\b(?:in favou?r of|favou?ring|(?<!was )(?<!were )(?<!is )(?<!are )(?<!been )(?<!be )favou?red)\s+(?:the\s+)?", re.IGNORECASE)
+_SIGNIFICANT = re.compile(r"(?<!non-)(?<!non)(?<!in)\bsignificant(?:ly)?\b", re.IGNORECASE)
+_NOT_SURE = re.compile(r"\b(?:no|not|non|nor|neither|trends?|tendency|tended|insignificant|non-?significant|marginal(?:ly)?)\b", re.IGNORECASE)
+
+
+def _favoured_arm(s: str, start: int, end: int, inside: Sequence[Mention], vocab: Vocabulary) -> str | None:
+    """The side of the arm named within a few words after "in favour of" ("favouring") in a clause
+    that calls the result significant and says nothing to doubt it; else None."""
+    m = _FAVOURED.search(s, start, end)
+    if m is None or not _SIGNIFICANT.search(s, start, end) or _NOT_SURE.search(s, start, end):
+        return None
+    named = sorted((a, side) for a, b, side in _sides(s, tuple(inside), vocab) if m.end() <= a <= m.end() + 30 and b <= end)
+    if not named:
+        return None
+    return "favours_intervention" if named[0][1] == "intervention" else "favours_comparator"
+
+
+_P_STATED = re.compile(r"\b[Pp]s?\s*(?:-?\s*values?\s*)?(?P<op>[<>=≤≥]=?)\s*(?P<p>0?\.\d+|1(?:\.0+)?)\b")
+
+
+def _untested_or_not_significant(s: str) -> bool:
+    """Whether a sentence gives p-values and none of them below 0.05 ("P = 0.11", "p > 0.05")."""
+    stated = [(m.group("op"), float(m.group("p"))) for m in _P_STATED.finditer(s)]
+    if not stated:
+        return False
+    return not any(p < 0.05 or (op.startswith(("<", "≤")) and p <= 0.05) for op, p in stated)
 
 
 _NEGATIVE = re.compile(r"\b(?:no|not|neither|nor|without)\b", re.IGNORECASE)
