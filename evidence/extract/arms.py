@@ -17,7 +17,7 @@ _ACTIVE_ARM = re.compile(r"(?:intervention|treatment|treated|experimental|study|
                          r"(?:group|arm|patients|participants|subjects|clusters|recipients|children|women|men|treatment|condition)s?\b")
 _NEGATION_WORDS = frozenset({"not", "did", "do", "does", "without"})  # not "no": "NO" is nitric oxide
 _WITHHELD = re.compile(r"\s*(?:(?:did|does|do|were|was) not|no|without|none)\b", re.IGNORECASE)
-_NEGATED_ARM = re.compile(r"(?:\bnon[-‐‑ ]?|\bun|\bno |\bnot |\bwithout )$")
+_NEGATED_ARM = re.compile(r"(?:\bnon[-‐‑ ]?|\bun|\bno[-‐‑ ]|\bnot |\bwithout )$")
 
 
 class Arms:
@@ -32,10 +32,15 @@ class Arms:
         technique", "experimental group (EG)") then find them too.
     """
 
-    def __init__(self, intervention: str, comparator: str, abstract: str | None = None):
+    def __init__(self, intervention: str, comparator: str, abstract: str | None = None, outcome: str = ""):
         # "did not receive the education" is named by "receive", never by "not": negations and
         # auxiliaries stand in most sentences.
         own_i, own_c = (set(cues.terms(arm)) - _NEGATION_WORDS | _initials(arm) for arm in (intervention, comparator))
+        # Words of the outcome's name ("ablation" in "number of ablations" against "radiofrequency
+        # ablation", "ascorbic acid level" against "ascorbic acid") name the outcome, not an arm,
+        # when the arm keeps other words of its own.
+        measured = set(cues.terms(outcome))
+        own_i, own_c = (own - measured if own - measured else own for own in (own_i, own_c))
         # Words both arms share ("insulin" in "insulin glargine" vs "insulin detemir") name neither,
         # unless they are all an arm has: "acupuncture" against "sham acupuncture" is named by its
         # own word where no modifier of the other arm stands before it.
@@ -48,6 +53,10 @@ class Arms:
         control = {"intervention": _is_control(intervention, comparator, own_i),
                    "comparator": _is_control(comparator, intervention, own_c)}
         self.control_side: str | None = next((side for side in control if control[side] and not control[other_side(side)]), None)
+        # An arm defined by going without ("no supplementation", "did not exercise"): its word
+        # un-negated ("vitamin C supplementation was ...") names the arm that had it, the other one.
+        self.withheld = {side for side, arm in (("intervention", intervention), ("comparator", comparator))
+                         if _WITHHELD.match(arm)}
         # Arms called by a letter or number ("group A", "Group 2") are found by that label.
         self.labels = [(re.compile(rf"(?i:\bgroups?)\s+{re.escape(label)}\b|\b{re.escape(label)}\s+(?i:groups?)\b"), side)
                        for side, arm in (("intervention", intervention), ("comparator", comparator))
@@ -87,6 +96,7 @@ class Arms:
         lowered = text.lower()
         words_i, words_c = self.words["intervention"], self.words["comparator"]
         control = self.control_side
+        words_w = {term for side in self.withheld for term in self.words[side]}
         for m in cues.WORD.finditer(lowered):
             word = m.group()
             term = cues.stem(word)
@@ -101,7 +111,10 @@ class Arms:
                 continue
             # "non-implanted eyes", "but not saline" name the other arm.
             negated = sides and _NEGATED_ARM.search(lowered, max(0, m.start() - 8), m.start())
-            out.extend((m.start(), other_side(side) if negated else side) for side in sides)
+            # A withheld arm's own word (not "control") names it only when negated.
+            withheld = term in words_w and not cues.CONTROL_WORDS.fullmatch(word)
+            out.extend((m.start(), other_side(side) if bool(negated) != (withheld and side in self.withheld) else side)
+                       for side in sides)
         for pattern, side in self.labels:
             out.extend((m.start(), side) for m in pattern.finditer(text))
         return _phrases(sorted(set(out)), lowered, self.own)

@@ -161,7 +161,7 @@ def infer_result(abstract: str, *, intervention: str, comparator: str, outcome: 
     """
     sentences = _sentences(abstract)
     outcome_terms = cues.outcome_terms(outcome, abstract)
-    arms = Arms(intervention, comparator, abstract)
+    arms = Arms(intervention, comparator, abstract, outcome)
     lower_better = _lower_is_better(outcome) if lower_is_better is None else lower_is_better
     # A sentence naming an abbreviation of the outcome ("PFS") holds the words it stands for.
     stands_for = cues.outcome_abbreviations(outcome_terms, outcome, abstract)
@@ -287,7 +287,7 @@ def candidate_sentences(abstract: str, *, intervention: str, comparator: str, ou
     """
     sentences = _sentences(abstract)
     outcome_terms = cues.outcome_terms(outcome, abstract)
-    arms = Arms(intervention, comparator, abstract)
+    arms = Arms(intervention, comparator, abstract, outcome)
     stands_for = cues.outcome_abbreviations(outcome_terms, outcome, abstract)
     bags = [_with_expansions(frozenset(cues.terms(s.text)), stands_for) for s in sentences]
     weights = _weights(outcome_terms, bags)
