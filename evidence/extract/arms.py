@@ -45,8 +45,9 @@ class Arms:
         # unless they are all an arm has: "acupuncture" against "sham acupuncture" is named by its
         # own word where no modifier of the other arm stands before it.
         self.own = {"intervention": own_i, "comparator": own_c}
-        self.words = {"intervention": own_i - own_c or (own_i if _modified(comparator, own_c - own_i) else set()),
-                      "comparator": own_c - own_i or (own_c if _added_to(intervention, own_c) else set())}
+        # Either arm may be listed first: the same reading holds with the two swapped.
+        self.words = {"intervention": own_i - own_c or (own_i if _modified(comparator, own_c - own_i) or _added_to(comparator, own_i) else set()),
+                      "comparator": own_c - own_i or (own_c if _modified(intervention, own_i - own_c) or _added_to(intervention, own_c) else set())}
         # The control arm, when one arm is one: "the control group" names it and "the treatment
         # group" the other. Prompts usually put it second, but some put it first ("placebo"
         # against "drug X").
