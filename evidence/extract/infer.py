@@ -1115,6 +1115,10 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
             return other_side(after) if _TRANSITIVE.match(text, word_start) else after
     before = [side for pos, side in mentions if pos < word_start]
     if before:
+        if len(set(before)) == 2 and _NOMINAL_AFTER_ARMS.search(text, max(0, word_start - 50), word_start):
+            # "9.8 min with A and 14.3 min with B, with an estimated reduction of 4.3 min": a
+            # change named after both arms' values is the first-named arm's against the other.
+            return before[0]
         return before[-1]
     # "There was a greater increase in IL-6 in the Ligasure group": with no arm before the word,
     # the arm the change is placed in, further on.
@@ -1125,6 +1129,8 @@ def _subject(text: str, word_start: int, word_end: int, arms: Arms) -> str | Non
     return None
 
 
+_NOMINAL_AFTER_ARMS = re.compile(r"[,;]?\s+(?:with|and|giving|showing)\s+(?:an?|the)\s+(?:(?:estimated|mean|median|average|adjusted|overall|absolute|relative|net)\s+)*$",
+                                 re.IGNORECASE)
 _THAN_VALUE_OF = re.compile(r"\s+than\s+(?:that\s+of\s+)?[-−]?\d[\d.,]*\s*%?\s*(?:\([^()]{0,30}\)\s*)?(?:of|in|for|with|among)\s+", re.IGNORECASE)
 # A break between an arm and a verb: "stable in A but rose in B" does not make A rise.
 _CLAUSE_BETWEEN = re.compile(r"[,;]|\b(?:but|whereas|while)\b", re.IGNORECASE)
