@@ -411,7 +411,7 @@ _RULE_ACCURACY = {
     "effect_estimate": 0.7, "significant_without_direction": 0.5,
     "statistics_alone_not_significant": 0.5, "statistics_alone_significant": 0.4,
 }
-_QUALIFIER_COST = {"_of_comparator": 0.75, "_untested": 0.75, "_within_arm": 0.8, "_after_within_arm_change": 0.9,
+_QUALIFIER_COST = {"_of_comparator": 0.75, "_of_risk": 0.9, "_untested": 0.75, "_within_arm": 0.8, "_after_within_arm_change": 0.9,
                   "_after_untested_values": 0.8}
 
 
@@ -702,6 +702,11 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
     if cues.BOTH_ARMS.search(clause) and not cues.THAN.search(clause) and not any(p.search(clause) for p in cues.SIZED_CHANGE):
         # "reduced significantly in both groups": each arm changed; no difference between them is stated.
         return "no_difference", "change_in_both_arms", (start, end)
+    if _TIME_TO_EVENT.match(outcome) and position >= 0 and _RISK_OF.search(clause, max(0, position - 40), position):
+        # "Time to relapse" read from "the risk of relapse was lower with A": a lower risk of the
+        # event is a longer time to it.
+        sign = -sign
+        rule += "_of_risk"
     label = "increased" if sign > 0 else "decreased"
     if significance is None and not cues.SIGNIFICANT.search(text):
         # A direction without any sign of a test is weaker evidence, but still the report.
@@ -709,6 +714,9 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
     return label, rule, (start, end)
 
 
+# An outcome that is the time to an event, and the words that name instead the event's risk.
+_TIME_TO_EVENT = re.compile(r"\s*(?:the\s+)?(?:(?:median|mean|average)\s+)?time\s+to\b", re.IGNORECASE)
+_RISK_OF = re.compile(r"\b(?:risk|hazard|odds|rate|incidence|probability|likelihood)\s+(?:of|for)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 # Words that call a difference significant, or say that the arms differed.
 _SAID_DIFFERENT = re.compile(r"\bdiffer\w*|\bdistinct\b|" + cues.POSITIVE_SIGNIFICANT.pattern, re.IGNORECASE)
 _VALUE_AFTER_ARM = re.compile(r"[\w-]*(?:\s+(?:group|arm)s?)?[^\d;]{0,50}?(?:was|were|of|:|=|,)\s*(?P<v>\d+(?:\.\d+)?)(?![\d.])")
