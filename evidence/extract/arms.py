@@ -102,6 +102,11 @@ class Arms:
             word = m.group()
             term = cues.stem(word)
             sides = ["intervention"] * (term in words_i) + ["comparator"] * (term in words_c)
+            if not sides and word.endswith("er") and word not in _DIRECTION_COMPARATIVES and _NOUN_AFTER.match(lowered, m.end()):
+                # "cooler room", "earlier treatment": the comparative of an arm's own adjective
+                # ("cool", "early") before a noun names that arm, when only that arm has it.
+                base = {cues.stem(b) for b in _comparative_bases(word)}
+                sides = ["intervention"] * bool(base & words_i and not base & words_c) + ["comparator"] * bool(base & words_c and not base & words_i)
             if not control or word in self.roles:
                 pass  # a role the abstract gave a group is found by its label
             elif (word in _CONTROL_WORD_SET or word.startswith("control")) and cues.CONTROL_WORDS.fullmatch(word):
@@ -119,6 +124,24 @@ class Arms:
         for pattern, side in self.labels:
             out.extend((m.start(), side) for m in pattern.finditer(text))
         return _phrases(sorted(set(out)), lowered, self.own)
+
+
+# Comparatives that say which way a result went, never which arm it is ("lower in the high-dose group").
+_DIRECTION_COMPARATIVES = frozenset({"higher", "lower", "greater", "smaller", "larger", "bigger", "longer", "shorter", "faster",
+                                     "slower", "better", "worse", "fewer", "lesser", "wider", "narrower", "stronger", "weaker",
+                                     "heavier", "lighter", "deeper", "other", "under", "after", "over", "per", "fibre", "fiber"})
+_NOUN_AFTER = re.compile(r"[-\s]+(?!than\b)[a-z]")
+
+
+def _comparative_bases(word: str) -> tuple[str, ...]:
+    """What a comparative may be formed from: "cooler" -> "cool"/"coole", "earlier" -> "early", "hotter" -> "hot"."""
+    stem = word[:-2]
+    bases = [stem, word[:-1]]
+    if stem.endswith("i"):
+        bases.append(stem[:-1] + "y")
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        bases.append(stem[:-1])
+    return tuple(b for b in bases if len(b) >= 3)
 
 
 # The single words CONTROL_WORDS and _ACTIVE_ARM can start with: a set lookup spares a regex per word.
