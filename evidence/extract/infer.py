@@ -654,6 +654,8 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
         significance = _significance(text[end:], 0)
     if cues.AIM.search(text):
         return None  # a hypothesis or an aim, not a result
+    if position > 0 and _PROPERTY_OF.search(clause, max(0, position - 40), position):
+        return None  # "the internal consistency of the score was higher with A": the measure's quality, not its result
     if (significance is False or cues.NO_DIFFERENCE.search(clause)) and cues.BASELINE_COMPARISON.search(clause):
         return None  # arms alike at baseline: a check of randomisation, not a result
     if significance is False:
@@ -714,6 +716,9 @@ def _decide(sentence: Sentence, outcome: str, outcome_terms: list[str], arms: Ar
     return label, rule, (start, end)
 
 
+# Words that speak of a measure's own qualities ("the reliability of the pain score"), not of its values.
+_PROPERTY_OF = re.compile(r"\b(?:internal\s+consistency|reliability|validity|responsiveness|completeness|Cronbach'?s?\s+alpha)"
+                          r"\s+(?:of|for)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 # An outcome that is the time to an event, and the words that name instead the event's risk.
 _TIME_TO_EVENT = re.compile(r"\s*(?:the\s+)?(?:(?:median|mean|average)\s+)?time\s+to\b", re.IGNORECASE)
 _RISK_OF = re.compile(r"\b(?:risk|hazard|odds|rate|incidence|probability|likelihood)\s+(?:of|for)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
