@@ -17,7 +17,7 @@ _ACTIVE_ARM = re.compile(r"(?:intervention|treatment|treated|experimental|study|
                          r"(?:group|arm|patients|participants|subjects|clusters|recipients|children|women|men|treatment|condition)s?\b")
 _NEGATION_WORDS = frozenset({"not", "did", "do", "does", "without"})  # not "no": "NO" is nitric oxide
 _WITHHELD = re.compile(r"\s*(?:(?:did|does|do|were|was) not|no|without|none)\b", re.IGNORECASE)
-_NEGATED_ARM = re.compile(r"(?:\bnon[-‐‑ ]?|\bun|\bno |\bnot |\bwithout )$")
+_NEGATED_ARM = re.compile(r"(?:\bnon[-‐‑ ]?|\bun|\bno[-‐‑ ]|\bnot |\bwithout )$")
 
 
 class Arms:
@@ -32,22 +32,32 @@ class Arms:
         technique", "experimental group (EG)") then find them too.
     """
 
-    def __init__(self, intervention: str, comparator: str, abstract: str | None = None):
+    def __init__(self, intervention: str, comparator: str, abstract: str | None = None, outcome: str = ""):
         # "did not receive the education" is named by "receive", never by "not": negations and
         # auxiliaries stand in most sentences.
         own_i, own_c = (set(cues.terms(arm)) - _NEGATION_WORDS | _initials(arm) for arm in (intervention, comparator))
+        # Words of the outcome's name ("ablation" in "number of ablations" against "radiofrequency
+        # ablation", "ascorbic acid level" against "ascorbic acid") name the outcome, not an arm,
+        # when the arm keeps other words of its own.
+        measured = set(cues.terms(outcome))
+        own_i, own_c = (own - measured if own - measured else own for own in (own_i, own_c))
         # Words both arms share ("insulin" in "insulin glargine" vs "insulin detemir") name neither,
         # unless they are all an arm has: "acupuncture" against "sham acupuncture" is named by its
         # own word where no modifier of the other arm stands before it.
         self.own = {"intervention": own_i, "comparator": own_c}
-        self.words = {"intervention": own_i - own_c or (own_i if _modified(comparator, own_c - own_i) else set()),
-                      "comparator": own_c - own_i or (own_c if _added_to(intervention, own_c) else set())}
+        # Either arm may be listed first: the same reading holds with the two swapped.
+        self.words = {"intervention": own_i - own_c or (own_i if _modified(comparator, own_c - own_i) or _added_to(comparator, own_i) else set()),
+                      "comparator": own_c - own_i or (own_c if _modified(intervention, own_i - own_c) or _added_to(intervention, own_c) else set())}
         # The control arm, when one arm is one: "the control group" names it and "the treatment
         # group" the other. Prompts usually put it second, but some put it first ("placebo"
         # against "drug X").
         control = {"intervention": _is_control(intervention, comparator, own_i),
                    "comparator": _is_control(comparator, intervention, own_c)}
         self.control_side: str | None = next((side for side in control if control[side] and not control[other_side(side)]), None)
+        # An arm defined by going without ("no supplementation", "did not exercise"): its word
+        # un-negated ("vitamin C supplementation was ...") names the arm that had it, the other one.
+        self.withheld = {side for side, arm in (("intervention", intervention), ("comparator", comparator))
+                         if _WITHHELD.match(arm)}
         # Arms called by a letter or number ("group A", "Group 2") are found by that label.
         self.labels = [(re.compile(rf"(?i:\bgroups?)\s+{re.escape(label)}\b|\b{re.escape(label)}\s+(?i:groups?)\b"), side)
                        for side, arm in (("intervention", intervention), ("comparator", comparator))
@@ -87,10 +97,16 @@ class Arms:
         lowered = text.lower()
         words_i, words_c = self.words["intervention"], self.words["comparator"]
         control = self.control_side
+        words_w = {term for side in self.withheld for term in self.words[side]}
         for m in cues.WORD.finditer(lowered):
             word = m.group()
             term = cues.stem(word)
             sides = ["intervention"] * (term in words_i) + ["comparator"] * (term in words_c)
+            if not sides and word.endswith("er") and word not in _DIRECTION_COMPARATIVES and _NOUN_AFTER.match(lowered, m.end()):
+                # "cooler room", "earlier treatment": the comparative of an arm's own adjective
+                # ("cool", "early") before a noun names that arm, when only that arm has it.
+                base = {cues.stem(b) for b in _comparative_bases(word)}
+                sides = ["intervention"] * bool(base & words_i and not base & words_c) + ["comparator"] * bool(base & words_c and not base & words_i)
             if not control or word in self.roles:
                 pass  # a role the abstract gave a group is found by its label
             elif (word in _CONTROL_WORD_SET or word.startswith("control")) and cues.CONTROL_WORDS.fullmatch(word):
@@ -101,10 +117,31 @@ class Arms:
                 continue
             # "non-implanted eyes", "but not saline" name the other arm.
             negated = sides and _NEGATED_ARM.search(lowered, max(0, m.start() - 8), m.start())
-            out.extend((m.start(), other_side(side) if negated else side) for side in sides)
+            # A withheld arm's own word (not "control") names it only when negated.
+            withheld = term in words_w and not cues.CONTROL_WORDS.fullmatch(word)
+            out.extend((m.start(), other_side(side) if bool(negated) != (withheld and side in self.withheld) else side)
+                       for side in sides)
         for pattern, side in self.labels:
             out.extend((m.start(), side) for m in pattern.finditer(text))
         return _phrases(sorted(set(out)), lowered, self.own)
+
+
+# Comparatives that say which way a result went, never which arm it is ("lower in the high-dose group").
+_DIRECTION_COMPARATIVES = frozenset({"higher", "lower", "greater", "smaller", "larger", "bigger", "longer", "shorter", "faster",
+                                     "slower", "better", "worse", "fewer", "lesser", "wider", "narrower", "stronger", "weaker",
+                                     "heavier", "lighter", "deeper", "other", "under", "after", "over", "per", "fibre", "fiber"})
+_NOUN_AFTER = re.compile(r"[-\s]+(?!than\b)[a-z]")
+
+
+def _comparative_bases(word: str) -> tuple[str, ...]:
+    """What a comparative may be formed from: "cooler" -> "cool"/"coole", "earlier" -> "early", "hotter" -> "hot"."""
+    stem = word[:-2]
+    bases = [stem, word[:-1]]
+    if stem.endswith("i"):
+        bases.append(stem[:-1] + "y")
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        bases.append(stem[:-1])
+    return tuple(b for b in bases if len(b) >= 3)
 
 
 # The single words CONTROL_WORDS and _ACTIVE_ARM can start with: a set lookup spares a regex per word.
