@@ -191,14 +191,14 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      r"|\b(?:studies|trials|RCTs)\s+(?:(?:that|which)\s+)?(?:were|was)\s+(?:(?:finally|eventually|ultimately)\s+)?(?:included|selected)\b"),
     ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|(?-i:\bGRADE\b)"),  # the approach in capitals, not "grade 3 toxicity"
     # Not the heading "Overview of Literature" that some journals put in a primary study's abstract.
-    ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )(?!(?-i:Overview of (?:the )?Literature\b))\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))|\ban update\b(?!\s+of\b)"
+    ("narrative_review", "review_title", 0.45, 0.75, (r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )(?!(?-i:Overview of (?:the )?Literature\b))\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))|\ban update\b(?!\s+of\b)"
      # Titles that survey a field's work: "Research progress on ...", "Advances in the treatment of ...".
-     r"|\bresearch\s+(?:progress|advances)\b|\b(?:recent\s+)?(?:advances|progress)\s+(?:in|on)\s+(?:the\s+)?(?:research|studies|study|treatment|clinical|management|application)\b"),
-    ("narrative_review", "we_review", 0.6, 0.6, r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"
+     r"|\bresearch\s+(?:progress|advances)\b|\b(?:recent\s+)?(?:advances|progress)\s+(?:in|on)\s+(?:the\s+)?(?:research|studies|study|treatment|clinical|management|application)\b")),
+    ("narrative_review", "we_review", 0.6, 0.6, (r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"
      # A paper saying it goes over others' work ("this study will review and summarize the clinical
      # research") or that it is written to describe ("the aim of this article is to describe").
      r"|\b(?:this|the present|our)\s+(?:study|article|paper|work)\s+(?:will|aims to|is to|sets out to)\s+(?:review|summari[sz]e)\b"
-     r"|\b(?:aim|purpose|objective|goal)\s+of\s+(?:this|the present|our)\s+(?:article|paper|chapter|manuscript)\s+is\s+to\s+(?:describe|review|discuss|summari[sz]e|introduce|outline)\b(?!\s+(?:our|the)\s+(?:experience|results|outcomes|findings)\b)"),
+     r"|\b(?:aim|purpose|objective|goal)\s+of\s+(?:this|the present|our)\s+(?:article|paper|chapter|manuscript)\s+is\s+to\s+(?:describe|review|discuss|summari[sz]e|introduce|outline)\b(?!\s+(?:our|the)\s+(?:experience|results|outcomes|findings)\b)")),
     # A document naming itself ("this narrative review") outweighs the designs it mentions.
     ("narrative_review", "self_described_review", 0.9, 0.9, (r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|notes|files))|\bnarrative review\b"
      # A title that names its own kind after a colon: "...for Sciatica: A Brief Review".
