@@ -326,6 +326,10 @@ _ONE_GROUP_TREATED = re.compile(
     r"|had\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:injections?|blocks?|acupuncture|surgery|treatment|procedures?|radiofrequency))\b"
     # "Fifty patients were included. All received a transforaminal injection."
     r"|\b(?:all|each)\s+(?:of\s+them\s+|(?:the\s+)?(?:patients|participants|subjects)\s+(?:who\s+)?)?(?:received|underwent|were treated|had)\b"
+    # "The patients received the following treatment: ...", said of the whole sample.
+    r"|\b(?:the|these)\s+(?:in|out)?patients\s+(?:all\s+)?(?:received|underwent|were treated with)\b"
+    # Everyone treated over a span of dates: "patients who received X from 2012 to 2015 were included".
+    r"|\b(?:patients|participants|people|adults|cases)\s+(?:[\w-]+\s+){0,6}?who\s+(?:had\s+)?(?:received|underwent|were treated)\b[^.]{0,120}?\b(?:from|between|since)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b"
     # The treatment named before the people: "acupuncture treatments with 7 patients", "effect of
     # a nerve root block in the management of radiculopathy in 50 patients".
     r"|\b(?:treatments?|therapy|therapies|injections?|blocks?|acupuncture|management)\b[^.]{0,80}?\b(?:with|in|on)\s+" + _NUM
@@ -378,6 +382,15 @@ _PATIENTS_ALLOCATED = re.compile(
     re.IGNORECASE,
 )
 _PLACEBO_OR_SHAM = re.compile(r"\b(?:placebo|sham|dummy)\b", re.IGNORECASE)
+# Arms a study's investigators formed and treated: people put into an experimental and a control
+# group (not "according to whether they received it", which names groups by exposure), or a
+# sham or placebo given. A study that names itself a cohort but does this is a trial.
+_TRIAL_ARMS_FORMED = re.compile(
+    r"\b(?:divided|allocated|assigned|split|distributed|placed|enrolled)\s+(?:in)?to\s+(?:an?\s+|the\s+)?(?:experimental|intervention|treatment|study|active)"
+    r"(?:\s+group)?,?\s+(?:and|or)\s+(?:an?\s+|the\s+)?(?:control|sham|placebo)\s+groups?\b(?![^.]{0,80}\b(?:according to|based on|by whether|depending on)\b)"
+    r"|\b(?:received|were given|was given|underwent)\s+(?:an?\s+|the\s+)?(?:sham|placebo)\b",
+    re.IGNORECASE,
+)
 
 
 def _groups_formed_without_randomization(text: str) -> str | None:
@@ -512,8 +525,11 @@ def classify_design(
     def placebo_or_sham() -> bool:
         return bool(_PLACEBO_OR_SHAM.search(joined))
 
+    def trial_arms_formed() -> bool:
+        return bool(_TRIAL_ARMS_FORMED.search(joined))
+
     design, rule = _decide(scores, fired, human_sample, one_group_treated, groups_formed, before_and_after, patients_allocated,
-                           placebo_or_sham)
+                           placebo_or_sham, trial_arms_formed)
     if design == "other" and design not in found:
         return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
     if design not in found:
@@ -588,7 +604,8 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
             groups_formed: Callable[[], str | None] = lambda: None,
             before_and_after: Callable[[], bool] = lambda: False,
             patients_allocated: Callable[[], bool] = lambda: False,
-            placebo_or_sham: Callable[[], bool] = lambda: False) -> tuple[str, str]:
+            placebo_or_sham: Callable[[], bool] = lambda: False,
+            trial_arms_formed: Callable[[], bool] = lambda: False) -> tuple[str, str]:
     """Pick the design; return it with the precedence rule's name when one decided.
 
     ``fired`` names every cue seen; ``human_sample()`` says the text counts people studied, so
@@ -596,7 +613,8 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     people given a treatment; ``groups_formed()`` names the design of a comparison whose groups
     the text says were formed without saying it was at random; ``before_and_after()`` says
     outcomes were measured before and after a treatment; ``patients_allocated()`` says patients
-    were put into groups or arms; ``placebo_or_sham()`` says the text names a placebo or sham.
+    were put into groups or arms; ``placebo_or_sham()`` says the text names a placebo or sham;
+    ``trial_arms_formed()`` says people were put into experimental and control groups or given a sham.
     """
     if not scores or max(scores.values()) < _MIN_SCORE:
         if one_group_treated():
@@ -657,6 +675,12 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
         # arm, which only a trial gives, keeps the RCT call and its low confidence.
         elif not placebo_or_sham():
             best, rule = "non_randomized_trial", "precedence.randomization_not_stated"
+    # A study named a cohort whose investigators formed the arms ("were divided into experimental
+    # and control groups", "the control group received sham needling") is a trial; without a
+    # word of randomization, a non-randomized one. Records looked back on stay a cohort.
+    if best == "cohort" and not fired & RANDOMIZATION_STATED_RULES and not fired & _RETROSPECTIVE \
+            and not fired & {"text.registry_or_matching", "mesh.cohort", "pt.observational"} and trial_arms_formed():
+        best, rule = "non_randomized_trial", "precedence.cohort_with_trial_arms"
     # A "case report" of several patients is a series.
     if best == "case_report" and "text.several_patients" in fired and "text.single_patient" not in fired:
         best, rule = "case_series", "precedence.several_patients_reported"
