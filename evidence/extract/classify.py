@@ -349,7 +349,9 @@ _BEFORE_AND_AFTER = re.compile(
 _GROUP_WORDS = re.compile(
     r"\b(?:control|experimental|intervention|treatment|placebo|sham|observation|comparison|study|usual[- ]care|other)\s+(?:groups?|arms?)\b"
     r"|\b(?:two|three|four|both|2|3|4)\s+(?:[\w-]+\s+)?(?:groups|arms|cohorts)\b|\bgroups?\s+(?:[A-D]|I{1,3})\b|\bgroups? receiving\b"
-    r"|\breceived either\b|\bwait(?:ing)?[- ]?list\b|\bplacebo\b|\bsham\b|\bgroups\b|\barms\b|\bcontrols\b|\bcontrol\s+(?:subjects|patients|participants|individuals)\b",
+    r"|\breceived either\b|\bwait(?:ing)?[- ]?list\b"
+    # "each underwent one of the three procedures": as many groups as procedures.
+    r"|\b(?:one|either)\s+of\s+(?:the\s+)?(?:two|three|four|[2-4])\s+(?:[\w-]+\s+){0,3}?(?:procedures|treatments|techniques|therapies|interventions|methods|injections)\b|\bplacebo\b|\bsham\b|\bgroups\b|\barms\b|\bcontrols\b|\bcontrol\s+(?:subjects|patients|participants|individuals)\b",
     re.IGNORECASE,
 )
 _VERSUS = re.compile(r"\b(?:versus|vs)\b\.?", re.IGNORECASE)
@@ -373,7 +375,9 @@ _GROUPS_BY_TREATMENT_HAD = re.compile(
     r"(?:\band|;|,|\bwhile|\bwhereas)\s+(?:the\s+other\s+|the\s+remaining\s+)?" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r"\s+)?(?:received|underwent|had|were treated|were given)\b"
     r"|\b(?:was|were)\s+(?:performed|done|given|administered|applied|used)\s+(?:to|in|on|for)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE
     + r"\b[^.;]{0,80}?\band\b[^.;]{0,80}?\b(?:to|in|on|for)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE + r"\b"
-    r"|\bcompared\s+(?:with|to)\s+(?:" + _NUM + r"\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r"|those)\s+(?:who|that)\s+(?:had\s+)?(?:not|never|did\s+not)\b",
+    r"|\bcompared\s+(?:with|to)\s+(?:" + _NUM + r"\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r"|those)\s+(?:who|that)\s+(?:had\s+)?(?:not|never|did\s+not)\b"
+    # "178 subjects, each of whom underwent one of the three procedures": each had what they had.
+    r"|\beach\s+(?:of\s+(?:whom|them)\s+)?(?:underwent|received|had)\s+(?:one|either)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:procedures|treatments|techniques|therapies|interventions|methods|injections)\b",
     re.IGNORECASE,
 )
 # Patients (not animals) put into groups or arms.
