@@ -273,6 +273,10 @@ def test_groups_compared_without_a_word_of_how_they_were_formed_are_not_called_r
     # Stated randomization, or a sham arm, still makes the trial randomized.
     assert classify_design(None, "Forty patients were randomly assigned to acupuncture or diclofenac.").design == "rct"
     assert classify_design(None, "Acupuncture was compared with sham acupuncture in 40 patients.").design == "rct"
+    # So does allocation to arms in a trial that cites its registry id.
+    registered = classify_design(None, "Ninety adults were allocated to two groups: needling or tablets. Trial registration: NCT01234567.")
+    assert registered.design == "rct" and registered.rule == "text.allocated_to_arms"
+    assert classify_design(None, "Ninety adults were allocated to two groups: needling or tablets.").design == "non_randomized_trial"
 
 
 def test_publication_type_decides_when_the_text_says_little():

@@ -285,6 +285,7 @@ _WEAK_RCT_CUES = frozenset({"text.comparison_randomization_not_stated", "text.tr
 # Trial cues that say groups were compared, or people put into them, but not how: with no other
 # RCT cue, randomization is not shown.
 _ALLOCATION_UNSTATED_CUES = _WEAK_RCT_CUES | {"text.allocated_to_arms"}
+_REGISTERED_ALLOCATION = frozenset({"text.allocated_to_arms", "text.trial_registration"})
 # Cues that say a cohort compared people by exposure, and cues that name groups or a comparison.
 _COHORT_COMPARED = frozenset({"text.cohort", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
 # Cues that name a cohort design even for one group followed ("an observational study", "a
@@ -676,8 +677,9 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
         # Nothing said of how the groups were formed ("A and B were compared in 30 cases", "were
         # assigned to three treatment groups", "each underwent one of the procedures"): randomization
         # is not shown, and on real searches most such reports are not randomized. A placebo or sham
-        # arm, which only a trial gives, keeps the RCT call and its low confidence.
-        elif not placebo_or_sham():
+        # arm, which only a trial gives, keeps the RCT call and its low confidence; so does
+        # allocation to arms in a trial that cites its registry id (a registered, allocated trial).
+        elif not placebo_or_sham() and not _REGISTERED_ALLOCATION <= fired:
             best, rule = "non_randomized_trial", "precedence.randomization_not_stated"
     # A study named a cohort whose investigators formed the arms ("were divided into experimental
     # and control groups", "the control group received sham needling") is a trial; without a
