@@ -80,7 +80,8 @@ def test_design_hard_cases(title, abstract, design):
         # Tokenized text splits hyphenated words; the cue reads them joined.
         ("In this double - blind , placebo - controlled cross - over study , 24 adults took part .", "text.double_blind", "double-blind"),
         ("Outcome assessors were unaware of allocation in this assessor-blinded comparison of acupuncture and drugs.", "text.single_blind", "assessor-blinded"),
-        ("Eighty patients were allocated to two groups: acupuncture or celecoxib.", "text.allocated_to_arms", "allocated to two groups"),
+        # Allocation without its method keeps an RCT call only beside a sham arm, which only trials give.
+        ("Eighty patients were allocated to two groups: acupuncture or sham acupuncture.", "text.allocated_to_arms", "allocated to two groups"),
     ],
 )
 def test_rct_cues_other_than_the_word_random_name_what_fired(abstract, rule, quoted):
@@ -95,8 +96,8 @@ def test_weaker_rct_cues_give_lower_confidence():
     texts = [
         "Sixty patients were randomised to acupuncture or celecoxib.",
         "In this double-blind study, sixty patients received acupuncture or celecoxib.",
-        "Sixty patients were allocated to receive acupuncture or celecoxib.",
-        "Acupuncture was compared with celecoxib in sixty patients.",
+        "Sixty patients were allocated to receive acupuncture or sham acupuncture.",
+        "Acupuncture was compared with sham acupuncture in sixty patients.",
     ]
     confidences = [classify_design(None, t).confidence for t in texts]
     assert all(classify_design(None, t).design == "rct" for t in texts)
@@ -106,8 +107,8 @@ def test_weaker_rct_cues_give_lower_confidence():
 
 def test_trial_registry_id_only_adds_to_other_trial_cues():
     alone = classify_design("Acupuncture for sciatica", "Outcomes are reported. Trial registration: NCT01234567.")
-    compared = classify_design("Acupuncture versus celecoxib for sciatica", "Outcomes are reported.")
-    registered = classify_design("Acupuncture versus celecoxib for sciatica", "Outcomes are reported. Trial registration: NCT01234567.")
+    compared = classify_design("Acupuncture versus sham acupuncture for sciatica", "Outcomes are reported.")
+    registered = classify_design("Acupuncture versus sham acupuncture for sciatica", "Outcomes are reported. Trial registration: NCT01234567.")
     assert alone.design == "other"
     assert compared.design == registered.design == "rct"
     assert registered.confidence > compared.confidence
@@ -249,14 +250,33 @@ def test_rct_recall_from_text_on_real_rct_abstracts(peer_data):
     from 0.877 to 0.873 when six design papers and protocols ("design of a randomized clinical
     trial", "we aim to include 170 patients") were called protocols and two comparisons that tell
     how their groups were formed without a word of randomization (one of them a records review)
-    were called cohorts.
+    were called cohorts. It fell from 0.873 to 0.808 when a comparison, allocation to arms or a
+    registry id, with no word of randomization, blinding, placebo or sham, stopped making an RCT
+    (on this project's real search results most such reports were not randomized); recall where
+    randomization is stated did not move.
     """
     path = peer_data / "ebm-nlp" / "rct_abstracts.jsonl.gz"
     texts = [" ".join(json.loads(line)["tokens"]) for line in gzip.open(path, "rt", encoding="utf-8")]
     calls = [classify_design(None, t) for t in texts]
-    assert sum(c.design == "rct" for c in calls) / len(texts) >= 0.87
+    assert sum(c.design == "rct" for c in calls) / len(texts) >= 0.80
     stated = [(c, t) for c, t in zip(calls, texts) if "random" in t.lower()]
     assert sum(c.design in ("rct", "protocol") for c, _ in stated) / len(stated) >= 0.97
+
+
+def test_groups_compared_without_a_word_of_how_they_were_formed_are_not_called_randomized():
+    """No randomization, blinding, placebo or sham stated: a comparison is a non-randomized trial."""
+    for abstract in ("Acupuncture was compared with diclofenac in 40 patients with sciatica; pain differed between the groups (P<0.05).",
+                     "Ninety adults were assigned to three treatment groups: needling, tablets, or both.",
+                     "A total of 64 patients took part: injection (n = 30) and exercise (n = 34). Pain fell in both groups."):
+        call = classify_design("Needling for sciatica", abstract)
+        assert (call.design, call.rule) == ("non_randomized_trial", "precedence.randomization_not_stated"), abstract
+    # Stated randomization, or a sham arm, still makes the trial randomized.
+    assert classify_design(None, "Forty patients were randomly assigned to acupuncture or diclofenac.").design == "rct"
+    assert classify_design(None, "Acupuncture was compared with sham acupuncture in 40 patients.").design == "rct"
+    # So does allocation to arms in a trial that cites its registry id.
+    registered = classify_design(None, "Ninety adults were allocated to two groups: needling or tablets. Trial registration: NCT01234567.")
+    assert registered.design == "rct" and registered.rule == "text.allocated_to_arms"
+    assert classify_design(None, "Ninety adults were allocated to two groups: needling or tablets.").design == "non_randomized_trial"
 
 
 def test_publication_type_decides_when_the_text_says_little():

@@ -126,8 +126,8 @@ def test_add_on_design_is_flagged_only_when_stated(topic):
         ("Each patient had 2.5 ± 1.4 sessions a week; 3-5 weekly visits were evaluated.", None, None),
         ("The trial was carried out in 4 teaching hospitals in Chile of adults with sciatica.", None, None),
         ("A cohort study was performed in 316 lumbar canal stenosis (LCS) outpatients.", 316, "study_done_in_n"),
-        # The whole sample in brackets before its arms' sizes in one sentence is not another arm.
-        ("Patients (n = 44) with sciatica were randomly assigned to EA (n = 22) or MA (n = 22).", 44, "sum_of_arm_sizes"),
+        # The whole sample in brackets before its arms' sizes in one sentence is the sample, not another arm.
+        ("Patients (n = 44) with sciatica were randomly assigned to EA (n = 22) or MA (n = 22).", 44, "people_then_n"),
         ("Women (n = 2,210) were assigned to drug (n = 1,100) or placebo (n = 1,110).", 2210, "sum_of_arm_sizes"),
         ("Patients were split in two. Group I (n=26) received cupping. Group II (n=27) received massage.", 53, "sum_of_arm_sizes"),
         ("The needling group (n = 18) improved more than expected. Pain was scored weekly.", None, None),

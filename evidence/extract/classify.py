@@ -124,7 +124,11 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # subjects"): as plain as "randomly assigned", unlike the adjective in "a randomized trial".
     ("rct", "were_randomized", 0.9, 0.9, r"\b(?:were|was|been|we)\s+(?:\w+ly\s+|then\s+)?randomi[sz]ed\b(?!\s+(?:controlled|clinical|trials?|studies)\b)"),
     ("rct", "random_sequence", 0.8, 0.8, _NOT_NEGATED + r"\brandom(?:ized|ised)?\s+(?:number|numer(?:ical|ic)|allocation|assignment|sequence|digit|method|envelope|lottery|grouping|(?:counterbalanced\s+)?order)"
-     r"|\b(?:by|through)\s+(?:the\s+)?(?:drawing|draw(?:ing)? of)\s+lots\b"),
+     r"|\b(?:by|through)\s+(?:the\s+)?(?:drawing|draw(?:ing)? of)\s+lots\b"
+     # A factorial split within groups: "a random half of each group also had massage".
+     # Allocation said to be random in a clause of its own: "Allocation was random: ...".
+     r"|\b(?:allocation|assignment|grouping)\s+(?:was|were)\s+(?:done\s+|made\s+|performed\s+)?(?:at\s+)?random(?:ly)?\b"
+     r"|\brandom\s+(?:half|third|two-thirds)\s+(?:of\s+)?(?:the\s+)?(?:patients|participants|subjects|each|every)\b"),
     # People "randomly selected" or "randomly gathered" were sampled at random, not allocated.
     ("rct", "randomly", 0.6, 0.6, _NOT_FUTURE + r"\b(?:randomly|at random)\b(?!\s+(?:selected|chosen|sampled|drawn|gathered|collected)\b(?!\s+to))"),
     # Weakest RCT cue: treatments compared between groups, randomization not stated. Most such
@@ -147,6 +151,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # about the design: its weight is below _MIN_SCORE and only adds to other trial cues.
     ("rct", "trial_registration", 0.3, 0.3, r"\b(?:NCT\s?\d{8}|ISRCTN\s?\d{6,}|ChiCTR[-\w]*\d{6,}|ACTRN\s?\d{10,}|EudraCT\s?(?:number\s?:?\s?)?\d{4}-\d{6}|IRCT\s?\d{6,}|UMIN\s?\d{6,}|DRKS\s?\d{6,}|CTRI/\d{4})"),
     ("protocol", "protocol_title", 0.6, 0.95, (r"(?<!per-)(?<!per )\b(?:study|trial|research|review)\s+protocol\b|\bprotocol\s+(?:for|of)\s+an?\b"
+     # The kind of study planned, without an article: "protocol for systematic review and meta-analysis".
+     r"|\bprotocol\s+(?:for|of)\s+(?:the\s+)?(?:(?:updated|living|rapid)\s+)?(?:systematic|scoping|umbrella|network|meta-analy|overview|randomi[sz]ed|pilot|feasibility|multicent)"
      # A title that opens with the word: "Protocol for evaluation of ...".
      r"|^\s*protocol\s+(?:for|of)\b")),
     ("protocol", "future_methods", 0.75, 0.75, (r"\b(?:will|shall)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|measured|assessed|evaluated|analy[sz]ed|collected|followed|divided|searched)"
@@ -154,7 +160,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      r"|\b(?:are|is)\s+(?:to|going to)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|divided)"
      # A plan for the participants in the present tense: "the study aims to include 50 participants".
      r"|\b(?:aims?|plans?|intends?)\s+to\s+(?:include|recruit|enrol|enroll|randomi[sz]e)\b")),
-    ("protocol", "future_trial", 0.6, 0.6, r"\b(?:this|the|our)\s+(?:study|trial|review)\s+will\b|\bwe will\s+(?:recruit|enrol|enroll|randomi[sz]e|conduct|search|assess|include|evaluate)"),
+    # Not "this study will review the research": a review that says what it will go over.
+    ("protocol", "future_trial", 0.6, 0.6, r"\b(?:this|the|our)\s+(?:study|trial|review)\s+will\b(?!\s+(?:\w+\s+)?(?:review|summari[sz]e|discuss|introduce|outline|elaborate|describe)\b)|\bwe will\s+(?:recruit|enrol|enroll|randomi[sz]e|conduct|search|assess|include|evaluate)"),
     ("protocol", "protocol_sections", 0.8, 0.8, r"\b(?:METHODS AND ANALYSIS|ETHICS AND DISSEMINATION):"),
     # The heading trial protocols are published under; alone it does not outweigh a reported trial.
     ("protocol", "methods_design_heading", 0.6, 0.6, r"\bMethods?\s*/\s*design\b"),
@@ -174,7 +181,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("systematic_review", "self_described_systematic_review", 0.95, 0.95,
      (r"\b(?:this|the present|our)\s+(?:(?:study|work|paper|article)\s+)?(?:is\s+an?\s+)?(?:updated\s+)?systematic(?:al)?\s+(?:literature\s+)?review\b"
      # A structured abstract's design heading: "Design. Comprehensive systematic review."
-     r"|(?-i:\bDesign)\s*[.:]\s*(?:an?\s+)?(?:[\w-]+\s+){0,2}?systematic(?:al)?\s+(?:literature\s+)?review\b")),
+     r"|(?-i:\b(?:Design|DESIGN))\s*[.:]\s*(?:an?\s+)?(?:[\w-]+\s+){0,2}?systematic(?:al)?\s+(?:literature\s+)?review\b")),
     ("systematic_review", "included_studies", 0.6, 0.6, r"\b" + _NUM + r"\s+" + _TRIAL_ADJECTIVES + r"(?:randomi[sz]ed\s+)?(?:controlled\s+)?(?:clinical\s+)?(?:studies|trials|RCTs|articles)\b(?:\s+\w+){0,4}\s+(?:were|was|met|fulfilled|involving|including|with)\b"),
     # "We included 31 randomized trials (from 36 reports)": a counted set of included studies.
     # "We included 31 randomized trials (from 36 reports)", "Fourteen RCTs were included
@@ -183,8 +190,15 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("systematic_review", "we_included_studies", 0.9, 0.9, r"(?<=\bwe )(?:included|identified|collected|selected)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?(?:studies|trials|RCTs|articles)\b"
      r"|\b(?:studies|trials|RCTs)\s+(?:(?:that|which)\s+)?(?:were|was)\s+(?:(?:finally|eventually|ultimately)\s+)?(?:included|selected)\b"),
     ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|(?-i:\bGRADE\b)"),  # the approach in capitals, not "grade 3 toxicity"
-    ("narrative_review", "review_title", 0.45, 0.75, r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))|\ban update\b(?!\s+of\b)"),
-    ("narrative_review", "we_review", 0.6, 0.6, r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"),
+    # Not the heading "Overview of Literature" that some journals put in a primary study's abstract.
+    ("narrative_review", "review_title", 0.45, 0.75, (r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )(?!(?-i:Overview of (?:the )?Literature\b))\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))|\ban update\b(?!\s+of\b)"
+     # Titles that survey a field's work: "Research progress on ...", "Advances in the treatment of ...".
+     r"|\bresearch\s+(?:progress|advances)\b|\b(?:recent\s+)?(?:advances|progress)\s+(?:in|on)\s+(?:the\s+)?(?:research|studies|study|treatment|clinical|management|application)\b")),
+    ("narrative_review", "we_review", 0.6, 0.6, (r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"
+     # A paper saying it goes over others' work ("this study will review and summarize the clinical
+     # research") or that it is written to describe ("the aim of this article is to describe").
+     r"|\b(?:this|the present|our)\s+(?:study|article|paper|work)\s+(?:will|aims to|is to|sets out to)\s+(?:review|summari[sz]e)\b"
+     r"|\b(?:aim|purpose|objective|goal)\s+of\s+(?:this|the present|our)\s+(?:article|paper|chapter|manuscript)\s+is\s+to\s+(?:describe|review|discuss|summari[sz]e|introduce|outline)\b(?!\s+(?:our|the)\s+(?:experience|results|outcomes|findings)\b)")),
     # A document naming itself ("this narrative review") outweighs the designs it mentions.
     ("narrative_review", "self_described_review", 0.9, 0.9, (r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|notes|files))|\bnarrative review\b"
      # A title that names its own kind after a colon: "...for Sciatica: A Brief Review".
@@ -236,7 +250,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # "Randomized by patient choice" names a non-random allocation, whatever the word says.
     ("non_randomized_trial", "allocation_by_choice", 0.95, 0.95, r"\brandomi[sz]ed\s+(?:according to|by|on|following)\s+(?:the\s+)?(?:patients?'?s?'?|participants?'?s?'?|their\s+own)\s+(?:choice|preference|wish)"),
     ("non_randomized_trial", "single_arm_trial", 0.8, 0.85, r"\bsingle[- ](?:arm|group)\b[^.]{0,30}\btrial\b"),
-    ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided)\b[^.]{0,90}\b(?:according to|based on|by)\s+(?:the\s+)?(?:(?:visit|admission|arrival|enrol?ment|consultation)\s+)?(?:order|sequence|date|day|time|(?:patient(?:s|'s|s')?|their)\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
+    ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided|enrolled|placed|grouped|entered)\b[^.]{0,90}\b(?:according to|based on|by)\s+(?:the\s+)?(?:(?:visit|admission|arrival|enrol?ment|consultation)\s+)?(?:order|sequence|date|day|time|(?:patient(?:s|'s|s')?|their)\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
     ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),
     # Sorting people into groups, unlike allocating them to arms, is as often done by a trait.
     ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\b(?:divided|classified|categori[sz]ed|separated|sorted|split)\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+(?:[\w-]+\s+)?groups\b"
@@ -268,6 +282,10 @@ _RETROSPECTIVE = frozenset({"text.retrospective", "text.retrospective_comparison
 _RCT_TEXT_CUES = frozenset(f"text.{name}" for design, name, _, _, _ in _TEXT_CUES if design == "rct")
 # Trial cues that a report of one treated group can show too: a "versus", a registry number.
 _WEAK_RCT_CUES = frozenset({"text.comparison_randomization_not_stated", "text.trial_registration"})
+# Trial cues that say groups were compared, or people put into them, but not how: with no other
+# RCT cue, randomization is not shown.
+_ALLOCATION_UNSTATED_CUES = _WEAK_RCT_CUES | {"text.allocated_to_arms"}
+_REGISTERED_ALLOCATION = frozenset({"text.allocated_to_arms", "text.trial_registration"})
 # Cues that say a cohort compared people by exposure, and cues that name groups or a comparison.
 _COHORT_COMPARED = frozenset({"text.cohort", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
 # Cues that name a cohort design even for one group followed ("an observational study", "a
@@ -309,6 +327,10 @@ _ONE_GROUP_TREATED = re.compile(
     r"|had\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:injections?|blocks?|acupuncture|surgery|treatment|procedures?|radiofrequency))\b"
     # "Fifty patients were included. All received a transforaminal injection."
     r"|\b(?:all|each)\s+(?:of\s+them\s+|(?:the\s+)?(?:patients|participants|subjects)\s+(?:who\s+)?)?(?:received|underwent|were treated|had)\b"
+    # "The patients received the following treatment: ...", said of the whole sample.
+    r"|\b(?:the|these)\s+(?:in|out)?patients\s+(?:all\s+)?(?:received|underwent|were treated with)\b"
+    # Everyone treated over a span of dates: "patients who received X from 2012 to 2015 were included".
+    r"|\b(?:patients|participants|people|adults|cases)\s+(?:[\w-]+\s+){0,6}?who\s+(?:had\s+)?(?:received|underwent|were treated)\b[^.]{0,120}?\b(?:from|between|since)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b"
     # The treatment named before the people: "acupuncture treatments with 7 patients", "effect of
     # a nerve root block in the management of radiculopathy in 50 patients".
     r"|\b(?:treatments?|therapy|therapies|injections?|blocks?|acupuncture|management)\b[^.]{0,80}?\b(?:with|in|on)\s+" + _NUM
@@ -328,7 +350,9 @@ _BEFORE_AND_AFTER = re.compile(
 _GROUP_WORDS = re.compile(
     r"\b(?:control|experimental|intervention|treatment|placebo|sham|observation|comparison|study|usual[- ]care|other)\s+(?:groups?|arms?)\b"
     r"|\b(?:two|three|four|both|2|3|4)\s+(?:[\w-]+\s+)?(?:groups|arms|cohorts)\b|\bgroups?\s+(?:[A-D]|I{1,3})\b|\bgroups? receiving\b"
-    r"|\breceived either\b|\bwait(?:ing)?[- ]?list\b|\bplacebo\b|\bsham\b|\bgroups\b|\barms\b|\bcontrols\b|\bcontrol\s+(?:subjects|patients|participants|individuals)\b",
+    r"|\breceived either\b|\bwait(?:ing)?[- ]?list\b"
+    # "each underwent one of the three procedures": as many groups as procedures.
+    r"|\b(?:one|either)\s+of\s+(?:the\s+)?(?:two|three|four|[2-4])\s+(?:[\w-]+\s+){0,3}?(?:procedures|treatments|techniques|therapies|interventions|methods|injections)\b|\bplacebo\b|\bsham\b|\bgroups\b|\barms\b|\bcontrols\b|\bcontrol\s+(?:subjects|patients|participants|individuals)\b",
     re.IGNORECASE,
 )
 _VERSUS = re.compile(r"\b(?:versus|vs)\b\.?", re.IGNORECASE)
@@ -352,7 +376,9 @@ _GROUPS_BY_TREATMENT_HAD = re.compile(
     r"(?:\band|;|,|\bwhile|\bwhereas)\s+(?:the\s+other\s+|the\s+remaining\s+)?" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r"\s+)?(?:received|underwent|had|were treated|were given)\b"
     r"|\b(?:was|were)\s+(?:performed|done|given|administered|applied|used)\s+(?:to|in|on|for)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE
     + r"\b[^.;]{0,80}?\band\b[^.;]{0,80}?\b(?:to|in|on|for)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE + r"\b"
-    r"|\bcompared\s+(?:with|to)\s+(?:" + _NUM + r"\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r"|those)\s+(?:who|that)\s+(?:had\s+)?(?:not|never|did\s+not)\b",
+    r"|\bcompared\s+(?:with|to)\s+(?:" + _NUM + r"\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r"|those)\s+(?:who|that)\s+(?:had\s+)?(?:not|never|did\s+not)\b"
+    # "178 subjects, each of whom underwent one of the three procedures": each had what they had.
+    r"|\beach\s+(?:of\s+(?:whom|them)\s+)?(?:underwent|received|had)\s+(?:one|either)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:procedures|treatments|techniques|therapies|interventions|methods|injections)\b",
     re.IGNORECASE,
 )
 # Patients (not animals) put into groups or arms.
@@ -361,6 +387,15 @@ _PATIENTS_ALLOCATED = re.compile(
     re.IGNORECASE,
 )
 _PLACEBO_OR_SHAM = re.compile(r"\b(?:placebo|sham|dummy)\b", re.IGNORECASE)
+# Arms a study's investigators formed and treated: people put into an experimental and a control
+# group (not "according to whether they received it", which names groups by exposure), or a
+# sham or placebo given. A study that names itself a cohort but does this is a trial.
+_TRIAL_ARMS_FORMED = re.compile(
+    r"\b(?:divided|allocated|assigned|split|distributed|placed|enrolled)\s+(?:in)?to\s+(?:an?\s+|the\s+)?(?:experimental|intervention|treatment|study|active)"
+    r"(?:\s+group)?,?\s+(?:and|or)\s+(?:an?\s+|the\s+)?(?:control|sham|placebo)\s+groups?\b(?![^.]{0,80}\b(?:according to|based on|by whether|depending on)\b)"
+    r"|\b(?:received|were given|was given|underwent)\s+(?:an?\s+|the\s+)?(?:sham|placebo)\b",
+    re.IGNORECASE,
+)
 
 
 def _groups_formed_without_randomization(text: str) -> str | None:
@@ -492,7 +527,14 @@ def classify_design(
     def patients_allocated() -> bool:
         return bool(_PATIENTS_ALLOCATED.search(joined))
 
-    design, rule = _decide(scores, fired, human_sample, one_group_treated, groups_formed, before_and_after, patients_allocated)
+    def placebo_or_sham() -> bool:
+        return bool(_PLACEBO_OR_SHAM.search(joined))
+
+    def trial_arms_formed() -> bool:
+        return bool(_TRIAL_ARMS_FORMED.search(joined))
+
+    design, rule = _decide(scores, fired, human_sample, one_group_treated, groups_formed, before_and_after, patients_allocated,
+                           placebo_or_sham, trial_arms_formed)
     if design == "other" and design not in found:
         return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
     if design not in found:
@@ -531,7 +573,16 @@ def _rejoin_split_hyphens(text: str) -> str:
 _CALL_FOR_RESEARCH = re.compile(
     r"\b(?:future|further|more|larger|additional|well-designed|high-quality|large-scale|rigorous)\s+(?:[\w/-]+,?\s+){0,5}?"
     r"(?:trials?|studies|research|RCTs?|investigations?)\b[^.]{0,100}?\b(?:are|is|be|remain)\s+"
-    r"(?:still\s+|urgently\s+|therefore\s+|thus\s+|clearly\s+)?(?:needed|warranted|required|necessary|recommended|called for|justified)\b",
+    r"(?:still\s+|urgently\s+|therefore\s+|thus\s+|clearly\s+)?(?:needed|warranted|required|necessary|recommended|called for|justified)\b"
+    # Studies named as still to come, whatever the verb ("we hope this prompts future prospective
+    # randomized trials", "subsequent randomized studies should confirm").
+    r"|(?<!were )(?<!was )\b(?:future|subsequent|upcoming|forthcoming|later)\s+(?:[\w/-]+,?\s+){0,5}?(?:trials?|studies|research|RCTs?|investigations?)\b"
+    # Trials named as needed, with no adjective before them ("randomized trials are needed").
+    r"|\b(?:randomi[sz]ed|controlled|blinded)\s+(?:[\w-]+\s+){0,3}?(?:trials?|studies|RCTs?)\s+(?:are|is|would be|will be)\s+"
+    r"(?:still\s+|now\s+)?(?:needed|warranted|required|necessary)\b"
+    # Findings to be checked by trials ("should be confirmed in a large randomized trial").
+    r"|\b(?:should|must|needs? to|remains? to|ought to)\s+be\s+(?:further\s+)?(?:confirmed|verified|validated|tested|evaluated|investigated|explored|studied|examined|assessed)"
+    r"\s+(?:by|in|with|through)\b[^.]{0,80}?\b(?:trials?|studies|RCTs?)\b",
     re.IGNORECASE,
 )
 
@@ -539,7 +590,9 @@ _CALL_FOR_RESEARCH = re.compile(
 def _without_calls_for_research(text: str) -> str:
     """``text`` with calls for future research blanked out (spaces, so every position is kept)."""
     if "need" not in text and "warrant" not in text and "requir" not in text and "necessar" not in text \
-            and "recommend" not in text and "called for" not in text and "justified" not in text:
+            and "recommend" not in text and "called for" not in text and "justified" not in text \
+            and "uture" not in text and "ubsequent" not in text and "coming" not in text and "later" not in text \
+            and " be " not in text:
         return text
     return _CALL_FOR_RESEARCH.sub(lambda m: " " * len(m.group(0)), text)
 
@@ -555,7 +608,9 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
             one_group_treated: Callable[[], bool] = lambda: False,
             groups_formed: Callable[[], str | None] = lambda: None,
             before_and_after: Callable[[], bool] = lambda: False,
-            patients_allocated: Callable[[], bool] = lambda: False) -> tuple[str, str]:
+            patients_allocated: Callable[[], bool] = lambda: False,
+            placebo_or_sham: Callable[[], bool] = lambda: False,
+            trial_arms_formed: Callable[[], bool] = lambda: False) -> tuple[str, str]:
     """Pick the design; return it with the precedence rule's name when one decided.
 
     ``fired`` names every cue seen; ``human_sample()`` says the text counts people studied, so
@@ -563,7 +618,8 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     people given a treatment; ``groups_formed()`` names the design of a comparison whose groups
     the text says were formed without saying it was at random; ``before_and_after()`` says
     outcomes were measured before and after a treatment; ``patients_allocated()`` says patients
-    were put into groups or arms.
+    were put into groups or arms; ``placebo_or_sham()`` says the text names a placebo or sham;
+    ``trial_arms_formed()`` says people were put into experimental and control groups or given a sham.
     """
     if not scores or max(scores.values()) < _MIN_SCORE:
         if one_group_treated():
@@ -613,11 +669,24 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     # and the control group", "14 patients received A and 18 had B") without saying it was at
     # random is not shown to be randomized: people put into groups make a non-randomized trial,
     # people compared by what they had a cohort.
-    if best == "rct" and rct_cues <= _WEAK_RCT_CUES and not fired & RANDOMIZATION_STATED_RULES \
+    if best == "rct" and rct_cues <= _ALLOCATION_UNSTATED_CUES and not fired & RANDOMIZATION_STATED_RULES \
             and not fired & {"pt.rct", "mesh.blinding"}:
         formed = groups_formed()
         if formed:
             best, rule = formed, "precedence.groups_formed_not_randomized"
+        # Nothing said of how the groups were formed ("A and B were compared in 30 cases", "were
+        # assigned to three treatment groups", "each underwent one of the procedures"): randomization
+        # is not shown, and on real searches most such reports are not randomized. A placebo or sham
+        # arm, which only a trial gives, keeps the RCT call and its low confidence; so does
+        # allocation to arms in a trial that cites its registry id (a registered, allocated trial).
+        elif not placebo_or_sham() and not _REGISTERED_ALLOCATION <= fired:
+            best, rule = "non_randomized_trial", "precedence.randomization_not_stated"
+    # A study named a cohort whose investigators formed the arms ("were divided into experimental
+    # and control groups", "the control group received sham needling") is a trial; without a
+    # word of randomization, a non-randomized one. Records looked back on stay a cohort.
+    if best == "cohort" and not fired & RANDOMIZATION_STATED_RULES and not fired & _RETROSPECTIVE \
+            and not fired & {"text.registry_or_matching", "mesh.cohort", "pt.observational"} and trial_arms_formed():
+        best, rule = "non_randomized_trial", "precedence.cohort_with_trial_arms"
     # A "case report" of several patients is a series.
     if best == "case_report" and "text.several_patients" in fired and "text.single_patient" not in fired:
         best, rule = "case_series", "precedence.several_patients_reported"

@@ -59,7 +59,7 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
     for name, p in (
         # Not "randomized 20 each to ...": one arm's size, said for every arm.
         ("randomized_n", rf"\b(?:randomi[sz]ed|randomly (?:assigned|allocated|divided)|divided|assigned|allocated)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}(?:\s+(?!groups|arms|each\b|per\b)|(?=[.;]))"),
-        ("of_n_randomized", rf"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:randomi[sz]ed|enrolled|recruited)\b"),
+        ("of_n_randomized", rf"\b(?:of|among)\s+(?:the\s+|all\s+)?(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided)|enrolled|recruited)\b"),
         ("n_randomized_people", rf"(?P<n>{COUNT})\s+randomi[sz]ed\s+(?:{_PEOPLE})"),
         ("n_were_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|being|will be)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
         ("n_equals_randomized", rf"\(\s*n\s*=\s*(?P<n>\d+)\s*\)\s*(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}"),
@@ -77,6 +77,9 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("participants_were_n", rf"\b(?:subjects|participants|patients|sample)\s+(?:were|was|comprised|consisted of|included)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})"),
         # "A cohort study was performed in 316 lumbar canal stenosis (LCS) outpatients": the
         # study's people, however long their condition's name.
+        # "Patients (n = 90) who underwent lumbar fusion were ...": the whole sample as a small n
+        # in brackets right after the people (not "control patients (n = 30)", one arm).
+        ("people_then_n", r"(?<!control )(?<!placebo )(?<!sham )(?<!treated )(?<!other )\b(?:patients|participants|subjects|adults|volunteers)\s*\(\s*n\s*=\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*\)\s+(?:who|with|were|aged|undergoing|scheduled|having)\b"),
         ("study_done_in_n", rf"\b(?:study|trial)\s+(?:was\s+|were\s+)?(?:conducted|performed|carried out|undertaken)\s+(?:in|on|among|with|involving)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_NOT_A_PLACE}[\w-]+\s+|\([\w-]{{1,12}}\)\s+){{0,6}}?(?:{_PEOPLE})\b"),
     )
 )
@@ -177,7 +180,9 @@ _NOT_ALLOCATED_HINT = Searcher(re.compile(r"\bnot\s+(?:allocate|randomi[sz]e|inc
 # One size said once for every arm ("30 cases in each group", "each with 45 patients", "43 in
 # each", "25 per arm"): the trial is that size times the number of arms, never one arm.
 _PER_GROUP = re.compile(
-    rf"(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:in\s+)?each(?:\s+(?:group|arm)\b|(?=\s*[.,;)])|(?=\s+(?:to|into)\b))"
+    # "130,089 subjects were included in each study group": the verb between the count and "each".
+    rf"(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:(?:were|was)\s+(?:\w+\s+)?(?:included|enrolled|matched|allocated|assigned|placed|recruited)\s+)?"
+    rf"(?:(?:in|to|into)\s+)?each(?:\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)\b|(?=\s*[.,;)])|(?=\s+(?:to|into)\b))"
     rf"|\beach\s+(?:group\s+|arm\s+)?(?:with|of|had|having|containing|comprising|consisting of|included|comprised)\s+(?P<m>{COUNT})\s+(?:{_PEOPLE})\b"
     rf"|(?P<k>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?per\s+(?:group|arm)\b",
     re.IGNORECASE,
@@ -207,12 +212,14 @@ _GROUP_OPENS_WITH_SIZE = re.compile(
 )
 _ARMS = re.compile(
     r"\b(two|three|four|five|2|3|4|5)[- ](?:arm|armed|group|parallel[- ]group)\b"
-    r"|\b(?:into|to|in|among)\s+(?:one of\s+)?(?:the\s+)?(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b",
+    r"|\b(?:into|to|in|among|between)\s+(?:one of\s+|each of\s+)?(?:the\s+)?(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b",
     re.IGNORECASE,
 )
 _REVIEW_STUDIES = re.compile(
     # An overview counts the systematic reviews it included.
-    rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+|systematic[\s-]+)*(?:studies|trials|RCTs|articles|papers|publications|reviews)\b",
+    # "Six selected clinical trials", "122 relevant studies": words that say which studies were kept.
+    rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+|systematic[\s-]+"
+    r"|selected[\s-]+|relevant[\s-]+|included[\s-]+|qualifying[\s-]+|original[\s-]+|primary[\s-]+)*(?:studies|trials|RCTs|articles|papers|publications|reviews)\b",
     re.IGNORECASE,
 )
 # Records searched or screened, not the studies a review included: "Among 583 articles that were searched".
@@ -222,6 +229,10 @@ _SEARCH_FOUND_BEFORE = re.compile(r"\bsearch(?:es)?\s+(?:\w+\s+){0,2}?(?:identif
 # Only hits of no stated kind: "the search identified 14 eligible RCTs" may be the included set.
 _SEARCH_HITS = re.compile(r"^(?!.*\beligible\b).*\b(?:papers|articles|publications)$", re.IGNORECASE)
 _POOL_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:initially )?(?:searched|identified|screened|retrieved|found|records)\b", re.IGNORECASE)
+# "Seventeen RCTs were identified": trials of a named kind that were found are the review's set,
+# unlike "583 articles were identified", which were then screened.
+_TRIALS_OF_A_KIND = re.compile(r"\b(?:trials|RCTs)$", re.IGNORECASE)
+_FOUND_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:finally |eventually |ultimately )?(?:identified|found)\b", re.IGNORECASE)
 _REVIEW_PARTICIPANTS = re.compile(
 rf"(?:\b(?:involving|including|with|totaling|totalling|comprising|of|and)\s+(?:a total of\s+)?|\(\s*(?:n\s*=\s*)?)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
     re.IGNORECASE,
@@ -369,7 +380,8 @@ def extract_sample_size(text: str) -> SampleSize:
     studies = next((m for m in _matches_at(_REVIEW_STUDIES, text, _count_starts(text))
                     if not (_POOL_BEFORE.search(text, max(0, m.start() - 12), m.start())
                             or _SEARCH_FOUND_BEFORE.search(text, max(0, m.start() - 60), m.start()) and _SEARCH_HITS.search(m.group(0))
-                            or _POOL_AFTER.match(text, m.end()) and "eligible" not in m.group(0).lower())), None)
+                            or _POOL_AFTER.match(text, m.end()) and "eligible" not in m.group(0).lower()
+                            and not (_TRIALS_OF_A_KIND.search(m.group(0)) and _FOUND_AFTER.match(text, m.end())))), None)
     n_participants = _review_participants(text, studies) if studies else None
     follow = _longest_follow_up(text)
     return SampleSize(
@@ -507,6 +519,10 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             # Read after the statement: "58 subjects were screened and randomized" says both.
             if reject is not None and reject.search(text, m.end(), _own_stretch_end(text, m)):
                 continue
+            # "130,089 subjects were included in each study group": one arm's size, said for every
+            # arm (read by _size_from_per_group), never the whole sample.
+            if _EACH_GROUP_AFTER.match(text, m.end()):
+                continue
             rules[field_name] = name
             return n
     return None
@@ -544,6 +560,7 @@ def _clause_end(text: str, pos: int) -> int:
 
 
 _NOT_A_COUNT_BEFORE = re.compile(r"(?:\d\.|±\s*|\d\s*[-–]\s*)$")
+_EACH_GROUP_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)\b", re.IGNORECASE)
 _PART_OF = re.compile(r"\bof (?:whom|which|these|them)\s+$", re.IGNORECASE)
 _ARM_LABEL_BEFORE = re.compile(r"\b(?:group|arm|subgroup)\s*(?:[A-D]|[IV]{1,3}[A-Z]?|\d)?\s*\(\s*$", re.IGNORECASE)
 _CLAUSE_MARK = re.compile(r"[()\[\];\n]|\.(?=\s|$)")
