@@ -147,6 +147,9 @@ def _opening(items: list) -> set[str] | None:
             return union
         if op in _REPEATS and av[0] >= 1:
             return _opening(list(av[2]))
+        if op in _REPEATS:  # optional ("(?:normal )?saline"): a match opens with it or with what follows
+            first, rest = _opening(list(av[2])), _opening(items[i + 1:])
+            return first | rest if first and rest else None
         if op is _c.IN:  # [(\[] or [2-9]
             return _class_chars(av)
         return None
