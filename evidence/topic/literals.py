@@ -47,8 +47,15 @@ def gate(patterns: Iterable[re.Pattern]) -> Gate:
     if not per_pattern or any(not clauses for clauses in per_pattern):
         return None
     if len(per_pattern) == 1:
-        return tuple(tuple(sorted(c)) for c in per_pattern[0])
-    return (tuple(sorted(set().union(*(clauses[0] for clauses in per_pattern)))),)
+        return tuple(_lean(c) for c in per_pattern[0])
+    return (_lean(set().union(*(clauses[0] for clauses in per_pattern))),)
+
+
+def _lean(clause: Iterable[str]) -> tuple[str, ...]:
+    """A clause's words without those that hold another of them ("enrolled" is found whenever
+    "enrol" is, so a look for it is wasted), shortest first (the likelier to be found at once)."""
+    words = set(clause)
+    return tuple(sorted((w for w in words if not any(v != w and v in w for v in words)), key=lambda w: (len(w), w)))
 
 
 def could_match(gate_: Gate, folded: str) -> bool:
@@ -181,7 +188,7 @@ class Searcher:
         self.pattern = pattern
         self.gate = gate((pattern,))
         self.opening = opening_words(pattern)
-        self.gate_first = self.gate is not None and self.gate != ((self.opening),) if self.opening else False
+        self.gate_first = self.gate is not None and self.gate != (_lean(self.opening),) if self.opening else False
 
     def search(self, text: str, folded: str | None = None) -> re.Match | None:
         """The leftmost match in ``text`` (``folded`` is ``text.casefold()``, if already made)."""
