@@ -23,7 +23,9 @@ _LABEL = re.compile(r"([A-Z][A-Z &/,-]{2,60}):\s+")
 # "(P<0.05).(2)After", "group.(3)as for the JOA" (a numbered point may open in lower case),
 # "(P<0.01).In the end" (a short capitalised word and the next),
 # "(CRP)].Results The").
-_BOUNDARY = re.compile(r"[.?!](?=\s+[\"'(\[]?[A-Z0-9])|(?<=[a-z%)\]])\.(?=[A-Z][a-z]{2,}|[A-Z][a-z]?\s+[a-z]|[A-Z]{2,}\b|\(\d{1,2}\)[A-Za-z])")
+# Written to open with the punctuation in both branches (the glued case checks the full stop and
+# the letter before it from behind), so the regex engine skips straight to candidate characters.
+_BOUNDARY = re.compile(r"[.?!](?:(?=\s+[\"'(\[]?[A-Z0-9])|(?<=[a-z%)\]]\.)(?=[A-Z][a-z]{2,}|[A-Z][a-z]?\s+[a-z]|[A-Z]{2,}\b|\(\d{1,2}\)[A-Za-z]))")
 
 # Abbreviations that end in a full stop without ending a sentence ("vs. 4.2", "et al. In").
 _NO_BREAK_BEFORE = re.compile(
@@ -194,7 +196,7 @@ def split_block(text: str, start: int, end: int, section: str | None) -> list[Se
     for m in _BOUNDARY.finditer(text, start, end):
         piece = text[cursor : m.end()]
         # A full stop inside brackets ("(95% CI 1.2 to 3.4. P = .01)") is rarely a sentence end.
-        if sum(piece.count(c) for c in "([{") > sum(piece.count(c) for c in ")]}"):
+        if piece.count("(") + piece.count("[") + piece.count("{") > piece.count(")") + piece.count("]") + piece.count("}"):
             continue
         if _NO_BREAK_BEFORE.search(text, max(cursor, m.end() - 8), m.end()):
             continue

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from heapq import heapify, heappop, heapreplace
 
 try:  # Python 3.11+ keeps the parser here; the old module name warns.
     from re import _constants as _c, _parser as _sre_parse  # type: ignore[attr-defined]
@@ -46,8 +47,15 @@ def gate(patterns: Iterable[re.Pattern]) -> Gate:
     if not per_pattern or any(not clauses for clauses in per_pattern):
         return None
     if len(per_pattern) == 1:
-        return tuple(tuple(sorted(c)) for c in per_pattern[0])
-    return (tuple(sorted(set().union(*(clauses[0] for clauses in per_pattern)))),)
+        return tuple(_lean(c) for c in per_pattern[0])
+    return (_lean(set().union(*(clauses[0] for clauses in per_pattern))),)
+
+
+def _lean(clause: Iterable[str]) -> tuple[str, ...]:
+    """A clause's words without those that hold another of them ("enrolled" is found whenever
+    "enrol" is, so a look for it is wasted), shortest first (the likelier to be found at once)."""
+    words = set(clause)
+    return tuple(sorted((w for w in words if not any(v != w and v in w for v in words)), key=lambda w: (len(w), w)))
 
 
 def could_match(gate_: Gate, folded: str) -> bool:
@@ -112,9 +120,10 @@ def _node(op, av) -> list[set[str]]:
 def opening_words(pattern: re.Pattern) -> tuple[str, ...] | None:
     """Casefolded words one of which every match of ``pattern`` starts with (``None``: unknown)."""
     words = _opening(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
-    # Two letters still mark few places ("we", "OR"), and so does one bracket; one letter marks
-    # too many to help.
-    if not words or any(len(w) < 2 and w.isalnum() for w in words):
+    # Two letters still mark few places ("we", "OR"), and so do one bracket and one digit (a
+    # regex tried at each of a record's digits costs less than one scanning every character); one
+    # letter marks too many to help.
+    if not words or any(len(w) < 2 and w.isalpha() for w in words):
         return None
     return tuple(sorted(words))
 
@@ -145,10 +154,27 @@ def _opening(items: list) -> set[str] | None:
             return union
         if op in _REPEATS and av[0] >= 1:
             return _opening(list(av[2]))
-        if op is _c.IN and len(av) <= 4 and all(kind is _c.LITERAL for kind, _ in av):  # [(\[]
-            return {chr(value).casefold() for _, value in av}
+        if op in _REPEATS:  # optional ("(?:normal )?saline"): a match opens with it or with what follows
+            first, rest = _opening(list(av[2])), _opening(items[i + 1:])
+            return first | rest if first and rest else None
+        if op is _c.IN:  # [(\[] or [2-9]
+            return _class_chars(av)
         return None
     return {run.casefold()} if run else None
+
+
+def _class_chars(items: list) -> set[str] | None:
+    """The characters of a small character class of literals and ASCII digit ranges (``None``
+    for any other class: negated, categories such as ``\\d``, which holds non-ASCII digits too)."""
+    chars: set[str] = set()
+    for kind, value in items:
+        if kind is _c.LITERAL:
+            chars.add(chr(value).casefold())
+        elif kind is _c.RANGE and ord("0") <= value[0] <= value[1] <= ord("9"):
+            chars.update(chr(c) for c in range(value[0], value[1] + 1))
+        else:
+            return None
+    return chars if len(chars) <= 10 else None
 
 
 class Searcher:
@@ -162,7 +188,7 @@ class Searcher:
         self.pattern = pattern
         self.gate = gate((pattern,))
         self.opening = opening_words(pattern)
-        self.gate_first = self.gate is not None and self.gate != ((self.opening),) if self.opening else False
+        self.gate_first = self.gate is not None and self.gate != (_lean(self.opening),) if self.opening else False
 
     def search(self, text: str, folded: str | None = None) -> re.Match | None:
         """The leftmost match in ``text`` (``folded`` is ``text.casefold()``, if already made)."""
@@ -175,23 +201,41 @@ class Searcher:
             return None
         # The openings in text order, each word's next place found only when needed: most
         # searches end at the first or second try.
-        upcoming = {}
+        match = self.pattern.match
+        find = folded.find
+        upcoming = []
         for word in self.opening:
-            at = folded.find(word)
+            at = find(word)
             if at >= 0:
-                upcoming[word] = at
-        while upcoming:
-            start = min(upcoming.values())
-            m = self.pattern.match(text, start)
+                upcoming.append((at, word))
+        if len(upcoming) > 1:
+            heapify(upcoming)
+            tried = -1
+            while len(upcoming) > 1:
+                at, word = upcoming[0]
+                if at != tried:
+                    m = match(text, at)
+                    if m:
+                        return m
+                    tried = at
+                at = find(word, at + 1)
+                if at >= 0:
+                    heapreplace(upcoming, (at, word))
+                else:
+                    heappop(upcoming)
+            at, word = upcoming[0]
+            if at == tried:
+                at = find(word, at + 1)
+        elif upcoming:
+            at, word = upcoming[0]
+        else:
+            return None
+        # One word left: its places in turn.
+        while at >= 0:
+            m = match(text, at)
             if m:
                 return m
-            for word, at in list(upcoming.items()):
-                if at == start:
-                    at = folded.find(word, start + 1)
-                    if at >= 0:
-                        upcoming[word] = at
-                    else:
-                        del upcoming[word]
+            at = find(word, at + 1)
         return None
 
     def finditer(self, text: str, folded: str | None = None) -> Iterator[re.Match]:
