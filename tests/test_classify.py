@@ -321,14 +321,14 @@ def test_what_a_search_found_is_not_a_reviews_included_set_unless_its_kind_is_st
 @pytest.mark.parametrize("title, abstract", [
     # One package given to every inpatient, with an operation named as the alternative to avoid.
     ("Combined Korean medicine care for inpatients with a herniated lumbar disc",
-     "Inpatients with a herniated disc may be spared an operation by gentler care. Over two years 150 "
-     "inpatients received herbal decoctions, pharmacopuncture, needling and spinal manipulation. Pain fell "
-     "from 6.1 to 3.0 by discharge (P<0.001)."),
+     ("Inpatients with a herniated disc may be spared an operation by gentler care. Over two years 150 "
+      "inpatients received herbal decoctions, pharmacopuncture, needling and spinal manipulation. Pain fell "
+      "from 6.1 to 3.0 by discharge (P<0.001).")),
     # A follow-up of one treated set of patients, its treatment named as the topic's usual care.
     ("Disc regression on repeat MRI after integrative Korean medicine treatment",
-     "Patients with a herniated lumbar disc who had integrative Korean medicine treatment in one hospital "
-     "had a second scan a year later. Of 310 patients, 271 showed regression. Most herniations shrank "
-     "within a year of integrative Korean medicine treatment."),
+     ("Patients with a herniated lumbar disc who had integrative Korean medicine treatment in one hospital "
+      "had a second scan a year later. Of 310 patients, 271 showed regression. Most herniations shrank "
+      "within a year of integrative Korean medicine treatment.")),
 ])
 def test_a_record_that_sets_nothing_against_anything_names_no_comparator(title, abstract, topic):
     # Seen in h5a06 and h5a19 (heldout5): single-arm reports read as comparing against surgery or usual care.

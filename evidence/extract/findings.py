@@ -63,6 +63,15 @@ _HISTORY = re.compile(
     r"|\b(?:were|was) (?:authori[sz]ed|allowed|permitted)\b|\b(?:rescue|escape) (?:medication|analgesi)\w*",
     re.IGNORECASE,
 )
+# A sentence that speaks of the study itself (its aim, its people, its arms, its numbers): where an
+# unstructured abstract's scene-setting opening ends.
+_STUDY_SAID = re.compile(
+    r"\b(?:we|our|this|these|here|present|current|aim\w*|objectives?|purposes?|goals?|stud(?:y|ies)|trials?|reviews?|"
+    r"randomi[sz]\w*|patients|participants|subjects|cases|volunteers|enrolled|recruited|included|compar\w*|versus|vs|"
+    r"groups?|arms?|investigat\w*|evaluat\w*|assess\w*|examin\w*|report\w*|determin\w*|explor\w*)\b|\d",
+    re.IGNORECASE)
+# A line of keywords lists terms, not arms.
+_KEYWORDS = re.compile(r"\s*(?:key\s*words?|MeSH terms?)\s*[:.]", re.IGNORECASE)
 # "acupuncture and electroacupuncture": plain acupuncture listed beside a named form.
 _LISTED_WITH = re.compile(r"^\s*(?:,|and|or|,\s*and|versus|vs\.?|plus|/)\s*$", re.IGNORECASE)
 
@@ -159,7 +168,7 @@ _NEED_FOR = re.compile(
     r"|\breport(?:ed|ing)?\s+(?:using|taking|still taking)\s+(?:an?\s+)?$"
     # "without a clear indication for surgery", "a way of preventing surgery", "the proportion of
     # lumbar surgery": what patients may come to need, counted or avoided, not an arm.
-    r"|\b(?:indications?\s+for|prevent(?:s|ed|ing|ion\s+of)?|proportions?\s+of|percentages?\s+of|incidence\s+of|(?:risk|odds|likelihood|hazard)s?\s+of)\s+"
+    r"|\b(?:indications?\s+for|prevent(?:s|ed|ing|ion\s+of)?|proportions?\s+of|percentages?\s+of|rates?\s+of|incidence\s+of|(?:risk|odds|likelihood|hazard)s?\s+of|(?-i:HRs?|ORs?|RRs?|IRRs?)\s+(?:for|of)|(?:hazard|odds|risk|rate)\s+ratios?\s+(?:for|of))\s+"
     r"(?:an?\s+|further\s+|subsequent\s+|later\s+)?(?:[\w-]+\s+){0,2}$"
     # "the number of patients taking pain tablets": how many went on to take it.
     r"|\b(?:numbers?|proportions?|percentages?)\s+of\s+(?:patients|participants|cases|people|subjects)\s+"
@@ -220,11 +229,11 @@ _BLINDED_TO = re.compile(
     re.IGNORECASE,
 )
 # ... or a treatment named as the thing counted: "the surgical rates were comparable".
-# ("opioid use", "analgesic intake", "current opioid consumption", "analgesic requirements").
+# ("opioid use", "analgesic intake", "current opioid consumption", "analgesic requirements", "opioid needs").
 # ... and "the drawbacks of standard treatment options": the choices in general, not an arm;
 # "spine surgery (arm A: 12% vs arm B: 9%)": a share of each arm given per arm; "Western medicine
 # institutions": a kind of place.
-_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?|options|institutions?|facilities)\b"
+_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?|needs|demands?|options|institutions?|facilities)\b"
                       r"|\s*\(\s*[^():;]{1,60}:\s*\d+(?:\.\d+)?\s*%", re.IGNORECASE)
 # A double-dummy design: each arm gets a placebo of the other arm's treatment ("ESI plus placebo
 # pills or sham injection plus gabapentin"); the sham is a blind, not a comparator of its own.
@@ -322,8 +331,13 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     # A cue whose words are nowhere in the record is in none of its sentences.
     record_folded = text.casefold()
     live = {p for p in (_EXCLUSION, _HISTORY, _ADD_ON, _ALONE, _ADD_ON_STATED) if could_match(_gate_of(p), record_folded)}
+    # An unstructured abstract's opening sentences, before any that speaks of the study itself, set
+    # the scene: the treatments they name are those in use, not those compared.
+    opening = True
     for sentence, found in analysed_sentences(text, vocab):
         s, folded = sentence.text, sentence.text.casefold()
+        if sentence.section != "TITLE":
+            opening = opening and sentence.section is None and _STUDY_SAID.search(s) is None
 
         def said(pattern: re.Pattern, s: str = s, folded: str = folded) -> bool:
             return pattern in live and _gated_search(pattern, s, folded) is not None
@@ -334,9 +348,9 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         # A heading read from unstructured text may be followed by a missed one ("Method/design"):
         # under it, a sentence that allocates or compares arms is not background.
         background = sentence.section in _BACKGROUND_SECTIONS and not (
-            sentence.inline_section and _ALLOCATES.search(s))
+            sentence.inline_section and _ALLOCATES.search(s)) or sentence.section != "TITLE" and opening
         not_compared = background or said(_HISTORY) or _EVERY_ARM.search(s) is not None or _defines(s, found) \
-            or _FURTHER_STUDIES.search(s) is not None
+            or _FURTHER_STUDIES.search(s) is not None or _KEYWORDS.match(s) is not None
         aside = _not_arms(s, found)
         experimental_named.update(m.label for m in _experimental_extras(s, found))
         for arm in _CONTROL_ARM_TREATED.finditer(s):
