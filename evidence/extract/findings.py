@@ -147,8 +147,8 @@ _COMPARISON = re.compile(r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|comp
 # A treatment every arm received is a co-intervention, not a comparator: "Both groups were given
 # mecobalamin tablets".
 _EVERY_ARM = re.compile(
-    r"\b(?:both|all(?: the)?(?: three| four)?|the two|each of the two) (?:groups|arms)\b[^.;]{0,30}?"
-    r"\b(?:were given|received|took|were treated with|were prescribed|were administered|underwent|were also given)\b"
+    r"\b(?:(?:both|all(?: the)?(?: three| four)?|the two|each of the two) (?:groups|arms)|(?:each|every) (?:group|arm))\b[^.;]{0,30}?"
+    r"\b(?:(?:was|were) (?:also )?(?:given|treated with|prescribed|administered|offered)|received|took|underwent)\b"
     # "After 12 weeks, participants received usual care": what all had once the compared period ended.
     r"|^\s*(?:after|following|beyond)\s+(?:the\s+)?(?:\d+|[a-z]+)[- ](?:weeks?|months?|days?)\s*,?\s+(?:all\s+)?"
     r"(?:participants|patients|subjects)\s+(?:then\s+)?(?:received|were given|got)\b",
@@ -437,9 +437,23 @@ def _conventional_of_setting(comparators: list[Mention], setting: str) -> list[M
 
 
 def _defines(text: str, mentions: Iterable[Mention]) -> bool:
-    """Whether a sentence opens by saying what the intervention is ("Electroacupuncture is ...")."""
+    """Whether a sentence opens by saying what the intervention is ("Electroacupuncture is ...",
+    "Motion style acupuncture treatment (MSAT) is a ...")."""
     first = next((m for m in mentions if m.kind in ("intervention", "generic")), None)
-    return first is not None and not text[: first.start].strip(" (") and _DEFINES.match(text, first.end) is not None
+    if first is None:
+        return False
+    if not text[: first.start].strip(" (") and _DEFINES.match(text, first.end) is not None:
+        return True
+    # The intervention's name in a few words around the needling word, then what it is.
+    return _NAME_BEFORE.fullmatch(text, 0, first.start) is not None and _NAMED_IS.match(text, first.end) is not None
+
+
+# A few words of a treatment's name before its needling word, and after it, before "is" or "are":
+# no verb, nothing that joins a second treatment or names a group.
+_NAME_WORD = r"(?!(?:plus|and|with|versus|vs|or|than|groups?|arms?|patients|participants|the|a|an|this|that|in|of|for)\b)[\w-]+"
+_NAME_BEFORE = re.compile(rf"\s*(?:{_NAME_WORD}\s+){{1,3}}", re.IGNORECASE)
+_NAMED_IS = re.compile(rf"(?:\s+{_NAME_WORD}){{0,2}}\s*(?:\([^()]{{1,20}}\))?\s*(?:,\s*which\s+)?(?:is|are|involves?|refers to|combines|consists of)\s+(?:an?|the)\b",
+                       re.IGNORECASE)
 
 
 def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
