@@ -723,7 +723,8 @@ def classify_record(record: dict, topic: Topic) -> dict:
         "interventions": pico.interventions,
         "comparators": [] if uncontrolled else pico.comparators,
         "comparator_class": [] if uncontrolled else pico.comparator_classes,
-        "add_on": pico.add_on,
+        # Without a comparison arm nothing is added to one.
+        "add_on": pd.NA if uncontrolled else pico.add_on,
         "n_randomized": pd.NA if is_review else n_randomized,
         "n_analysed": pd.NA if is_review else size.n_analysed,
         "n_arms": pd.NA if is_review else size.n_arms,

@@ -129,6 +129,10 @@ _ADD_ON_STATED = re.compile(
     r"|\b(?:as )?an? (?:\w+ )?(?:addition|adjunct|add-on) to\b"
     # "Both groups received traction; additionally, the observation group was given acupuncture."
     r"|\badditionally,? (?:the |an? )?[\w-]+ (?:\w+ )?groups? (?:was|were|also )?\s*(?:given|treated|received|managed)\b"
+    # "the latter only by the rehabilitation therapy", "the control group was treated only with
+    # traction": the control arm had part of what the other arm had.
+    r"|\b(?:the latter|the other (?:group|arm)|(?:the )?control (?:group|arm)s?|group [B2])\s+(?:(?:was|were)\s+)?"
+    r"(?:(?:treated|managed|given)\s+)?(?:only|solely|merely)\s+(?:by|with)\s+(?!(?:\w+\s+){0,2}(?:sham|placebo|saline|dummy)\b)"
     # "Complex oriental medical treatment with or without balanced acupuncture".
     r"|\bwith or without (?:the |an? )?(?:[\w-]+ ){0,2}?(?:acupuncture|electroacupuncture|needling|acupotomy|injections?|blocks?|(?:cortico)?steroids?)\b"
     # "Usual care was compared with usual care plus one extra injection": one
@@ -380,7 +384,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
             or arm_desc.control_acupoints(s, folded) or "group" in folded and arm_desc.needled_arm_names(s, found))
     # The arms may be described in two sentences: "The treatment group was treated with X and Y.
     # The control group was treated with X."
-    add_on_stated = add_on_stated or _arm_extends_other(text)
+    add_on_stated = add_on_stated or _arm_extends_other(text) or _with_and_without(text)
     # Arms named as one another plus more: what is added belongs to the experimental arm, and a
     # needled base arm is another acupuncture.
     added_classes, needled_base = _extension_classes(text, vocab)
@@ -545,6 +549,30 @@ def _experimental_extras(text: str, mentions: Iterable[Mention]) -> set[Mention]
         needles = [m.end for m in mentions if m.kind in ("intervention", "generic") and arm.end() <= m.start < stop]
         out |= {m for m in mentions if m.kind == "comparator" and arm.end() <= m.start < stop and any(e <= m.start for e in needles)}
     return out
+
+
+# One treatment named with and without the same addition as the two arms: "a CT-guided injection
+# with botulinum toxin" and "an injection without Botox", "acupuncture with moxibustion" and "acupuncture
+# without moxibustion"; the arms written as "Group S(+)" and "Group S(-)"; "between LA and LA + CS",
+# "lidocaine versus lidocaine plus a steroid".
+_ARM_NOUN = r"(?:injections?|blocks?|infiltrations?|treatment|therapy|care|needling|acupuncture)"
+_WITHOUT = re.compile(rf"\b{_ARM_NOUN}\s+without\s+(?:the\s+|an?\s+|added\s+|additional\s+)?(?P<w>[a-z][\w-]{{2,}})", re.IGNORECASE)
+_PLUS_MINUS = re.compile(r"\b(?P<g>[A-Za-z][\w-]{0,15})\s*\(\s*\+\s*\)(?=[^.]*?\b(?P=g)\s*\(\s*[-\u2212\u2013]\s*\))")
+_SELF_PLUS = re.compile(
+    r"\b(?:between|compar\w*|either|versus|vs\.?)\b[^.;]{0,60}?\b(?P<b>[A-Za-z][\w-]+)\s*\)?\s+(?:and|or|versus|vs\.?|with|to)\s+"
+    r"(?P=b)\s*(?:\+|plus\b|combined with\b|together with\b|with (?:an? )?(?:added|additional)\b)\s*[A-Za-z]",
+    re.IGNORECASE)
+
+
+def _with_and_without(text: str) -> bool:
+    """Whether the record names one treatment with and without the same addition as its arms."""
+    if _PLUS_MINUS.search(text) or _SELF_PLUS.search(text):
+        return True
+    for m in _WITHOUT.finditer(text):
+        word = re.escape(m.group("w")[:5])
+        if re.search(rf"\b{_ARM_NOUN}\s+(?:with|plus|and)\s+(?:the\s+|an?\s+|added\s+|additional\s+)?{word}", text, re.IGNORECASE):
+            return True
+    return False
 
 
 def _arm_extends_other(text: str) -> bool:
