@@ -110,7 +110,8 @@ class Pico:
 _BACKGROUND_SECTIONS = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE", "SUMMARY OF BACKGROUND DATA"})
 _ADD_ON = re.compile(r"\b(?:plus|combined with|in combination with|in addition to|added to|together with|adjunct\w*|combined (?:therapy|treatment) of)\b", re.IGNORECASE)
 # "X alone", "X only", and the "simple X group" of translated abstracts.
-_ALONE = re.compile(r"\b(?:alone|only)\b|\bsimple (?:[\w-]+ ){0,2}?(?:group|treatment|therapy)\b", re.IGNORECASE)
+# "better than single therapy (acupuncture or traction)": either part given by itself.
+_ALONE = re.compile(r"\b(?:alone|only)\b|\bsimple (?:[\w-]+ ){0,2}?(?:group|treatment|therapy)\b|\bsingle (?:therapy|therapies|treatments?)\b", re.IGNORECASE)
 # Wordings that state an add-on design by themselves: the experimental arm gets the control
 # arm's treatment and more ("on the basis of the control group", "additionally received").
 _ADD_ON_STATED = re.compile(
@@ -131,8 +132,10 @@ _ADD_ON_STATED = re.compile(
     r"|\badditionally,? (?:the |an? )?[\w-]+ (?:\w+ )?groups? (?:was|were|also )?\s*(?:given|treated|received|managed)\b"
     # "the latter only by the rehabilitation therapy", "the control group was treated only with
     # traction": the control arm had part of what the other arm had.
-    r"|\b(?:the latter|the other (?:group|arm)|(?:the )?control (?:group|arm)s?|group [B2])\s+(?:(?:was|were)\s+)?"
-    r"(?:(?:treated|managed|given)\s+)?(?:only|solely|merely)\s+(?:by|with)\s+(?!(?:\w+\s+){0,2}(?:sham|placebo|saline|dummy)\b)"
+    # "group 2 comprised 35 patients who were only treated with exercise and tablets".
+    r"|\b(?:the latter|the other (?:group|arm)|(?:the )?control (?:group|arm)s?|group [B2])\b[^.;]{0,40}?"
+    r"(?:(?:only|solely|merely)\s+(?:treated|managed|given)\s+|(?:treated|managed|given)\s+(?:only|solely|merely)\s+|(?:only|solely|merely)\s+)"
+    r"(?:by|with)\s+(?!(?:\w+\s+){0,2}(?:sham|placebo|saline|dummy)\b)"
     # "Complex oriental medical treatment with or without balanced acupuncture".
     r"|\bwith or without (?:the |an? )?(?:[\w-]+ ){0,2}?(?:acupuncture|electroacupuncture|needling|acupotomy|injections?|blocks?|(?:cortico)?steroids?)\b"
     # "Usual care was compared with usual care plus one extra injection": one
