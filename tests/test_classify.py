@@ -336,3 +336,31 @@ def test_what_a_search_found_is_not_a_reviews_included_set_unless_its_kind_is_st
     # A search that found trials, or eligible articles, found the included set.
     assert extract_sample_size("Our search identified 14 randomized trials with 1200 patients.").n_studies == 14
     assert extract_sample_size("The search found 14 eligible articles (980 patients).").n_participants == 980
+
+
+@pytest.mark.parametrize("title, abstract", [
+    # One package given to every inpatient, with an operation named as the alternative to avoid.
+    ("Combined Korean medicine care for inpatients with a herniated lumbar disc",
+     ("Inpatients with a herniated disc may be spared an operation by gentler care. Over two years 150 "
+      "inpatients received herbal decoctions, pharmacopuncture, needling and spinal manipulation. Pain fell "
+      "from 6.1 to 3.0 by discharge (P<0.001).")),
+    # A follow-up of one treated set of patients, its treatment named as the topic's usual care.
+    ("Disc regression on repeat MRI after integrative Korean medicine treatment",
+     ("Patients with a herniated lumbar disc who had integrative Korean medicine treatment in one hospital "
+      "had a second scan a year later. Of 310 patients, 271 showed regression. Most herniations shrank "
+      "within a year of integrative Korean medicine treatment.")),
+])
+def test_a_record_that_sets_nothing_against_anything_names_no_comparator(title, abstract, topic):
+    # Seen in h5a06 and h5a19 (heldout5): single-arm reports read as comparing against surgery or usual care.
+    tables = {"articles": pd.DataFrame([{"pmid": "1", "title": title, "abstract": abstract, "publication_types": []}])}
+    row = classify_articles(tables, topic).iloc[0]
+    assert list(row["comparator_class"]) == []
+    assert pd.isna(row["add_on"])
+
+
+def test_a_comparison_named_only_by_arm_sizes_keeps_its_comparator(topic):
+    tables = {"articles": pd.DataFrame([{"pmid": "1", "title": "Needling for sciatica",
+                                         "abstract": "Patients had acupuncture (n = 30) or diclofenac tablets (n = 30) "
+                                                     "for four weeks. Leg pain fell more with acupuncture (P = 0.01).",
+                                         "publication_types": []}])}
+    assert list(classify_articles(tables, topic).iloc[0]["comparator_class"]) == ["drug"]

@@ -773,7 +773,11 @@ def classify_record(record: dict, topic: Topic) -> dict:
     is_review = call.design in {"systematic_review", "meta_analysis"}
     # Reports of single patients, uncontrolled series or one group followed have no comparison arm: treatments they
     # name are history or co-treatment, never a comparator.
-    uncontrolled = call.design in _UNCONTROLLED or call.rule == SINGLE_GROUP_COHORT
+    # A primary study whose text never sets anything against anything (no group, arm, control,
+    # allocation, comparison or "versus"; at most one sized arm) followed one set of patients: the
+    # treatments it names are the package all received or what they might need, not comparators.
+    uncontrolled = call.design in _UNCONTROLLED or call.rule == SINGLE_GROUP_COHORT \
+        or not is_review and not _sets_arms_against(text)
     return {
         "study_id": record["pmid"],
         "pmid": record["pmid"],
@@ -788,7 +792,8 @@ def classify_record(record: dict, topic: Topic) -> dict:
         "interventions": pico.interventions,
         "comparators": [] if uncontrolled else pico.comparators,
         "comparator_class": [] if uncontrolled else pico.comparator_classes,
-        "add_on": pico.add_on,
+        # Without a comparison arm nothing is added to one.
+        "add_on": pd.NA if uncontrolled else pico.add_on,
         "n_randomized": pd.NA if is_review else n_randomized,
         "n_analysed": pd.NA if is_review else size.n_analysed,
         "n_arms": pd.NA if is_review else size.n_arms,
@@ -806,6 +811,20 @@ def classify_record(record: dict, topic: Topic) -> dict:
         ]),
         "confidence": call.confidence,
     }
+
+
+# Words that set arms or treatments against each other, or name an arm.
+_ARMS_WORDS = re.compile(
+    r"\b(?:groups?|arms?|randomi[sz]\w*|versus|vs|compar\w*|controls?|controlled|allocat\w*|assign\w*|divided|"
+    r"placebo|sham|than|either|against|alone|whereas|cohorts?)\b",
+    re.IGNORECASE)
+_ARM_SIZE = re.compile(r"\bn\s*=\s*\d+", re.IGNORECASE)
+
+
+def _sets_arms_against(text: str) -> bool:
+    """Whether a record's text has any word that sets arms against each other, or sizes two arms
+    ("acupuncture (n = 30) or tablets (n = 30)")."""
+    return _ARMS_WORDS.search(text) is not None or len(_ARM_SIZE.findall(text)) >= 2
 
 
 def _grouped(frame: pd.DataFrame | None, column: str) -> dict[str, list[str]]:

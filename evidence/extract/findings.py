@@ -63,6 +63,15 @@ _HISTORY = re.compile(
     r"|\b(?:were|was) (?:authori[sz]ed|allowed|permitted)\b|\b(?:rescue|escape) (?:medication|analgesi)\w*",
     re.IGNORECASE,
 )
+# A sentence that speaks of the study itself (its aim, its people, its arms, its numbers): where an
+# unstructured abstract's scene-setting opening ends.
+_STUDY_SAID = re.compile(
+    r"\b(?:we|our|this|these|here|present|current|aim\w*|objectives?|purposes?|goals?|stud(?:y|ies)|trials?|reviews?|"
+    r"randomi[sz]\w*|patients|participants|subjects|cases|volunteers|enrolled|recruited|included|compar\w*|versus|vs|"
+    r"groups?|arms?|investigat\w*|evaluat\w*|assess\w*|examin\w*|report\w*|determin\w*|explor\w*)\b|\d",
+    re.IGNORECASE)
+# A line of keywords lists terms, not arms.
+_KEYWORDS = re.compile(r"\s*(?:key\s*words?|MeSH terms?)\s*[:.]", re.IGNORECASE)
 # "acupuncture and electroacupuncture": plain acupuncture listed beside a named form.
 _LISTED_WITH = re.compile(r"^\s*(?:,|and|or|,\s*and|versus|vs\.?|plus|/)\s*$", re.IGNORECASE)
 
@@ -101,7 +110,8 @@ class Pico:
 _BACKGROUND_SECTIONS = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE", "SUMMARY OF BACKGROUND DATA"})
 _ADD_ON = re.compile(r"\b(?:plus|combined with|in combination with|in addition to|added to|together with|adjunct\w*|combined (?:therapy|treatment) of)\b", re.IGNORECASE)
 # "X alone", "X only", and the "simple X group" of translated abstracts.
-_ALONE = re.compile(r"\b(?:alone|only)\b|\bsimple (?:[\w-]+ ){0,2}?(?:group|treatment|therapy)\b", re.IGNORECASE)
+# "better than single therapy (acupuncture or traction)": either part given by itself.
+_ALONE = re.compile(r"\b(?:alone|only)\b|\bsimple (?:[\w-]+ ){0,2}?(?:group|treatment|therapy)\b|\bsingle (?:therapy|therapies|treatments?)\b", re.IGNORECASE)
 # Wordings that state an add-on design by themselves: the experimental arm gets the control
 # arm's treatment and more ("on the basis of the control group", "additionally received").
 _ADD_ON_STATED = re.compile(
@@ -120,6 +130,12 @@ _ADD_ON_STATED = re.compile(
     r"|\b(?:as )?an? (?:\w+ )?(?:addition|adjunct|add-on) to\b"
     # "Both groups received traction; additionally, the observation group was given acupuncture."
     r"|\badditionally,? (?:the |an? )?[\w-]+ (?:\w+ )?groups? (?:was|were|also )?\s*(?:given|treated|received|managed)\b"
+    # "the latter only by the rehabilitation therapy", "the control group was treated only with
+    # traction": the control arm had part of what the other arm had.
+    # "group 2 comprised 35 patients who were only treated with exercise and tablets".
+    r"|\b(?:the latter|the other (?:group|arm)|(?:the )?control (?:group|arm)s?|group [B2])\b[^.;]{0,40}?"
+    r"(?:(?:only|solely|merely)\s+(?:treated|managed|given)\s+|(?:treated|managed|given)\s+(?:only|solely|merely)\s+|(?:only|solely|merely)\s+)"
+    r"(?:by|with)\s+(?!(?:\w+\s+){0,2}(?:sham|placebo|saline|dummy)\b)"
     # "Complex oriental medical treatment with or without balanced acupuncture".
     r"|\bwith or without (?:the |an? )?(?:[\w-]+ ){0,2}?(?:acupuncture|electroacupuncture|needling|acupotomy|injections?|blocks?|(?:cortico)?steroids?)\b"
     # "Usual care was compared with usual care plus one extra injection": one
@@ -138,8 +154,8 @@ _COMPARISON = re.compile(r"\b(?:randomi[sz]\w*|assign\w*|allocat\w*|divided|comp
 # A treatment every arm received is a co-intervention, not a comparator: "Both groups were given
 # mecobalamin tablets".
 _EVERY_ARM = re.compile(
-    r"\b(?:both|all(?: the)?(?: three| four)?|the two|each of the two) (?:groups|arms)\b[^.;]{0,30}?"
-    r"\b(?:were given|received|took|were treated with|were prescribed|were administered|underwent|were also given)\b"
+    r"\b(?:(?:both|all(?: the)?(?: three| four)?|the two|each of the two) (?:groups|arms)|(?:each|every) (?:group|arm))\b[^.;]{0,30}?"
+    r"\b(?:(?:was|were) (?:also )?(?:given|treated with|prescribed|administered|offered)|received|took|underwent)\b"
     # "After 12 weeks, participants received usual care": what all had once the compared period ended.
     r"|^\s*(?:after|following|beyond)\s+(?:the\s+)?(?:\d+|[a-z]+)[- ](?:weeks?|months?|days?)\s*,?\s+(?:all\s+)?"
     r"(?:participants|patients|subjects)\s+(?:then\s+)?(?:received|were given|got)\b",
@@ -159,7 +175,7 @@ _NEED_FOR = re.compile(
     r"|\breport(?:ed|ing)?\s+(?:using|taking|still taking)\s+(?:an?\s+)?$"
     # "without a clear indication for surgery", "a way of preventing surgery", "the proportion of
     # lumbar surgery": what patients may come to need, counted or avoided, not an arm.
-    r"|\b(?:indications?\s+for|prevent(?:s|ed|ing|ion\s+of)?|proportions?\s+of|percentages?\s+of|incidence\s+of|(?:risk|odds|likelihood|hazard)s?\s+of)\s+"
+    r"|\b(?:indications?\s+for|prevent(?:s|ed|ing|ion\s+of)?|proportions?\s+of|percentages?\s+of|rates?\s+of|incidence\s+of|(?:risk|odds|likelihood|hazard)s?\s+of|(?-i:HRs?|ORs?|RRs?|IRRs?)\s+(?:for|of)|(?:hazard|odds|risk|rate)\s+ratios?\s+(?:for|of))\s+"
     r"(?:an?\s+|further\s+|subsequent\s+|later\s+)?(?:[\w-]+\s+){0,2}$"
     # "the number of patients taking pain tablets": how many went on to take it.
     r"|\b(?:numbers?|proportions?|percentages?)\s+of\s+(?:patients|participants|cases|people|subjects)\s+"
@@ -220,11 +236,11 @@ _BLINDED_TO = re.compile(
     re.IGNORECASE,
 )
 # ... or a treatment named as the thing counted: "the surgical rates were comparable".
-# ("opioid use", "analgesic intake", "current opioid consumption", "analgesic requirements").
+# ("opioid use", "analgesic intake", "current opioid consumption", "analgesic requirements", "opioid needs").
 # ... and "the drawbacks of standard treatment options": the choices in general, not an arm;
 # "spine surgery (arm A: 12% vs arm B: 9%)": a share of each arm given per arm; "Western medicine
 # institutions": a kind of place.
-_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?|options|institutions?|facilities)\b"
+_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?|needs|demands?|options|institutions?|facilities)\b"
                       r"|\s*\(\s*[^():;]{1,60}:\s*\d+(?:\.\d+)?\s*%", re.IGNORECASE)
 # A double-dummy design: each arm gets a placebo of the other arm's treatment ("ESI plus placebo
 # pills or sham injection plus gabapentin"); the sham is a blind, not a comparator of its own.
@@ -322,8 +338,13 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     # A cue whose words are nowhere in the record is in none of its sentences.
     record_folded = text.casefold()
     live = {p for p in (_EXCLUSION, _HISTORY, _ADD_ON, _ALONE, _ADD_ON_STATED) if could_match(_gate_of(p), record_folded)}
+    # An unstructured abstract's opening sentences, before any that speaks of the study itself, set
+    # the scene: the treatments they name are those in use, not those compared.
+    opening = True
     for sentence, found in analysed_sentences(text, vocab):
         s, folded = sentence.text, sentence.text.casefold()
+        if sentence.section != "TITLE":
+            opening = opening and sentence.section is None and _STUDY_SAID.search(s) is None
 
         def said(pattern: re.Pattern, s: str = s, folded: str = folded) -> bool:
             return pattern in live and _gated_search(pattern, s, folded) is not None
@@ -334,9 +355,9 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         # A heading read from unstructured text may be followed by a missed one ("Method/design"):
         # under it, a sentence that allocates or compares arms is not background.
         background = sentence.section in _BACKGROUND_SECTIONS and not (
-            sentence.inline_section and _ALLOCATES.search(s))
+            sentence.inline_section and _ALLOCATES.search(s)) or sentence.section != "TITLE" and opening
         not_compared = background or said(_HISTORY) or _EVERY_ARM.search(s) is not None or _defines(s, found) \
-            or _FURTHER_STUDIES.search(s) is not None
+            or _FURTHER_STUDIES.search(s) is not None or _KEYWORDS.match(s) is not None
         aside = _not_arms(s, found)
         experimental_named.update(m.label for m in _experimental_extras(s, found))
         for arm in _CONTROL_ARM_TREATED.finditer(s):
@@ -366,7 +387,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
             or arm_desc.control_acupoints(s, folded) or "group" in folded and arm_desc.needled_arm_names(s, found))
     # The arms may be described in two sentences: "The treatment group was treated with X and Y.
     # The control group was treated with X."
-    add_on_stated = add_on_stated or _arm_extends_other(text)
+    add_on_stated = add_on_stated or _arm_extends_other(text) or _with_and_without(text)
     # Arms named as one another plus more: what is added belongs to the experimental arm, and a
     # needled base arm is another acupuncture.
     added_classes, needled_base = _extension_classes(text, vocab)
@@ -423,9 +444,23 @@ def _conventional_of_setting(comparators: list[Mention], setting: str) -> list[M
 
 
 def _defines(text: str, mentions: Iterable[Mention]) -> bool:
-    """Whether a sentence opens by saying what the intervention is ("Electroacupuncture is ...")."""
+    """Whether a sentence opens by saying what the intervention is ("Electroacupuncture is ...",
+    "Motion style acupuncture treatment (MSAT) is a ...")."""
     first = next((m for m in mentions if m.kind in ("intervention", "generic")), None)
-    return first is not None and not text[: first.start].strip(" (") and _DEFINES.match(text, first.end) is not None
+    if first is None:
+        return False
+    if not text[: first.start].strip(" (") and _DEFINES.match(text, first.end) is not None:
+        return True
+    # The intervention's name in a few words around the needling word, then what it is.
+    return _NAME_BEFORE.fullmatch(text, 0, first.start) is not None and _NAMED_IS.match(text, first.end) is not None
+
+
+# A few words of a treatment's name before its needling word, and after it, before "is" or "are":
+# no verb, nothing that joins a second treatment or names a group.
+_NAME_WORD = r"(?!(?:plus|and|with|versus|vs|or|than|groups?|arms?|patients|participants|the|a|an|this|that|in|of|for)\b)[\w-]+"
+_NAME_BEFORE = re.compile(rf"\s*(?:{_NAME_WORD}\s+){{1,3}}", re.IGNORECASE)
+_NAMED_IS = re.compile(rf"(?:\s+{_NAME_WORD}){{0,2}}\s*(?:\([^()]{{1,20}}\))?\s*(?:,\s*which\s+)?(?:is|are|involves?|refers to|combines|consists of)\s+(?:an?|the)\b",
+                       re.IGNORECASE)
 
 
 def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
@@ -517,6 +552,30 @@ def _experimental_extras(text: str, mentions: Iterable[Mention]) -> set[Mention]
         needles = [m.end for m in mentions if m.kind in ("intervention", "generic") and arm.end() <= m.start < stop]
         out |= {m for m in mentions if m.kind == "comparator" and arm.end() <= m.start < stop and any(e <= m.start for e in needles)}
     return out
+
+
+# One treatment named with and without the same addition as the two arms: "a CT-guided injection
+# with botulinum toxin" and "an injection without Botox", "acupuncture with moxibustion" and "acupuncture
+# without moxibustion"; the arms written as "Group S(+)" and "Group S(-)"; "between LA and LA + CS",
+# "lidocaine versus lidocaine plus a steroid".
+_ARM_NOUN = r"(?:injections?|blocks?|infiltrations?|treatment|therapy|care|needling|acupuncture)"
+_WITHOUT = re.compile(rf"\b{_ARM_NOUN}\s+without\s+(?:the\s+|an?\s+|added\s+|additional\s+)?(?P<w>[a-z][\w-]{{2,}})", re.IGNORECASE)
+_PLUS_MINUS = re.compile(r"\b(?P<g>[A-Za-z][\w-]{0,15})\s*\(\s*\+\s*\)(?=[^.]*?\b(?P=g)\s*\(\s*[-\u2212\u2013]\s*\))")
+_SELF_PLUS = re.compile(
+    r"\b(?:between|compar\w*|either|versus|vs\.?)\b[^.;]{0,60}?\b(?P<b>[A-Za-z][\w-]+)\s*\)?\s+(?:and|or|versus|vs\.?|with|to)\s+"
+    r"(?P=b)\s*(?:\+|plus\b|combined with\b|together with\b|with (?:an? )?(?:added|additional)\b)\s*[A-Za-z]",
+    re.IGNORECASE)
+
+
+def _with_and_without(text: str) -> bool:
+    """Whether the record names one treatment with and without the same addition as its arms."""
+    if _PLUS_MINUS.search(text) or _SELF_PLUS.search(text):
+        return True
+    for m in _WITHOUT.finditer(text):
+        word = re.escape(m.group("w")[:5])
+        if re.search(rf"\b{_ARM_NOUN}\s+(?:with|plus|and)\s+(?:the\s+|an?\s+|added\s+|additional\s+)?{word}", text, re.IGNORECASE):
+            return True
+    return False
 
 
 def _arm_extends_other(text: str) -> bool:
