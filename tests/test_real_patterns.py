@@ -35,6 +35,7 @@ PMID_RANGES = {
     "real_patterns_effects6.jsonl": (99001110, 99001149),
     "real_patterns_effects7.jsonl": (99001200, 99001229),
     "real_patterns_direction6.jsonl": (99001230, 99001249),
+    "real_patterns_effects8.jsonl": (99001310, 99001349),
 }
 FILES = sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl"))
 RECORDS = [(path.name, record) for path in FILES for record in load_labelled(path)]

@@ -761,8 +761,9 @@ _ESTIMATE = re.compile(
     # "difference in the average effect between the A group and the B group, -1.0": the two arms may take longer.
     r"|\s+(?i:in|of|for|between)\b[^0-9;=()\[\]]{0,60}?\b(?i:between)\b[^0-9;=()\[\]]{0,50}?\b(?i:groups?)\b[^0-9;=()\[\]]{0,50}?\b(?i:groups?|arms?)\b)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
     # A number followed by a unit of time is when, not how much: "difference ... at 4 weeks"; one
-    # after "than" is a threshold ("no difference between groups greater than 0.05").
-    rf"(?<!\bthan\s)(?<!\bthan)(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b)(?:\s*(?:points?|mm|cm|%))?"
+    # after "than" is a threshold ("no difference between groups greater than 0.05"); one followed by
+    # "to" and another number is the interval's lower bound ("95% CI for the difference 12.5 to 40.1").
+    rf"(?<!\bthan\s)(?<!\bthan)(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b|\s+to\s+[-−–]?\d)(?:\s*(?:points?|mm|cm|%))?"
     r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[,:=]?\s*[(\[]?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER})"
     # A named estimate with its interval in brackets and no CI label: "risk ratio 1.44 [1.09 to 1.83]".
@@ -1289,6 +1290,9 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     # one under the outcome's name as a heading ("VAS: 1.8 vs 2.4, p = 0.029").
     bound = _bound_p_values(s, mentions, stats) if not inherited else {}
     bound_at = {st.start for sts in bound.values() for st in sts}
+    # "(VAS: MD -1.4 ..., ODI: MD -4.9 ...)": an estimate under an outcome's name as its heading is that
+    # outcome's alone.
+    headed = _headed_estimates(s, mentions, stats) if not inherited else {}
     if respective is None and inherited and 1 < len(outcomes) == len(stats):
         # "... the cure rate and the total effective rate ... . The efficacy was superior
         # (P < 0.01, P < 0.05)": one p-value for each outcome of the sentence before, in order.
@@ -1333,6 +1337,9 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             own = [in_order[i]]
         elif not own and shared is not None:
             own = [shared]
+        if headed:
+            own = [st for st in own if st.start not in headed] + [st for st in stats if headed.get(st.start) == outcome.label]
+            own.sort(key=lambda st: st.start)
         if outcome.label in bound:
             own = [st for st in own if st.measure] + bound[outcome.label][:1]
         elif bound_at:
@@ -1383,10 +1390,20 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         suffix = f".outcome_from_{said.source}" if inherited and said is not None else ""
         suffix += ".p_from_sentence_end" if borrowed_p else ""
         estimates = [st for st in own if st.measure]
+        # A later estimate right after the name of something else that was measured ("pain intensity
+        # (MD ...) and pain threshold (MD ...)", "... and the change in cyst size (SMD ...)") is that
+        # thing's, even when the topic has no word for it.
+        estimates = [st for k, st in enumerate(estimates)
+                     if not k or st.start in headed or not _OTHER_MEASURED_BEFORE.search(s, estimates[k - 1].end, st.start)]
         p_only = next((st for st in own if st.measure is None), None)
         if estimates:
-            for st in estimates:
+            for k, st in enumerate(estimates):
                 p = st if st.p_value_text else p_only
+                if p is p_only and len(estimates) > 1:
+                    # Of several estimates, each takes the lone p-value between it and the next one, if any
+                    # ("hazard ratio, 0.5; 95 percent CI, 0.3 to 0.9; P=0.02), bleeding (hazard ratio, 0.4; ...").
+                    stop = estimates[k + 1].start if k + 1 < len(estimates) else len(s)
+                    p = next((x for x in own if x.measure is None and x.p_value_text and st.end <= x.start < stop), None)
                 rule = "effect.estimate" + ("_ci" if st.ci_low is not None else "")
                 # Several estimates of one outcome, each after its own time ("early (under 4 weeks)
                 # [MD 0.3 ...] and later (by 12 weeks) [MD 0.9 ...]"): each at the time said last before it.
@@ -1431,6 +1448,34 @@ _SHARED_P = re.compile(r"\b(?:the|these|both|all)\s+(?:\w+\s+)?(?:differences|co
                        r"(?:statistically\s+)?significant", re.IGNORECASE)
 _HAS_DIGIT = re.compile(r"\d")
 # Words that put an outcome after the numbers about it.
+# The name of a measured thing that ends right before an estimate's bracket, perhaps with a verb
+# saying how it moved: "... and joint mobility was better (MD", "the lesion volume change (SMD".
+_OTHER_MEASURED_BEFORE = re.compile(
+    r"\b(?:change|changes|scores?|range|volume|threshold|function|level|levels|index|time|duration|strength|mobility|"
+    r"flexion|extension|size|area|length|thickness|velocity|satisfaction|quality|consumption|intake|use|usage)"
+    r"(?:\s+(?:was|were)\s+(?:(?:also|significantly|markedly)\s+)?(?:improved|increased|reduced|decreased|lowered|raised|better|higher|lower|greater|shorter|longer))?"
+    r"\s*[(\[]?\s*$", re.IGNORECASE)
+# An outcome's name written as the heading of its estimate, right after a bracket, comma or semicolon.
+_HEADING_BEFORE = re.compile(r"(?:^|[(\[,;])\s*(?P<head>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2})\s*:\s*$")
+
+
+def _headed_estimates(s: str, mentions: list[Mention], stats: list[_Stat]) -> dict[int, str | None]:
+    """Estimates written under a heading ("VAS: MD = -1.2 ...") by their start, with the outcome label
+    the heading names, or ``None`` for a heading that names no outcome of the topic ("efficacy: MD =
+    2.3"). Only when at least one heading names an outcome: a sentence written that way."""
+    outcomes = [m for m in mentions if m.kind == "outcome"]
+    found: dict[int, str | None] = {}
+    for st in stats:
+        if st.measure is None:
+            continue
+        head = _HEADING_BEFORE.search(s, max(0, st.start - 45), st.start)
+        if head is None:
+            continue
+        named = [m for m in outcomes if head.start("head") <= m.start and m.end <= head.end("head")]
+        found[st.start] = named[-1].label if named else None
+    return found if any(label is not None for label in found.values()) else {}
+
+
 _OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with regard to|regarding|as regards)\s+(?:the\s+)?$", re.IGNORECASE)
 # Changes within the arms, not between them.
 _WITHIN_GROUP = re.compile(
@@ -1445,6 +1490,10 @@ _WITHIN_GROUP = re.compile(
     r"|\bthan (?:that |those )?(?:before|prior to) (?:the )?(?:treatment|intervention|therapy)\b"
     r"|\b(?:both|all|each|every) (?:\w+ )?groups? (?:\w+ )?(?:showed|had|were|was)? ?(?:an? )?(?:significant(?:ly)? )?(?:decrease|improve|increase|reduc|declin)\w*"
     r"|\b(?:compared|as compared) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before treatment)\b"
+    # A score that fell "after treatment with" a named treatment, set against nothing: each pooled
+    # before-and-after change of a review ("scores dropped after treatment with drug A (SMD ...), drug B (SMD ...)").
+    r"|\b(?:decreased|improved|increased|reduced|declined|fell|dropped)\s+(?:significantly\s+)?(?:after|following)\s+(?:the\s+)?"
+    r"(?:treatment|therapy|injections?|intervention)\s+with\b(?![^;]*\b(?:compared|versus|vs\.?|than|relative to|against)\b)"
     # The whole sample pooled ("For all patients, acupuncture achieved significant improvement").
     r"|\b(?:for|in|across|among) (?:all|the whole|the entire|the total) (?:sample|cohort|patients|participants|subjects)\b",
     re.IGNORECASE,
@@ -1739,7 +1788,8 @@ def extract_findings(tables: dict[str, pd.DataFrame], topic: Topic) -> pd.DataFr
     pandas.DataFrame
         Conforming to ``evidence.tables.schema.FINDINGS`` with ``provenance="auto"``, the rule that
         fired, and ``span_start``/``span_end``/``sentence`` on every row. Where two findings
-        share the table key, the one with more numbers is kept.
+        share the table key, the one with more numbers is kept, unless both give estimates and
+        these differ: then both are kept (the key and the estimate are unique).
     """
     rows = []
     for rec in tables["articles"][["pmid", "title", "abstract"]].to_dict("records"):
@@ -1751,7 +1801,12 @@ def extract_findings(tables: dict[str, pd.DataFrame], topic: Topic) -> pd.DataFr
     richness = frame[["estimate", "ci_low", "p_value_text"]].notna().sum(axis=1)
     key = list(schema.FINDINGS.key)
     order = frame.assign(_richness=-richness).sort_values(["pmid", "_richness"], kind="stable").index
-    kept = ~frame.loc[order].duplicated(subset=key)
+    # Rows of one key that give different estimates are different effects (two doses against one
+    # placebo, one form against two other forms of the comparator's class, or the same outcome "short-"
+
+
+    ordered = frame.loc[order]
+    kept = ordered["estimate"].notna() & ~ordered.duplicated(subset=[*key, "estimate"]) | ~ordered.duplicated(subset=key)
     # The kept row takes the direction another row of its key states when it states none: one
     # sentence gives the rates ("99% against 97%"), the next the p-value about them.
     stated = frame["direction"].groupby([frame[k].astype("string").fillna("") for k in key]).transform("first")
