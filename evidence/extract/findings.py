@@ -754,7 +754,11 @@ _MEASURE_NAMES = {
 _ESTIMATE = re.compile(
     # "standard MD" is a meta-analysis's short name for the standardised mean difference.
     r"(?P<measure>\b(?:(?i:standardi[sz]ed|standard) MD|WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|(?:standardi[sz]ed|standard) mean difference|"
-    r"mean dif+erence|between-group dif+erence|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|(?:adjusted )?dif+erence)\b))"
+    r"mean dif+erence|between-group dif+erence|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|"
+    # "average treatment effect, 2.3; 95% CI ...": a difference between the arms by another name.
+    r"(?:average |adjusted |estimated )?treatment (?:effect|difference)|"
+    # A threshold for what matters ("the minimal clinically important difference of 10 mm") is no result.
+    r"(?<!important )(?<!relevant )(?<!detectable )(?<!meaningful )(?:adjusted )?dif+erence)\b))"
     # The spelled-out name may carry its abbreviation in brackets: "standardized mean difference (SMD) -2.4".
     r"(?:\s*[\[(]\s*(?:SMD|WMD|MD|RR|OR|HR|RD)\s*[\])])?"
     r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?"
@@ -762,8 +766,9 @@ _ESTIMATE = re.compile(
     r"|\s+(?i:in|of|for|between)\b[^0-9;=()\[\]]{0,60}?\b(?i:between)\b[^0-9;=()\[\]]{0,50}?\b(?i:groups?)\b[^0-9;=()\[\]]{0,50}?\b(?i:groups?|arms?)\b)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
     # A number followed by a unit of time is when, not how much: "difference ... at 4 weeks"; one
     # after "than" is a threshold ("no difference between groups greater than 0.05"); one followed by
-    # "to" and another number is the interval's lower bound ("95% CI for the difference 12.5 to 40.1").
-    rf"(?<!\bthan\s)(?<!\bthan)(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b|\s+to\s+[-−–]?\d)(?:\s*(?:points?|mm|cm|%))?"
+    # "to" and another number is the interval's lower bound ("95% CI for the difference 12.5 to 40.1");
+    # one followed by "groups" or "patients" is a count ("the difference between the 3 groups").
+    rf"(?<!\bthan\s)(?<!\bthan)(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b|\s+to\s+[-−–]?\d|\s+(?:[A-Za-z-]+\s+)?(?i:groups?|arms?|patients|participants|subjects|studies|trials|sessions|times)\b)(?:\s*(?:points?|mm|cm|%))?"
     r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[,:=]?\s*[(\[]?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER})"
     # A named estimate with its interval in brackets and no CI label: "risk ratio 1.44 [1.09 to 1.83]".
@@ -780,6 +785,10 @@ _UNNAMED_WITH_CI = re.compile(
     rf"\(\s*(?P<est>{_NUMBER}){_UNIT}\s*[;,]?\s*95\s*%\s*(?:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[:=,]?\s*(?P<lo>{_NUMBER}){_UNIT}\s*(?:to|,|–|—)\s*(?P<hi>{_NUMBER}){_UNIT}"
     r"\s*(?:\)|[;,]\s*(?=[Pp]\s*(?:<=|>=|[<>=≤≥])))"
 )
+_BARE_WITH_CI = re.compile(
+    rf"(?<![\w.])(?P<est>{_NUMBER}){_UNIT}\s*[(\[]\s*95\s*%\s*(?:CI|confidence interval)\s*[:=,]?\s*(?P<lo>{_NUMBER}){_UNIT}\s*(?:to|,|–|—)\s*(?P<hi>{_NUMBER}){_UNIT}")
+_MORE_AFTER = re.compile(r"\s*(?:more|less|greater|fewer|larger|smaller|higher|lower)\s+than\b", re.IGNORECASE)
+_DIFFERENCE_BEFORE = re.compile(r"\bdif+erences?\b[^.;()\[\]0-9]{0,150}?\b(?:was|were|of|is)\s*$", re.IGNORECASE)
 # A p-value whose letter was lost (pages drop the italic P): a sign and a decimal right after an
 # estimate's interval, inside its bracket ("RR = 1.39, 95%CI [1.21, 1.58], < 0.00001)").
 _BARE_P_AFTER_CI = re.compile(r"\s*[\])]?\s*[,;]\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+)(?=\s*[)\]])")
@@ -1663,6 +1672,21 @@ def _read_stats(s: str) -> list[_Stat]:
             stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi,
                                *(_p_fields(p) if p else (None, None))))
             used.append((m.start("est"), p.end() if p else m.end()))
+        # "... fell 3.1 (95% CI 2.2 to 4.0; P < .001) more than in the control group", "the between-group
+        # difference ... was -7.3 mm (95% CI -13.8 to -0.8)": a number outside the bracket of its
+        # interval, when words right before or after say it is a difference between the arms.
+        for m in _BARE_WITH_CI.finditer(s):
+            if any(a <= m.start("est") < b for a, b in used):
+                continue
+            close = s.find(")", m.end())
+            after = _MORE_AFTER.match(s, close + 1) if close != -1 else None
+            if after is None and not _DIFFERENCE_BEFORE.search(s, max(0, m.start("est") - 170), m.start("est")):
+                continue
+            p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
+            lo, hi = sorted((_float(m.group("lo")), _float(m.group("hi"))))
+            stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi,
+                               *(_p_fields(p) if p else (None, None))))
+            used.append((m.start("est"), p.end() if p else m.end()))
     for p in _P_VALUE.finditer(s):
         if not any(a <= p.start() < b for a, b in used):
             stats.append(_Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p)))
@@ -1673,6 +1697,8 @@ def _measure_key(name: str) -> str:
     """A measure's name as ``_MEASURE_NAMES`` keys it: lower case, "adjusted" dropped, the common
     misspelling "diference" mended."""
     key = re.sub(r"dif+erence", "difference", name.lower())
+    if re.search(r"treatment (?:effect|difference)$", key):
+        return "difference"
     return key.removeprefix("adjusted ")
 
 
