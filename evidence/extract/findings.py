@@ -906,10 +906,15 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
                 when = _timepoint(clause.text)
                 said = replace(primary, timepoint=when if when[0] is not None else primary.timepoint, sentence_start=sentence.start,
                                outcomes=tuple(replace(o, start=reference.start(), end=reference.end()) for o in primary.outcomes))
+            # A clause with no time of its own is at the time the sentence set before it ("After treatment, X
+            # improved in both groups (P<0.05), and X in group A was better than in group B (P<0.05)").
+            opening = _timepoint_before(sentence.text, clause.start - sentence.start) if n else None
             findings.extend(_sentence_findings(pmid, clause, clause_mentions, vocab, pico, said,
-                                               closing_p=tail if n < len(clauses) - 1 else None))
+                                               closing_p=tail if n < len(clauses) - 1 else None, when=opening))
             if outcomes:
-                previous = _Said(tuple(outcomes), _timepoint(clause.text), sentence.start)
+                # Words about "the differences" after a comparison of each arm before and after treatment
+                # speak of those changes, not of the arms against each other.
+                previous = None if _WITHIN_STATED.search(clause.text) else _Said(tuple(outcomes), _timepoint(clause.text), sentence.start)
     return findings
 
 
@@ -1119,6 +1124,11 @@ def _clauses(sentence: Sentence, mentions: tuple[Mention, ...]) -> list[tuple[Se
         depth = max(depth, 0)
         if mark == ";" and depth == 0:
             cuts.append(m.start())
+    # "... fell in each group (P<0.05), and the ODI of group A was lower than group B's (P<0.05)": a
+    # bracketed p-value then ", and" (or "while", "whereas", "but") and a new subject starts another clause.
+    for m in _P_CLAUSE_END.finditer(s):
+        cuts.append(m.start("cut"))
+    cuts.sort()
     if not cuts:
         return [(sentence, list(mentions))]
     parts = []
@@ -1133,6 +1143,7 @@ def _clauses(sentence: Sentence, mentions: tuple[Mention, ...]) -> list[tuple[Se
     return parts
 
 
+_P_CLAUSE_END = re.compile(r"\(\s*[Pp]\s*(?:<=|>=|[<>=≤≥])\s*0?\.\d+\s*\)\s*(?P<cut>,)\s*(?:and|while|whereas|but)\s+(?=the\b)", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 
 
@@ -1253,7 +1264,8 @@ _CLOSING_P = re.compile(r"\(\s*(?P<p>[Pp]\s*[<≤]=?\s*0?\.\d+)\s*\)\s*[.;]?\s*$
 
 
 def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], vocab: Vocabulary,
-                       pico: Pico, said: _Said | None = None, closing_p: _Stat | None = None) -> list[Finding]:
+                       pico: Pico, said: _Said | None = None, closing_p: _Stat | None = None,
+                       when: tuple[str | None, float | None] | None = None) -> list[Finding]:
     """Findings in one sentence (or clause); the study's first form and comparator label the
     comparison unless the sentence names its own comparator, or a comparator stands right
     before an estimate ("than traction (RR 1.1 ...), ibuprofen (RR 1.24 ...)").
@@ -1290,6 +1302,8 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     timepoint, weeks = _timepoint(s)
     if inherited and timepoint is None and said is not None:
         timepoint, weeks = said.timepoint
+    if timepoint is None and when is not None:
+        timepoint, weeks = when
     arms = _arms(s, mentions, vocab)
     backward = [bool(_OUTCOME_AFTER_NUMBERS.search(s, max(0, o.start - 30), o.start)) for o in outcomes]
     respective = _respective_stats(s, outcomes, stats)
@@ -1488,9 +1502,9 @@ def _headed_estimates(s: str, mentions: list[Mention], stats: list[_Stat]) -> di
 _OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with regard to|regarding|as regards)\s+(?:the\s+)?$", re.IGNORECASE)
 # Changes within the arms, not between them.
 _WITHIN_GROUP = re.compile(
-    r"\b(?:in|of|within) (?:the )?(?:all|both|each|either|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|changed)\b"
+    r"\b(?:in|of|within) (?:the )?(?:all|both|each|either|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|raised|lowered|changed)\b"
     # "Every arm's pain eased by week 3", "... were improved in either group".
-    r"|\b(?:decreased|improved|increased|reduced|declined|rose|changed)\s+(?:significantly\s+)?(?:in|within)\s+(?:the\s+)?(?:all|both|each|either|every)\s+(?:\w+\s+)?groups?\b"
+    r"|\b(?:decreased|improved|increased|reduced|declined|rose|changed)\s+(?:significantly\s+)?(?:(?:respectively\s+)?(?:after|at|in)\s+[^;()]{0,80}?\s+)?(?:in|within)\s+(?:the\s+)?(?:all|both|each|either|every)\s+(?:\w+\s+)?groups?\b"
     # ... unless the sentence goes on to set one arm's change against the other's ("..., which was more
     # significant in the acupotomy group").
     r"(?![^;]*\b(?:more|greater|better|superior|larger|less|smaller)\b)"
@@ -1511,7 +1525,9 @@ _WITHIN_GROUP = re.compile(
 # ODI scores pre- and post-treatment between the two groups, the observation group's scores
 # fell (P < 0.01) and so did the control group's (P < 0.01)".
 _WITHIN_STATED = re.compile(
-    r"\bwithin[- ]groups?\b|\b(?:comparing|compared|comparison of|in comparison)\b[^.;]{0,40}?\b(?:before and after|pre-? and post-?)\s*(?:the\s+)?(?:treatment|intervention|therapy)\b",
+    r"\bwithin[- ]groups?\b|\b(?:comparing|compared|comparison of|in comparison)\b[^.;]{0,40}?\b(?:before and after|pre-? and post-?)\s*(?:the\s+)?(?:treatment|intervention|therapy)\b"
+    # "each arm's pain before and after therapy was then compared"
+    r"|\b(?:before and after|pre-? and post-?)\s*(?:the\s+)?(?:treatment|intervention|therapy)\s+(?:were|was)\s+(?:then\s+)?compared\b",
     re.IGNORECASE,
 )
 # Words that place a comparison before treatment began, and words that place it after.
