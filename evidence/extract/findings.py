@@ -881,6 +881,7 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
         if aliases:
             mentions = _with_aliases(sentence.text, mentions, aliases)
         mentions = _without_arms_inside_outcomes(mentions)
+        mentions = _scale_of_the_named_pain(mentions)
         if _HAS_DIGIT.search(sentence.text):
             mentions = _with_pain_named_bare(sentence.text, mentions, vocab, pain_scale, disability)
         clauses = _clauses(sentence, mentions)
@@ -926,6 +927,24 @@ def _without_arms_inside_outcomes(mentions: tuple[Mention, ...]) -> tuple[Mentio
         return mentions
     return tuple(m for m in mentions if m.kind not in ("comparator", "intervention", "generic")
                  or not any(o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in outcomes))
+
+
+_SITED = {"pain_vas": ("leg_pain_vas", "back_pain_vas"), "pain_nrs": ("leg_pain_nrs", "back_pain_nrs")}
+
+
+def _scale_of_the_named_pain(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    """The mentions with a scale named bare ("NRS") taken as the one site's pain the sentence names
+    on that scale ("a fall in average leg pain on the NRS of 2.3, against an NRS of 1.1 in the control
+    group (p<0.001)"): one outcome, not a second one of pain in general. Not where both sites are named."""
+    labels = {m.label for m in mentions if m.kind == "outcome"}
+    relabel = {}
+    for bare, sited in _SITED.items():
+        named = [x for x in sited if x in labels]
+        if bare in labels and len(named) == 1:
+            relabel[bare] = named[0]
+    if not relabel:
+        return mentions
+    return tuple(replace(m, label=relabel[m.label]) if m.kind == "outcome" and m.label in relabel else m for m in mentions)
 
 
 # An outcome named by its instrument in brackets: "low back dysfunction (Roland-Morris score)",
