@@ -1257,6 +1257,22 @@ def _timepoint_before(s: str, at: int) -> tuple[str | None, float | None] | None
     return _timepoint(s[last.start():last.end()]) if last else None
 
 
+_TIME_BEFORE_P = re.compile(
+    rf"(?<![\w-])(?P<n>{COUNT})[- ](?P<u>day|week|month|year)s?(?:\s+(?:follow-?up|post-?(?:treatment|injection|operative)))?\s*[(\[]\s*(?:[Pp]\b|[Pp]-value)[^()\[\]]{{0,3}}$",
+    re.IGNORECASE)
+
+
+def _time_right_before(s: str, at: int) -> tuple[str, float | None] | None:
+    """The time written right before the bracket a p-value opens ("1 month (P = 0.5", "three-month
+    (p-value is"), as (label, weeks), if any."""
+    m = _TIME_BEFORE_P.search(s, max(0, at - 40), at + 3)
+    if m is None:
+        return None
+    count = parse_count(m.group("n"))
+    unit = m.group("u").lower()
+    return f"{count} {unit}{'s' if count != 1 else ''}", (None if count is None else count * WEEKS_PER[unit])
+
+
 def _p_significant(st: _Stat) -> bool | None:
     """Whether a p-value is below 0.05 ("<0.05", "=0.003"); "NS", ">0.05" and "=0.61" are not; an
     exact 0.05 is left undecided (None)."""
@@ -1470,6 +1486,19 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
                     out.append(replace(first, p_value=st.p_value, p_value_text=st.p_value_text, timepoint=when[0], timepoint_weeks=when[1],
                                        direction=(first.direction if first.direction != "no_difference" and st is bound[outcome.label][0] else None)
                                        if significant or significant is None else "no_difference", rule="effect.p_value.named_with_it"))
+            else:
+                # Several p-values of one outcome, each right after its own time ("at 1 week (P = 0.06), 1
+                # month (P = 0.52), or 3 months (P = 0.95)", "in the two-week (p = 0.8) and three-month (p >
+                # 0.7) periods"): a row for each, at its time.
+                p_stats = [x for x in own if x.measure is None and x.p_value_text]
+                at_times = [(x, when_p) for x in p_stats if (when_p := _time_right_before(s, x.start)) is not None]
+                if len(at_times) == len(p_stats) > 1 and len({w for _, w in at_times}) == len(at_times):
+                    first = out.pop()
+                    for pv, (label, in_weeks) in at_times:
+                        significant = _p_significant(pv)
+                        out.append(replace(first, p_value=pv.p_value, p_value_text=pv.p_value_text, timepoint=label, timepoint_weeks=in_weeks,
+                                           direction=(first.direction if first.direction != "no_difference" else None)
+                                           if significant or significant is None else "no_difference", rule="effect.p_value.after_its_time"))
         else:
             rule = "effect.statement" if narrative else "effect.adverse_events_reported"
             out.append(Finding(**common, rule=rule, confidence=_CONFIDENCE[rule]))
