@@ -813,15 +813,21 @@ _MEASURE_NAMES = {
 _ESTIMATE = re.compile(
     # "standard MD" is a meta-analysis's short name for the standardised mean difference.
     r"(?P<measure>\b(?:(?i:standardi[sz]ed|standard) MD|WMD|SMD|MD|RR|OR|HR|RD)\b|(?i:\b(?:weighted mean difference|(?:standardi[sz]ed|standard) mean difference|"
-    r"mean dif+erence|between-group dif+erence|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|(?:adjusted )?dif+erence)\b))"
+    r"mean dif+erence|between-group dif+erence|risk ratio|relative risk|odds ratio|hazard ratio|risk difference|"
+    # "average treatment effect, 2.3; 95% CI ...": a difference between the arms by another name.
+    r"(?:average |adjusted |estimated )?treatment (?:effect|difference)|"
+    # A threshold for what matters ("the minimal clinically important difference of 10 mm") is no result.
+    r"(?<!important )(?<!relevant )(?<!detectable )(?<!meaningful )(?:adjusted )?dif+erence)\b))"
     # The spelled-out name may carry its abbreviation in brackets: "standardized mean difference (SMD) -2.4".
     r"(?:\s*[\[(]\s*(?:SMD|WMD|MD|RR|OR|HR|RD)\s*[\])])?"
     r"(?:\s+(?i:in|of|for|between|on|versus|vs\.?|compared with)\b[^0-9;=()\[\]]{0,60}?"
     # "difference in the average effect between the A group and the B group, -1.0": the two arms may take longer.
     r"|\s+(?i:in|of|for|between)\b[^0-9;=()\[\]]{0,60}?\b(?i:between)\b[^0-9;=()\[\]]{0,50}?\b(?i:groups?)\b[^0-9;=()\[\]]{0,50}?\b(?i:groups?|arms?)\b)?\s*(?:[=:,]|(?i:was|were|of|is))?\s*"
     # A number followed by a unit of time is when, not how much: "difference ... at 4 weeks"; one
-    # after "than" is a threshold ("no difference between groups greater than 0.05").
-    rf"(?<!\bthan\s)(?<!\bthan)(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b)(?:\s*(?:points?|mm|cm|%))?"
+    # after "than" is a threshold ("no difference between groups greater than 0.05"); one followed by
+    # "to" and another number is the interval's lower bound ("95% CI for the difference 12.5 to 40.1");
+    # one followed by "groups" or "patients" is a count ("the difference between the 3 groups").
+    rf"(?<!\bthan\s)(?<!\bthan)(?P<est>{_NUMBER})(?!\d|\.\d|\s*-?\s*(?i:weeks?|months?|days?|years?|hours?)\b|\s+to\s+[-−–]?\d|\s+(?:[A-Za-z-]+\s+)?(?i:groups?|arms?|patients|participants|subjects|studies|trials|sessions|times)\b)(?:\s*(?:points?|mm|cm|%))?"
     r"(?:\s*[,;(\[]?\s*(?:95\s*%\s*)?(?i:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[,:=]?\s*[(\[]?\s*"
     rf"(?P<lo>{_NUMBER})\s*(?:to|,|;|–|—|−|-)\s*(?P<hi>{_NUMBER})"
     # A named estimate with its interval in brackets and no CI label: "risk ratio 1.44 [1.09 to 1.83]".
@@ -838,6 +844,10 @@ _UNNAMED_WITH_CI = re.compile(
     rf"\(\s*(?P<est>{_NUMBER}){_UNIT}\s*[;,]?\s*95\s*%\s*(?:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[:=,]?\s*(?P<lo>{_NUMBER}){_UNIT}\s*(?:to|,|–|—)\s*(?P<hi>{_NUMBER}){_UNIT}"
     r"\s*(?:\)|[;,]\s*(?=[Pp]\s*(?:<=|>=|[<>=≤≥])))"
 )
+_BARE_WITH_CI = re.compile(
+    rf"(?<![\w.])(?P<est>{_NUMBER}){_UNIT}\s*[(\[]\s*95\s*%\s*(?:CI|confidence interval)\s*[:=,]?\s*(?P<lo>{_NUMBER}){_UNIT}\s*(?:to|,|–|—)\s*(?P<hi>{_NUMBER}){_UNIT}")
+_MORE_AFTER = re.compile(r"\s*(?:more|less|greater|fewer|larger|smaller|higher|lower)\s+than\b", re.IGNORECASE)
+_DIFFERENCE_BEFORE = re.compile(r"\bdif+erences?\b[^.;()\[\]0-9]{0,150}?\b(?:was|were|of|is)\s*$", re.IGNORECASE)
 # A p-value whose letter was lost (pages drop the italic P): a sign and a decimal right after an
 # estimate's interval, inside its bracket ("RR = 1.39, 95%CI [1.21, 1.58], < 0.00001)").
 _BARE_P_AFTER_CI = re.compile(r"\s*[\])]?\s*[,;]\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+)(?=\s*[)\]])")
@@ -930,6 +940,7 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
         if aliases:
             mentions = _with_aliases(sentence.text, mentions, aliases)
         mentions = _without_arms_inside_outcomes(mentions)
+        mentions = _scale_of_the_named_pain(mentions)
         if _HAS_DIGIT.search(sentence.text):
             mentions = _with_pain_named_bare(sentence.text, mentions, vocab, pain_scale, disability)
         clauses = _clauses(sentence, mentions)
@@ -955,10 +966,15 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
                 when = _timepoint(clause.text)
                 said = replace(primary, timepoint=when if when[0] is not None else primary.timepoint, sentence_start=sentence.start,
                                outcomes=tuple(replace(o, start=reference.start(), end=reference.end()) for o in primary.outcomes))
+            # A clause with no time of its own is at the time the sentence set before it ("After treatment, X
+            # improved in both groups (P<0.05), and X in group A was better than in group B (P<0.05)").
+            opening = _timepoint_before(sentence.text, clause.start - sentence.start) if n else None
             findings.extend(_sentence_findings(pmid, clause, clause_mentions, vocab, pico, said,
-                                               closing_p=tail if n < len(clauses) - 1 else None))
+                                               closing_p=tail if n < len(clauses) - 1 else None, when=opening))
             if outcomes:
-                previous = _Said(tuple(outcomes), _timepoint(clause.text), sentence.start)
+                # Words about "the differences" after a comparison of each arm before and after treatment
+                # speak of those changes, not of the arms against each other.
+                previous = None if _WITHIN_STATED.search(clause.text) else _Said(tuple(outcomes), _timepoint(clause.text), sentence.start)
     return findings
 
 
@@ -970,6 +986,24 @@ def _without_arms_inside_outcomes(mentions: tuple[Mention, ...]) -> tuple[Mentio
         return mentions
     return tuple(m for m in mentions if m.kind not in ("comparator", "intervention", "generic")
                  or not any(o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in outcomes))
+
+
+_SITED = {"pain_vas": ("leg_pain_vas", "back_pain_vas"), "pain_nrs": ("leg_pain_nrs", "back_pain_nrs")}
+
+
+def _scale_of_the_named_pain(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    """The mentions with a scale named bare ("NRS") taken as the one site's pain the sentence names
+    on that scale ("a fall in average leg pain on the NRS of 2.3, against an NRS of 1.1 in the control
+    group (p<0.001)"): one outcome, not a second one of pain in general. Not where both sites are named."""
+    labels = {m.label for m in mentions if m.kind == "outcome"}
+    relabel = {}
+    for bare, sited in _SITED.items():
+        named = [x for x in sited if x in labels]
+        if bare in labels and len(named) == 1:
+            relabel[bare] = named[0]
+    if not relabel:
+        return mentions
+    return tuple(replace(m, label=relabel[m.label]) if m.kind == "outcome" and m.label in relabel else m for m in mentions)
 
 
 # An outcome named by its instrument in brackets: "low back dysfunction (Roland-Morris score)",
@@ -1168,6 +1202,11 @@ def _clauses(sentence: Sentence, mentions: tuple[Mention, ...]) -> list[tuple[Se
         depth = max(depth, 0)
         if mark == ";" and depth == 0:
             cuts.append(m.start())
+    # "... fell in each group (P<0.05), and the ODI of group A was lower than group B's (P<0.05)": a
+    # bracketed p-value then ", and" (or "while", "whereas", "but") and a new subject starts another clause.
+    for m in _P_CLAUSE_END.finditer(s):
+        cuts.append(m.start("cut"))
+    cuts.sort()
     if not cuts:
         return [(sentence, list(mentions))]
     parts = []
@@ -1182,6 +1221,7 @@ def _clauses(sentence: Sentence, mentions: tuple[Mention, ...]) -> list[tuple[Se
     return parts
 
 
+_P_CLAUSE_END = re.compile(r"\(\s*[Pp]\s*(?:<=|>=|[<>=≤≥])\s*0?\.\d+\s*\)\s*(?P<cut>,)\s*(?:and|while|whereas|but)\s+(?=the\b)", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 
 
@@ -1276,6 +1316,22 @@ def _timepoint_before(s: str, at: int) -> tuple[str | None, float | None] | None
     return _timepoint(s[last.start():last.end()]) if last else None
 
 
+_TIME_BEFORE_P = re.compile(
+    rf"(?<![\w-])(?P<n>{COUNT})[- ](?P<u>day|week|month|year)s?(?:\s+(?:follow-?up|post-?(?:treatment|injection|operative)))?\s*[(\[]\s*(?:[Pp]\b|[Pp]-value)[^()\[\]]{{0,3}}$",
+    re.IGNORECASE)
+
+
+def _time_right_before(s: str, at: int) -> tuple[str, float | None] | None:
+    """The time written right before the bracket a p-value opens ("1 month (P = 0.5", "three-month
+    (p-value is"), as (label, weeks), if any."""
+    m = _TIME_BEFORE_P.search(s, max(0, at - 40), at + 3)
+    if m is None:
+        return None
+    count = parse_count(m.group("n"))
+    unit = m.group("u").lower()
+    return f"{count} {unit}{'s' if count != 1 else ''}", (None if count is None else count * WEEKS_PER[unit])
+
+
 def _p_significant(st: _Stat) -> bool | None:
     """Whether a p-value is below 0.05 ("<0.05", "=0.003"); "NS", ">0.05" and "=0.61" are not; an
     exact 0.05 is left undecided (None)."""
@@ -1302,7 +1358,8 @@ _CLOSING_P = re.compile(r"\(\s*(?P<p>[Pp]\s*[<≤]=?\s*0?\.\d+)\s*\)\s*[.;]?\s*$
 
 
 def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], vocab: Vocabulary,
-                       pico: Pico, said: _Said | None = None, closing_p: _Stat | None = None) -> list[Finding]:
+                       pico: Pico, said: _Said | None = None, closing_p: _Stat | None = None,
+                       when: tuple[str | None, float | None] | None = None) -> list[Finding]:
     """Findings in one sentence (or clause); the study's first form and comparator label the
     comparison unless the sentence names its own comparator, or a comparator stands right
     before an estimate ("than traction (RR 1.1 ...), ibuprofen (RR 1.24 ...)").
@@ -1339,6 +1396,8 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     timepoint, weeks = _timepoint(s)
     if inherited and timepoint is None and said is not None:
         timepoint, weeks = said.timepoint
+    if timepoint is None and when is not None:
+        timepoint, weeks = when
     arms = _arms(s, mentions, vocab)
     backward = [bool(_OUTCOME_AFTER_NUMBERS.search(s, max(0, o.start - 30), o.start)) for o in outcomes]
     respective = _respective_stats(s, outcomes, stats)
@@ -1348,6 +1407,9 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     # one under the outcome's name as a heading ("VAS: 1.8 vs 2.4, p = 0.029").
     bound = _bound_p_values(s, mentions, stats) if not inherited else {}
     bound_at = {st.start for sts in bound.values() for st in sts}
+    # "(VAS: MD -1.4 ..., ODI: MD -4.9 ...)": an estimate under an outcome's name as its heading is that
+    # outcome's alone.
+    headed = _headed_estimates(s, mentions, stats) if not inherited else {}
     if respective is None and inherited and 1 < len(outcomes) == len(stats):
         # "... the cure rate and the total effective rate ... . The efficacy was superior
         # (P < 0.01, P < 0.05)": one p-value for each outcome of the sentence before, in order.
@@ -1392,6 +1454,9 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             own = [in_order[i]]
         elif not own and shared is not None:
             own = [shared]
+        if headed:
+            own = [st for st in own if st.start not in headed] + [st for st in stats if headed.get(st.start) == outcome.label]
+            own.sort(key=lambda st: st.start)
         if outcome.label in bound:
             own = [st for st in own if st.measure] + bound[outcome.label][:1]
         elif bound_at:
@@ -1442,10 +1507,20 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         suffix = f".outcome_from_{said.source}" if inherited and said is not None else ""
         suffix += ".p_from_sentence_end" if borrowed_p else ""
         estimates = [st for st in own if st.measure]
+        # A later estimate right after the name of something else that was measured ("pain intensity
+        # (MD ...) and pain threshold (MD ...)", "... and the change in cyst size (SMD ...)") is that
+        # thing's, even when the topic has no word for it.
+        estimates = [st for k, st in enumerate(estimates)
+                     if not k or st.start in headed or not _OTHER_MEASURED_BEFORE.search(s, estimates[k - 1].end, st.start)]
         p_only = next((st for st in own if st.measure is None), None)
         if estimates:
-            for st in estimates:
+            for k, st in enumerate(estimates):
                 p = st if st.p_value_text else p_only
+                if p is p_only and len(estimates) > 1:
+                    # Of several estimates, each takes the lone p-value between it and the next one, if any
+                    # ("hazard ratio, 0.5; 95 percent CI, 0.3 to 0.9; P=0.02), bleeding (hazard ratio, 0.4; ...").
+                    stop = estimates[k + 1].start if k + 1 < len(estimates) else len(s)
+                    p = next((x for x in own if x.measure is None and x.p_value_text and st.end <= x.start < stop), None)
                 rule = "effect.estimate" + ("_ci" if st.ci_low is not None else "")
                 # Several estimates of one outcome, each after its own time ("early (under 4 weeks)
                 # [MD 0.3 ...] and later (by 12 weeks) [MD 0.9 ...]"): each at the time said last before it.
@@ -1470,6 +1545,19 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
                     out.append(replace(first, p_value=st.p_value, p_value_text=st.p_value_text, timepoint=when[0], timepoint_weeks=when[1],
                                        direction=(first.direction if first.direction != "no_difference" and st is bound[outcome.label][0] else None)
                                        if significant or significant is None else "no_difference", rule="effect.p_value.named_with_it"))
+            else:
+                # Several p-values of one outcome, each right after its own time ("at 1 week (P = 0.06), 1
+                # month (P = 0.52), or 3 months (P = 0.95)", "in the two-week (p = 0.8) and three-month (p >
+                # 0.7) periods"): a row for each, at its time.
+                p_stats = [x for x in own if x.measure is None and x.p_value_text]
+                at_times = [(x, when_p) for x in p_stats if (when_p := _time_right_before(s, x.start)) is not None]
+                if len(at_times) == len(p_stats) > 1 and len({w for _, w in at_times}) == len(at_times):
+                    first = out.pop()
+                    for pv, (label, in_weeks) in at_times:
+                        significant = _p_significant(pv)
+                        out.append(replace(first, p_value=pv.p_value, p_value_text=pv.p_value_text, timepoint=label, timepoint_weeks=in_weeks,
+                                           direction=(first.direction if first.direction != "no_difference" else None)
+                                           if significant or significant is None else "no_difference", rule="effect.p_value.after_its_time"))
         else:
             rule = "effect.statement" if narrative else "effect.adverse_events_reported"
             out.append(Finding(**common, rule=rule, confidence=_CONFIDENCE[rule]))
@@ -1490,12 +1578,40 @@ _SHARED_P = re.compile(r"\b(?:the|these|both|all)\s+(?:\w+\s+)?(?:differences|co
                        r"(?:statistically\s+)?significant", re.IGNORECASE)
 _HAS_DIGIT = re.compile(r"\d")
 # Words that put an outcome after the numbers about it.
+# The name of a measured thing that ends right before an estimate's bracket, perhaps with a verb
+# saying how it moved: "... and joint mobility was better (MD", "the lesion volume change (SMD".
+_OTHER_MEASURED_BEFORE = re.compile(
+    r"\b(?:change|changes|scores?|range|volume|threshold|function|level|levels|index|time|duration|strength|mobility|"
+    r"flexion|extension|size|area|length|thickness|velocity|satisfaction|quality|consumption|intake|use|usage)"
+    r"(?:\s+(?:was|were)\s+(?:(?:also|significantly|markedly)\s+)?(?:improved|increased|reduced|decreased|lowered|raised|better|higher|lower|greater|shorter|longer))?"
+    r"\s*[(\[]?\s*$", re.IGNORECASE)
+# An outcome's name written as the heading of its estimate, right after a bracket, comma or semicolon.
+_HEADING_BEFORE = re.compile(r"(?:^|[(\[,;])\s*(?P<head>[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2})\s*:\s*$")
+
+
+def _headed_estimates(s: str, mentions: list[Mention], stats: list[_Stat]) -> dict[int, str | None]:
+    """Estimates written under a heading ("VAS: MD = -1.2 ...") by their start, with the outcome label
+    the heading names, or ``None`` for a heading that names no outcome of the topic ("efficacy: MD =
+    2.3"). Only when at least one heading names an outcome: a sentence written that way."""
+    outcomes = [m for m in mentions if m.kind == "outcome"]
+    found: dict[int, str | None] = {}
+    for st in stats:
+        if st.measure is None:
+            continue
+        head = _HEADING_BEFORE.search(s, max(0, st.start - 45), st.start)
+        if head is None:
+            continue
+        named = [m for m in outcomes if head.start("head") <= m.start and m.end <= head.end("head")]
+        found[st.start] = named[-1].label if named else None
+    return found if any(label is not None for label in found.values()) else {}
+
+
 _OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with regard to|regarding|as regards)\s+(?:the\s+)?$", re.IGNORECASE)
 # Changes within the arms, not between them.
 _WITHIN_GROUP = re.compile(
-    r"\b(?:in|of|within) (?:the )?(?:all|both|each|either|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|changed)\b"
+    r"\b(?:in|of|within) (?:the )?(?:all|both|each|either|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|raised|lowered|changed)\b"
     # "Every arm's pain eased by week 3", "... were improved in either group".
-    r"|\b(?:decreased|improved|increased|reduced|declined|rose|changed)\s+(?:significantly\s+)?(?:in|within)\s+(?:the\s+)?(?:all|both|each|either|every)\s+(?:\w+\s+)?groups?\b"
+    r"|\b(?:decreased|improved|increased|reduced|declined|rose|changed)\s+(?:significantly\s+)?(?:(?:respectively\s+)?(?:after|at|in)\s+[^;()]{0,80}?\s+)?(?:in|within)\s+(?:the\s+)?(?:all|both|each|either|every)\s+(?:\w+\s+)?groups?\b"
     # ... unless the sentence goes on to set one arm's change against the other's ("..., which was more
     # significant in the acupotomy group").
     r"(?![^;]*\b(?:more|greater|better|superior|larger|less|smaller)\b)"
@@ -1504,6 +1620,10 @@ _WITHIN_GROUP = re.compile(
     r"|\bthan (?:that |those )?(?:before|prior to) (?:the )?(?:treatment|intervention|therapy)\b"
     r"|\b(?:both|all|each|every) (?:\w+ )?groups? (?:\w+ )?(?:showed|had|were|was)? ?(?:an? )?(?:significant(?:ly)? )?(?:decrease|improve|increase|reduc|declin)\w*"
     r"|\b(?:compared|as compared) (?:with|to) (?:the )?(?:baseline|pre-?treatment|before treatment)\b"
+    # A score that fell "after treatment with" a named treatment, set against nothing: each pooled
+    # before-and-after change of a review ("scores dropped after treatment with drug A (SMD ...), drug B (SMD ...)").
+    r"|\b(?:decreased|improved|increased|reduced|declined|fell|dropped)\s+(?:significantly\s+)?(?:after|following)\s+(?:the\s+)?"
+    r"(?:treatment|therapy|injections?|intervention)\s+with\b(?![^;]*\b(?:compared|versus|vs\.?|than|relative to|against)\b)"
     # The whole sample pooled ("For all patients, acupuncture achieved significant improvement").
     r"|\b(?:for|in|across|among) (?:all|the whole|the entire|the total) (?:sample|cohort|patients|participants|subjects)\b",
     re.IGNORECASE,
@@ -1512,7 +1632,9 @@ _WITHIN_GROUP = re.compile(
 # ODI scores pre- and post-treatment between the two groups, the observation group's scores
 # fell (P < 0.01) and so did the control group's (P < 0.01)".
 _WITHIN_STATED = re.compile(
-    r"\bwithin[- ]groups?\b|\b(?:comparing|compared|comparison of|in comparison)\b[^.;]{0,40}?\b(?:before and after|pre-? and post-?)\s*(?:the\s+)?(?:treatment|intervention|therapy)\b",
+    r"\bwithin[- ]groups?\b|\b(?:comparing|compared|comparison of|in comparison)\b[^.;]{0,40}?\b(?:before and after|pre-? and post-?)\s*(?:the\s+)?(?:treatment|intervention|therapy)\b"
+    # "each arm's pain before and after therapy was then compared"
+    r"|\b(?:before and after|pre-? and post-?)\s*(?:the\s+)?(?:treatment|intervention|therapy)\s+(?:were|was)\s+(?:then\s+)?compared\b",
     re.IGNORECASE,
 )
 # Words that place a comparison before treatment began, and words that place it after.
@@ -1677,6 +1799,21 @@ def _read_stats(s: str) -> list[_Stat]:
             stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi,
                                *(_p_fields(p) if p else (None, None))))
             used.append((m.start("est"), p.end() if p else m.end()))
+        # "... fell 3.1 (95% CI 2.2 to 4.0; P < .001) more than in the control group", "the between-group
+        # difference ... was -7.3 mm (95% CI -13.8 to -0.8)": a number outside the bracket of its
+        # interval, when words right before or after say it is a difference between the arms.
+        for m in _BARE_WITH_CI.finditer(s):
+            if any(a <= m.start("est") < b for a, b in used):
+                continue
+            close = s.find(")", m.end())
+            after = _MORE_AFTER.match(s, close + 1) if close != -1 else None
+            if after is None and not _DIFFERENCE_BEFORE.search(s, max(0, m.start("est") - 170), m.start("est")):
+                continue
+            p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
+            lo, hi = sorted((_float(m.group("lo")), _float(m.group("hi"))))
+            stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi,
+                               *(_p_fields(p) if p else (None, None))))
+            used.append((m.start("est"), p.end() if p else m.end()))
     for p in _P_VALUE.finditer(s):
         if not any(a <= p.start() < b for a, b in used):
             stats.append(_Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p)))
@@ -1694,6 +1831,8 @@ def _measure_key(name: str) -> str:
     """A measure's name as ``_MEASURE_NAMES`` keys it: lower case, "adjusted" dropped, the common
     misspelling "diference" mended."""
     key = re.sub(r"dif+erence", "difference", name.lower())
+    if re.search(r"treatment (?:effect|difference)$", key):
+        return "difference"
     return key.removeprefix("adjusted ")
 
 
@@ -1809,7 +1948,8 @@ def extract_findings(tables: dict[str, pd.DataFrame], topic: Topic) -> pd.DataFr
     pandas.DataFrame
         Conforming to ``evidence.tables.schema.FINDINGS`` with ``provenance="auto"``, the rule that
         fired, and ``span_start``/``span_end``/``sentence`` on every row. Where two findings
-        share the table key, the one with more numbers is kept.
+        share the table key, the one with more numbers is kept, unless both give estimates and
+        these differ: then both are kept (the key and the estimate are unique).
     """
     rows = []
     for rec in tables["articles"][["pmid", "title", "abstract"]].to_dict("records"):
@@ -1821,7 +1961,12 @@ def extract_findings(tables: dict[str, pd.DataFrame], topic: Topic) -> pd.DataFr
     richness = frame[["estimate", "ci_low", "p_value_text"]].notna().sum(axis=1)
     key = list(schema.FINDINGS.key)
     order = frame.assign(_richness=-richness).sort_values(["pmid", "_richness"], kind="stable").index
-    kept = ~frame.loc[order].duplicated(subset=key)
+    # Rows of one key that give different estimates are different effects (two doses against one
+    # placebo, one form against two other forms of the comparator's class, or the same outcome "short-"
+
+
+    ordered = frame.loc[order]
+    kept = ordered["estimate"].notna() & ~ordered.duplicated(subset=[*key, "estimate"]) | ~ordered.duplicated(subset=key)
     # The kept row takes the direction another row of its key states when it states none: one
     # sentence gives the rates ("99% against 97%"), the next the p-value about them.
     stated = frame["direction"].groupby([frame[k].astype("string").fillna("") for k in key]).transform("first")
