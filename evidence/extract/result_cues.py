@@ -350,7 +350,14 @@ CONCESSION = re.compile(r"\s*(?:although|though|while|whereas|despite)\b(?:(?:\(
 # A clause that only qualifies the one before ("..., but this was not significant").
 QUALIFIER = re.compile(r"\W*(?:but|although|though|however|while)?,?\s*(?:this|these|that|it|they|such|both|"
                         r"the (?:differences?|changes?|effects?|increases?|decreases?|reductions?|improvements?))\s+"
-                        r"(?:\w+\s+){0,4}?(?:was|were|is|are|did|does|failed|remained|not)\b", re.IGNORECASE)
+                        r"(?:\w+\s+){0,4}?(?:was|were|is|are|did|does|failed|remained|not)\b"
+                        # "..., but no between-group difference was found", "..., yet the two groups did not differ":
+                        # the arms found alike as a whole, said of the comparison just made (not "no difference in
+                        # function", another outcome).
+                        r"|\W*(?:but|although|though|however|while|yet)?,?\s*(?:no (?:statistically )?(?:significant )?"
+                        r"(?:between[-‐‑ ]groups? |inter-?group )?differences?(?!\s+(?:in|on|for|of|regarding|with respect to)\b)"
+                        r"|the (?:two |three )?(?:groups|arms) (?:did not|didn't) differ(?!\s+(?:in|on|for|regarding)\b))",
+                        re.IGNORECASE)
 CONTROL_WORDS = re.compile(r"\b(?:placebo|control\w*|usual care|standard care|sham|routine|conventional|vehicle|saline)\b",
                             re.IGNORECASE)
 RESULT_SECTIONS = ("RESULT", "FINDING", "CONCLUSION", "INTERPRETATION", "OUTCOME")

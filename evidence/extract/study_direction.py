@@ -36,7 +36,7 @@ _HARMS = frozenset({"adverse_events", "serious_adverse_events", "complications"}
 
 # Statements about the arms as a whole, naming no outcome.
 _SAME = re.compile(
-    r"\b(?:as effective as|equally effective|similar(?:ly)? effective|comparable (?:efficacy|effects?)"
+    r"\b(?:(?<!not )(?<!n't )(?<!never )as effective as|equally effective|similar(?:ly)? effective|comparable (?:efficacy|effects?)"
     # "acupuncture's effects matched those of NSAID treatment (p>0.05)" (p14; a comparator must follow)
     r"|(?:was|were|is|are) (?:\w+ )?(?:similar|comparable) to"
     # "no statistical or clinical differences between the groups" (a stored text may end inside
@@ -107,6 +107,21 @@ _BETTER = re.compile(
     rf"|{_BROUGHT_GAIN}|{_IMPROVED_AGAINST}"
     # "X outperformed Y"
     r"|\boutperform(?:s|ed)?\b",
+    re.IGNORECASE,
+)
+# The arm named first did worse than the one after: "X was not as effective as Y", "X proved less
+# efficacious than Y", "X was inferior to Y" (seen in h6h07); not "non-inferior to", "not inferior to".
+_WORSE = re.compile(
+    r"\b(?:not (?:quite |nearly |as )?(?:as|so) (?:effective|efficacious|beneficial|successful|good) as"
+    r"|less (?:effective|efficacious|beneficial|successful) (?:than|compared (?:with|to))"
+    r"|(?<!non-)(?<!non)(?<!not )(?<!n't )(?<!never )inferior to)\b",
+    re.IGNORECASE,
+)
+# Arms named as the best of those compared: "X and Y were identified as the optimal treatments", "X was
+# found to be the most effective intervention", "X ranked as the best option".
+_BEST = re.compile(
+    r"\b(?:was|were|is|are|emerged|ranked)\s+(?:(?:identified|found|considered|judged|shown|proved|proven|ranked)\s+)?(?:(?:to be|as)\s+)?"
+    r"the\s+(?:optimal|best|most (?:effective|efficacious))\s+(?:\w+\s+)?(?:treatments?|interventions?|options?|therap(?:y|ies)|choices?)\b",
     re.IGNORECASE,
 )
 # Sentences that state a hypothesis, an aim or earlier evidence, not the study's result.
@@ -386,6 +401,24 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     if favoured is not None:
         return favoured
     sides = [(a, b, side) for a, b, side in _sides(s, tuple(inside), vocab) if start <= a and b <= end]
+    best = _BEST.search(s, start, end)
+    if best is not None and not _NEGATED.search(s, start, best.start()):
+        # "X and Y were identified as the optimal treatments" (a network meta-analysis ranking its arms,
+        # seen in h5c25): the side of the arms named as the best, when all are of one side.
+        named = {side for a, b, side in sides if b <= best.start()}
+        if named == {"intervention"}:
+            return "favours_intervention"
+        if named == {"comparator"}:
+            return "favours_comparator"
+    worse = _WORSE.search(s, start, end)
+    if worse is not None and not _untested_or_not_significant(s):
+        # "X was not as effective as Y", "X proved less effective than Y": the arm named first did worse.
+        before = {side for a, b, side in sides if b <= worse.start()}
+        after = {side for a, b, side in sides if a >= worse.end()}
+        if before == {"intervention"} and "comparator" in after:
+            return "favours_comparator"
+        if before == {"comparator"} and "intervention" in after:
+            return "favours_intervention"
     at = start
     # A comparison that names no arm on a side may be followed by one that does: "pain eased more
     # with real needling: over four weeks, acupuncture provided a clear benefit compared with sham".

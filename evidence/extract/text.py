@@ -25,7 +25,7 @@ _LABEL = re.compile(r"([A-Z][A-Z &/,-]{2,60}):\s+")
 # "(CRP)].Results The").
 # Written to open with the punctuation in both branches (the glued case checks the full stop and
 # the letter before it from behind), so the regex engine skips straight to candidate characters.
-_BOUNDARY = re.compile(r"[.?!](?:(?=\s+[\"'(\[]?[A-Z0-9])|(?<=[a-z%)\]]\.)(?=[A-Z][a-z]{2,}|[A-Z][a-z]?\s+[a-z]|[A-Z]{2,}\b|\(\d{1,2}\)[A-Za-z]))")
+_BOUNDARY = re.compile(r"[.?!](?:(?=\s+[\"'(\[]?[A-Z0-9])|(?<=[a-z%)\]]\.)(?=[A-Z][a-z]{2,}|[A-Z][a-z]?\s+[a-z]|(?<=\)\.)[A-Z][a-z]?\s+\d|[A-Z]{2,}\b|\(\d{1,2}\)[A-Za-z]))")
 
 # Abbreviations that end in a full stop without ending a sentence ("vs. 4.2", "et al. In").
 _NO_BREAK_BEFORE = re.compile(
