@@ -79,7 +79,7 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         # study's people, however long their condition's name.
         # "Patients (n = 90) who underwent lumbar fusion were ...": the whole sample as a small n
         # in brackets right after the people (not "control patients (n = 30)", one arm).
-        ("people_then_n", r"(?<!control )(?<!placebo )(?<!sham )(?<!treated )(?<!other )\b(?:patients|participants|subjects|adults|volunteers)\s*\(\s*n\s*=\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*\)\s+(?:who|with|were|aged|undergoing|scheduled|having)\b"),
+        ("people_then_n", r"(?<!control )(?<!placebo )(?<!sham )(?<!treated )(?<!other )\b(?:patients|participants|subjects|adults|volunteers)\s*\(\s*n\s*=\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*\)\s+(?:who|with|were|aged|undergoing|scheduled|having|after|following|receiving)\b"),
         ("study_done_in_n", rf"\b(?:study|trial)\s+(?:was\s+|were\s+)?(?:conducted|performed|carried out|undertaken)\s+(?:in|on|among|with|involving)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_NOT_A_PLACE}[\w-]+\s+|\([\w-]{{1,12}}\)\s+){{0,6}}?(?:{_PEOPLE})\b"),
     )
 )
@@ -263,6 +263,13 @@ _COMPARED_SIDES = re.compile(
 # "2579 patients in 27 studies": the people named just before the studies that hold them.
 _PEOPLE_IN_STUDIES = re.compile(
     rf"(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\s+(?:in|from|across|of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "... comprising 3,542 patients in the particulate group and 856 patients in the non-particulate
+# group": the people of a review's two pooled sides, each named by its group.
+_SECOND_SIDE_AFTER = re.compile(
+    rf"\s+in\s+(?:the\s+)?(?:[\w-]+\s+){{1,3}}?(?:groups?|arms?)\s*,?\s+(?:and|versus|vs\.?)\s+(?P<b>{COUNT})\s+(?:\w+\s+){{0,2}}?"
+    r"(?:participants|patients|subjects|individuals|people)\s+in\s+(?:the\s+)?(?:[\w-]+\s+){1,3}?(?:groups?|arms?)\b",
     re.IGNORECASE,
 )
 _TWO_SIDES = re.compile(r"\b(?:and|versus|vs)\b", re.IGNORECASE)
@@ -509,6 +516,11 @@ def _review_participants(text: str, studies: re.Match) -> int | None:
     pooled = _COMPARED_SIDES.search(text, studies.end()) if " compared " in text else None
     if pooled and (participants is None or pooled.start() <= participants.end()):
         a, b = parse_count(pooled.group("a")), parse_count(pooled.group("b"))
+        if a and b:
+            return a + b
+    if participants:
+        second = _SECOND_SIDE_AFTER.match(text, participants.end())
+        a, b = parse_count(participants.group("n")), parse_count(second.group("b")) if second else None
         if a and b:
             return a + b
     return parse_count(participants.group("n")) if participants else None
