@@ -162,6 +162,15 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      r"|\b(?:aims?|plans?|intends?)\s+to\s+(?:include|recruit|enrol|enroll|randomi[sz]e)\b")),
     # Not "this study will review the research": a review that says what it will go over.
     ("protocol", "future_trial", 0.6, 0.6, r"\b(?:this|the|our)\s+(?:study|trial|review)\s+will\b(?!\s+(?:\w+\s+)?(?:review|summari[sz]e|discuss|introduce|outline|elaborate|describe)\b)|\bwe will\s+(?:recruit|enrol|enroll|randomi[sz]e|conduct|search|assess|include|evaluate)"),
+    # A trial-registry entry (ClinicalTrials.gov, CRIS, IRCT and their copies) lists a planned
+    # study's fields: its target size, recruitment status, study type, sponsor. Whatever the
+    # study's status, the entry describes the plan, not results.
+    ("protocol", "registry_record", 0.85, 0.85, (r"\b(?:target|planned|anticipated|estimated|expected)\s+(?:recruitment|enrol?l?ment|sample\s+size|number\s+of\s+(?:participants|subjects))\s*:?\s*\d"
+     r"|\brecruitment\s+(?:&|and)\s+eligibility\b|\brecruitment\s+status\s*:?\s*(?:recruiting|completed|terminated|withdrawn|not yet|active|suspended|pending)"
+     r"|\bstudy\s+type\s*:?\s*(?:interventional|observational)\b|\blead\s+sponsor\b|\bbrief\s+summary\s*:")),
+    # The plain-language summary registries now ask for: "The main questions it aims to answer
+    # are ...", "Researchers will compare ...", said of a study still to be done.
+    ("protocol", "registry_summary", 0.8, 0.8, r"\bmain\s+questions?\s+(?:it|this\s+(?:study|trial))\s+aims?\s+to\s+answer\b|\b(?:researchers|investigators)\s+will\s+(?:compare|recruit|enrol|enroll|assess|measure|evaluate|randomi[sz]e|test|examine|follow|look)\b"),
     ("protocol", "protocol_sections", 0.8, 0.8, r"\b(?:METHODS AND ANALYSIS|ETHICS AND DISSEMINATION):"),
     # The heading trial protocols are published under; alone it does not outweigh a reported trial.
     ("protocol", "methods_design_heading", 0.6, 0.6, r"\bMethods?\s*/\s*design\b"),
@@ -174,7 +183,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("meta_analysis", "meta_analysis", 0.8, 0.95, r"(?<!no )(?<!without )(?<!not )(?<!reviews and )\bmeta-?\s?analy[sz]\w*"),
     ("meta_analysis", "pooling_model", 0.8, 0.8, r"\b(?:random|fixed)[- ]effects?\s+(?:model|meta)|\bpooled\s+(?:analysis|estimate|effect|results?|data|mean|risk|odds)|\bI(?:2|²|\^2)\s*=|\bforest plot"),
     ("systematic_review", "systematic_review", 0.85, 0.95, r"\bsystematic(?:al)?\s+(?:literature\s+)?review"),
-    ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|searching|search(?:es)? of|search(?:es)? in|retrieved from|identified (?:using|from|in|through))\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|databases?)\b"),
+    ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|searching|search(?:es)? of|search(?:es)? in|retrieved from|identified (?:using|from|in|through))\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|(?<!claims )(?<!insurance )(?<!records )(?<!record )(?<!administrative )(?<!billing )(?<!hospital )(?<!national )(?<!nationwide )(?<!institutional )databases?)\b"),
     ("systematic_review", "prisma", 0.8, 0.8, r"\bPRISMA\b"),
     # A document calling itself a systematic review ("This work is a systematic review with meta-analysis")
     # outweighs "in this review", which alone would make it a narrative review.
@@ -191,7 +200,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      r"|\b(?:studies|trials|RCTs)\s+(?:(?:that|which)\s+)?(?:were|was)\s+(?:(?:finally|eventually|ultimately)\s+)?(?:included|selected)\b"),
     ("systematic_review", "risk_of_bias", 0.5, 0.5, r"\brisk[- ]of[- ]bias\b|(?-i:\bGRADE\b)"),  # the approach in capitals, not "grade 3 toxicity"
     # Not the heading "Overview of Literature" that some journals put in a primary study's abstract.
-    ("narrative_review", "review_title", 0.45, 0.75, (r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )(?!(?-i:Overview of (?:the )?Literature\b))\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:medical\s+)?(?:records|charts)))|\ban update\b(?!\s+of\b)"
+    ("narrative_review", "review_title", 0.45, 0.75, (r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )(?!(?-i:Overview of (?:the )?Literature\b))\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:(?:the|each|all|their|our)\s+)?(?:patients?(?:['’]s?)?\s+|(?:\w+\s+)?patient(?:['’]s|s['’])\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:records|charts|notes|files)))|\ban update\b(?!\s+of\b)"
      # Titles that survey a field's work: "Research progress on ...", "Advances in the treatment of ...".
      r"|\bresearch\s+(?:progress|advances)\b|\b(?:recent\s+)?(?:advances|progress)\s+(?:in|on)\s+(?:the\s+)?(?:research|studies|study|treatment|clinical|management|application)\b")),
     ("narrative_review", "we_review", 0.6, 0.6, (r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"
@@ -214,7 +223,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # first, but what it reports is its agreement, not a systematic review.
     ("guideline", "consensus_process", 0.9, 0.95, r"\b(?:modified\s+|e-?)?Delphi\b|\b(?:expert|formal)\s+consensus\b|\bconsensus\s+(?:was|were)\s+(?:reached|achieved)\b|\bexpert\s+panel\b|\bconsensus\s+(?:statements?|conference|panel|process|study|exercise|meeting|rounds?)\b"),
     ("other", "correspondence", 0.9, 0.9, r"\b(?:this|our) (?:letter|commentary|editorial|correspondence)\b|\bwe comment on\b|\b(?:erratum|corrigendum)\b"),
-    ("other", "survey", 0.6, 0.8, r"\b(?:questionnaire\s+)?survey\b|\bcross-sectional\b(?!\s+areas?\b)"),
+    ("other", "survey", 0.6, 0.8, r"\b(?:questionnaire\s+)?survey\b"),
+    ("other", "cross_sectional", 0.6, 0.8, r"\bcross-sectional\b(?!\s+areas?\b)"),
     ("other", "measurement_study", 0.6, 0.8, r"\btest-retest\b|\b(?:reliability and validity|validity and reliability)\b|\b(?:inter|intra)-?rater reliability\b|\bvalidation study\b|\bcross-cultural adaptation\b"),
     ("animal_or_lab", "animals", 0.7, 0.9, r"\b(?:rats?|mice|mouse|rabbits?|murine|Sprague[- ]Dawley|Wistar|rodents?|animal models?)\b"),
     ("animal_or_lab", "laboratory", 0.7, 0.85, r"\b(?:in vitro|cell lines?|cultured cells|Schwann cells|dorsal root ganglion neurons)\b"),
@@ -230,10 +240,22 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive (?:in|out)?patients)\b"),
     # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
-    ("case_series", "retrospective", 0.4, 0.4, r"\bretrospective(?:ly)?\b|\b(?:chart|record)s?\s+review\b|\breviewed\s+(?:the\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:charts|records|notes|files)\b"),
+    ("case_series", "retrospective", 0.4, 0.4, (r"\bretrospective(?:ly)?\b|\b(?:chart|record)s?\s+review\b"
+     # "based on a review of each patient's medical records"
+     r"|\breview\s+of\s+(?:(?:the|each|all|their|our)\s+)?(?:patients?(?:['’]s?)?\s+|(?:\w+\s+)?patient(?:['’]s|s['’])\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:records|charts|notes|files)\b|\breviewed\s+(?:the\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:charts|records|notes|files)\b")),
     # "a case report ... upon 7 patients": several patients named by their number make a series.
     ("case_series", "several_patients", 0.3, 0.3, r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:[\w-]+\s+){0,2}?(?:patients|cases)\b"),
     ("cohort", "cohort", 0.7, 0.9, r"\bcohort\b"),
+    # A structured abstract's own design heading ("Study Design. A prospective cohort study.")
+    # outweighs a journal's section label printed above it ("Clinical Case Series").
+    ("cohort", "design_heading_cohort", 0.95, 0.95, r"(?-i:\b(?:Study [Dd]esign|STUDY DESIGN|Design|DESIGN))\s*[.:]\s*(?:an?\s+|this\s+(?:is|was)\s+an?\s+)?(?:[\w-]+,?\s+){0,3}?cohort\b"),
+    # People sorted by their own history or response, not by a treatment given them ("divided
+    # into those without previous adhesiolysis and those unresponsive to it"): groups compared
+    # by exposure, as a cohort compares them.
+    # Not "divided into those who received A and those who underwent B": groups by treatment.
+    ("cohort", "groups_by_trait", 0.6, 0.6, (r"\b(?:divided|classified|categori[sz]ed|separated|stratified|grouped|split)\s+(?:in)?to\s+(?:those|patients|participants|subjects|people)\s+(?:who|with|without|not|that|having|unresponsive|responsive|refractory)\b"
+     r"(?:(?!\b(?:received|receiving|underwent|undergoing|were\s+treated|were\s+given|chose|opted|elected)\b)[^.]){0,150}?\band\s+(?:those|patients|participants|subjects|people)\b"
+     r"(?!\s+(?:who\s+|that\s+)?(?:received|underwent|were\s+treated|were\s+given|chose|opted|elected)\b)")),
     # Two treatment groups compared after the fact, from records: a cohort, not a series.
     ("cohort", "retrospective_comparison", 0.6, 0.7, r"\bretrospective(?:ly)?\s+(?:compar\w+|(?:analy[sz]ed|reviewed) and compared)\b|\bcompared\b[^.]{0,80}\bretrospectively\b"),
     # A study naming itself observational, or the long-term follow-up of people treated, names a
@@ -242,7 +264,10 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("cohort", "prospective_study", 0.55, 0.6, r"\bprospective\s+(?:study|analysis|follow-up)\b"),
     ("cohort", "follow_up_study", 0.6, 0.7, r"\b(?:long-term|[\w]+[- ]years?)\s+follow-up\s+(?:study|survey)\b|\bthis\s+follow-up\s+study\b"),
     # Matched or registry data compare people by what they had, which a single series does not.
-    ("cohort", "registry_or_matching", 0.55, 0.6, r"\bpropensity[- ]score|\bregistry\b"),
+    ("cohort", "registry_or_matching", 0.55, 0.6, (r"\bpropensity[- ]score|\bregistry\b"
+     # Records kept for care or billing and searched afterwards: "a retrospective records database
+     # search", "a national claims database".
+     r"|\b(?:administrative|claims|insurance|national|nationwide|records?|billing|institutional|hospital|health[- ]care|healthcare)\s+databases?\b")),
     ("case_control", "case_control", 0.9, 0.95, r"\bcase[- ]control\b"),
     ("case_control", "matched_controls", 0.5, 0.5, r"\b(?:age|sex)[- ]and[- ](?:age|sex)[- ]matched\b|\bmatched (?:healthy )?controls\b"),
     # Other people's "nonrandomized studies" (plural) are background, not this study's design.
@@ -287,12 +312,14 @@ _WEAK_RCT_CUES = frozenset({"text.comparison_randomization_not_stated", "text.tr
 _ALLOCATION_UNSTATED_CUES = _WEAK_RCT_CUES | {"text.allocated_to_arms"}
 _REGISTERED_ALLOCATION = frozenset({"text.allocated_to_arms", "text.trial_registration"})
 # Cues that say a cohort compared people by exposure, and cues that name groups or a comparison.
-_COHORT_COMPARED = frozenset({"text.cohort", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
+_COHORT_COMPARED = frozenset({"text.cohort", "text.groups_by_trait", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
 # Cues that name a cohort design even for one group followed ("an observational study", "a
 # 10-year follow-up study" of people treated years before).
 _NAMED_COHORT = frozenset({"text.observational", "text.follow_up_study"})
 # The rule of a cohort that follows one group: like a series, it has no comparison arm.
 SINGLE_GROUP_COHORT = "precedence.single_group_cohort"
+# The cue of groups sorted by a trait or history, not by a treatment given them.
+GROUPS_BY_TRAIT = "text.groups_by_trait"
 _GROUPS_NAMED = frozenset({"text.comparison_randomization_not_stated", "text.divided_into_groups", "text.allocated_to_arms",
                            "text.controlled_trial", "text.matched_controls"})
 # A study that calls itself a series stays one.
@@ -355,6 +382,8 @@ _GROUP_WORDS = re.compile(
     r"|\b(?:one|either)\s+of\s+(?:the\s+)?(?:two|three|four|[2-4])\s+(?:[\w-]+\s+){0,3}?(?:procedures|treatments|techniques|therapies|interventions|methods|injections)\b|\bplacebo\b|\bsham\b|\bgroups\b|\barms\b|\bcontrols\b|\bcontrol\s+(?:subjects|patients|participants|individuals)\b",
     re.IGNORECASE,
 )
+# Two groups each named by its treatment: "between the acupuncture group and the drug group".
+_TWO_GROUPS_NAMED = re.compile(r"\b[\w-]+\s+group\s+(?:and|or|versus|vs\.?)\s+(?:the\s+|an?\s+)?[\w-]+\s+group\b", re.IGNORECASE)
 _VERSUS = re.compile(r"\b(?:versus|vs)\b\.?", re.IGNORECASE)
 _PEOPLE = r"(?:patients|participants|subjects|cases|people|individuals|adults)"
 # How a comparison's groups were formed, told without a word of randomization:
@@ -533,8 +562,11 @@ def classify_design(
     def trial_arms_formed() -> bool:
         return bool(_TRIAL_ARMS_FORMED.search(joined))
 
+    def groups_named() -> bool:
+        return bool(_GROUP_WORDS.search(joined) or _TWO_GROUPS_NAMED.search(joined))
+
     design, rule = _decide(scores, fired, human_sample, one_group_treated, groups_formed, before_and_after, patients_allocated,
-                           placebo_or_sham, trial_arms_formed)
+                           placebo_or_sham, trial_arms_formed, groups_named)
     if design == "other" and design not in found:
         return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
     if design not in found:
@@ -610,7 +642,8 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
             before_and_after: Callable[[], bool] = lambda: False,
             patients_allocated: Callable[[], bool] = lambda: False,
             placebo_or_sham: Callable[[], bool] = lambda: False,
-            trial_arms_formed: Callable[[], bool] = lambda: False) -> tuple[str, str]:
+            trial_arms_formed: Callable[[], bool] = lambda: False,
+            groups_named: Callable[[], bool] = lambda: False) -> tuple[str, str]:
     """Pick the design; return it with the precedence rule's name when one decided.
 
     ``fired`` names every cue seen; ``human_sample()`` says the text counts people studied, so
@@ -619,7 +652,8 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     the text says were formed without saying it was at random; ``before_and_after()`` says
     outcomes were measured before and after a treatment; ``patients_allocated()`` says patients
     were put into groups or arms; ``placebo_or_sham()`` says the text names a placebo or sham;
-    ``trial_arms_formed()`` says people were put into experimental and control groups or given a sham.
+    ``trial_arms_formed()`` says people were put into experimental and control groups or given a sham;
+    ``groups_named()`` says the text names two or more groups, arms or controls.
     """
     if not scores or max(scores.values()) < _MIN_SCORE:
         if one_group_treated():
@@ -637,16 +671,30 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
         best, rule = "non_randomized_trial", "precedence.randomization_denied"
     if best == "rct" and "text.allocation_by_choice" in fired:
         best, rule = "non_randomized_trial", "precedence.allocation_by_choice"
+    # "A retrospective cross-sectional study" whose patients "were divided into two groups:
+    # transforaminal (n=30) and caudal (n=30)" compares treatment groups from the records, as a
+    # cohort does; a cross-sectional description of one population stays 'other'.
+    if best == "other" and "text.cross_sectional" in fired and "text.survey" not in fired and fired & _RETROSPECTIVE \
+            and not fired & RANDOMIZATION_STATED_RULES and (fired & _GROUPS_NAMED or groups_formed() == "cohort"):
+        best, rule = "cohort", "precedence.retrospective_comparison"
     # Records looked back on were not randomized: without stated randomization, a retrospective
     # comparison of groups is a cohort, and a retrospective account of one group a case series.
     if best in ("rct", "case_series", "non_randomized_trial") and not fired & RANDOMIZATION_STATED_RULES and fired & _RETROSPECTIVE \
             and not fired & _NAMED_SERIES:
         # Groups formed from the records ("divided into 2 groups according to ...") are compared too.
-        compared = bool(fired & _GROUPS_NAMED) or "text.retrospective_comparison" in fired
+        # So are groups named by the treatment each had ("20 patients received A and 24 received B").
+        compared = bool(fired & _GROUPS_NAMED) or "text.retrospective_comparison" in fired or groups_formed() == "cohort"
         best, rule = ("cohort", "precedence.retrospective_comparison") if compared else ("case_series", "precedence.retrospective_series")
     # "A prospective study of 60 patients" followed one group: with no second group, allocation
     # or comparison named, it is an uncontrolled series, not a cohort compared by exposure.
-    if best == "cohort" and not fired & _COHORT_COMPARED and not fired & _GROUPS_NAMED:
+    # "A prospective study on 40 patients" that goes on to compare "the transforaminal and
+    # interlaminar groups": two groups treated in a planned study, their allocation untold, is a
+    # non-randomized comparison (as a comparison with no randomization stated is), not a cohort
+    # compared by exposure nor one group followed.
+    if best == "cohort" and "text.prospective_study" in fired and not fired & (_COHORT_COMPARED | _NAMED_COHORT | _RETROSPECTIVE) \
+            and (fired & _GROUPS_NAMED or groups_named()):
+        best, rule = "non_randomized_trial", "precedence.prospective_comparison"
+    elif best == "cohort" and not fired & _COHORT_COMPARED and not fired & _GROUPS_NAMED and rule != "precedence.retrospective_comparison":
         # Unless it names itself observational or a long-term follow-up: a cohort of one group,
         # but one whose outcomes are measured before and after the treatment is a treated series.
         if fired & _NAMED_COHORT and not before_and_after():
@@ -776,7 +824,9 @@ def classify_record(record: dict, topic: Topic) -> dict:
     # A primary study whose text never sets anything against anything (no group, arm, control,
     # allocation, comparison or "versus"; at most one sized arm) followed one set of patients: the
     # treatments it names are the package all received or what they might need, not comparators.
-    uncontrolled = call.design in _UNCONTROLLED or call.rule == SINGLE_GROUP_COHORT \
+    # So do groups sorted by a trait or history of people all given the same treatment ("divided
+    # into those with and those without a previous procedure"): none had a comparator.
+    uncontrolled = call.design in _UNCONTROLLED or call.rule == SINGLE_GROUP_COHORT or call.rule == GROUPS_BY_TRAIT \
         or not is_review and not _sets_arms_against(text)
     return {
         "study_id": record["pmid"],

@@ -79,7 +79,7 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         # study's people, however long their condition's name.
         # "Patients (n = 90) who underwent lumbar fusion were ...": the whole sample as a small n
         # in brackets right after the people (not "control patients (n = 30)", one arm).
-        ("people_then_n", r"(?<!control )(?<!placebo )(?<!sham )(?<!treated )(?<!other )\b(?:patients|participants|subjects|adults|volunteers)\s*\(\s*n\s*=\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*\)\s+(?:who|with|were|aged|undergoing|scheduled|having)\b"),
+        ("people_then_n", r"(?<!control )(?<!placebo )(?<!sham )(?<!treated )(?<!other )\b(?:patients|participants|subjects|adults|volunteers)\s*\(\s*n\s*=\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*\)\s+(?:who|with|were|aged|undergoing|scheduled|having|after|following|receiving)\b"),
         ("study_done_in_n", rf"\b(?:study|trial)\s+(?:was\s+|were\s+)?(?:conducted|performed|carried out|undertaken)\s+(?:in|on|among|with|involving)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_NOT_A_PLACE}[\w-]+\s+|\([\w-]{{1,12}}\)\s+){{0,6}}?(?:{_PEOPLE})\b"),
     )
 )
@@ -181,12 +181,25 @@ _NOT_ALLOCATED_HINT = Searcher(re.compile(r"\bnot\s+(?:allocate|randomi[sz]e|inc
 # each", "25 per arm"): the trial is that size times the number of arms, never one arm.
 _PER_GROUP = re.compile(
     # "130,089 subjects were included in each study group": the verb between the count and "each".
-    rf"(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:(?:were|was)\s+(?:\w+\s+)?(?:included|enrolled|matched|allocated|assigned|placed|recruited)\s+)?"
+    rf"(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:(?:were|was|will\s+be)\s+(?:\w+\s+)?(?:included|enrolled|matched|allocated|assigned|placed|recruited)\s+)?"
     rf"(?:(?:in|to|into)\s+)?each(?:\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)\b|(?=\s*[.,;)])|(?=\s+(?:to|into)\b))"
     rf"|\beach\s+(?:group\s+|arm\s+)?(?:with|of|had|having|containing|comprising|consisting of|included|comprised)\s+(?P<m>{COUNT})\s+(?:{_PEOPLE})\b"
     rf"|(?P<k>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?per\s+(?:group|arm)\b",
     re.IGNORECASE,
 )
+# The arms named in brackets right after a size said for each ("40 subjects in each group (TFESI
+# and PT)"): one arm per listed name.
+_ARMS_IN_BRACKETS = re.compile(r"\s*\(([^()]{1,80}?\s(?:and|or|vs\.?|versus)\s[^()]{1,40})\)")
+_LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|\bvs\b\.?|\bversus\b)\s*", re.IGNORECASE)
+# A planned size in a trial-registry entry's fields ("Target Recruitment 98", "Target sample
+# size: 60", "Anticipated enrollment: 120", "Enrollment 50 (ESTIMATED)"): the study's own size.
+_PLANNED_SIZE = re.compile(
+    r"\b(?:target|planned|anticipated|estimated|expected|intended)\s+(?:recruitment|enrol?l?ment|sample\s+size|number\s+of\s+(?:participants|subjects|patients))"
+    r"\s*(?::|=|of|is|was)?\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\b(?!\s*(?:%|\.\d|years?|months?|weeks?|days?|sites?|centers?|centres?))(?!\s+(?:[\w-]+\s+)?(?:per|in each|for each|each)\b)"
+    r"|(?-i:\b(?:Enrollment|ENROLLMENT|Enrolment|ENROLMENT))\s*:?\s*(?P<m>\d{1,3}(?:,\d{3})+|\d+)(?=\s*(?:\((?:estimated|actual|anticipated)\)|participants\b|$|\n))",
+    re.IGNORECASE | re.MULTILINE,
+)
+_PLANNED_SIZE_HINT = re.compile(r"\b(?:target|planned|anticipated|estimated|expected|intended)\s+(?:recruitment|enrol|sample|number)|(?-i:Enrol|ENROL)", re.IGNORECASE)
 _PER_GROUP_HINT = re.compile(r"\beach\b|\bper\s+(?:group|arm)\b", re.IGNORECASE)
 # The word "group": arms named one by one before the size ("into a treatment group and a control
 # group"), and the cheap gate of _GROUP_OF_N.
@@ -228,7 +241,9 @@ _POOL_BEFORE = re.compile(r"\bamong\s+(?:the\s+)?$", re.IGNORECASE)
 _SEARCH_FOUND_BEFORE = re.compile(r"\bsearch(?:es)?\s+(?:\w+\s+){0,2}?(?:identified|found|yielded|retrieved|returned)\s+(?:a total of\s+)?$", re.IGNORECASE)
 # Only hits of no stated kind: "the search identified 14 eligible RCTs" may be the included set.
 _SEARCH_HITS = re.compile(r"^(?!.*\beligible\b).*\b(?:papers|articles|publications)$", re.IGNORECASE)
-_POOL_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:initially )?(?:searched|identified|screened|retrieved|found|records)\b", re.IGNORECASE)
+# Not "nine articles were identified as suitable for inclusion": the included set.
+_POOL_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:initially )?(?:searched|identified|screened|retrieved|found|records)\b"
+                         r"(?!\s+(?:as\s+)?(?:suitable|eligible|appropriate|relevant)\s+(?:for\s+(?:inclusion|the\s+review|analysis|synthesis)|to\s+(?:be\s+)?include))", re.IGNORECASE)
 # "Seventeen RCTs were identified": trials of a named kind that were found are the review's set,
 # unlike "583 articles were identified", which were then screened.
 _TRIALS_OF_A_KIND = re.compile(r"\b(?:trials|RCTs)$", re.IGNORECASE)
@@ -248,6 +263,13 @@ _COMPARED_SIDES = re.compile(
 # "2579 patients in 27 studies": the people named just before the studies that hold them.
 _PEOPLE_IN_STUDIES = re.compile(
     rf"(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\s+(?:in|from|across|of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "... comprising 3,542 patients in the particulate group and 856 patients in the non-particulate
+# group": the people of a review's two pooled sides, each named by its group.
+_SECOND_SIDE_AFTER = re.compile(
+    rf"\s+in\s+(?:the\s+)?(?:[\w-]+\s+){{1,3}}?(?:groups?|arms?)\s*,?\s+(?:and|versus|vs\.?)\s+(?P<b>{COUNT})\s+(?:\w+\s+){{0,2}}?"
+    r"(?:participants|patients|subjects|individuals|people)\s+in\s+(?:the\s+)?(?:[\w-]+\s+){1,3}?(?:groups?|arms?)\b",
     re.IGNORECASE,
 )
 _TWO_SIDES = re.compile(r"\b(?:and|versus|vs)\b", re.IGNORECASE)
@@ -366,6 +388,14 @@ def extract_sample_size(text: str) -> SampleSize:
         n_randomized = _size_from_per_group(text)
         if n_randomized is not None:
             rules["n_randomized"] = "per_group_size_times_arms"
+    if n_randomized is None and _PLANNED_SIZE_HINT.search(text):
+        # Read after every statement of who was enrolled or randomized: a reported trial's
+        # "target sample size of 380" is not the number it randomized.
+        planned = _PLANNED_SIZE.search(text)
+        size = parse_count(planned.group("n") or planned.group("m")) if planned else None
+        if size is not None and _MIN_PEOPLE <= size <= _MAX_PEOPLE:
+            n_randomized = size
+            rules["n_randomized"] = "registry_planned_size"
     if n_randomized is None:
         n_randomized = _first_count(text, _HEAD_COUNT_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
     n_analysed = _first_count(text, _ANALYSED_RULES, rules, "n_analysed")
@@ -438,8 +468,12 @@ def _size_from_per_group(text: str) -> int | None:
             continue
         starts = [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
         sentence = text[starts[-1] if starts else 0:m.start()]
-        arms_said = _ARMS.search(sentence) or _ARMS.search(text)
-        if arms_said:
+        listed = _ARMS_IN_BRACKETS.match(text, m.end())
+        arms_said = None if listed else _ARMS.search(sentence) or _ARMS.search(text)
+        if listed:
+            names = [part for part in _LIST_SEPARATOR.split(listed.group(1)) if part.strip()]
+            arms = len(names) if 2 <= len(names) <= 5 else None
+        elif arms_said:
             arms = parse_count(arms_said.group(1) or arms_said.group(2))
         else:
             # "the Cupping Group (Treatment Group) and the Massage Group (Control Group)":
@@ -482,6 +516,11 @@ def _review_participants(text: str, studies: re.Match) -> int | None:
     pooled = _COMPARED_SIDES.search(text, studies.end()) if " compared " in text else None
     if pooled and (participants is None or pooled.start() <= participants.end()):
         a, b = parse_count(pooled.group("a")), parse_count(pooled.group("b"))
+        if a and b:
+            return a + b
+    if participants:
+        second = _SECOND_SIDE_AFTER.match(text, participants.end())
+        a, b = parse_count(participants.group("n")), parse_count(second.group("b")) if second else None
         if a and b:
             return a + b
     return parse_count(participants.group("n")) if participants else None
@@ -561,7 +600,7 @@ def _clause_end(text: str, pos: int) -> int:
 
 _NOT_A_COUNT_BEFORE = re.compile(r"(?:\d\.|±\s*|\d\s*[-–]\s*)$")
 _EACH_GROUP_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)\b", re.IGNORECASE)
-_PART_OF = re.compile(r"\bof (?:whom|which|these|them)\s+$", re.IGNORECASE)
+_PART_OF = re.compile(r"\bof (?:whom|which|these|them)\s+$|\b(?:an?\s+)?(?:additional|further|extra)\s+$", re.IGNORECASE)
 _ARM_LABEL_BEFORE = re.compile(r"\b(?:group|arm|subgroup)\s*(?:[A-D]|[IV]{1,3}[A-Z]?|\d)?\s*\(\s*$", re.IGNORECASE)
 _CLAUSE_MARK = re.compile(r"[()\[\];\n]|\.(?=\s|$)")
 # Counts that are not of the people randomized: a subset analysed or completing, or the larger
