@@ -859,8 +859,9 @@ _BARE_P_AFTER_CI = re.compile(r"\s*[\])]?\s*[,;]\s*(?P<op><=|>=|[<>=≤≥])\s*(
 _DIFFERENCES_WORD = re.compile(r"\bdifferences?\b", re.IGNORECASE)
 # "P < 0.05", "P-value = 0.3", and the plural "Ps > 0.05" of a statement about several comparisons.
 # Digits may be grouped in threes ("P<0.000 01"): only after three zeros, where "P<0.000" alone means nothing.
+# A space typeset after the point ("P<0. 05", as some journals' English abstracts print it) joins the digits.
 _P_VALUE = re.compile(
-    r"\b[Pp]s?\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.000 \d{1,3}|0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)"
+    r"\b[Pp]s?\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.000 \d{1,3}|0?\.\d+|0\. \d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)"
     # Said in words with no sign: "the p value for pain between the groups was 0.07" (a made-up
     # example). A few words without numbers may say what was compared; "less than" and the like
     # give the sign. A significance level set in the methods ("a P value of 0.05 was considered
@@ -1641,8 +1642,9 @@ _OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with rega
 # Changes within the arms, not between them.
 _WITHIN_GROUP = re.compile(
     r"\b(?:in|of|within) (?:the )?(?:all|both|each|either|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|raised|lowered|changed)\b"
-    # "Every arm's pain eased by week 3", "... were improved in either group".
-    r"|\b(?:decreased|improved|increased|reduced|declined|rose|changed)\s+(?:significantly\s+)?(?:(?:respectively\s+)?(?:after|at|in)\s+[^;()]{0,80}?\s+)?(?:in|within)\s+(?:the\s+)?(?:all|both|each|either|every)\s+(?:\w+\s+)?groups?\b"
+    # "Every arm's pain eased by week 3", "... were improved in either group", "... decreased in both
+    # control and treatment groups".
+    r"|\b(?:decreased|improved|increased|reduced|declined|rose|changed)\s+(?:significantly\s+)?(?:(?:respectively\s+)?(?:after|at|in)\s+[^;()]{0,80}?\s+)?(?:in|within)\s+(?:the\s+)?(?:all|both|each|either|every)\s+(?:the\s+)?(?:\w+\s+(?:and\s+(?:the\s+)?\w+\s+)?)?groups?\b"
     # ... unless the sentence goes on to set one arm's change against the other's ("..., which was more
     # significant in the acupotomy group").
     r"(?![^;]*\b(?:more|greater|better|superior|larger|less|smaller)\b)"
@@ -1926,7 +1928,7 @@ def _one_list(s: str, outcomes: list[Mention]) -> bool:
     """Whether a sentence's outcomes are named one after the other in one list ("pain score (VAS)
     and functional disability index (ODI)", "VAS, ODI and JOA"), with nothing else between them."""
     return all(_LISTED_OUTCOMES.fullmatch(s[a.end:b.start]) or _LISTED_NAMED.fullmatch(s[a.end:b.start])
-               for a, b in zip(outcomes, outcomes[1:]))
+               for a, b in pairwise(outcomes))
 
 
 # Between two outcomes of a list: the first one's bracket closed, a joining word, and the next one's
