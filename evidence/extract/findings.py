@@ -848,14 +848,20 @@ _BARE_WITH_CI = re.compile(
     rf"(?<![\w.])(?P<est>{_NUMBER}){_UNIT}\s*[(\[]\s*95\s*%\s*(?:CI|confidence interval)\s*[:=,]?\s*(?P<lo>{_NUMBER}){_UNIT}\s*(?:to|,|–|—)\s*(?P<hi>{_NUMBER}){_UNIT}")
 _MORE_AFTER = re.compile(r"\s*(?:more|less|greater|fewer|larger|smaller|higher|lower)\s+than\b", re.IGNORECASE)
 _DIFFERENCE_BEFORE = re.compile(r"\bdif+erences?\b[^.;()\[\]0-9]{0,150}?\b(?:was|were|of|is)\s*$", re.IGNORECASE)
+# "The fall in VAS was greater by 0.7 (95% CI ...) in group A than in group B": a comparative with "by"
+# right before the number gives how much one arm's score differs from the other's; only where the
+# sentence sets the arms against each other and not against the time before treatment.
+_BY_BEFORE = re.compile(r"\b(?:higher|lower|greater|larger|smaller|better|worse|more|less)\s+by\s*$", re.IGNORECASE)
+_AGAINST_BASELINE = re.compile(r"\bfrom (?:the )?(?:baseline|pre-?treatment)\b|\bthan (?:at |those at |that at )?(?:baseline|before|pre-?treatment|prior)\b", re.IGNORECASE)
 # A p-value whose letter was lost (pages drop the italic P): a sign and a decimal right after an
 # estimate's interval, inside its bracket ("RR = 1.39, 95%CI [1.21, 1.58], < 0.00001)").
 _BARE_P_AFTER_CI = re.compile(r"\s*[\])]?\s*[,;]\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.\d+)(?=\s*[)\]])")
 _DIFFERENCES_WORD = re.compile(r"\bdifferences?\b", re.IGNORECASE)
 # "P < 0.05", "P-value = 0.3", and the plural "Ps > 0.05" of a statement about several comparisons.
 # Digits may be grouped in threes ("P<0.000 01"): only after three zeros, where "P<0.000" alone means nothing.
+# A space typeset after the point ("P<0. 05", as some journals' English abstracts print it) joins the digits.
 _P_VALUE = re.compile(
-    r"\b[Pp]s?\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.000 \d{1,3}|0?\.\d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)"
+    r"\b[Pp]s?\s*(?:-?\s*values?)?\s*(?P<op><=|>=|[<>=≤≥])\s*(?P<p>0?\.000 \d{1,3}|0?\.\d+|0\. \d+|1(?:\.0+)?)\b|\b[Pp]\s*=\s*(?P<ns>NS|n\.s\.)"
     # Said in words with no sign: "the p value for pain between the groups was 0.07" (a made-up
     # example). A few words without numbers may say what was compared; "less than" and the like
     # give the sign. A significance level set in the methods ("a P value of 0.05 was considered
@@ -1332,6 +1338,22 @@ def _time_right_before(s: str, at: int) -> tuple[str, float | None] | None:
     return f"{count} {unit}{'s' if count != 1 else ''}", (None if count is None else count * WEEKS_PER[unit])
 
 
+_TIME_BEFORE_BRACKET = re.compile(
+    rf"(?<![\w-])(?P<n>{COUNT})[- ](?P<u>day|week|month|year)s?(?:\s+(?:follow-?up|post-?(?:treatment|injection|operative)))?\s*[(\[]\s*$",
+    re.IGNORECASE)
+
+
+def _time_right_before_estimate(s: str, at: int) -> tuple[str, float | None] | None:
+    """The time written right before the bracket an estimate opens ("4 weeks (difference, 2.1"), as
+    (label, weeks), if any."""
+    m = _TIME_BEFORE_BRACKET.search(s, max(0, at - 40), at)
+    if m is None:
+        return None
+    count = parse_count(m.group("n"))
+    unit = m.group("u").lower()
+    return f"{count} {unit}{'s' if count != 1 else ''}", (None if count is None else count * WEEKS_PER[unit])
+
+
 def _p_significant(st: _Stat) -> bool | None:
     """Whether a p-value is below 0.05 ("<0.05", "=0.003"); "NS", ">0.05" and "=0.61" are not; an
     exact 0.05 is left undecided (None)."""
@@ -1420,7 +1442,11 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
     # So does the one p-value of a clause that names no outcome and speaks of those just named.
     # And one p-value, not significant, after "no differences in A, B and C": said of every outcome listed.
     shared = p_values[0] if len(outcomes) > 1 and len(stats) == len(p_values) == 1 and (
-        inherited or _SHARED_P.search(s) or _p_significant(p_values[0]) is False and _NO_DIFFERENCE.search(s, 0, outcomes[0].start)) else None
+        inherited or _SHARED_P.search(s) or _p_significant(p_values[0]) is False and (
+            _NO_DIFFERENCE.search(s, 0, outcomes[0].start)
+            # "VAS and ODI were similar in both groups, with no significant difference (p>0.05)": the
+            # same after a list of outcomes that holds the sentence's every outcome.
+            or _one_list(s, outcomes) and _NO_DIFFERENCE.search(s, outcomes[-1].end, p_values[0].start))) else None
     out: list[Finding] = []
     for i, outcome in enumerate(outcomes):
         start, end = _clause(s, outcomes, i)
@@ -1514,6 +1540,12 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
                      if not k or st.start in headed or not _OTHER_MEASURED_BEFORE.search(s, estimates[k - 1].end, st.start)]
         p_only = next((st for st in own if st.measure is None), None)
         if estimates:
+            # Several estimates of one outcome, each in a bracket right after its own time ("at 2 weeks
+            # (difference, 3.4; P = 0.009), 4 weeks (difference, 4.0; P = 0.002)"): each at that time,
+            # when every one has its own.
+            own_times = [_time_right_before_estimate(s, st.start) for st in estimates] if len(estimates) > 1 else []
+            if None in own_times or len(set(own_times)) < len(own_times):
+                own_times = []
             for k, st in enumerate(estimates):
                 p = st if st.p_value_text else p_only
                 if p is p_only and len(estimates) > 1:
@@ -1524,7 +1556,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
                 rule = "effect.estimate" + ("_ci" if st.ci_low is not None else "")
                 # Several estimates of one outcome, each after its own time ("early (under 4 weeks)
                 # [MD 0.3 ...] and later (by 12 weeks) [MD 0.9 ...]"): each at the time said last before it.
-                when = _timepoint_before(s, st.start) if len(estimates) > 1 else None
+                when = (own_times[k] if own_times else _timepoint_before(s, st.start)) if len(estimates) > 1 else None
                 timed = {"timepoint": when[0], "timepoint_weeks": when[1]} if when else {}
                 out.append(Finding(
                     **{**common, **timed, "comparator_class": _comparator_before(st, comparators + other_forms, start) or comparator},
@@ -1610,8 +1642,9 @@ _OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with rega
 # Changes within the arms, not between them.
 _WITHIN_GROUP = re.compile(
     r"\b(?:in|of|within) (?:the )?(?:all|both|each|either|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|raised|lowered|changed)\b"
-    # "Every arm's pain eased by week 3", "... were improved in either group".
-    r"|\b(?:decreased|improved|increased|reduced|declined|rose|changed)\s+(?:significantly\s+)?(?:(?:respectively\s+)?(?:after|at|in)\s+[^;()]{0,80}?\s+)?(?:in|within)\s+(?:the\s+)?(?:all|both|each|either|every)\s+(?:\w+\s+)?groups?\b"
+    # "Every arm's pain eased by week 3", "... were improved in either group", "... decreased in both
+    # control and treatment groups".
+    r"|\b(?:decreased|improved|increased|reduced|declined|rose|changed)\s+(?:significantly\s+)?(?:(?:respectively\s+)?(?:after|at|in)\s+[^;()]{0,80}?\s+)?(?:in|within)\s+(?:the\s+)?(?:all|both|each|either|every)\s+(?:the\s+)?(?:\w+\s+(?:and\s+(?:the\s+)?\w+\s+)?)?groups?\b"
     # ... unless the sentence goes on to set one arm's change against the other's ("..., which was more
     # significant in the acupotomy group").
     r"(?![^;]*\b(?:more|greater|better|superior|larger|less|smaller)\b)"
@@ -1721,7 +1754,7 @@ def _at_baseline_only(sentence: str) -> bool:
     return bool(_OPENS_AT_BASELINE.match(sentence) or _DEMOGRAPHIC.search(sentence) and _NO_DIFFERENCE.search(sentence))
 
 
-_BETWEEN_GROUPS = re.compile(r"\bbetween(?:[- ]groups?| the (?:two |three )?groups)\b|\bthan\b(?!\s+(?:that\s+|those\s+)?(?:before|prior|at baseline|baseline|pre-?treatment))|\bversus\b|\bvs\.?|\b(?:superior|inferior) to\b|\bcompared (?:with|to) (?:the )?(?!baseline|pre-?treatment|before)\w+ group", re.IGNORECASE)
+_BETWEEN_GROUPS = re.compile(r"\bbetween(?:[- ]groups?| the (?:two |three )?groups)\b|\bthan\b(?!\s+(?:that\s+|those\s+)?(?:before|prior|at baseline|baseline|pre-?treatment))|\bversus\b|\bvs\.?|\b(?:superior|inferior) to\b|\bcompared (?:with|to) (?:the )?(?!baseline|pre-?treatment|before)\w+(?:-\w+)? group", re.IGNORECASE)
 
 
 # An arm judged against the other in words that hold whatever an outcome's scale.
@@ -1807,7 +1840,9 @@ def _read_stats(s: str) -> list[_Stat]:
                 continue
             close = s.find(")", m.end())
             after = _MORE_AFTER.match(s, close + 1) if close != -1 else None
-            if after is None and not _DIFFERENCE_BEFORE.search(s, max(0, m.start("est") - 170), m.start("est")):
+            by = (_BY_BEFORE.search(s, max(0, m.start("est") - 30), m.start("est")) is not None
+                  and _BETWEEN_GROUPS.search(s) is not None and _AGAINST_BASELINE.search(s) is None)
+            if after is None and not by and not _DIFFERENCE_BEFORE.search(s, max(0, m.start("est") - 170), m.start("est")):
                 continue
             p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
             lo, hi = sorted((_float(m.group("lo")), _float(m.group("hi"))))
@@ -1889,6 +1924,17 @@ def _list_start(s: str, outcomes: list[Mention], i: int) -> int:
     return outcomes[j - 1].end if j else 0
 
 
+def _one_list(s: str, outcomes: list[Mention]) -> bool:
+    """Whether a sentence's outcomes are named one after the other in one list ("pain score (VAS)
+    and functional disability index (ODI)", "VAS, ODI and JOA"), with nothing else between them."""
+    return all(_LISTED_OUTCOMES.fullmatch(s[a.end:b.start]) or _LISTED_NAMED.fullmatch(s[a.end:b.start])
+               for a, b in pairwise(outcomes))
+
+
+# Between two outcomes of a list: the first one's bracket closed, a joining word, and the next one's
+# full name of a few words before its abbreviation in brackets ("(VAS) and functional disability index (").
+# The first may carry its own abbreviation in brackets ("pain score (VAS) and ...").
+_LISTED_NAMED = re.compile(r"\s*[)\]]?\s*(?:[(\[][^()\[\]]{1,15}[)\]])?[\s,]*(?:,|and|or|as well as)[\s,]*(?:the\s+)?(?:(?:[A-Za-z-]+\s+){0,4}?[(\[]\s*)?|\s*[(\[]\s*", re.IGNORECASE)
 _LISTED_OUTCOMES = re.compile(r"[\s,]*(?:scores?|values?|index)?[\s,]*(?:and|or|as well as)?[\s,]*(?:the\s+)?", re.IGNORECASE)
 
 
