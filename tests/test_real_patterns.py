@@ -39,6 +39,7 @@ PMID_RANGES = {
     "real_patterns_design6.jsonl": (99001250, 99001279),
     "real_patterns_comparators6.jsonl": (99001280, 99001309),
     "real_patterns_effects8.jsonl": (99001310, 99001349),
+    "real_patterns_comparators7.jsonl": (99001430, 99001459),
 }
 FILES = sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl"))
 RECORDS = [(path.name, record) for path in FILES for record in load_labelled(path)]
