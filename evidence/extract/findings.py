@@ -54,8 +54,8 @@ def outcome_polarity(outcome: str, topic: Topic) -> bool | None:
 _EXCLUSION = re.compile(r"\bexclu(?:de|ded|ding|sion)\b", re.IGNORECASE)
 # Treatment-history sentences name treatments patients had before, not comparators.
 _HISTORY = re.compile(
-    r"\b(?:previous(?:ly)?|prior|history of|had (?:already )?(?:received|undergone|had)|fail(?:ed|ing)|"
-    r"did not respond|refractory to|unresponsive to|when no improvement|as (?:a )?rescue)\b"
+    r"\b(?:previous(?:ly)?|prior(?!\s+to\s+(?:the\s+|their\s+|an?\s+)?(?:planned\s+|elective\s+|scheduled\s+)?(?:surgery|operations?|procedures?|discectomy|microdiscectomy|fusion|decompression|an(?:a)?esthesia|induction|incision)\b)|history of|had (?:already )?(?:received|undergone|had)|fail(?:ed|ing)|"
+    r"did not respond|did not (?:benefit|improve)|(?:without|no|little|insufficient|inadequate) (?:benefit|relief|improvement|response) (?:from|with|to)|not (?:benefit(?:ed|ted)?|helped|relieved) (?:from|by)|refractory to|unresponsive to|when no improvement|as (?:a )?rescue)\b"
     # People who came for an operation: surgery is why they were seen, not an arm.
     r"|\b(?:visited|referred|admitted|presented)\b[^.;]{0,60}\bfor (?:surgical|surgery|operati)\w*"
     r"|\b(?:candidates? for|scheduled for|awaiting) (?:surgery|surgical|operati)\w*"
@@ -166,9 +166,15 @@ _CONTENT_WORD = r"(?!(?:in|on|at|of|the|a|an|with|for|to|and|or|from|by|than|whi
 # A treatment named as something an arm may come to need is an outcome: "did not reduce the need
 # for surgery", "the rate of conversion to surgery".
 _NEED_FOR = re.compile(
-    r"\b(?:need(?:ed)? for|avoid(?:ed|ing|ance of)?|rates? of|proceed(?:ed|ing)? to|progress(?:ed|ion)? to|"
+    r"\b(?:need(?:ed)? for|avoid(?:ed|ing|ance of)?|rates? of|proceed(?:ed|ing)? to|progress(?:ed|ion)? to|(?:go|goes|going|went|gone)\s+on\s+to|"
     r"conver(?:sion|ted) to|(?:never\s+)?underw[e]nt|(?:having\s+|had\s+)?undergone|requir(?:ed|ing)|needing)\s+"
     r"(?:an?\s+|further\s+|subsequent\s+|later\s+|additional\s+)?(?:[\w-]+\s+(?:and/or|or)\s+)?(?:lumbar\s+|spinal\s+|spine\s+)?$"
+    # "the usage of analgesic drugs", "demand for pain medication": how much of a treatment was taken.
+    r"|\b(?:usage|consumption|intake|amounts?|demands?|requirements?)\s+(?:of|for)\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+)?$"
+    # "factors associated with surgery": a later event the study relates things to.
+    r"|\bassociat(?:ed|ion|ions)\s+with\s+(?:an?\s+|subsequent\s+|later\s+|further\s+)?(?:[\w-]+\s+)?$"
+    # "by one year, 17% had surgery", "9 per cent of them went on to an operation": a share counted.
+    r"|\d\s*(?:%|per\s*cent)\s*\)?\s+(?:of\s+(?:[\w-]+\s+){0,3})?(?:had|underwent|required|needed|went\s+on\s+to|proceeded\s+to)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}$"
     # "additional injection and/or surgery": more treatment, counted after the arms'.
     r"|\badditional\s+(?:[\w-]+\s+(?:and/or|or)\s+)?$"
     # "10 cases reported using opioids": what patients went on to take is counted, not compared.
@@ -201,7 +207,7 @@ _EVENT_BEFORE = re.compile(
     # "sensory loss caused by lumbar discectomy": the operation as the cause of the condition studied.
     rf"|\b(?:caused by|due to|resulting from|secondary to)\s+(?:an?\s+|the\s+|previous\s+|prior\s+)?(?:{_CONTENT_WORD}\s+){{0,4}}$"
     # (The words between are the operation's own: "after treatment in the medication group" names an arm.)
-    rf"|\b(?:after|following|post|during)[\s-]+(?:an?\s+|the\s+|their\s+|previous\s+|prior\s+|recent\s+)?(?:{_CONTENT_WORD}\s+){{0,3}}$"
+    rf"|\b(?:after|following|post|during|before|prior\s+to|preceding|ahead\s+of)[\s-]+(?:an?\s+|the\s+|their\s+|previous\s+|prior\s+|recent\s+)?(?:{_CONTENT_WORD}\s+){{0,3}}$"
     r"|\b(?:patients|participants|subjects|people|individuals|adults|those|cases)\b(?:\s+with\s+[^.;,()]{1,50}?)?\s+"
     r"(?:undergoing|(?:who|that)\s+(?:had\s+|have\s+)?(?:undergone|underwent|were\s+undergoing|are\s+undergoing)"
     r"|(?:who|that)\s+(?:had|have had)\s+(?:at least one|one or more|(?:an?\s+)?(?:previous|prior|earlier)))\s+"
@@ -240,7 +246,9 @@ _BLINDED_TO = re.compile(
 # ... and "the drawbacks of standard treatment options": the choices in general, not an arm;
 # "spine surgery (arm A: 12% vs arm B: 9%)": a share of each arm given per arm; "Western medicine
 # institutions": a kind of place.
-_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?|needs|demands?|options|institutions?|facilities)\b"
+_COUNTED = re.compile(r"\s*(?:rates?|incidence|use|usage|intake|consumption|requirements?|needs|demands?|doses?|dosages?|options|institutions?|facilities)\b"
+                      # "had surgery at rates five times higher": how often, not an arm.
+                      r"|\s+at\s+(?:[\w-]+\s+){0,2}rates?\b"
                       r"|\s*\(\s*[^():;]{1,60}:\s*\d+(?:\.\d+)?\s*%", re.IGNORECASE)
 # A double-dummy design: each arm gets a placebo of the other arm's treatment ("ESI plus placebo
 # pills or sham injection plus gabapentin"); the sham is a blind, not a comparator of its own.
@@ -250,6 +258,8 @@ _DOUBLE_DUMMY = re.compile(
     re.IGNORECASE,
 )
 _DUMMY_WORD = re.compile(rf"\b{_DUMMY}\b", re.IGNORECASE)
+_PLACEBO_WORD = re.compile(r"\b(?:placebo|nocebo)\b", re.IGNORECASE)
+_PLACEBO_EFFECT = re.compile(r"[\s-]*(?:effects?|responses?|phenomen(?:on|a))\b", re.IGNORECASE)
 # A sentence that says what the intervention is ("Electroacupuncture is based on ... electrical
 # stimulation"; "Acupotomy, which involves ..."): the treatments it names are not arms.
 _DEFINES = re.compile(
@@ -356,7 +366,13 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         # under it, a sentence that allocates or compares arms is not background.
         background = sentence.section in _BACKGROUND_SECTIONS and not (
             sentence.inline_section and _ALLOCATES.search(s)) or sentence.section != "TITLE" and opening
-        not_compared = background or said(_HISTORY) or _EVERY_ARM.search(s) is not None or _defines(s, found) \
+        # Treatment history names what patients had before; where the same sentence then allocates
+        # them ("who did not benefit from drugs were randomized to X or sham"), the arms after the
+        # allocation word are compared.
+        history = _HISTORY.search(s) if said(_HISTORY) else None
+        allocated = _ALLOCATES.search(s, history.end()) if history else None
+        history_until = 0 if history is None else allocated.start() if allocated else len(s)
+        not_compared = background or _EVERY_ARM.search(s) is not None or _defines(s, found) \
             or _FURTHER_STUDIES.search(s) is not None or _KEYWORDS.match(s) is not None
         aside = _not_arms(s, found)
         experimental_named.update(m.label for m in _experimental_extras(s, found))
@@ -366,7 +382,7 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
             control_described = True
         mentions = [
             m for m in found
-            if not m.negated and not (m.kind == "comparator" and (not_compared or m in aside))
+            if not m.negated and not (m.kind == "comparator" and (not_compared or m.start < history_until or m in aside))
         ]
         kept.extend(mentions)
         settings.update(m.label for m in mentions if m.kind == "comparator" and _SETTING_AFTER.match(s, m.end)
@@ -481,6 +497,8 @@ def _not_arms(text: str, mentions: Iterable[Mention]) -> set[Mention]:
     out |= _usual_care_contents(text, found)
     if _DOUBLE_DUMMY.search(text):
         out |= {m for m in found if _DUMMY_WORD.search(m.text)}
+    # "a placebo effect could not be assessed": the effect of expectation, not an arm.
+    out |= {m for m in found if _PLACEBO_WORD.search(m.text) and _PLACEBO_EFFECT.match(text, m.end)}
     return out
 
 
@@ -596,6 +614,13 @@ def _extended_arms(text: str) -> tuple[tuple[str, str], ...]:
     arms += [_USUAL_KIND.sub("", m.group("t").strip().lower()) for m in _ARM_TREATED.finditer(text)]
     named = [(_USUAL_KIND.sub("", m.group("t").strip().lower()), _AS_ARM.match(text, m.end()) is not None) for m in _ARM_NAMED.finditer(text)]
     third_arms = arms + [name for name, as_arm in named if as_arm]
+    # A name given its own treatment right after it ("The acupressure group received routine care
+    # and acupressure") is that arm's short name, not a third arm.
+    own: dict[str, set[str]] = {}
+    for m in _ARM_NAMED.finditer(text):
+        given = _ARM_TREATED.match(text, m.end() - len(m.group(0).split()[-1]))
+        if given:
+            own.setdefault(_USUAL_KIND.sub("", m.group("t").strip().lower()), set()).add(_USUAL_KIND.sub("", given.group("t").strip().lower()))
     arms += [name for name, _ in named]
     out = []
     for a in arms:
@@ -608,7 +633,8 @@ def _extended_arms(text: str) -> tuple[tuple[str, str], ...]:
                 more = b[: -len(a)]
             else:
                 continue
-            if not any(c not in (a, b) and re.search(rf"\b{re.escape(c)}\b", more) for c in third_arms):
+            if not any(c not in (a, b) and not own.get(c, set()) & {a, b} and re.search(rf"\b{re.escape(c)}\b", more)
+                       for c in third_arms):
                 out.append((a, more))
     return tuple(out)
 
@@ -635,7 +661,7 @@ _USUAL_KIND = re.compile(r"^(?:the |a )?(?:combination of |combined use of )?(?:
 # treatment in brackets after its name.
 _ARM_DESCRIPTION = re.compile(r"\(\s*([A-Za-z][^(),;=]{3,60}?)\s*[,;]\s*n\s*=\s*\d+\s*\)|\bgroups?\s*\(\s*([A-Za-z][^(),;=]{3,80}?)\s*(?:[,;]\s*(?:n\s*=\s*)?\d+(?:\s*(?:cases|patients|participants))?\s*)?\)")
 # "the control group was treated with hot packs": an arm and what it received.
-_ARM_TREATED = re.compile(r"\bgroups?\s+(?:(?:was|were)\s+(?:treated with|given|managed with)|received)\s+(?P<t>[A-Za-z][^,.;()]{2,60}?)(?=\s*(?:[,.;(]|\band\b(?=\s+the\b)|$))", re.IGNORECASE)
+_ARM_TREATED = re.compile(r"\bgroups?\s+(?:(?:was|were)\s+(?:treated with|given|managed with)|received)\s+(?P<t>[A-Za-z][^,.;()]{2,120}?)(?=\s*(?:[,.;(]|\band\b(?=\s+the\b)|$))", re.IGNORECASE)
 # "the EA plus stretching drills group (group 1) and the EA group (group 2)": arms named
 # by their treatment, where one name is another's plus more.
 _ARM_NAMED = re.compile(r"\b(?:the|an?)\s+(?P<t>(?:(?!(?:the|an?|and|or|of|in|to)\b)[A-Za-z][\w-]*\s+){0,6}?[A-Za-z][\w-]*)\s+groups?\b", re.IGNORECASE)
@@ -643,7 +669,7 @@ _ARM_NAMED = re.compile(r"\b(?:the|an?)\s+(?P<t>(?:(?!(?:the|an?|and|or|of|in|to
 _AS_ARM = re.compile(r"\s*(?:[(,;.:]|$|\d|(?:and|or|versus|vs|was|were|received|receiving|had|underwent|will)\b)", re.IGNORECASE)
 # "EA combined with caudal epidural injection" against "caudal epidural injection".
 _ADDED_BEFORE = re.compile(r"\S\s+(?:combined with|plus|and|added to|on top of|together with)\s+$|\S\s*\+\s*$", re.IGNORECASE)
-_ADDED = re.compile(r"\s+(?:and|plus|with|combined with|assisted (?:by|with)|supplemented (?:by|with))\s+\S|\s*\+\s*\S", re.IGNORECASE)
+_ADDED = re.compile(r"\s+(?:and|plus|with|combined with|together with|along with|in combination with|in addition to|assisted (?:by|with)|supplemented (?:by|with))\s+\S|\s*\+\s*\S", re.IGNORECASE)
 
 
 def _forms_compared(text: str, mentions: list[Mention]) -> bool:
