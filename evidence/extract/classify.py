@@ -204,8 +204,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      # Titles that survey a field's work: "Research progress on ...", "Advances in the treatment of ...".
      r"|\bresearch\s+(?:progress|advances)\b|\b(?:recent\s+)?(?:advances|progress)\s+(?:in|on)\s+(?:the\s+)?(?:research|studies|study|treatment|clinical|management|application)\b")),
     ("narrative_review", "we_review", 0.6, 0.6, (r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"
-     # A paper saying it goes over others' work ("this study will review and summarize the clinical
-     # research") or that it is written to describe ("the aim of this article is to describe").
+     # A paper saying it goes over others' work ("our paper will review the published trials on
+     # needling") or that it is written to describe ("the purpose of this chapter is to outline").
      r"|\b(?:this|the present|our)\s+(?:study|article|paper|work)\s+(?:will|aims to|is to|sets out to)\s+(?:review|summari[sz]e)\b"
      r"|\b(?:aim|purpose|objective|goal)\s+of\s+(?:this|the present|our)\s+(?:article|paper|chapter|manuscript)\s+is\s+to\s+(?:describe|review|discuss|summari[sz]e|introduce|outline)\b(?!\s+(?:our|the)\s+(?:experience|results|outcomes|findings)\b)")),
     # A document naming itself ("this narrative review") outweighs the designs it mentions.
@@ -241,7 +241,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
     ("case_series", "retrospective", 0.4, 0.4, (r"\bretrospective(?:ly)?\b|\b(?:chart|record)s?\s+review\b"
-     # "based on a review of each patient's medical records"
+     # "drawn from a review of their hospital charts", "review of all patients' notes"
      r"|\breview\s+of\s+(?:(?:the|each|all|their|our)\s+)?(?:patients?(?:['’]s?)?\s+|(?:\w+\s+)?patient(?:['’]s|s['’])\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:records|charts|notes|files)\b|\breviewed\s+(?:the\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:charts|records|notes|files)\b")),
     # "a case report ... upon 7 patients": several patients named by their number make a series.
     ("case_series", "several_patients", 0.3, 0.3, r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:[\w-]+\s+){0,2}?(?:patients|cases)\b"),
@@ -406,7 +406,7 @@ _GROUPS_BY_TREATMENT_HAD = re.compile(
     r"|\b(?:was|were)\s+(?:performed|done|given|administered|applied|used)\s+(?:to|in|on|for)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE
     + r"\b[^.;]{0,80}?\band\b[^.;]{0,80}?\b(?:to|in|on|for)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE + r"\b"
     r"|\bcompared\s+(?:with|to)\s+(?:" + _NUM + r"\s+)?(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r"|those)\s+(?:who|that)\s+(?:had\s+)?(?:not|never|did\s+not)\b"
-    # "178 subjects, each of whom underwent one of the three procedures": each had what they had.
+    # "92 adults, each of them received either of two injection techniques": each had what they had.
     r"|\beach\s+(?:of\s+(?:whom|them)\s+)?(?:underwent|received|had)\s+(?:one|either)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:procedures|treatments|techniques|therapies|interventions|methods|injections)\b",
     re.IGNORECASE,
 )

@@ -132,7 +132,7 @@ _ADD_ON_STATED = re.compile(
     r"|\badditionally,? (?:the |an? )?[\w-]+ (?:\w+ )?groups? (?:was|were|also )?\s*(?:given|treated|received|managed)\b"
     # "the latter only by the rehabilitation therapy", "the control group was treated only with
     # traction": the control arm had part of what the other arm had.
-    # "group 2 comprised 35 patients who were only treated with exercise and tablets".
+    # "group B, 27 people, were treated solely with stretching and pills".
     r"|\b(?:the latter|the other (?:group|arm)|(?:the )?control (?:group|arm)s?|group [B2])\b[^.;]{0,40}?"
     r"(?:(?:only|solely|merely)\s+(?:treated|managed|given)\s+|(?:treated|managed|given)\s+(?:only|solely|merely)\s+|(?:only|solely|merely)\s+)"
     r"(?:by|with)\s+(?!(?:\w+\s+){0,2}(?:sham|placebo|saline|dummy)\b)"

@@ -180,7 +180,7 @@ _NOT_ALLOCATED_HINT = Searcher(re.compile(r"\bnot\s+(?:allocate|randomi[sz]e|inc
 # One size said once for every arm ("30 cases in each group", "each with 45 patients", "43 in
 # each", "25 per arm"): the trial is that size times the number of arms, never one arm.
 _PER_GROUP = re.compile(
-    # "130,089 subjects were included in each study group": the verb between the count and "each".
+    # "2,417 adults were enrolled in each treatment arm": the verb between the count and "each".
     rf"(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:(?:were|was|will\s+be)\s+(?:\w+\s+)?(?:included|enrolled|matched|allocated|assigned|placed|recruited)\s+)?"
     rf"(?:(?:in|to|into)\s+)?each(?:\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)\b|(?=\s*[.,;)])|(?=\s+(?:to|into)\b))"
     rf"|\beach\s+(?:group\s+|arm\s+)?(?:with|of|had|having|containing|comprising|consisting of|included|comprised)\s+(?P<m>{COUNT})\s+(?:{_PEOPLE})\b"
@@ -241,7 +241,7 @@ _POOL_BEFORE = re.compile(r"\bamong\s+(?:the\s+)?$", re.IGNORECASE)
 _SEARCH_FOUND_BEFORE = re.compile(r"\bsearch(?:es)?\s+(?:\w+\s+){0,2}?(?:identified|found|yielded|retrieved|returned)\s+(?:a total of\s+)?$", re.IGNORECASE)
 # Only hits of no stated kind: "the search identified 14 eligible RCTs" may be the included set.
 _SEARCH_HITS = re.compile(r"^(?!.*\beligible\b).*\b(?:papers|articles|publications)$", re.IGNORECASE)
-# Not "nine articles were identified as suitable for inclusion": the included set.
+# Not "six papers found eligible for the review": the included set.
 _POOL_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:initially )?(?:searched|identified|screened|retrieved|found|records)\b"
                          r"(?!\s+(?:as\s+)?(?:suitable|eligible|appropriate|relevant)\s+(?:for\s+(?:inclusion|the\s+review|analysis|synthesis)|to\s+(?:be\s+)?include))", re.IGNORECASE)
 # "Seventeen RCTs were identified": trials of a named kind that were found are the review's set,
@@ -265,8 +265,8 @@ _PEOPLE_IN_STUDIES = re.compile(
     rf"(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\s+(?:in|from|across|of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-# "... comprising 3,542 patients in the particulate group and 856 patients in the non-particulate
-# group": the people of a review's two pooled sides, each named by its group.
+# "... with 1,204 people in the steroid arm and 611 people in the saline arm": the people of a
+# review's two pooled sides, each named by its group.
 _SECOND_SIDE_AFTER = re.compile(
     rf"\s+in\s+(?:the\s+)?(?:[\w-]+\s+){{1,3}}?(?:groups?|arms?)\s*,?\s+(?:and|versus|vs\.?)\s+(?P<b>{COUNT})\s+(?:\w+\s+){{0,2}}?"
     r"(?:participants|patients|subjects|individuals|people)\s+in\s+(?:the\s+)?(?:[\w-]+\s+){1,3}?(?:groups?|arms?)\b",
@@ -558,7 +558,7 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             # Read after the statement: "58 subjects were screened and randomized" says both.
             if reject is not None and reject.search(text, m.end(), _own_stretch_end(text, m)):
                 continue
-            # "130,089 subjects were included in each study group": one arm's size, said for every
+            # "2,417 adults were enrolled in each treatment arm": one arm's size, said for every
             # arm (read by _size_from_per_group), never the whole sample.
             if _EACH_GROUP_AFTER.match(text, m.end()):
                 continue
