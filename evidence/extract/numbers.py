@@ -25,6 +25,9 @@ _WORD = "(?:" + "|".join(sorted([*_UNITS, *_TENS, *_SCALES], key=len, reverse=Tr
 WORD_NUMBER = rf"\b{_WORD}(?:(?:\s+and\s+|[\s-]+){_WORD})*\b"
 # A count: digits with optional thousands commas (not a decimal), or number words.
 COUNT = rf"(?:\b\d{{1,3}}(?:,\d{{3}})+\b|\b\d+\b(?![.,]\d)|{WORD_NUMBER})"
+# A count in digits only ("n = 1,204" in brackets, a registry field): an alternation, for the
+# caller to put in its own group.
+DIGITS_COUNT = r"\d{1,3}(?:,\d{3})+|\d+"
 
 
 def parse_count(text: str) -> int | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..topic.literals import Searcher, could_match, gate, word_positions
-from .numbers import COUNT, NUMBER_WORDS, parse_count
+from .numbers import COUNT, DIGITS_COUNT, NUMBER_WORDS, parse_count
 from .text import cached_sentences
 
 __all__ = ["WEEKS_PER", "SampleSize", "extract_sample_size"]
@@ -79,7 +79,7 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         # study's people, however long their condition's name.
         # "Patients (n = 90) who underwent lumbar fusion were ...": the whole sample as a small n
         # in brackets right after the people (not "control patients (n = 30)", one arm).
-        ("people_then_n", r"(?<!control )(?<!placebo )(?<!sham )(?<!treated )(?<!other )\b(?:patients|participants|subjects|adults|volunteers)\s*\(\s*n\s*=\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*\)\s+(?:who|with|were|aged|undergoing|scheduled|having|after|following|receiving)\b"),
+        ("people_then_n", r"(?<!control )(?<!placebo )(?<!sham )(?<!treated )(?<!other )\b(?:patients|participants|subjects|adults|volunteers)\s*\(\s*n\s*=\s*(?P<n>" + DIGITS_COUNT + r")\s*\)\s+(?:who|with|were|aged|undergoing|scheduled|having|after|following|receiving)\b"),
         ("study_done_in_n", rf"\b(?:study|trial)\s+(?:was\s+|were\s+)?(?:conducted|performed|carried out|undertaken)\s+(?:in|on|among|with|involving)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_NOT_A_PLACE}[\w-]+\s+|\([\w-]{{1,12}}\)\s+){{0,6}}?(?:{_PEOPLE})\b"),
     )
 )
@@ -195,8 +195,8 @@ _LIST_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|\bvs\b\.?|\b
 # size: 60", "Anticipated enrollment: 120", "Enrollment 50 (ESTIMATED)"): the study's own size.
 _PLANNED_SIZE = re.compile(
     r"\b(?:target|planned|anticipated|estimated|expected|intended)\s+(?:recruitment|enrol?l?ment|sample\s+size|number\s+of\s+(?:participants|subjects|patients))"
-    r"\s*(?::|=|of|is|was)?\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\b(?!\s*(?:%|\.\d|years?|months?|weeks?|days?|sites?|centers?|centres?))(?!\s+(?:[\w-]+\s+)?(?:per|in each|for each|each)\b)"
-    r"|(?-i:\b(?:Enrollment|ENROLLMENT|Enrolment|ENROLMENT))\s*:?\s*(?P<m>\d{1,3}(?:,\d{3})+|\d+)(?=\s*(?:\((?:estimated|actual|anticipated)\)|participants\b|$|\n))",
+    r"\s*(?::|=|of|is|was)?\s*(?P<n>" + DIGITS_COUNT + r")\b(?!\s*(?:%|\.\d|years?|months?|weeks?|days?|sites?|centers?|centres?))(?!\s+(?:[\w-]+\s+)?(?:per|in each|for each|each)\b)"
+    r"|(?-i:\b(?:Enrollment|ENROLLMENT|Enrolment|ENROLMENT))\s*:?\s*(?P<m>" + DIGITS_COUNT + r")(?=\s*(?:\((?:estimated|actual|anticipated)\)|participants\b|$|\n))",
     re.IGNORECASE | re.MULTILINE,
 )
 _PLANNED_SIZE_HINT = re.compile(r"\b(?:target|planned|anticipated|estimated|expected|intended)\s+(?:recruitment|enrol|sample|number)|(?-i:Enrol|ENROL)", re.IGNORECASE)
@@ -215,11 +215,11 @@ _RULE_SEARCHERS = {p: Searcher(p) for p in _RULE_GATES}
 # Arm sizes: "(n = 30)", "group (30 cases)", "group, n = 30"; not "(45%, n = 90)", those of an
 # arm with some outcome.
 # "(manual acupuncture plus electroacupuncture (EA), n = 34)": a bracket inside the arm's bracket.
-_ARM_SIZE = re.compile(r"(?:[(\[](?!\s*\d+(?:\.\d+)?\s*%\s*[,;]\s*n\s*=)[^()\[\]]{0,100}?\bn\s*=\s*|\)\s*,\s*n\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(\d{1,3}(?:,\d{3})+|\d+)(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
-_BARE_ARM_SIZE = re.compile(r"\(\s*(\d{1,3}(?:,\d{3})+|\d+)\s+(?:cases|patients|participants|subjects)\s*\)", re.IGNORECASE)
+_ARM_SIZE = re.compile(r"(?:[(\[](?!\s*\d+(?:\.\d+)?\s*%\s*[,;]\s*n\s*=)[^()\[\]]{0,100}?\bn\s*=\s*|\)\s*,\s*n\s*=\s*|\bgroups?\s*\(\s*|\bgroups?,?\s+n\s*=\s*)(" + DIGITS_COUNT + r")(?:\s*(?:cases|patients|participants|subjects))?\s*[,;)\]]", re.IGNORECASE)
+_BARE_ARM_SIZE = re.compile(r"\(\s*(" + DIGITS_COUNT + r")\s+(?:cases|patients|participants|subjects)\s*\)", re.IGNORECASE)
 _ALLOCATING = re.compile(r"\b(?:randomi[sz]ed|randomly|allocated|assigned|divided)\b", re.IGNORECASE)
 _GROUP_OPENS_WITH_SIZE = re.compile(
-    r"\s*(?:(?:the|in the)\s+)?(?:group\s+(?:[A-D]|[IV]{1,3}|\d)|[\w-]+(?:\s+[\w-]+){0,2}\s+group)\s*\(\s*n\s*=\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s*\)\s+"
+    r"\s*(?:(?:the|in the)\s+)?(?:group\s+(?:[A-D]|[IV]{1,3}|\d)|[\w-]+(?:\s+[\w-]+){0,2}\s+group)\s*\(\s*n\s*=\s*(?P<n>" + DIGITS_COUNT + r")\s*\)\s+"
     r"(?:received|was given|was treated|underwent|had|got)\b",
     re.IGNORECASE,
 )
