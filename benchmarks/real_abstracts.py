@@ -45,7 +45,17 @@ round of tuning on heldout5: design 0.603 and 0.630, non-randomised not called r
 size 0.708 and 0.723, comparator set 0.627 and 0.627, add-on 0.863 and 0.902, effects found 0.333 and 0.420,
 main direction 0.850 and 0.850. Then, without looking at any miss, they were split by the query that
 found them (records of one query stay together) into ``tune_6`` (38, whose misses were read in a second
-round) and ``heldout6`` (35, still never tuned on). ``tune_5`` (``real_labels_tune5_<reader>.jsonl``, ids t5..) are
+round) and ``heldout6`` (35, still never tuned on). ``heldout7`` (``real_labels_heldout7_<reader>.jsonl``, ids h7..)
+are records read and labelled the same way in the session after by three more readers, from query families
+next to the core topic (acupuncture variants and moxibustion, injection variants, piriformis and stenosis,
+reviews, protocols and cohorts), since the core topic's pages were used up; 70 were labelled and 6 dropped
+before any scoring as the same abstract as an earlier record (found by shared 12-word runs). The 64 were
+measured on that session's starting code: design 0.766, non-randomised not called rct 0.977, sample size
+0.734, comparator set 0.694, add-on 0.898, effects found 0.128 (0.316 in vocabulary), main direction 0.615.
+Then, without looking at any miss, they were split by query into ``tune_7`` (32; design 0.844, sample size
+0.657, comparator set 0.708, effects found 0.033, main direction 0.577 at the start) and ``heldout7`` (32,
+never tuned on; design 0.688, sample size 0.828, comparator set 0.680, effects found 0.294, main direction
+0.654 at the start). ``tune_5`` (``real_labels_tune5_<reader>.jsonl``, ids t5..) are
 records labelled the same way in the same session as more tuning data, measured once before tuning.
 
 Texts mostly in Chinese characters are not scored: the extractor reads English abstracts, as PubMed
