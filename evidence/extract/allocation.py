@@ -1,0 +1,269 @@
+"""A structural reading of a trial's arms: how the groups were formed, each arm classed from its own words.
+
+The comparator logic of :func:`evidence.extract.findings.extract_pico` counts the vocabulary
+mentions of the whole record and then removes the ones that are no arm (history, background,
+co-treatments). This module reads the other way round: it finds the statement that forms the
+groups ("were randomly assigned to X or Y", "divided into an X group (n = 30) and a Y group
+(n = 30)", "Group A received X; group B received Y", a title "X versus Y"), cuts it into one
+description per arm, and classes each arm from its own description only.
+
+:func:`read_arms` returns None when no such statement is found or an arm cannot be classed from
+its words, so that the mention-based reading stays the fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..topic.matcher import Mention, Vocabulary
+from .text import Sentence
+
+__all__ = ["Arm", "Arms", "read_arms", "arms_of_sentences"]
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One arm: its description, the comparator classes it names and whether it names the intervention."""
+
+    text: str
+    classes: frozenset[str]
+    intervention: bool
+    forms: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Arms:
+    """The comparator classes (sorted) and the add-on flag read from the arms, and how they were found."""
+
+    comparator_classes: list[str]
+    add_on: bool | None
+    how: str
+    arms: tuple[Arm, ...] = ()
+
+
+_BACKGROUND = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE", "SUMMARY OF BACKGROUND DATA", "OBJECTIVE",
+                         "OBJECTIVES", "AIM", "AIMS", "PURPOSE"})
+
+# The words that form groups, and what follows them: "randomly assigned to", "randomized into",
+# "allocated to receive either", "divided into", "randomised between".
+_ALLOCATION = re.compile(
+    r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided|distributed|split|selected)|allocated|assigned|divided|distributed)"
+    r"(?:\s*\([^()]{0,30}\))?(?:\s+(?:\w+\s+){0,3}?(?:ratio|fashion|manner|way|basis))?"
+    r"\s*,?\s*(?:(?:in)?to|between|among)\s+(?:(?:receive|undergo|be\s+treated\s+with|be\s+given|get)\s+)?(?:either\s+)?",
+    re.IGNORECASE)
+# Where the arms of an allocation statement end: its purpose, timing or measurement clauses.
+_SEGMENT_END = re.compile(
+    r"[.;]\s|\s(?:for|over|during)\s+(?:a\s+(?:period|total)\s+of\s+)?(?:\d+|one|two|three|four|five|six|eight|ten|twelve)[- ]"
+    r"(?:\w+[- ])?(?:weeks?|days?|months?|sessions?|times?|treatments?)\b"
+    r"|,\s*(?:and\s+)?(?:with|after|before|then|where|which|who|in\s+which|stratified)\b|\s(?:using|by\s+(?:a\s+)?(?:computer|random|sealed))\b"
+    r"|\s(?:and|then)\s+(?:were|was|received\s+treatment|followed|evaluated|assessed|treated\s+for)\b",
+    re.IGNORECASE)
+# Splitting a run of arms: "X, Y, or Z", "X versus Y", "either X or Y", "X (n = 30) and Y (n = 28)".
+_SIZE_MARK = re.compile(r"\(\s*(?:n|N)\s*=\s*\d+\s*\)|\(\s*\d+\s+(?:patients|participants|cases|subjects)\s*\)|\b\d+\s+(?:patients|participants|cases|subjects)?\s*(?:in\s+)?each\b")
+_VERSUS = re.compile(r"\s+(?:versus|vs\.?|compared\s+(?:with|to)|against)\s+", re.IGNORECASE)
+_LIST_CUT = re.compile(r"\s*;\s*|,\s*(?:and|or)\s+|,\s+|\s+(?:and|or)\s+(?=(?:the\s+|a\s+|an\s+)?(?:\w+[- ]?){0,6}?\b(?:group|arm)s?\b)|\s+or\s+", re.IGNORECASE)
+_GROUPS_WORD = re.compile(r"\b(?:two|three|four|2|3|4)\s+(?:\w+\s+){0,2}?(?:groups|arms)\s*(?::|,|\()?\s*", re.IGNORECASE)
+# Numbers of people before an arm's words: "60 patients to", "30 to".
+_LEADING = re.compile(r"^(?:\s*(?:(?:the|a|an|one|either|receive|receiving|undergo)\b|:|\d+\s*(?:patients|participants|subjects|cases)?))+\s*", re.IGNORECASE)
+
+# An arm description elsewhere: "the control group received X", "Group B was treated with X",
+# "patients in the ESP group were given X".
+_ARM_TREATED = re.compile(
+    r"\b(?P<name>(?:(?:the|an?|in|for|patients\s+in|participants\s+in|those\s+in)\s+)?(?:(?!(?:and|or|while|whereas|but|with|to|into|of)\b)[\w-]+\s+(?:[\w-]+\s+){0,3}?)?(?:group|arm)s?(?:\s+[A-Z0-9]\b)?)"
+    r"\s*(?:\([^()]{0,40}\)\s*)?,?\s*(?:(?:the\s+)?(?:patients|participants|subjects)\s+)?"
+    r"(?:(?:was|were)\s+(?:also\s+)?(?:treated\s+(?:with|by)|given|managed\s+(?:with|by)|offered|administered)|(?:also\s+)?(?:received|underwent|took|got)"
+    r"|(?:will|would|shall)\s+(?:also\s+)?(?:receive|be\s+treated\s+with|be\s+given|undergo))\s+",
+    re.IGNORECASE)
+_ARM_TREATED_END = re.compile(r"[;.](?:\s|$)|,?\s*(?:while|whereas|but)\b|,?\s*and\s+(?:patients\s+in\s+|those\s+in\s+)?(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:group|arm)\b", re.IGNORECASE)
+# One description of two arms: "acupuncture alone or with herbal injection", "with or without Y".
+_TWO_IN_ONE = re.compile(r"\b(?:alone|only)\s+or\s+(?:combined\s+|together\s+)?with\b|\bwith\s+or\s+without\b|\bor\s+in\s+combination\b", re.IGNORECASE)
+# "the two groups" or "both groups" describe every arm at once.
+_ALL_ARMS = re.compile(r"\b(?:both|all|two|three|each|every)\b", re.IGNORECASE)
+# A title that sets treatments against each other.
+_TITLE_VERSUS = re.compile(r"\s+(?:versus|vs\.?|compared\s+(?:with|to))\s+", re.IGNORECASE)
+# An arm given another arm's treatment and more: "on the basis of the control group", "combined with".
+_ON_BASIS = re.compile(r"\b(?:on the basis of|based on|in addition to|on top of|besides)\b[^.;]{0,40}?\b(?:control|other|conventional|routine)\b|\badditional(?:ly)?\b|\bsame\s+(?:treatment|therapy)\b", re.IGNORECASE)
+_ON_TOP = re.compile(r"\b(?:plus|combined with|in combination with|combination of|together with|added to|in addition to|on the basis of|based on|adjunct\w*)\b|\+", re.IGNORECASE)
+# An arm plainly of one treatment: "acupuncture only", "traction alone", "simple acupuncture".
+_PLAIN = re.compile(r"\b(?:alone|only|simple|single|pure|plain)\b", re.IGNORECASE)
+# "X alone": an arm plainly of X.
+_NOT_TREATED = re.compile(r"\bno\s+(?:treatment|intervention|therapy)\b|\bnot\s+(?:treated|receive)", re.IGNORECASE)
+
+
+def read_arms(sentences: tuple[tuple[Sentence, tuple[Mention, ...]], ...], vocab: Vocabulary) -> Arms | None:
+    """Read the arms from the record's analysed sentences (``findings.analysed_sentences``).
+
+    Tries, in order: the allocation statement with the arms' treatments in it, the arms described
+    one by one ("group A received ..."), and a title "X versus Y". Returns None when none gives
+    two or more arms each classable from its own words.
+    """
+    for how, arms in (("allocation", _allocated_arms(sentences)), ("arm_descriptions", _described_arms(sentences)),
+                      ("title_versus", _title_arms(sentences))):
+        if arms is None or len(arms) < 2:
+            continue
+        result = arms_of_sentences(arms, vocab, how)
+        if result is not None:
+            return result
+    return None
+
+
+def arms_of_sentences(arms: list[Arm], vocab: Vocabulary, how: str) -> Arms | None:
+    """Decide the intervention arm and return the other arms' classes and the add-on flag.
+
+    An arm naming the intervention and no sham is an intervention arm; the one naming the most
+    other classes is the experimental arm (the intervention with its add-ons). Other intervention
+    arms are another form of it (the topic's form class, if it has one). An arm that names nothing
+    the vocabulary knows makes the reading fail (None).
+    """
+    dummy = {"sham"}
+    experimental = [a for a in arms if a.intervention and not a.classes & dummy]
+    controls = [a for a in arms if a not in experimental]
+    if not experimental:
+        return None
+    if any(not a.classes for a in controls):
+        return None
+    # The experimental arm: the one given another's treatment and more, else the one naming most.
+    main = max(experimental, key=lambda a: (_ON_BASIS.search(a.text) is not None, len(a.classes), _ON_TOP.search(a.text) is not None))
+    others = [a for a in experimental if a is not main]
+    form_class = vocab.intervention_form_classes[0] if vocab.intervention_form_classes else None
+    if others and not form_class:
+        return None  # every arm gets the intervention (two routes or doses): no comparator class
+    classes: set[str] = set()
+    combined = _ON_TOP.search(main.text) is not None
+    add_on = _ON_BASIS.search(main.text) is not None
+    for a in controls:
+        classes |= a.classes
+        if a.classes <= main.classes or combined and (_PLAIN.search(a.text) or a.classes <= main.classes | {form_class}):
+            add_on = True
+    for a in others:
+        if a.classes < main.classes and controls:
+            # "acupuncture with X", "acupuncture only", "X only": the needling arm without the
+            # addition is part of the add-on design, not another form.
+            add_on = True
+            continue
+        classes.add(form_class)
+        classes |= a.classes - main.classes
+        # "X on the basis of the control group", "Y combined with X" against "X", "X plus Y" against "X alone".
+        if a.classes <= main.classes and (_ON_BASIS.search(main.text) or combined and (
+                _PLAIN.search(a.text) or a.forms and a.forms <= main.forms)):
+            add_on = True
+    if not classes:
+        return None
+    return Arms(sorted(classes), True if add_on else None, how, tuple(arms))
+
+
+def _arm(text: str, start: int, end: int, mentions: tuple[Mention, ...]) -> Arm:
+    inside = [m for m in mentions if start <= m.start < end and not m.negated]
+    classes = frozenset(m.label for m in inside if m.kind == "comparator")
+    if not classes and _NOT_TREATED.search(text, start, end):
+        classes = frozenset({"no_treatment"})
+    return Arm(text[start:end].strip(), classes, any(m.kind in ("intervention", "generic") for m in inside),
+               frozenset(m.label for m in inside if m.kind == "intervention"))
+
+
+def _allocated_arms(sentences) -> list[Arm] | None:
+    for sentence, mentions in sentences:
+        if sentence.section in _BACKGROUND or sentence.section == "TITLE":
+            continue
+        s = sentence.text
+        match = _ALLOCATION.search(s)
+        if not match:
+            continue
+        rel = mentions
+        start = match.end()
+        head = _GROUPS_WORD.match(s, start)
+        if head:
+            start = head.end()
+        end_match = _SEGMENT_END.search(s, start)
+        end = end_match.start() if end_match else len(s)
+        arms = _cut(s, start, end, rel)
+        if arms and len(arms) >= 2:
+            return arms
+    return None
+
+
+def _cut(s: str, start: int, end: int, mentions: tuple[Mention, ...]) -> list[Arm] | None:
+    """One arm per piece of ``s[start:end]``: cut at size marks, then at "versus", then at list commas and "or"."""
+    for cutter in (_SIZE_MARK, _VERSUS, _LIST_CUT):
+        bounds, at = [], start
+        for m in cutter.finditer(s, start, end):
+            bounds.append((at, m.start()))
+            at = m.end()
+        bounds.append((at, end))
+        pieces = [(a, b) for a, b in bounds if s[a:b].strip(" ,;:()")]
+        if cutter is _SIZE_MARK:
+            # "A (n = 30) and B (n = 30)": the pieces after each mark start with "and" or a comma.
+            pieces = [(a + (len(s[a:b]) - len(re.sub(r"^\s*(?:,|and|or|;)?\s*", "", s[a:b]))), b) for a, b in pieces]
+            pieces = [(a, b) for a, b in pieces if s[a:b].strip(" ,;:()")]
+        if len(pieces) >= 2:
+            arms = [_arm(s, a, b, mentions) for a, b in pieces]
+            if all(a.classes or a.intervention for a in arms):
+                return arms
+            return None if cutter is not _LIST_CUT else None
+    return None
+
+
+def _described_arms(sentences) -> list[Arm] | None:
+    """Arms described one by one, each by its name: "the control group received X"."""
+    found: dict[str, Arm] = {}
+    for sentence, mentions in sentences:
+        if sentence.section in _BACKGROUND or sentence.section == "TITLE":
+            continue
+        s = sentence.text
+        if "group" not in s.lower() and "arm" not in s.lower():
+            continue
+        rel = mentions
+        for m in _ARM_TREATED.finditer(s):
+            name = " ".join(re.sub(r"^(?:the|an?|in|for|patients\s+in|participants\s+in|those\s+in)\s+", "", m.group("name"), flags=re.I).lower().split())
+            if _ALL_ARMS.search(name):
+                continue
+            end = _ARM_TREATED_END.search(s, m.end())
+            arm = _arm(s, m.end(), end.start() if end else len(s), rel)
+            # "the usual care group received medication and physiotherapy": the arm is what its name says.
+            named = frozenset(x.label for x in rel if x.kind == "comparator" and m.start("name") <= x.start < m.end("name") and not x.negated)
+            if named and not arm.intervention:
+                arm = Arm(arm.text, named, False)
+            if name in found:
+                continue
+            if not (arm.classes or arm.intervention):
+                return None  # an arm whose treatment the vocabulary does not know: no reading
+            if _TWO_IN_ONE.search(arm.text):
+                return None  # "X alone or with Y": two arms in one description
+            found[name] = arm
+    if len(found) < 2 or len(found) < _stated_count(sentences):
+        return None
+    return list(found.values())
+
+
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+_STATED_COUNT = re.compile(r"(two|three|four|five|[2-5])\s+(?:\w+\s+){0,2}?(?:groups|arms)", re.IGNORECASE)
+
+
+def _stated_count(sentences) -> int:
+    """How many arms the allocation statement says there were (0 when it does not say)."""
+    for sentence, _ in sentences:
+        if sentence.section in _BACKGROUND or sentence.section == "TITLE":
+            continue
+        if _ALLOCATION.search(sentence.text) or re.search(r"(?:randomi[sz]ed|divided|allocated|assigned)\b", sentence.text, re.I):
+            m = _STATED_COUNT.search(sentence.text)
+            if m:
+                return _COUNT_WORDS[m.group(1).lower()]
+    return 0
+
+
+def _title_arms(sentences) -> list[Arm] | None:
+    for sentence, mentions in sentences:
+        if sentence.section != "TITLE":
+            continue
+        s = sentence.text
+        cut = _TITLE_VERSUS.search(s)
+        if not cut:
+            return None
+        rel = mentions
+        stop = re.compile(r"\s+(?:for|in|on)\s+(?:the\s+)?(?:treatment|patients|management|lumbar|sciatica|chronic|acute|people|adults)\b|[:?]", re.I)
+        begin = max((m.end() for m in re.finditer(r"(?:\b(?:of|between)\s+|:\s*)", s[:cut.start()])), default=0)
+        after = stop.search(s, cut.end())
+        arms = [_arm(s, begin, cut.start(), rel), _arm(s, cut.end(), after.start() if after else len(s), rel)]
+        return arms if all(a.classes or a.intervention for a in arms) else None
+    return None
