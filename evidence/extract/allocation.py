@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ..topic.matcher import Mention, Vocabulary
 from .text import Sentence
 
-__all__ = ["Arm", "Arms", "read_arms", "arms_of_sentences"]
+__all__ = ["Arm", "Arms", "arms_of_sentences", "read_arms"]
 
 
 @dataclass(frozen=True)
@@ -129,12 +129,13 @@ def arms_of_sentences(arms: list[Arm], vocab: Vocabulary, how: str) -> Arms | No
     form_class = vocab.intervention_form_classes[0] if vocab.intervention_form_classes else None
     if others and not form_class:
         return None  # every arm gets the intervention (two routes or doses): no comparator class
+    forms = {form_class} if form_class else set()
     classes: set[str] = set()
     combined = _ON_TOP.search(main.text) is not None
     add_on = _ON_BASIS.search(main.text) is not None
     for a in controls:
         classes |= a.classes
-        if a.classes <= main.classes or combined and (_PLAIN.search(a.text) or a.classes <= main.classes | {form_class}):
+        if a.classes <= main.classes or combined and (_PLAIN.search(a.text) or a.classes <= main.classes | forms):
             add_on = True
     for a in others:
         if a.classes < main.classes and controls:
@@ -142,8 +143,7 @@ def arms_of_sentences(arms: list[Arm], vocab: Vocabulary, how: str) -> Arms | No
             # addition is part of the add-on design, not another form.
             add_on = True
             continue
-        classes.add(form_class)
-        classes |= a.classes - main.classes
+        classes |= forms | (a.classes - main.classes)
         # "X on the basis of the control group", "Y combined with X" against "X", "X plus Y" against "X alone".
         if a.classes <= main.classes and (_ON_BASIS.search(main.text) or combined and (
                 _PLAIN.search(a.text) or a.forms and a.forms <= main.forms)):
@@ -200,7 +200,7 @@ def _cut(s: str, start: int, end: int, mentions: tuple[Mention, ...]) -> list[Ar
             arms = [_arm(s, a, b, mentions) for a, b in pieces]
             if all(a.classes or a.intervention for a in arms):
                 return arms
-            return None if cutter is not _LIST_CUT else None
+            return None
     return None
 
 
@@ -215,7 +215,7 @@ def _described_arms(sentences) -> list[Arm] | None:
             continue
         rel = mentions
         for m in _ARM_TREATED.finditer(s):
-            name = " ".join(re.sub(r"^(?:the|an?|in|for|patients\s+in|participants\s+in|those\s+in)\s+", "", m.group("name"), flags=re.I).lower().split())
+            name = " ".join(re.sub(r"^(?:the|an?|in|for|patients\s+in|participants\s+in|those\s+in)\s+", "", m.group("name"), flags=re.IGNORECASE).lower().split())
             if _ALL_ARMS.search(name):
                 continue
             end = _ARM_TREATED_END.search(s, m.end())
@@ -237,7 +237,7 @@ def _described_arms(sentences) -> list[Arm] | None:
 
 
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
-_STATED_COUNT = re.compile(r"(two|three|four|five|[2-5])\s+(?:\w+\s+){0,2}?(?:groups|arms)", re.IGNORECASE)
+_STATED_COUNT = re.compile(r"\b(two|three|four|five|[2-5])\s+(?:\w+\s+){0,2}?(?:groups|arms)\b", re.IGNORECASE)
 
 
 def _stated_count(sentences) -> int:
@@ -245,7 +245,7 @@ def _stated_count(sentences) -> int:
     for sentence, _ in sentences:
         if sentence.section in _BACKGROUND or sentence.section == "TITLE":
             continue
-        if _ALLOCATION.search(sentence.text) or re.search(r"(?:randomi[sz]ed|divided|allocated|assigned)\b", sentence.text, re.I):
+        if _ALLOCATION.search(sentence.text) or re.search(r"\b(?:randomi[sz]ed|divided|allocated|assigned)\b", sentence.text, re.IGNORECASE):
             m = _STATED_COUNT.search(sentence.text)
             if m:
                 return _COUNT_WORDS[m.group(1).lower()]
@@ -261,7 +261,7 @@ def _title_arms(sentences) -> list[Arm] | None:
         if not cut:
             return None
         rel = mentions
-        stop = re.compile(r"\s+(?:for|in|on)\s+(?:the\s+)?(?:treatment|patients|management|lumbar|sciatica|chronic|acute|people|adults)\b|[:?]", re.I)
+        stop = re.compile(r"\s+(?:for|in|on)\s+(?:the\s+)?(?:treatment|patients|management|lumbar|sciatica|chronic|acute|people|adults)\b|[:?]", re.IGNORECASE)
         begin = max((m.end() for m in re.finditer(r"(?:\b(?:of|between)\s+|:\s*)", s[:cut.start()])), default=0)
         after = stop.search(s, cut.end())
         arms = [_arm(s, begin, cut.start(), rel), _arm(s, cut.end(), after.start() if after else len(s), rel)]
