@@ -54,13 +54,13 @@ _ALLOCATION = re.compile(
     re.IGNORECASE)
 # Where the arms of an allocation statement end: its purpose, timing or measurement clauses.
 _SEGMENT_END = re.compile(
-    r"[.;]\s|\s(?:for|over|during)\s+(?:a\s+(?:period|total)\s+of\s+)?(?:\d+|one|two|three|four|five|six|eight|ten|twelve)[- ]"
+    r"[.;](?:\s|$)|\s(?:for|over|during)\s+(?:a\s+(?:period|total)\s+of\s+)?(?:\d+|one|two|three|four|five|six|eight|ten|twelve)[- ]"
     r"(?:\w+[- ])?(?:weeks?|days?|months?|sessions?|times?|treatments?)\b"
     r"|,\s*(?:and\s+)?(?:with|after|before|then|where|which|who|in\s+which|stratified)\b|\s(?:using|by\s+(?:a\s+)?(?:computer|random|sealed))\b"
     r"|\s(?:and|then)\s+(?:were|was|received\s+treatment|followed|evaluated|assessed|treated\s+for)\b",
     re.IGNORECASE)
 # Splitting a run of arms: "X, Y, or Z", "X versus Y", "either X or Y", "X (n = 30) and Y (n = 28)".
-_SIZE_MARK = re.compile(r"\(\s*(?:n|N)\s*=\s*\d+\s*\)|\(\s*\d+\s+(?:patients|participants|cases|subjects)\s*\)|\b\d+\s+(?:patients|participants|cases|subjects)?\s*(?:in\s+)?each\b")
+_SIZE_MARK = re.compile(r"\(?\s*\[?\s*\b[nN]\s*=\s*\d+\s*\]?\s*\)?|\(\s*\d+\s+(?:patients|participants|cases|subjects)\s*\)|\b\d+\s+(?:patients|participants|cases|subjects)?\s*(?:in\s+)?each\b")
 _VERSUS = re.compile(r"\s+(?:versus|vs\.?|compared\s+(?:with|to)|against)\s+", re.IGNORECASE)
 _LIST_CUT = re.compile(r"\s*;\s*|,\s*(?:and|or)\s+|,\s+|\s+(?:and|or)\s+(?=(?:the\s+|a\s+|an\s+)?(?:\w+[- ]?){0,6}?\b(?:group|arm)s?\b)|\s+or\s+", re.IGNORECASE)
 _GROUPS_WORD = re.compile(r"\b(?:two|three|four|2|3|4)\s+(?:\w+\s+){0,2}?(?:groups|arms)\s*(?::|,|\()?\s*", re.IGNORECASE)
@@ -116,7 +116,10 @@ def arms_of_sentences(arms: list[Arm], vocab: Vocabulary, how: str) -> Arms | No
     arms are another form of it (the topic's form class, if it has one). An arm that names nothing
     the vocabulary knows makes the reading fail (None).
     """
-    dummy = {"sham"}
+    # Classes claimed before the intervention's words ("sham acupuncture", "epidural local
+    # anaesthetic") make an arm a control even where it names the intervention's route; the
+    # intervention's own other forms do not.
+    dummy = {"sham", "no_treatment"} | ({c[0] for c in vocab.before_intervention} - set(vocab.intervention_form_classes))
     experimental = [a for a in arms if a.intervention and not a.classes & dummy]
     controls = [a for a in arms if a not in experimental]
     if not experimental:
@@ -191,11 +194,11 @@ def _cut(s: str, start: int, end: int, mentions: tuple[Mention, ...]) -> list[Ar
             bounds.append((at, m.start()))
             at = m.end()
         bounds.append((at, end))
-        pieces = [(a, b) for a, b in bounds if s[a:b].strip(" ,;:()")]
+        pieces = [(a, b) for a, b in bounds if s[a:b].strip(" ,;:()[].")]
         if cutter is _SIZE_MARK:
             # "A (n = 30) and B (n = 30)": the pieces after each mark start with "and" or a comma.
             pieces = [(a + (len(s[a:b]) - len(re.sub(r"^\s*(?:,|and|or|;)?\s*", "", s[a:b]))), b) for a, b in pieces]
-            pieces = [(a, b) for a, b in pieces if s[a:b].strip(" ,;:()")]
+            pieces = [(a, b) for a, b in pieces if s[a:b].strip(" ,;:()[].")]
         if len(pieces) >= 2:
             arms = [_arm(s, a, b, mentions) for a, b in pieces]
             if all(a.classes or a.intervention for a in arms):
