@@ -71,7 +71,7 @@ _LEADING = re.compile(r"^(?:\s*(?:(?:the|a|an|one|either|receive|receiving|under
 # "patients in the ESP group were given X".
 _ARM_TREATED = re.compile(
     r"\b(?P<name>(?:(?:the|an?|in|for|patients\s+in|participants\s+in|those\s+in)\s+)?(?:(?!(?:and|or|while|whereas|but|with|to|into|of)\b)[\w-]+\s+(?:[\w-]+\s+){0,3}?)?(?:group|arm)s?(?:\s+[A-Z0-9]\b)?)"
-    r"\s*(?:\([^()]{0,40}\)\s*)?,?\s*(?:(?:the\s+)?(?:patients|participants|subjects)\s+)?"
+    r"\s*(?:\([^()]{0,40}\)\s*)?,?\s*(?:(?:the\s+)?(?:patients|participants|subjects|they)\s+)?"
     r"(?:(?:was|were)\s+(?:also\s+)?(?:treated\s+(?:with|by)|given|managed\s+(?:with|by)|offered|administered)|(?:also\s+)?(?:received|underwent|took|got)"
     r"|(?:will|would|shall)\s+(?:also\s+)?(?:receive|be\s+treated\s+with|be\s+given|undergo))\s+",
     re.IGNORECASE)
@@ -87,6 +87,10 @@ _ON_BASIS = re.compile(r"\b(?:on the basis of|based on|in addition to|on top of|
 _ON_TOP = re.compile(r"\b(?:plus|combined with|in combination with|combination of|together with|added to|in addition to|on the basis of|based on|adjunct\w*)\b|\+", re.IGNORECASE)
 # An arm plainly of one treatment: "acupuncture only", "traction alone", "simple acupuncture".
 _PLAIN = re.compile(r"\b(?:alone|only|simple|single|pure|plain)\b", re.IGNORECASE)
+# The time an arm's treatment was given, relative to another event ("before surgery").
+_WHEN = re.compile(r"\b(?:prior to|before|after|following|ahead of|preceding)\b", re.IGNORECASE)
+# What a named treatment consisted of ("usual care including drugs and exercise").
+_CONTENTS = re.compile(r"\b(?:such as|including|which included|consisting of|comprising|composed of|e\.g\.|for example|namely|like)\b|:", re.IGNORECASE)
 # "X alone": an arm plainly of X.
 _NOT_TREATED = re.compile(r"\bno\s+(?:treatment|intervention|therapy)\b|\bnot\s+(?:treated|receive)", re.IGNORECASE)
 
@@ -126,30 +130,40 @@ def arms_of_sentences(arms: list[Arm], vocab: Vocabulary, how: str) -> Arms | No
         return None
     if any(not a.classes for a in controls):
         return None
-    # The experimental arm: the one given another's treatment and more, else the one naming most.
-    main = max(experimental, key=lambda a: (_ON_BASIS.search(a.text) is not None, len(a.classes), _ON_TOP.search(a.text) is not None))
-    others = [a for a in experimental if a is not main]
     form_class = vocab.intervention_form_classes[0] if vocab.intervention_form_classes else None
+    forms = {form_class} if form_class else set()
+
+    def own(a: Arm) -> frozenset[str]:
+        return a.classes - forms  # what an arm names besides another form of the intervention
+
+    # The experimental arm: the one given another's treatment and more, else the one naming most
+    # (the first listed on a tie).
+    main = max(experimental, key=lambda a: (_ON_BASIS.search(a.text) is not None, len(own(a)), _ON_TOP.search(a.text) is not None))
+    # Three arms "X", "X with Y" and "Y": the plain X arm is the one under study, unless it is named as
+    # plain ("X only", "X alone"), which makes X with Y the experimental arm of an add-on design.
+    plain = [a for a in experimental if own(a) < own(main) and not _PLAIN.search(a.text) and not _ON_BASIS.search(main.text)]
+    if plain and len(arms) >= 3:
+        main = plain[0]
+    # Arms of the intervention with more than the arm under study are combinations beside it.
+    others = [a for a in experimental if a is not main and not own(a) > own(main)]
     if others and not form_class:
         return None  # every arm gets the intervention (two routes or doses): no comparator class
-    forms = {form_class} if form_class else set()
     classes: set[str] = set()
     combined = _ON_TOP.search(main.text) is not None
     add_on = _ON_BASIS.search(main.text) is not None
     for a in controls:
         classes |= a.classes
-        if a.classes <= main.classes or combined and (_PLAIN.search(a.text) or a.classes <= main.classes | forms):
+        if a.classes <= own(main) or combined and (_PLAIN.search(a.text) or a.classes <= own(main) | forms):
             add_on = True
     for a in others:
-        if a.classes < main.classes and controls:
+        if own(a) < own(main) and controls:
             # "acupuncture with X", "acupuncture only", "X only": the needling arm without the
-            # addition is part of the add-on design, not another form.
-            add_on = True
+            # addition is a third arm of an add-on design when it is named as plain.
+            add_on = add_on or _PLAIN.search(a.text) is not None
             continue
-        classes |= forms | (a.classes - main.classes)
+        classes |= forms | (own(a) - own(main))
         # "X on the basis of the control group", "Y combined with X" against "X", "X plus Y" against "X alone".
-        if a.classes <= main.classes and (_ON_BASIS.search(main.text) or combined and (
-                _PLAIN.search(a.text) or a.forms and a.forms <= main.forms)):
+        if own(a) <= own(main) and combined and (_PLAIN.search(a.text) or a.forms and a.forms <= main.forms):
             add_on = True
     if not classes:
         return None
@@ -157,7 +171,15 @@ def arms_of_sentences(arms: list[Arm], vocab: Vocabulary, how: str) -> Arms | No
 
 
 def _arm(text: str, start: int, end: int, mentions: tuple[Mention, ...]) -> Arm:
-    inside = [m for m in mentions if start <= m.start < end and not m.negated]
+    # "on the three days before surgery": when the arm's treatment was given, not what it was.
+    when = _WHEN.search(text, start, end)
+    inside = [m for m in mentions if start <= m.start < end and not m.negated
+              and not (when and m.start > when.start() and m.label == "surgery")]
+    # "conservative care such as exercise and tablets": what follows names the contents of a
+    # treatment already named.
+    contents = _CONTENTS.search(text, start, end)
+    if contents and any(m.kind == "comparator" and m.end <= contents.start() for m in inside):
+        inside = [m for m in inside if m.start < contents.start()]
     classes = frozenset(m.label for m in inside if m.kind == "comparator")
     if not classes and _NOT_TREATED.search(text, start, end):
         classes = frozenset({"no_treatment"})
@@ -240,18 +262,17 @@ def _described_arms(sentences) -> list[Arm] | None:
 
 
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
-_STATED_COUNT = re.compile(r"\b(two|three|four|five|[2-5])\s+(?:\w+\s+){0,2}?(?:groups|arms)\b", re.IGNORECASE)
+_STATED_COUNT = re.compile(r"\b(two|three|four|five|[2-5])(?:\s+(?:\w+\s+){0,2}?(?:groups|arms)\b|[- ]arm(?:ed)?\b)", re.IGNORECASE)
 
 
 def _stated_count(sentences) -> int:
     """How many arms the allocation statement says there were (0 when it does not say)."""
     for sentence, _ in sentences:
-        if sentence.section in _BACKGROUND or sentence.section == "TITLE":
+        if sentence.section in _BACKGROUND:
             continue
-        if _ALLOCATION.search(sentence.text) or re.search(r"\b(?:randomi[sz]ed|divided|allocated|assigned)\b", sentence.text, re.IGNORECASE):
-            m = _STATED_COUNT.search(sentence.text)
-            if m:
-                return _COUNT_WORDS[m.group(1).lower()]
+        m = _STATED_COUNT.search(sentence.text)
+        if m:
+            return _COUNT_WORDS[m.group(1).lower()]
     return 0
 
 
