@@ -50,7 +50,9 @@ _BACKGROUND = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE", "
 _ALLOCATION = re.compile(
     r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided|distributed|split|selected)|allocated|assigned|divided|distributed)"
     r"(?:\s*\([^()]{0,30}\))?(?:\s+(?:\w+\s+){0,3}?(?:ratio|fashion|manner|way|basis))?"
-    r"\s*,?\s*(?:(?:in)?to|between|among)\s+(?:(?:receive|undergo|be\s+treated\s+with|be\s+given|get)\s+)?(?:either\s+)?",
+    r"\s*,?\s*(?:(?:in)?to|between|among)\s+(?:(?:receive|undergo|be\s+treated\s+with|be\s+given|get)\s+)?(?:either\s+)?"
+    # The active voice, with whom before the arms: "we randomly allocated 52 adults with sciatica to".
+    r"|\b(?:we|they|investigators)\s+(?:randomly\s+(?:allocated|assigned|divided)|randomi[sz]ed)\s+(?:[\w-]+\s+){1,8}?(?:in)?to\s+(?:(?:receive|undergo)\s+)?(?:either\s+)?",
     re.IGNORECASE)
 # Where the arms of an allocation statement end: its purpose, timing or measurement clauses.
 _SEGMENT_END = re.compile(
@@ -152,7 +154,8 @@ def arms_of_sentences(arms: list[Arm], vocab: Vocabulary, how: str) -> Arms | No
     combined = _ON_TOP.search(main.text) is not None
     add_on = _ON_BASIS.search(main.text) is not None
     for a in controls:
-        classes |= a.classes
+        # A sham arm's other words ("with a switched-off device") describe the dummy, not a treatment.
+        classes |= {"sham"} if "sham" in a.classes else a.classes
         if a.classes <= own(main) or combined and (_PLAIN.search(a.text) or a.classes <= own(main) | forms):
             add_on = True
     for a in others:
