@@ -43,8 +43,8 @@ def test_allocation_statement_is_cut_into_arms(acu, abstract, classes):
 
 
 def test_arms_described_one_by_one_with_an_add_on(acu):
-    abstract = ("Methods: Seventy cases were randomly divided into two groups. The control group was treated with oral "
-                "ibuprofen, and the treatment group was treated with acupuncture on the basis of the control group.")
+    abstract = ("Methods: Seventy cases were allocated at random to two arms. Those in the control arm took oral "
+                "ibuprofen, while those in the needling arm were given acupuncture on top of the control treatment.")
     arms = read(acu, abstract)
     assert arms is not None and arms.how == "arm_descriptions"
     assert arms.comparator_classes == ["drug"]
