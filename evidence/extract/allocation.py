@@ -54,6 +54,9 @@ _ALLOCATION = re.compile(
     # The active voice, with whom before the arms: "we randomly allocated 52 adults with sciatica to".
     r"|\b(?:we|they|investigators)\s+(?:randomly\s+(?:allocated|assigned|divided)|randomi[sz]ed)\s+(?:[\w-]+\s+){1,8}?(?:in)?to\s+(?:(?:receive|undergo)\s+)?(?:either\s+)?",
     re.IGNORECASE)
+# Words without which no allocation statement or arm description starts (cheap tests before the searches).
+_ALLOCATION_GATE = re.compile(r"random|allocat|assign|divided|distributed", re.IGNORECASE)
+_ARM_TREATED_GATE = re.compile(r"(?:group|arm)s?\b[^.;]{0,80}\b(?:treated|given|managed|offered|administered|received|underwent|took|got|receive|undergo)\b", re.IGNORECASE)
 # Where the arms of an allocation statement end: its purpose, timing or measurement clauses.
 _SEGMENT_END = re.compile(
     r"[.;](?:\s|$)|\s(?:for|over|during)\s+(?:a\s+(?:period|total)\s+of\s+)?(?:\d+|one|two|three|four|five|six|eight|ten|twelve)[- ]"
@@ -104,8 +107,8 @@ def read_arms(sentences: tuple[tuple[Sentence, tuple[Mention, ...]], ...], vocab
     one by one ("group A received ..."), and a title "X versus Y". Returns None when none gives
     two or more arms each classable from its own words.
     """
-    for how, arms in (("allocation", _allocated_arms(sentences)), ("arm_descriptions", _described_arms(sentences)),
-                      ("title_versus", _title_arms(sentences))):
+    for how, reader in (("allocation", _allocated_arms), ("arm_descriptions", _described_arms), ("title_versus", _title_arms)):
+        arms = reader(sentences)
         if arms is None or len(arms) < 2:
             continue
         result = arms_of_sentences(arms, vocab, how)
@@ -195,6 +198,8 @@ def _allocated_arms(sentences) -> list[Arm] | None:
         if sentence.section in _BACKGROUND or sentence.section == "TITLE":
             continue
         s = sentence.text
+        if _ALLOCATION_GATE.search(s) is None:
+            continue
         match = _ALLOCATION.search(s)
         if not match:
             continue
@@ -239,7 +244,7 @@ def _described_arms(sentences) -> list[Arm] | None:
         if sentence.section in _BACKGROUND or sentence.section == "TITLE":
             continue
         s = sentence.text
-        if "group" not in s.lower() and "arm" not in s.lower():
+        if _ARM_TREATED_GATE.search(s) is None:
             continue
         rel = mentions
         for m in _ARM_TREATED.finditer(s):
