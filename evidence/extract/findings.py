@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..tables import schema
 from . import arm_descriptions as arm_desc
+from .allocation import read_arms
 from .arm_descriptions import DUMMY as _DUMMY
 from .infer import finding_direction
 from ..topic.literals import Gate, could_match, gate
@@ -440,6 +441,21 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     add_on = True if classes and (add_on_cue and alone_cue or add_on_stated or plain_arm) else None
     if add_on:
         rules["add_on"] = "stated" if add_on_stated else "plain_form_arm" if plain_arm else "plus_and_alone"
+    # First choice: the arms read from how the groups were formed, each classed from its own
+    # description (evidence.extract.allocation); the mention-based reading above is the fallback.
+    structural = read_arms(analysed_sentences(text, vocab), vocab)
+    if structural is not None:
+        wanted = set(structural.comparator_classes)
+        same = wanted == set(classes)
+        classes = [c for c in classes if c in wanted] + [c for c in structural.comparator_classes if c not in classes]
+        # The arms say "add-on" only when one arm visibly holds another's treatment and more; where
+        # they do not, an add-on stated in words ("on the basis of the control group") still counts
+        # when both readings agree on the comparators.
+        if structural.add_on or not same:
+            add_on = structural.add_on
+            rules = {"comparators": f"arms:{structural.how}", **({"add_on": f"arms:{structural.how}"} if add_on else {})}
+        else:
+            rules["comparators"] = f"arms:{structural.how}"
     return Pico(
         population=_unique(m.label for m in kept if m.kind == "population"),
         interventions=interventions,

@@ -1,0 +1,301 @@
+"""A structural reading of a trial's arms: how the groups were formed, each arm classed from its own words.
+
+The comparator logic of :func:`evidence.extract.findings.extract_pico` counts the vocabulary
+mentions of the whole record and then removes the ones that are no arm (history, background,
+co-treatments). This module reads the other way round: it finds the statement that forms the
+groups ("were randomly assigned to X or Y", "divided into an X group (n = 30) and a Y group
+(n = 30)", "Group A received X; group B received Y", a title "X versus Y"), cuts it into one
+description per arm, and classes each arm from its own description only.
+
+:func:`read_arms` returns None when no such statement is found or an arm cannot be classed from
+its words, so that the mention-based reading stays the fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..topic.matcher import Mention, Vocabulary
+from .text import Sentence
+
+__all__ = ["Arm", "Arms", "arms_of_sentences", "read_arms"]
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One arm: its description, the comparator classes it names and whether it names the intervention."""
+
+    text: str
+    classes: frozenset[str]
+    intervention: bool
+    forms: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Arms:
+    """The comparator classes (sorted) and the add-on flag read from the arms, and how they were found."""
+
+    comparator_classes: list[str]
+    add_on: bool | None
+    how: str
+    arms: tuple[Arm, ...] = ()
+
+
+_BACKGROUND = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE", "SUMMARY OF BACKGROUND DATA", "OBJECTIVE",
+                         "OBJECTIVES", "AIM", "AIMS", "PURPOSE"})
+
+# The words that form groups, and what follows them: "randomly assigned to", "randomized into",
+# "allocated to receive either", "divided into", "randomised between".
+_ALLOCATION = re.compile(
+    r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided|distributed|split|selected)|allocated|assigned|divided|distributed)"
+    r"(?:\s*\([^()]{0,30}\))?(?:\s+(?:\w+\s+){0,3}?(?:ratio|fashion|manner|way|basis))?"
+    r"\s*,?\s*(?:(?:in)?to|between|among)\s+(?:(?:receive|undergo|be\s+treated\s+with|be\s+given|get)\s+)?(?:either\s+)?"
+    # The active voice, with whom before the arms: "we randomly allocated 52 adults with sciatica to".
+    r"|\b(?:we|they|investigators)\s+(?:randomly\s+(?:allocated|assigned|divided)|randomi[sz]ed)\s+(?:[\w-]+\s+){1,8}?(?:in)?to\s+(?:(?:receive|undergo)\s+)?(?:either\s+)?",
+    re.IGNORECASE)
+# Words without which no allocation statement or arm description starts (cheap tests before the searches).
+_ALLOCATION_GATE = re.compile(r"random|allocat|assign|divided|distributed", re.IGNORECASE)
+_ARM_TREATED_GATE = re.compile(r"(?:group|arm)s?\b[^.;]{0,80}\b(?:treated|given|managed|offered|administered|received|underwent|took|got|receive|undergo)\b", re.IGNORECASE)
+# Where the arms of an allocation statement end: its purpose, timing or measurement clauses.
+_SEGMENT_END = re.compile(
+    r"[.;](?:\s|$)|\s(?:for|over|during)\s+(?:a\s+(?:period|total)\s+of\s+)?(?:\d+|one|two|three|four|five|six|eight|ten|twelve)[- ]"
+    r"(?:\w+[- ])?(?:weeks?|days?|months?|sessions?|times?|treatments?)\b"
+    r"|,\s*(?:and\s+)?(?:with|after|before|then|where|which|who|in\s+which|stratified)\b|\s(?:using|by\s+(?:a\s+)?(?:computer|random|sealed))\b"
+    r"|\s(?:and|then)\s+(?:were|was|received\s+treatment|followed|evaluated|assessed|treated\s+for)\b",
+    re.IGNORECASE)
+# Splitting a run of arms: "X, Y, or Z", "X versus Y", "either X or Y", "X (n = 30) and Y (n = 28)".
+_SIZE_MARK = re.compile(r"\(?\s*\[?\s*\b[nN]\s*=\s*\d+\s*\]?\s*\)?|\(\s*\d+\s+(?:patients|participants|cases|subjects)\s*\)|\b\d+\s+(?:patients|participants|cases|subjects)?\s*(?:in\s+)?each\b")
+_VERSUS = re.compile(r"\s+(?:versus|vs\.?|compared\s+(?:with|to)|against)\s+", re.IGNORECASE)
+_LIST_CUT = re.compile(r"\s*;\s*|,\s*(?:and|or)\s+|,\s+|\s+(?:and|or)\s+(?=(?:the\s+|a\s+|an\s+)?(?:\w+[- ]?){0,6}?\b(?:group|arm)s?\b)|\s+or\s+", re.IGNORECASE)
+_GROUPS_WORD = re.compile(r"\b(?:two|three|four|2|3|4)\s+(?:\w+\s+){0,2}?(?:groups|arms)\s*(?::|,|\()?\s*", re.IGNORECASE)
+# Numbers of people before an arm's words: "60 patients to", "30 to".
+_LEADING = re.compile(r"^(?:\s*(?:(?:the|a|an|one|either|receive|receiving|undergo)\b|:|\d+\s*(?:patients|participants|subjects|cases)?))+\s*", re.IGNORECASE)
+
+# An arm description elsewhere: "the control group received X", "Group B was treated with X",
+# "patients in the ESP group were given X".
+_ARM_TREATED = re.compile(
+    r"\b(?P<name>(?:(?:the|an?|in|for|patients\s+in|participants\s+in|those\s+in)\s+)?(?:(?!(?:and|or|while|whereas|but|with|to|into|of)\b)[\w-]+\s+(?:[\w-]+\s+){0,3}?)?(?:group|arm)s?(?:\s+[A-Z0-9]\b)?)"
+    r"\s*(?:\([^()]{0,40}\)\s*)?,?\s*(?:(?:the\s+)?(?:patients|participants|subjects|they)\s+)?"
+    r"(?:(?:was|were)\s+(?:also\s+)?(?:treated\s+(?:with|by)|given|managed\s+(?:with|by)|offered|administered)|(?:also\s+)?(?:received|underwent|took|got)"
+    r"|(?:will|would|shall)\s+(?:also\s+)?(?:receive|be\s+treated\s+with|be\s+given|undergo))\s+",
+    re.IGNORECASE)
+_ARM_TREATED_END = re.compile(r"[;.](?:\s|$)|,?\s*(?:while|whereas|but)\b|,?\s*and\s+(?:patients\s+in\s+|those\s+in\s+)?(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:group|arm)\b", re.IGNORECASE)
+# One description of two arms: "acupuncture alone or with herbal injection", "with or without Y".
+_TWO_IN_ONE = re.compile(r"\b(?:alone|only)\s+or\s+(?:combined\s+|together\s+)?with\b|\bwith\s+or\s+without\b|\bor\s+in\s+combination\b", re.IGNORECASE)
+# "the two groups" or "both groups" describe every arm at once.
+_ALL_ARMS = re.compile(r"\b(?:both|all|two|three|each|every)\b", re.IGNORECASE)
+# A title that sets treatments against each other.
+_TITLE_VERSUS = re.compile(r"\s+(?:versus|vs\.?|compared\s+(?:with|to))\s+", re.IGNORECASE)
+# An arm given another arm's treatment and more: "on the basis of the control group", "combined with".
+_ON_BASIS = re.compile(r"\b(?:on the basis of|based on|in addition to|on top of|besides)\b[^.;]{0,40}?\b(?:control|other|conventional|routine)\b|\badditional(?:ly)?\b|\bsame\s+(?:treatment|therapy)\b", re.IGNORECASE)
+_ON_TOP = re.compile(r"\b(?:plus|combined with|in combination with|combination of|together with|added to|in addition to|on the basis of|based on|adjunct\w*)\b|\+", re.IGNORECASE)
+# An arm plainly of one treatment: "acupuncture only", "traction alone", "simple acupuncture".
+_PLAIN = re.compile(r"\b(?:alone|only|simple|single|pure|plain)\b", re.IGNORECASE)
+# The time an arm's treatment was given, relative to another event ("before surgery").
+_WHEN = re.compile(r"\b(?:prior to|before|after|following|ahead of|preceding)\b", re.IGNORECASE)
+# What a named treatment consisted of ("usual care including drugs and exercise").
+_CONTENTS = re.compile(r"\b(?:such as|including|which included|consisting of|comprising|composed of|e\.g\.|for example|namely|like)\b|:", re.IGNORECASE)
+# "X alone": an arm plainly of X.
+_NOT_TREATED = re.compile(r"\bno\s+(?:treatment|intervention|therapy)\b|\bnot\s+(?:treated|receive)", re.IGNORECASE)
+
+
+def read_arms(sentences: tuple[tuple[Sentence, tuple[Mention, ...]], ...], vocab: Vocabulary) -> Arms | None:
+    """Read the arms from the record's analysed sentences (``findings.analysed_sentences``).
+
+    Tries, in order: the allocation statement with the arms' treatments in it, the arms described
+    one by one ("group A received ..."), and a title "X versus Y". Returns None when none gives
+    two or more arms each classable from its own words.
+    """
+    for how, reader in (("allocation", _allocated_arms), ("arm_descriptions", _described_arms), ("title_versus", _title_arms)):
+        arms = reader(sentences)
+        if arms is None or len(arms) < 2:
+            continue
+        result = arms_of_sentences(arms, vocab, how)
+        if result is not None:
+            return result
+    return None
+
+
+def arms_of_sentences(arms: list[Arm], vocab: Vocabulary, how: str) -> Arms | None:
+    """Decide the intervention arm and return the other arms' classes and the add-on flag.
+
+    An arm naming the intervention and no sham is an intervention arm; the one naming the most
+    other classes is the experimental arm (the intervention with its add-ons). Other intervention
+    arms are another form of it (the topic's form class, if it has one). An arm that names nothing
+    the vocabulary knows makes the reading fail (None).
+    """
+    # Classes claimed before the intervention's words ("sham acupuncture", "epidural local
+    # anaesthetic") make an arm a control even where it names the intervention's route; the
+    # intervention's own other forms do not.
+    dummy = {"sham", "no_treatment"} | ({c[0] for c in vocab.before_intervention} - set(vocab.intervention_form_classes))
+    experimental = [a for a in arms if a.intervention and not a.classes & dummy]
+    controls = [a for a in arms if a not in experimental]
+    if not experimental:
+        return None
+    if any(not a.classes for a in controls):
+        return None
+    form_class = vocab.intervention_form_classes[0] if vocab.intervention_form_classes else None
+    forms = {form_class} if form_class else set()
+
+    def own(a: Arm) -> frozenset[str]:
+        return a.classes - forms  # what an arm names besides another form of the intervention
+
+    # The experimental arm: the one given another's treatment and more, else the one naming most
+    # (the first listed on a tie).
+    main = max(experimental, key=lambda a: (_ON_BASIS.search(a.text) is not None, len(own(a)), _ON_TOP.search(a.text) is not None))
+    # Three arms "X", "X with Y" and "Y": the plain X arm is the one under study, unless it is named as
+    # plain ("X only", "X alone"), which makes X with Y the experimental arm of an add-on design.
+    plain = [a for a in experimental if own(a) < own(main) and not _PLAIN.search(a.text) and not _ON_BASIS.search(main.text)]
+    if plain and len(arms) >= 3:
+        main = plain[0]
+    # Arms of the intervention with more than the arm under study are combinations beside it.
+    others = [a for a in experimental if a is not main and not own(a) > own(main)]
+    if others and not form_class:
+        return None  # every arm gets the intervention (two routes or doses): no comparator class
+    classes: set[str] = set()
+    combined = _ON_TOP.search(main.text) is not None
+    add_on = _ON_BASIS.search(main.text) is not None
+    for a in controls:
+        # A sham arm's other words ("with a switched-off device") describe the dummy, not a treatment.
+        classes |= {"sham"} if "sham" in a.classes else a.classes
+        if a.classes <= own(main) or combined and (_PLAIN.search(a.text) or a.classes <= own(main) | forms):
+            add_on = True
+    for a in others:
+        if own(a) < own(main) and controls:
+            # "acupuncture with X", "acupuncture only", "X only": the needling arm without the
+            # addition is a third arm of an add-on design when it is named as plain.
+            add_on = add_on or _PLAIN.search(a.text) is not None
+            continue
+        classes |= forms | (own(a) - own(main))
+        # "X on the basis of the control group", "Y combined with X" against "X", "X plus Y" against "X alone".
+        if own(a) <= own(main) and combined and (_PLAIN.search(a.text) or a.forms and a.forms <= main.forms):
+            add_on = True
+    if not classes:
+        return None
+    return Arms(sorted(classes), True if add_on else None, how, tuple(arms))
+
+
+def _arm(text: str, start: int, end: int, mentions: tuple[Mention, ...]) -> Arm:
+    # "on the three days before surgery": when the arm's treatment was given, not what it was.
+    when = _WHEN.search(text, start, end)
+    inside = [m for m in mentions if start <= m.start < end and not m.negated
+              and not (when and m.start > when.start() and m.label == "surgery")]
+    # "conservative care such as exercise and tablets": what follows names the contents of a
+    # treatment already named.
+    contents = _CONTENTS.search(text, start, end)
+    if contents and any(m.kind == "comparator" and m.end <= contents.start() for m in inside):
+        inside = [m for m in inside if m.start < contents.start()]
+    classes = frozenset(m.label for m in inside if m.kind == "comparator")
+    if not classes and _NOT_TREATED.search(text, start, end):
+        classes = frozenset({"no_treatment"})
+    return Arm(text[start:end].strip(), classes, any(m.kind in ("intervention", "generic") for m in inside),
+               frozenset(m.label for m in inside if m.kind == "intervention"))
+
+
+def _allocated_arms(sentences) -> list[Arm] | None:
+    for sentence, mentions in sentences:
+        if sentence.section in _BACKGROUND or sentence.section == "TITLE":
+            continue
+        s = sentence.text
+        if _ALLOCATION_GATE.search(s) is None:
+            continue
+        match = _ALLOCATION.search(s)
+        if not match:
+            continue
+        rel = mentions
+        start = match.end()
+        head = _GROUPS_WORD.match(s, start)
+        if head:
+            start = head.end()
+        end_match = _SEGMENT_END.search(s, start)
+        end = end_match.start() if end_match else len(s)
+        arms = _cut(s, start, end, rel)
+        if arms and len(arms) >= 2:
+            return arms
+    return None
+
+
+def _cut(s: str, start: int, end: int, mentions: tuple[Mention, ...]) -> list[Arm] | None:
+    """One arm per piece of ``s[start:end]``: cut at size marks, then at "versus", then at list commas and "or"."""
+    for cutter in (_SIZE_MARK, _VERSUS, _LIST_CUT):
+        bounds, at = [], start
+        for m in cutter.finditer(s, start, end):
+            bounds.append((at, m.start()))
+            at = m.end()
+        bounds.append((at, end))
+        pieces = [(a, b) for a, b in bounds if s[a:b].strip(" ,;:()[].")]
+        if cutter is _SIZE_MARK:
+            # "A (n = 30) and B (n = 30)": the pieces after each mark start with "and" or a comma.
+            pieces = [(a + (len(s[a:b]) - len(re.sub(r"^\s*(?:,|and|or|;)?\s*", "", s[a:b]))), b) for a, b in pieces]
+            pieces = [(a, b) for a, b in pieces if s[a:b].strip(" ,;:()[].")]
+        if len(pieces) >= 2:
+            arms = [_arm(s, a, b, mentions) for a, b in pieces]
+            if all(a.classes or a.intervention for a in arms):
+                return arms
+            return None
+    return None
+
+
+def _described_arms(sentences) -> list[Arm] | None:
+    """Arms described one by one, each by its name: "the control group received X"."""
+    found: dict[str, Arm] = {}
+    for sentence, mentions in sentences:
+        if sentence.section in _BACKGROUND or sentence.section == "TITLE":
+            continue
+        s = sentence.text
+        if _ARM_TREATED_GATE.search(s) is None:
+            continue
+        rel = mentions
+        for m in _ARM_TREATED.finditer(s):
+            name = " ".join(re.sub(r"^(?:the|an?|in|for|patients\s+in|participants\s+in|those\s+in)\s+", "", m.group("name"), flags=re.IGNORECASE).lower().split())
+            if _ALL_ARMS.search(name):
+                continue
+            end = _ARM_TREATED_END.search(s, m.end())
+            arm = _arm(s, m.end(), end.start() if end else len(s), rel)
+            # "the usual care group received medication and physiotherapy": the arm is what its name says.
+            named = frozenset(x.label for x in rel if x.kind == "comparator" and m.start("name") <= x.start < m.end("name") and not x.negated)
+            if named and not arm.intervention:
+                arm = Arm(arm.text, named, False)
+            if name in found:
+                continue
+            if not (arm.classes or arm.intervention):
+                return None  # an arm whose treatment the vocabulary does not know: no reading
+            if _TWO_IN_ONE.search(arm.text):
+                return None  # "X alone or with Y": two arms in one description
+            found[name] = arm
+    if len(found) < 2 or len(found) < _stated_count(sentences):
+        return None
+    return list(found.values())
+
+
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+_STATED_COUNT = re.compile(r"\b(two|three|four|five|[2-5])(?:\s+(?:\w+\s+){0,2}?(?:groups|arms)\b|[- ]arm(?:ed)?\b)", re.IGNORECASE)
+
+
+def _stated_count(sentences) -> int:
+    """How many arms the allocation statement says there were (0 when it does not say)."""
+    for sentence, _ in sentences:
+        if sentence.section in _BACKGROUND:
+            continue
+        m = _STATED_COUNT.search(sentence.text)
+        if m:
+            return _COUNT_WORDS[m.group(1).lower()]
+    return 0
+
+
+def _title_arms(sentences) -> list[Arm] | None:
+    for sentence, mentions in sentences:
+        if sentence.section != "TITLE":
+            continue
+        s = sentence.text
+        cut = _TITLE_VERSUS.search(s)
+        if not cut:
+            return None
+        rel = mentions
+        stop = re.compile(r"\s+(?:for|in|on)\s+(?:the\s+)?(?:treatment|patients|management|lumbar|sciatica|chronic|acute|people|adults)\b|[:?]", re.IGNORECASE)
+        begin = max((m.end() for m in re.finditer(r"(?:\b(?:of|between)\s+|:\s*)", s[:cut.start()])), default=0)
+        after = stop.search(s, cut.end())
+        arms = [_arm(s, begin, cut.start(), rel), _arm(s, cut.end(), after.start() if after else len(s), rel)]
+        return arms if all(a.classes or a.intervention for a in arms) else None
+    return None

@@ -1,0 +1,122 @@
+"""The structural arm reader (evidence.extract.allocation): arms read from how the groups were formed.
+
+Every text here is invented. Each test states what the reader must return for one structure of
+prose, and the cases where it must give up (None) so the mention-based reading decides.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from evidence.extract.allocation import Arm, arms_of_sentences, read_arms
+from evidence.extract.findings import analysed_sentences, extract_pico
+from evidence.extract.text import record_text
+from evidence.topic.matcher import vocabulary
+from evidence.topic.model import load_topic
+
+
+@pytest.fixture(scope="module")
+def acu():
+    return vocabulary(load_topic("acupuncture_sciatica"))
+
+
+@pytest.fixture(scope="module")
+def esi():
+    return vocabulary(load_topic("epidural_steroid_sciatica"))
+
+
+def read(vocab, abstract: str, title: str = "A trial for sciatica"):
+    return read_arms(analysed_sentences(record_text(title, abstract), vocab), vocab)
+
+
+@pytest.mark.parametrize("abstract, classes", [
+    ("METHODS: Sixty adults were randomly assigned to acupuncture or sham acupuncture for six weeks.", ["sham"]),
+    ("METHODS: Patients were randomised to electroacupuncture (n = 31), oral celecoxib (n = 30) or a waiting list (n = 29).",
+     ["drug", "waiting_list"]),
+    ("METHODS: We randomly allocated 48 people with leg pain to warm needling or to lumbar traction.", ["physiotherapy"]),
+])
+def test_allocation_statement_is_cut_into_arms(acu, abstract, classes):
+    arms = read(acu, abstract)
+    assert arms is not None and arms.how == "allocation"
+    assert arms.comparator_classes == classes
+    assert arms.add_on is None
+
+
+def test_arms_described_one_by_one_with_an_add_on(acu):
+    abstract = ("Methods: Seventy cases were allocated at random to two arms. Those in the control arm took oral "
+                "ibuprofen, while those in the needling arm were given acupuncture on top of the control treatment.")
+    arms = read(acu, abstract)
+    assert arms is not None and arms.how == "arm_descriptions"
+    assert arms.comparator_classes == ["drug"]
+    assert arms.add_on is True
+
+
+def test_title_versus_is_the_last_resort(acu):
+    arms = read(acu, "We report pain scores at twelve weeks.", title="Electroacupuncture versus physiotherapy for sciatica")
+    assert arms is not None and arms.how == "title_versus"
+    assert arms.comparator_classes == ["physiotherapy"]
+
+
+def test_no_allocation_statement_gives_none(acu):
+    assert read(acu, "Forty patients with sciatica were given acupuncture weekly and followed for three months.") is None
+
+
+def test_arm_whose_treatment_is_unknown_gives_none(acu):
+    # "plum-blossom tapping" is in no vocabulary: which arm is studied cannot be told from the words.
+    abstract = ("Methods: Ninety patients were randomly divided into three groups. The tapping group was treated with "
+                "plum-blossom tapping; the electroacupuncture group was treated with electroacupuncture; the drug group "
+                "was treated with oral diclofenac.")
+    assert read(acu, abstract) is None
+
+
+def test_two_arms_in_one_description_gives_none(acu):
+    abstract = ("Methods: The needling group received acupuncture alone or with herbal injection, "
+                "and the usual care group received physiotherapy.")
+    assert read(acu, abstract) is None
+
+
+def test_every_arm_given_the_steroid_has_no_comparator_class(esi):
+    abstract = ("METHODS: Eighty patients were randomly assigned to transforaminal epidural steroid injection or "
+                "interlaminar epidural steroid injection.")
+    assert read(esi, abstract) is None
+
+
+def test_injection_topic_local_anaesthetic_arm_is_the_control(esi):
+    abstract = ("METHODS: Patients were randomised to a caudal epidural steroid injection (n = 40) or a caudal "
+                "injection of local anaesthetic (n = 40).")
+    arms = read(esi, abstract)
+    assert arms is not None
+    assert arms.comparator_classes == ["other_injection"]
+
+
+def test_plain_arm_named_as_only_makes_the_combination_the_studied_arm(acu):
+    arms = [Arm("acupuncture combined with traction", frozenset({"physiotherapy"}), True, frozenset({"manual"})),
+            Arm("acupuncture only", frozenset(), True, frozenset({"manual"})),
+            Arm("traction only", frozenset({"physiotherapy"}), False)]
+    result = arms_of_sentences(arms, acu, "test")
+    assert result is not None and result.comparator_classes == ["physiotherapy"] and result.add_on is True
+
+
+def test_plain_arm_not_named_as_only_is_the_studied_arm(acu):
+    arms = [Arm("acupuncture", frozenset(), True, frozenset({"manual"})),
+            Arm("acupuncture with a low dose of tramadol", frozenset({"drug"}), True, frozenset({"manual"})),
+            Arm("the full dose of tramadol", frozenset({"drug"}), False)]
+    result = arms_of_sentences(arms, acu, "test")
+    assert result is not None and result.comparator_classes == ["drug"] and result.add_on is None
+
+
+def test_two_needling_arms_are_another_form(acu):
+    arms = [Arm("deep needling", frozenset(), True, frozenset({"manual"})),
+            Arm("shallow needling", frozenset(), True, frozenset({"manual"}))]
+    result = arms_of_sentences(arms, acu, "test")
+    assert result is not None and result.comparator_classes == ["other_acupuncture"]
+
+
+def test_structural_reading_decides_the_pico_classes(acu):
+    # The background names a drug and an injection; only the arms formed count.
+    text = record_text("Acupuncture for sciatica", (
+        "BACKGROUND: Drugs and epidural injections are often used for sciatica. METHODS: Patients were randomly "
+        "assigned to acupuncture or sham acupuncture. Rescue analgesics were allowed in both groups."))
+    pico = extract_pico(text, load_topic("acupuncture_sciatica"))
+    assert pico.comparator_classes == ["sham"]
+    assert pico.rules["comparators"] == "arms:allocation"
