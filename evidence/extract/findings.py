@@ -1004,8 +1004,14 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
             # A clause with no time of its own is at the time the sentence set before it ("After treatment, X
             # improved in both groups (P<0.05), and X in group A was better than in group B (P<0.05)").
             opening = _timepoint_before(sentence.text, clause.start - sentence.start) if n else None
-            findings.extend(_sentence_findings(pmid, clause, clause_mentions, vocab, pico, said,
-                                               closing_p=tail if n < len(clauses) - 1 else None, when=opening))
+            got = _sentence_findings(pmid, clause, clause_mentions, vocab, pico, said,
+                                     closing_p=tail if n < len(clauses) - 1 else None, when=opening)
+            findings.extend(got)
+            if outcomes and said is None and _HAS_DIGIT.search(clause.text):
+                # The statistics no named outcome took may belong to outcomes the topic has no key for,
+                # listed beside it: "no differences in heat thresholds (p = 0.81), pain (p = 0.27) ...".
+                used = {(f.estimate, f.p_value_text) for f in got}
+                findings.extend(_other_findings(pmid, clause, clause_mentions, vocab, pico, opening, skip=used))
             if outcomes:
                 # Words about "the differences" after a comparison of each arm before and after treatment
                 # speak of those changes, not of the arms against each other.
@@ -1526,6 +1532,10 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             # a p-value further before it is about something else.
             ahead = [st for st in own if st.start < outcome.start]
             if ahead and not re.fullmatch(r"[\s\d.,;:=<>()\[\]Pp-]{0,30}", s[max(st.end for st in ahead) : outcome.start]):
+                own = [st for st in own if st.start > outcome.start]
+            elif ahead and any(st.start > outcome.start for st in own) and re.search(r"[)\]]\s*,\s*$", s[: outcome.start]):
+                # An item of a list with a statistic each ("no differences in A (p = 0.8), pain relief (p
+                # = 0.2), or B (p = 0.3)"): the bracket before it closed the item before.
                 own = [st for st in own if st.start > outcome.start]
         if isinstance(outcome, _BareMention) and not own:
             # Pain said bare gives a finding only with a statistic of its own: no narrative row.
@@ -2071,9 +2081,10 @@ OTHER_OUTCOME = "other"
 _NP_WORD = r"[A-Za-z][\w'/-]*"
 # Words that end the name of a measured thing: prepositions that bring in the arms or the time,
 # verbs, and the like.
-_NP_STOP = frozenset(["between", "among", "at", "after", "before", "during", "from", "in", "on", "within", "by", "over", "since", "until", "than", "that", "those", "which", "who", "whose", "with", "without", "was", "were", "is", "are", "be", "been", "being", "did", "do", "does", "had", "has", "have", "showed", "shown", "remained", "differed", "differ", "differs", "reached", "compared", "comparing", "versus", "vs", "respectively", "significantly", "statistically", "significant", "not", "no", "both", "all", "each", "either", "the", "a", "an", "this", "these", "there", "it", "its", "their", "group", "groups", "arm", "arms", "patients", "participants", "subjects", "p", "ci"])
+_NP_STOP = frozenset(["between", "among", "at", "after", "before", "during", "from", "in", "on", "within", "by", "over", "since", "until", "than", "that", "those", "which", "who", "whose", "with", "without", "was", "were", "is", "are", "be", "been", "being", "did", "do", "does", "had", "has", "have", "showed", "shown", "remained", "differed", "differ", "differs", "reached", "compared", "comparing", "versus", "vs", "respectively", "significantly", "statistically", "significant", "not", "no", "both", "all", "each", "either", "the", "a", "an", "this", "these", "there", "it", "its", "their", "group", "groups", "arm", "arms", "patients", "participants", "subjects", "p", "ci", "but", "however", "although", "though", "yet", "whereas", "while", "regarding", "concerning", "about", "including"])
 # Words that name no outcome by themselves.
-_GENERIC = frozenset(["difference", "differences", "result", "results", "outcome", "outcomes", "effect", "effects", "efficacy", "therapeutic", "treatment", "treatments", "intervention", "change", "changes", "score", "scores", "value", "values", "mean", "median", "total", "average", "overall", "improvement", "improvements", "rate", "rates", "level", "levels", "clinical", "comparison", "significance", "trend", "trends", "number", "proportion", "percentage", "data", "effectiveness", "benefit", "benefits", "response", "finding", "findings", "measure", "measures", "parameter", "parameters", "index", "indices", "decrease", "increase", "reduction", "other", "others", "further", "also", "any", "some", "more", "less", "next", "effective", "efficacious", "beneficial", "useful", "successful", "favorable", "favourable"])
+_GENERIC = frozenset(["difference", "differences", "result", "results", "outcome", "outcomes", "effect", "effects", "efficacy", "therapeutic", "treatment", "treatments", "intervention", "change", "changes", "score", "scores", "value", "values", "mean", "median", "total", "average", "overall", "improvement", "improvements", "rate", "rates", "level", "levels", "clinical", "comparison", "significance", "trend", "trends", "number", "proportion", "percentage", "data", "effectiveness", "benefit", "benefits", "response", "finding", "findings", "measure", "measures", "parameter", "parameters", "index", "indices", "decrease", "increase", "reduction", "other", "others", "further", "also", "any", "some", "more", "less", "next", "effective", "efficacious", "beneficial", "useful", "successful", "favorable", "favourable",
+                      "numbers", "likely", "unlikely", "frequent", "common", "pronounced", "marked", "evident", "test", "tests", "analysis", "meta-analysis", "meta-analyses", "study", "studies", "trial", "trials", "review", "log-rank"])
 _COMPARATIVE = (r"(?:lower|higher|greater|less|more|fewer|shorter|longer|better|worse|smaller|larger|"
                 r"reduced|increased|decreased|improved)")
 # "no differences in X", "differed in X", "a significant difference ... in terms of X".
@@ -2088,11 +2099,13 @@ _SUBJECT = re.compile(
     r"(?:(?:at|after|by|during|over|on|within)\s+[^,;]{1,40},\s*)?(?:the\s+|a\s+|an\s+)?"
     rf"(?P<np>{_NP_WORD}(?:\s+{_NP_WORD}){{0,9}}?)(?:\s+(?:\w+ly|also|not))?\s+(?:was|were|did|differed|varied|showed|remained|tended)\b", re.IGNORECASE)
 # After "X was": words that make X an arm judged against another.
-_ARM_JUDGED_AFTER = re.compile(r"\s*(?:(?:also|significantly|statistically|clearly|markedly)\s+)*(?:more|most|less|least|as)\s+(?:effective|efficacious|useful|beneficial)\b"
+_ARM_JUDGED_AFTER = re.compile(r"\s*(?:(?:also|significantly|statistically|clearly|markedly)\s+)*(?:(?:more|most|less|least|as)\s+(?:effective|efficacious|useful|beneficial)|associated with)\b"
                                r"|\s*(?:\w+\s+){0,2}?(?:superior|inferior|the (?:best|next|most|least|second))\b", re.IGNORECASE)
 _BEFORE_AS_COMPARATOR = re.compile(
     r"\bthan\s+(?:(?:that|those)\s+)?(?:(?:at|of|in)\s+)?(?:the\s+)?(?:baseline|before|pre-?treatment|pre-?operative|pre-?intervention|prior)\b"
     r"|\b(?:compared|as compared)\s+(?:with|to)\s+(?:the\s+)?(?:baseline|pre-?treatment|before|pre-?operative)\b|\bfrom\s+(?:the\s+)?baseline\b", re.IGNORECASE)
+# "rose in group A (from 2.5 to 3.1; P < 0.001)": a change within one arm, set against nothing.
+_FROM_TO = re.compile(r"\bfrom\s+[-−]?\d[\d.]*[^;()]{0,30}?\s+to\s+[-−]?\d", re.IGNORECASE)
 _EXCEPT = re.compile(r"\b(?:except|apart from|other than|but not)\b", re.IGNORECASE)
 # A further item of a list of outcomes, one statistic each: "in A (p = 0.8), B (p = 0.2), or C (p = 0.3)".
 _LIST_ITEM = re.compile(rf"^\s*[,;]?\s*(?:and\s+|or\s+)?(?:the\s+)?(?P<np>{_NP_WORD}(?:\s+{_NP_WORD}){{0,4}})\s*$", re.IGNORECASE)
@@ -2125,12 +2138,13 @@ def _noun_phrase(words: str) -> str | None:
         kept.pop()
     if not kept or len(kept) > 8 or kept[0].lower() in ("of", "and", "or", "to", "for"):
         return None
-    if all(w.lower() in _GENERIC for w in kept):
+    # Words that say when ("the three-month period") or how much name no outcome either.
+    if all(w.lower() in _GENERIC or re.fullmatch(r"(?:\w+-)?(?:hours?|days?|weeks?|months?|years?|periods?|time-?points?)", w.lower()) for w in kept):
         return None
     return " ".join(kept)
 
 
-def _outcome_words(part: str, after_stat: bool) -> list[str]:
+def _outcome_words(part: str, after_stat: bool, after: str = "") -> list[str]:
     """The outcomes one part of a sentence names before its statistic: several for "differences in A,
     B and C" with one statistic, else at most one. ``after_stat``: the part follows another statistic."""
     piece = _PART_BREAK.split(part)[-1]
@@ -2153,7 +2167,12 @@ def _outcome_words(part: str, after_stat: bool) -> list[str]:
     for m in (_SUBJECT.search(piece), _SUBJECT.search(_PART_BREAK.split(part)[0]) if piece != part else None):
         # "X was more effective than Y", "X was the best approach": X is an arm, not an outcome; and
         # "A and B were similar, except for C (P = ...)": the statistic is C's.
-        if m is None or _ARM_JUDGED_AFTER.match(piece if m.string is piece else part, m.end()) or _EXCEPT.search(m.string, m.end()):
+        if m is None or _EXCEPT.search(m.string, m.end()):
+            continue
+        # What follows the verb, with the brackets of statistics left out: "X was significantly (p <
+        # 0.001) more effective than Y".
+        said = re.sub(r"\s*[(\[][^()\[\]]*[)\]]", "", m.string[m.end():] + " " + re.sub(r"^[\s)\],;]+", "", after))
+        if _ARM_JUDGED_AFTER.match(said):
             continue
         np = re.split(r"\s+(?:of|in|for)\s+(?:the\s+)?(?=\S*\s*(?:groups?|arms?)\b|group\b|arm\b)", m.group("np"), flags=re.IGNORECASE)[0]
         np = re.split(r"\s+(?:of|in|for)\s+(?:the\s+)?(?:\S+\s+)?(?:groups?|arms?)\b", np, flags=re.IGNORECASE)[0]
@@ -2174,13 +2193,16 @@ def _outcome_words(part: str, after_stat: bool) -> list[str]:
 
 
 def _other_findings(pmid: str, sentence: Sentence, mentions: list[Mention], vocab: Vocabulary, pico: Pico,
-                    when: tuple[str | None, float | None] | None) -> list[Finding]:
+                    when: tuple[str | None, float | None] | None, skip: set | None = None) -> list[Finding]:
     """Between-group statistics of a sentence that names no outcome of the topic, each under the
     outcome the words before it name ("Procedure time was similar (P = 0.17)"), as outcome
     "other" with those words in ``outcome_text``. The same rules as for named outcomes keep out
     changes within the arms and comparisons before treatment; a statistic must come with words
     that set the arms against each other (or be a named estimate, which does), and a name
-    must be found for it. No narrative rows: only statistics."""
+    must be found for it. No narrative rows: only statistics.
+
+    ``skip``: (estimate, p-value text) of the statistics rows of named outcomes took, in a sentence
+    that names some; a name found for another statistic must then name no outcome of the topic."""
     s = sentence.text
     stats = sorted(_stats(s), key=lambda st: st.start)
     if not stats:
@@ -2188,7 +2210,7 @@ def _other_findings(pmid: str, sentence: Sentence, mentions: list[Mention], voca
     if _WITHIN_GROUP.search(s) and not _BETWEEN_GROUPS.search(s) or _WITHIN_STATED.search(s) \
             or _change_only(s, mentions, stats) or compares_before_treatment(s) or _at_baseline_only(s):
         return []
-    if _BEFORE_AS_COMPARATOR.search(s):
+    if _BEFORE_AS_COMPARATOR.search(s) or _FROM_TO.search(s) and not _BETWEEN_GROUPS.search(s):
         # "higher than that before treatment": each arm against its own start.
         return []
     against = bool(_BETWEEN_GROUPS.search(s) or _ARMS_SET_AGAINST.search(s) or len(_GROUP_WORD.findall(s)) >= 2)
@@ -2206,11 +2228,15 @@ def _other_findings(pmid: str, sentence: Sentence, mentions: list[Mention], voca
         previous_end = st.end
         if st.measure is None and st.p_value_text is None:
             continue
-        found = _outcome_words(part, after_stat=k > 0)
+        found = _outcome_words(part, after_stat=k > 0, after=s[st.end:])
         if not found and k and re.fullmatch(r"[\s,;]*(?:and|or)?[\s,;]*", part, re.IGNORECASE):
             # "(p = 0.06 with weighting, p = 0.10 without)": a second statistic of the same thing.
             found = names
         names = found
+        if skip is not None:
+            found = [x for x in found if not any(m.kind == "outcome" for m in sentence_mentions(x, vocab))]
+            if (st.estimate, st.p_value_text) in skip:
+                continue
         if not found or not (against or st.measure is not None):
             continue
         significant = _p_significant(st) if st.p_value_text else None
