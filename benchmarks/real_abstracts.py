@@ -97,7 +97,7 @@ LABELS = Path(__file__).with_name("real_labels.jsonl")
 # no label is lost if a session ends; all files are read as one set.
 LABEL_FILES = (LABELS, *sorted(LABELS.parent.glob("real_labels_*.jsonl")))
 FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator set", "add-on flag", "effects found",
-          "effects found, outcome in vocabulary",
+          "effects found, outcome in vocabulary", "effects found, any outcome",
           "effect measure right", "main direction")
 SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators", "tune_design", "tune_comparators2", "tune_arms2",
           "tune_3", "tune_4", "heldout5", "tune_5", "heldout6", "tune_6", "heldout7", "tune_7")
@@ -155,6 +155,44 @@ def _effect_found(effect: dict, rows: pd.DataFrame) -> bool:
     return any(_p_key(text) == wanted for text in rows["p_value_text"])
 
 
+_SUFFIXES = ("alities", "ality", "ities", "ity", "ions", "ion", "ings", "ing", "ed", "es", "s", "al")
+_NOT_CONTENT = frozenset(["the", "a", "an", "of", "in", "on", "for", "and", "or", "to", "with", "at", "by", "from", "score", "scores", "rate", "rates", "total", "mean"])
+
+
+def _stem(word: str) -> str:
+    """A word lowercased, less one common ending ("functionality" -> "function", "images" -> "imag")."""
+    word = word.lower()
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _content_stems(text) -> set[str]:
+    return {_stem(w) for w in re.findall(r"[a-z0-9]+", str(text or "").lower()) if w not in _NOT_CONTENT}
+
+
+def _shares_word(label_outcome: str, outcome_text) -> bool:
+    """Whether a label's outcome key ("procedure_time", split on "_") and a row's outcome words share
+    a content word: same stem, or one stem the start of the other when both have 4+ letters."""
+    ours, theirs = _content_stems(label_outcome.replace("_", " ")), _content_stems(outcome_text)
+    return any(a == b or min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)) for a in ours for b in theirs)
+
+
+def _effect_found_any(effect: dict, rows: pd.DataFrame, vocabulary_outcomes) -> bool:
+    """``effects found, any outcome``: found as in ``effects found``, or, for a labelled outcome the
+    topic's vocabulary has no key for, a row of outcome "other" with the same measure and estimate (the
+    same p key when the label gives no measure) whose ``outcome_text`` shares a content word (lowercased,
+    simple stem; see :func:`_shares_word`) with the label's outcome key split on "_"."""
+    if _effect_found(effect, rows):
+        return True
+    if effect["outcome"] in vocabulary_outcomes:
+        return False
+    keep = [o == "other" and _shares_word(effect["outcome"], t) for o, t in zip(rows["outcome"].fillna(""), rows["outcome_text"].fillna(""))]
+    other = rows[pd.Series(keep, index=rows.index, dtype=bool)]
+    return _effect_found({**effect, "outcome": "other"}, other)
+
+
 def score(split: str, with_publication_types: bool = True, one_topic: bool = False) -> dict:
     """Per-field agreement on one split (``tune`` or ``heldout``), and what disagreed."""
     labels = {r["id"]: r for r in all_labels() if r["split"] == split}
@@ -204,12 +242,17 @@ def score(split: str, with_publication_types: bool = True, one_topic: bool = Fal
             check("effects found", found, f"{rid} effect {e}: not found")
             # The same, over the labelled effects whose outcome the topic's vocabulary can name at all
             # (a reader also labels outcomes such as fluoroscopy time that no topic names).
-            if e["outcome"] in _topic(topic_of[rid]).section("vocab").get("outcome", {}):
+            vocabulary_outcomes = _topic(topic_of[rid]).section("vocab").get("outcome", {})
+            check_any = _effect_found_any(e, rows, vocabulary_outcomes)
+            totals["effects found, any outcome"] += 1
+            hits["effects found, any outcome"] += check_any
+            if e["outcome"] in vocabulary_outcomes:
                 totals["effects found, outcome in vocabulary"] += 1
                 hits["effects found, outcome in vocabulary"] += found
         # An estimate filed under an outcome whose scale it cannot be on: a ratio on a pain score,
         # or a mean difference on a response rate.
-        for r in rows[rows["measure"].notna()].to_dict("records"):
+        # Rows of the outcome "other" are left out: the topic does not know their scale.
+        for r in rows[rows["measure"].notna() & (rows["outcome"] != "other")].to_dict("records"):
             rate = r["outcome"] in ("effective_rate", "cure_rate", "adverse_events", "responder")
             ok = (r["measure"] in ("RR", "OR", "RD", "HR")) == rate
             check("effect measure right", ok, f"{rid} {r['measure']} {r['estimate']} filed as {r['outcome']}")

@@ -241,3 +241,12 @@ def test_apa_references_belong_to_their_study_even_without_a_title(real, topic):
     assert result.citations and all(text for text in result.citations.values())
     untitled = {k: v for k, v in result.citations.items() if k.startswith("ref:untitled")}
     assert all("no title" in v for v in untitled.values())
+
+
+def test_outcome_outside_the_vocabulary_is_shown_by_its_words_as_machine_extracted():
+    from evidence.outputs.claims.grammar import Vocabulary
+    vocab = Vocabulary.from_topic(load_topic())
+    name = vocab.outcome_name("other: sleep quality")
+    assert name.startswith("sleep quality") and "machine-extracted" in name
+    # A code the topic names keeps the topic's name.
+    assert vocab.outcome_name("odi") != "odi" and "machine-extracted" not in vocab.outcome_name("odi")

@@ -38,3 +38,27 @@ def test_label_row_uses_known_values(row):
     assert labels.get("main_direction") in (None, *DIRECTIONS)
     for effect in labels.get("effects") or []:
         assert effect.get("p_value_text") is None or effect["p_value_text"][0] in "<>=0123456789", effect
+
+
+def test_any_outcome_field_counts_an_other_row_only_with_a_shared_word_and_the_same_numbers():
+    import pandas as pd
+    rows = pd.DataFrame([
+        {"outcome": "other", "outcome_text": "Total fluoroscopy time", "measure": None, "estimate": None, "p_value_text": "<0.001"},
+        {"outcome": "other", "outcome_text": "repeat operations", "measure": "OR", "estimate": 1.9, "p_value_text": "0.005"},
+        {"outcome": "pain_vas", "outcome_text": "pain relief", "measure": None, "estimate": None, "p_value_text": "0.22"},
+    ])
+    vocabulary = {"pain_vas": {}, "odi": {}}
+    label = {"outcome": "fluoroscopy_time", "measure": None, "estimate": None, "p_value_text": "<0.001"}
+    assert not real_abstracts._effect_found(label, rows)  # the old field is unchanged
+    assert real_abstracts._effect_found_any(label, rows, vocabulary)
+    # A shared word but another p-value; the same p-value but no shared word.
+    assert not real_abstracts._effect_found_any({**label, "p_value_text": "=0.04"}, rows, vocabulary)
+    assert not real_abstracts._effect_found_any({**label, "outcome": "patient_comfort"}, rows, vocabulary)
+    # "reoperation" and "operations" share a stem start; the estimate must match too.
+    reop = {"outcome": "reoperation", "measure": "OR", "estimate": 1.9, "p_value_text": "=0.005"}
+    assert real_abstracts._effect_found_any(reop, rows, vocabulary) is False  # "reoperation" is not "operation"
+    assert real_abstracts._effect_found_any({**reop, "outcome": "repeat_operation"}, rows, vocabulary)
+    assert not real_abstracts._effect_found_any({**reop, "outcome": "repeat_operation", "estimate": 2.5}, rows, vocabulary)
+    # A label on a vocabulary outcome is never found through an "other" row.
+    assert not real_abstracts._effect_found_any({"outcome": "odi", "measure": None, "estimate": None, "p_value_text": "<0.001"},
+                                                rows.assign(outcome_text="odi score"), vocabulary)

@@ -262,3 +262,31 @@ def test_single_arm_safety_data_are_not_comparisons():
     assert set(labels) == {"epidural steroid injection: studies without an acupuncture arm",
                            "acupuncture alone (single arm, no comparator)"}
     assert all(g.pooled is None and "without a comparison with acupuncture" in g.reason for g in labels.values())
+
+
+def test_outcomes_outside_the_vocabulary_are_shown_apart_and_never_pooled():
+    # Two trials with the same words for an outcome the topic has no key for, a third with other
+    # words, and one on a vocabulary outcome: each "other" outcome keeps its words, none is pooled,
+    # and none joins the vocabulary outcome's group.
+    studies, findings = tables(
+        [study("1"), study("2"), study("3"), study("4")],
+        [finding("1", outcome="other", outcome_text="procedure time", provenance="auto", **md(-4.0, -6.0, -2.0)),
+         finding("2", outcome="other", outcome_text="procedure time", provenance="auto", **md(-3.0, -5.0, -1.0)),
+         finding("3", outcome="other", outcome_text="sleep quality", provenance="auto", **md(-1.0, -2.0, 0.0)),
+         finding("4", **md(-1.2, -2.0, -0.4))])
+    result = synthesize(studies, findings)
+    rows = result.rows.set_index("pmid")
+    assert rows.loc["1", "outcome"] == "other: procedure time" and rows.loc["1", "outcome_text"] == "procedure time"
+    assert rows.loc["3", "outcome"] == "other: sleep quality"
+    other = [g for g in result.groups if g.key["outcome"].startswith("other")]
+    assert sorted(g.key["outcome"] for g in other) == ["other: procedure time", "other: sleep quality"]
+    assert all(g.pooled is None and "outside the topic's vocabulary" in g.reason for g in other)
+    assert result.group(ESI, "leg_pain_vas").k == 1
+    # Without the rule, the two "procedure time" trials would share everything and be pooled.
+    assert next(g for g in other if g.key["outcome"] == "other: procedure time").k == 2
+
+
+def test_outcome_outside_the_vocabulary_is_named_by_its_words_and_marked():
+    from evidence.outputs.labels import outcome_name
+    name = outcome_name("other: procedure time", {})
+    assert name.startswith("procedure time") and "machine-extracted" in name and "outside the topic's vocabulary" in name

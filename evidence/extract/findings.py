@@ -33,7 +33,7 @@ from .text import NON_RESULT_SECTIONS, Sentence, cached_sentences, record_text
 from ..topic.model import Topic
 
 # sentence_mentions and vocabulary are the shared matcher's, re-exported for the extract stage's callers.
-__all__ = ["Finding", "Mention", "Pico", "analysed_sentences", "extract_effects", "extract_findings",
+__all__ = ["OTHER_OUTCOME", "Finding", "Mention", "Pico", "analysed_sentences", "extract_effects", "extract_findings",
            "extract_pico", "outcome_polarity", "sentence_mentions", "vocabulary"]
 
 # --------------------------------------------------------------------------------------------
@@ -832,6 +832,9 @@ class Finding:
     comparator_class: str | None = None
     add_on: bool | None = None
     confidence: float | None = None
+    # The outcome as the sentence words it ("procedure time"): the only name of an outcome the topic
+    # has no key for (``outcome`` "other"), and the words that named a vocabulary outcome otherwise.
+    outcome_text: str | None = None
 
     @property
     def comparison(self) -> str | None:
@@ -1017,8 +1020,14 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
             # A clause with no time of its own is at the time the sentence set before it ("After treatment, X
             # improved in both groups (P<0.05), and X in group A was better than in group B (P<0.05)").
             opening = _timepoint_before(sentence.text, clause.start - sentence.start) if n else None
-            findings.extend(_sentence_findings(pmid, clause, clause_mentions, vocab, pico, said,
-                                               closing_p=tail if n < len(clauses) - 1 else None, when=opening))
+            got = _sentence_findings(pmid, clause, clause_mentions, vocab, pico, said,
+                                     closing_p=tail if n < len(clauses) - 1 else None, when=opening)
+            findings.extend(got)
+            if outcomes and said is None and _HAS_DIGIT.search(clause.text):
+                # The statistics no named outcome took may belong to outcomes the topic has no key for,
+                # listed beside it: "no differences in heat thresholds (p = 0.81), pain (p = 0.27) ...".
+                used = {(f.estimate, f.p_value_text) for f in got}
+                findings.extend(_other_findings(pmid, clause, clause_mentions, vocab, pico, opening, skip=used))
             if outcomes:
                 # Words about "the differences" after a comparison of each arm before and after treatment
                 # speak of those changes, not of the arms against each other.
@@ -1446,7 +1455,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         # The outcome stands where the clause refers to it ("the primary outcome"), or nowhere.
         outcomes = [o if said.source == "primary_outcome" else replace(o, start=0, end=0) for o in said.outcomes]
     if not outcomes:
-        return []
+        return _other_findings(pmid, sentence, mentions, vocab, pico, when) if said is None and _HAS_DIGIT.search(s) else []
     stats = _stats(s) if _HAS_DIGIT.search(s) else []
     if inherited and not stats:
         return []
@@ -1540,6 +1549,10 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             ahead = [st for st in own if st.start < outcome.start]
             if ahead and not re.fullmatch(r"[\s\d.,;:=<>()\[\]Pp-]{0,30}", s[max(st.end for st in ahead) : outcome.start]):
                 own = [st for st in own if st.start > outcome.start]
+            elif ahead and any(st.start > outcome.start for st in own) and re.search(r"[)\]]\s*,\s*$", s[: outcome.start]):
+                # An item of a list with a statistic each ("no differences in A (p = 0.8), pain relief (p
+                # = 0.2), or B (p = 0.3)"): the bracket before it closed the item before.
+                own = [st for st in own if st.start > outcome.start]
         if isinstance(outcome, _BareMention) and not own:
             # Pain said bare gives a finding only with a statistic of its own: no narrative row.
             continue
@@ -1568,7 +1581,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         if inherited and not own:
             continue
         common: dict[str, Any] = {
-            "pmid": pmid, "outcome": outcome.label, "span_start": sentence.start, "span_end": sentence.end,
+            "pmid": pmid, "outcome": outcome.label, "outcome_text": outcome.text or None, "span_start": sentence.start, "span_end": sentence.end,
             "sentence": s, "direction": direction, "lower_is_better": lower_is_better, "timepoint": timepoint,
             "timepoint_weeks": weeks, "intervention": intervention, "comparator_class": comparator, "add_on": pico.add_on,
         }
@@ -2053,13 +2066,17 @@ def extract_findings(tables: dict[str, pd.DataFrame], topic: Topic) -> pd.DataFr
     # placebo, one form against two other forms of the comparator's class, or the same outcome "short-"
 
 
+    # Rows of the outcome "other" are told apart by their words: "procedure time" and "satisfaction"
+    # in one sentence are two effects.
+    frame["_other"] = frame["outcome_text"].where(frame["outcome"] == OTHER_OUTCOME, "").fillna("").str.lower()
+    key = [*key, "_other"]
     ordered = frame.loc[order]
     kept = ordered["estimate"].notna() & ~ordered.duplicated(subset=[*key, "estimate"]) | ~ordered.duplicated(subset=key)
     # The kept row takes the direction another row of its key states when it states none: one
     # sentence gives the rates ("99% against 97%"), the next the p-value about them.
     stated = frame["direction"].groupby([frame[k].astype("string").fillna("") for k in key]).transform("first")
     frame["direction"] = frame["direction"].fillna(stated)
-    return frame.loc[order[kept.to_numpy()]].sort_index().reset_index(drop=True)
+    return frame.loc[order[kept.to_numpy()]].sort_index().reset_index(drop=True).drop(columns="_other")
 
 
 def _finding_row(f: Finding) -> dict:
@@ -2070,4 +2087,185 @@ def _finding_row(f: Finding) -> dict:
         "ci_low": f.ci_low, "ci_high": f.ci_high, "p_value": f.p_value, "p_value_text": f.p_value_text,
         "lower_is_better": f.lower_is_better, "direction": f.direction, "span_start": f.span_start,
         "span_end": f.span_end, "sentence": f.sentence, "provenance": "auto", "rule": f.rule, "confidence": f.confidence,
+        "outcome_text": f.outcome_text,
     }
+
+
+# An outcome the topic's vocabulary has no key for: its findings carry this label and the words the
+# sentence used for it (``outcome_text``). They are shown, never pooled.
+OTHER_OUTCOME = "other"
+_NP_WORD = r"[A-Za-z][\w'/-]*"
+# Words that end the name of a measured thing: prepositions that bring in the arms or the time,
+# verbs, and the like.
+_NP_STOP = frozenset(["between", "among", "at", "after", "before", "during", "from", "in", "on", "within", "by", "over", "since", "until", "than", "that", "those", "which", "who", "whose", "with", "without", "was", "were", "is", "are", "be", "been", "being", "did", "do", "does", "had", "has", "have", "showed", "shown", "remained", "differed", "differ", "differs", "reached", "compared", "comparing", "versus", "vs", "respectively", "significantly", "statistically", "significant", "not", "no", "both", "all", "each", "either", "the", "a", "an", "this", "these", "there", "it", "its", "their", "group", "groups", "arm", "arms", "patients", "participants", "subjects", "p", "ci", "but", "however", "although", "though", "yet", "whereas", "while", "regarding", "concerning", "about", "including"])
+# Words that name no outcome by themselves.
+_GENERIC = frozenset(["difference", "differences", "result", "results", "outcome", "outcomes", "effect", "effects", "efficacy", "therapeutic", "treatment", "treatments", "intervention", "change", "changes", "score", "scores", "value", "values", "mean", "median", "total", "average", "overall", "improvement", "improvements", "rate", "rates", "level", "levels", "clinical", "comparison", "significance", "trend", "trends", "number", "proportion", "percentage", "data", "effectiveness", "benefit", "benefits", "response", "finding", "findings", "measure", "measures", "parameter", "parameters", "index", "indices", "decrease", "increase", "reduction", "other", "others", "further", "also", "any", "some", "more", "less", "next", "effective", "efficacious", "beneficial", "useful", "successful", "favorable", "favourable",
+                      "numbers", "likely", "unlikely", "frequent", "common", "pronounced", "marked", "evident", "test", "tests", "analysis", "meta-analysis", "meta-analyses", "study", "studies", "trial", "trials", "review", "log-rank"])
+_COMPARATIVE = (r"(?:lower|higher|greater|less|more|fewer|shorter|longer|better|worse|smaller|larger|"
+                r"reduced|increased|decreased|improved)")
+# "no differences in X", "differed in X", "a significant difference ... in terms of X".
+_DIFFERENCE_IN = re.compile(
+    r"\b(?:differences?|differed|differ|superior|inferior)\b[^;()\[\]]{0,60}?\b(?:in terms of|with respect to|with regard to|regarding|in|for|on)\s+"
+    r"(?:the\s+|their\s+)?(?P<np>[^;()\[\]]+)$", re.IGNORECASE)
+# "a lower morphine intake was seen", "needed more fluoroscopic images".
+_COMPARATIVE_NP = re.compile(rf"\b{_COMPARATIVE}(?!\s+(?:limbs?|back|extremit\w*|legs?|abdom\w*|lumbar)\b)\s+(?P<np>{_NP_WORD}(?:\s+{_NP_WORD}){{0,5}})", re.IGNORECASE)
+# The subject of "X was shorter", "X were similar", after a heading, a joining word or a time.
+_SUBJECT = re.compile(
+    r"^\W*(?:(?:results?|findings|and|but|while|whereas|however|moreover|also|furthermore|additionally)\b[:,]?\s*)*"
+    r"(?:(?:at|after|by|during|over|on|within)\s+[^,;]{1,40},\s*)?(?:the\s+|a\s+|an\s+)?"
+    rf"(?P<np>{_NP_WORD}(?:\s+{_NP_WORD}){{0,9}}?)(?:\s+(?:\w+ly|also|not))?\s+(?:was|were|did|differed|varied|showed|remained|tended)\b", re.IGNORECASE)
+# After "X was": words that make X an arm judged against another.
+_ARM_JUDGED_AFTER = re.compile(r"\s*(?:(?:also|significantly|statistically|clearly|markedly)\s+)*(?:(?:more|most|less|least|as)\s+(?:effective|efficacious|useful|beneficial)|associated with)\b"
+                               r"|\s*(?:\w+\s+){0,2}?(?:superior|inferior|the (?:best|next|most|least|second))\b", re.IGNORECASE)
+_BEFORE_AS_COMPARATOR = re.compile(
+    r"\bthan\s+(?:(?:that|those)\s+)?(?:(?:at|of|in)\s+)?(?:the\s+)?(?:baseline|before|pre-?treatment|pre-?operative|pre-?intervention|prior)\b"
+    r"|\b(?:compared|as compared)\s+(?:with|to)\s+(?:the\s+)?(?:baseline|pre-?treatment|before|pre-?operative)\b|\bfrom\s+(?:the\s+)?baseline\b", re.IGNORECASE)
+# "rose in group A (from 2.5 to 3.1; P < 0.001)": a change within one arm, set against nothing.
+_FROM_TO = re.compile(r"\bfrom\s+[-−]?\d[\d.]*[^;()]{0,30}?\s+to\s+[-−]?\d", re.IGNORECASE)
+_EXCEPT = re.compile(r"\b(?:except|apart from|other than|but not)\b", re.IGNORECASE)
+# A further item of a list of outcomes, one statistic each: "in A (p = 0.8), B (p = 0.2), or C (p = 0.3)".
+_LIST_ITEM = re.compile(rf"^\s*[,;]?\s*(?:and\s+|or\s+)?(?:the\s+)?(?P<np>{_NP_WORD}(?:\s+{_NP_WORD}){{0,4}})\s*$", re.IGNORECASE)
+# Where a part of a sentence starts afresh.
+_PART_BREAK = re.compile(r";|,\s*(?:and|but|while|whereas)\s+|\b(?:whereas|while)\s+|\.\s+", re.IGNORECASE)
+# A cue that the arms are set against each other.
+_ARMS_SET_AGAINST = re.compile(
+    r"\bdiffer\w*\b|\bin favou?r of\b|\bcompared (?:with|to)\b|\brelative to\b|\b(?:similar|comparable|alike)\b"
+    r"|\b(?:in|between|across|among) (?:the )?(?:two|three|four|both|all|the) (?:\w+ )?(?:groups|arms)\b"
+    # "a lower X in the block arm": a comparative said of one arm sets it against the other.
+    r"|\b(?:lower|higher|greater|less|more|fewer|shorter|longer|better|worse|smaller|larger)\b[^;]{0,80}\b(?:groups?|arms?)\b"
+    r"|\b(?:groups?|arms?)\b[^;]{0,40}\b(?:lower|higher|greater|less|more|fewer|shorter|longer|better|worse|smaller|larger)\b",
+    re.IGNORECASE)
+_GROUP_WORD = re.compile(r"\b(?:groups?|arms?)\b", re.IGNORECASE)
+
+
+def _noun_phrase(words: str) -> str | None:
+    """The leading words of ``words`` that can name a measured thing, or None when they name none."""
+    kept: list[str] = []
+    # Adverbs and comparatives before the name: "a markedly smaller opioid intake".
+    words = re.sub(rf"^(?:(?:significantly|markedly|statistically|notably|considerably|slightly|substantially|clearly|much|far|{_COMPARATIVE})\s+)+",
+                   "", words.strip(), flags=re.IGNORECASE)
+    for w in re.findall(r"[^\s,]+|,", words):
+        bare = w.strip(".:\"'").lower()
+        if w == "," or bare in _NP_STOP or not re.fullmatch(_NP_WORD, w.strip(".:\"'")) or re.search(r"\d", w):
+            break
+        # "of" joins two nouns ("duration of pain relief") unless what follows is an arm.
+        kept.append(w.strip(".:\"'"))
+    while kept and kept[-1].lower() in ("of", "and", "or", "in", "for", "to", "with"):
+        kept.pop()
+    if not kept or len(kept) > 8 or kept[0].lower() in ("of", "and", "or", "to", "for"):
+        return None
+    # Words that say when ("the three-month period") or how much name no outcome either.
+    if all(w.lower() in _GENERIC or re.fullmatch(r"(?:\w+-)?(?:hours?|days?|weeks?|months?|years?|periods?|time-?points?)", w.lower()) for w in kept):
+        return None
+    return " ".join(kept)
+
+
+def _outcome_words(part: str, after_stat: bool, after: str = "") -> list[str]:
+    """The outcomes one part of a sentence names before its statistic: several for "differences in A,
+    B and C" with one statistic, else at most one. ``after_stat``: the part follows another statistic."""
+    piece = _PART_BREAK.split(part)[-1]
+    # "differences in A, B, and C": a list may run over the joining words that end a part; not when
+    # a verb follows in it ("no difference in A, and B was lower").
+    m = _DIFFERENCE_IN.search(re.split(r";|\.\s+", part)[-1])
+    if m is None or re.search(r"\b(?:was|were|is|are|did|had|showed)\b", m.group("np"), re.IGNORECASE):
+        m = _DIFFERENCE_IN.search(piece)
+    if m:
+        # A list of times after the names ("A, B and C at 24, 48 and 72 h") is when, not what.
+        listed = re.sub(r"\s+(?:at|after|on|by|within|over|during)?\s*\d.*$", "", m.group("np"))
+        items = re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", listed)
+        named = [x for x in (_noun_phrase(re.sub(r"^(?:the|their)\s+", "", i.strip(), flags=re.IGNORECASE)) for i in items) if x]
+        # Only as a list when every item names something: "in pain at 24, 48 and 72 h" is one outcome.
+        if named and len(named) == len([i for i in items if i.strip()]):
+            return named
+        first = _noun_phrase(m.group("np"))
+        if first:
+            return [first]
+    for m in (_SUBJECT.search(piece), _SUBJECT.search(_PART_BREAK.split(part)[0]) if piece != part else None):
+        # "X was more effective than Y", "X was the best approach": X is an arm, not an outcome; and
+        # "A and B were similar, except for C (P = ...)": the statistic is C's.
+        if m is None or _EXCEPT.search(m.string, m.end()):
+            continue
+        # What follows the verb, with the brackets of statistics left out: "X was significantly (p <
+        # 0.001) more effective than Y".
+        said = re.sub(r"\s*[(\[][^()\[\]]*[)\]]", "", m.string[m.end():] + " " + re.sub(r"^[\s)\],;]+", "", after))
+        if _ARM_JUDGED_AFTER.match(said):
+            continue
+        np = re.split(r"\s+(?:of|in|for)\s+(?:the\s+)?(?=\S*\s*(?:groups?|arms?)\b|group\b|arm\b)", m.group("np"), flags=re.IGNORECASE)[0]
+        np = re.split(r"\s+(?:of|in|for)\s+(?:the\s+)?(?:\S+\s+)?(?:groups?|arms?)\b", np, flags=re.IGNORECASE)[0]
+        found = None if _GROUP_WORD.search(np) else _noun_phrase(np)
+        if found:
+            return [found]
+        if not _PART_BREAK.search(part):
+            break
+    for m in _COMPARATIVE_NP.finditer(piece):
+        found = _noun_phrase(m.group("np"))
+        if found:
+            return [found]
+    if after_stat:
+        m = _LIST_ITEM.match(part)
+        if m and (found := _noun_phrase(m.group("np"))):
+            return [found]
+    return []
+
+
+def _other_findings(pmid: str, sentence: Sentence, mentions: list[Mention], vocab: Vocabulary, pico: Pico,
+                    when: tuple[str | None, float | None] | None, skip: set | None = None) -> list[Finding]:
+    """Between-group statistics of a sentence that names no outcome of the topic, each under the
+    outcome the words before it name ("Procedure time was similar (P = 0.17)"), as outcome
+    "other" with those words in ``outcome_text``. The same rules as for named outcomes keep out
+    changes within the arms and comparisons before treatment; a statistic must come with words
+    that set the arms against each other (or be a named estimate, which does), and a name
+    must be found for it. No narrative rows: only statistics.
+
+    ``skip``: (estimate, p-value text) of the statistics rows of named outcomes took, in a sentence
+    that names some; a name found for another statistic must then name no outcome of the topic."""
+    s = sentence.text
+    stats = sorted(_stats(s), key=lambda st: st.start)
+    if not stats:
+        return []
+    if _WITHIN_GROUP.search(s) and not _BETWEEN_GROUPS.search(s) or _WITHIN_STATED.search(s) \
+            or _change_only(s, mentions, stats) or compares_before_treatment(s) or _at_baseline_only(s):
+        return []
+    if _BEFORE_AS_COMPARATOR.search(s) or _FROM_TO.search(s) and not _BETWEEN_GROUPS.search(s):
+        # "higher than that before treatment": each arm against its own start.
+        return []
+    against = bool(_BETWEEN_GROUPS.search(s) or _ARMS_SET_AGAINST.search(s) or len(_GROUP_WORD.findall(s)) >= 2)
+    intervention = pico.interventions[0] if pico.interventions else None
+    comparator = pico.comparator_classes[0] if pico.comparator_classes else None
+    timepoint, weeks = _timepoint(s)
+    if timepoint is None and when is not None:
+        timepoint, weeks = when
+    out: list[Finding] = []
+    names: list[str] = []
+    previous_end = 0
+    for k, st in enumerate(stats):
+        # The words between the statistic before and this one, less the brackets around each.
+        part = re.sub(r"^[\s)\]]+|[\s(\[,;:=]+$", "", s[previous_end:st.start])
+        previous_end = st.end
+        if st.measure is None and st.p_value_text is None:
+            continue
+        found = _outcome_words(part, after_stat=k > 0, after=s[st.end:])
+        if not found and k and re.fullmatch(r"[\s,;]*(?:and|or)?[\s,;]*", part, re.IGNORECASE):
+            # "(p = 0.06 with weighting, p = 0.10 without)": a second statistic of the same thing.
+            found = names
+        names = found
+        if skip is not None:
+            found = [x for x in found if not any(m.kind == "outcome" for m in sentence_mentions(x, vocab))]
+            if (st.estimate, st.p_value_text) in skip:
+                continue
+        if not found or not (against or st.measure is not None):
+            continue
+        significant = _p_significant(st) if st.p_value_text else None
+        measure = st.measure
+        if measure == _DIFFERENCE:
+            measure = "RD" if re.search(r"\b(?:rates?|proportions?|percentages?|incidence|risk)\b", " ".join(found), re.IGNORECASE) else "MD"
+        rule = "effect.other_outcome." + ("estimate" if st.measure else "p_value")
+        for name in found:
+            out.append(Finding(
+                pmid=pmid, outcome=OTHER_OUTCOME, outcome_text=name, span_start=sentence.start, span_end=sentence.end, sentence=s,
+                rule=rule, measure=measure, estimate=st.estimate, ci_low=st.ci_low, ci_high=st.ci_high,
+                p_value=st.p_value, p_value_text=st.p_value_text,
+                direction="no_difference" if significant is False else None, lower_is_better=None,
+                timepoint=timepoint, timepoint_weeks=weeks, intervention=intervention, comparator_class=comparator,
+                add_on=pico.add_on, confidence=_CONFIDENCE["effect.p_value"] * 0.7))
+    return out

@@ -192,7 +192,9 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         the statement about all outcomes when it names one of the tied directions, else to the
         earliest sentence.
     """
-    rows = _stated_results(rows[rows["direction"].notna()])
+    # A result on an outcome the topic has no key for ("other": procedure time, satisfaction) is
+    # shown, but says nothing about the study's main result.
+    rows = _stated_results(rows[rows["direction"].notna() & (rows["outcome"] != "other").fillna(True)])
     if topic is not None and not rows.empty and "sentence" in rows:
         # Which arm a three-arm comparison favours ("X plus acupuncture did better than
         # acupuncture alone and X alone") says nothing of acupuncture against X (seen in r22, t18).

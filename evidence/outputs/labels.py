@@ -164,6 +164,9 @@ def outcome_name(code: object, known: dict[str, Outcome]) -> str | None:
     if code is None or pd.isna(code):
         return None
     entry = known.get(str(code))
+    if entry is None and str(code).startswith("other: "):
+        # An outcome outside the topic's vocabulary: the abstract's own words, marked as such.
+        return f"{str(code)[len('other: '):]} (as the abstract words it; outcome outside the topic's vocabulary, machine-extracted)"
     return entry.name if entry else str(code).replace("_", " ")
 
 

@@ -67,7 +67,7 @@ ROW_COLUMNS = (
     "timepoint", "timepoint_weeks", "window", "design_group", "study_id", "pmid", "label", "year", "design",
     "n", "events", "estimate", "ci_low", "ci_high", "yi", "vi", "effect_source", "direction",
     "direction_from_numbers", "lower_is_better", "provenance", "verified", "source_url",
-    "population", "study_notes", "row_note",
+    "population", "study_notes", "row_note", "outcome_text",
 )
 """Columns of :attr:`Synthesis.rows`. ``estimate``/``ci_*`` are on the reporting scale (ratios as
 ratios); ``yi``/``vi`` on the analysis scale (log for ratios). ``row_note`` says why a row has no
@@ -241,7 +241,7 @@ def comparison_rows(studies: pd.DataFrame, findings: pd.DataFrame, level: float 
         out.append({
             "comparator_class": comparator_class, "design_kind": design_kind,
             "comparison_label": comparison_label(comparator_class, design_kind, intervention),
-            "outcome": f["outcome"] or "unspecified outcome",
+            "outcome": _row_outcome(f), "outcome_text": f["outcome_text"],
             "measure": effect.measure if effect else f["measure"], "reported_measure": f["measure"],
             "timepoint": f["timepoint"], "timepoint_weeks": f["timepoint_weeks"],
             "window": timepoint_window(f["timepoint_weeks"]),
@@ -351,8 +351,29 @@ def _pool_group(key: dict, rows: pd.DataFrame, method: str, rules: CertaintyRule
     return ComparisonGroup(key, rows, pooled, reason, certainty)
 
 
+OTHER_OUTCOME = "other"
+"""The findings' outcome for an outcome outside the topic's vocabulary, named only in ``outcome_text``."""
+
+
+def _row_outcome(f: dict) -> str:
+    """The outcome of a comparison row: the finding's code, or, for an outcome outside the topic's
+    vocabulary, "other: " and the words the sentence used ("other: procedure time"), so that readers
+    see what was measured and no two such outcomes share a group with each other or with a code."""
+    if f["outcome"] == OTHER_OUTCOME:
+        return f"{OTHER_OUTCOME}: {f['outcome_text'] or 'outcome not named'}"
+    return f["outcome"] or "unspecified outcome"
+
+
+def is_other_outcome(outcome: object) -> bool:
+    """Whether a comparison row's outcome is one outside the topic's vocabulary (see :func:`_row_outcome`)."""
+    return isinstance(outcome, str) and (outcome == OTHER_OUTCOME or outcome.startswith(f"{OTHER_OUTCOME}: "))
+
+
 def _pooling_refusal(key: dict, rows: pd.DataFrame, chosen: pd.DataFrame, intervention: str) -> str | None:
     """Why this group may not be pooled, as a sentence for the user (None when it may)."""
+    if is_other_outcome(key["outcome"]):
+        return ("This outcome is outside the topic's vocabulary: it was machine-extracted under the words the "
+                "abstract used, which may not mean the same thing from one study to the next, so such results are shown, never pooled.")
     design_group = key["design_group"]
     if design_group == "review":
         return "Review-level pooled estimates are shown as reported and never re-pooled (reviews share trials)."

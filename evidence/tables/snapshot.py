@@ -31,7 +31,8 @@ from .schema import (
     DESIGNS, DIRECTIONS, FINDINGS, RECORD_TABLES, STUDIES, Table, conform, empty_frame, upgrade_legacy_row,
 )
 
-AUTO_ONLY = {"provenance", "rule", "confidence", "span_start", "span_end", "sentence", "main_result"}
+# ``outcome_text`` is the words an automatic row found for its outcome; a curated row names its outcome by the topic's code.
+AUTO_ONLY = {"provenance", "rule", "confidence", "span_start", "span_end", "sentence", "main_result", "outcome_text"}
 STUDY_KEYS = [c for c in STUDIES.names if c not in AUTO_ONLY]
 CITATION_KEYS = ("journal_abbrev", "volume", "issue", "pages", "citation_urls")
 """Bibliographic keys a snapshot row may leave out (folders written before they existed)."""

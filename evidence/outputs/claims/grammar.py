@@ -109,6 +109,9 @@ class Vocabulary:
         """A reader's name for an outcome code ("odi" -> "Oswestry Disability Index")."""
         if not code:
             return "outcome not stated"
+        if code.startswith("other: ") and code not in self.outcome_names:
+            # An outcome outside the topic's vocabulary: the abstract's own words, marked as such.
+            return f"{code[len('other: '):]} (as the abstract words it; outcome outside the topic's vocabulary, machine-extracted)"
         return self.outcome_names.get(code, code.replace("_", " "))
 
     @classmethod
