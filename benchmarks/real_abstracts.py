@@ -179,12 +179,28 @@ def _shares_word(label_outcome: str, outcome_text) -> bool:
     return any(a == b or min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)) for a in ours for b in theirs)
 
 
+# Readers named some outcomes in their own words where a topic has a key for the same thing: a pain
+# score whose scale the abstract does not name is filed under the topic's pain keys, "pain intensity"
+# likewise; morphine consumption is opioid use; a disability index is the injection topic's disability;
+# the modified JOA is scored as JOA; surgery rates are back surgery. ``effects found, any outcome``
+# accepts these keys too (``effects found`` stays strict); written down before it was measured.
+LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "pain": ("pain_vas", "pain_nrs"), "pain_intensity": ("pain_vas", "pain_nrs"),
+    "morphine_consumption": ("opioid_use",), "opiate_demand": ("opioid_use",),
+    "disability_index": ("disability",), "m_joa": ("joa",),
+    "lumbar_surgery": ("back_surgery",), "spine_surgery": ("back_surgery",), "surgery_rate": ("back_surgery",),
+}
+
+
 def _effect_found_any(effect: dict, rows: pd.DataFrame, vocabulary_outcomes) -> bool:
     """``effects found, any outcome``: found as in ``effects found``, or, for a labelled outcome the
     topic's vocabulary has no key for, a row of outcome "other" with the same measure and estimate (the
     same p key when the label gives no measure) whose ``outcome_text`` shares a content word (lowercased,
-    simple stem; see :func:`_shares_word`) with the label's outcome key split on "_"."""
+    simple stem; see :func:`_shares_word`) with the label's outcome key split on "_"; or a row under one of
+    the topic keys :data:`LABEL_SYNONYMS` gives for the label's own name."""
     if _effect_found(effect, rows):
+        return True
+    if any(_effect_found({**effect, "outcome": key}, rows) for key in LABEL_SYNONYMS.get(effect["outcome"], ())):
         return True
     if effect["outcome"] in vocabulary_outcomes:
         return False

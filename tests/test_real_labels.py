@@ -62,3 +62,19 @@ def test_any_outcome_field_counts_an_other_row_only_with_a_shared_word_and_the_s
     # A label on a vocabulary outcome is never found through an "other" row.
     assert not real_abstracts._effect_found_any({"outcome": "odi", "measure": None, "estimate": None, "p_value_text": "<0.001"},
                                                 rows.assign(outcome_text="odi score"), vocabulary)
+
+
+def test_any_outcome_field_accepts_the_topic_key_a_label_synonym_names_and_nothing_else():
+    import pandas as pd
+    rows = pd.DataFrame([
+        {"outcome": "pain_nrs", "outcome_text": "pain", "measure": "MD", "estimate": -1.4, "p_value_text": "0.01"},
+        {"outcome": "odi", "outcome_text": "ODI", "measure": "MD", "estimate": -6.0, "p_value_text": "0.02"},
+    ])
+    vocabulary = {"pain_vas": {}, "pain_nrs": {}, "odi": {}}
+    pain = {"outcome": "pain", "measure": "MD", "estimate": -1.4, "p_value_text": None}
+    assert not real_abstracts._effect_found(pain, rows)  # the strict field keeps the label's own name
+    assert real_abstracts._effect_found_any(pain, rows, vocabulary)
+    assert not real_abstracts._effect_found_any({**pain, "estimate": -2.0}, rows, vocabulary)
+    # "disability_index" maps to the injection topic's disability key, not to the ODI.
+    assert not real_abstracts._effect_found_any({"outcome": "disability_index", "measure": "MD", "estimate": -6.0,
+                                                 "p_value_text": None}, rows, vocabulary)
