@@ -34,6 +34,9 @@ from ..topic.model import Topic
 _HARMS = frozenset({"adverse_events", "serious_adverse_events", "complications"})
 
 
+# "did not significantly relieve", "neither significantly improved", "failed to significantly reduce".
+_NOT_SIGNIFICANTLY_GAINED = (r"(?:neither|not|did not|does not|do not|could not|failed to|was not able to)\s+(?:statistically\s+)?significantly\s+"
+                             r"(?:relieve|improve|reduce|decrease|lower|ease|alleviate|enhance)[ds]?")
 # Statements about the arms as a whole, naming no outcome.
 _SAME = re.compile(
     r"\b(?:(?<!not )(?<!n't )(?<!never )as effective as|equally effective|similar(?:ly)? effective|comparable (?:efficacy|effects?)"
@@ -42,7 +45,8 @@ _SAME = re.compile(
     # "no statistical or clinical differences between the groups" (a stored text may end inside
     # its last word: "between the grou").
     r"|(?:no|without any|without) (?:statistically |statistical |clinical(?:ly)? )?(?:or (?:statistical|clinical)(?:ly)? )?(?:significant |important )?"
-    r"differences? (?:\w+ ){0,3}?(?:between|among) (?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|interventions)"
+    # ("... between treatment regimens", "... between the study conditions", seen in h7j26)
+    r"differences? (?:\w+ ){0,3}?(?:between|among) (?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|interventions|regimens|conditions|cohorts)"
     r"|(?:did|do) not differ(?: significantly)? between (?:the )?(?:\w+ ){0,4}?groups"
     # "no significant differences in lowering pain, ... and raising function among the groups" (x18)
     # (not a list of baseline traits: "no significant difference in age, gender ... between the groups")
@@ -64,7 +68,15 @@ _SAME = re.compile(
     r"|differences? between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms) (?:was|were) (?:not (?:statistically )?significant|non-?significant)"
     r"|not (?:statistically )?significantly different between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms)"
     # "injection of the steroid is no more effective than the anaesthetic alone" (t5e05)
-    r"|(?:not|no) (?:more effective|superior|better) than)\b",
+    r"|(?:not|no) (?:more effective|superior|better) than"
+    # "Similar efficacy was seen between the arms for the other endpoints" (h7j26)
+    r"|similar (?:efficacy|effectiveness|effects?|outcomes|results)\b[^.;]{0,30}?\b(?:between|among) (?:the )?(?:\w+ ){0,3}?(?:groups|arms|regimens|cohorts)"
+    # A gain the test did not bear out, set against the other arm: "compared with placebo, X neither
+    # significantly eased pain nor ...", "X did not significantly reduce pain relative to sham",
+    # "X failed to significantly improve function over usual care" (h7j25).
+    rf"|(?:compared (?:with|to)|relative to|versus|vs\.?|in comparison (?:with|to))\s[^.;]{{1,80}},\s*[^.;]{{1,80}}?\b{_NOT_SIGNIFICANTLY_GAINED}"
+    rf"|\b{_NOT_SIGNIFICANTLY_GAINED}\b[^.;]{{0,80}}?\b(?:(?:when |as )?compared (?:with|to)|relative to|than|versus|vs\.?|over)\b"
+    r")\b",
     re.IGNORECASE,
 )
 # Verbs by which an arm brings something about, and the gains it may bring.
