@@ -109,7 +109,7 @@ _IMPROVED_AGAINST = (
 _BROUGHTS = re.compile(rf"{_BROUGHT_GAIN}|{_IMPROVED_AGAINST}", re.IGNORECASE)
 _BETTER = re.compile(
     r"\b(?:more effective|more efficacious|superior|better|greater (?:\w+ ){0,2}?(?:effects?|benefits?|improvements?))\b[^.;]{0,80}?\b(?:than|to)\b"
-    r"|\b(?:relieve[sd]?|eased?|reduced?|improved?)\b[^.;]{0,40}?\bmore than\b"
+    r"|\b(?:relieve[sd]?|eased?|reduced?|improved?|dropped|fell|declined)\b[^.;]{0,40}?\bmore than\b"
     # "a significantly greater proportion of patients given X achieved relief than did those given Y" (y21)
     r"|\b(?:greater|higher|larger) (?:proportion|percentage|number) of (?:patients|participants|people)\b[^.;]{0,120}?\bthan\b"
     # "ESI helped pain at short follow-up when set against conservative care"
@@ -413,6 +413,12 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     if favoured is not None:
         return favoured
     sides = [(a, b, side) for a, b, side in _sides(s, tuple(inside), vocab) if start <= a and b <= end]
+    # Two forms of the intervention set against each other, no comparator named: the usual form is
+    # the comparison arm ("X was superior to the traditional moxibustion group", "better than the
+    # standardised dose", "dropped more than in the conventional needling arm", seen in h7i01, h7i02).
+    usual = [] if any(side == "comparator" for a, b, side in sides) else _usual_forms(s, start, end)
+    if usual:
+        sides = [x for x in sides if not any(a <= x[0] and x[1] <= b for a, b, _ in usual)] + usual
     best = _BEST.search(s, start, end)
     if best is not None and not _NEGATED.search(s, start, best.start()):
         # "X and Y were identified as the optimal treatments" (a network meta-analysis ranking its arms,
@@ -459,10 +465,33 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
         # X or ...": only the intervention before the pivot, comparators among the arms after (y21).
         if ("intervention" in before and after == {"comparator"}) or (before == {"intervention"} and "comparator" in after):
             return "favours_intervention"
+        # "The new dose appears superior to the standardised dose": the arm before is named by a
+        # form the vocabulary does not know; set against the usual form, it is the one under study.
+        # (The arm before must be named as an arm, a dose or a method, not by a drug name outside
+        # the vocabulary: "drug X was more effective than drug Y in conventional doses" is no side.)
+        if usual and not before and after == {"comparator"} and not brought and _ARM_NOUN.search(s, start, pivot):
+            return "favours_intervention"
         if before == {"comparator"} and "intervention" in after:
             return "favours_comparator"
         at = m.start() + 1
     return None
+
+
+# The usual form of a treatment, named as the arm a new form is set against: "the traditional
+# moxibustion group", "a standardised 15-minute dose", "routine acupuncture therapy", "the other therapies".
+_USUAL_FORM = re.compile(
+    r"\b(?:traditional|conventional|standard(?:i[sz]ed)?|routine|regular|ordinary|common)\s+(?!(?:deviations?|errors?)\b)(?:[\w-]+\s+){0,2}?"
+    r"(?:groups?|arms?|doses?|therap(?:y|ies)|protocols?|methods?|acupuncture|moxibustion|needling|treatments?)\b"
+    r"|\bthe other (?:therapies|treatments|groups|arms|interventions)\b",
+    re.IGNORECASE,
+)
+
+
+_ARM_NOUN = re.compile(r"\b(?:groups?|arms?|doses?|dosages?|regimens?|protocols?|techniques?|methods?|points?|sessions?)\b", re.IGNORECASE)
+
+
+def _usual_forms(s: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), "comparator") for m in _USUAL_FORM.finditer(s, start, end)]
 
 
 # A comparison put first: "Compared with X alone, adding Y led to greater relief of pain" (seen in
