@@ -85,3 +85,17 @@ def test_outcomes_listed_under_an_inline_methods_heading_are_not_results(topic):
     assert [(f.outcome, f.p_value_text) for f in found] == [("leg_pain_vas", "0.02")]
 
 
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # "No significant change" said of one subgroup over time compares no arms (seen in h7j11).
+    ("Later, the second subgroup had a significant fall in pain and no significant change in walking range.", None),
+    ("In the older patients, disability did not change significantly after the course.", None),
+    # Set against the other arm, or said of the arms alike, it stays a result.
+    ("Pain showed no significant change compared with the sham group (P = 0.31).", "no_difference"),
+    ("There was no significant change in leg pain between the two groups (P = 0.44).", "no_difference"),
+])
+def test_no_change_within_one_arm_states_no_direction(sentence, expected):
+    rows = pd.DataFrame([{"pmid": "99001701", "outcome": "pain_vas", "direction": "no_difference", "span_start": 0,
+                          "main_result": pd.NA, "sentence": sentence, "p_value_text": pd.NA, "measure": pd.NA}])
+    assert main_direction(rows) == expected

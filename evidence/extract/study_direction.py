@@ -174,6 +174,10 @@ _BETWEEN_ARMS = re.compile(r"\b(?:than|versus|vs|compared (?:with|to) (?:the )?(
                            re.IGNORECASE)
 
 
+_NO_CHANGE = re.compile(r"\bno (?:statistically |clinically )?(?:significant |meaningful |relevant )?changes?\b"
+                        r"|\b(?:did|does|was|were) not (?:significantly |statistically |meaningfully )?change\b", re.IGNORECASE)
+
+
 def _says_no_difference(sentence: str) -> bool:
     """Whether a sentence has words of no difference besides response grades counted per arm."""
     return bool(result_cues.NO_DIFFERENCE.search(_GRADE_COUNT.sub(" ", sentence)))
@@ -336,7 +340,12 @@ def _stated_results(rows: pd.DataFrame) -> pd.DataFrame:
             # comparison of the arms is no result either way (issue 11; seen in r22's first result).
             within = (sentences.str.contains(_IN_EVERY_ARM) & ~sentences.str.contains(_BETWEEN_ARMS)
                       & ~sentences.map(_says_no_difference).astype(bool))
-            rows = rows[~(graded | one_arm | baseline | within)]
+            # "The second arm showed a fall in pain and no significant change in walking distance": no
+            # change is said of one arm over time, not of the arms set against each other (seen in h7j11,
+            # a cohort split by severity).
+            unchanged = (no_difference & sentences.str.contains(_NO_CHANGE) & ~sentences.str.contains(_BETWEEN_ARMS)
+                         & ~sentences.str.contains(_SAME))
+            rows = rows[~(graded | one_arm | baseline | within | unchanged)]
     return rows
 
 
