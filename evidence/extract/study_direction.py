@@ -230,7 +230,7 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         nameless = _nameless_rows(rows, text, vocab) if text else pd.Series(False, index=rows.index)
         rows = rows[~((unsaid | listed | nameless) & (rows["direction"] != "no_difference"))]
     if rows.empty:
-        return overall_direction(text, topic) if text and topic is not None else None
+        return overall_direction(text, topic, risks=True) if text and topic is not None else None
     efficacy = rows[~rows["outcome"].isin(_HARMS)]
     if not efficacy.empty:
         rows = efficacy
@@ -349,20 +349,24 @@ def _stated_results(rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def overall_direction(text: str, topic: Topic) -> str | None:
+def overall_direction(text: str, topic: Topic, risks: bool = False) -> str | None:
     """The direction of a statement about the arms as a whole, from the last result or
     conclusion sentence that makes one; None when none does.
 
     "A was more effective than B" favours A's side: the intervention when an acupuncture word
-    (or the topic's intervention) stands before the comparison and a comparator after it.
+    (or the topic's intervention) stands before the comparison and a comparator after it. With
+    ``risks``, a risk the intervention raises or lowers decides when nothing else does.
     """
     found = None
     # After "This study tests the following hypotheses:" the numbered items are hopes, not
     # results, until a results or conclusions heading.
     listing_aims = False
     vocab = vocabulary(topic)
+    risk = title_risk = None
     for sentence, mentions in analysed_sentences(text, vocab):
         section = (sentence.section or "").upper()
+        if sentence.section == "TITLE":
+            title_risk = _title_risk(sentence.text, mentions, vocab)
         if sentence.section == "TITLE" or section in _BEFORE_RESULTS:
             continue
         if _LIST_OF_AIMS.search(sentence.text):
@@ -373,7 +377,59 @@ def overall_direction(text: str, topic: Topic) -> str | None:
             continue
         said = _statement(sentence.text, mentions, vocab)
         found = said or found
-    return found
+        risk = risk or _risk_statement(sentence.text, mentions, vocab)
+    # A risk the intervention raises or lowers ("injections were linked to a higher risk of fracture")
+    # speaks when nothing on the efficacy of the arms does; a title may say it too ("Increased risk of
+    # fracture following epidural steroid injections", a text cut before its results, seen in h7k21).
+    return found or (risk or title_risk if risks else None)
+
+
+# A risk set higher or lower by what comes before: "X was associated with a higher risk of fracture",
+# "X may lead to increased bone fragility", "each X raised the odds of ...", "X lowered the risk of surgery".
+_RAISED = r"(?:increas(?:ed|ing)|higher|greater|elevated|raised)"
+_LOWERED = r"(?:decreas(?:ed|ing)|lower|reduced|smaller|diminished)"
+# (Not "rate": "increased the healing rate" is a gain, seen in h6f07.)
+_RISK_WORDS = r"(?:risks?|likelihood|odds|incidence|hazards?|fragility)"
+_RISK = re.compile(
+    r"\b(?:(?:was|were|is|are|be) (?:significantly |independently )?(?:associated with|linked (?:with|to))|(?:lead|leads|led|result(?:s|ed)?) (?:to|in)|"
+    r"(?:increas|rais|elevat|decreas|reduc|lower)(?:ed|es|e|ing)? the)\s+(?:an?\s+|the\s+)?(?:(?:significantly|statistically significantly|markedly|\d+(?:\.\d+)?-fold)\s+)?"
+    rf"(?:(?P<up>{_RAISED})|(?P<down>{_LOWERED}))?\s*(?:[\w-]+\s+){{0,2}}?{_RISK_WORDS}\b",
+    re.IGNORECASE,
+)
+_TITLE_RISK = re.compile(rf"\b(?:(?P<up>{_RAISED})|(?P<down>{_LOWERED})) (?:[\w-]+ ){{0,2}}?{_RISK_WORDS} of\b[^:.;]{{0,100}}?\b"
+                         r"(?:following|after|with|among|in (?:patients|people|those) (?:receiving|given|treated with))\s", re.IGNORECASE)
+
+
+def _risk_statement(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary) -> str | None:
+    """favours_comparator when the intervention, named before the words, raises a risk; favours_intervention
+    when it lowers one; None when the sentence is negated, names a comparator or no such risk."""
+    m = _RISK.search(s)
+    if m is None or _NEGATIVE.search(s, max(0, m.start() - 30), m.start()) or not (m.group("up") or m.group("down") or
+                                                                                   re.match(r"(?:increas|rais|elevat|decreas|reduc|lower)", m.group(), re.IGNORECASE)):
+        return None
+    named = [(b, side) for a, b, side in _sides(s, mentions, vocab) if b <= m.start()]
+    sides = {side for b, side in named}
+    # The intervention is the subject, named just before the words (in "X alters steroid levels, with a
+    # potential to reduce the risk of ..." the steroid named far before is not what lowers the risk).
+    if not named or m.start() - max(b for b, side in named) > 60:
+        return None
+    # (A comparator named after the words is what the risk is of: "a reduced risk of surgery".)
+    if sides != {"intervention"}:
+        return None
+    verb = m.group().lower()
+    down = m.group("down") is not None or (m.group("up") is None and verb.startswith(("decreas", "reduc", "lower")))
+    return "favours_intervention" if down else "favours_comparator"
+
+
+def _title_risk(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary) -> str | None:
+    """The side a title gives by a risk set higher or lower after the intervention, named after the words."""
+    m = _TITLE_RISK.search(s)
+    if m is None:
+        return None
+    sides = {side for a, b, side in _sides(s, mentions, vocab) if a >= m.end() - 1}
+    if sides != {"intervention"}:
+        return None
+    return "favours_intervention" if m.group("down") else "favours_comparator"
 
 
 # Sections that come before the results: the shared ones, and those of journals' own formats
