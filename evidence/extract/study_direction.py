@@ -107,6 +107,8 @@ _IMPROVED_AGAINST = (
     r"\b(?:(?:when |as )?compared (?:with|to)|(?:more (?:effectively|efficiently|markedly|substantially) )?than|relative to)\b"
 )
 _BROUGHTS = re.compile(rf"{_BROUGHT_GAIN}|{_IMPROVED_AGAINST}", re.IGNORECASE)
+# Events a treatment should make rarer.
+_BAD_EVENT = r"(?:surgery|surgical|operation|operative|reoperation|re-operation|recurrence|relapse|complication|readmission|failure)"
 _BETTER = re.compile(
     r"\b(?:more effective|more efficacious|superior|better|greater (?:\w+ ){0,2}?(?:effects?|benefits?|improvements?))\b[^.;]{0,80}?\b(?:than|to)\b"
     r"|\b(?:relieve[sd]?|eased?|reduced?|improved?|dropped|fell|declined)\b[^.;]{0,40}?\bmore than\b"
@@ -117,6 +119,10 @@ _BETTER = re.compile(
     # "the mean fall in the score was significantly larger with acupuncture than with exercise"
     r"|\b(?:reduction|improvement|decrease|relief)\b[^.;]{0,80}?\b(?:greater|larger)\b[^.;]{0,30}?\bthan\b"
     rf"|{_BROUGHT_GAIN}|{_IMPROVED_AGAINST}"
+    # A bad event made rarer: "the rate of later surgery was significantly lower in the X group than in
+    # the control group (HR ...)", "a lower risk of reoperation with X than with Y" (seen in h5a17)
+    rf"|\b{_BAD_EVENT}\w*\s+(?:rates?|risks?|incidences?)\b[^.;]{{0,40}}?\b(?:lower|reduced|smaller|less)\b[^.;]{{0,80}}?\bthan\b"
+    rf"|\b(?:lower|reduced|smaller)\s+(?:rates?|risks?|incidences?|odds|likelihood)\s+of\s+(?:[\w-]+\s+){{0,3}}?{_BAD_EVENT}\w*\b[^.;]{{0,80}}?\bthan\b"
     # "X outperformed Y"
     r"|\boutperform(?:s|ed)?\b",
     re.IGNORECASE,
