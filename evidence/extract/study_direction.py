@@ -369,6 +369,7 @@ def overall_direction(text: str, topic: Topic, risks: bool = False) -> str | Non
     listing_aims = False
     vocab = vocabulary(topic)
     risk = title_risk = None
+    differed = claimed = False
     for sentence, mentions in analysed_sentences(text, vocab):
         section = (sentence.section or "").upper()
         if sentence.section == "TITLE":
@@ -384,9 +385,18 @@ def overall_direction(text: str, topic: Topic, risks: bool = False) -> str | Non
         said = _statement(sentence.text, mentions, vocab)
         found = said or found
         risk = risk or _risk_statement(sentence.text, mentions, vocab)
+        if _significant_between_arms(sentence.text):
+            differed = True
+        elif differed and _claims_benefit(sentence.text, mentions, vocab):
+            claimed = True
     # A risk the intervention raises or lowers ("injections were linked to a higher risk of fracture")
     # speaks when nothing on the efficacy of the arms does; a title may say it too ("Increased risk of
     # fracture following epidural steroid injections", a text cut before its results, seen in h7k21).
+    if found is None and risks and claimed:
+        # "A significant difference between the groups (P<0.05)" naming no side, then the authors'
+        # claim that the intervention "can reduce pain": the side the study found is the
+        # intervention's (seen in h6f20, h5c06).
+        return "favours_intervention"
     return found or (risk or title_risk if risks else None)
 
 
@@ -436,6 +446,35 @@ def _title_risk(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary) -> str
     if sides != {"intervention"}:
         return None
     return "favours_intervention" if m.group("down") else "favours_comparator"
+
+
+# The arms found to differ, without saying which did better ("significant differences were noted between
+# groups in pain", "showing a statistically significant difference between the two groups (P<0.05)").
+_DIFFERED = re.compile(
+    r"\b(?:statistically )?significant(?:ly)? differen(?:ces?|t)\b[^.;]{0,60}?\b(?:between|among) (?:the )?(?:two |three |both )?(?:\w+ )?(?:groups|arms)\b"
+    r"|\bdifferences? between (?:the )?(?:two |three )?(?:\w+ )?(?:groups|arms) (?:was|were) (?:statistically )?significant\b",
+    re.IGNORECASE,
+)
+# The authors' claim that the intervention, named first, brings a gain: "X can reduce pain", "X may
+# effectively relieve symptoms", "X can promote recovery".
+_CLAIM = re.compile(
+    r"\b(?:can|could|may|might|will|did|does|do|effectively|significantly|markedly|confirmatively)\s+(?:\w+ly\s+)?"
+    r"(?:reduce|relieve|improve|promote|alleviate|ease|decrease|lower|enhance|shorten|accelerate)\b",
+    re.IGNORECASE,
+)
+
+
+def _significant_between_arms(s: str) -> bool:
+    m = _DIFFERED.search(s)
+    return (m is not None and not _NEGATIVE.search(s, max(0, m.start() - 40), m.start())
+            and not _DEMOGRAPHICS.search(s) and not compares_before_treatment(s) and not _says_no_difference(s))
+
+
+def _claims_benefit(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary) -> bool:
+    m = _CLAIM.search(s)
+    if m is None or _NEGATIVE.search(s) or _SAME.search(s) or _NOT_A_RESULT.search(s):
+        return False
+    return {side for a, b, side in _sides(s, mentions, vocab) if b <= m.start()} == {"intervention"}
 
 
 # Sections that come before the results: the shared ones, and those of journals' own formats
