@@ -449,7 +449,7 @@ def _title_risk(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary) -> str
 
 
 # The arms found to differ, without saying which did better ("significant differences were noted between
-# groups in pain", "showing a statistically significant difference between the two groups (P<0.05)").
+# groups in pain", "the two arms showed a statistically significant difference, P<0.05").
 _DIFFERED = re.compile(
     r"\b(?:statistically )?significant(?:ly)? differen(?:ces?|t)\b[^.;]{0,60}?\b(?:between|among) (?:the )?(?:two |three |both )?(?:\w+ )?(?:groups|arms)\b"
     r"|\bdifferences? between (?:the )?(?:two |three )?(?:\w+ )?(?:groups|arms) (?:was|were) (?:statistically )?significant\b",
