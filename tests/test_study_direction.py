@@ -103,19 +103,19 @@ def test_no_change_within_one_arm_states_no_direction(sentence, expected):
 
 @pytest.mark.parametrize("abstract, expected", [
     # Arms said to differ with no side named, then the authors' claim for the intervention (seen in h6f20, h5c06).
-    ("METHODS: Forty adults were randomised to acupuncture or usual care.\nRESULTS: Significant differences were "
-     "found between the groups in pain at every visit (P<0.01).\nCONCLUSIONS: Acupuncture can relieve pain after the operation.",
+    (("METHODS: Forty adults were randomised to acupuncture or usual care.\nRESULTS: Significant differences were "
+      "found between the groups in pain at every visit (P<0.01).\nCONCLUSIONS: Acupuncture can relieve pain after the operation."),
      "favours_intervention"),
     # The claim alone, or a difference at entry, says no side.
-    ("METHODS: Forty adults were randomised to acupuncture or usual care.\nRESULTS: Pain fell in both groups.\n"
-     "CONCLUSIONS: Acupuncture can relieve pain after the operation.", None),
-    ("METHODS: Forty adults had acupuncture or usual care.\nRESULTS: A significant difference was seen between the "
-     "two groups in age (P=0.03).\nCONCLUSIONS: Acupuncture can relieve pain after the operation.", None),
+    (("METHODS: Forty adults were randomised to acupuncture or usual care.\nRESULTS: Pain fell in both groups.\n"
+      "CONCLUSIONS: Acupuncture can relieve pain after the operation."), None),
+    (("METHODS: Forty adults had acupuncture or usual care.\nRESULTS: A significant difference was seen between the "
+      "two groups in age (P=0.03).\nCONCLUSIONS: Acupuncture can relieve pain after the operation."), None),
     # A risk the intervention raises or lowers, when nothing else is said (seen in h7k22).
-    ("METHODS: We followed 900 people given acupuncture and 900 who were not.\nRESULTS: Acupuncture was associated "
-     "with a lower risk of later spinal surgery.", "favours_intervention"),
-    ("METHODS: We followed 900 people given acupuncture and 900 who were not.\nRESULTS: Acupuncture was associated "
-     "with an increased risk of skin infection.", "favours_comparator"),
+    (("METHODS: We followed 900 people given acupuncture and 900 who were not.\nRESULTS: Acupuncture was associated "
+      "with a lower risk of later spinal surgery."), "favours_intervention"),
+    (("METHODS: We followed 900 people given acupuncture and 900 who were not.\nRESULTS: Acupuncture was associated "
+      "with an increased risk of skin infection."), "favours_comparator"),
 ])
 def test_fallbacks_when_no_row_and_no_statement(abstract, expected, topic):
     empty = _rows(("odi", None, 0, pd.NA))
