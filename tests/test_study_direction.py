@@ -85,3 +85,38 @@ def test_outcomes_listed_under_an_inline_methods_heading_are_not_results(topic):
     assert [(f.outcome, f.p_value_text) for f in found] == [("leg_pain_vas", "0.02")]
 
 
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # "No significant change" said of one subgroup over time compares no arms (seen in h7j11).
+    ("Later, the second subgroup had a significant fall in pain and no significant change in walking range.", None),
+    ("In the older patients, disability did not change significantly after the course.", None),
+    # Set against the other arm, or said of the arms alike, it stays a result.
+    ("Pain showed no significant change compared with the sham group (P = 0.31).", "no_difference"),
+    ("There was no significant change in leg pain between the two groups (P = 0.44).", "no_difference"),
+])
+def test_no_change_within_one_arm_states_no_direction(sentence, expected):
+    rows = pd.DataFrame([{"pmid": "99001701", "outcome": "pain_vas", "direction": "no_difference", "span_start": 0,
+                          "main_result": pd.NA, "sentence": sentence, "p_value_text": pd.NA, "measure": pd.NA}])
+    assert main_direction(rows) == expected
+
+
+@pytest.mark.parametrize("abstract, expected", [
+    # Arms said to differ with no side named, then the authors' claim for the intervention (seen in h6f20, h5c06).
+    (("METHODS: Forty adults were randomised to acupuncture or usual care.\nRESULTS: Significant differences were "
+      "found between the groups in pain at every visit (P<0.01).\nCONCLUSIONS: Acupuncture can relieve pain after the operation."),
+     "favours_intervention"),
+    # The claim alone, or a difference at entry, says no side.
+    (("METHODS: Forty adults were randomised to acupuncture or usual care.\nRESULTS: Pain fell in both groups.\n"
+      "CONCLUSIONS: Acupuncture can relieve pain after the operation."), None),
+    (("METHODS: Forty adults had acupuncture or usual care.\nRESULTS: A significant difference was seen between the "
+      "two groups in age (P=0.03).\nCONCLUSIONS: Acupuncture can relieve pain after the operation."), None),
+    # A risk the intervention raises or lowers, when nothing else is said (seen in h7k22).
+    (("METHODS: We followed 900 people given acupuncture and 900 who were not.\nRESULTS: Acupuncture was associated "
+      "with a lower risk of later spinal surgery."), "favours_intervention"),
+    (("METHODS: We followed 900 people given acupuncture and 900 who were not.\nRESULTS: Acupuncture was associated "
+      "with an increased risk of skin infection."), "favours_comparator"),
+])
+def test_fallbacks_when_no_row_and_no_statement(abstract, expected, topic):
+    empty = _rows(("odi", None, 0, pd.NA))
+    assert main_direction(empty, record_text("Study", abstract), topic) == expected

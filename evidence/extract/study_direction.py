@@ -34,6 +34,9 @@ from ..topic.model import Topic
 _HARMS = frozenset({"adverse_events", "serious_adverse_events", "complications"})
 
 
+# "did not significantly relieve", "neither significantly improved", "failed to significantly reduce".
+_NOT_SIGNIFICANTLY_GAINED = (r"(?:neither|not|did not|does not|do not|could not|failed to|was not able to)\s+(?:statistically\s+)?significantly\s+"
+                             r"(?:relieve|improve|reduce|decrease|lower|ease|alleviate|enhance)[ds]?")
 # Statements about the arms as a whole, naming no outcome.
 _SAME = re.compile(
     r"\b(?:(?<!not )(?<!n't )(?<!never )as effective as|equally effective|similar(?:ly)? effective|comparable (?:efficacy|effects?)"
@@ -42,7 +45,8 @@ _SAME = re.compile(
     # "no statistical or clinical differences between the groups" (a stored text may end inside
     # its last word: "between the grou").
     r"|(?:no|without any|without) (?:statistically |statistical |clinical(?:ly)? )?(?:or (?:statistical|clinical)(?:ly)? )?(?:significant |important )?"
-    r"differences? (?:\w+ ){0,3}?(?:between|among) (?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|interventions)"
+    # ("... between treatment regimens", "... between the study conditions", seen in h7j26)
+    r"differences? (?:\w+ ){0,3}?(?:between|among) (?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|interventions|regimens|conditions|cohorts)"
     r"|(?:did|do) not differ(?: significantly)? between (?:the )?(?:\w+ ){0,4}?groups"
     # "no significant differences in lowering pain, ... and raising function among the groups" (x18)
     # (not a list of baseline traits: "no significant difference in age, gender ... between the groups")
@@ -64,7 +68,15 @@ _SAME = re.compile(
     r"|differences? between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms) (?:was|were) (?:not (?:statistically )?significant|non-?significant)"
     r"|not (?:statistically )?significantly different between (?:the )?(?:\w+ ){0,4}?(?:groups?|arms)"
     # "injection of the steroid is no more effective than the anaesthetic alone" (t5e05)
-    r"|(?:not|no) (?:more effective|superior|better) than)\b",
+    r"|(?:not|no) (?:more effective|superior|better) than"
+    # "Similar efficacy was seen between the arms for the other endpoints" (h7j26)
+    r"|similar (?:efficacy|effectiveness|effects?|outcomes|results)\b[^.;]{0,30}?\b(?:between|among) (?:the )?(?:\w+ ){0,3}?(?:groups|arms|regimens|cohorts)"
+    # A gain the test did not bear out, set against the other arm: "compared with placebo, X neither
+    # significantly eased pain nor ...", "X did not significantly reduce pain relative to sham",
+    # "X failed to significantly improve function over usual care" (h7j25).
+    rf"|(?:compared (?:with|to)|relative to|versus|vs\.?|in comparison (?:with|to))\s[^.;]{{1,80}},\s*[^.;]{{1,80}}?\b{_NOT_SIGNIFICANTLY_GAINED}"
+    rf"|\b{_NOT_SIGNIFICANTLY_GAINED}\b[^.;]{{0,80}}?\b(?:(?:when |as )?compared (?:with|to)|relative to|than|versus|vs\.?|over)\b"
+    r")\b",
     re.IGNORECASE,
 )
 # Verbs by which an arm brings something about, and the gains it may bring.
@@ -95,9 +107,11 @@ _IMPROVED_AGAINST = (
     r"\b(?:(?:when |as )?compared (?:with|to)|(?:more (?:effectively|efficiently|markedly|substantially) )?than|relative to)\b"
 )
 _BROUGHTS = re.compile(rf"{_BROUGHT_GAIN}|{_IMPROVED_AGAINST}", re.IGNORECASE)
+# Events a treatment should make rarer.
+_BAD_EVENT = r"(?:surgery|surgical|operation|operative|reoperation|re-operation|recurrence|relapse|complication|readmission|failure)"
 _BETTER = re.compile(
     r"\b(?:more effective|more efficacious|superior|better|greater (?:\w+ ){0,2}?(?:effects?|benefits?|improvements?))\b[^.;]{0,80}?\b(?:than|to)\b"
-    r"|\b(?:relieve[sd]?|eased?|reduced?|improved?)\b[^.;]{0,40}?\bmore than\b"
+    r"|\b(?:relieve[sd]?|eased?|reduced?|improved?|dropped|fell|declined)\b[^.;]{0,40}?\bmore than\b"
     # "a significantly greater proportion of patients given X achieved relief than did those given Y" (y21)
     r"|\b(?:greater|higher|larger) (?:proportion|percentage|number) of (?:patients|participants|people)\b[^.;]{0,120}?\bthan\b"
     # "ESI helped pain at short follow-up when set against conservative care"
@@ -105,6 +119,10 @@ _BETTER = re.compile(
     # "the mean fall in the score was significantly larger with acupuncture than with exercise"
     r"|\b(?:reduction|improvement|decrease|relief)\b[^.;]{0,80}?\b(?:greater|larger)\b[^.;]{0,30}?\bthan\b"
     rf"|{_BROUGHT_GAIN}|{_IMPROVED_AGAINST}"
+    # A bad event made rarer: "the rate of later surgery was significantly lower in the X group than in
+    # the control group (HR ...)", "a lower risk of reoperation with X than with Y" (seen in h5a17)
+    rf"|\b{_BAD_EVENT}\w*\s+(?:rates?|risks?|incidences?)\b[^.;]{{0,40}}?\b(?:lower|reduced|smaller|less)\b[^.;]{{0,80}}?\bthan\b"
+    rf"|\b(?:lower|reduced|smaller)\s+(?:rates?|risks?|incidences?|odds|likelihood)\s+of\s+(?:[\w-]+\s+){{0,3}}?{_BAD_EVENT}\w*\b[^.;]{{0,80}}?\bthan\b"
     # "X outperformed Y"
     r"|\boutperform(?:s|ed)?\b",
     re.IGNORECASE,
@@ -162,6 +180,10 @@ _BETWEEN_ARMS = re.compile(r"\b(?:than|versus|vs|compared (?:with|to) (?:the )?(
                            re.IGNORECASE)
 
 
+_NO_CHANGE = re.compile(r"\bno (?:statistically |clinically )?(?:significant |meaningful |relevant )?changes?\b"
+                        r"|\b(?:did|does|was|were) not (?:significantly |statistically |meaningfully )?change\b", re.IGNORECASE)
+
+
 def _says_no_difference(sentence: str) -> bool:
     """Whether a sentence has words of no difference besides response grades counted per arm."""
     return bool(result_cues.NO_DIFFERENCE.search(_GRADE_COUNT.sub(" ", sentence)))
@@ -216,7 +238,7 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         nameless = _nameless_rows(rows, text, vocab) if text else pd.Series(False, index=rows.index)
         rows = rows[~((unsaid | listed | nameless) & (rows["direction"] != "no_difference"))]
     if rows.empty:
-        return overall_direction(text, topic) if text and topic is not None else None
+        return overall_direction(text, topic, risks=True) if text and topic is not None else None
     efficacy = rows[~rows["outcome"].isin(_HARMS)]
     if not efficacy.empty:
         rows = efficacy
@@ -326,24 +348,34 @@ def _stated_results(rows: pd.DataFrame) -> pd.DataFrame:
             # comparison of the arms is no result either way (issue 11; seen in r22's first result).
             within = (sentences.str.contains(_IN_EVERY_ARM) & ~sentences.str.contains(_BETWEEN_ARMS)
                       & ~sentences.map(_says_no_difference).astype(bool))
-            rows = rows[~(graded | one_arm | baseline | within)]
+            # "The second arm showed a fall in pain and no significant change in walking distance": no
+            # change is said of one arm over time, not of the arms set against each other (seen in h7j11,
+            # a cohort split by severity).
+            unchanged = (no_difference & sentences.str.contains(_NO_CHANGE) & ~sentences.str.contains(_BETWEEN_ARMS)
+                         & ~sentences.str.contains(_SAME))
+            rows = rows[~(graded | one_arm | baseline | within | unchanged)]
     return rows
 
 
-def overall_direction(text: str, topic: Topic) -> str | None:
+def overall_direction(text: str, topic: Topic, risks: bool = False) -> str | None:
     """The direction of a statement about the arms as a whole, from the last result or
     conclusion sentence that makes one; None when none does.
 
     "A was more effective than B" favours A's side: the intervention when an acupuncture word
-    (or the topic's intervention) stands before the comparison and a comparator after it.
+    (or the topic's intervention) stands before the comparison and a comparator after it. With
+    ``risks``, a risk the intervention raises or lowers decides when nothing else does.
     """
     found = None
     # After "This study tests the following hypotheses:" the numbered items are hopes, not
     # results, until a results or conclusions heading.
     listing_aims = False
     vocab = vocabulary(topic)
+    risk = title_risk = None
+    differed = claimed = False
     for sentence, mentions in analysed_sentences(text, vocab):
         section = (sentence.section or "").upper()
+        if sentence.section == "TITLE":
+            title_risk = _title_risk(sentence.text, mentions, vocab)
         if sentence.section == "TITLE" or section in _BEFORE_RESULTS:
             continue
         if _LIST_OF_AIMS.search(sentence.text):
@@ -354,7 +386,97 @@ def overall_direction(text: str, topic: Topic) -> str | None:
             continue
         said = _statement(sentence.text, mentions, vocab)
         found = said or found
-    return found
+        risk = risk or _risk_statement(sentence.text, mentions, vocab)
+        if _significant_between_arms(sentence.text):
+            differed = True
+        elif differed and _claims_benefit(sentence.text, mentions, vocab):
+            claimed = True
+    # A risk the intervention raises or lowers ("injections were linked to a higher risk of fracture")
+    # speaks when nothing on the efficacy of the arms does; a title may say it too ("Increased risk of
+    # fracture following epidural steroid injections", a text cut before its results, seen in h7k21).
+    if found is None and risks and claimed:
+        # "A significant difference between the groups (P<0.05)" naming no side, then the authors'
+        # claim that the intervention "can reduce pain": the side the study found is the
+        # intervention's (seen in h6f20, h5c06).
+        return "favours_intervention"
+    return found or (risk or title_risk if risks else None)
+
+
+# A risk set higher or lower by what comes before: "X was associated with a higher risk of fracture",
+# "X may lead to increased bone fragility", "each X raised the odds of ...", "X lowered the risk of surgery".
+_RAISED = r"(?:increas(?:ed|ing)|higher|greater|elevated|raised)"
+_LOWERED = r"(?:decreas(?:ed|ing)|lower|reduced|smaller|diminished)"
+# (Not "rate": "increased the healing rate" is a gain, seen in h6f07.)
+_RISK_WORDS = r"(?:risks?|likelihood|odds|incidence|hazards?|fragility)"
+_RISK = re.compile(
+    r"\b(?:(?:was|were|is|are|be) (?:significantly |independently )?(?:associated with|linked (?:with|to))|(?:lead|leads|led|result(?:s|ed)?) (?:to|in)|"
+    r"(?:increas|rais|elevat|decreas|reduc|lower)(?:ed|es|e|ing)? the)\s+(?:an?\s+|the\s+)?(?:(?:significantly|statistically significantly|markedly|\d+(?:\.\d+)?-fold)\s+)?"
+    rf"(?:(?P<up>{_RAISED})|(?P<down>{_LOWERED}))?\s*(?:[\w-]+\s+){{0,2}}?{_RISK_WORDS}\b",
+    re.IGNORECASE,
+)
+_TITLE_RISK = re.compile(rf"\b(?:(?P<up>{_RAISED})|(?P<down>{_LOWERED})) (?:[\w-]+ ){{0,2}}?{_RISK_WORDS} of\b[^:.;]{{0,100}}?\b"
+                         r"(?:following|after|with|among|in (?:patients|people|those) (?:receiving|given|treated with))\s", re.IGNORECASE)
+
+
+def _risk_statement(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary) -> str | None:
+    """favours_comparator when the intervention, named before the words, raises a risk; favours_intervention
+    when it lowers one; None when the sentence is negated, names a comparator or no such risk."""
+    m = _RISK.search(s)
+    if m is None or _NEGATIVE.search(s, max(0, m.start() - 30), m.start()) or not (m.group("up") or m.group("down") or
+                                                                                   re.match(r"(?:increas|rais|elevat|decreas|reduc|lower)", m.group(), re.IGNORECASE)):
+        return None
+    named = [(b, side) for a, b, side in _sides(s, mentions, vocab) if b <= m.start()]
+    sides = {side for b, side in named}
+    # The intervention is the subject, named just before the words (in "X alters steroid levels, with a
+    # potential to reduce the risk of ..." the steroid named far before is not what lowers the risk).
+    if not named or m.start() - max(b for b, side in named) > 60:
+        return None
+    # (A comparator named after the words is what the risk is of: "a reduced risk of surgery".)
+    if sides != {"intervention"}:
+        return None
+    verb = m.group().lower()
+    down = m.group("down") is not None or (m.group("up") is None and verb.startswith(("decreas", "reduc", "lower")))
+    return "favours_intervention" if down else "favours_comparator"
+
+
+def _title_risk(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary) -> str | None:
+    """The side a title gives by a risk set higher or lower after the intervention, named after the words."""
+    m = _TITLE_RISK.search(s)
+    if m is None:
+        return None
+    sides = {side for a, b, side in _sides(s, mentions, vocab) if a >= m.end() - 1}
+    if sides != {"intervention"}:
+        return None
+    return "favours_intervention" if m.group("down") else "favours_comparator"
+
+
+# The arms found to differ, without saying which did better ("significant differences were noted between
+# groups in pain", "the two arms showed a statistically significant difference, P<0.05").
+_DIFFERED = re.compile(
+    r"\b(?:statistically )?significant(?:ly)? differen(?:ces?|t)\b[^.;]{0,60}?\b(?:between|among) (?:the )?(?:two |three |both )?(?:\w+ )?(?:groups|arms)\b"
+    r"|\bdifferences? between (?:the )?(?:two |three )?(?:\w+ )?(?:groups|arms) (?:was|were) (?:statistically )?significant\b",
+    re.IGNORECASE,
+)
+# The authors' claim that the intervention, named first, brings a gain: "X can reduce pain", "X may
+# effectively relieve symptoms", "X can promote recovery".
+_CLAIM = re.compile(
+    r"\b(?:can|could|may|might|will|did|does|do|effectively|significantly|markedly|confirmatively)\s+(?:\w+ly\s+)?"
+    r"(?:reduce|relieve|improve|promote|alleviate|ease|decrease|lower|enhance|shorten|accelerate)\b",
+    re.IGNORECASE,
+)
+
+
+def _significant_between_arms(s: str) -> bool:
+    m = _DIFFERED.search(s)
+    return (m is not None and not _NEGATIVE.search(s, max(0, m.start() - 40), m.start())
+            and not _DEMOGRAPHICS.search(s) and not compares_before_treatment(s) and not _says_no_difference(s))
+
+
+def _claims_benefit(s: str, mentions: tuple[Mention, ...], vocab: Vocabulary) -> bool:
+    m = _CLAIM.search(s)
+    if m is None or _NEGATIVE.search(s) or _SAME.search(s) or _NOT_A_RESULT.search(s):
+        return False
+    return {side for a, b, side in _sides(s, mentions, vocab) if b <= m.start()} == {"intervention"}
 
 
 # Sections that come before the results: the shared ones, and those of journals' own formats
@@ -403,6 +525,12 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     if favoured is not None:
         return favoured
     sides = [(a, b, side) for a, b, side in _sides(s, tuple(inside), vocab) if start <= a and b <= end]
+    # Two forms of the intervention set against each other, no comparator named: the usual form is
+    # the comparison arm ("X was superior to the traditional moxibustion group", "better than the
+    # standardised dose", "dropped more than in the conventional needling arm", seen in h7i01, h7i02).
+    usual = [] if any(side == "comparator" for a, b, side in sides) else _usual_forms(s, start, end)
+    if usual:
+        sides = [x for x in sides if not any(a <= x[0] and x[1] <= b for a, b, _ in usual)] + usual
     best = _BEST.search(s, start, end)
     if best is not None and not _NEGATED.search(s, start, best.start()):
         # "X and Y were identified as the optimal treatments" (a network meta-analysis ranking its arms,
@@ -449,10 +577,33 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
         # X or ...": only the intervention before the pivot, comparators among the arms after (y21).
         if ("intervention" in before and after == {"comparator"}) or (before == {"intervention"} and "comparator" in after):
             return "favours_intervention"
+        # "The new dose appears superior to the standardised dose": the arm before is named by a
+        # form the vocabulary does not know; set against the usual form, it is the one under study.
+        # (The arm before must be named as an arm, a dose or a method, not by a drug name outside
+        # the vocabulary: "drug X was more effective than drug Y in conventional doses" is no side.)
+        if usual and not before and after == {"comparator"} and not brought and _ARM_NOUN.search(s, start, pivot):
+            return "favours_intervention"
         if before == {"comparator"} and "intervention" in after:
             return "favours_comparator"
         at = m.start() + 1
     return None
+
+
+# The usual form of a treatment, named as the arm a new form is set against: "the traditional
+# moxibustion group", "a standardised 15-minute dose", "routine acupuncture therapy", "the other therapies".
+_USUAL_FORM = re.compile(
+    r"\b(?:traditional|conventional|standard(?:i[sz]ed)?|routine|regular|ordinary|common)\s+(?!(?:deviations?|errors?)\b)(?:[\w-]+\s+){0,2}?"
+    r"(?:groups?|arms?|doses?|therap(?:y|ies)|protocols?|methods?|acupuncture|moxibustion|needling|treatments?)\b"
+    r"|\bthe other (?:therapies|treatments|groups|arms|interventions)\b",
+    re.IGNORECASE,
+)
+
+
+_ARM_NOUN = re.compile(r"\b(?:groups?|arms?|doses?|dosages?|regimens?|protocols?|techniques?|methods?|points?|sessions?)\b", re.IGNORECASE)
+
+
+def _usual_forms(s: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), "comparator") for m in _USUAL_FORM.finditer(s, start, end)]
 
 
 # A comparison put first: "Compared with X alone, adding Y led to greater relief of pain" (seen in
