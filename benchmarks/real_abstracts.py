@@ -100,9 +100,9 @@ FIELDS = ("design", "non-randomised not called rct", "sample size", "comparator 
           "effects found, outcome in vocabulary", "effects found, any outcome",
           "effect measure right", "main direction")
 SPLITS = ("tune", "heldout", "heldout_late", "heldout_2", "tune_comparators", "tune_design", "tune_comparators2", "tune_arms2",
-          "tune_3", "tune_4", "heldout5", "tune_5", "heldout6", "tune_6", "heldout7", "tune_7")
+          "tune_3", "tune_4", "heldout5", "tune_5", "heldout6", "tune_6", "heldout7", "tune_7", "heldout8", "tune_8")
 # The splits rules may be tuned on; the others (never tuned on) are printed only when asked for.
-HELDOUT_SPLITS = ("heldout", "heldout_late", "heldout6", "heldout7")
+HELDOUT_SPLITS = ("heldout", "heldout_late", "heldout6", "heldout7", "heldout8")
 TUNING_SPLITS = tuple(s for s in SPLITS if s not in HELDOUT_SPLITS)
 
 
