@@ -46,6 +46,7 @@ PMID_RANGES = {
     "real_patterns_arms8.jsonl": (99001540, 99001569),
     "real_patterns_effects10.jsonl": (99001570, 99001599),
     "real_patterns_direction9.jsonl": (99001690, 99001719),
+    "real_patterns_effects11.jsonl": (99001720, 99001749),
 }
 FILES = sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl"))
 RECORDS = [(path.name, record) for path in FILES for record in load_labelled(path)]

@@ -885,6 +885,19 @@ _UNNAMED_ESTIMATE = re.compile(
     rf"\(\s*(?P<est>{_NUMBER})\s*[\[(]\s*(?P<lo>{_NUMBER})\s*(?:to|,)\s*(?P<hi>{_NUMBER})\s*[\])]\s*[,;]\s*(?=[Pp]\s*(?:<=|>=|[<>=≤≥]))"
 )
 _UNIT = r"(?:\s*(?:mm|cm|points?|%))?"
+# A pooled or between-arm difference printed alone in a bracket with its interval in a nested one and
+# nothing else: "(-3.1 [-5.0; -1.2])", "(0.9 [0.2 to 1.6])". Read only where the interval holds the
+# number, no summary word (median, range, IQR) stands right before, and the sentence sets the arms
+# against each other, so a median with its quartiles stays out.
+_UNNAMED_BRACKETED = re.compile(
+    rf"\(\s*(?P<est>{_NUMBER})\s*\[\s*(?P<lo>{_NUMBER})\s*(?:to|;|,|–|—)\s*(?P<hi>{_NUMBER})\s*\]\s*\)"
+)
+_SUMMARY_BEFORE = re.compile(r"\b(?:median|medians|mean|means|range|IQR|interquartile|quartiles?|aged?|years|SD)\b[^.;()]{0,25}$", re.IGNORECASE)
+# One arm's own value, not a difference: the bracket follows an arm's name or is followed by one
+# ("(3.1 [2.0; 4.2]) in the steroid group", "... versus (4.0 [3.1; 5.2])").
+_ONE_ARM_AFTER = re.compile(r"\s*(?:in|for|with|among)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:groups?|arms?|patients|participants)\b|\s*(?:vs\.?|versus|and|compared (?:with|to))\s*\(\s*[-−–]?\s?\d", re.IGNORECASE)
+_ONE_ARM_BEFORE = re.compile(r"(?:\b(?:groups?|arms?)|\b(?:vs\.?|versus)|\bcompared (?:with|to))\s*$", re.IGNORECASE)
+_ARMS_SET_AGAINST = re.compile(r"\b(?:superior|inferior|better|worse|differ\w*|compared|versus|vs\.?|than|favou?r\w*|placebo|sham|control)\b", re.IGNORECASE)
 _UNNAMED_WITH_CI = re.compile(
     rf"\(\s*(?P<est>{_NUMBER}){_UNIT}\s*[;,]?\s*95\s*%\s*(?:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[:=,]?\s*(?P<lo>{_NUMBER}){_UNIT}\s*(?:to|,|–|—)\s*(?P<hi>{_NUMBER}){_UNIT}"
     r"\s*(?:\)|[;,]\s*(?=[Pp]\s*(?:<=|>=|[<>=≤≥])))"
@@ -979,6 +992,7 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     previous: _Said | None = None
     primary = _primary_said(text, vocab)
     aliases = _instrument_aliases(text, vocab)
+    scale_site = _site_of_bare_scales(text, vocab)
     pain_scale = _pain_scale(text)
     disability = _disability_instrument(text, vocab)
     for sentence, mentions in analysed_sentences(text, vocab):
@@ -992,6 +1006,8 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
             mentions = _with_aliases(sentence.text, mentions, aliases)
         mentions = _without_arms_inside_outcomes(mentions)
         mentions = _scale_of_the_named_pain(mentions)
+        if scale_site:
+            mentions = _bare_scale_at_its_site(mentions, scale_site)
         if _HAS_DIGIT.search(sentence.text):
             mentions = _with_pain_named_bare(sentence.text, mentions, vocab, pain_scale, disability)
         clauses = _clauses(sentence, mentions)
@@ -1060,6 +1076,50 @@ def _scale_of_the_named_pain(mentions: tuple[Mention, ...]) -> tuple[Mention, ..
             relabel[bare] = named[0]
     if not relabel:
         return mentions
+    return tuple(replace(m, label=relabel[m.label]) if m.kind == "outcome" and m.label in relabel else m for m in mentions)
+
+
+# "The primary outcome was leg pain intensity, measured on a numeric rating scale (NRS)": the scale is
+# set to one site's pain, and a bare "NRS" in the results means that site's score.
+_SCALE_OF_SITE = re.compile(
+    r"^[^.;()]{0,60}?\b(?:assessed|measured|rated|scored|evaluated|quantified|recorded|graded)\s+(?:(?:with|on|by|using|via|through)\s+)?"
+    r"(?:(?:a|an|the)\s+)?(?:\d+[-–]\w+\s+|(?:11|10|100)[- ]point\s+)?$|^\s*(?:,\s*)?(?:(?:with|on|by|using)\s+(?:(?:a|an|the)\s+)?)$|^\s*\(\s*$",
+    re.IGNORECASE)
+_SITE_OF = {"leg_pain": "leg", "back_pain": "back"}
+
+
+@lru_cache(maxsize=1024)
+def _site_of_bare_scales(text: str, vocab: Vocabulary) -> tuple[tuple[str, str], ...]:
+    """Bare pain scales the record sets to one site's pain, as (bare label, sited label) pairs.
+
+    Only where every such definition in the record names the same site and the record never
+    names the scale for the other site ("back pain NRS"): then "NRS" alone is that site's score."""
+    sites: dict[str, set[str]] = {}
+    named: set[str] = set()
+    for sentence, mentions in analysed_sentences(text, vocab):
+        outcomes = [m for m in mentions if m.kind == "outcome"]
+        named |= {m.label for m in outcomes}
+        for a, b in pairwise(outcomes):
+            between = sentence.text[a.end:b.start]
+            # "leg pain, assessed with the NRS", or the scale's abbreviation defined right after the
+            # sited scale's full name ("leg pain on a visual analogue scale (VAS)").
+            if b.label in _SITED and (a.label in _SITE_OF and _SCALE_OF_SITE.search(between)
+                                      or a.label in _SITED[b.label] and re.fullmatch(r"\s*\(\s*", between)):
+                sites.setdefault(b.label, set()).add(next(site for site in _SITE_OF if a.label.startswith(site)))
+    pairs = []
+    for bare, found in sites.items():
+        if len(found) != 1:
+            continue
+        site = next(iter(found))
+        sited = next(x for x in _SITED[bare] if x.startswith(site))
+        if not any(label.startswith(other) for label in named for other in _SITE_OF if other != site):
+            pairs.append((bare, sited))
+    return tuple(pairs)
+
+
+def _bare_scale_at_its_site(mentions: tuple[Mention, ...], scale_site: tuple[tuple[str, str], ...]) -> tuple[Mention, ...]:
+    """The mentions with each bare scale the record set to one site taken as that site's score."""
+    relabel = dict(scale_site)
     return tuple(replace(m, label=relabel[m.label]) if m.kind == "outcome" and m.label in relabel else m for m in mentions)
 
 
@@ -1497,7 +1557,8 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             _NO_DIFFERENCE.search(s, 0, outcomes[0].start)
             # "VAS and ODI were similar in both groups, with no significant difference (p>0.05)": the
             # same after a list of outcomes that holds the sentence's every outcome.
-            or _one_list(s, outcomes) and _NO_DIFFERENCE.search(s, outcomes[-1].end, p_values[0].start))) else None
+            or _one_list(s, outcomes) and _NO_DIFFERENCE.search(s, outcomes[-1].end, p_values[0].start))
+            or _judged_over_a_list(s, outcomes, p_values[0])) else None
     out: list[Finding] = []
     for i, outcome in enumerate(outcomes):
         start, end = _clause(s, outcomes, i)
@@ -1524,7 +1585,10 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
         if i + 1 < len(outcomes) and backward[i + 1]:
             own = [st for st in own if st.start < outcome.end]
         if backward[i]:
-            own = [st for st in stats if (outcomes[i - 1].end if i else 0) <= st.start < outcome.start] + own
+            before = [st for st in stats if (outcomes[i - 1].end if i else 0) <= st.start < outcome.start]
+            # An outcome that takes the numbers before it does not also take those after it, which
+            # belong to what the sentence names next ("... for leg pain and for function (-4.1 [...])").
+            own = before + ([st for st in own if st.start < outcome.start] if before else own)
         if respective is not None:
             own = [respective[i]]
         elif i in in_order:
@@ -1693,7 +1757,9 @@ def _headed_estimates(s: str, mentions: list[Mention], stats: list[_Stat]) -> di
     return found if any(label is not None for label in found.values()) else {}
 
 
-_OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with regard to|regarding|as regards)\s+(?:the\s+)?$", re.IGNORECASE)
+# "... at 6 weeks (-3.1 [-5.0; -1.2]) for leg pain": "for" right after a closing bracket names what the
+# bracket before it measured.
+_OUTCOME_AFTER_NUMBERS = re.compile(r"\b(?:in terms of|with respect to|with regard to|regarding|as regards)\s+(?:the\s+)?$|[)\]]\s*for\s+(?:the\s+)?$", re.IGNORECASE)
 # Changes within the arms, not between them.
 _WITHIN_GROUP = re.compile(
     r"\b(?:in|of|within) (?:the )?(?:all|both|each|either|two|three|four|all three|all four) (?:\w+ )?groups?\b[^.;]{0,60}?\b(?:significantly )?(?:decreased|improved|increased|reduced|declined|rose|raised|lowered|changed)\b"
@@ -1847,7 +1913,22 @@ def _stats_of(s: str) -> tuple[_Stat, ...]:
     return tuple(_read_stats(s))
 
 
+# A space typeset after the decimal point, as some journals' English abstracts print every number
+# of a sentence ("OR = 2. 41, 95% CI [1. 37, 4. 25]"). Read as a decimal only where the sentence
+# prints at least two numbers so, each a short whole part and its decimals standing alone
+# (followed by a bracket, a separator or "to"), so a list number or a sentence end stays apart.
+_SPACED_DECIMAL = re.compile(r"(?<![\w.])(\d{1,3})\. (\d{1,6})(?=\s*(?:[,;:)\]]|to\b|and\b|[-\u2013\u2014]\s*\d|$))")
+
+
+def _closed_decimals(s: str) -> str:
+    """``s`` with spaced decimals closed up ("1. 86" -> "1.86 "), same length, so positions hold."""
+    if len(_SPACED_DECIMAL.findall(s)) < 2:
+        return s
+    return _SPACED_DECIMAL.sub(lambda m: f"{m.group(1)}.{m.group(2)} ", s)
+
+
 def _read_stats(s: str) -> list[_Stat]:
+    s = _closed_decimals(s)
     stats: list[_Stat] = []
     used: list[tuple[int, int]] = []
     for m in _ESTIMATE.finditer(s):
@@ -1876,6 +1957,17 @@ def _read_stats(s: str) -> list[_Stat]:
         lo, hi = sorted((_float(m.group("lo")), _float(m.group("hi"))))
         stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi, *_p_fields(p)))
         used.append((m.start("est"), p.end()))
+    if _ARMS_SET_AGAINST.search(s):
+        for m in _UNNAMED_BRACKETED.finditer(s):
+            if any(a <= m.start("est") < b for a, b in used) or _SUMMARY_BEFORE.search(s, max(0, m.start() - 40), m.start()) \
+                    or _ONE_ARM_AFTER.match(s, m.end()) or _ONE_ARM_BEFORE.search(s, max(0, m.start() - 30), m.start()):
+                continue
+            est, lo, hi = _float(m.group("est")), _float(m.group("lo")), _float(m.group("hi"))
+            lo, hi = sorted((lo, hi))
+            if not lo <= est <= hi or lo == hi:
+                continue
+            stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, est, lo, hi, None, None))
+            used.append((m.start("est"), m.end()))
     if _BETWEEN_GROUPS.search(s) or _DIFFERENCES_WORD.search(s):
         # "The differences ... in the 2.5-mg group (-11.2 mm; 95% CI -20.7 to -1.7 mm; p = 0.02)": a bare
         # number with its labelled interval in one bracket, in a sentence about differences between arms.
@@ -1977,6 +2069,22 @@ def _list_start(s: str, outcomes: list[Mention], i: int) -> int:
     while j > 0 and _LISTED_OUTCOMES.fullmatch(s[outcomes[j - 1].end : outcomes[j].start]):
         j -= 1
     return outcomes[j - 1].end if j else 0
+
+
+# "The treatment group was superior to the control group in lowering the VAS score and the syndrome
+# score and raising the JOA score (P<0.05)": one arm judged better over a list of outcomes, with one
+# significant p-value closing the list, said of each outcome listed.
+_JUDGED_OVER = re.compile(r"\b(?:superior|better|more effective|greater|larger|more marked)\b[^;:]{0,80}?\b(?:than|to)\b[^;:]{0,60}?\b(?:in|on|for|regarding|concerning|as to)\b", re.IGNORECASE)
+_LIST_BREAK = re.compile(r"[;:()\[\]]|\b(?:not|no|while|whereas|but|although|however|similar|comparable|differ\w*|except)\b|\d", re.IGNORECASE)
+
+
+def _judged_over_a_list(s: str, outcomes: list[Mention], p: _Stat) -> bool:
+    """Whether one significant p-value closes a list of outcomes over which one arm was judged better."""
+    if _p_significant(p) is not True or p.start < outcomes[-1].end or _LIST_BREAK.search(s, outcomes[-1].end, p.start - 1 if s[p.start - 1:p.start] == "(" else p.start):
+        return False
+    if not _JUDGED_OVER.search(s, 0, outcomes[0].start) or _JUDGED_OVER.search(s, outcomes[0].start, p.start):
+        return False
+    return all(len(s[a.end:b.start]) <= 60 and not _LIST_BREAK.search(s, a.end, b.start) for a, b in pairwise(outcomes))
 
 
 def _one_list(s: str, outcomes: list[Mention]) -> bool:
