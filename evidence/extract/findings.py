@@ -897,7 +897,7 @@ _SUMMARY_BEFORE = re.compile(r"\b(?:median|medians|mean|means|range|IQR|interqua
 # ("(3.1 [2.0; 4.2]) in the steroid group", "... versus (4.0 [3.1; 5.2])").
 _ONE_ARM_AFTER = re.compile(r"\s*(?:in|for|with|among)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:groups?|arms?|patients|participants)\b|\s*(?:vs\.?|versus|and|compared (?:with|to))\s*\(\s*[-−–]?\s?\d", re.IGNORECASE)
 _ONE_ARM_BEFORE = re.compile(r"(?:\b(?:groups?|arms?)|\b(?:vs\.?|versus)|\bcompared (?:with|to))\s*$", re.IGNORECASE)
-_ARMS_SET_AGAINST = re.compile(r"\b(?:superior|inferior|better|worse|differ\w*|compared|versus|vs\.?|than|favou?r\w*|placebo|sham|control)\b", re.IGNORECASE)
+_ARMS_COMPARED_WORD = re.compile(r"\b(?:superior|inferior|better|worse|differ\w*|compared|versus|vs\.?|than|favou?r\w*|placebo|sham|control)\b", re.IGNORECASE)
 _UNNAMED_WITH_CI = re.compile(
     rf"\(\s*(?P<est>{_NUMBER}){_UNIT}\s*[;,]?\s*95\s*%\s*(?:CI|confidence interval(?:\s*[\[(]CI[\])])?)\s*[:=,]?\s*(?P<lo>{_NUMBER}){_UNIT}\s*(?:to|,|–|—)\s*(?P<hi>{_NUMBER}){_UNIT}"
     r"\s*(?:\)|[;,]\s*(?=[Pp]\s*(?:<=|>=|[<>=≤≥])))"
@@ -1957,7 +1957,7 @@ def _read_stats(s: str) -> list[_Stat]:
         lo, hi = sorted((_float(m.group("lo")), _float(m.group("hi"))))
         stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi, *_p_fields(p)))
         used.append((m.start("est"), p.end()))
-    if _ARMS_SET_AGAINST.search(s):
+    if _ARMS_COMPARED_WORD.search(s):
         for m in _UNNAMED_BRACKETED.finditer(s):
             if any(a <= m.start("est") < b for a, b in used) or _SUMMARY_BEFORE.search(s, max(0, m.start() - 40), m.start()) \
                     or _ONE_ARM_AFTER.match(s, m.end()) or _ONE_ARM_BEFORE.search(s, max(0, m.start() - 30), m.start()):
