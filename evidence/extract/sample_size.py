@@ -232,7 +232,31 @@ _REVIEW_STUDIES = re.compile(
     # An overview counts the systematic reviews it included.
     # "Six selected clinical trials", "122 relevant studies": words that say which studies were kept.
     rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+|systematic[\s-]+"
-    r"|selected[\s-]+|relevant[\s-]+|included[\s-]+|qualifying[\s-]+|original[\s-]+|primary[\s-]+)*(?:studies|trials|RCTs|articles|papers|publications|reviews)\b",
+    r"|selected[\s-]+|relevant[\s-]+|included[\s-]+|qualifying[\s-]+|original[\s-]+|primary[\s-]+"
+    # "Nine prospective randomized controlled trials", "two before-after controlled trials",
+    # "4 quasi-randomised trials": the studies' kind, however many words name it.
+    r"|prospective[\s-]+|retrospective[\s-]+|observational[\s-]+|comparative[\s-]+|cohort[\s-]+|parallel[\s-]+|interventional[\s-]+"
+    r"|double[\s-]+blind(?:ed)?[\s-]+|single[\s-]+blind(?:ed)?[\s-]+|placebo[\s-]+controlled[\s-]+|sham[\s-]+controlled[\s-]+|multi-?cent(?:er|re)[\s-]+"
+    r"|(?:quasi|non|pseudo)[\s-]?randomi[sz]ed[\s-]+|before[\s-]+(?:and[\s-]+)?after[\s-]+|high[\s-]+quality[\s-]+|full[\s-]+text[\s-]+|independent[\s-]+|separate[\s-]+)*"
+    r"(?:studies|trials|RCTs|articles|papers|publications|reviews)\b",
+    re.IGNORECASE,
+)
+_STUDY_KINDS = r"(?:studies|trials|RCTs|articles|papers|publications|reports)"
+_POOL_KINDS = r"(?:studies|trials|RCTs|articles|papers|publications|records|references|citations|abstracts|reports|hits|titles|items)"
+_KEPT = r"(?:were|was)\s+(?:\w+\s+){0,2}?(?:included|eligible|selected|retained|analy[sz]ed|pooled)\b|(?:met|fulfilled|satisfied|qualified|matched)\b"
+# A part kept from the records a search found: "Seventeen out of 732 articles were included", "12 of
+# 640 records met the inclusion criteria", "Of 640 records screened, 12 trials met the criteria".
+_KEPT_FROM_POOL = re.compile(
+    rf"(?P<n>{COUNT})\s+(?:{_STUDY_KINDS}\s+)?(?:out\s+of|of|from|among)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<m>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b"
+    rf"(?:\s+(?:\w+\s+){{0,2}}?(?:screened|identified|retrieved|found|assessed|reviewed|searched))?\s*,?\s+(?:{_KEPT})"
+    rf"|\b(?:of|from|among|out\s+of)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<m2>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b[^.;,]{{0,60}},\s*"
+    rf"(?P<k>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})",
+    re.IGNORECASE,
+)
+_KEPT_FROM_POOL_HINT = Searcher(re.compile(r"\b(?:of|from|among)\s+(?:the\s+|a\s+total\s+of\s+)?\S+\s+(?:[\w-]+\s+){0,3}?" + _POOL_KINDS + r"\b", re.IGNORECASE))
+# Another kind of study after the first, both included: "Nine RCTs and two before-after trials".
+_MORE_STUDIES = re.compile(
+    rf"(?:\s*\([^()]{{0,20}}\))?,?\s+(?:and|plus)\s+(?P<n>{COUNT})\s+(?:[\w-]+[\s-]+){{0,3}}?(?:studies|trials|RCTs)\b",
     re.IGNORECASE,
 )
 # Records searched or screened, not the studies a review included: "Among 583 articles that were searched".
@@ -249,7 +273,9 @@ _POOL_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:initially )?(?:
 _TRIALS_OF_A_KIND = re.compile(r"\b(?:trials|RCTs)$", re.IGNORECASE)
 _FOUND_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:finally |eventually |ultimately )?(?:identified|found)\b", re.IGNORECASE)
 _REVIEW_PARTICIPANTS = re.compile(
-rf"(?:\b(?:involving|including|with|totaling|totalling|comprising|of|and)\s+(?:a total of\s+)?|\(\s*(?:n\s*=\s*)?)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
+    # "three RCTs done in China on 336 patients in total", "Seven studies involved 799 patients",
+    # "five trials enrolling 420 adults": the verb or preposition that joins the people to the studies.
+    rf"(?:\b(?:involving|involved|including|included|includes|with|totaling|totalling|comprising|comprised|of|and|on|enrolling|enrolled|recruiting|recruited|covering|encompassing|containing|randomi[sz]ing)\s+(?:a total of\s+|altogether\s+|overall\s+)?|\(\s*(?:n\s*=\s*)?)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people|adults|women|men)\b",
     re.IGNORECASE,
 )
 # "Three trials (n=132)": the people of the included trials as a bare n in brackets.
@@ -412,13 +438,27 @@ def extract_sample_size(text: str) -> SampleSize:
                             or _SEARCH_FOUND_BEFORE.search(text, max(0, m.start() - 60), m.start()) and _SEARCH_HITS.search(m.group(0))
                             or _POOL_AFTER.match(text, m.end()) and "eligible" not in m.group(0).lower()
                             and not (_TRIALS_OF_A_KIND.search(m.group(0)) and _FOUND_AFTER.match(text, m.end())))), None)
+    n_studies = parse_count(studies.group("n")) if studies else None
+    kept = _KEPT_FROM_POOL_HINT.search(text, folded) and next(
+        (m for m in _KEPT_FROM_POOL.finditer(text) if parse_count(m.group("n") or m.group("k"))), None)
+    if kept and (studies is None or studies.start() >= kept.start()):
+        # "Seventeen out of 732 articles were included", "Of 640 records screened, 12 trials met
+        # the criteria": the part kept, not the pool it was taken from.
+        n_studies, studies = parse_count(kept.group("n") or kept.group("k")), kept
+    elif studies:
+        more = _MORE_STUDIES.match(text, studies.end())
+        extra = parse_count(more.group("n")) if more else None
+        if extra:
+            # "Nine RCTs and two before-after trials involving 531 patients": both kinds were included.
+            n_studies = (n_studies or 0) + extra
+            studies = more
     n_participants = _review_participants(text, studies) if studies else None
     follow = _longest_follow_up(text)
     return SampleSize(
         n_randomized=n_randomized,
         n_analysed=n_analysed,
         n_arms=n_arms,
-        n_studies=parse_count(studies.group("n")) if studies else None,
+        n_studies=n_studies,
         n_participants=n_participants,
         follow_up=follow,
         rules=rules,
