@@ -71,6 +71,10 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         # (but not "of whom 35 were randomized", which is a part).
         ("n_people_then_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:(?:consecutive|eligible|adult|elderly|female|male),?\s+){{0,3}}(?:{_PEOPLE})\s+(?:(?!of\s+(?:whom|these|them)\b)[A-Za-z0-9(][\w'(),/-]*\s+){{0,20}}?(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}\b"),
         ("total_of_n", rf"\b(?:a total of|in total,?|overall,?)\s+(?P<n>{COUNT}){_NOT_PEOPLE}(?=\s+(?:[\w-]+\s+){{0,4}}?(?:{_PEOPLE})\b)"),
+        # "Retrospective analysis of 557 patients with ...", "we retrospectively reviewed the records
+        # of 212 adults": in a study that randomized no one, those analysed are its whole sample
+        # (before "342 cases were treated with A", one group of them).
+        ("retrospective_analysis_of_n", rf"\bretrospective(?:ly)?\s+(?:\w+\s+){{0,2}}?(?:analy[sz](?:is|ed|ing)|review(?:ed|ing)?|stud(?:y|ied)|evaluat(?:ion|ed)|assess(?:ment|ed)|examin(?:ation|ed))\s+(?:of\s+|on\s+|in\s+|including\s+|involving\s+)?(?:the\s+)?(?:(?:medical\s+|clinical\s+)?(?:records|charts|data|files)\s+(?:of|from|on)\s+)?(?:a total of\s+|all\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\b"),
         ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
         ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),
         ("n_eligible", rf"(?P<n>{COUNT})\s+(?:eligible|consecutive)\s+(?:\w+\s+){{0,2}}?(?:patients|participants|subjects|cases)\b"),
@@ -105,7 +109,9 @@ _ARMS_LISTED = re.compile(
 # One arm's size said in words, for each of two arms.
 _GROUP_OF_N = re.compile(
     r"\b(?:in|to)\s+(?P<n>\d+)\s+(?:patients|participants|subjects)\s+in\s+(?:one|the (?:first|second|other))\s+group\b"
-    r"|\b(?:the\s+)?(?:other|first|second|one|control|treatment|experimental|placebo|steroid)\s+group\s+(?:consisted of|comprised|included)\s+(?P<m>\d+)\s+(?:patients|participants|subjects)\b",
+    r"|\b(?:the\s+)?(?:other|first|second|one|control|treatment|experimental|placebo|steroid)\s+group\s+(?:consisted of|comprised|included)\s+(?P<m>\d+)\s+(?:patients|participants|subjects)\b"
+    # "Group (A): included 25 patients who ... Group (B): included 25 patients": each labelled arm.
+    r"|\bgroup\s*(?:\(\s*(?:[A-D]|[1-4])\s*\)|(?:[A-D]|[1-4])\b)\s*:?\s*(?:consisted of|comprised|included|contained|had)\s+(?P<l>\d+)\s+(?:patients|participants|subjects|cases)\b",
     re.IGNORECASE,
 )
 # Two arms' sizes said one after the other, each with its group's name.
@@ -126,6 +132,30 @@ _RECRUITED_TWO_GROUPS_HINT = Searcher(re.compile(r"\b(?:recruited|enrolled|inclu
 _TWO_NAMED_GROUPS_HINT = Searcher(re.compile(
     r"\b(?:were|was)\s+(?:\w+\s+){0,2}?(?:included|enrolled|allocated|assigned|randomi[sz]ed|placed)\s+(?:in|into|to)\s+(?:the\s+)?[^,;.]{0,50}?\bgroup\b",
     re.IGNORECASE))
+# Two groups that together are a study's sample, each with its own description: people who had one
+# thing and people who had another, both then enrolled; a cohort and its control group, each "of
+# N"; people matched with controls.
+_GROUP_WORD = r"(?:cohort|group|population|sample|series)"
+_DESCRIBED = r"(?:who|with|receiving|treated|undergoing|given|having|on|from|in)\b"
+_TWO_PARTS = re.compile(
+    rf"(?P<a>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+{_DESCRIBED}[^.;]{{0,120}}?\band\s+(?P<b>{COUNT}){_NOT_PEOPLE}\s+"
+    rf"(?:(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+{_DESCRIBED}|(?:who|with|receiving|treated|undergoing|given|having)\b)[^.;]{{0,120}}?\b(?:were|was)\s+(?:\w+\s+){{0,2}}?"
+    rf"(?:randomi[sz]ed|enrolled|included|compared|studied|recruited|identified|selected|reviewed|allocated|assigned)\b"
+    rf"|\b{_GROUP_WORD}\s+of\s+(?P<c>{COUNT}){_NOT_PEOPLE}\s+[^.;]{{0,150}}?\band\s+(?:(?:we|they)\s+(?:\w+\s+){{0,2}}?)?(?:an?|the)\s+(?:[\w-]+\s+){{0,3}}?{_GROUP_WORD}\s+of\s+(?P<d>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE}|controls)\b"
+    rf"|(?P<e>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\b[^.;]{{0,100}}?\b(?:were|was)\s+(?:\w+\s+)?matched\s+(?:\([^()]{{0,30}}\)\s+)?(?:with|to)\s+(?P<f>{COUNT}){_NOT_PEOPLE}\s",
+    re.IGNORECASE,
+)
+_TWO_PARTS_HINT = Searcher(re.compile(rf"\band\s+\S+\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE}|{_DESCRIBED})|\b{_GROUP_WORD}\s+of\s+\d|\bmatched\s+(?:\([^()]{{0,30}}\)\s+)?(?:with|to)\s+\S", re.IGNORECASE))
+_ANOTHER_COUNT = re.compile(rf"(?:^|[,;:(]\s*|\band\s+){COUNT}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE}|showed|had|were|was|did)\b", re.IGNORECASE)
+# "Of 200 patients, 100 with A and 100 with B ...", "including 30 with A and 40 with B": parts of a whole already said.
+_WHOLE_BEFORE = re.compile(r"(?:\b(?:of|among|from)\s+(?:the\s+|all\s+)?|\bof\s+(?:whom|these|them|those)|\bincluding|\bamong\s+(?:them|these|whom)|\b(?:of|among)\s+(?:the\s+)?\d[\d,]*\s+(?:[\w-]+\s+){0,3}?[\w-]+\s*,)\s*$", re.IGNORECASE)
+# A case report: the authors report, describe or present a case; each patient introduced with an
+# age ("a 70-year-old man") is one of its own.
+_CASE_REPORTED = re.compile(r"\b(?:we|authors?|this\s+(?:report|paper|article))\s+(?:\w+\s+)?(?:report|reports|describe|describes|present|presents|document|documents)\b|\bcase\s+report\b|\ba\s+case\s+of\b", re.IGNORECASE)
+_CASE_INTRO = re.compile(
+    r"\b(?:a|an)\s+(?:\d+|[a-z]+(?:-[a-z]+)*)[- ](?:years?|months?)[- ]old\s+(?:[\w-]+\s+){0,2}?(?:man|woman|male|female|patient|boy|girl|gentleman|lady|child|infant)\b",
+    re.IGNORECASE,
+)
 # A survey, and those who answered it: "a response rate of 64% (n = 90/140)", "90 respondents",
 # "90 of the 140 nurses returned the questionnaire".
 _SURVEY = re.compile(r"\bsurvey(?:s|ed)?\b", re.IGNORECASE)
@@ -179,12 +209,16 @@ _NOT_ALLOCATED = re.compile(
 _NOT_ALLOCATED_HINT = Searcher(re.compile(r"\bnot\s+(?:allocate|randomi[sz]e|include)", re.IGNORECASE))
 # One size said once for every arm ("30 cases in each group", "each with 45 patients", "43 in
 # each", "25 per arm"): the trial is that size times the number of arms, never one arm.
+# What "each" and "per" can be said of when the size is one arm's: a group, and the thing that made it.
+_EACH_KIND = r"(?:group|arm|cohort|technique|procedure|approach|treatment|intervention|modality|method|condition)"
 _PER_GROUP = re.compile(
     # "2,417 adults were enrolled in each treatment arm": the verb between the count and "each".
     rf"(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:(?:were|was|will\s+be)\s+(?:\w+\s+)?(?:included|enrolled|matched|allocated|assigned|placed|recruited)\s+)?"
-    rf"(?:(?:in|to|into)\s+)?each(?:\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)\b|(?=\s*[.,;)])|(?=\s+(?:to|into)\b))"
+    rf"(?:(?:in|to|into|for)\s+)?each(?:\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)\b|(?=\s*[.,;)])|(?=\s+(?:to|into)\b))"
     rf"|\beach\s+(?:group\s+|arm\s+)?(?:with|of|had|having|containing|comprising|consisting of|included|comprised)\s+(?P<m>{COUNT})\s+(?:{_PEOPLE})\b"
-    rf"|(?P<k>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?per\s+(?:group|arm)\b",
+    rf"|(?P<k>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?per\s+(?:(?:study|treatment|matched)\s+(?=group|arm))?{_EACH_KIND}\b"
+    # "For each technique, 19 patients were identified", "In each of the two cohorts, 150 adults".
+    rf"|\b(?:for|in|within|from)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|[2-4])\s+)?{_EACH_KIND}s?\s*,\s*(?P<j>{COUNT})(?=\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\b)",
     re.IGNORECASE,
 )
 # The arms named in brackets right after a size said for each ("40 subjects in each group (TFESI
@@ -200,7 +234,7 @@ _PLANNED_SIZE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _PLANNED_SIZE_HINT = re.compile(r"\b(?:target|planned|anticipated|estimated|expected|intended)\s+(?:recruitment|enrol|sample|number)|(?-i:Enrol|ENROL)", re.IGNORECASE)
-_PER_GROUP_HINT = re.compile(r"\beach\b|\bper\s+(?:group|arm)\b", re.IGNORECASE)
+_PER_GROUP_HINT = re.compile(r"\beach\b|\bper\s+" + _EACH_KIND + r"\b", re.IGNORECASE)
 # The word "group": arms named one by one before the size ("into a treatment group and a control
 # group"), and the cheap gate of _GROUP_OF_N.
 _NAMED_GROUP = re.compile(r"\bgroup\b", re.IGNORECASE)
@@ -347,7 +381,7 @@ def extract_sample_size(text: str) -> SampleSize:
             rules["n_randomized"] = "arm_sizes_listed_respectively"
     else:
         n_randomized = None
-    groups = [int(m.group("n") or m.group("m")) for m in _GROUP_OF_N.finditer(text)] if _NAMED_GROUP.search(text) else []
+    groups = [int(m.group("n") or m.group("m") or m.group("l")) for m in _GROUP_OF_N.finditer(text)] if _NAMED_GROUP.search(text) else []
     if n_randomized is None and len(groups) != 2 and _NAMED_GROUP.search(text):
         # "37 patients were placed in the control group (CG), 39 in the steroid arm (SG)"
         pair = next(_matches_at(_TWO_NAMED_GROUPS, text, _count_starts(text)), None) if _TWO_NAMED_GROUPS_HINT.search(text, folded) else None
@@ -390,6 +424,20 @@ def extract_sample_size(text: str) -> SampleSize:
         if part is not None and _MIN_PEOPLE <= part <= _MAX_PEOPLE:
             n_randomized = part
             rules["n_randomized"] = "selected_for_study_from_pool"
+    if n_randomized is None and _TWO_PARTS_HINT.search(text, folded):
+        # "28 patients who had A and 28 who had B were randomized", "a cohort of 64 patients given
+        # ESI and a control group of 256 patients", "3000 injected patients were matched with 3000
+        # controls": the two groups the study compared, which together are its sample.
+        n_randomized = _two_parts(text)
+        if n_randomized is not None:
+            rules["n_randomized"] = "two_parts_summed"
+    if n_randomized is None and not _RANDOMIZED_WORD.search(text) and _CASE_REPORTED.search(text):
+        # "We report ... in a 70-year-old man": a case report's own patients, one for each
+        # introduced (not the published cases its review of the literature counts).
+        # The same patient introduced again under a later heading is counted once.
+        n_randomized = len({" ".join(m.group().lower().split()) for m in _CASE_INTRO.finditer(text)}) or None
+        if n_randomized is not None:
+            rules["n_randomized"] = "case_reported"
     if n_randomized is None:
         n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
     if n_randomized is None and _GROUPS_OF_HINT.search(text, folded):
@@ -465,6 +513,23 @@ def extract_sample_size(text: str) -> SampleSize:
     )
 
 
+def _two_parts(text: str) -> int | None:
+    """The sum of two groups said as one sample's parts (see _TWO_PARTS), when not a part of a whole said before."""
+    for m in _TWO_PARTS.finditer(text):
+        if _WHOLE_BEFORE.search(text, max(0, m.start() - 60), m.start()):
+            continue
+        first = "a" if m.group("a") else "c" if m.group("c") else "e"
+        between = text[m.end(first):m.start(chr(ord(first) + 1))]
+        if between.count("(") != between.count(")") or _ANOTHER_COUNT.search(between):
+            # "41 patients with tumours (38 of grade III ..., and two cases with ...)": a list
+            # inside the first group's brackets, or a third group between the two.
+            continue
+        a, b = parse_count(m.group(first)), parse_count(m.group(chr(ord(first) + 1)))
+        if a and b and _MIN_PEOPLE <= a + b <= _MAX_PEOPLE:
+            return a + b
+    return None
+
+
 def _randomized_split(text: str) -> int | None:
     """The sum of the shares in "32 were randomized to ESI, 30 to saline and 31 to sham"."""
     for head in _SPLIT_HEAD.finditer(text):
@@ -503,7 +568,7 @@ def _size_from_per_group(text: str) -> int | None:
     and a control group, 40 cases in each group"), else taken from "two groups" anywhere.
     """
     for m in _PER_GROUP.finditer(text):
-        size = parse_count(m.group("n") or m.group("m") or m.group("k"))
+        size = parse_count(m.group("n") or m.group("m") or m.group("k") or m.group("j"))
         if size is None or not _MIN_PEOPLE <= size <= _MAX_PEOPLE:
             continue
         starts = [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
@@ -600,7 +665,10 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
                 continue
             # "2,417 adults were enrolled in each treatment arm": one arm's size, said for every
             # arm (read by _size_from_per_group), never the whole sample.
-            if _EACH_GROUP_AFTER.match(text, m.end()):
+            if _EACH_GROUP_AFTER.match(text, m.end()) or _EACH_GROUP_BEFORE.search(text, max(0, m.start("n") - 60), m.start("n")):
+                continue
+            if name in _VERB_LED and _ARM_SUBJECT_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+                # "Group (A): included 25 patients who received ...": one arm's size.
                 continue
             rules[field_name] = name
             return n
@@ -639,7 +707,13 @@ def _clause_end(text: str, pos: int) -> int:
 
 
 _NOT_A_COUNT_BEFORE = re.compile(r"(?:\d\.|±\s*|\d\s*[-–]\s*)$")
-_EACH_GROUP_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)\b", re.IGNORECASE)
+_EACH_GROUP_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:(?:in|to|into)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)|(?:for|per)\s+(?:each\s+)?" + _EACH_KIND + r")\b", re.IGNORECASE)
+_EACH_GROUP_BEFORE = re.compile(r"\b(?:for|in|within|from)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|[2-4])\s+)?" + _EACH_KIND + r"s?\s*,\s*$", re.IGNORECASE)
+# Rules whose match opens with the verb, and the arm that can be its subject: "Group (A): included".
+_VERB_LED = frozenset({"enrolled_n", "participants_were_n"})
+# Not "the study group included 60 patients", the whole sample: a group with a label or an arm's role.
+_ARM_SUBJECT_BEFORE = re.compile(r"(?:\b(?:group|arm|cohort)\s*(?:\(\s*(?:[A-D]|[IV]{1,3}|\d)\s*\)|(?:[A-D]|[IV]{1,3}|\d)\b)"
+                                 r"|\b(?:control|treatment|experimental|intervention|placebo|sham)\s+(?:group|arm|cohort))\s*[:,]?\s*$", re.IGNORECASE)
 _PART_OF = re.compile(r"\bof (?:whom|which|these|them)\s+$|\b(?:an?\s+)?(?:additional|further|extra)\s+$", re.IGNORECASE)
 _ARM_LABEL_BEFORE = re.compile(r"\b(?:group|arm|subgroup)\s*(?:[A-D]|[IV]{1,3}[A-Z]?|\d)?\s*\(\s*$", re.IGNORECASE)
 _CLAUSE_MARK = re.compile(r"[()\[\];\n]|\.(?=\s|$)")
