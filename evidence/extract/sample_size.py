@@ -284,10 +284,13 @@ _KEPT_FROM_POOL = re.compile(
     rf"(?P<n>{COUNT})\s+(?:{_STUDY_KINDS}\s+)?(?:out\s+of|of|from|among)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<m>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b"
     rf"(?:\s+(?:\w+\s+){{0,2}}?(?:screened|identified|retrieved|found|assessed|reviewed|searched))?\s*,?\s+(?:{_KEPT})"
     rf"|\b(?:of|from|among|out\s+of)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<m2>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b[^.;,]{{0,60}},\s*"
-    rf"(?P<k>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})",
+    rf"(?P<k>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})"
+    # "The search yielded 2,345 records, of which 14 were included".
+    rf"|\b(?P<m3>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b[^.;]{{0,60}}?,?\s+(?:of|from|among)\s+(?:which|these|them|those)\s*,?\s*"
+    rf"(?P<k2>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})",
     re.IGNORECASE,
 )
-_KEPT_FROM_POOL_HINT = Searcher(re.compile(r"\b(?:of|from|among)\s+(?:the\s+|a\s+total\s+of\s+)?\S+\s+(?:[\w-]+\s+){0,3}?" + _POOL_KINDS + r"\b", re.IGNORECASE))
+_KEPT_FROM_POOL_HINT = Searcher(re.compile(r"\b(?:of|from|among)\s+(?:(?:the\s+|a\s+total\s+of\s+)?\S+\s+(?:[\w-]+\s+){0,3}?" + _POOL_KINDS + r"|which|these|them|those)\b", re.IGNORECASE))
 # Another kind of study after the first, both included: "Nine RCTs and two before-after trials".
 _MORE_STUDIES = re.compile(
     rf"(?:\s*\([^()]{{0,20}}\))?,?\s+(?:and|plus)\s+(?P<n>{COUNT})\s+(?:[\w-]+[\s-]+){{0,3}}?(?:studies|trials|RCTs)\b",
@@ -309,7 +312,7 @@ _FOUND_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:finally |event
 _REVIEW_PARTICIPANTS = re.compile(
     # "three RCTs done in China on 336 patients in total", "Seven studies involved 799 patients",
     # "five trials enrolling 420 adults": the verb or preposition that joins the people to the studies.
-    rf"(?:\b(?:involving|involved|including|included|includes|with|totaling|totalling|comprising|comprised|of|and|on|enrolling|enrolled|recruiting|recruited|covering|encompassing|containing|randomi[sz]ing)\s+(?:a total of\s+|altogether\s+|overall\s+)?|\(\s*(?:n\s*=\s*)?)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people|adults|women|men)\b",
+    rf"(?:\b(?:involving|involved|including|included|includes|with|totaling|totalling|comprising|comprised|of|and|on|enrolling|enrolled|recruiting|recruited|covering|encompassing|containing|randomi[sz]ing|randomi[sz]ed)\s+(?:a total of\s+|altogether\s+|overall\s+)?|\(\s*(?:n\s*=\s*)?)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people|adults|women|men)\b",
     re.IGNORECASE,
 )
 # "Three trials (n=132)": the people of the included trials as a bare n in brackets.
@@ -488,11 +491,11 @@ def extract_sample_size(text: str) -> SampleSize:
                             and not (_TRIALS_OF_A_KIND.search(m.group(0)) and _FOUND_AFTER.match(text, m.end())))), None)
     n_studies = parse_count(studies.group("n")) if studies else None
     kept = _KEPT_FROM_POOL_HINT.search(text, folded) and next(
-        (m for m in _KEPT_FROM_POOL.finditer(text) if parse_count(m.group("n") or m.group("k"))), None)
+        (m for m in _KEPT_FROM_POOL.finditer(text) if parse_count(m.group("n") or m.group("k") or m.group("k2"))), None)
     if kept and (studies is None or studies.start() >= kept.start()):
         # "Seventeen out of 732 articles were included", "Of 640 records screened, 12 trials met
         # the criteria": the part kept, not the pool it was taken from.
-        n_studies, studies = parse_count(kept.group("n") or kept.group("k")), kept
+        n_studies, studies = parse_count(kept.group("n") or kept.group("k") or kept.group("k2")), kept
     elif studies:
         more = _MORE_STUDIES.match(text, studies.end())
         extra = parse_count(more.group("n")) if more else None
