@@ -215,7 +215,7 @@ _PER_GROUP = re.compile(
     # "2,417 adults were enrolled in each treatment arm": the verb between the count and "each".
     rf"(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:(?:were|was|will\s+be)\s+(?:\w+\s+)?(?:included|enrolled|matched|allocated|assigned|placed|recruited)\s+)?"
     rf"(?:(?:in|to|into|for)\s+)?each(?:\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)\b|(?=\s*[.,;)])|(?=\s+(?:to|into)\b))"
-    rf"|\beach\s+(?:group\s+|arm\s+)?(?:with|of|had|having|containing|comprising|consisting of|included|comprised)\s+(?P<m>{COUNT})\s+(?:{_PEOPLE})\b"
+    rf"|\beach\s+(?:of\s+(?:the\s+)?(?:two|three|four|[2-4])\s+(?=groups|arms|cohorts))?(?:groups?\s+|arms?\s+|cohorts?\s+)?(?:with|of|had|having|containing|comprising|consisting of|included|comprised)\s+(?P<m>{COUNT})\s+(?:{_PEOPLE})\b"
     rf"|(?P<k>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?per\s+(?:(?:study|treatment|matched)\s+(?=group|arm))?{_EACH_KIND}\b"
     # "For each technique, 19 patients were identified", "In each of the two cohorts, 150 adults".
     rf"|\b(?:for|in|within|from)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|[2-4])\s+)?{_EACH_KIND}s?\s*,\s*(?P<j>{COUNT})(?=\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\b)",
@@ -259,9 +259,10 @@ _GROUP_OPENS_WITH_SIZE = re.compile(
 )
 _ARMS = re.compile(
     r"\b(two|three|four|five|2|3|4|5)[- ](?:arm|armed|group|parallel[- ]group)\b"
-    r"|\b(?:into|to|in|among|between)\s+(?:one of\s+|each of\s+)?(?:the\s+)?(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b",
+    r"|\b(?:into|to|in|among|between|across|with)\s+(?:one of\s+|each of\s+)?(?:the\s+)?(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b",
     re.IGNORECASE,
 )
+_ARMS_IN_SENTENCE = re.compile(r"\b(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+)?(?:groups|arms|cohorts)\b()", re.IGNORECASE)
 _REVIEW_STUDIES = re.compile(
     # An overview counts the systematic reviews it included.
     # "Six selected clinical trials", "122 relevant studies": words that say which studies were kept.
@@ -577,7 +578,10 @@ def _size_from_per_group(text: str) -> int | None:
         starts = [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
         sentence = text[starts[-1] if starts else 0:m.start()]
         listed = _ARMS_IN_BRACKETS.match(text, m.end())
-        arms_said = None if listed else _ARMS.search(sentence) or _ARMS.search(text)
+        # "Two groups (n = 45 each)": the arms counted in the words that open the size's sentence.
+        stop = _SENTENCE_END.search(text, m.end())
+        whole_sentence = text[starts[-1] if starts else 0:stop.start() if stop else len(text)]
+        arms_said = None if listed else _ARMS.search(sentence) or _ARMS_IN_SENTENCE.search(whole_sentence) or _ARMS.search(text)
         if listed:
             names = [part for part in _LIST_SEPARATOR.split(listed.group(1)) if part.strip()]
             arms = len(names) if 2 <= len(names) <= 5 else None
@@ -673,6 +677,18 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             if name in _VERB_LED and _ARM_SUBJECT_BEFORE.search(text, max(0, m.start() - 30), m.start()):
                 # "Group (A): included 25 patients who received ...": one arm's size.
                 continue
+            sibling = _SIBLING_GROUP.match(text, m.end("n")) if field_name == "n_randomized" else None
+            more = parse_count(sibling.group("h") or sibling.group("i") or sibling.group("j") or sibling.group("k")) if sibling else None
+            second = next((g for g in "hijk" if sibling and sibling.group(g)), None)
+            if more and second and _ANOTHER_COUNT.search(text, m.end("n"), sibling.start(second)):
+                # "12 patients with A, 11 patients with B and 10 controls": three groups, not two.
+                more = None
+            if more and not _LIST_BEFORE.search(text, max(0, m.start("n") - 6), m.start("n")):
+                # "45 patients received A and 44 received B", "45 cases in the observation group and
+                # 44 cases in the control group", "60 patients who had ESI and 120 patients who did
+                # not": the count read is one of two groups said side by side; the sample is both.
+                rules[field_name] = name + "+sibling_group"
+                return n + more
             rules[field_name] = name
             return n
     return None
@@ -709,6 +725,16 @@ def _clause_end(text: str, pos: int) -> int:
     return len(text)
 
 
+# A second group said right after the first, in the same words: the same verb of treatment, the
+# same "in the ... group", a second described set of people, or matched controls.
+_TREATED = r"(?:were\s+|was\s+)?(?:received|underwent|had|got|treated|given|managed|operated)"
+_SIBLING_GROUP = re.compile(
+    rf"\s+(?:[\w-]+\s+){{0,2}}?(?:(?:{_PEOPLE})\s+)?(?P<v>{_TREATED})\b[^.;]{{0,120}}?(?:,\s*|\s+)(?:and|while|whereas)\s+(?P<h>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+)?(?P=v)\b"
+    rf"|\s+(?:(?:{_PEOPLE})\s+)?(?:(?:were|was)\s+)?(?:in|into)\s+(?:the\s+)?[^,;.()]{{0,50}}?\b(?:group|arm)\b(?:\s*\([^()]{{0,12}}\))?,?\s+(?:and|while|whereas)\s+(?P<i>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:(?:were|was)\s+)?(?:in|into)\s+(?:the\s+)?[^,;.()]{{0,50}}?\b(?:group|arm)\b"
+    rf"|\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+(?:who|with|receiving|undergoing|given|having)\b[^.;()]{{0,100}}?\band\s+(?P<j>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+(?:who|with|receiving|undergoing|given|having)\b|(?:[\w-]+\s+){{0,2}}?controls\b)"
+    rf"|\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+(?:and|with|to)\s+(?P<k>{COUNT})\s+(?:[\w-]+\s+){{0,2}}?controls\b",
+    re.IGNORECASE,
+)
 _NOT_A_COUNT_BEFORE = re.compile(r"(?:\d\.|±\s*|\d\s*[-–]\s*)$")
 _EACH_GROUP_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:(?:in|to|into)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)|(?:for|per)\s+(?:each\s+)?" + _EACH_KIND + r")\b", re.IGNORECASE)
 _EACH_GROUP_BEFORE = re.compile(r"\b(?:for|in|within|from)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|[2-4])\s+)?" + _EACH_KIND + r"s?\s*,\s*$", re.IGNORECASE)
@@ -716,7 +742,8 @@ _EACH_GROUP_BEFORE = re.compile(r"\b(?:for|in|within|from)\s+each\s+(?:of\s+(?:t
 _VERB_LED = frozenset({"enrolled_n", "participants_were_n"})
 # Not "the study group included 60 patients", the whole sample: a group with a label or an arm's role.
 _ARM_SUBJECT_BEFORE = re.compile(r"(?:\b(?:group|arm|cohort)\s*(?:\(\s*(?:[A-D]|[IV]{1,3}|\d)\s*\)|(?:[A-D]|[IV]{1,3}|\d)\b)"
-                                 r"|\b(?:control|treatment|experimental|intervention|placebo|sham)\s+(?:group|arm|cohort))\s*[:,]?\s*$", re.IGNORECASE)
+                                 r"|\b(?:control|treatment|experimental|intervention|placebo|sham)\s+(?:group|arm|cohort)"
+                                 r"|\beach\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:groups?|arms?|cohorts?))\s*[:,]?\s*$", re.IGNORECASE)
 _PART_OF = re.compile(r"\bof (?:whom|which|these|them)\s+$|\b(?:an?\s+)?(?:additional|further|extra)\s+$", re.IGNORECASE)
 _ARM_LABEL_BEFORE = re.compile(r"\b(?:group|arm|subgroup)\s*(?:[A-D]|[IV]{1,3}[A-Z]?|\d)?\s*\(\s*$", re.IGNORECASE)
 _CLAUSE_MARK = re.compile(r"[()\[\];\n]|\.(?=\s|$)")
