@@ -137,15 +137,18 @@ _TWO_NAMED_GROUPS_HINT = Searcher(re.compile(
 # N"; people matched with controls.
 _GROUP_WORD = r"(?:cohort|group|population|sample|series)"
 _DESCRIBED = r"(?:who|with|receiving|treated|undergoing|given|having|on|from|in)\b"
-_TWO_PARTS = re.compile(
-    rf"(?P<a>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+{_DESCRIBED}[^.;]{{0,120}}?\band\s+(?P<b>{COUNT}){_NOT_PEOPLE}\s+"
+# Each pattern names the two groups x and y; those opening with a count are tried only where a count starts.
+_TWO_PARTS = tuple(re.compile(p, re.IGNORECASE) for p in (
+    rf"(?P<x>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+{_DESCRIBED}[^.;]{{0,120}}?\band\s+(?P<y>{COUNT}){_NOT_PEOPLE}\s+"
     rf"(?:(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+{_DESCRIBED}|(?:who|with|receiving|treated|undergoing|given|having)\b)[^.;]{{0,120}}?\b(?:were|was)\s+(?:\w+\s+){{0,2}}?"
-    rf"(?:randomi[sz]ed|enrolled|included|compared|studied|recruited|identified|selected|reviewed|allocated|assigned)\b"
-    rf"|\b{_GROUP_WORD}\s+of\s+(?P<c>{COUNT}){_NOT_PEOPLE}\s+[^.;]{{0,150}}?\band\s+(?:(?:we|they)\s+(?:\w+\s+){{0,2}}?)?(?:an?|the)\s+(?:[\w-]+\s+){{0,3}}?{_GROUP_WORD}\s+of\s+(?P<d>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE}|controls)\b"
-    rf"|(?P<e>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\b[^.;]{{0,100}}?\b(?:were|was)\s+(?:\w+\s+)?matched\s+(?:\([^()]{{0,30}}\)\s+)?(?:with|to)\s+(?P<f>{COUNT}){_NOT_PEOPLE}\s",
+    rf"(?:randomi[sz]ed|enrolled|included|compared|studied|recruited|identified|selected|reviewed|allocated|assigned)\b",
+    rf"(?P<x>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\b[^.;]{{0,100}}?\b(?:were|was)\s+(?:\w+\s+)?matched\s+(?:\([^()]{{0,30}}\)\s+)?(?:with|to)\s+(?P<y>{COUNT}){_NOT_PEOPLE}\s",
+))
+_TWO_COHORTS = Searcher(re.compile(
+    rf"\b{_GROUP_WORD}\s+of\s+(?P<x>{COUNT}){_NOT_PEOPLE}\s+[^.;]{{0,150}}?\band\s+(?:(?:we|they)\s+(?:\w+\s+){{0,2}}?)?(?:an?|the)\s+(?:[\w-]+\s+){{0,3}}?{_GROUP_WORD}\s+of\s+(?P<y>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE}|controls)\b",
     re.IGNORECASE,
-)
-_TWO_PARTS_HINT = Searcher(re.compile(rf"\band\s+\S+\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE}|{_DESCRIBED})|\b{_GROUP_WORD}\s+of\s+\d|\bmatched\s+(?:\([^()]{{0,30}}\)\s+)?(?:with|to)\s+\S", re.IGNORECASE))
+))
+_TWO_PARTS_HINT = Searcher(re.compile(rf"\band\s+\S+\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE}|{_DESCRIBED})|\b{_GROUP_WORD}\s+of\s+\S|\bmatched\s+(?:\([^()]{{0,30}}\)\s+)?(?:with|to)\s+\S", re.IGNORECASE))
 _ANOTHER_COUNT = re.compile(rf"(?:^|[,;:(]\s*|\band\s+){COUNT}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE}|showed|had|were|was|did)\b", re.IGNORECASE)
 # "Of 200 patients, 100 with A and 100 with B ...", "including 30 with A and 40 with B": parts of a whole already said.
 _WHOLE_BEFORE = re.compile(r"(?:\b(?:of|among|from)\s+(?:the\s+|all\s+)?|\bof\s+(?:whom|these|them|those)|\bincluding|\bamong\s+(?:them|these|whom)|\b(?:of|among)\s+(?:the\s+)?\d[\d,]*\s+(?:[\w-]+\s+){0,3}?[\w-]+\s*,)\s*$", re.IGNORECASE)
@@ -281,16 +284,19 @@ _POOL_KINDS = r"(?:studies|trials|RCTs|articles|papers|publications|records|refe
 _KEPT = r"(?:were|was)\s+(?:\w+\s+){0,2}?(?:included|eligible|selected|retained|analy[sz]ed|pooled)\b|(?:met|fulfilled|satisfied|qualified|matched)\b"
 # A part kept from the records a search found: "Seventeen out of 732 articles were included", "12 of
 # 640 records met the inclusion criteria", "Of 640 records screened, 12 trials met the criteria".
-_KEPT_FROM_POOL = re.compile(
-    rf"(?P<n>{COUNT})\s+(?:{_STUDY_KINDS}\s+)?(?:out\s+of|of|from|among)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<m>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b"
-    rf"(?:\s+(?:\w+\s+){{0,2}}?(?:screened|identified|retrieved|found|assessed|reviewed|searched))?\s*,?\s+(?:{_KEPT})"
-    rf"|\b(?:of|from|among|out\s+of)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<m2>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b[^.;,]{{0,60}},\s*"
-    rf"(?P<k>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})"
+# Each pattern names the part kept and the pool; those opening with a count are tried only where a count starts.
+_KEPT_FROM_POOL = tuple(re.compile(p, re.IGNORECASE) for p in (
+    rf"(?P<part>{COUNT})\s+(?:{_STUDY_KINDS}\s+)?(?:out\s+of|of|from|among)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<pool>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b"
+    rf"(?:\s+(?:\w+\s+){{0,2}}?(?:screened|identified|retrieved|found|assessed|reviewed|searched))?\s*,?\s+(?:{_KEPT})",
     # "The search yielded 2,345 records, of which 14 were included".
-    rf"|\b(?P<m3>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b[^.;]{{0,60}}?,?\s+(?:of|from|among)\s+(?:which|these|them|those)\s*,?\s*"
-    rf"(?P<k2>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})",
+    rf"(?P<pool>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b[^.;]{{0,60}}?,?\s+(?:of|from|among)\s+(?:which|these|them|those)\s*,?\s*"
+    rf"(?P<part>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})",
+))
+_KEPT_AFTER_POOL = Searcher(re.compile(
+    rf"\b(?:of|from|among|out\s+of)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<pool>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b[^.;,]{{0,60}},\s*"
+    rf"(?P<part>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})",
     re.IGNORECASE,
-)
+))
 _KEPT_FROM_POOL_HINT = Searcher(re.compile(r"\b(?:of|from|among)\s+(?:(?:the\s+|a\s+total\s+of\s+)?\S+\s+(?:[\w-]+\s+){0,3}?" + _POOL_KINDS + r"|which|these|them|those)\b", re.IGNORECASE))
 # Another kind of study after the first, both included: "Nine RCTs and two before-after trials".
 _MORE_STUDIES = re.compile(
@@ -432,7 +438,7 @@ def extract_sample_size(text: str) -> SampleSize:
         # "28 patients who had A and 28 who had B were randomized", "a cohort of 64 patients given
         # ESI and a control group of 256 patients", "3000 injected patients were matched with 3000
         # controls": the two groups the study compared, which together are its sample.
-        n_randomized = _two_parts(text)
+        n_randomized = _two_parts(text, folded)
         if n_randomized is not None:
             rules["n_randomized"] = "two_parts_summed"
     if n_randomized is None and not _RANDOMIZED_WORD.search(text) and _CASE_REPORTED.search(text):
@@ -491,12 +497,11 @@ def extract_sample_size(text: str) -> SampleSize:
                             or _POOL_AFTER.match(text, m.end()) and "eligible" not in m.group(0).lower()
                             and not (_TRIALS_OF_A_KIND.search(m.group(0)) and _FOUND_AFTER.match(text, m.end())))), None)
     n_studies = parse_count(studies.group("n")) if studies else None
-    kept = _KEPT_FROM_POOL_HINT.search(text, folded) and next(
-        (m for m in _KEPT_FROM_POOL.finditer(text) if parse_count(m.group("n") or m.group("k") or m.group("k2"))), None)
+    kept = _kept_from_pool(text, folded) if _KEPT_FROM_POOL_HINT.search(text, folded) else None
     if kept and (studies is None or studies.start() >= kept.start()):
         # "Seventeen out of 732 articles were included", "Of 640 records screened, 12 trials met
         # the criteria": the part kept, not the pool it was taken from.
-        n_studies, studies = parse_count(kept.group("n") or kept.group("k") or kept.group("k2")), kept
+        n_studies, studies = parse_count(kept.group("part")), kept
     elif studies:
         more = _MORE_STUDIES.match(text, studies.end())
         extra = parse_count(more.group("n")) if more else None
@@ -517,18 +522,26 @@ def extract_sample_size(text: str) -> SampleSize:
     )
 
 
-def _two_parts(text: str) -> int | None:
+def _kept_from_pool(text: str, folded: str) -> re.Match | None:
+    """The first statement of the studies kept from a searched pool (see _KEPT_FROM_POOL)."""
+    starts = _count_starts(text)
+    found = [m for p in _KEPT_FROM_POOL for m in _matches_at(p, text, starts)] + list(_KEPT_AFTER_POOL.finditer(text, folded))
+    return min((m for m in found if parse_count(m.group("part"))), key=lambda m: m.start(), default=None)
+
+
+def _two_parts(text: str, folded: str) -> int | None:
     """The sum of two groups said as one sample's parts (see _TWO_PARTS), when not a part of a whole said before."""
-    for m in _TWO_PARTS.finditer(text):
+    starts = _count_starts(text)
+    found = [m for p in _TWO_PARTS for m in _matches_at(p, text, starts)] + list(_TWO_COHORTS.finditer(text, folded))
+    for m in sorted(found, key=lambda m: m.start()):
         if _WHOLE_BEFORE.search(text, max(0, m.start() - 60), m.start()):
             continue
-        first = "a" if m.group("a") else "c" if m.group("c") else "e"
-        between = text[m.end(first):m.start(chr(ord(first) + 1))]
+        between = text[m.end("x"):m.start("y")]
         if between.count("(") != between.count(")") or _ANOTHER_COUNT.search(between):
             # "41 patients with tumours (38 of grade III ..., and two cases with ...)": a list
             # inside the first group's brackets, or a third group between the two.
             continue
-        a, b = parse_count(m.group(first)), parse_count(m.group(chr(ord(first) + 1)))
+        a, b = parse_count(m.group("x")), parse_count(m.group("y"))
         if a and b and _MIN_PEOPLE <= a + b <= _MAX_PEOPLE:
             return a + b
     return None
