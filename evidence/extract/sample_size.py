@@ -139,9 +139,9 @@ _GROUP_WORD = r"(?:cohort|group|population|sample|series)"
 _DESCRIBED = r"(?:who|with|receiving|treated|undergoing|given|having|on|from|in)\b"
 # Each pattern names the two groups x and y; those opening with a count are tried only where a count starts.
 _TWO_PARTS = tuple(re.compile(p, re.IGNORECASE) for p in (
-    rf"(?P<x>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+{_DESCRIBED}[^.;]{{0,120}}?\band\s+(?P<y>{COUNT}){_NOT_PEOPLE}\s+"
+    (rf"(?P<x>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+{_DESCRIBED}[^.;]{{0,120}}?\band\s+(?P<y>{COUNT}){_NOT_PEOPLE}\s+"
     rf"(?:(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+{_DESCRIBED}|(?:who|with|receiving|treated|undergoing|given|having)\b)[^.;]{{0,120}}?\b(?:were|was)\s+(?:\w+\s+){{0,2}}?"
-    rf"(?:randomi[sz]ed|enrolled|included|compared|studied|recruited|identified|selected|reviewed|allocated|assigned)\b",
+    rf"(?:randomi[sz]ed|enrolled|included|compared|studied|recruited|identified|selected|reviewed|allocated|assigned)\b"),
     rf"(?P<x>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\b[^.;]{{0,100}}?\b(?:were|was)\s+(?:\w+\s+)?matched\s+(?:\([^()]{{0,30}}\)\s+)?(?:with|to)\s+(?P<y>{COUNT}){_NOT_PEOPLE}\s",
 ))
 _TWO_COHORTS = Searcher(re.compile(
@@ -286,11 +286,11 @@ _KEPT = r"(?:were|was)\s+(?:\w+\s+){0,2}?(?:included|eligible|selected|retained|
 # 640 records met the inclusion criteria", "Of 640 records screened, 12 trials met the criteria".
 # Each pattern names the part kept and the pool; those opening with a count are tried only where a count starts.
 _KEPT_FROM_POOL = tuple(re.compile(p, re.IGNORECASE) for p in (
-    rf"(?P<part>{COUNT})\s+(?:{_STUDY_KINDS}\s+)?(?:out\s+of|of|from|among)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<pool>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b"
-    rf"(?:\s+(?:\w+\s+){{0,2}}?(?:screened|identified|retrieved|found|assessed|reviewed|searched))?\s*,?\s+(?:{_KEPT})",
+    (rf"(?P<part>{COUNT})\s+(?:{_STUDY_KINDS}\s+)?(?:out\s+of|of|from|among)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<pool>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b"
+    rf"(?:\s+(?:\w+\s+){{0,2}}?(?:screened|identified|retrieved|found|assessed|reviewed|searched))?\s*,?\s+(?:{_KEPT})"),
     # "The search yielded 2,345 records, of which 14 were included".
-    rf"(?P<pool>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b[^.;]{{0,60}}?,?\s+(?:of|from|among)\s+(?:which|these|them|those)\s*,?\s*"
-    rf"(?P<part>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})",
+    (rf"(?P<pool>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b[^.;]{{0,60}}?,?\s+(?:of|from|among)\s+(?:which|these|them|those)\s*,?\s*"
+    rf"(?P<part>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})"),
 ))
 _KEPT_AFTER_POOL = Searcher(re.compile(
     rf"\b(?:of|from|among|out\s+of)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<pool>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b[^.;,]{{0,60}},\s*"
@@ -693,7 +693,7 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             sibling = _SIBLING_GROUP.match(text, m.end("n")) if field_name == "n_randomized" else None
             more = parse_count(sibling.group("h") or sibling.group("i") or sibling.group("j") or sibling.group("k")) if sibling else None
             second = next((g for g in "hijk" if sibling and sibling.group(g)), None)
-            if more and second and _ANOTHER_COUNT.search(text, m.end("n"), sibling.start(second)):
+            if more and sibling and second and _ANOTHER_COUNT.search(text, m.end("n"), sibling.start(second)):
                 # "12 patients with A, 11 patients with B and 10 controls": three groups, not two.
                 more = None
             if more and not _LIST_BEFORE.search(text, max(0, m.start("n") - 6), m.start("n")):
