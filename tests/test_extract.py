@@ -139,6 +139,20 @@ def test_add_on_design_is_flagged_only_when_stated(topic):
         ("Fewer given steroid (20%, n = 24) than saline (35%, n = 42) crossed over.", None, None),
         ("Adults were assigned to slow (n = 30) or brisk (60-70% of peak; n = 29) walking.", 59, "sum_of_arm_sizes"),
         ("Sixty-one patients were randomised to treatment: 30 to drug A and 31 to drug B.", 61, "randomized_shares_summed"),
+        # Invented sentences for sizes said per group or as two groups side by side (see real_patterns_sample8.jsonl).
+        ("Each of the two groups comprised 45 patients.", 90, "per_group_size_times_arms"),
+        ("Two groups (n = 45 each) were compared.", 90, "per_group_size_times_arms"),
+        ("Mice were kept in four groups (six patients for each group).", 24, "per_group_size_times_arms"),
+        ("The trial enrolled 30 participants per arm across three arms.", 90, "per_group_size_times_arms"),
+        ("There were 45 patients in the injection group and 44 in the surgery group.", 89, "first_head_count+sibling_group"),
+        ("Forty-five patients received needling and 44 received tablets.", 89, "first_head_count+sibling_group"),
+        ("We compared 120 injected patients with 240 matched controls.", 360, "first_head_count+sibling_group"),
+        ("The study included 60 patients who had an injection and 120 patients who had none.", 180, "enrolled_n+sibling_group"),
+        # Three groups side by side are not summed as two; a whole stated first stays the sample.
+        ("We studied 12 patients with pain, 11 patients without pain and 10 healthy controls.", 12, "enrolled_n"),
+        ("120 patients were randomized. 58 received drug A and 57 received drug B.", 120, "n_were_randomized"),
+        ("We report two cases of paralysis after an epidural injection.", 2, "first_head_count"),
+        ("We describe a 61-year-old man who had a stroke; 14 similar published cases were reviewed.", 1, "case_reported"),
     ],
 )
 def test_sample_size_rules(text, n, rule):

@@ -71,6 +71,10 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         # (but not "of whom 35 were randomized", which is a part).
         ("n_people_then_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:(?:consecutive|eligible|adult|elderly|female|male),?\s+){{0,3}}(?:{_PEOPLE})\s+(?:(?!of\s+(?:whom|these|them)\b)[A-Za-z0-9(][\w'(),/-]*\s+){{0,20}}?(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}\b"),
         ("total_of_n", rf"\b(?:a total of|in total,?|overall,?)\s+(?P<n>{COUNT}){_NOT_PEOPLE}(?=\s+(?:[\w-]+\s+){{0,4}}?(?:{_PEOPLE})\b)"),
+        # "Retrospective analysis of 557 patients with ...", "we retrospectively reviewed the records
+        # of 212 adults": in a study that randomized no one, those analysed are its whole sample
+        # (before "342 cases were treated with A", one group of them).
+        ("retrospective_analysis_of_n", rf"\bretrospective(?:ly)?\s+(?:\w+\s+){{0,2}}?(?:analy[sz](?:is|ed|ing)|review(?:ed|ing)?|stud(?:y|ied)|evaluat(?:ion|ed)|assess(?:ment|ed)|examin(?:ation|ed))\s+(?:of\s+|on\s+|in\s+|including\s+|involving\s+)?(?:the\s+)?(?:(?:medical\s+|clinical\s+)?(?:records|charts|data|files)\s+(?:of|from|on)\s+)?(?:a total of\s+|all\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\b"),
         ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
         ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),
         ("n_eligible", rf"(?P<n>{COUNT})\s+(?:eligible|consecutive)\s+(?:\w+\s+){{0,2}}?(?:patients|participants|subjects|cases)\b"),
@@ -105,7 +109,9 @@ _ARMS_LISTED = re.compile(
 # One arm's size said in words, for each of two arms.
 _GROUP_OF_N = re.compile(
     r"\b(?:in|to)\s+(?P<n>\d+)\s+(?:patients|participants|subjects)\s+in\s+(?:one|the (?:first|second|other))\s+group\b"
-    r"|\b(?:the\s+)?(?:other|first|second|one|control|treatment|experimental|placebo|steroid)\s+group\s+(?:consisted of|comprised|included)\s+(?P<m>\d+)\s+(?:patients|participants|subjects)\b",
+    r"|\b(?:the\s+)?(?:other|first|second|one|control|treatment|experimental|placebo|steroid)\s+group\s+(?:consisted of|comprised|included)\s+(?P<m>\d+)\s+(?:patients|participants|subjects)\b"
+    # "Group (A): included 25 patients who ... Group (B): included 25 patients": each labelled arm.
+    r"|\bgroup\s*(?:\(\s*(?:[A-D]|[1-4])\s*\)|(?:[A-D]|[1-4])\b)\s*:?\s*(?:consisted of|comprised|included|contained|had)\s+(?P<l>\d+)\s+(?:patients|participants|subjects|cases)\b",
     re.IGNORECASE,
 )
 # Two arms' sizes said one after the other, each with its group's name.
@@ -126,6 +132,33 @@ _RECRUITED_TWO_GROUPS_HINT = Searcher(re.compile(r"\b(?:recruited|enrolled|inclu
 _TWO_NAMED_GROUPS_HINT = Searcher(re.compile(
     r"\b(?:were|was)\s+(?:\w+\s+){0,2}?(?:included|enrolled|allocated|assigned|randomi[sz]ed|placed)\s+(?:in|into|to)\s+(?:the\s+)?[^,;.]{0,50}?\bgroup\b",
     re.IGNORECASE))
+# Two groups that together are a study's sample, each with its own description: people who had one
+# thing and people who had another, both then enrolled; a cohort and its control group, each "of
+# N"; people matched with controls.
+_GROUP_WORD = r"(?:cohort|group|population|sample|series)"
+_DESCRIBED = r"(?:who|with|receiving|treated|undergoing|given|having|on|from|in)\b"
+# Each pattern names the two groups x and y; those opening with a count are tried only where a count starts.
+_TWO_PARTS = tuple(re.compile(p, re.IGNORECASE) for p in (
+    (rf"(?P<x>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+{_DESCRIBED}[^.;]{{0,120}}?\band\s+(?P<y>{COUNT}){_NOT_PEOPLE}\s+"
+    rf"(?:(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+{_DESCRIBED}|(?:who|with|receiving|treated|undergoing|given|having)\b)[^.;]{{0,120}}?\b(?:were|was)\s+(?:\w+\s+){{0,2}}?"
+    rf"(?:randomi[sz]ed|enrolled|included|compared|studied|recruited|identified|selected|reviewed|allocated|assigned)\b"),
+    rf"(?P<x>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\b[^.;]{{0,100}}?\b(?:were|was)\s+(?:\w+\s+)?matched\s+(?:\([^()]{{0,30}}\)\s+)?(?:with|to)\s+(?P<y>{COUNT}){_NOT_PEOPLE}\s",
+))
+_TWO_COHORTS = Searcher(re.compile(
+    rf"\b{_GROUP_WORD}\s+of\s+(?P<x>{COUNT}){_NOT_PEOPLE}\s+[^.;]{{0,150}}?\band\s+(?:(?:we|they)\s+(?:\w+\s+){{0,2}}?)?(?:an?|the)\s+(?:[\w-]+\s+){{0,3}}?{_GROUP_WORD}\s+of\s+(?P<y>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE}|controls)\b",
+    re.IGNORECASE,
+))
+_TWO_PARTS_HINT = Searcher(re.compile(rf"\band\s+\S+\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE}|{_DESCRIBED})|\b{_GROUP_WORD}\s+of\s+\S|\bmatched\s+(?:\([^()]{{0,30}}\)\s+)?(?:with|to)\s+\S", re.IGNORECASE))
+_ANOTHER_COUNT = re.compile(rf"(?:^|[,;:(]\s*|\band\s+){COUNT}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE}|showed|had|were|was|did)\b", re.IGNORECASE)
+# "Of 200 patients, 100 with A and 100 with B ...", "including 30 with A and 40 with B": parts of a whole already said.
+_WHOLE_BEFORE = re.compile(r"(?:\b(?:of|among|from)\s+(?:the\s+|all\s+)?|\bof\s+(?:whom|these|them|those)|\bincluding|\bamong\s+(?:them|these|whom)|\b(?:of|among)\s+(?:the\s+)?\d[\d,]*\s+(?:[\w-]+\s+){0,3}?[\w-]+\s*,)\s*$", re.IGNORECASE)
+# A case report: the authors report, describe or present a case; each patient introduced with an
+# age ("a 70-year-old man") is one of its own.
+_CASE_REPORTED = re.compile(r"\b(?:we|authors?|this\s+(?:report|paper|article))\s+(?:\w+\s+)?(?:report|reports|describe|describes|present|presents|document|documents)\b|\bcase\s+report\b|\ba\s+case\s+of\b", re.IGNORECASE)
+_CASE_INTRO = re.compile(
+    r"\b(?:a|an)\s+(?:\d+|[a-z]+(?:-[a-z]+)*)[- ](?:years?|months?)[- ]old\s+(?:[\w-]+\s+){0,2}?(?:man|woman|male|female|patient|boy|girl|gentleman|lady|child|infant)\b",
+    re.IGNORECASE,
+)
 # A survey, and those who answered it: "a response rate of 64% (n = 90/140)", "90 respondents",
 # "90 of the 140 nurses returned the questionnaire".
 _SURVEY = re.compile(r"\bsurvey(?:s|ed)?\b", re.IGNORECASE)
@@ -179,12 +212,16 @@ _NOT_ALLOCATED = re.compile(
 _NOT_ALLOCATED_HINT = Searcher(re.compile(r"\bnot\s+(?:allocate|randomi[sz]e|include)", re.IGNORECASE))
 # One size said once for every arm ("30 cases in each group", "each with 45 patients", "43 in
 # each", "25 per arm"): the trial is that size times the number of arms, never one arm.
+# What "each" and "per" can be said of when the size is one arm's: a group, and the thing that made it.
+_EACH_KIND = r"(?:group|arm|cohort|technique|procedure|approach|treatment|intervention|modality|method|condition)"
 _PER_GROUP = re.compile(
     # "2,417 adults were enrolled in each treatment arm": the verb between the count and "each".
     rf"(?P<n>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:(?:were|was|will\s+be)\s+(?:\w+\s+)?(?:included|enrolled|matched|allocated|assigned|placed|recruited)\s+)?"
-    rf"(?:(?:in|to|into)\s+)?each(?:\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)\b|(?=\s*[.,;)])|(?=\s+(?:to|into)\b))"
-    rf"|\beach\s+(?:group\s+|arm\s+)?(?:with|of|had|having|containing|comprising|consisting of|included|comprised)\s+(?P<m>{COUNT})\s+(?:{_PEOPLE})\b"
-    rf"|(?P<k>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?per\s+(?:group|arm)\b",
+    rf"(?:(?:in|to|into|for)\s+)?each(?:\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)\b|(?=\s*[.,;)])|(?=\s+(?:to|into)\b))"
+    rf"|\beach\s+(?:of\s+(?:the\s+)?(?:two|three|four|[2-4])\s+(?=groups|arms|cohorts))?(?:groups?\s+|arms?\s+|cohorts?\s+)?(?:with|of|had|having|containing|comprising|consisting of|included|comprised)\s+(?P<m>{COUNT})\s+(?:{_PEOPLE})\b"
+    rf"|(?P<k>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?per\s+(?:(?:study|treatment|matched)\s+(?=group|arm))?{_EACH_KIND}\b"
+    # "For each technique, 19 patients were identified", "In each of the two cohorts, 150 adults".
+    rf"|\b(?:for|in|within|from)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|[2-4])\s+)?{_EACH_KIND}s?\s*,\s*(?P<j>{COUNT})(?=\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\b)",
     re.IGNORECASE,
 )
 # The arms named in brackets right after a size said for each ("40 subjects in each group (TFESI
@@ -200,7 +237,7 @@ _PLANNED_SIZE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _PLANNED_SIZE_HINT = re.compile(r"\b(?:target|planned|anticipated|estimated|expected|intended)\s+(?:recruitment|enrol|sample|number)|(?-i:Enrol|ENROL)", re.IGNORECASE)
-_PER_GROUP_HINT = re.compile(r"\beach\b|\bper\s+(?:group|arm)\b", re.IGNORECASE)
+_PER_GROUP_HINT = re.compile(r"\beach\b|\bper\s+" + _EACH_KIND + r"\b", re.IGNORECASE)
 # The word "group": arms named one by one before the size ("into a treatment group and a control
 # group"), and the cheap gate of _GROUP_OF_N.
 _NAMED_GROUP = re.compile(r"\bgroup\b", re.IGNORECASE)
@@ -225,14 +262,45 @@ _GROUP_OPENS_WITH_SIZE = re.compile(
 )
 _ARMS = re.compile(
     r"\b(two|three|four|five|2|3|4|5)[- ](?:arm|armed|group|parallel[- ]group)\b"
-    r"|\b(?:into|to|in|among|between)\s+(?:one of\s+|each of\s+)?(?:the\s+)?(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b",
+    r"|\b(?:into|to|in|among|between|across|with)\s+(?:one of\s+|each of\s+)?(?:the\s+)?(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b",
     re.IGNORECASE,
 )
+_ARMS_IN_SENTENCE = re.compile(r"\b(two|three|four|five|2|3|4|5)\s+(?:[\w-]+\s+)?(?:groups|arms|cohorts)\b()", re.IGNORECASE)
 _REVIEW_STUDIES = re.compile(
     # An overview counts the systematic reviews it included.
     # "Six selected clinical trials", "122 relevant studies": words that say which studies were kept.
     rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+|systematic[\s-]+"
-    r"|selected[\s-]+|relevant[\s-]+|included[\s-]+|qualifying[\s-]+|original[\s-]+|primary[\s-]+)*(?:studies|trials|RCTs|articles|papers|publications|reviews)\b",
+    r"|selected[\s-]+|relevant[\s-]+|included[\s-]+|qualifying[\s-]+|original[\s-]+|primary[\s-]+"
+    # "Nine prospective randomized controlled trials", "two before-after controlled trials",
+    # "4 quasi-randomised trials": the studies' kind, however many words name it.
+    r"|prospective[\s-]+|retrospective[\s-]+|observational[\s-]+|comparative[\s-]+|cohort[\s-]+|parallel[\s-]+|interventional[\s-]+"
+    r"|double[\s-]+blind(?:ed)?[\s-]+|single[\s-]+blind(?:ed)?[\s-]+|placebo[\s-]+controlled[\s-]+|sham[\s-]+controlled[\s-]+|multi-?cent(?:er|re)[\s-]+"
+    r"|(?:quasi|non|pseudo)[\s-]?randomi[sz]ed[\s-]+|before[\s-]+(?:and[\s-]+)?after[\s-]+|high[\s-]+quality[\s-]+|full[\s-]+text[\s-]+|independent[\s-]+|separate[\s-]+)*"
+    r"(?:studies|trials|RCTs|articles|papers|publications|reviews)\b",
+    re.IGNORECASE,
+)
+_STUDY_KINDS = r"(?:studies|trials|RCTs|articles|papers|publications|reports)"
+_POOL_KINDS = r"(?:studies|trials|RCTs|articles|papers|publications|records|references|citations|abstracts|reports|hits|titles|items)"
+_KEPT = r"(?:were|was)\s+(?:\w+\s+){0,2}?(?:included|eligible|selected|retained|analy[sz]ed|pooled)\b|(?:met|fulfilled|satisfied|qualified|matched)\b"
+# A part kept from the records a search found: "Seventeen out of 732 articles were included", "12 of
+# 640 records met the inclusion criteria", "Of 640 records screened, 12 trials met the criteria".
+# Each pattern names the part kept and the pool; those opening with a count are tried only where a count starts.
+_KEPT_FROM_POOL = tuple(re.compile(p, re.IGNORECASE) for p in (
+    (rf"(?P<part>{COUNT})\s+(?:{_STUDY_KINDS}\s+)?(?:out\s+of|of|from|among)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<pool>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b"
+    rf"(?:\s+(?:\w+\s+){{0,2}}?(?:screened|identified|retrieved|found|assessed|reviewed|searched))?\s*,?\s+(?:{_KEPT})"),
+    # "The search yielded 2,345 records, of which 14 were included".
+    (rf"(?P<pool>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b[^.;]{{0,60}}?,?\s+(?:of|from|among)\s+(?:which|these|them|those)\s*,?\s*"
+    rf"(?P<part>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})"),
+))
+_KEPT_AFTER_POOL = Searcher(re.compile(
+    rf"\b(?:of|from|among|out\s+of)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<pool>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b[^.;,]{{0,60}},\s*"
+    rf"(?P<part>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})",
+    re.IGNORECASE,
+))
+_KEPT_FROM_POOL_HINT = Searcher(re.compile(r"\b(?:of|from|among)\s+(?:(?:the\s+|a\s+total\s+of\s+)?\S+\s+(?:[\w-]+\s+){0,3}?" + _POOL_KINDS + r"|which|these|them|those)\b", re.IGNORECASE))
+# Another kind of study after the first, both included: "Nine RCTs and two before-after trials".
+_MORE_STUDIES = re.compile(
+    rf"(?:\s*\([^()]{{0,20}}\))?,?\s+(?:and|plus)\s+(?P<n>{COUNT})\s+(?:[\w-]+[\s-]+){{0,3}}?(?:studies|trials|RCTs)\b",
     re.IGNORECASE,
 )
 # Records searched or screened, not the studies a review included: "Among 583 articles that were searched".
@@ -249,7 +317,9 @@ _POOL_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:initially )?(?:
 _TRIALS_OF_A_KIND = re.compile(r"\b(?:trials|RCTs)$", re.IGNORECASE)
 _FOUND_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:finally |eventually |ultimately )?(?:identified|found)\b", re.IGNORECASE)
 _REVIEW_PARTICIPANTS = re.compile(
-rf"(?:\b(?:involving|including|with|totaling|totalling|comprising|of|and)\s+(?:a total of\s+)?|\(\s*(?:n\s*=\s*)?)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people)\b",
+    # "three RCTs done in China on 336 patients in total", "Seven studies involved 799 patients",
+    # "five trials enrolling 420 adults": the verb or preposition that joins the people to the studies.
+    rf"(?:\b(?:involving|involved|including|included|includes|with|totaling|totalling|comprising|comprised|of|and|on|enrolling|enrolled|recruiting|recruited|covering|encompassing|containing|randomi[sz]ing|randomi[sz]ed)\s+(?:a total of\s+|altogether\s+|overall\s+)?|\(\s*(?:n\s*=\s*)?)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people|adults|women|men)\b",
     re.IGNORECASE,
 )
 # "Three trials (n=132)": the people of the included trials as a bare n in brackets.
@@ -321,7 +391,7 @@ def extract_sample_size(text: str) -> SampleSize:
             rules["n_randomized"] = "arm_sizes_listed_respectively"
     else:
         n_randomized = None
-    groups = [int(m.group("n") or m.group("m")) for m in _GROUP_OF_N.finditer(text)] if _NAMED_GROUP.search(text) else []
+    groups = [int(m.group("n") or m.group("m") or m.group("l")) for m in _GROUP_OF_N.finditer(text)] if _NAMED_GROUP.search(text) else []
     if n_randomized is None and len(groups) != 2 and _NAMED_GROUP.search(text):
         # "37 patients were placed in the control group (CG), 39 in the steroid arm (SG)"
         pair = next(_matches_at(_TWO_NAMED_GROUPS, text, _count_starts(text)), None) if _TWO_NAMED_GROUPS_HINT.search(text, folded) else None
@@ -364,6 +434,20 @@ def extract_sample_size(text: str) -> SampleSize:
         if part is not None and _MIN_PEOPLE <= part <= _MAX_PEOPLE:
             n_randomized = part
             rules["n_randomized"] = "selected_for_study_from_pool"
+    if n_randomized is None and _TWO_PARTS_HINT.search(text, folded):
+        # "28 patients who had A and 28 who had B were randomized", "a cohort of 64 patients given
+        # ESI and a control group of 256 patients", "3000 injected patients were matched with 3000
+        # controls": the two groups the study compared, which together are its sample.
+        n_randomized = _two_parts(text, folded)
+        if n_randomized is not None:
+            rules["n_randomized"] = "two_parts_summed"
+    if n_randomized is None and not _RANDOMIZED_WORD.search(text) and _CASE_REPORTED.search(text):
+        # "We report ... in a 70-year-old man": a case report's own patients, one for each
+        # introduced (not the published cases its review of the literature counts).
+        # The same patient introduced again under a later heading is counted once.
+        n_randomized = len({" ".join(m.group().lower().split()) for m in _CASE_INTRO.finditer(text)}) or None
+        if n_randomized is not None:
+            rules["n_randomized"] = "case_reported"
     if n_randomized is None:
         n_randomized = _first_count(text, _RANDOMIZED_RULES, rules, "n_randomized", _NOT_RANDOMIZED)
     if n_randomized is None and _GROUPS_OF_HINT.search(text, folded):
@@ -412,17 +496,55 @@ def extract_sample_size(text: str) -> SampleSize:
                             or _SEARCH_FOUND_BEFORE.search(text, max(0, m.start() - 60), m.start()) and _SEARCH_HITS.search(m.group(0))
                             or _POOL_AFTER.match(text, m.end()) and "eligible" not in m.group(0).lower()
                             and not (_TRIALS_OF_A_KIND.search(m.group(0)) and _FOUND_AFTER.match(text, m.end())))), None)
+    n_studies = parse_count(studies.group("n")) if studies else None
+    kept = _kept_from_pool(text, folded) if _KEPT_FROM_POOL_HINT.search(text, folded) else None
+    if kept and (studies is None or studies.start() >= kept.start()):
+        # "Seventeen out of 732 articles were included", "Of 640 records screened, 12 trials met
+        # the criteria": the part kept, not the pool it was taken from.
+        n_studies, studies = parse_count(kept.group("part")), kept
+    elif studies:
+        more = _MORE_STUDIES.match(text, studies.end())
+        extra = parse_count(more.group("n")) if more else None
+        if extra:
+            # "Nine RCTs and two before-after trials involving 531 patients": both kinds were included.
+            n_studies = (n_studies or 0) + extra
+            studies = more
     n_participants = _review_participants(text, studies) if studies else None
     follow = _longest_follow_up(text)
     return SampleSize(
         n_randomized=n_randomized,
         n_analysed=n_analysed,
         n_arms=n_arms,
-        n_studies=parse_count(studies.group("n")) if studies else None,
+        n_studies=n_studies,
         n_participants=n_participants,
         follow_up=follow,
         rules=rules,
     )
+
+
+def _kept_from_pool(text: str, folded: str) -> re.Match | None:
+    """The first statement of the studies kept from a searched pool (see _KEPT_FROM_POOL)."""
+    starts = _count_starts(text)
+    found = [m for p in _KEPT_FROM_POOL for m in _matches_at(p, text, starts)] + list(_KEPT_AFTER_POOL.finditer(text, folded))
+    return min((m for m in found if parse_count(m.group("part"))), key=lambda m: m.start(), default=None)
+
+
+def _two_parts(text: str, folded: str) -> int | None:
+    """The sum of two groups said as one sample's parts (see _TWO_PARTS), when not a part of a whole said before."""
+    starts = _count_starts(text)
+    found = [m for p in _TWO_PARTS for m in _matches_at(p, text, starts)] + list(_TWO_COHORTS.finditer(text, folded))
+    for m in sorted(found, key=lambda m: m.start()):
+        if _WHOLE_BEFORE.search(text, max(0, m.start() - 60), m.start()):
+            continue
+        between = text[m.end("x"):m.start("y")]
+        if between.count("(") != between.count(")") or _ANOTHER_COUNT.search(between):
+            # "41 patients with tumours (38 of grade III ..., and two cases with ...)": a list
+            # inside the first group's brackets, or a third group between the two.
+            continue
+        a, b = parse_count(m.group("x")), parse_count(m.group("y"))
+        if a and b and _MIN_PEOPLE <= a + b <= _MAX_PEOPLE:
+            return a + b
+    return None
 
 
 def _randomized_split(text: str) -> int | None:
@@ -463,13 +585,16 @@ def _size_from_per_group(text: str) -> int | None:
     and a control group, 40 cases in each group"), else taken from "two groups" anywhere.
     """
     for m in _PER_GROUP.finditer(text):
-        size = parse_count(m.group("n") or m.group("m") or m.group("k"))
+        size = parse_count(m.group("n") or m.group("m") or m.group("k") or m.group("j"))
         if size is None or not _MIN_PEOPLE <= size <= _MAX_PEOPLE:
             continue
         starts = [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
         sentence = text[starts[-1] if starts else 0:m.start()]
         listed = _ARMS_IN_BRACKETS.match(text, m.end())
-        arms_said = None if listed else _ARMS.search(sentence) or _ARMS.search(text)
+        # "Two groups (n = 45 each)": the arms counted in the words that open the size's sentence.
+        stop = _SENTENCE_END.search(text, m.end())
+        whole_sentence = text[starts[-1] if starts else 0:stop.start() if stop else len(text)]
+        arms_said = None if listed else _ARMS.search(sentence) or _ARMS_IN_SENTENCE.search(whole_sentence) or _ARMS.search(text)
         if listed:
             names = [part for part in _LIST_SEPARATOR.split(listed.group(1)) if part.strip()]
             arms = len(names) if 2 <= len(names) <= 5 else None
@@ -560,8 +685,23 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
                 continue
             # "2,417 adults were enrolled in each treatment arm": one arm's size, said for every
             # arm (read by _size_from_per_group), never the whole sample.
-            if _EACH_GROUP_AFTER.match(text, m.end()):
+            if _EACH_GROUP_AFTER.match(text, m.end()) or _EACH_GROUP_BEFORE.search(text, max(0, m.start("n") - 60), m.start("n")):
                 continue
+            if name in _VERB_LED and _ARM_SUBJECT_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+                # "Group (A): included 25 patients who received ...": one arm's size.
+                continue
+            sibling = _SIBLING_GROUP.match(text, m.end("n")) if field_name == "n_randomized" else None
+            more = parse_count(sibling.group("h") or sibling.group("i") or sibling.group("j") or sibling.group("k")) if sibling else None
+            second = next((g for g in "hijk" if sibling and sibling.group(g)), None)
+            if more and sibling and second and _ANOTHER_COUNT.search(text, m.end("n"), sibling.start(second)):
+                # "12 patients with A, 11 patients with B and 10 controls": three groups, not two.
+                more = None
+            if more and not _LIST_BEFORE.search(text, max(0, m.start("n") - 6), m.start("n")):
+                # "45 patients received A and 44 received B", "45 cases in the observation group and
+                # 44 cases in the control group", "60 patients who had ESI and 120 patients who did
+                # not": the count read is one of two groups said side by side; the sample is both.
+                rules[field_name] = name + "+sibling_group"
+                return n + more
             rules[field_name] = name
             return n
     return None
@@ -598,8 +738,25 @@ def _clause_end(text: str, pos: int) -> int:
     return len(text)
 
 
+# A second group said right after the first, in the same words: the same verb of treatment, the
+# same "in the ... group", a second described set of people, or matched controls.
+_TREATED = r"(?:were\s+|was\s+)?(?:received|underwent|had|got|treated|given|managed|operated)"
+_SIBLING_GROUP = re.compile(
+    rf"\s+(?:[\w-]+\s+){{0,2}}?(?:(?:{_PEOPLE})\s+)?(?P<v>{_TREATED})\b[^.;]{{0,120}}?(?:,\s*|\s+)(?:and|while|whereas)\s+(?P<h>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+)?(?P=v)\b"
+    rf"|\s+(?:(?:{_PEOPLE})\s+)?(?:(?:were|was)\s+)?(?:in|into)\s+(?:the\s+)?[^,;.()]{{0,50}}?\b(?:group|arm)\b(?:\s*\([^()]{{0,12}}\))?,?\s+(?:and|while|whereas)\s+(?P<i>{COUNT})\s+(?:(?:{_PEOPLE})\s+)?(?:(?:were|was)\s+)?(?:in|into)\s+(?:the\s+)?[^,;.()]{{0,50}}?\b(?:group|arm)\b"
+    rf"|\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+(?:who|with|receiving|undergoing|given|having)\b[^.;()]{{0,100}}?\band\s+(?P<j>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+(?:who|with|receiving|undergoing|given|having)\b|(?:[\w-]+\s+){{0,2}}?controls\b)"
+    rf"|\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+(?:and|with|to)\s+(?P<k>{COUNT})\s+(?:[\w-]+\s+){{0,2}}?controls\b",
+    re.IGNORECASE,
+)
 _NOT_A_COUNT_BEFORE = re.compile(r"(?:\d\.|±\s*|\d\s*[-–]\s*)$")
-_EACH_GROUP_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:in|to|into)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)\b", re.IGNORECASE)
+_EACH_GROUP_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:(?:in|to|into)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)|(?:for|per)\s+(?:each\s+)?" + _EACH_KIND + r")\b", re.IGNORECASE)
+_EACH_GROUP_BEFORE = re.compile(r"\b(?:for|in|within|from)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|[2-4])\s+)?" + _EACH_KIND + r"s?\s*,\s*$", re.IGNORECASE)
+# Rules whose match opens with the verb, and the arm that can be its subject: "Group (A): included".
+_VERB_LED = frozenset({"enrolled_n", "participants_were_n"})
+# Not "the study group included 60 patients", the whole sample: a group with a label or an arm's role.
+_ARM_SUBJECT_BEFORE = re.compile(r"(?:\b(?:group|arm|cohort)\s*(?:\(\s*(?:[A-D]|[IV]{1,3}|\d)\s*\)|(?:[A-D]|[IV]{1,3}|\d)\b)"
+                                 r"|\b(?:control|treatment|experimental|intervention|placebo|sham)\s+(?:group|arm|cohort)"
+                                 r"|\beach\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:groups?|arms?|cohorts?))\s*[:,]?\s*$", re.IGNORECASE)
 _PART_OF = re.compile(r"\bof (?:whom|which|these|them)\s+$|\b(?:an?\s+)?(?:additional|further|extra)\s+$", re.IGNORECASE)
 _ARM_LABEL_BEFORE = re.compile(r"\b(?:group|arm|subgroup)\s*(?:[A-D]|[IV]{1,3}[A-Z]?|\d)?\s*\(\s*$", re.IGNORECASE)
 _CLAUSE_MARK = re.compile(r"[()\[\];\n]|\.(?=\s|$)")
