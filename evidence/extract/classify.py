@@ -138,7 +138,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("rct", "randomly", 0.6, 0.6, _NOT_FUTURE + r"\b(?:randomly|at random)\b(?!\s+(?:selected|chosen|sampled|drawn|gathered|collected)\b(?!\s+to))"),
     # Weakest RCT cue: treatments compared between groups, randomization not stated. Most such
     # abstracts report RCTs, but the low weight keeps the doubt visible in the confidence.
-    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)(?!\s+(?:the\s+)?(?:baseline|before|pre-?(?:treatment|operative|procedure|injection|intervention)\b))|comparison of|comparing|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|received either|wait(?:ing)?[- ]?list|trial(?!\s+(?:(?:is|was|has been)\s+)?regist))\b"),
+    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)(?!\s+(?:the\s+)?(?:baseline|before|pre-?(?:treatment|operative|procedure|injection|intervention)\b))|comparison of|comparing|compared between(?!\s+(?:the\s+)?(?:baseline|before|pre))|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|(?:received|treated with|underwent|were given) either|wait(?:ing)?[- ]?list|trial(?!\s+(?:(?:is|was|has been)\s+)?regist))\b"),
     ("rct", "rct_abbreviation", 0.6, 0.8, r"\bRCT\b"),
     # Blinding both sides almost always comes with random allocation, but neither says it was
     # random: lower than stated randomization. Blinding one side (or only the assessors) is also
@@ -249,7 +249,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
     ("case_series", "retrospective", 0.4, 0.4, (r"\bretrospective(?:ly)?\b|\b(?:chart|record)s?\s+review\b"
      # "drawn from a review of their hospital charts", "review of all patients' notes"
-     r"|\breview\s+of\s+(?:(?:the|each|all|their|our)\s+)?(?:patients?(?:['’]s?)?\s+|(?:\w+\s+)?patient(?:['’]s|s['’])\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:records|charts|notes|files)\b|\breviewed\s+(?:the\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:charts|records|notes|files)\b")),
+     r"|\breview\s+of\s+(?:(?:the|each|all|their|our)\s+)?(?:patients?(?:['’]s?)?\s+|(?:\w+\s+)?patient(?:['’]s|s['’])\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:records|charts|notes|files)\b|\breviewed\s+(?:the\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:charts|records|notes|files)\b"
+     # Records kept for care read afterwards: "using electronic health records, we identified".
+     r"|\b(?:using|from|in|of)\s+(?:the\s+|our\s+)?(?:electronic\s+)?(?:health|medical|hospital|clinical|patient)\s+records\b")),
     # "a case report ... upon 7 patients": several patients named by their number make a series.
     ("case_series", "several_patients", 0.3, 0.3, r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:[\w-]+\s+){0,2}?(?:patients|cases)\b"),
     ("cohort", "cohort", 0.7, 0.9, r"\bcohort\b"),
@@ -269,8 +271,10 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      r"|\b(?:divided|classified|categori[sz]ed|separated|stratified|grouped|sorted|split)\s+(?:in)?to\b[^.]{0,60}?\b(?:groups?|subgroups?|cohorts?|categories)\b[^.]{0,30}?"
      r"\b(?:based on|according to|on the basis of|depending on|by)\s+(?:the\s+|their\s+)?(?:[\w-]+\s+){0,2}?" + _TRAIT +
      r"|\b(?:stratified|grouped|compared|comparing|compare|divided|separated|sorted)\b(?:[^.]{0,60}?\s)?(?:based on|according to|on the basis of|depending on)\s+(?:the\s+|their\s+)?(?:[\w-]+\s+){0,2}?" + _TRAIT +
-     # People "with and without diabetes" set side by side.
+     # People "with and without diabetes" set side by side, or by their age ("between patients aged
+     # over 65 and younger ones").
      r"|\b(?:patients|participants|subjects|people|individuals|those|cases)\s+with\s+and\s+without\b"
+     r"|\bbetween\s+(?:patients|participants|people|subjects|those)\s+aged\b[^.]{0,40}?\b(?:and|or|versus|vs)\b"
      # A group named by its severity or a trait of its people: "the severe group", "the diabetic group".
      r"|\b(?:mild|moderate|severe|diabetic|non-?diabetic|obese|non-?obese|elderly|older|younger|responders?|non-?responders?)\s+(?:[\w-]+\s+)?groups?\b"
      # People and their opposites: "diabetics and non-diabetics", "the operated patients and the
@@ -290,7 +294,11 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("cohort", "registry_or_matching", 0.55, 0.6, (r"\bpropensity[- ]score|\bregistry\b"
      # Records kept for care or billing and searched afterwards: "a retrospective records database
      # search", "a national claims database".
-     r"|\b(?:administrative|claims|insurance|national|nationwide|records?|billing|institutional|hospital|health[- ]care|healthcare)\s+databases?\b")),
+     r"|\b(?:administrative|claims|insurance|national|nationwide|records?|billing|institutional|hospital|health[- ]care|healthcare)\s+databases?\b"
+     # People matched to others by the investigators ("matched 1:2 by age and sex", "a matched
+     # cohort"), not groups said to be alike at baseline ("well matched for age").
+     r"|(?<!well )(?<!well-)(?<!closely )\bmatched\s+(?:\d\s*:\s*\d\s+)?(?:by|on|for|according to|with respect to)\s+(?:age|sex|gender|propensity)"
+     r"|\b1\s*:\s*[1-4]\s+matched\b|\bmatched\s+(?:in\s+a\s+)?1\s*:\s*[1-4]\b|\bmatched\s+cohorts?\b")),
     ("case_control", "case_control", 0.9, 0.95, r"\bcase[- ]control\b"),
     ("case_control", "matched_controls", 0.5, 0.5, r"\b(?:age|sex)[- ]and[- ](?:age|sex)[- ]matched\b|\bmatched (?:healthy )?controls\b"),
     # Other people's "nonrandomized studies" (plural) are background, not this study's design.
@@ -665,7 +673,7 @@ _CALL_FOR_RESEARCH = re.compile(
 _NO_POOLING = re.compile(
     r"\b(?:could not|cannot|can not|were not|was not|not|unable to)\s+(?:be\s+)?(?:\w+\s+){0,2}?(?:combined|pooled|synthesi[sz]ed|aggregated)\s+"
     r"(?:(?:in|into|by|using|with|for)\s+)?(?:an?\s+)?meta-?\s?analy\w*"
-    r"|\bmeta-?\s?analy\w*\s+(?:was|were|is|could)\s+(?:not\s+(?:be\s+)?(?:possible|feasible|performed|conducted|done|appropriate|undertaken|attempted|justified)"
+    r"|\bmeta-?\s?analy\w*\s+(?:was|were|is|could)\s+(?:(?:deemed|considered|judged|thought|found)\s+)?(?:not\s+(?:be\s+)?(?:possible|feasible|performed|conducted|done|appropriate|undertaken|attempted|justified)"
     r"|impossible|infeasible|precluded|inappropriate)"
     r"|\b(?:precluded?|prevented|precluding|did not allow|does not allow|unsuitable for|not suitable for|inappropriate for|too heterogeneous (?:for|to allow)|not amenable to)"
     r"\s+(?:(?:a|an|any|the|quantitative|formal|statistical|data)\s+)*(?:pooling|meta-?\s?analy\w*|quantitative synthesis)",
