@@ -283,6 +283,12 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      r"|\b(?!randomi|invasive|surgical|operative|pharmacolog|steroid)(?:([a-z]{2,}(?:ics|ers))|([a-z]{2,}(?:ed|ic))\s+(?:patients|subjects|cases|individuals|people|participants|groups?))\b"
      r"(?:\s+\w+){0,5}?\s+(?:and|or|against|vs\.?|versus|with|to)\s+(?:(?:the|that|those)\s+(?:of\s+)?(?:the\s+)?)?non-?\s?(?:\1|\2)\b"
      r"|\b(?!randomi|invasive|surgical|operative|pharmacolog|steroid)([a-z]{2,}(?:ed|ic))\s+(?:and|or|vs\.?|versus)\s+non-?\s?\3\s+(?:patients|subjects|cases|individuals|people|participants|groups?)\b")),
+    # People sorted by whether they had an exposure, not put into arms: "those who received an
+    # injection and those who did not", "exposed and unexposed patients", "divided according to
+    # whether they had had a steroid injection".
+    ("cohort", "exposure_groups", 0.6, 0.6, (r"\b(?:and|or|versus|vs\.?|with|to|from)\s+(?:those|patients|people|participants|subjects|individuals|adults)\s+(?:who|that)\s+(?:did|had|were|have)\s+not\b"
+     r"|\bunexposed\b|\bnon-?exposed\b"
+     r"|\b(?:divided|classified|categori[sz]ed|separated|grouped|split|stratified|compared)\b[^.]{0,60}?\b(?:according to|based on|by|depending on)\s+whether\b")),
     # Two treatment groups compared after the fact, from records: a cohort, not a series.
     ("cohort", "retrospective_comparison", 0.6, 0.7, r"\bretrospective(?:ly)?\s+(?:compar\w+|(?:analy[sz]ed|reviewed) and compared)\b|\bcompared\b[^.]{0,80}\bretrospectively\b"),
     # A study naming itself observational, or the long-term follow-up of people treated, names a
@@ -343,7 +349,7 @@ _WEAK_RCT_CUES = frozenset({"text.comparison_randomization_not_stated", "text.tr
 _ALLOCATION_UNSTATED_CUES = _WEAK_RCT_CUES | {"text.allocated_to_arms"}
 _REGISTERED_ALLOCATION = frozenset({"text.allocated_to_arms", "text.trial_registration"})
 # Cues that say a cohort compared people by exposure, and cues that name groups or a comparison.
-_COHORT_COMPARED = frozenset({"text.cohort", "text.groups_by_trait", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
+_COHORT_COMPARED = frozenset({"text.cohort", "text.groups_by_trait", "text.exposure_groups", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
 # Cues that name a cohort design even for one group followed ("an observational study", "a
 # 10-year follow-up study" of people treated years before).
 _NAMED_COHORT = frozenset({"text.observational", "text.follow_up_study"})
