@@ -383,6 +383,16 @@ def test_a_comparison_named_only_by_arm_sizes_keeps_its_comparator(topic):
     # A 'cross-sectional' study of one treated group whose figures changed within it: a series.
     ("In this cross-sectional study, 33 adults received a caudal steroid injection. The disability index decreased from 48 ± 9 to 22 ± 7 at six months.",
      "case_series", "precedence.cross_sectional_treated_series"),
+    # Bare counts given each treatment after the people were named once.
+    ("We included 96 patients seen in our clinic from 2016 to 2020: 40 received a caudal injection and 56 received a root block. Relief was alike.",
+     "cohort", "precedence.groups_by_treatment_had"),
+    # Records kept of a country's patients, pairs matched by the investigators, a named claims database.
+    ("People operated on for a disc herniation were traced in the national patient register and followed for repeat surgery.",
+     "cohort", "text.registry_or_matching"),
+    ("In a matched-pair analysis, 40 patients given a transforaminal injection were set against 40 given oral prednisolone.",
+     "cohort", "text.registry_or_matching"),
+    ("Using the Optum Clinformatics database, we found 30,100 adults with lumbar radiculopathy and studied opioid use after an injection.",
+     "cohort", "text.registry_or_matching"),
 ])
 def test_how_groups_were_formed_outside_a_trial_names_the_design(abstract, design, rule):
     call = classify_design(None, abstract)

@@ -297,7 +297,13 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("cohort", "prospective_study", 0.55, 0.6, r"\bprospective\s+(?:study|analysis|follow-up)\b"),
     ("cohort", "follow_up_study", 0.6, 0.7, r"\b(?:long-term|[\w]+[- ]years?)\s+follow-up\s+(?:study|survey)\b|\bthis\s+follow-up\s+study\b"),
     # Matched or registry data compare people by what they had, which a single series does not.
-    ("cohort", "registry_or_matching", 0.55, 0.6, (r"\bpropensity[- ]score|\bregistry\b"
+    ("cohort", "registry_or_matching", 0.55, 0.6, (r"\bpropensity[- ]score|\bregistr(?:y|ies)\b"
+     # A register kept of a country's patients: "the National Patient Register".
+     r"|\b(?:national|patient|population|nationwide|health|quality|prescription|disease)\s+(?:[\w-]+\s+)?registers?\b"
+     # Pairs matched by the investigators: "a matched-pair analysis", "pair-matched".
+     r"|\bmatched[- ]pairs?\b|\bpair[- ]matched\b"
+     # A named database queried for its records: "using the MarketScan database".
+     r"|\b(?:using|from|in|queried|query\s+of)\s+(?:the\s+)?(?-i:[A-Z][\w-]*)(?:\s+(?-i:[A-Z][\w-]*)){0,3}\s+(?:database|databank)\b"
      # Records kept for care or billing and searched afterwards: "a retrospective records database
      # search", "a national claims database".
      r"|\b(?:administrative|claims|insurance|national|nationwide|records?|billing|institutional|hospital|health[- ]care|healthcare)\s+databases?\b"
@@ -317,7 +323,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # Sorting people into groups, unlike allocating them to arms, is as often done by a trait.
     ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\b(?:divided|classified|categori[sz]ed|separated|sorted|split)\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+(?:[\w-]+\s+)?groups\b"
      # "divided into FSN group and conventional acupuncture (CA) group"
-     r"|(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s+group,?\s+and\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s*group\b)")),
+     # The size of the first group may stand in brackets after it: "an injection group (n = 45) and a drug group".
+     r"|(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s+group\s*(?:\([^()]{1,20}\))?,?\s+and\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s*group\b)")),
 )
 _COMPILED_TEXT_CUES = tuple((d, n, wa, wt, re.compile(p, re.IGNORECASE)) for d, n, wa, wt, p in _TEXT_CUES)
 # Each cue searched only where it can match (evidence.topic.literals): most cues are absent from most records.
@@ -442,6 +449,9 @@ _ASSIGNED_TO_NAMED_GROUPS = re.compile(
 # "A was performed in 67 patients and B in 62 patients", "... were compared with 453 patients
 # who had not received an injection"): people compared by the treatment they got.
 _GROUPS_BY_TREATMENT_HAD = re.compile(
+    # "120 patients were included: 58 received A and 62 received B" (the people named once, before).
+    r"\b" + _NUM + r"\s+(?:received|underwent|were treated with|were given)\b[^.;]{0,120}?(?:\band|;|,|\bwhile|\bwhereas)\s+(?:the\s+other\s+|the\s+remaining\s+)?"
+    + _NUM + r"\s+(?:" + _PEOPLE + r"\s+)?(?:received|underwent|were treated|were given)\b|"
     r"\b" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE + r"\s+(?:received|underwent|had|were treated with|were given)\b[^.;]{0,120}?"
     r"(?:\band|;|,|\bwhile|\bwhereas)\s+(?:the\s+other\s+|the\s+remaining\s+)?" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r"\s+)?(?:received|underwent|had|were treated|were given)\b"
     r"|\b(?:was|were)\s+(?:performed|done|given|administered|applied|used)\s+(?:to|in|on|for)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE
@@ -496,6 +506,8 @@ def _one_group_treated(text: str, abstract: str) -> bool:
     iopamidol and 18 received iothalamate"), treatments offered as alternatives ("received A or B"), words for groups or controls, and a
     "versus" between two treatments (not between times or values) each name a second group.
     """
+    if _GROUPS_BY_TREATMENT_HAD.search(text):
+        return False
     treated = list(_ONE_GROUP_TREATED.finditer(abstract))
     if not treated and len(text) > len(abstract):
         # Said only in the title: "clinical observation of 42 cases treated with ...".
@@ -739,6 +751,10 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     if not scores or max(scores.values()) < _MIN_SCORE:
         if one_group_treated():
             return "case_series", "precedence.one_group_treated"
+        # Groups named by the treatment each had ("58 received A and 62 received B"), with no
+        # word of how they were formed: people compared by what they had, a cohort.
+        if groups_formed() == "cohort":
+            return "cohort", "precedence.groups_by_treatment_had"
         return "other", "no_cue"
     rct_cues = {name for name in fired if name.startswith("text.")} & _RCT_TEXT_CUES
     best = max(scores, key=scores.__getitem__)
