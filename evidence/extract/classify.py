@@ -276,13 +276,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      r"|\b(?:patients|participants|subjects|people|individuals|those|cases)\s+with\s+and\s+without\b"
      r"|\bbetween\s+(?:patients|participants|people|subjects|those)\s+aged\b[^.]{0,40}?\b(?:and|or|versus|vs)\b"
      # A group named by its severity or a trait of its people: "the severe group", "the diabetic group".
-     r"|\b(?:mild|moderate|severe|diabetic|non-?diabetic|obese|non-?obese|elderly|older|younger|responders?|non-?responders?)\s+(?:[\w-]+\s+)?groups?\b"
-     # People and their opposites: "diabetics and non-diabetics", "the operated patients and the
-     # non-operated", "responders versus nonresponders" (a trait or a later course, not an arm).
-     # Said of people: a noun for them after either side, or a word that names them ("smokers").
-     r"|\b(?!randomi|invasive|surgical|operative|pharmacolog|steroid)(?:([a-z]{2,}(?:ics|ers))|([a-z]{2,}(?:ed|ic))\s+(?:patients|subjects|cases|individuals|people|participants|groups?))\b"
-     r"(?:\s+\w+){0,5}?\s+(?:and|or|against|vs\.?|versus|with|to)\s+(?:(?:the|that|those)\s+(?:of\s+)?(?:the\s+)?)?non-?\s?(?:\1|\2)\b"
-     r"|\b(?!randomi|invasive|surgical|operative|pharmacolog|steroid)([a-z]{2,}(?:ed|ic))\s+(?:and|or|vs\.?|versus)\s+non-?\s?\3\s+(?:patients|subjects|cases|individuals|people|participants|groups?)\b")),
+     r"|\b(?:mild|moderate|severe|diabetic|non-?diabetic|obese|non-?obese|elderly|older|younger|responders?|non-?responders?)\s+(?:[\w-]+\s+)?groups?\b")),
+    # (People set against their opposites, "diabetics and non-diabetics", are read by
+    # _trait_and_opposite and counted as this cue.)
     # People sorted by whether they had an exposure, not put into arms: "those who received an
     # injection and those who did not", "exposed and unexposed patients", "divided according to
     # whether they had had a steroid injection".
@@ -594,6 +590,10 @@ def classify_design(
         if hit:
             add(_Cue(design, f"text.{name}", weight), weight, f"{where}: '{hit.group(0)}'")
 
+    if not any(n == GROUPS_BY_TRAIT for cues in found.values() for _, n, _ in cues):
+        opposite = _trait_and_opposite(joined)
+        if opposite:
+            add(_Cue("cohort", GROUPS_BY_TRAIT, 0.6), 0.6, f"{'title' if opposite.start() < title_end else 'abstract'}: '{opposite.group(0)}'")
     # A review that says it pooled nothing is not called a meta-analysis for naming one.
     if "meta_analysis" in found and not any(n in ("text.pooling_model", "pt.meta_analysis") for _, n, _ in found["meta_analysis"]) \
             and _NO_POOLING.search(joined):
@@ -683,6 +683,32 @@ _CALL_FOR_RESEARCH = re.compile(
     r"\s+(?:by|in|with|through)\b[^.]{0,80}?\b(?:trials?|studies|RCTs?)\b",
     re.IGNORECASE,
 )
+
+
+# People and their opposites: "diabetics and non-diabetics", "the operated patients and the
+# non-operated", "responders versus nonresponders" (a trait or a later course, not an arm). Said
+# of people: a noun for them after either side, or a word that names them ("smokers"). Found
+# from the "non" backwards, since a pattern that opens on any word would be tried at every one.
+_NON_WORD = re.compile(r"\bnon-?\s?([a-z]{2,}(?:ed|ic|ics|ers?))\b(\s+(?:patients|subjects|cases|individuals|people|participants|groups?)\b)?", re.IGNORECASE)
+_NOT_A_TRAIT = ("randomi", "invasive", "surgical", "operative", "pharmacolog", "steroid")
+
+
+def _trait_and_opposite(text: str) -> re.Match | None:
+    """Where ``text`` sets people against their opposite ("smokers and non-smokers"), or None."""
+    if "non" not in text and "Non" not in text and "NON" not in text:
+        return None
+    for m in _NON_WORD.finditer(text):
+        word = m.group(1)
+        if word.lower().startswith(_NOT_A_TRAIT):
+            continue
+        people_after = bool(m.group(2))
+        names_people = word.lower().endswith(("ics", "ers", "er"))
+        before = re.compile(r"\b" + re.escape(word) + r"\b(\s+(?:patients|subjects|cases|individuals|people|participants|groups?)\b)?"
+                            r"(?:\s+\w+){0,5}?\s+(?:and|or|against|vs\.?|versus|with|to)\s+(?:(?:the|that|those)\s+(?:of\s+)?(?:the\s+)?)?$",
+                            re.IGNORECASE).search(text, max(0, m.start() - 90), m.start())
+        if before and (names_people or people_after or before.group(1)):
+            return re.compile(re.escape(text[before.start():m.end()])).search(text, before.start())
+    return None
 
 
 # A review saying it did not pool ("the trials could not be pooled in a meta-analysis", "a
