@@ -143,8 +143,12 @@ def score_labelled(records: list[dict], topic) -> dict:
 # sample of blood"). EBM-NLP holds some trial protocols; for those "protocol" is the right call.
 STATES_RANDOMISATION = re.compile(r"\brandomi[sz](?:ed|ation|ing)\b|\brandomly\b|\bat random\b|\bRCT\b", re.IGNORECASE)
 # A paper on the design of a trial ("design of a randomized clinical trial") describes it before its results.
-_PLANNED = re.compile(r"\bwill be (?:\w+ )?(?:randomi[sz]ed|randomly|allocated|assigned)\b|\b(?:study|trial) protocol\b|\bplan to conduct\b"
-                      r"|\bdesign of an? (?:[\w-]+,? ){0,5}?(?:trial|study)\b", re.IGNORECASE)
+# So does one under the protocol heading "Methods/Design" that speaks in the future tense, one
+# that names itself a research protocol or says it describes its design, and one whose people
+# "will be included and randomized".
+_PLANNED = re.compile(r"\bwill be (?:\w+ )?(?:and )?(?:randomi[sz]ed|randomly|allocated|assigned)\b|\b(?:study|trial|research) protocol\b|\bplan to conduct\b"
+                      r"|\bdesign of an? (?:[\w-]+,? ){0,5}?(?:trial|study)\b|\bdescribes? the (?:design|rationale)\b"
+                      r"|\bMETHODS?\s*/\s*DESIGN\b(?=.*\bwill\b)", re.IGNORECASE)
 
 
 def _right_design(design: str, text: str) -> bool:

@@ -366,3 +366,44 @@ def test_a_comparison_named_only_by_arm_sizes_keeps_its_comparator(topic):
                                                      "for four weeks. Leg pain fell more with acupuncture (P = 0.01).",
                                          "publication_types": []}])}
     assert list(classify_articles(tables, topic).iloc[0]["comparator_class"]) == ["drug"]
+
+
+@pytest.mark.parametrize("abstract, design, rule", [
+    # People sorted by whether they had an exposure are a cohort, however the sorting is worded.
+    ("Adults who had an epidural injection (n = 95) and those who did not (n = 310) were followed for three years for surgery.",
+     "cohort", "text.exposure_groups"),
+    ("Among 700 people treated for sciatica, those exposed to early bed rest were compared with unexposed people for days off work.",
+     "cohort", "text.exposure_groups"),
+    ("Charts of 150 patients were read; they were grouped according to whether they had a nerve block before surgery, and infections were compared.",
+     "cohort", "text.exposure_groups"),
+    # One treatment for all, groups by a trait of the person or disease.
+    ("Eighty people with leg pain had one transforaminal injection; diabetics and non-diabetics were then set side by side for glucose.",
+     "cohort", "text.groups_by_trait"),
+    # A practitioner's account of one group: a series.
+    ("Sciatica from a tight gluteus is common. Over a year I observed a group of 26 patients whom I needled weekly; most improved.",
+     "case_series", "precedence.one_group_treated"),
+    # A 'cross-sectional' study of one treated group whose figures changed within it: a series.
+    ("In this cross-sectional study, 33 adults received a caudal steroid injection. The disability index decreased from 48 ± 9 to 22 ± 7 at six months.",
+     "case_series", "precedence.cross_sectional_treated_series"),
+    # Bare counts given each treatment after the people were named once.
+    ("We included 96 patients seen in our clinic from 2016 to 2020: 40 received a caudal injection and 56 received a root block. Relief was alike.",
+     "cohort", "precedence.groups_by_treatment_had"),
+    # Records kept of a country's patients, pairs matched by the investigators, a named claims database.
+    ("People operated on for a disc herniation were traced in the national patient register and followed for repeat surgery.",
+     "cohort", "text.registry_or_matching"),
+    ("In a matched-pair analysis, 40 patients given a transforaminal injection were set against 40 given oral prednisolone.",
+     "cohort", "text.registry_or_matching"),
+    ("Using the Optum Clinformatics database, we found 30,100 adults with lumbar radiculopathy and studied opioid use after an injection.",
+     "cohort", "text.registry_or_matching"),
+])
+def test_how_groups_were_formed_outside_a_trial_names_the_design(abstract, design, rule):
+    call = classify_design(None, abstract)
+    assert (call.design, call.rule) == (design, rule), call
+
+
+def test_a_review_that_says_it_did_not_pool_is_not_a_meta_analysis():
+    text = "MEDLINE and EMBASE were searched. Nine trials were found; their outcomes were too varied, so a meta-analysis was not possible."
+    assert classify_design("Heat therapy for sciatica: a systematic review", text).design == "systematic_review"
+    # Pooling stated as done keeps the meta-analysis.
+    pooled = text.replace("so a meta-analysis was not possible", "yet they were pooled with a random-effects model")
+    assert classify_design("Heat therapy for sciatica: a systematic review and meta-analysis", pooled).design == "meta_analysis"

@@ -111,6 +111,11 @@ _NOT_NEGATED = r"(?<!non-)(?<!non )(?<!quasi-)(?<!quasi )(?<!not )(?<!pseudo-)"
 # How reviews describe the trials they include ("nine double-blind, placebo-controlled trials").
 _TRIAL_ADJECTIVES = r"(?:(?:double|single|triple)-blind(?:ed)?,?\s+|(?:placebo|sham)-controlled,?\s+|(?:parallel-group|crossover|multicent(?:er|re)|eligible),?\s+){0,3}"
 
+# Traits of a disease or of people by which a study may sort those who all had the same care.
+_TRAIT = (r"(?:severity|degree|grades?|grading|stages?|staging|presence|absence|extent|response|responsiveness|chronicity|age|sex|gender|BMI"
+          r"|body mass index|diagnos[ie]s|etiology|aetiology|morphology|comorbidit\w*|diabet\w*|smoking|(?:symptom|pain|disease|illness) duration"
+          r"|duration of (?:symptoms|pain|disease|illness))\b")
+
 # (design, name, weight in the abstract, weight in the title, pattern). Weights are judgement
 # calls tuned on tests/fixtures/labelled; the benchmark reports how well they do.
 _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
@@ -133,7 +138,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("rct", "randomly", 0.6, 0.6, _NOT_FUTURE + r"\b(?:randomly|at random)\b(?!\s+(?:selected|chosen|sampled|drawn|gathered|collected)\b(?!\s+to))"),
     # Weakest RCT cue: treatments compared between groups, randomization not stated. Most such
     # abstracts report RCTs, but the low weight keeps the doubt visible in the confidence.
-    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)(?!\s+(?:the\s+)?(?:baseline|before|pre-?(?:treatment|operative|procedure|injection|intervention)\b))|comparison of|comparing|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|received either|wait(?:ing)?[- ]?list|trial(?!\s+(?:(?:is|was|has been)\s+)?regist))\b"),
+    ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)(?!\s+(?:the\s+)?(?:baseline|before|pre-?(?:treatment|operative|procedure|injection|intervention)\b))|comparison of|comparing|compared between(?!\s+(?:the\s+)?(?:baseline|before|pre))|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|(?:received|treated with|underwent|were given) either|wait(?:ing)?[- ]?list|trial(?!\s+(?:(?:is|was|has been)\s+)?regist))\b"),
     ("rct", "rct_abbreviation", 0.6, 0.8, r"\bRCT\b"),
     # Blinding both sides almost always comes with random allocation, but neither says it was
     # random: lower than stated randomization. Blinding one side (or only the assessors) is also
@@ -183,7 +188,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("meta_analysis", "meta_analysis", 0.8, 0.95, r"(?<!no )(?<!without )(?<!not )(?<!reviews and )\bmeta-?\s?analy[sz]\w*"),
     ("meta_analysis", "pooling_model", 0.8, 0.8, r"\b(?:random|fixed)[- ]effects?\s+(?:model|meta)|\bpooled\s+(?:analysis|estimate|effect|results?|data|mean|risk|odds)|\bI(?:2|²|\^2)\s*=|\bforest plot"),
     ("systematic_review", "systematic_review", 0.85, 0.95, r"\bsystematic(?:al)?\s+(?:literature\s+)?review"),
-    ("systematic_review", "database_search", 0.85, 0.85, r"\b(?:searched|searching|search(?:es)? of|search(?:es)? in|retrieved from|identified (?:using|from|in|through))\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|(?<!claims )(?<!insurance )(?<!records )(?<!record )(?<!administrative )(?<!billing )(?<!hospital )(?<!national )(?<!nationwide )(?<!institutional )databases?)\b"),
+    ("systematic_review", "database_search", 0.85, 0.85, (r"\b(?:searched|searching|search(?:es)? of|search(?:es)? in|retrieved from|identified (?:using|from|in|through))\b[^.]{0,150}\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang|VIP|(?<!claims )(?<!insurance )(?<!records )(?<!record )(?<!administrative )(?<!billing )(?<!hospital )(?<!national )(?<!nationwide )(?<!institutional )databases?)\b"
+     # The databases named first: "PubMed, Scopus and the Cochrane Library were searched".
+     r"|\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang)\b[^.]{0,150}?\b(?:were|was|had been)\s+(?:\w+\s+)?searched\b")),
     ("systematic_review", "prisma", 0.8, 0.8, r"\bPRISMA\b"),
     # A document calling itself a systematic review ("This work is a systematic review with meta-analysis")
     # outweighs "in this review", which alone would make it a narrative review.
@@ -242,7 +249,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
     ("case_series", "retrospective", 0.4, 0.4, (r"\bretrospective(?:ly)?\b|\b(?:chart|record)s?\s+review\b"
      # "drawn from a review of their hospital charts", "review of all patients' notes"
-     r"|\breview\s+of\s+(?:(?:the|each|all|their|our)\s+)?(?:patients?(?:['’]s?)?\s+|(?:\w+\s+)?patient(?:['’]s|s['’])\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:records|charts|notes|files)\b|\breviewed\s+(?:the\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:charts|records|notes|files)\b")),
+     r"|\breview\s+of\s+(?:(?:the|each|all|their|our)\s+)?(?:patients?(?:['’]s?)?\s+|(?:\w+\s+)?patient(?:['’]s|s['’])\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:records|charts|notes|files)\b|\breviewed\s+(?:the\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:charts|records|notes|files)\b"
+     # Records kept for care read afterwards: "using electronic health records, we identified".
+     r"|\b(?:using|from|in|of)\s+(?:the\s+|our\s+)?(?:electronic\s+)?(?:health|medical|hospital|clinical|patient)\s+records\b")),
     # "a case report ... upon 7 patients": several patients named by their number make a series.
     ("case_series", "several_patients", 0.3, 0.3, r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:[\w-]+\s+){0,2}?(?:patients|cases)\b"),
     ("cohort", "cohort", 0.7, 0.9, r"\bcohort\b"),
@@ -255,7 +264,27 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # Not "divided into those who received A and those who underwent B": groups by treatment.
     ("cohort", "groups_by_trait", 0.6, 0.6, (r"\b(?:divided|classified|categori[sz]ed|separated|stratified|grouped|split)\s+(?:in)?to\s+(?:those|patients|participants|subjects|people)\s+(?:who|with|without|not|that|having|unresponsive|responsive|refractory)\b"
      r"(?:(?!\b(?:received|receiving|underwent|undergoing|were\s+treated|were\s+given|chose|opted|elected)\b)[^.]){0,150}?\band\s+(?:those|patients|participants|subjects|people)\b"
-     r"(?!\s+(?:who\s+|that\s+)?(?:received|underwent|were\s+treated|were\s+given|chose|opted|elected)\b)")),
+     r"(?!\s+(?:who\s+|that\s+)?(?:received|underwent|were\s+treated|were\s+given|chose|opted|elected)\b)"
+     # Groups formed, or results compared, by a trait of the disease or the person ("split into
+     # mild and marked groups by the grade of narrowing", "stratified by disease severity",
+     # "compared the outcome according to the stage of stenosis"): everyone had the same care.
+     r"|\b(?:divided|classified|categori[sz]ed|separated|stratified|grouped|sorted|split)\s+(?:in)?to\b[^.]{0,60}?\b(?:groups?|subgroups?|cohorts?|categories)\b[^.]{0,30}?"
+     r"\b(?:based on|according to|on the basis of|depending on|by)\s+(?:the\s+|their\s+)?(?:[\w-]+\s+){0,2}?" + _TRAIT +
+     r"|\b(?:stratified|grouped|compared|comparing|compare|divided|separated|sorted)\b(?:[^.]{0,60}?\s)?(?:based on|according to|on the basis of|depending on)\s+(?:the\s+|their\s+)?(?:[\w-]+\s+){0,2}?" + _TRAIT +
+     # People "with and without diabetes" set side by side, or by their age ("between patients aged
+     # over 65 and younger ones").
+     r"|\b(?:patients|participants|subjects|people|individuals|those|cases)\s+with\s+and\s+without\b"
+     r"|\bbetween\s+(?:patients|participants|people|subjects|those)\s+aged\b[^.]{0,40}?\b(?:and|or|versus|vs)\b"
+     # A group named by its severity or a trait of its people: "the severe group", "the diabetic group".
+     r"|\b(?:mild|moderate|severe|diabetic|non-?diabetic|obese|non-?obese|elderly|older|younger|responders?|non-?responders?)\s+(?:[\w-]+\s+)?groups?\b")),
+    # (People set against their opposites, "diabetics and non-diabetics", are read by
+    # _trait_and_opposite and counted as this cue.)
+    # People sorted by whether they had an exposure, not put into arms: "those who received an
+    # injection and those who did not", "exposed and unexposed patients", "divided according to
+    # whether they had had a steroid injection".
+    ("cohort", "exposure_groups", 0.6, 0.6, (r"\b(?:and|or|versus|vs\.?|with|to|from)\s+(?:those|patients|people|participants|subjects|individuals|adults)\s+(?:who|that)\s+(?:did|had|were|have)\s+not\b"
+     r"|\bunexposed\b|\bnon-?exposed\b"
+     r"|\b(?:divided|classified|categori[sz]ed|separated|grouped|split|stratified|compared)\b[^.]{0,60}?\b(?:according to|based on|by|depending on)\s+whether\b")),
     # Two treatment groups compared after the fact, from records: a cohort, not a series.
     ("cohort", "retrospective_comparison", 0.6, 0.7, r"\bretrospective(?:ly)?\s+(?:compar\w+|(?:analy[sz]ed|reviewed) and compared)\b|\bcompared\b[^.]{0,80}\bretrospectively\b"),
     # A study naming itself observational, or the long-term follow-up of people treated, names a
@@ -264,10 +293,20 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("cohort", "prospective_study", 0.55, 0.6, r"\bprospective\s+(?:study|analysis|follow-up)\b"),
     ("cohort", "follow_up_study", 0.6, 0.7, r"\b(?:long-term|[\w]+[- ]years?)\s+follow-up\s+(?:study|survey)\b|\bthis\s+follow-up\s+study\b"),
     # Matched or registry data compare people by what they had, which a single series does not.
-    ("cohort", "registry_or_matching", 0.55, 0.6, (r"\bpropensity[- ]score|\bregistry\b"
+    ("cohort", "registry_or_matching", 0.55, 0.6, (r"\bpropensity[- ]score|\bregistr(?:y|ies)\b"
+     # A register kept of a country's patients: "the National Patient Register".
+     r"|\b(?:national|patient|population|nationwide|health|quality|prescription|disease)\s+(?:[\w-]+\s+)?registers?\b"
+     # Pairs matched by the investigators: "a matched-pair analysis", "pair-matched".
+     r"|\bmatched[- ]pairs?\b|\bpair[- ]matched\b"
+     # A named database queried for its records: "using the MarketScan database".
+     r"|\b(?:using|from|in|queried|query\s+of)\s+(?:the\s+)?(?-i:[A-Z][\w-]*)(?:\s+(?-i:[A-Z][\w-]*)){0,3}\s+(?:database|databank)\b"
      # Records kept for care or billing and searched afterwards: "a retrospective records database
      # search", "a national claims database".
-     r"|\b(?:administrative|claims|insurance|national|nationwide|records?|billing|institutional|hospital|health[- ]care|healthcare)\s+databases?\b")),
+     r"|\b(?:administrative|claims|insurance|national|nationwide|records?|billing|institutional|hospital|health[- ]care|healthcare)\s+databases?\b"
+     # People matched to others by the investigators ("matched 1:2 by age and sex", "a matched
+     # cohort"), not groups said to be alike at baseline ("well matched for age").
+     r"|(?<!well )(?<!well-)(?<!closely )\bmatched\s+(?:\d\s*:\s*\d\s+)?(?:by|on|for|according to|with respect to)\s+(?:age|sex|gender|propensity)"
+     r"|\b1\s*:\s*[1-4]\s+matched\b|\bmatched\s+(?:in\s+a\s+)?1\s*:\s*[1-4]\b|\bmatched\s+cohorts?\b")),
     ("case_control", "case_control", 0.9, 0.95, r"\bcase[- ]control\b"),
     ("case_control", "matched_controls", 0.5, 0.5, r"\b(?:age|sex)[- ]and[- ](?:age|sex)[- ]matched\b|\bmatched (?:healthy )?controls\b"),
     # Other people's "nonrandomized studies" (plural) are background, not this study's design.
@@ -280,7 +319,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # Sorting people into groups, unlike allocating them to arms, is as often done by a trait.
     ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\b(?:divided|classified|categori[sz]ed|separated|sorted|split)\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+(?:[\w-]+\s+)?groups\b"
      # "divided into FSN group and conventional acupuncture (CA) group"
-     r"|(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s+group,?\s+and\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s*group\b)")),
+     # The size of the first group may stand in brackets after it: "an injection group (n = 45) and a drug group".
+     r"|(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s+group\s*(?:\([^()]{1,20}\))?,?\s+and\s+(?:an?\s+|the\s+)?[\w()-]+(?:\s+[\w()-]+){0,4}?\s*group\b)")),
 )
 _COMPILED_TEXT_CUES = tuple((d, n, wa, wt, re.compile(p, re.IGNORECASE)) for d, n, wa, wt, p in _TEXT_CUES)
 # Each cue searched only where it can match (evidence.topic.literals): most cues are absent from most records.
@@ -312,7 +352,7 @@ _WEAK_RCT_CUES = frozenset({"text.comparison_randomization_not_stated", "text.tr
 _ALLOCATION_UNSTATED_CUES = _WEAK_RCT_CUES | {"text.allocated_to_arms"}
 _REGISTERED_ALLOCATION = frozenset({"text.allocated_to_arms", "text.trial_registration"})
 # Cues that say a cohort compared people by exposure, and cues that name groups or a comparison.
-_COHORT_COMPARED = frozenset({"text.cohort", "text.groups_by_trait", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
+_COHORT_COMPARED = frozenset({"text.cohort", "text.groups_by_trait", "text.exposure_groups", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
 # Cues that name a cohort design even for one group followed ("an observational study", "a
 # 10-year follow-up study" of people treated years before).
 _NAMED_COHORT = frozenset({"text.observational", "text.follow_up_study"})
@@ -354,6 +394,10 @@ _ONE_GROUP_TREATED = re.compile(
     r"|had\s+(?:an?\s+)?(?:[\w-]+\s+){0,3}?(?:injections?|blocks?|acupuncture|surgery|treatment|procedures?|radiofrequency))\b"
     # "Fifty patients were included. All received a transforaminal injection."
     r"|\b(?:all|each)\s+(?:of\s+them\s+|(?:the\s+)?(?:patients|participants|subjects)\s+(?:who\s+)?)?(?:received|underwent|were treated|had)\b"
+    r"|\beach\s+(?:patient|participant|subject)\s+(?:was\s+given|received|underwent|was\s+treated|had)\b"
+    # A practitioner's account of those seen: "clinical observation of 29 cases", "I observed a
+    # group of 40 patients treated with ...".
+    r"|\bobserv(?:ed|ation\s+(?:of|on))\s+(?:a\s+(?:group|series|cohort)\s+of\s+)?" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?:patients|cases|participants|subjects)\b"
     # "The patients received the following treatment: ...", said of the whole sample.
     r"|\b(?:the|these)\s+(?:in|out)?patients\s+(?:all\s+)?(?:received|underwent|were treated with)\b"
     # Everyone treated over a span of dates: "patients who received X from 2012 to 2015 were included".
@@ -401,6 +445,9 @@ _ASSIGNED_TO_NAMED_GROUPS = re.compile(
 # "A was performed in 67 patients and B in 62 patients", "... were compared with 453 patients
 # who had not received an injection"): people compared by the treatment they got.
 _GROUPS_BY_TREATMENT_HAD = re.compile(
+    # "120 patients were included: 58 received A and 62 received B" (the people named once, before).
+    r"\b" + _NUM + r"\s+(?:received|underwent|were treated with|were given)\b[^.;]{0,120}?(?:\band|;|,|\bwhile|\bwhereas)\s+(?:the\s+other\s+|the\s+remaining\s+)?"
+    + _NUM + r"\s+(?:" + _PEOPLE + r"\s+)?(?:received|underwent|were treated|were given)\b|"
     r"\b" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE + r"\s+(?:received|underwent|had|were treated with|were given)\b[^.;]{0,120}?"
     r"(?:\band|;|,|\bwhile|\bwhereas)\s+(?:the\s+other\s+|the\s+remaining\s+)?" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?:" + _PEOPLE + r"\s+)?(?:received|underwent|had|were treated|were given)\b"
     r"|\b(?:was|were)\s+(?:performed|done|given|administered|applied|used)\s+(?:to|in|on|for)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?" + _PEOPLE
@@ -455,7 +502,12 @@ def _one_group_treated(text: str, abstract: str) -> bool:
     iopamidol and 18 received iothalamate"), treatments offered as alternatives ("received A or B"), words for groups or controls, and a
     "versus" between two treatments (not between times or values) each name a second group.
     """
+    if _GROUPS_BY_TREATMENT_HAD.search(text):
+        return False
     treated = list(_ONE_GROUP_TREATED.finditer(abstract))
+    if not treated and len(text) > len(abstract):
+        # Said only in the title: "clinical observation of 42 cases treated with ...".
+        treated = list(_ONE_GROUP_TREATED.finditer(text[:len(text) - len(abstract)]))
     if len(treated) > 1 or _GROUP_WORDS.search(text):
         return False
     if not treated:
@@ -538,6 +590,14 @@ def classify_design(
         if hit:
             add(_Cue(design, f"text.{name}", weight), weight, f"{where}: '{hit.group(0)}'")
 
+    if not any(n == GROUPS_BY_TRAIT for cues in found.values() for _, n, _ in cues):
+        opposite = _trait_and_opposite(joined)
+        if opposite:
+            add(_Cue("cohort", GROUPS_BY_TRAIT, 0.6), 0.6, f"{'title' if opposite.start() < title_end else 'abstract'}: '{opposite.group(0)}'")
+    # A review that says it pooled nothing is not called a meta-analysis for naming one.
+    if "meta_analysis" in found and not any(n in ("text.pooling_model", "pt.meta_analysis") for _, n, _ in found["meta_analysis"]) \
+            and _NO_POOLING.search(joined):
+        del found["meta_analysis"]
     scores = {design: _noisy_or(w for w, _, _ in cues) for design, cues in found.items()}
     fired = frozenset(name for cues in found.values() for _, name, _ in cues)
     # Read only when an animal score could decide: the search costs as much as several cues.
@@ -565,8 +625,14 @@ def classify_design(
     def groups_named() -> bool:
         return bool(_GROUP_WORDS.search(joined) or _TWO_GROUPS_NAMED.search(joined))
 
+    def change_in_treated() -> bool:
+        return bool(_CHANGE_FROM_TO.search(abstract_text) and _TREATED.search(joined))
+
+    def cases_or_controls() -> bool:
+        return bool(_CASES_OR_CONTROLS.search(joined))
+
     design, rule = _decide(scores, fired, human_sample, one_group_treated, groups_formed, before_and_after, patients_allocated,
-                           placebo_or_sham, trial_arms_formed, groups_named)
+                           placebo_or_sham, trial_arms_formed, groups_named, change_in_treated, cases_or_controls)
     if design == "other" and design not in found:
         return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
     if design not in found:
@@ -619,6 +685,55 @@ _CALL_FOR_RESEARCH = re.compile(
 )
 
 
+# People and their opposites: "diabetics and non-diabetics", "the operated patients and the
+# non-operated", "responders versus nonresponders" (a trait or a later course, not an arm). Said
+# of people: a noun for them after either side, or a word that names them ("smokers"). Found
+# from the "non" backwards, since a pattern that opens on any word would be tried at every one.
+_NON_WORD = re.compile(r"\bnon-?\s?([a-z]{2,}(?:ed|ic|ics|ers?))\b(\s+(?:patients|subjects|cases|individuals|people|participants|groups?)\b)?", re.IGNORECASE)
+_NOT_A_TRAIT = ("randomi", "invasive", "surgical", "operative", "pharmacolog", "steroid")
+
+
+def _trait_and_opposite(text: str) -> re.Match | None:
+    """Where ``text`` sets people against their opposite ("smokers and non-smokers"), or None."""
+    if "non" not in text and "Non" not in text and "NON" not in text:
+        return None
+    for m in _NON_WORD.finditer(text):
+        word = m.group(1)
+        if word.lower().startswith(_NOT_A_TRAIT):
+            continue
+        people_after = bool(m.group(2))
+        names_people = word.lower().endswith(("ics", "ers", "er"))
+        before = re.compile(r"\b" + re.escape(word) + r"\b(\s+(?:patients|subjects|cases|individuals|people|participants|groups?)\b)?"
+                            r"(?:\s+\w+){0,5}?\s+(?:and|or|against|vs\.?|versus|with|to)\s+(?:(?:the|that|those)\s+(?:of\s+)?(?:the\s+)?)?$",
+                            re.IGNORECASE).search(text, max(0, m.start() - 90), m.start())
+        if before and (names_people or people_after or before.group(1)):
+            return re.compile(re.escape(text[before.start():m.end()])).search(text, before.start())
+    return None
+
+
+# A review saying it did not pool ("the trials could not be pooled in a meta-analysis", "a
+# meta-analysis was not possible", "heterogeneity precluded meta-analysis"): its word
+# "meta-analysis" names what it did not do.
+_NO_POOLING = re.compile(
+    r"\b(?:could not|cannot|can not|were not|was not|not|unable to)\s+(?:be\s+)?(?:\w+\s+){0,2}?(?:combined|pooled|synthesi[sz]ed|aggregated)\s+"
+    r"(?:(?:in|into|by|using|with|for)\s+)?(?:an?\s+)?meta-?\s?analy\w*"
+    r"|\bmeta-?\s?analy\w*\s+(?:was|were|is|could)\s+(?:(?:deemed|considered|judged|thought|found)\s+)?(?:not\s+(?:be\s+)?(?:possible|feasible|performed|conducted|done|appropriate|undertaken|attempted|justified)"
+    r"|impossible|infeasible|precluded|inappropriate)"
+    r"|\b(?:precluded?|prevented|precluding|did not allow|does not allow|unsuitable for|not suitable for|inappropriate for|too heterogeneous (?:for|to allow)|not amenable to)"
+    r"\s+(?:(?:a|an|any|the|quantitative|formal|statistical|data)\s+)*(?:pooling|meta-?\s?analy\w*|quantitative synthesis)",
+    re.IGNORECASE,
+)
+# A change within one group, figure to figure: "decreased from 7.2 ± 1.1 to 2.3 ± 0.9".
+_CHANGE_FROM_TO = re.compile(
+    r"\b(?:increased|decreased|improved|reduced|declined|dropped|fell|rose|changed|went\s+(?:down|up))\s+(?:significantly\s+)?from\s+"
+    r"(?:an?\s+(?:mean|median|average)\s+(?:of\s+)?)?\d[\d.,]*\s*(?:(?:±|\+/-)\s*\d[\d.]*\s*)?%?\s*(?:[\w-]+\s+){0,2}?to\s+\d",
+    re.IGNORECASE,
+)
+_TREATED = re.compile(r"\b(?:treated|treatment|therapy|injections?|procedures?|acupuncture|surgery)\b", re.IGNORECASE)
+# People named as cases or controls (not the design's own name "case-control").
+_CASES_OR_CONTROLS = re.compile(r"\bcontrols\b|\bcases\b|\bcontrol\s+(?:subjects|patients|participants|individuals|group)\b|\bhealthy\b|\bodds\b", re.IGNORECASE)
+
+
 def _without_calls_for_research(text: str) -> str:
     """``text`` with calls for future research blanked out (spaces, so every position is kept)."""
     if "need" not in text and "warrant" not in text and "requir" not in text and "necessar" not in text \
@@ -643,7 +758,9 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
             patients_allocated: Callable[[], bool] = lambda: False,
             placebo_or_sham: Callable[[], bool] = lambda: False,
             trial_arms_formed: Callable[[], bool] = lambda: False,
-            groups_named: Callable[[], bool] = lambda: False) -> tuple[str, str]:
+            groups_named: Callable[[], bool] = lambda: False,
+            change_in_treated: Callable[[], bool] = lambda: False,
+            cases_or_controls: Callable[[], bool] = lambda: True) -> tuple[str, str]:
     """Pick the design; return it with the precedence rule's name when one decided.
 
     ``fired`` names every cue seen; ``human_sample()`` says the text counts people studied, so
@@ -653,11 +770,17 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     outcomes were measured before and after a treatment; ``patients_allocated()`` says patients
     were put into groups or arms; ``placebo_or_sham()`` says the text names a placebo or sham;
     ``trial_arms_formed()`` says people were put into experimental and control groups or given a sham;
-    ``groups_named()`` says the text names two or more groups, arms or controls.
+    ``groups_named()`` says the text names two or more groups, arms or controls;
+    ``change_in_treated()`` says a treatment is named and a value changed "from X to Y";
+    ``cases_or_controls()`` says the text names cases or controls as people (or odds).
     """
     if not scores or max(scores.values()) < _MIN_SCORE:
         if one_group_treated():
             return "case_series", "precedence.one_group_treated"
+        # Groups named by the treatment each had ("58 received A and 62 received B"), with no
+        # word of how they were formed: people compared by what they had, a cohort.
+        if groups_formed() == "cohort":
+            return "cohort", "precedence.groups_by_treatment_had"
         return "other", "no_cue"
     rct_cues = {name for name in fired if name.startswith("text.")} & _RCT_TEXT_CUES
     best = max(scores, key=scores.__getitem__)
@@ -677,6 +800,22 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     if best == "other" and "text.cross_sectional" in fired and "text.survey" not in fired and fired & _RETROSPECTIVE \
             and not fired & RANDOMIZATION_STATED_RULES and (fired & _GROUPS_NAMED or groups_formed() == "cohort"):
         best, rule = "cohort", "precedence.retrospective_comparison"
+    # "A cross-sectional study" of people given one treatment and followed, its results told as
+    # changes within them ("pain fell from 9.7 to 2.3"), is a treated series under another name.
+    if best == "other" and "text.cross_sectional" in fired and not fired & {"text.survey", "text.measurement_study"} \
+            and not groups_named() and (one_group_treated() or change_in_treated()):
+        best, rule = "case_series", "precedence.cross_sectional_treated_series"
+    # A "case-control study" whose groups are treatments compared ("interlaminar versus
+    # transforaminal", "for each technique, 19 patients who received it") and that names no cases
+    # or controls as people is a comparison of treatments by exposure: a cohort.
+    if best == "case_control" and "mesh.case_control" not in fired and "text.matched_controls" not in fired \
+            and (fired & _GROUPS_NAMED or groups_named()) and not cases_or_controls():
+        best, rule = "cohort", "precedence.case_control_of_treatments"
+    # Groups sorted by a trait in a report of a placebo-controlled comparison (a trial's subgroups
+    # by prognosis) do not make the trial a cohort.
+    if best == "cohort" and fired & _COHORT_COMPARED == {GROUPS_BY_TRAIT} \
+            and not fired & _NAMED_COHORT and scores.get("rct", 0.0) >= _MIN_SCORE and placebo_or_sham():
+        best, rule = "rct", "precedence.trial_subgroups_by_trait"
     # Records looked back on were not randomized: without stated randomization, a retrospective
     # comparison of groups is a cohort, and a retrospective account of one group a case series.
     if best in ("rct", "case_series", "non_randomized_trial") and not fired & RANDOMIZATION_STATED_RULES and fired & _RETROSPECTIVE \
