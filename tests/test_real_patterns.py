@@ -43,6 +43,7 @@ PMID_RANGES = {
     "real_patterns_design7.jsonl": (99001400, 99001429),
     "real_patterns_effects9.jsonl": (99001460, 99001489),
     "real_patterns_comparators7.jsonl": (99001430, 99001459),
+    "real_patterns_comparators9.jsonl": (99001660, 99001689),
 }
 FILES = sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl"))
 RECORDS = [(path.name, record) for path in FILES for record in load_labelled(path)]
