@@ -161,6 +161,9 @@ _EVERY_ARM = re.compile(
     r"(?:participants|patients|subjects)\s+(?:then\s+)?(?:received|were given|got)\b",
     re.IGNORECASE,
 )
+# "in addition to the routine care", "on top of this conventional treatment": what an arm's
+# treatment was added to (the comparator mention starts where the match ends).
+_ON_TOP_OF = re.compile(r"\b(?:in addition to|on top of|on the basis of|besides)\s+(?:the\s+|this\s+|that\s+|their\s+|such\s+)?", re.IGNORECASE)
 # A word of a noun phrase, not one that links phrases or starts a clause.
 _CONTENT_WORD = r"(?!(?:in|on|at|of|the|a|an|with|for|to|and|or|from|by|than|which|that|where|who|whom|was|were|is|are|had|has|received)\b)[\w-]+"
 # A treatment named as something an arm may come to need is an outcome: "did not reduce the need
@@ -345,6 +348,10 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     arm_clauses: list[arm_desc.ArmClause] = []
     same_named: set[str] = set()
     settings: set[str] = set()
+    # Comparator classes a sentence says every arm received ("Both groups were given routine care").
+    every_arm_named: set[str] = set()
+    # Classes an arm's treatment is said to be given on top of ("acupuncture in addition to the routine care").
+    added_to: set[str] = set()
     # A cue whose words are nowhere in the record is in none of its sentences.
     record_folded = text.casefold()
     live = {p for p in (_EXCLUSION, _HISTORY, _ADD_ON, _ALONE, _ADD_ON_STATED) if could_match(_gate_of(p), record_folded)}
@@ -372,6 +379,12 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         history = _HISTORY.search(s) if said(_HISTORY) else None
         allocated = _ALLOCATES.search(s, history.end()) if history else None
         history_until = 0 if history is None else allocated.start() if allocated else len(s)
+        every_arm = not background and _EVERY_ARM.search(s) is not None
+        if every_arm:
+            every_arm_named.update(m.label for m in found if m.kind == "comparator" and not m.negated)
+        if not background:
+            for base in _ON_TOP_OF.finditer(s):
+                added_to.update(m.label for m in found if m.kind == "comparator" and not m.negated and m.start == base.end())
         not_compared = background or _EVERY_ARM.search(s) is not None or _defines(s, found) \
             or _FURTHER_STUDIES.search(s) is not None or _KEYWORDS.match(s) is not None
         aside = _not_arms(s, found)
@@ -431,12 +444,22 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     if len(settings) == 1:
         comparators = _conventional_of_setting(comparators, settings.pop())
     classes = _unique(m.label for m in comparators)
+    # What every arm received is the comparator only when the control arm had nothing else: where
+    # another class remains ("both groups were given routine care; the one group also had needling,
+    # the other laser"), it is a co-treatment of both arms.
+    if every_arm_named and set(classes) - every_arm_named:
+        classes = [c for c in classes if c not in every_arm_named]
+        comparators = [m for m in comparators if m.label not in every_arm_named]
     rules = {"comparators": "vocabulary"} if classes else {}
     # The comparator is then the topic's class for another form of the intervention, if it has one.
     form_class = vocab.intervention_form_classes[0] if vocab.intervention_form_classes else None
     if forms_compared and form_class and form_class not in classes:
         classes.append(form_class)
         rules["comparators"] = "vocabulary+two_forms_compared" if rules else "two_forms_compared"
+    # An arm given its treatment on top of what every arm received, when that is all the control
+    # arm had: an add-on.
+    on_top = bool(classes) and set(classes) <= added_to & every_arm_named
+    add_on_stated = add_on_stated or on_top
     add_on = True if classes and (add_on_cue and alone_cue or add_on_stated or plain_arm) else None
     if add_on:
         rules["add_on"] = "stated" if add_on_stated else "plain_form_arm" if plain_arm else "plus_and_alone"
