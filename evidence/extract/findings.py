@@ -161,6 +161,13 @@ _EVERY_ARM = re.compile(
     r"(?:participants|patients|subjects)\s+(?:then\s+)?(?:received|were given|got)\b",
     re.IGNORECASE,
 )
+# A study's aim: "to evaluate the efficacy of", "we assessed the effect and safety of".
+_AIM_OF = re.compile(
+    r"\b(?:to|we|this study|this trial|the aim was to|aimed to)\s+(?:\w+\s+)?(?:evaluat|investigat|assess|examin|determin|stud|test|explor|confirm|compar)\w*\s+"
+    r"(?:the\s+)?(?:clinical\s+)?(?:efficacy|effects?|effectiveness|safety|value|role|use|outcomes?)(?:\s+and\s+(?:safety|efficacy|tolerability))?\s+of\s+",
+    re.IGNORECASE)
+# Where the name of a study's own treatment ends: a word that sets it against, or joins it to, another.
+_STUDIED_END = re.compile(r"\b(?:versus|vs\.?|compared|or|plus|and|with|than|in combination)\b|[;:.]", re.IGNORECASE)
 # "in addition to the routine care", "on top of this conventional treatment": what an arm's
 # treatment was added to (the comparator mention starts where the match ends).
 _ON_TOP_OF = re.compile(r"\b(?:in addition to|on top of|on the basis of|besides)\s+(?:the\s+|this\s+|that\s+|their\s+|such\s+)?", re.IGNORECASE)
@@ -350,6 +357,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     settings: set[str] = set()
     # Comparator classes a sentence says every arm received ("Both groups were given routine care").
     every_arm_named: set[str] = set()
+    # Comparator classes naming the treatment the title or the aim says the study is about.
+    studied: set[str] = set()
     # Classes an arm's treatment is said to be given on top of ("acupuncture in addition to the routine care").
     added_to: set[str] = set()
     # A cue whose words are nowhere in the record is in none of its sentences.
@@ -382,6 +391,13 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         every_arm = not background and _EVERY_ARM.search(s) is not None
         if every_arm:
             every_arm_named.update(m.label for m in found if m.kind == "comparator" and not m.negated)
+        # The treatment the study is about, as its title or its aim names it ("Efficacy of trigger point
+        # injections in ...", "to evaluate the efficacy of infliximab, ..."), before any word that
+        # sets it against another.
+        for start in ([0] if sentence.section == "TITLE" else [m.end() for m in _AIM_OF.finditer(s)]):
+            cut = _STUDIED_END.search(s, start)
+            studied.update(m.label for m in found if m.kind == "comparator" and not m.negated
+                           and start <= m.start < (cut.start() if cut else len(s)))
         if not background:
             for base in _ON_TOP_OF.finditer(s):
                 added_to.update(m.label for m in found if m.kind == "comparator" and not m.negated and m.start == base.end())
@@ -456,6 +472,14 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     if forms_compared and form_class and form_class not in classes:
         classes.append(form_class)
         rules["comparators"] = "vocabulary+two_forms_compared" if rules else "two_forms_compared"
+    # A record that never names the topic's intervention studies a treatment of its own (an injection
+    # topic's trial of trigger-point injections, of an infused antibody against placebo): where its
+    # title or aim names that treatment by a comparator class, the class is the study's intervention,
+    # and the others are what it was compared with.
+    if not interventions and not generic and studied and set(classes) - studied:
+        classes = [c for c in classes if c not in studied]
+        comparators = [m for m in comparators if m.label not in studied]
+        rules["comparators"] = rules.get("comparators", "vocabulary") + "+studied_treatment_not_comparator"
     # An arm given its treatment on top of what every arm received, when that is all the control
     # arm had: an add-on.
     on_top = bool(classes) and set(classes) <= added_to & every_arm_named
