@@ -830,10 +830,10 @@ def classify_record(record: dict, topic: Topic) -> dict:
         or not is_review and not _sets_arms_against(text)
     comparator_classes = [] if uncontrolled else pico.comparator_classes
     comparator_rules = {}
-    # A cohort that sets the treated against a control group or a matched cohort whose treatment it
-    # never names ("64 patients who had the injection and a control group of 256") compared them
+    # A cohort of the topic's intervention that sets the treated against a control group or a matched
+    # cohort whose treatment it never names ("64 patients who had the injection and a control group of 256") compared them
     # with people who did not have it: no treatment.
-    if call.design == "cohort" and not uncontrolled and not comparator_classes \
+    if call.design == "cohort" and not uncontrolled and not comparator_classes and pico.interventions \
             and "no_treatment" in topic.comparator_classes and _UNNAMED_CONTROLS.search(text):
         comparator_classes = ["no_treatment"]
         comparator_rules["comparators"] = "cohort_unnamed_controls"

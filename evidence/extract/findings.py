@@ -167,7 +167,7 @@ _AIM_OF = re.compile(
     r"(?:the\s+)?(?:clinical\s+)?(?:efficacy|effects?|effectiveness|safety|value|role|use|outcomes?)(?:\s+and\s+(?:safety|efficacy|tolerability))?\s+of\s+",
     re.IGNORECASE)
 # Where the name of a study's own treatment ends: a word that sets it against, or joins it to, another.
-_STUDIED_END = re.compile(r"\b(?:versus|vs\.?|compared|or|plus|and|with|than|in combination)\b|[;:.]", re.IGNORECASE)
+_STUDIED_END = re.compile(r"\b(?:versus|vs\.?|compared|or|plus|and|with|than|in|for|among|as|METHODS?)\b|\b(?:placebo|sham)-|[;:.]", re.IGNORECASE)
 # "in addition to the routine care", "on top of this conventional treatment": what an arm's
 # treatment was added to (the comparator mention starts where the match ends).
 _ON_TOP_OF = re.compile(r"\b(?:in addition to|on top of|on the basis of|besides)\s+(?:the\s+|this\s+|that\s+|their\s+|such\s+)?", re.IGNORECASE)
