@@ -161,6 +161,9 @@ _EVERY_ARM = re.compile(
     r"(?:participants|patients|subjects)\s+(?:then\s+)?(?:received|were given|got)\b",
     re.IGNORECASE,
 )
+_REFERENCE_CUE = re.compile(r"\b(?:versus|vs\.?|compared (?:with|to)|against|relative to)\s+", re.IGNORECASE)
+_REFERENCE_CLASSES = frozenset({"sham", "usual_care", "no_treatment", "waiting_list"})
+_NETWORK = re.compile(r"\bnetwork meta-?analys[ie]s\b", re.IGNORECASE)
 # A study's aim: "to evaluate the efficacy of", "we assessed the effect and safety of".
 _AIM_OF = re.compile(
     r"\b(?:to|we|this study|this trial|the aim was to|aimed to)\s+(?:\w+\s+)?(?:evaluat|investigat|assess|examin|determin|stud|test|explor|confirm|compar)\w*\s+"
@@ -359,6 +362,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     every_arm_named: set[str] = set()
     # Comparator classes naming the treatment the title or the aim says the study is about.
     studied: set[str] = set()
+    # Comparator classes named right after "versus", "compared with/to" or "against".
+    referenced: set[str] = set()
     # Classes an arm's treatment is said to be given on top of ("acupuncture in addition to the routine care").
     added_to: set[str] = set()
     # A cue whose words are nowhere in the record is in none of its sentences.
@@ -399,6 +404,9 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
             studied.update(m.label for m in found if m.kind == "comparator" and not m.negated
                            and start <= m.start < (cut.start() if cut else len(s)))
         if not background:
+            for cue in _REFERENCE_CUE.finditer(s):
+                referenced.update(m.label for m in found if m.kind == "comparator" and not m.negated
+                                  and cue.end() <= m.start <= cue.end() + 40 and not re.search(r"[.;,]", s[cue.end():m.start]))
             for base in _ON_TOP_OF.finditer(s):
                 added_to.update(m.label for m in found if m.kind == "comparator" and not m.negated and m.start == base.end())
         not_compared = background or _EVERY_ARM.search(s) is not None or _defines(s, found) \
@@ -480,6 +488,15 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         classes = [c for c in classes if c not in studied]
         comparators = [m for m in comparators if m.label not in studied]
         rules["comparators"] = rules.get("comparators", "vocabulary") + "+studied_treatment_not_comparator"
+    # A network meta-analysis names many treatments, each an intervention of the network; its
+    # comparators are the reference it sets them against ("versus placebo", "compared with inactive
+    # control or conventional care"), when that is an inactive or usual-care node; where the
+    # treatments are set against one another ("better ODI compared to the anti-TNF"), all are.
+    reference = referenced & _REFERENCE_CLASSES
+    if _NETWORK.search(text) and reference and set(classes) - reference:
+        classes = [c for c in classes if c in reference]
+        comparators = [m for m in comparators if m.label in reference]
+        rules["comparators"] = rules.get("comparators", "vocabulary") + "+network_reference"
     # An arm given its treatment on top of what every arm received, when that is all the control
     # arm had: an add-on.
     on_top = bool(classes) and set(classes) <= added_to & every_arm_named
