@@ -346,3 +346,17 @@ def test_report_tables_default_to_the_topics_focus_and_names(tmp_path):
                           comparator_names(fake)) == "favours the shoe insoles"
     named = set(counts_by(corpus_frame(tables), "comparator_class", fake)["comparator_class"])
     assert "shoe insoles" in named and not FIRST_TOPIC_WORDS.search(" ".join(named))
+
+
+def test_the_injection_topic_has_a_no_treatment_class_its_synthesis_reports(tmp_path):
+    from evidence.outputs.plots import evidence_map
+    from evidence.outputs.report import topic_synthesis
+
+    esi = load_topic("epidural_steroid_sciatica")
+    assert "no_treatment" in esi.comparator_classes and esi.comparator_labels["no_treatment"] == "no treatment"
+    # The old home of "no-treatment group" (waiting list) no longer claims it.
+    assert not any("treatment" in p for p in esi.comparator_patterns["waiting_list"])
+    synthesis = topic_synthesis(evidence.load(tmp_path / "empty", topic=esi), esi)
+    assert "no_treatment" in synthesis.comparators
+    plot = evidence_map(synthesis, topic=esi)
+    assert "no treatment" in [t.get_text() for t in plot.figure.axes[0].get_xticklabels()]

@@ -967,6 +967,15 @@ def classify_record(record: dict, topic: Topic) -> dict:
     # into those with and those without a previous procedure"): none had a comparator.
     uncontrolled = call.design in _UNCONTROLLED or call.rule == SINGLE_GROUP_COHORT or call.rule == GROUPS_BY_TRAIT \
         or not is_review and not _sets_arms_against(text)
+    comparator_classes = [] if uncontrolled else pico.comparator_classes
+    comparator_rules = {}
+    # A cohort of the topic's intervention that sets the treated against a control group or a matched
+    # cohort whose treatment it never names ("64 patients who had the injection and a control group of 256") compared them
+    # with people who did not have it: no treatment.
+    if call.design == "cohort" and not uncontrolled and not comparator_classes and pico.interventions \
+            and "no_treatment" in topic.comparator_classes and _UNNAMED_CONTROLS.search(text):
+        comparator_classes = ["no_treatment"]
+        comparator_rules["comparators"] = "cohort_unnamed_controls"
     return {
         "study_id": record["pmid"],
         "pmid": record["pmid"],
@@ -980,7 +989,7 @@ def classify_record(record: dict, topic: Topic) -> dict:
         "population": ", ".join(p.replace("_", " ") for p in pico.population) or pd.NA,
         "interventions": pico.interventions,
         "comparators": [] if uncontrolled else pico.comparators,
-        "comparator_class": [] if uncontrolled else pico.comparator_classes,
+        "comparator_class": comparator_classes,
         # Without a comparison arm nothing is added to one.
         "add_on": pd.NA if uncontrolled else pico.add_on,
         "n_randomized": pd.NA if is_review else n_randomized,
@@ -996,10 +1005,18 @@ def classify_record(record: dict, topic: Topic) -> dict:
         "rule": "; ".join([
             f"design:{call.rule}",
             *([] if uncontrolled else (f"{k}:{v}" for k, v in pico.rules.items())),
+            *(f"{k}:{v}" for k, v in comparator_rules.items()),
             *([] if is_review else (f"{k}:{v}" for k, v in size_rules.items())),
         ]),
         "confidence": call.confidence,
     }
+
+
+# A cohort's comparison group named without a treatment: "a control group", "matched controls".
+_UNNAMED_CONTROLS = re.compile(
+    r"\b(?:(?:a|the|an?\s+\w+)\s+control (?:group|cohort)s?|(?:age[- ]|propensity[- ]|sex[- ])?matched (?:control|comparison)s?(?: (?:group|cohort))?)\b"
+    r"|\bcontrols?\s+(?:group\s+)?(?:of|with)\s+\d+",
+    re.IGNORECASE)
 
 
 # Words that set arms or treatments against each other, or name an arm.

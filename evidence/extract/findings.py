@@ -162,6 +162,19 @@ _EVERY_ARM = re.compile(
     r"(?:participants|patients|subjects)\s+(?:then\s+)?(?:received|were given|got)\b",
     re.IGNORECASE,
 )
+_REFERENCE_CUE = re.compile(r"\b(?:versus|vs\.?|compared (?:with|to)|against|relative to)\s+", re.IGNORECASE)
+_REFERENCE_CLASSES = frozenset({"sham", "usual_care", "no_treatment", "waiting_list"})
+_NETWORK = re.compile(r"\bnetwork meta-?analys[ie]s\b", re.IGNORECASE)
+# A study's aim: "to evaluate the efficacy of", "we assessed the effect and safety of".
+_AIM_OF = re.compile(
+    r"\b(?:to|we|this study|this trial|the aim was to|aimed to)\s+(?:\w+\s+)?(?:evaluat|investigat|assess|examin|determin|stud|test|explor|confirm|compar)\w*\s+"
+    r"(?:the\s+)?(?:clinical\s+)?(?:efficacy|effects?|effectiveness|safety|value|role|use|outcomes?)(?:\s+and\s+(?:safety|efficacy|tolerability))?\s+of\s+",
+    re.IGNORECASE)
+# Where the name of a study's own treatment ends: a word that sets it against, or joins it to, another.
+_STUDIED_END = re.compile(r"\b(?:versus|vs\.?|compared|or|plus|and|with|than|in|for|among|as|METHODS?)\b|\b(?:placebo|sham)-|[;:.]", re.IGNORECASE)
+# "in addition to the routine care", "on top of this conventional treatment": what an arm's
+# treatment was added to (the comparator mention starts where the match ends).
+_ON_TOP_OF = re.compile(r"\b(?:in addition to|on top of|on the basis of|besides)\s+(?:the\s+|this\s+|that\s+|their\s+|such\s+)?", re.IGNORECASE)
 # A word of a noun phrase, not one that links phrases or starts a clause.
 _CONTENT_WORD = r"(?!(?:in|on|at|of|the|a|an|with|for|to|and|or|from|by|than|which|that|where|who|whom|was|were|is|are|had|has|received)\b)[\w-]+"
 # A treatment named as something an arm may come to need is an outcome: "did not reduce the need
@@ -346,6 +359,14 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     arm_clauses: list[arm_desc.ArmClause] = []
     same_named: set[str] = set()
     settings: set[str] = set()
+    # Comparator classes a sentence says every arm received ("Both groups were given routine care").
+    every_arm_named: set[str] = set()
+    # Comparator classes naming the treatment the title or the aim says the study is about.
+    studied: set[str] = set()
+    # Comparator classes named right after "versus", "compared with/to" or "against".
+    referenced: set[str] = set()
+    # Classes an arm's treatment is said to be given on top of ("acupuncture in addition to the routine care").
+    added_to: set[str] = set()
     # A cue whose words are nowhere in the record is in none of its sentences.
     record_folded = text.casefold()
     live = {p for p in (_EXCLUSION, _HISTORY, _ADD_ON, _ALONE, _ADD_ON_STATED) if could_match(_gate_of(p), record_folded)}
@@ -373,6 +394,22 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
         history = _HISTORY.search(s) if said(_HISTORY) else None
         allocated = _ALLOCATES.search(s, history.end()) if history else None
         history_until = 0 if history is None else allocated.start() if allocated else len(s)
+        every_arm = not background and _EVERY_ARM.search(s) is not None
+        if every_arm:
+            every_arm_named.update(m.label for m in found if m.kind == "comparator" and not m.negated)
+        # The treatment the study is about, as its title or its aim names it ("Efficacy of trigger point
+        # injections in ...", "to evaluate the efficacy of infliximab, ..."), before any word that
+        # sets it against another.
+        for start in ([0] if sentence.section == "TITLE" else [m.end() for m in _AIM_OF.finditer(s)]):
+            cut = _STUDIED_END.search(s, start)
+            studied.update(m.label for m in found if m.kind == "comparator" and not m.negated
+                           and start <= m.start < (cut.start() if cut else len(s)))
+        if not background:
+            for cue in _REFERENCE_CUE.finditer(s):
+                referenced.update(m.label for m in found if m.kind == "comparator" and not m.negated
+                                  and cue.end() <= m.start <= cue.end() + 40 and not re.search(r"[.;,]", s[cue.end():m.start]))
+            for base in _ON_TOP_OF.finditer(s):
+                added_to.update(m.label for m in found if m.kind == "comparator" and not m.negated and m.start == base.end())
         not_compared = background or _EVERY_ARM.search(s) is not None or _defines(s, found) \
             or _FURTHER_STUDIES.search(s) is not None or _KEYWORDS.match(s) is not None
         aside = _not_arms(s, found)
@@ -432,12 +469,39 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
     if len(settings) == 1:
         comparators = _conventional_of_setting(comparators, settings.pop())
     classes = _unique(m.label for m in comparators)
+    # What every arm received is the comparator only when the control arm had nothing else: where
+    # another class remains ("both groups were given routine care; the one group also had needling,
+    # the other laser"), it is a co-treatment of both arms.
+    if every_arm_named and set(classes) - every_arm_named:
+        classes = [c for c in classes if c not in every_arm_named]
+        comparators = [m for m in comparators if m.label not in every_arm_named]
     rules = {"comparators": "vocabulary"} if classes else {}
     # The comparator is then the topic's class for another form of the intervention, if it has one.
     form_class = vocab.intervention_form_classes[0] if vocab.intervention_form_classes else None
     if forms_compared and form_class and form_class not in classes:
         classes.append(form_class)
         rules["comparators"] = "vocabulary+two_forms_compared" if rules else "two_forms_compared"
+    # A record that never names the topic's intervention studies a treatment of its own (an injection
+    # topic's trial of trigger-point injections, of an infused antibody against placebo): where its
+    # title or aim names that treatment by a comparator class, the class is the study's intervention,
+    # and the others are what it was compared with.
+    if not interventions and not generic and studied and set(classes) - studied:
+        classes = [c for c in classes if c not in studied]
+        comparators = [m for m in comparators if m.label not in studied]
+        rules["comparators"] = rules.get("comparators", "vocabulary") + "+studied_treatment_not_comparator"
+    # A network meta-analysis names many treatments, each an intervention of the network; its
+    # comparators are the reference it sets them against ("versus placebo", "compared with inactive
+    # control or conventional care"), when that is an inactive or usual-care node; where the
+    # treatments are set against one another ("better ODI compared to the anti-TNF"), all are.
+    reference = referenced & _REFERENCE_CLASSES
+    if _NETWORK.search(text) and reference and set(classes) - reference:
+        classes = [c for c in classes if c in reference]
+        comparators = [m for m in comparators if m.label in reference]
+        rules["comparators"] = rules.get("comparators", "vocabulary") + "+network_reference"
+    # An arm given its treatment on top of what every arm received, when that is all the control
+    # arm had: an add-on.
+    on_top = bool(classes) and set(classes) <= added_to & every_arm_named
+    add_on_stated = add_on_stated or on_top
     add_on = True if classes and (add_on_cue and alone_cue or add_on_stated or plain_arm) else None
     if add_on:
         rules["add_on"] = "stated" if add_on_stated else "plain_form_arm" if plain_arm else "plus_and_alone"
