@@ -204,7 +204,9 @@ def _effect_found_any(effect: dict, rows: pd.DataFrame, vocabulary_outcomes) -> 
         return True
     if effect["outcome"] in vocabulary_outcomes:
         return False
-    keep = [o == "other" and _shares_word(effect["outcome"], t) for o, t in zip(rows["outcome"].fillna(""), rows["outcome_text"].fillna(""))]
+    # Code from before the column existed (scored for before/after figures) has no outcome words.
+    texts = rows["outcome_text"].fillna("") if "outcome_text" in rows else pd.Series("", index=rows.index)
+    keep = [o == "other" and _shares_word(effect["outcome"], t) for o, t in zip(rows["outcome"].fillna(""), texts)]
     other = rows[pd.Series(keep, index=rows.index, dtype=bool)]
     return _effect_found({**effect, "outcome": "other"}, other)
 
