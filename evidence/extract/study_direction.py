@@ -528,7 +528,11 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     # Two forms of the intervention set against each other, no comparator named: the usual form is
     # the comparison arm ("X was superior to the traditional moxibustion group", "better than the
     # standardised dose", "dropped more than in the conventional needling arm", seen in h7i01, h7i02).
-    usual = [] if any(side == "comparator" for a, b, side in sides) else _usual_forms(s, start, end)
+    # A comparator named by the usual form itself ("the traditional moxibustion group", once the
+    # topic reads that form's dose or point selection as other acupuncture) is that same arm.
+    usual = _usual_forms(s, start, end)
+    if any(side == "comparator" and not any(a < v and u < b for u, v, _ in usual) for a, b, side in sides):
+        usual = []
     if usual:
         sides = [x for x in sides if not any(a <= x[0] and x[1] <= b for a, b, _ in usual)] + usual
     best = _BEST.search(s, start, end)
