@@ -312,6 +312,31 @@ class _VocabularyIndex:
     entries: tuple[tuple[int, str, Searcher], ...]  # (group in _CLAIM_ORDER, label, searcher)
     by_word: dict[str, tuple[int, ...]]  # opening word -> entries it opens
     unopened: tuple[int, ...]  # entries with no opening words: gated on the record, then searched
+    # One pass over a casefolded record finds every opening word: at each place, the longest
+    # word that stands there (group 1), None when there are no opening words.
+    openings: re.Pattern | None
+    prefixes: dict[str, tuple[str, ...]]  # opening word -> the opening words it starts with (itself too)
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching each of ``words`` literally, written as a tree of their
+    shared starts: at a place it matches the longest of the words that stands there (each step
+    goes on greedily, and the steps from one node differ in their first character)."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        steps = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not steps:
+            return ""
+        body = steps[0] if len(steps) == 1 else "(?:" + "|".join(steps) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(tree)
 
 
 @lru_cache(maxsize=16)
@@ -323,26 +348,47 @@ def _vocabulary_index(vocab: Vocabulary) -> _VocabularyIndex:
         for word in searcher.opening or ():
             by_word.setdefault(word, []).append(i)
     unopened = tuple(i for i, (_g, _l, searcher) in enumerate(entries) if searcher.opening is None)
-    return _VocabularyIndex(entries, {w: tuple(ids) for w, ids in by_word.items()}, unopened)
+    words = list(by_word)
+    # Zero-width (a look-ahead), so finditer tries every place, overlapping ones included. (An
+    # empty word would stand everywhere: such a vocabulary is read word by word instead.)
+    openings = re.compile(f"(?=({_trie_pattern(words)}))") if words and "" not in by_word else None
+    prefixes = {w: tuple(v for v in words if w.startswith(v)) for w in words}
+    return _VocabularyIndex(entries, {w: tuple(ids) for w, ids in by_word.items()}, unopened, openings, prefixes)
 
 
 def _record_places(index: _VocabularyIndex, folded: str) -> tuple[list[tuple[int, int]], tuple[int, ...]]:
     """Where the record's entries can match: ``(record offset, entry)`` pairs, ascending, for the
     entries with opening words (each place once per entry), and the entries without opening
-    words whose gate the record passes (searched the plain way in each span)."""
-    hit = {i for word, ids in index.by_word.items() if word in folded for i in ids}
-    unopened = tuple(i for i in index.unopened if could_match(index.entries[i][2].gate, folded))
+    words whose gate the record passes (searched the plain way in each span).
+
+    The words that stand at a place are the longest one there and the words it starts with, so
+    one pass of ``index.openings`` gives every word's places (as ``word_positions`` would).
+    """
     positions: dict[str, list[int]] = {}
+    if index.openings is None:
+        positions = {w: word_positions(folded, (w,)) for w in index.by_word if w in folded}
+    else:
+        prefixes = index.prefixes
+        for m in index.openings.finditer(folded):
+            at = m.start()
+            for word in prefixes[m.group(1)]:
+                found = positions.get(word)
+                if found is None:
+                    positions[word] = [at]
+                else:
+                    found.append(at)
+    unopened = tuple(i for i in index.unopened if could_match(index.entries[i][2].gate, folded))
     places: list[tuple[int, int]] = []
-    for i in hit:
-        opening = index.entries[i][2].opening
-        if len(opening) == 1:
-            word = opening[0]
-            at = positions.get(word)
-            if at is None:
-                at = positions[word] = word_positions(folded, opening)
-            places.extend([(p, i) for p in at])
-        else:
-            places.extend([(p, i) for p in word_positions(folded, opening)])
+    several: set[int] = set()  # entries opened by more than one word: their places merged below
+    entries = index.entries
+    for word, at in positions.items():
+        for i in index.by_word[word]:
+            if len(entries[i][2].opening) == 1:
+                places.extend([(p, i) for p in at])
+            else:
+                several.add(i)
+    for i in several:
+        merged = {p for word in entries[i][2].opening for p in positions.get(word, ())}
+        places.extend([(p, i) for p in merged])
     places.sort()
     return places, unopened
