@@ -381,14 +381,14 @@ def _record_places(index: _VocabularyIndex, folded: str) -> tuple[list[tuple[int
     places: list[tuple[int, int]] = []
     several: set[int] = set()  # entries opened by more than one word: their places merged below
     entries = index.entries
-    for word, at in positions.items():
+    for word, word_places in positions.items():
         for i in index.by_word[word]:
-            if len(entries[i][2].opening) == 1:
-                places.extend([(p, i) for p in at])
+            if len(entries[i][2].opening or ()) == 1:
+                places.extend([(p, i) for p in word_places])
             else:
                 several.add(i)
     for i in several:
-        merged = {p for word in entries[i][2].opening for p in positions.get(word, ())}
+        merged = {p for word in entries[i][2].opening or () for p in positions.get(word, ())}
         places.extend([(p, i) for p in merged])
     places.sort()
     return places, unopened
