@@ -177,40 +177,6 @@ def _class_chars(items: list) -> set[str] | None:
     return chars if len(chars) <= 10 else None
 
 
-# The casefolded text searched last and, for each word looked for in it, where the word first
-# stands (-1: nowhere). A record's text is searched by many patterns in turn (classify reads its
-# cues one by one), and their gates and openings share words ("random", "study", "group"), so
-# each word is looked for once per text. One text at a time: a pair replaced whole, so a thread
-# that reads it gets a text and its own places.
-_FIRST: tuple[str | None, dict[str, int]] = (None, {})
-
-
-def _first_places(folded: str) -> dict[str, int]:
-    """The first places known for ``folded`` (a fresh table when another text was searched last)."""
-    global _FIRST
-    last, first = _FIRST
-    if last != folded:
-        first = {}
-        _FIRST = (folded, first)
-    return first
-
-
-def _could_match_at(gate_: Gate, folded: str, first: dict[str, int]) -> bool:
-    """:func:`could_match`, each word's first place kept in ``first`` (the table of ``folded``)."""
-    if gate_ is None:
-        return True
-    for clause in gate_:
-        for word in clause:
-            at = first.get(word)
-            if at is None:
-                at = first[word] = folded.find(word)
-            if at >= 0:
-                break
-        else:
-            return False
-    return True
-
-
 class Searcher:
     """A compiled pattern searched only where it can match: behind its gate, at its opening words.
 
@@ -227,12 +193,11 @@ class Searcher:
     def search(self, text: str, folded: str | None = None) -> re.Match | None:
         """The leftmost match in ``text`` (``folded`` is ``text.casefold()``, if already made)."""
         folded = text.casefold() if folded is None else folded
-        first = _first_places(folded)
         if self.opening is None or len(folded) != len(text):
-            return self.pattern.search(text) if _could_match_at(self.gate, folded, first) else None
+            return self.pattern.search(text) if could_match(self.gate, folded) else None
         # Words in the middle of a pattern are often rarer than its opening words ("were ...
         # randomized"): one look for them can spare a try at every opening.
-        if self.gate_first and not _could_match_at(self.gate, folded, first):
+        if self.gate_first and not could_match(self.gate, folded):
             return None
         # The openings in text order, each word's next place found only when needed: most
         # searches end at the first or second try.
@@ -240,9 +205,7 @@ class Searcher:
         find = folded.find
         upcoming = []
         for word in self.opening:
-            at = first.get(word)
-            if at is None:
-                at = first[word] = find(word)
+            at = find(word)
             if at >= 0:
                 upcoming.append((at, word))
         if len(upcoming) > 1:
