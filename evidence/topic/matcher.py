@@ -234,8 +234,65 @@ def span_mentions(text: str, spans: Sequence[tuple[int, int]], vocab: Vocabulary
     folded = text.casefold()
     if len(folded) != len(text):  # offsets of the casefolded text would not be the text's
         return [tuple(sentence_mentions(text[start:end], vocab)) for start, end in spans]
-    groups = _record_entries(_vocabulary_index(vocab), folded)
-    return [tuple(_mentions(text[start:end], folded[start:end], start, groups)) for start, end in spans]
+    index = _vocabulary_index(vocab)
+    places, unopened = _record_places(index, folded)
+    entries, kinds = index.entries, _GROUP_KINDS
+    found_all: list[tuple[Mention, ...]] = []
+    for start, end in spans:
+        # The entries with an opening word inside the span (at places relative to it), and the
+        # entries without opening words; all tried in claiming order, as _mentions tries them.
+        lo, hi = bisect_left(places, (start, -1)), bisect_left(places, (end, -1))
+        at: dict[int, list[int]] = {}
+        for place, i in places[lo:hi]:
+            if i in at:
+                at[i].append(place - start)
+            else:
+                at[i] = [place - start]
+        if not at and not unopened:
+            found_all.append(())
+            continue
+        order = sorted(at) if not unopened else sorted(set(at).union(unopened))
+        sub = text[start:end]
+        sub_folded = None
+        found: list[Mention] = []
+        shared_taken: list[tuple[int, int]] = []
+        group = -1
+        taken = shared_taken
+        for i in order:
+            entry_group, label, searcher = entries[i]
+            kind, shared = kinds[entry_group]
+            if entry_group != group:
+                group = entry_group
+                taken = shared_taken if shared else []
+            starts = at.get(i)
+            if starts is None:
+                if sub_folded is None:
+                    sub_folded = folded[start:end]
+                matches: Iterable[re.Match] = searcher.finditer(sub, sub_folded)
+            else:
+                matches = searcher.matches_at(sub, starts)
+            for m in matches:
+                m_start, m_end = m.span()
+                if m_end == m_start:
+                    continue
+                for s, e in taken:
+                    if m_start < e and s < m_end:
+                        break
+                else:
+                    taken.append((m_start, m_end))
+                    negated = bool(_NEGATION_BEFORE.search(sub, max(0, m_start - 40), m_start))
+                    found.append(Mention(kind, label, m_start, m_end, m.group(0), negated))
+        found.sort(key=_mention_order)
+        found_all.append(tuple(found))
+    return found_all
+
+
+def _mention_order(m: Mention) -> tuple[int, str]:
+    return (m.start, m.kind)
+
+
+# Per group of _CLAIM_ORDER: (kind, whether its spans are shared with the groups before it).
+_GROUP_KINDS = tuple((kind, shared) for kind, _name, shared in _CLAIM_ORDER)
 
 
 def _mentions(text: str, folded: str, offset: int, groups: list[list[Entry]]) -> list[Mention]:
@@ -255,6 +312,31 @@ class _VocabularyIndex:
     entries: tuple[tuple[int, str, Searcher], ...]  # (group in _CLAIM_ORDER, label, searcher)
     by_word: dict[str, tuple[int, ...]]  # opening word -> entries it opens
     unopened: tuple[int, ...]  # entries with no opening words: gated on the record, then searched
+    # One pass over a casefolded record finds every opening word: at each place, the longest
+    # word that stands there (group 1), None when there are no opening words.
+    openings: re.Pattern | None
+    prefixes: dict[str, tuple[str, ...]]  # opening word -> the opening words it starts with (itself too)
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching each of ``words`` literally, written as a tree of their
+    shared starts: at a place it matches the longest of the words that stands there (each step
+    goes on greedily, and the steps from one node differ in their first character)."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        steps = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if not steps:
+            return ""
+        body = steps[0] if len(steps) == 1 else "(?:" + "|".join(steps) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(tree)
 
 
 @lru_cache(maxsize=16)
@@ -266,15 +348,47 @@ def _vocabulary_index(vocab: Vocabulary) -> _VocabularyIndex:
         for word in searcher.opening or ():
             by_word.setdefault(word, []).append(i)
     unopened = tuple(i for i, (_g, _l, searcher) in enumerate(entries) if searcher.opening is None)
-    return _VocabularyIndex(entries, {w: tuple(ids) for w, ids in by_word.items()}, unopened)
+    words = list(by_word)
+    # Zero-width (a look-ahead), so finditer tries every place, overlapping ones included. (An
+    # empty word would stand everywhere: such a vocabulary is read word by word instead.)
+    openings = re.compile(f"(?=({_trie_pattern(words)}))") if words and "" not in by_word else None
+    prefixes = {w: tuple(v for v in words if w.startswith(v)) for w in words}
+    return _VocabularyIndex(entries, {w: tuple(ids) for w, ids in by_word.items()}, unopened, openings, prefixes)
 
 
-def _record_entries(index: _VocabularyIndex, folded: str) -> list[list[Entry]]:
-    """Per claiming group, the entries that can match somewhere in the record, with their places."""
-    hit = {i for word, ids in index.by_word.items() if word in folded for i in ids}
-    hit.update(i for i in index.unopened if could_match(index.entries[i][2].gate, folded))
-    groups: list[list[Entry]] = [[] for _ in _CLAIM_ORDER]
-    for i in sorted(hit):
-        group, label, searcher = index.entries[i]
-        groups[group].append((label, searcher, None if searcher.opening is None else word_positions(folded, searcher.opening)))
-    return groups
+def _record_places(index: _VocabularyIndex, folded: str) -> tuple[list[tuple[int, int]], tuple[int, ...]]:
+    """Where the record's entries can match: ``(record offset, entry)`` pairs, ascending, for the
+    entries with opening words (each place once per entry), and the entries without opening
+    words whose gate the record passes (searched the plain way in each span).
+
+    The words that stand at a place are the longest one there and the words it starts with, so
+    one pass of ``index.openings`` gives every word's places (as ``word_positions`` would).
+    """
+    positions: dict[str, list[int]] = {}
+    if index.openings is None:
+        positions = {w: word_positions(folded, (w,)) for w in index.by_word if w in folded}
+    else:
+        prefixes = index.prefixes
+        for m in index.openings.finditer(folded):
+            at = m.start()
+            for word in prefixes[m.group(1)]:
+                found = positions.get(word)
+                if found is None:
+                    positions[word] = [at]
+                else:
+                    found.append(at)
+    unopened = tuple(i for i in index.unopened if could_match(index.entries[i][2].gate, folded))
+    places: list[tuple[int, int]] = []
+    several: set[int] = set()  # entries opened by more than one word: their places merged below
+    entries = index.entries
+    for word, word_places in positions.items():
+        for i in index.by_word[word]:
+            if len(entries[i][2].opening or ()) == 1:
+                places.extend([(p, i) for p in word_places])
+            else:
+                several.add(i)
+    for i in several:
+        merged = {p for word in entries[i][2].opening or () for p in positions.get(word, ())}
+        places.extend([(p, i) for p in merged])
+    places.sort()
+    return places, unopened
