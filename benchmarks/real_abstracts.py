@@ -55,7 +55,17 @@ measured on that session's starting code: design 0.766, non-randomised not calle
 Then, without looking at any miss, they were split by query into ``tune_7`` (32; design 0.844, sample size
 0.657, comparator set 0.708, effects found 0.033, main direction 0.577 at the start) and ``heldout7`` (32,
 never tuned on; design 0.688, sample size 0.828, comparator set 0.680, effects found 0.294, main direction
-0.654 at the start). ``tune_5`` (``real_labels_tune5_<reader>.jsonl``, ids t5..) are
+0.654 at the start). After that session's second round (tuned on tune_7), heldout7 was design 0.719, sample
+size 0.897, comparator set 0.680, effects found 0.294, main direction 0.654, and heldout6 unchanged but for
+effects found, any outcome 0.611 -> 0.639. ``heldout8`` (``real_labels_heldout8_<reader>.jsonl``, ids h8..)
+are 66 records labelled the same way in the same session by three more readers (conditions next to sciatica:
+cervical radiculopathy, stenosis, intradiscal injections; trials where acupuncture or an injection is one arm
+of conservative care); one was dropped before scoring as the same abstract as c01. The 65 were measured on
+the session's starting code (design 0.800, sample size 0.768, comparator set 0.538, add-on 0.942, effects
+found 0.280, main direction 0.750) and after its second round (0.800, 0.786, 0.596, 0.923, 0.280, 0.750),
+then split by query, without looking at any miss, into ``tune_8`` (32, tuned on in a third round) and
+``heldout8`` (33, never tuned on; design 0.909, sample size 0.774 -> 0.806, comparator set 0.593 -> 0.704,
+effects found 0.235, main direction 0.767 from the starting code to the second round). ``tune_5`` (``real_labels_tune5_<reader>.jsonl``, ids t5..) are
 records labelled the same way in the same session as more tuning data, measured once before tuning.
 
 Texts mostly in Chinese characters are not scored: the extractor reads English abstracts, as PubMed
