@@ -85,8 +85,8 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         # in brackets right after the people (not "control patients (n = 30)", one arm).
         ("people_then_n", r"(?<!control )(?<!placebo )(?<!sham )(?<!treated )(?<!other )\b(?:patients|participants|subjects|adults|volunteers)\s*\(\s*n\s*=\s*(?P<n>" + DIGITS_COUNT + r")\s*\)\s+(?:who|with|were|aged|undergoing|scheduled|having|after|following|receiving)\b"),
         # "Results: 72 included.", "Methods: 140 randomised (70/70)": a terse count with no people
-        # named, opening its clause and closing on the verb.
-        ("bare_n_enrolled", rf"(?:^|[:;]\s*|\.\s+)(?P<n>{COUNT})\s+(?:in\s+total\s+)?(?:were\s+)?(?:included|enrolled|recruited|randomi[sz]ed)(?=\s*(?:[.;,(]|$))"),
+        # named, opening its clause and closing on the verb (not "Two randomized, double-blind studies").
+        ("bare_n_enrolled", rf"(?:^|[:;\n]\s*|\.\s+)(?P<n>{COUNT})\s+(?:in\s+total\s+)?(?:were\s+)?(?:included|enrolled|recruited|randomi[sz]ed)(?=\s*(?:[.;]|\(\s*\d|$))"),
         ("study_done_in_n", rf"\b(?:study|trial)\s+(?:was\s+|were\s+)?(?:conducted|performed|carried out|undertaken)\s+(?:in|on|among|with|involving)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_NOT_A_PLACE}[\w-]+\s+|\([\w-]{{1,12}}\)\s+){{0,6}}?(?:{_PEOPLE})\b"),
     )
 )
