@@ -48,6 +48,7 @@ PMID_RANGES = {
     "real_patterns_direction9.jsonl": (99001690, 99001719),
     "real_patterns_effects11.jsonl": (99001720, 99001749),
     "real_patterns_sample8.jsonl": (99001640, 99001659),
+    "real_patterns_sample9.jsonl": (99001770, 99001789),
     "real_patterns_design8.jsonl": (99001620, 99001639),
     "real_patterns_comparators9.jsonl": (99001660, 99001689),
 }

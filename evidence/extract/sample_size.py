@@ -84,6 +84,9 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         # "Patients (n = 90) who underwent lumbar fusion were ...": the whole sample as a small n
         # in brackets right after the people (not "control patients (n = 30)", one arm).
         ("people_then_n", r"(?<!control )(?<!placebo )(?<!sham )(?<!treated )(?<!other )\b(?:patients|participants|subjects|adults|volunteers)\s*\(\s*n\s*=\s*(?P<n>" + DIGITS_COUNT + r")\s*\)\s+(?:who|with|were|aged|undergoing|scheduled|having|after|following|receiving)\b"),
+        # "Results: 72 included.", "Methods: 140 randomised (70/70)": a terse count with no people
+        # named, opening its clause and closing on the verb (not "Two randomized, double-blind studies").
+        ("bare_n_enrolled", rf"(?:^|[:;\n]\s*|\.\s+)(?P<n>{COUNT})\s+(?:in\s+total\s+)?(?:were\s+)?(?:included|enrolled|recruited|randomi[sz]ed)(?=\s*(?:[.;]|\(\s*\d|$))"),
         ("study_done_in_n", rf"\b(?:study|trial)\s+(?:was\s+|were\s+)?(?:conducted|performed|carried out|undertaken)\s+(?:in|on|among|with|involving)\s+(?:a total of\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:{_NOT_A_PLACE}[\w-]+\s+|\([\w-]{{1,12}}\)\s+){{0,6}}?(?:{_PEOPLE})\b"),
     )
 )
@@ -177,6 +180,17 @@ _SELECTED_FROM_POOL = re.compile(
     rf"(?:selected|included|enrolled|recruited)\s+(?:for|in|into)\s+(?:the|this|our)\s+(?:\w+\s+)?(?:study|research|trial)\b(?!\s+(?:group|arm))",
     re.IGNORECASE,
 )
+# A study that randomized no one, its sample a part of a larger set just described: "Among 359
+# patients who had the injection at our clinic, 118 were eligible and analysed", "Of 412 adults
+# treated with ..., 160 met the inclusion criteria" (the larger set is the clinic's, not the study's).
+_PART_OF_TREATED_POOL = Searcher(re.compile(
+    rf"\b(?:among|of|from|out\s+of)\s+(?:the\s+|all\s+|a\s+total\s+of\s+)?(?P<pool>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\b"
+    rf"(?:[^.;]|\.(?=\d)){{0,200}}?,\s*(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+)?"
+    rf"(?:(?:were|was)\s+(?:\w+\s+)?(?:eligible|included|enrolled|selected|recruited|analy[sz]ed|reviewed|studied)\b"
+    rf"|(?:met|fulfilled|satisfied)\s+(?:the\s+|all\s+|our\s+)?(?:\w+\s+)?criteria)",
+    re.IGNORECASE,
+))
+_POOL_WAS_THE_SAMPLE = re.compile(r"\b(?:enrolled|included|recruited|participat\w*|studied|followed)\b", re.IGNORECASE)
 _FROM_POOL_HINT = Searcher(re.compile(r"\bof\s+(?:those|these|them|whom|which)\b", re.IGNORECASE))
 # "three groups of 12 volunteers" (not "two groups of 30 and 32 patients").
 _GROUPS_OF_N = re.compile(
@@ -270,7 +284,7 @@ _REVIEW_STUDIES = re.compile(
     # An overview counts the systematic reviews it included.
     # "Six selected clinical trials", "122 relevant studies": words that say which studies were kept.
     rf"(?P<n>{COUNT})\s+(?:eligible[\s-]+|randomi[sz]ed[\s-]+|controlled[\s-]+|clinical[\s-]+|published[\s-]+|systematic[\s-]+"
-    r"|selected[\s-]+|relevant[\s-]+|included[\s-]+|qualifying[\s-]+|original[\s-]+|primary[\s-]+"
+    r"|selected[\s-]+|relevant[\s-]+|research[\s-]+|scientific[\s-]+|empirical[\s-]+|peer[\s-]+reviewed[\s-]+|included[\s-]+|qualifying[\s-]+|original[\s-]+|primary[\s-]+"
     # "Nine prospective randomized controlled trials", "two before-after controlled trials",
     # "4 quasi-randomised trials": the studies' kind, however many words name it.
     r"|prospective[\s-]+|retrospective[\s-]+|observational[\s-]+|comparative[\s-]+|cohort[\s-]+|parallel[\s-]+|interventional[\s-]+"
@@ -305,6 +319,12 @@ _MORE_STUDIES = re.compile(
 )
 # Records searched or screened, not the studies a review included: "Among 583 articles that were searched".
 _POOL_BEFORE = re.compile(r"\bamong\s+(?:the\s+)?$", re.IGNORECASE)
+# "searched from 2009 to Oct 2020 RCTs", "up to May 2021 trials": the end of a search's dates
+# before the kind of study searched, never a count of studies.
+_DATE_BEFORE_YEAR = re.compile(
+    r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|\b(?:to|until|till|through|since|from|between|and|in|of)|[-–/])\s*$",
+    re.IGNORECASE,
+)
 # "The initial search identified 126 papers": what a search found, before screening.
 _SEARCH_FOUND_BEFORE = re.compile(r"\bsearch(?:es)?\s+(?:\w+\s+){0,2}?(?:identified|found|yielded|retrieved|returned)\s+(?:a total of\s+)?$", re.IGNORECASE)
 # Only hits of no stated kind: "the search identified 14 eligible RCTs" may be the included set.
@@ -319,7 +339,8 @@ _FOUND_AFTER = re.compile(r"\s*(?:that |which )?(?:were |was )?(?:finally |event
 _REVIEW_PARTICIPANTS = re.compile(
     # "three RCTs done in China on 336 patients in total", "Seven studies involved 799 patients",
     # "five trials enrolling 420 adults": the verb or preposition that joins the people to the studies.
-    rf"(?:\b(?:involving|involved|including|included|includes|with|totaling|totalling|comprising|comprised|of|and|on|enrolling|enrolled|recruiting|recruited|covering|encompassing|containing|randomi[sz]ing|randomi[sz]ed)\s+(?:a total of\s+|altogether\s+|overall\s+)?|\(\s*(?:n\s*=\s*)?)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people|adults|women|men)\b",
+    # "19 trials overall, in which 1460 participants took part": the people in a relative clause.
+    rf"(?:\b(?:of|in|among|across)\s+which\s*,?\s*(?:(?:a total of|altogether|overall)\s+)?|\b(?:involving|involved|including|included|includes|with|totaling|totalling|comprising|comprised|of|and|on|enrolling|enrolled|recruiting|recruited|covering|encompassing|containing|randomi[sz]ing|randomi[sz]ed)\s+(?:a total of\s+|altogether\s+|overall\s+)?|\(\s*(?:n\s*=\s*)?)(?P<n>{COUNT})\s+(?:\w+\s+){{0,2}}?(?:participants|patients|subjects|individuals|people|adults|women|men)\b",
     re.IGNORECASE,
 )
 # "Three trials (n=132)": the people of the included trials as a bare n in brackets.
@@ -434,6 +455,16 @@ def extract_sample_size(text: str) -> SampleSize:
         if part is not None and _MIN_PEOPLE <= part <= _MAX_PEOPLE:
             n_randomized = part
             rules["n_randomized"] = "selected_for_study_from_pool"
+    if n_randomized is None and not _RANDOMIZED_WORD.search(text):
+        # "Among 359 treated patients, 118 were eligible and analysed": the part studied.
+        pooled = _PART_OF_TREATED_POOL.search(text, folded)
+        part, pool = (parse_count(pooled.group("n")), parse_count(pooled.group("pool"))) if pooled else (None, None)
+        if pooled and _POOL_WAS_THE_SAMPLE.search(text, pooled.end("pool"), pooled.start("n")):
+            # "Of the 150 patients enrolled, 130 were analysed": the pool is the study's own sample.
+            part = None
+        if part is not None and pool is not None and _MIN_PEOPLE <= part < pool:
+            n_randomized = part
+            rules["n_randomized"] = "part_of_treated_pool"
     if n_randomized is None and _TWO_PARTS_HINT.search(text, folded):
         # "28 patients who had A and 28 who had B were randomized", "a cohort of 64 patients given
         # ESI and a control group of 256 patients", "3000 injected patients were matched with 3000
@@ -493,6 +524,7 @@ def extract_sample_size(text: str) -> SampleSize:
         rules["n_arms"] = "arm_sizes_counted"
     studies = next((m for m in _matches_at(_REVIEW_STUDIES, text, _count_starts(text))
                     if not (_POOL_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                            or _is_year(m.group("n")) and _DATE_BEFORE_YEAR.search(text, max(0, m.start() - 12), m.start())
                             or _SEARCH_FOUND_BEFORE.search(text, max(0, m.start() - 60), m.start()) and _SEARCH_HITS.search(m.group(0))
                             or _POOL_AFTER.match(text, m.end()) and "eligible" not in m.group(0).lower()
                             and not (_TRIALS_OF_A_KIND.search(m.group(0)) and _FOUND_AFTER.match(text, m.end())))), None)
