@@ -2032,7 +2032,8 @@ def _read_stats(s: str) -> list[_Stat]:
                 continue
             stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, est, lo, hi, None, None))
             used.append((m.start("est"), m.end()))
-    if _BETWEEN_GROUPS.search(s) or _DIFFERENCES_WORD.search(s):
+    arms_set_against = _BETWEEN_GROUPS.search(s) is not None or _DIFFERENCES_WORD.search(s) is not None
+    if arms_set_against:
         # "The differences ... in the 2.5-mg group (-11.2 mm; 95% CI -20.7 to -1.7 mm; p = 0.02)": a bare
         # number with its labelled interval in one bracket, in a sentence about differences between arms.
         for m in _UNNAMED_WITH_CI.finditer(s):
@@ -2043,27 +2044,53 @@ def _read_stats(s: str) -> list[_Stat]:
             stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi,
                                *(_p_fields(p) if p else (None, None))))
             used.append((m.start("est"), p.end() if p else m.end()))
-        # "... fell 3.1 (95% CI 2.2 to 4.0; P < .001) more than in the control group", "the between-group
-        # difference ... was -7.3 mm (95% CI -13.8 to -0.8)": a number outside the bracket of its
-        # interval, when words right before or after say it is a difference between the arms.
+    # "... fell 3.1 (95% CI 2.2 to 4.0; P < .001) more than in the control group", "the between-group
+    # difference ... was -7.3 mm (95% CI -13.8 to -0.8)": a number outside the bracket of its
+    # interval, when words right before or after say it is a difference between the arms; or the next
+    # item of a list begun by an estimate with its interval ("... were 1.2 (95% CI ...) and 3.4 (95% CI
+    # ...), respectively"), in any sentence, unless an arm's name follows it (one arm's own value).
+    if arms_set_against or any(st.ci_low is not None for st in stats):
         for m in _BARE_WITH_CI.finditer(s):
             if any(a <= m.start("est") < b for a, b in used):
                 continue
             close = s.find(")", m.end())
+            listed = _listed_after_estimate(s, stats, used, m.start("est"))
+            if listed is not None and close != -1 and _ONE_ARM_AFTER.match(s, close + 1):
+                listed = None
+            if not arms_set_against and listed is None:
+                continue
             after = _MORE_AFTER.match(s, close + 1) if close != -1 else None
             by = (_BY_BEFORE.search(s, max(0, m.start("est") - 30), m.start("est")) is not None
                   and _BETWEEN_GROUPS.search(s) is not None and _AGAINST_BASELINE.search(s) is None)
-            if after is None and not by and not _DIFFERENCE_BEFORE.search(s, max(0, m.start("est") - 170), m.start("est")):
+            if after is None and not by and listed is None and not _DIFFERENCE_BEFORE.search(s, max(0, m.start("est") - 170), m.start("est")):
                 continue
             p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
             lo, hi = sorted((_float(m.group("lo")), _float(m.group("hi"))))
-            stats.append(_Stat(m.start("est"), m.end(), _DIFFERENCE, _float(m.group("est")), lo, hi,
+            stats.append(_Stat(m.start("est"), m.end(), listed.measure if listed is not None else _DIFFERENCE, _float(m.group("est")), lo, hi,
                                *(_p_fields(p) if p else (None, None))))
             used.append((m.start("est"), p.end() if p else m.end()))
     for p in _P_VALUE.finditer(s):
         if not any(a <= p.start() < b for a, b in used):
             stats.append(_Stat(p.start(), p.end(), None, None, None, None, *_p_fields(p)))
     return sorted(stats, key=lambda st: st.start)
+
+
+# What joins one estimate's bracket to the next number of a list: "1.2 (95% CI 0.4 to 2.0, p = 0.01) and
+# 3.4 (95% CI ...)", "...; 0.8 (95% CI ...)", "..., and 2.1 (95% CI ...)".
+_ESTIMATES_JOINED = re.compile(r"[\s)\]]*(?:[,;]\s*)?(?:and\s+|as well as\s+)?", re.IGNORECASE)
+
+
+def _listed_after_estimate(s: str, stats: list[_Stat], used: list[tuple[int, int]], start: int) -> _Stat | None:
+    """The estimate whose list a bare number with its interval continues: the sentence has already
+    given an estimate with its interval ("difference ... were 1.2 (95% CI ...) and 3.4 (95% CI ...),
+    respectively") and only a bracket's end, a comma and "and" stand between the two. The number is of
+    the same kind as the one before it; ``None`` when nothing such comes right before."""
+    for st, (a, b) in zip(stats, used):
+        if st.estimate is None or st.ci_low is None or b > start:
+            continue
+        if _ESTIMATES_JOINED.fullmatch(s, b, start) and s[b:start].strip():
+            return st
+    return None
 
 
 # The smallest difference that matters to patients, named before "difference": "the minimal clinically
