@@ -553,6 +553,9 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
             return "favours_comparator"
         if before == {"comparator"} and "intervention" in after:
             return "favours_intervention"
+    unnamed = _unnamed_gain(s, start, end, sides)
+    if unnamed is not None:
+        return unnamed
     at = start
     # A comparison that names no arm on a side may be followed by one that does: "pain eased more
     # with real needling: over four weeks, acupuncture provided a clear benefit compared with sham".
@@ -591,6 +594,47 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
             return "favours_comparator"
         at = m.start() + 1
     return None
+
+
+# A gain set against the comparison arm, the arm that gained left unnamed or named before: "significant
+# improvements vs controls in pain (P = .02)", "greater improvement was found in those given X versus
+# controls", "scores were all improved compared to usual care" (seen in h8m11, h8n09, h5a14). The words
+# before the gain must not deny or share it ("no", "similar", "less"), and what the gain is set against must
+# be an arm, not an earlier time ("compared with baseline").
+_GAIN_AGAINST = re.compile(
+    r"\b(?:(?:statistically |clinically )?significant(?:ly)?\s+|greater\s+|larger\s+|more\s+|better\s+|marked(?:ly)?\s+)+"
+    r"(?:(?:degree|amount) of\s+)?(?:improvements?|reductions?|relief|benefits?|decreases?|gains?|improved|reduced|relieved)\b"
+    r"|\b(?:were|was) (?:all |both )?(?:significantly |markedly |further )?(?:improved|reduced|relieved|decreased)\b",
+    re.IGNORECASE,
+)
+_GAIN_PIVOT = re.compile(r"\b(?:versus|vs\.?|(?:when |as )?compared (?:with|to)|relative to|than|over)\s+(?!(?:the\s+|their\s+|at\s+)?"
+                         r"(?:baseline|before|pre-?\w*|admission|entry|enrol+ment|initial|start)\b)", re.IGNORECASE)
+_SHARED_GAIN = re.compile(r"\b(?:no|not|neither|nor|without|similar(?:ly)?|comparable|equal(?:ly)?|same|less|smaller|fewer|lower|"
+                          r"both|all (?:three|two|four) groups|each|trends?|tended|tendency)\b", re.IGNORECASE)
+
+
+def _unnamed_gain(s: str, start: int, end: int, sides: Sequence[tuple[int, int, str]]) -> str | None:
+    """favours_intervention when a clause sets a significant gain against the comparison arm, named
+    right after "versus" ("compared with", "than"), and names no comparator before it; else None."""
+    gain = _GAIN_AGAINST.search(s, start, end)
+    if gain is None or _SHARED_GAIN.search(s, start, gain.start()) or _SHARED_GAIN.search(s, gain.start(), gain.end()):
+        return None
+    pivot = _GAIN_PIVOT.search(s, gain.end(), min(end, gain.end() + 100))
+    if pivot is None or _SHARED_GAIN.search(s, gain.end(), pivot.start()):
+        return None
+    # ("No difference in pain; however, a greater fall in disability compared with sham": the gain is on
+    # another outcome than the one found alike, seen in h23.)
+    if _untested_or_not_significant(s) or _says_no_difference(s):
+        return None
+    # A gain that must be significant: said so, or a p-value below 0.05 stated in the clause.
+    if not _SIGNIFICANT.search(s, start, end) and not _P_STATED.search(s, start, end) and not re.search(
+            r"\b(?:greater|larger|more|better)\b", gain.group(), re.IGNORECASE):
+        return None
+    before = {side for a, b, side in sides if b <= pivot.start()}
+    after = sorted((a, side) for a, b, side in sides if a >= pivot.end())
+    if "comparator" in before or not after or after[0][0] > pivot.end() + 30 or after[0][1] != "comparator":
+        return None
+    return "favours_intervention"
 
 
 # The usual form of a treatment, named as the arm a new form is set against: "the traditional
