@@ -236,7 +236,10 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         # that did better; with no arm named in the sentence before either (whose figures the reader
         # would compare), which side it favours is not said (seen in t5e17).
         nameless = _nameless_rows(rows, text, vocab) if text else pd.Series(False, index=rows.index)
-        rows = rows[~((unsaid | listed | nameless) & (rows["direction"] != "no_difference"))]
+        # A change set against an earlier time of the same people ("decreased by 2.2 points compared with
+        # at admission"), no arm named and no arm set against another: a change over time (seen in h8l04).
+        earlier = rows["sentence"].fillna("").map(lambda s: _against_earlier_time(s, vocab)).astype(bool)
+        rows = rows[~((unsaid | listed | nameless | earlier) & (rows["direction"] != "no_difference"))]
     if rows.empty:
         return overall_direction(text, topic, risks=True) if text and topic is not None else None
     efficacy = rows[~rows["outcome"].isin(_HARMS)]
@@ -312,6 +315,25 @@ def _nameless_rows(rows: pd.DataFrame, text: str, vocab: Vocabulary) -> pd.Serie
         return at[-1] > 0 and not named(at[-1] - 1)
 
     return pd.Series([nameless(a, b) for a, b in zip(rows["span_start"], rows["sentence"])], index=rows.index, dtype=bool)
+
+
+# A value set against the same people's value at an earlier time.
+_EARLIER_TIME = re.compile(r"\b(?:compared (?:with|to)|relative to|versus|vs\.?|from)\s+(?:(?:the|their|at|on|those at)\s+){0,2}"
+                           r"(?:baseline|admission|entry|enrol+ment|pre-?treatment|pre-?intervention|before (?:the )?(?:treatment|intervention))\b",
+                           re.IGNORECASE)
+_ARMS_SET_AGAINST = re.compile(r"\b(?:than|between|among|differ\w*|superior|inferior|favou?r\w*|groups?|arms?|controls?|placebo|sham)\b",
+                               re.IGNORECASE)
+
+
+def _against_earlier_time(sentence: str, vocab: Vocabulary) -> bool:
+    """Whether a sentence compares a value only with the same people's value at an earlier time: it
+    says "compared with at admission" ("from baseline"), names no arm and sets no arm against another."""
+    if not _EARLIER_TIME.search(sentence) or _ARMS_SET_AGAINST.search(sentence):
+        return False
+    rest = _EARLIER_TIME.sub(" ", sentence)
+    if re.search(r"\b(?:versus|vs|compared|relative to)\b", rest, re.IGNORECASE):
+        return False
+    return not _sides(sentence, sentence_mentions(sentence, vocab), vocab)
 
 
 def _side_unsaid(sentence: str, vocab: Vocabulary) -> bool:
