@@ -575,7 +575,7 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
             return "favours_comparator"
         if before == {"comparator"} and "intervention" in after:
             return "favours_intervention"
-    unnamed = _unnamed_gain(s, start, end, sides)
+    unnamed = _unnamed_gain(s, start, end, sides) or _gain_more_in_arm(s, start, end, sides)
     if unnamed is not None:
         return unnamed
     at = start
@@ -657,6 +657,37 @@ def _unnamed_gain(s: str, start: int, end: int, sides: Sequence[tuple[int, int, 
     if "comparator" in before or not after or after[0][0] > pivot.end() + 30 or after[0][1] != "comparator":
         return None
     return "favours_intervention"
+
+
+# A gain said to be larger in one arm, the other arm left to the reader: "the decreases were more marked
+# in the acupuncture group (P<0.05)", "a significantly greater improvement was seen in the treatment group",
+# "pain fell in both arms, which was more significant in the needling group (p < 0.05)" (seen in h02).
+_MORE_GAIN = re.compile(
+    r"\b(?:(?:significantly |markedly |much |even )?(?:greater|larger|bigger|more (?:marked|pronounced|obvious|significant|evident|notable))\s+"
+    r"(?:(?:degree|amount) of\s+)?(?:[\w-]+\s+){0,2}?(?:improvements?|reductions?|relief|decreases?|declines?|falls?|gains?|benefits?)"
+    r"|(?:improvements?|reductions?|relief|decreases?|declines?|falls?|changes?|improved|decreased|declined|fell|which)\b[^.;]{0,40}?"
+    r"\b(?:(?:was|were) )?(?:(?:significantly|markedly|much) )?(?:greater|larger|more (?:marked|pronounced|obvious|significant|evident|notable)|more markedly|more significantly))"
+    r"\b(?P<rest>[^.;]{0,40}?)\b(?:in|for|with|among) (?:the |those of the )?",
+    re.IGNORECASE,
+)
+
+
+def _gain_more_in_arm(s: str, start: int, end: int, sides: Sequence[tuple[int, int, str]]) -> str | None:
+    """The side of the arm named right after a gain said to be larger "in" it, when the clause names
+    no arm of the other side, no "than" or "versus", says the gain is significant (in words or by a
+    p-value below 0.05) and shares or denies nothing between the gain and the arm; else None."""
+    m = _MORE_GAIN.search(s, start, end)
+    if m is None or _SHARED_GAIN.search(s, m.start(), m.end()) or _NEGATED.search(s, start, m.start()) or re.search(
+            r"\b(?:trends?|tend(?:ed|ency)|marginal(?:ly)?|insignificant|non-?significant)\b", s[start:end], re.IGNORECASE):
+        return None
+    if _PIVOT.search(s, start, end) or re.search(r"\bthan\b", s[start:end], re.IGNORECASE):
+        return None
+    if not (_SIGNIFICANT.search(s, start, end) or _P_STATED.search(s)) or _untested_or_not_significant(s) or _says_no_difference(s):
+        return None
+    named = sorted((a, side) for a, b, side in sides if m.end() <= a <= m.end() + 30)
+    if not named or {side for a, b, side in sides} != {named[0][1]}:
+        return None
+    return "favours_intervention" if named[0][1] == "intervention" else "favours_comparator"
 
 
 # The usual form of a treatment, named as the arm a new form is set against: "the traditional
