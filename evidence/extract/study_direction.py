@@ -236,7 +236,10 @@ def main_direction(rows: pd.DataFrame, text: str | None = None, topic: Topic | N
         # that did better; with no arm named in the sentence before either (whose figures the reader
         # would compare), which side it favours is not said (seen in t5e17).
         nameless = _nameless_rows(rows, text, vocab) if text else pd.Series(False, index=rows.index)
-        rows = rows[~((unsaid | listed | nameless) & (rows["direction"] != "no_difference"))]
+        # A change set against an earlier time of the same people ("decreased by 2.2 points compared with
+        # at admission"), no arm named and no arm set against another: a change over time (seen in h8l04).
+        earlier = rows["sentence"].fillna("").map(lambda s: _against_earlier_time(s, vocab)).astype(bool)
+        rows = rows[~((unsaid | listed | nameless | earlier) & (rows["direction"] != "no_difference"))]
     if rows.empty:
         return overall_direction(text, topic, risks=True) if text and topic is not None else None
     efficacy = rows[~rows["outcome"].isin(_HARMS)]
@@ -312,6 +315,25 @@ def _nameless_rows(rows: pd.DataFrame, text: str, vocab: Vocabulary) -> pd.Serie
         return at[-1] > 0 and not named(at[-1] - 1)
 
     return pd.Series([nameless(a, b) for a, b in zip(rows["span_start"], rows["sentence"])], index=rows.index, dtype=bool)
+
+
+# A value set against the same people's value at an earlier time.
+_EARLIER_TIME = re.compile(r"\b(?:compared (?:with|to)|relative to|versus|vs\.?|from)\s+(?:(?:the|their|at|on|those at)\s+){0,2}"
+                           r"(?:baseline|admission|entry|enrol+ment|pre-?treatment|pre-?intervention|before (?:the )?(?:treatment|intervention))\b",
+                           re.IGNORECASE)
+_ARMS_SET_AGAINST = re.compile(r"\b(?:than|between|among|differ\w*|superior|inferior|favou?r\w*|groups?|arms?|controls?|placebo|sham)\b",
+                               re.IGNORECASE)
+
+
+def _against_earlier_time(sentence: str, vocab: Vocabulary) -> bool:
+    """Whether a sentence compares a value only with the same people's value at an earlier time: it
+    says "compared with at admission" ("from baseline"), names no arm and sets no arm against another."""
+    if not _EARLIER_TIME.search(sentence) or _ARMS_SET_AGAINST.search(sentence):
+        return False
+    rest = _EARLIER_TIME.sub(" ", sentence)
+    if re.search(r"\b(?:versus|vs|compared|relative to)\b", rest, re.IGNORECASE):
+        return False
+    return not _sides(sentence, sentence_mentions(sentence, vocab), vocab)
 
 
 def _side_unsaid(sentence: str, vocab: Vocabulary) -> bool:
@@ -553,6 +575,9 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
             return "favours_comparator"
         if before == {"comparator"} and "intervention" in after:
             return "favours_intervention"
+    unnamed = _unnamed_gain(s, start, end, sides) or _gain_more_in_arm(s, start, end, sides)
+    if unnamed is not None:
+        return unnamed
     at = start
     # A comparison that names no arm on a side may be followed by one that does: "pain eased more
     # with real needling: over four weeks, acupuncture provided a clear benefit compared with sham".
@@ -591,6 +616,78 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
             return "favours_comparator"
         at = m.start() + 1
     return None
+
+
+# A gain set against the comparison arm, the arm that gained left unnamed or named before: "significant
+# improvements vs controls in pain (P = .02)", "greater improvement was found in those given X versus
+# controls", "scores were all improved compared to usual care" (seen in h8m11, h8n09, h5a14). The words
+# before the gain must not deny or share it ("no", "similar", "less"), and what the gain is set against must
+# be an arm, not an earlier time ("compared with baseline").
+_GAIN_AGAINST = re.compile(
+    r"\b(?:(?:statistically |clinically )?significant(?:ly)?\s+|greater\s+|larger\s+|more\s+|better\s+|marked(?:ly)?\s+)+"
+    r"(?:(?:degree|amount) of\s+)?(?:improvements?|reductions?|relief|benefits?|decreases?|gains?|improved|reduced|relieved)\b"
+    r"|\b(?:were|was) (?:all |both )?(?:significantly |markedly |further )?(?:improved|reduced|relieved|decreased)\b",
+    re.IGNORECASE,
+)
+_GAIN_PIVOT = re.compile(r"\b(?:versus|vs\.?|(?:when |as )?compared (?:with|to)|relative to|than|over)\s+(?!(?:the\s+|their\s+|at\s+)?"
+                         r"(?:baseline|before|pre-?\w*|admission|entry|enrol+ment|initial|start)\b)", re.IGNORECASE)
+_SHARED_GAIN = re.compile(r"\b(?:no|not|neither|nor|without|similar(?:ly)?|comparable|equal(?:ly)?|same|less|smaller|fewer|lower|"
+                          r"both|all (?:three|two|four) groups|each|trends?|tended|tendency)\b", re.IGNORECASE)
+
+
+def _unnamed_gain(s: str, start: int, end: int, sides: Sequence[tuple[int, int, str]]) -> str | None:
+    """favours_intervention when a clause sets a significant gain against the comparison arm, named
+    right after "versus" ("compared with", "than"), and names no comparator before it; else None."""
+    gain = _GAIN_AGAINST.search(s, start, end)
+    if gain is None or _SHARED_GAIN.search(s, start, gain.start()) or _SHARED_GAIN.search(s, gain.start(), gain.end()):
+        return None
+    pivot = _GAIN_PIVOT.search(s, gain.end(), min(end, gain.end() + 100))
+    if pivot is None or _SHARED_GAIN.search(s, gain.end(), pivot.start()):
+        return None
+    # ("No difference in pain; however, a greater fall in disability compared with sham": the gain is on
+    # another outcome than the one found alike, seen in h23.)
+    if _untested_or_not_significant(s) or _says_no_difference(s):
+        return None
+    # A gain that must be significant: said so, or a p-value below 0.05 stated in the clause.
+    if not _SIGNIFICANT.search(s, start, end) and not _P_STATED.search(s, start, end) and not re.search(
+            r"\b(?:greater|larger|more|better)\b", gain.group(), re.IGNORECASE):
+        return None
+    before = {side for a, b, side in sides if b <= pivot.start()}
+    after = sorted((a, side) for a, b, side in sides if a >= pivot.end())
+    if "comparator" in before or not after or after[0][0] > pivot.end() + 30 or after[0][1] != "comparator":
+        return None
+    return "favours_intervention"
+
+
+# A gain said to be larger in one arm, the other arm left to the reader: "the decreases were more marked
+# in the acupuncture group (P<0.05)", "a significantly greater improvement was seen in the treatment group",
+# "pain fell in both arms, which was more significant in the needling group (p < 0.05)" (seen in h02).
+_MORE_GAIN = re.compile(
+    r"\b(?:(?:significantly |markedly |much |even )?(?:greater|larger|bigger|more (?:marked|pronounced|obvious|significant|evident|notable))\s+"
+    r"(?:(?:degree|amount) of\s+)?(?:[\w-]+\s+){0,2}?(?:improvements?|reductions?|relief|decreases?|declines?|falls?|gains?|benefits?)"
+    r"|(?:improvements?|reductions?|relief|decreases?|declines?|falls?|changes?|improved|decreased|declined|fell|which)\b[^.;]{0,40}?"
+    r"\b(?:(?:was|were) )?(?:(?:significantly|markedly|much) )?(?:greater|larger|more (?:marked|pronounced|obvious|significant|evident|notable)|more markedly|more significantly))"
+    r"\b(?P<rest>[^.;]{0,40}?)\b(?:in|for|with|among) (?:the |those of the )?",
+    re.IGNORECASE,
+)
+
+
+def _gain_more_in_arm(s: str, start: int, end: int, sides: Sequence[tuple[int, int, str]]) -> str | None:
+    """The side of the arm named right after a gain said to be larger "in" it, when the clause names
+    no arm of the other side, no "than" or "versus", says the gain is significant (in words or by a
+    p-value below 0.05) and shares or denies nothing between the gain and the arm; else None."""
+    m = _MORE_GAIN.search(s, start, end)
+    if m is None or _SHARED_GAIN.search(s, m.start(), m.end()) or _NEGATED.search(s, start, m.start()) or re.search(
+            r"\b(?:trends?|tend(?:ed|ency)|marginal(?:ly)?|insignificant|non-?significant)\b", s[start:end], re.IGNORECASE):
+        return None
+    if _PIVOT.search(s, start, end) or re.search(r"\bthan\b", s[start:end], re.IGNORECASE):
+        return None
+    if not (_SIGNIFICANT.search(s, start, end) or _P_STATED.search(s)) or _untested_or_not_significant(s) or _says_no_difference(s):
+        return None
+    named = sorted((a, side) for a, b, side in sides if m.end() <= a <= m.end() + 30)
+    if not named or {side for a, b, side in sides} != {named[0][1]}:
+        return None
+    return "favours_intervention" if named[0][1] == "intervention" else "favours_comparator"
 
 
 # The usual form of a treatment, named as the arm a new form is set against: "the traditional
