@@ -49,6 +49,7 @@ PMID_RANGES = {
     "real_patterns_effects11.jsonl": (99001720, 99001749),
     "real_patterns_sample8.jsonl": (99001640, 99001659),
     "real_patterns_design8.jsonl": (99001620, 99001639),
+    "real_patterns_design9.jsonl": (99001750, 99001769),
     "real_patterns_comparators9.jsonl": (99001660, 99001689),
 }
 FILES = sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl"))
