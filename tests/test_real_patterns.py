@@ -50,6 +50,7 @@ PMID_RANGES = {
     "real_patterns_sample8.jsonl": (99001640, 99001659),
     "real_patterns_sample9.jsonl": (99001770, 99001789),
     "real_patterns_design8.jsonl": (99001620, 99001639),
+    "real_patterns_design9.jsonl": (99001750, 99001769),
     "real_patterns_comparators9.jsonl": (99001660, 99001689),
     "real_patterns_effects12.jsonl": (99001850, 99001879),
     "real_patterns_direction10.jsonl": (99001820, 99001849),

@@ -121,8 +121,8 @@ _TRAIT = (r"(?:severity|degree|grades?|grading|stages?|staging|presence|absence|
 _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # Not where "were_randomized" reads the same word: one phrase is one piece of evidence.
     ("rct", "randomized", 0.75, 0.8, _NOT_FUTURE + _NOT_NEGATED + r"(?<!were )(?<!was )(?<!been )(?<!we )\brandomi[sz](?:ed|ation|ing)\b"),
-    ("rct", "randomly_assigned", 0.9, 0.9, _NOT_FUTURE + r"\b(?:randomly|at random),?\s+(?:\w+\s+){0,2}(?:assigned|allocated|divided|subdivided|distributed|split|grouped|enrolled|treated|exposed|given|stratified|sequenced|studied|selected to (?:receive|consume|undergo))"
-     r"|\b(?:assigned|allocated|divided|subdivided|distributed|treated|exposed|given)\s+(?:\w+\s+){0,3}?(?:randomly|at random)\b"
+    ("rct", "randomly_assigned", 0.9, 0.9, _NOT_FUTURE + _NOT_NEGATED + r"\b(?:randomly|at random),?\s+(?:\w+\s+){0,2}(?:assigned|allocated|divided|subdivided|distributed|split|grouped|enrolled|treated|exposed|given|stratified|sequenced|studied|selected to (?:receive|consume|undergo))"
+     r"|\b(?:assigned|allocated|divided|subdivided|distributed|treated|exposed|given)\s+(?:\w+\s+){0,3}?(?<!not )(?<!non )(?:randomly|at random)\b"
      # Groups, not people, "randomly selected": the allocation was random ("two randomly selected groups").
      r"|\b(?:randomly|at random)\s+(?:selected|chosen|formed)\s+(?:[\w-]+\s+){0,2}?(?:groups|arms)\b"),
     # Randomization stated as done to the participants ("were randomized to", "we randomised 30
@@ -135,7 +135,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      r"|\b(?:allocation|assignment|grouping)\s+(?:was|were)\s+(?:done\s+|made\s+|performed\s+)?(?:at\s+)?random(?:ly)?\b"
      r"|\brandom\s+(?:half|third|two-thirds)\s+(?:of\s+)?(?:the\s+)?(?:patients|participants|subjects|each|every)\b"),
     # People "randomly selected" or "randomly gathered" were sampled at random, not allocated.
-    ("rct", "randomly", 0.6, 0.6, _NOT_FUTURE + r"\b(?:randomly|at random)\b(?!\s+(?:selected|chosen|sampled|drawn|gathered|collected)\b(?!\s+to))"),
+    ("rct", "randomly", 0.6, 0.6, _NOT_FUTURE + _NOT_NEGATED + r"\b(?:randomly|at random)\b(?!\s+(?:selected|chosen|sampled|drawn|gathered|collected)\b(?!\s+to))"),
     # Weakest RCT cue: treatments compared between groups, randomization not stated. Most such
     # abstracts report RCTs, but the low weight keeps the doubt visible in the confidence.
     ("rct", "comparison_randomization_not_stated", 0.4, 0.4, r"\b(?:placebo|versus|vs\.?|compared (?:with|to)(?!\s+(?:the\s+)?(?:baseline|before|pre-?(?:treatment|operative|procedure|injection|intervention)\b))|comparison of|comparing|compared between(?!\s+(?:the\s+)?(?:baseline|before|pre))|(?:control|experimental|intervention|treatment|placebo) groups?|(?:two|three|both|study) groups|groups? receiving|(?:received|treated with|underwent|were given) either|wait(?:ing)?[- ]?list|trial(?!\s+(?:(?:is|was|has been)\s+)?regist))\b"),
@@ -172,10 +172,19 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # study's status, the entry describes the plan, not results.
     ("protocol", "registry_record", 0.85, 0.85, (r"\b(?:target|planned|anticipated|estimated|expected)\s+(?:recruitment|enrol?l?ment|sample\s+size|number\s+of\s+(?:participants|subjects))\s*:?\s*\d"
      r"|\brecruitment\s+(?:&|and)\s+eligibility\b|\brecruitment\s+status\s*:?\s*(?:recruiting|completed|terminated|withdrawn|not yet|active|suspended|pending)"
-     r"|\bstudy\s+type\s*:?\s*(?:interventional|observational)\b|\blead\s+sponsor\b|\bbrief\s+summary\s*:")),
+     r"|\bstudy\s+type\s*:?\s*(?:interventional|observational)\b|\blead\s+sponsor\b|\bbrief\s+summary\s*:"
+     # A registry's own words for an entry and for its arms: "Registry record:", "(active comparator)",
+     # "Placebo Comparator: saline".
+     r"|\b(?:trial\s+)?regist(?:ry|ration)\s+(?:record|entry)\s*:|\((?:experimental|active\s+comparator|placebo\s+comparator|sham\s+comparator)\)"
+     r"|\b(?:active|placebo|sham)\s+comparator\s*:")),
     # The plain-language summary registries now ask for: "The main questions it aims to answer
     # are ...", "Researchers will compare ...", said of a study still to be done.
     ("protocol", "registry_summary", 0.8, 0.8, r"\bmain\s+questions?\s+(?:it|this\s+(?:study|trial))\s+aims?\s+to\s+answer\b|\b(?:researchers|investigators)\s+will\s+(?:compare|recruit|enrol|enroll|assess|measure|evaluate|randomi[sz]e|test|examine|follow|look)\b"),
+    # A review still to be done says what its authors will do: "we will search MEDLINE", "two
+    # reviewers will screen", "data will be extracted and pooled". A finished review tells it in the past.
+    ("protocol", "review_plan", 0.75, 0.75, (r"\bwe\s+will\s+(?:search|screen|extract|pool|synthesi[sz]e|use\s+(?:the\s+)?(?:Cochrane|GRADE|RevMan|Stata))"
+     r"|\b(?:will|shall)\s+be\s+(?:independently\s+)?(?:screened|extracted|pooled|synthesi[sz]ed|meta-?analy[sz]ed)\b"
+     r"|\b(?:two|2)\s+(?:independent\s+)?(?:reviewers|review\s+authors|authors|investigators)\s+will\b")),
     ("protocol", "protocol_sections", 0.8, 0.8, r"\b(?:METHODS AND ANALYSIS|ETHICS AND DISSEMINATION):"),
     # The heading trial protocols are published under; alone it does not outweigh a reported trial.
     ("protocol", "methods_design_heading", 0.6, 0.6, r"\bMethods?\s*/\s*design\b"),
@@ -225,6 +234,13 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("guideline", "guideline", 0.5, 0.9, (r"(?<!CONSORT )(?<!STRICTA )(?<!PRISMA )(?<!SPIRIT )(?<!ethical )(?<!Helsinki )"
      # Work done "for clinical practice guidelines" (a survey as preliminary data) is not one.
      r"(?<!for )(?<!for clinical )(?<!for practice )(?<!for clinical practice )\bguidelines?\b(?!\s+(?:for reporting|of the Declaration))")),
+    # A document naming itself a guideline ("this guideline", "our practice guidelines", a
+    # guideline summary's "Guideline objective:" heading) or saying it sets out recommendations: it
+    # searched the literature to advise, which a systematic review's search words do not outweigh.
+    ("guideline", "self_described_guideline", 0.95, 0.95, (r"\b(?:this|the present|our)\s+(?:updated\s+|clinical\s+|evidence-based\s+|practice\s+|national\s+){0,3}guidelines?\b(?!\s+(?:for reporting|of the Declaration))"
+     r"|\bguideline\s+(?:title|objectives?|category|scope)\s*(?:\(s\))?\s*:|\bpractice\s+parameters?\b"
+     r"|\b(?:aim|purpose|objective|goal)s?\s+(?:of\s+(?:this|the)\s+(?:\w+\s+)?(?:is|was)\s+)?to\s+(?:provide|develop|make|issue|formulate|update)\s+(?:evidence-based\s+)?(?:clinical\s+)?(?:practice\s+)?recommendations\b"
+     r"|(?-i:\bOBJECTIVE\(S\))\s*:\s*to\s+provide\s+recommendations\b")),
     ("guideline", "recommendations", 0.6, 0.7, r"\b(?:strong|weak|conditional|grade [ABC])\s+recommendations?\b|\brecommendations? (?:were|are) (?:made|issued|developed|formulated)\b"),
     # A panel reaching agreement (Delphi rounds, a consensus statement) may search the literature
     # first, but what it reports is its agreement, not a systematic review.
@@ -310,7 +326,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_control", "case_control", 0.9, 0.95, r"\bcase[- ]control\b"),
     ("case_control", "matched_controls", 0.5, 0.5, r"\b(?:age|sex)[- ]and[- ](?:age|sex)[- ]matched\b|\bmatched (?:healthy )?controls\b"),
     # Other people's "nonrandomized studies" (plural) are background, not this study's design.
-    ("non_randomized_trial", "not_randomized", 0.9, 0.9, r"\b(?:non-?\s?randomi[sz]ed|quasi-?\s?randomi[sz]ed|quasi-?experimental|not randomi[sz]ed|without randomi[sz]ation|pseudo-?randomi[sz]ed|(?:quasi|pseudo)-?\s?randomi[sz]ation)\b(?!\s+(?:\w+\s+)?(?:studies|trials|data|reports|series|evidence)\b)|\brandomi[sz]ation was not (?:performed|used|done)\b"),
+    ("non_randomized_trial", "not_randomized", 0.9, 0.9, r"\b(?:non-?\s?randomi[sz]ed|quasi-?\s?randomi[sz]ed|quasi-?experimental|not randomi[sz]ed|non-?\s?randomly|not\s+randomly|without randomi[sz]ation|pseudo-?randomi[sz]ed|(?:quasi|pseudo)-?\s?randomi[sz]ation)\b(?!\s+(?:\w+\s+)?(?:studies|trials|data|reports|series|evidence)\b)|\brandomi[sz]ation was not (?:performed|used|done)\b"),
     # "Randomized by patient choice" names a non-random allocation, whatever the word says.
     ("non_randomized_trial", "allocation_by_choice", 0.95, 0.95, r"\brandomi[sz]ed\s+(?:according to|by|on|following)\s+(?:the\s+)?(?:patients?'?s?'?|participants?'?s?'?|their\s+own)\s+(?:choice|preference|wish)"),
     ("non_randomized_trial", "single_arm_trial", 0.8, 0.85, r"\bsingle[- ](?:arm|group)\b[^.]{0,30}\btrial\b"),
@@ -412,7 +428,7 @@ _ONE_GROUP_TREATED = re.compile(
 # ODI were performed before and after injections", "improved at 4 weeks compared with
 # pretreatment"): with no count of people given it and no second group named, one group treated.
 _BEFORE_AND_AFTER = re.compile(
-    r"\b(?:before|prior to)\s+and\s+(?:after|following)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:treatments?|injections?|interventions?|procedures?|therapy|blocks?|acupuncture|administration|surgery)\b"
+    r"\b(?:before|prior to)\s+and\s+(?:after|following)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:treatments?|injections?|interventions?|procedures?|therapy|blocks?|acupuncture|administration|surgery)\b"
     r"|\bcompared\s+(?:with|to)\s+(?:the\s+)?(?:pre-?treatment|pre-?injection|pre-?operative|pre-?procedure|baseline|before\s+(?:the\s+)?(?:treatment|injection|procedure))(?:\s+(?:values?|levels?|scores?))?\b",
     re.IGNORECASE,
 )
@@ -457,6 +473,18 @@ _GROUPS_BY_TREATMENT_HAD = re.compile(
     r"|\beach\s+(?:of\s+(?:whom|them)\s+)?(?:underwent|received|had)\s+(?:one|either)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:procedures|treatments|techniques|therapies|interventions|methods|injections)\b",
     re.IGNORECASE,
 )
+# Treatment chosen in routine care, not by the study: groups each named by the care planned for
+# them ("patients planned for conservative care ...; those planned for an injection"; said once,
+# "scheduled for surgery" names only the population), or people drawn from those already treated
+# ("among 359 patients who underwent the injection, 118 were eligible"). Groups that differ by
+# such care are compared by exposure, as a cohort is.
+_TREATED_IN_ROUTINE_CARE = re.compile(
+    r"\b(?:patients|those|people|participants|subjects|cases)\s+(?:who\s+were\s+)?(?:planned|scheduled|booked)\s+for\b(?:.|\n){0,250}?"
+    r"\b(?:patients|those|people|participants|subjects|cases)\s+(?:who\s+were\s+)?(?:planned|scheduled|booked)\s+for\b"
+    r"|\b(?:among|of|from)\s+(?:the\s+|all\s+)?" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE + r"\s+(?:who\s+)?(?:were\s+treated|underwent|had\s+undergone|had\s+received|received)\b"
+    r"[^.;]{0,120}?,\s*" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?:(?:" + _PEOPLE + r")\s+)?(?:were|met|fulfilled)\b",
+    re.IGNORECASE,
+)
 # Patients (not animals) put into groups or arms.
 _PATIENTS_ALLOCATED = re.compile(
     r"\b(?:patients|participants|volunteers)\b[^.]{0,120}?\b(?:divided|allocated|assigned|randomi[sz]ed|split)\s+(?:in)?to\b",
@@ -482,6 +510,8 @@ def _groups_formed_without_randomization(text: str) -> str | None:
     """
     if _PLACEBO_OR_SHAM.search(text):
         return None
+    if _TREATED_IN_ROUTINE_CARE.search(text):
+        return "cohort"
     if _ASSIGNED_TO_NAMED_GROUPS.search(text):
         return "non_randomized_trial"
     if _GROUPS_BY_TREATMENT_HAD.search(text):
@@ -676,7 +706,8 @@ _CALL_FOR_RESEARCH = re.compile(
     # randomized trials", "subsequent randomized studies should confirm").
     r"|(?<!were )(?<!was )\b(?:future|subsequent|upcoming|forthcoming|later)\s+(?:[\w/-]+,?\s+){0,5}?(?:trials?|studies|research|RCTs?|investigations?)\b"
     # Trials named as needed, with no adjective before them ("randomized trials are needed").
-    r"|\b(?:randomi[sz]ed|controlled|blinded)\s+(?:[\w-]+\s+){0,3}?(?:trials?|studies|RCTs?)\s+(?:are|is|would be|will be)\s+"
+    # Said of one study to come too: "a prospective, controlled study is needed".
+    r"|\b(?:randomi[sz]ed|controlled|blinded)\s+(?:[\w-]+\s+){0,3}?(?:trials?|stud(?:y|ies)|RCTs?)\s+(?:are|is|would be|will be)\s+"
     r"(?:still\s+|now\s+)?(?:needed|warranted|required|necessary)\b"
     # Findings to be checked by trials ("should be confirmed in a large randomized trial").
     r"|\b(?:should|must|needs? to|remains? to|ought to)\s+be\s+(?:further\s+)?(?:confirmed|verified|validated|tested|evaluated|investigated|explored|studied|examined|assessed)"
@@ -830,8 +861,9 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     # interlaminar groups": two groups treated in a planned study, their allocation untold, is a
     # non-randomized comparison (as a comparison with no randomization stated is), not a cohort
     # compared by exposure nor one group followed.
+    # Groups whose treatment was chosen in care ("those planned for injection") stay a cohort.
     if best == "cohort" and "text.prospective_study" in fired and not fired & (_COHORT_COMPARED | _NAMED_COHORT | _RETROSPECTIVE) \
-            and (fired & _GROUPS_NAMED or groups_named()):
+            and (fired & _GROUPS_NAMED or groups_named()) and groups_formed() != "cohort":
         best, rule = "non_randomized_trial", "precedence.prospective_comparison"
     elif best == "cohort" and not fired & _COHORT_COMPARED and not fired & _GROUPS_NAMED and rule != "precedence.retrospective_comparison":
         # Unless it names itself observational or a long-term follow-up: a cohort of one group,
@@ -899,6 +931,11 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     # systematic review, however plainly it is written (a plain-language summary).
     if best == "narrative_review" and "text.we_included_studies" in fired:
         best, rule = "systematic_review", "precedence.counted_included_studies"
+    # A guideline that says so searched and graded the literature as a systematic review does: it
+    # is the guideline, whatever its search words.
+    if best in ("systematic_review", "meta_analysis", "narrative_review") and "text.self_described_guideline" in fired \
+            and not fired & {"pt.systematic_review", "pt.meta_analysis"}:
+        return "guideline", "precedence.self_described_guideline"
     # A meta-analysis is a systematic review that pools: keep the more specific label.
     if best == "systematic_review" and scores.get("meta_analysis", 0.0) >= 0.75:
         return "meta_analysis", "precedence.pooled_review"
