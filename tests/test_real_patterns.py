@@ -50,6 +50,7 @@ PMID_RANGES = {
     "real_patterns_sample8.jsonl": (99001640, 99001659),
     "real_patterns_design8.jsonl": (99001620, 99001639),
     "real_patterns_comparators9.jsonl": (99001660, 99001689),
+    "real_patterns_comparators10.jsonl": (99001790, 99001819),
 }
 FILES = sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl"))
 RECORDS = [(path.name, record) for path in FILES for record in load_labelled(path)]
