@@ -54,6 +54,7 @@ PMID_RANGES = {
     "real_patterns_comparators9.jsonl": (99001660, 99001689),
     "real_patterns_effects12.jsonl": (99001850, 99001879),
     "real_patterns_direction10.jsonl": (99001820, 99001849),
+    "real_patterns_comparators10.jsonl": (99001790, 99001819),
 }
 FILES = sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl"))
 RECORDS = [(path.name, record) for path in FILES for record in load_labelled(path)]

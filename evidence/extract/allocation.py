@@ -107,6 +107,7 @@ def read_arms(sentences: tuple[tuple[Sentence, tuple[Mention, ...]], ...], vocab
     one by one ("group A received ..."), and a title "X versus Y". Returns None when none gives
     two or more arms each classable from its own words.
     """
+    sentences = _with_abbreviations(sentences)
     for how, reader in (("allocation", _allocated_arms), ("arm_descriptions", _described_arms), ("title_versus", _title_arms)):
         arms = reader(sentences)
         if arms is None or len(arms) < 2:
@@ -115,6 +116,31 @@ def read_arms(sentences: tuple[tuple[Sentence, tuple[Mention, ...]], ...], vocab
         if result is not None:
             return result
     return None
+
+
+# An abbreviation defined right after a treatment's name: "physical therapy (PT)", "oral drugs (OD)".
+_DEFINED = re.compile(r"\s*\(\s*([A-Za-z][A-Za-z0-9-]{0,7})\s*\)")
+
+
+def _with_abbreviations(sentences):
+    """The sentences with each later use of a treatment's defined abbreviation ("Group B underwent PT")
+    counted as a mention of the class its spelled-out name has."""
+    defined: dict[str, tuple[str, str]] = {}
+    for sentence, mentions in sentences:
+        for m in mentions:
+            if m.kind in ("comparator", "intervention", "generic") and not m.negated:
+                d = _DEFINED.match(sentence.text, m.end)
+                if d and d.group(1).lower() not in m.text.lower():
+                    defined.setdefault(d.group(1), (m.kind, m.label))
+    if not defined:
+        return sentences
+    uses = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(defined, key=len, reverse=True))) + r")(?![\w-])")
+    out = []
+    for sentence, mentions in sentences:
+        extra = tuple(Mention(*defined[x.group()], x.start(), x.end(), x.group()) for x in uses.finditer(sentence.text)
+                      if not any(m.start <= x.start() < m.end for m in mentions))
+        out.append((sentence, tuple(sorted(mentions + extra, key=lambda m: m.start))) if extra else (sentence, mentions))
+    return tuple(out)
 
 
 def arms_of_sentences(arms: list[Arm], vocab: Vocabulary, how: str) -> Arms | None:
@@ -208,12 +234,35 @@ def _allocated_arms(sentences) -> list[Arm] | None:
         head = _GROUPS_WORD.match(s, start)
         if head:
             start = head.end()
+        # "into three groups: an A group (n = 60) treated with X; a B group treated with Y; and ...":
+        # after a colon the arms run to the sentence's end, one to each clause.
+        if head and head.group().rstrip().endswith(":") or s[:start].rstrip().endswith(":"):
+            arms = _clauses(s, start, mentions)
+            if arms:
+                return arms
         end_match = _SEGMENT_END.search(s, start)
         end = end_match.start() if end_match else len(s)
         arms = _cut(s, start, end, rel)
         if arms and len(arms) >= 2:
             return arms
     return None
+
+
+_CLAUSE_CUT = re.compile(r"\s*;\s*(?:and\s+)?|,?\s+(?:while|whereas)\s+", re.IGNORECASE)
+
+
+def _clauses(s: str, start: int, mentions: tuple[Mention, ...]) -> list[Arm] | None:
+    """One arm per clause of a list after a colon, when every clause names a treatment."""
+    end = len(s.rstrip(" ."))
+    bounds, at = [], start
+    for m in _CLAUSE_CUT.finditer(s, start, end):
+        bounds.append((at, m.start()))
+        at = m.end()
+    bounds.append((at, end))
+    if len(bounds) < 2:
+        return None
+    arms = [_arm(s, a, b, mentions) for a, b in bounds]
+    return arms if all(a.classes or a.intervention for a in arms) else None
 
 
 def _cut(s: str, start: int, end: int, mentions: tuple[Mention, ...]) -> list[Arm] | None:

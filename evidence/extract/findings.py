@@ -170,6 +170,14 @@ _AIM_OF = re.compile(
     r"\b(?:to|we|this study|this trial|the aim was to|aimed to)\s+(?:\w+\s+)?(?:evaluat|investigat|assess|examin|determin|stud|test|explor|confirm|compar)\w*\s+"
     r"(?:the\s+)?(?:clinical\s+)?(?:efficacy|effects?|effectiveness|safety|value|role|use|outcomes?)(?:\s+and\s+(?:safety|efficacy|tolerability))?\s+of\s+",
     re.IGNORECASE)
+# A background sentence that states the study's own aim and sets its treatment against another
+# ("This study assessed epidural dextrose versus saline", "we aimed to compare X with Y"): the
+# treatments after the comparison word are the arms compared, not treatments in use.
+_OWN_AIM = re.compile(
+    r"\b(?:this|the\s+present|the\s+current|our)\s+(?:study|trial|research|work)\b|\b(?:study|trial)\s+(?:aimed|assessed|compared|evaluated|investigated|examined|tested)\b|\bwe\s+(?:aimed|sought|compared|assessed|evaluated|investigated|studied|tested)\b"
+    r"|\b(?:aims?|aimed|purpose|objectives?|goals?)\b[^.;]{0,30}?\bto\s+(?:\w+\s+)?(?:compar|assess|evaluat|investigat|examin|determin|test)\w*",
+    re.IGNORECASE)
+_AIM_VERSUS = re.compile(r"\b(?:versus|vs\.?|compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)|against)\s+", re.IGNORECASE)
 # Where the name of a study's own treatment ends: a word that sets it against, or joins it to, another.
 _STUDIED_END = re.compile(r"\b(?:versus|vs\.?|compared|or|plus|and|with|than|in|for|among|as|METHODS?)\b|\b(?:placebo|sham)-|[;:.]", re.IGNORECASE)
 # "in addition to the routine care", "on top of this conventional treatment": what an arm's
@@ -410,6 +418,10 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
                                   and cue.end() <= m.start <= cue.end() + 40 and not re.search(r"[.;,]", s[cue.end():m.start]))
             for base in _ON_TOP_OF.finditer(s):
                 added_to.update(m.label for m in found if m.kind == "comparator" and not m.negated and m.start == base.end())
+        aim = _OWN_AIM.search(s) if background and sentence.section in _BACKGROUND_SECTIONS else None
+        aim_versus = _AIM_VERSUS.search(s, aim.start()) if aim else None
+        aim_from = aim_versus.start() if aim_versus and not (
+            _EVERY_ARM.search(s) or _defines(s, found) or _FURTHER_STUDIES.search(s) or _KEYWORDS.match(s)) else len(s) + 1
         not_compared = background or _EVERY_ARM.search(s) is not None or _defines(s, found) \
             or _FURTHER_STUDIES.search(s) is not None or _KEYWORDS.match(s) is not None
         aside = _not_arms(s, found)
@@ -420,7 +432,8 @@ def _pico(text: str, vocab: Vocabulary) -> Pico:
             control_described = True
         mentions = [
             m for m in found
-            if not m.negated and not (m.kind == "comparator" and (not_compared or m.start < history_until or m in aside))
+            if not m.negated and not (m.kind == "comparator" and (not_compared and m.start < aim_from
+                                                                  or m.start < history_until or m in aside))
         ]
         kept.extend(mentions)
         settings.update(m.label for m in mentions if m.kind == "comparator" and _SETTING_AFTER.match(s, m.end)
