@@ -52,6 +52,7 @@ PMID_RANGES = {
     "real_patterns_design8.jsonl": (99001620, 99001639),
     "real_patterns_comparators9.jsonl": (99001660, 99001689),
     "real_patterns_effects12.jsonl": (99001850, 99001879),
+    "real_patterns_armlabels.jsonl": (99001880, 99001899),
     "real_patterns_direction10.jsonl": (99001820, 99001849),
 }
 FILES = sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl"))
