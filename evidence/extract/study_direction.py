@@ -435,12 +435,16 @@ def _with_arm_labels(text: str, vocab: Vocabulary) -> Vocabulary:
     names nothing; so do labels that all fall on one side."""
     found: dict[str, set[str]] = {}
     patterns: dict[str, str] = {}
+    # "In group T, TENS was begun ...": an abbreviation the abstract defined reads as its expansion.
+    defined = [(re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])"), expansion) for alias, expansion in result_cues.defined_abbreviations(text)]
     for label, context in label_contexts(text):
+        context += "".join(f"; {expansion}" for alias, expansion in defined if alias.search(context))
         found.setdefault(label, set()).update(_context_sides(context, vocab))
         # (A lone letter after its word only: "a group" is no arm "A".)
         patterns[label] = rf"\bgroups?[\s-]+{re.escape(label)}(?![\w+])" + (
             rf"|(?<![\w+-]){re.escape(label)}\s+groups?\b" if len(label) > 1 or label.isdigit() else "")
     for name, context in named_group_contexts(text):
+        context += "".join(f"; {expansion}" for alias, expansion in defined if alias.search(context))
         found.setdefault(name, set()).update(_context_sides(context, vocab))
         patterns[name] = rf"(?<![\w+-]){re.escape(name)}\s+(?:groups?|arms?|treatments?)\b"
     # An arm given both ("X plus drug") is the intervention's; an arm named by neither side is no arm.
