@@ -53,6 +53,7 @@ PMID_RANGES = {
     "real_patterns_design9.jsonl": (99001750, 99001769),
     "real_patterns_comparators9.jsonl": (99001660, 99001689),
     "real_patterns_effects12.jsonl": (99001850, 99001879),
+    "real_patterns_armlabels.jsonl": (99001880, 99001899),
     "real_patterns_direction10.jsonl": (99001820, 99001849),
     "real_patterns_comparators10.jsonl": (99001790, 99001819),
 }

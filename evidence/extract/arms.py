@@ -224,8 +224,31 @@ def _group_labels(abstract: str, intervention: str, comparator: str) -> dict[str
     only its best-matched label, so a third arm ("Group P7.5") is left unnamed.
     """
     arm_tokens = {"intervention": _tokens(intervention), "comparator": _tokens(comparator)}
-    found = list(_GROUP_LABEL.finditer(abstract))
     best: dict[str, tuple[float, float]] = {}
+    for label, context in label_contexts(abstract, defining=False):
+        words = _tokens(context)
+        if not words:
+            continue
+        dice = tuple(2 * len(words & arm_tokens[side]) / (len(words) + len(arm_tokens[side]) or 1)
+                     for side in ("intervention", "comparator"))
+        if max(dice) > max(best.get(label, (0.0, 0.0))):
+            best[label] = (dice[0], dice[1])
+    out: dict[str, str] = {}
+    for index, side in enumerate(("intervention", "comparator")):
+        mine = {label: d for label, d in best.items() if d[index] > d[1 - index] and d[index] >= 0.15}
+        if mine:
+            top = max(d[index] for d in mine.values())
+            out.update({label: side for label, d in mine.items() if d[index] == top})
+    return out
+
+
+def label_contexts(abstract: str, defining: bool = True) -> list[tuple[str, str]]:
+    """(label, the words said of it) for each mention of a group label ("Group T", "(M group)"):
+    the words that follow it up to the next label or the end of the sentence, or, for a bracketed
+    label, the words just before the bracket. Unless ``defining`` is False, only the words that say
+    what a group had ("received", "In group T, ...") are kept, not its results."""
+    out = []
+    found = list(_GROUP_LABEL.finditer(abstract))
     for i, m in enumerate(found):
         stop = found[i + 1].start() if i + 1 < len(found) else len(abstract)
         end = min(stop, m.end() + 150, *(k for k in (abstract.find(". ", m.end()), abstract.find(";", m.end())) if k > 0))
@@ -235,20 +258,9 @@ def _group_labels(abstract: str, intervention: str, comparator: str) -> dict[str
             # the words just before it, not the next arm after it.
             context = re.split(r"\.(?!\d)|[;:,(]|\bgroups?\b|\b(?:or|and|to|versus|vs)\b", abstract[max(0, m.start() - 120) : m.start() - 1],
                                flags=re.IGNORECASE)[-1]
-        words = _tokens(context)
-        if not words:
-            continue
-        dice = tuple(2 * len(words & arm_tokens[side]) / (len(words) + len(arm_tokens[side]) or 1)
-                     for side in ("intervention", "comparator"))
-        label = m.group("label") or m.group("before")
-        if max(dice) > max(best.get(label, (0.0, 0.0))):
-            best[label] = (dice[0], dice[1])
-    out: dict[str, str] = {}
-    for index, side in enumerate(("intervention", "comparator")):
-        mine = {label: d for label, d in best.items() if d[index] > d[1 - index] and d[index] >= 0.15}
-        if mine:
-            top = max(d[index] for d in mine.values())
-            out.update({label: side for label, d in mine.items() if d[index] == top})
+            out.append((m.group("label") or m.group("before"), context))
+        elif not defining or _is_defining(abstract, m.start(), context):
+            out.append((m.group("label"), context))
     return out
 
 
@@ -306,3 +318,38 @@ def _initials(arm: str) -> set[str]:
     initials = "".join(w[0] for w in words).lower()
     # Initials that spell a common word ("and", "the") would name the arm everywhere.
     return {cues.stem(initials)} if 3 <= len(words) <= 6 and initials not in cues.STOP else set()
+
+
+# A group named by its own words, then what it was given: "a needle-knife group (n=40) treated with
+# X", "the drug-free arm, which received X", "Non-drug treatment included X". The name is one to three
+# words after an article or the start of a clause.
+_NAMED_GROUP = re.compile(
+    r"(?:\b(?:an?|the)\s+|(?:^|[.;:]\s+))(?!(?:an?|the)\s)(?P<name>(?:[A-Za-z][\w+-]*\s+){0,2}?[A-Za-z][\w+-]*)\s+(?:groups?|arms?|treatments?)\b"
+    r"(?:\s*\([^()]{0,30}\))?\s*,?\s*(?:(?:was|were|which|who|that|had)\s+)*"
+    r"(?:treated|received|receiving|given|underwent|undergoing|took|taking|included|including|comprised|consisted of|got)\b"
+    r"(?=(?P<what>[^.;]{1,120}))",
+    re.IGNORECASE)
+
+
+def named_group_contexts(abstract: str) -> list[tuple[str, str]]:
+    """(name, what the abstract says it was given) for each group named by its own words and then
+    defined by what it received ("a tablet arm (n=25) given pills of X" -> ("tablet", " pills of X"))."""
+    out = [(m.group("name"), _WHAT_ENDS.split(m.group("what"))[0]) for m in _NAMED_GROUP.finditer(abstract)
+           if m.group("name").lower() not in cues.STOP]
+    # A bracketed short name may stand alone before what it had: "drug-based (DB) ... DB included X".
+    for short in set(_BRACKETED_NAME.findall(abstract)):
+        out += [(short, _WHAT_ENDS.split(m.group("what"))[0])
+                for m in re.finditer(rf"(?<![\w+-]){re.escape(short)}\s+{_GIVEN}(?=(?P<what>[^.;]{{1,120}}))", abstract)]
+    return out
+
+
+_BRACKETED_NAME = re.compile(r"\(((?:[Nn]on-)?[A-Z][A-Za-z]{1,5})\)")
+_GIVEN = r"(?:(?:was|were)\s+)?(?:treated|received|given|underwent|took|included|comprised|consisted of)\b"
+
+
+def _is_defining(abstract: str, start: int, context: str) -> bool:
+    """Whether the words after a group label say what that group had ("Group T received X", "In
+    group 2, X was given"), not a result of it."""
+    return bool(re.match(rf"\s*(?:\([^()]{{0,30}}\)\s*)?,?\s*(?:(?:comprised|consisted of|included)\s+\d+\s+\w+\s+(?:who|that)\s+)?"
+                         rf"(?:(?:was|were|which|who|that|had)\s+)*(?:only\s+)?(?:{_GIVEN}|receiving|undergoing|taking)", context, re.IGNORECASE)
+                or re.search(r"(?:^|[.:;]\s+)(?:In|For)\s+$", abstract[max(0, start - 7) : start]))

@@ -17,6 +17,7 @@ sentences, the last one deciding.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -25,9 +26,10 @@ from typing import Any
 import pandas as pd
 
 from . import result_cues
+from .arms import label_contexts, named_group_contexts
 from .findings import Mention, analysed_sentences, compares_before_treatment, sentence_mentions, vocabulary
 from .text import NON_RESULT_SECTIONS
-from ..topic.matcher import Vocabulary, claim
+from ..topic.matcher import Vocabulary, claim, compile_classes
 from ..topic.model import Topic
 
 # Outcomes that report harms rather than benefit.
@@ -391,10 +393,11 @@ def overall_direction(text: str, topic: Topic, risks: bool = False) -> str | Non
     # After "This study tests the following hypotheses:" the numbered items are hopes, not
     # results, until a results or conclusions heading.
     listing_aims = False
-    vocab = vocabulary(topic)
+    plain = vocabulary(topic)
+    vocab = _with_arm_labels(text, plain)
     risk = title_risk = None
     differed = claimed = False
-    for sentence, mentions in analysed_sentences(text, vocab):
+    for sentence, mentions in analysed_sentences(text, plain):
         section = (sentence.section or "").upper()
         if sentence.section == "TITLE":
             title_risk = _title_risk(sentence.text, mentions, vocab)
@@ -422,6 +425,42 @@ def overall_direction(text: str, topic: Topic, risks: bool = False) -> str | Non
         # intervention's (seen in h6f20, h5c06).
         return "favours_intervention"
     return found or (risk or title_risk if risks else None)
+
+
+def _with_arm_labels(text: str, vocab: Vocabulary) -> Vocabulary:
+    """The vocabulary with the arms' own labels added to its arm words, when the abstract says what
+    each labelled arm received ("Group T received X", "a drug-free group treated with X", "X (group
+    A) or Y (group B)") and the labels name both sides: then "Group T improved more than group C"
+    sets the arms against each other. A label never defined, or defined by words of neither side,
+    names nothing; so do labels that all fall on one side."""
+    found: dict[str, set[str]] = {}
+    patterns: dict[str, str] = {}
+    # "In group T, TENS was begun ...": an abbreviation the abstract defined reads as its expansion.
+    defined = [(re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])"), expansion) for alias, expansion in result_cues.defined_abbreviations(text)]
+    for label, context in label_contexts(text):
+        context += "".join(f"; {expansion}" for alias, expansion in defined if alias.search(context))
+        found.setdefault(label, set()).update(_context_sides(context, vocab))
+        # (A lone letter after its word only: "a group" is no arm "A".)
+        patterns[label] = rf"\bgroups?[\s-]+{re.escape(label)}(?![\w+])" + (
+            rf"|(?<![\w+-]){re.escape(label)}\s+groups?\b" if len(label) > 1 or label.isdigit() else "")
+    for name, context in named_group_contexts(text):
+        context += "".join(f"; {expansion}" for alias, expansion in defined if alias.search(context))
+        found.setdefault(name, set()).update(_context_sides(context, vocab))
+        patterns[name] = rf"(?<![\w+-]){re.escape(name)}\s+(?:groups?|arms?|treatments?)\b"
+    # An arm given both ("X plus drug") is the intervention's; an arm named by neither side is no arm.
+    sides = {label: "intervention" if "intervention" in got else "comparator" for label, got in found.items() if got}
+    if set(sides.values()) != {"intervention", "comparator"}:
+        return vocab
+    by_side = {side: [patterns[label] for label in sides if sides[label] == side] for side in ("intervention", "comparator")}
+    return dataclasses.replace(
+        vocab,
+        intervention_arm=compile_classes({"intervention": by_side["intervention"]}) + vocab.intervention_arm,
+        comparator_arm=compile_classes({"comparator": by_side["comparator"]}) + vocab.comparator_arm)
+
+
+def _context_sides(context: str, vocab: Vocabulary) -> set[str]:
+    """The sides of the arms a label's defining words name."""
+    return {side for _, _, side in _sides(context, sentence_mentions(context, vocab), vocab)}
 
 
 # A risk set higher or lower by what comes before: "X was associated with a higher risk of fracture",
