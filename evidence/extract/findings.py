@@ -2303,9 +2303,7 @@ def _finding_row(f: Finding) -> dict:
     }
 
 
-# An outcome the topic's vocabulary has no key for: its findings carry this label and the words the
-# sentence used for it (``outcome_text``). They are shown, never pooled.
-OTHER_OUTCOME = "other"
+OTHER_OUTCOME = schema.OTHER_OUTCOME
 _NP_WORD = r"[A-Za-z][\w'/-]*"
 # Words that end the name of a measured thing: prepositions that bring in the arms or the time,
 # verbs, and the like.

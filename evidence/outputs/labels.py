@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from ..tables.schema import other_outcome_name
 from ..topic.model import Topic
 
 MACHINE_EXTRACTED = "machine-extracted, not verified"
@@ -164,9 +165,8 @@ def outcome_name(code: object, known: dict[str, Outcome]) -> str | None:
     if code is None or pd.isna(code):
         return None
     entry = known.get(str(code))
-    if entry is None and str(code).startswith("other: "):
-        # An outcome outside the topic's vocabulary: the abstract's own words, marked as such.
-        return f"{str(code)[len('other: '):]} (as the abstract words it; outcome outside the topic's vocabulary, machine-extracted)"
+    if entry is None and (other := other_outcome_name(code)):
+        return other
     return entry.name if entry else str(code).replace("_", " ")
 
 

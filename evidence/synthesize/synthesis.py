@@ -36,7 +36,7 @@ from . import effects as fx
 from .certainty import Certainty, CertaintyRules, grade_certainty, no_evidence
 from ..errors import SynthesisError
 from .pooling import METHODS, PoolResult, pool
-from ..tables.schema import FINDINGS, STUDIES, conform
+from ..tables.schema import FINDINGS, OTHER_OUTCOME, STUDIES, conform
 
 TIMEPOINT_WINDOWS: tuple[tuple[str, float, float], ...] = (
     ("<=6 weeks", -math.inf, 6.0),
@@ -349,10 +349,6 @@ def _pool_group(key: dict, rows: pd.DataFrame, method: str, rules: CertaintyRule
     rows = rows.assign(in_pool=in_pool, weight_percent=weights)
     certainty = grade_certainty(rows, pooled, key["design_group"], rules)
     return ComparisonGroup(key, rows, pooled, reason, certainty)
-
-
-OTHER_OUTCOME = "other"
-"""The findings' outcome for an outcome outside the topic's vocabulary, named only in ``outcome_text``."""
 
 
 def _row_outcome(f: dict) -> str:

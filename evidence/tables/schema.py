@@ -148,6 +148,19 @@ DESIGNS = (
 )
 
 DIRECTIONS = ("favours_intervention", "favours_comparator", "no_difference")
+# A findings outcome the topic's vocabulary has no key for: its rows carry the sentence's own words in
+# ``outcome_text``; comparison rows name it "other: <words>". Such rows are shown, never pooled.
+OTHER_OUTCOME = "other"
+
+
+def other_outcome_name(code: object) -> str | None:
+    """A reader's name for a comparison row's outcome outside the vocabulary ("other: procedure time"),
+    marked as the abstract's own, machine-extracted words; None for any other code."""
+    prefix = f"{OTHER_OUTCOME}: "
+    if not isinstance(code, str) or not code.startswith(prefix):
+        return None
+    return f"{code[len(prefix):]} (as the abstract words it; outcome outside the topic's vocabulary, machine-extracted)"
+
 
 # Stores and snapshots written before the tables were neutral named arm 1 "acupuncture". They are
 # still read: the old names are renamed on load (columns, and the direction value).
