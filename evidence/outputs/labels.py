@@ -159,14 +159,21 @@ def _outcomes_of(topic: Topic) -> dict[str, Outcome]:
     return found
 
 
+def other_outcome_name(code: str) -> str | None:
+    """The reader's name for an outcome outside the topic's vocabulary ("other: procedure time"): the
+    abstract's own words, marked as such; None for any other code."""
+    if not code.startswith("other: "):
+        return None
+    return f"{code[len('other: '):]} (as the abstract words it; outcome outside the topic's vocabulary, machine-extracted)"
+
+
 def outcome_name(code: object, known: dict[str, Outcome]) -> str | None:
     """A reader's name for an outcome code (the code with spaces when the topic has none)."""
     if code is None or pd.isna(code):
         return None
     entry = known.get(str(code))
-    if entry is None and str(code).startswith("other: "):
-        # An outcome outside the topic's vocabulary: the abstract's own words, marked as such.
-        return f"{str(code)[len('other: '):]} (as the abstract words it; outcome outside the topic's vocabulary, machine-extracted)"
+    if entry is None and (other := other_outcome_name(str(code))) is not None:
+        return other
     return entry.name if entry else str(code).replace("_", " ")
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from ...synthesize.certainty import CertaintyRules
 from ...errors import ClaimError, TopicError
+from ..labels import other_outcome_name
 from ...topic.literals import Searcher
 from ...topic.matcher import Classes, claim, vocabulary
 from ...topic.model import Topic
@@ -109,9 +110,8 @@ class Vocabulary:
         """A reader's name for an outcome code ("odi" -> "Oswestry Disability Index")."""
         if not code:
             return "outcome not stated"
-        if code.startswith("other: ") and code not in self.outcome_names:
-            # An outcome outside the topic's vocabulary: the abstract's own words, marked as such.
-            return f"{code[len('other: '):]} (as the abstract words it; outcome outside the topic's vocabulary, machine-extracted)"
+        if code not in self.outcome_names and (other := other_outcome_name(code)) is not None:
+            return other
         return self.outcome_names.get(code, code.replace("_", " "))
 
     @classmethod
