@@ -69,13 +69,13 @@ _SIZE_MARK = re.compile(r"\(?\s*\[?\s*\b[nN]\s*=\s*\d+\s*\]?\s*\)?|\(\s*\d+\s+(?
 _VERSUS = re.compile(r"\s+(?:versus|vs\.?|compared\s+(?:with|to)|against)\s+", re.IGNORECASE)
 _LIST_CUT = re.compile(r"\s*;\s*|,\s*(?:and|or)\s+|,\s+|\s+(?:and|or)\s+(?=(?:the\s+|a\s+|an\s+)?(?:\w+[- ]?){0,6}?\b(?:group|arm)s?\b)|\s+or\s+", re.IGNORECASE)
 _GROUPS_WORD = re.compile(r"\b(?:two|three|four|2|3|4)\s+(?:\w+\s+){0,2}?(?:groups|arms)\s*(?::|,|\()?\s*", re.IGNORECASE)
-# Numbers of people before an arm's words: "60 patients to", "30 to".
-_LEADING = re.compile(r"^(?:\s*(?:(?:the|a|an|one|either|receive|receiving|undergo)\b|:|\d+\s*(?:patients|participants|subjects|cases)?))+\s*", re.IGNORECASE)
 
 # An arm description elsewhere: "the control group received X", "Group B was treated with X",
 # "patients in the ESP group were given X".
+# The words before an arm's name: "the", "patients in".
+_NAME_LEAD = r"(?:the|an?|in|for|patients\s+in|participants\s+in|those\s+in)\s+"
 _ARM_TREATED = re.compile(
-    r"\b(?P<name>(?:(?:the|an?|in|for|patients\s+in|participants\s+in|those\s+in)\s+)?(?:(?!(?:and|or|while|whereas|but|with|to|into|of)\b)[\w-]+\s+(?:[\w-]+\s+){0,3}?)?(?:group|arm)s?(?:\s+[A-Z0-9]\b)?)"
+    rf"\b(?P<name>(?:{_NAME_LEAD})?(?:(?!(?:and|or|while|whereas|but|with|to|into|of)\b)[\w-]+\s+(?:[\w-]+\s+){{0,3}}?)?(?:group|arm)s?(?:\s+[A-Z0-9]\b)?)"
     r"\s*(?:\([^()]{0,40}\)\s*)?,?\s*(?:(?:the\s+)?(?:patients|participants|subjects|they)\s+)?"
     r"(?:(?:was|were)\s+(?:also\s+)?(?:treated\s+(?:with|by)|given|managed\s+(?:with|by)|offered|administered)|(?:also\s+)?(?:received|underwent|took|got)"
     r"|(?:will|would|shall)\s+(?:also\s+)?(?:receive|be\s+treated\s+with|be\s+given|undergo))\s+",
@@ -96,7 +96,7 @@ _PLAIN = re.compile(r"\b(?:alone|only|simple|single|pure|plain)\b", re.IGNORECAS
 _WHEN = re.compile(r"\b(?:prior to|before|after|following|ahead of|preceding)\b", re.IGNORECASE)
 # What a named treatment consisted of ("usual care including drugs and exercise").
 _CONTENTS = re.compile(r"\b(?:such as|including|which included|consisting of|comprising|composed of|e\.g\.|for example|namely|like)\b|:", re.IGNORECASE)
-# "X alone": an arm plainly of X.
+# "no treatment", "not treated": an arm given nothing.
 _NOT_TREATED = re.compile(r"\bno\s+(?:treatment|intervention|therapy)\b|\bnot\s+(?:treated|receive)", re.IGNORECASE)
 
 
@@ -229,7 +229,6 @@ def _allocated_arms(sentences) -> list[Arm] | None:
         match = _ALLOCATION.search(s)
         if not match:
             continue
-        rel = mentions
         start = match.end()
         head = _GROUPS_WORD.match(s, start)
         if head:
@@ -242,7 +241,7 @@ def _allocated_arms(sentences) -> list[Arm] | None:
                 return arms
         end_match = _SEGMENT_END.search(s, start)
         end = end_match.start() if end_match else len(s)
-        arms = _cut(s, start, end, rel)
+        arms = _cut(s, start, end, mentions)
         if arms and len(arms) >= 2:
             return arms
     return None
@@ -295,15 +294,14 @@ def _described_arms(sentences) -> list[Arm] | None:
         s = sentence.text
         if _ARM_TREATED_GATE.search(s) is None:
             continue
-        rel = mentions
         for m in _ARM_TREATED.finditer(s):
-            name = " ".join(re.sub(r"^(?:the|an?|in|for|patients\s+in|participants\s+in|those\s+in)\s+", "", m.group("name"), flags=re.IGNORECASE).lower().split())
+            name = " ".join(re.sub(rf"^{_NAME_LEAD}", "", m.group("name"), flags=re.IGNORECASE).lower().split())
             if _ALL_ARMS.search(name):
                 continue
             end = _ARM_TREATED_END.search(s, m.end())
-            arm = _arm(s, m.end(), end.start() if end else len(s), rel)
+            arm = _arm(s, m.end(), end.start() if end else len(s), mentions)
             # "the usual care group received medication and physiotherapy": the arm is what its name says.
-            named = frozenset(x.label for x in rel if x.kind == "comparator" and m.start("name") <= x.start < m.end("name") and not x.negated)
+            named = frozenset(x.label for x in mentions if x.kind == "comparator" and m.start("name") <= x.start < m.end("name") and not x.negated)
             if named and not arm.intervention:
                 arm = Arm(arm.text, named, False)
             if name in found:
@@ -341,10 +339,9 @@ def _title_arms(sentences) -> list[Arm] | None:
         cut = _TITLE_VERSUS.search(s)
         if not cut:
             return None
-        rel = mentions
         stop = re.compile(r"\s+(?:for|in|on)\s+(?:the\s+)?(?:treatment|patients|management|lumbar|sciatica|chronic|acute|people|adults)\b|[:?]", re.IGNORECASE)
         begin = max((m.end() for m in re.finditer(r"(?:\b(?:of|between)\s+|:\s*)", s[:cut.start()])), default=0)
         after = stop.search(s, cut.end())
-        arms = [_arm(s, begin, cut.start(), rel), _arm(s, cut.end(), after.start() if after else len(s), rel)]
+        arms = [_arm(s, begin, cut.start(), mentions), _arm(s, cut.end(), after.start() if after else len(s), mentions)]
         return arms if all(a.classes or a.intervention for a in arms) else None
     return None

@@ -2355,11 +2355,11 @@ def _noun_phrase(words: str) -> str | None:
     words = re.sub(rf"^(?:(?:significantly|markedly|statistically|notably|considerably|slightly|substantially|clearly|much|far|{_COMPARATIVE})\s+)+",
                    "", words.strip(), flags=re.IGNORECASE)
     for w in re.findall(r"[^\s,]+|,", words):
-        bare = w.strip(".:\"'").lower()
-        if w == "," or bare in _NP_STOP or not re.fullmatch(_NP_WORD, w.strip(".:\"'")) or re.search(r"\d", w):
+        word = w.strip(".:\"'")
+        if w == "," or word.lower() in _NP_STOP or not re.fullmatch(_NP_WORD, word) or re.search(r"\d", w):
             break
-        # "of" joins two nouns ("duration of pain relief") unless what follows is an arm.
-        kept.append(w.strip(".:\"'"))
+        # "of" is no stop word: it joins two nouns ("duration of pain relief").
+        kept.append(word)
     while kept and kept[-1].lower() in ("of", "and", "or", "in", "for", "to", "with"):
         kept.pop()
     if not kept or len(kept) > 8 or kept[0].lower() in ("of", "and", "or", "to", "for"):

@@ -296,6 +296,8 @@ _REVIEW_STUDIES = re.compile(
 _STUDY_KINDS = r"(?:studies|trials|RCTs|articles|papers|publications|reports)"
 _POOL_KINDS = r"(?:studies|trials|RCTs|articles|papers|publications|records|references|citations|abstracts|reports|hits|titles|items)"
 _KEPT = r"(?:were|was)\s+(?:\w+\s+){0,2}?(?:included|eligible|selected|retained|analy[sz]ed|pooled)\b|(?:met|fulfilled|satisfied|qualified|matched)\b"
+# The part kept, after its pool: "14 were included", "12 trials met the criteria".
+_PART_KEPT = rf"(?P<part>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})"
 # A part kept from the records a search found: "Seventeen out of 732 articles were included", "12 of
 # 640 records met the inclusion criteria", "Of 640 records screened, 12 trials met the criteria".
 # Each pattern names the part kept and the pool; those opening with a count are tried only where a count starts.
@@ -304,11 +306,11 @@ _KEPT_FROM_POOL = tuple(re.compile(p, re.IGNORECASE) for p in (
     rf"(?:\s+(?:\w+\s+){{0,2}}?(?:screened|identified|retrieved|found|assessed|reviewed|searched))?\s*,?\s+(?:{_KEPT})"),
     # "The search yielded 2,345 records, of which 14 were included".
     (rf"(?P<pool>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b[^.;]{{0,60}}?,?\s+(?:of|from|among)\s+(?:which|these|them|those)\s*,?\s*"
-    rf"(?P<part>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})"),
+    + _PART_KEPT),
 ))
 _KEPT_AFTER_POOL = Searcher(re.compile(
     rf"\b(?:of|from|among|out\s+of)\s+(?:the\s+|a\s+total\s+of\s+)?(?P<pool>{COUNT})\s+(?:[\w-]+\s+){{0,3}}?{_POOL_KINDS}\b[^.;,]{{0,60}},\s*"
-    rf"(?P<part>{COUNT})\s+(?:(?:[\w-]+\s+){{0,2}}?{_STUDY_KINDS}\s+)?(?:{_KEPT})",
+    + _PART_KEPT,
     re.IGNORECASE,
 ))
 _KEPT_FROM_POOL_HINT = Searcher(re.compile(r"\b(?:of|from|among)\s+(?:(?:the\s+|a\s+total\s+of\s+)?\S+\s+(?:[\w-]+\s+){0,3}?" + _POOL_KINDS + r"|which|these|them|those)\b", re.IGNORECASE))
