@@ -16,7 +16,8 @@ Prints:
 2. on the 1,999 real RCT abstracts of EBM-NLP (read from ../shared/peer-data, never copied):
    RCT recall from text alone, with the kind of cue that decided each RCT call (stated
    randomization, or only blinding, allocation to arms or a comparison), and the share of
-   abstracts where a sample size is found;
+   abstracts where a sample size is found; and, on the 140 of them whose whole-trial size readers
+   labelled (benchmarks/ebm_sample_size.py), how often the extractor gives that number;
 3. ``evidence classify`` speed (classification and effect extraction together, as
    ``evidence.extract.annotate.annotate_tables`` runs them) on the EBM-NLP abstracts, in one process and
    spread over two, as records per second and as a ratio to the parse rate of invented PubMed
@@ -51,6 +52,7 @@ from tests.labelled import (
 )
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import ebm_sample_size
 import real_abstracts
 
 EBM_NLP = ROOT.parent / "shared" / "peer-data" / "ebm-nlp" / "rct_abstracts.jsonl.gz"
@@ -259,6 +261,8 @@ def main() -> None:
     for path in sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl")):
         report_patterns(topic, path)
     report_ebm_nlp()
+    ebm_sample_size.report(verbose="-v" in sys.argv,
+                           splits=("ebm_tune", "ebm_heldout") if "--heldout" in sys.argv else ("ebm_tune",))
     report_speed(topic)
     real_abstracts.report(verbose="-v" in sys.argv,
                           splits=real_abstracts.SPLITS if "--heldout" in sys.argv else real_abstracts.TUNING_SPLITS)
