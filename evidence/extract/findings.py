@@ -2310,7 +2310,7 @@ _NP_WORD = r"[A-Za-z][\w'/-]*"
 _NP_STOP = frozenset(["between", "among", "at", "after", "before", "during", "from", "in", "on", "within", "by", "over", "since", "until", "than", "that", "those", "which", "who", "whose", "with", "without", "was", "were", "is", "are", "be", "been", "being", "did", "do", "does", "had", "has", "have", "showed", "shown", "remained", "differed", "differ", "differs", "reached", "compared", "comparing", "versus", "vs", "respectively", "significantly", "statistically", "significant", "not", "no", "both", "all", "each", "either", "the", "a", "an", "this", "these", "there", "it", "its", "their", "group", "groups", "arm", "arms", "patients", "participants", "subjects", "p", "ci", "but", "however", "although", "though", "yet", "whereas", "while", "regarding", "concerning", "about", "including"])
 # Words that name no outcome by themselves.
 _GENERIC = frozenset(["difference", "differences", "result", "results", "outcome", "outcomes", "effect", "effects", "efficacy", "therapeutic", "treatment", "treatments", "intervention", "change", "changes", "score", "scores", "value", "values", "mean", "median", "total", "average", "overall", "improvement", "improvements", "rate", "rates", "level", "levels", "clinical", "comparison", "significance", "trend", "trends", "number", "proportion", "percentage", "data", "effectiveness", "benefit", "benefits", "response", "finding", "findings", "measure", "measures", "parameter", "parameters", "index", "indices", "decrease", "increase", "reduction", "other", "others", "further", "also", "any", "some", "more", "less", "next", "effective", "efficacious", "beneficial", "useful", "successful", "favorable", "favourable",
-                      "numbers", "likely", "unlikely", "frequent", "common", "pronounced", "marked", "evident", "test", "tests", "analysis", "meta-analysis", "meta-analyses", "study", "studies", "trial", "trials", "review", "log-rank"])
+                      "numbers", "likely", "unlikely", "frequent", "common", "pronounced", "marked", "evident", "test", "tests", "analysis", "meta-analysis", "meta-analyses", "study", "studies", "trial", "trials", "review", "log-rank", "pooled"])
 _COMPARATIVE = (r"(?:lower|higher|greater|less|more|fewer|shorter|longer|better|worse|smaller|larger|"
                 r"reduced|increased|decreased|improved)")
 # "no differences in X", "differed in X", "a significant difference ... in terms of X".
@@ -2346,6 +2346,34 @@ _ARMS_SET_AGAINST = re.compile(
     r"|\b(?:groups?|arms?)\b[^;]{0,40}\b(?:lower|higher|greater|less|more|fewer|shorter|longer|better|worse|smaller|larger)\b",
     re.IGNORECASE)
 _GROUP_WORD = re.compile(r"\b(?:groups?|arms?)\b", re.IGNORECASE)
+# Two arms set against each other by their counts: "11 (14%) of 77 given A and 19 (24%) of 79 given B",
+# "40 of 52 (77%) ... and 27 of 50 (54%)".
+_COUNT_OF = r"\b(?:\d+|[a-z]+(?=\s*\())\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?of\s+\d+\b"
+_TWO_COUNTS = re.compile(
+    rf"{_COUNT_OF}[^;]{{0,120}}?\b(?:and|but|versus|vs\.?|compared (?:with|to)|whereas|while)\b"
+    r"[^;]{0,60}?(?:\b\d+\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?:of\s+\d+|\(\s*\d+(?:\.\d+)?\s*%\s*\))|\b\d+(?:\.\d+)?\s*%\s*of\b)", re.IGNORECASE)
+# The name of a measured thing after a word of change or of analysis: "a rise in the 12-month revision
+# rate (OR ...)", "the pooled analysis concerning sleep disturbance showed ...".
+_CHANGE_IN = re.compile(
+    r"\b(?:(?:increase|decrease|reduction|rise|fall|drop|decline)s?\s+in|(?:meta-?analys[ie]s|analys[ie]s)\s+(?:regarding|concerning|about|on))"
+    r"\s+(?:the\s+|their\s+)?(?P<np>[^;()\[\]]+)$", re.IGNORECASE)
+# How the course went, rated: "results were unsatisfactory in 11 (14%) of ...", "the injection was successful in 61".
+_RATED_IN = re.compile(
+    r"\s*(?:\w+ly\s+)?(?P<rated>(?:poor|good|excellent|fair|(?:un)?satisfactory|(?:un)?successful|(?:un)?favou?rable)"
+    r"(?:\s+(?:or|and|to)\s+(?:poor|good|excellent|fair|(?:un)?satisfactory|(?:un)?successful|(?:un)?favou?rable))?)\s+(?:in|for|among)\s+(?:\d|[a-z]+\s*\(\s*\d)",
+    re.IGNORECASE)
+# What the people counted in each arm did or had, said last before the statistic: "4 (6%) of 66 in the block
+# arm but 13 (20%) in the saline arm had a poor result", "fewer patients on A (12%) than on B (31%) switched
+# treatment". The counted sentence opens with a count or "more/fewer patients".
+_COUNTED_OPENING = re.compile(
+    r"^\W*(?:(?:among|in|at|after|by|within|during)\b[^,;]{1,60},\s*)?(?:\d+\b|[a-z]+\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)|(?:more|fewer|less)\s+(?:patients|participants|subjects|people|women|men)\b"
+    r"|(?:a\s+)?(?:higher|lower|larger|smaller|greater)\s+(?:proportion|number|percentage|share)\s+of\b)", re.IGNORECASE)
+_COUNTED_DID = re.compile(
+    r"(?:[)%]|\b[A-Za-z][\w-]*)\s+(?:also\s+)?(?P<vp>(?:had|reported|experienced|developed|achieved|needed|required|underwent|"
+    r"returned|switched|crossed|went|resumed|stopped|discontinued|withdrew|used|took)\b[^()\[\];,%]{1,80}?)\s*$", re.IGNORECASE)
+_MEASURE_WORD = re.compile(r"(?:S?MD|[OHR]R|RD|CI|WMD|mean difference|odds ratio|hazard ratio|risk ratio|relative risk)", re.IGNORECASE)
+_HAD_VERB = re.compile(r"^(?:had|reported|experienced|developed|achieved)\s+(?:an?\s+|the\s+|any\s+)?", re.IGNORECASE)
+_TIME_WORD = re.compile(r"^(?:[\w-]*\d[\w-]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve)-(?:hours?|days?|weeks?|months?|years?)\s+", re.IGNORECASE)
 
 
 def _noun_phrase(words: str) -> str | None:
@@ -2411,6 +2439,25 @@ def _outcome_words(part: str, after_stat: bool, after: str = "") -> list[str]:
         found = _noun_phrase(m.group("np"))
         if found:
             return [found]
+    # The words of an estimate's bracket before its number are no part of the name: "rate (odds ratio 1.9".
+    piece = re.sub(r"\s*[(\[][^()]*$", "", piece)
+    # "a rise in the 12-month revision rate": the name less its time word and any verb after it; not a
+    # measure ("a decrease in HR") nor an arm ("a decrease in the high-dose group").
+    m = _CHANGE_IN.search(piece)
+    np = _TIME_WORD.sub("", re.sub(r"\s+(?:found|showed|revealed|demonstrated|indicated|suggested|yielded)\b.*$", "", m.group("np"), flags=re.IGNORECASE)) if m else ""
+    if (found := _noun_phrase(np) if np else None) and not _MEASURE_WORD.fullmatch(found) \
+            and not re.search(rf"\b{re.escape(found)}\s+(?:groups?|arms?)\b", np, re.IGNORECASE):
+        return [found]
+    # "Results were poor in 11 (14%) of 77 ...": the rating is the outcome.
+    m = re.search(r"\b(?P<np>[A-Za-z][\w-]*)\s+(?:was|were)(?=" + _RATED_IN.pattern + ")", piece, re.IGNORECASE)
+    rated = _RATED_IN.match(piece, m.end()) if m else None
+    if m and rated:
+        return [f"{rated.group('rated').lower()} {m.group('np').lower() if m.group('np').lower() in _GENERIC else 'outcome'}"]
+    m = _COUNTED_DID.search(piece)
+    if m and _COUNTED_OPENING.search(piece):
+        vp = re.sub(r"\s+(?:at|after|before|by|within|during|over|since|until|in)\s+.*$", "", _HAD_VERB.sub("", m.group("vp")), flags=re.IGNORECASE)
+        if (found := _noun_phrase(vp)):
+            return [found]
     if after_stat:
         m = _LIST_ITEM.match(part)
         if m and (found := _noun_phrase(m.group("np"))):
@@ -2439,7 +2486,7 @@ def _other_findings(pmid: str, sentence: Sentence, mentions: list[Mention], voca
     if _BEFORE_AS_COMPARATOR.search(s) or _FROM_TO.search(s) and not _BETWEEN_GROUPS.search(s):
         # "higher than that before treatment": each arm against its own start.
         return []
-    against = bool(_BETWEEN_GROUPS.search(s) or _ARMS_SET_AGAINST.search(s) or len(_GROUP_WORD.findall(s)) >= 2)
+    against = bool(_BETWEEN_GROUPS.search(s) or _ARMS_SET_AGAINST.search(s) or len(_GROUP_WORD.findall(s)) >= 2 or _TWO_COUNTS.search(s))
     intervention = pico.interventions[0] if pico.interventions else None
     comparator = pico.comparator_classes[0] if pico.comparator_classes else None
     timepoint, weeks = _timepoint(s)
