@@ -105,9 +105,10 @@ _MESH_CUES: dict[str, _Cue] = {
     "cells, cultured": _Cue("animal_or_lab", "mesh.cells", 0.8),
 }
 
-_NUM = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty[\w-]*|thirty[\w-]*|forty[\w-]*|fifty[\w-]*)"
+_NUM = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty[\w-]*|thirty[\w-]*|forty[\w-]*|fifty[\w-]*|sixty[\w-]*|seventy[\w-]*|eighty[\w-]*|ninety[\w-]*)"
 _NOT_FUTURE = r"(?<!will be )(?<!will )(?<!to be )"
-_NOT_NEGATED = r"(?<!non-)(?<!non )(?<!quasi-)(?<!quasi )(?<!not )(?<!pseudo-)"
+# "Mendelian randomization" allocates no one: genetic variants stand in for an exposure.
+_NOT_NEGATED = r"(?<!non-)(?<!non )(?<!quasi-)(?<!quasi )(?<!not )(?<!pseudo-)(?<!mendelian )"
 # How reviews describe the trials they include ("nine double-blind, placebo-controlled trials").
 _TRIAL_ADJECTIVES = r"(?:(?:double|single|triple)-blind(?:ed)?,?\s+|(?:placebo|sham)-controlled,?\s+|(?:parallel-group|crossover|multicent(?:er|re)|eligible),?\s+){0,3}"
 
@@ -161,10 +162,16 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      # A title that opens with the word: "Protocol for evaluation of ...".
      r"|^\s*protocol\s+(?:for|of)\b"
      # The plan of analysis published before a trial's results: "Statistical analysis plan for ...".
-     r"|^[^\n]*?\bstatistical\s+analysis\s+plan\b")),
+     r"|^[^\n]*?\bstatistical\s+analysis\s+plan\b"
+     # The paper saying it is the protocol: "This protocol describes ...", "we present the trial
+     # protocol" (not "this protocol was approved", said of a reported trial's plan).
+     r"|\bthis\s+(?:study\s+|trial\s+)?protocol\s+(?:describes|outlines|presents|details|sets\s+out)\b|\bwe\s+(?:describe|present|report)\s+(?:the|our|a)\s+(?:study\s+|trial\s+)?protocol\b")),
     ("protocol", "future_methods", 0.75, 0.75, (r"\b(?:will|shall)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|measured|assessed|evaluated|analy[sz]ed|collected|followed|divided|searched)"
      # Plans said in the present: "240 participants are to be recruited", "are going to be assigned".
      r"|\b(?:are|is)\s+(?:to|going to)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|divided)"
+     # "Participants are going to receive ...", and the heading a protocol gives its hopes: "Expected outcomes:".
+     # Not people "who are going to undergo" an operation already planned for them.
+     r"|(?<!who )(?<!that )(?<!which )\bare\s+going\s+to\s+(?:receive|undergo)\b|\bexpected\s+(?:outcomes?|results)\s*:"
      # A plan for the participants in the present tense: "the study aims to include 50 participants".
      r"|\b(?:aims?|plans?|intends?)\s+to\s+(?:include|recruit|enrol|enroll|randomi[sz]e)\b")),
     # Not "this study will review the research": a review that says what it will go over.
@@ -191,6 +198,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("protocol", "review_plan", 0.75, 0.75, (r"\bwe\s+will\s+(?:search|screen|extract|pool|synthesi[sz]e|use\s+(?:the\s+)?(?:Cochrane|GRADE|RevMan|Stata))"
      r"|\b(?:will|shall)\s+be\s+(?:independently\s+)?(?:screened|extracted|pooled|synthesi[sz]ed|meta-?analy[sz]ed)\b"
      r"|\b(?:two|2)\s+(?:independent\s+)?(?:reviewers|review\s+authors|authors|investigators)\s+will\b")),
+    # A trial told while it runs: "a trial in progress", "the trial is currently recruiting" (not
+    # "an interim analysis of this ongoing trial", which reports results).
+    ("protocol", "trial_in_progress", 0.8, 0.85, r"\b(?:trial|study)\s+in\s+progress\b|\b(?:trial|study)\s+(?:is|was)\s+(?:currently\s+|now\s+|still\s+)?(?:recruiting|enrolling)\b"),
     ("protocol", "protocol_sections", 0.8, 0.8, r"\b(?:METHODS AND ANALYSIS|ETHICS AND DISSEMINATION):"),
     # The heading trial protocols are published under; alone it does not outweigh a reported trial.
     ("protocol", "methods_design_heading", 0.6, 0.6, r"\bMethods?\s*/\s*design\b"),
@@ -237,6 +247,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      # "Lumbar stenosis: diagnosis and treatment", "State of the art in ...".
      r"|^[^\n]*?\b(?:current|contemporary)\s+(?:concepts|management|treatment|approaches|perspectives|strategies|status|trends|options|understanding)\b(?![^\n]*\b(?:study|trial|cases?|patients)\b)"
      r"|^\s*(?:an?\s+)?update\s+on\b|^[^\n]*?\bstate\s+of\s+the\s+art\b"
+     # Titles that ask where a field stands: "...: where do we stand?", "past, present and future".
+     r"|^[^\n]*?\b(?:where\s+do\s+we\s+stand|what\s+do\s+we\s+(?:really\s+)?know|past,\s+present,?\s+and\s+future|the\s+way\s+forward|myth\s+or\s+(?:reality|fact))\b"
      r"|^[^\n]*?:\s*(?:diagnosis|evaluation|assessment|pathophysiology)\s+and\s+(?:management|treatment)\s*\.?\s*(?:\n|$)"
      # A paper saying it goes over others' work ("our paper will review the published trials on
      # needling") or that it is written to describe ("the purpose of this chapter is to outline").
@@ -268,18 +280,31 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      r"|^\s*(?:(?:clinical|practice|evidence-based|updated)\s+)*(?:guidelines?|recommendations)\s+(?:for|on|of)\b(?![^\n]*\b(?:study|trial|survey|audit|analysis|review)\b)"
      # A group that says it made them: "the committee issued recommendations".
      r"|\b(?:committee|panel|working\s+group|task\s+force|guideline\s+group|society)\s+(?:\w+\s+){0,2}?(?:issued|made|developed|formulated|drafted|agreed)\s+(?:\w+\s+){0,3}?recommendations\b")),
+    # Other documents in which a body sets out what should be done: "a position statement",
+    # "appropriate use criteria", "a practice advisory", rated with "the RAND/UCLA method".
+    ("guideline", "position_statement", 0.85, 0.9, r"\bposition\s+(?:statement|paper)\b|\bappropriate\s+use\s+criteria\b|\bpractice\s+advisory\b|\bRAND(?:/UCLA)?\s+(?:appropriateness\s+)?method\b|\bbest\s+practice\s+(?:statement|recommendations)\b"),
     ("guideline", "recommendations", 0.6, 0.7, r"\b(?:strong|weak|conditional|grade [ABC])\s+recommendations?\b|\brecommendations? (?:were|are) (?:made|issued|developed|formulated)\b"),
     # A panel reaching agreement (Delphi rounds, a consensus statement) may search the literature
     # first, but what it reports is its agreement, not a systematic review.
     ("guideline", "consensus_process", 0.9, 0.95, r"\b(?:modified\s+|e-?)?Delphi\b|\b(?:expert|formal)\s+consensus\b|\bconsensus\s+(?:was|were)\s+(?:reached|achieved)\b|\bexpert\s+panel\b|\bconsensus\s+(?:statements?|conference|panel|process|study|exercise|meeting|rounds?)\b"),
-    ("other", "correspondence", 0.9, 0.9, r"\b(?:this|our) (?:letter|commentary|editorial|correspondence)\b|\bwe comment on\b|\b(?:erratum|corrigendum)\b"),
+    ("other", "correspondence", 0.9, 0.9, r"^[^\n]*?:\s*(?:an?\s+)?(?:commentary|viewpoint|editorial|letter(?:\s+to\s+the\s+editor)?|reply|response)\s*\.?\s*(?:\n|$)|\b(?:this|our) (?:letter|commentary|editorial|correspondence)\b|\bwe comment on\b|\b(?:erratum|corrigendum)\b"),
     ("other", "survey", 0.6, 0.8, r"\b(?:questionnaire\s+)?survey\b"),
+    # Studies of no one treated in them: genetic instruments for an exposure ("Mendelian
+    # randomization"), counts of publications ("a bibliometric analysis"), and models of costs
+    # ("a Markov model", "cost-utility analysis"). A trial's costs said beside its randomization
+    # ("a cost-effectiveness analysis alongside a randomised trial") stay the trial's.
+    ("other", "mendelian_randomization", 0.95, 0.95, r"\bmendelian\s+randomi[sz]ation\b|\bgenome-wide\s+association\s+stud(?:y|ies)\b[^.]{0,80}\binstrument"),
+    ("other", "bibliometric", 0.95, 0.95, r"\bbibliometric\b|\bCiteSpace\b|\bVOSviewer\b|\bscientometric\b"),
+    ("other", "economic_model", 0.8, 0.85, r"\bMarkov\s+(?:model|cohort|decision)\b|\bdecision[- ]analytic(?:al)?\s+model\b|\bdecision[- ]tree\s+model\b|\bcost[- ](?:utility|effectiveness|benefit)\s+(?:analysis|model|study|evaluation)\b(?![^.]{0,40}\b(?:alongside|within|nested in|of)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?trial\b)"),
     ("other", "cross_sectional", 0.6, 0.8, r"\bcross-sectional\b(?!\s+areas?\b)"),
     ("other", "measurement_study", 0.6, 0.8, r"\btest-retest\b|\b(?:reliability and validity|validity and reliability)\b|\b(?:inter|intra)-?rater reliability\b|\bvalidation study\b|\bcross-cultural adaptation\b"),
     ("animal_or_lab", "animals", 0.7, 0.9, r"\b(?:rats?|mice|mouse|rabbits?|murine|Sprague[- ]Dawley|Wistar|rodents?|animal models?)\b"),
     ("animal_or_lab", "laboratory", 0.7, 0.85, r"\b(?:in vitro|cell lines?|cultured cells|Schwann cells|dorsal root ganglion neurons)\b"),
     ("case_report", "case_report", 0.9, 0.95, r"\bcase reports?\b|\bcase presentation\b|\bwe (?:report|present|describe)\s+(?:the\s+)?(?:case|(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:case|patient|man|woman|boy|girl))\b"),
-    ("case_report", "a_case_of", 0.6, 0.9, r"\b(?:a|one)\s+(?:rare\s+)?case\s+of\b"),
+    ("case_report", "a_case_of", 0.6, 0.9, (r"\b(?:a|one)\s+(?:rare\s+)?case\s+of\b"
+     # A title naming one rare event: "...: a rare complication", "an unusual presentation of ...".
+     r"|^[^\n]*?\b(?:an?\s+)?(?:rare|unusual|uncommon|unique)\s+(?:complication|presentation|cause|event|adverse\s+event)\b(?![^\n]*\b(?:study|trial|review|series|cases|patients|incidence)\b)"
+     r"|\bwe\s+(?:report|present|describe)\s+an?\s+(?:rare|unusual|uncommon|unique)\s+(?:complication|presentation|event)\b")),
     ("case_report", "single_patient", 0.75, 0.85, (r"\b\d{1,3}[- ]year[- ]old\s+(?:man|woman|lady|gentleman|male|female|patient|boy|girl|athlete|runner)\b"
      # One person told as the subject of a sentence: "An 81-year-old received ...", "A previously
      # well man developed ...", "A woman in her fifties attended ...".
@@ -461,6 +486,8 @@ _ONE_GROUP_TREATED = re.compile(
     r"|\bobserv(?:ed|ation\s+(?:of|on))\s+(?:a\s+(?:group|series|cohort)\s+of\s+)?" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?:patients|cases|participants|subjects)\b"
     # "The patients received the following treatment: ...", said of the whole sample.
     r"|\b(?:the|these)\s+(?:in|out)?patients\s+(?:all\s+)?(?:received|underwent|were treated with)\b"
+    # The authors as those who treated them: "we treated 33 patients with ...", "our experience of treating 45 patients".
+    r"|\b(?:we\s+treated|treating|we\s+have\s+treated)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?:patients|cases|participants|subjects|people|adults)\b"
     # Everyone treated over a span of dates: "patients who received X from 2012 to 2015 were included".
     r"|\b(?:patients|participants|people|adults|cases)\s+(?:[\w-]+\s+){0,6}?who\s+(?:had\s+)?(?:received|underwent|were treated)\b[^.]{0,120}?\b(?:from|between|since)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b"
     # The treatment named before the people: "acupuncture treatments with 7 patients", "effect of
