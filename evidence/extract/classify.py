@@ -161,8 +161,6 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      r"|\bprotocol\s+(?:for|of)\s+(?:the\s+)?(?:(?:updated|living|rapid)\s+)?(?:systematic|scoping|umbrella|network|meta-analy|overview|randomi[sz]ed|pilot|feasibility|multicent)"
      # A title that opens with the word: "Protocol for evaluation of ...".
      r"|^\s*protocol\s+(?:for|of)\b"
-     # The plan of analysis published before a trial's results: "Statistical analysis plan for ...".
-     r"|^[^\n]*?\bstatistical\s+analysis\s+plan\b"
      # The paper saying it is the protocol: "This protocol describes ...", "we present the trial
      # protocol" (not "this protocol was approved", said of a reported trial's plan).
      r"|\bthis\s+(?:study\s+|trial\s+)?protocol\s+(?:describes|outlines|presents|details|sets\s+out)\b|\bwe\s+(?:describe|present|report)\s+(?:the|our|a)\s+(?:study\s+|trial\s+)?protocol\b")),
@@ -243,13 +241,6 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      # Titles that survey a field's work: "Research progress on ...", "Advances in the treatment of ...".
      r"|\bresearch\s+(?:progress|advances)\b|\b(?:recent\s+)?(?:advances|progress)\s+(?:in|on)\s+(?:the\s+)?(?:research|studies|study|treatment|clinical|management|application)\b")),
     ("narrative_review", "we_review", 0.6, 0.6, (r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence)|outlines?|highlights?|provides? an? (?:overview|summary|update))\b|\bliterature review\b"
-     # A title naming a topic's overview: "Current management of ...", "Update on ...",
-     # "Lumbar stenosis: diagnosis and treatment", "State of the art in ...".
-     r"|^[^\n]*?\b(?:current|contemporary)\s+(?:concepts|management|treatment|approaches|perspectives|strategies|status|trends|options|understanding)\b(?![^\n]*\b(?:study|trial|cases?|patients)\b)"
-     r"|^\s*(?:an?\s+)?update\s+on\b|^[^\n]*?\bstate\s+of\s+the\s+art\b"
-     # Titles that ask where a field stands: "...: where do we stand?", "past, present and future".
-     r"|^[^\n]*?\b(?:where\s+do\s+we\s+stand|what\s+do\s+we\s+(?:really\s+)?know|past,\s+present,?\s+and\s+future|the\s+way\s+forward|myth\s+or\s+(?:reality|fact))\b"
-     r"|^[^\n]*?:\s*(?:diagnosis|evaluation|assessment|pathophysiology)\s+and\s+(?:management|treatment)\s*\.?\s*(?:\n|$)"
      # A paper saying it goes over others' work ("our paper will review the published trials on
      # needling") or that it is written to describe ("the purpose of this chapter is to outline").
      r"|\b(?:this|the present|our)\s+(?:study|article|paper|work)\s+(?:will|aims to|is to|sets out to)\s+(?:review|summari[sz]e)\b"
@@ -274,10 +265,6 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      r"|\bguideline\s+(?:title|objectives?|category|scope)\s*(?:\(s\))?\s*:|\bpractice\s+parameters?\b"
      r"|\b(?:aim|purpose|objective|goal)s?\s+(?:of\s+(?:this|the)\s+(?:\w+\s+)?(?:is|was)\s+)?to\s+(?:provide|develop|make|issue|formulate|update)\s+(?:evidence-based\s+)?(?:clinical\s+)?(?:practice\s+)?recommendations\b"
      r"|(?-i:\bOBJECTIVE\(S\))\s*:\s*to\s+provide\s+recommendations\b"
-     # A title naming its own kind: "...: a clinical practice guideline", "Recommendations for ...",
-     # "...: recommendations of the national pain society".
-     r"|^[^\n]*?:\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?(?:guidelines?|recommendations|consensus\s+statement)\b(?!\s+(?:adherence|compliance|concordance|uptake|use|implementation)\b)(?![^\n]*\b(?:study|trial|survey|audit|analysis|review)\b)"
-     r"|^\s*(?:(?:clinical|practice|evidence-based|updated)\s+)*(?:guidelines?|recommendations)\s+(?:for|on|of)\b(?![^\n]*\b(?:study|trial|survey|audit|analysis|review)\b)"
      # A group that says it made them: "the committee issued recommendations".
      r"|\b(?:committee|panel|working\s+group|task\s+force|guideline\s+group|society)\s+(?:\w+\s+){0,2}?(?:issued|made|developed|formulated|drafted|agreed)\s+(?:\w+\s+){0,3}?recommendations\b")),
     # Other documents in which a body sets out what should be done: "a position statement",
@@ -287,7 +274,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # A panel reaching agreement (Delphi rounds, a consensus statement) may search the literature
     # first, but what it reports is its agreement, not a systematic review.
     ("guideline", "consensus_process", 0.9, 0.95, r"\b(?:modified\s+|e-?)?Delphi\b|\b(?:expert|formal)\s+consensus\b|\bconsensus\s+(?:was|were)\s+(?:reached|achieved)\b|\bexpert\s+panel\b|\bconsensus\s+(?:statements?|conference|panel|process|study|exercise|meeting|rounds?)\b"),
-    ("other", "correspondence", 0.9, 0.9, r"^[^\n]*?:\s*(?:an?\s+)?(?:commentary|viewpoint|editorial|letter(?:\s+to\s+the\s+editor)?|reply|response)\s*\.?\s*(?:\n|$)|\b(?:this|our) (?:letter|commentary|editorial|correspondence)\b|\bwe comment on\b|\b(?:erratum|corrigendum)\b"),
+    ("other", "correspondence", 0.9, 0.9, r"\b(?:this|our) (?:letter|commentary|editorial|correspondence)\b|\bwe comment on\b|\b(?:erratum|corrigendum)\b"),
     ("other", "survey", 0.6, 0.8, r"\b(?:questionnaire\s+)?survey\b"),
     # Studies of no one treated in them: genetic instruments for an exposure ("Mendelian
     # randomization"), counts of publications ("a bibliometric analysis"), and models of costs
@@ -300,17 +287,17 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("other", "measurement_study", 0.6, 0.8, r"\btest-retest\b|\b(?:reliability and validity|validity and reliability)\b|\b(?:inter|intra)-?rater reliability\b|\bvalidation study\b|\bcross-cultural adaptation\b"),
     ("animal_or_lab", "animals", 0.7, 0.9, r"\b(?:rats?|mice|mouse|rabbits?|murine|Sprague[- ]Dawley|Wistar|rodents?|animal models?)\b"),
     ("animal_or_lab", "laboratory", 0.7, 0.85, r"\b(?:in vitro|cell lines?|cultured cells|Schwann cells|dorsal root ganglion neurons)\b"),
-    ("case_report", "case_report", 0.9, 0.95, r"\bcase reports?\b|\bcase presentation\b|\bwe (?:report|present|describe)\s+(?:the\s+)?(?:case|(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:case|patient|man|woman|boy|girl))\b"),
-    ("case_report", "a_case_of", 0.6, 0.9, (r"\b(?:a|one)\s+(?:rare\s+)?case\s+of\b"
-     # A title naming one rare event: "...: a rare complication", "an unusual presentation of ...".
-     r"|^[^\n]*?\b(?:an?\s+)?(?:rare|unusual|uncommon|unique)\s+(?:complication|presentation|cause|event|adverse\s+event)\b(?![^\n]*\b(?:study|trial|review|series|cases|patients|incidence)\b)"
-     r"|\bwe\s+(?:report|present|describe)\s+an?\s+(?:rare|unusual|uncommon|unique)\s+(?:complication|presentation|event)\b")),
+    # "We describe an unusual complication": one event told, as a case report tells it.
+    ("case_report", "case_report", 0.9, 0.95, r"\bwe\s+(?:report|present|describe)\s+an?\s+(?:rare|unusual|uncommon|unique)\s+(?:complication|presentation|event)\b|\bcase reports?\b|\bcase presentation\b|\bwe (?:report|present|describe)\s+(?:the\s+)?(?:case|(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:case|patient|man|woman|boy|girl))\b"),
+    ("case_report", "a_case_of", 0.6, 0.9, r"\b(?:a|one)\s+(?:rare\s+)?case\s+of\b"),
     ("case_report", "single_patient", 0.75, 0.85, (r"\b\d{1,3}[- ]year[- ]old\s+(?:man|woman|lady|gentleman|male|female|patient|boy|girl|athlete|runner)\b"
-     # One person told as the subject of a sentence: "An 81-year-old received ...", "A previously
-     # well man developed ...", "A woman in her fifties attended ...".
-     r"|(?:^|(?<=[.:]\s)|(?<=\n))(?-i:An?)\s+(?:\d{1,3}[- ]year[- ]old\b(?!\s+(?:and|or|to)\b)|(?:previously\s+(?:healthy|well|fit)\s+|young\s+|middle-aged\s+|elderly\s+|pregnant\s+)?(?:man|woman|patient)\s+(?:in\s+(?:his|her)\s+(?:early\s+|late\s+|mid-?)?\w+ties|aged\s+\d|presented|developed|received|reported|attended|was\s+(?:admitted|referred)|underwent|complained|sought)\b)"
-     # A title about one person: "... in an elderly patient with sciatica", "... in a pregnant woman".
-     r"|^[^\n]*?\b(?:in|of)\s+an?\s+(?:(?:elderly|young|pregnant|older|middle-aged|\d{1,3}[- ]year[- ]old)\s+)?(?:patient|man|woman|boy|girl|athlete)\b(?!\s+(?:population|sample|cohort)\b)")),
+     # The age alone, after the article that opens a sentence: "An 83-year-old with ...", "A 38-year-old
+     # office worker had ..." (not "a 12-week", nor "a 60-year-old and older group").
+     r"|(?:(?<=(?-i:\bA) )|(?<=(?-i:\bAn) ))\d{1,3}[- ]year[- ]old\b(?!\s+(?:and|or|to)\b)")),
+    # One person told as the subject of a sentence (its capital "A" opens one): "An 81-year-old
+    # received ...", "A previously well man developed ...", "A woman in her fifties attended ...".
+    ("case_report", "one_person_subject", 0.75, 0.85, (r"(?<=(?-i:\bA) )(?:(?:previously\s+(?:healthy|well|fit)|young|middle-aged|pregnant)\s+(?:man|woman|patient)|man|woman|patient)\s+(?:in\s+(?:his|her)\s+(?:early\s+|late\s+|mid-?)?\w+ties|aged\s+\d|presented|developed|received|reported|attended|was\s+(?:admitted|referred)|underwent|complained|sought)\b"
+     r"|(?<=(?-i:\bAn) )elderly\s+(?:man|woman|patient)\s+(?:in\s+(?:his|her)\s+(?:early\s+|late\s+|mid-?)?\w+ties|aged\s+\d|presented|developed|received|reported|attended|was\s+(?:admitted|referred)|underwent|complained|sought)\b")),
     # The headings of the CARE template many journals ask case reports to follow: "Patient
     # concerns:", "Patient information:", "Lessons:".
     ("case_report", "care_headings", 0.9, 0.9, r"\bpatient\s+(?:concerns|information)\s*:|\blessons(?:\s+(?:learned|learnt))?\s*:"),
@@ -320,9 +307,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("case_series", "cases_presented", 0.8, 0.85, (r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:illustrative\s+|clinical\s+|consecutive\s+|similar\s+)?cases\b[^.]{0,80}?\b(?:are|were)\s+(?:presented|reported|described)\b"
      # "This report will present two cases of ...", "we describe three cases".
      r"|\b(?:present|presents|report|reports|describe|describes)\s+(?:two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:\w+\s+){0,2}?cases\b"
-     # "report of three cases", and a title naming its few cases: "...: two cases", "Two cases of ...".
-     r"|\b(?:report|series|description)\s+of\s+(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:\w+\s+){0,2}?cases\b"
-     r"|^[^\n]*?\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:\w+\s+){0,1}?cases\b(?!\s+(?:and|versus|vs)\s+\w+\s+controls)")),
+     # "report of three cases".
+     r"|\b(?:report|series|description)\s+of\s+(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:\w+\s+){0,2}?cases\b")),
     ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive (?:in|out)?patients)\b"),
     # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
@@ -370,9 +356,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # cohort even when one group is followed; "a prospective study" alone may be a series.
     ("cohort", "observational", 0.55, 0.6, r"\b(?:prospective\s+|retrospective\s+)?(?:observational|longitudinal)\s+(?:study|analysis|follow-up)\b"),
     ("cohort", "prospective_study", 0.55, 0.6, r"\bprospective\s+(?:study|analysis|follow-up)\b"),
-    ("cohort", "follow_up_study", 0.6, 0.7, (r"\b(?:long-term|[\w]+[- ]years?)\s+follow-up\s+(?:study|survey)\b|\bthis\s+follow-up\s+study\b"
-     # A title naming the follow-up of people treated: "Long-term follow-up of patients given ...".
-     r"|^[^\n]*?\b(?:long-term|[\w]+[- ]years?)\s+follow-up\s+of\s+(?:\w+\s+){0,2}?(?:patients|participants|people|adults|cases)\b")),
+    ("cohort", "follow_up_study", 0.6, 0.7, r"\b(?:long-term|[\w]+[- ]years?)\s+follow-up\s+(?:study|survey)\b|\bthis\s+follow-up\s+study\b"),
     # A study of a whole population's records, not of people recruited to it.
     ("cohort", "population_based", 0.55, 0.6, r"\bpopulation-based\s+(?:\w+\s+)?(?:study|analysis|cohort|data|sample)\b|\b(?:compensation|claims|insurance)\s+(?:data(?:set|base)?|records)\b"),
     # Matched or registry data compare people by what they had, which a single series does not.
@@ -412,6 +396,35 @@ _COMPILED_TEXT_CUES = tuple((d, n, wa, wt, re.compile(p, re.IGNORECASE)) for d, 
 # Each cue searched only where it can match (evidence.topic.literals): most cues are absent from most records.
 _CUE_SEARCHERS = {pattern: Searcher(pattern) for _, _, _, _, pattern in _COMPILED_TEXT_CUES}
 
+# Cues read in the title only, where a paper names its own kind: as often a title's words as an
+# abstract's, they would say little in the abstract. (design, name, weight, pattern); a cue's name
+# is one of _TEXT_CUES when it is more of the same evidence, and counts once.
+_TITLE_CUES: tuple[tuple[str, str, float, str], ...] = (
+    # The plan of analysis published before a trial's results: "Statistical analysis plan for ...".
+    ("protocol", "protocol_title", 0.95, r"\bstatistical\s+analysis\s+plan\b"),
+    # A topic's overview: "Current management of ...", "Update on ...", "State of the art in ...",
+    # "Lumbar stenosis: diagnosis and treatment", "...: where do we stand?", "past, present and future".
+    ("narrative_review", "we_review", 0.6, (r"\b(?:current|contemporary)\s+(?:concepts|management|treatment|approaches|perspectives|strategies|status|trends|options|understanding)\b(?![^\n]*\b(?:study|trial|cases?|patients)\b)"
+     r"|^\s*(?:an?\s+)?update\s+on\b|\bstate\s+of\s+the\s+art\b"
+     r"|\b(?:where\s+do\s+we\s+stand|what\s+do\s+we\s+(?:really\s+)?know|past,\s+present,?\s+and\s+future|the\s+way\s+forward|myth\s+or\s+(?:reality|fact))\b"
+     r"|:\s*(?:diagnosis|evaluation|assessment|pathophysiology)\s+and\s+(?:management|treatment)\s*\.?\s*$")),
+    # A guideline naming its own kind: "...: a clinical practice guideline", "...: recommendations of
+    # the national pain society", "Recommendations for ...".
+    ("guideline", "self_described_guideline", 0.95, (r":\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?(?:guidelines?|recommendations|consensus\s+statement)\b(?!\s+(?:adherence|compliance|concordance|uptake|use|implementation)\b)(?![^\n]*\b(?:study|trial|survey|audit|analysis|review)\b)"
+     r"|^\s*(?:(?:clinical|practice|evidence-based|updated)\s+)*(?:guidelines?|recommendations)\s+(?:for|on|of)\b(?![^\n]*\b(?:study|trial|survey|audit|analysis|review)\b)")),
+    # One rare event: "...: a rare complication", "an unusual presentation of ...".
+    ("case_report", "a_case_of", 0.9, r"\b(?:an?\s+)?(?:rare|unusual|uncommon|unique)\s+(?:complication|presentation|cause|event|adverse\s+event)\b(?![^\n]*\b(?:study|trial|review|series|cases|patients|incidence)\b)"),
+    # One person: "... in an elderly patient with sciatica", "... in a pregnant woman".
+    ("case_report", "single_patient", 0.85, r"\b(?:in|of)\s+an?\s+(?:(?:elderly|young|pregnant|older|middle-aged|\d{1,3}[- ]year[- ]old)\s+)?(?:patient|man|woman|boy|girl|athlete)\b(?!\s+(?:population|sample|cohort)\b)"),
+    # A few cases counted: "...: two cases", "Three cases of ...".
+    ("case_series", "cases_presented", 0.85, r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:\w+\s+){0,1}?cases\b(?!\s+(?:and|versus|vs)\s+\w+\s+controls)"),
+    # The follow-up of people treated: "Long-term follow-up of patients given ...".
+    ("cohort", "follow_up_study", 0.7, r"\b(?:long-term|[\w]+[- ]years?)\s+follow-up\s+of\s+(?:\w+\s+){0,2}?(?:patients|participants|people|adults|cases)\b"),
+    # A comment on other work: "...: a commentary", "...: viewpoint".
+    ("other", "correspondence", 0.9, r":\s*(?:an?\s+)?(?:commentary|viewpoint|editorial|letter(?:\s+to\s+the\s+editor)?|reply|response)\s*\.?\s*$"),
+)
+_COMPILED_TITLE_CUES = tuple((d, n, w, re.compile(p, re.IGNORECASE)) for d, n, w, p in _TITLE_CUES)
+
 _PRIMARY_STUDY = frozenset(
     {"rct", "non_randomized_trial", "cohort", "case_control", "case_series", "case_report"}
 )
@@ -449,7 +462,9 @@ GROUPS_BY_TRAIT = "text.groups_by_trait"
 _GROUPS_NAMED = frozenset({"text.comparison_randomization_not_stated", "text.divided_into_groups", "text.allocated_to_arms",
                            "text.controlled_trial", "text.matched_controls"})
 # A study that calls itself a series stays one.
-_NAMED_SERIES = frozenset({"text.case_series", "text.uncontrolled", "text.no_control_group", "text.case_report", "text.single_patient"})
+# One person told: of a stated age, or as a sentence's subject ("A previously well man developed").
+_ONE_PERSON = frozenset({"text.single_patient", "text.one_person_subject"})
+_NAMED_SERIES = frozenset({"text.case_series", "text.uncontrolled", "text.no_control_group", "text.case_report"}) | _ONE_PERSON
 # Documents that summarise trials; a narrative review competes on score alone, since "case
 # report and literature review" is still a case report (only "this review" outranks a trial).
 _REVIEWS = frozenset({"systematic_review", "meta_analysis", "guideline"})
@@ -693,6 +708,18 @@ def classify_design(
                 hit, where, weight = searcher.search(abstract_text), "abstract", w_abstract
         if hit:
             add(_Cue(design, f"text.{name}", weight), weight, f"{where}: '{hit.group(0)}'")
+
+    if title_text:
+        for design, name, weight, pattern in _COMPILED_TITLE_CUES:
+            name = f"text.{name}"
+            cues = found.get(design, [])
+            # A cue seen in the abstract counts once, at the title's weight when the title says it too.
+            if any(n == name and w >= weight for w, n, _ in cues):
+                continue
+            hit = pattern.search(title_text)
+            if hit:
+                cues[:] = [c for c in cues if c[1] != name]
+                add(_Cue(design, name, weight), weight, f"title: '{hit.group(0)}'")
 
     if not any(n == GROUPS_BY_TRAIT for cues in found.values() for _, n, _ in cues):
         opposite = _trait_and_opposite(joined)
@@ -987,7 +1014,7 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
         best, rule = "non_randomized_trial", "precedence.cohort_with_trial_arms"
     # Case reports that other authors published, gathered with none of the text's own patients
     # ("we report", "our patient", a patient's age), make a review of cases.
-    if best in _UNCONTROLLED and "text.published_cases" in fired and "text.single_patient" not in fired and "text.care_headings" not in fired \
+    if best in _UNCONTROLLED and "text.published_cases" in fired and not fired & _ONE_PERSON and "text.care_headings" not in fired \
             and not own_case():
         return "narrative_review", "precedence.review_of_published_cases"
     # Its own patients told beside a review of cases others reported ("we report a 58-year-old
@@ -998,7 +1025,7 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
         if scores.get(told, 0.0) >= _MIN_SCORE:
             best, rule = told, "precedence.own_cases_beside_published_ones"
     # A "case report" of several patients is a series.
-    if best == "case_report" and "text.several_patients" in fired and "text.single_patient" not in fired:
+    if best == "case_report" and "text.several_patients" in fired and not fired & _ONE_PERSON:
         best, rule = "case_series", "precedence.several_patients_reported"
     # A document naming itself a review reports other people's trials, whatever they did; "in
     # this review" from a text that also calls itself systematic or pooled is that kind of review.
