@@ -407,3 +407,61 @@ def test_a_review_that_says_it_did_not_pool_is_not_a_meta_analysis():
     # Pooling stated as done keeps the meta-analysis.
     pooled = text.replace("so a meta-analysis was not possible", "yet they were pooled with a random-effects model")
     assert classify_design("Heat therapy for sciatica: a systematic review and meta-analysis", pooled).design == "meta_analysis"
+
+
+# Designs whose texts name no trial of their own, written as other authors would (invented texts).
+@pytest.mark.parametrize("title, abstract, design", [
+    # Genetic variants stand in for an exposure: nobody is allocated, whatever "randomization" says.
+    ("Does adiposity cause lumbar disc herniation? A two-sample Mendelian randomization analysis",
+     ("Variants linked with waist circumference served as instruments. Outcome statistics came from a genome-wide study of "
+     "disc herniation. Larger waist size raised the odds of herniation (odds ratio 1.31)."), "other"),
+    ("Publications on needling for sciatica, 1995-2024: a bibliometric study",
+     ("Articles were retrieved from the Web of Science core collection and mapped with VOSviewer by country, journal and keyword. "
+     "Output grew fivefold after 2010."), "other"),
+    ("Injection-first or surgery-first for lumbar disc herniation: a cost-utility analysis",
+     ("A Markov model over five years weighed injection-first versus surgery-first from the health-system view. Injection-first "
+     "cost less for a similar gain in quality-adjusted life years."), "other"),
+    # A trial's costs said beside its randomization stay the trial's.
+    ("Acupuncture for sciatica: a cost-effectiveness analysis alongside a pragmatic trial",
+     ("A total of 240 adults were randomly assigned to acupuncture or usual care. The cost per quality-adjusted life "
+     "year gained with acupuncture was 9,800 pounds."), "rct"),
+    ("Position statement on image guidance for lumbar epidural injections",
+     ("The society's spine committee advises that interlaminar and transforaminal injections be done under "
+     "fluoroscopy or computed tomography."), "guideline"),
+    ("Heat-sensitive moxibustion for sciatica: a trial in progress",
+     "The trial is currently enrolling 150 adults allocated to moxibustion or usual care; enrolment should end in 2026.",
+     "protocol"),
+    # Counts spelled out in the sixties to nineties count people as digits do: one treated group.
+    ("Condoliase injected into the disc for contained herniation",
+     ("Eighty patients received a single condoliase injection into the disc and came back after twelve months. "
+     "Two in three reported leg pain halved at the last visit."), "case_series"),
+])
+def test_designs_that_treat_no_one_in_a_trial_are_named_by_their_own_words(title, abstract, design):
+    assert classify_design(title, abstract).design == design
+
+
+# Other authors' ways of saying what kind of paper theirs is (invented texts).
+@pytest.mark.parametrize("title, abstract, design", [
+    ("Electroacupuncture for walking-limited lumbar stenosis",
+     ("This protocol describes a two-arm comparison of electroacupuncture with usual care. "
+      "Walking distance is the primary outcome."), "protocol"),
+    ("Catgut embedding for sciatica",
+     ("Participants are going to receive catgut embedding or sham embedding every fortnight. "
+      "Expected outcomes: embedding should ease leg pain more than sham."), "protocol"),
+    # Those scheduled for an operation are not a plan for participants.
+    ("Nerve root block before discectomy",
+     ("We asked whether a root block helps people who are going to undergo discectomy. "
+      "Forty patients were randomly assigned to a block or no block."), "rct"),
+    ("Fire needling for lumbar disc herniation",
+     "We treated 36 patients with fire needling three times a week; leg pain eased in 30.", "case_series"),
+    ("Needling for sciatica: where do we stand?",
+     "Many small trials have appeared. We weigh their strengths and flaws and suggest what later trials should address.",
+     "narrative_review"),
+    ("Blinding in needle trials is harder than it looks: a commentary",
+     "Sham needles can act on their own. Trialists should say exactly what the sham was.", "other"),
+    ("Needle fragment left in the lumbar muscles after acupuncture: a rare complication",
+     "A needle snapped during treatment of leg pain and its tip stayed in the muscle. It was taken out under imaging.",
+     "case_report"),
+])
+def test_a_papers_own_words_for_its_kind_name_the_design(title, abstract, design):
+    assert classify_design(title, abstract).design == design

@@ -105,9 +105,10 @@ _MESH_CUES: dict[str, _Cue] = {
     "cells, cultured": _Cue("animal_or_lab", "mesh.cells", 0.8),
 }
 
-_NUM = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty[\w-]*|thirty[\w-]*|forty[\w-]*|fifty[\w-]*)"
+_NUM = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty[\w-]*|thirty[\w-]*|forty[\w-]*|fifty[\w-]*|sixty[\w-]*|seventy[\w-]*|eighty[\w-]*|ninety[\w-]*)"
 _NOT_FUTURE = r"(?<!will be )(?<!will )(?<!to be )"
-_NOT_NEGATED = r"(?<!non-)(?<!non )(?<!quasi-)(?<!quasi )(?<!not )(?<!pseudo-)"
+# "Mendelian randomization" allocates no one: genetic variants stand in for an exposure.
+_NOT_NEGATED = r"(?<!non-)(?<!non )(?<!quasi-)(?<!quasi )(?<!not )(?<!pseudo-)(?<!mendelian )"
 # How reviews describe the trials they include ("nine double-blind, placebo-controlled trials").
 _TRIAL_ADJECTIVES = r"(?:(?:double|single|triple)-blind(?:ed)?,?\s+|(?:placebo|sham)-controlled,?\s+|(?:parallel-group|crossover|multicent(?:er|re)|eligible),?\s+){0,3}"
 
@@ -159,10 +160,16 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      # The kind of study planned, without an article: "protocol for systematic review and meta-analysis".
      r"|\bprotocol\s+(?:for|of)\s+(?:the\s+)?(?:(?:updated|living|rapid)\s+)?(?:systematic|scoping|umbrella|network|meta-analy|overview|randomi[sz]ed|pilot|feasibility|multicent)"
      # A title that opens with the word: "Protocol for evaluation of ...".
-     r"|^\s*protocol\s+(?:for|of)\b")),
+     r"|^\s*protocol\s+(?:for|of)\b"
+     # The paper saying it is the protocol: "This protocol describes ...", "we present the trial
+     # protocol" (not "this protocol was approved", said of a reported trial's plan).
+     r"|\bthis\s+(?:study\s+|trial\s+)?protocol\s+(?:describes|outlines|presents|details|sets\s+out)\b|\bwe\s+(?:describe|present|report)\s+(?:the|our|a)\s+(?:study\s+|trial\s+)?protocol\b")),
     ("protocol", "future_methods", 0.75, 0.75, (r"\b(?:will|shall)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|measured|assessed|evaluated|analy[sz]ed|collected|followed|divided|searched)"
      # Plans said in the present: "240 participants are to be recruited", "are going to be assigned".
      r"|\b(?:are|is)\s+(?:to|going to)\s+be\s+(?:randomi[sz]ed|randomly|recruited|enrolled|allocated|assigned|included|divided)"
+     # "Participants are going to receive ...", and the heading a protocol gives its hopes: "Expected outcomes:".
+     # Not people "who are going to undergo" an operation already planned for them.
+     r"|(?<!who )(?<!that )(?<!which )\bare\s+going\s+to\s+(?:receive|undergo)\b|\bexpected\s+(?:outcomes?|results)\s*:"
      # A plan for the participants in the present tense: "the study aims to include 50 participants".
      r"|\b(?:aims?|plans?|intends?)\s+to\s+(?:include|recruit|enrol|enroll|randomi[sz]e)\b")),
     # Not "this study will review the research": a review that says what it will go over.
@@ -176,7 +183,11 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      # A registry's own words for an entry and for its arms: "Registry record:", "(active comparator)",
      # "Placebo Comparator: saline".
      r"|\b(?:trial\s+)?regist(?:ry|ration)\s+(?:record|entry)\s*:|\((?:experimental|active\s+comparator|placebo\s+comparator|sham\s+comparator)\)"
-     r"|\b(?:active|placebo|sham)\s+comparator\s*:")),
+     r"|\b(?:active|placebo|sham)\s+comparator\s*:"
+     # Other fields only a registry prints: "Official title:", "Enrollment: 180 (anticipated)",
+     # "Allocation: Randomized", "Status: recruiting", "Intervention model:".
+     r"|\bofficial\s+(?:scientific\s+)?title\s*:|\benrol?l?ment\s*:?\s*\d+\s*\(?(?:anticipated|estimated|actual)\b|\ballocation\s*:\s*(?:randomi[sz]ed|non-?randomi[sz]ed|N/A)\b"
+     r"|\b(?:overall\s+|recruitment\s+)?status\s*:\s*(?:recruiting|not\s+yet\s+recruiting|enrolling|active,?\s+not\s+recruiting)\b|\bintervention\s+model\s*:|\bmasking\s*:\s*(?:none|single|double|triple|quadruple)\b")),
     # The plain-language summary registries now ask for: "The main questions it aims to answer
     # are ...", "Researchers will compare ...", said of a study still to be done.
     ("protocol", "registry_summary", 0.8, 0.8, r"\bmain\s+questions?\s+(?:it|this\s+(?:study|trial))\s+aims?\s+to\s+answer\b|\b(?:researchers|investigators)\s+will\s+(?:compare|recruit|enrol|enroll|assess|measure|evaluate|randomi[sz]e|test|examine|follow|look)\b"),
@@ -185,6 +196,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("protocol", "review_plan", 0.75, 0.75, (r"\bwe\s+will\s+(?:search|screen|extract|pool|synthesi[sz]e|use\s+(?:the\s+)?(?:Cochrane|GRADE|RevMan|Stata))"
      r"|\b(?:will|shall)\s+be\s+(?:independently\s+)?(?:screened|extracted|pooled|synthesi[sz]ed|meta-?analy[sz]ed)\b"
      r"|\b(?:two|2)\s+(?:independent\s+)?(?:reviewers|review\s+authors|authors|investigators)\s+will\b")),
+    # A trial told while it runs: "a trial in progress", "the trial is currently recruiting" (not
+    # "an interim analysis of this ongoing trial", which reports results).
+    ("protocol", "trial_in_progress", 0.8, 0.85, r"\b(?:trial|study)\s+in\s+progress\b|\b(?:trial|study)\s+(?:is|was)\s+(?:currently\s+|now\s+|still\s+)?(?:recruiting|enrolling)\b"),
     ("protocol", "protocol_sections", 0.8, 0.8, r"\b(?:METHODS AND ANALYSIS|ETHICS AND DISSEMINATION):"),
     # The heading trial protocols are published under; alone it does not outweigh a reported trial.
     ("protocol", "methods_design_heading", 0.6, 0.6, r"\bMethods?\s*/\s*design\b"),
@@ -201,6 +215,13 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
      # The databases named first: "PubMed, Scopus and the Cochrane Library were searched".
      r"|\b(?:PubMed|MEDLINE|EMBASE|Cochrane|CNKI|Web of Science|Scopus|CINAHL|Wanfang)\b[^.]{0,150}?\b(?:were|was|had been)\s+(?:\w+\s+)?searched\b")),
     ("systematic_review", "prisma", 0.8, 0.8, r"\bPRISMA\b"),
+    # Reviews that search systematically under another name ("a scoping review", "an umbrella
+    # review", "an evidence map"; not "an overview of reviews", which the labels read as a narrative
+    # review when it names no search).
+    ("systematic_review", "evidence_synthesis", 0.85, 0.95, r"\b(?:scoping|umbrella|rapid|mapping|realist)\s+(?:literature\s+)?reviews?\b|\bevidence\s+map(?:ping)?\b"),
+    # Databases counted as a review counts its sources ("six databases", "eight electronic
+    # databases"; not "two administrative databases"): below the weight that outweighs a primary study.
+    ("systematic_review", "counted_databases", 0.7, 0.7, (r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[2-9]|1[0-9])\s+(?:(?:electronic|bibliographic|online|major|English|Chinese|international|medical|literature)\s+(?:and\s+\w+\s+)?)?databases\b")),
     # A document calling itself a systematic review ("This work is a systematic review with meta-analysis")
     # outweighs "in this review", which alone would make it a narrative review.
     ("systematic_review", "self_described_systematic_review", 0.95, 0.95,
@@ -219,7 +240,7 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("narrative_review", "review_title", 0.45, 0.75, (r"(?<!systematic )(?<!systematical )(?<!retrospective )(?<!chart )(?<!record )(?<!peer )(?<!umbrella )(?!(?-i:Overview of (?:the )?Literature\b))\b(?:review|overview)\b(?!\s+(?:protocol|of\s+(?:(?:the|each|all|their|our)\s+)?(?:patients?(?:['’]s?)?\s+|(?:\w+\s+)?patient(?:['’]s|s['’])\s+)?(?:medical\s+|clinical\s+|hospital\s+|electronic\s+)?(?:records|charts|notes|files)))|\ban update\b(?!\s+of\b)"
      # Titles that survey a field's work: "Research progress on ...", "Advances in the treatment of ...".
      r"|\bresearch\s+(?:progress|advances)\b|\b(?:recent\s+)?(?:advances|progress)\s+(?:in|on)\s+(?:the\s+)?(?:research|studies|study|treatment|clinical|management|application)\b")),
-    ("narrative_review", "we_review", 0.6, 0.6, (r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence))\b|\bliterature review\b"
+    ("narrative_review", "we_review", 0.6, 0.6, (r"\b(?:we|this (?:article|paper|chapter|update|overview))\s+(?:reviews?|summari[sz]es?|discuss(?:es)?|describes? the (?:current|evidence)|outlines?|highlights?|provides? an? (?:overview|summary|update))\b|\bliterature review\b"
      # A paper saying it goes over others' work ("our paper will review the published trials on
      # needling") or that it is written to describe ("the purpose of this chapter is to outline").
      r"|\b(?:this|the present|our)\s+(?:study|article|paper|work)\s+(?:will|aims to|is to|sets out to)\s+(?:review|summari[sz]e)\b"
@@ -228,6 +249,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("narrative_review", "self_described_review", 0.9, 0.9, (r"\b(?:this|our)\s+(?:narrative\s+|brief\s+|short\s+|literature\s+)?review\b(?!\s+of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|notes|files))|\bnarrative review\b"
      # A title that names its own kind after a colon: "...for Sciatica: A Brief Review".
      r"|:\s+an?\s+(?:brief|short|mini|concise|narrative|clinical|critical)[- ]?review\b(?!\s+(?:and|of\s+(?:the\s+)?(?:medical\s+)?(?:records|charts|cases)))")),
+    # Other authors' case reports gathered and read ("we reviewed published case reports", "cases
+    # reported in the literature"): a review, unless the text also tells a patient of its own.
+    ("narrative_review", "published_cases", 0.6, 0.6, r"\b(?:published|reported|previous(?:ly\s+(?:published|reported))?)\s+(?:case\s+reports|case\s+series|cases)\b|\bcase\s+reports\s+(?:published|in\s+the\s+(?:English\s+)?literature)\b|\bcases\s+(?:(?:published|reported|described)\s+)?in\s+the\s+(?:English\s+|medical\s+)?literature\b"),
     # A clinical-practice article opens with a patient in the present tense ("A 45-year-old man
     # ... asks his physician"); a case report tells its patient in the past tense.
     ("narrative_review", "clinical_vignette", 0.85, 0.85, r"\b\d{1,3}-year-old\s+(?:man|woman|patient)\b[^.]{0,120}?\b(?:asks|presents|is referred|comes|seeks|wants|requests|wonders)\b"),
@@ -240,26 +264,51 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("guideline", "self_described_guideline", 0.95, 0.95, (r"\b(?:this|the present|our)\s+(?:updated\s+|clinical\s+|evidence-based\s+|practice\s+|national\s+){0,3}guidelines?\b(?!\s+(?:for reporting|of the Declaration))"
      r"|\bguideline\s+(?:title|objectives?|category|scope)\s*(?:\(s\))?\s*:|\bpractice\s+parameters?\b"
      r"|\b(?:aim|purpose|objective|goal)s?\s+(?:of\s+(?:this|the)\s+(?:\w+\s+)?(?:is|was)\s+)?to\s+(?:provide|develop|make|issue|formulate|update)\s+(?:evidence-based\s+)?(?:clinical\s+)?(?:practice\s+)?recommendations\b"
-     r"|(?-i:\bOBJECTIVE\(S\))\s*:\s*to\s+provide\s+recommendations\b")),
+     r"|(?-i:\bOBJECTIVE\(S\))\s*:\s*to\s+provide\s+recommendations\b"
+     # A group that says it made them: "the committee issued recommendations".
+     r"|\b(?:committee|panel|working\s+group|task\s+force|guideline\s+group|society)\s+(?:\w+\s+){0,2}?(?:issued|made|developed|formulated|drafted|agreed)\s+(?:\w+\s+){0,3}?recommendations\b")),
+    # Other documents in which a body sets out what should be done: "a position statement",
+    # "appropriate use criteria", "a practice advisory", rated with "the RAND/UCLA method".
+    ("guideline", "position_statement", 0.85, 0.9, r"\bposition\s+(?:statement|paper)\b|\bappropriate\s+use\s+criteria\b|\bpractice\s+advisory\b|\bRAND(?:/UCLA)?\s+(?:appropriateness\s+)?method\b|\bbest\s+practice\s+(?:statement|recommendations)\b"),
     ("guideline", "recommendations", 0.6, 0.7, r"\b(?:strong|weak|conditional|grade [ABC])\s+recommendations?\b|\brecommendations? (?:were|are) (?:made|issued|developed|formulated)\b"),
     # A panel reaching agreement (Delphi rounds, a consensus statement) may search the literature
     # first, but what it reports is its agreement, not a systematic review.
     ("guideline", "consensus_process", 0.9, 0.95, r"\b(?:modified\s+|e-?)?Delphi\b|\b(?:expert|formal)\s+consensus\b|\bconsensus\s+(?:was|were)\s+(?:reached|achieved)\b|\bexpert\s+panel\b|\bconsensus\s+(?:statements?|conference|panel|process|study|exercise|meeting|rounds?)\b"),
     ("other", "correspondence", 0.9, 0.9, r"\b(?:this|our) (?:letter|commentary|editorial|correspondence)\b|\bwe comment on\b|\b(?:erratum|corrigendum)\b"),
     ("other", "survey", 0.6, 0.8, r"\b(?:questionnaire\s+)?survey\b"),
+    # Studies of no one treated in them: genetic instruments for an exposure ("Mendelian
+    # randomization"), counts of publications ("a bibliometric analysis"), and models of costs
+    # ("a Markov model", "cost-utility analysis"). A trial's costs said beside its randomization
+    # ("a cost-effectiveness analysis alongside a randomised trial") stay the trial's.
+    ("other", "mendelian_randomization", 0.95, 0.95, r"\bmendelian\s+randomi[sz]ation\b|\bgenome-wide\s+association\s+stud(?:y|ies)\b[^.]{0,80}\binstrument"),
+    ("other", "bibliometric", 0.95, 0.95, r"\bbibliometric\b|\bCiteSpace\b|\bVOSviewer\b|\bscientometric\b"),
+    ("other", "economic_model", 0.8, 0.85, r"\bMarkov\s+(?:model|cohort|decision)\b|\bdecision[- ]analytic(?:al)?\s+model\b|\bdecision[- ]tree\s+model\b|\bcost[- ](?:utility|effectiveness|benefit)\s+(?:analysis|model|study|evaluation)\b(?![^.]{0,40}\b(?:alongside|within|nested in|of)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?trial\b)"),
     ("other", "cross_sectional", 0.6, 0.8, r"\bcross-sectional\b(?!\s+areas?\b)"),
     ("other", "measurement_study", 0.6, 0.8, r"\btest-retest\b|\b(?:reliability and validity|validity and reliability)\b|\b(?:inter|intra)-?rater reliability\b|\bvalidation study\b|\bcross-cultural adaptation\b"),
     ("animal_or_lab", "animals", 0.7, 0.9, r"\b(?:rats?|mice|mouse|rabbits?|murine|Sprague[- ]Dawley|Wistar|rodents?|animal models?)\b"),
     ("animal_or_lab", "laboratory", 0.7, 0.85, r"\b(?:in vitro|cell lines?|cultured cells|Schwann cells|dorsal root ganglion neurons)\b"),
-    ("case_report", "case_report", 0.9, 0.95, r"\bcase reports?\b|\bcase presentation\b|\bwe (?:report|present|describe)\s+(?:the\s+)?(?:case|(?:a|an|one)\s+(?:\w+\s+){0,2}?(?:case|patient|man|woman|boy|girl))\b"),
+    # "We describe an unusual complication": one event told, as a case report tells it.
+    ("case_report", "case_report", 0.9, 0.95, r"\bwe\s+(?:report|present|describe)\s+an?\s+(?:rare|unusual|uncommon|unique)\s+(?:complication|presentation|event)\b|\bcase reports?\b|\bcase presentation\b|\bwe (?:report|present|describe)\s+(?:the\s+)?(?:case|(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:case|patient|man|woman|boy|girl))\b"),
     ("case_report", "a_case_of", 0.6, 0.9, r"\b(?:a|one)\s+(?:rare\s+)?case\s+of\b"),
-    ("case_report", "single_patient", 0.75, 0.85, r"\b\d{1,3}[- ]year[- ]old\s+(?:man|woman|lady|gentleman|male|female|patient|boy|girl|athlete|runner)\b"),
+    ("case_report", "single_patient", 0.75, 0.85, (r"\b\d{1,3}[- ]year[- ]old\s+(?:man|woman|lady|gentleman|male|female|patient|boy|girl|athlete|runner)\b"
+     # The age alone, after the article that opens a sentence: "An 83-year-old with ...", "A 38-year-old
+     # office worker had ..." (not "a 12-week", nor "a 60-year-old and older group").
+     r"|(?:(?<=(?-i:\bA) )|(?<=(?-i:\bAn) ))\d{1,3}[- ]year[- ]old\b(?!\s+(?:and|or|to)\b)")),
+    # One person told as the subject of a sentence (its capital "A" opens one): "An 81-year-old
+    # received ...", "A previously well man developed ...", "A woman in her fifties attended ...".
+    ("case_report", "one_person_subject", 0.75, 0.85, (r"(?<=(?-i:\bA) )(?:(?:previously\s+(?:healthy|well|fit)|young|middle-aged|pregnant)\s+(?:man|woman|patient)|man|woman|patient)\s+(?:in\s+(?:his|her)\s+(?:early\s+|late\s+|mid-?)?\w+ties|aged\s+\d|presented|developed|received|reported|attended|was\s+(?:admitted|referred)|underwent|complained|sought)\b"
+     r"|(?<=(?-i:\bAn) )elderly\s+(?:man|woman|patient)\s+(?:in\s+(?:his|her)\s+(?:early\s+|late\s+|mid-?)?\w+ties|aged\s+\d|presented|developed|received|reported|attended|was\s+(?:admitted|referred)|underwent|complained|sought)\b")),
+    # The headings of the CARE template many journals ask case reports to follow: "Patient
+    # concerns:", "Patient information:", "Lessons:".
+    ("case_report", "care_headings", 0.9, 0.9, r"\bpatient\s+(?:concerns|information)\s*:|\blessons(?:\s+(?:learned|learnt))?\s*:"),
     ("case_series", "case_series", 0.85, 0.9, r"\bcase series\b|\b(?:observational|retrospective|prospective|consecutive|clinical)\s+series\b|\bseries of\s+" + _NUM + r"?\s*(?:consecutive\s+)?(?:patients|cases)\b|\bwe (?:report|present|describe)\s+" + _NUM + r"\s+(?:cases|patients)\b"),
     # "before and after" names a design only as one: trials measure "before and after treatment" too.
     # "Three illustrative cases ... are presented": several patients told one by one.
     ("case_series", "cases_presented", 0.8, 0.85, (r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:illustrative\s+|clinical\s+|consecutive\s+|similar\s+)?cases\b[^.]{0,80}?\b(?:are|were)\s+(?:presented|reported|described)\b"
      # "This report will present two cases of ...", "we describe three cases".
-     r"|\b(?:present|presents|report|reports|describe|describes)\s+(?:two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:\w+\s+){0,2}?cases\b")),
+     r"|\b(?:present|presents|report|reports|describe|describes)\s+(?:two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:\w+\s+){0,2}?cases\b"
+     # "report of three cases".
+     r"|\b(?:report|series|description)\s+of\s+(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:\w+\s+){0,2}?cases\b")),
     ("case_series", "uncontrolled", 0.5, 0.5, r"\b(?:uncontrolled|(?:before[- ]and[- ]after|pre-?post)\s+(?:study|design|comparison|trial|analysis)|consecutive (?:in|out)?patients)\b"),
     # One treated group said to have no comparison: a series, whatever "control group" elsewhere suggests.
     ("case_series", "no_control_group", 0.7, 0.7, r"\b(?:no|without (?:a |any )?)\s*(?:control|comparison) (?:group|arm)s?\b"),
@@ -308,6 +357,8 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("cohort", "observational", 0.55, 0.6, r"\b(?:prospective\s+|retrospective\s+)?(?:observational|longitudinal)\s+(?:study|analysis|follow-up)\b"),
     ("cohort", "prospective_study", 0.55, 0.6, r"\bprospective\s+(?:study|analysis|follow-up)\b"),
     ("cohort", "follow_up_study", 0.6, 0.7, r"\b(?:long-term|[\w]+[- ]years?)\s+follow-up\s+(?:study|survey)\b|\bthis\s+follow-up\s+study\b"),
+    # A study of a whole population's records, not of people recruited to it.
+    ("cohort", "population_based", 0.55, 0.6, r"\bpopulation-based\s+(?:\w+\s+)?(?:study|analysis|cohort|data|sample)\b|\b(?:compensation|claims|insurance)\s+(?:data(?:set|base)?|records)\b"),
     # Matched or registry data compare people by what they had, which a single series does not.
     ("cohort", "registry_or_matching", 0.55, 0.6, (r"\bpropensity[- ]score|\bregistr(?:y|ies)\b"
      # A register kept of a country's patients: "the National Patient Register".
@@ -329,6 +380,9 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     ("non_randomized_trial", "not_randomized", 0.9, 0.9, r"\b(?:non-?\s?randomi[sz]ed|quasi-?\s?randomi[sz]ed|quasi-?experimental|not randomi[sz]ed|non-?\s?randomly|not\s+randomly|without randomi[sz]ation|pseudo-?randomi[sz]ed|(?:quasi|pseudo)-?\s?randomi[sz]ation)\b(?!\s+(?:\w+\s+)?(?:studies|trials|data|reports|series|evidence)\b)|\brandomi[sz]ation was not (?:performed|used|done)\b"),
     # "Randomized by patient choice" names a non-random allocation, whatever the word says.
     ("non_randomized_trial", "allocation_by_choice", 0.95, 0.95, r"\brandomi[sz]ed\s+(?:according to|by|on|following)\s+(?:the\s+)?(?:patients?'?s?'?|participants?'?s?'?|their\s+own)\s+(?:choice|preference|wish)"),
+    # Designs that compare with a group not formed at random: "a controlled before-after study",
+    # "compared with historical controls", "a concurrent control group".
+    ("non_randomized_trial", "nonrandom_control", 0.8, 0.85, r"\bcontrolled\s+before[- ](?:and[- ])?after\b|\bhistorical(?:ly)?\s+(?:control|comparison|cohort)(?:s|led|\s+groups?)?\b|\bconcurrent(?:ly)?\s+(?:control|comparison)\s+(?:group|arm|cohort)s?\b"),
     ("non_randomized_trial", "single_arm_trial", 0.8, 0.85, r"\bsingle[- ](?:arm|group)\b[^.]{0,30}\btrial\b"),
     ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided|enrolled|placed|grouped|entered)\b[^.]{0,90}\b(?:according to|based on|by)\s+(?:the\s+)?(?:(?:visit|admission|arrival|enrol?ment|consultation)\s+)?(?:order|sequence|date|day|time|(?:patient(?:s|'s|s')?|their)\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
     ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),
@@ -341,6 +395,35 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
 _COMPILED_TEXT_CUES = tuple((d, n, wa, wt, re.compile(p, re.IGNORECASE)) for d, n, wa, wt, p in _TEXT_CUES)
 # Each cue searched only where it can match (evidence.topic.literals): most cues are absent from most records.
 _CUE_SEARCHERS = {pattern: Searcher(pattern) for _, _, _, _, pattern in _COMPILED_TEXT_CUES}
+
+# Cues read in the title only, where a paper names its own kind: as often a title's words as an
+# abstract's, they would say little in the abstract. (design, name, weight, pattern); a cue's name
+# is one of _TEXT_CUES when it is more of the same evidence, and counts once.
+_TITLE_CUES: tuple[tuple[str, str, float, str], ...] = (
+    # The plan of analysis published before a trial's results: "Statistical analysis plan for ...".
+    ("protocol", "protocol_title", 0.95, r"\bstatistical\s+analysis\s+plan\b"),
+    # A topic's overview: "Current management of ...", "Update on ...", "State of the art in ...",
+    # "Lumbar stenosis: diagnosis and treatment", "...: where do we stand?", "past, present and future".
+    ("narrative_review", "we_review", 0.6, (r"\b(?:current|contemporary)\s+(?:concepts|management|treatment|approaches|perspectives|strategies|status|trends|options|understanding)\b(?![^\n]*\b(?:study|trial|cases?|patients)\b)"
+     r"|^\s*(?:an?\s+)?update\s+on\b|\bstate\s+of\s+the\s+art\b"
+     r"|\b(?:where\s+do\s+we\s+stand|what\s+do\s+we\s+(?:really\s+)?know|past,\s+present,?\s+and\s+future|the\s+way\s+forward|myth\s+or\s+(?:reality|fact))\b"
+     r"|:\s*(?:diagnosis|evaluation|assessment|pathophysiology)\s+and\s+(?:management|treatment)\s*\.?\s*$")),
+    # A guideline naming its own kind: "...: a clinical practice guideline", "...: recommendations of
+    # the national pain society", "Recommendations for ...".
+    ("guideline", "self_described_guideline", 0.95, (r":\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?(?:guidelines?|recommendations|consensus\s+statement)\b(?!\s+(?:adherence|compliance|concordance|uptake|use|implementation)\b)(?![^\n]*\b(?:study|trial|survey|audit|analysis|review)\b)"
+     r"|^\s*(?:(?:clinical|practice|evidence-based|updated)\s+)*(?:guidelines?|recommendations)\s+(?:for|on|of)\b(?![^\n]*\b(?:study|trial|survey|audit|analysis|review)\b)")),
+    # One rare event: "...: a rare complication", "an unusual presentation of ...".
+    ("case_report", "a_case_of", 0.9, r"\b(?:an?\s+)?(?:rare|unusual|uncommon|unique)\s+(?:complication|presentation|cause|event|adverse\s+event)\b(?![^\n]*\b(?:study|trial|review|series|cases|patients|incidence)\b)"),
+    # One person: "... in an elderly patient with sciatica", "... in a pregnant woman".
+    ("case_report", "single_patient", 0.85, r"\b(?:in|of)\s+an?\s+(?:(?:elderly|young|pregnant|older|middle-aged|\d{1,3}[- ]year[- ]old)\s+)?(?:patient|man|woman|boy|girl|athlete)\b(?!\s+(?:population|sample|cohort)\b)"),
+    # A few cases counted: "...: two cases", "Three cases of ...".
+    ("case_series", "cases_presented", 0.85, r"\b(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:\w+\s+){0,1}?cases\b(?!\s+(?:and|versus|vs)\s+\w+\s+controls)"),
+    # The follow-up of people treated: "Long-term follow-up of patients given ...".
+    ("cohort", "follow_up_study", 0.7, r"\b(?:long-term|[\w]+[- ]years?)\s+follow-up\s+of\s+(?:\w+\s+){0,2}?(?:patients|participants|people|adults|cases)\b"),
+    # A comment on other work: "...: a commentary", "...: viewpoint".
+    ("other", "correspondence", 0.9, r":\s*(?:an?\s+)?(?:commentary|viewpoint|editorial|letter(?:\s+to\s+the\s+editor)?|reply|response)\s*\.?\s*$"),
+)
+_COMPILED_TITLE_CUES = tuple((d, n, w, re.compile(p, re.IGNORECASE)) for d, n, w, p in _TITLE_CUES)
 
 _PRIMARY_STUDY = frozenset(
     {"rct", "non_randomized_trial", "cohort", "case_control", "case_series", "case_report"}
@@ -371,7 +454,7 @@ _REGISTERED_ALLOCATION = frozenset({"text.allocated_to_arms", "text.trial_regist
 _COHORT_COMPARED = frozenset({"text.cohort", "text.groups_by_trait", "text.exposure_groups", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
 # Cues that name a cohort design even for one group followed ("an observational study", "a
 # 10-year follow-up study" of people treated years before).
-_NAMED_COHORT = frozenset({"text.observational", "text.follow_up_study"})
+_NAMED_COHORT = frozenset({"text.observational", "text.follow_up_study", "text.population_based"})
 # The rule of a cohort that follows one group: like a series, it has no comparison arm.
 SINGLE_GROUP_COHORT = "precedence.single_group_cohort"
 # The cue of groups sorted by a trait or history, not by a treatment given them.
@@ -379,7 +462,9 @@ GROUPS_BY_TRAIT = "text.groups_by_trait"
 _GROUPS_NAMED = frozenset({"text.comparison_randomization_not_stated", "text.divided_into_groups", "text.allocated_to_arms",
                            "text.controlled_trial", "text.matched_controls"})
 # A study that calls itself a series stays one.
-_NAMED_SERIES = frozenset({"text.case_series", "text.uncontrolled", "text.no_control_group", "text.case_report", "text.single_patient"})
+# One person told: of a stated age, or as a sentence's subject ("A previously well man developed").
+_ONE_PERSON = frozenset({"text.single_patient", "text.one_person_subject"})
+_NAMED_SERIES = frozenset({"text.case_series", "text.uncontrolled", "text.no_control_group", "text.case_report"}) | _ONE_PERSON
 # Documents that summarise trials; a narrative review competes on score alone, since "case
 # report and literature review" is still a case report (only "this review" outranks a trial).
 _REVIEWS = frozenset({"systematic_review", "meta_analysis", "guideline"})
@@ -416,6 +501,8 @@ _ONE_GROUP_TREATED = re.compile(
     r"|\bobserv(?:ed|ation\s+(?:of|on))\s+(?:a\s+(?:group|series|cohort)\s+of\s+)?" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?:patients|cases|participants|subjects)\b"
     # "The patients received the following treatment: ...", said of the whole sample.
     r"|\b(?:the|these)\s+(?:in|out)?patients\s+(?:all\s+)?(?:received|underwent|were treated with)\b"
+    # The authors as those who treated them: "we treated 33 patients with ...", "our experience of treating 45 patients".
+    r"|\b(?:we\s+treated|treating|we\s+have\s+treated)\s+" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?:patients|cases|participants|subjects|people|adults)\b"
     # Everyone treated over a span of dates: "patients who received X from 2012 to 2015 were included".
     r"|\b(?:patients|participants|people|adults|cases)\s+(?:[\w-]+\s+){0,6}?who\s+(?:had\s+)?(?:received|underwent|were treated)\b[^.]{0,120}?\b(?:from|between|since)\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b"
     # The treatment named before the people: "acupuncture treatments with 7 patients", "effect of
@@ -490,6 +577,8 @@ _PATIENTS_ALLOCATED = re.compile(
     r"\b(?:patients|participants|volunteers)\b[^.]{0,120}?\b(?:divided|allocated|assigned|randomi[sz]ed|split)\s+(?:in)?to\b",
     re.IGNORECASE,
 )
+# A text telling a patient of its own: "we report a case", "we present two patients", "our patient".
+_OWN_CASE = re.compile(r"\bwe\s+(?:report|present|describe|treated|saw)\b(?!\s+(?:on\s+)?(?:the\s+)?(?:published|reported|previous))|\bour\s+(?:patients?|case|cases)\b|\bthe\s+(?:present|current)\s+case\b|\bcase\s+presentation\b", re.IGNORECASE)
 _PLACEBO_OR_SHAM = re.compile(r"\b(?:placebo|sham|dummy)\b", re.IGNORECASE)
 # Arms a study's investigators formed and treated: people put into an experimental and a control
 # group (not "according to whether they received it", which names groups by exposure), or a
@@ -620,6 +709,18 @@ def classify_design(
         if hit:
             add(_Cue(design, f"text.{name}", weight), weight, f"{where}: '{hit.group(0)}'")
 
+    if title_text:
+        for design, name, weight, pattern in _COMPILED_TITLE_CUES:
+            name = f"text.{name}"
+            cues = found.get(design, [])
+            # A cue seen in the abstract counts once, at the title's weight when the title says it too.
+            if any(n == name and w >= weight for w, n, _ in cues):
+                continue
+            hit = pattern.search(title_text)
+            if hit:
+                cues[:] = [c for c in cues if c[1] != name]
+                add(_Cue(design, name, weight), weight, f"title: '{hit.group(0)}'")
+
     if not any(n == GROUPS_BY_TRAIT for cues in found.values() for _, n, _ in cues):
         opposite = _trait_and_opposite(joined)
         if opposite:
@@ -661,8 +762,11 @@ def classify_design(
     def cases_or_controls() -> bool:
         return bool(_CASES_OR_CONTROLS.search(joined))
 
+    def own_case() -> bool:
+        return bool(_OWN_CASE.search(joined))
+
     design, rule = _decide(scores, fired, human_sample, one_group_treated, groups_formed, before_and_after, patients_allocated,
-                           placebo_or_sham, trial_arms_formed, groups_named, change_in_treated, cases_or_controls)
+                           placebo_or_sham, trial_arms_formed, groups_named, change_in_treated, cases_or_controls, own_case)
     if design == "other" and design not in found:
         return DesignCall("other", round(1.0 - max(scores.values(), default=0.0), 3), [], rule)
     if design not in found:
@@ -791,7 +895,8 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
             trial_arms_formed: Callable[[], bool] = lambda: False,
             groups_named: Callable[[], bool] = lambda: False,
             change_in_treated: Callable[[], bool] = lambda: False,
-            cases_or_controls: Callable[[], bool] = lambda: True) -> tuple[str, str]:
+            cases_or_controls: Callable[[], bool] = lambda: True,
+            own_case: Callable[[], bool] = lambda: True) -> tuple[str, str]:
     """Pick the design; return it with the precedence rule's name when one decided.
 
     ``fired`` names every cue seen; ``human_sample()`` says the text counts people studied, so
@@ -803,7 +908,8 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     ``trial_arms_formed()`` says people were put into experimental and control groups or given a sham;
     ``groups_named()`` says the text names two or more groups, arms or controls;
     ``change_in_treated()`` says a treatment is named and a value changed "from X to Y";
-    ``cases_or_controls()`` says the text names cases or controls as people (or odds).
+    ``cases_or_controls()`` says the text names cases or controls as people (or odds);
+    ``own_case()`` says the text tells a patient of its own ("we report", "our patient").
     """
     if not scores or max(scores.values()) < _MIN_SCORE:
         if one_group_treated():
@@ -906,8 +1012,20 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     if best == "cohort" and not fired & RANDOMIZATION_STATED_RULES and not fired & _RETROSPECTIVE \
             and not fired & {"text.registry_or_matching", "mesh.cohort", "pt.observational"} and trial_arms_formed():
         best, rule = "non_randomized_trial", "precedence.cohort_with_trial_arms"
+    # Case reports that other authors published, gathered with none of the text's own patients
+    # ("we report", "our patient", a patient's age), make a review of cases.
+    if best in _UNCONTROLLED and "text.published_cases" in fired and not fired & _ONE_PERSON and "text.care_headings" not in fired \
+            and not own_case():
+        return "narrative_review", "precedence.review_of_published_cases"
+    # Its own patients told beside a review of cases others reported ("we report a 58-year-old
+    # man ... and review 16 cases in the literature"): the text's own cases decide the design.
+    if best == "narrative_review" and "text.published_cases" in fired and not fired & {"text.clinical_vignette", "text.self_described_review"} \
+            and own_case():
+        told = max(_UNCONTROLLED, key=lambda d: scores.get(d, 0.0))
+        if scores.get(told, 0.0) >= _MIN_SCORE:
+            best, rule = told, "precedence.own_cases_beside_published_ones"
     # A "case report" of several patients is a series.
-    if best == "case_report" and "text.several_patients" in fired and "text.single_patient" not in fired:
+    if best == "case_report" and "text.several_patients" in fired and not fired & _ONE_PERSON:
         best, rule = "case_series", "precedence.several_patients_reported"
     # A document naming itself a review reports other people's trials, whatever they did; "in
     # this review" from a text that also calls itself systematic or pooled is that kind of review.
