@@ -78,9 +78,33 @@ _SAME = re.compile(
     # "X failed to significantly improve function over usual care" (h7j25).
     rf"|(?:compared (?:with|to)|relative to|versus|vs\.?|in comparison (?:with|to))\s[^.;]{{1,80}},\s*[^.;]{{1,80}}?\b{_NOT_SIGNIFICANTLY_GAINED}"
     rf"|\b{_NOT_SIGNIFICANTLY_GAINED}\b[^.;]{{0,80}}?\b(?:(?:when |as )?compared (?:with|to)|relative to|than|versus|vs\.?|over)\b"
+    # Hedged or negative verdicts other authors write: "X was non-inferior to Y", "X proved noninferior
+    # compared with Y", "X did not outperform Y", "X failed to outperform sham".
+    r"|non-?inferior(?:ity)? (?:to|with|compared|versus|vs)|(?<!non-)(?<!non)\bnot inferior to"
+    r"|(?:not|never|failed to|fails to) (?:significantly )?outperform"
+    # "X did not differ from Y in relieving pain", "X does not differ significantly from sham"
+    r"|(?:did|does|do) not (?:significantly )?differ (?:significantly )?from"
+    # "X and Y produced similar improvements in leg pain", "comparable reductions of pain in both arms"
+    r"|(?:similar|comparable|equivalent) (?:\w+ )?(?:improvements?|reductions?|relief|gains?|benefits?|changes?|decreases?)\b"
+    # "outcomes were similar in both groups", "the results were comparable across the arms" (said of the
+    # results as a whole: "mortality was similar in both groups" is said of one measure)
+    r"|(?<!side )(?<!adverse )(?<!harmful )(?<!unwanted )\b(?:outcomes|results|efficacy|effectiveness|effects?|improvements?|benefits?|responses?|relief)\s+(?:\w+\s+){0,3}?"
+    r"(?:was|were|remained|proved|appeared) (?:\w+ )?(?:similar|comparable) (?:in|between|across|among|for) (?:the |all |both )?(?:two |three |four )?(?:groups|arms|cohorts)"
+    # "no clinically important difference between X and Y": the two arms named after "between" (not two
+    # times of the same people, "between baseline and week 6"; the clause must name both sides, see
+    # _clause_statement).
+    r"|no (?:statistically |clinically )?(?:significant |important |meaningful |relevant )?differences? (?:\w+ ){0,3}?between "
+    r"(?!(?:the )?(?:baseline|before|pre-?\w*|admission|entry)\b)[^.;]{1,60}?\band\b[^.;,]{1,60}"
     r")\b",
     re.IGNORECASE,
 )
+# Verdicts said of an arm named before them ("X was similar to Y", "X did not differ from Y", "X was
+# non-inferior to Y", "X failed to outperform Y"): the intervention must be what is judged.
+_ARM_VERDICTS = re.compile(r"(?:was|were|is|are) |(?:did|does|do) not (?:significantly )?differ (?:significantly )?from|non-?inferior|not inferior"
+                           r"|(?:not|never|failed to|fails to) (?:significantly )?outperform", re.IGNORECASE)
+_NO_DIFFERENCE_BETWEEN = re.compile(r"no (?:statistically |clinically )?(?:significant |important |meaningful |relevant )?differences? "
+                                    r"(?:\w+ ){0,3}?between (?=[^.;]{1,60}?\band\b)(?!(?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|"
+                                    r"interventions|regimens|conditions|cohorts)\b)", re.IGNORECASE)
 # Verbs by which an arm brings something about, and the gains it may bring.
 _BROUGHT = (r"(?:show(?:s|ed)?|produc(?:es|ed)|provid(?:es|ed)|achiev(?:es|ed)|yield(?:s|ed)|result(?:s|ed)? in|"
             r"le(?:ad|ads|d) to|g(?:ave|ives)|br(?:ought|ings)|demonstrat(?:es|ed)|offer(?:s|ed)|afford(?:s|ed)|"
@@ -126,7 +150,13 @@ _BETTER = re.compile(
     rf"|\b{_BAD_EVENT}\w*\s+(?:rates?|risks?|incidences?)\b[^.;]{{0,40}}?\b(?:lower|reduced|smaller|less)\b[^.;]{{0,80}}?\bthan\b"
     rf"|\b(?:lower|reduced|smaller)\s+(?:rates?|risks?|incidences?|odds|likelihood)\s+of\s+(?:[\w-]+\s+){{0,3}}?{_BAD_EVENT}\w*\b[^.;]{{0,80}}?\bthan\b"
     # "X outperformed Y"
-    r"|\boutperform(?:s|ed)?\b",
+    r"|\boutperform(?:s|ed)?\b"
+    # "Patients given X were more likely to report relief than those given Y", "X is more likely to lead to
+    # a positive response than Y", "those treated with X were less likely to need surgery than ...".
+    r"|\bmore likely to (?:respond|improve|recover|benefit|succeed|(?:report|achieve|experience|have|obtain|reach|attain|gain|"
+    r"lead to|result in|show)\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,3}?(?:relief|improvements?|responses?|success|recovery|benefits?|"
+    r"reductions?|positive|satisfaction))\b[^.;]{0,120}?\bthan\b"
+    rf"|\bless likely to (?:need|require|undergo|have|receive|proceed to|go on to)\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){{0,2}}?{_BAD_EVENT}\w*\b[^.;]{{0,80}}?\bthan\b",
     re.IGNORECASE,
 )
 # The arm named first did worse than the one after: "X was not as effective as Y", "X proved less
@@ -566,6 +596,14 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     same = _SAME.search(s, start, end)
     # "The total effective rate did not differ between the groups" is said of its subject, one
     # outcome, not of the arms as a whole ("no difference between the arms in VAS or ODI" is).
+    pair = _NO_DIFFERENCE_BETWEEN.match(same.group()) if same else None
+    if same is not None and pair is not None and {side for a, b, side in _sides(s, tuple(inside), vocab)
+                 if same.start() + pair.end() <= a and b <= same.end()} != {"intervention", "comparator"}:
+        # "no difference between X and Y" must name an arm of each side after "between".
+        same = None
+    if same and same.group().lower().startswith(("similar ", "comparable ")) and _DEMOGRAPHICS.search(s, start, end) and not _AFTER_TREATMENT.search(s, start, end):
+        # "Age, sex and disease duration were similar between the groups": arms alike before treatment.
+        same = None
     if same and not any(x.kind == "outcome" and x.end <= same.start() for x in inside):
         # "Nonparticulate X is as effective as particulate X" compares two forms of the
         # intervention: no comparator after "as effective as" says nothing of the comparison (y19).
@@ -575,7 +613,7 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
             return None
         # "X's effects were similar to Y": the intervention must be what is likened ("pain outcomes
         # of ozone were similar to those after discectomy" likens two comparators, seen in q12).
-        if same.group().lower().startswith(("was ", "were ", "is ", "are ")) and not any(
+        if _ARM_VERDICTS.match(same.group()) and not any(
                 side == "intervention" and b <= same.start() for a, b, side in sides):
             return None
         return "no_difference"
