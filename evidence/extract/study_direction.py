@@ -93,17 +93,31 @@ _SAME = re.compile(
     # "no clinically important difference between X and Y": the two arms named after "between" (not two
     # times of the same people, "between baseline and week 6"; the clause must name both sides, see
     # _clause_statement).
-    r"|no (?:statistically |clinically )?(?:significant |important |meaningful |relevant )?differences? (?:\w+ ){0,3}?between "
+    r"|(?:no (?:statistically |clinically )?(?:significant |important |meaningful |relevant )?differences? (?:\w+ ){0,3}?"
+    r"|(?:did|do|does) not (?:significantly )?differ (?:significantly )?)between "
     r"(?!(?:the )?(?:baseline|before|pre-?\w*|admission|entry)\b)[^.;]{1,60}?\band\b[^.;,]{1,60}"
+    # "X was not superior to Y"; "X performed similarly to Y", "X fared as well as Y" (the arm judged named
+    # before, see _ARM_VERDICTS)
+    r"|(?:not|no) (?:statistically |significantly )?superior to"
+    r"|(?:performed|worked|fared) (?:\w+ )?(?:similarly|comparably|equally(?: well)?|as well) (?:to|as|with)"
+    # "X showed effects equivalent to those of Y", "X and Y led to comparable outcomes"
+    r"|\b(?:effects?|outcomes|results|efficacy|effectiveness)\s+(?:\w+\s+)?(?:equivalent|comparable|similar) (?:to|with)\b"
+    r"|(?:comparable|equivalent) (?:(?:clinical|functional|treatment|overall|therapeutic|analgesic|long-term|short-term) )?"
+    r"(?:outcomes|results|efficacy|effectiveness)\b"
+    # "X gave no additional benefit", "there was no advantage of X over Y" (an arm of the intervention must
+    # be named in the clause, see _clause_statement)
+    r"|no (?:additional |extra |further |added |clear |significant |clinically (?:relevant |important |meaningful ))*(?:benefits?|advantages?)\b"
     r")\b",
     re.IGNORECASE,
 )
 # Verdicts said of an arm named before them ("X was similar to Y", "X did not differ from Y", "X was
 # non-inferior to Y", "X failed to outperform Y"): the intervention must be what is judged.
 _ARM_VERDICTS = re.compile(r"(?:was|were|is|are) |(?:did|does|do) not (?:significantly )?differ (?:significantly )?from|non-?inferior|not inferior"
+                           r"|(?:not|no) (?:statistically |significantly )?superior to|performed|worked|fared"
+                           r"|(?:effects?|outcomes|results|efficacy|effectiveness)\s+(?:\w+\s+)?(?:equivalent|comparable|similar) (?:to|with)\b"
                            r"|(?:not|never|failed to|fails to) (?:significantly )?outperform", re.IGNORECASE)
-_NO_DIFFERENCE_BETWEEN = re.compile(r"no (?:statistically |clinically )?(?:significant |important |meaningful |relevant )?differences? "
-                                    r"(?:\w+ ){0,3}?between (?=[^.;]{1,60}?\band\b)(?!(?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|"
+_NO_DIFFERENCE_BETWEEN = re.compile(r"(?:no (?:statistically |clinically )?(?:significant |important |meaningful |relevant )?differences? "
+                                    r"(?:\w+ ){0,3}?|(?:did|do|does) not (?:significantly )?differ (?:significantly )?)between (?=[^.;]{1,60}?\band\b)(?!(?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|"
                                     r"interventions|regimens|conditions|cohorts)\b)", re.IGNORECASE)
 # Verbs by which an arm brings something about, and the gains it may bring.
 _BROUGHT = (r"(?:show(?:s|ed)?|produc(?:es|ed)|provid(?:es|ed)|achiev(?:es|ed)|yield(?:s|ed)|result(?:s|ed)? in|"
@@ -151,6 +165,10 @@ _BETTER = re.compile(
     rf"|\b(?:lower|reduced|smaller)\s+(?:rates?|risks?|incidences?|odds|likelihood)\s+of\s+(?:[\w-]+\s+){{0,3}}?{_BAD_EVENT}\w*\b[^.;]{{0,80}}?\bthan\b"
     # "X outperformed Y"
     r"|\boutperform(?:s|ed)?\b"
+    # "the benefit of X over Y was small", "an advantage of X over Y at four weeks"
+    # (not "a trend towards superiority of X over Y", "the advantage of X over Y has not been confirmed")
+    r"|(?<!toward )(?<!towards )\b(?:benefits?|advantages?|superiority) of\b[^.;]{1,60}?\bover\b"
+    r"(?![^.;]*\b(?:not|no|never|unclear|uncertain|unproven|unconfirmed|remains? to be)\b)"
     # "Patients given X were more likely to report relief than those given Y", "X is more likely to lead to
     # a positive response than Y", "those treated with X were less likely to need surgery than ...".
     r"|\bmore likely to (?:respond|improve|recover|benefit|succeed|(?:report|achieve|experience|have|obtain|reach|attain|gain|"
@@ -596,10 +614,17 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     same = _SAME.search(s, start, end)
     # "The total effective rate did not differ between the groups" is said of its subject, one
     # outcome, not of the arms as a whole ("no difference between the arms in VAS or ODI" is).
+    # The arms a verdict of no difference is said of may stand after its "no" or "not" ("no advantage of X
+    # over Y", "did not differ between X and Y"): named all the same.
+    unnegated = tuple(dataclasses.replace(x, negated=False) for x in inside)
     pair = _NO_DIFFERENCE_BETWEEN.match(same.group()) if same else None
-    if same is not None and pair is not None and {side for a, b, side in _sides(s, tuple(inside), vocab)
+    if same is not None and pair is not None and {side for a, b, side in _sides(s, unnegated, vocab)
                  if same.start() + pair.end() <= a and b <= same.end()} != {"intervention", "comparator"}:
         # "no difference between X and Y" must name an arm of each side after "between".
+        same = None
+    if same and same.group().lower().startswith("no ") and re.search(r"(?:benefits?|advantages?)$", same.group(), re.IGNORECASE) and not any(
+            side == "intervention" for a, b, side in _sides(s, unnegated, vocab)):
+        # "no additional benefit" must be said of the intervention, named in the clause.
         same = None
     if same and same.group().lower().startswith(("similar ", "comparable ")) and _DEMOGRAPHICS.search(s, start, end) and not _AFTER_TREATMENT.search(s, start, end):
         # "Age, sex and disease duration were similar between the groups": arms alike before treatment.
@@ -607,7 +632,7 @@ def _clause_statement(s: str, start: int, end: int, mentions: tuple[Mention, ...
     if same and not any(x.kind == "outcome" and x.end <= same.start() for x in inside):
         # "Nonparticulate X is as effective as particulate X" compares two forms of the
         # intervention: no comparator after "as effective as" says nothing of the comparison (y19).
-        sides = [(a, b, side) for a, b, side in _sides(s, tuple(inside), vocab) if start <= a and b <= end]
+        sides = [(a, b, side) for a, b, side in _sides(s, unnegated, vocab) if start <= a and b <= end]
         if same.group().lower().startswith(("as effective as", "was ", "were ", "is ", "are ")) and not any(
                 side == "comparator" and a >= same.end() for a, b, side in sides):
             return None
