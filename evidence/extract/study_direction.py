@@ -83,7 +83,7 @@ _SAME = re.compile(
     r"|non-?inferior(?:ity)? (?:to|with|compared|versus|vs)|(?<!non-)(?<!non)\bnot inferior to"
     r"|(?:not|never|failed to|fails to) (?:significantly )?outperform"
     # "X did not differ from Y in relieving pain", "X does not differ significantly from sham"
-    r"|(?:did|does|do) not (?:significantly )?differ (?:significantly )?from"
+    r"|(?:did|does|do) not (?:significantly )?differ (?:significantly )?(?:from|in (?:their )?(?:efficacy|effectiveness|effects?|outcomes?|results))"
     # "X and Y produced similar improvements in leg pain", "comparable reductions of pain in both arms"
     r"|(?:similar|comparable|equivalent) (?:\w+ )?(?:improvements?|reductions?|relief|gains?|benefits?|changes?|decreases?)\b"
     # "outcomes were similar in both groups", "the results were comparable across the arms" (said of the
@@ -112,7 +112,7 @@ _SAME = re.compile(
 )
 # Verdicts said of an arm named before them ("X was similar to Y", "X did not differ from Y", "X was
 # non-inferior to Y", "X failed to outperform Y"): the intervention must be what is judged.
-_ARM_VERDICTS = re.compile(r"(?:was|were|is|are) |(?:did|does|do) not (?:significantly )?differ (?:significantly )?from|non-?inferior|not inferior"
+_ARM_VERDICTS = re.compile(r"(?:was|were|is|are) |(?:did|does|do) not (?:significantly )?differ (?:significantly )?(?:from|in)|non-?inferior|not inferior"
                            r"|(?:not|no) (?:statistically |significantly )?superior to|performed|worked|fared"
                            r"|(?:effects?|outcomes|results|efficacy|effectiveness)\s+(?:\w+\s+)?(?:equivalent|comparable|similar) (?:to|with)\b"
                            r"|(?:not|never|failed to|fails to) (?:significantly )?outperform", re.IGNORECASE)
@@ -124,7 +124,7 @@ _BROUGHT = (r"(?:show(?:s|ed)?|produc(?:es|ed)|provid(?:es|ed)|achiev(?:es|ed)|y
             r"le(?:ad|ads|d) to|g(?:ave|ives)|br(?:ought|ings)|demonstrat(?:es|ed)|offer(?:s|ed)|afford(?:s|ed)|"
             # "patients given X had (experienced) a larger fall in pain than ...", "X was associated with greater relief"
             r"had|has|experienc(?:es|ed)|obtain(?:s|ed)|(?:was|were|is|are) associated with)")
-_GAIN = r"(?:benefits?|reductions?|improvements?|relief|decreases?|declines?|advantages?|gains?)"
+_GAIN = r"(?:benefits?|reductions?|improvements?|relief|decreases?|declines?|advantages?|gains?|falls?|drops?)"
 _NOT_A_GAIN = r"no|not|any|similar|comparable|equal|equivalent|same|less|lower|smaller|fewer|lesser|worse|inferior|non-?significant|minimal|slight|modest"
 # The arm named first brought a gain set against the other arm: "X showed a benefit for leg pain
 # compared with sham", "X produced a larger fall in pain scores than Y", "X gave more marked
@@ -150,7 +150,7 @@ _BROUGHTS = re.compile(rf"{_BROUGHT_GAIN}|{_IMPROVED_AGAINST}", re.IGNORECASE)
 # Events a treatment should make rarer.
 _BAD_EVENT = r"(?:surgery|surgical|operation|operative|reoperation|re-operation|recurrence|relapse|complication|readmission|failure)"
 _BETTER = re.compile(
-    r"\b(?:more effective|more efficacious|superior|better|greater (?:\w+ ){0,2}?(?:effects?|benefits?|improvements?))\b[^.;]{0,80}?\b(?:than|to)\b"
+    r"\b(?:more (?:effective|efficacious|beneficial|useful|helpful|successful)|superior|better|greater (?:\w+ ){0,2}?(?:effects?|benefits?|improvements?))\b[^.;]{0,80}?\b(?:than|to)\b"
     r"|\b(?:relieve[sd]?|eased?|reduced?|improved?|dropped|fell|declined)\b[^.;]{0,40}?\bmore than\b"
     # "a significantly greater proportion of patients given X achieved relief than did those given Y" (y21)
     r"|\b(?:greater|higher|larger) (?:proportion|percentage|number) of (?:patients|participants|people)\b[^.;]{0,120}?\bthan\b"
