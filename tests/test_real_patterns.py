@@ -55,6 +55,7 @@ PMID_RANGES = {
     "real_patterns_effects12.jsonl": (99001850, 99001879),
     "real_patterns_armlabels.jsonl": (99001880, 99001899),
     "real_patterns_direction10.jsonl": (99001820, 99001849),
+    "real_patterns_direction11.jsonl": (99001920, 99001939),
     "real_patterns_comparators10.jsonl": (99001790, 99001819),
     "real_patterns_effects13.jsonl": (99001940, 99001959),
     "real_patterns_design10.jsonl": (99001960, 99001979),

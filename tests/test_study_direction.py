@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from evidence.extract.findings import extract_effects
-from evidence.extract.study_direction import main_direction, main_directions, overall_direction
+from evidence.extract.study_direction import main_direction, main_direction_source, main_directions, overall_direction
 from evidence.extract.text import record_text, split_sentences
 from evidence.topic.model import load_topic
 
@@ -38,6 +38,18 @@ def test_tie_goes_to_the_earliest_sentence_and_no_direction_is_none():
     assert main_direction(rows) == "no_difference"
     assert main_direction(_rows(("odi", None, 3, pd.NA))) is None
     assert main_directions(rows) == {"99000260": "no_difference"}
+
+
+def test_source_order_primary_rows_then_a_side_stated_then_rows_then_a_likeness_stated(topic):
+    # The order measured batch by batch on the tuning texts (see main_direction's docstring).
+    side = record_text("A trial", "METHODS: Adults were randomized to acupuncture or naproxen.\nCONCLUSIONS: Acupuncture was more effective than naproxen.")
+    alike = record_text("A trial", "METHODS: Adults were randomized to acupuncture or naproxen.\nCONCLUSIONS: Acupuncture was non-inferior to naproxen.")
+    primary = _rows(("leg_pain_vas", "no_difference", 10, True), ("odi", "favours_intervention", 40, False))
+    secondary = _rows(("odi", "favours_comparator", 10, False))
+    assert main_direction_source(primary, side, topic) == ("no_difference", "primary rows")
+    assert main_direction_source(secondary, side, topic) == ("favours_intervention", "statement of a side")
+    assert main_direction_source(secondary, alike, topic) == ("favours_comparator", "rows")
+    assert main_direction_source(secondary.iloc[:0], alike, topic) == ("no_difference", "statement, no rows")
 
 
 @pytest.mark.parametrize("abstract, expected", [
