@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.extract.allocation import Arm, arms_of_sentences, read_arms
+from evidence.extract.allocation import Arm, arms_of_sentences, groups_given, read_arms
 from evidence.extract.findings import analysed_sentences, extract_pico
 from evidence.extract.text import record_text
 from evidence.topic.matcher import vocabulary
@@ -120,3 +120,36 @@ def test_structural_reading_decides_the_pico_classes(acu):
     pico = extract_pico(text, load_topic("acupuncture_sciatica"))
     assert pico.comparator_classes == ["sham"]
     assert pico.rules["comparators"] == "arms:allocation"
+
+
+# The one reader of "the X group received Y" (allocation.groups_given), shared by the structural
+# arm reader and by evidence.extract.arms (named groups, role groups).
+@pytest.mark.parametrize("text, name, noun, label, what", [
+    ("The needle-knife group (n = 40) was treated with manual release.", "needle-knife", "group", None, "manual release"),
+    ("Patients in the ESP arm were given a single block.", "ESP", "arm", None, "a single block"),
+    ("Group B, which had received oral tablets, improved.", "", "group", "B", "oral tablets, improved"),
+    ("The observation group with moxibustion plus traction.", "observation", "group", None, "moxibustion plus traction"),
+    ("The tuina combined with needling group took both for a month.", "tuina combined with needling", "group", None, "both for a month"),
+    ("Group C comprised 30 patients who received saline.", "", "group", "C", "saline"),
+])
+def test_groups_given_reads_each_wording(text, name, noun, label, what):
+    (given,) = groups_given(text)
+    assert (given.name, given.noun, given.label) == (name, noun, label)
+    assert text[given.start:given.end].rstrip(".") == what
+
+
+@pytest.mark.parametrize("text", [
+    "The sham group included 25 patients.",                    # who, not what
+    "Both groups received advice leaflets.",                   # every arm at once
+    "The cupping group with higher scores dropped out.",       # 'with' after a name that is no role
+    "Oral drug treatment was given to 20 cases in the drug group.",  # 'given to': who had it
+])
+def test_groups_given_leaves_out_what_no_arm_had(text):
+    assert groups_given(text) == []
+
+
+def test_named_and_role_readers_use_the_shared_reader():
+    from evidence.extract.arms import named_group_contexts, role_contexts
+    text = "The observation group was treated with warm needling, and the control group taking oral celecoxib."
+    assert role_contexts(text) == [("observation", "warm needling"), ("control", "oral celecoxib")]
+    assert ("control", "oral celecoxib") in named_group_contexts(text)
