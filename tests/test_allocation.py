@@ -153,3 +153,25 @@ def test_named_and_role_readers_use_the_shared_reader():
     text = "The observation group was treated with warm needling, and the control group taking oral celecoxib."
     assert role_contexts(text) == [("observation", "warm needling"), ("control", "oral celecoxib")]
     assert ("control", "oral celecoxib") in named_group_contexts(text)
+
+
+@pytest.mark.parametrize("text, name, label, what", [
+    ("In the cupping group, cups were applied to the low back.", "cupping", None, "cups were applied to the low back"),
+    ("While in group K, the nerve was blocked under ultrasound.", "", "K", "the nerve was blocked under ultrasound"),
+    ("The first group was given tablets, and the controls received advice.", "first", None, "tablets"),
+    ("Forty patients (group M) underwent needling and 38 patients (group N) received tablets.", "", "M", "needling"),
+])
+def test_groups_given_reads_group_led_clauses(text, name, label, what):
+    given = groups_given(text)[0]
+    assert (given.name, given.label) == (name, label)
+    assert text[given.start:given.end].rstrip(".") == what
+
+
+def test_groups_given_keeps_a_result_led_by_the_group_out():
+    assert groups_given("In the cupping group, pain decreased more than in the other group.") == []
+
+
+def test_allocation_arm_keeps_what_its_bracket_says(acu):
+    arms = read(acu, "METHODS: Forty adults were randomly allocated to a needling group (20 cases, treated with electroacupuncture) "
+                     "and a control group (20 cases, treated with oral ibuprofen).")
+    assert arms is not None and arms.how == "allocation" and arms.comparator_classes == ["drug"]

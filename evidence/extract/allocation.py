@@ -50,11 +50,12 @@ _BACKGROUND = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE", "
 # The words that form groups, and what follows them: "randomly assigned to", "randomized into",
 # "allocated to receive either", "divided into", "randomised between".
 _ALLOCATION = re.compile(
-    r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided|distributed|split|selected)|allocated|assigned|divided|distributed)"
-    r"(?:\s*\([^()]{0,30}\))?(?:\s+(?:\w+\s+){0,3}?(?:ratio|fashion|manner|way|basis))?"
-    r"\s*,?\s*(?:(?:in)?to|between|among)\s+(?:(?:receive|undergo|be\s+treated\s+with|be\s+given|get)\s+)?(?:either\s+)?"
+    r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided|distributed|split|selected|classified|grouped)|allocated|assigned|divided|distributed)"
+    # (An adverb after the verb: "assigned randomly to", "divided equally into".)
+    r"(?:\s+(?:randomly|equally|evenly|consecutively))?(?:\s*\([^()]{0,30}\))?(?:\s+(?:\w+\s+){0,3}?(?:ratio|fashion|manner|way|basis))?"
+    r"\s*,?\s*(?:(?:in)?to|between|among|for)\s+(?:(?:receive|undergo|be\s+treated\s+with|be\s+given|get)\s+)?(?:either\s+)?"
     # The active voice, with whom before the arms: "we randomly allocated 52 adults with sciatica to".
-    r"|\b(?:we|they|investigators)\s+(?:randomly\s+(?:allocated|assigned|divided)|randomi[sz]ed)\s+(?:[\w-]+\s+){1,8}?(?:in)?to\s+(?:(?:receive|undergo)\s+)?(?:either\s+)?",
+    r"|\b(?:we|they|investigators)\s+(?:randomly\s+(?:allocated|assigned|divided)|randomi[sz]ed)\s+(?:[\w-]+,?\s+){1,16}?(?:in)?to\s+(?:(?:receive|undergo)\s+)?(?:either\s+)?",
     re.IGNORECASE)
 # Words without which no allocation statement or arm description starts (cheap tests before the searches).
 _ALLOCATION_GATE = re.compile(r"random|allocat|assign|divided|distributed", re.IGNORECASE)
@@ -89,21 +90,24 @@ _NO_COUNT = r"(?!\s*(?:\(?\s*n\s*=|\d|a\s+total\b|(?:patients|participants|subje
 # evidence.extract.arms, for the definitions of group labels).
 GIVEN_WORDS = (
     r"(?:treated\s+(?:with|by)|managed\s+(?:with|by)|treated|given|offered|administered|received|receiving|underwent|undergoing"
-    r"|took|taking|got|(?:will|would|shall)\s+(?:also\s+)?(?:receive|be\s+treated\s+with|be\s+given|undergo)"
+    r"|took|taking|got|adopted|applied|accepted|(?:was|were)\s+assigned\s+to|(?:will|would|shall)\s+(?:also\s+)?(?:receive|be\s+treated\s+with|be\s+given|undergo)"
     rf"|(?:included|including|comprised|consisted\s+of){_NO_COUNT})\b")
 _WEAK_GIVEN = rf"(?:using|used|with|by){_NO_COUNT}\b"
 _GROUP_GIVEN = re.compile(
-    rf"(?:\b{_NAME_LEAD})?\b(?P<name>(?:{_NAME_FIRST}\s+(?:{_NAME_WORD}\s+){{0,4}}?)?)(?P<noun>group|arm|treatment)s?\b(?:\s+(?P<label>(?-i:[A-Z]{{1,3}}\d?|\d{{1,2}}))(?![\w+]))?"
-    r"\s*(?:\([^()]{0,40}\)\s*)?,?\s*(?:(?:the\s+)?(?:patients|participants|subjects|they)\s+)?"
+    rf"(?:\b{_NAME_LEAD})?\b(?P<name>(?:{_NAME_FIRST}\s+(?:{_NAME_WORD}\s+){{0,4}}?)?)(?P<noun>group|arm|treatment|control)s?\b(?:\s+(?P<label>(?-i:[A-Z]{{1,3}}\d?|\d{{1,2}}))(?![\w+]))?"
+    # "(group A) underwent", "group A (n = 30), receiving".
+    r"(?:(?<=[A-Za-z0-9])\))?\s*(?:\([^()]{0,40}\)\s*)?,?\s*"
+    r"(?:(?:the\s+)?(?:patients|participants|subjects|they)\s+)?"
     r"(?:(?:comprised|consisted\s+of|included)\s+\d+\s+\w+\s+(?:who|that)\s+)?(?:(?:was|were|which|who|that|had|has|have|been|also|only)\s+)*"
     # (Not "X treatment was given to the Y group": what follows "to" is who had it.)
     rf"(?P<verb>{GIVEN_WORDS}|{_WEAK_GIVEN})(?!\s+to\b)\s*",
     re.IGNORECASE)
 # Words without which no arm description starts (a cheap test before the search).
-_GROUP_GIVEN_GATE = re.compile(r"(?:group|arm|treatment)s?\b[^.;]{0,80}\b(?:treated|given|managed|offered|administered|received|receiving|underwent|"
-                               r"undergoing|took|taking|got|receive|undergo|using|used|with|by|included|including|comprised|consisted)\b", re.IGNORECASE)
+_GROUP_GIVEN_GATE = re.compile(r"(?:group|arm|treatment|control)s?\b[^.;]{0,80}\b(?:treated|given|managed|offered|administered|received|receiving|underwent|"
+                               r"undergoing|took|taking|got|adopted|applied|accepted|assigned|receive|undergo|using|used|with|by|included|including|comprised|consisted)\b", re.IGNORECASE)
 # Where an arm's description ends: the sentence's end, a contrast, or the next arm.
-_ARM_TREATED_END = re.compile(r"[;.](?:\s|$)|,?\s*(?:while|whereas|but)\b|,?\s*and\s+(?:patients\s+in\s+|those\s+in\s+)?(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:group|arm)\b", re.IGNORECASE)
+_ARM_TREATED_END = re.compile(r"[;.](?:\s|$)|,?\s*(?:while|whereas|but)\b|,?\s*(?:and|or)\s+(?:\d+\s+(?:patients|participants|subjects|cases)\s+\((?=(?:in\s+)?(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:group|arm)\b))?(?:(?:\d+\s+)?(?:patients|participants|subjects|cases|those)\s+in\s+)?"
+                              r"(?:the\s+|an?\s+)?(?:(?:[\w-]+\s+){0,4}?(?:group|arm)|controls?)\b", re.IGNORECASE)
 # "the two groups" or "both groups" describe every arm at once.
 _ALL_ARMS = re.compile(r"\b(?:both|all|two|three|each|every)\b", re.IGNORECASE)
 # The verbs that may also join a group to its members or its results ("the control group with higher
@@ -134,25 +138,41 @@ class GroupGiven:
         return last if last in _ROLES else None
 
 
+# "In the control group, X was given", "For group B, patients underwent X": a clause led by the group.
+# Read only where the clause says what was done (a passive verb or "received"), never a result.
+_IN_GROUP = re.compile(
+    rf"(?:^|(?<=[.;:])\s*|,\s*(?:and\s+)?|\b(?:and|while|whereas)\s+)(?:In|For)\s+(?:the\s+)?(?P<name>(?:{_NAME_FIRST}\s+(?:{_NAME_WORD}\s+){{0,4}}?)?)"
+    r"(?P<noun>group|arm)\b(?:\s+(?P<label>(?-i:[A-Z]{1,3}\d?|\d{1,2}))(?![\w+]))?(?:\s*\([^()]{0,40}\))?\s*,\s*", re.IGNORECASE)
+_DONE = re.compile(r"\b(?:was|were)\s+(?:\w+\s+){0,2}?(?:\w+ed|given|taken|done|applied|performed|used|received)\b|\b(?:received|underwent|took|was\s+received)\b", re.IGNORECASE)
+_RESULT_WORDS = re.compile(r"\b(?:than|improv\w*|decreas\w*|increas\w*|significant\w*|cured|effective\s+rate)\b|\bp\s*[<=>]|%", re.IGNORECASE)
+
+
 def groups_given(text: str) -> list[GroupGiven]:
     """Every statement in ``text`` of what a group was given ("the control group received X"), each
     with its description up to the end of its clause or the next arm. Statements naming every arm
     at once ("both groups received X") are left out, and so are those joined by a weak verb ("with",
     "by", "using") unless the group's name is a role ("the observation group with X")."""
-    if _GROUP_GIVEN_GATE.search(text) is None:
-        return []
-    out = []
-    for m in _GROUP_GIVEN.finditer(text):
+    out: list[GroupGiven] = []
+    for m in _GROUP_GIVEN.finditer(text) if _GROUP_GIVEN_GATE.search(text) else ():
         name = " ".join(m.group("name").split())
         if _ALL_ARMS.search(name) or not name and not m.group("label") and m.group("noun").lower() == "treatment":
             continue
+        if m.group("noun").lower() == "control" and (name or m.group("label")):
+            continue  # "the controls received X" names an arm; "pain control using X" does not
         given = GroupGiven(name, m.group("noun").lower(), m.group("label"), m.start("name"), m.end("noun"), m.end(),
                            0, " ".join(m.group("verb").lower().split()))
         if given.verb in _WEAK_VERBS and given.role is None:
             continue
         end = _ARM_TREATED_END.search(text, m.end())
         out.append(dataclasses.replace(given, end=end.start() if end else len(text)))
-    return out
+    for m in _IN_GROUP.finditer(text):
+        name = " ".join(m.group("name").split())
+        end = _ARM_TREATED_END.search(text, m.end())
+        stop = end.start() if end else len(text)
+        if _ALL_ARMS.search(name) or not (name or m.group("label")) or not _DONE.search(text, m.end(), stop) or _RESULT_WORDS.search(text, m.end(), stop):
+            continue
+        out.append(GroupGiven(name, m.group("noun").lower(), m.group("label"), m.start("name"), m.end("noun"), m.end(), stop, "in"))
+    return sorted(out, key=lambda g: g.start)
 
 
 # One description of two arms: "acupuncture alone or with herbal injection", "with or without Y".
@@ -342,8 +362,13 @@ def _clauses(s: str, start: int, mentions: tuple[Mention, ...]) -> list[Arm] | N
 def _cut(s: str, start: int, end: int, mentions: tuple[Mention, ...]) -> list[Arm] | None:
     """One arm per piece of ``s[start:end]``: cut at size marks, then at "versus", then at list commas and "or"."""
     for cutter in (_SIZE_MARK, _VERSUS, _LIST_CUT):
+        if cutter is _SIZE_MARK and any(m.group().lstrip().startswith("(") and not m.group().rstrip().endswith(")")
+                                        for m in cutter.finditer(s, start, end)):
+            continue  # "an X arm (n = 30, receiving Y)": the size opens a bracket that also holds the treatment
         bounds, at = [], start
         for m in cutter.finditer(s, start, end):
+            if cutter is not _SIZE_MARK and s.count("(", start, m.start()) > s.count(")", start, m.start()):
+                continue  # "a control group (30 cases, treated with X)": the bracket describes one arm
             bounds.append((at, m.start()))
             at = m.end()
         bounds.append((at, end))
@@ -370,7 +395,9 @@ def _described_arms(sentences) -> list[Arm] | None:
         for given in groups_given(s):
             name = " ".join(f"{given.name} {given.noun} {given.label or ''}".lower().split())
             arm = _arm(s, given.start, given.end, mentions)
-            if (given.verb in _WEAK_VERBS or given.noun == "treatment") and not (arm.classes or arm.intervention):
+            if given.verb == "in" and sentence.section and re.match(r"RESULT|CONCLUSION|DISCUSSION|INTERPRETATION", sentence.section, re.IGNORECASE):
+                continue  # "In the X group, ..." under the results tells what came of it
+            if (given.verb in _WEAK_VERBS or given.verb == "in" or given.noun == "treatment") and not (arm.classes or arm.intervention):
                 continue  # "the control group by the random number table", "after treatment including scores"
             # "the usual care group received medication and physiotherapy": the arm is what its name says.
             named = frozenset(x.label for x in mentions if x.kind == "comparator" and given.name_start <= x.start < given.name_end and not x.negated)
