@@ -98,7 +98,7 @@ _GROUP_GIVEN = re.compile(
     # "(group A) underwent", "group A (n = 30), receiving".
     r"(?:(?<=[A-Za-z0-9])\))?\s*(?:\([^()]{0,40}\)\s*)?,?\s*"
     r"(?:(?:the\s+)?(?:patients|participants|subjects|they)\s+)?"
-    r"(?:(?:comprised|consisted\s+of|included)\s+\d+\s+\w+\s+(?:who|that)\s+)?(?:(?:was|were|which|who|that|had|has|have|been|also|only)\s+)*"
+    r"(?:(?:comprised|consisted\s+of|included)\s+\d+\s+\w+\s+(?:who|that)\s+)?(?:(?:was|were|which|who|that|had|has|have|been|also|only|additionally|further|then|subsequently)\s+)*"
     # (Not "X treatment was given to the Y group": what follows "to" is who had it.)
     rf"(?P<verb>{GIVEN_WORDS}|{_WEAK_GIVEN})(?!\s+to\b)\s*",
     re.IGNORECASE)
@@ -173,6 +173,23 @@ def groups_given(text: str) -> list[GroupGiven]:
             continue
         out.append(GroupGiven(name, m.group("noun").lower(), m.group("label"), m.start("name"), m.end("noun"), m.end(), stop, "in"))
     return sorted(out, key=lambda g: g.start)
+
+
+# What every arm had: "both groups received X", "patients in all three arms were given X", "all
+# participants underwent X".
+_EVERY_GIVEN = re.compile(
+    r"(?<![A-Za-z])(?:(?:patients|participants|subjects|those)\s+in\s+)?(?:both|all|the\s+two|the\s+three|each)\s+(?:of\s+(?:the\s+)?)?(?:(?:two|three)\s+)?"
+    r"(?:groups?|arms?|patients|participants|subjects)\b\s*,?\s*(?:(?:was|were|had|have|also|first)\s+)*"
+    rf"(?:{GIVEN_WORDS})\s*", re.IGNORECASE)
+
+
+def every_given(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` says what every arm had ("both groups received X"): (start, end) of each description."""
+    out = []
+    for m in _EVERY_GIVEN.finditer(text):
+        end = _ARM_TREATED_END.search(text, m.end())
+        out.append((m.end(), end.start() if end else len(text)))
+    return out
 
 
 # One description of two arms: "acupuncture alone or with herbal injection", "with or without Y".
@@ -388,14 +405,17 @@ def _cut(s: str, start: int, end: int, mentions: tuple[Mention, ...]) -> list[Ar
 def _described_arms(sentences) -> list[Arm] | None:
     """Arms described one by one, each by its name: "the control group received X"."""
     found: dict[str, Arm] = {}
+    base: Arm | None = None  # what every arm had ("both groups received X")
     for sentence, mentions in sentences:
         if sentence.section in _BACKGROUND or sentence.section == "TITLE":
             continue
         s = sentence.text
+        if base is None and not (sentence.section and _AFTER_METHODS.match(sentence.section)):
+            base = next((a for a in (_arm(s, start, end, mentions) for start, end in every_given(s)) if a.classes or a.intervention), None)
         for given in groups_given(s):
             name = " ".join(f"{given.name} {given.noun} {given.label or ''}".lower().split())
             arm = _arm(s, given.start, given.end, mentions)
-            if given.verb == "in" and sentence.section and re.match(r"RESULT|CONCLUSION|DISCUSSION|INTERPRETATION", sentence.section, re.IGNORECASE):
+            if given.verb == "in" and sentence.section and _AFTER_METHODS.match(sentence.section):
                 continue  # "In the X group, ..." under the results tells what came of it
             if (given.verb in _WEAK_VERBS or given.verb == "in" or given.noun == "treatment") and not (arm.classes or arm.intervention):
                 continue  # "the control group by the random number table", "after treatment including scores"
@@ -410,9 +430,18 @@ def _described_arms(sentences) -> list[Arm] | None:
             if _TWO_IN_ONE.search(arm.text):
                 return None  # "X alone or with Y": two arms in one description
             found[name] = arm
+    if len(found) == 1 and base is not None and _stated_count(sentences) in (0, 2):
+        # "Both groups received X; the observation group was also given Y": one arm had X and Y, the other X.
+        (own,) = found.values()
+        if own.text != base.text:
+            return [Arm(f"{base.text} plus {own.text}", own.classes | base.classes, own.intervention or base.intervention, own.forms | base.forms), base]
     if len(found) < 2 or len(found) < _stated_count(sentences):
         return None
     return list(found.values())
+
+
+# Sections that tell what came of the treatments, not what they were.
+_AFTER_METHODS = re.compile(r"RESULT|CONCLUSION|DISCUSSION|INTERPRETATION", re.IGNORECASE)
 
 
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
