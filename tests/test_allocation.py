@@ -142,7 +142,6 @@ def test_groups_given_reads_each_wording(text, name, noun, label, what):
     "The sham group included 25 patients.",                    # who, not what
     "Both groups received advice leaflets.",                   # every arm at once
     "The cupping group with higher scores dropped out.",       # 'with' after a name that is no role
-    "Oral drug treatment was given to 20 cases in the drug group.",  # 'given to': who had it
 ])
 def test_groups_given_leaves_out_what_no_arm_had(text):
     assert groups_given(text) == []
@@ -175,3 +174,16 @@ def test_allocation_arm_keeps_what_its_bracket_says(acu):
     arms = read(acu, "METHODS: Forty adults were randomly allocated to a needling group (20 cases, treated with electroacupuncture) "
                      "and a control group (20 cases, treated with oral ibuprofen).")
     assert arms is not None and arms.how == "allocation" and arms.comparator_classes == ["drug"]
+
+
+def test_groups_given_reads_the_treatment_named_before_its_group():
+    text = "Dry needling of 0.3 mm was performed weekly in the needle group, and stretching was done at home in the exercise group."
+    got = [(g.name, text[g.start:g.end].strip()) for g in groups_given(text)]
+    assert got == [("needle", "Dry needling of 0.3 mm"), ("exercise", "stretching was done at home")]
+    assert groups_given("Rescue tablets were given more often in the sham group than in the needle group.") == []
+
+
+def test_given_to_the_group_names_the_group_after_it():
+    # "X treatment was given to 20 cases in the drug group": the drug group had X (not "to 20 cases").
+    (given,) = groups_given("Oral drug treatment was given to 20 cases in the drug group.")
+    assert (given.name, given.verb) == ("drug", "to")

@@ -90,7 +90,7 @@ _NO_COUNT = r"(?!\s*(?:\(?\s*n\s*=|\d|a\s+total\b|(?:patients|participants|subje
 # evidence.extract.arms, for the definitions of group labels).
 GIVEN_WORDS = (
     r"(?:treated\s+(?:with|by)|managed\s+(?:with|by)|treated|given|offered|administered|received|receiving|underwent|undergoing"
-    r"|took|taking|got|adopted|applied|accepted|(?:was|were)\s+assigned\s+to|(?:will|would|shall)\s+(?:also\s+)?(?:receive|be\s+treated\s+with|be\s+given|undergo)"
+    r"|took|taking|got|adopted|applied|accepted|injected(?:\s+with)?|(?:was|were)\s+assigned\s+to|(?:will|would|shall)\s+(?:also\s+)?(?:receive|be\s+treated\s+with|be\s+given|undergo)"
     rf"|(?:included|including|comprised|consisted\s+of){_NO_COUNT})\b")
 _WEAK_GIVEN = rf"(?:using|used|with|by){_NO_COUNT}\b"
 _GROUP_GIVEN = re.compile(
@@ -104,7 +104,7 @@ _GROUP_GIVEN = re.compile(
     re.IGNORECASE)
 # Words without which no arm description starts (a cheap test before the search).
 _GROUP_GIVEN_GATE = re.compile(r"(?:group|arm|treatment|control)s?\b[^.;]{0,80}\b(?:treated|given|managed|offered|administered|received|receiving|underwent|"
-                               r"undergoing|took|taking|got|adopted|applied|accepted|assigned|receive|undergo|using|used|with|by|included|including|comprised|consisted)\b", re.IGNORECASE)
+                               r"undergoing|took|taking|got|adopted|applied|accepted|injected|assigned|receive|undergo|using|used|with|by|included|including|comprised|consisted)\b", re.IGNORECASE)
 # Where an arm's description ends: the sentence's end, a contrast, or the next arm.
 _ARM_TREATED_END = re.compile(r"[;.](?:\s|$)|,?\s*(?:while|whereas|but)\b|,?\s*(?:and|or)\s+(?:\d+\s+(?:patients|participants|subjects|cases)\s+\((?=(?:in\s+)?(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:group|arm)\b))?(?:(?:\d+\s+)?(?:patients|participants|subjects|cases|those)\s+in\s+)?"
                               r"(?:the\s+|an?\s+)?(?:(?:[\w-]+\s+){0,4}?(?:group|arm)|controls?)\b", re.IGNORECASE)
@@ -113,6 +113,8 @@ _ALL_ARMS = re.compile(r"\b(?:both|all|two|three|each|every)\b", re.IGNORECASE)
 # The verbs that may also join a group to its members or its results ("the control group with higher
 # scores"): they say what a group had only after a role's name ("the observation group with X").
 _WEAK_VERBS = frozenset({"with", "by", "using", "used"})
+# The statements led by the group's clause ("In the X group, ...") or ending in it ("... was given to the X group").
+_CLAUSE_VERBS = frozenset({"in", "to"})
 _ROLES = frozenset({"observation", "treatment", "study", "experimental", "intervention", "control", "test", "research", "trial",
                     "therapy", "combination", "reference", "comparison"})
 
@@ -143,8 +145,16 @@ class GroupGiven:
 _IN_GROUP = re.compile(
     rf"(?:^|(?<=[.;:])\s*|,\s*(?:and\s+)?|\b(?:and|while|whereas)\s+)(?:In|For)\s+(?:the\s+)?(?P<name>(?:{_NAME_FIRST}\s+(?:{_NAME_WORD}\s+){{0,4}}?)?)"
     r"(?P<noun>group|arm)\b(?:\s+(?P<label>(?-i:[A-Z]{1,3}\d?|\d{1,2}))(?![\w+]))?(?:\s*\([^()]{0,40}\))?\s*,\s*", re.IGNORECASE)
+# The treatment named first, the group after: "X was performed in the ESP group", "Y was given to
+# 40 cases in the control group". What was given runs from the clause's start.
+_GIVEN_TO = re.compile(
+    r"(?:^|(?<=[.;:])\s+|,\s*(?:and|while|whereas)\s+|\s(?:and|while|whereas)\s+)(?P<what>(?:[^.;:,]|(?<=\d)\.(?=\d)){3,150}?)\s+(?:was|were)\s+(?:(?:also|then|only|\w+ly)\s+)?"
+    r"(?:given|administered|performed|applied|injected|delivered|used|done|carried\s+out)\s+(?:\w+ly\s+)?(?P<how>(?:with|under|using|at|by)\s+[^.;,]{1,60}?\s+)?(?:to|in|on|for)\s+"
+    r"(?:\d+\s+(?:patients|participants|subjects|cases)\s+(?:in|of)\s+)?(?:the\s+)?(?:patients\s+(?:in|of)\s+(?:the\s+)?)?"
+    rf"(?P<name>(?:{_NAME_FIRST}\s+(?:{_NAME_WORD}\s+){{0,4}}?)?)(?P<noun>group|arm)\b(?:\s+(?P<label>(?-i:[A-Z]{{1,3}}\d?|\d{{1,2}}))(?![\w+]))?",
+    re.IGNORECASE)
 _DONE = re.compile(r"\b(?:was|were)\s+(?:\w+\s+){0,2}?(?:\w+ed|given|taken|done|applied|performed|used|received)\b|\b(?:received|underwent|took|was\s+received)\b", re.IGNORECASE)
-_RESULT_WORDS = re.compile(r"\b(?:than|improv\w*|decreas\w*|increas\w*|significant\w*|cured|effective\s+rate)\b|\bp\s*[<=>]|%", re.IGNORECASE)
+_RESULT_WORDS = re.compile(r"\b(?:than|improv\w*|decreas\w*|increas\w*|significant\w*|cured|effective\s+rate)\b|\bp\s*[<=>]", re.IGNORECASE)
 
 
 def groups_given(text: str) -> list[GroupGiven]:
@@ -172,6 +182,13 @@ def groups_given(text: str) -> list[GroupGiven]:
         if _ALL_ARMS.search(name) or not (name or m.group("label")) or not _DONE.search(text, m.end(), stop) or _RESULT_WORDS.search(text, m.end(), stop):
             continue
         out.append(GroupGiven(name, m.group("noun").lower(), m.group("label"), m.start("name"), m.end("noun"), m.end(), stop, "in"))
+    for m in _GIVEN_TO.finditer(text):
+        name = " ".join(m.group("name").split())
+        if _ALL_ARMS.search(name) or not (name or m.group("label")) or _RESULT_WORDS.search(m.group("what")):
+            continue
+        # "a sham block was performed with saline in the control group": the "with" part is what was given too.
+        what_end = m.end("how") if m.group("how") else m.end("what")
+        out.append(GroupGiven(name, m.group("noun").lower(), m.group("label"), m.start("name"), m.end("noun"), m.start("what"), what_end, "to"))
     return sorted(out, key=lambda g: g.start)
 
 
@@ -415,9 +432,9 @@ def _described_arms(sentences) -> list[Arm] | None:
         for given in groups_given(s):
             name = " ".join(f"{given.name} {given.noun} {given.label or ''}".lower().split())
             arm = _arm(s, given.start, given.end, mentions)
-            if given.verb == "in" and sentence.section and _AFTER_METHODS.match(sentence.section):
+            if given.verb in _CLAUSE_VERBS and sentence.section and _AFTER_METHODS.match(sentence.section):
                 continue  # "In the X group, ..." under the results tells what came of it
-            if (given.verb in _WEAK_VERBS or given.verb == "in" or given.noun == "treatment") and not (arm.classes or arm.intervention):
+            if (given.verb in _WEAK_VERBS or given.verb in _CLAUSE_VERBS or given.noun == "treatment") and not (arm.classes or arm.intervention):
                 continue  # "the control group by the random number table", "after treatment including scores"
             # "the usual care group received medication and physiotherapy": the arm is what its name says.
             named = frozenset(x.label for x in mentions if x.kind == "comparator" and given.name_start <= x.start < given.name_end and not x.negated)
