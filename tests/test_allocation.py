@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.extract.allocation import Arm, arms_of_sentences, read_arms
+from evidence.extract.allocation import Arm, arms_of_sentences, groups_given, read_arms
 from evidence.extract.findings import analysed_sentences, extract_pico
 from evidence.extract.text import record_text
 from evidence.topic.matcher import vocabulary
@@ -120,3 +120,70 @@ def test_structural_reading_decides_the_pico_classes(acu):
     pico = extract_pico(text, load_topic("acupuncture_sciatica"))
     assert pico.comparator_classes == ["sham"]
     assert pico.rules["comparators"] == "arms:allocation"
+
+
+# The one reader of "the X group received Y" (allocation.groups_given), shared by the structural
+# arm reader and by evidence.extract.arms (named groups, role groups).
+@pytest.mark.parametrize("text, name, noun, label, what", [
+    ("The needle-knife group (n = 40) was treated with manual release.", "needle-knife", "group", None, "manual release"),
+    ("Patients in the ESP arm were given a single block.", "ESP", "arm", None, "a single block"),
+    ("Group B, which had received oral tablets, improved.", "", "group", "B", "oral tablets, improved"),
+    ("The observation group with moxibustion plus traction.", "observation", "group", None, "moxibustion plus traction"),
+    ("The tuina combined with needling group took both for a month.", "tuina combined with needling", "group", None, "both for a month"),
+    ("Group C comprised 30 patients who received saline.", "", "group", "C", "saline"),
+])
+def test_groups_given_reads_each_wording(text, name, noun, label, what):
+    (given,) = groups_given(text)
+    assert (given.name, given.noun, given.label) == (name, noun, label)
+    assert text[given.start:given.end].rstrip(".") == what
+
+
+@pytest.mark.parametrize("text", [
+    "The sham group included 25 patients.",                    # who, not what
+    "Both groups received advice leaflets.",                   # every arm at once
+    "The cupping group with higher scores dropped out.",       # 'with' after a name that is no role
+])
+def test_groups_given_leaves_out_what_no_arm_had(text):
+    assert groups_given(text) == []
+
+
+def test_named_and_role_readers_use_the_shared_reader():
+    from evidence.extract.arms import named_group_contexts, role_contexts
+    text = "The observation group was treated with warm needling, and the control group taking oral celecoxib."
+    assert role_contexts(text) == [("observation", "warm needling"), ("control", "oral celecoxib")]
+    assert ("control", "oral celecoxib") in named_group_contexts(text)
+
+
+@pytest.mark.parametrize("text, name, label, what", [
+    ("In the cupping group, cups were applied to the low back.", "cupping", None, "cups were applied to the low back"),
+    ("While in group K, the nerve was blocked under ultrasound.", "", "K", "the nerve was blocked under ultrasound"),
+    ("The first group was given tablets, and the controls received advice.", "first", None, "tablets"),
+    ("Forty patients (group M) underwent needling and 38 patients (group N) received tablets.", "", "M", "needling"),
+])
+def test_groups_given_reads_group_led_clauses(text, name, label, what):
+    given = groups_given(text)[0]
+    assert (given.name, given.label) == (name, label)
+    assert text[given.start:given.end].rstrip(".") == what
+
+
+def test_groups_given_keeps_a_result_led_by_the_group_out():
+    assert groups_given("In the cupping group, pain decreased more than in the other group.") == []
+
+
+def test_allocation_arm_keeps_what_its_bracket_says(acu):
+    arms = read(acu, "METHODS: Forty adults were randomly allocated to a needling group (20 cases, treated with electroacupuncture) "
+                     "and a control group (20 cases, treated with oral ibuprofen).")
+    assert arms is not None and arms.how == "allocation" and arms.comparator_classes == ["drug"]
+
+
+def test_groups_given_reads_the_treatment_named_before_its_group():
+    text = "Dry needling of 0.3 mm was performed weekly in the needle group, and stretching was done at home in the exercise group."
+    got = [(g.name, text[g.start:g.end].strip()) for g in groups_given(text)]
+    assert got == [("needle", "Dry needling of 0.3 mm"), ("exercise", "stretching was done at home")]
+    assert groups_given("Rescue tablets were given more often in the sham group than in the needle group.") == []
+
+
+def test_given_to_the_group_names_the_group_after_it():
+    # "X treatment was given to 20 cases in the drug group": the drug group had X (not "to 20 cases").
+    (given,) = groups_given("Oral drug treatment was given to 20 cases in the drug group.")
+    assert (given.name, given.verb) == ("drug", "to")

@@ -13,13 +13,14 @@ its words, so that the mention-based reading stays the fallback.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
 from ..topic.matcher import Mention, Vocabulary
 from .text import Sentence
 
-__all__ = ["Arm", "Arms", "arms_of_sentences", "read_arms"]
+__all__ = ["GIVEN_WORDS", "Arm", "Arms", "GroupGiven", "arms_of_sentences", "groups_given", "read_arms"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Arm:
     classes: frozenset[str]
     intervention: bool
     forms: frozenset[str] = frozenset()
+    described: frozenset[str] = frozenset()  # the classes its description names, where its name decided its classes
 
 
 @dataclass(frozen=True)
@@ -48,15 +50,15 @@ _BACKGROUND = frozenset({"BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE", "
 # The words that form groups, and what follows them: "randomly assigned to", "randomized into",
 # "allocated to receive either", "divided into", "randomised between".
 _ALLOCATION = re.compile(
-    r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided|distributed|split|selected)|allocated|assigned|divided|distributed)"
-    r"(?:\s*\([^()]{0,30}\))?(?:\s+(?:\w+\s+){0,3}?(?:ratio|fashion|manner|way|basis))?"
-    r"\s*,?\s*(?:(?:in)?to|between|among)\s+(?:(?:receive|undergo|be\s+treated\s+with|be\s+given|get)\s+)?(?:either\s+)?"
+    r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated|divided|distributed|split|selected|classified|grouped)|allocated|assigned|divided|distributed)"
+    # (An adverb after the verb: "assigned randomly to", "divided equally into".)
+    r"(?:\s+(?:randomly|equally|evenly|consecutively))?(?:\s*\([^()]{0,30}\))?(?:\s+(?:\w+\s+){0,3}?(?:ratio|fashion|manner|way|basis))?"
+    r"\s*,?\s*(?:(?:in)?to|between|among|for)\s+(?:(?:receive|undergo|be\s+treated\s+with|be\s+given|get)\s+)?(?:either\s+)?"
     # The active voice, with whom before the arms: "we randomly allocated 52 adults with sciatica to".
-    r"|\b(?:we|they|investigators)\s+(?:randomly\s+(?:allocated|assigned|divided)|randomi[sz]ed)\s+(?:[\w-]+\s+){1,8}?(?:in)?to\s+(?:(?:receive|undergo)\s+)?(?:either\s+)?",
+    r"|\b(?:we|they|investigators)\s+(?:randomly\s+(?:allocated|assigned|divided)|randomi[sz]ed)\s+(?:[\w-]+,?\s+){1,16}?(?:in)?to\s+(?:(?:receive|undergo)\s+)?(?:either\s+)?",
     re.IGNORECASE)
 # Words without which no allocation statement or arm description starts (cheap tests before the searches).
 _ALLOCATION_GATE = re.compile(r"random|allocat|assign|divided|distributed", re.IGNORECASE)
-_ARM_TREATED_GATE = re.compile(r"(?:group|arm)s?\b[^.;]{0,80}\b(?:treated|given|managed|offered|administered|received|underwent|took|got|receive|undergo)\b", re.IGNORECASE)
 # Where the arms of an allocation statement end: its purpose, timing or measurement clauses.
 _SEGMENT_END = re.compile(
     r"[.;](?:\s|$)|\s(?:for|over|during)\s+(?:a\s+(?:period|total)\s+of\s+)?(?:\d+|one|two|three|four|five|six|eight|ten|twelve)[- ]"
@@ -70,21 +72,145 @@ _VERSUS = re.compile(r"\s+(?:versus|vs\.?|compared\s+(?:with|to)|against)\s+", r
 _LIST_CUT = re.compile(r"\s*;\s*|,\s*(?:and|or)\s+|,\s+|\s+(?:and|or)\s+(?=(?:the\s+|a\s+|an\s+)?(?:\w+[- ]?){0,6}?\b(?:group|arm)s?\b)|\s+or\s+", re.IGNORECASE)
 _GROUPS_WORD = re.compile(r"\b(?:two|three|four|2|3|4)\s+(?:\w+\s+){0,2}?(?:groups|arms)\s*(?::|,|\()?\s*", re.IGNORECASE)
 
-# An arm description elsewhere: "the control group received X", "Group B was treated with X",
-# "patients in the ESP group were given X".
+# An arm description elsewhere, the one reader of "the X group received Y" (also used by
+# evidence.extract.arms for the names and roles groups are given): "the control group received X",
+# "Group B was treated with X", "patients in the ESP group were given X", "an observation group
+# (n = 40) treated with X", "the drug-free arm, which underwent X", "non-drug treatment included X",
+# "the control group with routine drugs", "Group A comprised 30 patients who received X".
 # The words before an arm's name: "the", "patients in".
 _NAME_LEAD = r"(?:the|an?|in|for|patients\s+in|participants\s+in|those\s+in)\s+"
-_ARM_TREATED = re.compile(
-    rf"\b(?P<name>(?:{_NAME_LEAD})?(?:(?!(?:and|or|while|whereas|but|with|to|into|of)\b)[\w-]+\s+(?:[\w-]+\s+){{0,3}}?)?(?:group|arm)s?(?:\s+[A-Z0-9]\b)?)"
-    r"\s*(?:\([^()]{0,40}\)\s*)?,?\s*(?:(?:the\s+)?(?:patients|participants|subjects|they)\s+)?"
-    r"(?:(?:was|were)\s+(?:also\s+)?(?:treated\s+(?:with|by)|given|managed\s+(?:with|by)|offered|administered)|(?:also\s+)?(?:received|underwent|took|got)"
-    r"|(?:will|would|shall)\s+(?:also\s+)?(?:receive|be\s+treated\s+with|be\s+given|undergo))\s+",
+# A word of an arm's name: never an article, a preposition or a time; its first word also no
+# conjunction ("acupuncture combined with nerve block group" is one name, "and the control group" another's end).
+_NAME_WORD = r"(?!(?:the|an?|to|into|of|in|on|at|for|from|than|between|versus|vs|after|before|during|without)\b)[\w+-]+"
+_NAME_FIRST = r"(?!(?:and|or|while|whereas|but|with|plus)\b)" + _NAME_WORD
+# The words that say what a group had; "with", "by", "using", "included" and the like only where no
+# count follows ("the control group included 30 patients" says who, not what).
+_NO_COUNT = r"(?!\s*(?:\(?\s*n\s*=|\d|a\s+total\b|(?:patients|participants|subjects|cases)\b))"
+# What a group was given, said by its verb: the words every reader of arm descriptions shares (also
+# evidence.extract.arms, for the definitions of group labels).
+GIVEN_WORDS = (
+    r"(?:treated\s+(?:with|by)|managed\s+(?:with|by)|treated|given|offered|administered|received|receiving|underwent|undergoing"
+    r"|took|taking|got|adopted|applied|accepted|injected(?:\s+with)?|(?:was|were)\s+assigned\s+to|(?:will|would|shall)\s+(?:also\s+)?(?:receive|be\s+treated\s+with|be\s+given|undergo)"
+    rf"|(?:included|including|comprised|consisted\s+of){_NO_COUNT})\b")
+_WEAK_GIVEN = rf"(?:using|used|with|by){_NO_COUNT}\b"
+_GROUP_GIVEN = re.compile(
+    rf"(?:\b{_NAME_LEAD})?\b(?P<name>(?:{_NAME_FIRST}\s+(?:{_NAME_WORD}\s+){{0,4}}?)?)(?P<noun>group|arm|treatment|control)s?\b(?:\s+(?P<label>(?-i:[A-Z]{{1,3}}\d?|\d{{1,2}}))(?![\w+]))?"
+    # "(group A) underwent", "group A (n = 30), receiving".
+    r"(?:(?<=[A-Za-z0-9])\))?\s*(?:\([^()]{0,40}\)\s*)?,?\s*"
+    r"(?:(?:the\s+)?(?:patients|participants|subjects|they)\s+)?"
+    r"(?:(?:comprised|consisted\s+of|included)\s+\d+\s+\w+\s+(?:who|that)\s+)?(?:(?:was|were|which|who|that|had|has|have|been|also|only|additionally|further|then|subsequently)\s+)*"
+    # (Not "X treatment was given to the Y group": what follows "to" is who had it.)
+    rf"(?P<verb>{GIVEN_WORDS}|{_WEAK_GIVEN})(?!\s+to\b)\s*",
     re.IGNORECASE)
-_ARM_TREATED_END = re.compile(r"[;.](?:\s|$)|,?\s*(?:while|whereas|but)\b|,?\s*and\s+(?:patients\s+in\s+|those\s+in\s+)?(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:group|arm)\b", re.IGNORECASE)
-# One description of two arms: "acupuncture alone or with herbal injection", "with or without Y".
-_TWO_IN_ONE = re.compile(r"\b(?:alone|only)\s+or\s+(?:combined\s+|together\s+)?with\b|\bwith\s+or\s+without\b|\bor\s+in\s+combination\b", re.IGNORECASE)
+# Words without which no arm description starts (a cheap test before the search).
+_GROUP_GIVEN_GATE = re.compile(r"(?:group|arm|treatment|control)s?\b[^.;]{0,80}\b(?:treated|given|managed|offered|administered|received|receiving|underwent|"
+                               r"undergoing|took|taking|got|adopted|applied|accepted|injected|assigned|receive|undergo|using|used|with|by|included|including|comprised|consisted)\b", re.IGNORECASE)
+# Where an arm's description ends: the sentence's end, a contrast, or the next arm.
+_ARM_TREATED_END = re.compile(r"[;.](?:\s|$)|,?\s*(?:while|whereas|but)\b|,?\s*(?:and|or)\s+(?:\d+\s+(?:patients|participants|subjects|cases)\s+\((?=(?:in\s+)?(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:group|arm)\b))?(?:(?:\d+\s+)?(?:patients|participants|subjects|cases|those)\s+in\s+)?"
+                              r"(?:the\s+|an?\s+)?(?:(?:[\w-]+\s+){0,4}?(?:group|arm)|controls?)\b", re.IGNORECASE)
 # "the two groups" or "both groups" describe every arm at once.
 _ALL_ARMS = re.compile(r"\b(?:both|all|two|three|each|every)\b", re.IGNORECASE)
+# The verbs that may also join a group to its members or its results ("the control group with higher
+# scores"): they say what a group had only after a role's name ("the observation group with X").
+_WEAK_VERBS = frozenset({"with", "by", "using", "used"})
+# The statements led by the group's clause ("In the X group, ...") or ending in it ("... was given to the X group").
+_CLAUSE_VERBS = frozenset({"in", "to"})
+_ROLES = frozenset({"observation", "treatment", "study", "experimental", "intervention", "control", "test", "research", "trial",
+                    "therapy", "combination", "reference", "comparison"})
+
+
+@dataclass(frozen=True)
+class GroupGiven:
+    """One statement of what a group had: its name's words ("control", "" for "Group B"), its noun
+    ("group", "arm", "treatment"), its label ("B") and where the name and the description stand."""
+
+    name: str
+    noun: str
+    label: str | None
+    name_start: int
+    name_end: int
+    start: int
+    end: int
+    verb: str
+
+    @property
+    def role(self) -> str | None:
+        """The role the name gives the group ("observation" in "the observation group"), if any."""
+        last = self.name.split()[-1].lower() if self.name else ""
+        return last if last in _ROLES else None
+
+
+# "In the control group, X was given", "For group B, patients underwent X": a clause led by the group.
+# Read only where the clause says what was done (a passive verb or "received"), never a result.
+_IN_GROUP = re.compile(
+    rf"(?:^|(?<=[.;:])\s*|,\s*(?:and\s+)?|\b(?:and|while|whereas)\s+)(?:In|For)\s+(?:the\s+)?(?P<name>(?:{_NAME_FIRST}\s+(?:{_NAME_WORD}\s+){{0,4}}?)?)"
+    r"(?P<noun>group|arm)\b(?:\s+(?P<label>(?-i:[A-Z]{1,3}\d?|\d{1,2}))(?![\w+]))?(?:\s*\([^()]{0,40}\))?\s*,\s*", re.IGNORECASE)
+# The treatment named first, the group after: "X was performed in the ESP group", "Y was given to
+# 40 cases in the control group". What was given runs from the clause's start.
+_GIVEN_TO = re.compile(
+    r"(?:^|(?<=[.;:])\s+|,\s*(?:and|while|whereas)\s+|\s(?:and|while|whereas)\s+)(?P<what>(?:[^.;:,]|(?<=\d)\.(?=\d)){3,150}?)\s+(?:was|were)\s+(?:(?:also|then|only|\w+ly)\s+)?"
+    r"(?:given|administered|performed|applied|injected|delivered|used|done|carried\s+out)\s+(?:\w+ly\s+)?(?P<how>(?:with|under|using|at|by)\s+[^.;,]{1,60}?\s+)?(?:to|in|on|for)\s+"
+    r"(?:\d+\s+(?:patients|participants|subjects|cases)\s+(?:in|of)\s+)?(?:the\s+)?(?:patients\s+(?:in|of)\s+(?:the\s+)?)?"
+    rf"(?P<name>(?:{_NAME_FIRST}\s+(?:{_NAME_WORD}\s+){{0,4}}?)?)(?P<noun>group|arm)\b(?:\s+(?P<label>(?-i:[A-Z]{{1,3}}\d?|\d{{1,2}}))(?![\w+]))?",
+    re.IGNORECASE)
+_DONE = re.compile(r"\b(?:was|were)\s+(?:\w+\s+){0,2}?(?:\w+ed|given|taken|done|applied|performed|used|received)\b|\b(?:received|underwent|took|was\s+received)\b", re.IGNORECASE)
+_RESULT_WORDS = re.compile(r"\b(?:than|improv\w*|decreas\w*|increas\w*|significant\w*|cured|effective\s+rate)\b|\bp\s*[<=>]", re.IGNORECASE)
+
+
+def groups_given(text: str) -> list[GroupGiven]:
+    """Every statement in ``text`` of what a group was given ("the control group received X"), each
+    with its description up to the end of its clause or the next arm. Statements naming every arm
+    at once ("both groups received X") are left out, and so are those joined by a weak verb ("with",
+    "by", "using") unless the group's name is a role ("the observation group with X")."""
+    out: list[GroupGiven] = []
+    for m in _GROUP_GIVEN.finditer(text) if _GROUP_GIVEN_GATE.search(text) else ():
+        name = " ".join(m.group("name").split())
+        if _ALL_ARMS.search(name) or not name and not m.group("label") and m.group("noun").lower() == "treatment":
+            continue
+        if m.group("noun").lower() == "control" and (name or m.group("label")):
+            continue  # "the controls received X" names an arm; "pain control using X" does not
+        given = GroupGiven(name, m.group("noun").lower(), m.group("label"), m.start("name"), m.end("noun"), m.end(),
+                           0, " ".join(m.group("verb").lower().split()))
+        if given.verb in _WEAK_VERBS and given.role is None:
+            continue
+        end = _ARM_TREATED_END.search(text, m.end())
+        out.append(dataclasses.replace(given, end=end.start() if end else len(text)))
+    for m in _IN_GROUP.finditer(text):
+        name = " ".join(m.group("name").split())
+        end = _ARM_TREATED_END.search(text, m.end())
+        stop = end.start() if end else len(text)
+        if _ALL_ARMS.search(name) or not (name or m.group("label")) or not _DONE.search(text, m.end(), stop) or _RESULT_WORDS.search(text, m.end(), stop):
+            continue
+        out.append(GroupGiven(name, m.group("noun").lower(), m.group("label"), m.start("name"), m.end("noun"), m.end(), stop, "in"))
+    for m in _GIVEN_TO.finditer(text):
+        name = " ".join(m.group("name").split())
+        if _ALL_ARMS.search(name) or not (name or m.group("label")) or _RESULT_WORDS.search(m.group("what")):
+            continue
+        # "a sham block was performed with saline in the control group": the "with" part is what was given too.
+        what_end = m.end("how") if m.group("how") else m.end("what")
+        out.append(GroupGiven(name, m.group("noun").lower(), m.group("label"), m.start("name"), m.end("noun"), m.start("what"), what_end, "to"))
+    return sorted(out, key=lambda g: g.start)
+
+
+# What every arm had: "both groups received X", "patients in all three arms were given X", "all
+# participants underwent X".
+_EVERY_GIVEN = re.compile(
+    r"(?<![A-Za-z])(?:(?:patients|participants|subjects|those)\s+in\s+)?(?:both|all|the\s+two|the\s+three|each)\s+(?:of\s+(?:the\s+)?)?(?:(?:two|three)\s+)?"
+    r"(?:groups?|arms?|patients|participants|subjects)\b\s*,?\s*(?:(?:was|were|had|have|also|first)\s+)*"
+    rf"(?:{GIVEN_WORDS})\s*", re.IGNORECASE)
+
+
+def every_given(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` says what every arm had ("both groups received X"): (start, end) of each description."""
+    out = []
+    for m in _EVERY_GIVEN.finditer(text):
+        end = _ARM_TREATED_END.search(text, m.end())
+        out.append((m.end(), end.start() if end else len(text)))
+    return out
+
+
+# One description of two arms: "acupuncture alone or with herbal injection", "with or without Y".
+_TWO_IN_ONE = re.compile(r"\b(?:alone|only)\s+or\s+(?:combined\s+|together\s+)?with\b|\bwith\s+or\s+without\b|\bor\s+in\s+combination\b", re.IGNORECASE)
 # A title that sets treatments against each other.
 _TITLE_VERSUS = re.compile(r"\s+(?:versus|vs\.?|compared\s+(?:with|to))\s+", re.IGNORECASE)
 # An arm given another arm's treatment and more: "on the basis of the control group", "combined with".
@@ -185,7 +311,10 @@ def arms_of_sentences(arms: list[Arm], vocab: Vocabulary, how: str) -> Arms | No
     for a in controls:
         # A sham arm's other words ("with a switched-off device") describe the dummy, not a treatment.
         classes |= {"sham"} if "sham" in a.classes else a.classes
-        if a.classes <= own(main) or combined and (_PLAIN.search(a.text) or a.classes <= own(main) | forms):
+        # Another form of the intervention with the same additions as the experimental arm ("EA with
+        # massage" against "acupuncture with massage"): the arms differ by the form, no add-on.
+        same_additions = bool(a.classes & forms) and own(main) <= a.classes | a.described
+        if not same_additions and (a.classes <= own(main) or combined and (_PLAIN.search(a.text) or a.classes <= own(main) | forms)):
             add_on = True
     for a in others:
         if own(a) < own(main) and controls:
@@ -267,8 +396,13 @@ def _clauses(s: str, start: int, mentions: tuple[Mention, ...]) -> list[Arm] | N
 def _cut(s: str, start: int, end: int, mentions: tuple[Mention, ...]) -> list[Arm] | None:
     """One arm per piece of ``s[start:end]``: cut at size marks, then at "versus", then at list commas and "or"."""
     for cutter in (_SIZE_MARK, _VERSUS, _LIST_CUT):
+        if cutter is _SIZE_MARK and any(m.group().lstrip().startswith("(") and not m.group().rstrip().endswith(")")
+                                        for m in cutter.finditer(s, start, end)):
+            continue  # "an X arm (n = 30, receiving Y)": the size opens a bracket that also holds the treatment
         bounds, at = [], start
         for m in cutter.finditer(s, start, end):
+            if cutter is not _SIZE_MARK and s.count("(", start, m.start()) > s.count(")", start, m.start()):
+                continue  # "a control group (30 cases, treated with X)": the bracket describes one arm
             bounds.append((at, m.start()))
             at = m.end()
         bounds.append((at, end))
@@ -288,22 +422,24 @@ def _cut(s: str, start: int, end: int, mentions: tuple[Mention, ...]) -> list[Ar
 def _described_arms(sentences) -> list[Arm] | None:
     """Arms described one by one, each by its name: "the control group received X"."""
     found: dict[str, Arm] = {}
+    base: Arm | None = None  # what every arm had ("both groups received X")
     for sentence, mentions in sentences:
         if sentence.section in _BACKGROUND or sentence.section == "TITLE":
             continue
         s = sentence.text
-        if _ARM_TREATED_GATE.search(s) is None:
-            continue
-        for m in _ARM_TREATED.finditer(s):
-            name = " ".join(re.sub(rf"^{_NAME_LEAD}", "", m.group("name"), flags=re.IGNORECASE).lower().split())
-            if _ALL_ARMS.search(name):
-                continue
-            end = _ARM_TREATED_END.search(s, m.end())
-            arm = _arm(s, m.end(), end.start() if end else len(s), mentions)
+        if base is None and not (sentence.section and _AFTER_METHODS.match(sentence.section)):
+            base = next((a for a in (_arm(s, start, end, mentions) for start, end in every_given(s)) if a.classes or a.intervention), None)
+        for given in groups_given(s):
+            name = " ".join(f"{given.name} {given.noun} {given.label or ''}".lower().split())
+            arm = _arm(s, given.start, given.end, mentions)
+            if given.verb in _CLAUSE_VERBS and sentence.section and _AFTER_METHODS.match(sentence.section):
+                continue  # "In the X group, ..." under the results tells what came of it
+            if (given.verb in _WEAK_VERBS or given.verb in _CLAUSE_VERBS or given.noun == "treatment") and not (arm.classes or arm.intervention):
+                continue  # "the control group by the random number table", "after treatment including scores"
             # "the usual care group received medication and physiotherapy": the arm is what its name says.
-            named = frozenset(x.label for x in mentions if x.kind == "comparator" and m.start("name") <= x.start < m.end("name") and not x.negated)
+            named = frozenset(x.label for x in mentions if x.kind == "comparator" and given.name_start <= x.start < given.name_end and not x.negated)
             if named and not arm.intervention:
-                arm = Arm(arm.text, named, False)
+                arm = Arm(arm.text, named, False, described=arm.classes)
             if name in found:
                 continue
             if not (arm.classes or arm.intervention):
@@ -311,9 +447,18 @@ def _described_arms(sentences) -> list[Arm] | None:
             if _TWO_IN_ONE.search(arm.text):
                 return None  # "X alone or with Y": two arms in one description
             found[name] = arm
+    if len(found) == 1 and base is not None and _stated_count(sentences) in (0, 2):
+        # "Both groups received X; the observation group was also given Y": one arm had X and Y, the other X.
+        (own,) = found.values()
+        if own.text != base.text:
+            return [Arm(f"{base.text} plus {own.text}", own.classes | base.classes, own.intervention or base.intervention, own.forms | base.forms), base]
     if len(found) < 2 or len(found) < _stated_count(sentences):
         return None
     return list(found.values())
+
+
+# Sections that tell what came of the treatments, not what they were.
+_AFTER_METHODS = re.compile(r"RESULT|CONCLUSION|DISCUSSION|INTERPRETATION", re.IGNORECASE)
 
 
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from . import result_cues as cues
+from .allocation import GIVEN_WORDS, groups_given
 
 
 def other_side(side: str) -> str:
@@ -264,11 +265,6 @@ def label_contexts(abstract: str, defining: bool = True) -> list[tuple[str, str]
     return out
 
 
-_ROLE_GROUP = re.compile(
-    r"\b(?P<role>observation|treatment|study|experimental|intervention|control|test|research|trial|therapy|combination|"
-    r"reference|comparison)\s+groups?\b(?:\s*\([^()]{0,30}\))?\s*,?\s*(?:(?:was|were|which|who|that)\s+)*"
-    r"(?:treated|received|receiving|given|underwent|undergoing|took|taking|using|used|with|by)\b(?=(?P<what>[^.;]{1,120}))",
-    re.IGNORECASE)
 _WHAT_ENDS = re.compile(r",|\band\s+(?:an?|the)\b|\b(?:while|whereas)\b|\(", re.IGNORECASE)
 
 
@@ -277,13 +273,12 @@ def _role_groups(abstract: str, intervention: str, comparator: str) -> dict[str,
     what the abstract says it was given, matched to the arms' descriptions as group labels are."""
     arm_tokens = {"intervention": _tokens(intervention), "comparator": _tokens(comparator)}
     best: dict[str, tuple[float, float]] = {}
-    for m in _ROLE_GROUP.finditer(abstract):
-        words = _tokens(_WHAT_ENDS.split(m.group("what"))[0])
+    for role, what in role_contexts(abstract):
+        words = _tokens(what)
         if not words:
             continue
         dice = tuple(2 * len(words & arm_tokens[side]) / (len(words) + len(arm_tokens[side]) or 1)
                      for side in ("intervention", "comparator"))
-        role = m.group("role").lower()
         if max(dice) > max(best.get(role, (0.0, 0.0))):
             best[role] = (dice[0], dice[1])
     out: dict[str, str] = {}
@@ -320,22 +315,27 @@ def _initials(arm: str) -> set[str]:
     return {cues.stem(initials)} if 3 <= len(words) <= 6 and initials not in cues.STOP else set()
 
 
-# A group named by its own words, then what it was given: "a needle-knife group (n=40) treated with
-# X", "the drug-free arm, which received X", "Non-drug treatment included X". The name is one to three
-# words after an article or the start of a clause.
-_NAMED_GROUP = re.compile(
-    r"(?:\b(?:an?|the)\s+|(?:^|[.;:]\s+))(?!(?:an?|the)\s)(?P<name>(?:[A-Za-z][\w+-]*\s+){0,2}?[A-Za-z][\w+-]*)\s+(?:groups?|arms?|treatments?)\b"
-    r"(?:\s*\([^()]{0,30}\))?\s*,?\s*(?:(?:was|were|which|who|that|had)\s+)*"
-    r"(?:treated|received|receiving|given|underwent|undergoing|took|taking|included|including|comprised|consisted of|got)\b"
-    r"(?=(?P<what>[^.;]{1,120}))",
-    re.IGNORECASE)
+def _what(abstract: str, start: int) -> str:
+    """What a group was given: the words from ``start`` to the first comma, bracket, contrast or next
+    arm ("and the ..."), within the clause and 120 characters."""
+    clause = abstract[start : start + 120]
+    return _WHAT_ENDS.split(re.split(r"[.;]", clause, maxsplit=1)[0])[0]
+
+
+def role_contexts(abstract: str) -> list[tuple[str, str]]:
+    """(role, what the abstract says it was given) for each group named by its role ("an
+    observation group treated with X" -> ("observation", " X")), read by
+    :func:`evidence.extract.allocation.groups_given`."""
+    return [(given.role, _what(abstract, given.start)) for given in groups_given(abstract)
+            if given.role and given.noun not in ("treatment", "control") and given.verb not in ("in", "to")]
 
 
 def named_group_contexts(abstract: str) -> list[tuple[str, str]]:
     """(name, what the abstract says it was given) for each group named by its own words and then
-    defined by what it received ("a tablet arm (n=25) given pills of X" -> ("tablet", " pills of X"))."""
-    out = [(m.group("name"), _WHAT_ENDS.split(m.group("what"))[0]) for m in _NAMED_GROUP.finditer(abstract)
-           if m.group("name").lower() not in cues.STOP]
+    defined by what it received ("a tablet arm (n=25) given pills of X" -> ("tablet", "pills of X")),
+    read by :func:`evidence.extract.allocation.groups_given`."""
+    out = [(given.name, _what(abstract, given.start)) for given in groups_given(abstract)
+           if given.name and given.name.lower() not in cues.STOP and given.verb not in ("in", "to")]
     # A bracketed short name may stand alone before what it had: "drug-based (DB) ... DB included X".
     for short in set(_BRACKETED_NAME.findall(abstract)):
         out += [(short, _WHAT_ENDS.split(m.group("what"))[0])
@@ -344,12 +344,12 @@ def named_group_contexts(abstract: str) -> list[tuple[str, str]]:
 
 
 _BRACKETED_NAME = re.compile(r"\(((?:[Nn]on-)?[A-Z][A-Za-z]{1,5})\)")
-_GIVEN = r"(?:(?:was|were)\s+)?(?:treated|received|given|underwent|took|included|comprised|consisted of)\b"
+_GIVEN = rf"(?:(?:was|were)\s+)?{GIVEN_WORDS}"
 
 
 def _is_defining(abstract: str, start: int, context: str) -> bool:
     """Whether the words after a group label say what that group had ("Group T received X", "In
     group 2, X was given"), not a result of it."""
     return bool(re.match(rf"\s*(?:\([^()]{{0,30}}\)\s*)?,?\s*(?:(?:comprised|consisted of|included)\s+\d+\s+\w+\s+(?:who|that)\s+)?"
-                         rf"(?:(?:was|were|which|who|that|had)\s+)*(?:only\s+)?(?:{_GIVEN}|receiving|undergoing|taking)", context, re.IGNORECASE)
+                         rf"(?:(?:was|were|which|who|that|had)\s+)*(?:only\s+)?{_GIVEN}", context, re.IGNORECASE)
                 or re.search(r"(?:^|[.:;]\s+)(?:In|For)\s+$", abstract[max(0, start - 7) : start]))
