@@ -56,6 +56,7 @@ PMID_RANGES = {
     "real_patterns_armlabels.jsonl": (99001880, 99001899),
     "real_patterns_direction10.jsonl": (99001820, 99001849),
     "real_patterns_comparators10.jsonl": (99001790, 99001819),
+    "real_patterns_sample10.jsonl": (99001980, 99001999),
 }
 FILES = sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl"))
 RECORDS = [(path.name, record) for path in FILES for record in load_labelled(path)]
