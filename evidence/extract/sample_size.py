@@ -740,7 +740,11 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
                 # "66 patients with 43 leukaemias and 23 solid tumours were randomized", "from 76
                 # centres in the UK and two in Australia": a later item of a list of counts.
                 continue
-            if name in _SUBJECT_LED and _POOL_BEFORE_SUBJECT.search(text, max(0, m.start("n") - 12), m.start("n")):
+            if name == "total_of_n" and m.group().lower().startswith("overall") and _IN_AN_ARM_AFTER.match(text, m.end("n")):
+                # "Overall, 45 participants in the gel group and 35 in the control group had ...": an
+                # arm's count in the results, not the trial's.
+                continue
+            if name in _SUBJECT_LED and _POOL_BEFORE_SUBJECT.search(text, max(0, m.start("n") - 24), m.start("n")):
                 # "representing 38% of the 404 patients in the registry, were randomized", "Of 54
                 # patients with ..., 36 were randomized": a larger set named, never the subject.
                 continue
@@ -789,9 +793,10 @@ _UNITS_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:groups|arms|sites|cent(?:er
 _ARM_LABEL_AFTER = re.compile(r"\s*\(\s*(?:group|arm)\s+\w{1,4}\s*\)", re.IGNORECASE)
 _LIST_PART_BEFORE = re.compile(r"\d[\d,]*\s+(?:(?!(?:were|was|had|received|and|or)\b)[\w-]+\s+){1,4}?(?:and|or)\s+$", re.IGNORECASE)
 # Rules that reach far from the count to the verb, and what in that stretch shows the verb is not its own.
+_IN_AN_ARM_AFTER = re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+in\s+(?:the|each)\s+[^,.;]{{0,40}}?\b(?:group|arm)\b", re.IGNORECASE)
 _OWN_SUBJECT_AFTER = re.compile(rf"\s+(?:(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\b|(?:were|was)\b)", re.IGNORECASE)
 _SUBJECT_LED = frozenset({"n_were_randomized", "n_people_then_randomized", "n_were_enrolled", "n_people_then_enrolled", "n_people_took_part"})
-_POOL_BEFORE_SUBJECT = re.compile(r"(?<!total )\b(?:of|among)\s+(?:the\s+|all\s+|these\s+)?$", re.IGNORECASE)
+_POOL_BEFORE_SUBJECT = re.compile(r"(?:(?:^|[.;:]\s*|%\s*|\b(?:thirds?|half|quarters?|fifths?|tenths?|proportion|portion|share)\s+)of|\bamong|\bout\s+of)\s+(?:the\s+|all\s+|these\s+)?$", re.IGNORECASE)
 _LONG_GAP = frozenset({"n_people_then_randomized", "n_people_then_enrolled", "n_people_took_part"})
 _ANOTHER_SUBJECT = re.compile(rf",\s*{COUNT}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE}|men|women|male|female|of\b|showed|had|were|was|did|received|developed)|\b(?:screened|assessed\s+for\s+eligibility|of\s+whom|of\s+these)\b", re.IGNORECASE)
 _N_EQUALS = re.compile(r"\(\s*n\s*=\s*", re.IGNORECASE)
