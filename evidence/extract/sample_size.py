@@ -83,7 +83,7 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         # (before "342 cases were treated with A", one group of them).
         ("retrospective_analysis_of_n", rf"\bretrospective(?:ly)?\s+(?:\w+\s+){{0,2}}?(?:analy[sz](?:is|ed|ing)|review(?:ed|ing)?|stud(?:y|ied)|evaluat(?:ion|ed)|assess(?:ment|ed)|examin(?:ation|ed))\s+(?:of\s+|on\s+|in\s+|including\s+|involving\s+)?(?:the\s+)?(?:(?:medical\s+|clinical\s+)?(?:records|charts|data|files)\s+(?:of|from|on)\s+)?(?:a total of\s+|all\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\b"),
         ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
-        # "78 patients with AF and a ventricular rate of >= 120 beats per minute were enrolled":
+        # "64 adults with leg pain and a pain score >= 6 on most days were enrolled":
         # the people first, a long description, then the verb (not "of whom 35 were enrolled").
         ("n_people_then_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}(?!\s+(?:out\s+)?of\b)\s+{_DESCRIBING}{{0,4}}?(?:{_PEOPLE})\s+(?:(?!of\s+(?:whom|these|them)\b)[A-Za-z0-9(<>≥≤/=][\w'(),/=-]*\s+){{0,30}}?(?:were|was)\s+(?:\w+\s+){{0,2}}?(?:enrolled|recruited|included|entered|studied|investigated|evaluated)\b"),
         ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),
@@ -738,7 +738,7 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
                 continue
             if _LIST_PART_BEFORE.search(text, max(0, m.start("n") - 60), m.start("n")) and not _OWN_SUBJECT_AFTER.match(text, m.end("n")):
                 # "66 patients with 43 leukaemias and 23 solid tumours were randomized", "from 76
-                # centres in the UK and two in Australia": a later item of a list of counts.
+                # clinics in one city and three in another": a later item of a list of counts.
                 continue
             if name == "total_of_n" and m.group().lower().startswith("overall") and _IN_AN_ARM_AFTER.match(text, m.end("n")):
                 # "Overall, 45 participants in the gel group and 35 in the control group had ...": an
@@ -749,7 +749,7 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
                 # patients with ..., 36 were randomized": a larger set named, never the subject.
                 continue
             if name in _LONG_GAP and _ANOTHER_SUBJECT.search(text, m.end("n"), m.end()):
-                # "Of 52 patients screened, 36 men and women with ... were enrolled": the verb is
+                # "Of 90 adults screened, 40 women and men with ... were enrolled": the verb is
                 # said of another count, or the count is of those screened.
                 continue
             if _inside_closed_bracket(text, m):
