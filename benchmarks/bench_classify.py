@@ -70,7 +70,9 @@ STATED_SIZE_RULES = frozenset(
      "total_of_n", "n_were_enrolled", "enrolled_n", "n_eligible", "participants_were_n", "sum_of_arm_sizes",
      "two_groups_described", "arm_sizes_listed_respectively", "eligible_less_not_randomized",
      "selected_for_study_from_pool", "people_then_total_N", "study_done_in_n",
-     "randomized_shares_summed", "people_then_n"}
+     "randomized_shares_summed", "people_then_n",
+     # The people first, a long description, then the verb of randomization, enrolment or taking part.
+     "n_people_then_randomized", "n_people_then_enrolled", "n_people_took_part"}
 )
 
 

@@ -35,18 +35,22 @@ class SampleSize:
 
 # Words after a number that show it is not a head count.
 _NOT_PEOPLE = (
-    r"(?!\s*(?:%|percent|per\s?cent|mg|ml|mL|kg|g\b|mcg|µg|IU|U\b|mm|cm|°|degrees?|years?|months?|weeks?|days?|"
+    r"(?!\s*(?:%|percent|per\s?cent|mg|ml|mL|kg|g\b|mcg|µg|IU|U\b|mm|cm|nm\b|°|degrees?|years?|months?|weeks?|days?|"
     r"hours?|h\b|min\w*|sec\w*|times|sessions?|points?|groups|arms|centers|centres|sites|hospitals|clusters|"
     r"practices|studies|trials|RCTs|articles|doses?|cycles|visits|items|questions|[-–]\s*\d))"
 )
 _PEOPLE = (
     r"patients|participants|subjects|individuals|people|persons|adults|women|men|males|females|volunteers|"
     r"children|infants|neonates|newborns|adolescents|students|smokers|outpatients|inpatients|mothers|athletes|"
-    r"workers|veterans|residents|cases|eyes|teeth"
+    r"workers|veterans|residents|cases|eyes|teeth|"
+    # People named by their condition: "66 essential hypertensives", "40 insulin-treated diabetics".
+    r"hypertensives|normotensives|diabetics|asthmatics|epileptics|alcoholics|schizophrenics|survivors|clients"
 )
 _PEOPLE_GAP = r"(?:[A-Za-z(][\w'(),/-]*\s+){0,8}?"
 # A share of a larger set in brackets after a count: "32 (78%) were recruited".
 _SHARE = r"(?:\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))?"
+# Words describing people before the noun: "untreated, mildly hypertensive", "obese [BMI > 30]".
+_DESCRIBING = r"(?:[\w-]+,?\s+|\[[^\[\]]{0,80}\]\s+|\([^()]{0,40}\)\s+)"
 _RANDOMIZING = r"(?:randomi[sz]ed|randomly|allocated|assigned|divided|distributed)"
 _ENROLLING = r"(?:enrolled|recruited|included|entered|studied|treated|investigated|evaluated)"
 
@@ -69,13 +73,19 @@ _RANDOMIZED_RULES: tuple[tuple[str, re.Pattern], ...] = tuple(
         # "212 consecutive eligible adults with leg pain who had ... and who never underwent
         # surgery were randomized": adjectives before the people, a long description after them
         # (but not "of whom 35 were randomized", which is a part).
-        ("n_people_then_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:(?:consecutive|eligible|adult|elderly|female|male),?\s+){{0,3}}(?:{_PEOPLE})\s+(?:(?!of\s+(?:whom|these|them)\b)[A-Za-z0-9(][\w'(),/-]*\s+){{0,20}}?(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}\b"),
+        ("n_people_then_randomized", rf"(?P<n>{COUNT}){_NOT_PEOPLE}\s+{_DESCRIBING}{{0,4}}?(?:{_PEOPLE})\s+(?:(?!of\s+(?:whom|these|them)\b)[A-Za-z0-9(][\w'(),/-]*\s+){{0,20}}?(?:were|was)\s+(?:\w+\s+){{0,2}}?{_RANDOMIZING}\b"),
+        # "Fifty-one patients took part in this study", "105 obese [BMI > 30] adults participated in
+        # the trial": the people who took part, however they are described before the verb.
+        ("n_people_took_part", rf"(?P<n>{COUNT}){_NOT_PEOPLE}(?!\s+(?:out\s+)?of\b)\s+{_DESCRIBING}{{0,4}}?(?:{_PEOPLE})\b(?:(?!of\s+(?:whom|these|them)\b)[^.;]){{0,200}}?\b(?:participated|took\s+part)\s+in\s+(?:an?|the|this|our)\s+(?:[\w,-]+\s+){{0,5}}?(?:study|trial|experiment|investigation|programme|program)\b"),
         ("total_of_n", rf"\b(?:a total of|in total,?|overall,?)\s+(?P<n>{COUNT}){_NOT_PEOPLE}(?=\s+(?:[\w-]+\s+){{0,4}}?(?:{_PEOPLE})\b)"),
         # "Retrospective analysis of 557 patients with ...", "we retrospectively reviewed the records
         # of 212 adults": in a study that randomized no one, those analysed are its whole sample
         # (before "342 cases were treated with A", one group of them).
         ("retrospective_analysis_of_n", rf"\bretrospective(?:ly)?\s+(?:\w+\s+){{0,2}}?(?:analy[sz](?:is|ed|ing)|review(?:ed|ing)?|stud(?:y|ied)|evaluat(?:ion|ed)|assess(?:ment|ed)|examin(?:ation|ed))\s+(?:of\s+|on\s+|in\s+|including\s+|involving\s+)?(?:the\s+)?(?:(?:medical\s+|clinical\s+)?(?:records|charts|data|files)\s+(?:of|from|on)\s+)?(?:a total of\s+|all\s+)?(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\b"),
         ("n_were_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}{_SHARE}\s+{_PEOPLE_GAP}(?:were|was|had been|will be)\s+(?:\w+\s+){{0,2}}?{_ENROLLING}"),
+        # "64 adults with leg pain and a pain score >= 6 on most days were enrolled":
+        # the people first, a long description, then the verb (not "of whom 35 were enrolled").
+        ("n_people_then_enrolled", rf"(?P<n>{COUNT}){_NOT_PEOPLE}(?!\s+(?:out\s+)?of\b)\s+{_DESCRIBING}{{0,4}}?(?:{_PEOPLE})\s+(?:(?!of\s+(?:whom|these|them)\b)[A-Za-z0-9(<>≥≤/=][\w'(),/=-]*\s+){{0,30}}?(?:were|was)\s+(?:\w+\s+){{0,2}}?(?:enrolled|recruited|included|entered|studied|investigated|evaluated)\b"),
         ("enrolled_n", rf"\b(?:enrolled|recruited|included|studied|comprised|consisted of|involving)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,3}}?(?:patients|participants|subjects|individuals|people|persons|adults|women|men|volunteers|cases|children|outpatients|inpatients|workers)\b"),
         ("n_eligible", rf"(?P<n>{COUNT})\s+(?:eligible|consecutive)\s+(?:\w+\s+){{0,2}}?(?:patients|participants|subjects|cases)\b"),
         ("participants_were_n", rf"\b(?:subjects|participants|patients|sample)\s+(?:were|was|comprised|consisted of|included)\s+(?P<n>{COUNT}){_NOT_PEOPLE}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})"),
@@ -398,6 +408,13 @@ def extract_sample_size(text: str) -> SampleSize:
         is their sum and ``rules["n_randomized"]`` says so.
     """
     rules: dict[str, str] = {}
+    if len(_SPACED_MARK.findall(text, 0, 2000)) >= 3:
+        # "20 healthy , male subjects were randomized ( n = 20 )": text split into tokens, as some
+        # corpora store it; the marks are put back against their words so every rule reads it.
+        text = _SPACE_BEFORE_MARK.sub(r"\1", _SPACE_AFTER_OPEN.sub(r"\1", text))
+    if _SPACED_THOUSANDS_HINT.search(text):
+        # "A total of 13 388 women": thousands set apart by a space, as some journals print them.
+        text = _SPACED_THOUSANDS.sub(r"\1\2", text)
     if _GLUED_HINT.search(text):
         text = _GLUED_COUNT.sub(r"\1 ", text)
     if _GLUED_HEADING_HINT.search(text):
@@ -420,6 +437,9 @@ def extract_sample_size(text: str) -> SampleSize:
         pair = next(_matches_at(_TWO_NAMED_GROUPS, text, _count_starts(text)), None) if _TWO_NAMED_GROUPS_HINT.search(text, folded) else None
         if pair is None and _RECRUITED_TWO_GROUPS_HINT.search(text, folded):
             pair = _RECRUITED_TWO_GROUPS.search(text)
+        if pair and _PART_OF.search(text, max(0, pair.start() - 16), pair.start()):
+            # "We recruited 641 patients, of whom 160 were assigned to A, 161 to B, ...": arms of a whole said before.
+            pair = None
         sizes = [parse_count(pair.group("a")), parse_count(pair.group("b"))] if pair else []
         if sizes and all(sizes):
             groups = [n for n in sizes if n is not None]
@@ -704,9 +724,37 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             n = parse_count(m.group("n"))
             if n is None or not _MIN_PEOPLE <= n <= _MAX_PEOPLE or _is_year(m.group("n")):
                 continue
-            if _NOT_A_COUNT_BEFORE.search(text, max(0, m.start("n") - 4), m.start("n")):
+            if _NOT_A_COUNT_BEFORE.search(text, max(0, m.start("n") - 8), m.start("n")):
                 # "5.2 ± 4.6 patients a day", "4-6 weekly treatments": the decimals of a mean, a
                 # spread or the upper end of a range, never a head count.
+                continue
+            if _LABEL_BEFORE.search(text, max(0, m.start("n") - 12), m.start("n")):
+                # "patients in stage 4 of the disease were randomized", "type 2 diabetes": a
+                # label's number, never a head count.
+                continue
+            if _UNITS_AFTER.match(text, m.end("n")) or _ARM_LABEL_AFTER.match(text, m.end("n")):
+                # "with 80 research sites", "divided into three parallel groups", "10 (Group A)
+                # were randomized": places, groups or one labelled arm, not the trial's people.
+                continue
+            if _LIST_PART_BEFORE.search(text, max(0, m.start("n") - 60), m.start("n")) and not _OWN_SUBJECT_AFTER.match(text, m.end("n")):
+                # "66 patients with 43 leukaemias and 23 solid tumours were randomized", "from 76
+                # clinics in one city and three in another": a later item of a list of counts.
+                continue
+            if name == "total_of_n" and m.group().lower().startswith("overall") and _IN_AN_ARM_AFTER.match(text, m.end("n")):
+                # "Overall, 45 participants in the gel group and 35 in the control group had ...": an
+                # arm's count in the results, not the trial's.
+                continue
+            if name in _SUBJECT_LED and _POOL_BEFORE_SUBJECT.search(text, max(0, m.start("n") - 24), m.start("n")):
+                # "representing 38% of the 404 patients in the registry, were randomized", "Of 54
+                # patients with ..., 36 were randomized": a larger set named, never the subject.
+                continue
+            if name in _LONG_GAP and _ANOTHER_SUBJECT.search(text, m.end("n"), m.end()):
+                # "Of 90 adults screened, 40 women and men with ... were enrolled": the verb is
+                # said of another count, or the count is of those screened.
+                continue
+            if _inside_closed_bracket(text, m):
+                # "52 patients (median age 60, 30 women) were randomized": a part described in
+                # brackets, the verb said of the people outside them.
                 continue
             if _PART_OF.search(text, max(0, m.start("n") - 16), m.start("n")):
                 # "64 patients, 30 of whom were randomized to PRF": a part of the count before it.
@@ -739,6 +787,41 @@ def _first_count(text: str, rules_list: tuple[tuple[str, re.Pattern], ...], rule
             rules[field_name] = name
             return n
     return None
+
+
+_UNITS_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:groups|arms|sites|cent(?:er|re)s|hospitals|clinics|practices|units|countries|wards|schools|villages|facilities)\b", re.IGNORECASE)
+_ARM_LABEL_AFTER = re.compile(r"\s*\(\s*(?:group|arm)\s+\w{1,4}\s*\)", re.IGNORECASE)
+_LIST_PART_BEFORE = re.compile(r"\d[\d,]*\s+(?:(?!(?:were|was|had|received|and|or)\b)[\w-]+\s+){1,4}?(?:and|or)\s+$", re.IGNORECASE)
+# Rules that reach far from the count to the verb, and what in that stretch shows the verb is not its own.
+_IN_AN_ARM_AFTER = re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+in\s+(?:the|each)\s+[^,.;]{{0,40}}?\b(?:group|arm)\b", re.IGNORECASE)
+_OWN_SUBJECT_AFTER = re.compile(rf"\s+(?:(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\b|(?:were|was)\b)", re.IGNORECASE)
+_SUBJECT_LED = frozenset({"n_were_randomized", "n_people_then_randomized", "n_were_enrolled", "n_people_then_enrolled", "n_people_took_part"})
+_POOL_BEFORE_SUBJECT = re.compile(r"(?:(?:^|[.;:]\s*|%\s*|\b(?:thirds?|half|quarters?|fifths?|tenths?|proportion|portion|share)\s+)of|\bamong|\bout\s+of)\s+(?:the\s+|all\s+|these\s+)?$", re.IGNORECASE)
+_LONG_GAP = frozenset({"n_people_then_randomized", "n_people_then_enrolled", "n_people_took_part"})
+_ANOTHER_SUBJECT = re.compile(rf",\s*{COUNT}\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE}|men|women|male|female|of\b|showed|had|were|was|did|received|developed)|\b(?:screened|assessed\s+for\s+eligibility|of\s+whom|of\s+these)\b", re.IGNORECASE)
+_N_EQUALS = re.compile(r"\(\s*n\s*=\s*", re.IGNORECASE)
+
+
+def _inside_closed_bracket(text: str, m: re.Match) -> bool:
+    """Whether the count opens inside a bracket that closes before the rest of the match."""
+    depth = 0
+    before = text[max(0, m.start("n") - 120):m.start("n")]
+    for at in range(len(before) - 1, -1, -1):
+        depth += (before[at] == ")") - (before[at] == "(")
+        if depth < 0:
+            break
+    else:
+        return False
+    if _N_EQUALS.fullmatch(before, at) and text.startswith(")", m.end("n") + len(text[m.end("n"):]) - len(text[m.end("n"):].lstrip())):
+        # "Patients (n = 90) were randomized": the bracket holds the whole sample's size.
+        return False
+    inner = m.group()[m.end("n") - m.start():]
+    depth = 0
+    for ch in inner:
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            return True
+    return False
 
 
 def _own_stretch_end(text: str, m: re.Match) -> int:
@@ -782,7 +865,9 @@ _SIBLING_GROUP = re.compile(
     rf"|\s+(?:[\w-]+\s+){{0,2}}?(?:{_PEOPLE})\s+(?:and|with|to)\s+(?P<k>{COUNT})\s+(?:[\w-]+\s+){{0,2}}?controls\b",
     re.IGNORECASE,
 )
-_NOT_A_COUNT_BEFORE = re.compile(r"(?:\d\.|±\s*|\d\s*[-–]\s*)$")
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:\d\.|±\s*|\d\s*[-–]\s*|[<>≤≥]\s*(?:/?\s*=\s*)?|\s\?\s*|\bor\s*=\s*|\d\s*/\s*|\d\s+out\s+of\s+)$")
+# "stage 4", "type 2", "grade 3", "day 30": a number that labels, then what it labels.
+_LABEL_BEFORE = re.compile(r"\b(?:aged?|stages?|grades?|types?|class|phases?|levels?|steps?|days?|weeks?|versions?|parts?|visits?|cycles?|tables?|figures?)\s+$", re.IGNORECASE)
 _EACH_GROUP_AFTER = re.compile(r"\s+(?:\w+\s+){0,2}?(?:(?:in|to|into)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|five|[2-5])\s+)?(?:(?:study|treatment|matched)\s+)?(?:groups?|arms?)|(?:for|per)\s+(?:each\s+)?" + _EACH_KIND + r")\b", re.IGNORECASE)
 _EACH_GROUP_BEFORE = re.compile(r"\b(?:for|in|within|from)\s+each\s+(?:of\s+(?:the\s+)?(?:two|three|four|[2-4])\s+)?" + _EACH_KIND + r"s?\s*,\s*$", re.IGNORECASE)
 # Rules whose match opens with the verb, and the arm that can be its subject: "Group (A): included".
@@ -801,6 +886,17 @@ _NOT_RANDOMIZED = re.compile(
     r"assessed for eligibility|lost to follow|withdr[ae]w|dropped out|excluded|available for (?:the\s+)?(?:follow|final|analys)\w*)\b",
     re.IGNORECASE,
 )
+# Text split into tokens: a comma, full stop or closing bracket with a space before it.
+_SPACED_MARK = re.compile(r"\w \s*[,;:)\]](?= )")
+_SPACE_BEFORE_MARK = re.compile(r" +([,.;:%)\]])(?=\s|$)")
+_SPACE_AFTER_OPEN = re.compile(r"([(\[]) +")
+# "13 388 women", "2 417 adults": a count of thousands with a space (or a thin or no-break space)
+# for the comma, read only right before the people it counts and never after another number.
+_SPACED_THOUSANDS = re.compile(
+    rf"(?<!\d\s)(?<!\d[.,]\s)(?<![\d.,])\b(\d{{1,3}})[ \u00a0\u2009\u202f](\d{{3}})\b(?![.,]\d)(?=\s+(?:[\w-]+\s+){{0,3}}?(?:{_PEOPLE})\b)",
+    re.IGNORECASE,
+)
+_SPACED_THOUSANDS_HINT = re.compile(r"\b\d{1,3}[ \u00a0\u2009\u202f]\d{3}\b")
 # "60patients": a count run into the next word, as some exports print it.
 _GLUED_COUNT = re.compile(r"(?<![.,])\b(\d+)(?=[A-Za-z]{3,})")
 # What every such place holds; opening with a digit, it is found far faster than the above.
