@@ -57,6 +57,7 @@ PMID_RANGES = {
     "real_patterns_direction10.jsonl": (99001820, 99001849),
     "real_patterns_comparators10.jsonl": (99001790, 99001819),
     "real_patterns_effects13.jsonl": (99001940, 99001959),
+    "real_patterns_effects14.jsonl": (99002000, 99002019),
 }
 FILES = sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl"))
 RECORDS = [(path.name, record) for path in FILES for record in load_labelled(path)]
