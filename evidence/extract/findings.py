@@ -1109,6 +1109,13 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
                 # to 2.0)": a sentence that names no outcome, not even one outside the topic's words, and
                 # gives a between-group statistic speaks of the one outcome the sentence before named.
                 said = naming
+            elif primary is not None and not findings and not any(m.kind == "outcome" for m in mentions) \
+                    and any(st.ci_low is not None for st in _stats(clause.text)) and _ARMS_COMPARED_WORD.search(clause.text) \
+                    and not _other_findings(pmid, clause, clause_mentions, vocab, pico, None):
+                # "(Methods) The primary outcome was leg pain. (Results) At 6 weeks the difference between
+                # the groups was 1.0 (95% CI 0.2 to 1.8)": the first result given with an interval, setting
+                # the arms against each other and naming no outcome, is the primary outcome's.
+                said = replace(primary, sentence_start=sentence.start, source="primary_named_before")
             reference = _PRIMARY_REFERENCE.search(clause.text) if primary is not None else None
             if primary is not None and reference and not {o.label for o in outcomes} & primary.labels \
                     and all(o.start > reference.end() for o in outcomes):
