@@ -986,7 +986,9 @@ _DIFFERENCE_BEFORE = re.compile(r"\bdif+erences?\b[^.;()\[\]0-9]{0,150}?\b(?:was
 # "The fall in VAS was greater by 0.7 (95% CI ...) in group A than in group B": a comparative with "by"
 # right before the number gives how much one arm's score differs from the other's; only where the
 # sentence sets the arms against each other and not against the time before treatment.
-_BY_BEFORE = re.compile(r"\b(?:higher|lower|greater|larger|smaller|better|worse|more|less)\s+by\s*$", re.IGNORECASE)
+# So does "favoured acupuncture by 1.1 points (95% CI ...)".
+_BY_BEFORE = re.compile(r"\b(?:higher|lower|greater|larger|smaller|better|worse|more|less)\s+by\s*$"
+                        r"|\bfavou?r(?:ed|ing|s)?\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}?\s+by\s*$", re.IGNORECASE)
 _AGAINST_BASELINE = re.compile(r"\bfrom (?:the )?(?:baseline|pre-?treatment)\b|\bthan (?:at |those at |that at )?(?:baseline|before|pre-?treatment|prior)\b", re.IGNORECASE)
 # A p-value whose letter was lost (pages drop the italic P): a sign and a decimal right after an
 # estimate's interval, inside its bracket ("RR = 1.39, 95%CI [1.21, 1.58], < 0.00001)").
@@ -1072,13 +1074,17 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
     scale_site = _site_of_bare_scales(text, vocab)
     pain_scale = _pain_scale(text)
     disability = _disability_instrument(text, vocab)
+    # The one outcome a sentence with no statistics named ("Leg pain was the primary outcome.",
+    # "Disability was scored with the ODI."), for the next sentence, which gives numbers and names none.
+    named_before: _Said | None = None
     for sentence, mentions in analysed_sentences(text, vocab):
         if sentence.section == "TITLE" or (sentence.section or "").upper() in NON_RESULT_SECTIONS and not (
                 # A results heading glued to the sentence before can be missed: under a heading read
                 # from the text itself, a sentence with its own statistics is still read.
                 sentence.inline_section and _stats(sentence.text)):
-            previous = None
+            previous = named_before = None
             continue
+        naming, named_before = named_before, None
         if aliases:
             mentions = _with_aliases(sentence.text, mentions, aliases)
         mentions = _without_arms_inside_outcomes(mentions)
@@ -1097,6 +1103,19 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
             said = None
             if not outcomes and previous is not None and (previous.sentence_start == sentence.start or _DIFFERENCE_SUBJECT.match(clause.text)):
                 said = previous
+            elif naming is not None and not any(m.kind == "outcome" for m in mentions) and _between_stat(clause.text) \
+                    and not _other_findings(pmid, clause, clause_mentions, vocab, pico, None):
+                # "The primary outcome was leg pain. At week 4 the difference was 1.2 points (95% CI 0.4
+                # to 2.0)": a sentence that names no outcome, not even one outside the topic's words, and
+                # gives a between-group statistic speaks of the one outcome the sentence before named.
+                said = naming
+            elif primary is not None and not findings and not any(m.kind == "outcome" for m in mentions) \
+                    and any(st.ci_low is not None for st in _stats(clause.text)) and _ARMS_COMPARED_WORD.search(clause.text) \
+                    and not _other_findings(pmid, clause, clause_mentions, vocab, pico, None):
+                # "(Methods) The primary outcome was leg pain. (Results) At 6 weeks the difference between
+                # the groups was 1.0 (95% CI 0.2 to 1.8)": the first result given with an interval, setting
+                # the arms against each other and naming no outcome, is the primary outcome's.
+                said = replace(primary, sentence_start=sentence.start, source="primary_named_before")
             reference = _PRIMARY_REFERENCE.search(clause.text) if primary is not None else None
             if primary is not None and reference and not {o.label for o in outcomes} & primary.labels \
                     and all(o.start > reference.end() for o in outcomes):
@@ -1125,7 +1144,25 @@ def extract_effects(pmid: str, title: str | None, abstract: str | None, topic: T
                 # Words about "the differences" after a comparison of each arm before and after treatment
                 # speak of those changes, not of the arms against each other.
                 previous = None if _WITHIN_STATED.search(clause.text) else _Said(tuple(outcomes), _timepoint(clause.text), sentence.start)
+        named = [m for m in mentions if m.kind == "outcome"]
+        if named and len({m.label for m in named}) == 1 and _NAMES_A_MEASURE.search(sentence.text) and not _stats(sentence.text) \
+                and not _WITHIN_STATED.search(sentence.text) and not _ARMS_COMPARED_WORD.search(sentence.text) and "%" not in sentence.text:
+            # Only a sentence that names what was measured and reports nothing itself (no share, no
+            # arms set against each other).
+            named_before = _Said((named[0],), _timepoint(sentence.text), sentence.start, source="sentence_before")
     return findings
+
+
+# A sentence that says what was measured, or which outcome was the main one: "Leg pain was the primary
+# outcome", "Our main end point was the effective rate", "Disability was scored with the ODI".
+_NAMES_A_MEASURE = re.compile(
+    r"\b(?:primary|main|principal|secondary)\s+(?:efficacy\s+)?(?:outcomes?|end\s?-?points?|measures?|variables?)\b"
+    r"|\b(?:measured|assessed|scored|evaluated|rated|recorded|quantified|graded)\s+(?:with|by|using|on|in terms of)\b", re.IGNORECASE)
+
+
+def _between_stat(clause: str) -> bool:
+    """Whether a clause gives a confidence interval or a p-value."""
+    return any(st.ci_low is not None or st.p_value_text for st in _stats(clause))
 
 
 def _without_arms_inside_outcomes(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
@@ -1665,7 +1702,7 @@ def _sentence_findings(pmid: str, sentence: Sentence, mentions: list[Mention], v
             before = [st for st in stats if (outcomes[i - 1].end if i else 0) <= st.start < outcome.start]
             # An outcome that takes the numbers before it does not also take those after it, which
             # belong to what the sentence names next ("... for leg pain and for function (-4.1 [...])").
-            own = before + ([st for st in own if st.start < outcome.start] if before else own)
+            own = before + ([st for st in own if st.start < outcome.start and st not in before] if before else own)
         if respective is not None:
             own = [respective[i]]
         elif i in in_order:
@@ -2073,8 +2110,9 @@ def _read_stats(s: str) -> list[_Stat]:
             if not arms_set_against and listed is None:
                 continue
             after = _MORE_AFTER.match(s, close + 1) if close != -1 else None
-            by = (_BY_BEFORE.search(s, max(0, m.start("est") - 30), m.start("est")) is not None
-                  and _BETWEEN_GROUPS.search(s) is not None and _AGAINST_BASELINE.search(s) is None)
+            by_words = _BY_BEFORE.search(s, max(0, m.start("est") - 40), m.start("est"))
+            by = (by_words is not None and (_BETWEEN_GROUPS.search(s) is not None or by_words.group().lower().startswith("favo"))
+                  and _AGAINST_BASELINE.search(s) is None)
             if after is None and not by and listed is None and not _DIFFERENCE_BEFORE.search(s, max(0, m.start("est") - 170), m.start("est")):
                 continue
             p = _P_VALUE.search(s, m.end(), min(len(s), m.end() + 30))
@@ -2090,7 +2128,11 @@ def _read_stats(s: str) -> list[_Stat]:
 
 # What joins one estimate's bracket to the next number of a list: "1.2 (95% CI 0.4 to 2.0, p = 0.01) and
 # 3.4 (95% CI ...)", "...; 0.8 (95% CI ...)", "..., and 2.1 (95% CI ...)".
-_ESTIMATES_JOINED = re.compile(r"[\s)\]]*(?:[,;]\s*)?(?:and\s+|as well as\s+)?", re.IGNORECASE)
+# Each item may name its outcome after its bracket and say the next number with "by": "8.2 (95% CI ...)
+# for the ODI and 1.6 (95% CI ...) for leg pain", "by 1.1 points (95% CI ...) for pain and by 4.8 ...".
+_ESTIMATES_JOINED = re.compile(
+    r"[\s)\]]*(?:for\s+(?:the\s+)?(?!(?:[\w-]+\s+){0,4}?(?:groups?|arms?|patients|participants)\b)[A-Za-z][\w-]*(?:\s+[\w-]+){0,4}?\s*)?"
+    r"(?:[,;]\s*)?(?:and\s+|as well as\s+)?(?:by\s+)?", re.IGNORECASE)
 
 
 def _listed_after_estimate(s: str, stats: list[_Stat], used: list[tuple[int, int]], start: int) -> _Stat | None:
