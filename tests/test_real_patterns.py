@@ -45,6 +45,7 @@ PMID_RANGES = {
     "real_patterns_comparators7.jsonl": (99001430, 99001459),
     "real_patterns_arms8.jsonl": (99001540, 99001569),
     "real_patterns_arms10.jsonl": (99001900, 99001919),
+    "real_patterns_comparators11.jsonl": (99002040, 99002059),
     "real_patterns_effects10.jsonl": (99001570, 99001599),
     "real_patterns_direction9.jsonl": (99001690, 99001719),
     "real_patterns_effects11.jsonl": (99001720, 99001749),
