@@ -63,6 +63,7 @@ PMID_RANGES = {
     "real_patterns_design10.jsonl": (99001960, 99001979),
     "real_patterns_sample10.jsonl": (99001980, 99001999),
     "real_patterns_effects14.jsonl": (99002000, 99002019),
+    "real_patterns_design11.jsonl": (99002020, 99002039),
 }
 FILES = sorted(REAL_PATTERNS.parent.glob("real_patterns*.jsonl"))
 RECORDS = [(path.name, record) for path in FILES for record in load_labelled(path)]

@@ -106,6 +106,14 @@ _MESH_CUES: dict[str, _Cue] = {
 }
 
 _NUM = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty[\w-]*|thirty[\w-]*|forty[\w-]*|fifty[\w-]*|sixty[\w-]*|seventy[\w-]*|eighty[\w-]*|ninety[\w-]*)"
+# Treatment chosen by the patients or their doctors, not by the study: allocation "according to
+# their preference", "by the patient's own choice", people who "chose to receive" or "opted for" a
+# treatment. (Not "at the discretion of" or "decided": trials say so of rescue care.)
+_GROUPS_BY_CHOICE = (
+    r"\b(?:according to|based on|by|following|depending on|on the basis of)\s+(?:the\s+)?(?:(?:patient|participant|physician|surgeon|doctor|clinician)(?:s|'s|s')?\s+|their\s+|his\s+or\s+her\s+)?"
+    r"(?:own\s+)?(?:choice|preference|wish)(?:s|es)?\b"
+    r"|\b(?:chose|opted|elected|preferred)\s+(?:to\s+(?:receive|undergo|have|be\s+treated)|for)\b"
+)
 _NOT_FUTURE = r"(?<!will be )(?<!will )(?<!to be )"
 # "Mendelian randomization" allocates no one: genetic variants stand in for an exposure.
 _NOT_NEGATED = r"(?<!non-)(?<!non )(?<!quasi-)(?<!quasi )(?<!not )(?<!pseudo-)(?<!mendelian )"
@@ -379,12 +387,18 @@ _TEXT_CUES: tuple[tuple[str, str, float, float, str], ...] = (
     # Other people's "nonrandomized studies" (plural) are background, not this study's design.
     ("non_randomized_trial", "not_randomized", 0.9, 0.9, r"\b(?:non-?\s?randomi[sz]ed|quasi-?\s?randomi[sz]ed|quasi-?experimental|not randomi[sz]ed|non-?\s?randomly|not\s+randomly|without randomi[sz]ation|pseudo-?randomi[sz]ed|(?:quasi|pseudo)-?\s?randomi[sz]ation)\b(?!\s+(?:\w+\s+)?(?:studies|trials|data|reports|series|evidence)\b)|\brandomi[sz]ation was not (?:performed|used|done)\b"),
     # "Randomized by patient choice" names a non-random allocation, whatever the word says.
-    ("non_randomized_trial", "allocation_by_choice", 0.95, 0.95, r"\brandomi[sz]ed\s+(?:according to|by|on|following)\s+(?:the\s+)?(?:patients?'?s?'?|participants?'?s?'?|their\s+own)\s+(?:choice|preference|wish)"),
+    # Groups formed by what people chose or preferred (even "randomized according to the patients'
+    # choice") are compared by what they had: a cohort, as the labels' convention reads it.
+    ("cohort", "allocation_by_choice", 0.95, 0.95, r"\brandomi[sz]ed\s+(?:according to|by|on|following)\s+(?:the\s+)?(?:patients?'?s?'?|participants?'?s?'?|their\s+own)\s+(?:choice|preference|wish)"),
     # Designs that compare with a group not formed at random: "a controlled before-after study",
     # "compared with historical controls", "a concurrent control group".
     ("non_randomized_trial", "nonrandom_control", 0.8, 0.85, r"\bcontrolled\s+before[- ](?:and[- ])?after\b|\bhistorical(?:ly)?\s+(?:control|comparison|cohort)(?:s|led|\s+groups?)?\b|\bconcurrent(?:ly)?\s+(?:control|comparison)\s+(?:group|arm|cohort)s?\b"),
     ("non_randomized_trial", "single_arm_trial", 0.8, 0.85, r"\bsingle[- ](?:arm|group)\b[^.]{0,30}\btrial\b"),
-    ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided|enrolled|placed|grouped|entered)\b[^.]{0,90}\b(?:according to|based on|by)\s+(?:the\s+)?(?:(?:visit|admission|arrival|enrol?ment|consultation)\s+)?(?:order|sequence|date|day|time|(?:patient(?:s|'s|s')?|their)\s+(?:own\s+)?(?:choice|preference|wish)|preference|admission|hospital number)"),
+    ("non_randomized_trial", "allocated_by_order", 0.85, 0.85, r"\b(?:assigned|allocated|allocation|divided|enrolled|placed|grouped|entered)\b[^.]{0,90}\b(?:according to|based on|by)\s+(?:the\s+)?(?:(?:visit|admission|arrival|enrol?ment|consultation)\s+)?(?:order|sequence|date|day|time|admission|hospital number)\b"),
+    # Groups formed by the patients' or their doctors' choice ("enrolled in the A group or the B group
+    # according to their preference", "chose to have", "at the surgeon's discretion"): people
+    # compared by what was chosen for them in care, a cohort.
+    ("cohort", "groups_by_choice", 0.85, 0.85, _GROUPS_BY_CHOICE),
     ("non_randomized_trial", "controlled_trial", 0.5, 0.6, r"(?<!randomized )(?<!randomised )(?<!randomized, )\bcontrolled\s+(?:clinical\s+)?(?:trial|study)\b"),
     # Sorting people into groups, unlike allocating them to arms, is as often done by a trait.
     ("non_randomized_trial", "divided_into_groups", 0.45, 0.45, (r"(?<!randomly )\b(?:divided|classified|categori[sz]ed|separated|sorted|split)\s+(?:in)?to\s+(?:(?:two|three|four|2|3|4)\s+(?:[\w-]+\s+)?groups\b"
@@ -451,7 +465,7 @@ _WEAK_RCT_CUES = frozenset({"text.comparison_randomization_not_stated", "text.tr
 _ALLOCATION_UNSTATED_CUES = _WEAK_RCT_CUES | {"text.allocated_to_arms"}
 _REGISTERED_ALLOCATION = frozenset({"text.allocated_to_arms", "text.trial_registration"})
 # Cues that say a cohort compared people by exposure, and cues that name groups or a comparison.
-_COHORT_COMPARED = frozenset({"text.cohort", "text.groups_by_trait", "text.exposure_groups", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
+_COHORT_COMPARED = frozenset({"text.cohort", "text.groups_by_trait", "text.groups_by_choice", "text.allocation_by_choice", "text.exposure_groups", "text.retrospective_comparison", "text.registry_or_matching", "mesh.cohort", "pt.observational"})
 # Cues that name a cohort design even for one group followed ("an observational study", "a
 # 10-year follow-up study" of people treated years before).
 _NAMED_COHORT = frozenset({"text.observational", "text.follow_up_study", "text.population_based"})
@@ -560,15 +574,32 @@ _GROUPS_BY_TREATMENT_HAD = re.compile(
     r"|\beach\s+(?:of\s+(?:whom|them)\s+)?(?:underwent|received|had)\s+(?:one|either)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:procedures|treatments|techniques|therapies|interventions|methods|injections)\b",
     re.IGNORECASE,
 )
-# Treatment chosen in routine care, not by the study: groups each named by the care planned for
-# them ("patients planned for conservative care ...; those planned for an injection"; said once,
-# "scheduled for surgery" names only the population), or people drawn from those already treated
+# Treatment given in routine care, not by the study: people drawn from those already treated
 # ("among 359 patients who underwent the injection, 118 were eligible"). Groups that differ by
-# such care are compared by exposure, as a cohort is.
-_TREATED_IN_ROUTINE_CARE = re.compile(
+# such care are compared by exposure, as a cohort is. (Groups each "planned for" a treatment in a
+# prospective study are the study's own plan: the labels read them as a non-randomized trial.)
+# What makes groups named by the treatment each had a cohort rather than a non-randomized trial:
+# a word that the treatment came from care, not from the study: records, charts, a database or
+# registry looked back on, routine care or practice, the patients' or doctors' choice, or a span
+# of dates over which people were treated ("seen from 2016 to 2020").
+# Groups each "planned" or "scheduled for" one treatment ("patients planned for conservative care
+# ...; those planned for an injection"; said once, "scheduled for surgery" names only the
+# population): the study's plan, a non-randomized trial unless the text says care chose it.
+_GROUPS_PLANNED_FOR = re.compile(
     r"\b(?:patients|those|people|participants|subjects|cases)\s+(?:who\s+were\s+)?(?:planned|scheduled|booked)\s+for\b(?:.|\n){0,250}?"
-    r"\b(?:patients|those|people|participants|subjects|cases)\s+(?:who\s+were\s+)?(?:planned|scheduled|booked)\s+for\b"
-    r"|\b(?:among|of|from)\s+(?:the\s+|all\s+)?" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE + r"\s+(?:who\s+)?(?:were\s+treated|underwent|had\s+undergone|had\s+received|received)\b"
+    r"\b(?:patients|those|people|participants|subjects|cases)\s+(?:who\s+were\s+)?(?:planned|scheduled|booked)\s+for\b",
+    re.IGNORECASE,
+)
+_GROUPS_BY_CHOICE_FOUND = re.compile(_GROUPS_BY_CHOICE, re.IGNORECASE)
+_FORMED_IN_CARE = re.compile(
+    r"\bretrospective(?:ly)?\b|\b(?:medical|clinical|hospital|patient|surgical|electronic)\s+(?:health\s+)?(?:records|charts|files)\s+(?:of|were\s+(?:reviewed|searched|analy[sz]ed|examined))\b"
+    r"|\b(?:charts?|records?)\s+(?:review|were\s+reviewed|of\s+(?:all\s+)?" + _NUM + r")\b|\bdata(?:base|set)s?\b|\bregistr(?:y|ies)\b|\bclaims\b"
+    r"|\broutine(?:ly)?\s+(?:clinical\s+)?(?:care|practice|treated|treatment|given)\b|\b(?:in|of)\s+(?:daily|everyday|usual)\s+(?:clinical\s+)?practice\b"
+    r"|\b(?:from|between)\s+(?:\w+\s+)?(?:19|20)\d\d\s+(?:to|and|through|until)\s+(?:\w+\s+)?(?:19|20)\d\d\b|" + _GROUPS_BY_CHOICE,
+    re.IGNORECASE,
+)
+_TREATED_IN_ROUTINE_CARE = re.compile(
+    r"\b(?:among|of|from)\s+(?:the\s+|all\s+)?" + _NUM + r"\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE + r"\s+(?:who\s+)?(?:were\s+treated|underwent|had\s+undergone|had\s+received|received)\b"
     r"[^.;]{0,120}?,\s*" + _NUM + r"\s+(?:[\w-]+\s+){0,2}?(?:(?:" + _PEOPLE + r")\s+)?(?:were|met|fulfilled)\b",
     re.IGNORECASE,
 )
@@ -594,7 +625,8 @@ _TRIAL_ARMS_FORMED = re.compile(
 def _groups_formed_without_randomization(text: str) -> str | None:
     """The design a comparison is, when the text tells how its groups were formed and not that it
     was at random: ``"non_randomized_trial"`` when people were put into groups,
-    ``"cohort"`` when groups are named by the treatment people had, ``None`` when it says neither
+    ``"cohort"`` when groups are named by the treatment people had and the text says that treatment
+    came from care (records, routine practice, choice, a span of dates), ``None`` when it says neither
     or names a placebo or sham (which only trials give).
     """
     if _PLACEBO_OR_SHAM.search(text):
@@ -602,9 +634,15 @@ def _groups_formed_without_randomization(text: str) -> str | None:
     if _TREATED_IN_ROUTINE_CARE.search(text):
         return "cohort"
     if _ASSIGNED_TO_NAMED_GROUPS.search(text):
-        return "non_randomized_trial"
-    if _GROUPS_BY_TREATMENT_HAD.search(text):
-        return "cohort"
+        return "cohort" if _GROUPS_BY_CHOICE_FOUND.search(text) else "non_randomized_trial"
+    if _GROUPS_PLANNED_FOR.search(text):
+        return "cohort" if _FORMED_IN_CARE.search(text) else "non_randomized_trial"
+    had = _GROUPS_BY_TREATMENT_HAD.search(text)
+    if had:
+        # People set against others who never had the treatment: an exposure, a cohort.
+        # Otherwise groups named by what each had came from care only when the text says so;
+        # treatments the study gave its groups, their allocation untold, make a non-randomized trial.
+        return "cohort" if _FORMED_IN_CARE.search(text) or had.group(0).lower().startswith("compared") else "non_randomized_trial"
     return None
 # What stands either side of a "versus" that sets times, not treatments, against each other.
 _TIME_OR_VALUE = re.compile(
@@ -914,10 +952,12 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     if not scores or max(scores.values()) < _MIN_SCORE:
         if one_group_treated():
             return "case_series", "precedence.one_group_treated"
-        # Groups named by the treatment each had ("58 received A and 62 received B"), with no
-        # word of how they were formed: people compared by what they had, a cohort.
-        if groups_formed() == "cohort":
-            return "cohort", "precedence.groups_by_treatment_had"
+        # Groups named by the treatment each had ("58 received A and 62 received B"): a cohort when
+        # the text says the treatment came from care (records, choice, dates), else the study's own
+        # groups, their allocation untold: a non-randomized trial.
+        formed = groups_formed()
+        if formed:
+            return formed, "precedence.groups_by_treatment_had"
         return "other", "no_cue"
     rct_cues = {name for name in fired if name.startswith("text.")} & _RCT_TEXT_CUES
     best = max(scores, key=scores.__getitem__)
@@ -929,8 +969,12 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
     # allocation was not random is believed unless it also states randomization.
     if best == "rct" and "text.not_randomized" in fired and not fired & RANDOMIZATION_STATED_RULES:
         best, rule = "non_randomized_trial", "precedence.randomization_denied"
-    if best == "rct" and "text.allocation_by_choice" in fired:
-        best, rule = "non_randomized_trial", "precedence.allocation_by_choice"
+    # A trial that states randomization or blinding and also names a choice ("elected to continue
+    # the drug after the study", a side group "by surgeon preference") stays a trial.
+    if best == "rct" and ("text.allocation_by_choice" in fired
+                          or "text.groups_by_choice" in fired and not fired & RANDOMIZATION_STATED_RULES
+                          and rct_cues <= _ALLOCATION_UNSTATED_CUES):
+        best, rule = "cohort", "precedence.allocation_by_choice"
     # "A retrospective cross-sectional study" whose patients "were divided into two groups:
     # transforaminal (n=30) and caudal (n=30)" compares treatment groups from the records, as a
     # cohort does; a cross-sectional description of one population stays 'other'.
@@ -959,7 +1003,7 @@ def _decide(scores: dict[str, float], fired: frozenset[str], human_sample: Calla
             and not fired & _NAMED_SERIES:
         # Groups formed from the records ("divided into 2 groups according to ...") are compared too.
         # So are groups named by the treatment each had ("20 patients received A and 24 received B").
-        compared = bool(fired & _GROUPS_NAMED) or "text.retrospective_comparison" in fired or groups_formed() == "cohort"
+        compared = bool(fired & _GROUPS_NAMED) or "text.retrospective_comparison" in fired or groups_formed() is not None
         best, rule = ("cohort", "precedence.retrospective_comparison") if compared else ("case_series", "precedence.retrospective_series")
     # "A prospective study of 60 patients" followed one group: with no second group, allocation
     # or comparison named, it is an uncontrolled series, not a cohort compared by exposure.
