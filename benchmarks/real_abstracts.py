@@ -75,6 +75,22 @@ direction 0.778 -> 0.778. ``effects found, any outcome`` also counts an estimate
 stands for (``LABEL_SYNONYMS``); ``effects found`` keeps the label's name exactly. ``tune_5`` (``real_labels_tune5_<reader>.jsonl``, ids t5..) are
 records labelled the same way in the same session as more tuning data, measured once before tuning.
 
+Session 10 added no topic texts. A reader who never ran the code (relabel10) applied four written
+conventions to every label: add-on on reviews as on trials; groups compared without stated randomisation are a
+cohort only when routine care, choice, records, a period or a trait formed them, else a non-randomised trial;
+a registry record without results is a protocol; an unspecified or mixed "conservative treatment" arm is
+usual_care. 14 fields in 13 records changed (3 of them in never-tuned splits; each note says
+``relabel10: <field> <old> -> <new>``). On the 100 never-tuned records the session-start code scores design
+0.780 with the old labels and 0.790 with the new. Then six tuning helpers (arm readers, direction, effects twice,
+design twice, vocabulary) tuned on the older splits, with ``tune_7``/``tune_8`` scored as validation and never
+read. Same labels, session-start code -> final: design 0.790 -> 0.780, non-randomised not called rct 0.947 ->
+0.947, sample size 0.833 -> 0.833, comparator set 0.679 -> 0.679, add-on 0.938 -> 0.914, effects found 0.345 ->
+0.345 (0.638 in vocabulary, 0.437 any outcome), main direction 0.778 -> 0.789. On the tuning splits other than
+tune_7/tune_8 (new labels), start -> final: design 0.978 -> 0.989, effects found, any outcome 0.859 -> 0.879, every
+other field identical; on the validation batches tune_7+tune_8 only design moved (0.953 -> 0.969: one record, h8n07,
+which relabel10 changed and the design helper was allowed to read). Most of the session's rules were written
+from how other authors would phrase a thing, and no real text of any split exercised them.
+
 Texts mostly in Chinese characters are not scored: the extractor reads English abstracts, as PubMed
 gives them, and the report names how many were left out.
 
