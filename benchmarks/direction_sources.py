@@ -30,6 +30,7 @@ SOURCES = ("primary rows", "statement of a side", "rows", "statement, rows tied"
 
 
 def _most(rows: pd.DataFrame) -> str | None:
+    """The most frequent direction among ``rows``, a tie going to the earliest sentence (as ``main_direction`` breaks it)."""
     if rows.empty:
         return None
     rows = rows.sort_values("span_start", kind="stable")
@@ -67,6 +68,7 @@ def trace(splits: tuple[str, ...]) -> list[dict]:
 
 
 def report(splits: tuple[str, ...], verbose: bool = False) -> None:
+    """Print, per split, right/decided for each deciding source and right/spoke for each source alone."""
     records = trace(splits)
     shown = [s for s in splits if any(x["split"] == s for x in records)]
     print(f"{'':24}" + "".join(f"{s[-8:]:>10}" for s in shown) + f"{'all':>10}")

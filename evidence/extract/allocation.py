@@ -83,6 +83,10 @@ _NAME_LEAD = r"(?:the|an?|in|for|patients\s+in|participants\s+in|those\s+in)\s+"
 # conjunction ("acupuncture combined with nerve block group" is one name, "and the control group" another's end).
 _NAME_WORD = r"(?!(?:the|an?|to|into|of|in|on|at|for|from|than|between|versus|vs|after|before|during|without)\b)[\w+-]+"
 _NAME_FIRST = r"(?!(?:and|or|while|whereas|but|with|plus)\b)" + _NAME_WORD
+# A group's name before its noun ("acupuncture plus block" group, "" for "Group B"), and its
+# label after it ("B", "2"): shared by every reader of what a group had.
+_GROUP_NAME = rf"(?P<name>(?:{_NAME_FIRST}\s+(?:{_NAME_WORD}\s+){{0,4}}?)?)"
+_GROUP_LABEL = r"(?:\s+(?P<label>(?-i:[A-Z]{1,3}\d?|\d{1,2}))(?![\w+]))?"
 # The words that say what a group had; "with", "by", "using", "included" and the like only where no
 # count follows ("the control group included 30 patients" says who, not what).
 _NO_COUNT = r"(?!\s*(?:\(?\s*n\s*=|\d|a\s+total\b|(?:patients|participants|subjects|cases)\b))"
@@ -94,7 +98,7 @@ GIVEN_WORDS = (
     rf"|(?:included|including|comprised|consisted\s+of){_NO_COUNT})\b")
 _WEAK_GIVEN = rf"(?:using|used|with|by){_NO_COUNT}\b"
 _GROUP_GIVEN = re.compile(
-    rf"(?:\b{_NAME_LEAD})?\b(?P<name>(?:{_NAME_FIRST}\s+(?:{_NAME_WORD}\s+){{0,4}}?)?)(?P<noun>group|arm|treatment|control)s?\b(?:\s+(?P<label>(?-i:[A-Z]{{1,3}}\d?|\d{{1,2}}))(?![\w+]))?"
+    rf"(?:\b{_NAME_LEAD})?\b{_GROUP_NAME}(?P<noun>group|arm|treatment|control)s?\b{_GROUP_LABEL}"
     # "(group A) underwent", "group A (n = 30), receiving".
     r"(?:(?<=[A-Za-z0-9])\))?\s*(?:\([^()]{0,40}\)\s*)?,?\s*"
     r"(?:(?:the\s+)?(?:patients|participants|subjects|they)\s+)?"
@@ -139,22 +143,39 @@ class GroupGiven:
         last = self.name.split()[-1].lower() if self.name else ""
         return last if last in _ROLES else None
 
+    @property
+    def in_clause(self) -> bool:
+        """Whether the group is named in a clause around what it had ("In the X group, ...", "... was
+        given to the X group"), not as the subject of a verb."""
+        return self.verb in _CLAUSE_VERBS
+
 
 # "In the control group, X was given", "For group B, patients underwent X": a clause led by the group.
 # Read only where the clause says what was done (a passive verb or "received"), never a result.
 _IN_GROUP = re.compile(
-    rf"(?:^|(?<=[.;:])\s*|,\s*(?:and\s+)?|\b(?:and|while|whereas)\s+)(?:In|For)\s+(?:the\s+)?(?P<name>(?:{_NAME_FIRST}\s+(?:{_NAME_WORD}\s+){{0,4}}?)?)"
-    r"(?P<noun>group|arm)\b(?:\s+(?P<label>(?-i:[A-Z]{1,3}\d?|\d{1,2}))(?![\w+]))?(?:\s*\([^()]{0,40}\))?\s*,\s*", re.IGNORECASE)
+    rf"(?:^|(?<=[.;:])\s*|,\s*(?:and\s+)?|\b(?:and|while|whereas)\s+)(?:In|For)\s+(?:the\s+)?{_GROUP_NAME}"
+    rf"(?P<noun>group|arm)\b{_GROUP_LABEL}(?:\s*\([^()]{{0,40}}\))?\s*,\s*", re.IGNORECASE)
 # The treatment named first, the group after: "X was performed in the ESP group", "Y was given to
 # 40 cases in the control group". What was given runs from the clause's start.
 _GIVEN_TO = re.compile(
     r"(?:^|(?<=[.;:])\s+|,\s*(?:and|while|whereas)\s+|\s(?:and|while|whereas)\s+)(?P<what>(?:[^.;:,]|(?<=\d)\.(?=\d)){3,150}?)\s+(?:was|were)\s+(?:(?:also|then|only|\w+ly)\s+)?"
     r"(?:given|administered|performed|applied|injected|delivered|used|done|carried\s+out)\s+(?:\w+ly\s+)?(?P<how>(?:with|under|using|at|by)\s+[^.;,]{1,60}?\s+)?(?:to|in|on|for)\s+"
     r"(?:\d+\s+(?:patients|participants|subjects|cases)\s+(?:in|of)\s+)?(?:the\s+)?(?:patients\s+(?:in|of)\s+(?:the\s+)?)?"
-    rf"(?P<name>(?:{_NAME_FIRST}\s+(?:{_NAME_WORD}\s+){{0,4}}?)?)(?P<noun>group|arm)\b(?:\s+(?P<label>(?-i:[A-Z]{{1,3}}\d?|\d{{1,2}}))(?![\w+]))?",
+    rf"{_GROUP_NAME}(?P<noun>group|arm)\b{_GROUP_LABEL}",
     re.IGNORECASE)
 _DONE = re.compile(r"\b(?:was|were)\s+(?:\w+\s+){0,2}?(?:\w+ed|given|taken|done|applied|performed|used|received)\b|\b(?:received|underwent|took|was\s+received)\b", re.IGNORECASE)
 _RESULT_WORDS = re.compile(r"\b(?:than|improv\w*|decreas\w*|increas\w*|significant\w*|cured|effective\s+rate)\b|\bp\s*[<=>]", re.IGNORECASE)
+
+
+def _description_end(text: str, start: int) -> int:
+    """Where the description of what a group had, from ``start``, ends: its clause's end, a contrast or the next arm."""
+    end = _ARM_TREATED_END.search(text, start)
+    return end.start() if end else len(text)
+
+
+def _group_given(m: re.Match, name: str, start: int, end: int, verb: str) -> GroupGiven:
+    """The statement matched by ``m`` (with its groups "name", "noun" and "label"), its description at ``start:end``."""
+    return GroupGiven(name, m.group("noun").lower(), m.group("label"), m.start("name"), m.end("noun"), start, end, verb)
 
 
 def groups_given(text: str) -> list[GroupGiven]:
@@ -169,26 +190,23 @@ def groups_given(text: str) -> list[GroupGiven]:
             continue
         if m.group("noun").lower() == "control" and (name or m.group("label")):
             continue  # "the controls received X" names an arm; "pain control using X" does not
-        given = GroupGiven(name, m.group("noun").lower(), m.group("label"), m.start("name"), m.end("noun"), m.end(),
-                           0, " ".join(m.group("verb").lower().split()))
+        given = _group_given(m, name, m.end(), 0, " ".join(m.group("verb").lower().split()))
         if given.verb in _WEAK_VERBS and given.role is None:
             continue
-        end = _ARM_TREATED_END.search(text, m.end())
-        out.append(dataclasses.replace(given, end=end.start() if end else len(text)))
+        out.append(dataclasses.replace(given, end=_description_end(text, m.end())))
     for m in _IN_GROUP.finditer(text):
         name = " ".join(m.group("name").split())
-        end = _ARM_TREATED_END.search(text, m.end())
-        stop = end.start() if end else len(text)
+        stop = _description_end(text, m.end())
         if _ALL_ARMS.search(name) or not (name or m.group("label")) or not _DONE.search(text, m.end(), stop) or _RESULT_WORDS.search(text, m.end(), stop):
             continue
-        out.append(GroupGiven(name, m.group("noun").lower(), m.group("label"), m.start("name"), m.end("noun"), m.end(), stop, "in"))
+        out.append(_group_given(m, name, m.end(), stop, "in"))
     for m in _GIVEN_TO.finditer(text):
         name = " ".join(m.group("name").split())
         if _ALL_ARMS.search(name) or not (name or m.group("label")) or _RESULT_WORDS.search(m.group("what")):
             continue
         # "a sham block was performed with saline in the control group": the "with" part is what was given too.
         what_end = m.end("how") if m.group("how") else m.end("what")
-        out.append(GroupGiven(name, m.group("noun").lower(), m.group("label"), m.start("name"), m.end("noun"), m.start("what"), what_end, "to"))
+        out.append(_group_given(m, name, m.start("what"), what_end, "to"))
     return sorted(out, key=lambda g: g.start)
 
 
@@ -204,8 +222,7 @@ def every_given(text: str) -> list[tuple[int, int]]:
     """Where ``text`` says what every arm had ("both groups received X"): (start, end) of each description."""
     out = []
     for m in _EVERY_GIVEN.finditer(text):
-        end = _ARM_TREATED_END.search(text, m.end())
-        out.append((m.end(), end.start() if end else len(text)))
+        out.append((m.end(), _description_end(text, m.end())))
     return out
 
 
@@ -432,9 +449,9 @@ def _described_arms(sentences) -> list[Arm] | None:
         for given in groups_given(s):
             name = " ".join(f"{given.name} {given.noun} {given.label or ''}".lower().split())
             arm = _arm(s, given.start, given.end, mentions)
-            if given.verb in _CLAUSE_VERBS and sentence.section and _AFTER_METHODS.match(sentence.section):
+            if given.in_clause and sentence.section and _AFTER_METHODS.match(sentence.section):
                 continue  # "In the X group, ..." under the results tells what came of it
-            if (given.verb in _WEAK_VERBS or given.verb in _CLAUSE_VERBS or given.noun == "treatment") and not (arm.classes or arm.intervention):
+            if (given.verb in _WEAK_VERBS or given.in_clause or given.noun == "treatment") and not (arm.classes or arm.intervention):
                 continue  # "the control group by the random number table", "after treatment including scores"
             # "the usual care group received medication and physiotherapy": the arm is what its name says.
             named = frozenset(x.label for x in mentions if x.kind == "comparator" and given.name_start <= x.start < given.name_end and not x.negated)

@@ -327,7 +327,7 @@ def role_contexts(abstract: str) -> list[tuple[str, str]]:
     observation group treated with X" -> ("observation", " X")), read by
     :func:`evidence.extract.allocation.groups_given`."""
     return [(given.role, _what(abstract, given.start)) for given in groups_given(abstract)
-            if given.role and given.noun not in ("treatment", "control") and given.verb not in ("in", "to")]
+            if given.role and given.noun not in ("treatment", "control") and not given.in_clause]
 
 
 def named_group_contexts(abstract: str) -> list[tuple[str, str]]:
@@ -335,7 +335,7 @@ def named_group_contexts(abstract: str) -> list[tuple[str, str]]:
     defined by what it received ("a tablet arm (n=25) given pills of X" -> ("tablet", "pills of X")),
     read by :func:`evidence.extract.allocation.groups_given`."""
     out = [(given.name, _what(abstract, given.start)) for given in groups_given(abstract)
-           if given.name and given.name.lower() not in cues.STOP and given.verb not in ("in", "to")]
+           if given.name and given.name.lower() not in cues.STOP and not given.in_clause]
     # A bracketed short name may stand alone before what it had: "drug-based (DB) ... DB included X".
     for short in set(_BRACKETED_NAME.findall(abstract)):
         out += [(short, _WHAT_ENDS.split(m.group("what"))[0])

@@ -812,7 +812,7 @@ def _inside_closed_bracket(text: str, m: re.Match) -> bool:
             break
     else:
         return False
-    if _N_EQUALS.fullmatch(before, at) and text.startswith(")", m.end("n") + len(text[m.end("n"):]) - len(text[m.end("n"):].lstrip())):
+    if _N_EQUALS.fullmatch(before, at) and text[m.end("n"):].lstrip().startswith(")"):
         # "Patients (n = 90) were randomized": the bracket holds the whole sample's size.
         return False
     inner = m.group()[m.end("n") - m.start():]

@@ -39,6 +39,14 @@ _HARMS = frozenset({"adverse_events", "serious_adverse_events", "complications"}
 # "did not significantly relieve", "neither significantly improved", "failed to significantly reduce".
 _NOT_SIGNIFICANTLY_GAINED = (r"(?:neither|not|did not|does not|do not|could not|failed to|was not able to)\s+(?:statistically\s+)?significantly\s+"
                              r"(?:relieve|improve|reduce|decrease|lower|ease|alleviate|enhance)[ds]?")
+# Verdicts read both by _SAME and by the tests of what they are said of (_ARM_VERDICTS,
+# _NO_DIFFERENCE_BETWEEN): "X did not outperform Y", "X was not superior to Y", "effects similar to
+# those of Y", "no important difference between X and Y" (its words up to "between ").
+_NOT_OUTPERFORMED = r"(?:not|never|failed to|fails to) (?:significantly )?outperform"
+_NOT_SUPERIOR = r"(?:not|no) (?:statistically |significantly )?superior to"
+_EFFECTS_ALIKE = r"(?:effects?|outcomes|results|efficacy|effectiveness)\s+(?:\w+\s+)?(?:equivalent|comparable|similar) (?:to|with)\b"
+_NO_DIFFERENCE_WORDS = (r"(?:no (?:statistically |clinically )?(?:significant |important |meaningful |relevant )?differences? (?:\w+ ){0,3}?"
+                        r"|(?:did|do|does) not (?:significantly )?differ (?:significantly )?)between ")
 # Statements about the arms as a whole, naming no outcome.
 _SAME = re.compile(
     r"\b(?:(?<!not )(?<!n't )(?<!never )as effective as|equally effective|similar(?:ly)? effective|comparable (?:efficacy|effects?)"
@@ -81,7 +89,7 @@ _SAME = re.compile(
     # Hedged or negative verdicts other authors write: "X was non-inferior to Y", "X proved noninferior
     # compared with Y", "X did not outperform Y", "X failed to outperform sham".
     r"|non-?inferior(?:ity)? (?:to|with|compared|versus|vs)|(?<!non-)(?<!non)\bnot inferior to"
-    r"|(?:not|never|failed to|fails to) (?:significantly )?outperform"
+    rf"|{_NOT_OUTPERFORMED}"
     # "X did not differ from Y in relieving pain", "X does not differ significantly from sham"
     r"|(?:did|does|do) not (?:significantly )?differ (?:significantly )?(?:from|in (?:their )?(?:efficacy|effectiveness|effects?|outcomes?|results))"
     # "X and Y produced similar improvements in leg pain", "comparable reductions of pain in both arms"
@@ -93,15 +101,14 @@ _SAME = re.compile(
     # "no clinically important difference between X and Y": the two arms named after "between" (not two
     # times of the same people, "between baseline and week 6"; the clause must name both sides, see
     # _clause_statement).
-    r"|(?:no (?:statistically |clinically )?(?:significant |important |meaningful |relevant )?differences? (?:\w+ ){0,3}?"
-    r"|(?:did|do|does) not (?:significantly )?differ (?:significantly )?)between "
+    rf"|{_NO_DIFFERENCE_WORDS}"
     r"(?!(?:the )?(?:baseline|before|pre-?\w*|admission|entry)\b)[^.;]{1,60}?\band\b[^.;,]{1,60}"
     # "X was not superior to Y"; "X performed similarly to Y", "X fared as well as Y" (the arm judged named
     # before, see _ARM_VERDICTS)
-    r"|(?:not|no) (?:statistically |significantly )?superior to"
+    rf"|{_NOT_SUPERIOR}"
     r"|(?:performed|worked|fared) (?:\w+ )?(?:similarly|comparably|equally(?: well)?|as well) (?:to|as|with)"
     # "X showed effects equivalent to those of Y", "X and Y led to comparable outcomes"
-    r"|\b(?:effects?|outcomes|results|efficacy|effectiveness)\s+(?:\w+\s+)?(?:equivalent|comparable|similar) (?:to|with)\b"
+    rf"|\b{_EFFECTS_ALIKE}"
     r"|(?:comparable|equivalent) (?:(?:clinical|functional|treatment|overall|therapeutic|analgesic|long-term|short-term) )?"
     r"(?:outcomes|results|efficacy|effectiveness)\b"
     # "X gave no additional benefit", "there was no advantage of X over Y" (an arm of the intervention must
@@ -113,11 +120,8 @@ _SAME = re.compile(
 # Verdicts said of an arm named before them ("X was similar to Y", "X did not differ from Y", "X was
 # non-inferior to Y", "X failed to outperform Y"): the intervention must be what is judged.
 _ARM_VERDICTS = re.compile(r"(?:was|were|is|are) |(?:did|does|do) not (?:significantly )?differ (?:significantly )?(?:from|in)|non-?inferior|not inferior"
-                           r"|(?:not|no) (?:statistically |significantly )?superior to|performed|worked|fared"
-                           r"|(?:effects?|outcomes|results|efficacy|effectiveness)\s+(?:\w+\s+)?(?:equivalent|comparable|similar) (?:to|with)\b"
-                           r"|(?:not|never|failed to|fails to) (?:significantly )?outperform", re.IGNORECASE)
-_NO_DIFFERENCE_BETWEEN = re.compile(r"(?:no (?:statistically |clinically )?(?:significant |important |meaningful |relevant )?differences? "
-                                    r"(?:\w+ ){0,3}?|(?:did|do|does) not (?:significantly )?differ (?:significantly )?)between (?=[^.;]{1,60}?\band\b)(?!(?:the )?(?:\w+ ){0,4}?(?:grou(?:ps?)?|arms|treatments|"
+                           rf"|{_NOT_SUPERIOR}|performed|worked|fared|{_EFFECTS_ALIKE}|{_NOT_OUTPERFORMED}", re.IGNORECASE)
+_NO_DIFFERENCE_BETWEEN = re.compile(rf"{_NO_DIFFERENCE_WORDS}(?=[^.;]{{1,60}}?\band\b)(?!(?:the )?(?:\w+ ){{0,4}}?(?:grou(?:ps?)?|arms|treatments|"
                                     r"interventions|regimens|conditions|cohorts)\b)", re.IGNORECASE)
 # Verbs by which an arm brings something about, and the gains it may bring.
 _BROUGHT = (r"(?:show(?:s|ed)?|produc(?:es|ed)|provid(?:es|ed)|achiev(?:es|ed)|yield(?:s|ed)|result(?:s|ed)? in|"
