@@ -163,6 +163,8 @@ _GIVEN_TO = re.compile(
     r"(?:\d+\s+(?:patients|participants|subjects|cases)\s+(?:in|of)\s+)?(?:the\s+)?(?:patients\s+(?:in|of)\s+(?:the\s+)?)?"
     rf"{_GROUP_NAME}(?P<noun>group|arm)\b{_GROUP_LABEL}",
     re.IGNORECASE)
+# A part every _GIVEN_TO match holds, searched first.
+_GIVEN_TO_GATE = re.compile(r"\s(?:was|were)\s", re.IGNORECASE)
 _DONE = re.compile(r"\b(?:was|were)\s+(?:\w+\s+){0,2}?(?:\w+ed|given|taken|done|applied|performed|used|received)\b|\b(?:received|underwent|took|was\s+received)\b", re.IGNORECASE)
 _RESULT_WORDS = re.compile(r"\b(?:than|improv\w*|decreas\w*|increas\w*|significant\w*|cured|effective\s+rate)\b|\bp\s*[<=>]", re.IGNORECASE)
 
@@ -184,6 +186,12 @@ def groups_given(text: str) -> list[GroupGiven]:
     at once ("both groups received X") are left out, and so are those joined by a weak verb ("with",
     "by", "using") unless the group's name is a role ("the observation group with X")."""
     out: list[GroupGiven] = []
+    # Cheap word tests first: every pattern below needs its group noun written out (none of these
+    # letters has another case form the patterns' IGNORECASE would also match).
+    low = text.lower()
+    group_or_arm = "group" in low or "arm" in low
+    if not group_or_arm and "treatment" not in low and "control" not in low:
+        return out
     for m in _GROUP_GIVEN.finditer(text) if _GROUP_GIVEN_GATE.search(text) else ():
         name = " ".join(m.group("name").split())
         if _ALL_ARMS.search(name) or not name and not m.group("label") and m.group("noun").lower() == "treatment":
@@ -194,13 +202,13 @@ def groups_given(text: str) -> list[GroupGiven]:
         if given.verb in _WEAK_VERBS and given.role is None:
             continue
         out.append(dataclasses.replace(given, end=_description_end(text, m.end())))
-    for m in _IN_GROUP.finditer(text):
+    for m in _IN_GROUP.finditer(text) if group_or_arm else ():
         name = " ".join(m.group("name").split())
         stop = _description_end(text, m.end())
         if _ALL_ARMS.search(name) or not (name or m.group("label")) or not _DONE.search(text, m.end(), stop) or _RESULT_WORDS.search(text, m.end(), stop):
             continue
         out.append(_group_given(m, name, m.end(), stop, "in"))
-    for m in _GIVEN_TO.finditer(text):
+    for m in _GIVEN_TO.finditer(text) if group_or_arm and _GIVEN_TO_GATE.search(text) else ():
         name = " ".join(m.group("name").split())
         if _ALL_ARMS.search(name) or not (name or m.group("label")) or _RESULT_WORDS.search(m.group("what")):
             continue
