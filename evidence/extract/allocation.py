@@ -228,7 +228,10 @@ _EVERY_GIVEN = re.compile(
 
 def every_given(text: str) -> list[tuple[int, int]]:
     """Where ``text`` says what every arm had ("both groups received X"): (start, end) of each description."""
-    out = []
+    out: list[tuple[int, int]] = []
+    low = text.lower()
+    if "both" not in low and "all" not in low and "two" not in low and "three" not in low and "each" not in low:
+        return out  # every match holds one of these words
     for m in _EVERY_GIVEN.finditer(text):
         out.append((m.end(), _description_end(text, m.end())))
     return out
