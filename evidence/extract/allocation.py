@@ -17,6 +17,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from ..topic.literals import Searcher
 from ..topic.matcher import Mention, Vocabulary
 from .text import Sentence
 
@@ -109,6 +110,8 @@ _GROUP_GIVEN = re.compile(
 # Words without which no arm description starts (a cheap test before the search).
 _GROUP_GIVEN_GATE = re.compile(r"(?:group|arm|treatment|control)s?\b[^.;]{0,80}\b(?:treated|given|managed|offered|administered|received|receiving|underwent|"
                                r"undergoing|took|taking|got|adopted|applied|accepted|injected|assigned|receive|undergo|using|used|with|by|included|including|comprised|consisted)\b", re.IGNORECASE)
+# The gate tried only where its nouns stand (the same answer as a search).
+_GROUP_GIVEN_GATE_SEARCHER = Searcher(_GROUP_GIVEN_GATE)
 # Where an arm's description ends: the sentence's end, a contrast, or the next arm.
 _ARM_TREATED_END = re.compile(r"[;.](?:\s|$)|,?\s*(?:while|whereas|but)\b|,?\s*(?:and|or)\s+(?:\d+\s+(?:patients|participants|subjects|cases)\s+\((?=(?:in\s+)?(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:group|arm)\b))?(?:(?:\d+\s+)?(?:patients|participants|subjects|cases|those)\s+in\s+)?"
                               r"(?:the\s+|an?\s+)?(?:(?:[\w-]+\s+){0,4}?(?:group|arm)|controls?)\b", re.IGNORECASE)
@@ -163,8 +166,10 @@ _GIVEN_TO = re.compile(
     r"(?:\d+\s+(?:patients|participants|subjects|cases)\s+(?:in|of)\s+)?(?:the\s+)?(?:patients\s+(?:in|of)\s+(?:the\s+)?)?"
     rf"{_GROUP_NAME}(?P<noun>group|arm)\b{_GROUP_LABEL}",
     re.IGNORECASE)
-# A part every _GIVEN_TO match holds, searched first.
-_GIVEN_TO_GATE = re.compile(r"\s(?:was|were)\s", re.IGNORECASE)
+# A part every _GIVEN_TO match holds (its verb), searched first.
+_GIVEN_TO_GATE = re.compile(
+    r"\s(?:was|were)\s+(?:(?:also|then|only|\w+ly)\s+)?(?:given|administered|performed|applied|injected|delivered|used|done|carried\s+out)\s",
+    re.IGNORECASE)
 _DONE = re.compile(r"\b(?:was|were)\s+(?:\w+\s+){0,2}?(?:\w+ed|given|taken|done|applied|performed|used|received)\b|\b(?:received|underwent|took|was\s+received)\b", re.IGNORECASE)
 _RESULT_WORDS = re.compile(r"\b(?:than|improv\w*|decreas\w*|increas\w*|significant\w*|cured|effective\s+rate)\b|\bp\s*[<=>]", re.IGNORECASE)
 
@@ -192,7 +197,7 @@ def groups_given(text: str) -> list[GroupGiven]:
     group_or_arm = "group" in low or "arm" in low
     if not group_or_arm and "treatment" not in low and "control" not in low:
         return out
-    for m in _GROUP_GIVEN.finditer(text) if _GROUP_GIVEN_GATE.search(text) else ():
+    for m in _GROUP_GIVEN.finditer(text) if _GROUP_GIVEN_GATE_SEARCHER.search(text) else ():
         name = " ".join(m.group("name").split())
         if _ALL_ARMS.search(name) or not name and not m.group("label") and m.group("noun").lower() == "treatment":
             continue
