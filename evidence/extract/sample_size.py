@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from ..topic.literals import Searcher, could_match, gate, word_positions
 from .numbers import COUNT, DIGITS_COUNT, NUMBER_WORDS, parse_count
@@ -408,7 +409,7 @@ def extract_sample_size(text: str) -> SampleSize:
         is their sum and ``rules["n_randomized"]`` says so.
     """
     rules: dict[str, str] = {}
-    if len(_SPACED_MARK.findall(text, 0, 2000)) >= 3:
+    if len(list(islice(_SPACED_MARK.finditer(text, 0, 2000), 3))) >= 3:  # the first three are enough to tell
         # "20 healthy , male subjects were randomized ( n = 20 )": text split into tokens, as some
         # corpora store it; the marks are put back against their words so every rule reads it.
         text = _SPACE_BEFORE_MARK.sub(_group_one, _SPACE_AFTER_OPEN.sub(_group_one, text))
