@@ -17,6 +17,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from ..topic.literals import Searcher
 from ..topic.matcher import Mention, Vocabulary
 from .text import Sentence
 
@@ -109,6 +110,8 @@ _GROUP_GIVEN = re.compile(
 # Words without which no arm description starts (a cheap test before the search).
 _GROUP_GIVEN_GATE = re.compile(r"(?:group|arm|treatment|control)s?\b[^.;]{0,80}\b(?:treated|given|managed|offered|administered|received|receiving|underwent|"
                                r"undergoing|took|taking|got|adopted|applied|accepted|injected|assigned|receive|undergo|using|used|with|by|included|including|comprised|consisted)\b", re.IGNORECASE)
+# The gate tried only where its nouns stand (the same answer as a search).
+_GROUP_GIVEN_GATE_SEARCHER = Searcher(_GROUP_GIVEN_GATE)
 # Where an arm's description ends: the sentence's end, a contrast, or the next arm.
 _ARM_TREATED_END = re.compile(r"[;.](?:\s|$)|,?\s*(?:while|whereas|but)\b|,?\s*(?:and|or)\s+(?:\d+\s+(?:patients|participants|subjects|cases)\s+\((?=(?:in\s+)?(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:group|arm)\b))?(?:(?:\d+\s+)?(?:patients|participants|subjects|cases|those)\s+in\s+)?"
                               r"(?:the\s+|an?\s+)?(?:(?:[\w-]+\s+){0,4}?(?:group|arm)|controls?)\b", re.IGNORECASE)
@@ -163,6 +166,10 @@ _GIVEN_TO = re.compile(
     r"(?:\d+\s+(?:patients|participants|subjects|cases)\s+(?:in|of)\s+)?(?:the\s+)?(?:patients\s+(?:in|of)\s+(?:the\s+)?)?"
     rf"{_GROUP_NAME}(?P<noun>group|arm)\b{_GROUP_LABEL}",
     re.IGNORECASE)
+# A part every _GIVEN_TO match holds (its verb), searched first.
+_GIVEN_TO_GATE = re.compile(
+    r"\s(?:was|were)\s+(?:(?:also|then|only|\w+ly)\s+)?(?:given|administered|performed|applied|injected|delivered|used|done|carried\s+out)\s",
+    re.IGNORECASE)
 _DONE = re.compile(r"\b(?:was|were)\s+(?:\w+\s+){0,2}?(?:\w+ed|given|taken|done|applied|performed|used|received)\b|\b(?:received|underwent|took|was\s+received)\b", re.IGNORECASE)
 _RESULT_WORDS = re.compile(r"\b(?:than|improv\w*|decreas\w*|increas\w*|significant\w*|cured|effective\s+rate)\b|\bp\s*[<=>]", re.IGNORECASE)
 
@@ -184,7 +191,13 @@ def groups_given(text: str) -> list[GroupGiven]:
     at once ("both groups received X") are left out, and so are those joined by a weak verb ("with",
     "by", "using") unless the group's name is a role ("the observation group with X")."""
     out: list[GroupGiven] = []
-    for m in _GROUP_GIVEN.finditer(text) if _GROUP_GIVEN_GATE.search(text) else ():
+    # Cheap word tests first: every pattern below needs its group noun written out (none of these
+    # letters has another case form the patterns' IGNORECASE would also match).
+    low = text.lower()
+    group_or_arm = "group" in low or "arm" in low
+    if not group_or_arm and "treatment" not in low and "control" not in low:
+        return out
+    for m in _GROUP_GIVEN.finditer(text) if _GROUP_GIVEN_GATE_SEARCHER.search(text) else ():
         name = " ".join(m.group("name").split())
         if _ALL_ARMS.search(name) or not name and not m.group("label") and m.group("noun").lower() == "treatment":
             continue
@@ -194,13 +207,13 @@ def groups_given(text: str) -> list[GroupGiven]:
         if given.verb in _WEAK_VERBS and given.role is None:
             continue
         out.append(dataclasses.replace(given, end=_description_end(text, m.end())))
-    for m in _IN_GROUP.finditer(text):
+    for m in _IN_GROUP.finditer(text) if group_or_arm else ():
         name = " ".join(m.group("name").split())
         stop = _description_end(text, m.end())
         if _ALL_ARMS.search(name) or not (name or m.group("label")) or not _DONE.search(text, m.end(), stop) or _RESULT_WORDS.search(text, m.end(), stop):
             continue
         out.append(_group_given(m, name, m.end(), stop, "in"))
-    for m in _GIVEN_TO.finditer(text):
+    for m in _GIVEN_TO.finditer(text) if group_or_arm and _GIVEN_TO_GATE.search(text) else ():
         name = " ".join(m.group("name").split())
         if _ALL_ARMS.search(name) or not (name or m.group("label")) or _RESULT_WORDS.search(m.group("what")):
             continue
@@ -220,7 +233,10 @@ _EVERY_GIVEN = re.compile(
 
 def every_given(text: str) -> list[tuple[int, int]]:
     """Where ``text`` says what every arm had ("both groups received X"): (start, end) of each description."""
-    out = []
+    out: list[tuple[int, int]] = []
+    low = text.lower()
+    if "both" not in low and "all" not in low and "two" not in low and "three" not in low and "each" not in low:
+        return out  # every match holds one of these words
     for m in _EVERY_GIVEN.finditer(text):
         out.append((m.end(), _description_end(text, m.end())))
     return out
