@@ -6,6 +6,8 @@ prose, and the cases where it must give up (None) so the mention-based reading d
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from evidence.extract.allocation import Arm, arms_of_sentences, groups_given, read_arms
@@ -187,3 +189,18 @@ def test_given_to_the_group_names_the_group_after_it():
     # "X treatment was given to 20 cases in the drug group": the drug group had X (not "to 20 cases").
     (given,) = groups_given("Oral drug treatment was given to 20 cases in the drug group.")
     assert (given.name, given.verb) == ("drug", "to")
+
+
+def test_group_given_gate_admits_every_verb_the_reader_reads():
+    """The cheap gate before ``_GROUP_GIVEN`` lists its verbs by hand; a verb added to GIVEN_WORDS or
+    _WEAK_GIVEN but not to the gate would silently never be read."""
+    from evidence.extract import allocation
+
+    verbs = ["treated with", "managed by", "given", "offered", "administered", "received", "receiving",
+             "underwent", "undergoing", "took", "taking", "got", "adopted", "applied", "accepted", "injected with",
+             "were assigned to", "will receive", "will undergo", "included", "including", "comprised", "consisted of",
+             "using", "used", "with", "by"]
+    for verb in verbs:
+        sentence = f"The control group {verb} oral tablets."
+        assert re.search(allocation.GIVEN_WORDS + "|" + allocation._WEAK_GIVEN, sentence, re.IGNORECASE), verb
+        assert allocation._GROUP_GIVEN_GATE.search(sentence), f"gate misses {verb!r}"
